@@ -1,0 +1,175 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Finding } from '../model/finding.js';
+import { atLeast, severityRank, type Severity } from '../model/severity.js';
+import type { SourceFile } from '../model/source-file.js';
+import type { Span } from '../model/span.js';
+import type { Workspace } from '../model/workspace.js';
+import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from '../rules/rule.js';
+import { fingerprint } from './fingerprint.js';
+import { findSuppressions, suppresses, type Suppression } from './suppress.js';
+
+export interface RunResult {
+  readonly findings: Finding[];
+  readonly suppressed: number;
+  readonly diagnostics: Diagnostic[];
+  /** false when a file that should have been checked was not, or a rule failed */
+  readonly complete: boolean;
+  readonly rulesRun: readonly Rule[];
+}
+
+export interface RunOptions {
+  /** rule ids asked for on the command line; the rest do not run */
+  readonly only?: readonly string[];
+  /** capabilities this run has: rules that require others are left out */
+  readonly capabilities?: ReadonlySet<'resolve' | 'history' | 'verify'>;
+}
+
+const SNIPPET_MAX = 240;
+const UNSUPPRESSIBLE = new Set(['suppression-missing-reason']);
+
+export function enabledRules(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions = {}): Rule[] {
+  return rules.filter((rule) => {
+    if (options.only && !options.only.includes(rule.id)) return false;
+    if (rule.requires && !options.capabilities?.has(rule.requires)) return false;
+    return config.rules.get(rule.id)?.enabled ?? true;
+  });
+}
+
+/** Runs rules over a workspace: findings with locations and fingerprints, suppressions applied. */
+export async function runRules(workspace: Workspace, config: ResolvedConfig, rules: readonly Rule[], options: RunOptions = {}): Promise<RunResult> {
+  const active = enabledRules(rules, config, options);
+  const raw: Finding[] = [];
+  const ruleDiagnostics: Diagnostic[] = [];
+  for (const rule of active) {
+    const context: RuleContext = {
+      workspace,
+      config,
+      report: (descriptor) => {
+        const finding = buildFinding(workspace, config, rule, descriptor);
+        if (finding) raw.push(finding);
+      },
+      reportFinding: (finding) => raw.push(finding),
+    };
+    try {
+      await rule.check(context);
+    } catch (error) {
+      ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+    }
+  }
+  const { kept, suppressed } = applySuppressions(workspace, raw);
+  const findings = assignFingerprints(kept).sort(compareFindings);
+  const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
+  return {
+    findings,
+    suppressed,
+    diagnostics,
+    complete: !diagnostics.some((diagnostic) => diagnostic.kind === 'incomplete'),
+    rulesRun: active,
+  };
+}
+
+interface PendingFinding extends Finding {
+  readonly subject: string;
+}
+
+function buildFinding(workspace: Workspace, config: ResolvedConfig, rule: Rule, descriptor: ReportDescriptor): PendingFinding | undefined {
+  const file = workspace.file(descriptor.at.path);
+  const template = rule.messages[descriptor.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id ${descriptor.messageId}`);
+  const location = locate(file, descriptor.at);
+  const severity: Severity = config.rules.get(rule.id)?.severity ?? descriptor.severity ?? rule.severity;
+  return {
+    ruleId: rule.id,
+    layer: rule.layer,
+    severity,
+    message: formatMessage(template, descriptor.data),
+    remediation: rule.remediation,
+    docs: `${config.docsBaseUrl}/${rule.id}.md`,
+    location,
+    snippet: file ? snippetOf(file, location.line) : '',
+    fingerprint: '',
+    subject: descriptor.subject ?? (file ? file.text.slice(descriptor.at.start, descriptor.at.end) : ''),
+    span: descriptor.at,
+    ...(descriptor.fix ? { fix: descriptor.fix } : {}),
+    ...(descriptor.properties ? { properties: descriptor.properties } : {}),
+  };
+}
+
+export function locate(file: SourceFile | undefined, span: Span): Finding['location'] {
+  if (!file) return { path: span.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const start = file.position(span.start);
+  const end = file.position(Math.max(span.end, span.start));
+  return { path: span.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+function snippetOf(file: SourceFile, line: number): string {
+  const text = file.lineText(line);
+  return text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
+}
+
+function applySuppressions(workspace: Workspace, findings: Finding[]): { kept: Finding[]; suppressed: number } {
+  const byFile = new Map<string, Suppression[]>();
+  const suppressionsOf = (path: string): Suppression[] => {
+    let list = byFile.get(path);
+    if (!list) {
+      const file = workspace.file(path);
+      list = file ? findSuppressions(file) : [];
+      byFile.set(path, list);
+    }
+    return list;
+  };
+  const kept: Finding[] = [];
+  let suppressed = 0;
+  for (const finding of findings) {
+    const hidden = !UNSUPPRESSIBLE.has(finding.ruleId)
+      && finding.properties?.['commit'] === undefined
+      && suppressionsOf(finding.location.path).some((suppression) => suppresses(suppression, finding.ruleId, finding.location.line));
+    if (hidden) suppressed += 1;
+    else kept.push(finding);
+  }
+  return { kept, suppressed };
+}
+
+function assignFingerprints(findings: Finding[]): Finding[] {
+  const ordered = [...findings].sort(compareFindings);
+  const seen = new Map<string, number>();
+  return ordered.map((finding) => {
+    if (finding.fingerprint !== '') return stripSubject(finding);
+    const subject = (finding as PendingFinding).subject ?? '';
+    const key = `${finding.ruleId}\0${finding.location.path}\0${subject}`;
+    const ordinal = seen.get(key) ?? 0;
+    seen.set(key, ordinal + 1);
+    return { ...stripSubject(finding), fingerprint: fingerprint(finding.ruleId, finding.location.path, subject, ordinal) };
+  });
+}
+
+function stripSubject(finding: Finding): Finding {
+  const { subject: _subject, ...rest } = finding as PendingFinding;
+  return rest;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.location.path.localeCompare(b.location.path)
+    || a.location.line - b.location.line
+    || a.location.column - b.location.column
+    || a.ruleId.localeCompare(b.ruleId);
+}
+
+export function shouldFail(findings: readonly Finding[], failOn: Severity | 'none'): boolean {
+  if (failOn === 'none') return false;
+  return findings.some((finding) => atLeast(finding.severity, failOn));
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+export function highestSeverity(findings: readonly Finding[]): Severity | undefined {
+  let best: Severity | undefined;
+  for (const finding of findings) if (!best || severityRank(finding.severity) > severityRank(best)) best = finding.severity;
+  return best;
+}

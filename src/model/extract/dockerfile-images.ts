@@ -1,0 +1,175 @@
+import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
+import type { SourceFile } from '../source-file.js';
+import type { Span } from '../span.js';
+
+interface Instruction {
+  readonly keyword: string;
+  /** arguments with line continuations joined, and the offset of each character in the file */
+  readonly args: string;
+  readonly offsets: number[];
+}
+
+/** Dockerfile and Containerfile names, as `docker build` and BuildKit users write them. */
+export function isDockerfile(baseName: string): boolean {
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(baseName) || /\.(dockerfile|containerfile)$/i.test(baseName);
+}
+
+/**
+ * `FROM` images and `COPY --from=<image>`, with `ARG` defaults substituted. Stage names and
+ * `scratch` are not images; a reference that still holds a variable after substitution is skipped.
+ */
+export function dockerfileImages(file: SourceFile): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  const globalArgs = new Map<string, ArgDefault>();
+  let stageArgs = new Map<string, ArgDefault>();
+  const stages = new Set<string>();
+  let seenFrom = false;
+  let stageIndex = 0;
+  for (const instruction of instructions(file.text)) {
+    if (instruction.keyword === 'ARG') {
+      for (const arg of parseArgs(instruction)) (seenFrom ? stageArgs : globalArgs).set(arg.name, arg);
+      continue;
+    }
+    if (instruction.keyword === 'FROM') {
+      seenFrom = true;
+      stageArgs = new Map();
+      const words = splitWords(instruction);
+      const imageWord = words.find((word) => !word.text.startsWith('--'));
+      const asIndex = words.findIndex((word) => word.text.toLowerCase() === 'as');
+      const alias = asIndex !== -1 ? words[asIndex + 1]?.text : undefined;
+      if (imageWord) {
+        const occurrence = fromImage(file, imageWord, globalArgs, stages, `stage ${alias ?? stageIndex}`);
+        if (occurrence) found.push(occurrence);
+      }
+      if (alias) stages.add(alias.toLowerCase());
+      stageIndex += 1;
+      continue;
+    }
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
+      for (const word of splitWords(instruction)) {
+        const match = /^--from=(.+)$/.exec(word.text);
+        if (!match?.[1] || /^\d+$/.test(match[1])) continue;
+        const source: Word = { text: match[1], start: word.start + '--from='.length, end: word.end };
+        const occurrence = fromImage(file, source, new Map([...globalArgs, ...stageArgs]), stages, `${instruction.keyword} --from`);
+        if (occurrence) found.push(occurrence);
+      }
+    }
+  }
+  return found;
+}
+
+interface ArgDefault {
+  readonly name: string;
+  readonly value: string | undefined;
+  readonly valueSpan: { start: number; end: number } | undefined;
+}
+
+interface Word {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function fromImage(
+  file: SourceFile,
+  word: Word,
+  args: Map<string, ArgDefault>,
+  stages: Set<string>,
+  context: string,
+): ImageOccurrence | undefined {
+  const raw = word.text;
+  if (stages.has(raw.toLowerCase()) || raw.toLowerCase() === 'scratch') return undefined;
+  let viaArg: ArgDefault | undefined;
+  const text = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const arg = args.get(name);
+    if (arg?.value !== undefined && arg.value !== '') {
+      viaArg = arg;
+      return arg.value;
+    }
+    if (fallback !== undefined && whole.includes(':-')) return fallback;
+    return whole;
+  });
+  if (stages.has(text.toLowerCase()) || text.toLowerCase() === 'scratch') return undefined;
+  const span: Span = file.span(word.start, word.end);
+  const wholeArg = viaArg && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(raw) ? viaArg : undefined;
+  const pin = text === raw
+    ? ({ kind: 'text', span } as const)
+    : wholeArg?.valueSpan
+      ? ({ kind: 'text', span: file.span(wholeArg.valueSpan.start, wholeArg.valueSpan.end) } as const)
+      : ({ kind: 'none', reason: 'the reference is assembled from ARG values' } as const);
+  return imageOccurrence({
+    file,
+    source: 'dockerfile',
+    text,
+    span,
+    context: text === raw ? `FROM (${context})` : `FROM ${raw} (${context})`,
+    pin,
+  });
+}
+
+/** Splits the text into instructions, joining backslash continuations and dropping comments. */
+function instructions(text: string): Instruction[] {
+  const result: Instruction[] = [];
+  const lines = text.split('\n');
+  let offset = 0;
+  let current: { keyword: string; args: string; offsets: number[] } | undefined;
+  for (const rawLine of lines) {
+    const line = rawLine.replace(/\r$/, '');
+    const lineStart = offset;
+    offset += rawLine.length + 1;
+    if (!current && /^\s*(#|$)/.test(line)) continue;
+    if (current && /^\s*#/.test(line)) continue;
+    let body = line;
+    let bodyStart = lineStart;
+    if (!current) {
+      const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(line);
+      if (!match?.[1]) continue;
+      current = { keyword: match[1].toUpperCase(), args: '', offsets: [] };
+      bodyStart = lineStart + match[0].length;
+      body = line.slice(match[0].length);
+    }
+    const continues = /\\\s*$/.test(body);
+    const content = continues ? body.replace(/\\\s*$/, '') : body;
+    for (let index = 0; index < content.length; index += 1) {
+      current.args += content[index];
+      current.offsets.push(bodyStart + index);
+    }
+    if (continues) {
+      current.args += ' ';
+      current.offsets.push(bodyStart + content.length);
+      continue;
+    }
+    result.push(current);
+    current = undefined;
+  }
+  if (current) result.push(current);
+  return result;
+}
+
+function splitWords(instruction: Instruction): Word[] {
+  const words: Word[] = [];
+  const pattern = /\S+/g;
+  for (let match = pattern.exec(instruction.args); match; match = pattern.exec(instruction.args)) {
+    const first = instruction.offsets[match.index] ?? 0;
+    const last = instruction.offsets[match.index + match[0].length - 1] ?? first;
+    words.push({ text: match[0], start: first, end: last + 1 });
+  }
+  return words;
+}
+
+function parseArgs(instruction: Instruction): ArgDefault[] {
+  return splitWords(instruction).map((word) => {
+    const equals = word.text.indexOf('=');
+    if (equals === -1) return { name: word.text, value: undefined, valueSpan: undefined };
+    let value = word.text.slice(equals + 1);
+    let start = word.start + equals + 1;
+    let end = word.end;
+    if (/^(["']).*\1$/.test(value) && value.length >= 2) {
+      value = value.slice(1, -1);
+      start += 1;
+      end -= 1;
+    }
+    return { name: word.text.slice(0, equals), value, valueSpan: { start, end } };
+  });
+}

@@ -1,0 +1,106 @@
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
+import type { SourceFile } from '../source-file.js';
+import { getNode, innerSpanOf, mapEntries, spanOf, stringValue } from '../yaml.js';
+
+/** A key that names an image: `image`, `initImage`, `sidecar_image`, `imageSpec`… */
+const IMAGE_KEY = /(^|[_-])image$|^image$|[a-z]Image$/i;
+const REPOSITORY_KEYS = ['repository', 'repo', 'name', 'image'] as const;
+
+/**
+ * Images in Helm values: blocks `{registry, repository, tag, digest}` in any nesting (Bitnami and
+ * the chart-starter convention) and plain strings under image-named keys.
+ * `appVersion` is the chart's, used when a block leaves its tag empty as Helm charts do.
+ */
+export function helmValuesImages(file: SourceFile, values: Node, context: string, appVersion?: string): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  const visit = (node: unknown, path: string[]): void => {
+    if (isSeq(node)) {
+      node.items.forEach((item) => visit(item, path));
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const { key, value } of mapEntries(node)) {
+      const here = [...path, key];
+      if (IMAGE_KEY.test(key) && isScalar(value)) {
+        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`);
+        if (occurrence) found.push(occurrence);
+        continue;
+      }
+      if (isMap(value) && isImageBlock(key, value)) {
+        const occurrence = blockImage(file, value, `${context} ${here.join('.')}`, appVersion);
+        if (occurrence) {
+          found.push(occurrence);
+          continue;
+        }
+      }
+      visit(value, here);
+    }
+  };
+  visit(values, []);
+  return found;
+}
+
+function stringImage(file: SourceFile, node: Scalar, context: string): ImageOccurrence | undefined {
+  const text = stringValue(node);
+  const span = innerSpanOf(file, node);
+  if (text === undefined || typeof node.value !== 'string' || !span) return undefined;
+  if (!looksLikeImageString(text)) return undefined;
+  return imageOccurrence({ file, source: 'helm-values', text, span, context, pin: { kind: 'text', span } });
+}
+
+/** Image-named keys also hold flags and words (`image: enabled`); keep what can be a reference. */
+function looksLikeImageString(text: string): boolean {
+  if (text.trim() === '') return false;
+  if (/^(true|false|yes|no|on|off|none|null|always|never|ifnotpresent)$/i.test(text.trim())) return false;
+  return true;
+}
+
+function isImageBlock(key: string, map: YAMLMap): boolean {
+  const hasRepository = typeof stringValue(getNode(map, 'repository')) === 'string';
+  if (hasRepository && (getNode(map, 'tag') !== undefined || getNode(map, 'digest') !== undefined || getNode(map, 'registry') !== undefined)) {
+    return true;
+  }
+  return IMAGE_KEY.test(key) && REPOSITORY_KEYS.some((name) => isScalar(getNode(map, name)));
+}
+
+function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion?: string): ImageOccurrence | undefined {
+  const repositoryKey = REPOSITORY_KEYS.find((name) => isScalar(getNode(map, name)));
+  if (!repositoryKey) return undefined;
+  const repositoryNode = getNode(map, repositoryKey) as Scalar;
+  const repository = stringValue(repositoryNode);
+  if (!repository) return undefined;
+  const registry = stringValue(getNode(map, 'registry'));
+  const tagNode = getNode(map, 'tag');
+  const digestNode = getNode(map, 'digest');
+  const writtenTag = stringValue(tagNode);
+  const digest = stringValue(digestNode);
+  let tagImplicit: string | undefined;
+  let tag = writtenTag;
+  if ((tag === undefined || tag === '') && appVersion && !repository.includes(':') && !repository.includes('@')) {
+    tag = appVersion;
+    tagImplicit = `the tag is empty, so the chart's appVersion ${appVersion} is used`;
+  } else if ((tag === undefined || tag === '') && !digest && !repository.includes(':')) {
+    tagImplicit = 'the block sets no tag; the chart decides which one is pulled';
+  }
+  let text = registry ? `${registry.replace(/\/+$/, '')}/${repository}` : repository;
+  if (tag) text += tag.includes('@') || tag.startsWith('sha256:') ? (tag.startsWith('sha256:') ? `@${tag}` : `:${tag}`) : `:${tag}`;
+  if (digest) text += digest.startsWith('sha256:') || digest.includes(':') ? `@${digest}` : `@sha256:${digest}`;
+  const span = spanOf(file, repositoryNode);
+  if (!span) return undefined;
+  return imageOccurrence({
+    file,
+    source: 'helm-values',
+    text,
+    span,
+    context,
+    ...(tagImplicit ? { tagImplicit } : {}),
+    pin: {
+      kind: 'mapping',
+      map,
+      digestKey: 'digest',
+      ...(isScalar(digestNode) ? { digest: digestNode } : {}),
+      ...(isScalar(tagNode) ? { tag: tagNode } : {}),
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { isMap, isScalar, type Scalar } from 'yaml';
+import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
+import type { YamlDocument } from '../yaml.js';
+import { getNode, seqItems, spanOf, stringValue } from '../yaml.js';
+
+/**
+ * Kustomize `images:` entries. Only entries that set the pulled tag or digest are references of
+ * their own; an entry that only renames (`newName`) keeps the tag of the manifests it applies to.
+ */
+export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  for (const entry of seqItems(getNode(document.root, 'images'))) {
+    if (!isMap(entry)) continue;
+    const nameNode = getNode(entry, 'name');
+    const newNameNode = getNode(entry, 'newName');
+    const tagNode = getNode(entry, 'newTag');
+    const digestNode = getNode(entry, 'digest');
+    const name = stringValue(newNameNode) ?? stringValue(nameNode);
+    const tag = stringValue(tagNode);
+    const digest = stringValue(digestNode);
+    if (!name || (tag === undefined && digest === undefined)) continue;
+    const anchor = (isScalar(tagNode) ? tagNode : isScalar(newNameNode) ? newNameNode : nameNode) as Scalar | undefined;
+    const span = spanOf(document.file, anchor);
+    if (!span) continue;
+    const text = `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    const occurrence = imageOccurrence({
+      file: document.file,
+      source: 'kustomize',
+      text,
+      span,
+      context: `kustomization images ${stringValue(nameNode) ?? name}`,
+      pin: {
+        kind: 'mapping',
+        map: entry,
+        digestKey: 'digest',
+        ...(isScalar(digestNode) ? { digest: digestNode } : {}),
+        ...(isScalar(tagNode) ? { tag: tagNode } : {}),
+      },
+    });
+    if (occurrence) found.push(occurrence);
+  }
+  return found;
+}

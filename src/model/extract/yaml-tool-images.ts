@@ -1,0 +1,68 @@
+import { isMap, isScalar, type Node } from 'yaml';
+import { imageOccurrence, type ImageOccurrence, type ImageSourceKind } from '../image-occurrence.js';
+import type { SourceFile } from '../source-file.js';
+import { getNode, innerSpanOf, mapEntries, seqItems, stringValue, type YamlDocument } from '../yaml.js';
+
+export function isComposeFile(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(base);
+}
+
+export function isWorkflowFile(path: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path);
+}
+
+export function isActionFile(path: string): boolean {
+  return /(^|\/)action\.ya?ml$/i.test(path);
+}
+
+/** docker-compose `services.<name>.image`. */
+export function composeImages(document: YamlDocument): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  for (const { key, value } of mapEntries(getNode(document.root, 'services'))) {
+    push(found, scalarImage(document.file, getNode(value, 'image'), 'compose', `service ${key}`));
+  }
+  return found;
+}
+
+/**
+ * GitHub Actions: job `container:` (string or `image:`), `services.<name>.image`, steps
+ * `uses: docker://…`, and in action metadata `runs.image: docker://…`.
+ */
+export function workflowImages(document: YamlDocument): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  const file = document.file;
+  for (const { key: jobName, value: job } of mapEntries(getNode(document.root, 'jobs'))) {
+    const container = getNode(job, 'container');
+    push(found, scalarImage(file, isMap(container) ? getNode(container, 'image') : container, 'workflow', `job ${jobName} container`));
+    for (const { key: serviceName, value: service } of mapEntries(getNode(job, 'services'))) {
+      push(found, scalarImage(file, isMap(service) ? getNode(service, 'image') : service, 'workflow', `job ${jobName} service ${serviceName}`));
+    }
+    for (const step of seqItems(getNode(job, 'steps'))) push(found, dockerUses(file, getNode(step, 'uses'), `job ${jobName} step`));
+  }
+  const runs = getNode(document.root, 'runs');
+  push(found, dockerUses(file, getNode(runs, 'image'), 'action runs.image'));
+  for (const step of seqItems(getNode(runs, 'steps'))) push(found, dockerUses(file, getNode(step, 'uses'), 'action step'));
+  return found;
+}
+
+function push(found: ImageOccurrence[], occurrence: ImageOccurrence | undefined): void {
+  if (occurrence) found.push(occurrence);
+}
+
+function scalarImage(file: SourceFile, node: Node | undefined, source: ImageSourceKind, context: string): ImageOccurrence | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+  const span = innerSpanOf(file, node);
+  const text = stringValue(node);
+  if (!span || text === undefined) return undefined;
+  return imageOccurrence({ file, source, text, span, context, pin: { kind: 'text', span } });
+}
+
+function dockerUses(file: SourceFile, node: Node | undefined, context: string): ImageOccurrence | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.value.startsWith('docker://')) return undefined;
+  const inner = innerSpanOf(file, node);
+  if (!inner) return undefined;
+  const span = { ...inner, start: inner.start + 'docker://'.length };
+  const text = node.value.slice('docker://'.length);
+  return imageOccurrence({ file, source: 'workflow', text, span, context: `${context} uses docker://`, pin: { kind: 'text', span } });
+}

@@ -1,0 +1,46 @@
+import { isDockerfile } from './extract/dockerfile-images.js';
+
+export type FileKind = 'yaml' | 'helm-template' | 'dockerfile' | 'terraform' | 'other';
+
+const YAML = /\.ya?ml$/i;
+const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
+const VALUES = /(^|[._-])values([._-][\w.-]*)?\.ya?ml$/i;
+
+export function isKustomizationFile(baseName: string): boolean {
+  return KUSTOMIZATION.test(baseName);
+}
+
+export function isValuesFile(baseName: string): boolean {
+  return VALUES.test(baseName);
+}
+
+export function isChartFile(baseName: string): boolean {
+  return baseName === 'Chart.yaml' || baseName === 'Chart.yml';
+}
+
+/** Directories holding a Chart.yaml: their `templates/` are Go templates, not YAML. */
+export function chartDirectories(paths: Iterable<string>): Set<string> {
+  const directories = new Set<string>();
+  for (const path of paths) {
+    const slash = path.lastIndexOf('/');
+    if (isChartFile(path.slice(slash + 1))) directories.add(slash === -1 ? '' : path.slice(0, slash));
+  }
+  return directories;
+}
+
+export function classifyFile(path: string, charts: ReadonlySet<string>): FileKind {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (isInChartTemplates(path, charts)) return /\.(ya?ml|tpl|txt)$/i.test(base) ? 'helm-template' : 'other';
+  if (YAML.test(base) || base === 'Kustomization') return 'yaml';
+  if (isDockerfile(base)) return 'dockerfile';
+  if (/\.tf$/i.test(base)) return 'terraform';
+  return 'other';
+}
+
+function isInChartTemplates(path: string, charts: ReadonlySet<string>): boolean {
+  const parts = path.split('/');
+  for (let index = parts.length - 2; index >= 0; index -= 1) {
+    if (parts[index] === 'templates' && charts.has(parts.slice(0, index).join('/'))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,54 @@
+import type { Scalar, YAMLMap } from 'yaml';
+import { isTemplated, parseImageReference, type ParseResult } from './image-ref.js';
+import type { SourceFile } from './source-file.js';
+import type { Span } from './span.js';
+
+export type ImageSourceKind =
+  | 'kubernetes'
+  | 'kustomize'
+  | 'helm-values'
+  | 'helm-template'
+  | 'dockerfile'
+  | 'compose'
+  | 'workflow'
+  | 'terraform';
+
+/**
+ * How `rampart pin` can add a digest:
+ * - `text`: the reference is written whole at `span`; replace it with `reference@digest`;
+ * - `mapping`: the reference is assembled from keys of a YAML map (Helm image blocks,
+ *   Kustomize `images:` entries); set or add its `digest` key.
+ */
+export type PinTarget =
+  | { readonly kind: 'text'; readonly span: Span }
+  | {
+      readonly kind: 'mapping';
+      readonly map: YAMLMap;
+      readonly digestKey: string;
+      readonly digest?: Scalar;
+      readonly tag?: Scalar;
+    }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export interface ImageOccurrence {
+  readonly file: SourceFile;
+  readonly source: ImageSourceKind;
+  /** the reference as it would be pulled; for blocks, assembled from registry/repository/tag/digest */
+  readonly text: string;
+  readonly parsed: ParseResult;
+  /** where findings point */
+  readonly span: Span;
+  /** where it sits, for people: "Deployment/web container app" */
+  readonly context: string;
+  /** the tag was not written and comes from elsewhere (a chart's appVersion, a base manifest) */
+  readonly tagImplicit?: string;
+  readonly pin: PinTarget;
+}
+
+export function imageOccurrence(
+  fields: Omit<ImageOccurrence, 'parsed'>,
+): ImageOccurrence | undefined {
+  const text = fields.text.trim();
+  if (text === '' || isTemplated(text)) return undefined;
+  return { ...fields, text, parsed: parseImageReference(text) };
+}

@@ -1,0 +1,125 @@
+/**
+ * Image references by the distribution/reference grammar
+ * (github.com/distribution/reference, the grammar every registry client shares).
+ * Built from named pieces so each can be read and tested on its own.
+ */
+
+/** [a-z0-9]+ : one run of lowercase letters and digits */
+const alphaNumeric = '[a-z0-9]+';
+/** separators allowed inside a path component: period, one or two underscores, or dashes */
+const separator = '(?:[._]|__|[-]+)';
+/** a path component: alpha-numerics joined by separators */
+const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
+/** a domain label: letters, digits, inner dashes */
+const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+/** a domain name, an IPv6 literal in brackets, with an optional port */
+const domainName = `${domainComponent}(?:\\.${domainComponent})*`;
+const ipv6 = '\\[(?:[a-fA-F0-9:]+)\\]';
+const domain = `(?:${domainName}|${ipv6})(?::[0-9]+)?`;
+/** a tag: a word character then up to 127 word characters, dots and dashes */
+const tag = '[\\w][\\w.-]{0,127}';
+/** a digest: algorithm (components joined by + . _ -) ':' at least 32 hex digits */
+const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+
+const remoteName = `${pathComponent}(?:/${pathComponent})*`;
+const referencePattern = new RegExp(
+  `^(${remoteName})(?::(${tag}))?(?:@(${digest}))?$`,
+);
+const domainOnlyPattern = new RegExp(`^${domain}$`);
+
+export const DEFAULT_REGISTRY = 'docker.io';
+const NAME_TOTAL_LENGTH_MAX = 255;
+
+export interface ImageReference {
+  /** the text as written */
+  readonly raw: string;
+  /** registry host, with port if any; docker.io when none was written */
+  readonly registry: string;
+  /** repository path inside the registry, `library/` added for official docker.io images */
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** registry/repository */
+  readonly name: string;
+  /** name[:tag][@digest] in canonical form */
+  readonly canonical: string;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly reference: ImageReference }
+  | { readonly ok: false; readonly reason: string };
+
+/** A first path component is a registry when it has a dot or a port, is localhost, or has capitals. */
+function looksLikeRegistry(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost' || /[A-Z]/.test(component);
+}
+
+export function parseImageReference(raw: string): ParseResult {
+  const text = raw.trim();
+  if (text === '') return { ok: false, reason: 'the reference is empty' };
+  if (/\s/.test(text)) return { ok: false, reason: 'the reference contains white space' };
+
+  const slash = text.indexOf('/');
+  let registry: string | undefined;
+  let rest = text;
+  if (slash !== -1) {
+    const first = text.slice(0, slash);
+    if (looksLikeRegistry(first)) {
+      if (!domainOnlyPattern.test(first)) return { ok: false, reason: `"${first}" is not a valid registry host` };
+      if (!/[.:]/.test(first) && first !== 'localhost') {
+        // distribution takes it for a host only because of its capitals: almost always a mistyped repository
+        return { ok: false, reason: `"${first}" would be taken as a registry host because of its capital letters; repository names must be lowercase` };
+      }
+      registry = first;
+      rest = text.slice(slash + 1);
+    }
+  }
+  const match = referencePattern.exec(rest);
+  if (!match) return { ok: false, reason: explainInvalid(rest) };
+  const [, path, tagPart, digestPart] = match;
+  if (!path) return { ok: false, reason: 'the reference has no repository name' };
+  if (digestPart?.startsWith('sha256:') && !/^sha256:[0-9a-f]{64}$/.test(digestPart)) {
+    return { ok: false, reason: 'a sha256 digest must be 64 lowercase hex digits' };
+  }
+  const host = normaliseRegistry(registry ?? DEFAULT_REGISTRY);
+  const repository = host === DEFAULT_REGISTRY && !path.includes('/') ? `library/${path}` : path;
+  const name = `${host}/${repository}`;
+  if (name.length > NAME_TOTAL_LENGTH_MAX) {
+    return { ok: false, reason: `the repository name is longer than ${NAME_TOTAL_LENGTH_MAX} characters` };
+  }
+  const canonical = `${name}${tagPart ? `:${tagPart}` : ''}${digestPart ? `@${digestPart}` : ''}`;
+  return {
+    ok: true,
+    reference: {
+      raw,
+      registry: host,
+      repository,
+      name,
+      canonical,
+      ...(tagPart ? { tag: tagPart } : {}),
+      ...(digestPart ? { digest: digestPart } : {}),
+    },
+  };
+}
+
+function normaliseRegistry(host: string): string {
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DEFAULT_REGISTRY : host;
+}
+
+function explainInvalid(rest: string): string {
+  if (/[A-Z]/.test(rest.split(/[:@]/)[0] ?? '')) return 'repository names must be lowercase';
+  if (rest.includes('@') && !/@[A-Za-z][A-Za-z0-9+._-]*:[0-9a-fA-F]{32,}$/.test(rest)) {
+    return 'the digest is not of the form algorithm:hex';
+  }
+  if (/:[^/@]*$/.test(rest.split('@')[0] ?? '')) return 'the tag has characters a tag may not have, or is over 128 long';
+  return 'it is not a valid image reference (registry/repository[:tag][@digest])';
+}
+
+/** Text that is a template, a variable or a placeholder cannot be judged without rendering it. */
+export function isTemplated(value: string): boolean {
+  return /\{\{|\$\{|\$\(|^\$[A-Za-z_]|<%|%\{/.test(value);
+}
+
+export function hasDigest(reference: ImageReference): boolean {
+  return reference.digest !== undefined;
+}

@@ -1,0 +1,51 @@
+import { isMap, type YAMLMap } from 'yaml';
+import { getNode, getString, seqItems, type YamlDocument } from './yaml.js';
+
+/** A Kubernetes object: any YAML document (or `List` item) with `apiVersion` and `kind`. */
+export interface KubeObject {
+  readonly source: YamlDocument;
+  readonly node: YAMLMap;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+}
+
+export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
+  const root = document.root;
+  if (!isMap(root)) return [];
+  const apiVersion = getString(root, 'apiVersion');
+  const kind = getString(root, 'kind');
+  if (!apiVersion || !kind) return [];
+  if (kind === 'List' || kind.endsWith('List')) {
+    const items = seqItems(getNode(root, 'items'));
+    if (items.length > 0 || kind === 'List') {
+      return items.flatMap((item) => (isMap(item) ? objectFrom(document, item) : []));
+    }
+  }
+  return objectFrom(document, root);
+}
+
+function objectFrom(source: YamlDocument, node: YAMLMap): KubeObject[] {
+  const apiVersion = getString(node, 'apiVersion');
+  const kind = getString(node, 'kind');
+  if (!apiVersion || !kind) return [];
+  return [{
+    source,
+    node,
+    apiVersion,
+    kind,
+    name: getString(node, 'metadata', 'name'),
+    namespace: getString(node, 'metadata', 'namespace'),
+  }];
+}
+
+/** `apps/v1` → `apps`, `v1` → '' (the core group). */
+export function apiGroup(object: KubeObject): string {
+  const slash = object.apiVersion.indexOf('/');
+  return slash === -1 ? '' : object.apiVersion.slice(0, slash);
+}
+
+export function describeObject(object: KubeObject): string {
+  return `${object.kind}/${object.name ?? '(unnamed)'}`;
+}

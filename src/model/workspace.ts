@@ -1,0 +1,162 @@
+import type { Diagnostic } from './diagnostic.js';
+import { dockerfileImages } from './extract/dockerfile-images.js';
+import { helmValuesImages } from './extract/helm-values-images.js';
+import { kubernetesImages } from './extract/kubernetes-images.js';
+import { kustomizeImages } from './extract/kustomize-images.js';
+import { templateImages } from './extract/template-images.js';
+import { terraformImages } from './extract/terraform-images.js';
+import { composeImages, isActionFile, isComposeFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { chartDirectories, classifyFile, isChartFile, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
+import type { ImageOccurrence } from './image-occurrence.js';
+import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
+import { SourceFile } from './source-file.js';
+import { parseHcl, type HclFile } from './terraform.js';
+import { getString, parseYamlFile, type YamlDocument } from './yaml.js';
+
+export interface ChartInfo {
+  readonly directory: string;
+  readonly chart: YamlDocument;
+  readonly lock?: YamlDocument;
+  readonly appVersion?: string;
+}
+
+/**
+ * The scanned tree as rules see it: text files and, parsed once on first use, YAML documents,
+ * Kubernetes objects, Kustomizations, charts, Terraform and every image reference.
+ * It is built from files in memory, so the CLI, tests and a future admission webhook share it.
+ */
+export class Workspace {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly byPath: Map<string, SourceFile>;
+  private readonly charts: Set<string>;
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(
+    /** absolute path of the scan root, or '' for files that only live in memory */
+    readonly root: string,
+    readonly files: readonly SourceFile[],
+    /** every path of the tree, read or not, for rules that check presence (Chart.lock, CODEOWNERS) */
+    readonly allPaths: ReadonlySet<string> = new Set(files.map((file) => file.path)),
+  ) {
+    this.byPath = new Map(files.map((file) => [file.path, file]));
+    this.charts = chartDirectories(this.allPaths);
+  }
+
+  static fromTexts(texts: Record<string, string>, root = ''): Workspace {
+    return new Workspace(root, Object.entries(texts).map(([path, text]) => new SourceFile(path, text)));
+  }
+
+  file(path: string): SourceFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.allPaths.has(path);
+  }
+
+  kindOf(file: SourceFile): FileKind {
+    return classifyFile(file.path, this.charts);
+  }
+
+  filesOfKind(kind: FileKind): SourceFile[] {
+    return this.files.filter((file) => this.kindOf(file) === kind);
+  }
+
+  /** Every YAML document of every YAML file that is not a chart template. */
+  yamlDocuments(): YamlDocument[] {
+    return this.once('yaml', () => {
+      const documents: YamlDocument[] = [];
+      for (const file of this.filesOfKind('yaml')) {
+        const parsed = parseYamlFile(file);
+        documents.push(...parsed.documents);
+        if (parsed.diagnostics.length > 0 && looksTemplated(file.text)) {
+          this.diagnostics.push({ path: file.path, message: 'templated YAML (Go template syntax); only literal image lines were read', kind: 'note' });
+          this.templatedYaml.push(file);
+        } else {
+          this.diagnostics.push(...parsed.diagnostics);
+        }
+      }
+      return documents;
+    });
+  }
+
+  /** YAML files that did not parse because they are templates; read like chart templates. */
+  private readonly templatedYaml: SourceFile[] = [];
+
+  kubeObjects(): KubeObject[] {
+    return this.once('kube', () => this.yamlDocuments().flatMap(kubeObjectsOf));
+  }
+
+  /** kustomization.yaml / Kustomization files (the first document of each). */
+  kustomizations(): YamlDocument[] {
+    return this.once('kustomize', () =>
+      this.yamlDocuments().filter((document) => document.index === 0 && isKustomizationFile(document.file.baseName)));
+  }
+
+  helmCharts(): ChartInfo[] {
+    return this.once('charts', () => {
+      const charts: ChartInfo[] = [];
+      for (const document of this.yamlDocuments()) {
+        if (document.index !== 0 || !isChartFile(document.file.baseName)) continue;
+        const directory = document.file.directory;
+        const lockPath = directory === '' ? 'Chart.lock' : `${directory}/Chart.lock`;
+        const lock = this.yamlDocuments().find((candidate) => candidate.file.path === lockPath && candidate.index === 0);
+        const appVersion = getString(document.root, 'appVersion');
+        charts.push({ directory, chart: document, ...(lock ? { lock } : {}), ...(appVersion ? { appVersion } : {}) });
+      }
+      return charts;
+    });
+  }
+
+  terraformFiles(): HclFile[] {
+    return this.once('terraform', () => this.filesOfKind('terraform').map((file) => {
+      const hcl = parseHcl(file);
+      this.diagnostics.push(...hcl.diagnostics);
+      return hcl;
+    }));
+  }
+
+  /** Every image reference in the tree, in file order, each once. */
+  images(): ImageOccurrence[] {
+    return this.once('images', () => {
+      const found: ImageOccurrence[] = [];
+      const appVersions = new Map(this.helmCharts().map((chart) => [chart.directory, chart.appVersion]));
+      for (const document of this.yamlDocuments()) {
+        const { file } = document;
+        const objects = kubeObjectsOf(document);
+        objects.forEach((object) => found.push(...kubernetesImages(object)));
+        if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
+        if (isComposeFile(file.path)) found.push(...composeImages(document));
+        if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
+        if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
+          found.push(...helmValuesImages(file, document.root, file.baseName, appVersions.get(file.directory)));
+        }
+      }
+      for (const file of [...this.filesOfKind('helm-template'), ...this.templatedYaml]) found.push(...templateImages(file));
+      for (const file of this.filesOfKind('dockerfile')) found.push(...dockerfileImages(file));
+      for (const hcl of this.terraformFiles()) found.push(...terraformImages(hcl));
+      return dedupe(found);
+    });
+  }
+
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+}
+
+function looksTemplated(text: string): boolean {
+  return text.includes('{{');
+}
+
+function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {
+  const seen = new Set<string>();
+  return occurrences
+    .filter((occurrence) => {
+      const key = `${occurrence.file.path}\0${occurrence.span.start}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : a.span.start - b.span.start));
+}

@@ -1,0 +1,126 @@
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Diagnostic } from './diagnostic.js';
+import type { SourceFile } from './source-file.js';
+import type { Span } from './span.js';
+
+export type { Node, Pair, Scalar, YAMLMap, YAMLSeq };
+
+export interface YamlDocument {
+  readonly file: SourceFile;
+  /** 0-based position in a multi-document stream */
+  readonly index: number;
+  readonly document: Document.Parsed;
+  readonly root: Node | null;
+}
+
+export interface ParsedYaml {
+  readonly documents: YamlDocument[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses every document of a YAML stream, keeping node ranges. A document with errors is
+ * reported (with line and column) and left out; the other documents of the stream still count.
+ */
+export function parseYamlFile(file: SourceFile): ParsedYaml {
+  const documents: YamlDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+  } catch (error) {
+    diagnostics.push({ path: file.path, message: `invalid YAML: ${String(error)}`, kind: 'incomplete' });
+    return { documents, diagnostics };
+  }
+  if (!Array.isArray(parsed)) parsed = [];
+  parsed.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error) {
+      const position = file.position(error.pos[0]);
+      const message = error.message.split('\n')[0] ?? error.message;
+      diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `invalid YAML: ${message}`, kind: 'incomplete' });
+      return;
+    }
+    documents.push({ file, index, document, root: document.contents as Node | null });
+  });
+  return { documents, diagnostics };
+}
+
+/** The span of a node's value, without a trailing comment; quotes included. */
+export function spanOf(file: SourceFile, node: Node | null | undefined): Span | undefined {
+  const range = node?.range;
+  if (!range) return undefined;
+  return { path: file.path, start: range[0], end: range[1] };
+}
+
+/** The span of a scalar's content: inside the quotes for quoted scalars. */
+export function innerSpanOf(file: SourceFile, node: Scalar): Span | undefined {
+  const span = spanOf(file, node);
+  if (!span) return undefined;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    return { path: span.path, start: span.start + 1, end: span.end - 1 };
+  }
+  return span;
+}
+
+/** The value at a key of a map node, or undefined. */
+export function getNode(node: unknown, key: string): Node | undefined {
+  if (!isMap(node)) return undefined;
+  for (const pair of node.items) {
+    if (scalarKey(pair) === key) return (pair.value ?? undefined) as Node | undefined;
+  }
+  return undefined;
+}
+
+export function getPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
+  if (!isMap(node)) return undefined;
+  return node.items.find((pair) => scalarKey(pair) === key);
+}
+
+/** Follows a path of map keys. */
+export function getPath(node: unknown, ...keys: string[]): Node | undefined {
+  let current: unknown = node;
+  for (const key of keys) {
+    current = getNode(current, key);
+    if (current === undefined) return undefined;
+  }
+  return current as Node;
+}
+
+export function scalarKey(pair: Pair<unknown, unknown>): string | undefined {
+  const key = pair.key;
+  if (isScalar(key)) return key.value === null ? undefined : String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The string value of a scalar node (numbers and booleans as written), else undefined. */
+export function stringValue(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return node.source ?? String(value);
+  }
+  return undefined;
+}
+
+export function getString(node: unknown, ...keys: string[]): string | undefined {
+  return stringValue(getPath(node, ...keys));
+}
+
+export function mapEntries(node: unknown): Array<{ key: string; pair: Pair<unknown, unknown>; value: Node | undefined }> {
+  if (!isMap(node)) return [];
+  const entries: Array<{ key: string; pair: Pair<unknown, unknown>; value: Node | undefined }> = [];
+  for (const pair of node.items) {
+    const key = scalarKey(pair);
+    if (key !== undefined) entries.push({ key, pair, value: (pair.value ?? undefined) as Node | undefined });
+  }
+  return entries;
+}
+
+export function seqItems(node: unknown): Node[] {
+  return isSeq(node) ? (node.items as Node[]) : [];
+}
+
+export { isMap, isScalar, isSeq };

@@ -1,0 +1,23 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Finding } from '../model/finding.js';
+import type { Severity } from '../model/severity.js';
+import type { Rule } from '../rules/rule.js';
+
+/** Everything a reporter needs; reporters are pure functions of it. */
+export interface ScanReport {
+  readonly toolVersion: string;
+  /** the scanned path as the user gave it */
+  readonly root: string;
+  readonly findings: readonly Finding[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly complete: boolean;
+  readonly suppressed: number;
+  readonly rules: readonly Rule[];
+  readonly failOn: Severity | 'none';
+  readonly docsBaseUrl: string;
+  readonly stats: { readonly files: number; readonly bytes: number; readonly durationMs: number; readonly skippedBinary: number; readonly skippedLarge: number };
+  /** present when findings were compared against a baseline */
+  readonly baseline?: { readonly path: string; readonly matched: number; readonly absent: number };
+}
+
+export type Reporter = (report: ScanReport, options: { readonly color: boolean }) => string;

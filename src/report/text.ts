@@ -1,0 +1,101 @@
+import pc from 'picocolors';
+import type { Finding } from '../model/finding.js';
+import { LAYERS, SEVERITIES, type Severity } from '../model/severity.js';
+import type { Reporter, ScanReport } from './report.js';
+
+type Paint = (text: string) => string;
+
+function palette(color: boolean) {
+  const colors = pc.createColors(color);
+  const bySeverity: Record<Severity, Paint> = {
+    critical: (text) => colors.bold(colors.magenta(text)),
+    high: colors.red,
+    medium: colors.yellow,
+    low: colors.cyan,
+    info: colors.gray,
+  };
+  return { ...colors, severity: bySeverity };
+}
+
+/** Grouped by file, coloured by severity, each finding with its line, fix and docs; a summary at the end. */
+export const textReporter: Reporter = (report, { color }) => {
+  const paint = palette(color);
+  const out: string[] = [];
+  for (const diagnostic of report.diagnostics) {
+    const where = diagnostic.line ? `${diagnostic.path}:${diagnostic.line}:${diagnostic.column ?? 1}` : diagnostic.path;
+    const label = diagnostic.kind === 'incomplete' ? paint.red('error') : diagnostic.kind === 'skipped' ? paint.yellow('skipped') : paint.gray('note');
+    out.push(`${label} ${where}: ${diagnostic.message}`);
+  }
+  if (report.diagnostics.length > 0) out.push('');
+
+  const explained = new Set<string>();
+  for (const [path, findings] of groupByFile(report.findings)) {
+    out.push(paint.underline(paint.bold(path)));
+    for (const finding of findings) out.push(...describe(finding, paint, explained));
+    out.push('');
+  }
+  out.push(...summary(report, paint));
+  return `${out.join('\n')}\n`;
+};
+
+function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const list = groups.get(finding.location.path) ?? [];
+    list.push(finding);
+    groups.set(finding.location.path, list);
+  }
+  return groups;
+}
+
+function describe(finding: Finding, paint: ReturnType<typeof palette>, explained: Set<string>): string[] {
+  const { line, column } = finding.location;
+  const position = `${line}:${column}`.padEnd(8);
+  const severity = paint.severity[finding.severity](finding.severity.toUpperCase().padEnd(8));
+  const lines = [`  ${paint.dim(position)} ${severity} ${finding.message} ${paint.dim(finding.ruleId)}`];
+  if (finding.properties?.['commit']) {
+    const { commit, author, date } = finding.properties;
+    lines.push(`           ${paint.dim(`commit ${String(commit).slice(0, 12)}${author ? ` by ${String(author)}` : ''}${date ? ` on ${String(date)}` : ''}`)}`);
+  }
+  if (finding.snippet.trim() !== '') {
+    lines.push(`           ${paint.dim(`${String(line).padStart(4)} │`)} ${finding.snippet.trim()}`);
+  }
+  if (!explained.has(finding.ruleId)) {
+    explained.add(finding.ruleId);
+    lines.push(`           ${paint.green('fix:')} ${finding.remediation}`);
+    lines.push(`           ${paint.dim(`docs: ${finding.docs}`)}`);
+  }
+  return lines;
+}
+
+function summary(report: ScanReport, paint: ReturnType<typeof palette>): string[] {
+  const counts = new Map<string, number>();
+  for (const finding of report.findings) {
+    counts.set(`${finding.layer}/${finding.severity}`, (counts.get(`${finding.layer}/${finding.severity}`) ?? 0) + 1);
+  }
+  const severities = [...SEVERITIES].reverse();
+  const header = `  ${'layer'.padEnd(14)}${severities.map((severity) => severity.padStart(10)).join('')}`;
+  const rows = LAYERS.map((layer) => {
+    const cells = severities.map((severity) => {
+      const count = counts.get(`${layer}/${severity}`) ?? 0;
+      const cell = String(count).padStart(10);
+      return count > 0 ? paint.severity[severity](cell) : paint.dim(cell);
+    });
+    return `  ${layer.padEnd(14)}${cells.join('')}`;
+  });
+  const total = report.findings.length;
+  const seconds = (report.stats.durationMs / 1000).toFixed(2);
+  const headline = total === 0
+    ? paint.green(`No findings in ${report.stats.files} files (${seconds}s).`)
+    : paint.bold(`${total} finding${total === 1 ? '' : 's'} in ${report.stats.files} files (${seconds}s).`);
+  const extras: string[] = [];
+  if (report.suppressed > 0) extras.push(`${report.suppressed} suppressed`);
+  const skipped = report.stats.skippedBinary + report.stats.skippedLarge;
+  if (skipped > 0) extras.push(`${skipped} skipped (${report.stats.skippedBinary} binary, ${report.stats.skippedLarge} over the size limit)`);
+  if (report.baseline) extras.push(`${report.baseline.matched} in baseline, ${report.baseline.absent} baseline entries no longer occur`);
+  if (!report.complete) extras.push(paint.red('scan incomplete: see errors above'));
+  return [
+    headline + (extras.length > 0 ? ` ${extras.join('; ')}.` : ''),
+    ...(total > 0 ? [paint.dim(header), ...rows] : []),
+  ];
+}

@@ -1,0 +1,65 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Finding, TextEdit } from '../model/finding.js';
+import type { Layer, Severity } from '../model/severity.js';
+import type { Span } from '../model/span.js';
+import type { Workspace } from '../model/workspace.js';
+
+export interface RuleExample {
+  /** file name the example is written in, e.g. `deployment.yaml` */
+  readonly file: string;
+  readonly code: string;
+  /** `.rampart.yaml` text the example runs with */
+  readonly config?: string;
+}
+
+export interface RuleMeta<MessageId extends string = string> {
+  /** kebab-case, equal to the file name; stable forever once shipped */
+  readonly id: string;
+  readonly layer: Layer;
+  readonly severity: Severity;
+  /** one line */
+  readonly summary: string;
+  /** why it matters */
+  readonly rationale: string;
+  /** what to do; shown with every finding */
+  readonly remediation: string;
+  readonly references: readonly string[];
+  /** message templates with {placeholders} */
+  readonly messages: Readonly<Record<MessageId, string>>;
+  readonly fixable?: boolean;
+  /** only runs when the scan asks for it (network, history) */
+  readonly requires?: 'resolve' | 'history' | 'verify';
+  readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
+}
+
+export interface ReportDescriptor<MessageId extends string = string> {
+  readonly messageId: MessageId;
+  readonly at: Span;
+  readonly data?: Readonly<Record<string, string | number>>;
+  /** what the finding is about, for its fingerprint; defaults to the text at `at` */
+  readonly subject?: string;
+  readonly severity?: Severity;
+  readonly fix?: { readonly description: string; readonly edits: readonly TextEdit[] };
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface RuleContext<MessageId extends string = string> {
+  readonly workspace: Workspace;
+  readonly config: ResolvedConfig;
+  report(descriptor: ReportDescriptor<MessageId>): void;
+  /** adds a finding built elsewhere (history scans, where the span is in a past commit) */
+  reportFinding?(finding: Finding): void;
+}
+
+export interface Rule<MessageId extends string = string> extends RuleMeta<MessageId> {
+  check(context: RuleContext<MessageId>): void | Promise<void>;
+}
+
+/** Identity at runtime; at compile time ties `report` message ids to the rule's `messages`. */
+export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule {
+  return rule as unknown as Rule;
+}
+
+export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

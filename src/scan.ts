@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { runRules, type RunOptions } from './engine/run.js';
+import { RampartError } from './errors.js';
+import type { ScanReport } from './report/report.js';
+import { RULES } from './rules/index.js';
+import type { Rule } from './rules/rule.js';
+import { loadWorkspace } from './sources/load-workspace.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions extends RunOptions {
+  readonly configPath?: string;
+  /** overrides the config's failOn */
+  readonly failOn?: ResolvedConfig['failOn'];
+  readonly rules?: readonly Rule[];
+}
+
+/** The whole of `rampart scan` short of printing: load config, read the tree, run rules. */
+export async function scan(root: string, options: ScanOptions = {}): Promise<{ report: ScanReport; config: ResolvedConfig }> {
+  const started = performance.now();
+  const absoluteRoot = path.resolve(root);
+  const config = await loadConfig(absoluteRoot, options.configPath);
+  const rules = options.rules ?? RULES;
+  checkRuleIds(config, rules, options.only);
+  const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
+  const result = await runRules(workspace, config, rules, options);
+  const report: ScanReport = {
+    toolVersion: VERSION,
+    root,
+    findings: result.findings,
+    diagnostics: result.diagnostics,
+    complete: result.complete,
+    suppressed: result.suppressed,
+    rules: result.rulesRun,
+    failOn: options.failOn ?? config.failOn,
+    docsBaseUrl: config.docsBaseUrl,
+    stats: { ...stats, durationMs: performance.now() - started },
+  };
+  return { report, config };
+}
+
+function checkRuleIds(config: ResolvedConfig, rules: readonly Rule[], only: readonly string[] | undefined): void {
+  const known = new Set(rules.map((rule) => rule.id));
+  const unknown = [...config.rules.keys()].filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new RampartError('config-invalid', `${config.source ?? 'config'}: unknown rule id${unknown.length > 1 ? 's' : ''} under rules: ${unknown.join(', ')} (see \`rampart rules\`)`);
+  }
+  const unknownOnly = (only ?? []).filter((id) => !known.has(id));
+  if (unknownOnly.length > 0) throw new RampartError('usage', `unknown rule id: ${unknownOnly.join(', ')} (see \`rampart rules\`)`);
+}

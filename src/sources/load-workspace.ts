@@ -1,0 +1,77 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { RampartError } from '../errors.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { chartDirectories, classifyFile } from '../model/file-kinds.js';
+import { SourceFile } from '../model/source-file.js';
+import { Workspace } from '../model/workspace.js';
+import { readTextFile } from './read.js';
+import { walkTree } from './walk.js';
+
+export interface LoadOptions {
+  readonly ignore?: readonly string[];
+  readonly maxFileSize: number;
+}
+
+export interface LoadStats {
+  files: number;
+  bytes: number;
+  skippedBinary: number;
+  skippedLarge: number;
+}
+
+const READ_CONCURRENCY = 32;
+
+/** Walks `root` and reads every text file into a Workspace; problems become diagnostics, not exceptions. */
+export async function loadWorkspace(root: string, options: LoadOptions): Promise<{ workspace: Workspace; stats: LoadStats }> {
+  const absoluteRoot = path.resolve(root);
+  const rootInfo = await stat(absoluteRoot).catch((error: unknown) => {
+    throw new RampartError('path-not-found', `cannot scan ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(error)}`, { cause: error });
+  });
+  if (!rootInfo.isDirectory()) {
+    throw new RampartError('path-not-found', `cannot scan ${root}: not a directory`);
+  }
+  const walked = await walkTree(absoluteRoot, options.ignore);
+  const diagnostics: Diagnostic[] = [...walked.diagnostics];
+  const charts = chartDirectories(walked.entries.map((entry) => entry.path));
+  const stats: LoadStats = { files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
+  const files: Array<SourceFile | undefined> = new Array(walked.entries.length);
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < walked.entries.length) {
+      const index = next++;
+      const entry = walked.entries[index];
+      if (!entry) continue;
+      const outcome = await readTextFile(entry, options.maxFileSize);
+      const interesting = classifyFile(entry.path, charts) !== 'other';
+      if (outcome.kind === 'failed') {
+        diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'incomplete' });
+      } else if (outcome.kind === 'skipped') {
+        if (outcome.reason.startsWith('binary')) {
+          stats.skippedBinary += 1;
+          if (interesting) diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
+        } else {
+          stats.skippedLarge += 1;
+          diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
+        }
+      } else {
+        if (outcome.invalidUtf8) {
+          diagnostics.push({ path: entry.path, message: 'not valid UTF-8; invalid bytes were replaced for scanning', kind: 'note' });
+        }
+        stats.files += 1;
+        stats.bytes += entry.size;
+        files[index] = new SourceFile(entry.path, outcome.text);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+
+  const workspace = new Workspace(
+    absoluteRoot,
+    files.filter((file): file is SourceFile => file !== undefined),
+    new Set(walked.entries.map((entry) => entry.path)),
+  );
+  workspace.diagnostics.push(...diagnostics);
+  return { workspace, stats };
+}

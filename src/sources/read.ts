@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import type { WalkEntry } from './walk.js';
+
+export type ReadOutcome =
+  | { readonly kind: 'text'; readonly text: string; readonly invalidUtf8: boolean }
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+const BINARY_SNIFF_BYTES = 8000;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+/** Reads a file as text, passing over binary files and files above the size limit. */
+export async function readTextFile(entry: WalkEntry, maxBytes: number): Promise<ReadOutcome> {
+  if (entry.size > maxBytes) {
+    return { kind: 'skipped', reason: `file is ${formatBytes(entry.size)}, over the ${formatBytes(maxBytes)} limit; skipped` };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(entry.absolutePath);
+  } catch (error) {
+    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
+    return { kind: 'failed', reason: `cannot read file: ${code}` };
+  }
+  return decodeText(bytes);
+}
+
+export function decodeText(bytes: Uint8Array): ReadOutcome {
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { kind: 'skipped', reason: 'binary file; skipped' };
+  try {
+    return { kind: 'text', text: strictUtf8.decode(bytes), invalidUtf8: false };
+  } catch {
+    return { kind: 'text', text: lenientUtf8.decode(bytes), invalidUtf8: true };
+  }
+}

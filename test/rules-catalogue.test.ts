@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { DEFAULT_CONFIG } from '../src/config/schema.js';
+import { LAYERS } from '../src/model/severity.js';
+import { ruleMarkdown } from '../src/rules/docs.js';
+import { checkExpectations, readFixtureDirectory } from '../src/rules/fixture-harness.js';
+import { RULES } from '../src/rules/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rulesDir = path.join(here, '..', 'src', 'rules');
+const docsDir = path.join(here, '..', 'docs', 'rules');
+
+function ruleFilesOnDisk(): Array<{ layer: string; id: string }> {
+  return LAYERS.flatMap((layer) => {
+    const directory = path.join(rulesDir, layer);
+    if (!existsSync(directory)) return [];
+    return readdirSync(directory)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.startsWith('_') && /^[a-z0-9-]+\.ts$/.test(name))
+      .map((name) => ({ layer, id: name.slice(0, -3) }))
+      .filter(({ layer: ruleLayer, id }) => readFileSync(path.join(rulesDir, ruleLayer, `${id}.ts`), 'utf8').includes('defineRule('));
+  });
+}
+
+describe('rule catalogue', () => {
+  it('lists every rule file exactly once, with ids equal to file names and layers equal to folders', () => {
+    const listed = RULES.map((rule) => `${rule.layer}/${rule.id}`).sort();
+    const onDisk = ruleFilesOnDisk().map(({ layer, id }) => `${layer}/${id}`).sort();
+    expect(listed).toEqual(onDisk);
+    expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
+  });
+
+  for (const rule of RULES) {
+    describe(rule.id, () => {
+      it('has complete metadata', () => {
+        expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(rule.summary.length).toBeGreaterThan(10);
+        expect(rule.rationale.length).toBeGreaterThan(40);
+        expect(rule.remediation.length).toBeGreaterThan(20);
+        expect(rule.references.length).toBeGreaterThan(0);
+        expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
+        expect(rule.examples.bad.length).toBeGreaterThan(0);
+        expect(rule.examples.good.length).toBeGreaterThan(0);
+      });
+
+      it('fires on its bad examples exactly where marked, and stays quiet on its good ones', async () => {
+        for (const example of [...rule.examples.bad, ...rule.examples.good]) {
+          const config = example.config ? parseConfig(example.config, 'example') : DEFAULT_CONFIG;
+          const result = await checkExpectations(rule, { [example.file]: example.code }, config);
+          expect(result.actual, `${rule.id} example ${example.file}`).toEqual(result.expected);
+        }
+        const badFires = await Promise.all(rule.examples.bad.map((example) =>
+          checkExpectations(rule, { [example.file]: example.code }, example.config ? parseConfig(example.config, 'example') : DEFAULT_CONFIG)));
+        expect(badFires.every((result) => result.expected.length > 0)).toBe(true);
+      });
+
+      const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
+      it('has fixtures that fire and fixtures that stay quiet', async () => {
+        expect(existsSync(fixtureDir), `missing ${path.relative(process.cwd(), fixtureDir)}`).toBe(true);
+        const { texts, config } = readFixtureDirectory(fixtureDir);
+        const result = await checkExpectations(rule, texts, config);
+        expect(result.expected.length, 'fixtures mark no line with expect:').toBeGreaterThan(0);
+        const quietLines = Object.values(texts).join('\n').split('\n').filter((line) => !line.includes('expect:') && line.trim() !== '').length;
+        expect(quietLines, 'fixtures need content that must not fire').toBeGreaterThan(0);
+        expect(result.actual).toEqual(result.expected);
+      });
+
+      it('has a current generated docs page', () => {
+        const page = path.join(docsDir, `${rule.id}.md`);
+        expect(existsSync(page), `run npm run docs`).toBe(true);
+        expect(readFileSync(page, 'utf8'), 'docs are stale: run npm run docs').toBe(ruleMarkdown(rule));
+      });
+    });
+  }
+});
