@@ -18,7 +18,7 @@ function ruleFilesOnDisk(): Array<{ layer: string; id: string }> {
     const directory = path.join(rulesDir, layer);
     if (!existsSync(directory)) return [];
     return readdirSync(directory)
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.startsWith('_') && /^[a-z0-9-]+\.ts$/.test(name))
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'index.ts' && /^[a-z0-9-]+\.ts$/.test(name))
       .map((name) => ({ layer, id: name.slice(0, -3) }))
       .filter(({ layer: ruleLayer, id }) => readFileSync(path.join(rulesDir, ruleLayer, `${id}.ts`), 'utf8').includes('defineRule('));
   });

@@ -1,16 +1,25 @@
-import { Command, CommanderError, Option } from 'commander';
-import { describeError, RampartError } from '../errors.js';
-import { SEVERITIES } from '../model/severity.js';
-import { FORMATS } from '../report/index.js';
+import { Command, CommanderError } from 'commander';
+import { describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { registerRulesCommands } from './rules-commands.js';
-import { runScan } from './scan-command.js';
+import { registerScanCommand } from './scan-command.js';
+
+/** Each command registers itself and reports its exit code through `setExit`. */
+export type CommandRegistrar = (program: Command, setExit: (code: ExitCode) => void) => void;
+
+const COMMANDS: readonly CommandRegistrar[] = [
+  registerScanCommand,
+  registerRulesCommands,
+];
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const debug = argv.includes('--debug');
   let exitCode: ExitCode = EXIT.ok;
+  const setExit = (code: ExitCode): void => {
+    exitCode = code;
+  };
   const program = new Command()
     .name('rampart')
     .description('Guard a GitOps pipeline end to end: images, secrets, operators, dependencies, signatures.')
@@ -18,26 +27,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-
-  program
-    .command('scan')
-    .description('scan a GitOps repository and report findings')
-    .argument('[path]', 'repository to scan', '.')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
-    .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
-    .option('-r, --rule <id...>', 'run only these rules')
-    .option('--no-color', 'never colour the output')
-    .option('-q, --quiet', 'print only the report, no progress or notes')
-    .option('--debug', 'show stack traces for errors')
-    .action(async (path: string, options: Record<string, unknown>) => {
-      exitCode = await runScan(path, options);
-    });
-
-  registerRulesCommands(program, (code) => {
-    exitCode = code;
-  });
+  for (const register of COMMANDS) register(program, setExit);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -50,5 +40,3 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
   return exitCode;
 }
-
-export { RampartError };

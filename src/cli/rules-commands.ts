@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { ruleMarkdown } from '../rules/docs.js';
 import { findRule, RULES } from '../rules/index.js';
-import { EXIT, type ExitCode } from './exit.js';
+import { EXIT } from './exit.js';
+import type { CommandRegistrar } from './main.js';
 
-export function registerRulesCommands(program: Command, setExit: (code: ExitCode) => void): void {
+export const registerRulesCommands: CommandRegistrar = (program: Command, setExit) => {
   program
     .command('rules')
     .description('list every rule: id, layer, default severity, summary')
@@ -34,4 +35,4 @@ export function registerRulesCommands(program: Command, setExit: (code: ExitCode
       }
       process.stdout.write(ruleMarkdown(rule));
     });
-}
+};

@@ -1,10 +1,30 @@
+import { Option, type Command } from 'commander';
 import { shouldFail } from '../engine/run.js';
 import { describeError } from '../errors.js';
-import type { Severity } from '../model/severity.js';
-import { REPORTERS } from '../report/index.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { FORMATS, REPORTERS } from '../report/index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
+import type { CommandRegistrar } from './main.js';
 import { writeOutput } from './write-output.js';
+
+export const registerScanCommand: CommandRegistrar = (program: Command, setExit) => {
+  program
+    .command('scan')
+    .description('scan a GitOps repository and report findings')
+    .argument('[path]', 'repository to scan', '.')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
+    .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
+    .option('-r, --rule <id...>', 'run only these rules')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only the report, no progress or notes')
+    .option('--debug', 'show stack traces for errors')
+    .action(async (path: string, options: ScanFlags) => {
+      setExit(await runScan(path, options));
+    });
+};
 
 export interface ScanFlags {
   format?: string;

@@ -8,6 +8,7 @@ import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from '../rules/rule.js';
 import { fingerprint } from './fingerprint.js';
+import type { ScanSettings } from './settings.js';
 import { findSuppressions, suppresses, type Suppression } from './suppress.js';
 
 export interface RunResult {
@@ -24,6 +25,7 @@ export interface RunOptions {
   readonly only?: readonly string[];
   /** capabilities this run has: rules that require others are left out */
   readonly capabilities?: ReadonlySet<'resolve' | 'history' | 'verify'>;
+  readonly settings?: ScanSettings;
 }
 
 const SNIPPET_MAX = 240;
@@ -46,6 +48,7 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
     const context: RuleContext = {
       workspace,
       config,
+      settings: options.settings ?? {},
       report: (descriptor) => {
         const finding = buildFinding(workspace, config, rule, descriptor);
         if (finding) raw.push(finding);

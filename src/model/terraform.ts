@@ -36,7 +36,8 @@ export function parseHcl(file: SourceFile): HclFile {
     enter(node) {
       if (node.type.isError && diagnostics.length === 0) {
         const position = file.position(node.from);
-        diagnostics.push({ path: file.path, line: position.line, column: position.column, message: 'invalid HCL: syntax error', kind: 'incomplete' });
+        // The grammar does not cover every HCL construct; it recovers, so the rest of the file is still read.
+        diagnostics.push({ path: file.path, line: position.line, column: position.column, message: 'HCL the parser could not read from here; the rest of the file was checked', kind: 'note' });
       }
     },
   });

@@ -1,19 +1,17 @@
-import imageLatestTag from './artifacts/image-latest-tag.js';
-import imageNotPinned from './artifacts/image-not-pinned.js';
-import imageReferenceInvalid from './artifacts/image-reference-invalid.js';
-import imageRegistryNotAllowed from './artifacts/image-registry-not-allowed.js';
-import suppressionMissingReason from './repository/suppression-missing-reason.js';
+import { artifactRules } from './artifacts/index.js';
+import { dependencyRules } from './dependencies/index.js';
+import { operatorRules } from './operators/index.js';
+import { repositoryRules } from './repository/index.js';
 import type { Rule } from './rule.js';
+import { secretRules } from './secrets/index.js';
 
-/** Every rule Rampart ships, by layer. A meta test checks this list against the files. */
+/** Every rule Rampart ships. Each layer lists its own in `<layer>/index.ts`; a meta test checks the lists against the files. */
 export const RULES: readonly Rule[] = [
-  // repository
-  suppressionMissingReason,
-  // artifacts
-  imageNotPinned,
-  imageLatestTag,
-  imageRegistryNotAllowed,
-  imageReferenceInvalid,
+  ...repositoryRules,
+  ...artifactRules,
+  ...secretRules,
+  ...operatorRules,
+  ...dependencyRules,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
+import type { ScanSettings } from '../engine/settings.js';
 import type { Finding, TextEdit } from '../model/finding.js';
 import type { Layer, Severity } from '../model/severity.js';
 import type { Span } from '../model/span.js';
@@ -46,6 +47,7 @@ export interface ReportDescriptor<MessageId extends string = string> {
 export interface RuleContext<MessageId extends string = string> {
   readonly workspace: Workspace;
   readonly config: ResolvedConfig;
+  readonly settings: ScanSettings;
   report(descriptor: ReportDescriptor<MessageId>): void;
   /** adds a finding built elsewhere (history scans, where the span is in a past commit) */
   reportFinding?(finding: Finding): void;

@@ -1,0 +1,19 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Runs every `bench/*.bench.ts` (or those named on the command line: `npm run bench -- scan`)
+ * in turn. Each prints its own figures and baselines; none asserts anything.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((name) => name.endsWith('.bench.ts'))
+  .filter((name) => wanted.length === 0 || wanted.some((word) => name.includes(word)))
+  .sort();
+for (const name of files) {
+  process.stdout.write(`\n== ${name.replace(/\.bench\.ts$/, '')} ==\n`);
+  const module = (await import(pathToFileURL(path.join(here, name)).href)) as { run: () => Promise<void> };
+  await module.run();
+}

@@ -1,0 +1,4 @@
+import type { Rule } from '../rule.js';
+
+export const dependencyRules: readonly Rule[] = [
+];

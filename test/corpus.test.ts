@@ -1,0 +1,44 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scan } from '../src/scan.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const corpusDir = path.resolve(here, '..', '..', 'shared', 'corpus');
+const repositories = existsSync(corpusDir)
+  ? readdirSync(corpusDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+  : [];
+
+/**
+ * Real GitOps repositories (../shared/corpus): nothing may crash, every finding must point at
+ * text that says what it claims, and per-rule counts are kept in a snapshot so that any change in
+ * behaviour shows up in review.
+ */
+describe.runIf(repositories.length > 0)('corpus', () => {
+  for (const repository of repositories) {
+    it(repository, async () => {
+      const { report } = await scan(path.join(corpusDir, repository));
+      const ruleFailures = report.diagnostics.filter((diagnostic) => diagnostic.message.startsWith('rule '));
+      expect(ruleFailures).toEqual([]);
+
+      for (const finding of report.findings) {
+        expect(finding.location.line).toBeGreaterThan(0);
+        const image = finding.properties?.['image'];
+        if (typeof image === 'string') {
+          const repositoryName = image.split('@')[0]!.split(':')[0]!.replace(/^docker\.io\/(library\/)?/, '');
+          const lastSegment = repositoryName.slice(repositoryName.lastIndexOf('/') + 1);
+          const tag = /:([^:@/]+)(@|$)/.exec(image)?.[1];
+          // Kustomize `images:` findings point at the `newTag` line, which names the tag, not the image
+          const expected = finding.snippet.includes(lastSegment) || (tag !== undefined && finding.snippet.includes(tag));
+          expect(expected, `${finding.ruleId} at ${finding.location.path}:${finding.location.line}: "${finding.snippet}" for ${image}`).toBe(true);
+        }
+      }
+
+      const counts: Record<string, number> = {};
+      for (const finding of report.findings) counts[finding.ruleId] = (counts[finding.ruleId] ?? 0) + 1;
+      const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+      expect({ complete: report.complete, findings: sorted }).toMatchSnapshot();
+    });
+  }
+});
