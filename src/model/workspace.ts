@@ -54,8 +54,15 @@ export class Workspace {
     return this.allPaths.has(path);
   }
 
+  private readonly kinds = new Map<string, FileKind>();
+
   kindOf(file: SourceFile): FileKind {
-    return classifyFile(file.path, this.charts);
+    let kind = this.kinds.get(file.path);
+    if (kind === undefined) {
+      kind = classifyFile(file.path, this.charts);
+      this.kinds.set(file.path, kind);
+    }
+    return kind;
   }
 
   filesOfKind(kind: FileKind): SourceFile[] {

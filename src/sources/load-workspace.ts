@@ -20,8 +20,6 @@ export interface LoadStats {
   skippedLarge: number;
 }
 
-const READ_CONCURRENCY = 32;
-
 /** Walks `root` and reads every text file into a Workspace; problems become diagnostics, not exceptions. */
 export async function loadWorkspace(root: string, options: LoadOptions): Promise<{ workspace: Workspace; stats: LoadStats }> {
   const absoluteRoot = path.resolve(root);
@@ -37,35 +35,28 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   const stats: LoadStats = { files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
   const files: Array<SourceFile | undefined> = new Array(walked.entries.length);
 
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < walked.entries.length) {
-      const index = next++;
-      const entry = walked.entries[index];
-      if (!entry) continue;
-      const outcome = await readTextFile(entry, options.maxFileSize);
-      const interesting = classifyFile(entry.path, charts) !== 'other';
-      if (outcome.kind === 'failed') {
-        diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'incomplete' });
-      } else if (outcome.kind === 'skipped') {
-        if (outcome.reason.startsWith('binary')) {
-          stats.skippedBinary += 1;
-          if (interesting) diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
-        } else {
-          stats.skippedLarge += 1;
-          diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
-        }
+  walked.entries.forEach((entry, index) => {
+    const outcome = readTextFile(entry, options.maxFileSize);
+    const interesting = classifyFile(entry.path, charts) !== 'other';
+    if (outcome.kind === 'failed') {
+      diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'incomplete' });
+    } else if (outcome.kind === 'skipped') {
+      if (outcome.reason.startsWith('binary')) {
+        stats.skippedBinary += 1;
+        if (interesting) diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
       } else {
-        if (outcome.invalidUtf8) {
-          diagnostics.push({ path: entry.path, message: 'not valid UTF-8; invalid bytes were replaced for scanning', kind: 'note' });
-        }
-        stats.files += 1;
-        stats.bytes += entry.size;
-        files[index] = new SourceFile(entry.path, outcome.text);
+        stats.skippedLarge += 1;
+        diagnostics.push({ path: entry.path, message: outcome.reason, kind: 'skipped' });
       }
+    } else {
+      if (outcome.invalidUtf8) {
+        diagnostics.push({ path: entry.path, message: 'not valid UTF-8; invalid bytes were replaced for scanning', kind: 'note' });
+      }
+      stats.files += 1;
+      stats.bytes += outcome.size;
+      files[index] = new SourceFile(entry.path, outcome.text);
     }
-  };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  });
 
   const workspace = new Workspace(
     absoluteRoot,

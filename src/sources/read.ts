@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { WalkEntry } from './walk.js';
 
 export type ReadOutcome =
@@ -16,19 +16,32 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Reads a file as text, passing over binary files and files above the size limit. */
-export async function readTextFile(entry: WalkEntry, maxBytes: number): Promise<ReadOutcome> {
-  if (entry.size > maxBytes) {
-    return { kind: 'skipped', reason: `file is ${formatBytes(entry.size)}, over the ${formatBytes(maxBytes)} limit; skipped` };
-  }
-  let bytes: Buffer;
+/**
+ * Reads a file as text, passing over binary files and files above the size limit. Synchronous on
+ * purpose: for thousands of small files it is several times faster than promise-based reads.
+ */
+export function readTextFile(entry: WalkEntry, maxBytes: number): ReadOutcome & { size: number } {
+  let descriptor: number | undefined;
   try {
-    bytes = await readFile(entry.absolutePath);
+    descriptor = openSync(entry.absolutePath, 'r');
+    const size = fstatSync(descriptor).size;
+    if (size > maxBytes) {
+      return { kind: 'skipped', reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; skipped`, size };
+    }
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(descriptor, bytes, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return { ...decodeText(bytes.subarray(0, offset)), size: offset };
   } catch (error) {
     const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
-    return { kind: 'failed', reason: `cannot read file: ${code}` };
+    return { kind: 'failed', reason: `cannot read file: ${code}`, size: 0 };
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
-  return decodeText(bytes);
 }
 
 export function decodeText(bytes: Uint8Array): ReadOutcome {

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -7,6 +8,7 @@ export interface WalkEntry {
   /** POSIX path relative to the root */
   readonly path: string;
   readonly absolutePath: string;
+  /** -1 when not yet known (regular files are sized when read) */
   readonly size: number;
 }
 
@@ -36,22 +38,30 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
 
   const isIgnored = (relative: string, isDirectory: boolean, scopes: readonly IgnoreScope[]): boolean => {
     const candidate = isDirectory ? `${relative}/` : relative;
-    return scopes.some((scope) => {
+    // as in git, the deepest .gitignore with an opinion (a match or a `!` negation) decides
+    for (let index = scopes.length - 1; index >= 0; index -= 1) {
+      const scope = scopes[index]!;
       const inScope = scope.base === '' ? candidate : candidate.slice(scope.base.length + 1);
-      return inScope !== '' && scope.rules.ignores(inScope);
-    });
+      if (inScope === '') continue;
+      const verdict = scope.rules.test(inScope);
+      if (verdict.ignored) return true;
+      if (verdict.unignored) return false;
+    }
+    return false;
   };
 
   const visit = async (directory: string, relative: string, scopes: IgnoreScope[]): Promise<void> => {
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = (await readdir(directory)).sort();
+      // real entries before links, so a directory is scanned under its own name, not a link's
+      dirents = (await readdir(directory, { withFileTypes: true })).sort((a, b) =>
+        Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
       diagnostics.push({ path: relative || '.', message: `cannot read directory: ${code(error)}`, kind: 'incomplete' });
       return;
     }
     const ownScopes = [...scopes];
-    if (names.includes('.gitignore')) {
+    if (dirents.some((dirent) => dirent.name === '.gitignore' && !dirent.isDirectory())) {
       try {
         const text = await readFile(path.join(directory, '.gitignore'), 'utf8');
         ownScopes.push({ base: relative, rules: ignore().add(text) });
@@ -59,21 +69,16 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
         diagnostics.push({ path: join(relative, '.gitignore'), message: `cannot read: ${code(error)}`, kind: 'note' });
       }
     }
-    for (const name of names) {
+    for (const dirent of dirents) {
+      const name = dirent.name;
       if (ALWAYS_SKIPPED.has(name)) continue;
       const childRelative = join(relative, name);
       const childAbsolute = path.join(directory, name);
-      let info;
-      try {
-        info = await lstat(childAbsolute);
-      } catch (error) {
-        diagnostics.push({ path: childRelative, message: `cannot read: ${code(error)}`, kind: 'incomplete' });
-        continue;
-      }
-      let isDirectory = info.isDirectory();
-      let size = info.size;
+      let isDirectory = dirent.isDirectory();
+      // sizes are checked when the file is read; only links need a stat here
+      let size = -1;
       let target = childAbsolute;
-      if (info.isSymbolicLink()) {
+      if (dirent.isSymbolicLink()) {
         const resolved = await resolveLink(childAbsolute, rootReal);
         if ('problem' in resolved) {
           if (!isIgnored(childRelative, false, ownScopes)) {
@@ -84,7 +89,7 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
         target = resolved.target;
         isDirectory = resolved.isDirectory;
         size = resolved.size;
-      } else if (!isDirectory && !info.isFile()) {
+      } else if (!isDirectory && !dirent.isFile()) {
         continue; // sockets, fifos, devices: never content
       }
       if (isIgnored(childRelative, isDirectory, ownScopes)) continue;
@@ -122,6 +127,7 @@ async function resolveLink(
   }
   try {
     const info = await stat(target);
+    if (!info.isFile() && !info.isDirectory()) return { problem: 'symbolic link to something that is not a file; skipped' };
     return { target, isDirectory: info.isDirectory(), size: info.size };
   } catch (error) {
     return { problem: `cannot follow symbolic link: ${code(error)}` };

@@ -11,6 +11,7 @@ interface Instruction {
 
 /** Dockerfile and Containerfile names, as `docker build` and BuildKit users write them. */
 export function isDockerfile(baseName: string): boolean {
+  if (/\.(md|txt|ya?ml|json|sh|bak|orig)$/i.test(baseName)) return false;
   return /^(Dockerfile|Containerfile)(\..+)?$/i.test(baseName) || /\.(dockerfile|containerfile)$/i.test(baseName);
 }
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isTemplated, parseImageReference } from './image-ref.js';
+
+function parsed(raw: string) {
+  const result = parseImageReference(raw);
+  if (!result.ok) throw new Error(`${raw}: ${result.reason}`);
+  return result.reference;
+}
+
+describe('parseImageReference (distribution reference grammar)', () => {
+  it.each([
+    ['nginx', 'docker.io', 'library/nginx', undefined, undefined],
+    ['nginx:1.27', 'docker.io', 'library/nginx', '1.27', undefined],
+    ['library/nginx:latest', 'docker.io', 'library/nginx', 'latest', undefined],
+    ['bitnami/redis:7.2.4-debian-12-r0', 'docker.io', 'bitnami/redis', '7.2.4-debian-12-r0', undefined],
+    ['docker.io/nginx', 'docker.io', 'library/nginx', undefined, undefined],
+    ['index.docker.io/library/nginx:1', 'docker.io', 'library/nginx', '1', undefined],
+    ['ghcr.io/org/team/app:v1.0.0', 'ghcr.io', 'org/team/app', 'v1.0.0', undefined],
+    ['localhost/app', 'localhost', 'app', undefined, undefined],
+    ['localhost:5000/app:dev', 'localhost:5000', 'app', 'dev', undefined],
+    ['127.0.0.1:5000/a/b', '127.0.0.1:5000', 'a/b', undefined, undefined],
+    ['[::1]:5000/app:1', '[::1]:5000', 'app', '1', undefined],
+    ['registry.example.com/a__b/c--d.e_f:T_1.2-x', 'registry.example.com', 'a__b/c--d.e_f', 'T_1.2-x', undefined],
+    ['quay.io/app@sha256:' + 'a'.repeat(64), 'quay.io', 'app', undefined, 'sha256:' + 'a'.repeat(64)],
+    ['nginx:1.27@sha256:' + '0'.repeat(64), 'docker.io', 'library/nginx', '1.27', 'sha256:' + '0'.repeat(64)],
+  ])('%s', (raw, registry, repository, tag, digest) => {
+    const reference = parsed(raw);
+    expect(reference.registry).toBe(registry);
+    expect(reference.repository).toBe(repository);
+    expect(reference.tag).toBe(tag);
+    expect(reference.digest).toBe(digest);
+  });
+
+  it('builds a canonical form with the default registry', () => {
+    expect(parsed('nginx:1').canonical).toBe('docker.io/library/nginx:1');
+    expect(parsed('ghcr.io/a/b@sha256:' + 'f'.repeat(64)).canonical).toBe(`ghcr.io/a/b@sha256:${'f'.repeat(64)}`);
+  });
+
+  it.each([
+    ['', /empty/],
+    ['nginx :1', /white space/],
+    ['Nginx:1.27', /lowercase/],
+    ['MyOrg/app:1', /capital letters/],
+    ['nginx@sha256:abc', /digest/],
+    ['nginx@sha256:' + 'A'.repeat(64), /64 lowercase hex/],
+    ['nginx:-bad', /tag/],
+    ['nginx:' + 'a'.repeat(129), /tag/],
+    ['a//b', /valid image reference/],
+    ['-leading/dash', /valid image reference/],
+    [`registry.io/${'a'.repeat(260)}`, /longer than 255/],
+  ])('rejects %j', (raw, reason) => {
+    const result = parseImageReference(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it('recognises templated values', () => {
+    for (const value of ['{{ .Values.image }}', '${IMAGE}', '$(IMAGE)', '$IMAGE', 'repo:<%= tag %>']) expect(isTemplated(value)).toBe(true);
+    for (const value of ['nginx:1', 'ghcr.io/a/b@sha256:' + 'a'.repeat(64)]) expect(isTemplated(value)).toBe(false);
+  });
+});
