@@ -68,8 +68,11 @@ function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion?
   const repositoryKey = REPOSITORY_KEYS.find((name) => isScalar(getNode(map, name)));
   if (!repositoryKey) return undefined;
   const repositoryNode = getNode(map, repositoryKey) as Scalar;
-  const repository = stringValue(repositoryNode);
+  let repository = stringValue(repositoryNode);
   if (!repository) return undefined;
+  // `{repository: kubespheredev, image: kubefed, tag: v1}`: the repository is the namespace, `image` the name
+  const imageName = repositoryKey === 'repository' ? stringValue(getNode(map, 'image')) : undefined;
+  if (imageName && !imageName.includes('/') && !imageName.includes(':')) repository = `${repository.replace(/\/+$/, '')}/${imageName}`;
   const registry = stringValue(getNode(map, 'registry'));
   const tagNode = getNode(map, 'tag');
   const digestNode = getNode(map, 'digest');

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { Workspace } from '../workspace.js';
+
+function images(values: string, extra: Record<string, string> = {}) {
+  return Workspace.fromTexts({ 'chart/values.yaml': values, ...extra }).images().map((image) => ({
+    text: image.text,
+    at: image.file.text.slice(image.span.start, image.span.end),
+    ...(image.tagImplicit ? { implicit: true } : {}),
+  }));
+}
+
+describe('Helm values images', () => {
+  it('assembles blocks from registry, repository, tag and digest at any depth, keeping numeric tags as written', () => {
+    expect(images([
+      'image: {registry: quay.io, repository: org/app, tag: 1.10}',
+      'deep:',
+      '  nested:',
+      '    sidecarImage:',
+      '      repository: ghcr.io/org/sidecar',
+      '      tag: "2.0"',
+      '      digest: sha256:' + 'a'.repeat(64),
+      'controller:',
+      '  repository: kubespheredev',
+      '  image: kubefed',
+      '  tag: v0.8.1',
+      'list:',
+      '  - image: busybox:1.36',
+    ].join('\n'))).toEqual([
+      { text: 'quay.io/org/app:1.10', at: 'org/app' },
+      { text: `ghcr.io/org/sidecar:2.0@sha256:${'a'.repeat(64)}`, at: 'ghcr.io/org/sidecar' },
+      { text: 'kubespheredev/kubefed:v0.8.1', at: 'kubespheredev' },
+      { text: 'busybox:1.36', at: 'busybox:1.36' },
+    ]);
+  });
+
+  it("uses the chart's appVersion for an empty tag, and marks a block without any tag as implicit", () => {
+    expect(images('image:\n  repository: org/app\n  tag: ""\nother:\n  image:\n    repository: org/other\n', {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\nappVersion: "3.2.1"\n',
+    })).toEqual([
+      { text: 'org/app:3.2.1', at: 'org/app', implicit: true },
+      { text: 'org/other:3.2.1', at: 'org/other', implicit: true },
+    ]);
+    expect(images('image:\n  repository: org/app\n')).toEqual([{ text: 'org/app', at: 'org/app', implicit: true }]);
+  });
+
+  it('leaves flags, templates and non-strings alone', () => {
+    expect(images('image: true\npullImage: "{{ .Values.x }}"\nimage2: 3\nsomething:\n  image: ""\n')).toEqual([]);
+  });
+});
