@@ -1,0 +1,133 @@
+import type { Finding } from '../model/finding.js';
+import { LAYERS, SEVERITIES, severityRank } from '../model/severity.js';
+import { compareFindings, shouldFail } from '../engine/run.js';
+import type { Reporter, ScanReport } from './report.js';
+
+/** GitHub rejects issue and pull-request comments above this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+const DEFAULT_TOP = 50;
+const MESSAGE_MAX = 300;
+const SEVERITIES_DESCENDING = [...SEVERITIES].reverse();
+const SEVERITY_MARK: Readonly<Record<string, string>> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
+
+export interface MarkdownOptions {
+  /** GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA make links absolute */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly limit?: number;
+  readonly top?: number;
+}
+
+/** A pull-request comment: counts by layer and severity, then the most severe findings with links to their lines. */
+export const markdownReporter: Reporter = (report) => renderMarkdown(report, { env: process.env });
+
+export function renderMarkdown(report: ScanReport, options: MarkdownOptions = {}): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const link = lineLinker(report.root, options.env ?? {});
+  const head = [...headline(report), '', ...countTable(report)];
+  const findings = [...report.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareFindings(a, b));
+  const wanted = Math.min(findings.length, options.top ?? DEFAULT_TOP);
+  const closing = footer(report);
+
+  const rows: string[] = [];
+  let size = [...head, ...closing].join('\n').length + 400; // room for the table header and the truncation note
+  const citedRules = new Set<string>();
+  for (const finding of findings.slice(0, wanted)) {
+    const row = findingRow(finding, link);
+    const definition = citedRules.has(finding.ruleId) ? 0 : ruleLink(finding).length + 1;
+    if (size + row.length + 1 + definition > limit) break;
+    rows.push(row);
+    citedRules.add(finding.ruleId);
+    size += row.length + 1 + definition;
+  }
+  const body = [...head];
+  if (rows.length > 0) {
+    body.push('', `### ${rows.length === findings.length ? 'Findings' : `Top ${rows.length} findings`}`, '', '| | Rule | Location | Finding |', '|---|---|---|---|', ...rows);
+    body.push('', ...ruleLinks(findings.slice(0, rows.length)));
+  }
+  if (rows.length < findings.length) {
+    body.push('', `_…and ${findings.length - rows.length} more finding${findings.length - rows.length === 1 ? '' : 's'} not shown to keep this comment short; see the full report (\`rampart scan --format html\` or the SARIF upload)._`);
+  }
+  body.push(...closing);
+  const text = `${body.join('\n')}\n`;
+  return text.length <= limit ? text : `${text.slice(0, limit - 80)}\n\n_…truncated at GitHub's comment size limit._\n`;
+}
+
+function headline(report: ScanReport): string[] {
+  const total = report.findings.length;
+  const failing = report.failOn !== 'none' && shouldFail(report.findings, report.failOn);
+  const icon = !report.complete ? '⚠️' : failing ? '❌' : '✅';
+  const bySeverity = SEVERITIES_DESCENDING.map((severity) => [severity, report.findings.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`);
+  const lines = [`## ${icon} Rampart: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}`}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}`];
+  const notes: string[] = [];
+  if (!report.complete) notes.push(`**The scan is incomplete**: ${report.diagnostics.filter((d) => d.kind === 'incomplete').length} files could not be checked.`);
+  if (report.baseline) notes.push(`Only findings new since the baseline are shown: ${report.baseline.matched} known, ${report.baseline.absent} baseline entries no longer occur.`);
+  if (report.suppressed > 0) notes.push(`${report.suppressed} suppressed in the source.`);
+  if (notes.length > 0) lines.push('', notes.join(' '));
+  return lines;
+}
+
+function countTable(report: ScanReport): string[] {
+  if (report.findings.length === 0) return [];
+  const count = (layer: string, severity: string): number =>
+    report.findings.filter((finding) => finding.layer === layer && finding.severity === severity).length;
+  return [
+    `| Layer | ${SEVERITIES_DESCENDING.join(' | ')} |`,
+    `|---|${SEVERITIES_DESCENDING.map(() => '---:').join('|')}|`,
+    ...LAYERS.map((layer) => `| ${layer} | ${SEVERITIES_DESCENDING.map((severity) => {
+      const value = count(layer, severity);
+      return value === 0 ? '·' : `**${value}**`;
+    }).join(' | ')} |`),
+  ];
+}
+
+function findingRow(finding: Finding, link: (path: string, line: number) => string): string {
+  const { path, line } = finding.location;
+  const message = finding.message.length > MESSAGE_MAX ? `${finding.message.slice(0, MESSAGE_MAX)}…` : finding.message;
+  const location = `[${cell(`${path}:${line}`)}](${link(path, line)})`;
+  return `| ${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity} | [\`${finding.ruleId}\`][${finding.ruleId}] | ${location} | ${cell(message)} |`;
+}
+
+/** Reference-style links: each rule's docs URL appears once, however many rows cite it. */
+function ruleLinks(findings: readonly Finding[]): string[] {
+  const byRule = new Map(findings.map((finding) => [finding.ruleId, finding]));
+  return [...byRule.values()].map(ruleLink);
+}
+
+function ruleLink(finding: Finding): string {
+  return `[${finding.ruleId}]: ${finding.docs.replace(/[()<>\s]/g, encodeURIComponent)}`;
+}
+
+function footer(report: ScanReport): string[] {
+  return ['', `<sub>Rampart ${cell(report.toolVersion)} · ${report.stats.files} files · fails on ${report.failOn}</sub>`];
+}
+
+/** Text safe inside a Markdown table cell: no pipes, no newlines, no HTML, no stray formatting. */
+export function cell(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (character) => `\\${character}`)
+    .replace(/&/g, '&amp;')
+    .replace(/@/g, '@\u200b');
+}
+
+/** Links to GitHub blob lines when run in Actions; repository-relative paths otherwise. */
+export function lineLinker(root: string, env: Readonly<Record<string, string | undefined>>): (path: string, line: number) => string {
+  const prefix = rootPrefix(root);
+  const server = env['GITHUB_SERVER_URL'];
+  const repository = env['GITHUB_REPOSITORY'];
+  const sha = env['GITHUB_SHA'];
+  const base = server && repository && sha ? `${server.replace(/\/+$/, '')}/${repository}/blob/${sha}/` : '';
+  return (path, line) => `${base}${encodePath(prefix + path)}#L${line}`;
+}
+
+/** Findings are relative to the scanned root; links need them relative to the repository (the working directory). */
+export function rootPrefix(root: string): string {
+  const normalised = root.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  if (normalised === '' || normalised === '.' || normalised.startsWith('/') || normalised.startsWith('..') || /^[a-z]:/i.test(normalised)) return '';
+  return `${normalised}/`;
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { POD_WITH, PROJECT } from './cli-run.js';
+
+const run = promisify(execFile);
+
+interface ActionStep { name?: string; id?: string; uses?: string; run?: string; env?: Record<string, string>; if?: string; with?: Record<string, string> }
+interface Action { inputs: Record<string, { default?: string }>; runs: { using: string; steps: ActionStep[] } }
+
+const read = (file: string): Promise<string> => readFile(path.join(PROJECT, file), 'utf8');
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'rampart-integrations-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Runs one `run:` step of action.yml the way the runner does (bash -e -o pipefail), with its env and the runner's files. */
+async function runStep(step: ActionStep, env: Record<string, string>): Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }> {
+  const outputFile = path.join(scratch, `output-${Math.random().toString(36).slice(2)}`);
+  const summaryFile = `${outputFile}-summary`;
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const fullEnv = { ...process.env, CI: 'true', NO_COLOR: '1', GITHUB_ACTION_PATH: PROJECT, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, ...env };
+  let code = 0;
+  let stdout = '';
+  try {
+    stdout = (await run('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run ?? ''], { cwd: PROJECT, env: fullEnv })).stdout;
+  } catch (error) {
+    code = (error as { code: number }).code;
+    stdout = (error as { stdout: string }).stdout;
+  }
+  const outputs = Object.fromEntries((await readFile(outputFile, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]));
+  return { code, stdout, outputs, summary: await readFile(summaryFile, 'utf8') };
+}
+
+describe('GitHub Action (action.yml)', () => {
+  it('is a composite action whose every `uses:` is pinned to a full commit SHA with its version in a comment', async () => {
+    const text = await read('action.yml');
+    const action = parse(text) as Action;
+    expect(action.runs.using).toBe('composite');
+    const uses = action.runs.steps.flatMap((step) => (step.uses ? [step.uses] : []));
+    expect(uses.some((reference) => reference.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
+    for (const reference of uses) expect(reference).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    const lines = text.split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(lines).toHaveLength(uses.length);
+    for (const line of lines) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it('never interpolates ${{ }} into shell scripts (inputs arrive through env)', async () => {
+    const action = parse(await read('action.yml')) as Action;
+    for (const step of action.runs.steps) if (step.run) expect(step.run).not.toContain('${{');
+  });
+
+  it("scan step: writes SARIF, records the exit code, writes the job summary; the last step fails the job on findings", async () => {
+    const action = parse(await read('action.yml')) as Action;
+    const scan = action.runs.steps.find((step) => step.id === 'scan');
+    const fail = action.runs.steps.find((step) => step.name === 'Fail on findings');
+    expect(scan?.run).toBeDefined();
+    const tree = path.join(scratch, 'repo');
+    await mkdir(tree, { recursive: true });
+    await writeFile(path.join(tree, 'pod.yaml'), POD_WITH('nginx:1.27'));
+    const sarif = path.join(scratch, 'out.sarif');
+    const inputs = (overrides: Record<string, string>): Record<string, string> => ({
+      RAMPART_PATH: tree, RAMPART_FAIL_ON: 'high', RAMPART_CONFIG: '', RAMPART_BASELINE: '', RAMPART_ARGS: '--rule image-not-pinned',
+      RAMPART_SARIF: sarif, RAMPART_JOB_SUMMARY: 'true', ...overrides,
+    });
+
+    const failing = await runStep(scan!, inputs({}));
+    expect(failing.code).toBe(0);
+    expect(failing.outputs).toEqual({ 'exit-code': '1', 'sarif-written': 'true' });
+    expect(JSON.parse(await readFile(sarif, 'utf8'))).toHaveProperty('version', '2.1.0');
+    expect(failing.summary).toMatch(/^## .* Rampart: 1 finding/);
+
+    const passing = await runStep(scan!, inputs({ RAMPART_FAIL_ON: 'critical', RAMPART_JOB_SUMMARY: 'false' }));
+    expect(passing.outputs['exit-code']).toBe('0');
+    expect(passing.summary).toBe('');
+
+    const broken = await runStep(scan!, inputs({ RAMPART_PATH: path.join(scratch, 'missing') }));
+    expect(broken.outputs).toEqual({ 'exit-code': '2' });
+
+    const gate = await runStep(fail!, { RAMPART_EXIT: '1' });
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain('::error::Rampart found issues');
+  }, 180_000);
+});
+
+describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
+  it('runs `rampart scan --staged` once per commit from the package binary', async () => {
+    const hooks = parse(await read('.pre-commit-hooks.yaml')) as Array<Record<string, unknown>>;
+    const hook = hooks.find((candidate) => candidate['id'] === 'rampart');
+    expect(hook).toMatchObject({ language: 'node', pass_filenames: false, always_run: true });
+    expect(String(hook?.['entry'])).toMatch(/^rampart scan --staged\b/);
+    const manifest = JSON.parse(await read('package.json')) as { bin: Record<string, string> };
+    expect(manifest.bin['rampart']).toBe('bin/rampart.js');
+  });
+});
+
+describe('GitLab CI template', () => {
+  it('scans, keeps the HTML report and feeds the Code Quality widget with a format Rampart has', async () => {
+    const template = parse(await read('integrations/gitlab/rampart.gitlab-ci.yml')) as Record<string, { script?: string[]; artifacts?: { reports?: { codequality?: string }; paths?: string[] } }>;
+    const job = template['rampart'];
+    const script = (job?.script ?? []).join('\n');
+    const codequality = job?.artifacts?.reports?.codequality ?? '';
+    expect(script).toContain(`--format codequality --output ${codequality}`);
+    expect(script).toMatch(/--format html --output rampart-report\.html/);
+    expect(job?.artifacts?.paths).toEqual(expect.arrayContaining(['rampart-report.html', codequality]));
+    const { FORMATS } = await import('../src/report/index.js');
+    for (const format of script.matchAll(/--format (\w+)/g)) expect(FORMATS).toContain(format[1]);
+  });
+});
