@@ -1,0 +1,223 @@
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { ConcurrencyLimit, backoffDelay, sleep } from './limit.js';
+import type { Credential, CredentialSource } from './credentials.js';
+import { ResolveError } from './errors.js';
+import { parseChallenges, type Challenge } from './www-authenticate.js';
+
+export interface TransportOptions {
+  /** per HTTP exchange, headers and body (default 10 s) */
+  readonly timeoutMs?: number;
+  /** extra attempts after a 429, a 5xx, a timeout or a refused connection (default 2) */
+  readonly retries?: number;
+  readonly backoffMs?: number;
+  /** HTTP exchanges in flight at once, over all registries (default 8) */
+  readonly concurrency?: number;
+  readonly credentials?: CredentialSource;
+  /** defaults to undici's EnvHttpProxyAgent (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) */
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+interface Exchange {
+  readonly method: 'GET' | 'HEAD';
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * HTTP for registries: the token / Basic auth dance, redirects that never carry credentials to
+ * another origin, retries with backoff, timeouts, and a bound on requests in flight.
+ */
+export class RegistryTransport {
+  requestCount = 0;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly limit: ConcurrencyLimit;
+  private readonly dispatcher: Dispatcher;
+  /** `origin scope` → Authorization header value */
+  private readonly authorizations = new Map<string, Promise<string | undefined>>();
+
+  constructor(private readonly options: TransportOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retries = options.retries ?? 2;
+    this.backoffMs = options.backoffMs ?? 200;
+    this.limit = new ConcurrencyLimit(options.concurrency ?? 8);
+    // plain-HTTP targets go to an HTTP proxy in absolute form, as proxies expect; HTTPS is tunnelled
+    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({ connections: 16, proxyTunnel: false });
+  }
+
+  /** A registry API call for `repository` on `host`; answers 401 with the auth the registry asks for. */
+  async call(host: string, url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, repository: string): Promise<HttpAnswer> {
+    const scope = `repository:${repository}:pull`;
+    const key = `${new URL(url).origin} ${scope}`;
+    const known = await this.authorizations.get(key)?.catch(() => undefined);
+    let answer = await this.send({ method, url, headers: withAuthorization(headers, known) });
+    if (answer.status !== 401) return answer;
+    const challenges = parseChallenges(answer.headers['www-authenticate'] ?? '');
+    // requests sent together all meet the 401: the first asks for a token, the rest wait for it
+    let pending = this.authorizations.get(key);
+    if (!pending || (await pending.catch(() => undefined)) === known) {
+      pending = this.authorize(host, challenges, scope);
+      this.authorizations.set(key, pending);
+    }
+    const authorization = await pending;
+    if (authorization === undefined) {
+      throw new ResolveError('unauthorized', `${host} requires credentials for ${repository} and none were found (docker login ${host})`);
+    }
+    answer = await this.send({ method, url, headers: withAuthorization(headers, authorization) });
+    if (answer.status === 401) throw new ResolveError('unauthorized', `${host} refused the credentials for ${repository}`);
+    return answer;
+  }
+
+  private async authorize(host: string, challenges: Challenge[], defaultScope: string): Promise<string | undefined> {
+    const credential = await this.options.credentials?.get(host);
+    const bearer = challenges.find((challenge) => challenge.scheme === 'bearer');
+    if (bearer) return this.fetchToken(host, bearer, defaultScope, credential);
+    if (challenges.some((challenge) => challenge.scheme === 'basic') && credential?.kind === 'basic') {
+      return basicHeader(credential);
+    }
+    return undefined;
+  }
+
+  private async fetchToken(host: string, challenge: Challenge, defaultScope: string, credential: Credential | undefined): Promise<string> {
+    const realm = challenge.params['realm'];
+    if (!realm) throw new ResolveError('registry-error', `${host} asked for a bearer token without naming a realm`);
+    let tokenUrl: URL;
+    try {
+      tokenUrl = new URL(realm);
+    } catch {
+      throw new ResolveError('registry-error', `${host} named an invalid token realm`);
+    }
+    if (challenge.params['service']) tokenUrl.searchParams.set('service', challenge.params['service']);
+    tokenUrl.searchParams.set('scope', challenge.params['scope'] ?? defaultScope);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    // credentials go to the realm only over TLS or to the registry's own host
+    const realmTrusted = tokenUrl.protocol === 'https:' || tokenUrl.host === host;
+    if (credential?.kind === 'basic' && realmTrusted) headers['authorization'] = basicHeader(credential);
+    if (credential?.kind === 'identity-token' && realmTrusted) {
+      tokenUrl.searchParams.set('grant_type', 'refresh_token');
+      tokenUrl.searchParams.set('refresh_token', credential.token);
+      tokenUrl.searchParams.set('client_id', 'rampart');
+    }
+    const answer = await this.send({ method: 'GET', url: tokenUrl.href, headers });
+    if (answer.status === 401 || answer.status === 403) {
+      throw new ResolveError('unauthorized', `the token service of ${host} refused ${credential ? 'the stored credentials' : 'anonymous access'} (HTTP ${answer.status})`);
+    }
+    if (answer.status !== 200) throw new ResolveError('registry-error', `the token service of ${host} answered HTTP ${answer.status}`);
+    let token: unknown;
+    try {
+      const parsed = JSON.parse(answer.body.toString('utf8')) as { token?: unknown; access_token?: unknown };
+      token = parsed.token ?? parsed.access_token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token === '') throw new ResolveError('registry-error', `the token service of ${host} returned no token`);
+    return `Bearer ${token}`;
+  }
+
+  /** One logical request: redirects (credentials dropped off-origin), retries, timeout. */
+  private async send(exchange: Exchange): Promise<HttpAnswer> {
+    let current = exchange;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const answer = await this.withRetries(current);
+      const location = answer.headers['location'];
+      if (![301, 302, 303, 307, 308].includes(answer.status) || !location) return answer;
+      const next = new URL(location, current.url);
+      const from = new URL(current.url);
+      if (from.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new ResolveError('registry-error', `${from.host} redirected to plain HTTP (${next.host}); refused`);
+      }
+      const headers = { ...current.headers };
+      if (next.origin !== from.origin) delete headers['authorization'];
+      current = { method: current.method, url: next.href, headers };
+    }
+    throw new ResolveError('registry-error', `too many redirects from ${new URL(exchange.url).host}`);
+  }
+
+  private async withRetries(exchange: Exchange): Promise<HttpAnswer> {
+    for (let attempt = 0; ; attempt++) {
+      let answer: HttpAnswer | undefined;
+      let failure: ResolveError | undefined;
+      try {
+        answer = await this.limit.run(() => this.once(exchange));
+      } catch (error) {
+        failure = error instanceof ResolveError ? error : new ResolveError('unreachable', String(error), { transient: true });
+      }
+      const retryable = failure ? failure.transient : answer!.status === 429 || answer!.status >= 500;
+      if (!retryable || attempt >= this.retries) {
+        if (failure) throw failure;
+        return answer!;
+      }
+      await sleep(backoffDelay(attempt, this.backoffMs, answer?.headers['retry-after']));
+    }
+  }
+
+  private async once(exchange: Exchange): Promise<HttpAnswer> {
+    this.requestCount += 1;
+    const host = new URL(exchange.url).host;
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let timer: NodeJS.Timeout | undefined;
+    // a deadline of our own as well: a proxy that never answers a CONNECT ignores undici's signal
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new ResolveError('timeout', `${host} did not answer within ${this.timeoutMs} ms`, { transient: true }));
+      }, this.timeoutMs);
+    });
+    try {
+      const exchangeDone = (async () => {
+        const response = await request(exchange.url, {
+          method: exchange.method,
+          headers: { 'user-agent': 'rampart', ...exchange.headers },
+          dispatcher: this.dispatcher,
+          signal,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+        return { response, body: Buffer.from(await response.body.arrayBuffer()) };
+      })();
+      exchangeDone.catch(() => undefined);
+      const { response, body } = await Promise.race([exchangeDone, deadline]);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return { status: response.statusCode, headers, body };
+    } catch (error) {
+      if (error instanceof ResolveError) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      if (signal.aborted || /TIMEOUT/i.test(code)) {
+        throw new ResolveError('timeout', `${host} did not answer within ${this.timeoutMs} ms`, { cause: error, transient: true });
+      }
+      if (/SSL|TLS|CERT/i.test(code)) {
+        const hint = /WRONG_VERSION_NUMBER|PACKET_LENGTH/i.test(code) ? ' (a plain-HTTP registry? allow it with --insecure-registry HOST[:PORT])' : '';
+        throw new ResolveError('unreachable', `TLS with ${host} failed: ${code}${hint}`, { cause: error });
+      }
+      const transient = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CLOSED/i.test(code);
+      throw new ResolveError('unreachable', `cannot reach ${host}: ${code || (error as Error).message}`, { cause: error, transient });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.options.dispatcher) await this.dispatcher.close();
+  }
+}
+
+function withAuthorization(headers: Record<string, string>, authorization: string | undefined): Record<string, string> {
+  return authorization ? { ...headers, authorization } : headers;
+}
+
+function basicHeader(credential: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+}

@@ -1,0 +1,144 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyEdits, EditConflictError } from '../src/fix/apply-edits.js';
+import { planChanges, writeFileAtomic } from '../src/fix/write-file.js';
+import { Workspace } from '../src/model/workspace.js';
+import { cloneUrlOf, gitPinTargets } from '../src/pin/git-targets.js';
+import { imageDigestEdits } from '../src/pin/image-edits.js';
+import { parseKustomizeRemote } from '../src/model/remote-refs.js';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const SHA = 'c'.repeat(40);
+
+/** Pins every image of a one-file workspace to DIGEST and returns the new text. */
+function pinImages(file: string, text: string): string {
+  const workspace = Workspace.fromTexts({ [file]: text });
+  const edits = workspace.images().flatMap((occurrence) => {
+    const result = imageDigestEdits(occurrence, DIGEST);
+    if (!result.ok) throw new Error(result.reason);
+    return result.edits;
+  });
+  return applyEdits(file, text, edits);
+}
+
+describe('applyEdits', () => {
+  it('applies edits in position order whatever order they come in, keeping every other byte', () => {
+    const text = '\uFEFFa: 1\r\nb: 2\r\n';
+    const edits = [
+      { path: 'f', start: 10, end: 11, text: '20' },
+      { path: 'f', start: 4, end: 5, text: '10' },
+      { path: 'f', start: 13, end: 13, text: 'c: 3\r\n' },
+    ];
+    expect(applyEdits('f', text, edits)).toBe('\uFEFFa: 10\r\nb: 20\r\nc: 3\r\n');
+  });
+
+  it('refuses overlapping and out-of-range edits, collapses identical ones', () => {
+    expect(() => applyEdits('f', 'abcdef', [{ path: 'f', start: 1, end: 4, text: 'x' }, { path: 'f', start: 3, end: 5, text: 'y' }])).toThrow(EditConflictError);
+    expect(() => applyEdits('f', 'abc', [{ path: 'f', start: 2, end: 9, text: 'x' }])).toThrow(/outside the file/);
+    expect(applyEdits('f', 'abc', [{ path: 'f', start: 1, end: 2, text: 'X' }, { path: 'f', start: 1, end: 2, text: 'X' }])).toBe('aXc');
+  });
+});
+
+describe('writing files', () => {
+  it('writes atomically, keeps the mode, leaves no temporary file, and skips unchanged text', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'rampart-write-'));
+    try {
+      const file = path.join(directory, 'run.sh');
+      await writeFile(file, 'old');
+      await chmod(file, 0o750);
+      expect(await writeFileAtomic(file, 'new', 'old')).toBe(true);
+      expect(await readFile(file, 'utf8')).toBe('new');
+      expect((await stat(file)).mode & 0o777).toBe(0o750);
+      expect(await readdir(directory)).toEqual(['run.sh']);
+      expect(await writeFileAtomic(file, 'same', 'same')).toBe(false);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file that changed since it was read, or is not UTF-8', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'rampart-write-'));
+    try {
+      await writeFile(path.join(directory, 'a.yaml'), 'image: x\n');
+      await writeFile(path.join(directory, 'b.yaml'), Buffer.from([0x69, 0x3a, 0xff, 0x0a]));
+      const edit = (file: string) => [{ path: file, start: 0, end: 0, text: '#\n' }];
+      await expect(planChanges(directory, edit('a.yaml'), new Map([['a.yaml', 'image: y\n']]))).rejects.toThrow(/changed while rampart was working/);
+      await expect(planChanges(directory, edit('b.yaml'), new Map())).rejects.toThrow(/not valid UTF-8/);
+      expect(await planChanges(directory, edit('a.yaml'), new Map([['a.yaml', 'image: x\n']]))).toEqual([{ path: 'a.yaml', before: 'image: x\n', after: '#\nimage: x\n' }]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('image digest edits', () => {
+  const pod = (line: string): string => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n${line}\n`;
+
+  it('appends the digest to references written whole, in any quoting, keeping comments', () => {
+    expect(pinImages('pod.yaml', pod('      image: "nginx:1.27" # web'))).toBe(pod(`      image: "nginx:1.27@${DIGEST}" # web`));
+    expect(pinImages('pod.yaml', pod("      image: 'ghcr.io/a/b'"))).toBe(pod(`      image: 'ghcr.io/a/b@${DIGEST}'`));
+    expect(pinImages('Dockerfile', 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n')).toBe(`FROM --platform=$BUILDPLATFORM golang:1.22@${DIGEST} AS build\n`);
+    expect(pinImages('main.tf', 'resource "x" "y" {\n  image = "redis:7"\n}\n')).toBe(`resource "x" "y" {\n  image = "redis:7@${DIGEST}"\n}\n`);
+  });
+
+  it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
+    const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
+    expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);
+    const noNewline = 'images:\n  - name: nginx\n    newTag: "1.27"';
+    expect(pinImages('kustomization.yaml', noNewline)).toBe(`${noNewline}\n    digest: ${DIGEST}`);
+  });
+
+  it('sets or adds the digest of Helm values blocks in their style', () => {
+    const nested = 'app:\n  image:\n    repository: nginx\n    pullPolicy: Always\n    extra:\n      a: 1\n\n# trailing comment\nother: 1\n';
+    expect(pinImages('values.yaml', nested.replace('nginx', 'nginx\n    tag: "1.27"'))).toBe(
+      nested.replace('nginx', `nginx\n    tag: "1.27"\n    digest: ${DIGEST}`));
+    const emptyDigest = 'image:\n  repository: nginx\n  tag: 1.27\n  digest: ""\n';
+    expect(pinImages('values.yaml', emptyDigest)).toBe(emptyDigest.replace('""', `"${DIGEST}"`));
+    const nullDigest = 'image:\n  repository: nginx\n  tag: 1.27\n  digest:\n';
+    expect(pinImages('values.yaml', nullDigest)).toBe(nullDigest.replace('digest:', `digest: ${DIGEST}`));
+    const flow = 'image: { repository: nginx, tag: "1.27" }\n';
+    expect(pinImages('values.yaml', flow)).toBe(`image: { repository: nginx, tag: "1.27", digest: ${DIGEST} }\n`);
+  });
+
+  it('explains why a reference cannot be pinned', () => {
+    const workspace = Workspace.fromTexts({ Dockerfile: 'ARG V=1\nFROM nginx:${V}-alpine\n' });
+    const occurrence = workspace.images()[0];
+    expect(occurrence && imageDigestEdits(occurrence, DIGEST)).toEqual({ ok: false, reason: 'the reference is assembled from ARG values' });
+  });
+});
+
+describe('git pin targets', () => {
+  it('finds Actions uses:, Kustomize remotes and Terraform git modules, skipping what is pinned or local', () => {
+    const workspace = Workspace.fromTexts({
+      '.github/workflows/ci.yml': `jobs:\n  a:\n    uses: org/repo/.github/workflows/build.yml@v2\n  b:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@${SHA}\n      - uses: ./mine\n      - uses: docker://alpine:3\n`,
+      'kustomization.yaml': 'resources:\n  - base\n  - https://github.com/org/repo//deploy\n  - git@gitlab.example:team/app.git//k8s?ref=v1&timeout=90s\n',
+      'base/kustomization.yaml': 'resources: []\n',
+      'main.tf': 'module "a" {\n  source = "git::https://example.com/mods.git//net?ref=v3"\n}\nmodule "b" {\n  source = "./local"\n}\nmodule "c" {\n  source = "hashicorp/consul/aws"\n}\n',
+    });
+    const targets = gitPinTargets(workspace).map((target) => `${target.kind} ${target.cloneUrl} ${target.ref}`);
+    expect(targets).toEqual([
+      'action https://github.com/org/repo v2',
+      'action https://github.com/actions/checkout v4',
+      'kustomize-remote https://github.com/org/repo HEAD',
+      'kustomize-remote git@gitlab.example:team/app.git v1',
+      'terraform-module https://example.com/mods.git v3',
+    ]);
+    const text = workspace.file('kustomization.yaml')?.text ?? '';
+    const edits = gitPinTargets(workspace).filter((target) => target.kind === 'kustomize-remote').flatMap((target) => target.edits(SHA));
+    expect(applyEdits('kustomization.yaml', text, edits)).toBe(
+      `resources:\n  - base\n  - https://github.com/org/repo//deploy?ref=${SHA}\n  - git@gitlab.example:team/app.git//k8s?ref=${SHA}&timeout=90s # v1\n`);
+  });
+
+  it('derives the URL git can list from every source form', () => {
+    const url = (text: string): string => {
+      const remote = parseKustomizeRemote(text);
+      if (!remote) throw new Error(text);
+      return cloneUrlOf(text, remote);
+    };
+    expect(url('github.com/Org/Repo/path?ref=v1')).toBe('https://github.com/org/repo');
+    expect(url('ssh://git@host.example/team/repo.git//dir?ref=v1')).toBe('ssh://git@host.example/team/repo.git');
+    expect(url('git::https://host.example/team/repo.git?ref=v1')).toBe('https://host.example/team/repo.git');
+  });
+});
