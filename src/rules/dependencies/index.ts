@@ -1,4 +1,22 @@
 import type { Rule } from '../rule.js';
+import actionNotPinned from './action-not-pinned.js';
+import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
+import fluxSourceUnpinned from './flux-source-unpinned.js';
+import helmDependencyUnpinned from './helm-dependency-unpinned.js';
+import helmLockMissing from './helm-lock-missing.js';
+import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
+import remoteDownloadUnverified from './remote-download-unverified.js';
+import terraformLockMissing from './terraform-lock-missing.js';
+import terraformModuleUnpinned from './terraform-module-unpinned.js';
 
 export const dependencyRules: readonly Rule[] = [
+  kustomizeRemoteUnpinned,
+  helmDependencyUnpinned,
+  helmLockMissing,
+  argocdAppUnpinnedRevision,
+  fluxSourceUnpinned,
+  terraformModuleUnpinned,
+  terraformLockMissing,
+  actionNotPinned,
+  remoteDownloadUnverified,
 ];

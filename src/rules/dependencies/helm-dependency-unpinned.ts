@@ -1,0 +1,77 @@
+import { classifyVersion, isTemplatedValue } from '../../model/git-ref.js';
+import { satisfiesConstraint } from '../../model/semver-constraint.js';
+import { getNode, seqItems } from '../../model/yaml.js';
+import { defineRule } from '../rule.js';
+import { chartDependencies, isRemoteDependency } from './chart-dependencies.js';
+import { deref, scalarText } from './support.js';
+
+export default defineRule({
+  id: 'helm-dependency-unpinned',
+  layer: 'dependencies',
+  severity: 'medium',
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry) asks for a version range or no version.',
+  rationale:
+    'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
+    'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
+    'so a new release of someone else\'s chart changes what you deploy without a reviewed commit. A range that a ' +
+    'committed `Chart.lock` pins is reported at low severity: the lock holds the exact version until the next ' +
+    'update. Local dependencies (`file://`, `charts/`) are part of this tree and are not reported. Flux ' +
+    '`HelmRelease` chart version ranges are reported by `flux-source-unpinned` (Flux re-resolves them as a source ' +
+    'on every interval), so each range is reported once.',
+  remediation:
+    'Write the exact version (`version: 1.2.3`) and commit `Chart.lock` (`helm dependency update`); let Renovate ' +
+    'raise pull requests for new releases.',
+  references: [
+    'https://helm.sh/docs/helm/helm_dependency/',
+    'https://helm.sh/docs/topics/charts/#chart-dependencies',
+    'https://kubectl.docs.kubernetes.io/references/kustomize/builtins/#_helmchartinflationgenerator_',
+    'https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies',
+  ],
+  messages: {
+    range: 'Chart dependency {name} asks for {version}, not an exact version: `helm dependency update` can pick a new release without review.',
+    locked: 'Chart dependency {name} asks for {version}; {lock} pins {locked} for now (low severity), but `helm dependency update` moves it without review.',
+    kustomize: 'Kustomize helmCharts entry {name} asks for {version}: each build can inflate a newer chart release.',
+  },
+  examples: {
+    bad: [{ file: 'Chart.yaml', code: 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: redis\n    version: ^20.0.0 # expect: helm-dependency-unpinned\n    repository: https://charts.bitnami.com/bitnami\n' }],
+    good: [{ file: 'Chart.yaml', code: 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: redis\n    version: 20.1.4\n    repository: https://charts.bitnami.com/bitnami\n  - name: common\n    version: ^1.0.0\n    repository: file://../common\n' }],
+  },
+  check(context) {
+    for (const chart of chartDependencies(context.workspace)) {
+      for (const dependency of chart.dependencies) {
+        if (!isRemoteDependency(dependency)) continue;
+        const version = dependency.version?.value;
+        if (version !== undefined && isTemplatedValue(version)) continue;
+        if (classifyVersion(version) === 'exact') continue;
+        const name = dependency.name?.value ?? '(unnamed)';
+        const described = version === undefined ? 'any version (no `version`)' : `\`${version}\``;
+        const at = dependency.version?.span ?? dependency.name?.span ?? dependency.span;
+        const subject = `${name}\0${dependency.repository?.value ?? ''}`;
+        const locked = chart.lock?.find((entry) => entry.name?.value === name)?.version?.value;
+        const lockName = chart.lockPath.slice(chart.lockPath.lastIndexOf('/') + 1);
+        if (locked !== undefined && version !== undefined && satisfiesConstraint(locked, version) === true) {
+          context.report({ messageId: 'locked', at, data: { name, version: described, lock: lockName, locked }, subject, severity: 'low' });
+        } else {
+          context.report({ messageId: 'range', at, data: { name, version: described }, subject });
+        }
+      }
+    }
+    for (const document of context.workspace.kustomizations()) {
+      for (const item of seqItems(deref(document, getNode(document.root, 'helmCharts')))) {
+        const entry = deref(document, item);
+        const repo = scalarText(document.file, deref(document, getNode(entry, 'repo')));
+        const name = scalarText(document.file, deref(document, getNode(entry, 'name')));
+        const version = scalarText(document.file, deref(document, getNode(entry, 'version')));
+        // without `repo` the chart is read from the local chartHome
+        if (!repo || !name || repo.value.trim() === '' || isTemplatedValue(repo.value)) continue;
+        if (version && (isTemplatedValue(version.value) || classifyVersion(version.value) === 'exact')) continue;
+        context.report({
+          messageId: 'kustomize',
+          at: version?.span ?? name.span,
+          data: { name: name.value, version: version ? `\`${version.value}\`` : 'no version (the newest)' },
+          subject: `${name.value}\0${repo.value}`,
+        });
+      }
+    }
+  },
+});

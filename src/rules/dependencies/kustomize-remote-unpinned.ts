@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { classifyGitRef, describeGitRef, isTemplatedValue } from '../../model/git-ref.js';
+import { parseKustomizeRemote, spanWithin } from '../../model/remote-refs.js';
+import { seqItems } from '../../model/yaml.js';
+import { defineRule } from '../rule.js';
+import { deref, existsInTree, scalarText, valuesOf } from './support.js';
+
+const REMOTE_FIELDS = ['resources', 'bases', 'components'] as const;
+
+export default defineRule({
+  id: 'kustomize-remote-unpinned',
+  layer: 'dependencies',
+  severity: 'high',
+  summary: 'A remote Kustomize resource, base or component is not pinned to a full commit SHA.',
+  rationale:
+    'Kustomize fetches remote `resources`, `bases` and `components` every time the overlay is built: by Argo CD or ' +
+    'Flux on every reconciliation. A branch (or no `?ref=`, which means the default branch) or a raw-file URL on a ' +
+    'branch lets whoever can push to that other repository change what is applied to your cluster, without a commit ' +
+    'or review in yours. A tag is better but still mutable: it can be deleted and re-created on other content, so it ' +
+    'is reported at medium severity. Only a full 40-hex (or 64-hex) commit SHA names fixed content.',
+  remediation:
+    'Pin the remote to a commit: `https://github.com/org/repo//path?ref=<40-hex sha>` (keep the tag in a comment), ' +
+    'or for raw files use the commit in the URL path. Better still, vendor the manifests into this repository. ' +
+    'Renovate can keep the SHA current through pull requests.',
+  references: [
+    'https://github.com/kubernetes-sigs/kustomize/blob/master/examples/remoteBuild.md',
+    'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/',
+    'https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies',
+  ],
+  messages: {
+    unpinned: 'Remote {field} entry {url} follows {ref}: whoever can push to {repository} changes what this overlay applies. Pin it to a full commit SHA.',
+    mutable: 'Remote {field} entry {url} is pinned to {ref}, not to a commit: a tag can be moved or re-created (medium severity: better than a branch, still mutable).',
+    asset: 'Remote {field} entry {url} is a release asset of {ref}: release assets can be deleted and re-uploaded, and a tag moved (medium severity). Vendor the file or fetch it from a commit.',
+    unversioned: 'Remote {field} entry {url} is a file fetched over HTTP with nothing pinning its content.',
+  },
+  examples: {
+    bad: [{ file: 'kustomization.yaml', code: 'resources:\n  - github.com/acme/platform//base?ref=main # expect: kustomize-remote-unpinned\n  - https://raw.githubusercontent.com/acme/platform/v1.2.0/crds.yaml # expect: kustomize-remote-unpinned\n' }],
+    good: [{ file: 'kustomization.yaml', code: 'resources:\n  - deployment.yaml\n  - github.com/acme/platform//base?ref=0123456789abcdef0123456789abcdef01234567\n' }],
+  },
+  check(context) {
+    const { workspace } = context;
+    for (const document of workspace.kustomizations()) {
+      const file = document.file;
+      // an alias (`- *remote`) repeats its anchor's value: report the written text once
+      const seen = new Set<number>();
+      for (const field of REMOTE_FIELDS) {
+        for (const item of valuesOf(document, document.root, field).flatMap(seqItems)) {
+          const entry = scalarText(file, deref(document, item));
+          if (!entry || isTemplatedValue(entry.value) || seen.has(entry.span.start)) continue;
+          seen.add(entry.span.start);
+          if (existsInTree(workspace, path.posix.join(file.directory || '.', entry.value))) continue;
+          const remote = parseKustomizeRemote(entry.value);
+          if (!remote) continue;
+          const at = remote.refRange ? spanWithin(entry.span, remote.refRange) : entry.span;
+          const base = { field, url: entry.value, repository: remote.repository };
+          const properties = { repository: remote.repository, ...(remote.ref !== undefined ? { ref: remote.ref } : {}) };
+          if (remote.kind === 'file' && remote.ref === undefined) {
+            context.report({ messageId: 'unversioned', at, data: base, subject: entry.value, properties });
+            continue;
+          }
+          const kind = classifyGitRef(remote.ref);
+          if (kind === 'commit') continue;
+          const ref = describeGitRef(kind, remote.ref);
+          if (kind === 'tag' && remote.kind === 'file' && /\/releases\/download\//.test(entry.value)) {
+            context.report({ messageId: 'asset', at, data: { ...base, ref }, subject: entry.value, severity: 'medium', properties });
+          } else if (kind === 'tag' || kind === 'short-commit') {
+            context.report({ messageId: 'mutable', at, data: { ...base, ref }, subject: entry.value, severity: 'medium', properties });
+          } else {
+            context.report({ messageId: 'unpinned', at, data: { ...base, ref }, subject: entry.value, properties });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,65 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { normaliseGitUrl } from '../model/remote-refs.js';
+
+const MAX_PARENT_DEPTH = 64;
+
+/**
+ * The remote URLs of the git repository holding `root` (its own `.git/config`, or the one of a
+ * parent directory, as git finds it), normalised to `host/org/repo`. Reads files only: no
+ * `git` process, no network. Empty when there is no repository or it cannot be read.
+ */
+export async function readGitRemotes(root: string): Promise<string[]> {
+  const gitDirectory = await findGitDirectory(path.resolve(root));
+  if (!gitDirectory) return [];
+  const config = await readFile(path.join(await commonDirectory(gitDirectory), 'config'), 'utf8').catch(() => undefined);
+  if (config === undefined) return [];
+  const remotes = new Set<string>();
+  for (const url of remoteUrls(config)) {
+    const normalised = normaliseGitUrl(url);
+    if (normalised) remotes.add(normalised);
+  }
+  return [...remotes].sort();
+}
+
+async function findGitDirectory(start: string): Promise<string | undefined> {
+  let current = start;
+  for (let depth = 0; depth < MAX_PARENT_DEPTH; depth += 1) {
+    const candidate = path.join(current, '.git');
+    const info = await stat(candidate).catch(() => undefined);
+    if (info?.isDirectory()) return candidate;
+    if (info?.isFile()) {
+      // worktrees and submodules: `.git` is a file saying `gitdir: <path>`
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(candidate, 'utf8').catch(() => ''));
+      if (pointer?.[1]) return path.resolve(current, pointer[1]);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+  return undefined;
+}
+
+/** A linked worktree keeps its config in the main repository (named by `commondir`). */
+async function commonDirectory(gitDirectory: string): Promise<string> {
+  const common = await readFile(path.join(gitDirectory, 'commondir'), 'utf8').catch(() => undefined);
+  return common ? path.resolve(gitDirectory, common.trim()) : gitDirectory;
+}
+
+/** `url` (and `pushurl`) values of `[remote "…"]` sections of a git config file. */
+export function remoteUrls(config: string): string[] {
+  const urls: string[] = [];
+  let inRemote = false;
+  for (const rawLine of config.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line.startsWith('[')) {
+      inRemote = /^\[remote\s+"[^"]*"\]$/i.test(line);
+      continue;
+    }
+    if (!inRemote) continue;
+    const match = /^(url|pushurl)\s*=\s*(.*?)\s*$/i.exec(line);
+    const value = match?.[2]?.replace(/^"(.*)"$/, '$1');
+    if (value) urls.push(value);
+  }
+  return urls;
+}
