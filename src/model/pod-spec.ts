@@ -1,0 +1,129 @@
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { describeObject, type KubeObject } from './kubernetes.js';
+import { ResolvedYaml } from './yaml-resolved.js';
+import { stringValue } from './yaml.js';
+
+/** Objects whose data is not a workload, even when it looks like one. */
+const DATA_KINDS = new Set(['ConfigMap', 'Secret', 'CustomResourceDefinition']);
+/** Keys holding a list of containers: pod specs, and CRDs that reuse the shape (Tekton steps, sidecars). */
+const CONTAINER_LISTS: Readonly<Record<string, string>> = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
+  steps: 'step',
+  sidecars: 'sidecar',
+};
+/** Keys holding one container: Argo Workflows templates (`container`, `script`). */
+const SINGLE_CONTAINERS = new Set(['container', 'script']);
+
+export interface PodSpecSite {
+  readonly object: KubeObject;
+  readonly view: ResolvedYaml;
+  /** the map holding `containers`, `volumes`, `hostNetwork`… */
+  readonly spec: YAMLMap;
+  /** `Deployment/web`, `CronJob/backup` */
+  readonly label: string;
+}
+
+export interface ContainerSite {
+  readonly object: KubeObject;
+  readonly view: ResolvedYaml;
+  readonly container: YAMLMap;
+  /** `Deployment/web init container migrate` */
+  readonly label: string;
+}
+
+/**
+ * Every pod spec of an object, at any depth: Pod `spec`, Deployment/StatefulSet/DaemonSet/
+ * ReplicaSet/Job `spec.template.spec`, CronJob `spec.jobTemplate.spec.template.spec`, PodTemplate
+ * `template.spec`, and CRDs that embed one (Argo Rollouts, Knative, KEDA ScaledJob…). A pod spec
+ * is recognised by its shape, a `containers` list of maps, so unknown workload kinds count too.
+ * Helm values embedded in HelmRelease/Application objects are chart-specific and left out.
+ */
+export function podSpecSites(object: KubeObject): PodSpecSite[] {
+  return memoised(podSpecCache, object, findPodSpecs);
+}
+
+/** Every container of an object: containers, init and ephemeral containers of every pod spec, Tekton steps, Argo Workflows templates. */
+export function containerSites(object: KubeObject): ContainerSite[] {
+  return memoised(containerCache, object, findContainers);
+}
+
+// several rules ask for the same object's pod specs and containers: walk each object once
+const podSpecCache = new WeakMap<KubeObject, PodSpecSite[]>();
+const containerCache = new WeakMap<KubeObject, ContainerSite[]>();
+
+function memoised<T>(cache: WeakMap<KubeObject, T>, object: KubeObject, compute: (object: KubeObject) => T): T {
+  let value = cache.get(object);
+  if (value === undefined) {
+    value = compute(object);
+    cache.set(object, value);
+  }
+  return value;
+}
+
+function findPodSpecs(object: KubeObject): PodSpecSite[] {
+  if (DATA_KINDS.has(object.kind)) return [];
+  const view = new ResolvedYaml(object.source.document);
+  const found: PodSpecSite[] = [];
+  walkMaps(view, object.node, embeddedValues(object, view), (map, isListItem) => {
+    // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
+    if (isListItem) return false;
+    const containers = view.get(map, 'containers');
+    if (!isSeq(containers) || !view.items(containers).some(isMap)) return false;
+    found.push({ object, view, spec: map, label: describeObject(object) });
+    return false;
+  });
+  return found;
+}
+
+function findContainers(object: KubeObject): ContainerSite[] {
+  if (DATA_KINDS.has(object.kind)) return [];
+  const view = new ResolvedYaml(object.source.document);
+  const found: ContainerSite[] = [];
+  const add = (container: YAMLMap, role: string): void => {
+    const name = stringValue(view.get(container, 'name'));
+    found.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
+  };
+  walkMaps(view, object.node, embeddedValues(object, view), (map) => {
+    for (const { key, value } of view.entries(map)) {
+      const role = CONTAINER_LISTS[key];
+      if (role !== undefined && isSeq(value)) view.items(value).filter(isMap).forEach((item) => add(item, role));
+      else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) add(value, key === 'script' ? 'script' : 'container');
+    }
+    return false;
+  });
+  return found;
+}
+
+/** Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`; `visit` returning true stops the descent. */
+function walkMaps(view: ResolvedYaml, root: Node, skip: ReadonlySet<Node>, visit: (map: YAMLMap, isListItem: boolean) => boolean): void {
+  const seen = new Set<Node>();
+  const walk = (node: Node | undefined, isListItem: boolean): void => {
+    if (node === undefined || seen.has(node) || skip.has(node)) return;
+    seen.add(node);
+    if (isMap(node)) {
+      if (visit(node, isListItem)) return;
+      for (const entry of view.entries(node)) walk(entry.value, false);
+    } else if (isSeq(node)) {
+      for (const item of view.items(node)) walk(item, true);
+    }
+  };
+  walk(view.resolve(root), false);
+}
+
+/** Flux HelmRelease `spec.values` and Argo CD `helm.valuesObject`: chart input, not pod specs. */
+function embeddedValues(object: KubeObject, view: ResolvedYaml): Set<Node> {
+  const skip = new Set<Node>();
+  const add = (node: Node | undefined): void => {
+    if (node) skip.add(node);
+  };
+  if (object.kind === 'HelmRelease') add(view.path(object.node, 'spec', 'values'));
+  if (object.kind === 'Application' || object.kind === 'ApplicationSet') {
+    const spec = object.kind === 'ApplicationSet' ? view.path(object.node, 'spec', 'template', 'spec') : view.path(object.node, 'spec');
+    for (const source of [view.get(spec, 'source'), ...view.items(view.get(spec, 'sources'))]) {
+      add(view.path(source, 'helm', 'valuesObject'));
+    }
+  }
+  return skip;
+}

@@ -1,0 +1,46 @@
+import { isBooleanTrue } from '../../model/yaml-resolved.js';
+import { defineRule } from '../rule.js';
+import { argocdOperatorInstances, argocdSettings } from './argocd-settings.js';
+import { objectSpan } from './spans.js';
+
+export default defineRule({
+  id: 'argocd-admin-enabled',
+  layer: 'operators',
+  severity: 'low',
+  summary: 'The built-in Argo CD `admin` account is enabled (`admin.enabled` in `argocd-cm` is not `"false"`).',
+  rationale:
+    'The local `admin` account has every permission, is shared rather than personal, has no second factor, and its ' +
+    'initial password sits in the `argocd-initial-admin-secret` Secret. Once SSO is configured it is only a backdoor: ' +
+    'actions taken with it are not attributable to a person.',
+  remediation:
+    'After configuring SSO and giving a group `role:admin` in `argocd-rbac-cm`, set `admin.enabled: "false"` in ' +
+    '`argocd-cm` (with the Argo CD Operator, `spec.disableAdmin: true`) and delete `argocd-initial-admin-secret`.',
+  references: [
+    'https://argo-cd.readthedocs.io/en/stable/operator-manual/user-management/#disable-admin-user',
+    'https://argo-cd.readthedocs.io/en/stable/operator-manual/security/',
+  ],
+  messages: {
+    explicit: '{source} sets admin.enabled to "{value}": the shared admin account stays enabled.',
+    unset: '{source} does not set admin.enabled, and nothing else in the repository does: the admin account is enabled by default.',
+    operator: 'ArgoCD/{name} does not set spec.disableAdmin: true: the admin account is enabled.',
+  },
+  examples: {
+    bad: [{ file: 'argocd-cm.yaml', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  admin.enabled: "true" # expect: argocd-admin-enabled\n' }],
+    good: [{ file: 'argocd-cm.yaml', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  admin.enabled: "false"\n' }],
+  },
+  check(context) {
+    const sources = argocdSettings(context.workspace, 'argocd-cm');
+    const settings = sources.flatMap((source) => source.settings.filter((setting) => setting.key === 'admin.enabled').map((setting) => ({ source, setting })));
+    for (const { source, setting } of settings) {
+      if (setting.value.trim().toLowerCase() !== 'false') context.report({ messageId: 'explicit', at: setting.span, data: { source: source.label, value: setting.value }, subject: source.label });
+    }
+    // a patch or generator elsewhere may disable it: only an argocd-cm nobody overrides is enabled by default
+    if (settings.length === 0) {
+      for (const source of sources) context.report({ messageId: 'unset', at: source.span, data: { source: source.label }, subject: source.label });
+    }
+    for (const { object, view } of argocdOperatorInstances(context.workspace)) {
+      const disable = view.path(object.node, 'spec', 'disableAdmin');
+      if (!isBooleanTrue(disable)) context.report({ messageId: 'operator', at: objectSpan(object, disable), data: { name: object.name ?? '(unnamed)' }, subject: object.name ?? '' });
+    }
+  },
+});

@@ -1,0 +1,124 @@
+import { isMap, isSeq, type Node } from 'yaml';
+import { isKustomizationFile, isValuesFile } from '../../model/file-kinds.js';
+import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
+import type { SourceFile } from '../../model/source-file.js';
+import type { Workspace } from '../../model/workspace.js';
+import { ResolvedYaml } from '../../model/yaml-resolved.js';
+import { spanOf } from '../../model/yaml.js';
+import type { Span } from '../../model/span.js';
+import { inlinePatchSites } from './inline-patches.js';
+import { perWorkspace } from './memo.js';
+
+/** Helm chart input: a values file, a Flux HelmRelease's `spec.values`, an Argo CD source's `helm.valuesObject`. */
+export interface ValuesSite {
+  readonly file: SourceFile;
+  readonly view: ResolvedYaml;
+  readonly root: Node;
+  readonly label: string;
+  /** chart values, or an inline patch of a workload */
+  readonly origin: 'values' | 'patch';
+  /** a JSON 6902 patch: a list of `{op, path, value}` */
+  readonly jsonPatch?: boolean;
+  /** where a node is in the file, for trees parsed from a string inside it (inline patches) */
+  readonly locate?: (node: Node) => Span | undefined;
+}
+
+/** The span of a node of a site, in its file. */
+export function siteSpan(site: ValuesSite, node: Node): Span | undefined {
+  return site.locate ? site.locate(node) : spanOf(site.file, node);
+}
+
+export interface ValuesEntry {
+  /** dotted key path from the values root, e.g. `controllers.main.containers.app.securityContext.privileged` */
+  readonly path: string;
+  readonly key: string;
+  readonly value: Node;
+  readonly parentKey: string | undefined;
+}
+
+/** Chart values and inline patches: trees where pod settings appear outside a pod spec. */
+export function looseWorkloadSites(workspace: Workspace): ValuesSite[] {
+  return perWorkspace(workspace, 'loose-workload-sites', () => [...helmValuesSites(workspace), ...inlinePatchSites(workspace)]);
+}
+
+export function helmValuesSites(workspace: Workspace): ValuesSite[] {
+  return perWorkspace(workspace, 'helm-values-sites', () => findHelmValuesSites(workspace));
+}
+
+function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
+  const sites: ValuesSite[] = [];
+  for (const document of workspace.yamlDocuments()) {
+    if (!document.root) continue;
+    const view = new ResolvedYaml(document.document);
+    const objects = kubeObjectsOf(document);
+    if (objects.length === 0 && isValuesFile(document.file.baseName)) sites.push({ file: document.file, view, root: document.root, label: `Helm values ${document.file.baseName}`, origin: 'values' });
+    if (isKustomizationFile(document.file.baseName)) {
+      for (const chart of view.items(view.get(document.root, 'helmCharts'))) {
+        const values = view.get(chart, 'valuesInline');
+        if (values) sites.push({ file: document.file, view, root: values, label: `kustomization helmCharts ${view.string(chart, 'name') ?? ''} valuesInline`, origin: 'values' });
+      }
+    }
+    for (const object of objects) {
+      const name = `${object.kind}/${object.name ?? '(unnamed)'}`;
+      if (object.kind === 'HelmRelease' && apiGroup(object) === 'helm.toolkit.fluxcd.io') {
+        const values = view.path(object.node, 'spec', 'values');
+        if (values) sites.push({ file: document.file, view, root: values, label: `${name} values`, origin: 'values' });
+      }
+      if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && apiGroup(object) === 'argoproj.io') {
+        const spec = object.kind === 'ApplicationSet' ? view.path(object.node, 'spec', 'template', 'spec') : view.get(object.node, 'spec');
+        for (const source of [view.get(spec, 'source'), ...view.items(view.get(spec, 'sources'))]) {
+          const values = view.path(source, 'helm', 'valuesObject');
+          if (values) sites.push({ file: document.file, view, root: values, label: `${name} helm.valuesObject`, origin: 'values' });
+        }
+      }
+    }
+  }
+  return sites;
+}
+
+/** Every key/value pair under a values root, depth first, aliases followed, cycles cut. */
+export function valuesEntries(site: ValuesSite): ValuesEntry[] {
+  let entries = entryCache.get(site);
+  if (!entries) {
+    entries = findEntries(site);
+    entryCache.set(site, entries);
+  }
+  return entries;
+}
+
+const entryCache = new WeakMap<ValuesSite, ValuesEntry[]>();
+
+function findEntries(site: ValuesSite): ValuesEntry[] {
+  const found: ValuesEntry[] = [];
+  const seen = new Set<Node>();
+  const walk = (node: Node | undefined, path: string, parentKey: string | undefined): void => {
+    if (node === undefined || seen.has(node)) return;
+    seen.add(node);
+    if (isMap(node)) {
+      for (const { key, value } of site.view.entries(node)) {
+        if (value === undefined) continue;
+        const childPath = path ? `${path}.${key}` : key;
+        found.push({ path: childPath, key, value, parentKey });
+        walk(value, childPath, key);
+      }
+    } else if (isSeq(node)) {
+      site.view.items(node).forEach((item, index) => walk(item, `${path}[${index}]`, parentKey));
+    }
+  };
+  if (!site.jsonPatch) {
+    walk(site.view.resolve(site.root), '', undefined);
+    return found;
+  }
+  // `- {op: add, path: /spec/template/spec/hostNetwork, value: true}` reads as hostNetwork: true
+  for (const operation of site.view.items(site.root)) {
+    const op = site.view.string(operation, 'op');
+    const path = site.view.string(operation, 'path');
+    const value = site.view.get(operation, 'value');
+    if ((op !== 'add' && op !== 'replace') || !path || value === undefined) continue;
+    const segments = path.split('/').filter((segment) => segment !== '' && segment !== '-' && !/^\d+$/.test(segment));
+    const key = segments[segments.length - 1];
+    if (key !== undefined) found.push({ path, key, value, parentKey: segments[segments.length - 2] });
+    walk(value, path, key);
+  }
+  return found;
+}

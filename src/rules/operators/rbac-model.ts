@@ -1,0 +1,198 @@
+import { isMap, type Node, type YAMLMap } from 'yaml';
+import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
+import type { Workspace } from '../../model/workspace.js';
+import { ResolvedYaml } from '../../model/yaml-resolved.js';
+import { mapEntries, seqItems, stringValue, type Scalar } from '../../model/yaml.js';
+import { gitopsController } from './gitops-controllers.js';
+
+export interface ListValue {
+  readonly value: string;
+  readonly node: Scalar;
+}
+
+export interface PolicyRule {
+  readonly node: YAMLMap;
+  readonly apiGroups: ListValue[];
+  readonly resources: ListValue[];
+  readonly verbs: ListValue[];
+  readonly nonResourceURLs: ListValue[];
+  readonly resourceNames: ListValue[];
+}
+
+export interface RbacRole {
+  readonly object: KubeObject;
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly rules: PolicyRule[];
+  readonly labels: ReadonlyMap<string, string>;
+  /** `aggregationRule.clusterRoleSelectors` of an aggregating ClusterRole */
+  readonly selectors: Node[];
+}
+
+export interface Subject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly nameNode: Node | undefined;
+}
+
+export interface RbacBinding {
+  readonly object: KubeObject;
+  readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
+  readonly roleKind: string;
+  readonly roleName: string;
+  /** the `roleRef.name` value node */
+  readonly roleNameNode: Node | undefined;
+  readonly subjects: Subject[];
+}
+
+export interface RbacModel {
+  readonly roles: RbacRole[];
+  readonly bindings: RbacBinding[];
+  /** bindings by `roleRef.name` */
+  readonly bindingsByRole: Map<string, RbacBinding[]>;
+  /** ClusterRoles with an aggregationRule */
+  readonly aggregators: RbacRole[];
+}
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const BUILT_IN_AGGREGATION = /^rbac\.authorization\.k8s\.io\/aggregate-to-(admin|edit|view)$/;
+const MAX_SUBJECTS_SHOWN = 3;
+const models = new WeakMap<Workspace, RbacModel>();
+
+/** Roles, ClusterRoles and their bindings across the tree. */
+export function rbacModel(workspace: Workspace): RbacModel {
+  let model = models.get(workspace);
+  if (!model) {
+    model = { roles: [], bindings: [], bindingsByRole: new Map(), aggregators: [] };
+    for (const object of workspace.kubeObjects()) {
+      if (apiGroup(object) !== RBAC_GROUP) continue;
+      const view = new ResolvedYaml(object.source.document);
+      if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
+      if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
+    }
+    for (const binding of model.bindings) model.bindingsByRole.set(binding.roleName, [...(model.bindingsByRole.get(binding.roleName) ?? []), binding]);
+    model.aggregators.push(...model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
+    models.set(workspace, model);
+  }
+  return model;
+}
+
+function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: ResolvedYaml): RbacRole {
+  const rules = view.items(view.get(object.node, 'rules')).filter(isMap).map((node) => ({
+    node,
+    apiGroups: view.strings(view.get(node, 'apiGroups')),
+    resources: view.strings(view.get(node, 'resources')),
+    verbs: view.strings(view.get(node, 'verbs')),
+    nonResourceURLs: view.strings(view.get(node, 'nonResourceURLs')),
+    resourceNames: view.strings(view.get(node, 'resourceNames')),
+  }));
+  const labels = new Map<string, string>();
+  for (const entry of view.entries(view.path(object.node, 'metadata', 'labels'))) {
+    const value = stringValue(entry.value);
+    if (value !== undefined) labels.set(entry.key, value);
+  }
+  const selectors = view.items(view.path(object.node, 'aggregationRule', 'clusterRoleSelectors'));
+  return { object, kind, name: object.name ?? '', namespace: object.namespace, rules, labels, selectors };
+}
+
+function bindingOf(object: KubeObject, kind: 'RoleBinding' | 'ClusterRoleBinding', view: ResolvedYaml): RbacBinding {
+  const roleRef = view.get(object.node, 'roleRef');
+  const subjects = view.items(view.get(object.node, 'subjects')).flatMap((node) => {
+    const subjectKind = view.string(node, 'kind');
+    const name = view.string(node, 'name');
+    if (!subjectKind || !name) return [];
+    const namespace = view.string(node, 'namespace') ?? (subjectKind === 'ServiceAccount' ? object.namespace : undefined);
+    return [{ kind: subjectKind, name, namespace, nameNode: view.get(node, 'name') }];
+  });
+  return {
+    object,
+    kind,
+    roleKind: view.string(roleRef, 'kind') ?? 'ClusterRole',
+    roleName: view.string(roleRef, 'name') ?? '',
+    roleNameNode: view.get(roleRef, 'name'),
+    subjects,
+  };
+}
+
+/** `ServiceAccount argocd/argocd-application-controller`, `Group system:masters`. */
+export function describeSubject(subject: Subject): string {
+  if (subject.kind === 'ServiceAccount') return `ServiceAccount ${subject.namespace ? `${subject.namespace}/` : ''}${subject.name}`;
+  return `${subject.kind} ${subject.name}`;
+}
+
+/** Subjects listed, GitOps controllers named for what they are. */
+export function describeSubjects(subjects: readonly Subject[]): string {
+  if (subjects.length === 0) return 'no subjects';
+  // GitOps controllers first: they are what a reader of the finding needs to know about
+  const described = subjects.map((subject) => {
+    const controller = subject.kind === 'ServiceAccount' ? gitopsController(subject.name) : undefined;
+    return { controller: controller !== undefined, text: controller ? `${describeSubject(subject)} (${controller})` : describeSubject(subject) };
+  }).sort((a, b) => Number(b.controller) - Number(a.controller));
+  const shown = described.slice(0, MAX_SUBJECTS_SHOWN).map((entry) => entry.text);
+  const hidden = described.length - shown.length;
+  return hidden > 0 ? `${shown.join(', ')} and ${hidden} more` : shown.join(', ');
+}
+
+/** ClusterRoles this one is aggregated into: built-in admin/edit/view by label, and aggregating ClusterRoles of the tree. */
+export function aggregatedInto(model: RbacModel, role: RbacRole): string[] {
+  if (role.kind !== 'ClusterRole') return [];
+  const targets: string[] = [];
+  for (const [key, value] of role.labels) {
+    const builtIn = BUILT_IN_AGGREGATION.exec(key);
+    if (builtIn?.[1] && value === 'true') targets.push(builtIn[1]);
+  }
+  for (const aggregator of model.aggregators) {
+    if (aggregator === role) continue;
+    if (aggregator.selectors.some((selector) => selectorMatches(selector, role.labels))) targets.push(aggregator.name);
+  }
+  return [...new Set(targets)];
+}
+
+/** Bindings that grant a role, directly or through a ClusterRole it is aggregated into. */
+export function bindingsGranting(model: RbacModel, role: RbacRole): RbacBinding[] {
+  const names = new Set([role.name, ...aggregatedInto(model, role)]);
+  return [...names].flatMap((name) => model.bindingsByRole.get(name) ?? []).filter((binding) => {
+    if (role.kind === 'Role') return binding.roleKind === 'Role' && binding.object.namespace === role.namespace && binding.roleName === role.name;
+    return binding.roleKind === 'ClusterRole';
+  });
+}
+
+/** `; bound to …; aggregated into …` for messages about a role's rules. */
+export function roleContext(model: RbacModel, role: RbacRole): string {
+  const parts: string[] = [];
+  const aggregated = aggregatedInto(model, role);
+  if (aggregated.length > 0) parts.push(`aggregated into ClusterRole ${aggregated.join(', ')}`);
+  const subjects = bindingsGranting(model, role).flatMap((binding) => binding.subjects);
+  const unique = [...new Map(subjects.map((subject) => [describeSubject(subject), subject])).values()];
+  if (unique.length > 0) parts.push(`bound to ${describeSubjects(unique)}`);
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
+}
+
+function selectorMatches(selector: Node, labels: ReadonlyMap<string, string>): boolean {
+  const matchLabels = mapEntries(selectorPart(selector, 'matchLabels'));
+  const expressions = selectorPart(selector, 'matchExpressions');
+  if (matchLabels.length === 0 && !expressions) return false;
+  for (const { key, value } of matchLabels) {
+    if (labels.get(key) !== stringValue(value)) return false;
+  }
+  for (const expression of seqItems(expressions)) {
+    const key = stringValue(selectorPart(expression, 'key')) ?? '';
+    const operator = stringValue(selectorPart(expression, 'operator'));
+    const values = seqItems(selectorPart(expression, 'values')).map(stringValue);
+    const present = labels.has(key);
+    const matched = operator === 'In' ? present && values.includes(labels.get(key))
+      : operator === 'NotIn' ? !present || !values.includes(labels.get(key))
+      : operator === 'Exists' ? present
+      : operator === 'DoesNotExist' ? !present
+      : false;
+    if (!matched) return false;
+  }
+  return true;
+}
+
+function selectorPart(node: unknown, key: string): Node | undefined {
+  return mapEntries(node).find((entry) => entry.key === key)?.value;
+}
+

@@ -1,0 +1,58 @@
+import { defineRule } from '../rule.js';
+import { aggregatedInto, rbacModel, roleContext } from './rbac-model.js';
+import { coversCoreGroup, firstValue } from './rbac-rules.js';
+import { objectSpan } from './spans.js';
+
+const READ_VERBS = ['get', 'list', 'watch', '*'];
+/** Built-in roles handed out widely: secrets aggregated into them reach every holder. */
+const WIDELY_HELD = new Set(['view', 'edit', 'admin']);
+
+export default defineRule({
+  id: 'rbac-secrets-read',
+  layer: 'operators',
+  severity: 'medium',
+  summary: 'A ClusterRole can get, list or watch Secrets.',
+  rationale:
+    'Secrets hold service account tokens, registry credentials, TLS keys and database passwords. A ClusterRole that ' +
+    'reads them, bound cluster-wide, reads every one of them in every namespace, including the tokens of more ' +
+    'privileged service accounts: reading Secrets is a path to escalation. `list` and `watch` return full contents, ' +
+    'not just names. A ClusterRole aggregated into the built-in `view` role gives that to every viewer.',
+  remediation:
+    'Use a namespaced Role (or a RoleBinding of the ClusterRole) in the namespaces that need it, and `resourceNames` ' +
+    'to name the Secrets when only `get` is needed. Prefer mounting Secrets into pods over reading them through the API.',
+  references: [
+    'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets',
+    'https://kubernetes.io/docs/concepts/configuration/secret/#least-privilege-secrets',
+    'https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF',
+  ],
+  messages: {
+    read: '{role} can {verbs} Secrets in every namespace it is bound in{context}.',
+  },
+  examples: {
+    bad: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps, secrets] # expect: rbac-secrets-read\n    verbs: [get, list, watch]\n' }],
+    good: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list, watch]\n  - apiGroups: [""]\n    resources: [secrets]\n    resourceNames: [app-tls]\n    verbs: [get]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader, namespace: web}\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list]\n' }],
+  },
+  check(context) {
+    const model = rbacModel(context.workspace);
+    for (const role of model.roles) {
+      if (role.kind !== 'ClusterRole') continue;
+      for (const rule of role.rules) {
+        const secrets = firstValue(rule.resources, 'secrets');
+        const verbs = rule.verbs.filter((verb) => READ_VERBS.includes(verb.value));
+        if (!secrets || verbs.length === 0 || !coversCoreGroup(rule)) continue;
+        const namedOnly = rule.resourceNames.length > 0 && verbs.every((verb) => verb.value === 'get');
+        if (namedOnly) continue;
+        const widelyHeld = aggregatedInto(model, role).some((target) => WIDELY_HELD.has(target));
+        const label = `ClusterRole/${role.name || '(unnamed)'}`;
+        context.report({
+          messageId: 'read',
+          at: objectSpan(role.object, secrets.node),
+          data: { role: label, verbs: verbs.map((verb) => verb.value).join('/'), context: roleContext(model, role) },
+          ...(widelyHeld ? { severity: 'high' as const } : {}),
+          subject: `${label} secrets`,
+        });
+      }
+    }
+  },
+});
+
