@@ -1,6 +1,14 @@
 import type { Rule } from '../rule.js';
+import argocdProjectNoSignatureKeys from './argocd-project-no-signature-keys.js';
+import commitSignatureUntrusted from './commit-signature-untrusted.js';
+import commitUnsigned from './commit-unsigned.js';
+import fluxGitUnverified from './flux-git-unverified.js';
 import suppressionMissingReason from './suppression-missing-reason.js';
 
 export const repositoryRules: readonly Rule[] = [
   suppressionMissingReason,
+  fluxGitUnverified,
+  argocdProjectNoSignatureKeys,
+  commitUnsigned,
+  commitSignatureUntrusted,
 ];

@@ -1,0 +1,51 @@
+import type { ImageOccurrence } from '../../model/image-occurrence.js';
+import type { ImageReference } from '../../model/image-ref.js';
+import type { Workspace } from '../../model/workspace.js';
+import type { ImageVerdict } from '../../verify/image/image-verifier.js';
+import type { RuleContext } from '../rule.js';
+import { noteLookupFailure, resolvableImages } from './registry-lookups.js';
+
+export interface CheckedImage {
+  readonly occurrence: ImageOccurrence;
+  readonly reference: ImageReference;
+  readonly verdict: ImageVerdict;
+}
+
+/** Both signature rules read one verification pass per scan. */
+const checksByWorkspace = new WeakMap<Workspace, Promise<CheckedImage[]>>();
+
+/** Every image the tree references, verified under its policy (`scan --verify`); none otherwise. */
+export function imageSignatureChecks(context: RuleContext): Promise<CheckedImage[]> {
+  const verify = context.settings.verify;
+  const client = context.settings.resolve?.client;
+  if (!verify?.images || !client) return Promise.resolve([]);
+  let checks = checksByWorkspace.get(context.workspace);
+  if (!checks) {
+    const workspace = context.workspace;
+    // Both image rules share the outcome: an unusable policy is reported once, and the scan is incomplete.
+    checks = runChecks(context, client).catch((error: unknown) => {
+      workspace.diagnostics.push({ path: context.config.source ?? '.', message: `image signatures not checked: ${error instanceof Error ? error.message : String(error)}`, kind: 'incomplete' });
+      return [];
+    });
+    checksByWorkspace.set(context.workspace, checks);
+  }
+  return checks;
+}
+
+async function runChecks(context: RuleContext, client: NonNullable<NonNullable<RuleContext['settings']['resolve']>['client']>): Promise<CheckedImage[]> {
+  // Sigstore's libraries load only when a scan verifies images.
+  const [{ ImageVerifier }, { loadImagePolicies }] = await Promise.all([import('../../verify/image/image-verifier.js'), import('../../verify/image/scan-policies.js')]);
+  const policies = await loadImagePolicies(context.settings.verify ?? {}, context.config.verify);
+  const verifier = new ImageVerifier(client);
+  const checked: CheckedImage[] = [];
+  await Promise.all(resolvableImages(context.workspace).map(async ({ occurrence, reference }) => {
+    const policy = policies.policyFor(reference.name);
+    if (!policy) return;
+    try {
+      checked.push({ occurrence, reference, verdict: await verifier.verify(reference, policy) });
+    } catch (error) {
+      noteLookupFailure(context.workspace, occurrence, reference, error);
+    }
+  }));
+  return checked.sort((a, b) => a.occurrence.file.path.localeCompare(b.occurrence.file.path) || a.occurrence.span.start - b.occurrence.span.start);
+}

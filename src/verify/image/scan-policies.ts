@@ -1,0 +1,40 @@
+import type { VerifyConfig } from '../../config/schema.js';
+import type { VerifySettings } from '../../engine/settings.js';
+import { loadImagePolicy, PolicyError, type ImagePolicy } from './image-policy.js';
+
+/** Which policy applies to which image: `verify.images` entries of the config in order, then the flags. */
+export interface ImagePolicies {
+  policyFor(imageName: string): ImagePolicy | undefined;
+}
+
+/** `*` matches within one path segment, `**` across segments; the whole name must match. */
+export function imageGlob(pattern: string): RegExp {
+  const source = pattern.split(/(\*\*|\*)/).map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`);
+}
+
+export async function loadImagePolicies(settings: VerifySettings, config: VerifyConfig | undefined): Promise<ImagePolicies> {
+  const entries: Array<{ match: RegExp; policy: ImagePolicy }> = [];
+  for (const entry of config?.images ?? []) {
+    try {
+      const policy = await loadImagePolicy({
+        ...(entry.keys ? { keys: entry.keys } : {}),
+        ...(entry.identity !== undefined ? { certificateIdentity: entry.identity } : {}),
+        ...(entry.identityRegexp !== undefined ? { certificateIdentityRegexp: entry.identityRegexp } : {}),
+        ...(entry.issuer !== undefined ? { certificateOidcIssuer: entry.issuer } : {}),
+        ...(entry.issuerRegexp !== undefined ? { certificateOidcIssuerRegexp: entry.issuerRegexp } : {}),
+        ...(settings.trustedRoot ?? config?.trustedRoot ? { trustedRoot: settings.trustedRoot ?? config?.trustedRoot ?? '' } : {}),
+        insecureIgnoreTlog: entry.ignoreTlog === true || settings.insecureIgnoreTlog === true,
+      });
+      entries.push({ match: imageGlob(entry.match), policy });
+    } catch (error) {
+      throw new PolicyError(`verify.images entry "${entry.match}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const flagsGiven = (settings.keys?.length ?? 0) > 0 || settings.certificateIdentity !== undefined || settings.certificateIdentityRegexp !== undefined;
+  const fallback = flagsGiven ? await loadImagePolicy({ ...settings, ...(settings.trustedRoot ?? config?.trustedRoot ? { trustedRoot: settings.trustedRoot ?? config?.trustedRoot ?? '' } : {}) }) : undefined;
+  if (entries.length === 0 && !fallback) {
+    throw new PolicyError('--verify needs trusted signers: --key, --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp], or a verify.images section in .rampart.yaml');
+  }
+  return { policyFor: (name) => entries.find((entry) => entry.match.test(name))?.policy ?? fallback };
+}
