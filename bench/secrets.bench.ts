@@ -1,0 +1,147 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { DETECTORS } from '../src/secrets/catalogue.js';
+
+const COMMITS = 20_000;
+const MANIFESTS = 600;
+const MERGE_EVERY = 1_000;
+const SECRET_EVERY = 997;
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(root, '.bench');
+const repo = path.join(cacheDir, 'secrets-history');
+const marker = path.join(cacheDir, `secrets-history-v2-${COMMITS}-${MANIFESTS}.done`);
+
+/** Two directory levels (25 teams × 24 apps) keep each commit's rewritten trees small, as real monorepos do. */
+const manifestPath = (app: number, file = 'deployment.yaml'): string => `apps/team-${app % 25}/app-${app}/${file}`;
+
+function manifest(app: number, revision: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${app}
+  namespace: team-${app % 12}
+  labels: {app.kubernetes.io/name: app-${app}, revision: "${revision}"}
+spec:
+  replicas: ${1 + (revision % 5)}
+  selector:
+    matchLabels: {app.kubernetes.io/name: app-${app}}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: app-${app}}
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/acme/app-${app}:1.${revision}.0
+          env:
+            - {name: LOG_LEVEL, value: info}
+            - {name: FEATURE_FLAGS, value: "checkout,search,rev-${revision}"}
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: app-${app}-db, key: password}}
+          resources:
+            requests: {cpu: ${100 + (revision % 7) * 50}m, memory: ${128 + (revision % 3) * 64}Mi}
+            limits: {memory: 512Mi}
+          ports: [{containerPort: 8080, name: http}]
+`;
+}
+
+/** A fast-import stream: 600 manifests, then one small change per commit, feature branches merged every 1,000 commits, and fake secrets added now and then. */
+export function fastImportStream(): Buffer {
+  const parts: string[] = [];
+  const data = (text: string): string => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const samples = DETECTORS.filter((detector) => !detector.id.includes('generic')).map((detector) => detector.samples.positives[0]!.replace(/ # expect:[^\n]*/g, ''));
+  let mark = 0;
+  let mainHead = 0;
+  const heads = new Map<string, number>();
+  const commit = (branch: string, from: number, merge: number | undefined, files: Array<[string, string | null]>, index: number): number => {
+    mark += 1;
+    const when = 1_600_000_000 + index * 60;
+    parts.push(`commit refs/heads/${branch}\nmark :${mark}\nauthor Dev ${index % 7} <dev${index % 7}@acme.test> ${when} +0000\ncommitter Dev <dev@acme.test> ${when} +0000\n${data(`change ${index}`)}`);
+    // `from` only where the branch does not already point there: it makes fast-import reload the tree
+    if (from > 0 && heads.get(branch) !== from) parts.push(`from :${from}\n`);
+    heads.set(branch, mark);
+    if (merge !== undefined) parts.push(`merge :${merge}\n`);
+    for (const [file, text] of files) parts.push(text === null ? `D ${file}\n` : `M 100644 inline ${file}\n${data(text)}`);
+    return mark;
+  };
+  mainHead = commit('main', 0, undefined, Array.from({ length: MANIFESTS }, (_, app) => [manifestPath(app), manifest(app, 0)]), 0);
+  let index = 1;
+  while (index < COMMITS) {
+    if (index % MERGE_EVERY === 0 && index + 6 < COMMITS) {
+      let feature = mainHead;
+      for (let step = 0; step < 5; step += 1, index += 1) feature = commit(`feature-${index}`, feature, undefined, [[manifestPath((index * 7) % MANIFESTS), manifest((index * 7) % MANIFESTS, index)]], index);
+      const secret = samples[index % samples.length]!;
+      mainHead = commit('main', mainHead, feature, [[manifestPath(index % MANIFESTS, 'merge-notes.yaml'), `# resolved while merging\n${secret}\n`]], index);
+      index += 1;
+      continue;
+    }
+    const app = (index * 31) % MANIFESTS;
+    const files: Array<[string, string | null]> = [[manifestPath(app), manifest(app, index)]];
+    if (index % SECRET_EVERY === 0) files.push([manifestPath(app, 'config.env'), `${samples[index % samples.length]}\n`]);
+    if (index % SECRET_EVERY === 5) files.push([manifestPath(((index - 5) * 31) % MANIFESTS, 'config.env'), null]);
+    mainHead = commit('main', mainHead, undefined, files, index);
+    index += 1;
+  }
+  return Buffer.from(parts.join(''));
+}
+
+function ensureRepository(): void {
+  if (existsSync(marker) && existsSync(path.join(repo, '.git'))) return;
+  rmSync(repo, { recursive: true, force: true });
+  mkdirSync(repo, { recursive: true });
+  const started = performance.now();
+  spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: repo, stdio: 'inherit' });
+  const imported = spawnSync('git', ['fast-import', '--quiet'], { cwd: repo, input: fastImportStream(), maxBuffer: 1 << 30 });
+  if (imported.status !== 0) throw new Error(`git fast-import failed: ${imported.stderr.toString()}`);
+  spawnSync('git', ['reset', '-q', '--hard', 'main'], { cwd: repo, stdio: 'inherit' });
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  process.stdout.write(`generated ${COMMITS} commits over ${MANIFESTS} manifests in ${((performance.now() - started) / 1000).toFixed(1)}s (cached in .bench/)\n`);
+}
+
+/** Wall time of a command whose output goes to /dev/null. */
+function timed(command: string, args: readonly string[], cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const devNull = openSync('/dev/null', 'w');
+    const started = performance.now();
+    const child = spawn(command, [...args], { cwd, stdio: ['ignore', devNull, devNull] });
+    child.on('error', reject);
+    child.on('close', () => {
+      closeSync(devNull);
+      resolve((performance.now() - started) / 1000);
+    });
+  });
+}
+
+async function best(runs: number, measure: () => Promise<number>): Promise<number> {
+  let fastest = Infinity;
+  for (let run = 0; run < runs; run += 1) fastest = Math.min(fastest, await measure());
+  return fastest;
+}
+
+export async function run(): Promise<void> {
+  if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  ensureRepository();
+  const rampart = path.join(root, 'bin', 'rampart.js');
+  const report = path.join(cacheDir, 'secrets-history-report.json');
+
+  const gitLog = await best(3, () => timed('git', ['log', '-p', '-U0', '--all', '--full-history'], repo));
+  const history = await best(3, () => timed(process.execPath, [rampart, 'scan', repo, '--history', '-f', 'json', '-o', report, '--fail-on', 'none', '-q'], root));
+  const found = (JSON.parse(readFileSync(report, 'utf8')) as { findings: Array<{ layer: string }> }).findings.filter((finding) => finding.layer === 'secrets').length;
+  process.stdout.write(`history (${COMMITS} commits, ${MANIFESTS} manifests):\n`);
+  process.stdout.write(`  git log -p -U0 --all --full-history > /dev/null   ${gitLog.toFixed(2)}s  (baseline: what gitleaks reads before scanning)\n`);
+  process.stdout.write(`  rampart scan --history (whole scan)              ${history.toFixed(2)}s  (${(history / gitLog).toFixed(2)}× the baseline; ${found} secrets findings)\n`);
+
+  const rcPath = path.join(cacheDir, 'secretlintrc.json');
+  writeFileSync(rcPath, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  const secretlint = path.join(root, 'node_modules', '.bin', 'secretlint');
+  const secretsOnly = ['-r', 'k8s-secret-plaintext', ...DETECTORS.map((detector) => detector.id)];
+  const tree = await best(3, () => timed(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q'], root));
+  const treeSecrets = await best(3, () => timed(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q', ...secretsOnly], root));
+  const lint = await best(2, () => timed(secretlint, ['--secretlintrc', rcPath, '**/*'], repo));
+  process.stdout.write(`working tree (${MANIFESTS} manifests):\n`);
+  process.stdout.write(`  secretlint 12.0.0 + preset-recommend   ${lint.toFixed(2)}s  (baseline)\n`);
+  process.stdout.write(`  rampart scan (every layer)             ${tree.toFixed(2)}s  (${(lint / tree).toFixed(1)}× faster)\n`);
+  process.stdout.write(`  rampart scan (secrets layer only)      ${treeSecrets.toFixed(2)}s  (${(lint / treeSecrets).toFixed(1)}× faster)\n`);
+}

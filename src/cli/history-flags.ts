@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseSize } from '../config/schema.js';
+import type { RunOptions } from '../engine/run.js';
+import { RampartError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { scanHistory, scanStaged } from '../secrets/history/scan-history.js';
+import { repositoryInfo, runGit } from '../sources/git/git.js';
+
+export interface HistoryFlags {
+  history?: boolean;
+  since?: string;
+  range?: string;
+  staged?: boolean;
+  maxFileSize?: string;
+}
+
+export function addScanHistoryOptions(command: Command): Command {
+  return command
+    .option('--history', 'also scan every commit reachable from any ref for credentials')
+    .option('--since <rev>', 'scan only the commits not reachable from REV, e.g. origin/main (pull-request gating)')
+    .option('--range <A..B>', 'scan only the commits of a range')
+    .option('--staged', 'scan the changes staged in the index (pre-commit)')
+    .option('--max-file-size <size>', 'skip files and history blobs above this size, e.g. 5MB (default: maxFileSize of the config, 10MB)');
+}
+
+/** Turns the history flags into scan settings; fails early and clearly outside a git repository. */
+async function verifyRevision(directory: string, revision: string): Promise<void> {
+  const result = await runGit(directory, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]);
+  if (result.code !== 0) throw new RampartError('usage', `unknown revision: ${revision}`);
+}
+
+export async function historyScanOptions(root: string, flags: HistoryFlags, configPath?: string): Promise<Pick<RunOptions, 'settings' | 'capabilities'> & { maxFileSize?: number }> {
+  const maxFileSize = flags.maxFileSize === undefined ? undefined : parseSize(/^\d+$/.test(flags.maxFileSize) ? Number(flags.maxFileSize) : flags.maxFileSize);
+  if (flags.maxFileSize !== undefined && (maxFileSize === undefined || maxFileSize <= 0)) {
+    throw new RampartError('usage', `--max-file-size: not a size: ${flags.maxFileSize} (e.g. 500KB, 10MB)`);
+  }
+  const sized = maxFileSize === undefined ? {} : { maxFileSize };
+  const enabled = flags.history === true || flags.since !== undefined || flags.range !== undefined;
+  if (!enabled && !flags.staged) return sized;
+  if (flags.since !== undefined && flags.range !== undefined) throw new RampartError('usage', '--since and --range cannot be combined: give one');
+  if (flags.staged && enabled) throw new RampartError('usage', '--staged scans the index only; it cannot be combined with --history, --since or --range');
+  const directory = path.resolve(root);
+  await repositoryInfo(directory);
+  for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
+    if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);
+  }
+  const limit = maxFileSize ?? (await loadConfig(directory, configPath)).maxFileSize;
+  const selection = { ...(flags.since !== undefined ? { since: flags.since } : {}), ...(flags.range !== undefined ? { range: flags.range } : {}) };
+  // started now, read by the secrets rules later: git and the worker threads run while the tree is read
+  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection });
+  scan.catch(() => undefined);
+  return {
+    ...sized,
+    settings: { history: { enabled, ...selection, ...(flags.staged ? { staged: true } : {}), scan } },
+    capabilities: new Set(['history']),
+  };
+}

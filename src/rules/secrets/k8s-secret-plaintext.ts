@@ -1,0 +1,62 @@
+import { isRandomSecretValue } from '../../secrets/detectors/generic.js';
+import { plaintextValues, type SecretValue } from '../../secrets/kubernetes-secret.js';
+import { secretHash } from '../../secrets/redact.js';
+import { findSecrets } from '../../secrets/scan-text.js';
+import { treeSecrets } from '../../secrets/tree-scan.js';
+import { defineRule } from '../rule.js';
+
+function looksLikeSecret(value: SecretValue): boolean {
+  const clear = value.clear ?? '';
+  return findSecrets(clear, value.span.path).length > 0 || isRandomSecretValue(clear, 8);
+}
+
+export default defineRule({
+  id: 'k8s-secret-plaintext',
+  layer: 'secrets',
+  severity: 'high',
+  summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted)',
+  rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets).',
+  remediation: 'Rotate the values, then commit the Secret encrypted (`sops --encrypt --encrypted-regex "^(data|stringData)$"`), as a SealedSecret (`kubeseal`), or as an ExternalSecret that reads a secret manager; never the plain manifest.',
+  references: [
+    'https://kubernetes.io/docs/concepts/configuration/secret/#information-security-for-secrets',
+    'https://fluxcd.io/flux/guides/mozilla-sops/',
+    'https://github.com/bitnami-labs/sealed-secrets',
+    'https://external-secrets.io/latest/',
+  ],
+  messages: {
+    plaintext: '{secret} holds {count} value(s) in clear: {keys}',
+    sopsLeak: '`{key}` of {secret} is not encrypted although the file is SOPS-encrypted',
+  },
+  examples: {
+    bad: [{
+      file: 'db-secret.yaml',
+      code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\ntype: Opaque\nstringData:\n  username: orders\n  password: Vq3xT9mLw2ZpR7sK # expect: k8s-secret-plaintext\n',
+    }],
+    good: [{
+      file: 'db-secret.yaml',
+      code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\nstringData:\n  password: ENC[AES256_GCM,data:q8Jt3w==,iv:bW9ja2l2,tag:dGFn,type:str]\nsops:\n  age:\n    - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq\n  encrypted_regex: ^(data|stringData)$\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: template\nstringData:\n  password: ${DB_PASSWORD}\n',
+    }],
+  },
+  check(context) {
+    const tree = treeSecrets(context.workspace);
+    for (const manifest of tree.manifests) {
+      const name = `Secret/${manifest.object.name ?? '(unnamed)'}`;
+      const plain = plaintextValues(manifest);
+      if (manifest.sops) {
+        for (const value of plain.filter(looksLikeSecret)) {
+          context.report({ messageId: 'sopsLeak', at: value.span, data: { key: value.key, secret: name }, subject: `${name}/${value.key}/${secretHash(value.raw)}`, snippet: tree.snippet(value.span.path, value.span.start) });
+        }
+        continue;
+      }
+      const first = plain[0];
+      if (!first) continue;
+      context.report({
+        messageId: 'plaintext',
+        at: first.span,
+        data: { secret: name, count: plain.length, keys: plain.map((value) => value.key).join(', ') },
+        subject: name,
+        snippet: tree.snippet(first.span.path, first.span.start),
+      });
+    }
+  },
+});

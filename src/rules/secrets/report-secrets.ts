@@ -1,0 +1,70 @@
+import { fingerprint } from '../../engine/fingerprint.js';
+import type { Finding } from '../../model/finding.js';
+import type { Detector } from '../../secrets/detector.js';
+import type { HistoryHit } from '../../secrets/history/scan-patches.js';
+import { treeSecrets } from '../../secrets/tree-scan.js';
+import { formatMessage, type Rule, type RuleContext } from '../rule.js';
+import { historySecrets } from './history-scan.js';
+
+export const SECRET_MESSAGES = {
+  found: '{what} {preview}… (sha256 {hash})',
+  decoded: '{what} {preview}… (sha256 {hash}) in the base64 value of `{key}` in {secret}',
+  history: '{what} {preview}… (sha256 {hash}) added in commit {commit}',
+  staged: '{what} {preview}… (sha256 {hash}) in a staged change',
+} as const;
+
+type MessageId = keyof typeof SECRET_MESSAGES;
+
+/**
+ * Reports one detector's credentials: those in the working tree where they are (annotated with the
+ * commit that introduced them when history was scanned), and those only history still holds at
+ * the commit that introduced them. The secret itself never leaves: a prefix and a hash do.
+ */
+export async function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detector: Detector): Promise<void> {
+  const tree = treeSecrets(context.workspace);
+  const mine = tree.found.filter((found) => found.detector.id === detector.id);
+  const history = await historySecrets(context);
+  const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];
+  const introduced = new Map(hits.map((hit) => [hit.hash, hit]));
+  const what = `${detector.provider} ${detector.kind}`;
+  for (const found of mine) {
+    const origin = introduced.get(found.hash);
+    context.report({
+      messageId: found.decodedFrom ? 'decoded' : 'found',
+      at: found.span,
+      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}) },
+      subject: found.hash,
+      snippet: tree.snippet(found.span.path, found.span.start),
+      properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}) },
+    });
+  }
+  const inTree = new Set(mine.map((found) => found.hash));
+  for (const hit of hits) {
+    if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit));
+  }
+}
+
+function originProperties(hit: HistoryHit): Record<string, string | boolean> {
+  if (hit.commit === 'staged') return { staged: true };
+  return { commit: hit.commit, author: hit.author, date: hit.date, inWorkingTree: true };
+}
+
+function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit): Finding {
+  const staged = hit.commit === 'staged';
+  const template = staged ? SECRET_MESSAGES.staged : SECRET_MESSAGES.history;
+  return {
+    ruleId: rule.id,
+    layer: rule.layer,
+    severity: context.config.rules.get(rule.id)?.severity ?? rule.severity,
+    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12) }),
+    remediation: rule.remediation,
+    docs: `${context.config.docsBaseUrl}/${rule.id}.md`,
+    location: { path: hit.path, line: hit.line, column: hit.column, endLine: hit.endLine, endColumn: hit.endColumn },
+    snippet: hit.snippet,
+    fingerprint: fingerprint(rule.id, hit.path, hit.hash, 0),
+    properties: staged
+      ? { secretHash: hit.hash, staged: true }
+      : { secretHash: hit.hash, commit: hit.commit, author: hit.author, date: hit.date },
+    span: { path: hit.path, start: 0, end: 0 },
+  };
+}

@@ -1,0 +1,38 @@
+import { DETECTORS } from '../../secrets/catalogue.js';
+import type { Detector } from '../../secrets/detector.js';
+import type { Rule, RuleExample } from '../rule.js';
+import { reportSecrets, SECRET_MESSAGES } from './report-secrets.js';
+
+const WHY = 'A credential committed to a GitOps repository is readable by everyone who can read the repository, its forks, clones and CI logs, and it stays in Git history after the line is deleted: removing it from the file does not un-leak it.';
+const DELIVER = 'Then remove it from the file (and rewrite history if it was ever pushed), and deliver it at runtime instead: a SOPS-encrypted file, a SealedSecret, or an ExternalSecret that reads a secret manager.';
+
+function marked(text: string, id: string): string {
+  if (text.includes('expect:')) return text;
+  const newline = text.indexOf('\n');
+  return newline === -1 ? `${text} # expect: ${id}` : `${text.slice(0, newline)} # expect: ${id}${text.slice(newline)}`;
+}
+
+/**
+ * One rule per credential format, generated from its detector: metadata, docs and runnable
+ * examples all come from the detector's definition and samples (which stand in for fixtures).
+ */
+export function secretRule(detector: Detector): Rule {
+  const { samples, docs } = detector;
+  const bad: RuleExample[] = [{ file: samples.file, code: `${samples.positives.map((text) => marked(text, detector.id)).join('\n')}\n` }];
+  const good: RuleExample[] = [{ file: samples.file, code: `${samples.negatives.join('\n')}\n` }];
+  const rule: Rule = {
+    id: detector.id,
+    layer: 'secrets',
+    severity: detector.severity,
+    summary: docs.summary ?? `A ${detector.provider} ${detector.kind} in a file or in Git history`,
+    rationale: `${docs.impact} ${WHY}`,
+    remediation: `${docs.revoke} ${DELIVER}`,
+    references: docs.references,
+    messages: SECRET_MESSAGES,
+    examples: { bad, good },
+    check: (context) => reportSecrets(context, rule, detector),
+  };
+  return rule;
+}
+
+export const generatedSecretRules: readonly Rule[] = DETECTORS.map(secretRule);

@@ -1,0 +1,75 @@
+import type { Severity } from '../model/severity.js';
+import { PRIORITY, type Detector } from './detector.js';
+import { characterClasses, longestRun, shannonEntropy } from './entropy.js';
+import { isDocumentedExample, isPlaceholder } from './placeholders.js';
+import { SampleRandom } from './random.js';
+import type { CharClass } from './token-shape.js';
+
+/**
+ * Key and value separators credentials are written with: `key: v`, `key = v`, `"key": "v"`,
+ * `KEY=v`, and the Kubernetes env form `- name: KEY` / `value: v` on the next line. Each piece
+ * uses classes disjoint from its neighbours, so the match is linear.
+ */
+export const ASSIGN = String.raw`["']?(?:[ \t]*[:=][ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*)["']?`;
+
+export interface AssignmentSpec {
+  readonly id: string;
+  readonly provider: string;
+  readonly kind: string;
+  /** regex alternatives for the key, lower case (matched case-insensitively) */
+  readonly keys: string;
+  readonly keywords: readonly string[];
+  readonly value: CharClass;
+  readonly length: readonly [number, number];
+  /** the key name the samples use */
+  readonly sampleKey: string;
+  readonly minEntropy?: number;
+  readonly check?: (value: string) => boolean;
+  readonly impact: string;
+  readonly revoke: string;
+  readonly references: readonly string[];
+  readonly negatives?: readonly string[];
+  readonly severity?: Severity;
+}
+
+/** A credential recognised by the key it is assigned to: its value alone has no marker. */
+export function assignmentDetector(spec: AssignmentSpec): Detector {
+  const [min, max] = spec.length;
+  const source = `(?<![A-Za-z0-9])(?:${spec.keys})${ASSIGN}(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
+  const random = new SampleRandom(spec.id);
+  const sample = (): string => random.chars(spec.value.chars, min);
+  const minEntropy = spec.minEntropy ?? 3;
+  const key = spec.sampleKey;
+  return {
+    id: spec.id,
+    provider: spec.provider,
+    kind: spec.kind,
+    keywords: spec.keywords,
+    pattern: new RegExp(source, 'gi'),
+    validate: (value) => !isPlaceholder(value) && !isDocumentedExample(value) && longestRun(value) < 5
+      && shannonEntropy(value) >= minEntropy && (spec.check?.(value) ?? true),
+    priority: PRIORITY.provider,
+    severity: spec.severity ?? 'critical',
+    window: { before: 0, after: 160 },
+    docs: { impact: spec.impact, revoke: spec.revoke, references: spec.references },
+    samples: {
+      file: 'config.yaml',
+      positives: [`${key}: "${sample()}"`, `- name: ${key.toUpperCase()}\n  value: ${sample()} # expect: ${spec.id}`],
+      negatives: [
+        `${key}: \${${key.toUpperCase()}}`,
+        `${key}: ${'x'.repeat(min)}`,
+        `${key}: ${sample().slice(0, min - 1)}`,
+        `- name: ${key.toUpperCase()}\n  valueFrom:\n    secretKeyRef: {name: creds, key: ${key}}`,
+        ...(spec.negatives ?? []),
+      ],
+    },
+  };
+}
+
+/** Values that are random enough to be a secret: long, varied, not a word or a number. */
+export function looksRandom(value: string, minLength = 12): boolean {
+  if (value.length < minLength) return false;
+  if (/^[0-9]+$/.test(value) || /^[a-z]+$/i.test(value)) return false;
+  const entropy = shannonEntropy(value);
+  return characterClasses(value) >= 2 && entropy >= (value.length >= 24 ? 3.5 : 3.2);
+}

@@ -1,0 +1,25 @@
+import type { Detector } from './detector.js';
+import { aiDetectors } from './detectors/ai.js';
+import { cloudDetectors } from './detectors/cloud.js';
+import { commerceDetectors } from './detectors/commerce.js';
+import { devopsDetectors } from './detectors/devops.js';
+import { genericDetectors } from './detectors/generic.js';
+import { keyDetectors } from './detectors/keys.js';
+import { messagingDetectors } from './detectors/messaging.js';
+import { registryDetectors } from './detectors/registries.js';
+import { sourceControlDetectors } from './detectors/source-control.js';
+import { structuredDetectors } from './detectors/structured.js';
+
+/** Every credential format Rampart knows; each one is a rule of the secrets layer. */
+export const DETECTORS: readonly Detector[] = [
+  ...sourceControlDetectors,
+  ...cloudDetectors,
+  ...messagingDetectors,
+  ...commerceDetectors,
+  ...registryDetectors,
+  ...aiDetectors,
+  ...devopsDetectors,
+  ...keyDetectors,
+  ...structuredDetectors,
+  ...genericDetectors,
+];

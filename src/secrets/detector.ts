@@ -1,0 +1,63 @@
+import type { Severity } from '../model/severity.js';
+
+/**
+ * One credential format: how to find it (keywords, then a linear regex near them), how to tell it
+ * from look-alikes offline, and samples that must and must not be found. Each detector becomes
+ * the rule `id`.
+ */
+export interface Detector {
+  /** the rule id, `secret-<provider>-<kind>` */
+  readonly id: string;
+  readonly provider: string;
+  readonly kind: string;
+  /** case-insensitive ASCII words; the regex only runs on lines near one of them */
+  readonly keywords: readonly string[];
+  /** global; the secret is the named group `secret`, or the whole match */
+  readonly pattern: RegExp;
+  /** false when the candidate fails a checksum, a parse, or is a known example */
+  readonly validate?: (secret: string, context: MatchContext) => boolean;
+  /** on overlapping matches the higher priority wins: provider formats over generic ones */
+  readonly priority: number;
+  readonly severity: Severity;
+  /** only files whose path matches */
+  readonly paths?: RegExp;
+  /** characters around a keyword hit the regex may need (rounded out to whole lines) */
+  readonly window: { readonly before: number; readonly after: number };
+  readonly docs: {
+    /** one line for the catalogue; defaults to "A <provider> <kind> in a file or in Git history" */
+    readonly summary?: string;
+    /** what someone holding it can do */
+    readonly impact: string;
+    /** how to revoke or rotate it */
+    readonly revoke: string;
+    readonly references: readonly string[];
+  };
+  readonly samples: {
+    /** file the samples are written in */
+    readonly file: string;
+    /** texts whose first line must fire */
+    readonly positives: readonly string[];
+    /** texts that must stay quiet */
+    readonly negatives: readonly string[];
+  };
+}
+
+export interface MatchContext {
+  readonly path: string;
+  /** the pattern's named groups (`key`: the name the value is assigned to, `host`…) */
+  readonly groups: Readonly<Record<string, string | undefined>>;
+}
+
+export const PRIORITY = { generic: 0, structural: 1, provider: 2, specific: 3 } as const;
+
+export const DEFAULT_WINDOW = { before: 0, after: 0 } as const;
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** `GITHUB_OAUTH_TOKEN` for `secret-github-oauth-token`: the variable samples assign to. */
+export function variableName(id: string): string {
+  return id.replace(/^secret-/, '').replace(/-/g, '_').toUpperCase();
+}

@@ -1,0 +1,107 @@
+import { ASSIGN, looksRandom } from '../assignment.js';
+import { PRIORITY, type Detector } from '../detector.js';
+import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
+import { SampleRandom } from '../random.js';
+import { CLASS } from '../token-shape.js';
+
+const CREDENTIAL_WORD = /passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
+/** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
+const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
+/**
+ * Values that are names or expressions, not secrets: paths, URLs, anchors, variables, calls,
+ * host names, `var.x` / `data.y.z` references, snake or kebab case words, versions, ENV_NAMES.
+ */
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$/;
+
+const random = new SampleRandom('generic');
+
+/** A credential-like key with a random-looking value that no provider format claims. */
+export function isGenericCredential(value: string, key: string | undefined): boolean {
+  if (!key || !CREDENTIAL_WORD.test(key) || NOT_A_VALUE.test(key)) return false;
+  if (isPlaceholder(value) || isDocumentedExample(value)) return false;
+  return isRandomSecretValue(value, 10);
+}
+
+/** Random-looking, and not an id, a digest, a host name, a path or a version. */
+export function isRandomSecretValue(value: string, minLength: number): boolean {
+  if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
+  return looksRandom(value, minLength);
+}
+
+const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
+const EXAMPLE_HOSTS = /(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|server|domain|your[a-z-]*)$/i;
+
+export function isConnectionPassword(password: string, user: string, host: string): boolean {
+  if (password.length < 4 || password === user || TRIVIAL_PASSWORDS.test(password)) return false;
+  if (isPlaceholder(password) || isPlaceholder(user) || EXAMPLE_HOSTS.test(host)) return false;
+  return !/^\$|^%[0-9A-F]{2}$|^[:*]+$/.test(password);
+}
+
+export const genericDetectors: readonly Detector[] = [
+  {
+    id: 'secret-generic-credential',
+    provider: 'Generic',
+    kind: 'credential',
+    keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]{1,80})${ASSIGN}(?<secret>[^\s"'\x60,;]{8,256})`, 'g'),
+    validate: (value, context) => isGenericCredential(value, context.groups['key']),
+    priority: PRIORITY.generic,
+    severity: 'high',
+    window: { before: 0, after: 160 },
+    docs: {
+      summary: 'A high-entropy value assigned to a credential-like key (password, token, apiKey, secret…) that no provider rule claims',
+      impact: 'A random-looking value assigned to a password, token, secret or key is, more often than not, a live credential of some system; whoever reads the repository can use it.',
+      revoke: 'Rotate the credential in the system it belongs to, remove it from the file (and from history), and load it at runtime: a Kubernetes Secret created by External Secrets, Sealed Secrets or SOPS, or an environment variable set by CI.',
+      references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/'],
+    },
+    samples: {
+      file: 'values.yaml',
+      positives: [
+        `dbPassword: "${random.chars(CLASS.alnum.chars, 20)}"`,
+        `- name: SESSION_SECRET\n  value: ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-generic-credential`,
+        `"apiKey": "${random.chars(CLASS.alnum.chars, 28)}",`,
+        `admin_password = "Xk9#${random.chars(CLASS.alnum.chars, 10)}"`,
+      ],
+      negatives: [
+        'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
+        'existingSecret: postgres-credentials', 'passwordSecretRef:', 'secretName: grafana-admin', 'tokenUrl: https://auth.example.org/token',
+        'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',
+        'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
+        'token: 123e4567-e89b-12d3-a456-426614174000', 'gitToken: 3f786850e387550fdab836ed7e6dc881de23001b', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
+        'secretKeyRef: {name: api, key: token}', 'tokenSecretName: github-token', 'password_length: 32',
+      ],
+    },
+  },
+  {
+    id: 'secret-connection-string',
+    provider: 'Connection',
+    kind: 'string',
+    keywords: ['://'],
+    pattern: /(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/(?<key>[^\s:@/"'<>{}[\]]{1,128}):(?<secret>[^\s@/"'<>{}[\]]{1,256})@(?<host>[A-Za-z0-9._-]{1,253})/g,
+    validate: (password, context) => isConnectionPassword(password, context.groups['key'] ?? '', context.groups['host'] ?? ''),
+    priority: PRIORITY.structural,
+    severity: 'high',
+    window: { before: 40, after: 600 },
+    docs: {
+      summary: 'A URL or DSN with an embedded password (postgres://user:password@host…)',
+      impact: 'A URL or DSN with its password inline gives whoever reads it the database, broker or service it points at; these strings also end up in logs and process listings.',
+      revoke: 'Change the password on the server, then pass it separately: a Secret key referenced with `secretKeyRef`, or the driver\'s password file or environment variable.',
+      references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1'],
+    },
+    samples: {
+      file: 'app.yaml',
+      positives: [
+        `DATABASE_URL: postgres://orders:${random.chars(CLASS.alnum.chars, 18)}@db.internal:5432/orders`,
+        `broker: amqp://svc-billing:${random.chars(CLASS.alnum.chars, 14)}@rabbitmq.prod.svc:5672/`,
+        `mongo: "mongodb+srv://app:${random.chars(CLASS.alnum.chars, 16)}@cluster0.a1b2c.mongodb.net/shop"`,
+      ],
+      negatives: [
+        'DATABASE_URL: postgres://user:password@localhost:5432/db', 'url: postgres://${DB_USER}:${DB_PASSWORD}@db:5432/app',
+        'url: https://user:<password>@registry.example.com', 'redis: redis://:****@redis:6379', 'url: https://github.com/org/repo',
+        'dsn: mysql://root:root@mysql:3306/app', 'url: http://host:8080/path', 'url: postgresql://app:%s@%s/db',
+      ],
+    },
+  },
+];

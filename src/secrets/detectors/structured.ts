@@ -1,0 +1,95 @@
+import { PRIORITY, type Detector } from '../detector.js';
+import { isDocumentedExample } from '../placeholders.js';
+import { isPemPrivateKey, pemBlock, sampleEd25519Pkcs8 } from '../pem.js';
+import { SampleRandom, HEX } from '../random.js';
+
+const random = new SampleRandom('structured');
+
+function decodeJson(segment: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A signed JWT: JSON header with a real `alg`, JSON payload, a signature of real length. */
+export function isSignedJwt(token: string): boolean {
+  const [header, payload, signature = ''] = token.split('.');
+  const parsedHeader = decodeJson(header ?? '');
+  if (!parsedHeader || typeof parsedHeader !== 'object') return false;
+  const alg = (parsedHeader as Record<string, unknown>)['alg'];
+  if (typeof alg !== 'string' || alg.toLowerCase() === 'none') return false;
+  const parsedPayload = decodeJson(payload ?? '');
+  if (!parsedPayload || typeof parsedPayload !== 'object') return false;
+  return Buffer.from(signature, 'base64url').length >= 16 && !isDocumentedExample(signature);
+}
+
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const jwt = (payload: Record<string, unknown>, alg = 'HS256', signatureBytes = 32): string =>
+  `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}.${Buffer.from(random.bytes(signatureBytes)).toString('base64url')}`;
+const JWT_IO = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+
+const serviceAccount = (privateKey: string): string => [
+  '{',
+  '  "type": "service_account",',
+  '  "project_id": "shop-prod-4821",',
+  `  "private_key_id": "${random.chars(HEX, 40)}",`,
+  `  "private_key": "${privateKey}", # expect: secret-gcp-service-account-key`,
+  '  "client_email": "deployer@shop-prod-4821.iam.gserviceaccount.com"',
+  '}',
+].join('\n');
+
+export const structuredDetectors: readonly Detector[] = [
+  {
+    id: 'secret-jwt-token',
+    provider: 'JSON Web Token',
+    kind: 'signed token',
+    keywords: ['eyj'],
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2048}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,2048}(?![A-Za-z0-9_-])/g,
+    validate: isSignedJwt,
+    priority: PRIORITY.structural,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'A signed JSON Web Token (a bearer credential: service account tokens, API tokens, sessions)',
+      impact: 'A JWT is a bearer credential: until it expires (service account tokens often never do), anyone holding it is its subject.',
+      revoke: 'Revoke the token at its issuer (delete the Kubernetes service account token Secret, rotate the signing key, or revoke the API token), then issue short-lived tokens at runtime.',
+      references: ['https://datatracker.ietf.org/doc/html/rfc7519', 'https://kubernetes.io/docs/concepts/security/service-accounts/#authenticating-credentials'],
+    },
+    samples: {
+      file: 'client.yaml',
+      positives: [
+        `token: ${jwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer', 'kubernetes.io/serviceaccount/namespace': 'ci' }, 'RS256', 256)}`,
+        `Authorization: Bearer ${jwt({ sub: 'billing-worker', iat: 1732000000, scope: 'invoices:write' })}`,
+      ],
+      negatives: [
+        `example: ${JWT_IO}`,
+        `unsigned: ${b64url({ alg: 'none' })}.${b64url({ sub: 'anonymous' })}.`,
+        `truncated: ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'x' })}`,
+        `payload: eyJhcGlWZXJzaW9uIjoidjEifQ.eyJub3QiOiJhIGp3dCJ9.c2hvcnQ`,
+      ],
+    },
+  },
+  {
+    id: 'secret-gcp-service-account-key',
+    provider: 'Google Cloud',
+    kind: 'service account key',
+    keywords: ['service_account'],
+    pattern: /"private_key"[ \t]*:[ \t]*"(?<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{40,16384}-----END PRIVATE KEY-----(?:\\n)?)"/g,
+    validate: isPemPrivateKey,
+    priority: PRIORITY.specific,
+    severity: 'critical',
+    window: { before: 4096, after: 16384 },
+    docs: {
+      impact: 'Authenticates as the service account, with every IAM role it holds, until the key is deleted; keys never expire by default.',
+      revoke: 'Delete the key under IAM → Service accounts → Keys, check the audit logs for its use, and use Workload Identity (federation) instead of key files.',
+      references: ['https://cloud.google.com/iam/docs/service-account-creds#key-types', 'https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys'],
+    },
+    samples: {
+      file: 'gcp-key.json',
+      positives: [serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n'))],
+      negatives: ['{\n  "type": "service_account",\n  "private_key": "<paste the key here>"\n}', '{"type": "authorized_user", "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com"}'],
+    },
+  },
+];

@@ -1,0 +1,107 @@
+import { kubeObjectsOf, type KubeObject } from '../model/kubernetes.js';
+import type { Span } from '../model/span.js';
+import type { Workspace } from '../model/workspace.js';
+import { getNode, innerSpanOf, isMap, isScalar, mapEntries, parseYamlFile, stringValue } from '../model/yaml.js';
+import { isPlaceholder } from './placeholders.js';
+
+export interface SecretValue {
+  readonly key: string;
+  readonly field: 'data' | 'stringData';
+  /** the value as written (base64 under `data`) */
+  readonly raw: string;
+  /** the value in clear: decoded from base64 under `data`; undefined when it is not text */
+  readonly clear: string | undefined;
+  readonly span: Span;
+  /** SOPS ciphertext (`ENC[…]`) */
+  readonly encrypted: boolean;
+}
+
+export interface SecretManifest {
+  readonly object: KubeObject;
+  /** the document carries a `sops:` block: values are meant to be ciphertext */
+  readonly sops: boolean;
+  readonly values: readonly SecretValue[];
+}
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeBase64Text(raw: string): string | undefined {
+  const compact = raw.replace(/\s+/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return undefined;
+  const bytes = Buffer.from(compact, 'base64');
+  if (bytes.includes(0)) return undefined;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keys whose values are public or not secret by nature (Argo CD repository secrets, TLS certificates). */
+const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enableoci|githubappid|githubappinstallationid|githubappenterprisebaseurl|clusterresources|shard|scheme|path|known_hosts|ssh_known_hosts|ca|cert|certificate|ca\.pem|.*\.(?:crt|pub|cer))$|(?:name|user|username|address|url|uri|host|hostname|endpoint|port|namespace|region|email|database|db|dbname|bucket)(?:_in|_out)?$/i;
+
+/** Values written in clear that are not placeholders and do not belong to a public key. */
+export function plaintextValues(manifest: SecretManifest): SecretValue[] {
+  return manifest.values.filter((value) =>
+    !value.encrypted && !PUBLIC_KEYS.test(value.key) && value.clear !== undefined && !isPlaceholder(value.clear) && !isPlaceholder(value.raw));
+}
+
+const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$/m;
+const objectsMemo = new WeakMap<Workspace, KubeObject[]>();
+
+/**
+ * Secret and SealedSecret objects. Only files that declare one of these kinds are parsed: a
+ * secrets-only scan of a large tree need not parse every manifest (other layers share nothing here).
+ */
+function secretObjects(workspace: Workspace): KubeObject[] {
+  let objects = objectsMemo.get(workspace);
+  if (!objects) {
+    objects = workspace.filesOfKind('yaml')
+      .filter((file) => SECRET_KIND.test(file.text))
+      .flatMap((file) => parseYamlFile(file).documents.flatMap(kubeObjectsOf))
+      .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret');
+    objectsMemo.set(workspace, objects);
+  }
+  return objects;
+}
+
+/** Every `v1` Secret manifest of the tree with its values. */
+export function secretManifests(workspace: Workspace): SecretManifest[] {
+  const manifests: SecretManifest[] = [];
+  for (const object of secretObjects(workspace)) {
+    if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
+    const file = object.source.file;
+    const sops = isMap(object.source.root) && getNode(object.source.root, 'sops') !== undefined;
+    const values: SecretValue[] = [];
+    for (const field of ['data', 'stringData'] as const) {
+      for (const entry of mapEntries(getNode(object.node, field))) {
+        const raw = stringValue(entry.value);
+        if (raw === undefined || !isScalar(entry.value)) continue;
+        const span = innerSpanOf(file, entry.value);
+        if (!span) continue;
+        const encrypted = raw.startsWith('ENC[');
+        const clear = field === 'data' ? decodeBase64Text(raw) : raw;
+        values.push({ key: entry.key, field, raw, clear: encrypted ? undefined : clear, span, encrypted });
+      }
+    }
+    manifests.push({ object, sops, values });
+  }
+  return manifests;
+}
+
+/** Spans whose generic-looking values other rules already judge: Secret values, SealedSecret ciphertext. */
+export function claimedSpans(workspace: Workspace, manifests: readonly SecretManifest[]): Span[] {
+  const spans = manifests.flatMap((manifest) => manifest.values.map((value) => value.span));
+  for (const object of secretObjects(workspace)) {
+    if (object.kind !== 'SealedSecret') continue;
+    const encrypted = getNode(getNode(object.node, 'spec'), 'encryptedData');
+    for (const entry of mapEntries(encrypted)) {
+      if (isScalar(entry.value)) {
+        const span = innerSpanOf(object.source.file, entry.value);
+        if (span) spans.push(span);
+      }
+    }
+  }
+  return spans;
+}

@@ -1,0 +1,56 @@
+import { longestRun } from './entropy.js';
+
+/** Values written to be replaced: templates, variables, angle-bracket hints, masks. */
+const TEMPLATED = [
+  /\$\{[^}]*\}?/, // ${VAR}
+  /\$\([^)]*\)?/, // $(VAR)
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR
+  /\{\{[\s\S]*\}\}/, // {{ .Values.x }}
+  /\{\{|\}\}/,
+  /%\([a-z_]+\)s/i, // %(name)s
+  /^%[sd]$/,
+  /<[^<>]{1,60}>/, // <your-token>
+  /^\[[^\]]*\]$/, // [PASSWORD]
+  /^\{[A-Za-z_.-]+\}$/, // {password}
+  /^#\{[^}]*\}$/, // #{var}
+  /^@[A-Za-z_]+@$/, // @VAR@
+  /^ENC\[/, // SOPS ciphertext
+  /^vault:|^ref\+|^sm:\/\/|^arn:aws:secretsmanager|^op:\/\//i, // secret references
+];
+
+const WORDS = /(?:replace|change|fill|insert|enter|put|add|set)[_-]?(?:me|this|here|it|your)|your[_-]|placeholder|redacted|dummy|fake|example|sample|xxx|\*\*\*|\.\.\.|todo|tbd|not[_-]?a[_-]?(?:real|secret)|secret[_-]?here|password[_-]?here|token[_-]?here|^none$|^null$|^nil$|^undefined$|^true$|^false$|^test$|^string$/i;
+
+/** Common defaults that no reviewer calls a leaked credential. */
+const TRIVIAL = new Set([
+  'password', 'passwd', 'pass', 'secret', 'token', 'admin', 'root', 'user', 'guest', 'changeit', 'default',
+  'postgres', 'mysql', 'redis', 'test', 'testing', 'demo', 'letmein', 'qwerty', 'secretpassword', 'mypassword',
+  'password123', 'admin123', '123456', '12345678', 'foobar', 'foo', 'bar', 'baz', 'abc123', 'prom-operator',
+]);
+
+export function isPlaceholder(value: string): boolean {
+  const trimmed = value.trim().replace(/^["']|["']$/g, '');
+  if (trimmed === '') return true;
+  if (TEMPLATED.some((pattern) => pattern.test(trimmed))) return true;
+  // in long random values (keys, certificates) short words like `todo` or `xxx` occur by chance
+  if (trimmed.length > 64) return false;
+  if (WORDS.test(trimmed)) return true;
+  if (TRIVIAL.has(trimmed.toLowerCase())) return true;
+  if (longestRun(trimmed) >= 5 && longestRun(trimmed) * 3 >= trimmed.length) return true;
+  return /^[x*•#.0-]+$/i.test(trimmed);
+}
+
+/** Tokens copied from provider documentation, and fill-in patterns inside a token's shape. */
+const DOCUMENTED = new Set([
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', // the jwt.io sample signature
+  'KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30',
+  'cThIIoDvwdueQB468K5xDc5633seEFoqwxjF_xSJyQQ',
+]);
+
+export function isDocumentedExample(token: string): boolean {
+  if (DOCUMENTED.has(token)) return true;
+  for (const known of DOCUMENTED) if (token.includes(known)) return true;
+  return /EXAMPLE|example|placeholder|PLACEHOLDER|xxxxxx|XXXXXX|000000|123456789|abcdefgh|ABCDEFGH/.test(token);
+}

@@ -1,0 +1,128 @@
+import { DETECTORS } from './catalogue.js';
+import type { Detector } from './detector.js';
+import { KeywordAutomaton } from './keyword-automaton.js';
+
+/** A credential found in a text: offsets of the secret itself (not of its key or prefix). */
+export interface SecretMatch {
+  readonly detector: Detector;
+  readonly start: number;
+  readonly end: number;
+  readonly secret: string;
+}
+
+interface Prepared {
+  readonly automaton: KeywordAutomaton;
+  /** keyword index → detectors that listen to it */
+  readonly owners: ReadonlyArray<readonly number[]>;
+  readonly detectors: readonly Detector[];
+  /** the detectors' patterns with indices (`d`), compiled once */
+  readonly patterns: readonly RegExp[];
+}
+
+const prepared = new WeakMap<readonly Detector[], Prepared>();
+
+function prepare(detectors: readonly Detector[]): Prepared {
+  const cached = prepared.get(detectors);
+  if (cached) return cached;
+  const keywords: string[] = [];
+  const owners: number[][] = [];
+  detectors.forEach((detector, index) => {
+    for (const keyword of detector.keywords) {
+      let position = keywords.indexOf(keyword.toLowerCase());
+      if (position === -1) {
+        position = keywords.push(keyword.toLowerCase()) - 1;
+        owners.push([]);
+      }
+      owners[position]!.push(index);
+    }
+  });
+  const patterns = detectors.map((detector) => {
+    const flags = new Set([...detector.pattern.flags, 'g', 'd']);
+    return new RegExp(detector.pattern.source, [...flags].join(''));
+  });
+  const result = { automaton: new KeywordAutomaton(keywords), owners, detectors, patterns };
+  prepared.set(detectors, result);
+  return result;
+}
+
+function lineStartBefore(text: string, offset: number): number {
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEndAfter(text: string, offset: number): number {
+  if (offset >= text.length) return text.length;
+  const end = text.indexOf('\n', offset);
+  return end === -1 ? text.length : end;
+}
+
+/**
+ * Finds credentials in a text: one keyword pass over it, then each detector's regex only over the
+ * whole lines around its keywords. Candidates that fail validation are dropped; where matches
+ * overlap, the more specific detector wins.
+ */
+export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
+  const { automaton, owners, patterns } = prepare(detectors);
+  let ranges: Map<number, Array<[number, number]>> | undefined;
+  automaton.scan(text, (keyword, start) => {
+    ranges ??= new Map();
+    for (const index of owners[keyword]!) {
+      const detector = detectors[index]!;
+      const list = ranges.get(index) ?? [];
+      const from = Math.max(0, start - detector.window.before);
+      const to = Math.min(text.length, start + automaton.keywords[keyword]!.length + detector.window.after);
+      const last = list[list.length - 1];
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else list.push([from, to]);
+      ranges.set(index, list);
+    }
+  });
+  if (!ranges) return [];
+  const candidates: SecretMatch[] = [];
+  for (const [index, list] of ranges) {
+    const detector = detectors[index]!;
+    if (detector.paths && !detector.paths.test(path)) continue;
+    const pattern = patterns[index]!;
+    for (const [from, to] of mergeLines(text, list)) {
+      const slice = text.slice(from, to);
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
+        const span = match.indices?.groups?.['secret'] ?? match.indices?.[0];
+        const secret = match.groups?.['secret'] ?? match[0];
+        const accepted = span !== undefined && secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {} }) ?? true);
+        if (accepted) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
+        else pattern.lastIndex = match.index + 1;
+        if (match[0] === '') pattern.lastIndex += 1;
+      }
+    }
+  }
+  return resolveOverlaps(candidates);
+}
+
+/** Rounds windows out to whole lines and merges the ones that touch. */
+function mergeLines(text: string, windows: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const merged: Array<[number, number]> = [];
+  for (const [from, to] of windows) {
+    const last = merged[merged.length - 1];
+    // inside the last range already: no need to look for line ends again (a long line would make that quadratic)
+    if (last && from <= last[1]) {
+      if (to > last[1]) last[1] = lineEndAfter(text, to);
+      continue;
+    }
+    const start = lineStartBefore(text, from);
+    const end = lineEndAfter(text, to);
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+function resolveOverlaps(candidates: SecretMatch[]): SecretMatch[] {
+  const ordered = [...candidates].sort((a, b) =>
+    b.detector.priority - a.detector.priority || (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+  const kept: SecretMatch[] = [];
+  for (const candidate of ordered) {
+    if (kept.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
+    kept.push(candidate);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}

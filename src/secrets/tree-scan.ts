@@ -1,0 +1,83 @@
+import type { SourceFile } from '../model/source-file.js';
+import type { Span } from '../model/span.js';
+import type { Workspace } from '../model/workspace.js';
+import type { Detector } from './detector.js';
+import { claimedSpans, plaintextValues, secretManifests, type SecretManifest } from './kubernetes-secret.js';
+import { redactSlice, secretHash, secretPreview, type RedactionRange } from './redact.js';
+import { findSecrets } from './scan-text.js';
+
+export interface FoundSecret {
+  readonly detector: Detector;
+  /** what to point at: the secret itself, or the base64 value it was decoded from */
+  readonly span: Span;
+  readonly hash: string;
+  readonly preview: string;
+  /** set when the secret was found by decoding a Kubernetes Secret `data` value */
+  readonly decodedFrom?: { readonly secret: string; readonly key: string };
+}
+
+export interface TreeSecrets {
+  readonly found: readonly FoundSecret[];
+  readonly manifests: readonly SecretManifest[];
+  /** the line at `offset` with every secret on it redacted, at most 240 characters */
+  snippet(path: string, offset: number): string;
+}
+
+const SNIPPET_MAX = 240;
+const memo = new WeakMap<Workspace, TreeSecrets>();
+
+/** Every credential of the working tree, found once per workspace for all the secrets rules. */
+export function treeSecrets(workspace: Workspace): TreeSecrets {
+  const cached = memo.get(workspace);
+  if (cached) return cached;
+  const manifests = secretManifests(workspace);
+  const claimed = claimedSpans(workspace, manifests);
+  const found: FoundSecret[] = [];
+  const redactions = new Map<string, RedactionRange[]>();
+  const redact = (path: string, range: RedactionRange): void => {
+    const list = redactions.get(path) ?? [];
+    list.push(range);
+    redactions.set(path, list);
+  };
+  for (const file of workspace.files) {
+    for (const match of findSecrets(file.text, file.path)) {
+      const inClaimed = claimed.some((span) => span.path === file.path && match.start < span.end && span.start < match.end);
+      if (inClaimed && match.detector.id === 'secret-generic-credential') continue;
+      found.push({ detector: match.detector, span: file.span(match.start, match.end), hash: secretHash(match.secret), preview: secretPreview(match.secret) });
+      redact(file.path, match);
+    }
+  }
+  for (const manifest of manifests) {
+    const name = `${manifest.object.kind}/${manifest.object.name ?? '(unnamed)'}`;
+    for (const value of manifest.values) {
+      if (value.field === 'data' && value.clear !== undefined) {
+        for (const match of findSecrets(value.clear, value.span.path)) {
+          found.push({ detector: match.detector, span: value.span, hash: secretHash(match.secret), preview: secretPreview(match.secret), decodedFrom: { secret: name, key: value.key } });
+          redact(value.span.path, { start: value.span.start, end: value.span.end, secret: value.raw });
+        }
+      }
+    }
+    for (const value of plaintextValues(manifest)) {
+      const file = workspace.file(value.span.path);
+      if (file) redact(file.path, { start: value.span.start, end: value.span.end, secret: value.raw });
+    }
+  }
+  const result: TreeSecrets = {
+    found,
+    manifests,
+    snippet: (path, offset) => {
+      const file = workspace.file(path);
+      return file ? redactedLine(file, offset, redactions.get(path) ?? []) : '';
+    },
+  };
+  memo.set(workspace, result);
+  return result;
+}
+
+function redactedLine(file: SourceFile, offset: number, ranges: readonly RedactionRange[]): string {
+  const { line } = file.position(offset);
+  const start = file.lines.lineStart(line);
+  const end = start + file.lineText(line).length;
+  const text = redactSlice(file.text, start, end, ranges);
+  return text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
+}

@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../src/engine/fingerprint.js';
+import type { Finding } from '../src/model/finding.js';
+import { REPORTERS } from '../src/report/index.js';
+import { scan } from '../src/scan.js';
+import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
+import { ALNUM, SampleRandom } from '../src/secrets/random.js';
+import { secretHash } from '../src/secrets/redact.js';
+import { scanHistory } from '../src/secrets/history/scan-history.js';
+import type { HistoryHit } from '../src/secrets/history/scan-patches.js';
+import { findSecrets } from '../src/secrets/scan-text.js';
+import { rampart } from './cli-run.js';
+
+const secretOf = (text: string): string => findSecrets(text, 'x.yaml')[0]!.secret;
+
+let root = '';
+let repo = '';
+const commits: Record<string, string> = {};
+
+function git(cwd: string, ...args: string[]): string {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Alice', GIT_AUTHOR_EMAIL: 'alice@acme.test', GIT_COMMITTER_NAME: 'Alice', GIT_COMMITTER_EMAIL: 'alice@acme.test', GIT_AUTHOR_DATE: '2025-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2025-01-02T03:04:05Z' } });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+function commit(name: string, files: Record<string, string | Buffer | null>, message = name): string {
+  for (const [file, content] of Object.entries(files)) {
+    const full = path.join(repo, file);
+    if (content === null) {
+      git(repo, 'rm', '-q', file);
+      continue;
+    }
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, content);
+    git(repo, 'add', file);
+  }
+  git(repo, 'commit', '-q', '-m', message);
+  commits[name] = git(repo, 'rev-parse', 'HEAD');
+  return commits[name]!;
+}
+
+// fresh tokens of the right shape and checksum, not the docs examples (SARIF embeds those as rule help)
+const random = new SampleRandom('history-test');
+const GITHUB = `GITHUB_TOKEN: ghp_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
+const SLACK = `webhook: https://hooks.slack.com/services/T${random.chars('ABCDEFGHJK0123456789', 10)}/B${random.chars('ABCDEFGHJK0123456789', 10)}/${random.chars(ALNUM, 24)}`;
+const NPM = `NPM_TOKEN=npm_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
+const STRIPE = `stripe: sk_live_${random.chars(ALNUM, 32)}`;
+const OPENAI = `OPENAI_API_KEY=sk-proj-${random.chars(ALNUM, 40)}T3BlbkFJ${random.chars(ALNUM, 40)}`;
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'rampart-history-'));
+  repo = path.join(root, 'repo');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  commit('leak', { 'apps/api/config.yaml': `replicas: 2\n${GITHUB}\n` });
+  git(repo, 'checkout', '-q', '-b', 'feature');
+  commit('feature', { 'apps/api/feature.yaml': 'feature: true\n' });
+  git(repo, 'checkout', '-q', 'main');
+  commit('main-change', { 'apps/api/main.yaml': 'main: true\n' });
+  git(repo, 'merge', '-q', '--no-ff', '--no-commit', 'feature');
+  writeFileSync(path.join(repo, 'apps/api/merge.yaml'), `# written while resolving the merge\n${SLACK}\n`);
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'merge feature');
+  commits['merge'] = git(repo, 'rev-parse', 'HEAD');
+  commit('remove', { 'apps/api/config.yaml': null });
+  commit('binary', { 'assets/blob.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`${STRIPE}\n`)]) });
+  commit('latin1', { 'legacy/notes.txt': Buffer.concat([Buffer.from([0xe9, 0xe8, 0x0a]), Buffer.from(`${OPENAI}\n`)]) });
+  commit('still-here', { 'apps/web/.env': `# web\n${NPM}\n` });
+  git(repo, 'checkout', '-q', '-b', 'stale', commits['leak']!);
+  commit('stale', { 'apps/api/stale.yaml': `${STRIPE}\n` });
+  git(repo, 'checkout', '-q', 'main');
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const secrets = (findings: readonly Finding[]): Finding[] => findings.filter((finding) => finding.layer === 'secrets');
+const historyScan = (settings: { since?: string; range?: string } = {}) =>
+  scan(repo, { settings: { history: { enabled: true, ...settings } }, capabilities: new Set(['history']) });
+
+describe('secrets in git history', () => {
+  it('reports each credential once, at the commit that introduced it, on every branch and in merges', async () => {
+    const { report } = await historyScan();
+    const found = secrets(report.findings);
+    const byRule = (id: string) => found.filter((finding) => finding.ruleId === id);
+    expect(byRule('secret-github-token')).toHaveLength(1);
+    expect(byRule('secret-github-token')[0]).toMatchObject({
+      location: { path: 'apps/api/config.yaml', line: 2 },
+      properties: { commit: commits['leak'], author: 'Alice <alice@acme.test>', date: '2025-01-02T03:04:05+00:00' },
+    });
+    expect(byRule('secret-slack-webhook')[0]).toMatchObject({ location: { path: 'apps/api/merge.yaml', line: 2 }, properties: { commit: commits['merge'] } });
+    expect(byRule('secret-stripe-key')).toHaveLength(1);
+    expect(byRule('secret-stripe-key')[0]).toMatchObject({ location: { path: 'apps/api/stale.yaml' }, properties: { commit: commits['stale'] } });
+    expect(byRule('secret-openai-api-key')[0]).toMatchObject({ location: { path: 'legacy/notes.txt', line: 2 }, properties: { commit: commits['latin1'] } });
+    const npm = byRule('secret-npm-token');
+    expect(npm).toHaveLength(1);
+    expect(npm[0]).toMatchObject({ location: { path: 'apps/web/.env', line: 2 }, properties: { commit: commits['still-here'], inWorkingTree: true } });
+    expect(npm[0]!.fingerprint).toBe(fingerprint('secret-npm-token', 'apps/web/.env', secretHash(secretOf(NPM)), 0));
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message).join('\n')).toMatch(/history: \d+ commits scanned; 1 blob skipped \(1 binary, 0 over/);
+  });
+
+  it('finds the same first occurrences when history is split across worker threads', async () => {
+    const single = await scanHistory(repo, { maxFileSize: 1 << 20, workers: 1 });
+    const parallel = await scanHistory(repo, { maxFileSize: 1 << 20, workers: 3 });
+    const key = (hit: HistoryHit): string => `${hit.ruleId} ${hit.commit} ${hit.path}:${hit.line}`;
+    expect(parallel.hits.map(key).sort()).toEqual(single.hits.map(key).sort());
+    expect(parallel.commits).toBe(single.commits);
+    expect(single.hits.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('never puts a full secret in any report format', async () => {
+    const { report } = await historyScan();
+    const rendered = Object.values(REPORTERS).map((reporter) => reporter(report, { color: false })).join('\n');
+    for (const sample of [GITHUB, SLACK, NPM, STRIPE, OPENAI]) {
+      const secret = secretOf(sample);
+      expect(rendered).not.toContain(secret);
+      expect(rendered).not.toContain(secret.slice(-12));
+    }
+    expect(rendered).toContain(secretOf(NPM).slice(0, 8));
+  });
+
+  it('limits history with --since and --range', async () => {
+    const since = secrets((await historyScan({ since: commits['remove']! })).report.findings);
+    expect(since.filter((finding) => finding.properties?.['commit'] !== undefined).map((finding) => finding.ruleId).sort())
+      .toEqual(['secret-npm-token', 'secret-openai-api-key']);
+    const range = secrets((await historyScan({ range: `${commits['leak']}..${commits['merge']}` })).report.findings);
+    expect(range.filter((finding) => finding.properties?.['commit'] !== undefined).map((finding) => finding.ruleId)).toEqual(['secret-slack-webhook']);
+  });
+
+  it('scans the index with --staged', async () => {
+    const staged = path.join(root, 'staged');
+    git(root, 'clone', '-q', repo, staged);
+    writeFileSync(path.join(staged, 'new.yaml'), `${STRIPE}\n`);
+    git(staged, 'add', 'new.yaml');
+    writeFileSync(path.join(staged, 'new.yaml'), 'clean: true\n');
+    const { report } = await scan(staged, { settings: { history: { enabled: false, staged: true } }, capabilities: new Set(['history']) });
+    const found = secrets(report.findings).filter((finding) => finding.ruleId === 'secret-stripe-key');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ location: { path: 'new.yaml', line: 1 }, properties: { staged: true } });
+  });
+
+  it('warns that a shallow clone has incomplete history', async () => {
+    const shallow = path.join(root, 'shallow');
+    git(root, 'clone', '-q', '--depth', '1', `file://${repo}`, shallow);
+    const { report } = await scan(shallow, { settings: { history: { enabled: true } }, capabilities: new Set(['history']) });
+    expect(report.diagnostics.some((diagnostic) => /shallow clone: history is incomplete/.test(diagnostic.message))).toBe(true);
+    expect(report.complete).toBe(true);
+  });
+
+  it('skips and counts blobs over the size limit', async () => {
+    const { report } = await scan(repo, { maxFileSize: 40, settings: { history: { enabled: true } }, capabilities: new Set(['history']) });
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message).join('\n')).toMatch(/over 40 B/);
+  });
+});
+
+describe('rampart scan --history (CLI)', () => {
+  it('prints findings with their commit in JSON and exits 1', async () => {
+    const result = await rampart(['scan', repo, '--history', '-f', 'json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { findings: Finding[] };
+    expect(report.findings.find((finding) => finding.ruleId === 'secret-slack-webhook')?.properties?.['commit']).toBe(commits['merge']);
+  });
+
+  it('fails clearly, with exit 2, outside a git repository', async () => {
+    const plain = path.join(root, 'plain');
+    mkdirSync(plain, { recursive: true });
+    const result = await rampart(['scan', plain, '--history']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is not a git repository/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
