@@ -7,6 +7,7 @@ import { RampartError } from './errors.js';
 import type { ScanReport } from './report/report.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
+import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
 import { VERSION } from './version.js';
 
@@ -15,17 +16,21 @@ export interface ScanOptions extends RunOptions {
   /** overrides the config's failOn */
   readonly failOn?: ResolvedConfig['failOn'];
   readonly rules?: readonly Rule[];
+  /** overrides the config's maxFileSize (`--max-file-size`) */
+  readonly maxFileSize?: number;
 }
 
 /** The whole of `rampart scan` short of printing: load config, read the tree, run rules. */
 export async function scan(root: string, options: ScanOptions = {}): Promise<{ report: ScanReport; config: ResolvedConfig }> {
   const started = performance.now();
   const absoluteRoot = path.resolve(root);
-  const config = await loadConfig(absoluteRoot, options.configPath);
+  const loaded = await loadConfig(absoluteRoot, options.configPath);
+  const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
   const rules = options.rules ?? RULES;
   checkRuleIds(config, rules, options.only);
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
-  const result = await runRules(workspace, config, rules, options);
+  const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
+  const result = await runRules(workspace, config, rules, { ...options, settings: { ...options.settings, repository: { remotes } } });
   const report: ScanReport = {
     toolVersion: VERSION,
     root,

@@ -30,7 +30,11 @@ describe.runIf(repositories.length > 0)('corpus', () => {
           const lastSegment = repositoryName.slice(repositoryName.lastIndexOf('/') + 1);
           const tag = /:([^:@/]+)(@|$)/.exec(image)?.[1];
           // Kustomize `images:` findings point at the `newTag` line, which names the tag, not the image
-          const expected = finding.snippet.includes(lastSegment) || (tag !== undefined && finding.snippet.includes(tag));
+          // Helm blocks may split the name (`repository: org` + `image: name`): any segment of it will do
+          const segments = repositoryName.split('/');
+          const expected = finding.snippet.includes(lastSegment)
+            || segments.some((segment) => finding.snippet.includes(segment))
+            || (tag !== undefined && finding.snippet.includes(tag));
           expect(expected, `${finding.ruleId} at ${finding.location.path}:${finding.location.line}: "${finding.snippet}" for ${image}`).toBe(true);
         }
       }

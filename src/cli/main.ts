@@ -2,8 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
+import { registerBaselineCommand } from './baseline-command.js';
+import { registerPinCommand } from './pin-command.js';
 import { registerRulesCommands } from './rules-commands.js';
 import { registerScanCommand } from './scan-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 /** Each command registers itself and reports its exit code through `setExit`. */
 export type CommandRegistrar = (program: Command, setExit: (code: ExitCode) => void) => void;
@@ -11,6 +14,9 @@ export type CommandRegistrar = (program: Command, setExit: (code: ExitCode) => v
 const COMMANDS: readonly CommandRegistrar[] = [
   registerScanCommand,
   registerRulesCommands,
+  registerBaselineCommand,
+  registerPinCommand,
+  registerVerifyCommand,
 ];
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */

@@ -1,15 +1,19 @@
 import { Option, type Command } from 'commander';
+import { loadBaseline, withBaseline } from '../engine/baseline.js';
 import { shouldFail } from '../engine/run.js';
 import { describeError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
+import { addScanHistoryOptions, historyScanOptions, type HistoryFlags } from './history-flags.js';
 import type { CommandRegistrar } from './main.js';
+import { addScanResolveOptions, mergeRunOptions, resolveScanOptions, type ResolveFlags } from './resolve-flags.js';
+import { addScanVerifyOptions, verifyScanOptions, type VerifyFlags } from './verify-flags.js';
 import { writeOutput } from './write-output.js';
 
 export const registerScanCommand: CommandRegistrar = (program: Command, setExit) => {
-  program
+  const command = program
     .command('scan')
     .description('scan a GitOps repository and report findings')
     .argument('[path]', 'repository to scan', '.')
@@ -18,20 +22,23 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
     .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
     .option('-r, --rule <id...>', 'run only these rules')
+    .option('--baseline <file>', 'report only findings that are not in this baseline (see `rampart baseline`)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report, no progress or notes')
-    .option('--debug', 'show stack traces for errors')
+    .option('--debug', 'show stack traces for errors');
+  addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command)))
     .action(async (path: string, options: ScanFlags) => {
       setExit(await runScan(path, options));
     });
 };
 
-export interface ScanFlags {
+export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags {
   format?: string;
   output?: string;
   failOn?: Severity | 'none';
   config?: string;
   rule?: string[];
+  baseline?: string;
   color?: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -39,11 +46,18 @@ export interface ScanFlags {
 
 export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode> {
   try {
-    const { report } = await scan(root, {
+    const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
+    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config);
+    const resolving = resolveScanOptions(flags);
+    const verifying = verifyScanOptions(flags);
+    const { report: scanned } = await scan(root, {
       ...(flags.config ? { configPath: flags.config } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
       ...(flags.rule ? { only: flags.rule } : {}),
-    });
+      ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+      ...mergeRunOptions(verifying, resolving, history),
+    }).finally(() => Promise.all([resolving.close(), verifying.close()]));
+    const report = baseline && flags.baseline ? withBaseline(scanned, baseline, flags.baseline) : scanned;
     const format = flags.format ?? 'text';
     const reporter = REPORTERS[format];
     if (!reporter) throw new Error(`unknown format ${format}`);
@@ -54,7 +68,9 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     }
     if (!report.complete) {
       if (!flags.quiet && format !== 'text') {
-        process.stderr.write(`rampart: scan incomplete: ${report.diagnostics.filter((d) => d.kind === 'incomplete').length} files could not be checked\n`);
+        const unchecked = report.diagnostics.filter((d) => d.kind === 'incomplete');
+        for (const d of unchecked) process.stderr.write(`rampart: ${d.path}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ${d.message}\n`);
+        process.stderr.write(`rampart: scan incomplete: ${unchecked.length} files could not be checked\n`);
       }
       return EXIT.error;
     }

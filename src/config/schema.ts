@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 
@@ -18,6 +19,23 @@ const size = z.union([
   z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB)$/i, 'a size such as "10MB"'),
 ]);
 
+const imageSigners = z.strictObject({
+  match: z.string().min(1).describe('image name glob (registry/repository, no tag): `*` within one path segment, `**` across segments'),
+  keys: z.array(z.string().min(1)).optional().describe('cosign public keys (PEM files, relative to this file)'),
+  identity: z.string().optional().describe('keyless: the exact certificate identity'),
+  identityRegexp: z.string().optional().describe('keyless: a regular expression for the certificate identity'),
+  issuer: z.string().optional().describe('keyless: the exact OIDC issuer'),
+  issuerRegexp: z.string().optional().describe('keyless: a regular expression for the OIDC issuer'),
+  ignoreTlog: z.boolean().optional().describe('accept key-based signatures without a transparency log entry'),
+});
+
+const verifySection = z.strictObject({
+  trustedRoot: z.string().optional().describe('Sigstore trusted_root.json for keyless signatures and Rekor entries (relative to this file)'),
+  images: z.array(imageSigners).optional().describe('who must have signed which images (`scan --verify`); the first matching entry applies'),
+});
+
+export type VerifyConfig = z.infer<typeof verifySection>;
+
 /** `.rampart.yaml`: one schema is the type, the validation and the published JSON schema. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -31,6 +49,7 @@ export const configSchema = z.strictObject({
     allowed: z.array(z.string().min(1)).optional()
       .describe('registries (and optional path prefixes) images may come from, e.g. ghcr.io/acme; `*` matches one DNS label'),
   }).optional(),
+  verify: verifySection.optional().describe('trusted signers of images, for `rampart scan --verify`'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   docsBaseUrl: z.url().optional().describe('where rule documentation is published; rule pages are <docsBaseUrl>/<rule-id>.md'),
 });
@@ -49,6 +68,8 @@ export interface ResolvedConfig {
   readonly allowedRegistries: readonly string[];
   readonly maxFileSize: number;
   readonly docsBaseUrl: string;
+  /** image signers for `scan --verify`, with file paths resolved against the config file's directory */
+  readonly verify?: VerifyConfig;
   /** where the config came from, for messages */
   readonly source?: string;
 }
@@ -71,11 +92,22 @@ export function resolveConfig(file: ConfigFile, source?: string): ResolvedConfig
     allowedRegistries: file.registries?.allowed ?? [],
     maxFileSize: parseSize(file.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE,
     docsBaseUrl: (file.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL).replace(/\/+$/, ''),
+    ...(file.verify ? { verify: resolveVerifyPaths(file.verify, source) } : {}),
     ...(source ? { source } : {}),
   };
 }
 
 export const DEFAULT_CONFIG: ResolvedConfig = resolveConfig({});
+
+function resolveVerifyPaths(verify: VerifyConfig, source: string | undefined): VerifyConfig {
+  const base = source ? path.dirname(source) : '.';
+  const resolve = (file: string): string => path.resolve(base, file);
+  return {
+    ...verify,
+    ...(verify.trustedRoot ? { trustedRoot: resolve(verify.trustedRoot) } : {}),
+    ...(verify.images ? { images: verify.images.map((entry) => (entry.keys ? { ...entry, keys: entry.keys.map(resolve) } : entry)) } : {}),
+  };
+}
 
 export function parseSize(value: number | string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -91,7 +91,7 @@ function buildFinding(workspace: Workspace, config: ResolvedConfig, rule: Rule, 
     remediation: rule.remediation,
     docs: `${config.docsBaseUrl}/${rule.id}.md`,
     location,
-    snippet: file ? snippetOf(file, location.line) : '',
+    snippet: descriptor.snippet ?? (file ? snippetOf(file, location.line) : ''),
     fingerprint: '',
     subject: descriptor.subject ?? (file ? file.text.slice(descriptor.at.start, descriptor.at.end) : ''),
     span: descriptor.at,
@@ -127,7 +127,7 @@ function applySuppressions(workspace: Workspace, findings: Finding[]): { kept: F
   let suppressed = 0;
   for (const finding of findings) {
     const hidden = !UNSUPPRESSIBLE.has(finding.ruleId)
-      && finding.properties?.['commit'] === undefined
+      && (finding.properties?.['commit'] === undefined || finding.properties?.['inWorkingTree'] === true)
       && suppressionsOf(finding.location.path).some((suppression) => suppresses(suppression, finding.ruleId, finding.location.line));
     if (hidden) suppressed += 1;
     else kept.push(finding);

@@ -1,3 +1,6 @@
+import type { RegistryClient } from '../resolve/types.js';
+import type { HistoryScan } from '../secrets/history/scan-history.js';
+
 /**
  * What a scan was asked to do beyond reading the tree. Each capability's owner adds its fields;
  * rules read them through `context.settings`. Nothing here may hold a live secret.
@@ -9,12 +12,43 @@ export interface ScanSettings {
     readonly since?: string;
     readonly range?: string;
     readonly staged?: boolean;
+    /** the history scan, started by the CLI before the tree is read so that both run at once */
+    readonly scan?: Promise<HistoryScan>;
   };
   /** registry resolution (`--resolve`) */
   readonly resolve?: {
     readonly enabled: boolean;
     readonly insecureRegistries?: readonly string[];
+    /** the client `--resolve` rules (and signature checks) share, so each reference is resolved once */
+    readonly client?: RegistryClient;
   };
   /** signature verification (`--verify`, `--allowed-signers`, …) */
-  readonly verify?: Readonly<Record<string, unknown>>;
+  readonly verify?: VerifySettings;
+  /** the scanned repository itself: its git remotes as `host/org/repo` (from `.git/config`, no network) */
+  readonly repository?: {
+    readonly remotes: readonly string[];
+  };
+}
+
+/** Signature verification: paths to public trust material (keys, roots, signer lists), never secrets. */
+export interface VerifySettings {
+  /** `--verify`: check the signatures of every image the repository references */
+  readonly images?: boolean;
+  /** `--key`: cosign public keys (PEM files) */
+  readonly keys?: readonly string[];
+  readonly certificateIdentity?: string;
+  readonly certificateIdentityRegexp?: string;
+  readonly certificateOidcIssuer?: string;
+  readonly certificateOidcIssuerRegexp?: string;
+  /** `--trusted-root`: a Sigstore trusted_root.json */
+  readonly trustedRoot?: string;
+  readonly insecureIgnoreTlog?: boolean;
+  /** `--allowed-signers`: OpenSSH allowed_signers for SSH-signed commits and tags */
+  readonly allowedSigners?: string;
+  /** `--gpg-keyring`: exported OpenPGP public keys for PGP-signed commits and tags */
+  readonly gpgKeyring?: string;
+  /** `--require-signed-since`: commits before this revision need no signature */
+  readonly requireSignedSince?: string;
+  /** `--tags`: verify tags as well as commits */
+  readonly tags?: boolean;
 }

@@ -1,4 +1,7 @@
+import { codeQualityReporter } from './codequality.js';
+import { htmlReporter } from './html/index.js';
 import { jsonReporter } from './json.js';
+import { markdownReporter } from './markdown.js';
 import type { Reporter } from './report.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
@@ -7,6 +10,9 @@ export const REPORTERS: Readonly<Record<string, Reporter>> = {
   text: textReporter,
   json: jsonReporter,
   sarif: sarifReporter,
+  html: htmlReporter,
+  markdown: markdownReporter,
+  codequality: codeQualityReporter,
 };
 
 export const FORMATS = Object.keys(REPORTERS);

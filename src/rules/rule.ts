@@ -11,6 +11,8 @@ export interface RuleExample {
   readonly code: string;
   /** `.rampart.yaml` text the example runs with */
   readonly config?: string;
+  /** `--resolve` rules: what the registry holds (a `RegistrySnapshot` as JSON), served offline */
+  readonly registry?: string;
 }
 
 export interface RuleMeta<MessageId extends string = string> {
@@ -30,6 +32,11 @@ export interface RuleMeta<MessageId extends string = string> {
   readonly fixable?: boolean;
   /** only runs when the scan asks for it (network, history) */
   readonly requires?: 'resolve' | 'history' | 'verify';
+  /**
+   * For rules whose subject is not a file of the tree (commits, registry contents): the test file
+   * that exercises them against real git or a real registry, in place of fixtures and runnable examples.
+   */
+  readonly integrationTest?: string;
   readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
 }
 
@@ -42,6 +49,8 @@ export interface ReportDescriptor<MessageId extends string = string> {
   readonly severity?: Severity;
   readonly fix?: { readonly description: string; readonly edits: readonly TextEdit[] };
   readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  /** the line to show, when the source line must not be shown as is (a secret on it is redacted) */
+  readonly snippet?: string;
 }
 
 export interface RuleContext<MessageId extends string = string> {

@@ -1,5 +1,11 @@
 import type { Rule } from '../rule.js';
+import fluxOciUnverified from './flux-oci-unverified.js';
+import fluxVerifyNoIdentity from './flux-verify-no-identity.js';
+import imageDigestDrift from './image-digest-drift.js';
+import imageSignatureInvalid from './image-signature-invalid.js';
+import imageSignatureMissing from './image-signature-missing.js';
 import imageLatestTag from './image-latest-tag.js';
+import imageNotFound from './image-not-found.js';
 import imageNotPinned from './image-not-pinned.js';
 import imageReferenceInvalid from './image-reference-invalid.js';
 import imageRegistryNotAllowed from './image-registry-not-allowed.js';
@@ -9,4 +15,10 @@ export const artifactRules: readonly Rule[] = [
   imageLatestTag,
   imageRegistryNotAllowed,
   imageReferenceInvalid,
+  imageDigestDrift,
+  imageNotFound,
+  fluxOciUnverified,
+  fluxVerifyNoIdentity,
+  imageSignatureMissing,
+  imageSignatureInvalid,
 ];
