@@ -1,5 +1,5 @@
-import type { SyntaxNode } from '@lezer/common';
-import { hclLanguage } from 'codemirror-lang-hcl';
+import { createRequire } from 'node:module';
+import type { Parser, SyntaxNode } from '@lezer/common';
 import type { Diagnostic } from './diagnostic.js';
 import type { SourceFile } from './source-file.js';
 import type { Span } from './span.js';
@@ -28,9 +28,18 @@ export interface HclFile {
   readonly diagnostics: Diagnostic[];
 }
 
+const requireModule = createRequire(import.meta.url);
+let hclParser: Parser | undefined;
+
+/** Loaded on first use: the grammar package pulls in CodeMirror, which trees without Terraform never need. */
+function parser(): Parser {
+  hclParser ??= (requireModule('codemirror-lang-hcl') as typeof import('codemirror-lang-hcl')).hclLanguage.parser;
+  return hclParser;
+}
+
 /** Parses Terraform/HCL with the Lezer grammar, which keeps a position for every node. */
 export function parseHcl(file: SourceFile): HclFile {
-  const tree = hclLanguage.parser.parse(file.text);
+  const tree = parser().parse(file.text);
   const diagnostics: Diagnostic[] = [];
   tree.iterate({
     enter(node) {

@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConcurrencyLimit, backoffDelay, sleep } from './limit.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { ResolveError } from './errors.js';
@@ -41,7 +41,8 @@ export class RegistryTransport {
   private readonly retries: number;
   private readonly backoffMs: number;
   private readonly limit: ConcurrencyLimit;
-  private readonly dispatcher: Dispatcher;
+  /** created on the first request: loading undici costs a quarter second that offline scans never need */
+  private dispatcher: Dispatcher | undefined;
   /** `origin scope` → Authorization header value */
   private readonly authorizations = new Map<string, Promise<string | undefined>>();
 
@@ -50,8 +51,14 @@ export class RegistryTransport {
     this.retries = options.retries ?? 2;
     this.backoffMs = options.backoffMs ?? 200;
     this.limit = new ConcurrencyLimit(options.concurrency ?? 8);
+    this.dispatcher = options.dispatcher;
+  }
+
+  private async client(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
+    const undici = await import('undici');
     // plain-HTTP targets go to an HTTP proxy in absolute form, as proxies expect; HTTPS is tunnelled
-    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({ connections: 16, proxyTunnel: false });
+    this.dispatcher ??= new undici.EnvHttpProxyAgent({ connections: 16, proxyTunnel: false });
+    return { request: undici.request, dispatcher: this.dispatcher };
   }
 
   /** A registry API call for `repository` on `host`; answers 401 with the auth the registry asks for. */
@@ -175,10 +182,11 @@ export class RegistryTransport {
     });
     try {
       const exchangeDone = (async () => {
+        const { request, dispatcher } = await this.client();
         const response = await request(exchange.url, {
           method: exchange.method,
           headers: { 'user-agent': 'rampart', ...exchange.headers },
-          dispatcher: this.dispatcher,
+          dispatcher,
           signal,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
@@ -210,7 +218,7 @@ export class RegistryTransport {
   }
 
   async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close();
+    if (!this.options.dispatcher) await this.dispatcher?.close();
   }
 }
 
