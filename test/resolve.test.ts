@@ -1,94 +1,46 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseImageReference, type ImageReference } from '../src/model/image-ref.js';
-import { DockerConfigCredentials } from '../src/resolve/credentials.js';
-import { ResolveError } from '../src/resolve/errors.js';
+import { describe, expect, it } from 'vitest';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../src/resolve/media-types.js';
-import { HttpRegistryClient, type RegistryClientOptions } from '../src/resolve/registry-client.js';
+import type { RegistryClientOptions } from '../src/resolve/registry-client.js';
+import { failure, ref, useResolveFixture } from './helpers/resolve-fixture.js';
 import { forward, startServer } from './helpers/http-servers.js';
-import { freePort, pushImage, pushIndex, putManifest, startRegistry, type LocalRegistry, type PushedImage } from './helpers/registry.js';
+import { freePort, pushImage, pushIndex, putManifest } from './helpers/registry.js';
 
-function ref(text: string): ImageReference {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.reference;
-}
+const fixture = useResolveFixture();
+const client = (host: string, options?: RegistryClientOptions) => fixture.client(host, options);
 
-async function failure(promise: Promise<unknown>): Promise<ResolveError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ResolveError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-let registry: LocalRegistry;
-let single: PushedImage;
-let index: PushedImage;
-let scratch: string;
-const clients: HttpRegistryClient[] = [];
-
-function client(host: string, options: RegistryClientOptions = {}): HttpRegistryClient {
-  const created = new HttpRegistryClient({
-    insecureRegistries: [host],
-    credentials: new DockerConfigCredentials(path.join(scratch, 'no-config.json')),
-    ...options,
-  });
-  clients.push(created);
-  return created;
-}
-
-beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), 'rampart-resolve-'));
-  registry = await startRegistry();
-  single = await pushImage(registry, 'team/app', 'v1');
-  const arm = await pushImage(registry, 'team/app', 'v1-arm64', { architecture: 'arm64' });
-  index = await pushIndex(registry, 'team/app', 'multi', [single, arm]);
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((created) => created.close()));
-  await registry?.stop();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-describe('registry client against a real registry', () => {
+describe('fixture.registry client against a real registry', () => {
   it('resolves a single-arch tag to its manifest digest with HEAD then GET, once per reference', async () => {
-    const registryClient = client(registry.host);
-    const descriptor = await registryClient.resolve(ref(`${registry.host}/team/app:v1`));
-    expect(descriptor).toMatchObject({ digest: single.digest, mediaType: OCI_MANIFEST });
+    const registryClient = client(fixture.registry.host);
+    const descriptor = await registryClient.resolve(ref(`${fixture.registry.host}/team/app:v1`));
+    expect(descriptor).toMatchObject({ digest: fixture.single.digest, mediaType: OCI_MANIFEST });
     expect(registryClient.requestCount).toBe(2);
-    await Promise.all([registryClient.resolve(ref(`${registry.host}/team/app:v1`)), registryClient.resolve(ref(`${registry.host}/team/app:v1`))]);
+    await Promise.all([registryClient.resolve(ref(`${fixture.registry.host}/team/app:v1`)), registryClient.resolve(ref(`${fixture.registry.host}/team/app:v1`))]);
     expect(registryClient.requestCount).toBe(2);
   });
 
   it('pins the index digest of a multi-arch image, not one platform', async () => {
-    const descriptor = await client(registry.host).resolve(ref(`${registry.host}/team/app:multi`));
-    expect(descriptor).toMatchObject({ digest: index.digest, mediaType: OCI_INDEX });
+    const descriptor = await client(fixture.registry.host).resolve(ref(`${fixture.registry.host}/team/app:multi`));
+    expect(descriptor).toMatchObject({ digest: fixture.index.digest, mediaType: OCI_INDEX });
   });
 
   it('accepts Docker schema 2 manifests and manifest lists as well as OCI ones', async () => {
-    const amd64 = await pushImage(registry, 'team/docker', 'amd64', { format: 'v2s2' });
-    const arm64 = await pushImage(registry, 'team/docker', 'arm64', { format: 'v2s2', architecture: 'arm64' });
-    const list = await pushIndex(registry, 'team/docker', 'multi', [amd64, arm64], [], DOCKER_MANIFEST_LIST);
-    const registryClient = client(registry.host);
-    expect(await registryClient.resolve(ref(`${registry.host}/team/docker:amd64`))).toMatchObject({ digest: amd64.digest, mediaType: DOCKER_MANIFEST });
-    expect(await registryClient.resolve(ref(`${registry.host}/team/docker:multi`))).toMatchObject({ digest: list.digest, mediaType: DOCKER_MANIFEST_LIST });
+    const amd64 = await pushImage(fixture.registry, 'team/docker', 'amd64', { format: 'v2s2' });
+    const arm64 = await pushImage(fixture.registry, 'team/docker', 'arm64', { format: 'v2s2', architecture: 'arm64' });
+    const list = await pushIndex(fixture.registry, 'team/docker', 'multi', [amd64, arm64], [], DOCKER_MANIFEST_LIST);
+    const registryClient = client(fixture.registry.host);
+    expect(await registryClient.resolve(ref(`${fixture.registry.host}/team/docker:amd64`))).toMatchObject({ digest: amd64.digest, mediaType: DOCKER_MANIFEST });
+    expect(await registryClient.resolve(ref(`${fixture.registry.host}/team/docker:multi`))).toMatchObject({ digest: list.digest, mediaType: DOCKER_MANIFEST_LIST });
   });
 
   it('fetches manifests and blobs with their content checked', async () => {
-    const registryClient = client(registry.host);
-    const manifest = await registryClient.getManifest(ref(`${registry.host}/team/app@${single.digest}`));
-    expect(manifest.digest).toBe(single.digest);
+    const registryClient = client(fixture.registry.host);
+    const manifest = await registryClient.getManifest(ref(`${fixture.registry.host}/team/app@${fixture.single.digest}`));
+    expect(manifest.digest).toBe(fixture.single.digest);
     const config = (JSON.parse(manifest.body.toString()) as { config: { digest: string } }).config.digest;
-    const blob = await registryClient.getBlob(ref(`${registry.host}/team/app:v1`), config);
+    const blob = await registryClient.getBlob(ref(`${fixture.registry.host}/team/app:v1`), config);
     expect(`sha256:${createHash('sha256').update(blob).digest('hex')}`).toBe(config);
-    expect(await registryClient.referrers(ref(`${registry.host}/team/app:v1`), single.digest)).toEqual([]);
+    expect(await registryClient.referrers(ref(`${fixture.registry.host}/team/app:v1`), fixture.single.digest)).toEqual([]);
   });
 
   it('lists referrers through the sha256-<hex> fallback tag, filtered by artifact type', async () => {
@@ -96,36 +48,36 @@ describe('registry client against a real registry', () => {
     const referrersIndex = {
       schemaVersion: 2,
       mediaType: OCI_INDEX,
-      manifests: [{ mediaType: OCI_MANIFEST, digest: single.digest, size: single.size, artifactType: signatureType }],
+      manifests: [{ mediaType: OCI_MANIFEST, digest: fixture.single.digest, size: fixture.single.size, artifactType: signatureType }],
     };
-    await putManifest(registry, 'team/app', index.digest.replace(':', '-'), Buffer.from(JSON.stringify(referrersIndex)), OCI_INDEX);
-    const registryClient = client(registry.host);
-    const subject = ref(`${registry.host}/team/app:multi`);
-    expect(await registryClient.referrers(subject, index.digest, signatureType)).toEqual(referrersIndex.manifests);
-    expect(await registryClient.referrers(subject, index.digest, 'application/other')).toEqual([]);
+    await putManifest(fixture.registry, 'team/app', fixture.index.digest.replace(':', '-'), Buffer.from(JSON.stringify(referrersIndex)), OCI_INDEX);
+    const registryClient = client(fixture.registry.host);
+    const subject = ref(`${fixture.registry.host}/team/app:multi`);
+    expect(await registryClient.referrers(subject, fixture.index.digest, signatureType)).toEqual(referrersIndex.manifests);
+    expect(await registryClient.referrers(subject, fixture.index.digest, 'application/other')).toEqual([]);
   });
 
   it('reports a missing tag, a missing repository and a missing digest as not-found', async () => {
-    const registryClient = client(registry.host);
-    expect((await failure(registryClient.resolve(ref(`${registry.host}/team/app:nope`)))).code).toBe('not-found');
-    expect((await failure(registryClient.resolve(ref(`${registry.host}/team/absent:v1`)))).code).toBe('not-found');
+    const registryClient = client(fixture.registry.host);
+    expect((await failure(registryClient.resolve(ref(`${fixture.registry.host}/team/app:nope`)))).code).toBe('not-found');
+    expect((await failure(registryClient.resolve(ref(`${fixture.registry.host}/team/absent:v1`)))).code).toBe('not-found');
     const missingDigest = `sha256:${'0'.repeat(64)}`;
-    expect((await failure(registryClient.resolve(ref(`${registry.host}/team/app@${missingDigest}`)))).code).toBe('not-found');
+    expect((await failure(registryClient.resolve(ref(`${fixture.registry.host}/team/app@${missingDigest}`)))).code).toBe('not-found');
   });
 
   it('uses HTTPS unless the host is named insecure, and says how to allow plain HTTP', async () => {
-    const secureOnly = client(registry.host, { insecureRegistries: [], retries: 0 });
-    const error = await failure(secureOnly.resolve(ref(`${registry.host}/team/app:v1`)));
+    const secureOnly = client(fixture.registry.host, { insecureRegistries: [], retries: 0 });
+    const error = await failure(secureOnly.resolve(ref(`${fixture.registry.host}/team/app:v1`)));
     expect(error.code).toBe('unreachable');
     expect(error.message).toContain('--insecure-registry');
-    const otherPortOnly = client(registry.host, { insecureRegistries: ['127.0.0.1:1'], retries: 0 });
-    expect((await failure(otherPortOnly.resolve(ref(`${registry.host}/team/app:v1`)))).code).toBe('unreachable');
-    const anyPort = client(registry.host, { insecureRegistries: ['127.0.0.1'] });
-    expect((await anyPort.resolve(ref(`${registry.host}/team/app:v1`))).digest).toBe(single.digest);
+    const otherPortOnly = client(fixture.registry.host, { insecureRegistries: ['127.0.0.1:1'], retries: 0 });
+    expect((await failure(otherPortOnly.resolve(ref(`${fixture.registry.host}/team/app:v1`)))).code).toBe('unreachable');
+    const anyPort = client(fixture.registry.host, { insecureRegistries: ['127.0.0.1'] });
+    expect((await anyPort.resolve(ref(`${fixture.registry.host}/team/app:v1`))).digest).toBe(fixture.single.digest);
   });
 });
 
-describe('registry client proxies', () => {
+describe('fixture.registry client proxies', () => {
   it('goes through HTTP_PROXY unless NO_PROXY names the host', async () => {
     const proxy = await startServer(async (request, response) => {
       const target = new URL(request.url ?? '/');
@@ -139,11 +91,11 @@ describe('registry client proxies', () => {
     try {
       process.env['HTTP_PROXY'] = proxy.url;
       process.env['NO_PROXY'] = '';
-      expect((await client(registry.host).resolve(ref(`${registry.host}/team/app:v1`))).digest).toBe(single.digest);
-      expect(proxy.requests.map((request) => request.url)).toContain(`${registry.url}/v2/team/app/manifests/v1`);
+      expect((await client(fixture.registry.host).resolve(ref(`${fixture.registry.host}/team/app:v1`))).digest).toBe(fixture.single.digest);
+      expect(proxy.requests.map((request) => request.url)).toContain(`${fixture.registry.url}/v2/team/app/manifests/v1`);
       const seen = proxy.requests.length;
       process.env['NO_PROXY'] = '127.0.0.1';
-      expect((await client(registry.host).resolve(ref(`${registry.host}/team/app:multi`))).digest).toBe(index.digest);
+      expect((await client(fixture.registry.host).resolve(ref(`${fixture.registry.host}/team/app:multi`))).digest).toBe(fixture.index.digest);
       expect(proxy.requests.length).toBe(seen);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
@@ -155,10 +107,10 @@ describe('registry client proxies', () => {
   });
 });
 
-describe('registry client against misbehaving registries', () => {
+describe('fixture.registry client against misbehaving registries', () => {
   it('rejects a manifest whose bytes do not hash to Docker-Content-Digest (image-digest-mismatch)', async () => {
     const liar = await startServer(async (request, response) => {
-      const answer = await fetch(`${registry.url}${request.url ?? ''}`, { method: request.method ?? 'GET', headers: { accept: String(request.headers.accept ?? '') } });
+      const answer = await fetch(`${fixture.registry.url}${request.url ?? ''}`, { method: request.method ?? 'GET', headers: { accept: String(request.headers.accept ?? '') } });
       const body = Buffer.from(await answer.arrayBuffer());
       response.setHeader('content-type', answer.headers.get('content-type') ?? '');
       response.setHeader('docker-content-digest', answer.headers.get('docker-content-digest') ?? '');
@@ -169,13 +121,13 @@ describe('registry client against misbehaving registries', () => {
     try {
       const error = await failure(client(liar.host).resolve(ref(`${liar.host}/team/app:v1`)));
       expect(error.code).toBe('image-digest-mismatch');
-      expect(error.message).toContain(single.digest);
+      expect(error.message).toContain(fixture.single.digest);
     } finally {
       await liar.close();
     }
   });
 
-  it('gives up on a slow registry after the timeout, retrying first', async () => {
+  it('gives up on a slow fixture.registry after the timeout, retrying first', async () => {
     const slow = await startServer(() => undefined);
     try {
       const started = Date.now();
@@ -188,7 +140,7 @@ describe('registry client against misbehaving registries', () => {
     }
   });
 
-  it('reports a registry that is down as unreachable', async () => {
+  it('reports a fixture.registry that is down as unreachable', async () => {
     const port = await freePort();
     const error = await failure(client(`127.0.0.1:${port}`, { retries: 1, backoffMs: 10 }).resolve(ref(`127.0.0.1:${port}/team/app:v1`)));
     expect(error.code).toBe('unreachable');
@@ -205,11 +157,11 @@ describe('registry client against misbehaving registries', () => {
         response.end();
         return;
       }
-      await forward(registry, request, response);
+      await forward(fixture.registry, request, response);
     });
     try {
       const registryClient = client(busy.host, { backoffMs: 10 });
-      expect((await registryClient.resolve(ref(`${busy.host}/team/app:v1`))).digest).toBe(single.digest);
+      expect((await registryClient.resolve(ref(`${busy.host}/team/app:v1`))).digest).toBe(fixture.single.digest);
       expect(busy.requests.length).toBe(4);
       const stubborn = client(busy.host, { retries: 0 });
       refusals = 0;
