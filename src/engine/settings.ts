@@ -1,5 +1,6 @@
 import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
+import type { PolicyInput } from '../verify/image/image-policy.js';
 
 /**
  * What a scan was asked to do beyond reading the tree. Each capability's owner adds its fields;
@@ -31,18 +32,9 @@ export interface ScanSettings {
 }
 
 /** Signature verification: paths to public trust material (keys, roots, signer lists), never secrets. */
-export interface VerifySettings {
+export interface VerifySettings extends Omit<PolicyInput, 'attestationType'> {
   /** `--verify`: check the signatures of every image the repository references */
   readonly images?: boolean;
-  /** `--key`: cosign public keys (PEM files) */
-  readonly keys?: readonly string[];
-  readonly certificateIdentity?: string;
-  readonly certificateIdentityRegexp?: string;
-  readonly certificateOidcIssuer?: string;
-  readonly certificateOidcIssuerRegexp?: string;
-  /** `--trusted-root`: a Sigstore trusted_root.json */
-  readonly trustedRoot?: string;
-  readonly insecureIgnoreTlog?: boolean;
   /** `--allowed-signers`: OpenSSH allowed_signers for SSH-signed commits and tags */
   readonly allowedSigners?: string;
   /** `--gpg-keyring`: exported OpenPGP public keys for PGP-signed commits and tags */
