@@ -42,23 +42,27 @@ export class ResolvedYaml {
   }
 
   /** Entries of a map, merge keys expanded (own keys first), duplicates kept. */
-  entries(node: unknown, seen: Set<unknown> = new Set()): ResolvedEntry[] {
+  entries(node: unknown, seen?: Set<unknown>): ResolvedEntry[] {
     const map = this.map(node);
-    if (!map || seen.has(map)) return [];
-    seen.add(map);
+    if (!map || seen?.has(map)) return [];
     const own: ResolvedEntry[] = [];
-    const merged: ResolvedEntry[] = [];
+    // merge keys are rare: the common case allocates nothing beyond the entries themselves
+    let merged: ResolvedEntry[] | undefined;
     for (const pair of map.items) {
       const key = scalarKey(pair);
       if (key === undefined) continue;
       if (key === MERGE_KEY) {
+        const visited = seen ?? new Set<unknown>();
+        visited.add(map);
         const sources = this.resolve(pair.value);
         const list = isSeq(sources) ? sources.items : [sources];
-        for (const source of list) merged.push(...this.entries(source, seen));
+        merged ??= [];
+        for (const source of list) merged.push(...this.entries(source, visited));
         continue;
       }
       own.push({ key, pair, value: this.resolve(pair.value) });
     }
+    if (!merged) return own;
     const ownKeys = new Set(own.map((entry) => entry.key));
     return [...own, ...merged.filter((entry) => !ownKeys.has(entry.key))];
   }
