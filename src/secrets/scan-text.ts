@@ -15,8 +15,10 @@ interface Prepared {
   /** keyword index → detectors that listen to it */
   readonly owners: ReadonlyArray<readonly number[]>;
   readonly detectors: readonly Detector[];
-  /** the detectors' patterns with indices (`d`), compiled once */
+  /** the detectors' patterns, global, compiled once */
   readonly patterns: readonly RegExp[];
+  /** the same with indices (`d`): slower, so only run again where a candidate was accepted */
+  readonly located: readonly RegExp[];
 }
 
 const prepared = new WeakMap<readonly Detector[], Prepared>();
@@ -36,11 +38,13 @@ function prepare(detectors: readonly Detector[]): Prepared {
       owners[position]!.push(index);
     }
   });
-  const patterns = detectors.map((detector) => {
-    const flags = new Set([...detector.pattern.flags, 'g', 'd']);
+  const compile = (detector: Detector, extra: readonly string[]): RegExp => {
+    const flags = new Set([...detector.pattern.flags.replace('d', ''), ...extra]);
     return new RegExp(detector.pattern.source, [...flags].join(''));
-  });
-  const result = { automaton: new KeywordAutomaton(keywords), owners, detectors, patterns };
+  };
+  const patterns = detectors.map((detector) => compile(detector, ['g']));
+  const located = detectors.map((detector) => compile(detector, ['y', 'd']));
+  const result = { automaton: new KeywordAutomaton(keywords), owners, detectors, patterns, located };
   prepared.set(detectors, result);
   return result;
 }
@@ -61,7 +65,7 @@ function lineEndAfter(text: string, offset: number): number {
  * overlap, the more specific detector wins.
  */
 export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
-  const { automaton, owners, patterns } = prepare(detectors);
+  const { automaton, owners, patterns, located } = prepare(detectors);
   let ranges: Map<number, Array<[number, number]>> | undefined;
   automaton.scan(text, (keyword, start) => {
     ranges ??= new Map();
@@ -86,16 +90,23 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
       const slice = text.slice(from, to);
       pattern.lastIndex = 0;
       for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
-        const span = match.indices?.groups?.['secret'] ?? match.indices?.[0];
         const secret = match.groups?.['secret'] ?? match[0];
-        const accepted = span !== undefined && secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {} }) ?? true);
-        if (accepted) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
+        const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {} }) ?? true);
+        const span = accepted ? locate(located[index]!, slice, match.index) : undefined;
+        if (span) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
         else pattern.lastIndex = match.index + 1;
         if (match[0] === '') pattern.lastIndex += 1;
       }
     }
   }
   return resolveOverlaps(candidates);
+}
+
+/** Offsets of the secret (or of the whole match) of the match that starts at `at`, from the same pattern with indices. */
+function locate(sticky: RegExp, text: string, at: number): readonly [number, number] | undefined {
+  sticky.lastIndex = at;
+  const indices = sticky.exec(text)?.indices;
+  return indices?.groups?.['secret'] ?? indices?.[0];
 }
 
 /** Rounds windows out to whole lines and merges the ones that touch. */

@@ -1,7 +1,7 @@
 import { streamPatches } from '../../sources/git/history-log.js';
 import type { CommitHeader } from '../../sources/git/patch-parser.js';
-import { redactSlice, secretHash, secretPreview } from '../redact.js';
 import { findSecrets } from '../scan-text.js';
+import { recordHits } from './record-hits.js';
 
 /** A credential as it was introduced in history; holds no secret, only its hash and a prefix. */
 export interface HistoryHit {
@@ -40,8 +40,6 @@ export interface PatchScanRequest {
   readonly pseudoCommit?: CommitHeader;
 }
 
-const SNIPPET_MAX = 240;
-
 /** Scans every hunk git prints; keeps the first occurrence of each (rule, secret). */
 export async function scanPatches(request: PatchScanRequest): Promise<PatchScanResult> {
   const hits = new Map<string, HistoryHit>();
@@ -63,48 +61,8 @@ export async function scanPatches(request: PatchScanRequest): Promise<PatchScanR
       oversize += 1;
     },
     hunk: (path, firstLine, text) => {
-      if (!commit) return;
-      const matches = findSecrets(text, path);
-      for (const match of matches) {
-        const hash = secretHash(match.secret);
-        const key = `${match.detector.id}\0${hash}`;
-        if (hits.has(key)) continue;
-        const start = position(text, match.start);
-        const end = position(text, match.end);
-        const lineText = redactSlice(text, start.lineStart, lineEnd(text, match.start), matches);
-        hits.set(key, {
-          ruleId: match.detector.id,
-          hash,
-          preview: secretPreview(match.secret),
-          order,
-          commit: commit.sha,
-          author: commit.author,
-          date: commit.date,
-          path,
-          line: firstLine + start.line,
-          column: start.column,
-          endLine: firstLine + end.line,
-          endColumn: end.column,
-          snippet: lineText.length > SNIPPET_MAX ? `${lineText.slice(0, SNIPPET_MAX)}…` : lineText,
-        });
-      }
+      if (commit) recordHits(hits, text, { commit, order, path, firstLine }, findSecrets(text, path));
     },
   }, request.maxFileSize);
   return { hits: [...hits.values()], commits, binary, oversize };
-}
-
-/** 0-based line within the hunk text, 1-based column, and where that line starts. */
-function position(text: string, offset: number): { line: number; column: number; lineStart: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1, lineStart };
-}
-
-function lineEnd(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  return end === -1 ? text.length : end;
 }

@@ -1,21 +1,8 @@
 import { spawn } from 'node:child_process';
 import { RampartError } from '../../errors.js';
-import { COMMIT_FORMAT, PatchParser, type PatchHandlers } from './patch-parser.js';
+import { PatchParser, type PatchHandlers } from './patch-parser.js';
 
-/**
- * What each listed commit added, as a patch against its first parent (root commits against the
- * empty tree). Merges are diffed against their first parent too, so content written while
- * resolving a merge is seen; `git log -p` alone prints nothing for merges.
- */
-export function historyLogArguments(prefix: string): string[] {
-  return [
-    '-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'log.showSignature=false',
-    'log', '--no-walk=unsorted', '--stdin', '-p', '-U0', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv',
-    '--diff-merges=first-parent', '--relative', COMMIT_FORMAT,
-    ...(prefix === '' ? [] : ['--', '.']),
-  ];
-}
-
+/** What is staged in the index, as a patch against HEAD: added lines only are scanned. */
 export function stagedDiffArguments(prefix: string): string[] {
   return ['-c', 'core.quotePath=false', 'diff', '--cached', '-U0', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--relative', ...(prefix === '' ? [] : ['--', '.'])];
 }

@@ -14,7 +14,7 @@ export interface PatchHandlers {
   oversize(path: string): void;
 }
 
-/** Separators of the `--format` that `historyLogArguments` asks git for. */
+/** Separators of the `--format` that `historyRawArguments` asks git for. */
 export const RECORD = '\x1e';
 export const FIELD = '\x1f';
 export const COMMIT_FORMAT = `--format=${'%x1e'}%H${'%x1f'}%an <%ae>${'%x1f'}%aI`;
