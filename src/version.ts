@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 
+/** The package's version, found by walking up from this module (dist/ or the dist/bundle/ chunks). */
 function readVersion(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return manifest.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (const relative of ['../package.json', '../../package.json', '../../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'rampart' && manifest.version) return manifest.version;
+    } catch {
+      // not at this level
+    }
   }
+  return '0.0.0';
 }
 
 export const VERSION = readVersion();

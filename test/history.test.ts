@@ -164,6 +164,18 @@ describe('rampart scan --history (CLI)', () => {
     expect(report.findings.find((finding) => finding.ruleId === 'secret-slack-webhook')?.properties?.['commit']).toBe(commits['merge']);
   });
 
+  it('finds the same findings when the built CLI reads history in worker threads', async () => {
+    const single = await rampart(['scan', repo, '--history', '-f', 'json'], { env: { RAMPART_HISTORY_WORKERS: '1' } });
+    const threaded = await rampart(['scan', repo, '--history', '-f', 'json'], { env: { RAMPART_HISTORY_WORKERS: '2' } });
+    expect(threaded.stderr).toBe(single.stderr);
+    const fingerprints = (stdout: string) => (JSON.parse(stdout) as { findings: Finding[] }).findings.map((finding) => `${finding.fingerprint} ${String(finding.properties?.['commit'])}`);
+    expect(fingerprints(threaded.stdout)).toEqual(fingerprints(single.stdout));
+    expect(fingerprints(single.stdout).length).toBeGreaterThan(0);
+    const bad = await rampart(['scan', repo, '--history'], { env: { RAMPART_HISTORY_WORKERS: 'many' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/RAMPART_HISTORY_WORKERS/);
+  });
+
   it('fails clearly, with exit 2, outside a git repository', async () => {
     const plain = path.join(root, 'plain');
     mkdirSync(plain, { recursive: true });

@@ -48,11 +48,20 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   const limit = maxFileSize ?? (await loadConfig(directory, configPath)).maxFileSize;
   const selection = { ...(flags.since !== undefined ? { since: flags.since } : {}), ...(flags.range !== undefined ? { range: flags.range } : {}) };
   // started now, read by the secrets rules later: git and the worker threads run while the tree is read
-  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection });
+  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection, ...historyWorkers() });
   scan.catch(() => undefined);
   return {
     ...sized,
     settings: { history: { enabled, ...selection, ...(flags.staged ? { staged: true } : {}), scan } },
     capabilities: new Set(['history']),
   };
+}
+
+/** `RAMPART_HISTORY_WORKERS=N` overrides how many threads read history (default: from the core count). */
+function historyWorkers(): { workers?: number } {
+  const value = process.env['RAMPART_HISTORY_WORKERS'];
+  if (value === undefined || value === '') return {};
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1) throw new RampartError('usage', `RAMPART_HISTORY_WORKERS: not a whole number above 0: ${value}`);
+  return { workers };
 }

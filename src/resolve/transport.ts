@@ -55,7 +55,9 @@ export class RegistryTransport {
   }
 
   private async client(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
-    const undici = await import('undici');
+    const loaded = await import('undici');
+    // bundled, the CommonJS package arrives as a default export
+    const undici = typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
     // plain-HTTP targets go to an HTTP proxy in absolute form, as proxies expect; HTTPS is tunnelled
     this.dispatcher ??= new undici.EnvHttpProxyAgent({ connections: 16, proxyTunnel: false });
     return { request: undici.request, dispatcher: this.dispatcher };
