@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { RampartError } from '../../errors.js';
+import { streamGit } from './stream-git.js';
 import { COMMIT_FORMAT, FIELD, RECORD, unquote, type CommitHeader } from './patch-parser.js';
 
 /** One file a commit wrote: the blob it had before (`undefined` when added) and the one it has now. */
@@ -77,33 +76,5 @@ export class RawLogParser {
 
 /** Streams `git log --raw` (with commits on stdin) through a parser; resolves when git has finished. */
 export function streamRawLog(cwd: string, args: readonly string[], input: string, handlers: RawLogHandlers): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const parser = new RawLogParser(handlers);
-    const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' } });
-    const stderr: Buffer[] = [];
-    let failure: unknown;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        parser.push(chunk);
-      } catch (error) {
-        failure = error;
-        child.kill();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => reject(new RampartError('git-failed', `cannot run git: ${error.message}`, { cause: error })));
-    child.on('close', (code) => {
-      if (failure) return reject(failure);
-      if (code !== 0) return reject(new RampartError('git-failed', `git log failed: ${Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? `exit ${code}`}`));
-      try {
-        parser.end();
-        resolve();
-      } catch (error) {
-        reject(error);
-      }
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+  return streamGit(cwd, args, input, new RawLogParser(handlers));
 }
