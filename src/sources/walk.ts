@@ -1,5 +1,4 @@
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -30,7 +29,7 @@ const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
  * patterns, following symbolic links only while they stay inside the root, and never twice.
  */
 export async function walkTree(root: string, extraIgnores: readonly string[] = []): Promise<WalkResult> {
-  const rootReal = await realpath(root);
+  const rootReal = realpathSync(root);
   const entries: WalkEntry[] = [];
   const diagnostics: Diagnostic[] = [];
   const visitedDirectories = new Set<string>([rootReal]);
@@ -50,11 +49,12 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
     return false;
   };
 
-  const visit = async (directory: string, relative: string, scopes: IgnoreScope[]): Promise<void> => {
+  // synchronous on purpose: thousands of small directory reads through the thread pool cost more than they overlap
+  const visit = (directory: string, relative: string, scopes: IgnoreScope[]): void => {
     let dirents: Dirent[];
     try {
       // real entries before links, so a directory is scanned under its own name, not a link's
-      dirents = (await readdir(directory, { withFileTypes: true })).sort((a, b) =>
+      dirents = readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
         Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
       diagnostics.push({ path: relative || '.', message: `cannot read directory: ${code(error)}`, kind: 'incomplete' });
@@ -63,7 +63,7 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
     const ownScopes = [...scopes];
     if (dirents.some((dirent) => dirent.name === '.gitignore' && !dirent.isDirectory())) {
       try {
-        const text = await readFile(path.join(directory, '.gitignore'), 'utf8');
+        const text = readFileSync(path.join(directory, '.gitignore'), 'utf8');
         ownScopes.push({ base: relative, rules: ignore().add(text) });
       } catch (error) {
         diagnostics.push({ path: join(relative, '.gitignore'), message: `cannot read: ${code(error)}`, kind: 'note' });
@@ -79,7 +79,7 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
       let size = -1;
       let target = childAbsolute;
       if (dirent.isSymbolicLink()) {
-        const resolved = await resolveLink(childAbsolute, rootReal);
+        const resolved = resolveLink(childAbsolute, rootReal);
         if ('problem' in resolved) {
           if (!isIgnored(childRelative, false, ownScopes)) {
             diagnostics.push({ path: childRelative, message: resolved.problem, kind: 'skipped' });
@@ -94,30 +94,30 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
       }
       if (isIgnored(childRelative, isDirectory, ownScopes)) continue;
       if (isDirectory) {
-        const real = await realpath(target).catch(() => target);
+        const real = realpathOr(target);
         if (visitedDirectories.has(real)) {
           diagnostics.push({ path: childRelative, message: 'symbolic link loop: directory already scanned', kind: 'skipped' });
           continue;
         }
         visitedDirectories.add(real);
-        await visit(target, childRelative, ownScopes);
+        visit(target, childRelative, ownScopes);
       } else {
         entries.push({ path: childRelative, absolutePath: target, size });
       }
     }
   };
 
-  await visit(rootReal, '', [rootScope]);
+  visit(rootReal, '', [rootScope]);
   return { entries, diagnostics };
 }
 
-async function resolveLink(
+function resolveLink(
   link: string,
   rootReal: string,
-): Promise<{ target: string; isDirectory: boolean; size: number } | { problem: string }> {
+): { target: string; isDirectory: boolean; size: number } | { problem: string } {
   let target: string;
   try {
-    target = await realpath(link);
+    target = realpathSync(link);
   } catch (error) {
     const reason = code(error) === 'ELOOP' ? 'symbolic link loop' : 'symbolic link to nothing';
     return { problem: `${reason}; skipped` };
@@ -126,7 +126,7 @@ async function resolveLink(
     return { problem: 'symbolic link leads outside the scanned tree; not followed' };
   }
   try {
-    const info = await stat(target);
+    const info = statSync(target);
     if (!info.isFile() && !info.isDirectory()) return { problem: 'symbolic link to something that is not a file; skipped' };
     return { target, isDirectory: info.isDirectory(), size: info.size };
   } catch (error) {
@@ -141,4 +141,12 @@ function join(relative: string, name: string): string {
 function code(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
   return error instanceof Error ? error.message : String(error);
+}
+
+function realpathOr(target: string): string {
+  try {
+    return realpathSync(target);
+  } catch {
+    return target;
+  }
 }
