@@ -153,11 +153,15 @@ function stripSubject(finding: Finding): Finding {
   return rest;
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.location.path.localeCompare(b.location.path)
+  return compareText(a.location.path, b.location.path)
     || a.location.line - b.location.line
     || a.location.column - b.location.column
-    || a.ruleId.localeCompare(b.ruleId);
+    || compareText(a.ruleId, b.ruleId);
 }
 
 export function shouldFail(findings: readonly Finding[], failOn: Severity | 'none'): boolean {

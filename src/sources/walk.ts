@@ -29,7 +29,7 @@ const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
  * patterns, following symbolic links only while they stay inside the root, and never twice.
  */
 export async function walkTree(root: string, extraIgnores: readonly string[] = []): Promise<WalkResult> {
-  const rootReal = realpathSync(root);
+  const rootReal = realpathSync.native(root);
   const entries: WalkEntry[] = [];
   const diagnostics: Diagnostic[] = [];
   const visitedDirectories = new Set<string>([rootReal]);
@@ -94,7 +94,8 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
       }
       if (isIgnored(childRelative, isDirectory, ownScopes)) continue;
       if (isDirectory) {
-        const real = realpathOr(target);
+        // `directory` is a real path, so a child is one too; a link's target was resolved above
+        const real = target;
         if (visitedDirectories.has(real)) {
           diagnostics.push({ path: childRelative, message: 'symbolic link loop: directory already scanned', kind: 'skipped' });
           continue;
@@ -117,7 +118,7 @@ function resolveLink(
 ): { target: string; isDirectory: boolean; size: number } | { problem: string } {
   let target: string;
   try {
-    target = realpathSync(link);
+    target = realpathSync.native(link);
   } catch (error) {
     const reason = code(error) === 'ELOOP' ? 'symbolic link loop' : 'symbolic link to nothing';
     return { problem: `${reason}; skipped` };
@@ -143,10 +144,3 @@ function code(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function realpathOr(target: string): string {
-  try {
-    return realpathSync(target);
-  } catch {
-    return target;
-  }
-}
