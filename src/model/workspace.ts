@@ -91,7 +91,12 @@ export class Workspace {
   private readonly templatedYaml: SourceFile[] = [];
 
   kubeObjects(): KubeObject[] {
-    return this.once('kube', () => this.yamlDocuments().flatMap(kubeObjectsOf));
+    return this.once('kube', () => [...this.objectsByDocument().values()].flat());
+  }
+
+  /** The Kubernetes objects of each YAML document, built once for every view that needs them. */
+  private objectsByDocument(): Map<YamlDocument, KubeObject[]> {
+    return this.once('kube-by-document', () => new Map(this.yamlDocuments().map((document) => [document, kubeObjectsOf(document)])));
   }
 
   /** kustomization.yaml / Kustomization files (the first document of each). */
@@ -128,9 +133,8 @@ export class Workspace {
     return this.once('images', () => {
       const found: ImageOccurrence[] = [];
       const appVersions = new Map(this.helmCharts().map((chart) => [chart.directory, chart.appVersion]));
-      for (const document of this.yamlDocuments()) {
+      for (const [document, objects] of this.objectsByDocument()) {
         const { file } = document;
-        const objects = kubeObjectsOf(document);
         objects.forEach((object) => found.push(...kubernetesImages(object)));
         if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
         if (isComposeFile(file.path)) found.push(...composeImages(document));
