@@ -6,6 +6,7 @@ import { RampartError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scanHistory, scanStaged } from '../secrets/history/scan-history.js';
 import { repositoryInfo, runGit } from '../sources/git/git.js';
+import { findRule } from '../rules/index.js';
 
 export interface HistoryFlags {
   history?: boolean;
@@ -30,7 +31,7 @@ async function verifyRevision(directory: string, revision: string): Promise<void
   if (result.code !== 0) throw new RampartError('usage', `unknown revision: ${revision}`);
 }
 
-export async function historyScanOptions(root: string, flags: HistoryFlags, configPath?: string): Promise<Pick<RunOptions, 'settings' | 'capabilities'> & { maxFileSize?: number }> {
+export async function historyScanOptions(root: string, flags: HistoryFlags, configPath?: string, onlyRules?: readonly string[]): Promise<Pick<RunOptions, 'settings' | 'capabilities'> & { maxFileSize?: number }> {
   const maxFileSize = flags.maxFileSize === undefined ? undefined : parseSize(/^\d+$/.test(flags.maxFileSize) ? Number(flags.maxFileSize) : flags.maxFileSize);
   if (flags.maxFileSize !== undefined && (maxFileSize === undefined || maxFileSize <= 0)) {
     throw new RampartError('usage', `--max-file-size: not a size: ${flags.maxFileSize} (e.g. 500KB, 10MB)`);
@@ -47,14 +48,15 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   }
   const limit = maxFileSize ?? (await loadConfig(directory, configPath)).maxFileSize;
   const selection = { ...(flags.since !== undefined ? { since: flags.since } : {}), ...(flags.range !== undefined ? { range: flags.range } : {}) };
+  const settings = { enabled, ...selection, ...(flags.staged ? { staged: true } : {}) };
+  // `-r` without a secrets rule: nothing reads the secrets history, so do not start it
+  if (onlyRules && !onlyRules.some((id) => findRule(id)?.layer === 'secrets')) {
+    return { ...sized, settings: { history: settings }, capabilities: new Set(['history']) };
+  }
   // started now, read by the secrets rules later: git and the worker threads run while the tree is read
   const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection, ...historyWorkers() });
   scan.catch(() => undefined);
-  return {
-    ...sized,
-    settings: { history: { enabled, ...selection, ...(flags.staged ? { staged: true } : {}), scan } },
-    capabilities: new Set(['history']),
-  };
+  return { ...sized, settings: { history: { ...settings, scan } }, capabilities: new Set(['history']) };
 }
 
 /** `RAMPART_HISTORY_WORKERS=N` overrides how many threads read history (default: from the core count). */

@@ -47,7 +47,7 @@ export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags {
 export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode> {
   try {
     const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
-    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config);
+    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, flags.rule);
     const resolving = resolveScanOptions(flags);
     const verifying = verifyScanOptions(flags);
     const { report: scanned } = await scan(root, {
