@@ -1,14 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { corpusRepositories } from './corpus.js';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { runRules } from '../src/engine/run.js';
 import { Workspace } from '../src/model/workspace.js';
 import { dependencyRules } from '../src/rules/dependencies/index.js';
-import { loadWorkspace } from '../src/sources/load-workspace.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 /** A synthetic tree: kustomizations with remote entries, Argo CD apps, Flux sources, workflows, charts, Terraform. */
@@ -56,8 +52,5 @@ export async function run(): Promise<void> {
     const texts = syntheticTexts(units);
     await measure(`synthetic ${units} units`, () => Workspace.fromTexts(texts));
   }
-  if (!existsSync(corpus)) return;
-  for (const name of readdirSync(corpus, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
-    await measure(`corpus ${name}`.slice(0, 34), async () => (await loadWorkspace(path.join(corpus, name), { maxFileSize: DEFAULT_CONFIG.maxFileSize })).workspace);
-  }
+  for (const { label, load } of corpusRepositories()) await measure(label, load);
 }
