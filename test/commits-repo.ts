@@ -93,3 +93,10 @@ export function commitWithSignature(fixture: SigningFixture, armored: string, me
   fixture.git(['update-ref', 'refs/heads/main', id]);
   return id;
 }
+
+/** An unsigned commit on top of `parent` that only `refs` point at (HEAD stays where it is), written with `git commit-tree`. */
+export function offHeadCommit(fixture: SigningFixture, parent: string, message: string, refs: readonly string[]): string {
+  const id = fixture.git(['commit-tree', `${parent}^{tree}`, '-p', parent, '-m', message]);
+  for (const ref of refs) fixture.git(['update-ref', ref, id]);
+  return id;
+}

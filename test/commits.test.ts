@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { VerifySettings } from '../src/engine/settings.js';
 import type { Finding } from '../src/model/finding.js';
 import { scan } from '../src/scan.js';
-import { commitWithSignature, createSigningFixture, liftSignature, type SigningFixture } from './commits-repo.js';
+import { commitWithSignature, createSigningFixture, liftSignature, offHeadCommit, type SigningFixture } from './commits-repo.js';
 
 let fixture: SigningFixture;
 const ids: Record<string, string> = {};
@@ -22,6 +22,10 @@ beforeAll(() => {
   ids['gitsign'] = commitWithSignature(fixture, '-----BEGIN SIGNED MESSAGE-----\nMIAGCSqGSIb3DQEHAqCAMIACAQExDTALBglghkgBZQMEAgEwgAYJKoZIhvcNAQcB\n-----END SIGNED MESSAGE-----', 'signed with gitsign');
   fixture.git(['tag', '-a', 'v0.1.0', '-m', 'unsigned release', ids['alice'] ?? '']);
   fixture.git(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${fixture.sshKey('alice')}`, '-c', 'user.email=alice@example.com', 'tag', '-s', 'v0.2.0', '-m', 'signed release', ids['grace'] ?? '']);
+  // Off HEAD: an unmerged feature branch (and its remote-tracking copy), and a commit only a signed tag reaches.
+  ids['featureOnly'] = offHeadCommit(fixture, ids['grace'] ?? '', 'unmerged feature work', ['refs/heads/feature/unsigned-work', 'refs/remotes/origin/feature/unsigned-work']);
+  ids['tagOnly'] = offHeadCommit(fixture, ids['erin'] ?? '', 'release fix on a deleted branch', []);
+  fixture.git(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${fixture.sshKey('alice')}`, '-c', 'user.email=alice@example.com', 'tag', '-s', 'v0.1.1', '-m', 'signed patch release', ids['tagOnly'] ?? '']);
 });
 
 async function commitFindings(verify: VerifySettings, range?: string): Promise<readonly Finding[]> {
@@ -40,7 +44,7 @@ const byCommit = (findings: readonly Finding[]): Record<string, string> =>
 const name = (id: string): string => Object.entries(ids).find(([, value]) => value === id)?.[0] ?? id;
 
 describe('commit signatures, verified by Rampart over raw objects', () => {
-  it('reports unsigned commits, unknown keys, wrong principals, wrong namespaces and lifted signatures; trusts the rest', async () => {
+  it('reports unsigned commits on every ref, unknown keys, wrong principals, wrong namespaces and lifted signatures; trusts the rest', async () => {
     const findings = await commitFindings({ allowedSigners: fixture.allowedSigners, gpgKeyring: fixture.keyring });
     const named = Object.fromEntries(Object.entries(byCommit(findings)).map(([id, rule]) => [name(id), rule]));
     expect(named).toEqual({
@@ -52,6 +56,8 @@ describe('commit signatures, verified by Rampart over raw objects', () => {
       lifted: 'commit-signature-untrusted',
       liftedPgp: 'commit-signature-untrusted',
       gitsign: 'commit-signature-untrusted',
+      featureOnly: 'commit-unsigned',
+      tagOnly: 'commit-unsigned',
     });
     const message = (key: string): string => findings.find((finding) => finding.properties?.['commit'] === ids[key])?.message ?? '';
     expect(message('eve')).toMatch(/OpenPGP key [0-9A-F]{16} is not in /);
@@ -61,7 +67,11 @@ describe('commit signatures, verified by Rampart over raw objects', () => {
     expect(message('lifted')).toContain('does not match the content');
     expect(message('gitsign')).toContain('x509 (gitsign/S/MIME) signature: it cannot be verified without a trusted root');
     expect(message('liftedPgp')).toMatch(/OpenPGP signature by [0-9A-F]{16} does not verify/);
-    const unsigned = findings.find((finding) => finding.ruleId === 'commit-unsigned');
+    expect(message('unsigned')).not.toContain('not on HEAD');
+    expect(message('featureOnly')).toContain('not on HEAD; reachable from feature/unsigned-work, origin/feature/unsigned-work');
+    expect(message('tagOnly')).toContain('not on HEAD; reachable from tag v0.1.1');
+    expect(findings.find((finding) => finding.properties?.['commit'] === ids['tagOnly'])?.properties).toMatchObject({ refs: 'tag v0.1.1' });
+    const unsigned = findings.find((finding) => finding.properties?.['commit'] === ids['unsigned']);
     expect(unsigned?.properties).toMatchObject({ commit: ids['unsigned'], author: 'Test <alice@example.com>', date: '2026-01-02T03:04:05.000Z' });
   });
 
@@ -70,9 +80,9 @@ describe('commit signatures, verified by Rampart over raw objects', () => {
     expect(findings.find((finding) => finding.properties?.['commit'] === ids['grace'])?.message).toContain('no --gpg-keyring');
   });
 
-  it('--require-signed-since exempts older history, --range limits the commits', async () => {
+  it('--require-signed-since exempts older history on every ref, --range limits the commits to A..B', async () => {
     const since = await commitFindings({ allowedSigners: fixture.allowedSigners, gpgKeyring: fixture.keyring, requireSignedSince: ids['alice'] ?? '' });
-    expect(Object.keys(byCommit(since)).map(name).sort()).toEqual(['carol', 'eve', 'gitsign', 'impostor', 'lifted', 'liftedPgp', 'mallory']);
+    expect(Object.keys(byCommit(since)).map(name).sort()).toEqual(['carol', 'eve', 'featureOnly', 'gitsign', 'impostor', 'lifted', 'liftedPgp', 'mallory', 'tagOnly']);
     const range = await commitFindings({ allowedSigners: fixture.allowedSigners, gpgKeyring: fixture.keyring }, `${ids['mallory']}..HEAD`);
     expect(Object.keys(byCommit(range)).map(name).sort()).toEqual(['carol', 'gitsign', 'impostor', 'lifted', 'liftedPgp']);
   });

@@ -23,7 +23,7 @@ export interface TestSigstore {
 
 const spki = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
 
-function logEntry(key: KeyObject, baseUrl: string): Record<string, unknown> {
+export function logEntry(key: KeyObject, baseUrl: string): Record<string, unknown> {
   return {
     baseUrl,
     hashAlgorithm: 'SHA2_256',
@@ -32,7 +32,7 @@ function logEntry(key: KeyObject, baseUrl: string): Record<string, unknown> {
   };
 }
 
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ScanSettings, VerifySettings } from '../engine/settings.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
+import { checksCommitSignatures } from '../verify/commit-scan.js';
 
 /** The signature flags `rampart scan` shares with `rampart verify`. */
 export interface VerifyFlags {
@@ -22,11 +23,11 @@ export function addScanVerifyOptions(command: Command): Command {
   return command
     .option('--verify', 'verify the signatures of every referenced image (needs --key, identity flags or a verify: config section)')
     .option('--key <file...>', 'cosign public key (PEM) trusted for image signatures')
-    .option('--certificate-identity <identity>', 'keyless: the exact signer identity (e-mail or URI)')
+    .option('--certificate-identity <identity>', 'keyless: the exact signer identity (e-mail or URI) of images and gitsign commits')
     .option('--certificate-identity-regexp <regexp>', 'keyless: a regular expression the signer identity must match')
     .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer')
     .option('--certificate-oidc-issuer-regexp <regexp>', 'keyless: a regular expression the OIDC issuer must match')
-    .option('--trusted-root <file>', 'Sigstore trusted_root.json for keyless signatures and transparency log entries')
+    .option('--trusted-root <file>', 'Sigstore trusted_root.json for keyless signatures (images, gitsign commits) and transparency log entries')
     .option('--insecure-ignore-tlog', 'accept key-based image signatures without a transparency log entry')
     .option('--allowed-signers <file>', 'verify commit signatures: OpenSSH allowed_signers of trusted SSH signers')
     .option('--gpg-keyring <file>', 'verify commit signatures: exported OpenPGP public keys of trusted signers')
@@ -55,7 +56,7 @@ export function verifySettingsFrom(flags: VerifyFlags): VerifySettings | undefin
 
 /** Whether the scan checks commit (and tag) signatures. */
 export function verifiesCommits(settings: VerifySettings | undefined): boolean {
-  return settings !== undefined && (settings.allowedSigners !== undefined || settings.gpgKeyring !== undefined || settings.requireSignedSince !== undefined);
+  return checksCommitSignatures(settings);
 }
 
 /**

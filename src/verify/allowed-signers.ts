@@ -9,6 +9,8 @@ export interface AllowedSigner {
   readonly namespaces?: string;
   readonly validAfter?: Date;
   readonly validBefore?: Date;
+  /** `verify-required`: a FIDO signature must carry the user-verification flag (PIN or biometric) */
+  readonly verifyRequired: boolean;
   readonly key: SshPublicKey;
   readonly line: number;
 }
@@ -48,6 +50,7 @@ function parseLine(line: string, lineNumber: number): AllowedSigner {
   return {
     principals,
     certAuthority: options.certAuthority,
+    verifyRequired: options.verifyRequired,
     ...(options.namespaces !== undefined ? { namespaces: options.namespaces } : {}),
     ...(options.validAfter ? { validAfter: options.validAfter } : {}),
     ...(options.validBefore ? { validBefore: options.validBefore } : {}),
@@ -81,25 +84,40 @@ function unquote(value: string): string {
 
 interface Options {
   certAuthority: boolean;
+  verifyRequired: boolean;
   namespaces?: string;
   validAfter?: Date;
   validBefore?: Date;
 }
 
+/**
+ * Options as ssh-keygen's sshsigopt_parse reads them: case-insensitive keywords, each valued option
+ * at most once, valid-before after valid-after. `verify-required` and `no-touch-required` come from
+ * authorized_keys (sshd(8)), not allowed_signers: ssh-keygen refuses them, Rampart accepts them
+ * so a file can demand more of FIDO signatures than ssh-keygen checks.
+ */
 function parseOptions(token: string): Options {
-  const options: Options = { certAuthority: false };
+  const options: Options = { certAuthority: false, verifyRequired: false };
+  const valued = new Set<string>();
   for (const option of splitOptions(token)) {
     const equals = option.indexOf('=');
     const name = (equals === -1 ? option : option.slice(0, equals)).toLowerCase();
     const value = equals === -1 ? undefined : unquote(option.slice(equals + 1));
-    if (name === 'cert-authority' && value === undefined) options.certAuthority = true;
-    else if (name === 'namespaces' && value !== undefined) options.namespaces = value;
-    else if (name === 'valid-after' && value !== undefined) options.validAfter = parseSshTime(value);
-    else if (name === 'valid-before' && value !== undefined) options.validBefore = parseSshTime(value);
+    if (value === undefined && name === 'cert-authority') options.certAuthority = true;
+    else if (value === undefined && name === 'verify-required') options.verifyRequired = true;
     // Touch is always required of FIDO signatures here, so relaxing it has no effect.
-    else if (name === 'no-touch-required' && value === undefined) continue;
-    else throw new Error(`unknown option ${option}`);
+    else if (value === undefined && name === 'no-touch-required') continue;
+    else if (value !== undefined && (name === 'namespaces' || name === 'valid-after' || name === 'valid-before')) {
+      if (valued.has(name)) throw new Error(`multiple "${name}" clauses`);
+      valued.add(name);
+      if (name === 'namespaces') options.namespaces = value;
+      else if (name === 'valid-after') options.validAfter = parseSshTime(value);
+      else options.validBefore = parseSshTime(value);
+    } else {
+      throw new Error(`unknown option ${option}`);
+    }
   }
+  if (options.validAfter && options.validBefore && options.validBefore <= options.validAfter) throw new Error('"valid-before" time is before "valid-after"');
   return options;
 }
 

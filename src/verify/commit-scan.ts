@@ -1,4 +1,5 @@
 import { ancestorsBefore, listCommits, listTags, readObjects, resolveRevision } from '../sources/git/commit-objects.js';
+import { allRefsHistory } from '../sources/git/ref-reach.js';
 import type { VerifySettings } from '../engine/settings.js';
 import { SignatureVerifier, type SignatureVerdict, type SignerTrust } from './commit-verifier.js';
 import { splitSignedObject, type SignedObject } from './git-object.js';
@@ -10,29 +11,45 @@ export interface CheckedObject {
   readonly object: SignedObject;
   /** the tag name for tags */
   readonly tag?: string;
+  /** a commit off HEAD in an all-refs check: the refs that reach it */
+  readonly refs?: readonly string[];
   readonly verdict: SignatureVerdict;
 }
 
 export interface CommitScanOptions {
   readonly repo: string;
-  /** `A..B`, or a revision whose history is checked; default HEAD */
+  /** `A..B`, or a revision whose history is checked; default every ref (`git rev-list --all`) */
   readonly range?: string;
   readonly verify: VerifySettings;
 }
 
 export async function loadSignerTrust(verify: VerifySettings): Promise<SignerTrust> {
+  const { trustedRoot } = verify;
   return {
     ...(verify.allowedSigners ? { allowedSigners: await loadAllowedSigners(verify.allowedSigners) } : {}),
     ...(verify.gpgKeyring ? { keyring: await loadKeyring(verify.gpgKeyring) } : {}),
-    ...(verify.trustedRoot ? { trustedRoot: true } : {}),
+    ...(trustedRoot ? { sigstore: await (await import('./gitsign-trust.js')).loadGitsignTrust({ ...verify, trustedRoot }) } : {}),
   };
+}
+
+/**
+ * Whether a scan checks commit (and tag) signatures: a commit trust file or `--require-signed-since`,
+ * or, without `--verify` (whose identity flags name image signers), a keyless identity with a
+ * trusted root for gitsign commits.
+ */
+export function checksCommitSignatures(verify: VerifySettings | undefined): boolean {
+  if (!verify) return false;
+  const keylessCommits = !verify.images && verify.trustedRoot !== undefined
+    && (verify.certificateIdentity !== undefined || verify.certificateIdentityRegexp !== undefined);
+  return verify.allowedSigners !== undefined || verify.gpgKeyring !== undefined || verify.requireSignedSince !== undefined || keylessCommits;
 }
 
 /** Reads and verifies every commit of the range (and tags with `tags`), skipping history before `requireSignedSince`. */
 export async function checkCommitSignatures(options: CommitScanOptions, verifier?: SignatureVerifier): Promise<CheckedObject[]> {
   const { repo, verify } = options;
   const signatures = verifier ?? new SignatureVerifier(await loadSignerTrust(verify));
-  let ids = await listCommits(repo, options.range ?? 'HEAD');
+  const history = options.range ? undefined : await allRefsHistory(repo);
+  let ids = history ? history.commits : await listCommits(repo, options.range);
   if (verify.requireSignedSince) {
     await resolveRevision(repo, verify.requireSignedSince);
     const exempt = await ancestorsBefore(repo, verify.requireSignedSince);
@@ -41,7 +58,8 @@ export async function checkCommitSignatures(options: CommitScanOptions, verifier
   const checked: CheckedObject[] = [];
   for (const raw of await readObjects(repo, ids)) {
     const object = splitSignedObject('commit', raw.body);
-    checked.push({ id: raw.id, object, verdict: await signatures.verify(raw.id, object) });
+    const refs = history?.offHead.get(raw.id);
+    checked.push({ id: raw.id, object, ...(refs ? { refs } : {}), verdict: await signatures.verify(raw.id, object) });
   }
   if (verify.tags) checked.push(...await checkTags(repo, signatures));
   return checked;

@@ -1,5 +1,6 @@
 import type { AllowedSigner } from './allowed-signers.js';
 import type { SignatureFormat, SignedObject } from './git-object.js';
+import type { GitsignTrust } from './gitsign-trust.js';
 import { verifyOpenPgpDetached, type OpenPgpKeyring } from './openpgp-verify.js';
 import { trustSshSigner } from './ssh-trust.js';
 import { parseSshSignature, verifySshSignatureOver } from './sshsig.js';
@@ -8,8 +9,8 @@ import { parseSshSignature, verifySshSignatureOver } from './sshsig.js';
 export interface SignerTrust {
   readonly allowedSigners?: readonly AllowedSigner[];
   readonly keyring?: OpenPgpKeyring;
-  /** a Sigstore trusted root was given (`--trusted-root`) */
-  readonly trustedRoot?: boolean;
+  /** `--trusted-root` and the keyless identity flags, for x509 (gitsign) signatures */
+  readonly sigstore?: GitsignTrust;
 }
 
 export type UntrustedReason = 'bad-signature' | 'unknown-key' | 'not-allowed' | 'unverifiable';
@@ -49,9 +50,11 @@ export class SignatureVerifier {
       return { status: 'trusted', format, signer: `${outcome.userIds[0] ?? outcome.keyId} (${outcome.fingerprint})` };
     }
     if (format === 'x509') {
-      return untrusted('unverifiable', this.trust.trustedRoot
-        ? 'x509 (gitsign/S/MIME) signature: Rampart does not verify CMS signatures yet'
-        : 'x509 (gitsign/S/MIME) signature: it cannot be verified without a trusted root (--trusted-root)');
+      if (!this.trust.sigstore) return untrusted('unverifiable', 'x509 (gitsign/S/MIME) signature: it cannot be verified without a trusted root (--trusted-root)');
+      // The CMS and Sigstore libraries are loaded only when a gitsign signature is met.
+      const { verifyGitsignSignature } = await import('./gitsign.js');
+      const outcome = verifyGitsignSignature(object.payload, signature, this.trust.sigstore);
+      return outcome.ok ? { status: 'trusted', format, signer: outcome.signer } : untrusted(outcome.reason, outcome.detail);
     }
     return untrusted('unverifiable', 'signature in an unknown format');
   }

@@ -37,6 +37,7 @@ const base64url = (bytes: Buffer): string => bytes.toString('base64url');
 const SK_ED25519 = 'sk-ssh-ed25519@openssh.com';
 const SK_ECDSA = 'sk-ecdsa-sha2-nistp256@openssh.com';
 const USER_PRESENT = 0x01;
+const USER_VERIFIED = 0x04;
 
 /** Reads the key-type specific fields; FIDO keys add their application string. */
 function readKeyFields(type: string, reader: SshReader): { key: KeyObject; application?: string } {
@@ -172,6 +173,23 @@ function verifySecurityKeySignature(publicKey: SshPublicKey, format: string, sig
   if (r.length > 32 || s.length > 32) return false;
   const raw = Buffer.concat([Buffer.alloc(32 - r.length), r, Buffer.alloc(32 - s.length), s]);
   return cryptoVerify('sha256', signed, { key: publicKey.key, dsaEncoding: 'ieee-p1363' }, raw);
+}
+
+/**
+ * Whether a FIDO signature blob (`string format, string signature, byte flags, uint32 counter`)
+ * has the user-verification flag: the authenticator checked a PIN or biometric, not only a touch.
+ * Undefined for keys that are not FIDO keys, whose signatures carry no flags.
+ */
+export function securityKeyUserVerified(publicKey: SshPublicKey, signatureBlob: Buffer): boolean | undefined {
+  if (publicKey.application === undefined) return undefined;
+  try {
+    const reader = new SshReader(signatureBlob, 'SSH signature');
+    reader.string();
+    reader.string();
+    return ((reader.bytes(1)[0] ?? 0) & USER_VERIFIED) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 /** `SHA256:<base64>` as ssh-keygen -l prints it. */

@@ -1,5 +1,5 @@
 import type { AllowedSigner } from './allowed-signers.js';
-import { sshFingerprint } from './ssh-keys.js';
+import { securityKeyUserVerified, sshFingerprint } from './ssh-keys.js';
 import { matchPatternList } from './ssh-patterns.js';
 import type { SshSignature } from './sshsig.js';
 
@@ -30,16 +30,21 @@ export function trustSshSigner(signers: readonly AllowedSigner[], signature: Ssh
     if (seconds < certificate.validAfter || seconds >= certificate.validBefore) {
       return { trusted: false, reason: 'not-allowed', detail: `certificate ${certificate.keyId} was not valid at ${time.toISOString()}` };
     }
-    if (!certificate.principals.some((principal) => matchPatternList(identity, principal))) {
+    // Certificate principals are names, not patterns: ssh-keygen compares them exactly.
+    if (!certificate.principals.includes(identity)) {
       return { trusted: false, reason: 'not-allowed', detail: `certificate ${certificate.keyId} is for ${certificate.principals.join(', ') || 'no principal'}, not ${identity}` };
     }
   }
   const problems: string[] = [];
+  const userVerified = securityKeyUserVerified(signature.publicKey, signature.signature);
   for (const signer of candidates) {
     if (!matchPatternList(identity, signer.principals)) problems.push(`allowed for ${signer.principals}, not ${identity}`);
     else if (signer.namespaces !== undefined && !matchPatternList(namespace, signer.namespaces)) problems.push(`not allowed for namespace ${namespace}`);
     else if (signer.validAfter && time < signer.validAfter) problems.push(`valid only after ${signer.validAfter.toISOString()}`);
-    else if (signer.validBefore && time >= signer.validBefore) problems.push(`valid only before ${signer.validBefore.toISOString()}`);
+    // "valid for use at or before the specified timestamp" (ssh-keygen(1)).
+    else if (signer.validBefore && time > signer.validBefore) problems.push(`valid only until ${signer.validBefore.toISOString()}`);
+    // As in sshd, the option binds FIDO keys only: other signatures carry no flags.
+    else if (signer.verifyRequired && userVerified === false) problems.push('requires user verification (verify-required) but the signature lacks it');
     else return { trusted: true, principal: identity, key: fingerprint };
   }
   return { trusted: false, reason: 'not-allowed', detail: `key ${fingerprint} is ${[...new Set(problems)].join('; ')}` };

@@ -12,11 +12,13 @@ const rule: Rule = defineRule({
     'allowed signers shows the "signed" badge in some tools while proving nothing about who wrote the change.',
   remediation:
     'Find out who made the commit. If the signer is legitimate, add their key to the allowed_signers file ' +
-    '(`email namespaces="git" ssh-ed25519 AAAA…`) or the OpenPGP keyring; otherwise revert the commit and rotate ' +
+    '(`email namespaces="git" ssh-ed25519 AAAA…`) or the OpenPGP keyring, or, for gitsign, widen ' +
+    '`--certificate-identity[-regexp]`/`--certificate-oidc-issuer`; otherwise revert the commit and rotate ' +
     'the credentials that allowed the push.',
   references: [
     'https://man.openbsd.org/ssh-keygen#ALLOWED_SIGNERS',
     'https://git-scm.com/docs/git-config#Documentation/git-config.txt-gpgsshallowedSignersFile',
+    'https://docs.sigstore.dev/cosign/signing/gitsign/',
   ],
   integrationTest: 'test/commits.test.ts',
   requires: 'verify',

@@ -1,6 +1,6 @@
 import { fingerprint } from '../../engine/fingerprint.js';
 import type { Workspace } from '../../model/workspace.js';
-import { checkCommitSignatures, type CheckedObject } from '../../verify/commit-scan.js';
+import { checkCommitSignatures, checksCommitSignatures, type CheckedObject } from '../../verify/commit-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 
 /** The commit checks run once per scan; both commit rules read the same results. */
@@ -9,9 +9,7 @@ const resultsByWorkspace = new WeakMap<Workspace, Promise<CheckedObject[]>>();
 /** Commits (and tags) verified for this scan, or none when the scan checks no signatures. */
 export function commitResults(context: RuleContext): Promise<CheckedObject[]> {
   const verify = context.settings.verify;
-  const checksCommits = verify !== undefined
-    && (verify.allowedSigners !== undefined || verify.gpgKeyring !== undefined || verify.requireSignedSince !== undefined);
-  if (!checksCommits || context.workspace.root === '') return Promise.resolve([]);
+  if (!verify || !checksCommitSignatures(verify) || context.workspace.root === '') return Promise.resolve([]);
   let results = resultsByWorkspace.get(context.workspace);
   if (!results) {
     const history = context.settings.history;
@@ -31,7 +29,7 @@ export function commitResults(context: RuleContext): Promise<CheckedObject[]> {
 export function reportCommit(context: RuleContext, rule: Rule, messageId: string, checked: CheckedObject, data: Record<string, string>): void {
   const template = rule.messages[messageId] ?? messageId;
   const who = checked.object.author ?? checked.object.signer;
-  const subject = checked.tag ? `tag ${checked.tag}` : `commit ${checked.id.slice(0, 12)}`;
+  const subject = checked.tag ? `tag ${checked.tag}` : `commit ${checked.id.slice(0, 12)}${checked.refs ? ` (not on HEAD; reachable from ${listRefs(checked.refs)})` : ''}`;
   const message = formatMessage(template, { subject, title: checked.object.subjectLine, ...data });
   context.reportFinding?.({
     ruleId: rule.id,
@@ -47,8 +45,16 @@ export function reportCommit(context: RuleContext, rule: Rule, messageId: string
     properties: {
       commit: checked.id,
       ...(checked.tag ? { tag: checked.tag } : {}),
+      ...(checked.refs ? { refs: checked.refs.join(', ') } : {}),
       ...(who ? { author: `${who.name} <${who.email}>`, date: who.date.toISOString() } : {}),
       ...(checked.verdict.status === 'untrusted' ? { signatureFormat: checked.verdict.format, reason: checked.verdict.reason } : {}),
     },
   });
+}
+
+const LISTED_REFS = 3;
+
+function listRefs(refs: readonly string[]): string {
+  const shown = refs.slice(0, LISTED_REFS).join(', ');
+  return refs.length > LISTED_REFS ? `${shown} and ${refs.length - LISTED_REFS} more` : shown;
 }

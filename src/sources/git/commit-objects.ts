@@ -25,7 +25,7 @@ export class GitReadError extends Error {}
  * git with no system or global configuration: only objects are read, so nothing in a repository's
  * config (signing programs, `gpg.ssh.allowedSignersFile`) can influence the outcome.
  */
-async function git(repo: string, args: readonly string[]): Promise<string> {
+export async function git(repo: string, args: readonly string[]): Promise<string> {
   try {
     const { stdout } = await run('git', ['-C', repo, ...args], {
       maxBuffer: MAX_BUFFER,

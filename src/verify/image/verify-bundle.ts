@@ -3,6 +3,7 @@ import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, VerificationError, Verifier, type SignedEntity } from '@sigstore/verify';
 import type { ImagePolicy } from './image-policy.js';
+import { inclusionProofMismatch } from './tlog-proof.js';
 
 export type FailureReason = 'bad-signature' | 'untrusted-key' | 'untrusted-identity' | 'missing-tlog' | 'invalid-tlog' | 'untrusted-certificate' | 'wrong-digest' | 'wrong-type' | 'malformed';
 
@@ -39,10 +40,17 @@ type Failure = Extract<BundleOutcome, { ok: false }>;
 function reasonOf(error: unknown, keyless: boolean): Failure {
   if (!(error instanceof VerificationError)) return { ok: false, reason: 'malformed', detail: error instanceof Error ? error.message : String(error) };
   const detail = error.message;
+  const noTlogEntry: Failure = { ok: false, reason: 'missing-tlog', detail: `no transparency log entry (${detail}); pass --insecure-ignore-tlog to accept key-based signatures without one` };
   switch (error.code) {
     case 'SIGNATURE_ERROR': return { ok: false, reason: keyless ? 'bad-signature' : 'untrusted-key', detail: keyless ? 'the signature does not verify with its certificate' : 'the signature does not verify with the given key(s): another key signed it, or the payload was altered' };
     case 'TIMESTAMP_ERROR':
-    case 'TLOG_ERROR': return { ok: false, reason: 'missing-tlog', detail: `no transparency log entry (${detail}); pass --insecure-ignore-tlog to accept key-based signatures without one` };
+      return keyless
+        ? { ok: false, reason: 'missing-tlog', detail: `no verified signing time (${detail}): a certificate signature needs a Rekor signed entry timestamp (inclusion promise) or an RFC 3161 timestamp; an inclusion proof alone does not date it` }
+        : noTlogEntry;
+    case 'TLOG_ERROR': return noTlogEntry;
+    case 'TLOG_INCLUSION_PROOF_ERROR': return { ok: false, reason: 'invalid-tlog', detail: `the Rekor inclusion proof does not verify: ${detail} (the audit path must lead to the root of a checkpoint signed by a log of the trusted root)` };
+    case 'TLOG_INCLUSION_PROMISE_ERROR': return { ok: false, reason: 'invalid-tlog', detail: `the Rekor signed entry timestamp does not verify: ${detail} (it must be signed by a log of the trusted root)` };
+    case 'TLOG_BODY_ERROR': return { ok: false, reason: 'invalid-tlog', detail: `the transparency log entry records another signature: ${detail}` };
     case 'CERTIFICATE_ERROR':
     case 'PUBLIC_KEY_ERROR': return { ok: false, reason: 'untrusted-certificate', detail };
     default:
@@ -76,8 +84,10 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, polic
   } catch (error) {
     return { ok: false, reason: 'malformed', detail: `unreadable signature bundle: ${error instanceof Error ? error.message : String(error)}` };
   }
+  const proofMismatch = policy.ignoreTlog && !keyless ? undefined : inclusionProofMismatch(bundle);
   if (keyless) {
     if (!policy.identity || !policy.trustedRoot) return { ok: false, reason: 'untrusted-key', detail: 'a keyless (certificate) signature, but no identity is trusted' };
+    if (proofMismatch) return { ok: false, reason: 'invalid-tlog', detail: proofMismatch };
     try {
       const signer = new Verifier(toTrustMaterial(policy.trustedRoot)).verify(entity);
       const subject = signer.identity?.subjectAlternativeName;
@@ -92,8 +102,11 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, polic
   // The key is chosen by the signature itself, so a wrong key is told apart from a missing log entry.
   const signing = policy.keys.find(({ key }) => entity.signature.verifySignature(key));
   if (!signing) return reasonOf(new VerificationError({ code: 'SIGNATURE_ERROR', message: 'no key verifies the signature' }), false);
+  if (proofMismatch) return { ok: false, reason: 'invalid-tlog', detail: proofMismatch };
   const checked = policy.ignoreTlog ? { ...entity, tlogEntries: [], timestamps: [] } : entity;
-  const thresholds = policy.ignoreTlog ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : { ctlogThreshold: 0 };
+  // A key has no validity period, so no signing time is needed: an entry with only an inclusion
+  // proof (no SET, as Rekor v2 and bundles v0.2+ may carry) proves the signature was logged.
+  const thresholds = policy.ignoreTlog ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : { timestampThreshold: 0, ctlogThreshold: 0 };
   const trust = toTrustMaterial(policy.trustedRoot ?? EMPTY_ROOT, () => ({ publicKey: signing.key, validFor: () => true }));
   try {
     new Verifier(trust, thresholds).verify(checked);
