@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema } from '../src/config/schema.js';
+import { configJsonSchema } from '../src/config/config-schema.js';
 import { ruleMarkdown } from '../src/rules/docs.js';
 import { RULES } from '../src/rules/index.js';
 

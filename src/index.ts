@@ -8,6 +8,7 @@ export type { Severity, Layer } from './model/severity.js';
 export { Workspace } from './model/workspace.js';
 export { parseImageReference, type ImageReference } from './model/image-ref.js';
 export { runRules, shouldFail } from './engine/run.js';
-export { parseConfig, loadConfig } from './config/load.js';
+export { loadConfig } from './config/load.js';
+export { parseConfig } from './config/parse.js';
 export { RampartError } from './errors.js';
 export { VERSION } from './version.js';

@@ -96,6 +96,8 @@ describe('rampart scan: exit codes', () => {
     ['an unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
     ['a missing path', () => ['scan', path.join(scratch, 'does-not-exist')], /cannot scan .*does-not-exist: no such file or directory/],
     ['an unknown rule id', () => ['scan', DEMO, '--rule', 'no-such-rule'], /unknown rule id: no-such-rule/],
+    ['an unknown layer', () => ['scan', DEMO, '--layer', 'network'], /argument 'network' is invalid.*repository, artifacts, secrets, operators, dependencies/],
+    ['rules outside the layers given', () => ['scan', DEMO, '--layer', 'secrets', '-r', 'image-not-pinned'], /none of the rules given with -r is in the layers secrets/],
     ['a missing baseline', () => ['scan', DEMO, '--baseline', path.join(scratch, 'missing.json')], /cannot read baseline .*missing\.json: no such file/],
     ['a missing config file', () => ['scan', DEMO, '--config', path.join(scratch, 'missing.yaml')], /missing\.yaml/],
     ['a missing argument', () => ['explain'], /missing required argument 'rule-id'/],
@@ -108,6 +110,20 @@ describe('rampart scan: exit codes', () => {
       expect(result.stderr).not.toMatch(STACK_FRAME);
     });
   }
+
+  it('--layer runs only the rules of those layers, -r narrows them further', async () => {
+    const layers = async (...args: string[]) => {
+      const result = await rampart(['scan', DEMO, '-f', 'json', '--fail-on', 'none', ...args]);
+      const report = JSON.parse(result.stdout) as { findings: Array<{ layer: string; ruleId: string }> };
+      return { layers: [...new Set(report.findings.map((finding) => finding.layer))].sort(), rules: new Set(report.findings.map((finding) => finding.ruleId)) };
+    };
+    const all = await layers();
+    expect(all.layers.length).toBeGreaterThan(2);
+    expect((await layers('--layer', 'secrets')).layers).toEqual(['secrets']);
+    expect((await layers('--layer', 'artifacts', 'operators')).layers).toEqual(['artifacts', 'operators']);
+    const narrowed = await layers('--layer', 'artifacts', '-r', 'image-not-pinned', 'k8s-secret-plaintext');
+    expect([...narrowed.rules]).toEqual(['image-not-pinned']);
+  });
 
   it('--debug adds the stack trace of a runtime error', async () => {
     const result = await rampart(['scan', path.join(scratch, 'does-not-exist'), '--debug']);

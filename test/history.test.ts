@@ -11,7 +11,7 @@ import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 import { ALNUM, SampleRandom } from '../src/secrets/random.js';
 import { secretHash } from '../src/secrets/redact.js';
 import { scanHistory } from '../src/secrets/history/scan-history.js';
-import type { HistoryHit } from '../src/secrets/history/scan-patches.js';
+import type { HistoryHit } from '../src/secrets/history/history-hit.js';
 import { findSecrets } from '../src/secrets/scan-text.js';
 import { rampart } from './cli-run.js';
 
@@ -50,6 +50,9 @@ const SLACK = `webhook: https://hooks.slack.com/services/T${random.chars('ABCDEF
 const NPM = `NPM_TOKEN=npm_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
 const STRIPE = `stripe: sk_live_${random.chars(ALNUM, 32)}`;
 const OPENAI = `OPENAI_API_KEY=sk-proj-${random.chars(ALNUM, 40)}T3BlbkFJ${random.chars(ALNUM, 40)}`;
+const ENCODED_TOKEN = `ghp_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
+const PLAIN_SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer\ntype: Opaque\ndata:\n  user: ${Buffer.from('deployer').toString('base64')}\n  token: ${Buffer.from(ENCODED_TOKEN).toString('base64')}\n`;
+const SEALED_SECRET = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: deployer\nspec:\n  encryptedData:\n    token: AgBy8hCi8Z2cVnQkq0TzX1vYQm4P3wzkGv5lE4bqj0ZpR2Tn\n';
 
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'rampart-history-'));
@@ -66,6 +69,8 @@ beforeAll(() => {
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'merge feature');
   commits['merge'] = git(repo, 'rev-parse', 'HEAD');
+  commit('plain-secret', { 'deploy/deployer.yaml': PLAIN_SECRET });
+  commit('sealed', { 'deploy/deployer.yaml': SEALED_SECRET });
   commit('remove', { 'apps/api/config.yaml': null });
   commit('binary', { 'assets/blob.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`${STRIPE}\n`)]) });
   commit('latin1', { 'legacy/notes.txt': Buffer.concat([Buffer.from([0xe9, 0xe8, 0x0a]), Buffer.from(`${OPENAI}\n`)]) });
@@ -86,8 +91,9 @@ describe('secrets in git history', () => {
     const { report } = await historyScan();
     const found = secrets(report.findings);
     const byRule = (id: string) => found.filter((finding) => finding.ruleId === id);
-    expect(byRule('secret-github-token')).toHaveLength(1);
-    expect(byRule('secret-github-token')[0]).toMatchObject({
+    const github = byRule('secret-github-token').filter((finding) => finding.location.path !== 'deploy/deployer.yaml');
+    expect(github).toHaveLength(1);
+    expect(github[0]).toMatchObject({
       location: { path: 'apps/api/config.yaml', line: 2 },
       properties: { commit: commits['leak'], author: 'Alice <alice@acme.test>', date: '2025-01-02T03:04:05+00:00' },
     });
@@ -100,6 +106,18 @@ describe('secrets in git history', () => {
     expect(npm[0]).toMatchObject({ location: { path: 'apps/web/.env', line: 2 }, properties: { commit: commits['still-here'], inWorkingTree: true } });
     expect(npm[0]!.fingerprint).toBe(fingerprint('secret-npm-token', 'apps/web/.env', secretHash(secretOf(NPM)), 0));
     expect(report.diagnostics.map((diagnostic) => diagnostic.message).join('\n')).toMatch(/history: \d+ commits scanned; 1 blob skipped \(1 binary, 0 over/);
+  });
+
+  it('decodes the data of Secret manifests that history still holds', async () => {
+    const { report } = await historyScan();
+    const decoded = secrets(report.findings).filter((finding) => finding.location.path === 'deploy/deployer.yaml');
+    expect(decoded.map((finding) => finding.ruleId).sort()).toEqual(['k8s-secret-plaintext', 'secret-github-token']);
+    for (const finding of decoded) expect(finding).toMatchObject({ location: { line: 8, column: 10 }, properties: { commit: commits['plain-secret'], secretHash: secretHash(ENCODED_TOKEN) } });
+    // the SealedSecret that replaced it is ciphertext: nothing at the commit that sealed it
+    expect(secrets(report.findings).filter((finding) => finding.properties?.['commit'] === commits['sealed'])).toEqual([]);
+    const rendered = Object.values(REPORTERS).map((reporter) => reporter(report, { color: false })).join('\n');
+    expect(rendered).not.toContain(ENCODED_TOKEN);
+    expect(rendered).not.toContain(Buffer.from(ENCODED_TOKEN).toString('base64'));
   });
 
   it('finds the same first occurrences when history is split across worker threads', async () => {
@@ -140,6 +158,26 @@ describe('secrets in git history', () => {
     const found = secrets(report.findings).filter((finding) => finding.ruleId === 'secret-stripe-key');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ location: { path: 'new.yaml', line: 1 }, properties: { staged: true } });
+  });
+
+  it('with --staged, reads staged files whole but reports only what HEAD did not hold', async () => {
+    const staged = path.join(root, 'staged-whole');
+    git(root, 'clone', '-q', repo, staged);
+    // the npm token is in HEAD already; the Stripe key and the Secret's encoded token are new
+    writeFileSync(path.join(staged, 'apps/web/.env'), `# web\n${NPM}\n${STRIPE}\n`);
+    mkdirSync(path.join(staged, 'deploy'), { recursive: true });
+    writeFileSync(path.join(staged, 'deploy/new-secret.yaml'), PLAIN_SECRET.replace('deployer', 'ci'));
+    git(staged, 'add', '.');
+    const { report } = await scan(staged, { settings: { history: { enabled: false, staged: true } }, capabilities: new Set(['history']) });
+    const described = secrets(report.findings).map((finding) => `${finding.ruleId} ${finding.location.path}:${finding.location.line}${finding.properties?.['staged'] ? ' staged' : ''}`);
+    expect(described.sort()).toEqual([
+      'k8s-secret-plaintext deploy/new-secret.yaml:8',
+      'secret-github-token deploy/new-secret.yaml:8 staged',
+      'secret-npm-token apps/web/.env:2',
+      'secret-openai-api-key legacy/notes.txt:2',
+      'secret-slack-webhook apps/api/merge.yaml:2',
+      'secret-stripe-key apps/web/.env:3 staged',
+    ]);
   });
 
   it('warns that a shallow clone has incomplete history', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/parse.js';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { LAYERS } from '../src/model/severity.js';
 import { ruleMarkdown } from '../src/rules/docs.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/parse.js';
 import { loadImagePolicy } from '../src/verify/image/image-policy.js';
 import { imageGlob, loadImagePolicies } from '../src/verify/image/scan-policies.js';
 

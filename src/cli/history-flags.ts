@@ -42,7 +42,7 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   if (flags.since !== undefined && flags.range !== undefined) throw new RampartError('usage', '--since and --range cannot be combined: give one');
   if (flags.staged && enabled) throw new RampartError('usage', '--staged scans the index only; it cannot be combined with --history, --since or --range');
   const directory = path.resolve(root);
-  await repositoryInfo(directory);
+  const repository = await repositoryInfo(directory);
   for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
     if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);
   }
@@ -53,8 +53,8 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   if (onlyRules && !onlyRules.some((id) => findRule(id)?.layer === 'secrets')) {
     return { ...sized, settings: { history: settings }, capabilities: new Set(['history']) };
   }
-  // started now, read by the secrets rules later: git and the worker threads run while the tree is read
-  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection, ...historyWorkers() });
+  // started now, read by the secrets rules later: git runs while the tree is read
+  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection, repository, ...historyWorkers() });
   scan.catch(() => undefined);
   return { ...sized, settings: { history: { ...settings, scan } }, capabilities: new Set(['history']) };
 }

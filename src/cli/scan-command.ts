@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { loadBaseline, withBaseline } from '../engine/baseline.js';
 import { shouldFail } from '../engine/run.js';
-import { describeError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../model/severity.js';
+import { describeError, RampartError } from '../errors.js';
+import { LAYERS, SEVERITIES, type Layer, type Severity } from '../model/severity.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
+import { RULES } from '../rules/index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { addScanHistoryOptions, historyScanOptions, type HistoryFlags } from './history-flags.js';
@@ -22,6 +23,7 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
     .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
     .option('-r, --rule <id...>', 'run only these rules')
+    .addOption(new Option('-l, --layer <layer...>', 'run only the rules of these layers (with -r: the rules in both)').choices(LAYERS))
     .option('--baseline <file>', 'report only findings that are not in this baseline (see `rampart baseline`)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report, no progress or notes')
@@ -38,6 +40,7 @@ export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags {
   failOn?: Severity | 'none';
   config?: string;
   rule?: string[];
+  layer?: Layer[];
   baseline?: string;
   color?: boolean;
   quiet?: boolean;
@@ -47,13 +50,14 @@ export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags {
 export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode> {
   try {
     const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
-    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, flags.rule);
+    const only = selectedRules(flags);
+    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, only);
     const resolving = resolveScanOptions(flags);
     const verifying = verifyScanOptions(flags);
     const { report: scanned } = await scan(root, {
       ...(flags.config ? { configPath: flags.config } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
-      ...(flags.rule ? { only: flags.rule } : {}),
+      ...(only ? { only } : {}),
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
       ...mergeRunOptions(verifying, resolving, history),
     }).finally(() => Promise.all([resolving.close(), verifying.close()]));
@@ -79,4 +83,15 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }
+}
+
+/** `-r` and `--layer` narrow the rules together; undefined runs them all. */
+function selectedRules(flags: ScanFlags): string[] | undefined {
+  if (!flags.layer) return flags.rule;
+  const layers = new Set<string>(flags.layer);
+  const inLayers = RULES.filter((rule) => layers.has(rule.layer)).map((rule) => rule.id);
+  if (!flags.rule) return inLayers;
+  const selected = flags.rule.filter((id) => inLayers.includes(id) || !RULES.some((rule) => rule.id === id));
+  if (selected.length === 0) throw new RampartError('usage', `none of the rules given with -r is in the layers ${flags.layer.join(', ')}`);
+  return selected;
 }

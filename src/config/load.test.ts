@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RampartError } from '../errors.js';
-import { loadConfig, parseConfig } from './load.js';
-import { configJsonSchema, DEFAULT_CONFIG } from './schema.js';
+import { loadConfig } from './load.js';
+import { parseConfig } from './parse.js';
+import { configJsonSchema } from './config-schema.js';
+import { DEFAULT_CONFIG } from './schema.js';
 
 describe('configuration', () => {
   it('resolves rule settings, registries, sizes and failOn', () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../config/schema.js';
 import { runRules } from '../engine/run.js';
 import type { ScanSettings } from '../engine/settings.js';

@@ -1,8 +1,10 @@
 import { kubeObjectsOf, type KubeObject } from '../model/kubernetes.js';
+import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import { getNode, innerSpanOf, isMap, isScalar, mapEntries, parseYamlFile, stringValue } from '../model/yaml.js';
 import { isPlaceholder } from './placeholders.js';
+import { findSecrets, type SecretMatch } from './scan-text.js';
 
 export interface SecretValue {
   readonly key: string;
@@ -58,7 +60,7 @@ function secretObjects(workspace: Workspace): KubeObject[] {
   let objects = objectsMemo.get(workspace);
   if (!objects) {
     objects = workspace.filesOfKind('yaml')
-      .filter((file) => SECRET_KIND.test(file.text))
+      .filter((file) => declaresSecret(file.text))
       .flatMap((file) => parseYamlFile(file).documents.flatMap(kubeObjectsOf))
       .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret');
     objectsMemo.set(workspace, objects);
@@ -68,32 +70,63 @@ function secretObjects(workspace: Workspace): KubeObject[] {
 
 /** Every `v1` Secret manifest of the tree with its values. */
 export function secretManifests(workspace: Workspace): SecretManifest[] {
-  const manifests: SecretManifest[] = [];
-  for (const object of secretObjects(workspace)) {
-    if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
-    const file = object.source.file;
-    const sops = isMap(object.source.root) && getNode(object.source.root, 'sops') !== undefined;
-    const values: SecretValue[] = [];
-    for (const field of ['data', 'stringData'] as const) {
-      for (const entry of mapEntries(getNode(object.node, field))) {
-        const raw = stringValue(entry.value);
-        if (raw === undefined || !isScalar(entry.value)) continue;
-        const span = innerSpanOf(file, entry.value);
-        if (!span) continue;
-        const encrypted = raw.startsWith('ENC[');
-        const clear = field === 'data' ? decodeBase64Text(raw) : raw;
-        values.push({ key: entry.key, field, raw, clear: encrypted ? undefined : clear, span, encrypted });
-      }
+  return secretObjects(workspace).flatMap((object) => {
+    const manifest = secretManifestOf(object);
+    return manifest ? [manifest] : [];
+  });
+}
+
+/** A `v1` Secret object's values, decoded; undefined for other objects. */
+export function secretManifestOf(object: KubeObject): SecretManifest | undefined {
+  if (object.kind !== 'Secret' || object.apiVersion !== 'v1') return undefined;
+  const file = object.source.file;
+  const sops = isMap(object.source.root) && getNode(object.source.root, 'sops') !== undefined;
+  const values: SecretValue[] = [];
+  for (const field of ['data', 'stringData'] as const) {
+    for (const entry of mapEntries(getNode(object.node, field))) {
+      const raw = stringValue(entry.value);
+      if (raw === undefined || !isScalar(entry.value)) continue;
+      const span = innerSpanOf(file, entry.value);
+      if (!span) continue;
+      const encrypted = raw.startsWith('ENC[');
+      const clear = field === 'data' ? decodeBase64Text(raw) : raw;
+      values.push({ key: entry.key, field, raw, clear: encrypted ? undefined : clear, span, encrypted });
     }
-    manifests.push({ object, sops, values });
   }
-  return manifests;
+  return { object, sops, values };
+}
+
+/** Credentials inside the base64 `data` values of a Secret, each with the value it was decoded from. */
+export function decodedDataMatches(manifest: SecretManifest): Array<{ readonly value: SecretValue; readonly match: SecretMatch }> {
+  return manifest.values.flatMap((value) => (value.field === 'data' && value.clear !== undefined
+    ? findSecrets(value.clear, value.span.path).map((match) => ({ value, match }))
+    : []));
+}
+
+/** Whether a file declares a Secret or SealedSecret: only those need parsing for this layer. */
+export function declaresSecret(text: string): boolean {
+  return text.includes('Secret') && SECRET_KIND.test(text);
+}
+
+/** One file version's Secret manifests and claimed spans (history); undefined when it declares none. */
+export function secretsInFile(file: SourceFile): { manifests: SecretManifest[]; claimed: Span[] } | undefined {
+  if (!declaresSecret(file.text)) return undefined;
+  const objects = parseYamlFile(file).documents.flatMap(kubeObjectsOf);
+  const manifests = objects.flatMap((object) => {
+    const manifest = secretManifestOf(object);
+    return manifest ? [manifest] : [];
+  });
+  return { manifests, claimed: claimedSpansIn(objects, manifests) };
 }
 
 /** Spans whose generic-looking values other rules already judge: Secret values, SealedSecret ciphertext. */
 export function claimedSpans(workspace: Workspace, manifests: readonly SecretManifest[]): Span[] {
+  return claimedSpansIn(secretObjects(workspace), manifests);
+}
+
+function claimedSpansIn(objects: readonly KubeObject[], manifests: readonly SecretManifest[]): Span[] {
   const spans = manifests.flatMap((manifest) => manifest.values.map((value) => value.span));
-  for (const object of secretObjects(workspace)) {
+  for (const object of objects) {
     if (object.kind !== 'SealedSecret') continue;
     const encrypted = getNode(getNode(object.node, 'spec'), 'encryptedData');
     for (const entry of mapEntries(encrypted)) {
@@ -105,3 +138,13 @@ export function claimedSpans(workspace: Workspace, manifests: readonly SecretMan
   }
   return spans;
 }
+
+/**
+ * A generic-credential match on a claimed span is not reported: `k8s-secret-plaintext` judges
+ * Secret values, and SealedSecret ciphertext is safe.
+ */
+export function claimedByManifest(match: { readonly detector: { readonly id: string }; readonly start: number; readonly end: number }, claimed: readonly Span[], path: string): boolean {
+  return match.detector.id === GENERIC_ID && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
+}
+
+const GENERIC_ID = 'secret-generic-credential';

@@ -2,7 +2,7 @@ import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Detector } from './detector.js';
-import { claimedSpans, plaintextValues, secretManifests, type SecretManifest } from './kubernetes-secret.js';
+import { claimedByManifest, claimedSpans, decodedDataMatches, plaintextValues, secretManifests, type SecretManifest } from './kubernetes-secret.js';
 import { redactSlice, secretHash, secretPreview, type RedactionRange } from './redact.js';
 import { findSecrets } from './scan-text.js';
 
@@ -41,21 +41,16 @@ export function treeSecrets(workspace: Workspace): TreeSecrets {
   };
   for (const file of workspace.files) {
     for (const match of findSecrets(file.text, file.path)) {
-      const inClaimed = claimed.some((span) => span.path === file.path && match.start < span.end && span.start < match.end);
-      if (inClaimed && match.detector.id === 'secret-generic-credential') continue;
+      if (claimedByManifest(match, claimed, file.path)) continue;
       found.push({ detector: match.detector, span: file.span(match.start, match.end), hash: secretHash(match.secret), preview: secretPreview(match.secret) });
       redact(file.path, match);
     }
   }
   for (const manifest of manifests) {
     const name = `${manifest.object.kind}/${manifest.object.name ?? '(unnamed)'}`;
-    for (const value of manifest.values) {
-      if (value.field === 'data' && value.clear !== undefined) {
-        for (const match of findSecrets(value.clear, value.span.path)) {
-          found.push({ detector: match.detector, span: value.span, hash: secretHash(match.secret), preview: secretPreview(match.secret), decodedFrom: { secret: name, key: value.key } });
-          redact(value.span.path, { start: value.span.start, end: value.span.end, secret: value.raw });
-        }
-      }
+    for (const { value, match } of decodedDataMatches(manifest)) {
+      found.push({ detector: match.detector, span: value.span, hash: secretHash(match.secret), preview: secretPreview(match.secret), decodedFrom: { secret: name, key: value.key } });
+      redact(value.span.path, { start: value.span.start, end: value.span.end, secret: value.raw });
     }
     for (const value of plaintextValues(manifest)) {
       const file = workspace.file(value.span.path);

@@ -1,20 +1,22 @@
 import { isRandomSecretValue } from '../../secrets/detectors/generic.js';
-import { plaintextValues, type SecretValue } from '../../secrets/kubernetes-secret.js';
+import { plaintextValues, type SecretManifest, type SecretValue } from '../../secrets/kubernetes-secret.js';
 import { secretHash } from '../../secrets/redact.js';
 import { findSecrets } from '../../secrets/scan-text.js';
 import { treeSecrets } from '../../secrets/tree-scan.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { historySecrets } from './history-scan.js';
+import { historyFinding } from './report-secrets.js';
 
 function looksLikeSecret(value: SecretValue): boolean {
   const clear = value.clear ?? '';
   return findSecrets(clear, value.span.path).length > 0 || isRandomSecretValue(clear, 8);
 }
 
-export default defineRule({
+const rule = defineRule({
   id: 'k8s-secret-plaintext',
   layer: 'secrets',
   severity: 'high',
-  summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted)',
+  summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit',
   rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets).',
   remediation: 'Rotate the values, then commit the Secret encrypted (`sops --encrypt --encrypted-regex "^(data|stringData)$"`), as a SealedSecret (`kubeseal`), or as an ExternalSecret that reads a secret manager; never the plain manifest.',
   references: [
@@ -37,7 +39,7 @@ export default defineRule({
       code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\nstringData:\n  password: ENC[AES256_GCM,data:q8Jt3w==,iv:bW9ja2l2,tag:dGFn,type:str]\nsops:\n  age:\n    - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq\n  encrypted_regex: ^(data|stringData)$\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: template\nstringData:\n  password: ${DB_PASSWORD}\n',
     }],
   },
-  check(context) {
+  async check(context) {
     const tree = treeSecrets(context.workspace);
     for (const manifest of tree.manifests) {
       const name = `Secret/${manifest.object.name ?? '(unnamed)'}`;
@@ -58,5 +60,18 @@ export default defineRule({
         snippet: tree.snippet(first.span.path, first.span.start),
       });
     }
+    await reportHistory(context, tree.manifests);
   },
 });
+
+/** Values committed in clear that the working tree no longer holds in clear, at the commit that added them. */
+async function reportHistory(context: RuleContext, manifests: readonly SecretManifest[]): Promise<void> {
+  const history = await historySecrets(context);
+  if (!history) return;
+  const inTree = new Set(manifests.filter((manifest) => !manifest.sops).flatMap(plaintextValues).map((value) => secretHash(value.clear ?? value.raw)));
+  for (const hit of history.hits) {
+    if (hit.ruleId === rule.id && !inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, 'A Kubernetes Secret value in clear', hit));
+  }
+}
+
+export default rule;

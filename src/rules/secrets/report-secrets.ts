@@ -1,7 +1,7 @@
 import { fingerprint } from '../../engine/fingerprint.js';
 import type { Finding } from '../../model/finding.js';
 import type { Detector } from '../../secrets/detector.js';
-import type { HistoryHit } from '../../secrets/history/scan-patches.js';
+import type { HistoryHit } from '../../secrets/history/history-hit.js';
 import { treeSecrets } from '../../secrets/tree-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 import { historySecrets } from './history-scan.js';
@@ -49,7 +49,8 @@ function originProperties(hit: HistoryHit): Record<string, string | boolean> {
   return { commit: hit.commit, author: hit.author, date: hit.date, inWorkingTree: true };
 }
 
-function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit): Finding {
+/** A finding for a secret that only history holds, at the commit that introduced it. */
+export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit): Finding {
   const staged = hit.commit === 'staged';
   const template = staged ? SECRET_MESSAGES.staged : SECRET_MESSAGES.history;
   return {

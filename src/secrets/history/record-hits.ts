@@ -1,44 +1,37 @@
-import type { CommitHeader } from '../../sources/git/patch-parser.js';
 import { redactSlice, secretHash, secretPreview } from '../redact.js';
 import type { SecretMatch } from '../scan-text.js';
-import type { HistoryHit } from './scan-patches.js';
+import type { HistoryHit } from './history-hit.js';
 
 const SNIPPET_MAX = 240;
 
-/** Where a scanned text sits in history: its commit, path and the 1-based line of its first line. */
-export interface TextOrigin {
-  readonly commit: CommitHeader;
-  readonly order: number;
-  readonly path: string;
-  readonly firstLine: number;
+/** A secret at offsets of a text, under the rule that reports it (a detector's, or `k8s-secret-plaintext`). */
+export type HitMatch = Pick<SecretMatch, 'start' | 'end' | 'secret'> & { readonly detector: { readonly id: string } };
+
+/** A hit in one file version before it is known which commit introduced it. */
+export interface HitDraft extends Omit<HistoryHit, 'order' | 'commit' | 'author' | 'date'> {
+  /** the matched text: looked for in the file's previous version; never reported */
+  readonly matched: string;
 }
 
-
-/** Adds every match not seen before to `hits`, with its position in the text and a redacted snippet. */
-export function recordHits(hits: Map<string, HistoryHit>, text: string, origin: TextOrigin, matches: readonly SecretMatch[], accept: (match: SecretMatch) => boolean = () => true): void {
-  for (const match of matches) {
-    const hash = secretHash(match.secret);
-    const key = `${match.detector.id}\0${hash}`;
-    if (hits.has(key) || !accept(match)) continue;
+/** Position, redacted snippet, hash and preview of every match of one file version. */
+export function draftHits(text: string, path: string, matches: readonly HitMatch[]): HitDraft[] {
+  return matches.map((match) => {
     const start = position(text, match.start);
     const end = position(text, match.end);
     const lineText = redactSlice(text, start.lineStart, lineEnd(text, match.start), matches);
-    hits.set(key, {
+    return {
       ruleId: match.detector.id,
-      hash,
+      hash: secretHash(match.secret),
       preview: secretPreview(match.secret),
-      order: origin.order,
-      commit: origin.commit.sha,
-      author: origin.commit.author,
-      date: origin.commit.date,
-      path: origin.path,
-      line: origin.firstLine + start.line,
+      path,
+      line: 1 + start.line,
       column: start.column,
-      endLine: origin.firstLine + end.line,
+      endLine: 1 + end.line,
       endColumn: end.column,
       snippet: lineText.length > SNIPPET_MAX ? `${lineText.slice(0, SNIPPET_MAX)}…` : lineText,
-    });
-  }
+      matched: text.slice(match.start, match.end),
+    };
+  });
 }
 
 /** 0-based line within the text, 1-based column, and where that line starts. */

@@ -42,6 +42,8 @@ beforeAll(() => {
   commit({ 'app/config.yaml': `replicas: 2\n${GITHUB}\n` });
   commit({ 'app/new.yaml': `${filler}\n${STRIPE}\n`, 'app/image.bin': Buffer.from([0, 1, 2, 3]) });
   commit({ 'app/.env': `${NPM}\n`, 'app/big.txt': `${'y'.repeat(300_000)}\n` });
+  // back to the first version: the same (blob, path) again, which a newest-first walk meets first
+  commit({ 'app/config.yaml': `replicas: 1\n${GITHUB}\n` });
 });
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -59,13 +61,13 @@ describe('scanBlobs', () => {
       ['secret-stripe-key', commits[2], 'app/new.yaml', 4001, 2],
       ['secret-npm-token', commits[3], 'app/.env', 1, 3],
     ]);
-    expect(result).toMatchObject({ commits: 4, binary: 1, oversize: 1 });
+    expect(result).toMatchObject({ commits: 5, binary: 1, oversize: 1 });
     expect(JSON.stringify(result)).not.toContain(GITHUB.slice(-16));
   });
 
   it('finds the same when git walks the commits itself instead of reading them from stdin', async () => {
     const listed = await scanBlobs(request(0, false));
-    const walked = await scanBlobs({ ...request(0, false), args: historyRawArguments('', ['--all']), input: '' });
+    const walked = await scanBlobs({ ...request(0, false), args: historyRawArguments('', ['--all']), input: '', newestFirst: true });
     expect(walked).toEqual(listed);
   });
 
@@ -75,7 +77,7 @@ describe('scanBlobs', () => {
       ['secret-stripe-key', commits[2], 2],
       ['secret-npm-token', commits[3], 3],
     ]);
-    expect(result.commits).toBe(3);
+    expect(result.commits).toBe(4);
   });
 
   it('skips and counts blobs over the size limit without reading them in', async () => {

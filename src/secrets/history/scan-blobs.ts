@@ -1,9 +1,11 @@
+import { SourceFile } from '../../model/source-file.js';
 import { BlobStream } from '../../sources/git/blob-stream.js';
-import type { CommitHeader } from '../../sources/git/patch-parser.js';
+import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
-import { findSecrets, type SecretMatch } from '../scan-text.js';
-import { recordHits, type TextOrigin } from './record-hits.js';
-import type { HistoryHit, PatchScanResult } from './scan-patches.js';
+import { claimedByManifest, decodedDataMatches, plaintextValues, secretsInFile } from '../kubernetes-secret.js';
+import { findSecrets } from '../scan-text.js';
+import type { HistoryHit, HistoryScanResult } from './history-hit.js';
+import { draftHits, type HitDraft, type HitMatch } from './record-hits.js';
 
 export interface BlobScanRequest {
   readonly cwd: string;
@@ -19,6 +21,14 @@ export interface BlobScanRequest {
    * file's previous blob was not introduced by the commit, so it is looked for there first.
    */
   readonly checkParents: boolean;
+  /** the commit the blobs belong to when git prints none (`git diff --cached`) */
+  readonly pseudoCommit?: CommitHeader;
+  /**
+   * `args` let git walk history itself, newest first: its output starts at once, where a
+   * topological walk reads every commit before it prints one. Parents come after their children
+   * (git's date-ordered walk; clock skew aside), so the walk reversed tells which commit came first.
+   */
+  readonly newestFirst?: boolean;
 }
 
 /** git's own test: a NUL byte in the first 8,000 bytes makes a blob binary. */
@@ -26,30 +36,33 @@ const BINARY_PROBE = 8000;
 /** blobs answered are dropped from the queue in batches of this many */
 const QUEUE_TRIM = 4096;
 
-interface Pending {
-  readonly origin: TextOrigin;
+/** A commit that wrote a (blob, path), numbered in the order git listed it, with the blob it replaced. */
+interface Occurrence {
+  readonly commit: CommitHeader;
+  readonly listed: number;
   readonly oldBlob: string | undefined;
 }
 
-interface Suspect extends Pending {
-  readonly text: string;
-  readonly matches: readonly SecretMatch[];
+interface Pending {
+  readonly key: string;
+  readonly path: string;
+  readonly first: Occurrence;
 }
 
 /**
  * Reads each (blob, path) that the commits wrote once, whole, from `git cat-file` while `git log
- * --raw` lists them; keeps the first occurrence of each (rule, secret) in commit order. In full
- * history every older blob was scanned before, so the first blob holding a secret is where it was
- * introduced.
+ * --raw` lists them, and attributes each (rule, secret) to the oldest commit that wrote a blob
+ * holding it. In full history every older version was scanned too, so that commit introduced it.
  */
-export async function scanBlobs(request: BlobScanRequest): Promise<PatchScanResult> {
-  const hits = new Map<string, HistoryHit>();
+export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanResult> {
   const seen = new Set<string>();
+  /** later commits that wrote a (blob, path) already queued: a revert, or the same change on two branches */
+  const repeats = new Map<string, Occurrence[]>();
+  const found: Array<{ readonly pending: Pending; readonly drafts: readonly HitDraft[] }> = [];
   const queue: Pending[] = [];
-  const suspects: Suspect[] = [];
   let head = 0;
-  let commit: CommitHeader | undefined;
-  let order = request.firstOrder - 1;
+  let commit: CommitHeader | undefined = request.pseudoCommit;
+  let listed = request.firstOrder - (request.pseudoCommit ? 0 : 1);
   let commits = 0;
   let binary = 0;
   let oversize = 0;
@@ -69,43 +82,84 @@ export async function scanBlobs(request: BlobScanRequest): Promise<PatchScanResu
       return;
     }
     const text = body.toString('utf8');
-    const matches = findSecrets(text, pending.origin.path);
-    if (matches.length === 0) return;
-    // with part of history only, matches wait until the previous blobs are read, to keep commit order
-    if (request.checkParents) suspects.push({ ...pending, text, matches });
-    else recordHits(hits, text, pending.origin, matches);
+    const matches = secretMatches(text, pending.path);
+    if (matches.length > 0) found.push({ pending, drafts: draftHits(text, pending.path, matches) });
   });
-  const listed = streamRawLog(request.cwd, request.args, request.input, {
+  const logged = streamRawLog(request.cwd, request.args, request.input, {
     commit: (header) => {
       commit = header;
-      order += 1;
+      listed += 1;
       commits += 1;
     },
     blob: (change) => {
+      if (!commit) return;
       const key = `${change.newBlob}\0${change.path}`;
-      if (!commit || seen.has(key)) return;
+      const occurrence = { commit, listed, oldBlob: change.oldBlob };
+      if (seen.has(key)) {
+        const known = repeats.get(key);
+        if (known) known.push(occurrence);
+        else repeats.set(key, [occurrence]);
+        return;
+      }
       seen.add(key);
-      queue.push({ origin: { commit, order, path: change.path, firstLine: 1 }, oldBlob: change.oldBlob });
+      queue.push({ key, path: change.path, first: occurrence });
       blobs.request(change.newBlob);
     },
   }).finally(() => blobs.end());
-  await Promise.all([listed, blobs.done]);
-  if (suspects.length > 0) await recordNewSecrets(request, hits, suspects);
-  return { hits: [...hits.values()], commits, binary, oversize };
+  await Promise.all([logged, blobs.done]);
+  const order: CommitNumbering = request.newestFirst ? (occurrence) => commits - 1 - occurrence.listed : (occurrence) => occurrence.listed;
+  const introduced = found.map(({ pending, drafts }) => ({ drafts, path: pending.path, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
+  const previous = request.checkParents ? await readBlobs(request, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : []))) : new Map<string, string>();
+  const hits = new Map<string, HistoryHit>();
+  for (const { drafts, by } of introduced) {
+    const before = by.oldBlob === undefined ? undefined : previous.get(by.oldBlob);
+    const at = order(by);
+    for (const { matched, ...draft } of drafts) {
+      // with part of history only, a secret the previous version held was introduced earlier
+      if (before?.includes(matched)) continue;
+      const key = `${draft.ruleId}\0${draft.hash}`;
+      const known = hits.get(key);
+      if (known && known.order <= at) continue;
+      hits.set(key, { ...draft, order: at, commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
+    }
+  }
+  return { hits: [...hits.values()].sort((a, b) => a.order - b.order), commits, binary, oversize };
 }
 
-/** Records, in commit order, the matches that the file's previous blob did not already hold. */
-async function recordNewSecrets(request: BlobScanRequest, hits: Map<string, HistoryHit>, suspects: readonly Suspect[]): Promise<void> {
-  const previous = new Map<string, string>();
-  const wanted = [...new Set(suspects.flatMap((suspect) => (suspect.oldBlob === undefined ? [] : [suspect.oldBlob])))];
+type CommitNumbering = (occurrence: Occurrence) => number;
+
+function oldest(occurrences: readonly Occurrence[], order: CommitNumbering): Occurrence {
+  return occurrences.reduce((best, occurrence) => (order(occurrence) < order(best) ? occurrence : best));
+}
+
+async function readBlobs(request: BlobScanRequest, ids: readonly string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
   const reader = new BlobStream(request.cwd, request.maxFileSize, (id, _size, body) => {
-    if (body !== undefined) previous.set(id, body.toString('utf8'));
+    if (body !== undefined) texts.set(id, body.toString('utf8'));
   });
-  for (const id of wanted) reader.request(id);
+  for (const id of new Set(ids)) reader.request(id);
   reader.end();
   await reader.done;
-  for (const suspect of suspects) {
-    const before = suspect.oldBlob === undefined ? undefined : previous.get(suspect.oldBlob);
-    recordHits(hits, suspect.text, suspect.origin, suspect.matches, (match) => before === undefined || !before.includes(match.secret));
-  }
+  return texts;
 }
+
+/**
+ * The credentials of one file version. Secret manifests are read as in the working tree: what the
+ * base64 `data` decodes to is scanned and placed on the encoded value, values in clear are
+ * `k8s-secret-plaintext` hits (a Secret committed once and sealed later still leaked them), and
+ * SealedSecret ciphertext is safe.
+ */
+function secretMatches(text: string, path: string): HitMatch[] {
+  const matches = findSecrets(text, path);
+  const secrets = secretsInFile(new SourceFile(path, text));
+  if (!secrets) return matches;
+  const decoded = secrets.manifests.flatMap(decodedDataMatches).map(({ value, match }) => ({
+    detector: match.detector, start: value.span.start, end: value.span.end, secret: match.secret,
+  }));
+  const plaintext = secrets.manifests.filter((manifest) => !manifest.sops).flatMap(plaintextValues).map((value) => ({
+    detector: PLAINTEXT_RULE, start: value.span.start, end: value.span.end, secret: value.clear ?? value.raw,
+  }));
+  return [...matches.filter((match) => !claimedByManifest(match, secrets.claimed, path)), ...decoded, ...plaintext];
+}
+
+const PLAINTEXT_RULE = { id: 'k8s-secret-plaintext' } as const;

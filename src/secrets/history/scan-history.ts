@@ -2,11 +2,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RampartError } from '../../errors.js';
 import { listCommits, selectionRevisions, type HistorySelection } from '../../sources/git/commits.js';
-import { repositoryInfo } from '../../sources/git/git.js';
-import { stagedDiffArguments } from '../../sources/git/history-log.js';
-import { historyRawArguments } from '../../sources/git/raw-log.js';
+import { repositoryInfo, type RepositoryInfo } from '../../sources/git/git.js';
+import { historyRawArguments, stagedRawArguments } from '../../sources/git/raw-log.js';
 import { scanBlobs, type BlobScanRequest } from './scan-blobs.js';
-import { scanPatches, type HistoryHit, type PatchScanResult } from './scan-patches.js';
+import type { HistoryHit, HistoryScanResult } from './history-hit.js';
 
 export interface HistoryScan {
   /** one per (rule, secret): where it first appeared */
@@ -25,6 +24,8 @@ export interface HistoryOptions extends HistorySelection {
    * the calling thread
    */
   readonly workers?: number;
+  /** what the caller already learnt about the repository (saves running git once more) */
+  readonly repository?: RepositoryInfo;
 }
 
 /**
@@ -37,13 +38,14 @@ const CORES_PER_WORKER = 2;
 
 /** Scans the blobs every selected commit wrote, in parallel slices of history, each with its own git readers. */
 export async function scanHistory(root: string, options: HistoryOptions): Promise<HistoryScan> {
-  const info = await repositoryInfo(root);
+  const info = options.repository ?? await repositoryInfo(root);
   const checkParents = options.since !== undefined || options.range !== undefined;
   const automatic = Math.min(Math.floor(availableParallelism() / CORES_PER_WORKER), 4);
   if ((options.workers ?? automatic) <= 1 && info.prefix === '') {
     // one reader: git walks the commits itself, no list to wait for first
     const args = historyRawArguments(info.prefix, selectionRevisions(options));
-    return { ...merge([await scanBlobs({ cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents })]), shallow: info.shallow };
+    const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true };
+    return { ...merge([await scanBlobs(request)]), shallow: info.shallow };
   }
   const commits = await listCommits(root, options);
   const slices = Math.max(1, Math.min(options.workers ?? Math.min(automatic, Math.ceil(commits.length / COMMITS_PER_WORKER)), commits.length));
@@ -56,28 +58,31 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
   return { ...merge(results), shallow: info.shallow };
 }
 
-/** Scans what is staged in the index (pre-commit): one pseudo-commit named `staged`. */
+/**
+ * Scans what is staged in the index (pre-commit) as one pseudo-commit named `staged`: each staged
+ * file whole, reporting only the secrets its HEAD version did not hold.
+ */
 export async function scanStaged(root: string, maxFileSize: number): Promise<HistoryScan> {
   const info = await repositoryInfo(root);
-  const result = await scanPatches({
-    cwd: root, args: stagedDiffArguments(info.prefix), input: '', firstOrder: 0, maxFileSize,
+  const result = await scanBlobs({
+    cwd: root, args: stagedRawArguments(info.prefix), input: '', firstOrder: 0, maxFileSize, checkParents: true,
     pseudoCommit: { sha: 'staged', author: '', date: '' },
   });
   return { ...merge([result]), commits: 0, shallow: info.shallow };
 }
 
-function merge(results: readonly PatchScanResult[]): Omit<HistoryScan, 'shallow'> {
+function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallow'> {
   const first = new Map<string, HistoryHit>();
   for (const hit of results.flatMap((result) => result.hits)) {
     const key = `${hit.ruleId}\0${hit.hash}`;
     const known = first.get(key);
     if (!known || hit.order < known.order) first.set(key, hit);
   }
-  const sum = (pick: (result: PatchScanResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
+  const sum = (pick: (result: HistoryScanResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
   return { hits: [...first.values()].sort((a, b) => a.order - b.order), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize) };
 }
 
-function inWorker(request: BlobScanRequest): Promise<PatchScanResult> {
+function inWorker(request: BlobScanRequest): Promise<HistoryScanResult> {
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(source ? './history-worker.ts' : './history-worker.js', import.meta.url);
   return new Promise((resolve, reject) => {
@@ -86,7 +91,7 @@ function inWorker(request: BlobScanRequest): Promise<PatchScanResult> {
       ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: request })
       : new Worker(url, { workerData: request });
     let settled = false;
-    worker.once('message', (message: { ok: true; result: PatchScanResult } | { ok: false; message: string }) => {
+    worker.once('message', (message: { ok: true; result: HistoryScanResult } | { ok: false; message: string }) => {
       settled = true;
       if (message.ok) resolve(message.result);
       else reject(new RampartError('git-failed', message.message));

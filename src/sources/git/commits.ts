@@ -27,3 +27,4 @@ export async function listCommits(root: string, selection: HistorySelection): Pr
   const output = await gitOrThrow(root, ['rev-list', '--topo-order', '--reverse', ...revisions, '--'], `cannot list commits${selection.range ? ` of ${selection.range}` : selection.since ? ` since ${selection.since}` : ''}`);
   return output.split('\n').filter((line) => line !== '');
 }
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitHeader } from './patch-parser.js';
+import type { CommitHeader } from './commit-header.js';
 import { RawLogParser, type ChangedBlob } from './raw-log.js';
 
 const A = 'a'.repeat(40);

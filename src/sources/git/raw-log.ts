@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { streamGit } from './stream-git.js';
-import { COMMIT_FORMAT, FIELD, RECORD, unquote, type CommitHeader } from './patch-parser.js';
+import { COMMIT_FORMAT, FIELD, RECORD, unquote, type CommitHeader } from './commit-header.js';
 
 /** One file a commit wrote: the blob it had before (`undefined` when added) and the one it has now. */
 export interface ChangedBlob {
@@ -18,14 +18,23 @@ export interface RawLogHandlers {
  * Which blobs each listed commit wrote, against its first parent (root commits against the empty
  * tree, merges against their first parent too): a tree walk only, no text diff, so git does a
  * fraction of the work of `git log -p`. Commits come one per line on stdin or, with `revisions`,
- * from git's own walk in the same order as `git rev-list --topo-order --reverse` (parents first).
+ * from git's own walk, newest first.
  */
 export function historyRawArguments(prefix: string, revisions?: readonly string[]): string[] {
-  const walk = revisions === undefined ? ['--no-walk=unsorted', '--stdin'] : ['--topo-order', '--reverse', ...revisions];
+  // git's own walk, newest first, prints from its first commit on (a topological walk reads them all first)
+  const walk = revisions === undefined ? ['--no-walk=unsorted', '--stdin'] : [...revisions];
   return [
     '-c', 'core.quotePath=false', '-c', 'log.showSignature=false',
     'log', ...walk, '--raw', '--no-abbrev', '--no-renames', '--no-color',
     '--diff-merges=first-parent', '--relative', COMMIT_FORMAT,
+    '--', ...(prefix === '' ? [] : ['.']),
+  ];
+}
+
+/** What is staged in the index against HEAD, in the same `--raw` form (no commit lines). */
+export function stagedRawArguments(prefix: string): string[] {
+  return [
+    '-c', 'core.quotePath=false', 'diff', '--cached', '--raw', '--no-abbrev', '--no-renames', '--no-color', '--relative',
     '--', ...(prefix === '' ? [] : ['.']),
   ];
 }

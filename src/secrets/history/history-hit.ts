@@ -1,0 +1,24 @@
+/** A credential as it was introduced in history; holds no secret, only its hash and a prefix. */
+export interface HistoryHit {
+  readonly ruleId: string;
+  readonly hash: string;
+  readonly preview: string;
+  /** position of the commit in the scanned order: lower is older */
+  readonly order: number;
+  readonly commit: string;
+  readonly author: string;
+  readonly date: string;
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly snippet: string;
+}
+
+export interface HistoryScanResult {
+  readonly hits: HistoryHit[];
+  readonly commits: number;
+  readonly binary: number;
+  readonly oversize: number;
+}
