@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/bundle/main.js';
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code between runs (a no-op on Node 20, which lacks it)
+module.enableCompileCache?.();
+const { main } = await import('../dist/bundle/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/bundle/ so that start-up loads a handful of files instead of several
 // hundred ES modules (about 0.2 s less for every run). Heavy, rarely used libraries stay in
 // separate chunks loaded by dynamic import; the history worker is an entry point of its own.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// chunk names carry content hashes: clear the old ones so the package ships only what is used
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts', 'src/secrets/history/history-worker.ts'],

@@ -10,6 +10,7 @@ import { scan } from '../src/scan.js';
 import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 import { ALNUM, SampleRandom } from '../src/secrets/random.js';
 import { secretHash } from '../src/secrets/redact.js';
+import { scanExport } from '../src/secrets/history/scan-export.js';
 import { scanHistory } from '../src/secrets/history/scan-history.js';
 import type { HistoryHit } from '../src/secrets/history/history-hit.js';
 import { findSecrets } from '../src/secrets/scan-text.js';
@@ -75,6 +76,11 @@ beforeAll(() => {
   commit('binary', { 'assets/blob.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`${STRIPE}\n`)]) });
   commit('latin1', { 'legacy/notes.txt': Buffer.concat([Buffer.from([0xe9, 0xe8, 0x0a]), Buffer.from(`${OPENAI}\n`)]) });
   commit('still-here', { 'apps/web/.env': `# web\n${NPM}\n` });
+  // shapes a history export must get through: a tag of a blob, a commit message in Latin-1, a submodule
+  git(repo, 'tag', 'blob-tag', git(repo, 'rev-parse', 'HEAD:apps/web/.env'));
+  git(repo, '-c', 'i18n.commitEncoding=ISO-8859-1', 'commit', '-q', '--allow-empty', '-m', 'caf\u00e9');
+  git(repo, 'update-index', '--add', '--cacheinfo', `160000,${commits['leak']!},vendor/lib`);
+  git(repo, 'commit', '-q', '-m', 'submodule');
   git(repo, 'checkout', '-q', '-b', 'stale', commits['leak']!);
   commit('stale', { 'apps/api/stale.yaml': `${STRIPE}\n` });
   git(repo, 'checkout', '-q', 'main');
@@ -123,9 +129,13 @@ describe('secrets in git history', () => {
   it('finds the same first occurrences when history is split across worker threads', async () => {
     const single = await scanHistory(repo, { maxFileSize: 1 << 20, workers: 1 });
     const parallel = await scanHistory(repo, { maxFileSize: 1 << 20, workers: 3 });
-    const key = (hit: HistoryHit): string => `${hit.ruleId} ${hit.commit} ${hit.path}:${hit.line}`;
+    // the single reader is one `git fast-export`; it must not have fallen back to `git log`
+    const exported = await scanExport(repo, ['--all'], 1 << 20);
+    const key = (hit: HistoryHit): string => `${hit.ruleId} ${hit.commit} ${hit.path}:${hit.line} ${hit.author} ${hit.date}`;
     expect(parallel.hits.map(key).sort()).toEqual(single.hits.map(key).sort());
+    expect(exported.hits.map(key).sort()).toEqual(single.hits.map(key).sort());
     expect(parallel.commits).toBe(single.commits);
+    expect(exported.commits).toBe(single.commits);
     expect(single.hits.length).toBeGreaterThanOrEqual(5);
   });
 

@@ -1,16 +1,18 @@
 const ALPHABET = 128;
+/** table entries are row offsets (state × ALPHABET), so the low bits are free: 1 marks a state where keywords end */
+const ACCEPTS = 1;
+const ROW = ~(ALPHABET - 1);
 
 /**
  * Aho–Corasick automaton over ASCII, case-insensitive: one pass over the text finds every
- * occurrence of every keyword. Transitions are precomputed (a DFA), so the scan is one table
- * lookup per character whatever the number of keywords.
+ * occurrence of every keyword. Transitions are precomputed (a DFA, upper case folded in), so the
+ * scan is one table lookup per character whatever the number of keywords.
  */
 export class KeywordAutomaton {
+  /** next state's row offset, `| ACCEPTS` when keywords end there */
   private readonly transitions: Int32Array;
-  /** keyword indexes ending at each state, suffix matches included */
-  private readonly outputs: Array<readonly number[]>;
-  /** 1 where `outputs` is not empty: the scan loop reads one byte instead of an array */
-  private readonly accepting: Uint8Array;
+  /** keyword indexes ending at each state (by row offset), suffix matches included */
+  private readonly outputs: Map<number, readonly number[]>;
 
   constructor(readonly keywords: readonly string[]) {
     const gotos: Array<Int32Array> = [new Int32Array(ALPHABET).fill(-1)];
@@ -32,43 +34,50 @@ export class KeywordAutomaton {
       outputs[state]!.push(index);
     });
     const fail = new Int32Array(gotos.length);
-    const transitions = new Int32Array(gotos.length * ALPHABET);
+    const next = new Int32Array(gotos.length * ALPHABET);
     const queue: number[] = [];
     for (let code = 0; code < ALPHABET; code += 1) {
-      const next = gotos[0]![code]!;
-      transitions[code] = next === -1 ? 0 : next;
-      if (next !== -1) queue.push(next);
+      const target = gotos[0]![code]!;
+      next[code] = target === -1 ? 0 : target;
+      if (target !== -1) queue.push(target);
     }
     for (let head = 0; head < queue.length; head += 1) {
       const state = queue[head]!;
       outputs[state]!.push(...outputs[fail[state]!]!);
       for (let code = 0; code < ALPHABET; code += 1) {
-        const next = gotos[state]![code]!;
-        const fallback = transitions[fail[state]! * ALPHABET + code]!;
-        if (next === -1) {
-          transitions[state * ALPHABET + code] = fallback;
+        const target = gotos[state]![code]!;
+        const fallback = next[fail[state]! * ALPHABET + code]!;
+        if (target === -1) {
+          next[state * ALPHABET + code] = fallback;
         } else {
-          fail[next] = fallback;
-          transitions[state * ALPHABET + code] = next;
-          queue.push(next);
+          fail[target] = fallback;
+          next[state * ALPHABET + code] = target;
+          queue.push(target);
         }
       }
     }
-    this.transitions = transitions;
-    this.outputs = outputs;
-    this.accepting = Uint8Array.from(outputs, (found) => (found.length > 0 ? 1 : 0));
+    this.transitions = new Int32Array(next.length);
+    for (let entry = 0; entry < next.length; entry += 1) {
+      const target = next[entry]!;
+      this.transitions[entry] = target * ALPHABET | (outputs[target]!.length > 0 ? ACCEPTS : 0);
+    }
+    for (let state = 0; state < gotos.length; state += 1) {
+      for (let upper = 65; upper <= 90; upper += 1) this.transitions[state * ALPHABET + upper] = this.transitions[state * ALPHABET + upper + 32]!;
+    }
+    this.outputs = new Map(outputs.flatMap((found, state) => (found.length > 0 ? [[state * ALPHABET, found] as const] : [])));
   }
 
   /** Calls `onHit(keywordIndex, start)` for every occurrence, in order of its end. */
   scan(text: string, onHit: (keyword: number, start: number) => void): void {
-    const { transitions, outputs, keywords, accepting } = this;
+    const { transitions, outputs, keywords } = this;
+    const length = text.length;
     let state = 0;
-    for (let index = 0; index < text.length; index += 1) {
-      let code = text.charCodeAt(index);
-      if (code >= 65 && code <= 90) code += 32;
-      state = code < ALPHABET ? transitions[state * ALPHABET + code]! : 0;
-      if (accepting[state] === 0) continue;
-      const found = outputs[state]!;
+    for (let index = 0; index < length; index += 1) {
+      const code = text.charCodeAt(index);
+      // a character outside ASCII is in no keyword: back to the start
+      state = code < ALPHABET ? transitions[(state & ROW) + code]! : 0;
+      if ((state & ACCEPTS) === 0) continue;
+      const found = outputs.get(state & ROW)!;
       for (let k = 0; k < found.length; k += 1) {
         const keyword = found[k]!;
         onHit(keyword, index + 1 - keywords[keyword]!.length);

@@ -68,23 +68,28 @@ export function tokenDetector(spec: TokenSpec): Detector {
   const firstLiteral = spec.lead ?? spec.shape.find((part): part is string => typeof part === 'string') ?? '';
   const keywords = spec.keywords ?? [firstLiteral.toLowerCase()];
   if (keywords.some((keyword) => keyword.length < 2)) throw new Error(`${spec.id}: keywords too short`);
-  const random = new SampleRandom(spec.id);
-  const sample = (): string => {
-    const raw = spec.shape.map((part) => partSample(part, random)).join('');
-    return spec.finish ? spec.finish(raw) : raw;
-  };
   const variable = variableName(spec.id);
   const lead = spec.lead ?? '';
-  const first = sample();
-  const lastVariable = spec.shape.reduce((found, part, index) => (typeof part === 'string' ? found : index), -1);
-  const short = spec.shape.map((part, index) => partSample(part, random, index === lastVariable)).join('');
-  const negatives = [
-    `${variable}: ${lead}${short}`,
-    `${variable}: \${${variable}}`,
-    `${variable}: ${lead}${spec.shape.map(placeholderPart).join('')}`,
-    ...(spec.corrupt ? [`${variable}: ${lead}${spec.corrupt(first)}`] : []),
-    ...(spec.negatives ?? []),
-  ];
+  // samples serve tests and docs only: made on first use, not at every start-up
+  let samples: Detector['samples'] | undefined;
+  const makeSamples = (): Detector['samples'] => {
+    const random = new SampleRandom(spec.id);
+    const sample = (): string => {
+      const raw = spec.shape.map((part) => partSample(part, random)).join('');
+      return spec.finish ? spec.finish(raw) : raw;
+    };
+    const first = sample();
+    const lastVariable = spec.shape.reduce((found, part, index) => (typeof part === 'string' ? found : index), -1);
+    const short = spec.shape.map((part, index) => partSample(part, random, index === lastVariable)).join('');
+    const negatives = [
+      `${variable}: ${lead}${short}`,
+      `${variable}: \${${variable}}`,
+      `${variable}: ${lead}${spec.shape.map(placeholderPart).join('')}`,
+      ...(spec.corrupt ? [`${variable}: ${lead}${spec.corrupt(first)}`] : []),
+      ...(spec.negatives ?? []),
+    ];
+    return { file: 'config.yaml', positives: [`${variable}: ${lead}${first}`, `export ${variable}="${lead}${sample()}"`], negatives };
+  };
   return {
     id: spec.id,
     provider: spec.provider,
@@ -97,10 +102,9 @@ export function tokenDetector(spec: TokenSpec): Detector {
     ...(spec.paths ? { paths: spec.paths } : {}),
     window: { before: 0, after: 0 },
     docs: { impact: spec.impact, revoke: spec.revoke, references: spec.references },
-    samples: {
-      file: 'config.yaml',
-      positives: [`${variable}: ${lead}${first}`, `export ${variable}="${lead}${sample()}"`],
-      negatives,
+    get samples() {
+      samples ??= makeSamples();
+      return samples;
     },
   };
 }

@@ -1,11 +1,10 @@
-import { SourceFile } from '../../model/source-file.js';
 import { BlobStream } from '../../sources/git/blob-stream.js';
 import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
-import { claimedByManifest, decodedDataMatches, plaintextValues, secretsInFile } from '../kubernetes-secret.js';
-import { findSecrets } from '../scan-text.js';
-import type { HistoryHit, HistoryScanResult } from './history-hit.js';
-import { draftHits, type HitDraft, type HitMatch } from './record-hits.js';
+import { FirstHits } from './first-hits.js';
+import type { HistoryScanResult } from './history-hit.js';
+import { draftHits, type HitDraft } from './record-hits.js';
+import { secretMatches } from './version-secrets.js';
 
 export interface BlobScanRequest {
   readonly cwd: string;
@@ -110,20 +109,15 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
   const order: CommitNumbering = request.newestFirst ? (occurrence) => commits - 1 - occurrence.listed : (occurrence) => occurrence.listed;
   const introduced = found.map(({ pending, drafts }) => ({ drafts, path: pending.path, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
   const previous = request.checkParents ? await readBlobs(request, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : []))) : new Map<string, string>();
-  const hits = new Map<string, HistoryHit>();
+  const hits = new FirstHits();
   for (const { drafts, by } of introduced) {
     const before = by.oldBlob === undefined ? undefined : previous.get(by.oldBlob);
-    const at = order(by);
     for (const { matched, ...draft } of drafts) {
       // with part of history only, a secret the previous version held was introduced earlier
-      if (before?.includes(matched)) continue;
-      const key = `${draft.ruleId}\0${draft.hash}`;
-      const known = hits.get(key);
-      if (known && known.order <= at) continue;
-      hits.set(key, { ...draft, order: at, commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
+      if (!before?.includes(matched)) hits.add({ ...draft, order: order(by), commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
     }
   }
-  return { hits: [...hits.values()].sort((a, b) => a.order - b.order), commits, binary, oversize };
+  return { hits: hits.values().sort((a, b) => a.order - b.order), commits, binary, oversize };
 }
 
 type CommitNumbering = (occurrence: Occurrence) => number;
@@ -142,24 +136,3 @@ async function readBlobs(request: BlobScanRequest, ids: readonly string[]): Prom
   await reader.done;
   return texts;
 }
-
-/**
- * The credentials of one file version. Secret manifests are read as in the working tree: what the
- * base64 `data` decodes to is scanned and placed on the encoded value, values in clear are
- * `k8s-secret-plaintext` hits (a Secret committed once and sealed later still leaked them), and
- * SealedSecret ciphertext is safe.
- */
-function secretMatches(text: string, path: string): HitMatch[] {
-  const matches = findSecrets(text, path);
-  const secrets = secretsInFile(new SourceFile(path, text));
-  if (!secrets) return matches;
-  const decoded = secrets.manifests.flatMap(decodedDataMatches).map(({ value, match }) => ({
-    detector: match.detector, start: value.span.start, end: value.span.end, secret: match.secret,
-  }));
-  const plaintext = secrets.manifests.filter((manifest) => !manifest.sops).flatMap(plaintextValues).map((value) => ({
-    detector: PLAINTEXT_RULE, start: value.span.start, end: value.span.end, secret: value.clear ?? value.raw,
-  }));
-  return [...matches.filter((match) => !claimedByManifest(match, secrets.claimed, path)), ...decoded, ...plaintext];
-}
-
-const PLAINTEXT_RULE = { id: 'k8s-secret-plaintext' } as const;

@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { RampartError } from '../../errors.js';
 import { listCommits, selectionRevisions, type HistorySelection } from '../../sources/git/commits.js';
 import { repositoryInfo, type RepositoryInfo } from '../../sources/git/git.js';
 import { historyRawArguments, stagedRawArguments } from '../../sources/git/raw-log.js';
 import { scanBlobs, type BlobScanRequest } from './scan-blobs.js';
+import { scanExport } from './scan-export.js';
+import { startWorker } from './start-worker.js';
 import type { HistoryHit, HistoryScanResult } from './history-hit.js';
 
 export interface HistoryScan {
@@ -42,8 +43,17 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
   const checkParents = options.since !== undefined || options.range !== undefined;
   const automatic = Math.min(Math.floor(availableParallelism() / CORES_PER_WORKER), 4);
   if ((options.workers ?? automatic) <= 1 && info.prefix === '') {
+    const revisions = selectionRevisions(options);
+    if (!checkParents) {
+      // whole history: one git process streams every blob and the commits that write them
+      const exported = await scanExport(root, revisions, options.maxFileSize).catch((error: unknown) => {
+        if (error instanceof RampartError && error.code === 'git-failed') return undefined;
+        throw error;
+      });
+      if (exported) return { ...merge([exported]), shallow: info.shallow };
+    }
     // one reader: git walks the commits itself, no list to wait for first
-    const args = historyRawArguments(info.prefix, selectionRevisions(options));
+    const args = historyRawArguments(info.prefix, revisions);
     const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true };
     return { ...merge([await scanBlobs(request)]), shallow: info.shallow };
   }
@@ -83,13 +93,8 @@ function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallo
 }
 
 function inWorker(request: BlobScanRequest): Promise<HistoryScanResult> {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(source ? './history-worker.ts' : './history-worker.js', import.meta.url);
   return new Promise((resolve, reject) => {
-    // from TypeScript sources (tests, benchmarks via tsx) the worker registers tsx before loading its module
-    const worker = source
-      ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: request })
-      : new Worker(url, { workerData: request });
+    const worker = startWorker('history-worker', request);
     let settled = false;
     worker.once('message', (message: { ok: true; result: HistoryScanResult } | { ok: false; message: string }) => {
       settled = true;

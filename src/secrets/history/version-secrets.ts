@@ -1,0 +1,25 @@
+import { SourceFile } from '../../model/source-file.js';
+import { claimedByManifest, decodedDataMatches, plaintextValues, secretsInFile } from '../kubernetes-secret.js';
+import { findSecrets } from '../scan-text.js';
+import type { HitMatch } from './record-hits.js';
+
+/**
+ * The credentials of one file version. Secret manifests are read as in the working tree: what the
+ * base64 `data` decodes to is scanned and placed on the encoded value, values in clear are
+ * `k8s-secret-plaintext` hits (a Secret committed once and sealed later still leaked them), and
+ * SealedSecret ciphertext is safe.
+ */
+export function secretMatches(text: string, path: string): HitMatch[] {
+  const matches = findSecrets(text, path);
+  const secrets = secretsInFile(new SourceFile(path, text));
+  if (!secrets) return matches;
+  const decoded = secrets.manifests.flatMap(decodedDataMatches).map(({ value, match }) => ({
+    detector: match.detector, start: value.span.start, end: value.span.end, secret: match.secret,
+  }));
+  const plaintext = secrets.manifests.filter((manifest) => !manifest.sops).flatMap(plaintextValues).map((value) => ({
+    detector: PLAINTEXT_RULE, start: value.span.start, end: value.span.end, secret: value.clear ?? value.raw,
+  }));
+  return [...matches.filter((match) => !claimedByManifest(match, secrets.claimed, path)), ...decoded, ...plaintext];
+}
+
+const PLAINTEXT_RULE = { id: 'k8s-secret-plaintext' } as const;
