@@ -5,7 +5,7 @@ import { repositoryInfo, type RepositoryInfo } from '../../sources/git/git.js';
 import { historyRawArguments, stagedRawArguments } from '../../sources/git/raw-log.js';
 import { scanBlobs, type BlobScanRequest } from './scan-blobs.js';
 import { scanExport } from './scan-export.js';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../../sources/start-worker.js';
 import type { HistoryHit, HistoryScanResult } from './history-hit.js';
 
 export interface HistoryScan {
@@ -94,7 +94,7 @@ function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallo
 
 function inWorker(request: BlobScanRequest): Promise<HistoryScanResult> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker('history-worker', request);
+    const worker = startWorker(import.meta.url, 'history-worker', request);
     let settled = false;
     worker.once('message', (message: { ok: true; result: HistoryScanResult } | { ok: false; message: string }) => {
       settled = true;

@@ -44,3 +44,4 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
     child.stdin.end(input);
   });
 }
+
