@@ -44,4 +44,3 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
     child.stdin.end(input);
   });
 }
-
