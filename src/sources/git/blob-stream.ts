@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { RampartError } from '../../errors.js';
+import { ByteCollector } from './byte-collector.js';
 
 /** A blob's content, or only its size when it is over the limit (its bytes are then never kept). */
 export type BlobHandler = (id: string, size: number, body: Buffer | undefined) => void;
@@ -14,8 +15,7 @@ export class BlobStream {
   readonly done: Promise<void>;
   private readonly child: ChildProcessWithoutNullStreams;
   private requested: string[] = [];
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly pending = new ByteCollector();
   /** body bytes still expected for the current blob (its trailing newline included), -1 between blobs */
   private left = -1;
   private current: { id: string; size: number; keep: boolean } | undefined;
@@ -40,7 +40,7 @@ export class BlobStream {
       this.child.on('close', (code) => {
         if (this.failure) return reject(this.failure);
         if (code !== 0) return reject(new RampartError('git-failed', `git cat-file failed: ${Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? `exit ${code}`}`));
-        if (this.left !== -1 || this.pendingBytes > 0) return reject(new RampartError('git-failed', 'git cat-file output was cut short'));
+        if (this.left !== -1 || this.pending.length > 0) return reject(new RampartError('git-failed', 'git cat-file output was cut short'));
         resolve();
       });
     });
@@ -70,16 +70,16 @@ export class BlobStream {
       if (this.left === -1) {
         const newline = chunk.indexOf(0x0a, offset);
         if (newline === -1) {
-          this.keep(chunk.subarray(offset));
+          this.pending.add(chunk.subarray(offset));
           return;
         }
-        this.keep(chunk.subarray(offset, newline));
-        this.header(this.take().toString('latin1'));
+        this.pending.add(chunk.subarray(offset, newline));
+        this.header(this.pending.take().toString('latin1'));
         offset = newline + 1;
         continue;
       }
       const used = Math.min(this.left, chunk.length - offset);
-      if (this.current?.keep) this.keep(chunk.subarray(offset, offset + used));
+      if (this.current?.keep) this.pending.add(chunk.subarray(offset, offset + used));
       this.left -= used;
       offset += used;
       if (this.left === 0) this.finishBlob();
@@ -96,22 +96,9 @@ export class BlobStream {
 
   private finishBlob(): void {
     const current = this.current!;
-    const body = current.keep ? this.take().subarray(0, current.size) : undefined;
+    const body = current.keep ? this.pending.take().subarray(0, current.size) : undefined;
     this.left = -1;
     this.current = undefined;
     this.onBlob(current.id, current.size, body);
-  }
-
-  private keep(part: Buffer): void {
-    if (part.length === 0) return;
-    this.pending.push(part);
-    this.pendingBytes += part.length;
-  }
-
-  private take(): Buffer {
-    const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return joined;
   }
 }

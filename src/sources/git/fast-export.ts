@@ -1,4 +1,5 @@
 import { RampartError } from '../../errors.js';
+import { ByteCollector } from './byte-collector.js';
 import type { StreamConsumer } from './stream-git.js';
 import { unquote, type CommitHeader } from './commit-header.js';
 
@@ -27,8 +28,7 @@ const NEWLINE = 0x0a;
 
 /** Reads the stream as it arrives: command lines, and `data <n>` bodies taken by byte count. */
 export class FastExportParser implements StreamConsumer {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly pending = new ByteCollector();
   /** body bytes still to come for the current `data`, -1 between bodies */
   private left = -1;
   private keep = false;
@@ -41,7 +41,7 @@ export class FastExportParser implements StreamConsumer {
     while (offset < chunk.length) {
       if (this.left >= 0) {
         const used = Math.min(this.left, chunk.length - offset);
-        if (this.keep) this.hold(chunk.subarray(offset, offset + used));
+        if (this.keep) this.pending.add(chunk.subarray(offset, offset + used));
         this.left -= used;
         offset += used;
         if (this.left === 0) this.finishData();
@@ -49,14 +49,14 @@ export class FastExportParser implements StreamConsumer {
       }
       const newline = chunk.indexOf(NEWLINE, offset);
       if (newline === -1) {
-        this.hold(chunk.subarray(offset));
+        this.pending.add(chunk.subarray(offset));
         return;
       }
-      if (this.pendingBytes === 0) {
+      if (this.pending.length === 0) {
         this.line(chunk.toString('utf8', offset, newline));
       } else {
-        this.hold(chunk.subarray(offset, newline));
-        this.line(this.take().toString('utf8'));
+        this.pending.add(chunk.subarray(offset, newline));
+        this.line(this.pending.take().toString('utf8'));
       }
       offset = newline + 1;
     }
@@ -64,7 +64,7 @@ export class FastExportParser implements StreamConsumer {
 
   end(): void {
     if (this.left > 0) throw new RampartError('git-failed', 'git fast-export output was cut short');
-    if (this.pendingBytes > 0) this.line(this.take().toString('utf8'));
+    if (this.pending.length > 0) this.line(this.pending.take().toString('utf8'));
   }
 
   private line(line: string): void {
@@ -120,25 +120,13 @@ export class FastExportParser implements StreamConsumer {
   }
 
   private finishData(): void {
-    const body = this.keep ? this.take() : undefined;
-    if (!this.keep) this.take();
+    const body = this.keep ? this.pending.take() : undefined;
     this.left = -1;
     if (this.record.kind === 'blob') this.handlers.blob(this.record.mark, body);
     this.keep = false;
   }
 
-  private hold(part: Buffer): void {
-    if (part.length === 0) return;
-    this.pending.push(part);
-    this.pendingBytes += part.length;
-  }
 
-  private take(): Buffer {
-    const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return joined;
-  }
 }
 
 /** A fast-export author line as `git log` prints `%an <%ae>` and `%aI`. */
