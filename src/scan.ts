@@ -9,6 +9,7 @@ import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
+import { withConfigCommitPolicy } from './verify/commit-policy.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions extends RunOptions {
@@ -30,7 +31,14 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   checkRuleIds(config, rules, options.only);
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
-  const result = await runRules(workspace, config, rules, { ...options, settings: { ...options.settings, repository: { remotes } } });
+  const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source);
+  // `verify.commits` in the config checks commits on every scan, no flag needed
+  const capabilities = config.verify?.commits ? new Set([...(options.capabilities ?? []), 'verify' as const]) : options.capabilities;
+  const result = await runRules(workspace, config, rules, {
+    ...options,
+    ...(capabilities ? { capabilities } : {}),
+    settings: { ...options.settings, ...(verify ? { verify } : {}), repository: { remotes } },
+  });
   const report: ScanReport = {
     toolVersion: VERSION,
     root,

@@ -5,10 +5,13 @@
 // the Rekor entry in the unsigned attribute 1.3.6.1.4.1.57264.3.1 (a serialized
 // dev.sigstore.rekor.v1.TransparencyLogEntry without its body, in an OCTET STRING).
 //
-// RAMPART_GITSIGN_STATE names a JSON file: { certificatePem, privateKeyPem, rekorUrl?, garbage? }.
-// Without rekorUrl the signature carries no Rekor entry (gitsign's legacy online mode). The
-// "Rekor" at rekorUrl is the test's own log: POST {artifact, signature, certificate} returns the
-// entry as `rekorAnnotation` of test/verify-sigstore-pki.ts makes it.
+// RAMPART_GITSIGN_STATE names a JSON file: { certificatePem, privateKeyPem, rekorUrl?, rekorMode?,
+// forgeOnline?, garbage? }. Without rekorUrl the signature carries no Rekor entry and nothing is
+// logged. The "Rekor" at rekorUrl is the test's own log: POST {artifact, signature, certificate}
+// returns the entry as `rekorAnnotation` of test/verify-sigstore-pki.ts makes it.
+// With rekorMode "online" (gitsign's default, internal/git LegacySHASign) nothing is embedded:
+// the id git will give the signed commit is signed again and that upload is sent to rekorUrl
+// instead (forgeOnline: the uploaded signature is over other bytes, as a lying log would keep it).
 import { createHash, createPrivateKey, sign, X509Certificate } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import { Attribute, ContentInfo, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, CertificateChoices, CertificateSet, DigestAlgorithmIdentifiers, SignerInfos, id_data, id_signedData } from '@peculiar/asn1-cms';
@@ -86,7 +89,7 @@ const signedAttributes = Buffer.concat([Buffer.from([0x31]), derLength(attribute
 const signature = sign('sha256', signedAttributes, createPrivateKey(state.privateKeyPem));
 
 const unsignedAttrs = [];
-if (state.rekorUrl) {
+if (state.rekorUrl && state.rekorMode !== 'online') {
   const response = await fetch(state.rekorUrl, {
     method: 'POST',
     body: JSON.stringify({ artifact: signedAttributes.toString('base64'), signature: signature.toString('base64'), certificate: pem('CERTIFICATE', certificateDer) }),
@@ -112,8 +115,32 @@ const signedData = new SignedData({
   signerInfos: new SignerInfos([signerInfo]),
 });
 const contentInfo = new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) });
-process.stdout.write(pem('SIGNED MESSAGE', der(contentInfo)));
+const armored = pem('SIGNED MESSAGE', der(contentInfo));
+if (state.rekorUrl && state.rekorMode === 'online') await logCommitId(armored);
+process.stdout.write(armored);
 writeStatus();
+
+/** git inserts the signature as a `gpgsig` header at the end of the headers (commit.c do_sign_commit). */
+function commitIdWith(signatureText) {
+  const end = payload.indexOf('\n\n') + 1;
+  const header = `gpgsig${signatureText.replace(/\n$/, '').split('\n').map((line) => ` ${line}\n`).join('')}`;
+  const raw = Buffer.concat([payload.subarray(0, end), Buffer.from(header), payload.subarray(end)]);
+  return createHash('sha1').update(Buffer.concat([Buffer.from(`commit ${raw.length}\0`), raw])).digest('hex');
+}
+
+async function logCommitId(signatureText) {
+  const commitId = commitIdWith(signatureText);
+  const signed = state.forgeOnline ? `${commitId} with a backdoor` : commitId;
+  const response = await fetch(state.rekorUrl, {
+    method: 'POST',
+    body: JSON.stringify({
+      artifact: Buffer.from(commitId).toString('base64'),
+      signature: sign('sha256', Buffer.from(signed), createPrivateKey(state.privateKeyPem)).toString('base64'),
+      certificate: pem('CERTIFICATE', certificateDer),
+    }),
+  });
+  if (!response.ok) throw new Error(`rekor: ${response.status}`);
+}
 
 function derLength(length) {
   if (length < 0x80) return Buffer.from([length]);

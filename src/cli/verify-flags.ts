@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ScanSettings, VerifySettings } from '../engine/settings.js';
+import { RampartError } from '../errors.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
-import { checksCommitSignatures } from '../verify/commit-scan.js';
+import { checkRekorUrl } from '../verify/rekor-search.js';
 
 /** The signature flags `rampart scan` shares with `rampart verify`. */
 export interface VerifyFlags {
@@ -17,6 +18,7 @@ export interface VerifyFlags {
   gpgKeyring?: string;
   requireSignedSince?: string;
   tags?: boolean;
+  rekorUrl?: string;
 }
 
 export function addScanVerifyOptions(command: Command): Command {
@@ -32,7 +34,8 @@ export function addScanVerifyOptions(command: Command): Command {
     .option('--allowed-signers <file>', 'verify commit signatures: OpenSSH allowed_signers of trusted SSH signers')
     .option('--gpg-keyring <file>', 'verify commit signatures: exported OpenPGP public keys of trusted signers')
     .option('--require-signed-since <rev>', 'only commits from this revision on must be signed')
-    .option('--tags', 'verify tag signatures as well as commits');
+    .option('--tags', 'verify tag signatures as well as commits')
+    .option('--rekor-url <url>', 'gitsign commits signed in online mode (no Rekor entry embedded): look their entry up in this Rekor, e.g. https://rekor.sigstore.dev (network; off by default)');
 }
 
 /** Settings for the scan, or undefined when no signature check was asked for. */
@@ -50,13 +53,17 @@ export function verifySettingsFrom(flags: VerifyFlags): VerifySettings | undefin
     ...(flags.gpgKeyring ? { gpgKeyring: flags.gpgKeyring } : {}),
     ...(flags.requireSignedSince ? { requireSignedSince: flags.requireSignedSince } : {}),
     ...(flags.tags ? { tags: true } : {}),
+    ...(flags.rekorUrl ? { rekorUrl: usableRekorUrl(flags.rekorUrl) } : {}),
   };
   return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
-/** Whether the scan checks commit (and tag) signatures. */
-export function verifiesCommits(settings: VerifySettings | undefined): boolean {
-  return checksCommitSignatures(settings);
+function usableRekorUrl(value: string): string {
+  try {
+    return checkRekorUrl(value);
+  } catch (error) {
+    throw new RampartError('usage', error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../model/severity.js';
+import { KEYLESS_CONFIG_FIELDS, keylessSignerFromConfig, readKeylessSigner } from '../verify/keyless-signer.js';
 
 /*
  * The zod schema of `.rampart.yaml`, loaded only when a config file is read: zod is most of the
@@ -33,9 +34,38 @@ const imageSigners = z.strictObject({
   ignoreTlog: z.boolean().optional().describe('accept key-based signatures without a transparency log entry'),
 });
 
+const commitSigners = z.strictObject({
+  allowedSigners: z.string().min(1).optional().describe('OpenSSH allowed_signers of trusted SSH signers (relative to this file)'),
+  gpgKeyring: z.string().min(1).optional().describe('exported OpenPGP public keys of trusted signers (relative to this file)'),
+  requireSignedSince: z.string().min(1).optional().describe('only commits from this revision on must be signed; its ancestors are exempt'),
+  tags: z.boolean().optional().describe('verify annotated tags as well as commits'),
+  identity: z.string().optional().describe('gitsign (keyless): the exact certificate identity of trusted signers'),
+  identityRegexp: z.string().optional().describe('gitsign (keyless): a regular expression for the certificate identity'),
+  issuer: z.string().optional().describe('gitsign (keyless): the exact OIDC issuer'),
+  issuerRegexp: z.string().optional().describe('gitsign (keyless): a regular expression for the OIDC issuer'),
+  rekorUrl: z.url({ protocol: /^https?$/ }).optional().describe('gitsign commits signed in online mode: look their Rekor entry up here, e.g. https://rekor.sigstore.dev (network; the --rekor-url flag wins)'),
+}).superRefine((commits, context) => {
+  for (const { field, reason } of readKeylessSigner(keylessSignerFromConfig(commits), KEYLESS_CONFIG_FIELDS).problems) {
+    context.addIssue({ code: 'custom', path: [KEYLESS_CONFIG_FIELDS[field]], message: reason });
+  }
+});
+
+export type CommitsConfig = z.infer<typeof commitSigners>;
+
 const verifySection = z.strictObject({
-  trustedRoot: z.string().optional().describe('Sigstore trusted_root.json for keyless signatures and Rekor entries (relative to this file)'),
+  trustedRoot: z.string().optional().describe('Sigstore trusted_root.json for keyless signatures (images, gitsign commits) and Rekor entries (relative to this file)'),
   images: z.array(imageSigners).optional().describe('who must have signed which images (`scan --verify`); the first matching entry applies'),
+  commits: commitSigners.optional().describe('who must have signed the commits (and tags) of the scanned repository; checked by every `rampart scan` in a git repository'),
+}).superRefine((verify, context) => {
+  const { commits } = verify;
+  if (!commits) return;
+  const keyless = commits.identity !== undefined || commits.identityRegexp !== undefined;
+  if (keyless && verify.trustedRoot === undefined) {
+    context.addIssue({ code: 'custom', path: ['commits', commits.identity !== undefined ? 'identity' : 'identityRegexp'], message: 'gitsign signers need verify.trustedRoot (a Sigstore trusted_root.json)' });
+  }
+  if (commits.allowedSigners === undefined && commits.gpgKeyring === undefined && !keyless) {
+    context.addIssue({ code: 'custom', path: ['commits'], message: 'no trusted signer: give allowedSigners, gpgKeyring, or identity[Regexp] and issuer[Regexp] with verify.trustedRoot' });
+  }
 });
 
 export type VerifyConfig = z.infer<typeof verifySection>;
@@ -53,7 +83,7 @@ export const configSchema = z.strictObject({
     allowed: z.array(z.string().min(1)).optional()
       .describe('registries (and optional path prefixes) images may come from, e.g. ghcr.io/acme; `*` matches one DNS label'),
   }).optional(),
-  verify: verifySection.optional().describe('trusted signers of images, for `rampart scan --verify`'),
+  verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   docsBaseUrl: z.url().optional().describe('where rule documentation is published; rule pages are <docsBaseUrl>/<rule-id>.md'),
 });

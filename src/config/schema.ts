@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Severity } from '../model/severity.js';
-import type { ConfigFile, VerifyConfig } from './config-schema.js';
+import type { CommitsConfig, ConfigFile, VerifyConfig } from './config-schema.js';
 
-export type { ConfigFile, VerifyConfig };
+export type { CommitsConfig, ConfigFile, VerifyConfig };
 
 export interface RuleSetting {
   readonly enabled: boolean;
@@ -16,7 +16,7 @@ export interface ResolvedConfig {
   readonly allowedRegistries: readonly string[];
   readonly maxFileSize: number;
   readonly docsBaseUrl: string;
-  /** image signers for `scan --verify`, with file paths resolved against the config file's directory */
+  /** image signers for `scan --verify` and commit signers, with file paths resolved against the config file's directory */
   readonly verify?: VerifyConfig;
   /** where the config came from, for messages */
   readonly source?: string;
@@ -54,6 +54,15 @@ function resolveVerifyPaths(verify: VerifyConfig, source: string | undefined): V
     ...verify,
     ...(verify.trustedRoot ? { trustedRoot: resolve(verify.trustedRoot) } : {}),
     ...(verify.images ? { images: verify.images.map((entry) => (entry.keys ? { ...entry, keys: entry.keys.map(resolve) } : entry)) } : {}),
+    ...(verify.commits ? { commits: resolveCommitPaths(verify.commits, resolve) } : {}),
+  };
+}
+
+function resolveCommitPaths(commits: CommitsConfig, resolve: (file: string) => string): CommitsConfig {
+  return {
+    ...commits,
+    ...(commits.allowedSigners ? { allowedSigners: resolve(commits.allowedSigners) } : {}),
+    ...(commits.gpgKeyring ? { gpgKeyring: resolve(commits.gpgKeyring) } : {}),
   };
 }
 

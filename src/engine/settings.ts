@@ -1,6 +1,7 @@
 import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
 import type { PolicyInput } from '../verify/image/image-policy.js';
+import type { KeylessSigner } from '../verify/keyless-signer.js';
 
 /**
  * What a scan was asked to do beyond reading the tree. Each capability's owner adds its fields;
@@ -43,4 +44,10 @@ export interface VerifySettings extends Omit<PolicyInput, 'attestationType'> {
   readonly requireSignedSince?: string;
   /** `--tags`: verify tags as well as commits */
   readonly tags?: boolean;
+  /** `--rekor-url`: look up the Rekor entries of gitsign signatures made in online mode (network) */
+  readonly rekorUrl?: string;
+  /** gitsign signers of commits when `verify.commits` of the config names some (flags win field by field); otherwise the identity flags apply */
+  readonly commitSigner?: KeylessSigner;
+  /** the config file whose `verify.commits` turned commit checks on (no flag did): outside git they are skipped with a note */
+  readonly commitPolicyFrom?: string;
 }

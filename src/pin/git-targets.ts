@@ -10,7 +10,7 @@ import { allBlocks } from '../model/terraform.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
 import type { Workspace } from '../model/workspace.js';
 import { isActionFile, isWorkflowFile } from '../model/extract/yaml-tool-images.js';
-import { getNode, innerSpanOf, seqItems, stringValue } from '../model/yaml.js';
+import { getNode, innerSpanOf, seqItems } from '../model/yaml.js';
 
 export type GitPinKind = 'action' | 'kustomize-remote' | 'terraform-module';
 

@@ -8,7 +8,7 @@ import { ResolveError } from '../resolve/errors.js';
 import { displayUrl } from '../resolve/git-refs.js';
 import { ConcurrencyLimit } from '../resolve/limit.js';
 import type { RegistryClient } from '../resolve/types.js';
-import { gitPinTargets, type GitPinTarget } from './git-targets.js';
+import { gitPinTargets } from './git-targets.js';
 import { imageDigestEdits } from './image-edits.js';
 
 export interface GitResolver {

@@ -24,9 +24,10 @@ export interface HttpAnswer {
 }
 
 interface Exchange {
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET' | 'HEAD' | 'POST';
   readonly url: string;
   readonly headers: Record<string, string>;
+  readonly body?: string;
 }
 
 const MAX_REDIRECTS = 5;
@@ -84,6 +85,11 @@ export class RegistryTransport {
     answer = await this.send({ method, url, headers: withAuthorization(headers, authorization) });
     if (answer.status === 401) throw new ResolveError('unauthorized', `${host} refused the credentials for ${repository}`);
     return answer;
+  }
+
+  /** A call to an API without registry auth (a Rekor search): redirects, retries, timeout and the bound on requests in flight. */
+  async request(url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
+    return this.send({ method, url, headers, ...(body !== undefined ? { body } : {}) });
   }
 
   private async authorize(host: string, challenges: Challenge[], defaultScope: string): Promise<string | undefined> {
@@ -146,7 +152,7 @@ export class RegistryTransport {
       }
       const headers = { ...current.headers };
       if (next.origin !== from.origin) delete headers['authorization'];
-      current = { method: current.method, url: next.href, headers };
+      current = { ...current, url: next.href, headers };
     }
     throw new ResolveError('registry-error', `too many redirects from ${new URL(exchange.url).host}`);
   }
@@ -188,6 +194,7 @@ export class RegistryTransport {
         const response = await request(exchange.url, {
           method: exchange.method,
           headers: { 'user-agent': 'rampart', ...exchange.headers },
+          ...(exchange.body !== undefined ? { body: exchange.body } : {}),
           dispatcher,
           signal,
           headersTimeout: this.timeoutMs,

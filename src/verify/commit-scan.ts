@@ -3,6 +3,7 @@ import { allRefsHistory } from '../sources/git/ref-reach.js';
 import type { VerifySettings } from '../engine/settings.js';
 import { SignatureVerifier, type SignatureVerdict, type SignerTrust } from './commit-verifier.js';
 import { splitSignedObject, type SignedObject } from './git-object.js';
+import { RekorSearch } from './rekor-search.js';
 import { loadAllowedSigners, loadKeyring } from './trust-files.js';
 
 /** One checked commit or tag with its verdict. */
@@ -29,25 +30,33 @@ export async function loadSignerTrust(verify: VerifySettings): Promise<SignerTru
     ...(verify.allowedSigners ? { allowedSigners: await loadAllowedSigners(verify.allowedSigners) } : {}),
     ...(verify.gpgKeyring ? { keyring: await loadKeyring(verify.gpgKeyring) } : {}),
     ...(trustedRoot ? { sigstore: await (await import('./gitsign-trust.js')).loadGitsignTrust({ ...verify, trustedRoot }) } : {}),
+    ...(trustedRoot && verify.rekorUrl ? { rekor: new RekorSearch(verify.rekorUrl) } : {}),
   };
 }
 
 /**
  * Whether a scan checks commit (and tag) signatures: a commit trust file or `--require-signed-since`,
- * or, without `--verify` (whose identity flags name image signers), a keyless identity with a
- * trusted root for gitsign commits.
+ * or a keyless identity with a trusted root for gitsign commits: the config's `verify.commits`, or
+ * the identity flags without `--verify` (with it they name image signers).
  */
 export function checksCommitSignatures(verify: VerifySettings | undefined): boolean {
   if (!verify) return false;
-  const keylessCommits = !verify.images && verify.trustedRoot !== undefined
-    && (verify.certificateIdentity !== undefined || verify.certificateIdentityRegexp !== undefined);
+  const signer = verify.commitSigner ?? (verify.images ? undefined : verify);
+  const keylessCommits = verify.trustedRoot !== undefined && signer !== undefined
+    && (signer.certificateIdentity !== undefined || signer.certificateIdentityRegexp !== undefined);
   return verify.allowedSigners !== undefined || verify.gpgKeyring !== undefined || verify.requireSignedSince !== undefined || keylessCommits;
 }
 
 /** Reads and verifies every commit of the range (and tags with `tags`), skipping history before `requireSignedSince`. */
 export async function checkCommitSignatures(options: CommitScanOptions, verifier?: SignatureVerifier): Promise<CheckedObject[]> {
+  if (verifier) return checkWith(options, verifier);
+  // a verifier made here is closed here: it may hold Rekor connections (--rekor-url)
+  const signatures = new SignatureVerifier(await loadSignerTrust(options.verify));
+  return checkWith(options, signatures).finally(() => signatures.close());
+}
+
+async function checkWith(options: CommitScanOptions, signatures: SignatureVerifier): Promise<CheckedObject[]> {
   const { repo, verify } = options;
-  const signatures = verifier ?? new SignatureVerifier(await loadSignerTrust(verify));
   const history = options.range ? undefined : await allRefsHistory(repo);
   let ids = history ? history.commits : await listCommits(repo, options.range);
   if (verify.requireSignedSince) {

@@ -2,6 +2,7 @@ import type { AllowedSigner } from './allowed-signers.js';
 import type { SignatureFormat, SignedObject } from './git-object.js';
 import type { GitsignTrust } from './gitsign-trust.js';
 import { verifyOpenPgpDetached, type OpenPgpKeyring } from './openpgp-verify.js';
+import type { RekorSearch } from './rekor-search.js';
 import { trustSshSigner } from './ssh-trust.js';
 import { parseSshSignature, verifySshSignatureOver } from './sshsig.js';
 
@@ -11,6 +12,8 @@ export interface SignerTrust {
   readonly keyring?: OpenPgpKeyring;
   /** `--trusted-root` and the keyless identity flags, for x509 (gitsign) signatures */
   readonly sigstore?: GitsignTrust;
+  /** `--rekor-url`: where the Rekor entries of gitsign online-mode signatures are looked up */
+  readonly rekor?: RekorSearch;
 }
 
 export type UntrustedReason = 'bad-signature' | 'unknown-key' | 'not-allowed' | 'unverifiable';
@@ -31,13 +34,18 @@ export class SignatureVerifier {
   verify(objectId: string, object: SignedObject): Promise<SignatureVerdict> {
     let verdict = this.cache.get(objectId);
     if (!verdict) {
-      verdict = this.compute(object);
+      verdict = this.compute(objectId, object);
       this.cache.set(objectId, verdict);
     }
     return verdict;
   }
 
-  private async compute(object: SignedObject): Promise<SignatureVerdict> {
+  /** Releases the Rekor connections, if any. */
+  async close(): Promise<void> {
+    await this.trust.rekor?.close();
+  }
+
+  private async compute(objectId: string, object: SignedObject): Promise<SignatureVerdict> {
     const { signature, format = 'unknown' } = object;
     if (signature === undefined) return { status: 'unsigned' };
     const untrusted = (reason: UntrustedReason, detail: string): SignatureVerdict => ({ status: 'untrusted', format, reason, detail });
@@ -53,7 +61,8 @@ export class SignatureVerifier {
       if (!this.trust.sigstore) return untrusted('unverifiable', 'x509 (gitsign/S/MIME) signature: it cannot be verified without a trusted root (--trusted-root)');
       // The CMS and Sigstore libraries are loaded only when a gitsign signature is met.
       const { verifyGitsignSignature } = await import('./gitsign.js');
-      const outcome = verifyGitsignSignature(object.payload, signature, this.trust.sigstore);
+      const online = this.trust.rekor ? { objectId, rekor: this.trust.rekor } : undefined;
+      const outcome = await verifyGitsignSignature(object.payload, signature, this.trust.sigstore, online);
       return outcome.ok ? { status: 'trusted', format, signer: outcome.signer } : untrusted(outcome.reason, outcome.detail);
     }
     return untrusted('unverifiable', 'signature in an unknown format');

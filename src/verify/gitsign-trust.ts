@@ -2,6 +2,7 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import type { VerifySettings } from '../engine/settings.js';
 import { loadTrustedRoot, PolicyError, type ImagePolicy } from './image/image-policy.js';
+import { describeKeylessProblem, readKeylessSigner } from './keyless-signer.js';
 
 export type KeylessIdentity = NonNullable<ImagePolicy['identity']>;
 
@@ -13,32 +14,14 @@ export interface GitsignTrust {
   readonly identity?: KeylessIdentity;
 }
 
-function regexp(source: string | undefined, flag: string): RegExp | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new PolicyError(`${flag}: invalid regular expression: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** The flags `--certificate-identity[-regexp]` and `--certificate-oidc-issuer[-regexp]`, the same pair images need. */
+/**
+ * Who may sign gitsign commits: `verify.commits` of the config beneath the flags when it names signers,
+ * else the flags `--certificate-identity[-regexp]` and `--certificate-oidc-issuer[-regexp]`, the same pair images need.
+ */
 export function keylessIdentity(settings: VerifySettings): KeylessIdentity | undefined {
-  const subject = settings.certificateIdentity;
-  const subjectRegexp = regexp(settings.certificateIdentityRegexp, '--certificate-identity-regexp');
-  const issuer = settings.certificateOidcIssuer;
-  const issuerRegexp = regexp(settings.certificateOidcIssuerRegexp, '--certificate-oidc-issuer-regexp');
-  const hasSubject = subject !== undefined || subjectRegexp !== undefined;
-  const hasIssuer = issuer !== undefined || issuerRegexp !== undefined;
-  if (hasSubject && !hasIssuer) throw new PolicyError('keyless verification needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp');
-  if (hasIssuer && !hasSubject) throw new PolicyError('--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp');
-  if (!hasSubject) return undefined;
-  return {
-    ...(subject !== undefined ? { subject } : {}),
-    ...(subjectRegexp ? { subjectRegexp } : {}),
-    ...(issuer !== undefined ? { issuer } : {}),
-    ...(issuerRegexp ? { issuerRegexp } : {}),
-  };
+  const { identity, problems } = readKeylessSigner(settings.commitSigner ?? settings);
+  if (problems[0]) throw new PolicyError(describeKeylessProblem(problems[0]));
+  return identity;
 }
 
 export async function loadGitsignTrust(settings: VerifySettings & { trustedRoot: string }): Promise<GitsignTrust> {

@@ -5,7 +5,9 @@ import { toSignedEntity, VerificationError, Verifier, type Signer } from '@sigst
 import type { UntrustedReason } from './commit-verifier.js';
 import { MalformedSignatureError, parseGitsignSignature, type GitsignSigner } from './gitsign-cms.js';
 import type { GitsignTrust, KeylessIdentity } from './gitsign-trust.js';
+import { lookUpOnlineEntry, type OnlineEntry } from './gitsign-online.js';
 import { decodeTransparencyLogEntry, hashedRekordBody } from './rekor-entry.js';
+import type { RekorSearch } from './rekor-search.js';
 
 export type GitsignOutcome =
   | { readonly ok: true; readonly signer: string }
@@ -16,14 +18,21 @@ const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 const failure = (reason: UntrustedReason, detail: string): GitsignOutcome => ({ ok: false, reason, detail });
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** `--rekor-url`: where the entries of online-mode signatures are looked up, and the object's id to look up. */
+export interface OnlineRekor {
+  readonly objectId: string;
+  readonly rekor: RekorSearch;
+}
+
 /**
- * Verifies a gitsign signature over `payload` offline, as gitsign's bundle verifier does
+ * Verifies a gitsign signature over `payload` as gitsign's bundle verifier does
  * (internal/gitsign/bundle.go): the CMS binds the commit through its messageDigest attribute; the
  * signature over the signed attributes, the Fulcio chain and SCT at the Rekor integration time, and
  * the embedded Rekor entry are checked by @sigstore/verify as a message-signature bundle whose
- * artifact is the signed attributes; then the identity.
+ * artifact is the signed attributes; then the identity. Without an embedded entry (gitsign's online
+ * mode) the entry is looked up in Rekor when `online` is given (see gitsign-online.ts).
  */
-export function verifyGitsignSignature(payload: Buffer, armored: string, trust: GitsignTrust): GitsignOutcome {
+export async function verifyGitsignSignature(payload: Buffer, armored: string, trust: GitsignTrust, online?: OnlineRekor): Promise<GitsignOutcome> {
   let signer: GitsignSigner;
   try {
     signer = parseGitsignSignature(armored);
@@ -39,27 +48,32 @@ export function verifyGitsignSignature(payload: Buffer, armored: string, trust: 
   if (!certificate) return failure('unverifiable', 'unreadable x509 (gitsign) signature: its certificate cannot be parsed');
   if (!signatureVerifies(signer, certificate)) return failure('bad-signature', 'x509 (gitsign) signature does not verify with its own certificate');
   const who = describe(certificate);
-  if (!signer.rekorEntry) {
-    return failure('unverifiable', `gitsign signature by ${who} without an embedded Rekor entry (gitsign's default online mode); Rampart verifies offline only: sign with \`git config gitsign.rekorMode offline\``);
-  }
   if (!trust.identity) {
     return failure('unverifiable', `gitsign signature by ${who}, but no keyless signer is trusted: give --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]`);
   }
-  let entry;
-  try {
-    entry = decodeTransparencyLogEntry(signer.rekorEntry);
-  } catch (error) {
-    return failure('unverifiable', `unreadable Rekor entry in the gitsign signature by ${who}: ${message(error)}`);
+  let logged: OnlineEntry;
+  if (signer.rekorEntry) {
+    try {
+      logged = { bundle: toBundle(signer, decodeTransparencyLogEntry(signer.rekorEntry)), artifact: signer.signedAttributes };
+    } catch (error) {
+      return failure('unverifiable', `unreadable Rekor entry in the gitsign signature by ${who}: ${message(error)}`);
+    }
+  } else if (online) {
+    const lookup = await lookUpOnlineEntry(online.objectId, signer.certificate, online.rekor, who);
+    if (!lookup.found) return failure(lookup.reason, lookup.detail);
+    logged = lookup.entry;
+  } else {
+    return failure('unverifiable', `gitsign signature by ${who} without an embedded Rekor entry (gitsign's default online mode): pass --rekor-url https://rekor.sigstore.dev to look the entry up, or sign with \`git config gitsign.rekorMode offline\``);
   }
-  const logId = entry.logId.keyId;
+  const logId = Buffer.from(logged.bundle.verificationMaterial.tlogEntries[0]?.logId?.keyId ?? []);
   if (!trust.trustedRoot.tlogs.some((log) => log.logId?.keyId && Buffer.from(log.logId.keyId).equals(logId))) {
     return failure('unknown-key', `the gitsign signature by ${who} was logged in a Rekor log the trusted root does not list (log id ${logId.toString('hex').slice(0, 16)}…)`);
   }
   let verified: Signer;
   try {
-    verified = new Verifier(trust.material).verify(toSignedEntity(toBundle(signer, entry), signer.signedAttributes));
+    verified = new Verifier(trust.material).verify(toSignedEntity(logged.bundle, logged.artifact));
   } catch (error) {
-    return sigstoreFailure(error, who);
+    return sigstoreFailure(error, who, signer.rekorEntry ? undefined : online);
   }
   const subject = verified.identity?.subjectAlternativeName;
   const issuer = verified.identity?.extensions?.issuer;
@@ -109,15 +123,20 @@ function toBundle(signer: GitsignSigner, entry: ReturnType<typeof decodeTranspar
   };
 }
 
-function sigstoreFailure(error: unknown, who: string): GitsignOutcome {
+function sigstoreFailure(error: unknown, who: string, online: OnlineRekor | undefined): GitsignOutcome {
   if (!(error instanceof VerificationError)) return failure('unverifiable', `unreadable gitsign Rekor entry: ${message(error)}`);
   if (error.code === 'CERTIFICATE_ERROR') {
     return failure('unknown-key', `gitsign certificate of ${who} is not trusted: ${error.message} (no Fulcio CA and CT log of the trusted root vouch for it at the Rekor integration time)`);
   }
+  const found = online ? ` found at ${online.rekor.baseUrl} for ${online.objectId}` : '';
   if (error.code.startsWith('TLOG')) {
-    return failure('bad-signature', `the Rekor entry of the gitsign signature by ${who} does not verify against the trusted root: ${error.message}`);
+    return failure('bad-signature', `the Rekor entry${found} of the gitsign signature by ${who} does not verify against the trusted root: ${error.message}`);
   }
-  if (error.code === 'SIGNATURE_ERROR') return failure('bad-signature', `x509 (gitsign) signature by ${who} does not verify: ${error.message}`);
+  if (error.code === 'SIGNATURE_ERROR') {
+    // online, the verified signature is the one over the object id that the Rekor entry carries
+    const what = online ? `the signature over ${online.objectId} in the Rekor entry${found}` : 'x509 (gitsign) signature';
+    return failure('bad-signature', `${what} by ${who} does not verify: ${error.message}`);
+  }
   return failure('unverifiable', `gitsign signature by ${who} cannot be verified: ${error.message}`);
 }
 

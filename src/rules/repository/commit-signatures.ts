@@ -1,5 +1,7 @@
 import { fingerprint } from '../../engine/fingerprint.js';
+import type { VerifySettings } from '../../engine/settings.js';
 import type { Workspace } from '../../model/workspace.js';
+import { runGit } from '../../sources/git/git.js';
 import { checkCommitSignatures, checksCommitSignatures, type CheckedObject } from '../../verify/commit-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 
@@ -16,13 +18,23 @@ export function commitResults(context: RuleContext): Promise<CheckedObject[]> {
     const range = history?.range ?? (history?.since !== undefined ? `${history.since}..HEAD` : undefined);
     const workspace = context.workspace;
     // Both commit rules share the outcome: a bad signer file or git failure is reported once, and the scan is incomplete.
-    results = checkCommitSignatures({ repo: workspace.root, verify, ...(range ? { range } : {}) }).catch((error: unknown) => {
+    results = checkRepositoryCommits(workspace, verify, range).catch((error: unknown) => {
       workspace.diagnostics.push({ path: '.', message: `commit signatures not checked: ${error instanceof Error ? error.message : String(error)}`, kind: 'incomplete' });
       return [];
     });
     resultsByWorkspace.set(context.workspace, results);
   }
   return results;
+}
+
+/** Outside git there are no commits: a note when only the config asked (it serves every scanned tree), an incomplete scan when a flag did. */
+async function checkRepositoryCommits(workspace: Workspace, verify: VerifySettings, range: string | undefined): Promise<CheckedObject[]> {
+  const inside = await runGit(workspace.root, ['rev-parse', '--is-inside-work-tree']);
+  if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
+    workspace.diagnostics.push({ path: '.', message: `commit signatures not checked: ${workspace.root} is not a git repository`, kind: verify.commitPolicyFrom ? 'note' : 'incomplete' });
+    return [];
+  }
+  return checkCommitSignatures({ repo: workspace.root, verify, ...(range ? { range } : {}) });
 }
 
 /** A finding about a commit or tag: no span in the working tree; the commit is in `properties`. */

@@ -12,7 +12,8 @@ const rule: Rule = defineRule({
     'incident can inject commits that look like anyone\'s.',
   remediation:
     'Sign every commit (`git config commit.gpgsign true` with an SSH or OpenPGP key), enforce it with branch ' +
-    'protection, and verify with `rampart scan --allowed-signers FILE` or `--gpg-keyring FILE`. To adopt signing ' +
+    'protection, and verify with `rampart scan --allowed-signers FILE` or `--gpg-keyring FILE` (or `verify.commits` ' +
+    'in `.rampart.yaml`). To adopt signing ' +
     'without rewriting history, pass `--require-signed-since <first signed commit>`.',
   references: [
     'https://git-scm.com/book/en/v2/Git-Tools-Signing-Your-Work',

@@ -1,16 +1,12 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { describeKeylessProblem, readKeylessSigner, type KeylessIdentity, type KeylessSigner } from '../keyless-signer.js';
 
 /** Who may sign an image: cosign public keys and/or a keyless identity, with the trust root for both. */
 export interface ImagePolicy {
   readonly keys: readonly { readonly name: string; readonly key: KeyObject }[];
-  readonly identity?: {
-    readonly subject?: string;
-    readonly subjectRegexp?: RegExp;
-    readonly issuer?: string;
-    readonly issuerRegexp?: RegExp;
-  };
+  readonly identity?: KeylessIdentity;
   readonly trustedRoot?: TrustedRoot;
   readonly ignoreTlog: boolean;
   /** an in-toto predicate type URI: verify attestations of this type instead of signatures */
@@ -19,12 +15,8 @@ export interface ImagePolicy {
   readonly id: string;
 }
 
-export interface PolicyInput {
+export interface PolicyInput extends KeylessSigner {
   readonly keys?: readonly string[];
-  readonly certificateIdentity?: string;
-  readonly certificateIdentityRegexp?: string;
-  readonly certificateOidcIssuer?: string;
-  readonly certificateOidcIssuerRegexp?: string;
   readonly trustedRoot?: string;
   readonly insecureIgnoreTlog?: boolean;
   readonly attestationType?: string;
@@ -37,15 +29,6 @@ async function readPolicyFile(path: string, what: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     throw new PolicyError(`cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
-function regexp(source: string | undefined, flag: string): RegExp | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new PolicyError(`${flag}: invalid regular expression: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -69,25 +52,15 @@ export async function loadImagePolicy(input: PolicyInput): Promise<ImagePolicy> 
       throw new PolicyError(`${path}: not a PEM public key`);
     }
   }));
-  const subject = input.certificateIdentity;
-  const subjectRegexp = regexp(input.certificateIdentityRegexp, '--certificate-identity-regexp');
-  const issuer = input.certificateOidcIssuer;
-  const issuerRegexp = regexp(input.certificateOidcIssuerRegexp, '--certificate-oidc-issuer-regexp');
-  const keyless = subject !== undefined || subjectRegexp !== undefined;
+  const { identity, problems } = readKeylessSigner(input);
+  const keyless = input.certificateIdentity !== undefined || input.certificateIdentityRegexp !== undefined;
   if (keys.length === 0 && !keyless) throw new PolicyError('no trusted signer: give --key, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]');
-  if (keyless && issuer === undefined && issuerRegexp === undefined) throw new PolicyError('keyless verification needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp');
-  if (!keyless && (issuer !== undefined || issuerRegexp !== undefined)) throw new PolicyError('--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp');
+  if (problems[0]) throw new PolicyError(describeKeylessProblem(problems[0]));
   const trustedRoot = input.trustedRoot ? await loadTrustedRoot(input.trustedRoot) : undefined;
   if (keyless && !trustedRoot) throw new PolicyError('keyless verification needs a Sigstore trusted root: --trusted-root FILE (none is built in)');
-  const identity = keyless ? {
-    ...(subject !== undefined ? { subject } : {}),
-    ...(subjectRegexp ? { subjectRegexp } : {}),
-    ...(issuer !== undefined ? { issuer } : {}),
-    ...(issuerRegexp ? { issuerRegexp } : {}),
-  } : undefined;
   const id = createHash('sha256').update(JSON.stringify({
     keys: keys.map(({ key }) => key.export({ type: 'spki', format: 'der' }).toString('base64')),
-    subject, subjectRegexp: input.certificateIdentityRegexp, issuer, issuerRegexp: input.certificateOidcIssuerRegexp,
+    subject: input.certificateIdentity, subjectRegexp: input.certificateIdentityRegexp, issuer: input.certificateOidcIssuer, issuerRegexp: input.certificateOidcIssuerRegexp,
     root: input.trustedRoot, ignoreTlog: input.insecureIgnoreTlog === true, attestation: input.attestationType,
   })).digest('hex');
   return {

@@ -1,5 +1,6 @@
 import type { VerifyConfig } from '../../config/schema.js';
 import type { VerifySettings } from '../../engine/settings.js';
+import { keylessSignerFromConfig } from '../keyless-signer.js';
 import { loadImagePolicy, PolicyError, type ImagePolicy } from './image-policy.js';
 
 /** Which policy applies to which image: `verify.images` entries of the config in order, then the flags. */
@@ -19,10 +20,7 @@ export async function loadImagePolicies(settings: VerifySettings, config: Verify
     try {
       const policy = await loadImagePolicy({
         ...(entry.keys ? { keys: entry.keys } : {}),
-        ...(entry.identity !== undefined ? { certificateIdentity: entry.identity } : {}),
-        ...(entry.identityRegexp !== undefined ? { certificateIdentityRegexp: entry.identityRegexp } : {}),
-        ...(entry.issuer !== undefined ? { certificateOidcIssuer: entry.issuer } : {}),
-        ...(entry.issuerRegexp !== undefined ? { certificateOidcIssuerRegexp: entry.issuerRegexp } : {}),
+        ...keylessSignerFromConfig(entry),
         ...(settings.trustedRoot ?? config?.trustedRoot ? { trustedRoot: settings.trustedRoot ?? config?.trustedRoot ?? '' } : {}),
         insecureIgnoreTlog: entry.ignoreTlog === true || settings.insecureIgnoreTlog === true,
       });
