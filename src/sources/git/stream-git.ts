@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { RampartError } from '../../errors.js';
+import { adoptGit, startGit, type GitRun } from './git-run.js';
 
 /** Something that consumes a git command's output as it arrives. */
 export interface StreamConsumer {
@@ -8,39 +8,43 @@ export interface StreamConsumer {
 }
 
 /**
- * Runs git with `input` on stdin and feeds its stdout to a consumer as it streams; resolves when git
- * has finished and the consumer has taken the end. A consumer error stops git.
+ * Runs git with `input` on stdin (or takes over the same command started ahead, see
+ * `prefetchGit`) and feeds its stdout to a consumer as it streams; resolves when git has finished
+ * and the consumer has taken the end. A consumer error stops git.
  */
 export function streamGit(cwd: string, args: readonly string[], input: string, consumer: StreamConsumer): Promise<void> {
+  const run = (input === '' ? adoptGit(cwd, args) : undefined) ?? startGit(cwd, args, input);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' } });
-    const stderr: Buffer[] = [];
     let failure: unknown;
-    child.stdout.on('data', (chunk: Buffer) => {
+    const push = (chunk: Buffer): void => {
       if (failure) return;
       try {
         consumer.push(chunk);
       } catch (error) {
         failure = error;
-        child.kill();
+        run.child.kill();
       }
-    });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => reject(new RampartError('git-failed', `cannot run git: ${error.message}`, { cause: error })));
-    child.on('close', (code) => {
+    };
+    const settle = (): void => {
+      if (run.error) return reject(new RampartError('git-failed', `cannot run git: ${run.error.message}`, { cause: run.error }));
       if (failure) return reject(failure);
-      if (code !== 0) {
-        const reason = Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? `exit ${code}`;
-        return reject(new RampartError('git-failed', `git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''} failed: ${reason}`));
-      }
+      if (run.exit !== 0) return reject(gitFailure(run, args));
       try {
         consumer.end();
         resolve();
       } catch (error) {
         reject(error);
       }
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+    };
+    for (const chunk of run.early.splice(0)) push(chunk);
+    if (run.exit !== undefined || run.error) return settle();
+    run.child.stdout.on('data', push);
+    run.child.once('error', settle);
+    run.child.once('close', settle);
   });
+}
+
+function gitFailure(run: GitRun, args: readonly string[]): RampartError {
+  const reason = Buffer.concat(run.stderr).toString('utf8').trim().split('\n')[0] || `exit ${run.exit}`;
+  return new RampartError('git-failed', `git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''} failed: ${reason}`);
 }
