@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,11 +13,10 @@ import { PROJECT, rampart } from './cli-run.js';
 import { startFakeRekor, type FakeRekor, type FakeRekorLog } from './helpers/fake-rekor.js';
 import { startServer, type TestServer } from './helpers/http-servers.js';
 import { createRekorProofLog } from './verify-rekor-proof.js';
+import { createRepo, git, ISSUER } from './helpers/gitsign-repos.js';
 import { createTestSigstore, type TestSigstore } from './verify-sigstore-pki.js';
 
 const run = promisify(execFile);
-const ISSUER = 'https://issuer.test';
-const FIXED_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 let dir: string;
 let trustedRoot: string;
@@ -25,17 +24,7 @@ let sigstore: TestSigstore;
 let rekor: FakeRekor;
 let signer: string;
 
-function git(repo: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
-  return run('git', ['-C', repo, '-c', 'user.name=Test', '-c', 'user.email=alice@example.com', ...args], { env: { ...process.env, ...FIXED_ENV, ...env } })
-    .then(({ stdout }) => stdout.trim());
-}
 
-async function createRepo(name: string): Promise<string> {
-  const repo = path.join(dir, name);
-  mkdirSync(repo);
-  await git(repo, ['init', '-q', '-b', 'main']);
-  return repo;
-}
 
 interface OnlineSign {
   /** which log the signer's upload goes to; `none`: nothing is logged */
@@ -102,7 +91,7 @@ describe('gitsign online mode: the Rekor entry looked up with --rekor-url', () =
   const online = (): VerifySettings => ({ ...aliceOnly(), rekorUrl: rekor.url });
 
   beforeAll(async () => {
-    repo = await createRepo('units');
+    repo = await createRepo(dir, 'units');
     ids['logged'] = await onlineCommit(repo, 'signed in online mode');
     ids['proof'] = await onlineCommit(repo, 'logged with an inclusion proof', { log: 'proof' });
     ids['unlogged'] = await onlineCommit(repo, 'never logged', { log: 'none' });
@@ -181,7 +170,7 @@ describe('gitsign online mode: the Rekor entry looked up with --rekor-url', () =
 
 describe('rampart scan --history … --rekor-url (built CLI)', () => {
   it('passes a history signed in online mode and logged in Rekor', async () => {
-    const repo = await createRepo('cli-online');
+    const repo = await createRepo(dir, 'cli-online');
     await onlineCommit(repo, 'first');
     await onlineCommit(repo, 'second');
     const output = path.join(dir, 'report-cli-online.json');
@@ -193,7 +182,7 @@ describe('rampart scan --history … --rekor-url (built CLI)', () => {
   });
 
   it('takes the Rekor URL from verify.commits.rekorUrl of .rampart.yaml as well', async () => {
-    const repo = await createRepo('cli-config');
+    const repo = await createRepo(dir, 'cli-config');
     await onlineCommit(repo, 'signed in online mode');
     writeFileSync(path.join(repo, '.rampart.yaml'), `verify:\n  trustedRoot: ${trustedRoot}\n  commits:\n    identity: alice@example.com\n    issuer: ${ISSUER}\n    rekorUrl: ${rekor.url}\n`);
     const output = path.join(dir, 'report-cli-config.json');

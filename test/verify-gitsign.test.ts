@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,10 @@ import { loadSignerTrust } from '../src/verify/commit-scan.js';
 import { SignatureVerifier, type SignatureVerdict } from '../src/verify/commit-verifier.js';
 import { splitSignedObject } from '../src/verify/git-object.js';
 import { PROJECT, rampart } from './cli-run.js';
+import { createRepo, git, ISSUER } from './helpers/gitsign-repos.js';
 import { createTestSigstore, type TestSigstore } from './verify-sigstore-pki.js';
 
 const run = promisify(execFile);
-const ISSUER = 'https://issuer.test';
-const FIXED_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 interface SignOptions {
   readonly email?: string;
@@ -50,17 +49,7 @@ async function startRekor(): Promise<void> {
   rekorUrl = `http://127.0.0.1:${(rekor.address() as AddressInfo).port}`;
 }
 
-function git(repo: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
-  return run('git', ['-C', repo, '-c', 'user.name=Test', '-c', 'user.email=alice@example.com', ...args], { env: { ...process.env, ...FIXED_ENV, ...env } })
-    .then(({ stdout }) => stdout.trim());
-}
 
-async function createRepo(name: string): Promise<string> {
-  const repo = path.join(dir, name);
-  mkdirSync(repo);
-  await git(repo, ['init', '-q', '-b', 'main']);
-  return repo;
-}
 
 let signatures = 0;
 
@@ -115,7 +104,7 @@ describe('gitsign (x509 CMS) commit signatures', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    repo = await createRepo('units');
+    repo = await createRepo(dir, 'units');
     ids['valid'] = await signedCommit(repo, 'signed by alice with gitsign');
     ids['mallory'] = await signedCommit(repo, 'signed by mallory', { email: 'mallory@example.com' });
     ids['otherCa'] = await signedCommit(repo, 'certificate from another CA', { ca: 'other' });
@@ -190,7 +179,7 @@ describe('rampart scan --history --trusted-root … --certificate-identity … (
   };
 
   it('passes a history signed by the trusted identity', async () => {
-    const repo = await createRepo('cli-good');
+    const repo = await createRepo(dir, 'cli-good');
     await signedCommit(repo, 'first');
     await signedCommit(repo, 'second');
     const result = await cliScan(repo);
@@ -200,7 +189,7 @@ describe('rampart scan --history --trusted-root … --certificate-identity … (
   });
 
   it('fails on a commit signed by someone else', async () => {
-    const repo = await createRepo('cli-bad');
+    const repo = await createRepo(dir, 'cli-bad');
     await signedCommit(repo, 'first');
     await signedCommit(repo, 'pushed by mallory', { email: 'mallory@example.com' });
     const result = await cliScan(repo);
