@@ -47,7 +47,7 @@ export function rulesTable(rules: readonly Rule[]): string {
   const layerWidth = Math.max(...LAYERS.map((layer) => layer.length));
   const lines = [`${'RULE'.padEnd(idWidth)}  ${'LAYER'.padEnd(layerWidth)}  SEVERITY  SUMMARY`];
   for (const rule of rules) {
-    const notes = [rule.fixable ? 'fixable' : '', rule.requires ? `needs --${rule.requires}` : ''].filter(Boolean);
+    const notes = [rule.fixable ? 'fixable' : '', rule.requires ? `needs ${rule.runsWith ?? `--${rule.requires}`}` : ''].filter(Boolean);
     lines.push(`${rule.id.padEnd(idWidth)}  ${rule.layer.padEnd(layerWidth)}  ${rule.severity.padEnd(8)}  ${rule.summary}${notes.length > 0 ? ` [${notes.join(', ')}]` : ''}`);
   }
   lines.push('', `${rules.length} rule${rules.length === 1 ? '' : 's'}. \`rampart explain <rule>\` prints one rule's documentation.`);

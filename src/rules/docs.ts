@@ -5,7 +5,7 @@ export function ruleMarkdown(rule: Rule): string {
   const lines = [
     `# ${rule.id}`,
     '',
-    `**Layer:** ${rule.layer} · **Default severity:** ${rule.severity}${rule.fixable ? ' · **Fixable:** `rampart pin`' : ''}${rule.requires ? ` · **Runs with:** \`--${rule.requires}\`` : ''}`,
+    `**Layer:** ${rule.layer} · **Default severity:** ${rule.severity}${rule.fixable ? ' · **Fixable:** `rampart pin`' : ''}${rule.requires ? ` · **Runs with:** ${rule.runsWith ?? `\`--${rule.requires}\``}` : ''}`,
     '',
     rule.summary,
     '',

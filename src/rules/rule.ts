@@ -32,6 +32,8 @@ export interface RuleMeta<MessageId extends string = string> {
   readonly fixable?: boolean;
   /** only runs when the scan asks for it (network, history) */
   readonly requires?: 'resolve' | 'history' | 'verify';
+  /** what turns the rule on, for users, when it is more than the `--<requires>` flag */
+  readonly runsWith?: string;
   /**
    * For rules whose subject is not a file of the tree (commits, registry contents): the test file
    * that exercises them against real git or a real registry, in place of fixtures and runnable examples.

@@ -22,6 +22,7 @@ const rule: Rule = defineRule({
   ],
   integrationTest: 'test/commits.test.ts',
   requires: 'verify',
+  runsWith: '--allowed-signers, --gpg-keyring, --trusted-root with a keyless identity, or verify.commits in .rampart.yaml',
   messages: {
     untrusted: '{subject} "{title}": {detail}.',
   },

@@ -21,6 +21,7 @@ const rule: Rule = defineRule({
   ],
   integrationTest: 'test/commits.test.ts',
   requires: 'verify',
+  runsWith: '--allowed-signers, --gpg-keyring, --trusted-root with a keyless identity, or verify.commits in .rampart.yaml',
   messages: {
     unsigned: '{subject} "{title}" is not signed.',
     tagUnsigned: '{subject} is not signed.',
