@@ -70,7 +70,11 @@ function secretObjects(workspace: Workspace): KubeObject[] {
 
 /** Every `v1` Secret manifest of the tree with its values. */
 export function secretManifests(workspace: Workspace): SecretManifest[] {
-  return secretObjects(workspace).flatMap((object) => {
+  return manifestsOf(secretObjects(workspace));
+}
+
+function manifestsOf(objects: readonly KubeObject[]): SecretManifest[] {
+  return objects.flatMap((object) => {
     const manifest = secretManifestOf(object);
     return manifest ? [manifest] : [];
   });
@@ -112,10 +116,7 @@ export function declaresSecret(text: string): boolean {
 export function secretsInFile(file: SourceFile): { manifests: SecretManifest[]; claimed: Span[] } | undefined {
   if (!declaresSecret(file.text)) return undefined;
   const objects = parseYamlFile(file).documents.flatMap(kubeObjectsOf);
-  const manifests = objects.flatMap((object) => {
-    const manifest = secretManifestOf(object);
-    return manifest ? [manifest] : [];
-  });
+  const manifests = manifestsOf(objects);
   return { manifests, claimed: claimedSpansIn(objects, manifests) };
 }
 

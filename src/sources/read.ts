@@ -6,7 +6,12 @@ export type ReadOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
+/** git's own test: a NUL byte in the first 8,000 bytes makes content binary. */
 const BINARY_SNIFF_BYTES = 8000;
+
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -45,7 +50,7 @@ export function readTextFile(entry: WalkEntry, maxBytes: number): ReadOutcome & 
 }
 
 export function decodeText(bytes: Uint8Array): ReadOutcome {
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { kind: 'skipped', reason: 'binary file; skipped' };
+  if (looksBinary(bytes)) return { kind: 'skipped', reason: 'binary file; skipped' };
   try {
     return { kind: 'text', text: strictUtf8.decode(bytes), invalidUtf8: false };
   } catch {

@@ -1,6 +1,6 @@
 import { commitHeader } from '../../sources/git/fast-export.js';
 import type { HistoryHit } from './history-hit.js';
-import { draftHits } from './record-hits.js';
+import { draftHits } from './draft-hits.js';
 import { secretMatches } from './version-secrets.js';
 
 /** One file version to search, with the commit (numbered oldest first) that wrote it. */
@@ -33,7 +33,8 @@ export class FirstHits {
     if (!known || hit.order < known.order) this.hits.set(key, hit);
   }
 
+  /** Oldest commit first. */
   values(): HistoryHit[] {
-    return [...this.hits.values()];
+    return [...this.hits.values()].sort((a, b) => a.order - b.order);
   }
 }

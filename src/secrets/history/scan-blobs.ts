@@ -1,9 +1,10 @@
 import { BlobStream } from '../../sources/git/blob-stream.js';
 import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
+import { looksBinary } from '../../sources/read.js';
 import { FirstHits } from './first-hits.js';
 import type { HistoryScanResult } from './history-hit.js';
-import { draftHits, type HitDraft } from './record-hits.js';
+import { draftHits, type HitDraft } from './draft-hits.js';
 import { secretMatches } from './version-secrets.js';
 
 export interface BlobScanRequest {
@@ -30,8 +31,6 @@ export interface BlobScanRequest {
   readonly newestFirst?: boolean;
 }
 
-/** git's own test: a NUL byte in the first 8,000 bytes makes a blob binary. */
-const BINARY_PROBE = 8000;
 /** blobs answered are dropped from the queue in batches of this many */
 const QUEUE_TRIM = 4096;
 
@@ -76,7 +75,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
       oversize += 1;
       return;
     }
-    if (body.subarray(0, BINARY_PROBE).includes(0)) {
+    if (looksBinary(body)) {
       binary += 1;
       return;
     }
@@ -107,7 +106,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
   }).finally(() => blobs.end());
   await Promise.all([logged, blobs.done]);
   const order: CommitNumbering = request.newestFirst ? (occurrence) => commits - 1 - occurrence.listed : (occurrence) => occurrence.listed;
-  const introduced = found.map(({ pending, drafts }) => ({ drafts, path: pending.path, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
+  const introduced = found.map(({ pending, drafts }) => ({ drafts, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
   const previous = request.checkParents ? await readBlobs(request, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : []))) : new Map<string, string>();
   const hits = new FirstHits();
   for (const { drafts, by } of introduced) {
@@ -117,7 +116,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
       if (!before?.includes(matched)) hits.add({ ...draft, order: order(by), commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
     }
   }
-  return { hits: hits.values().sort((a, b) => a.order - b.order), commits, binary, oversize };
+  return { hits: hits.values(), commits, binary, oversize };
 }
 
 type CommitNumbering = (occurrence: Occurrence) => number;

@@ -1,10 +1,8 @@
 import { FastExportParser, fastExportArguments } from '../../sources/git/fast-export.js';
 import { streamGit } from '../../sources/git/stream-git.js';
+import { looksBinary } from '../../sources/read.js';
 import type { HistoryScanResult } from './history-hit.js';
 import { FirstHits } from './first-hits.js';
-
-/** git's own test: a NUL byte in the first 8,000 bytes makes a blob binary. */
-const BINARY_PROBE = 8000;
 
 /**
  * Scans whole history from one `git fast-export` stream: each blob is read once, with the path
@@ -30,7 +28,7 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
         commitSeen = false;
       }
       if (body === undefined) oversize += 1;
-      else if (body.subarray(0, BINARY_PROBE).includes(0)) binary += 1;
+      else if (looksBinary(body)) binary += 1;
       else fresh.set(mark, body);
     },
     commit: (sha, author) => {
@@ -49,5 +47,5 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
     },
   }, maxFileSize);
   await streamGit(cwd, fastExportArguments(revisions), '', parser);
-  return { hits: found.values().sort((a, b) => a.order - b.order), commits: order + 1, binary, oversize };
+  return { hits: found.values(), commits: order + 1, binary, oversize };
 }

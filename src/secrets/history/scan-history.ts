@@ -3,6 +3,7 @@ import { RampartError } from '../../errors.js';
 import { listCommits, selectionRevisions, type HistorySelection } from '../../sources/git/commits.js';
 import { repositoryInfo, type RepositoryInfo } from '../../sources/git/git.js';
 import { historyRawArguments, stagedRawArguments } from '../../sources/git/raw-log.js';
+import { FirstHits } from './first-hits.js';
 import { scanBlobs, type BlobScanRequest } from './scan-blobs.js';
 import { scanExport } from './scan-export.js';
 import { startWorker } from '../../sources/start-worker.js';
@@ -82,14 +83,10 @@ export async function scanStaged(root: string, maxFileSize: number): Promise<His
 }
 
 function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallow'> {
-  const first = new Map<string, HistoryHit>();
-  for (const hit of results.flatMap((result) => result.hits)) {
-    const key = `${hit.ruleId}\0${hit.hash}`;
-    const known = first.get(key);
-    if (!known || hit.order < known.order) first.set(key, hit);
-  }
+  const first = new FirstHits();
+  for (const hit of results.flatMap((result) => result.hits)) first.add(hit);
   const sum = (pick: (result: HistoryScanResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
-  return { hits: [...first.values()].sort((a, b) => a.order - b.order), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize) };
+  return { hits: first.values(), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize) };
 }
 
 function inWorker(request: BlobScanRequest): Promise<HistoryScanResult> {

@@ -1,7 +1,7 @@
 import { SourceFile } from '../../model/source-file.js';
 import { claimedByManifest, decodedDataMatches, plaintextValues, secretsInFile } from '../kubernetes-secret.js';
 import { findSecrets } from '../scan-text.js';
-import type { HitMatch } from './record-hits.js';
+import type { HitMatch } from './draft-hits.js';
 
 /**
  * The credentials of one file version. Secret manifests are read as in the working tree: what the
