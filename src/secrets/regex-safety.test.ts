@@ -76,10 +76,17 @@ describe('detector regexes are safe from catastrophic backtracking', () => {
     const SMALL = 20_000;
     const slow: string[] = [];
     for (const detector of DETECTORS) {
-      const [measured, large] = fastestPair(adversarial(detector, SMALL), adversarial(detector, SMALL * 8), detector);
-      const small = Math.max(measured, 0.2);
-      // linear work grows 8×; a quadratic pattern would grow 64×. The margin absorbs timer noise.
-      if (large > small * 24) slow.push(`${detector.id}: ${small.toFixed(2)}ms → ${large.toFixed(2)}ms`);
+      const texts = [adversarial(detector, SMALL), adversarial(detector, SMALL * 8)] as const;
+      // linear work grows 8×; a quadratic pattern would grow 64×. The margin absorbs timer noise, and a
+      // detector only fails if every attempt is slow: a GC pause or a busy CI machine can spoil one, not three.
+      let verdict = '';
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const [measured, large] = fastestPair(texts[0], texts[1], detector);
+        const small = Math.max(measured, 0.2);
+        verdict = large > small * 24 ? `${detector.id}: ${small.toFixed(2)}ms → ${large.toFixed(2)}ms` : '';
+        if (!verdict) break;
+      }
+      if (verdict) slow.push(verdict);
     }
     expect(slow).toEqual([]);
   });
