@@ -1,19 +1,30 @@
+import { BlobStream } from '../../sources/git/blob-stream.js';
 import { FastExportParser, fastExportArguments } from '../../sources/git/fast-export.js';
 import { streamGit } from '../../sources/git/stream-git.js';
 import { looksBinary } from '../../sources/read.js';
 import type { HistoryScanResult } from './history-hit.js';
-import { FirstHits } from './first-hits.js';
+import { DETECTORS } from '../catalogue.js';
+import { FirstHits, type BlobJob } from './first-hits.js';
+
+/** paths whose files a path-specific detector reads (`.pypirc`): a blob met there must be read there */
+const PATH_PATTERNS = DETECTORS.flatMap((detector) => (detector.paths ? [detector.paths] : []));
+const pathSpecific = (path: string): boolean => PATH_PATTERNS.some((pattern) => pattern.test(path));
 
 /**
  * Scans whole history from one `git fast-export` stream: each blob is read once, with the path
  * of the first commit that writes it, and commits come parents first, so the first blob holding
- * a secret is where it was introduced. A blob met again at another path is not read again.
+ * a secret is where it was introduced. A blob met again at another path is not read again, as
+ * what it holds does not depend on its path, except at paths a path-specific detector reads: those
+ * blobs are fetched by id afterwards.
  */
 export async function scanExport(cwd: string, revisions: readonly string[], maxFileSize: number): Promise<HistoryScanResult> {
   // searched as they stream: a worker thread for the matching was measured slower on two cores
   const found = new FirstHits();
   /** the blobs sent for the commit that follows them, by mark */
   let fresh = new Map<string, Buffer>();
+  /** object ids of blobs by mark, for the few read again */
+  const ids = new Map<string, string>();
+  const readAgain: Array<{ readonly id: string; readonly job: BlobJob }> = [];
   let commitSeen = false;
   const scanned = new Set<string>();
   /** the current commit; its header is made only for the few that introduce a secret */
@@ -22,7 +33,8 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
   let binary = 0;
   let oversize = 0;
   const parser = new FastExportParser({
-    blob: (mark, body) => {
+    blob: (mark, body, oid) => {
+      ids.set(mark, oid);
       if (commitSeen) {
         fresh = new Map();
         commitSeen = false;
@@ -37,15 +49,29 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       order += 1;
     },
     file: (blob, mode, path) => {
-      const body = fresh.get(blob);
-      // submodules (mode 160000) name commits; blobs sent for earlier commits were read then
-      if (!commit || mode.startsWith('160') || body === undefined) return;
+      // submodules (mode 160000) name commits
+      if (!commit || mode.startsWith('160')) return;
       const key = `${blob}\0${path}`;
       if (scanned.has(key)) return;
       scanned.add(key);
-      found.search({ path, order, sha: commit.sha, author: commit.author }, body);
+      const job = { path, order, sha: commit.sha, author: commit.author };
+      const body = fresh.get(blob);
+      // blobs sent for earlier commits were read then
+      if (body !== undefined) found.search(job, body);
+      else if (pathSpecific(path)) readAgain.push({ id: ids.get(blob) ?? blob, job });
     },
   }, maxFileSize);
   await streamGit(cwd, fastExportArguments(revisions), '', parser);
+  if (readAgain.length > 0) {
+    let next = 0;
+    const reader = new BlobStream(cwd, maxFileSize, (_id, _size, body) => {
+      const { job } = readAgain[next]!;
+      next += 1;
+      if (body !== undefined && !looksBinary(body)) found.search(job, body);
+    });
+    for (const { id } of readAgain) reader.request(id);
+    reader.end();
+    await reader.done;
+  }
   return { hits: found.values(), commits: order + 1, binary, oversize };
 }

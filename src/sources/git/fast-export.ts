@@ -14,8 +14,8 @@ export function fastExportArguments(revisions: readonly string[]): string[] {
 }
 
 export interface FastExportHandlers {
-  /** a blob's content, or undefined when it is over the size limit (its bytes are never kept) */
-  blob(mark: string, body: Buffer | undefined): void;
+  /** a blob's content, or undefined when it is over the size limit (its bytes are never kept); `oid` is its object id */
+  blob(mark: string, body: Buffer | undefined, oid: string): void;
   /** `author` is `Name <email> <epoch> <+hhmm>`: `commitHeader` turns it into what `git log` prints */
   commit(sha: string, author: string): void;
   /** a file the current commit wrote: `blob` is the mark of a blob sent before, or an object id */
@@ -122,7 +122,7 @@ export class FastExportParser implements StreamConsumer {
   private finishData(): void {
     const body = this.keep ? this.pending.take() : undefined;
     this.left = -1;
-    if (this.record.kind === 'blob') this.handlers.blob(this.record.mark, body);
+    if (this.record.kind === 'blob') this.handlers.blob(this.record.mark, body, this.record.oid);
     this.keep = false;
   }
 
