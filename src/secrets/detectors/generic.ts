@@ -6,9 +6,14 @@ import { CLASS } from '../token-shape.js';
 
 const CREDENTIAL_WORD = /passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
-const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
+const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
+/**
+ * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
+ * not excluded: `openssl rand -hex 32` secrets look like that (and digests sit under keys such as
+ * `checksum/secret` or `sha256`, which are never read as credential keys).
+ */
+const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
 /**
  * Values that are names or expressions, not secrets: paths, URLs, anchors, variables, calls,
  * host names, `var.x` / `data.y.z` references, snake or kebab case words, versions, ENV_NAMES.
@@ -45,7 +50,8 @@ export const genericDetectors: readonly Detector[] = [
     provider: 'Generic',
     kind: 'credential',
     keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]{1,80})${ASSIGN}(?<secret>[^\s"'\x60,;]{8,256})`, 'g'),
+    // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_./-])(?<key>[A-Za-z0-9_.-]{1,80})${ASSIGN}(?<secret>[^\s"'\x60,;]{8,256})`, 'g'),
     validate: (value, context) => isGenericCredential(value, context.groups['key']),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -63,6 +69,8 @@ export const genericDetectors: readonly Detector[] = [
         `- name: SESSION_SECRET\n  value: ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-generic-credential`,
         `"apiKey": "${random.chars(CLASS.alnum.chars, 28)}",`,
         `admin_password = "Xk9#${random.chars(CLASS.alnum.chars, 10)}"`,
+        `SECRET_KEY_BASE: ${random.chars('0123456789abcdef', 128)}`,
+        `jwtSecret: "${random.chars('0123456789abcdef', 64)}"`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -70,7 +78,8 @@ export const genericDetectors: readonly Detector[] = [
         'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
         'token: 123e4567-e89b-12d3-a456-426614174000', 'gitToken: 3f786850e387550fdab836ed7e6dc881de23001b', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
-        'secretKeyRef: {name: api, key: token}', 'tokenSecretName: github-token', 'password_length: 32',
+        'secretKeyRef: {name: api, key: token}',
+        'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
       ],
     },
   },
