@@ -50,8 +50,9 @@ export const genericDetectors: readonly Detector[] = [
     provider: 'Generic',
     kind: 'credential',
     keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
-    // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_./-])(?<key>[A-Za-z0-9_.-]{1,80})${ASSIGN}(?<secret>[^\s"'\x60,;]{8,256})`, 'g'),
+    // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret;
+    // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_./-])(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<]{8,256})`, 'g'),
     validate: (value, context) => isGenericCredential(value, context.groups['key']),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -71,6 +72,7 @@ export const genericDetectors: readonly Detector[] = [
         `admin_password = "Xk9#${random.chars(CLASS.alnum.chars, 10)}"`,
         `SECRET_KEY_BASE: ${random.chars('0123456789abcdef', 128)}`,
         `jwtSecret: "${random.chars('0123456789abcdef', 64)}"`,
+        `<server><id>nexus</id><username>deploy</username><password>${random.chars(CLASS.alnum.chars, 16)}</password></server>`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -79,6 +81,7 @@ export const genericDetectors: readonly Detector[] = [
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
         'token: 123e4567-e89b-12d3-a456-426614174000', 'gitToken: 3f786850e387550fdab836ed7e6dc881de23001b', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
         'secretKeyRef: {name: api, key: token}',
+        '<password>${env.NEXUS_PASSWORD}</password>', '<passwordFile>/run/secrets/nexus</passwordFile>',
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
       ],
     },
