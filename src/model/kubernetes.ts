@@ -46,6 +46,8 @@ export function apiGroup(object: KubeObject): string {
   return slash === -1 ? '' : object.apiVersion.slice(0, slash);
 }
 
+/** `Kind/name`; objects named by the API server from `metadata.generateName` show that prefix with `*`. */
 export function describeObject(object: KubeObject): string {
-  return `${object.kind}/${object.name ?? '(unnamed)'}`;
+  const generated = object.name === undefined ? getString(object.node, 'metadata', 'generateName') : undefined;
+  return `${object.kind}/${object.name ?? (generated ? `${generated}*` : '(unnamed)')}`;
 }
