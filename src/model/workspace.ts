@@ -37,6 +37,11 @@ export class Workspace {
     readonly files: readonly SourceFile[],
     /** every path of the tree, read or not, for rules that check presence (Chart.lock, CODEOWNERS) */
     readonly allPaths: ReadonlySet<string> = new Set(files.map((file) => file.path)),
+    /**
+     * where the scan root sits in its git repository: '' at the top, `clusters/prod` below it;
+     * undefined outside git (or not known, as for files in memory)
+     */
+    readonly repositoryPath?: string,
   ) {
     this.byPath = new Map(files.map((file) => [file.path, file]));
     this.charts = chartDirectories(this.allPaths);

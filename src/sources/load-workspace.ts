@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RampartError } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -62,7 +62,20 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     absoluteRoot,
     files.filter((file): file is SourceFile => file !== undefined),
     new Set(walked.entries.map((entry) => entry.path)),
+    await repositoryPath(absoluteRoot),
   );
   workspace.diagnostics.push(...diagnostics);
   return { workspace, stats };
+}
+
+/** The root's path inside the git work tree that holds it ('' at its top), found by looking for `.git` upwards. */
+async function repositoryPath(root: string): Promise<string | undefined> {
+  const real = await realpath(root).catch(() => root);
+  for (let current = real; ; current = path.dirname(current)) {
+    // a directory in a repository, or a file (`gitdir: …`) in worktrees and submodules
+    if (await stat(path.join(current, '.git')).then(() => true, () => false)) {
+      return path.relative(current, real).split(path.sep).join('/');
+    }
+    if (path.dirname(current) === current) return undefined;
+  }
 }

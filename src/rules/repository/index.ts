@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import argocdProjectNoSignatureKeys from './argocd-project-no-signature-keys.js';
+import codeownersMissing from './codeowners-missing.js';
 import commitSignatureUntrusted from './commit-signature-untrusted.js';
 import commitUnsigned from './commit-unsigned.js';
 import fluxGitUnverified from './flux-git-unverified.js';
@@ -9,6 +10,7 @@ export const repositoryRules: readonly Rule[] = [
   suppressionMissingReason,
   fluxGitUnverified,
   argocdProjectNoSignatureKeys,
+  codeownersMissing,
   commitUnsigned,
   commitSignatureUntrusted,
 ];
