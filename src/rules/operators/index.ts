@@ -3,6 +3,7 @@ import argocdAdminEnabled from './argocd-admin-enabled.js';
 import argocdAnonymousAccess from './argocd-anonymous-access.js';
 import argocdAppDefaultProject from './argocd-app-default-project.js';
 import argocdAppsetTemplatedProject from './argocd-appset-templated-project.js';
+import argocdExecEnabled from './argocd-exec-enabled.js';
 import argocdProjectWildcardClusterResources from './argocd-project-wildcard-cluster-resources.js';
 import argocdProjectWildcardDestination from './argocd-project-wildcard-destination.js';
 import argocdProjectWildcardSource from './argocd-project-wildcard-source.js';
@@ -26,6 +27,7 @@ export const operatorRules: readonly Rule[] = [
   argocdAnonymousAccess,
   argocdAppDefaultProject,
   argocdAppsetTemplatedProject,
+  argocdExecEnabled,
   argocdProjectWildcardClusterResources,
   argocdProjectWildcardDestination,
   argocdProjectWildcardSource,

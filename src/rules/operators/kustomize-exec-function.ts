@@ -3,8 +3,14 @@ import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { parseYamlFile, type YamlDocument } from '../../model/yaml.js';
 import type { Workspace } from '../../model/workspace.js';
 import { defineRule } from '../rule.js';
+import { argocdSettings } from './argocd-settings.js';
 import { functionRuntime, isInlineConfig, isLegacyPlugin, PLUGIN_FIELDS, referencedDocuments } from './kustomize-plugins.js';
 import { documentSpan } from './spans.js';
+
+/** `kustomize.buildOptions`, and per installed version `kustomize.buildOptions.v5.4.2` */
+const BUILD_OPTIONS = /^kustomize\.buildOptions(?:\..+)?$/;
+/** `--enable-exec` runs exec KRM functions; `--enable-alpha-plugins` runs legacy exec plugins */
+const EXEC_FLAGS = new Set(['--enable-exec', '--enable-alpha-plugins', '--enable_alpha_plugins']);
 
 export default defineRule({
   id: 'kustomize-exec-function',
@@ -29,6 +35,7 @@ export default defineRule({
     exec: '{where} is an exec KRM function{program}: building it runs a local program.',
     kpt: 'Kptfile pipeline step runs local program {program}.',
     legacy: 'kustomization {field} entry {entry} is a legacy plugin ({apiVersion} {kind}): kustomize runs the plugin program installed for it.',
+    argocd: '{source} sets {key} with {flags}: every Kustomization Argo CD builds may run local programs in the repo-server.',
   },
   examples: {
     bad: [{ file: 'generator.yaml', code: 'apiVersion: acme.example/v1\nkind: SecretFetcher\nmetadata:\n  name: fetch\n  annotations:\n    config.kubernetes.io/function: | # expect: kustomize-exec-function\n      exec:\n        path: ./plugins/fetch.sh\n' }],
@@ -52,6 +59,13 @@ export default defineRule({
             if (exec !== undefined) context.report({ messageId: 'kpt', at: documentSpan(document, exec), data: { program: view.string(exec) ?? '' }, subject: `Kptfile ${view.string(exec) ?? ''}` });
           }
         }
+      }
+    }
+    for (const source of argocdSettings(workspace, 'argocd-cm')) {
+      for (const setting of source.settings) {
+        const flags = setting.value.split(/\s+/).filter((flag) => EXEC_FLAGS.has(flag.split('=')[0]!));
+        if (!BUILD_OPTIONS.test(setting.key) || flags.length === 0) continue;
+        context.report({ messageId: 'argocd', at: setting.span, data: { source: source.label, key: setting.key, flags: flags.join(' ') }, subject: `${source.label} ${setting.key}` });
       }
     }
     for (const kustomization of workspace.kustomizations()) reportLegacyPlugins(kustomization, (entry, field, plugin, node) =>
