@@ -38,6 +38,18 @@ describe('codeowners-missing on a real repository', () => {
     expect(await owners(path.join(root, 'clusters'))).toEqual([]);
   });
 
+  it('stays quiet outside git without a CODEOWNERS (rendered manifests), but checks one that is there', async () => {
+    const rendered = mkdtempSync(path.join(tmpdir(), 'rampart-rendered-'));
+    try {
+      writeFileSync(path.join(rendered, 'all.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n');
+      expect(await owners(rendered)).toEqual([]);
+      writeFileSync(path.join(rendered, 'CODEOWNERS'), '/other/ @acme/platform\n');
+      expect((await owners(rendered)).map((line) => line.split(' ')[0])).toEqual(['CODEOWNERS:1', 'all.yaml:1']);
+    } finally {
+      rmSync(rendered, { recursive: true, force: true });
+    }
+  });
+
   it('stays quiet once CODEOWNERS owns every deploy path, and names what a partial one leaves out', async () => {
     write('.github/CODEOWNERS', '/clusters/prod/kustomization.yaml @acme/platform\n');
     expect(await owners(root)).toEqual([

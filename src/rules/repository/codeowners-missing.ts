@@ -21,7 +21,8 @@ export default defineRule({
     'root, `docs/`, `.gitlab/`, `.bitbucket/`), patterns are matched as GitHub documents them (the last match ' +
     'wins; GitLab sections each have their own last match and default owners), and lines with a malformed owner ' +
     'are skipped as the hosts skip them. When a subdirectory of a repository is scanned, the repository\'s ' +
-    'CODEOWNERS is out of sight and the rule does not run.',
+    'CODEOWNERS is out of sight and the rule does not run; outside git (rendered manifests, an unpacked archive) ' +
+    'only a CODEOWNERS in the tree is checked.',
   remediation:
     'Add `.github/CODEOWNERS` (or `CODEOWNERS` at the root on GitLab) with an owning team for every deploy path, ' +
     'for example `/clusters/ @acme/platform` and `/apps/payments/ @acme/payments`; own the CODEOWNERS file and ' +
@@ -37,7 +38,7 @@ export default defineRule({
     unownedByRule: '`{pattern}` in {codeowners} lists no owner, so {group} ({count} deploy file(s): {examples}) has none.',
   },
   examples: {
-    bad: [{ file: 'clusters/prod/kustomization.yaml', code: 'apiVersion: kustomize.config.k8s.io/v1beta1 # expect: codeowners-missing\nkind: Kustomization\nresources: [../../apps]\n' }],
+    bad: [{ file: '.github/CODEOWNERS', code: '/apps/ @acme/apps # expect: codeowners-missing\n' }],
     good: [{ file: '.github/CODEOWNERS', code: '# everything, this file included\n* @acme/platform\n/apps/payments/ @acme/payments\n' }],
   },
   check(context) {
@@ -45,6 +46,8 @@ export default defineRule({
     // a subdirectory of a repository: its CODEOWNERS, at the repository's top, is not in the tree
     if (workspace.repositoryPath !== undefined && workspace.repositoryPath !== '') return;
     const codeowners = CODEOWNERS_PATHS.map((path) => workspace.file(path)).find((file) => file !== undefined);
+    // outside git (rendered manifests, an unpacked archive) a missing CODEOWNERS says nothing
+    if (!codeowners && workspace.repositoryPath === undefined) return;
     const deploy = deployFiles(workspace, codeowners);
     if (deploy.length === 0) return;
     if (!codeowners) {
