@@ -1,8 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseGitUrl } from '../model/remote-refs.js';
-
-const MAX_PARENT_DEPTH = 64;
+import { findWorkTree } from './git/work-tree.js';
 
 /**
  * The remote URLs of the git repository holding `root` (its own `.git/config`, or the one of a
@@ -10,7 +9,7 @@ const MAX_PARENT_DEPTH = 64;
  * `git` process, no network. Empty when there is no repository or it cannot be read.
  */
 export async function readGitRemotes(root: string): Promise<string[]> {
-  const gitDirectory = await findGitDirectory(path.resolve(root));
+  const gitDirectory = (await findWorkTree(path.resolve(root)))?.gitDirectory;
   if (!gitDirectory) return [];
   const config = await readFile(path.join(await commonDirectory(gitDirectory), 'config'), 'utf8').catch(() => undefined);
   if (config === undefined) return [];
@@ -20,24 +19,6 @@ export async function readGitRemotes(root: string): Promise<string[]> {
     if (normalised) remotes.add(normalised);
   }
   return [...remotes].sort();
-}
-
-async function findGitDirectory(start: string): Promise<string | undefined> {
-  let current = start;
-  for (let depth = 0; depth < MAX_PARENT_DEPTH; depth += 1) {
-    const candidate = path.join(current, '.git');
-    const info = await stat(candidate).catch(() => undefined);
-    if (info?.isDirectory()) return candidate;
-    if (info?.isFile()) {
-      // worktrees and submodules: `.git` is a file saying `gitdir: <path>`
-      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(candidate, 'utf8').catch(() => ''));
-      if (pointer?.[1]) return path.resolve(current, pointer[1]);
-    }
-    const parent = path.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-  return undefined;
 }
 
 /** A linked worktree keeps its config in the main repository (named by `commondir`). */

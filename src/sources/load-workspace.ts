@@ -6,6 +6,7 @@ import { chartDirectories, classifyFile } from '../model/file-kinds.js';
 import { SourceFile } from '../model/source-file.js';
 import { Workspace } from '../model/workspace.js';
 import { readTextFile } from './read.js';
+import { findWorkTree } from './git/work-tree.js';
 import { walkTree } from './walk.js';
 
 export interface LoadOptions {
@@ -68,14 +69,9 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   return { workspace, stats };
 }
 
-/** The root's path inside the git work tree that holds it ('' at its top), found by looking for `.git` upwards. */
+/** The root's path inside the git work tree that holds it ('' at its top). */
 async function repositoryPath(root: string): Promise<string | undefined> {
   const real = await realpath(root).catch(() => root);
-  for (let current = real; ; current = path.dirname(current)) {
-    // a directory in a repository, or a file (`gitdir: …`) in worktrees and submodules
-    if (await stat(path.join(current, '.git')).then(() => true, () => false)) {
-      return path.relative(current, real).split(path.sep).join('/');
-    }
-    if (path.dirname(current) === current) return undefined;
-  }
+  const workTree = await findWorkTree(real);
+  return workTree && path.relative(workTree.top, real).split(path.sep).join('/');
 }
