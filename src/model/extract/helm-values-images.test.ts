@@ -10,6 +10,18 @@ function images(values: string, extra: Record<string, string> = {}) {
 }
 
 describe('Helm values images', () => {
+  it('reads `version` as the tag of an image block, and leaves URLs alone (chart repositories, pictures)', () => {
+    expect(images([
+      'webhook:',
+      '  image: {name: ghcr.io/acme/webhook, version: 2.1.0}',
+      'chartSource: {repository: "https://charts.example.com", tag: v1}',
+      'ociSource: {repository: "oci://ghcr.io/acme/charts", tag: v1}',
+      'ui:',
+      '  logoImage: https://acme.example.com/logo.png',
+      'chart: {name: podinfo, version: 6.5.0}',
+    ].join('\n'))).toEqual([{ text: 'ghcr.io/acme/webhook:2.1.0', at: 'ghcr.io/acme/webhook' }]);
+  });
+
   it('assembles blocks from registry, repository, tag and digest at any depth, keeping numeric tags as written', () => {
     expect(images([
       'image: {registry: quay.io, repository: org/app, tag: 1.10}',

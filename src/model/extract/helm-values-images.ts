@@ -28,7 +28,7 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
         continue;
       }
       if (isMap(value) && isImageBlock(key, value)) {
-        const occurrence = blockImage(file, value, `${context} ${here.join('.')}`, appVersion);
+        const occurrence = blockImage(file, value, `${context} ${here.join('.')}`, appVersion, IMAGE_KEY.test(key));
         if (occurrence) {
           found.push(occurrence);
           continue;
@@ -51,30 +51,36 @@ function stringImage(file: SourceFile, node: Scalar, context: string): ImageOccu
 
 /** Image-named keys also hold flags and words (`image: enabled`); keep what can be a reference. */
 function looksLikeImageString(text: string): boolean {
-  if (text.trim() === '') return false;
+  if (text.trim() === '' || isUrl(text)) return false;
   if (/^(true|false|yes|no|on|off|none|null|always|never|ifnotpresent)$/i.test(text.trim())) return false;
   return true;
 }
 
+/** `https://charts.example.com`, `oci://…`: a chart repository or a picture (`logoImage`), never an image reference. */
+const isUrl = (text: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim());
+
 function isImageBlock(key: string, map: YAMLMap): boolean {
-  const hasRepository = typeof stringValue(getNode(map, 'repository')) === 'string';
+  const repository = stringValue(getNode(map, 'repository'));
+  if (repository !== undefined && isUrl(repository)) return false;
+  const hasRepository = repository !== undefined;
   if (hasRepository && (getNode(map, 'tag') !== undefined || getNode(map, 'digest') !== undefined || getNode(map, 'registry') !== undefined)) {
     return true;
   }
   return IMAGE_KEY.test(key) && REPOSITORY_KEYS.some((name) => isScalar(getNode(map, name)));
 }
 
-function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion?: string): ImageOccurrence | undefined {
+function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion: string | undefined, imageKey: boolean): ImageOccurrence | undefined {
   const repositoryKey = REPOSITORY_KEYS.find((name) => isScalar(getNode(map, name)));
   if (!repositoryKey) return undefined;
   const repositoryNode = getNode(map, repositoryKey) as Scalar;
   let repository = stringValue(repositoryNode);
-  if (!repository) return undefined;
+  if (!repository || isUrl(repository)) return undefined;
   // `{repository: kubespheredev, image: kubefed, tag: v1}`: the repository is the namespace, `image` the name
   const imageName = repositoryKey === 'repository' ? stringValue(getNode(map, 'image')) : undefined;
   if (imageName && !imageName.includes('/') && !imageName.includes(':')) repository = `${repository.replace(/\/+$/, '')}/${imageName}`;
   const registry = stringValue(getNode(map, 'registry'));
-  const tagNode = getNode(map, 'tag');
+  // `image: {name: ghcr.io/org/app, version: 1.2.0}`: some charts call the tag `version`
+  const tagNode = getNode(map, 'tag') ?? (imageKey ? getNode(map, 'version') : undefined);
   const digestNode = getNode(map, 'digest');
   const writtenTag = stringValue(tagNode);
   const digest = stringValue(digestNode);
