@@ -70,6 +70,16 @@ async function signedCommit(repo: string, message: string, options: SignOptions 
   return git(repo, ['rev-parse', 'HEAD']);
 }
 
+/** `git tag -s` with the same x509 signer: gitsign signs annotated tags the way it signs commits. */
+async function signedTag(repo: string, name: string, target: string, options: SignOptions = {}): Promise<void> {
+  const { pem, privateKey } = await sigstores[options.ca ?? 'trusted'].issueCertificate({ email: options.email ?? 'alice@example.com', issuer: ISSUER });
+  signatures += 1;
+  const state = path.join(dir, `signer-${signatures}.json`);
+  writeFileSync(state, JSON.stringify({ certificatePem: pem, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }), rekorUrl: `${rekorUrl}/trusted` }));
+  await git(repo, ['-c', 'gpg.format=x509', '-c', `gpg.x509.program=${signer}`, '-c', 'user.signingkey=alice@example.com',
+    'tag', '-s', name, '-m', `release ${name}`, target], { RAMPART_GITSIGN_STATE: state });
+}
+
 /** `signedId`'s signature on a commit with another message: what an attacker who copies a signature writes. */
 async function liftSignature(repo: string, signedId: string, message: string): Promise<string> {
   const raw = await git(repo, ['cat-file', 'commit', signedId]);
@@ -166,6 +176,23 @@ describe('gitsign (x509 CMS) commit signatures', () => {
     // The lifted commit is not reachable from HEAD; every other bad one is.
     expect(reported.sort()).toEqual([ids['mallory'], ids['otherCa'], ids['otherLog'], ids['forgedLog'], ids['online'], ids['garbage']].sort());
     expect(report.findings.find((finding) => finding.properties?.['commit'] === ids['mallory'])?.properties).toMatchObject({ signatureFormat: 'x509', reason: 'not-allowed' });
+  });
+});
+
+describe('gitsign-signed tags (--tags)', () => {
+  it('trusts a tag signed by the trusted identity and reports one signed by someone else', async () => {
+    const repo = await createRepo(dir, 'tags');
+    const head = await signedCommit(repo, 'release commit');
+    await signedTag(repo, 'v1.0.0', head);
+    await signedTag(repo, 'v1.0.1', head, { email: 'mallory@example.com' });
+    const raw = await git(repo, ['cat-file', 'tag', 'v1.0.0']);
+    expect(raw).toContain('-----BEGIN SIGNED MESSAGE-----');
+    const { report } = await scan(repo, { only: ['commit-signature-untrusted', 'commit-unsigned'], capabilities: new Set(['verify']), settings: { verify: { ...aliceOnly(), tags: true } } });
+    expect(report.complete, JSON.stringify(report.diagnostics)).toBe(true);
+    const byTag = report.findings.filter((finding) => finding.properties?.['tag'] !== undefined)
+      .map((finding) => [finding.properties?.['tag'], finding.ruleId, finding.properties?.['reason']]);
+    expect(byTag).toEqual([['v1.0.1', 'commit-signature-untrusted', 'not-allowed']]);
+    expect(report.findings.filter((finding) => finding.properties?.['tag'] === undefined)).toEqual([]);
   });
 });
 
