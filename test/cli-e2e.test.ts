@@ -120,9 +120,18 @@ describe('rampart scan: exit codes', () => {
     const all = await layers();
     expect(all.layers.length).toBeGreaterThan(2);
     expect((await layers('--layer', 'secrets')).layers).toEqual(['secrets']);
-    expect((await layers('--layer', 'artifacts', 'operators')).layers).toEqual(['artifacts', 'operators']);
-    const narrowed = await layers('--layer', 'artifacts', '-r', 'image-not-pinned', 'k8s-secret-plaintext');
+    expect((await layers('--layer', 'artifacts,operators')).layers).toEqual(['artifacts', 'operators']);
+    expect((await layers('-l', 'artifacts', '-l', 'operators')).layers).toEqual(['artifacts', 'operators']);
+    const narrowed = await layers('--layer', 'artifacts', '-r', 'image-not-pinned,k8s-secret-plaintext');
     expect([...narrowed.rules]).toEqual(['image-not-pinned']);
+  });
+
+  it('takes the path after list options: they never swallow it', async () => {
+    const result = await rampart(['scan', '-f', 'json', '--fail-on', 'none', '--layer', 'secrets', '-r', 'k8s-secret-plaintext', DEMO]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; location: { path: string } }> };
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(new Set(report.findings.map((finding) => finding.ruleId))).toEqual(new Set(['k8s-secret-plaintext']));
   });
 
   it('--debug adds the stack trace of a runtime error', async () => {

@@ -214,7 +214,7 @@ describe('rampart scan --resolve', () => {
       const offlineRules = (JSON.parse(offline.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((finding) => finding.ruleId);
       expect(offlineRules).not.toContain('image-digest-drift');
 
-      const online = await runCli(['scan', repo, '--resolve', '--insecure-registry', counting.host, '-f', 'json', '-r', 'image-digest-drift', 'image-not-found']);
+      const online = await runCli(['scan', repo, '--resolve', '--insecure-registry', counting.host, '-f', 'json', '-r', 'image-digest-drift,image-not-found']);
       expect(online.code, online.stderr).toBe(1);
       const findings = (JSON.parse(online.stdout) as { findings: Array<{ ruleId: string; location: { line: number }; message: string }> }).findings;
       expect(findings.map((finding) => `${finding.ruleId}:${finding.location.line}`)).toEqual(['image-digest-drift:7', 'image-not-found:9']);
@@ -228,7 +228,7 @@ describe('rampart scan --resolve', () => {
     const repo = path.join(scratch, 'scan-down');
     await cp(path.join(scratch, 'down'), repo, { recursive: true });
     await writeFile(path.join(repo, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: 127.0.0.1:1/team/app:v1@${v1.digest}\n`);
-    const result = await runCli(['scan', repo, '--resolve', '--insecure-registry', '127.0.0.1:1', '-f', 'json', '-r', 'image-not-found', 'image-digest-drift']);
+    const result = await runCli(['scan', repo, '--resolve', '--insecure-registry', '127.0.0.1:1', '-f', 'json', '-r', 'image-not-found', '-r', 'image-digest-drift']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('could not check images of 127.0.0.1:1 (unreachable)');
   });

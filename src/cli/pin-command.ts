@@ -7,7 +7,7 @@ import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { CommandRegistrar } from './main.js';
 import { createProgress } from './progress.js';
-import { collect } from './resolve-flags.js';
+import { listParser } from './list-option.js';
 
 export interface PinFlags {
   dryRun?: boolean;
@@ -26,7 +26,7 @@ export const registerPinCommand: CommandRegistrar = (program: Command, setExit) 
     .description('pin image tags to digests and git refs (Actions, Kustomize remotes, Terraform modules) to commit SHAs')
     .argument('[path]', 'repository to rewrite', '.')
     .option('--dry-run', 'print a unified diff instead of writing; exit 1 if anything would change')
-    .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP; repeatable', collect, [])
+    .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser(), [])
     .option('--timeout <seconds>', 'give up on a registry request after this long', '10')
     .option('--no-images', 'leave image references alone')
     .option('--no-git-refs', 'leave Actions, Kustomize remotes and Terraform modules alone')

@@ -6,6 +6,8 @@ import { discardPrefetchedGit, prefetchGit } from '../sources/git/git-run.js';
 
 export { discardPrefetchedGit };
 
+/** options of `scan` that take a value as the next argument */
+const VALUE_OPTIONS = new Set(['-f', '--format', '-o', '--output', '--fail-on', '-c', '--config', '-l', '--layer', '--baseline', '--max-file-size', '--registry-timeout', '--insecure-registry', '--key', '--certificate-identity', '--certificate-identity-regexp', '--certificate-oidc-issuer', '--certificate-oidc-issuer-regexp', '--trusted-root', '--allowed-signers', '--gpg-keyring', '--require-signed-since', '--rekor-url']);
 const NARROWING = new Set(['--since', '--range', '--staged', '-h', '--help', '-r', '--rule']);
 
 /**
@@ -17,12 +19,13 @@ const NARROWING = new Set(['--since', '--range', '--staged', '-h', '--help', '-r
 export function prefetchHistory(argv: readonly string[]): void {
   if (argv[0] !== 'scan' || !argv.includes('--history')) return;
   if (argv.some((arg) => NARROWING.has(arg.split('=')[0]!))) return;
-  const layers = argv.indexOf('--layer') === -1 ? argv.indexOf('-l') : argv.indexOf('--layer');
-  if (layers !== -1 && !argv.slice(layers + 1).includes('secrets')) return;
+  const layers = layersAsked(argv);
+  if (layers.length > 0 && !layers.includes('secrets')) return;
   // several cores: history is read in slices by worker threads, not by one fast-export
   const workers = process.env['RAMPART_HISTORY_WORKERS'];
   if (workers ? workers !== '1' : availableParallelism() >= 4) return;
-  const root = argv.slice(1).find((arg) => !arg.startsWith('-') && isDirectory(arg)) ?? '.';
+  // the path is the argument that is no option's value (`--layer secrets` names a layer, not a directory)
+  const root = argv.slice(1).find((arg, index) => !arg.startsWith('-') && !VALUE_OPTIONS.has(argv[index] ?? '') && isDirectory(arg)) ?? '.';
   prefetchGit(path.resolve(root), fastExportArguments(['--all']));
 }
 
@@ -32,4 +35,12 @@ function isDirectory(candidate: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The layers of every `--layer X`, `-l X` and `--layer=X` (comma lists included). */
+function layersAsked(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, index) => {
+    const value = arg.startsWith('--layer=') ? arg.slice('--layer='.length) : arg === '--layer' || arg === '-l' ? argv[index + 1] : undefined;
+    return value === undefined ? [] : value.split(',').map((layer) => layer.trim());
+  });
 }

@@ -4,6 +4,7 @@ import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
+import { listParser } from './list-option.js';
 
 /** The registry flags of `rampart scan`. */
 export interface ResolveFlags {
@@ -15,7 +16,7 @@ export interface ResolveFlags {
 export function addScanResolveOptions(command: Command): Command {
   return command
     .option('--resolve', 'ask the registries about every image: adds image-digest-drift and image-not-found (network)')
-    .option('--insecure-registry <host>', 'with --resolve: reach this registry (HOST or HOST:PORT) over plain HTTP; repeatable', collect, [])
+    .option('--insecure-registry <host>', 'with --resolve: reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser(), [])
     .option('--registry-timeout <seconds>', 'with --resolve: give up on a registry request after this long', '10');
 }
 
@@ -54,7 +55,3 @@ export function mergeRunOptions(...parts: ReadonlyArray<{ settings?: ScanSetting
   };
 }
 
-/** Commander reducer for a repeatable option: `--insecure-registry a --insecure-registry b`. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}

@@ -7,6 +7,7 @@ import { FORMATS, REPORTERS } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
+import { listParser } from './list-option.js';
 import { addScanHistoryOptions, historyScanOptions, type HistoryFlags } from './history-flags.js';
 import type { CommandRegistrar } from './main.js';
 import { addScanResolveOptions, mergeRunOptions, resolveScanOptions, type ResolveFlags } from './resolve-flags.js';
@@ -22,8 +23,8 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
     .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
-    .option('-r, --rule <id...>', 'run only these rules')
-    .addOption(new Option('-l, --layer <layer...>', 'run only the rules of these layers (with -r: the rules in both)').choices(LAYERS))
+    .option('-r, --rule <id>', 'run only these rules (repeat, or ID,ID…)', listParser())
+    .option('-l, --layer <layer>', `run only the rules of these layers: ${LAYERS.join(', ')} (repeat, or LAYER,LAYER…; with -r: the rules in both)`, listParser(LAYERS))
     .option('--baseline <file>', 'report only findings that are not in this baseline (see `rampart baseline`)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report, no progress or notes')

@@ -10,6 +10,7 @@ import type { ImageVerdict } from '../verify/image/image-verifier.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { CommandRegistrar } from './main.js';
 import type { VerifyFlags } from './verify-flags.js';
+import { listParser } from './list-option.js';
 
 interface CommonFlags {
   format?: 'text' | 'json';
@@ -29,7 +30,7 @@ export const registerVerifyCommand: CommandRegistrar = (program: Command, setExi
     .command('image')
     .description('verify the cosign signatures (or attestations) of an image: exit 0 verified, 1 not verified, 2 error')
     .argument('<ref>', 'image reference; a tag is resolved to its digest first')
-    .option('--key <file...>', 'cosign public key (PEM: ECDSA P-256, Ed25519, RSA)')
+    .option('--key <file>', 'cosign public key (PEM: ECDSA P-256, Ed25519, RSA); repeat for more', listParser(undefined, false))
     .option('--certificate-identity <identity>', 'keyless: the exact signer identity')
     .option('--certificate-identity-regexp <regexp>', 'keyless: a regular expression for the signer identity')
     .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer')
@@ -37,7 +38,7 @@ export const registerVerifyCommand: CommandRegistrar = (program: Command, setExi
     .option('--trusted-root <file>', 'Sigstore trusted_root.json (Fulcio, CT logs, Rekor); none is built in')
     .option('--insecure-ignore-tlog', 'accept key-based signatures without a transparency log entry')
     .option('--attestation-type <type>', 'verify attestations of a predicate type: slsaprovenance, slsaprovenance1, spdx, cyclonedx, … or a URI')
-    .option('--insecure-registry <host...>', 'reach this registry (HOST or HOST:PORT) over plain HTTP')
+    .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
     .addOption(formatOption())
     .option('--debug', 'show stack traces for errors')
     .action(async (ref: string, flags: ImageFlags) => setExit(await verifyImageCommand(ref, flags)));

@@ -3,6 +3,7 @@ import type { ScanSettings, VerifySettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { checkRekorUrl } from '../verify/rekor-search.js';
+import { listParser } from './list-option.js';
 
 /** The signature flags `rampart scan` shares with `rampart verify`. */
 export interface VerifyFlags {
@@ -24,7 +25,7 @@ export interface VerifyFlags {
 export function addScanVerifyOptions(command: Command): Command {
   return command
     .option('--verify', 'verify the signatures of every referenced image (needs --key, identity flags or a verify: config section)')
-    .option('--key <file...>', 'cosign public key (PEM) trusted for image signatures')
+    .option('--key <file>', 'cosign public key (PEM) trusted for image signatures (repeat for more)', listParser(undefined, false))
     .option('--certificate-identity <identity>', 'keyless: the exact signer identity (e-mail or URI) of images and gitsign commits')
     .option('--certificate-identity-regexp <regexp>', 'keyless: a regular expression the signer identity must match')
     .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer')

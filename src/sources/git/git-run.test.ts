@@ -77,6 +77,9 @@ describe('prefetchHistory', () => {
       expect(started(['scan', repo, '--history', '--since', 'HEAD~1'])).toBe(false);
       expect(started(['scan', repo, '--history', '-r', 'image-not-pinned'])).toBe(false);
       expect(started(['scan', repo, '--history', '--layer', 'operators'])).toBe(false);
+      expect(started(['scan', '--history', '--layer', 'operators,secrets', repo])).toBe(true);
+      expect(started(['scan', '--history', '--layer=secrets', repo])).toBe(true);
+      expect(started(['scan', '--history', '-l', 'artifacts', '-l', 'operators', repo])).toBe(false);
       expect(started(['pin', repo, '--history'])).toBe(false);
     } finally {
       if (previous === undefined) delete process.env['RAMPART_HISTORY_WORKERS'];
