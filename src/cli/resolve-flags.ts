@@ -16,7 +16,7 @@ export interface ResolveFlags {
 export function addScanResolveOptions(command: Command): Command {
   return command
     .option('--resolve', 'ask the registries about every image: adds image-digest-drift and image-not-found (network)')
-    .option('--insecure-registry <host>', 'with --resolve: reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser(), [])
+    .option('--insecure-registry <host>', 'with --resolve: reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
     .option('--registry-timeout <seconds>', 'with --resolve: give up on a registry request after this long', '10');
 }
 
