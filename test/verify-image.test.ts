@@ -176,7 +176,7 @@ describe('rampart verify image and scan --verify', () => {
       [23, 'image-signature-invalid'],
     ]);
  
-    const cli = await rampart(['scan', repo, '--verify', '--insecure-registry', registry.host, '-r', 'image-signature-missing', 'image-signature-invalid', '-f', 'json']);
+    const cli = await rampart(['scan', repo, '--verify', '--insecure-registry', registry.host, '-r', 'image-signature-missing,image-signature-invalid', '-f', 'json']);
     expect(cli.code, cli.stderr).toBe(1);
     const findings = (JSON.parse(cli.stdout) as { findings: Array<{ ruleId: string; properties: Record<string, string> }> }).findings;
     expect(findings.map((finding) => [finding.ruleId, finding.properties['reason'] ?? ''])).toEqual([
