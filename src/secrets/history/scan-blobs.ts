@@ -1,4 +1,4 @@
-import { BlobStream } from '../../sources/git/blob-stream.js';
+import { BlobStream, readBlobs } from '../../sources/git/blob-stream.js';
 import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
 import { looksBinary } from '../../sources/read.js';
@@ -107,10 +107,12 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
   await Promise.all([logged, blobs.done]);
   const order: CommitNumbering = request.newestFirst ? (occurrence) => commits - 1 - occurrence.listed : (occurrence) => occurrence.listed;
   const introduced = found.map(({ pending, drafts }) => ({ drafts, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
-  const previous = request.checkParents ? await readBlobs(request, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : []))) : new Map<string, string>();
+  const previous = request.checkParents
+    ? await readBlobs(request.cwd, request.maxFileSize, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : [])))
+    : new Map<string, Buffer>();
   const hits = new FirstHits();
   for (const { drafts, by } of introduced) {
-    const before = by.oldBlob === undefined ? undefined : previous.get(by.oldBlob);
+    const before = by.oldBlob === undefined ? undefined : previous.get(by.oldBlob)?.toString('utf8');
     for (const { matched, ...draft } of drafts) {
       // with part of history only, a secret the previous version held was introduced earlier
       if (!before?.includes(matched)) hits.add({ ...draft, order: order(by), commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
@@ -123,15 +125,4 @@ type CommitNumbering = (occurrence: Occurrence) => number;
 
 function oldest(occurrences: readonly Occurrence[], order: CommitNumbering): Occurrence {
   return occurrences.reduce((best, occurrence) => (order(occurrence) < order(best) ? occurrence : best));
-}
-
-async function readBlobs(request: BlobScanRequest, ids: readonly string[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
-  const reader = new BlobStream(request.cwd, request.maxFileSize, (id, _size, body) => {
-    if (body !== undefined) texts.set(id, body.toString('utf8'));
-  });
-  for (const id of new Set(ids)) reader.request(id);
-  reader.end();
-  await reader.done;
-  return texts;
 }

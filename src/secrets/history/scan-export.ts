@@ -1,4 +1,4 @@
-import { BlobStream } from '../../sources/git/blob-stream.js';
+import { readBlobs } from '../../sources/git/blob-stream.js';
 import { FastExportParser, fastExportArguments } from '../../sources/git/fast-export.js';
 import { streamGit } from '../../sources/git/stream-git.js';
 import { looksBinary } from '../../sources/read.js';
@@ -63,15 +63,11 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
   }, maxFileSize);
   await streamGit(cwd, fastExportArguments(revisions), '', parser);
   if (readAgain.length > 0) {
-    let next = 0;
-    const reader = new BlobStream(cwd, maxFileSize, (_id, _size, body) => {
-      const { job } = readAgain[next]!;
-      next += 1;
+    const bodies = await readBlobs(cwd, maxFileSize, readAgain.map(({ id }) => id));
+    for (const { id, job } of readAgain) {
+      const body = bodies.get(id);
       if (body !== undefined && !looksBinary(body)) found.search(job, body);
-    });
-    for (const { id } of readAgain) reader.request(id);
-    reader.end();
-    await reader.done;
+    }
   }
   return { hits: found.values(), commits: order + 1, binary, oversize };
 }

@@ -102,3 +102,15 @@ export class BlobStream {
     this.onBlob(current.id, current.size, body);
   }
 }
+
+/** Reads a few blobs whole, by id, after a stream has named them; blobs over `maxSize` are left out. */
+export async function readBlobs(cwd: string, maxSize: number, ids: Iterable<string>): Promise<Map<string, Buffer>> {
+  const bodies = new Map<string, Buffer>();
+  const reader = new BlobStream(cwd, maxSize, (id, _size, body) => {
+    if (body !== undefined) bodies.set(id, body);
+  });
+  for (const id of new Set(ids)) reader.request(id);
+  reader.end();
+  await reader.done;
+  return bodies;
+}
