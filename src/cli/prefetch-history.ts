@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fastExportArguments } from '../sources/git/fast-export.js';
 import { discardPrefetchedGit, prefetchGit } from '../sources/git/git-run.js';
+import { spoolDirectory } from '../sources/git/spool.js';
 
 export { discardPrefetchedGit };
 
@@ -26,7 +27,8 @@ export function prefetchHistory(argv: readonly string[]): void {
   if (workers ? workers !== '1' : availableParallelism() >= 4) return;
   // the path is the argument that is no option's value (`--layer secrets` names a layer, not a directory)
   const root = argv.slice(1).find((arg, index) => !arg.startsWith('-') && !VALUE_OPTIONS.has(argv[index] ?? '') && isDirectory(arg)) ?? '.';
-  prefetchGit(path.resolve(root), fastExportArguments(['--all']));
+  const cwd = path.resolve(root);
+  prefetchGit(cwd, fastExportArguments(['--all']), spoolDirectory(cwd));
 }
 
 function isDirectory(candidate: string): boolean {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseGitUrl } from '../model/remote-refs.js';
-import { findWorkTree } from './git/work-tree.js';
+import { commonDirectory, findWorkTree } from './git/work-tree.js';
 
 /**
  * The remote URLs of the git repository holding `root` (its own `.git/config`, or the one of a
@@ -9,9 +9,9 @@ import { findWorkTree } from './git/work-tree.js';
  * `git` process, no network. Empty when there is no repository or it cannot be read.
  */
 export async function readGitRemotes(root: string): Promise<string[]> {
-  const gitDirectory = (await findWorkTree(path.resolve(root)))?.gitDirectory;
+  const gitDirectory = findWorkTree(path.resolve(root))?.gitDirectory;
   if (!gitDirectory) return [];
-  const config = await readFile(path.join(await commonDirectory(gitDirectory), 'config'), 'utf8').catch(() => undefined);
+  const config = await readFile(path.join(commonDirectory(gitDirectory), 'config'), 'utf8').catch(() => undefined);
   if (config === undefined) return [];
   const remotes = new Set<string>();
   for (const url of remoteUrls(config)) {
@@ -19,12 +19,6 @@ export async function readGitRemotes(root: string): Promise<string[]> {
     if (normalised) remotes.add(normalised);
   }
   return [...remotes].sort();
-}
-
-/** A linked worktree keeps its config in the main repository (named by `commondir`). */
-async function commonDirectory(gitDirectory: string): Promise<string> {
-  const common = await readFile(path.join(gitDirectory, 'commondir'), 'utf8').catch(() => undefined);
-  return common ? path.resolve(gitDirectory, common.trim()) : gitDirectory;
 }
 
 /** `url` (and `pushurl`) values of `[remote "…"]` sections of a git config file. */

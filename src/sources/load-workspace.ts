@@ -72,6 +72,6 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
 /** The root's path inside the git work tree that holds it ('' at its top). */
 async function repositoryPath(root: string): Promise<string | undefined> {
   const real = await realpath(root).catch(() => root);
-  const workTree = await findWorkTree(real);
+  const workTree = findWorkTree(real);
   return workTree && path.relative(workTree.top, real).split(path.sep).join('/');
 }

@@ -1,5 +1,6 @@
 import { readBlobs } from '../../sources/git/blob-stream.js';
 import { FastExportParser, fastExportArguments } from '../../sources/git/fast-export.js';
+import { spoolDirectory } from '../../sources/git/spool.js';
 import { streamGit } from '../../sources/git/stream-git.js';
 import { looksBinary } from '../../sources/read.js';
 import type { HistoryScanResult } from './history-hit.js';
@@ -61,7 +62,8 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       else if (pathSpecific(path)) readAgain.push({ id: ids.get(blob) ?? blob, job });
     },
   }, maxFileSize);
-  await streamGit(cwd, fastExportArguments(revisions), '', parser);
+  // git's output waits in a spool file rather than a pipe: git never stalls while a tree scan keeps this thread busy
+  await streamGit(cwd, fastExportArguments(revisions), '', parser, spoolDirectory(cwd));
   if (readAgain.length > 0) {
     const bodies = await readBlobs(cwd, maxFileSize, readAgain.map(({ id }) => id));
     for (const { id, job } of readAgain) {

@@ -1,10 +1,14 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { openSpool } from './spool.js';
 
-/** A git process and what it has said so far; output read by nobody yet waits in `early`. */
+/** A git process and what it has said so far; output read by nobody yet waits in `early`, or in the spool file. */
 export interface GitRun {
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly child: ChildProcess;
   readonly early: Buffer[];
   readonly stderr: Buffer[];
+  /** when git writes to an unlinked file instead of a pipe: the descriptor to read it from */
+  readonly spool?: number;
   exit?: number;
   error?: Error;
 }
@@ -12,19 +16,29 @@ export interface GitRun {
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' };
 const REGISTRY = Symbol.for('rampart.prefetched-git');
 
-/** Runs git with `input` on stdin; never through a shell. */
-export function startGit(cwd: string, args: readonly string[], input = ''): GitRun {
-  const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } });
-  const run: GitRun = { child, early: [], stderr: [] };
-  child.stderr.on('data', (chunk: Buffer) => run.stderr.push(chunk));
+/**
+ * Runs git with `input` on stdin; never through a shell. With `spoolIn`, git writes its output to
+ * an unlinked file in that directory rather than a pipe, so it never waits for a reader that is
+ * busy (falling back to a pipe where no such file can be made).
+ */
+export function startGit(cwd: string, args: readonly string[], input = '', spoolIn?: string): GitRun {
+  const spool = spoolIn === undefined ? undefined : openSpool(spoolIn);
+  let child: ChildProcess;
+  try {
+    child = spawn('git', [...args], { cwd, stdio: ['pipe', spool?.write ?? 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } });
+  } finally {
+    if (spool) closeSync(spool.write);
+  }
+  const run: GitRun = { child, early: [], stderr: [], ...(spool ? { spool: spool.read } : {}) };
+  child.stderr?.on('data', (chunk: Buffer) => run.stderr.push(chunk));
   child.on('error', (error) => {
     run.error = error;
   });
   child.on('close', (code) => {
     run.exit = code ?? 1;
   });
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(input);
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(input);
   return run;
 }
 
@@ -41,9 +55,9 @@ const keyOf = (cwd: string, args: readonly string[]): string => JSON.stringify([
  * Starts git before it is asked for (while the CLI is still loading), keeping its output in memory
  * until `adoptGit` hands the run over; a run nobody adopts is stopped by `discardPrefetchedGit`.
  */
-export function prefetchGit(cwd: string, args: readonly string[]): void {
-  const run = startGit(cwd, args);
-  run.child.stdout.on('data', (chunk: Buffer) => run.early.push(chunk));
+export function prefetchGit(cwd: string, args: readonly string[], spoolIn?: string): void {
+  const run = startGit(cwd, args, '', spoolIn);
+  run.child.stdout?.on('data', (chunk: Buffer) => run.early.push(chunk));
   prefetched().set(keyOf(cwd, args), run);
 }
 
@@ -53,11 +67,14 @@ export function adoptGit(cwd: string, args: readonly string[]): GitRun | undefin
   const run = prefetched().get(key);
   if (!run) return undefined;
   prefetched().delete(key);
-  run.child.stdout.removeAllListeners('data');
+  run.child.stdout?.removeAllListeners('data');
   return run;
 }
 
 export function discardPrefetchedGit(): void {
-  for (const run of prefetched().values()) run.child.kill();
+  for (const run of prefetched().values()) {
+    run.child.kill();
+    if (run.spool !== undefined) closeSync(run.spool);
+  }
   prefetched().clear();
 }

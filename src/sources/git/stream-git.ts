@@ -1,3 +1,4 @@
+import { closeSync, readSync } from 'node:fs';
 import { RampartError } from '../../errors.js';
 import { adoptGit, startGit, type GitRun } from './git-run.js';
 
@@ -7,15 +8,22 @@ export interface StreamConsumer {
   end(): void;
 }
 
+/** how much of a spool file is read, and handed over, at a time */
+const SPOOL_READ_BYTES = 1 << 20;
+/** how long to wait for git to write more once a spool file has been read to its end */
+const SPOOL_WAIT_MS = 1;
+
 /**
  * Runs git with `input` on stdin (or takes over the same command started ahead, see
  * `prefetchGit`) and feeds its stdout to a consumer as it streams; resolves when git has finished
- * and the consumer has taken the end. A consumer error stops git.
+ * and the consumer has taken the end. A consumer error stops git. With `spoolIn`, git writes to
+ * an unlinked file there and the consumer follows it (see `startGit`).
  */
-export function streamGit(cwd: string, args: readonly string[], input: string, consumer: StreamConsumer): Promise<void> {
-  const run = (input === '' ? adoptGit(cwd, args) : undefined) ?? startGit(cwd, args, input);
+export function streamGit(cwd: string, args: readonly string[], input: string, consumer: StreamConsumer, spoolIn?: string): Promise<void> {
+  const run = (input === '' ? adoptGit(cwd, args) : undefined) ?? startGit(cwd, args, input, spoolIn);
   return new Promise((resolve, reject) => {
     let failure: unknown;
+    let settled = false;
     const push = (chunk: Buffer): void => {
       if (failure) return;
       try {
@@ -26,6 +34,9 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
       }
     };
     const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      if (run.spool !== undefined) closeSync(run.spool);
       if (run.error) return reject(new RampartError('git-failed', `cannot run git: ${run.error.message}`, { cause: run.error }));
       if (failure) return reject(failure);
       if (run.exit !== 0) return reject(gitFailure(run, args));
@@ -36,12 +47,52 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
         reject(error);
       }
     };
+    if (run.spool !== undefined) return followSpool(run, run.spool, push, () => failure !== undefined, settle);
     for (const chunk of run.early.splice(0)) push(chunk);
     if (run.exit !== undefined || run.error) return settle();
-    run.child.stdout.on('data', push);
+    run.child.stdout?.on('data', push);
     run.child.once('error', settle);
     run.child.once('close', settle);
   });
+}
+
+/**
+ * Reads the spool file as git writes it, a chunk per turn of the event loop; at its end, waits
+ * for more until git has exited. What git wrote before it exited is all there is once it has.
+ */
+function followSpool(run: GitRun, fd: number, push: (chunk: Buffer) => void, failed: () => boolean, settle: () => void): void {
+  let position = 0;
+  let closed = run.exit !== undefined || run.error !== undefined;
+  run.child.once('close', () => {
+    closed = true;
+  });
+  run.child.once('error', () => {
+    closed = true;
+  });
+  const step = (): void => {
+    if (failed()) return settle();
+    // checked before reading: an empty read after git has exited is the real end
+    const finished = closed;
+    const buffer = Buffer.allocUnsafe(SPOOL_READ_BYTES);
+    let read: number;
+    try {
+      read = readSync(fd, buffer, 0, SPOOL_READ_BYTES, position);
+    } catch (error) {
+      run.child.kill();
+      run.error ??= error instanceof Error ? error : new Error(String(error));
+      return settle();
+    }
+    if (read > 0) {
+      position += read;
+      push(buffer.subarray(0, read));
+      setImmediate(step);
+    } else if (finished) {
+      settle();
+    } else {
+      setTimeout(step, SPOOL_WAIT_MS);
+    }
+  };
+  step();
 }
 
 function gitFailure(run: GitRun, args: readonly string[]): RampartError {

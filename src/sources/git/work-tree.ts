@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const MAX_PARENT_DEPTH = 64;
@@ -10,16 +10,19 @@ export interface WorkTree {
   readonly gitDirectory: string;
 }
 
-/** The git work tree holding `start`, found as git finds it: a `.git` here or in a parent directory. Reads files only. */
-export async function findWorkTree(start: string): Promise<WorkTree | undefined> {
+/**
+ * The git work tree holding `start`, found as git finds it: a `.git` here or in a parent directory.
+ * Reads a few files only (synchronously: it runs before the CLI has loaded, to start git early).
+ */
+export function findWorkTree(start: string): WorkTree | undefined {
   let current = start;
   for (let depth = 0; depth < MAX_PARENT_DEPTH; depth += 1) {
     const candidate = path.join(current, '.git');
-    const info = await stat(candidate).catch(() => undefined);
+    const info = statSync(candidate, { throwIfNoEntry: false });
     if (info?.isDirectory()) return { top: current, gitDirectory: candidate };
     if (info?.isFile()) {
       // worktrees and submodules: `.git` is a file saying `gitdir: <path>`
-      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(candidate, 'utf8').catch(() => ''));
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readText(candidate));
       if (pointer?.[1]) return { top: current, gitDirectory: path.resolve(current, pointer[1]) };
     }
     const parent = path.dirname(current);
@@ -27,4 +30,18 @@ export async function findWorkTree(start: string): Promise<WorkTree | undefined>
     current = parent;
   }
   return undefined;
+}
+
+/** Where objects and config live: a linked worktree's git directory names it in `commondir`. */
+export function commonDirectory(gitDirectory: string): string {
+  const common = readText(path.join(gitDirectory, 'commondir')).trim();
+  return common === '' ? gitDirectory : path.resolve(gitDirectory, common);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
