@@ -3,6 +3,7 @@ import { aiDetectors } from './detectors/ai.js';
 import { cloudDetectors } from './detectors/cloud.js';
 import { commerceDetectors } from './detectors/commerce.js';
 import { devopsDetectors } from './detectors/devops.js';
+import { platformDetectors } from './detectors/platform.js';
 import { genericDetectors } from './detectors/generic.js';
 import { keyDetectors } from './detectors/keys.js';
 import { messagingDetectors } from './detectors/messaging.js';
@@ -19,6 +20,7 @@ export const DETECTORS: readonly Detector[] = [
   ...registryDetectors,
   ...aiDetectors,
   ...devopsDetectors,
+  ...platformDetectors,
   ...keyDetectors,
   ...structuredDetectors,
   ...genericDetectors,
