@@ -62,17 +62,10 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
  */
 function followSpool(run: GitRun, fd: number, push: (chunk: Buffer) => void, failed: () => boolean, settle: () => void): void {
   let position = 0;
-  let closed = run.exit !== undefined || run.error !== undefined;
-  run.child.once('close', () => {
-    closed = true;
-  });
-  run.child.once('error', () => {
-    closed = true;
-  });
   const step = (): void => {
     if (failed()) return settle();
-    // checked before reading: an empty read after git has exited is the real end
-    const finished = closed;
+    // checked before reading: an empty read after git has exited is the real end (`startGit` records the exit)
+    const finished = run.exit !== undefined || run.error !== undefined;
     const buffer = Buffer.allocUnsafe(SPOOL_READ_BYTES);
     let read: number;
     try {
