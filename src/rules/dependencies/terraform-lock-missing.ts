@@ -6,6 +6,8 @@ import { joinPath } from './support.js';
 
 /** Directories of test fixtures: roots nobody applies for real. */
 const FIXTURE_DIRECTORY = /(?:^|\/)(?:\.terraform|test|tests|testdata|fixtures)(?:\/|$)/;
+/** Terraform's standard module structure keeps reusable modules under `modules/`, called from elsewhere (often another repository) */
+const NESTED_MODULE_DIRECTORY = /(?:^|\/)modules\/[^/]+/;
 
 export default defineRule({
   id: 'terraform-lock-missing',
@@ -18,7 +20,8 @@ export default defineRule({
     'allow and trusts whatever the registry serves; with it, a changed provider package fails the checksum check. ' +
     'A root module is a directory that configures providers (a `provider` block) or state (`backend`/`cloud`), ' +
     'uses providers, and is not called as a local child module by another module of the tree; reusable modules ' +
-    'must not commit a lock, so they are not reported. Test fixture directories are left out.',
+    'must not commit a lock, so they are not reported. A directory under `modules/` (Terraform\'s standard module ' +
+    'structure) is taken for a reusable module unless it configures state. Test fixture directories are left out.',
   remediation:
     'Run `terraform init` (and `terraform providers lock -platform=linux_amd64 -platform=darwin_arm64 …` for every ' +
     'platform you use) in the root module and commit `.terraform.lock.hcl`; make sure `.gitignore` does not exclude it.',
@@ -53,8 +56,10 @@ export default defineRule({
       const located = files.flatMap((hcl) => hcl.body.blocks.map((block) => ({ hcl, block })));
       const providers = new Set<string>();
       for (const { block } of located) for (const name of providerNames(block)) providers.add(name);
-      const rootMarker = located.find(({ block }) => block.type === 'provider')
-        ?? located.find(({ block }) => block.type === 'terraform' && block.blocks.some((inner) => inner.type === 'backend' || inner.type === 'cloud'));
+      const stateMarker = located.find(({ block }) => block.type === 'terraform' && block.blocks.some((inner) => inner.type === 'backend' || inner.type === 'cloud'));
+      // a module under modules/ is reusable even with provider blocks (a legacy style), unless it keeps state
+      const providerMarker = NESTED_MODULE_DIRECTORY.test(directory) ? undefined : located.find(({ block }) => block.type === 'provider');
+      const rootMarker = providerMarker ?? stateMarker;
       if (!rootMarker || providers.size === 0) continue;
       const { hcl, block } = rootMarker;
       const lineEnd = hcl.file.text.indexOf('\n', block.span.start);
