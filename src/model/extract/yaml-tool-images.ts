@@ -16,13 +16,22 @@ export function isActionFile(path: string): boolean {
   return /(^|\/)action\.ya?ml$/i.test(path);
 }
 
-/** docker-compose `services.<name>.image`. */
+/**
+ * docker-compose `services.<name>.image`. A service with `build:` names the image Compose builds
+ * and tags there, unless its `pull_policy` asks for the registry's copy first.
+ */
 export function composeImages(document: YamlDocument): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
   for (const { key, value } of mapEntries(getNode(document.root, 'services'))) {
+    if (getNode(value, 'build') !== undefined && !pullsFirst(stringValue(getNode(value, 'pull_policy')))) continue;
     push(found, scalarImage(document.file, getNode(value, 'image'), 'compose', `service ${key}`));
   }
   return found;
+}
+
+/** `pull_policy` values that fetch the image from its registry even when the service can be built */
+function pullsFirst(policy: string | undefined): boolean {
+  return policy !== undefined && /^(?:always|missing|if_not_present|daily|weekly|every_\w+)$/.test(policy);
 }
 
 /**
