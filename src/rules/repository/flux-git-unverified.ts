@@ -1,3 +1,4 @@
+import { isFullCommitSha } from '../../model/git-ref.js';
 import { describeObject } from '../../model/kubernetes.js';
 import { getPath, getString } from '../../model/yaml.js';
 import { isFluxSource, kindSpan, objectsWithEmbedded } from '../artifacts/flux-sources.js';
@@ -11,7 +12,8 @@ export default defineRule({
   rationale:
     'Flux applies whatever the branch or tag points at. Without `spec.verify` a push by anyone with write ' +
     'access to the Git host (a leaked deploy key, a compromised CI token, a force-push) reaches the cluster, ' +
-    'even when the team signs every commit.',
+    'even when the team signs every commit. A source pinned to a full commit SHA (`spec.ref.commit`) is left out: ' +
+    'what it applies changes only by a reviewed commit of this repository, and a push to the source cannot move it.',
   remediation:
     'Sign commits (or tags) and add `spec.verify` with `mode: HEAD` (or `Tag`/`TagAndHEAD`) and a `secretRef` ' +
     'to a Secret holding the trusted OpenPGP public keys.',
@@ -32,6 +34,7 @@ export default defineRule({
   check(context) {
     for (const object of objectsWithEmbedded(context.workspace)) {
       if (!isFluxSource(object, 'GitRepository') || getPath(object.node, 'spec', 'verify') !== undefined) continue;
+      if (isFullCommitSha(getString(object.node, 'spec', 'ref', 'commit') ?? '')) continue;
       const at = kindSpan(object);
       if (!at) continue;
       const name = describeObject(object);
