@@ -15,10 +15,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
 /**
- * Values that are names or expressions, not secrets: paths, URLs, anchors, variables, calls,
- * host names, `var.x` / `data.y.z` references, snake or kebab case words, versions, ENV_NAMES.
+ * Values that are names or expressions, not secrets: paths (absolute, or lower-case relative ones
+ * such as `bin/cli.js`: random base64 has upper case), URLs, anchors, variables, calls, host
+ * names, `var.x` / `data.y.z` references, snake, kebab or colon-separated words, versions,
+ * ENV_NAMES, type annotations (`Secret[]`, `Token?`) and regex character classes (`[A-Z0-9]{20}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]/;
 
 const random = new SampleRandom('generic');
 
@@ -52,7 +54,8 @@ export const genericDetectors: readonly Detector[] = [
     keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret;
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_./-])(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<]{8,256})`, 'g'),
+    // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'g'),
     validate: (value, context) => isGenericCredential(value, context.groups['key']),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -73,6 +76,7 @@ export const genericDetectors: readonly Detector[] = [
         `SECRET_KEY_BASE: ${random.chars('0123456789abcdef', 128)}`,
         `jwtSecret: "${random.chars('0123456789abcdef', 64)}"`,
         `<server><id>nexus</id><username>deploy</username><password>${random.chars(CLASS.alnum.chars, 16)}</password></server>`,
+        `"env": "USER=deploy\\nAPI_TOKEN=${random.chars(CLASS.alnum.chars, 24)}\\n",`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -83,6 +87,9 @@ export const genericDetectors: readonly Detector[] = [
         'secretKeyRef: {name: api, key: token}',
         '<password>${env.NEXUS_PASSWORD}</password>', '<passwordFile>/run/secrets/nexus</passwordFile>',
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
+        '"secretlint": "bin/secretlint.js",', 'const secrets: ArgocdSecret[] = [];', 'private_key: Option<PrivateKey>?',
+        'pattern: /token[ \\t]*:[ \\t]*(?<secret>[A-Za-z0-9+/]{40})/g,', "password: 'pass:with:colons'",
+        "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
       ],
     },
   },
