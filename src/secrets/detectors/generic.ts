@@ -18,9 +18,10 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * Values that are names or expressions, not secrets: paths (absolute, or lower-case relative ones
  * such as `bin/cli.js`: random base64 has upper case), URLs, anchors, variables, calls, host
  * names, `var.x` / `data.y.z` references, snake, kebab or colon-separated words, versions,
- * ENV_NAMES, type annotations (`Secret[]`, `Token?`) and regex character classes (`[A-Z0-9]{20}`).
+ * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
+ * keys (`apiVersion:`, where a string holding YAML starts).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$/;
 
 const random = new SampleRandom('generic');
 
@@ -89,7 +90,7 @@ export const genericDetectors: readonly Detector[] = [
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
         '"secretlint": "bin/secretlint.js",', 'const secrets: ArgocdSecret[] = [];', 'private_key: Option<PrivateKey>?',
         'pattern: /token[ \\t]*:[ \\t]*(?<secret>[A-Za-z0-9+/]{40})/g,', "password: 'pass:with:colons'",
-        "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
+        "const secret = 'apiVersion: v1\\nkind: Secret\\n';", "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
       ],
     },
   },
