@@ -19,9 +19,9 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * such as `bin/cli.js`: random base64 has upper case), URLs, anchors, variables, calls, host
  * names, `var.x` / `data.y.z` references, snake, kebab or colon-separated words, versions,
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
- * keys (`apiVersion:`, where a string holding YAML starts).
+ * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]/;
 
 const random = new SampleRandom('generic');
 
@@ -53,10 +53,11 @@ export const genericDetectors: readonly Detector[] = [
     provider: 'Generic',
     kind: 'credential',
     keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
-    // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret;
+    // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
+    // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
-    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'g'),
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'g'),
     validate: (value, context) => isGenericCredential(value, context.groups['key']),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -90,7 +91,8 @@ export const genericDetectors: readonly Detector[] = [
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
         '"secretlint": "bin/secretlint.js",', 'const secrets: ArgocdSecret[] = [];', 'private_key: Option<PrivateKey>?',
         'pattern: /token[ \\t]*:[ \\t]*(?<secret>[A-Za-z0-9+/]{40})/g,', "password: 'pass:with:colons'",
-        "const secret = 'apiVersion: v1\\nkind: Secret\\n';", "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
+        "const secret = 'apiVersion: v1\\nkind: Secret\\n';", 'secretKeys: {adminPasswordKey: admin-password, userPasswordKey: user-password}',
+        'grafana_admin_password_secret_arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-AbCdEf', "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
       ],
     },
   },
