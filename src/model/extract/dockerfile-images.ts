@@ -1,13 +1,8 @@
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import type { SourceFile } from '../source-file.js';
 import type { Span } from '../span.js';
+import { dockerInstructions, type DockerInstruction } from '../dockerfile-instructions.js';
 
-interface Instruction {
-  readonly keyword: string;
-  /** arguments with line continuations joined, and the offset of each character in the file */
-  readonly args: string;
-  readonly offsets: number[];
-}
 
 /** Dockerfile and Containerfile names, as `docker build` and BuildKit users write them. */
 export function isDockerfile(baseName: string): boolean {
@@ -26,7 +21,7 @@ export function dockerfileImages(file: SourceFile): ImageOccurrence[] {
   const stages = new Set<string>();
   let seenFrom = false;
   let stageIndex = 0;
-  for (const instruction of instructions(file.text)) {
+  for (const instruction of dockerInstructions(file.text)) {
     if (instruction.keyword === 'ARG') {
       for (const arg of parseArgs(instruction)) (seenFrom ? stageArgs : globalArgs).set(arg.name, arg);
       continue;
@@ -109,46 +104,7 @@ function fromImage(
   });
 }
 
-/** Splits the text into instructions, joining backslash continuations and dropping comments. */
-function instructions(text: string): Instruction[] {
-  const result: Instruction[] = [];
-  const lines = text.split('\n');
-  let offset = 0;
-  let current: { keyword: string; args: string; offsets: number[] } | undefined;
-  for (const rawLine of lines) {
-    const line = rawLine.replace(/\r$/, '');
-    const lineStart = offset;
-    offset += rawLine.length + 1;
-    if (!current && /^\s*(#|$)/.test(line)) continue;
-    if (current && /^\s*#/.test(line)) continue;
-    let body = line;
-    let bodyStart = lineStart;
-    if (!current) {
-      const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(line);
-      if (!match?.[1]) continue;
-      current = { keyword: match[1].toUpperCase(), args: '', offsets: [] };
-      bodyStart = lineStart + match[0].length;
-      body = line.slice(match[0].length);
-    }
-    const continues = /\\\s*$/.test(body);
-    const content = continues ? body.replace(/\\\s*$/, '') : body;
-    for (let index = 0; index < content.length; index += 1) {
-      current.args += content[index];
-      current.offsets.push(bodyStart + index);
-    }
-    if (continues) {
-      current.args += ' ';
-      current.offsets.push(bodyStart + content.length);
-      continue;
-    }
-    result.push(current);
-    current = undefined;
-  }
-  if (current) result.push(current);
-  return result;
-}
-
-function splitWords(instruction: Instruction): Word[] {
+function splitWords(instruction: DockerInstruction): Word[] {
   const words: Word[] = [];
   const pattern = /\S+/g;
   for (let match = pattern.exec(instruction.args); match; match = pattern.exec(instruction.args)) {
@@ -159,7 +115,7 @@ function splitWords(instruction: Instruction): Word[] {
   return words;
 }
 
-function parseArgs(instruction: Instruction): ArgDefault[] {
+function parseArgs(instruction: DockerInstruction): ArgDefault[] {
   return splitWords(instruction).map((word) => {
     const equals = word.text.indexOf('=');
     if (equals === -1) return { name: word.text, value: undefined, valueSpan: undefined };

@@ -1,4 +1,5 @@
 import { isActionFile, isWorkflowFile } from '../../model/extract/yaml-tool-images.js';
+import { dockerInstructions } from '../../model/dockerfile-instructions.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -22,43 +23,30 @@ export interface DockerAdd {
 }
 
 /**
- * Dockerfile instructions with continuation lines, as raw file ranges: `RUN` (also after
- * `ONBUILD`) as shell sites, `ADD` as words with file offsets.
+ * Dockerfile instructions as raw file ranges: `RUN` (also after `ONBUILD`) as shell sites, heredoc
+ * scripts included, and `ADD` as words with file offsets.
  */
 export function dockerfileSites(file: SourceFile): { runs: ShellSite[]; adds: DockerAdd[] } {
   const runs: ShellSite[] = [];
   const adds: DockerAdd[] = [];
-  const lines = file.text.split('\n');
-  const offsets: number[] = [];
-  lines.reduce((offset, line) => (offsets.push(offset), offset + line.length + 1), 0);
-  const continues = (line: string): boolean => /\\\s*$/.test(line);
-  const skippable = (line: string): boolean => /^\s*(#|$)/.test(line);
-  for (let index = 0; index < lines.length; index += 1) {
-    if (skippable(lines[index] ?? '')) continue;
-    // comment and empty lines inside a continuation are dropped by the builder, not ends
-    let last = index;
-    while (continues(lines[last] ?? '') && last + 1 < lines.length) {
-      last += 1;
-      while (last + 1 < lines.length && skippable(lines[last] ?? '')) last += 1;
-    }
-    const start = offsets[index] ?? 0;
-    const end = (offsets[last] ?? 0) + (lines[last] ?? '').replace(/\r$/, '').length;
-    const blanked = file.text.slice(start, end)
-      .replace(/^[ \t]*#.*$/gm, (match) => ' '.repeat(match.length))
-      .replace(/\\\r?\n/g, (match) => ' '.repeat(match.length));
-    const keyword = /^\s*(?:ONBUILD\s+)?(RUN|ADD)\b/i.exec(blanked);
-    const name = keyword?.[1]?.toUpperCase();
-    if (keyword && name === 'RUN') {
-      runs.push({ file, text: blanked, span: file.span(start, end), exact: true, where: 'Dockerfile RUN' });
-    } else if (keyword && name === 'ADD') {
+  for (const instruction of dockerInstructions(file.text)) {
+    const wrapped = instruction.keyword === 'ONBUILD' ? /^\s*([A-Za-z]+)/.exec(instruction.args)?.[1]?.toUpperCase() : undefined;
+    const name = wrapped ?? instruction.keyword;
+    if (name === 'RUN') {
+      // comment lines and continuations blanked, offsets kept: the builder drops both
+      const text = file.text.slice(instruction.start, instruction.end)
+        .replace(/^[ \t]*#.*$/gm, (match) => ' '.repeat(match.length))
+        .replace(/\\\r?\n/g, (match) => ' '.repeat(match.length));
+      runs.push({ file, text, span: file.span(instruction.start, instruction.end), exact: true, where: 'Dockerfile RUN' });
+    } else if (name === 'ADD') {
+      const skip = wrapped ? /^\s*ADD\b/i.exec(instruction.args)?.[0].length ?? 0 : 0;
       const words: Array<{ text: string; start: number; end: number }> = [];
-      for (const match of blanked.slice(keyword[0].length).matchAll(/\S+/g)) {
-        const wordStart = start + keyword[0].length + (match.index ?? 0);
-        words.push({ text: match[0], start: wordStart, end: wordStart + match[0].length });
+      for (const match of instruction.args.slice(skip).matchAll(/\S+/g)) {
+        const at = skip + (match.index ?? 0);
+        words.push({ text: match[0], start: instruction.offsets[at] ?? 0, end: (instruction.offsets[at + match[0].length - 1] ?? 0) + 1 });
       }
       adds.push({ file, words });
     }
-    index = last;
   }
   return { runs, adds };
 }

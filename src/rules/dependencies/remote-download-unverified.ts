@@ -26,7 +26,7 @@ export default defineRule({
     'uploader compromise leaked CI credentials this way for two months). Nothing in the repository pins or checks ' +
     'it, so review of this repository does not cover it. `ADD https://…` without `--checksum` has the same problem ' +
     'for files baked into an image. OpenSSF Scorecard\'s Pinned-Dependencies check flags both. Dockerfile `RUN` ' +
-    '(and `ONBUILD RUN`), workflow `run:` steps and composite action steps are read.',
+    '(and `ONBUILD RUN`, heredoc scripts included), workflow `run:` steps and composite action steps are read.',
   remediation:
     'Download a versioned artifact, check it against a checksum committed here (`echo "<sha256>  file" | sha256sum -c`) ' +
     'or a signature, then run it; prefer a package manager with pinned versions. For Dockerfiles use ' +
