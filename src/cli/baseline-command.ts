@@ -1,3 +1,4 @@
+import { terminalSafe } from '../report/terminal-safe.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { BASELINE_FILE, createBaseline, serializeBaseline } from '../engine/baseline.js';
@@ -37,7 +38,7 @@ export async function runBaseline(root: string, flags: BaselineFlags): Promise<E
     await writeOutput(serializeBaseline(baseline), target);
     const unchecked = report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete');
     for (const diagnostic of unchecked) {
-      process.stderr.write(`rampart: ${diagnostic.path}${diagnostic.line ? `:${diagnostic.line}:${diagnostic.column ?? 1}` : ''}: ${diagnostic.message}\n`);
+      process.stderr.write(`rampart: ${terminalSafe(`${diagnostic.path}${diagnostic.line ? `:${diagnostic.line}:${diagnostic.column ?? 1}` : ''}: ${diagnostic.message}`)}\n`);
     }
     if (!flags.quiet) {
       process.stderr.write(`rampart: wrote ${baseline.entries.length} baseline entr${baseline.entries.length === 1 ? 'y' : 'ies'} to ${target}\n`);

@@ -1,3 +1,4 @@
+import { terminalSafe } from '../report/terminal-safe.js';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
 import { runPin, unifiedDiff } from '../pin/run-pin.js';
@@ -65,12 +66,12 @@ export async function runPinCommand(root: string, flags: PinFlags): Promise<Exit
     const { plan, changes, fileErrors } = result;
     if (flags.dryRun && changes.length > 0) process.stdout.write(unifiedDiff(changes));
     for (const failure of plan.failures) {
-      process.stderr.write(`rampart: not pinned: ${failure.path}:${failure.line} ${failure.subject}: ${failure.reason}\n`);
+      process.stderr.write(`rampart: not pinned: ${terminalSafe(`${failure.path}:${failure.line} ${failure.subject}: ${failure.reason}`)}\n`);
     }
     if (!flags.quiet) {
-      for (const skip of plan.skipped) process.stderr.write(`rampart: left as is: ${skip.path}:${skip.line} ${skip.subject}: ${skip.reason}\n`);
+      for (const skip of plan.skipped) process.stderr.write(`rampart: left as is: ${terminalSafe(`${skip.path}:${skip.line} ${skip.subject}: ${skip.reason}`)}\n`);
     }
-    for (const problem of fileErrors) process.stderr.write(`rampart: not written: ${problem}\n`);
+    for (const problem of fileErrors) process.stderr.write(`rampart: not written: ${terminalSafe(problem)}\n`);
     if (!flags.quiet) {
       const verb = flags.dryRun ? 'would pin' : 'pinned';
       const files = changes.length === 1 ? '1 file' : `${changes.length} files`;

@@ -1,3 +1,4 @@
+import { terminalSafe, terminalSafeLines } from '../report/terminal-safe.js';
 import { Option, type Command } from 'commander';
 import { loadBaseline, withBaseline } from '../engine/baseline.js';
 import { shouldFail } from '../engine/run.js';
@@ -74,14 +75,14 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     if (!report.complete) {
       if (!flags.quiet && format !== 'text') {
         const unchecked = report.diagnostics.filter((d) => d.kind === 'incomplete');
-        for (const d of unchecked) process.stderr.write(`rampart: ${d.path}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ${d.message}\n`);
+        for (const d of unchecked) process.stderr.write(`rampart: ${terminalSafe(`${d.path}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ${d.message}`)}\n`);
         process.stderr.write(`rampart: scan incomplete: ${unchecked.length} files could not be checked\n`);
       }
       return EXIT.error;
     }
     return shouldFail(report.findings, report.failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {
-    process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
+    process.stderr.write(`rampart: ${terminalSafeLines(describeError(error, flags.debug === true))}\n`);
     return EXIT.error;
   }
 }

@@ -1,3 +1,4 @@
+import { terminalSafeLines } from '../report/terminal-safe.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -54,7 +55,7 @@ export const registerVerifyCommand: CommandRegistrar = (program: Command, setExi
 };
 
 function print(flags: CommonFlags, json: Record<string, unknown>, text: string): void {
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${terminalSafeLines(text)}\n`);
 }
 
 async function verifyImageCommand(ref: string, flags: ImageFlags): Promise<ExitCode> {

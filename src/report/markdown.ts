@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, severityRank } from '../model/severity.js';
 import { compareFindings, shouldFail } from '../engine/run.js';
 import type { Reporter, ScanReport } from './report.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /** GitHub rejects issue and pull-request comments above this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -102,10 +103,9 @@ function footer(report: ScanReport): string[] {
   return ['', `<sub>Rampart ${cell(report.toolVersion)} · ${report.stats.files} files · fails on ${report.failOn}</sub>`];
 }
 
-/** Text safe inside a Markdown table cell: no pipes, no newlines, no HTML, no stray formatting. */
+/** Text safe inside a Markdown table cell: no pipes, no newlines, no HTML, no stray formatting, no control characters. */
 export function cell(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return terminalSafe(text.replace(/[\r\n]+/g, ' '))
     .replace(/[\\`*_{}[\]<>()#+!|~]/g, (character) => `\\${character}`)
     .replace(/&/g, '&amp;')
     .replace(/@/g, '@\u200b');

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, type Severity } from '../model/severity.js';
 import type { Reporter, ScanReport } from './report.js';
+import { terminalSafe } from './terminal-safe.js';
 
 type Paint = (text: string) => string;
 
@@ -24,13 +25,13 @@ export const textReporter: Reporter = (report, { color }) => {
   for (const diagnostic of report.diagnostics) {
     const where = diagnostic.line ? `${diagnostic.path}:${diagnostic.line}:${diagnostic.column ?? 1}` : diagnostic.path;
     const label = diagnostic.kind === 'incomplete' ? paint.red('error') : diagnostic.kind === 'skipped' ? paint.yellow('skipped') : paint.gray('note');
-    out.push(`${label} ${where}: ${diagnostic.message}`);
+    out.push(`${label} ${terminalSafe(where)}: ${terminalSafe(diagnostic.message)}`);
   }
   if (report.diagnostics.length > 0) out.push('');
 
   const explained = new Set<string>();
   for (const [path, findings] of groupByFile(report.findings)) {
-    out.push(paint.underline(paint.bold(path)));
+    out.push(paint.underline(paint.bold(terminalSafe(path))));
     for (const finding of findings) out.push(...describe(finding, paint, explained));
     out.push('');
   }
@@ -52,13 +53,13 @@ function describe(finding: Finding, paint: ReturnType<typeof palette>, explained
   const { line, column } = finding.location;
   const position = `${line}:${column}`.padEnd(8);
   const severity = paint.severity[finding.severity](finding.severity.toUpperCase().padEnd(8));
-  const lines = [`  ${paint.dim(position)} ${severity} ${finding.message} ${paint.dim(finding.ruleId)}`];
+  const lines = [`  ${paint.dim(position)} ${severity} ${terminalSafe(finding.message)} ${paint.dim(finding.ruleId)}`];
   if (finding.properties?.['commit']) {
     const { commit, author, date } = finding.properties;
-    lines.push(`           ${paint.dim(`commit ${String(commit).slice(0, 12)}${author ? ` by ${String(author)}` : ''}${date ? ` on ${String(date)}` : ''}`)}`);
+    lines.push(`           ${paint.dim(terminalSafe(`commit ${String(commit).slice(0, 12)}${author ? ` by ${String(author)}` : ''}${date ? ` on ${String(date)}` : ''}`))}`);
   }
   if (finding.snippet.trim() !== '') {
-    lines.push(`           ${paint.dim(`${String(line).padStart(4)} │`)} ${finding.snippet.trim()}`);
+    lines.push(`           ${paint.dim(`${String(line).padStart(4)} │`)} ${terminalSafe(finding.snippet.trim())}`);
   }
   if (!explained.has(finding.ruleId)) {
     explained.add(finding.ruleId);
