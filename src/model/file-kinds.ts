@@ -37,6 +37,14 @@ export function classifyFile(path: string, charts: ReadonlySet<string>): FileKin
   return 'other';
 }
 
+/**
+ * JSON files written as Kubernetes manifests: `kubectl apply -f x.json` takes them, and so do Argo CD
+ * directory apps and Flux. Other JSON (package.json, dashboards, renovate.json) is left alone.
+ */
+export function isJsonManifest(path: string, text: string, charts: ReadonlySet<string>): boolean {
+  return /\.json$/i.test(path) && !isInChartTemplates(path, charts) && /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text);
+}
+
 function isInChartTemplates(path: string, charts: ReadonlySet<string>): boolean {
   const parts = path.split('/');
   for (let index = parts.length - 2; index >= 0; index -= 1) {

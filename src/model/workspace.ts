@@ -6,7 +6,7 @@ import { kustomizeImages } from './extract/kustomize-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
 import { composeImages, isActionFile, isComposeFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
-import { chartDirectories, classifyFile, isChartFile, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
+import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
@@ -74,11 +74,19 @@ export class Workspace {
     return this.files.filter((file) => this.kindOf(file) === kind);
   }
 
-  /** Every YAML document of every YAML file that is not a chart template. */
+  /** Files read as YAML: YAML files that are not chart templates, and JSON manifests (JSON is YAML). */
+  manifestFiles(): SourceFile[] {
+    return this.once('manifest-files', () => [
+      ...this.filesOfKind('yaml'),
+      ...this.files.filter((file) => this.kindOf(file) === 'other' && isJsonManifest(file.path, file.text, this.charts)),
+    ]);
+  }
+
+  /** Every YAML document of every manifest file. */
   yamlDocuments(): YamlDocument[] {
     return this.once('yaml', () => {
       const documents: YamlDocument[] = [];
-      for (const file of this.filesOfKind('yaml')) {
+      for (const file of this.manifestFiles()) {
         const parsed = parseYamlFile(file);
         documents.push(...parsed.documents);
         if (parsed.diagnostics.length > 0 && looksTemplated(file.text)) {

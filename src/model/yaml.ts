@@ -25,11 +25,12 @@ export interface ParsedYaml {
 export function parseYamlFile(file: SourceFile): ParsedYaml {
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const invalid = /\.json$/i.test(file.path) ? 'invalid JSON' : 'invalid YAML';
   let parsed: Document.Parsed[];
   try {
     parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (error) {
-    diagnostics.push({ path: file.path, message: `invalid YAML: ${String(error)}`, kind: 'incomplete' });
+    diagnostics.push({ path: file.path, message: `${invalid}: ${String(error)}`, kind: 'incomplete' });
     return { documents, diagnostics };
   }
   if (!Array.isArray(parsed)) parsed = [];
@@ -38,7 +39,7 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
     if (error) {
       const position = file.position(error.pos[0]);
       const message = error.message.split('\n')[0] ?? error.message;
-      diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `invalid YAML: ${message}`, kind: 'incomplete' });
+      diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `${invalid}: ${message}`, kind: 'incomplete' });
       return;
     }
     documents.push({ file, index, document, root: document.contents as Node | null });

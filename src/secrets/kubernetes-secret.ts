@@ -49,7 +49,8 @@ export function plaintextValues(manifest: SecretManifest): SecretValue[] {
     !value.encrypted && !PUBLIC_KEYS.test(value.key) && value.clear !== undefined && !isPlaceholder(value.clear) && !isPlaceholder(value.raw));
 }
 
-const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$/m;
+/** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style) */
+const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$|"kind"[ \t]*:[ \t]*"(?:Secret|SealedSecret)"/m;
 const objectsMemo = new WeakMap<Workspace, KubeObject[]>();
 
 /**
@@ -59,7 +60,7 @@ const objectsMemo = new WeakMap<Workspace, KubeObject[]>();
 function secretObjects(workspace: Workspace): KubeObject[] {
   let objects = objectsMemo.get(workspace);
   if (!objects) {
-    objects = workspace.filesOfKind('yaml')
+    objects = workspace.manifestFiles()
       .filter((file) => declaresSecret(file.text))
       .flatMap((file) => parseYamlFile(file).documents.flatMap(kubeObjectsOf))
       .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret');
