@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { describeObject, type KubeObject } from '../kubernetes.js';
+import type { SourceFile } from '../source-file.js';
 import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 
@@ -81,7 +82,10 @@ interface EmbeddedValues {
   readonly label: string;
 }
 
-/** Flux HelmRelease `spec.values`, Argo CD `helm.valuesObject` (single and multi-source, ApplicationSet templates). */
+/**
+ * Flux HelmRelease `spec.values`, Argo CD `helm.valuesObject` and `helm.values` (a YAML document in
+ * a string; single and multi-source, ApplicationSet templates).
+ */
 function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
   const found: EmbeddedValues[] = [];
   if (object.kind === 'HelmRelease') {
@@ -94,11 +98,29 @@ function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
       : getNode(object.node, 'spec');
     const sources = [getNode(spec, 'source'), ...seqItems(getNode(spec, 'sources'))];
     for (const source of sources) {
-      const values = getNode(getNode(source, 'helm'), 'valuesObject');
+      const helm = getNode(source, 'helm');
+      const values = getNode(helm, 'valuesObject');
       if (values) found.push({ values, label: 'helm.valuesObject' });
+      const inline = valuesInString(object.source.file, getNode(helm, 'values'));
+      if (inline) found.push({ values: inline, label: 'helm.values' });
     }
   }
   return found;
+}
+
+/**
+ * The YAML document written in a literal block scalar (`values: |`), parsed where it stands: the
+ * text before it becomes blank, so every node keeps its offset in the file and findings and pin
+ * edits land on the right characters. Folded or quoted strings change their text when read, so
+ * offsets would not hold: they are left out, as are documents that do not parse.
+ */
+function valuesInString(file: SourceFile, node: Node | undefined): Node | undefined {
+  if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || !node.range) return undefined;
+  const headerEnd = file.text.indexOf('\n', node.range[0]);
+  if (headerEnd === -1 || headerEnd >= node.range[1]) return undefined;
+  const inPlace = `${' '.repeat(headerEnd)}\n${file.text.slice(headerEnd + 1, node.range[1])}`;
+  const document = parseDocument(inPlace, { uniqueKeys: false, prettyErrors: false });
+  return document.errors.length === 0 && isMap(document.contents) ? document.contents : undefined;
 }
 
 export function hasKey(node: unknown, key: string): boolean {
