@@ -1,10 +1,11 @@
 import { isMap, isScalar, type Scalar } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import type { YamlDocument } from '../yaml.js';
+import { helmValuesImages } from './helm-values-images.js';
 import { getNode, seqItems, spanOf, stringValue } from '../yaml.js';
 
 /**
- * Kustomize `images:` entries. Only entries that set the pulled tag or digest are references of
+ * Kustomize `images:` entries, and the Helm values of `helmCharts[].valuesInline`. Only `images:` entries that set the pulled tag or digest are references of
  * their own; an entry that only renames (`newName`) keeps the tag of the manifests it applies to.
  */
 export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
@@ -38,6 +39,11 @@ export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
       },
     });
     if (occurrence) found.push(occurrence);
+  }
+  // `helmCharts[].valuesInline`: values the chart is inflated with
+  for (const chart of seqItems(getNode(document.root, 'helmCharts'))) {
+    const values = getNode(chart, 'valuesInline');
+    if (values) found.push(...helmValuesImages(document.file, values, `kustomization helmCharts ${stringValue(getNode(chart, 'name')) ?? '(unnamed)'} valuesInline`));
   }
   return found;
 }
