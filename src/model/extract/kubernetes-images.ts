@@ -27,6 +27,39 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   for (const { values, label } of embeddedValues) {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
+  found.push(...argoKustomizeImages(object));
+  return found;
+}
+
+/** The `source` and `sources[]` of an Argo CD Application, or of an ApplicationSet's template. */
+function argoSources(object: KubeObject): Node[] {
+  if (object.kind !== 'Application' && object.kind !== 'ApplicationSet') return [];
+  const spec = object.kind === 'ApplicationSet'
+    ? getNode(getNode(getNode(object.node, 'spec'), 'template'), 'spec')
+    : getNode(object.node, 'spec');
+  return [getNode(spec, 'source'), ...seqItems(getNode(spec, 'sources'))].filter((source): source is Node => source !== undefined);
+}
+
+/**
+ * Argo CD `kustomize.images` overrides, `[name=]newName[:tag][@digest]` as `kustomize edit set
+ * image` takes them (and Argo CD Image Updater writes them): the image after `=` is what runs.
+ */
+function argoKustomizeImages(object: KubeObject): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  const file = object.source.file;
+  for (const source of argoSources(object)) {
+    for (const entry of seqItems(getNode(getNode(source, 'kustomize'), 'images'))) {
+      const written = isScalar(entry) ? stringValue(entry) : undefined;
+      const span = isScalar(entry) ? innerSpanOf(file, entry) : undefined;
+      if (written === undefined || !span || file.text.slice(span.start, span.end) !== written) continue;
+      const equals = written.indexOf('=');
+      const start = span.start + equals + 1;
+      const text = written.slice(equals + 1);
+      const at = file.span(start, start + text.length);
+      const occurrence = imageOccurrence({ file, source: 'kubernetes', text, span: at, context: `${describeObject(object)} kustomize.images`, pin: { kind: 'text', span: at } });
+      if (occurrence) found.push(occurrence);
+    }
+  }
   return found;
 }
 
@@ -92,18 +125,12 @@ function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
     const values = getNode(getNode(object.node, 'spec'), 'values');
     if (values) found.push({ values, label: 'values' });
   }
-  if (object.kind === 'Application' || object.kind === 'ApplicationSet') {
-    const spec = object.kind === 'ApplicationSet'
-      ? getNode(getNode(getNode(object.node, 'spec'), 'template'), 'spec')
-      : getNode(object.node, 'spec');
-    const sources = [getNode(spec, 'source'), ...seqItems(getNode(spec, 'sources'))];
-    for (const source of sources) {
-      const helm = getNode(source, 'helm');
-      const values = getNode(helm, 'valuesObject');
-      if (values) found.push({ values, label: 'helm.valuesObject' });
-      const inline = valuesInString(object.source.file, getNode(helm, 'values'));
-      if (inline) found.push({ values: inline, label: 'helm.values' });
-    }
+  for (const source of argoSources(object)) {
+    const helm = getNode(source, 'helm');
+    const values = getNode(helm, 'valuesObject');
+    if (values) found.push({ values, label: 'helm.valuesObject' });
+    const inline = valuesInString(object.source.file, getNode(helm, 'values'));
+    if (inline) found.push({ values: inline, label: 'helm.values' });
   }
   return found;
 }
