@@ -4,6 +4,7 @@ import { describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
 import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
+import { kustomizeImageEntries } from './kustomize-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'steps', 'sidecars']);
@@ -28,6 +29,12 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
   found.push(...argoKustomizeImages(object));
+  if (object.kind === 'HelmRelease') {
+    // post-renderers rewrite the chart's images after it is rendered
+    for (const renderer of seqItems(getNode(getNode(object.node, 'spec'), 'postRenderers'))) {
+      found.push(...kustomizeImageEntries(object.source.file, getNode(getNode(renderer, 'kustomize'), 'images'), `${describeObject(object)} postRenderers kustomize images`));
+    }
+  }
   return found;
 }
 

@@ -1,16 +1,28 @@
-import { isMap, isScalar, type Scalar } from 'yaml';
+import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
-import type { YamlDocument } from '../yaml.js';
+import type { SourceFile } from '../source-file.js';
+import { getNode, seqItems, spanOf, stringValue, type YamlDocument } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
-import { getNode, seqItems, spanOf, stringValue } from '../yaml.js';
 
 /**
- * Kustomize `images:` entries, and the Helm values of `helmCharts[].valuesInline`. Only `images:` entries that set the pulled tag or digest are references of
- * their own; an entry that only renames (`newName`) keeps the tag of the manifests it applies to.
+ * Kustomize `images:` entries, and the Helm values of `helmCharts[].valuesInline`. Only `images:`
+ * entries that set the pulled tag or digest are references of their own; an entry that only
+ * renames (`newName`) keeps the tag of the manifests it applies to.
  */
 export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
+  const found = kustomizeImageEntries(document.file, getNode(document.root, 'images'), 'kustomization images');
+  // `helmCharts[].valuesInline`: values the chart is inflated with
+  for (const chart of seqItems(getNode(document.root, 'helmCharts'))) {
+    const values = getNode(chart, 'valuesInline');
+    if (values) found.push(...helmValuesImages(document.file, values, `kustomization helmCharts ${stringValue(getNode(chart, 'name')) ?? '(unnamed)'} valuesInline`));
+  }
+  return found;
+}
+
+/** Entries of a Kustomize `images:` list (also a Flux HelmRelease post-renderer's) that set a tag or digest. */
+export function kustomizeImageEntries(file: SourceFile, images: Node | undefined, context: string): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
-  for (const entry of seqItems(getNode(document.root, 'images'))) {
+  for (const entry of seqItems(images)) {
     if (!isMap(entry)) continue;
     const nameNode = getNode(entry, 'name');
     const newNameNode = getNode(entry, 'newName');
@@ -21,15 +33,15 @@ export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
     const digest = stringValue(digestNode);
     if (!name || (tag === undefined && digest === undefined)) continue;
     const anchor = (isScalar(tagNode) ? tagNode : isScalar(newNameNode) ? newNameNode : nameNode) as Scalar | undefined;
-    const span = spanOf(document.file, anchor);
+    const span = spanOf(file, anchor);
     if (!span) continue;
     const text = `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
     const occurrence = imageOccurrence({
-      file: document.file,
+      file,
       source: 'kustomize',
       text,
       span,
-      context: `kustomization images ${stringValue(nameNode) ?? name}`,
+      context: `${context} ${stringValue(nameNode) ?? name}`,
       pin: {
         kind: 'mapping',
         map: entry,
@@ -39,11 +51,6 @@ export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
       },
     });
     if (occurrence) found.push(occurrence);
-  }
-  // `helmCharts[].valuesInline`: values the chart is inflated with
-  for (const chart of seqItems(getNode(document.root, 'helmCharts'))) {
-    const values = getNode(chart, 'valuesInline');
-    if (values) found.push(...helmValuesImages(document.file, values, `kustomization helmCharts ${stringValue(getNode(chart, 'name')) ?? '(unnamed)'} valuesInline`));
   }
   return found;
 }
