@@ -20,6 +20,7 @@ describe('classifyGitRef', () => {
     ['develop', 'branch'],
     ['release/2.1', 'branch'],
     ['release-1.20', 'branch'],
+    ['release/3.x', 'branch'],
     ['refs/heads/x', 'branch'],
     ['^1.2', 'range'],
     ['~1', 'range'],

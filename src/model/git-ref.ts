@@ -37,8 +37,10 @@ export function classifyGitRef(ref: string | undefined): GitRefKind {
   if (FULL_SHA.test(value)) return 'commit';
   if (value.startsWith('refs/heads/')) return 'branch';
   if (value.startsWith('refs/tags/')) return 'tag';
+  // `release/3.x` is a branch, not a range: no constraint starts with a branch prefix
+  if (BRANCH_PREFIX.test(value)) return 'branch';
   if (RANGE.test(value)) return 'range';
-  if (WELL_KNOWN_BRANCHES.has(value.toLowerCase()) || BRANCH_PREFIX.test(value)) return 'branch';
+  if (WELL_KNOWN_BRANCHES.has(value.toLowerCase())) return 'branch';
   if (VERSION_TAG.test(value) || PREFIXED_VERSION_TAG.test(value)) return 'tag';
   if (SHORT_SHA.test(value)) return 'short-commit';
   return 'name';

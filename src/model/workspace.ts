@@ -5,7 +5,7 @@ import { kubernetesImages } from './extract/kubernetes-images.js';
 import { kustomizeImages } from './extract/kustomize-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
-import { composeImages, isActionFile, isComposeFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { composeImages, gitlabCiImages, isActionFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
@@ -152,6 +152,7 @@ export class Workspace {
         if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
         if (isComposeFile(file.path)) found.push(...composeImages(document));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
+        if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           found.push(...helmValuesImages(file, document.root, file.baseName, appVersions.get(file.directory)));
         }

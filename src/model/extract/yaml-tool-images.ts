@@ -16,6 +16,36 @@ export function isActionFile(path: string): boolean {
   return /(^|\/)action\.ya?ml$/i.test(path);
 }
 
+/** `.gitlab-ci.yml`, and the files pipelines include by convention: `*.gitlab-ci.yml`, `.gitlab/ci/**`. */
+export function isGitlabCiFile(path: string): boolean {
+  return /(^|\/|\.)gitlab-ci\.ya?ml$/i.test(path) || /(^|\/)\.gitlab\/ci\/.+\.ya?ml$/i.test(path);
+}
+
+/** Top-level keys of a GitLab pipeline that are not jobs. */
+const GITLAB_GLOBAL_KEYS = new Set(['stages', 'variables', 'include', 'workflow', 'default', 'spec', 'image', 'services', 'cache', 'before_script', 'after_script']);
+
+/**
+ * GitLab CI: `image:` and `services:` (each a string or `{name: …}`), at the top level, under
+ * `default:` and in every job, hidden `.template` jobs included (others `extends:` them).
+ */
+export function gitlabCiImages(document: YamlDocument): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  const file = document.file;
+  const fromBlock = (block: Node | undefined, where: string): void => {
+    const image = getNode(block, 'image');
+    push(found, scalarImage(file, isMap(image) ? getNode(image, 'name') : image, 'workflow', `${where} image`));
+    for (const service of seqItems(getNode(block, 'services'))) {
+      push(found, scalarImage(file, isMap(service) ? getNode(service, 'name') : service, 'workflow', `${where} service`));
+    }
+  };
+  fromBlock(document.root ?? undefined, 'pipeline');
+  fromBlock(getNode(document.root, 'default'), 'default');
+  for (const { key, value } of mapEntries(document.root)) {
+    if (!GITLAB_GLOBAL_KEYS.has(key) && isMap(value)) fromBlock(value, `job ${key}`);
+  }
+  return found;
+}
+
 /**
  * docker-compose `services.<name>.image`. A service with `build:` names the image Compose builds
  * and tags there, unless its `pull_policy` asks for the registry's copy first.

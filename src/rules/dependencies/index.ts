@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import actionNotPinned from './action-not-pinned.js';
 import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
 import fluxSourceUnpinned from './flux-source-unpinned.js';
+import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
 import helmDependencyUnpinned from './helm-dependency-unpinned.js';
 import helmLockMissing from './helm-lock-missing.js';
 import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
@@ -18,5 +19,6 @@ export const dependencyRules: readonly Rule[] = [
   terraformModuleUnpinned,
   terraformLockMissing,
   actionNotPinned,
+  gitlabIncludeUnpinned,
   remoteDownloadUnverified,
 ];
