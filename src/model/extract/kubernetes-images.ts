@@ -29,6 +29,8 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
   found.push(...argoKustomizeImages(object));
+  const crossplane = crossplanePackage(object);
+  if (crossplane) found.push(crossplane);
   if (object.kind === 'HelmRelease') {
     // post-renderers rewrite the chart's images after it is rendered
     for (const renderer of seqItems(getNode(getNode(object.node, 'spec'), 'postRenderers'))) {
@@ -36,6 +38,19 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     }
   }
   return found;
+}
+
+/** Crossplane package kinds: `spec.package` is an OCI image the package manager pulls and runs (providers and functions as pods). */
+const CROSSPLANE_PACKAGES = new Set(['Provider', 'Function', 'Configuration']);
+
+function crossplanePackage(object: KubeObject): ImageOccurrence | undefined {
+  if (!CROSSPLANE_PACKAGES.has(object.kind) || !object.apiVersion.startsWith('pkg.crossplane.io/')) return undefined;
+  const node = getNode(getNode(object.node, 'spec'), 'package');
+  if (!isScalar(node)) return undefined;
+  const text = stringValue(node);
+  const span = innerSpanOf(object.source.file, node);
+  if (text === undefined || !span) return undefined;
+  return imageOccurrence({ file: object.source.file, source: 'kubernetes', text, span, context: `${describeObject(object)} package`, pin: { kind: 'text', span } });
 }
 
 /** The `source` and `sources[]` of an Argo CD Application, or of an ApplicationSet's template. */
