@@ -31,6 +31,10 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   found.push(...argoKustomizeImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
+  if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+    // Flux applies these like a kustomization.yaml `images:` list
+    found.push(...kustomizeImageEntries(object.source.file, getNode(getNode(object.node, 'spec'), 'images'), `${describeObject(object)} images`));
+  }
   if (object.kind === 'HelmRelease') {
     // post-renderers rewrite the chart's images after it is rendered
     for (const renderer of seqItems(getNode(getNode(object.node, 'spec'), 'postRenderers'))) {
