@@ -1,17 +1,17 @@
 import type { Diagnostic } from './diagnostic.js';
 import { dockerfileImages } from './extract/dockerfile-images.js';
 import { helmValuesImages } from './extract/helm-values-images.js';
-import { kubernetesImages } from './extract/kubernetes-images.js';
+import { argoImageOverrides, kubernetesImages } from './extract/kubernetes-images.js';
 import { kustomizeImages } from './extract/kustomize-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
-import { composeImages, gitlabCiImages, isActionFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { parseHcl, type HclFile } from './terraform.js';
-import { getString, parseYamlFile, type YamlDocument } from './yaml.js';
+import { getNode, getString, parseYamlFile, type YamlDocument } from './yaml.js';
 
 export interface ChartInfo {
   readonly directory: string;
@@ -153,6 +153,7 @@ export class Workspace {
         if (isComposeFile(file.path)) found.push(...composeImages(document));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
         if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
+        if (isArgoSourceOverrideFile(file.path)) found.push(...argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           found.push(...helmValuesImages(file, document.root, file.baseName, appVersions.get(file.directory)));
         }

@@ -71,20 +71,23 @@ function argoSources(object: KubeObject): Node[] {
  * image` takes them (and Argo CD Image Updater writes them): the image after `=` is what runs.
  */
 function argoKustomizeImages(object: KubeObject): ImageOccurrence[] {
+  return argoSources(object).flatMap((source) =>
+    argoImageOverrides(object.source.file, getNode(getNode(source, 'kustomize'), 'images'), `${describeObject(object)} kustomize.images`));
+}
+
+/** Entries `[name=]image[:tag][@digest]` of an Argo CD `kustomize.images` list (also in `.argocd-source*.yaml` write-back files). */
+export function argoImageOverrides(file: SourceFile, images: Node | undefined, context: string): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
-  const file = object.source.file;
-  for (const source of argoSources(object)) {
-    for (const entry of seqItems(getNode(getNode(source, 'kustomize'), 'images'))) {
-      const written = isScalar(entry) ? stringValue(entry) : undefined;
-      const span = isScalar(entry) ? innerSpanOf(file, entry) : undefined;
-      if (written === undefined || !span || file.text.slice(span.start, span.end) !== written) continue;
-      const equals = written.indexOf('=');
-      const start = span.start + equals + 1;
-      const text = written.slice(equals + 1);
-      const at = file.span(start, start + text.length);
-      const occurrence = imageOccurrence({ file, source: 'kubernetes', text, span: at, context: `${describeObject(object)} kustomize.images`, pin: { kind: 'text', span: at } });
-      if (occurrence) found.push(occurrence);
-    }
+  for (const entry of seqItems(images)) {
+    const written = isScalar(entry) ? stringValue(entry) : undefined;
+    const span = isScalar(entry) ? innerSpanOf(file, entry) : undefined;
+    if (written === undefined || !span || file.text.slice(span.start, span.end) !== written) continue;
+    const equals = written.indexOf('=');
+    const start = span.start + equals + 1;
+    const text = written.slice(equals + 1);
+    const at = file.span(start, start + text.length);
+    const occurrence = imageOccurrence({ file, source: 'kubernetes', text, span: at, context, pin: { kind: 'text', span: at } });
+    if (occurrence) found.push(occurrence);
   }
   return found;
 }

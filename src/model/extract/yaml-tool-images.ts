@@ -21,6 +21,11 @@ export function isGitlabCiFile(path: string): boolean {
   return /(^|\/|\.)gitlab-ci\.ya?ml$/i.test(path) || /(^|\/)\.gitlab\/ci\/.+\.ya?ml$/i.test(path);
 }
 
+/** Argo CD parameter overrides written back to Git by Argo CD Image Updater: `.argocd-source.yaml`, `.argocd-source-<app>.yaml`. */
+export function isArgoSourceOverrideFile(path: string): boolean {
+  return /(^|\/)\.argocd-source(-[^/]+)?\.ya?ml$/.test(path);
+}
+
 /** Top-level keys of a GitLab pipeline that are not jobs. */
 const GITLAB_GLOBAL_KEYS = new Set(['stages', 'variables', 'include', 'workflow', 'default', 'spec', 'image', 'services', 'cache', 'before_script', 'after_script']);
 
