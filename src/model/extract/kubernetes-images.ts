@@ -1,10 +1,11 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
 import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
+import { scalarImage } from './yaml-tool-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'steps', 'sidecars']);
@@ -49,12 +50,7 @@ const CROSSPLANE_PACKAGES = new Set(['Provider', 'Function', 'Configuration']);
 
 function crossplanePackage(object: KubeObject): ImageOccurrence | undefined {
   if (!CROSSPLANE_PACKAGES.has(object.kind) || !object.apiVersion.startsWith('pkg.crossplane.io/')) return undefined;
-  const node = getNode(getNode(object.node, 'spec'), 'package');
-  if (!isScalar(node)) return undefined;
-  const text = stringValue(node);
-  const span = innerSpanOf(object.source.file, node);
-  if (text === undefined || !span) return undefined;
-  return imageOccurrence({ file: object.source.file, source: 'kubernetes', text, span, context: `${describeObject(object)} package`, pin: { kind: 'text', span } });
+  return scalarImage(object.source.file, getNode(getNode(object.node, 'spec'), 'package'), 'kubernetes', `${describeObject(object)} package`);
 }
 
 /** The `source` and `sources[]` of an Argo CD Application, or of an ApplicationSet's template. */
@@ -165,18 +161,24 @@ function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
 }
 
 /**
- * The YAML document written in a literal block scalar (`values: |`), parsed where it stands: the
- * text before it becomes blank, so every node keeps its offset in the file and findings and pin
- * edits land on the right characters. Folded or quoted strings change their text when read, so
- * offsets would not hold: they are left out, as are documents that do not parse.
+ * The YAML document written in a literal block scalar (`values: |`), parsed from its lines as they
+ * stand in the file (indentation included), its node ranges then moved to file offsets, so that
+ * findings and pin edits land on the right characters. Folded or quoted strings change their text
+ * when read, so offsets would not hold: they are left out, as are documents that do not parse.
  */
 function valuesInString(file: SourceFile, node: Node | undefined): Node | undefined {
   if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || !node.range) return undefined;
   const headerEnd = file.text.indexOf('\n', node.range[0]);
   if (headerEnd === -1 || headerEnd >= node.range[1]) return undefined;
-  const inPlace = `${' '.repeat(headerEnd)}\n${file.text.slice(headerEnd + 1, node.range[1])}`;
-  const document = parseDocument(inPlace, { uniqueKeys: false, prettyErrors: false });
-  return document.errors.length === 0 && isMap(document.contents) ? document.contents : undefined;
+  const shift = headerEnd + 1;
+  const document = parseDocument(file.text.slice(shift, node.range[1]), { uniqueKeys: false, prettyErrors: false });
+  if (document.errors.length > 0 || !isMap(document.contents)) return undefined;
+  visit(document, {
+    Node(_key, inner) {
+      if (inner.range) inner.range = [inner.range[0] + shift, inner.range[1] + shift, inner.range[2] + shift];
+    },
+  });
+  return document.contents;
 }
 
 export function hasKey(node: unknown, key: string): boolean {

@@ -94,7 +94,8 @@ function push(found: ImageOccurrence[], occurrence: ImageOccurrence | undefined)
   if (occurrence) found.push(occurrence);
 }
 
-function scalarImage(file: SourceFile, node: Node | undefined, source: ImageSourceKind, context: string): ImageOccurrence | undefined {
+/** A reference written whole as one scalar: found there, pinned there. */
+export function scalarImage(file: SourceFile, node: Node | undefined, source: ImageSourceKind, context: string): ImageOccurrence | undefined {
   if (!isScalar(node) || typeof node.value !== 'string') return undefined;
   const span = innerSpanOf(file, node);
   const text = stringValue(node);
