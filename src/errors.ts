@@ -1,3 +1,4 @@
+import { terminalSafeLines } from './report/terminal-safe.js';
 /** Machine-readable error codes; users see `message`, `--debug` adds the cause chain. */
 export type ErrorCode =
   | 'usage'
@@ -26,7 +27,8 @@ export function errorMessage(error: unknown): string {
 
 /** One line for users; the cause chain and stack only with --debug. */
 export function describeError(error: unknown, debug: boolean): string {
-  if (!debug) return errorMessage(error);
+  // messages quote paths and text from the scanned repository: printed as they are, they could drive the terminal
+  if (!debug) return terminalSafeLines(errorMessage(error));
   const lines: string[] = [];
   let current: unknown = error;
   while (current) {
@@ -34,5 +36,5 @@ export function describeError(error: unknown, debug: boolean): string {
     current = current instanceof Error ? current.cause : undefined;
     if (current) lines.push('caused by:');
   }
-  return lines.join('\n');
+  return terminalSafeLines(lines.join('\n'));
 }

@@ -1,4 +1,4 @@
-import { terminalSafe, terminalSafeLines } from '../report/terminal-safe.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { Option, type Command } from 'commander';
 import { loadBaseline, withBaseline } from '../engine/baseline.js';
 import { shouldFail } from '../engine/run.js';
@@ -82,7 +82,7 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     }
     return shouldFail(report.findings, report.failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {
-    process.stderr.write(`rampart: ${terminalSafeLines(describeError(error, flags.debug === true))}\n`);
+    process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }
 }

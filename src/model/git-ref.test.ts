@@ -55,6 +55,6 @@ describe('classifyVersion', () => {
 });
 
 describe('isTemplatedValue', () => {
-  it.each(['{{ .Values.x }}', '${VERSION}', '$(REV)', '<PLACEHOLDER>'])('%s is templated', (value) => expect(isTemplatedValue(value)).toBe(true));
+  it.each(['{{ .Values.x }}', '${VERSION}', '$(REV)', '<PLACEHOLDER>', '$CI_COMMIT_REF_NAME', '$CI_SERVER_FQDN/acme/components/lint'])('%s is templated', (value) => expect(isTemplatedValue(value)).toBe(true));
   it.each(['main', 'v1.2.3', 'https://x/y'])('%s is not', (value) => expect(isTemplatedValue(value)).toBe(false));
 });

@@ -60,7 +60,7 @@ function checkInclude(context: RuleContext, document: YamlDocument, entry: Node)
   const remote = isScalar(entry) ? scalarText(file, entry) : scalarText(file, deref(document, getNode(entry, 'remote')));
   if (remote && /^https?:\/\//i.test(remote.value)) {
     if (isMap(entry) && getNode(entry, 'integrity') !== undefined) return;
-    if (isTemplatedValue(remote.value) || remote.value.includes('$')) return;
+    if (isTemplatedValue(remote.value)) return;
     context.report({ messageId: 'remote', at: remote.span, data: { target: remote.value }, subject: remote.value });
     return;
   }
@@ -81,7 +81,7 @@ function checkInclude(context: RuleContext, document: YamlDocument, entry: Node)
 }
 
 function judge(context: RuleContext, what: string, target: string, ref: string | undefined, at: { path: string; start: number; end: number }): void {
-  if (isTemplatedValue(target) || target.includes('$') || (ref !== undefined && (isTemplatedValue(ref) || ref.includes('$')))) return;
+  if (isTemplatedValue(target) || (ref !== undefined && isTemplatedValue(ref))) return;
   // components name their newest release `~latest`
   const kind = ref === '~latest' ? 'branch' : classifyGitRef(ref);
   if (kind === 'commit') return;
