@@ -7,6 +7,7 @@ import { registerPinCommand } from './pin-command.js';
 import { registerRulesCommands } from './rules-commands.js';
 import { registerScanCommand } from './scan-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { guardStdout, unhandledStdoutFailure } from './write-output.js';
 
 /** Each command registers itself and reports its exit code through `setExit`. */
 export type CommandRegistrar = (program: Command, setExit: (code: ExitCode) => void) => void;
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const register of COMMANDS) register(program, setExit);
+  guardStdout();
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -42,6 +44,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     process.stderr.write(`rampart: ${describeError(error, debug)}\n`);
+    return EXIT.error;
+  }
+  const lateFailure = await unhandledStdoutFailure();
+  if (lateFailure) {
+    process.stderr.write(`rampart: ${lateFailure}\n`);
     return EXIT.error;
   }
   return exitCode;

@@ -1,7 +1,7 @@
 import { terminalSafe } from '../report/terminal-safe.js';
 import type { Command } from 'commander';
 import { describeError } from '../errors.js';
-import { runPin, unifiedDiff } from '../pin/run-pin.js';
+import { runPin, unifiedDiff, type PinRunResult } from '../pin/run-pin.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { GitRefResolver } from '../resolve/git-refs.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
@@ -9,6 +9,7 @@ import { EXIT, type ExitCode } from './exit.js';
 import type { CommandRegistrar } from './main.js';
 import { createProgress } from './progress.js';
 import { listParser } from './list-option.js';
+import { writeOutput } from './write-output.js';
 
 export interface PinFlags {
   dryRun?: boolean;
@@ -64,19 +65,16 @@ export async function runPinCommand(root: string, flags: PinFlags): Promise<Exit
     });
     progress.done();
     const { plan, changes, fileErrors } = result;
-    if (flags.dryRun && changes.length > 0) process.stdout.write(unifiedDiff(changes));
+    if (flags.dryRun && changes.length > 0) await writeOutput(unifiedDiff(changes), undefined);
     for (const failure of plan.failures) {
       process.stderr.write(`rampart: not pinned: ${terminalSafe(`${failure.path}:${failure.line} ${failure.subject}: ${failure.reason}`)}\n`);
     }
     if (!flags.quiet) {
       for (const skip of plan.skipped) process.stderr.write(`rampart: left as is: ${terminalSafe(`${skip.path}:${skip.line} ${skip.subject}: ${skip.reason}`)}\n`);
+      for (const stale of result.staleRemoved) process.stderr.write(`rampart: removed a temporary file an interrupted run left: ${terminalSafe(stale)}\n`);
     }
     for (const problem of fileErrors) process.stderr.write(`rampart: not written: ${terminalSafe(problem)}\n`);
-    if (!flags.quiet) {
-      const verb = flags.dryRun ? 'would pin' : 'pinned';
-      const files = changes.length === 1 ? '1 file' : `${changes.length} files`;
-      process.stderr.write(`rampart: ${verb} ${plan.pinned.length} references in ${files} (${plan.resolutions} unique, ${registry.requestCount} registry requests)${plan.failures.length > 0 ? `; ${plan.failures.length} could not be resolved` : ''}${plan.skipped.length > 0 ? `; ${plan.skipped.length} left as is` : ''}\n`);
-    }
+    if (!flags.quiet) process.stderr.write(`rampart: ${summary(result, flags.dryRun === true, registry.requestCount)}\n`);
     if (plan.failures.length > 0 || fileErrors.length > 0) return EXIT.error;
     return flags.dryRun && changes.length > 0 ? EXIT.findings : EXIT.ok;
   } catch (error) {
@@ -86,4 +84,18 @@ export async function runPinCommand(root: string, flags: PinFlags): Promise<Exit
   } finally {
     await registry.close();
   }
+}
+
+/** What changed, counting only files actually written (or that would be, on a dry run). */
+function summary(result: PinRunResult, dryRun: boolean, requests: number): string {
+  const { plan, fileErrors } = result;
+  const fileCount = dryRun ? result.changes.length : result.written.length;
+  const files = fileCount === 1 ? '1 file' : `${fileCount} files`;
+  const references = result.pinnedCount === 1 ? '1 reference' : `${result.pinnedCount} references`;
+  const notes = [
+    plan.failures.length > 0 ? `${plan.failures.length} could not be resolved` : '',
+    fileErrors.length > 0 ? `${fileErrors.length} ${fileErrors.length === 1 ? 'file' : 'files'} not written` : '',
+    plan.skipped.length > 0 ? `${plan.skipped.length} left as is` : '',
+  ].filter(Boolean);
+  return `${dryRun ? 'would pin' : 'pinned'} ${references} in ${files} (${plan.resolutions} unique, ${requests} registry requests)${notes.map((note) => `; ${note}`).join('')}`;
 }

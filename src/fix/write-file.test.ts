@@ -1,8 +1,14 @@
-import { lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as crypto from 'node:crypto';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './write-file.js';
+import { describe, expect, it, vi } from 'vitest';
+import { replaceFile, writeFileAtomic } from './write-file.js';
+
+vi.mock('node:crypto', async (original) => {
+  const actual = await original<typeof import('node:crypto')>();
+  return { ...actual, randomBytes: vi.fn(actual.randomBytes) };
+});
 
 describe('writeFileAtomic', () => {
   it('replaces the target of a symbolic link and keeps the link', async () => {
@@ -21,5 +27,22 @@ describe('writeFileAtomic', () => {
     const file = path.join(directory, 'a.yaml');
     writeFileSync(file, 'x\n');
     expect(await writeFileAtomic(file, 'x\n', 'x\n')).toBe(false);
+  });
+});
+
+describe('replaceFile', () => {
+  it('never opens a name planted in advance: a link at the temporary name is left alone and another name is used', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'rampart-write-'));
+    const victim = path.join(directory, 'victim');
+    writeFileSync(victim, 'precious\n');
+    // the first random name is known to the attacker, who plants a link there
+    vi.mocked(crypto.randomBytes).mockImplementationOnce(((size: number) => Buffer.alloc(size)) as typeof crypto.randomBytes);
+    const planted = path.join(directory, `.report.json.rampart-${process.pid}-000000000000.tmp`);
+    symlinkSync(victim, planted);
+    await replaceFile(path.join(directory, 'report.json'), '{}\n');
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(lstatSync(planted).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(directory, 'report.json'), 'utf8')).toBe('{}\n');
+    expect(readdirSync(directory).sort()).toEqual([path.basename(planted), 'report.json', 'victim']);
   });
 });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { TextEdit } from '../model/finding.js';
 import { applyEdits, editsByPath } from './apply-edits.js';
+import { createTemporary, untrackTemporary } from './temporary-files.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -42,27 +42,82 @@ export async function planChanges(root: string, edits: readonly TextEdit[], plan
 }
 
 /**
- * Writes a file atomically: a temporary file in the same directory, then rename over the target,
- * keeping the target's permission bits. Nothing is written when the text is unchanged.
+ * Replaces `file` atomically: a new temporary file beside it (created exclusively, never through
+ * a link), written in full and flushed, then renamed over `file`. A reader sees the old text or
+ * the new, never a part; on failure the temporary file is removed and `file` is untouched.
+ * `mode` defaults to 0666 less the umask, as for any new file.
  */
-export async function writeFileAtomic(linkOrFile: string, text: string, previous?: string): Promise<boolean> {
-  if (previous !== undefined && previous === text) return false;
-  // through a symbolic link, replace the file it points at, never the link itself
-  const absolute = await realpath(linkOrFile).catch(() => linkOrFile);
-  const mode = (await stat(absolute).catch(() => undefined))?.mode;
-  const temporary = path.join(path.dirname(absolute), `.${path.basename(absolute)}.rampart-${randomBytes(6).toString('hex')}.tmp`);
+export async function replaceFile(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  const { file: temporary, handle } = await createTemporary(file, mode ?? 0o666);
   try {
-    await writeFile(temporary, text, mode === undefined ? {} : { mode: mode & 0o7777 });
-    await rename(temporary, absolute);
+    try {
+      if (mode !== undefined) await handle.chmod(mode); // the target's own bits, whatever the umask
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  } finally {
+    untrackTemporary(temporary);
   }
+}
+
+/**
+ * Writes an edited file of the scanned tree atomically, keeping its permission bits. Through a
+ * symbolic link (the workspace only lists links that stay in the tree) the file it points at is
+ * replaced, never the link. Nothing is written when the text is unchanged.
+ */
+export async function writeFileAtomic(linkOrFile: string, text: string, previous?: string): Promise<boolean> {
+  if (previous !== undefined && previous === text) return false;
+  const absolute = await realpath(linkOrFile).catch(() => linkOrFile);
+  const mode = (await stat(absolute).catch(() => undefined))?.mode;
+  await replaceFile(absolute, text, mode === undefined ? undefined : mode & 0o7777);
   return true;
 }
 
-export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<void> {
+export interface WriteOutcome {
+  /** paths (relative, as in the changes) whose file now holds the new text */
+  readonly written: string[];
+  readonly failures: Array<{ readonly path: string; readonly reason: string }>;
+}
+
+/**
+ * Writes every change, each file atomically. A file that cannot be replaced (immutable, a
+ * read-only directory, a full disk) is reported and the others are still written. Two paths that
+ * reach the same file (an in-tree link and its target) write it once.
+ */
+export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<WriteOutcome> {
+  const written: string[] = [];
+  const failures: Array<{ path: string; reason: string }> = [];
+  const byRealPath = new Map<string, FileChange>();
   for (const change of changes) {
-    await writeFileAtomic(path.join(root, ...change.path.split('/')), change.after, change.before);
+    const absolute = path.join(root, ...change.path.split('/'));
+    const real = await realpath(absolute).catch(() => absolute);
+    const earlier = byRealPath.get(real);
+    if (earlier) {
+      if (earlier.after === change.after && written.includes(earlier.path)) written.push(change.path);
+      else if (earlier.after !== change.after) failures.push({ path: change.path, reason: `the same file as ${earlier.path}, which was given other edits; left as ${earlier.path} made it` });
+      continue;
+    }
+    byRealPath.set(real, change);
+    try {
+      await writeFileAtomic(absolute, change.after, change.before);
+      written.push(change.path);
+    } catch (error) {
+      failures.push({ path: change.path, reason: `cannot replace it (${systemErrorText(error)}); left unchanged` });
+    }
   }
+  return { written, failures };
+}
+
+/** `EPERM: operation not permitted`, without the paths Node appends (a temporary name means nothing to users). */
+export function systemErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code && message.startsWith(`${code}:`)) return message.split(',')[0] ?? message;
+  return code ?? message;
 }

@@ -39,7 +39,7 @@ export interface PinFailure extends PinEntry {
 
 export interface PinPlan {
   readonly edits: TextEdit[];
-  /** every reference that gets a digest or commit */
+  /** every reference that gets a digest or commit, each edited place once */
   readonly pinned: Array<PinEntry & { readonly to: string }>;
   /** references that could not be resolved (malformed, missing, registry or git errors) */
   readonly failures: PinFailure[];
@@ -112,13 +112,16 @@ export async function planPins(workspace: Workspace, options: PinPlanOptions): P
       skipped.push({ ...item.entry, reason: planned.reason });
       continue;
     }
+    let added = 0;
     for (const edit of planned.edits) {
       const key = `${edit.path}\0${edit.start}\0${edit.end}\0${edit.text}`;
       if (seenEdits.has(key)) continue; // one ARG default feeding two FROM lines
       seenEdits.add(key);
       edits.push(edit);
+      added += 1;
     }
-    pinned.push({ ...item.entry, to: result.value });
+    // the same place reached twice is one reference pinned, not two
+    if (added > 0) pinned.push({ ...item.entry, to: result.value });
   }
   const byPlace = (a: PinFailure, b: PinFailure): number => a.path.localeCompare(b.path) || a.line - b.line;
   return { edits, pinned, failures: failures.sort(byPlace), skipped: skipped.sort(byPlace), resolutions: unique.size };

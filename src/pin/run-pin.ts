@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../config/load.js';
+import { removeStaleTemporaries } from '../fix/temporary-files.js';
 import { planChanges, writeChanges, type FileChange } from '../fix/write-file.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import { planPins, type PinPlan, type PinPlanOptions } from './plan.js';
@@ -13,9 +14,14 @@ export interface PinRunOptions extends PinPlanOptions {
 export interface PinRunResult {
   readonly plan: PinPlan;
   readonly changes: FileChange[];
-  /** files that could not be edited (changed meanwhile, not UTF-8) */
+  /** files that could not be edited or replaced (changed meanwhile, not UTF-8, immutable) */
   readonly fileErrors: string[];
-  readonly written: boolean;
+  /** paths now holding their new text (none on a dry run) */
+  readonly written: string[];
+  /** references in the files that changed (or would change, on a dry run) */
+  readonly pinnedCount: number;
+  /** temporary files a killed earlier run left behind, now removed */
+  readonly staleRemoved: string[];
 }
 
 /** `rampart pin` short of printing: read the tree, resolve, edit (or only compute) the files. */
@@ -38,8 +44,29 @@ export async function runPin(root: string, options: PinRunOptions): Promise<PinR
     }
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (!options.dryRun) await writeChanges(absoluteRoot, changes);
-  return { plan, changes, fileErrors, written: !options.dryRun && changes.length > 0 };
+  if (options.dryRun) {
+    const changed = new Set(changes.map((change) => change.path));
+    return { plan, changes, fileErrors, written: [], pinnedCount: countPinned(plan, changed), staleRemoved: [] };
+  }
+  const staleRemoved = await removeStaleTemporariesBeside(absoluteRoot, workspace.files.map((file) => file.path));
+  const outcome = await writeChanges(absoluteRoot, changes);
+  fileErrors.push(...outcome.failures.map((failure) => `${failure.path}: ${failure.reason}`));
+  return { plan, changes, fileErrors, written: outcome.written, pinnedCount: countPinned(plan, new Set(outcome.written)), staleRemoved };
+}
+
+/** References in the files that changed: one whose file could not be written was not pinned. */
+function countPinned(plan: PinPlan, changed: ReadonlySet<string>): number {
+  return plan.pinned.filter((entry) => changed.has(entry.path)).length;
+}
+
+/** A killed run (SIGKILL, power loss) can leave temporary files beside the files it was replacing. */
+async function removeStaleTemporariesBeside(root: string, files: readonly string[]): Promise<string[]> {
+  const directories = new Set(files.map((file) => path.posix.dirname(file)));
+  const removed: string[] = [];
+  for (const directory of directories) {
+    for (const name of await removeStaleTemporaries(path.join(root, ...directory.split('/')))) removed.push(path.posix.join(directory, name));
+  }
+  return removed;
 }
 
 /** A unified diff of every change, `a/` and `b/` prefixed like git's. */
