@@ -122,6 +122,8 @@ describe('fixture.registry client against misbehaving registries', () => {
       const error = await failure(client(liar.host).resolve(ref(`${liar.host}/team/app:v1`)));
       expect(error.code).toBe('image-digest-mismatch');
       expect(error.message).toContain(fixture.single.digest);
+      // the reference as people write it: name@digest, never name:sha256:…
+      expect(error.message.startsWith(`${liar.host}/team/app@${fixture.single.digest}: `), error.message).toBe(true);
     } finally {
       await liar.close();
     }

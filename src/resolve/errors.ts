@@ -6,6 +6,8 @@ export type ResolveErrorCode =
   | 'timeout'
   | 'unreachable'
   | 'registry-error'
+  /** a body past the limit for its kind (a manifest above 4 MiB) */
+  | 'too-large'
   | 'invalid-reference'
   | 'git-failed';
 

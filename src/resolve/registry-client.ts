@@ -3,9 +3,15 @@ import type { ImageReference } from '../model/image-ref.js';
 import { DockerConfigCredentials } from './credentials.js';
 import { registryBaseUrl } from './endpoint.js';
 import { ResolveError } from './errors.js';
-import { MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
-import { RegistryTransport, type HttpAnswer, type TransportOptions } from './transport.js';
+import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
+import { checkManifest } from './manifest-check.js';
+import { RegistryTransport, type BodyLimit, type HttpAnswer, type TransportOptions } from './transport.js';
 import type { Descriptor, FetchedManifest, RegistryClient } from './types.js';
+
+/** distribution and the large registries refuse manifests and indexes above 4 MiB */
+const MANIFEST_BODY_BYTES = 4 * 1024 * 1024;
+/** blobs Rampart reads are configs, signatures and attestations, never layers */
+const BLOB_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface RegistryClientOptions extends TransportOptions {
   /** hosts (HOST or HOST:PORT) reached over plain HTTP */
@@ -54,7 +60,7 @@ export class HttpRegistryClient implements RegistryClient {
   }
 
   async getBlob(reference: ImageReference, digest: string): Promise<Buffer> {
-    const answer = await this.api(reference, `blobs/${digest}`, 'GET', {});
+    const answer = await this.api(reference, `blobs/${digest}`, 'GET', {}, { bytes: BLOB_BODY_BYTES, what: `blob ${digest} of ${reference.name}` });
     if (answer.status === 404) throw new ResolveError('not-found', `${reference.name} has no blob ${digest}`);
     expectOk(answer, reference, `blob ${digest}`);
     checkDigest(answer.body, digest, `blob ${digest} of ${reference.name}`);
@@ -63,7 +69,7 @@ export class HttpRegistryClient implements RegistryClient {
 
   async referrers(reference: ImageReference, digest: string, artifactType?: string): Promise<Descriptor[]> {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
-    const answer = await this.api(reference, `referrers/${digest}${query}`, 'GET', { accept: OCI_INDEX });
+    const answer = await this.api(reference, `referrers/${digest}${query}`, 'GET', { accept: OCI_INDEX }, { bytes: MANIFEST_BODY_BYTES, what: `the referrers of ${reference.name}@${digest}` });
     let manifests: Descriptor[];
     if (answer.status === 200 && (answer.headers['content-type'] ?? '').startsWith(OCI_INDEX)) {
       manifests = parseIndex(answer.body, reference);
@@ -104,25 +110,30 @@ export class HttpRegistryClient implements RegistryClient {
   }
 
   private async fetchManifest(reference: ImageReference, ref: string): Promise<FetchedManifest> {
-    const answer = await this.api(reference, `manifests/${ref}`, 'GET', { accept: MANIFEST_ACCEPT });
-    if (answer.status === 404) throw notFound({ ...reference, canonical: `${reference.name}${ref.includes(':') ? '@' : ':'}${ref}` });
+    const shown = referenceAt(reference, ref);
+    const answer = await this.api(reference, `manifests/${ref}`, 'GET', { accept: MANIFEST_ACCEPT }, { bytes: MANIFEST_BODY_BYTES, what: `the manifest of ${shown}` });
+    if (answer.status === 404) throw notFound({ ...reference, canonical: shown });
     expectOk(answer, reference, `manifest ${ref}`);
     const digest = `sha256:${createHash('sha256').update(answer.body).digest('hex')}`;
     const claimed = answer.headers['docker-content-digest'];
     if (claimed && claimed !== digest) {
-      throw new ResolveError('image-digest-mismatch', `${reference.name}:${ref}: the registry says ${claimed} but the manifest bytes hash to ${digest}`);
+      throw new ResolveError('image-digest-mismatch', `${shown}: the registry says ${claimed} but the manifest bytes hash to ${digest}`);
     }
     if (ref.startsWith('sha256:') && ref !== digest) {
-      throw new ResolveError('image-digest-mismatch', `${reference.name}@${ref}: the registry returned a manifest that hashes to ${digest}`);
+      throw new ResolveError('image-digest-mismatch', `${shown}: the registry returned a manifest that hashes to ${digest}`);
     }
-    const mediaType = (answer.headers['content-type'] ?? '').split(';')[0]?.trim() || mediaTypeInBody(answer.body);
-    return { digest, mediaType, body: answer.body };
+    return { digest, mediaType: checkManifest(answer.body, answer.headers['content-type'], shown), body: answer.body };
   }
 
-  private api(reference: ImageReference, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<HttpAnswer> {
+  private api(reference: ImageReference, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>, limit?: BodyLimit): Promise<HttpAnswer> {
     const url = `${registryBaseUrl(reference.registry, this.insecure)}/v2/${reference.repository}/${path}`;
-    return this.transport.call(reference.registry, url, method, headers, reference.repository);
+    return this.transport.call(reference.registry, url, method, headers, reference.repository, limit);
   }
+}
+
+/** `name:tag` or `name@sha256:…`: how a person writes the reference at `ref`. */
+function referenceAt(reference: ImageReference, ref: string): string {
+  return `${reference.name}${ref.includes(':') ? '@' : ':'}${ref}`;
 }
 
 function notFound(reference: ImageReference): ResolveError {
@@ -139,15 +150,6 @@ function checkDigest(body: Buffer, digest: string, what: string): void {
   if (!digest.startsWith('sha256:')) return;
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   if (actual !== digest) throw new ResolveError('image-digest-mismatch', `${what}: the bytes hash to ${actual}`);
-}
-
-function mediaTypeInBody(body: Buffer): string {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { mediaType?: unknown };
-    return typeof parsed.mediaType === 'string' ? parsed.mediaType : OCI_MANIFEST;
-  } catch {
-    return OCI_MANIFEST;
-  }
 }
 
 export function parseIndex(body: Buffer, reference: ImageReference): Descriptor[] {

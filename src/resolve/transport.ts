@@ -21,6 +21,14 @@ export interface HttpAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /** the URL that gave this answer, after redirects */
+  readonly url: string;
+}
+
+/** The most a successful answer may carry, and what it is, for the error past it. */
+export interface BodyLimit {
+  readonly bytes: number;
+  readonly what: string;
 }
 
 interface Exchange {
@@ -28,9 +36,17 @@ interface Exchange {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
+  readonly limit?: BodyLimit;
 }
 
 const MAX_REDIRECTS = 5;
+const MiB = 1024 * 1024;
+/** an answer to `request()` (a transparency log entry) with no limit of its own */
+const DEFAULT_BODY_BYTES = 16 * MiB;
+/** token responses carry a JWT or two */
+const TOKEN_BODY_BYTES = 1 * MiB;
+/** error and redirect bodies are never needed whole: the rest is dropped, the status kept */
+const UNSUCCESSFUL_BODY_BYTES = 64 * 1024;
 
 /**
  * HTTP for registries: the token / Basic auth dance, redirects that never carry credentials to
@@ -64,13 +80,18 @@ export class RegistryTransport {
     return { request: undici.request, dispatcher: this.dispatcher };
   }
 
-  /** A registry API call for `repository` on `host`; answers 401 with the auth the registry asks for. */
-  async call(host: string, url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, repository: string): Promise<HttpAnswer> {
+  /**
+   * A registry API call for `repository` on `host`; answers 401 with the auth the registry asks for.
+   * Credentials go to `host` and to a token realm `host` itself named, never to a host that a
+   * redirect led to: that host's 401 is an error, not a request for `host`'s credentials.
+   */
+  async call(host: string, url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, repository: string, limit?: BodyLimit): Promise<HttpAnswer> {
     const scope = `repository:${repository}:pull`;
     const key = `${new URL(url).origin} ${scope}`;
     const known = await this.authorizations.get(key)?.catch(() => undefined);
-    let answer = await this.send({ method, url, headers: withAuthorization(headers, known) });
+    let answer = await this.send({ method, url, headers: withAuthorization(headers, known), ...(limit ? { limit } : {}) });
     if (answer.status !== 401) return answer;
+    refuseRedirectedChallenge(host, url, answer);
     const challenges = parseChallenges(answer.headers['www-authenticate'] ?? '');
     // requests sent together all meet the 401: the first asks for a token, the rest wait for it
     let pending = this.authorizations.get(key);
@@ -82,9 +103,10 @@ export class RegistryTransport {
     if (authorization === undefined) {
       throw new ResolveError('unauthorized', `${host} requires credentials for ${repository} and none were found (docker login ${host})`);
     }
-    answer = await this.send({ method, url, headers: withAuthorization(headers, authorization) });
-    if (answer.status === 401) throw new ResolveError('unauthorized', `${host} refused the credentials for ${repository}`);
-    return answer;
+    answer = await this.send({ method, url, headers: withAuthorization(headers, authorization), ...(limit ? { limit } : {}) });
+    if (answer.status !== 401) return answer;
+    refuseRedirectedChallenge(host, url, answer);
+    throw new ResolveError('unauthorized', `${host} refused the credentials for ${repository}`);
   }
 
   /** A call to an API without registry auth (a Rekor search): redirects, retries, timeout and the bound on requests in flight. */
@@ -122,7 +144,7 @@ export class RegistryTransport {
       tokenUrl.searchParams.set('refresh_token', credential.token);
       tokenUrl.searchParams.set('client_id', 'rampart');
     }
-    const answer = await this.send({ method: 'GET', url: tokenUrl.href, headers });
+    const answer = await this.send({ method: 'GET', url: tokenUrl.href, headers, limit: { bytes: TOKEN_BODY_BYTES, what: `the token from ${tokenUrl.host} for ${host}` } });
     if (answer.status === 401 || answer.status === 403) {
       throw new ResolveError('unauthorized', `the token service of ${host} refused ${credential ? 'the stored credentials' : 'anonymous access'} (HTTP ${answer.status})`);
     }
@@ -144,7 +166,7 @@ export class RegistryTransport {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const answer = await this.withRetries(current);
       const location = answer.headers['location'];
-      if (![301, 302, 303, 307, 308].includes(answer.status) || !location) return answer;
+      if (![301, 302, 303, 307, 308].includes(answer.status) || !location) return { ...answer, url: current.url };
       const next = new URL(location, current.url);
       const from = new URL(current.url);
       if (from.protocol === 'https:' && next.protocol !== 'https:') {
@@ -157,9 +179,9 @@ export class RegistryTransport {
     throw new ResolveError('registry-error', `too many redirects from ${new URL(exchange.url).host}`);
   }
 
-  private async withRetries(exchange: Exchange): Promise<HttpAnswer> {
+  private async withRetries(exchange: Exchange): Promise<Omit<HttpAnswer, 'url'>> {
     for (let attempt = 0; ; attempt++) {
-      let answer: HttpAnswer | undefined;
+      let answer: Omit<HttpAnswer, 'url'> | undefined;
       let failure: ResolveError | undefined;
       try {
         answer = await this.limit.run(() => this.once(exchange));
@@ -175,7 +197,7 @@ export class RegistryTransport {
     }
   }
 
-  private async once(exchange: Exchange): Promise<HttpAnswer> {
+  private async once(exchange: Exchange): Promise<Omit<HttpAnswer, 'url'>> {
     this.requestCount += 1;
     const host = new URL(exchange.url).host;
     const controller = new AbortController();
@@ -200,7 +222,7 @@ export class RegistryTransport {
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
-        return { response, body: Buffer.from(await response.body.arrayBuffer()) };
+        return { response, body: await readBody(response, exchange.limit ?? { bytes: DEFAULT_BODY_BYTES, what: `the answer of ${host}` }) };
       })();
       exchangeDone.catch(() => undefined);
       const { response, body } = await Promise.race([exchangeDone, deadline]);
@@ -229,6 +251,47 @@ export class RegistryTransport {
   async close(): Promise<void> {
     if (!this.options.dispatcher) await this.dispatcher?.close();
   }
+}
+
+/** A 401 from another origin than the request's came after a redirect: `host`'s credentials are not for it. */
+function refuseRedirectedChallenge(host: string, url: string, answer: HttpAnswer): void {
+  const asked = new URL(answer.url);
+  if (asked.origin === new URL(url).origin) return;
+  throw new ResolveError('unauthorized', `${host} redirected to ${asked.host}, which asks for credentials; the credentials of ${host} are not sent to another host`);
+}
+
+/**
+ * Reads a response body as it streams in, stopping past a limit instead of buffering whatever a
+ * registry sends: a successful answer over the limit is an error naming what it was; the body of
+ * an error or a redirect is cut short (only its status matters).
+ */
+async function readBody(response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: AsyncIterable<Buffer> & { destroy(): unknown } }, limit: BodyLimit): Promise<Buffer> {
+  const successful = response.statusCode >= 200 && response.statusCode < 300;
+  const cap = successful ? limit.bytes : UNSUCCESSFUL_BODY_BYTES;
+  const tooLarge = (): ResolveError =>
+    new ResolveError('too-large', `${limit.what} is larger than ${formatBytes(limit.bytes)}; refused (no registry serves one that large)`);
+  const declared = Number(response.headers['content-length']);
+  if (successful && Number.isFinite(declared) && declared > cap) {
+    response.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > cap) {
+      response.body.destroy();
+      if (successful) throw tooLarge();
+      chunks.push(chunk.subarray(0, cap - (size - chunk.length)));
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function withAuthorization(headers: Record<string, string>, authorization: string | undefined): Record<string, string> {

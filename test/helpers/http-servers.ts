@@ -3,6 +3,7 @@
  * registry, and servers that misbehave on purpose (wrong digests, slow answers, 429s).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { LocalRegistry } from './registry.js';
 
@@ -17,22 +18,26 @@ export interface TestServer {
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, server: TestServer) => void | Promise<void>;
 
-/** Starts an HTTP server on a free 127.0.0.1 port that records requests and runs `handler`. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+/**
+ * Starts an HTTP server on a free 127.0.0.1 port that records requests and runs `handler`; HTTPS
+ * with `tls` (a key and certificate for 127.0.0.1, see `tls.ts`).
+ */
+export async function startServer(handler: Handler, tls?: { key: string; cert: string }): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   let self: TestServer | undefined;
-  const server: Server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     requests.push({ method: request.method ?? '', url: request.url ?? '', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
     Promise.resolve(handler(request, response, self!)).catch((error: unknown) => {
       response.statusCode = 500;
       response.end(String(error));
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   self = {
     host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
