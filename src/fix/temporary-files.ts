@@ -32,15 +32,21 @@ function onSignal(signal: NodeJS.Signals): void {
   process.exit(SIGNAL_EXIT[signal] ?? 2);
 }
 
+let handling = false;
+
+/**
+ * The handlers stay once installed: removed when no file is pending, a signal already on its way
+ * would find no listener and be dropped, and the process would carry on.
+ */
 function track(file: string): void {
-  if (pending.size === 0) for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, onSignal);
+  if (!handling) for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, onSignal);
+  handling = true;
   pending.add(file);
 }
 
 /** Stops tracking a temporary file (renamed into place or removed). */
 export function untrackTemporary(file: string): void {
-  if (!pending.delete(file) || pending.size > 0) return;
-  for (const signal of Object.keys(SIGNAL_EXIT)) process.off(signal, onSignal);
+  pending.delete(file);
 }
 
 function temporaryName(target: string): string {

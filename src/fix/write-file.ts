@@ -80,32 +80,49 @@ export async function writeFileAtomic(linkOrFile: string, text: string, previous
 }
 
 export interface WriteOutcome {
-  /** paths (relative, as in the changes) whose file now holds the new text */
+  /** paths (relative, as in the changes) of the files replaced, one path per file */
+  readonly written: string[];
+  readonly failures: Array<{ readonly path: string; readonly reason: string }>;
+}
+
+/**
+ * Keeps one change per file on disk: an in-tree link and its target reach the same file, which is
+ * written (and shown in a diff) once. Different edits through two paths are a failure, never a guess.
+ */
+export async function oneChangePerFile(root: string, changes: readonly FileChange[]): Promise<{ changes: FileChange[]; failures: string[] }> {
+  const kept: FileChange[] = [];
+  const failures: string[] = [];
+  const byRealPath = new Map<string, FileChange>();
+  for (const change of changes) {
+    const absolute = path.join(root, ...change.path.split('/'));
+    const real = await realpath(absolute).catch(() => absolute);
+    const earlier = byRealPath.get(real);
+    if (!earlier) {
+      byRealPath.set(real, change);
+      kept.push(change);
+    } else if (earlier.after !== change.after) {
+      failures.push(`${change.path}: the same file as ${earlier.path}, which was given other edits; left as ${earlier.path} made it`);
+    }
+  }
+  return { changes: kept, failures };
+}
+
+export interface WriteOutcome {
+  /** paths (relative, as in the changes) of the files replaced */
   readonly written: string[];
   readonly failures: Array<{ readonly path: string; readonly reason: string }>;
 }
 
 /**
  * Writes every change, each file atomically. A file that cannot be replaced (immutable, a
- * read-only directory, a full disk) is reported and the others are still written. Two paths that
- * reach the same file (an in-tree link and its target) write it once.
+ * read-only directory, a full disk) is reported and the others are still written.
  */
 export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<WriteOutcome> {
   const written: string[] = [];
   const failures: Array<{ path: string; reason: string }> = [];
-  const byRealPath = new Map<string, FileChange>();
   for (const change of changes) {
-    const absolute = path.join(root, ...change.path.split('/'));
-    const real = await realpath(absolute).catch(() => absolute);
-    const earlier = byRealPath.get(real);
-    if (earlier) {
-      if (earlier.after === change.after && written.includes(earlier.path)) written.push(change.path);
-      else if (earlier.after !== change.after) failures.push({ path: change.path, reason: `the same file as ${earlier.path}, which was given other edits; left as ${earlier.path} made it` });
-      continue;
-    }
-    byRealPath.set(real, change);
     try {
-      await writeFileAtomic(absolute, change.after, change.before);
+      await writeFileAtomic(path.join(root, ...change.path.split('/')), change.after, change.before);
       written.push(change.path);
     } catch (error) {
       failures.push({ path: change.path, reason: `cannot replace it (${systemErrorText(error)}); left unchanged` });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../config/load.js';
 import { removeStaleTemporaries } from '../fix/temporary-files.js';
-import { planChanges, writeChanges, type FileChange } from '../fix/write-file.js';
+import { oneChangePerFile, planChanges, writeChanges, type FileChange } from '../fix/write-file.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import { planPins, type PinPlan, type PinPlanOptions } from './plan.js';
 
@@ -31,19 +31,21 @@ export async function runPin(root: string, options: PinRunOptions): Promise<PinR
   const { workspace } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
   const plan = await planPins(workspace, options);
   const plannedTexts = new Map(workspace.files.map((file) => [file.path, file.text]));
-  const changes: FileChange[] = [];
+  const planned: FileChange[] = [];
   const fileErrors: string[] = [];
   // files are planned one at a time so one bad file does not stop the others
   const byFile = new Map<string, typeof plan.edits>();
   for (const edit of plan.edits) byFile.set(edit.path, [...(byFile.get(edit.path) ?? []), edit]);
   for (const [file, edits] of byFile) {
     try {
-      changes.push(...(await planChanges(absoluteRoot, edits, plannedTexts)));
+      planned.push(...(await planChanges(absoluteRoot, edits, plannedTexts)));
     } catch (error) {
       fileErrors.push(error instanceof Error ? error.message : `${file}: ${String(error)}`);
     }
   }
-  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  planned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const { changes, failures } = await oneChangePerFile(absoluteRoot, planned);
+  fileErrors.push(...failures);
   if (options.dryRun) {
     const changed = new Set(changes.map((change) => change.path));
     return { plan, changes, fileErrors, written: [], pinnedCount: countPinned(plan, changed), staleRemoved: [] };
