@@ -5,6 +5,8 @@ import commitSignatureUntrusted from './commit-signature-untrusted.js';
 import commitUnsigned from './commit-unsigned.js';
 import fluxGitUnverified from './flux-git-unverified.js';
 import suppressionMissingReason from './suppression-missing-reason.js';
+import workflowTemplateInjection from './workflow-template-injection.js';
+import workflowUntrustedCheckout from './workflow-untrusted-checkout.js';
 
 export const repositoryRules: readonly Rule[] = [
   suppressionMissingReason,
@@ -13,4 +15,6 @@ export const repositoryRules: readonly Rule[] = [
   codeownersMissing,
   commitUnsigned,
   commitSignatureUntrusted,
+  workflowTemplateInjection,
+  workflowUntrustedCheckout,
 ];
