@@ -5,6 +5,9 @@ import commitSignatureUntrusted from './commit-signature-untrusted.js';
 import commitUnsigned from './commit-unsigned.js';
 import fluxGitUnverified from './flux-git-unverified.js';
 import suppressionMissingReason from './suppression-missing-reason.js';
+import workflowPermissionsExcessive from './workflow-permissions-excessive.js';
+import workflowSecretsInherit from './workflow-secrets-inherit.js';
+import workflowSelfHostedRunner from './workflow-self-hosted-runner.js';
 import workflowTemplateInjection from './workflow-template-injection.js';
 import workflowUntrustedCheckout from './workflow-untrusted-checkout.js';
 
@@ -17,4 +20,7 @@ export const repositoryRules: readonly Rule[] = [
   commitSignatureUntrusted,
   workflowTemplateInjection,
   workflowUntrustedCheckout,
+  workflowSelfHostedRunner,
+  workflowSecretsInherit,
+  workflowPermissionsExcessive,
 ];
