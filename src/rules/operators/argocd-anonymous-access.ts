@@ -10,17 +10,25 @@ export default defineRule({
   id: 'argocd-anonymous-access',
   layer: 'operators',
   severity: 'critical',
-  summary: 'Argo CD allows anonymous access (`users.anonymous.enabled: "true"` in `argocd-cm`).',
+  summary: 'Argo CD allows anonymous access (`users.anonymous.enabled: "true"` in `argocd-cm`), or turns authentication off (`server.disable.auth`).',
   rationale:
     'Anonymous users get the `policy.default` role of `argocd-rbac-cm` without logging in. Anyone who reaches the UI or API ' +
     'then sees every Application, its source repositories, parameters and live manifests, and with a default role that ' +
-    'can sync or edit, changes production without a commit.',
+    'can sync or edit, changes production without a commit. `server.disable.auth: "true"` in `argocd-cmd-params-cm` (the ' +
+    'chart\'s `configs.params`, or the `--disable-auth` flag) is worse: no login at all, and every request is an administrator.',
   remediation:
     'Remove `users.anonymous.enabled` (or set it to `"false"`) and log users in through SSO (Dex or OIDC). For a public, ' +
-    'read-only demo instance, keep `policy.default` empty or `role:readonly` and suppress the finding with a reason.',
-  references: ['https://argo-cd.readthedocs.io/en/stable/operator-manual/user-management/#anonymous-access', ARGOCD_RBAC, 'https://argo-cd.readthedocs.io/en/stable/operator-manual/security/'],
+    'read-only demo instance, keep `policy.default` empty or `role:readonly` and suppress the finding with a reason. ' +
+    'Never set `server.disable.auth`.',
+  references: [
+    'https://argo-cd.readthedocs.io/en/stable/operator-manual/user-management/#anonymous-access',
+    ARGOCD_RBAC,
+    'https://argo-cd.readthedocs.io/en/stable/operator-manual/argocd-cmd-params-cm-yaml/',
+    'https://argo-cd.readthedocs.io/en/stable/operator-manual/security/',
+  ],
   messages: {
     anonymous: '{source} enables anonymous access; anonymous users get {role}.',
+    noAuth: '{source} sets server.disable.auth to "{value}": the API server and UI ask nobody to log in, and every request acts as an administrator.',
   },
   examples: {
     bad: [{ file: 'argocd-cm.yaml', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  users.anonymous.enabled: "true" # expect: argocd-anonymous-access\n' }],
@@ -45,6 +53,13 @@ export default defineRule({
     for (const source of argocdSettings(context.workspace, 'argocd-cm')) {
       for (const setting of source.settings) {
         if (setting.key === 'users.anonymous.enabled' && setting.value.trim().toLowerCase() === 'true') report(source.label, setting.span, policiesFor(source, setting.span.path));
+      }
+    }
+    for (const source of argocdSettings(context.workspace, 'argocd-cmd-params-cm')) {
+      for (const setting of source.settings) {
+        if (setting.key === 'server.disable.auth' && setting.value.trim().toLowerCase() === 'true') {
+          context.report({ messageId: 'noAuth', at: setting.span, data: { source: source.label, value: setting.value.trim() }, subject: `${source.label} server.disable.auth` });
+        }
       }
     }
     operators.forEach(({ object, view }, index) => {

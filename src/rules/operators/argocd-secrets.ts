@@ -4,7 +4,7 @@ import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { spanOf, stringValue } from '../../model/yaml.js';
-import { helmValuesSites } from './helm-values.js';
+import { chartValuesRoots } from './chart-values.js';
 
 const SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
 export const REPOSITORY_TYPES = new Set(['repository', 'repo-creds', 'repo-write', 'repo-write-creds']);
@@ -29,7 +29,7 @@ export interface ArgocdSecret {
 /**
  * Argo CD repository, repo-creds and cluster Secrets: Secret manifests (`stringData`, base64 `data`),
  * ExternalSecret templates that render them, and the argo-cd chart's `configs.repositories`,
- * `configs.credentialTemplates` and `configs.clusterCredentials` values.
+ * `configs.credentialTemplates` and `configs.clusterCredentials` values (also under an umbrella chart's dependency key).
  */
 export function argocdSecrets(workspace: Workspace): ArgocdSecret[] {
   const secrets: ArgocdSecret[] = [];
@@ -45,15 +45,15 @@ export function argocdSecrets(workspace: Workspace): ArgocdSecret[] {
       if (type) secrets.push({ label: `ExternalSecret/${object.name ?? '(unnamed)'} template (${type})`, type, fields: plainFields(object.source.file, view, view.get(template, 'data')) });
     }
   }
-  for (const site of helmValuesSites(workspace)) {
+  for (const { site, root, prefix } of chartValuesRoots(workspace, 'argo-cd')) {
     for (const [key, type] of CHART_SECRET_VALUES) {
-      const collection = site.view.path(site.root, 'configs', key);
+      const collection = site.view.path(root, 'configs', key);
       const entries = isMap(collection)
         ? site.view.entries(collection).map((entry) => ({ name: entry.key, node: entry.value }))
         : site.view.items(collection).map((node, index) => ({ name: String(index), node }));
       for (const { name, node } of entries) {
         if (!isMap(node)) continue;
-        secrets.push({ label: `${site.label} configs.${key}.${name} (${type})`, type, fields: plainFields(site.file, site.view, node) });
+        secrets.push({ label: `${site.label} ${prefix}configs.${key}.${name} (${type})`, type, fields: plainFields(site.file, site.view, node) });
       }
     }
   }

@@ -1,13 +1,14 @@
 import { isScalar, type Node } from 'yaml';
-import { isValuesFile } from '../../model/file-kinds.js';
 import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { perWorkspace } from './memo.js';
-import { spanOf, stringValue, type YamlDocument } from '../../model/yaml.js';
+import type { SourceFile } from '../../model/source-file.js';
+import { spanOf, stringValue } from '../../model/yaml.js';
+import { chartValuesRoots } from './chart-values.js';
 
-export type SettingsMap = 'argocd-cm' | 'argocd-rbac-cm';
+export type SettingsMap = 'argocd-cm' | 'argocd-rbac-cm' | 'argocd-cmd-params-cm';
 
 /** One place that defines an Argo CD settings ConfigMap: a manifest, a patch, a generator, Helm chart values. */
 export interface SettingsSource {
@@ -25,7 +26,7 @@ export interface Setting {
 }
 
 /** The argo-cd Helm chart's values for each ConfigMap. */
-const CHART_VALUES_KEY: Readonly<Record<SettingsMap, string>> = { 'argocd-cm': 'cm', 'argocd-rbac-cm': 'rbac' };
+const CHART_VALUES_KEY: Readonly<Record<SettingsMap, string>> = { 'argocd-cm': 'cm', 'argocd-rbac-cm': 'rbac', 'argocd-cmd-params-cm': 'params' };
 
 export function isArgo(object: KubeObject, kind: string): boolean {
   return object.kind === kind && apiGroup(object) === 'argoproj.io';
@@ -34,7 +35,8 @@ export function isArgo(object: KubeObject, kind: string): boolean {
 /**
  * Every definition of an Argo CD settings ConfigMap in the tree: ConfigMap manifests (and the
  * strategic-merge patches that look like them), Kustomize `configMapGenerator` literals, and the
- * argo-cd chart's `configs.cm`/`configs.rbac` values in values files, HelmReleases and Applications.
+ * argo-cd chart's `configs.cm`/`configs.rbac`/`configs.params` values in values files, HelmReleases,
+ * Applications and Kustomize `valuesInline`, also under an umbrella chart's `argo-cd:` (or alias) key.
  */
 export function argocdSettings(workspace: Workspace, name: SettingsMap): SettingsSource[] {
   return perWorkspace(workspace, `argocd-settings ${name}`, () => findSettings(workspace, name));
@@ -43,16 +45,15 @@ export function argocdSettings(workspace: Workspace, name: SettingsMap): Setting
 function findSettings(workspace: Workspace, name: SettingsMap): SettingsSource[] {
   const sources: SettingsSource[] = [];
   for (const object of workspace.kubeObjects()) {
+    if (object.kind !== 'ConfigMap' || object.name !== name) continue;
     const view = new ResolvedYaml(object.source.document);
-    if (object.kind === 'ConfigMap' && object.name === name) {
-      const source = sourceOf(object.source, view, `ConfigMap ${name}`, view.get(object.node, 'data'), view.path(object.node, 'metadata', 'name'));
-      sources.push(object.namespace ? { ...source, namespace: object.namespace } : source);
-    }
-    for (const values of embeddedValues(object, view)) pushChartValues(sources, object.source, view, values, name);
+    const source = sourceOf(object.source.file, view, `ConfigMap ${name}`, view.get(object.node, 'data'), view.path(object.node, 'metadata', 'name'));
+    sources.push(object.namespace ? { ...source, namespace: object.namespace } : source);
   }
-  for (const document of workspace.yamlDocuments()) {
-    const view = new ResolvedYaml(document.document);
-    if (isValuesFile(document.file.baseName)) pushChartValues(sources, document, view, document.root ?? undefined, name);
+  for (const { site, root, prefix } of chartValuesRoots(workspace, 'argo-cd')) {
+    const key = `${prefix}configs.${CHART_VALUES_KEY[name]}`;
+    const data = site.view.path(root, 'configs', CHART_VALUES_KEY[name]);
+    if (data !== undefined && site.view.map(data) !== undefined) sources.push(sourceOf(site.file, site.view, `argo-cd chart values ${key}`, data, data));
   }
   for (const kustomization of workspace.kustomizations()) {
     const view = new ResolvedYaml(kustomization.document);
@@ -70,29 +71,14 @@ function findSettings(workspace: Workspace, name: SettingsMap): SettingsSource[]
   return sources;
 }
 
-function sourceOf(document: YamlDocument, view: ResolvedYaml, label: string, data: Node | undefined, anchor: Node | undefined): SettingsSource {
+function sourceOf(file: SourceFile, view: ResolvedYaml, label: string, data: Node | undefined, anchor: Node | undefined): SettingsSource {
   const settings = view.entries(data).flatMap(({ key, value }) => {
     const text = stringValue(value);
-    const span = isScalar(value) ? spanOf(document.file, value) : undefined;
+    const span = isScalar(value) ? spanOf(file, value) : undefined;
     return text !== undefined && span ? [{ key, value: text, span }] : [];
   });
-  const span = spanOf(document.file, anchor ?? data) ?? { path: document.file.path, start: 0, end: 0 };
+  const span = spanOf(file, anchor ?? data) ?? { path: file.path, start: 0, end: 0 };
   return { label, span, settings };
-}
-
-function pushChartValues(sources: SettingsSource[], document: YamlDocument, view: ResolvedYaml, values: Node | undefined, name: SettingsMap): void {
-  const data = view.path(values, 'configs', CHART_VALUES_KEY[name]);
-  if (data === undefined || view.map(data) === undefined) return;
-  sources.push(sourceOf(document, view, `argo-cd chart values configs.${CHART_VALUES_KEY[name]}`, data, data));
-}
-
-function embeddedValues(object: KubeObject, view: ResolvedYaml): Node[] {
-  if (object.kind === 'HelmRelease') return [view.path(object.node, 'spec', 'values')].filter((node): node is Node => node !== undefined);
-  if (!isArgo(object, 'Application') && !isArgo(object, 'ApplicationSet')) return [];
-  const spec = object.kind === 'ApplicationSet' ? view.path(object.node, 'spec', 'template', 'spec') : view.path(object.node, 'spec');
-  return [view.get(spec, 'source'), ...view.items(view.get(spec, 'sources'))]
-    .map((source) => view.path(source, 'helm', 'valuesObject'))
-    .filter((node): node is Node => node !== undefined);
 }
 
 /** Argo CD Operator `ArgoCD` resources, which generate the settings ConfigMaps from their spec. */

@@ -4,7 +4,7 @@ import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
-import { spanOf } from '../../model/yaml.js';
+import { getString, spanOf, type YamlDocument } from '../../model/yaml.js';
 import type { Span } from '../../model/span.js';
 import { inlinePatchSites } from './inline-patches.js';
 import { perWorkspace } from './memo.js';
@@ -12,9 +12,13 @@ import { perWorkspace } from './memo.js';
 /** Helm chart input: a values file, a Flux HelmRelease's `spec.values`, an Argo CD source's `helm.valuesObject`. */
 export interface ValuesSite {
   readonly file: SourceFile;
+  /** the YAML document the values are written in (chart values only; inline patches are parsed from strings) */
+  readonly document?: YamlDocument;
   readonly view: ResolvedYaml;
   readonly root: Node;
   readonly label: string;
+  /** the chart these values are for, when the file says (a HelmRelease's chart, an Application's `chart`, the Chart.yaml beside a values file) */
+  readonly chart?: string;
   /** chart values, or an inline patch of a workload */
   readonly origin: 'values' | 'patch';
   /** a JSON 6902 patch: a list of `{op, path, value}` */
@@ -47,28 +51,40 @@ export function helmValuesSites(workspace: Workspace): ValuesSite[] {
 
 function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
   const sites: ValuesSite[] = [];
+  const chartNames = new Map(workspace.helmCharts().map((chart) => [chart.directory, getString(chart.chart.root, 'name')]));
+  // a HelmRelease `chartRef` names an OCIRepository; the chart is the last segment of its URL
+  const ociCharts = new Map(workspace.kubeObjects()
+    .filter((object) => object.kind === 'OCIRepository' && apiGroup(object) === 'source.toolkit.fluxcd.io' && object.name !== undefined)
+    .map((object) => [object.name, getString(object.node, 'spec', 'url')?.replace(/\/+$/, '').split('/').pop()]));
+  const ociChartName = (name: string | undefined): string | undefined => (name === undefined ? undefined : ociCharts.get(name) ?? name);
   for (const document of workspace.yamlDocuments()) {
     if (!document.root) continue;
     const view = new ResolvedYaml(document.document);
     const objects = kubeObjectsOf(document);
-    if (objects.length === 0 && isValuesFile(document.file.baseName)) sites.push({ file: document.file, view, root: document.root, label: `Helm values ${document.file.baseName}`, origin: 'values' });
+    if (objects.length === 0 && isValuesFile(document.file.baseName)) {
+      const chart = chartNames.get(document.file.directory);
+      sites.push({ file: document.file, document, view, root: document.root, label: `Helm values ${document.file.baseName}`, origin: 'values', ...(chart ? { chart } : {}) });
+    }
     if (isKustomizationFile(document.file.baseName)) {
       for (const chart of view.items(view.get(document.root, 'helmCharts'))) {
         const values = view.get(chart, 'valuesInline');
-        if (values) sites.push({ file: document.file, view, root: values, label: `kustomization helmCharts ${view.string(chart, 'name') ?? ''} valuesInline`, origin: 'values' });
+        const name = view.string(chart, 'name');
+        if (values) sites.push({ file: document.file, document, view, root: values, label: `kustomization helmCharts ${name ?? ''} valuesInline`, origin: 'values', ...(name ? { chart: name } : {}) });
       }
     }
     for (const object of objects) {
       const name = `${object.kind}/${object.name ?? '(unnamed)'}`;
       if (object.kind === 'HelmRelease' && apiGroup(object) === 'helm.toolkit.fluxcd.io') {
         const values = view.path(object.node, 'spec', 'values');
-        if (values) sites.push({ file: document.file, view, root: values, label: `${name} values`, origin: 'values' });
+        const chart = view.string(object.node, 'spec', 'chart', 'spec', 'chart') ?? ociChartName(view.string(object.node, 'spec', 'chartRef', 'name'));
+        if (values) sites.push({ file: document.file, document, view, root: values, label: `${name} values`, origin: 'values', ...(chart ? { chart } : {}) });
       }
       if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && apiGroup(object) === 'argoproj.io') {
         const spec = object.kind === 'ApplicationSet' ? view.path(object.node, 'spec', 'template', 'spec') : view.get(object.node, 'spec');
         for (const source of [view.get(spec, 'source'), ...view.items(view.get(spec, 'sources'))]) {
           const values = view.path(source, 'helm', 'valuesObject');
-          if (values) sites.push({ file: document.file, view, root: values, label: `${name} helm.valuesObject`, origin: 'values' });
+          const chart = view.string(source, 'chart');
+          if (values) sites.push({ file: document.file, document, view, root: values, label: `${name} helm.valuesObject`, origin: 'values', ...(chart ? { chart } : {}) });
         }
       }
     }
