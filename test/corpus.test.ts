@@ -1,21 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scan } from '../src/scan.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const corpusDir = path.resolve(here, '..', '..', 'shared', 'corpus');
-const repositories = existsSync(corpusDir)
-  ? readdirSync(corpusDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
-  : [];
+import { describeWithShared } from './helpers/shared.js';
 
 /**
  * Real GitOps repositories (../shared/corpus): nothing may crash, every finding must point at
  * text that says what it claims, and per-rule counts are kept in a snapshot so that any change in
  * behaviour shows up in review.
  */
-describe.runIf(repositories.length > 0)('corpus', () => {
+describeWithShared('corpus', 'corpus', (corpusDir) => {
+  const repositories = readdirSync(corpusDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   for (const repository of repositories) {
     it(repository, async () => {
       const { report } = await scan(path.join(corpusDir, repository));
