@@ -31,7 +31,7 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   checkRuleIds(config, rules, options.only);
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
-  const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source);
+  const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin);
   // `verify.commits` in the config checks commits on every scan, no flag needed
   const capabilities = config.verify?.commits ? new Set([...(options.capabilities ?? []), 'verify' as const]) : options.capabilities;
   const result = await runRules(workspace, config, rules, {

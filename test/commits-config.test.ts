@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,10 @@ beforeAll(() => {
   ids['unsigned'] = fixture.commit('before signing');
   ids['alice'] = fixture.commit('signed by alice', { signWith: 'ssh' });
   ids['mallory'] = fixture.commit('signed by mallory', { signWith: 'ssh', sshKey: 'mallory' });
-  // relative to the config file, which sits at the top of the repository
-  writeFileSync(path.join(fixture.repo, '.rampart.yaml'), 'verify:\n  commits:\n    allowedSigners: ../allowed_signers\n');
+  // relative to the config file, which sits at the top of the repository (and must stay inside it)
+  mkdirSync(path.join(fixture.repo, '.github'));
+  copyFileSync(fixture.allowedSigners, path.join(fixture.repo, '.github', 'allowed_signers'));
+  writeFileSync(path.join(fixture.repo, '.rampart.yaml'), 'verify:\n  commits:\n    allowedSigners: .github/allowed_signers\n');
 });
 
 async function scanJson(directory: string, flags: readonly string[] = []): Promise<{ code: number | null; report: JsonReport; byCommit: Record<string, string> }> {

@@ -28,8 +28,26 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], document: ReturnTyp
       const keyPath = issue.path.map(String);
       const node = document.getIn(keyPath, true) as { range?: [number, number, number] } | undefined;
       const where = node?.range ? `line ${lines.position(node.range[0]).line}: ` : '';
-      const field = keyPath.length > 0 ? keyPath.join('.') : '(top level)';
-      return `  - ${where}${field}: ${issue.message}`;
+      const field = keyPath.length > 0 ? keyPath.map((key) => excerpt(key)).join('.') : '(top level)';
+      return `  - ${where}${field}: ${describeIssue(issue)}`;
     })
     .join('\n');
+}
+
+/** The repository wrote the keys: name at most a few, each a short escaped excerpt (a config linked to /etc/shadow must not print it). */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const shown = issue.keys.slice(0, MAX_KEYS_SHOWN).map((key) => `"${excerpt(key)}"`).join(', ');
+  const more = issue.keys.length > MAX_KEYS_SHOWN ? ` and ${issue.keys.length - MAX_KEYS_SHOWN} more` : '';
+  return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${shown}${more}`;
+}
+
+const MAX_KEYS_SHOWN = 3;
+const MAX_EXCERPT = 32;
+
+export function excerpt(text: string): string {
+  const escaped = JSON.stringify(text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT) : text).slice(1, -1)
+    // JSON leaves bidi overrides and other invisible formatting characters as they are
+    .replace(/[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.length > MAX_EXCERPT ? `${escaped}…` : escaped;
 }

@@ -20,6 +20,8 @@ export interface ResolvedConfig {
   readonly verify?: VerifyConfig;
   /** where the config came from, for messages */
   readonly source?: string;
+  /** the repository's own config: the directory the files it names (allowedSigners, gpgKeyring) must stay within */
+  readonly namedFilesWithin?: string;
 }
 
 export const DEFAULT_DOCS_BASE_URL = 'https://github.com/rampart-gitops/rampart/blob/main/docs/rules';

@@ -40,6 +40,8 @@ export interface VerifySettings extends Omit<PolicyInput, 'attestationType'> {
   readonly allowedSigners?: string;
   /** `--gpg-keyring`: exported OpenPGP public keys for PGP-signed commits and tags */
   readonly gpgKeyring?: string;
+  /** trust files named by the repository's own config: the directory they must stay within, per file */
+  readonly repositoryFilesWithin?: { readonly directory: string; readonly files: readonly string[] };
   /** `--require-signed-since`: commits before this revision need no signature */
   readonly requireSignedSince?: string;
   /** `--tags`: verify tags as well as commits */

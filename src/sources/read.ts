@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { formatBytes } from './safe-read.js';
 import type { WalkEntry } from './walk.js';
 
 export type ReadOutcome =
@@ -15,11 +16,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
+export { formatBytes };
 
 /**
  * Reads a file as text, passing over binary files and files above the size limit. Synchronous on

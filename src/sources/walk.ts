@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { safeReadFile } from './safe-read.js';
 
 export interface WalkEntry {
   /** POSIX path relative to the root */
@@ -21,6 +22,9 @@ interface IgnoreScope {
   readonly base: string;
   readonly rules: Ignore;
 }
+
+/** far above real ignore files (100,000 patterns are about 2 MB) */
+const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
 
 const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
 
@@ -62,12 +66,9 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
     }
     const ownScopes = [...scopes];
     if (dirents.some((dirent) => dirent.name === '.gitignore' && !dirent.isDirectory())) {
-      try {
-        const text = readFileSync(path.join(directory, '.gitignore'), 'utf8');
-        ownScopes.push({ base: relative, rules: ignore().add(text) });
-      } catch (error) {
-        diagnostics.push({ path: join(relative, '.gitignore'), message: `cannot read: ${code(error)}`, kind: 'note' });
-      }
+      const read = safeReadFile(path.join(directory, '.gitignore'), { within: rootReal, maxBytes: MAX_GITIGNORE_BYTES });
+      if (read.ok) ownScopes.push({ base: relative, rules: ignore().add(read.bytes.toString('utf8')) });
+      else diagnostics.push({ path: join(relative, '.gitignore'), message: `${read.problem}; its patterns are not applied`, kind: 'note' });
     }
     for (const dirent of dirents) {
       const name = dirent.name;

@@ -7,7 +7,7 @@ import { keylessFields, keylessSignerFromConfig, type KeylessSigner } from './ke
  * The scan's signature settings with `.rampart.yaml`'s commit policy beneath the flags: a flag wins
  * over the same config field. The config's `trustedRoot` also serves gitsign commits.
  */
-export function withConfigCommitPolicy(flags: VerifySettings | undefined, config: VerifyConfig | undefined, source?: string): VerifySettings | undefined {
+export function withConfigCommitPolicy(flags: VerifySettings | undefined, config: VerifyConfig | undefined, source?: string, namedFilesWithin?: string): VerifySettings | undefined {
   const flagsCheckCommits = checksCommitSignatures(flags);
   const trustedRoot = config?.trustedRoot;
   const commits = config?.commits;
@@ -23,7 +23,18 @@ export function withConfigCommitPolicy(flags: VerifySettings | undefined, config
     ...flags,
     ...(Object.keys(configSigner).length > 0 ? { commitSigner: overrideSigner(configSigner, keylessFields(flags ?? {})) } : {}),
     ...(!flagsCheckCommits && source ? { commitPolicyFrom: source } : {}),
+    ...repositoryFiles(flags, commits, namedFilesWithin),
   };
+}
+
+/** The trust files the repository's config names (and no flag replaced) may not lead out of the repository. */
+function repositoryFiles(flags: VerifySettings | undefined, commits: NonNullable<VerifyConfig['commits']>, within: string | undefined): Pick<VerifySettings, 'repositoryFilesWithin'> {
+  if (within === undefined) return {};
+  const files = [
+    ...(commits.allowedSigners && !flags?.allowedSigners ? [commits.allowedSigners] : []),
+    ...(commits.gpgKeyring && !flags?.gpgKeyring ? [commits.gpgKeyring] : []),
+  ];
+  return files.length > 0 ? { repositoryFilesWithin: { directory: within, files } } : {};
 }
 
 /** The identity (exact or regexp) and the issuer (exact or regexp) are each one field: a flag replaces the config's pair member. */

@@ -27,11 +27,16 @@ export interface CommitScanOptions {
 export async function loadSignerTrust(verify: VerifySettings): Promise<SignerTrust> {
   const { trustedRoot } = verify;
   return {
-    ...(verify.allowedSigners ? { allowedSigners: await loadAllowedSigners(verify.allowedSigners) } : {}),
-    ...(verify.gpgKeyring ? { keyring: await loadKeyring(verify.gpgKeyring) } : {}),
+    ...(verify.allowedSigners ? { allowedSigners: await loadAllowedSigners(verify.allowedSigners, withinFor(verify, verify.allowedSigners)) } : {}),
+    ...(verify.gpgKeyring ? { keyring: await loadKeyring(verify.gpgKeyring, withinFor(verify, verify.gpgKeyring)) } : {}),
     ...(trustedRoot ? { sigstore: await (await import('./gitsign-trust.js')).loadGitsignTrust({ ...verify, trustedRoot }) } : {}),
     ...(trustedRoot && verify.rekorUrl ? { rekor: new RekorSearch(verify.rekorUrl) } : {}),
   };
+}
+
+function withinFor(verify: VerifySettings, file: string): string | undefined {
+  const named = verify.repositoryFilesWithin;
+  return named?.files.includes(file) ? named.directory : undefined;
 }
 
 /**

@@ -1,0 +1,162 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POD_WITH, PROJECT, STACK_FRAME } from './cli-run.js';
+
+/**
+ * A pull request controls every byte of the tree Rampart scans. Each case builds one hostile shape
+ * (issue 12) in a temporary directory, with real git where git matters, and runs the built CLI: it
+ * must finish within seconds (a hang or runaway memory is killed and fails the case), say clearly
+ * what it did not read, never echo what it must not, and exit honestly.
+ */
+const BIN = process.env['RAMPART_TEST_BIN'] ?? path.join(PROJECT, 'bin', 'rampart.js');
+/** a generous bound for 2 busy cores; the failures this guards against run for minutes or forever */
+const HANG_AFTER_MS = 30_000;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly hung: boolean;
+}
+
+function rampart(args: readonly string[], cwd = PROJECT): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    // a runaway reader is stopped by the old-space limit long before it hurts the machine
+    const child = spawn(process.execPath, ['--max-old-space-size=512', BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, HANG_AFTER_MS);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), hung });
+    });
+  });
+}
+
+let scratch: string;
+beforeAll(async () => {
+  if (!existsSync(path.join(PROJECT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  scratch = await mkdtemp(path.join(tmpdir(), 'rampart-hostile-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** A tree with one manifest whose finding is known, so every case also shows the rest was scanned. */
+async function tree(name: string, add: (root: string) => Promise<void> = async () => undefined, options: { git?: boolean } = {}): Promise<string> {
+  const root = path.join(scratch, name);
+  await mkdir(root, { recursive: true });
+  await writeFile(path.join(root, 'good.yaml'), POD_WITH('nginx:1.27'));
+  if (options.git) git(root, ['init', '-q', '-b', 'main']);
+  await add(root);
+  if (options.git) {
+    git(root, ['add', '-A']);
+    git(root, ['commit', '-q', '--allow-empty', '-m', 'hostile']);
+  }
+  return root;
+}
+
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com' };
+function git(cwd: string, args: readonly string[]): string {
+  return execFileSync('git', [...args], { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' });
+}
+
+const scan = (target: string, ...flags: string[]): Promise<Run> => rampart(['scan', target, '--fail-on', 'none', ...flags]);
+
+function expectFinished(run: Run): void {
+  expect(run.hung, 'still running after 30 s: killed').toBe(false);
+  expect(run.stderr).not.toMatch(STACK_FRAME);
+}
+
+function expectGoodFileScanned(run: Run): void {
+  expect(run.stdout).toMatch(/good\.yaml\n\s+7:14\s+HIGH\s+Image nginx:1\.27 is not pinned/);
+}
+
+const SHADOW = 'root:$6$hostileSaltValue$AbCdEfGhIjKlMnOpQrStUvWxYz0123456789:19000:0:99999:7:::\n';
+
+describe('hostile repository: files the repository names', () => {
+  it('1. a .rampart.yaml linked out of the tree is not read, and nothing of it is printed (exit 2)', async () => {
+    const outside = path.join(scratch, 'shadow');
+    await writeFile(outside, SHADOW.repeat(3));
+    const root = await tree('config-link-out', (dir) => symlink(outside, path.join(dir, '.rampart.yaml')));
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read config .*\.rampart\.yaml: symbolic link leads outside the scanned tree/);
+    expect(run.stdout + run.stderr).not.toContain('hostileSalt');
+  });
+
+  it('1. an unknown key in the config is named by a short escaped excerpt, not echoed whole', async () => {
+    const root = await tree('config-unknown-key', (dir) => writeFile(path.join(dir, '.rampart.yaml'), `failOn: high\n"${'x'.repeat(20)}SECRET-TAIL-${'y'.repeat(200)}\\u001b[31m": 1\n`));
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unrecognized key: "x{20}SECRET-TAIL-…"/);
+    expect(run.stderr).not.toContain('y'.repeat(20));
+    expect(run.stderr).not.toContain('\u001b');
+  });
+
+  it('5. a .gitignore linked to /dev/zero is not read (a note), and the scan finishes', async () => {
+    const root = await tree('gitignore-dev-zero', (dir) => symlink('/dev/zero', path.join(dir, '.gitignore')));
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^note \.gitignore: .*not read/m);
+    expectGoodFileScanned(run);
+  });
+
+  it('5. a FIFO .gitignore is not read (a note), and the scan finishes', async () => {
+    const root = await tree('gitignore-fifo', async (dir) => {
+      execFileSync('mkfifo', [path.join(dir, '.gitignore')]);
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^note \.gitignore: a FIFO \(named pipe\), not a regular file/m);
+    expectGoodFileScanned(run);
+  });
+
+  it('5. a FIFO .rampart.yaml is a clear config error, not a hang (exit 2)', async () => {
+    const root = await tree('config-fifo', async (dir) => {
+      execFileSync('mkfifo', [path.join(dir, '.rampart.yaml')]);
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read config .*\.rampart\.yaml: a FIFO \(named pipe\), not a regular file/);
+  });
+
+  it('5. allowedSigners: /dev/zero in the config is refused at once (exit 2)', async () => {
+    const root = await tree('signers-dev-zero', (dir) => writeFile(path.join(dir, '.rampart.yaml'), 'verify:\n  commits:\n    allowedSigners: /dev/zero\n'), { git: true });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/allowed signers file \/dev\/zero: symbolic link leads outside the scanned tree|allowed signers file \/dev\/zero: .*not a regular file/);
+  });
+
+  it('5. a FIFO allowed-signers file inside the repository is refused at once (exit 2)', async () => {
+    const root = await tree('signers-fifo', async (dir) => {
+      await writeFile(path.join(dir, '.rampart.yaml'), 'verify:\n  commits:\n    allowedSigners: signers\n');
+      execFileSync('mkfifo', [path.join(dir, 'signers')]);
+    }, { git: true });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/allowed signers file .*signers: a FIFO \(named pipe\), not a regular file/);
+  });
+});
