@@ -190,12 +190,12 @@ describe('secrets in git history', () => {
     ]);
   });
 
-  it('warns that a shallow clone has incomplete history', async () => {
+  it('calls the history of a shallow clone incomplete', async () => {
     const shallow = path.join(root, 'shallow');
     git(root, 'clone', '-q', '--depth', '1', `file://${repo}`, shallow);
     const { report } = await scan(shallow, { settings: { history: { enabled: true } }, capabilities: new Set(['history']) });
     expect(report.diagnostics.some((diagnostic) => /shallow clone: history is incomplete/.test(diagnostic.message))).toBe(true);
-    expect(report.complete).toBe(true);
+    expect(report.complete).toBe(false);
   });
 
   it('skips and counts blobs over the size limit', async () => {

@@ -34,7 +34,8 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
       }
       const ignored = ignore().add([...config.ignore]);
       const kept = scanned.hits.filter((hit) => !ignored.ignores(hit.path));
-      noteDiagnostics(workspace, scanned, config.maxFileSize, history.staged === true);
+      const selection = history.range ?? (history.since ? `${history.since}..HEAD` : undefined);
+      noteDiagnostics(workspace, scanned, config.maxFileSize, history.staged === true, selection);
       return { ...scanned, hits: kept };
     };
     pending = run();
@@ -43,12 +44,34 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
   return pending;
 }
 
-function noteDiagnostics(workspace: Workspace, scanned: HistoryScan, maxFileSize: number, staged: boolean): void {
-  const what = staged ? 'staged changes' : `history: ${scanned.commits} commit${scanned.commits === 1 ? '' : 's'} scanned`;
+/** missing blobs listed one by one; past this many, the count says the rest */
+const MISSING_LISTED = 20;
+
+function noteDiagnostics(workspace: Workspace, scanned: HistoryScan, maxFileSize: number, staged: boolean, selection: string | undefined): void {
+  const what = staged ? 'staged changes' : `history: ${plural(scanned.commits, 'commit')} scanned`;
   const skipped = scanned.binary + scanned.oversize;
-  const detail = skipped > 0 ? `; ${skipped} blob${skipped === 1 ? '' : 's'} skipped (${scanned.binary} binary, ${scanned.oversize} over ${formatBytes(maxFileSize)})` : '';
+  const detail = skipped > 0 ? `; ${plural(skipped, 'blob')} skipped (${scanned.binary} binary, ${scanned.oversize} over ${formatBytes(maxFileSize)})` : '';
   workspace.diagnostics.push({ path: '.', message: `${what}${detail}`, kind: skipped > 0 ? 'skipped' : 'note' });
-  if (scanned.shallow && !staged) {
-    workspace.diagnostics.push({ path: '.', message: 'shallow clone: history is incomplete, commits before the clone depth were not scanned (git fetch --unshallow for a full scan)', kind: 'skipped' });
+  if (staged) return;
+  const incomplete = (message: string, path = '.'): void => {
+    workspace.diagnostics.push({ path, message, kind: 'incomplete' });
+  };
+  if (scanned.commits === 0 && scanned.stopped === undefined) {
+    // a whole-history scan that read nothing scanned nothing (no commits, or git read another repository)
+    if (selection === undefined) incomplete('history: no commits were read, so no history was scanned');
+    else workspace.diagnostics.push({ path: '.', message: `history: no commits in ${selection}, nothing to scan`, kind: 'note' });
+  }
+  if (scanned.stopped !== undefined) incomplete(`history incomplete: git stopped listing commits (${scanned.stopped}); the ${plural(scanned.commits, 'commit')} listed before were scanned`);
+  if (scanned.missing.length > 0) {
+    incomplete(`history incomplete: ${plural(scanned.missing.length, 'blob')} missing from the repository (a partial clone, or a damaged object store), not scanned; everything else was (git fetch --refetch, or a full clone, to scan them)`);
+    for (const missing of scanned.missing.slice(0, MISSING_LISTED)) {
+      incomplete(`history: blob ${missing.blob} is missing, written by commit ${missing.commit.slice(0, 12)}`, missing.path);
+    }
+    if (scanned.missing.length > MISSING_LISTED) incomplete(`history: ${plural(scanned.missing.length - MISSING_LISTED, 'more missing blob')} not listed`);
+  }
+  if (scanned.shallow) {
+    incomplete('shallow clone: history is incomplete, commits before the clone depth were not scanned (git fetch --unshallow for a full scan)');
   }
 }
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -16,9 +16,19 @@ export interface HistoryHit {
   readonly snippet: string;
 }
 
+/** A blob a commit wrote that the repository does not hold (partial clone, damaged object store). */
+export interface MissingBlob {
+  readonly blob: string;
+  readonly path: string;
+  readonly commit: string;
+}
+
 export interface HistoryScanResult {
   readonly hits: HistoryHit[];
   readonly commits: number;
   readonly binary: number;
   readonly oversize: number;
+  readonly missing: MissingBlob[];
+  /** why git stopped listing commits before the end (a missing commit or tree): what it listed was scanned */
+  readonly stopped?: string;
 }

@@ -3,7 +3,8 @@ import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
 import { looksBinary } from '../../sources/read.js';
 import { FirstHits } from './first-hits.js';
-import type { HistoryScanResult } from './history-hit.js';
+import type { HistoryScanResult, MissingBlob } from './history-hit.js';
+import { RampartError } from '../../errors.js';
 import { draftHits, type HitDraft } from './draft-hits.js';
 import { secretMatches } from './version-secrets.js';
 
@@ -29,6 +30,10 @@ export interface BlobScanRequest {
    * (git's date-ordered walk; clock skew aside), so the walk reversed tells which commit came first.
    */
   readonly newestFirst?: boolean;
+  /** added to the environment of `git log` (the index a commit in progress is made from) */
+  readonly env?: Readonly<Record<string, string>>;
+  /** blobs known to be absent (a partial clone's): git would stop at the first one asked for */
+  readonly absent?: ReadonlySet<string>;
 }
 
 /** blobs answered are dropped from the queue in batches of this many */
@@ -64,13 +69,18 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
   let commits = 0;
   let binary = 0;
   let oversize = 0;
-  const blobs = new BlobStream(request.cwd, request.maxFileSize, (_id, _size, body) => {
+  const missing: MissingBlob[] = [];
+  const answered = (): Pending => {
     const pending = queue[head]!;
     head += 1;
     if (head >= QUEUE_TRIM) {
       queue.splice(0, head);
       head = 0;
     }
+    return pending;
+  };
+  const blobs = new BlobStream(request.cwd, request.maxFileSize, (_id, _size, body) => {
+    const pending = answered();
     if (body === undefined) {
       oversize += 1;
       return;
@@ -82,6 +92,9 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
     const text = body.toString('utf8');
     const matches = secretMatches(text, pending.path);
     if (matches.length > 0) found.push({ pending, drafts: draftHits(text, pending.path, matches) });
+  }, (id) => {
+    const pending = answered();
+    missing.push({ blob: id, path: pending.path, commit: pending.first.commit.sha });
   });
   const logged = streamRawLog(request.cwd, request.args, request.input, {
     commit: (header) => {
@@ -100,15 +113,23 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
         return;
       }
       seen.add(key);
+      if (request.absent?.has(change.newBlob)) {
+        missing.push({ blob: change.newBlob, path: change.path, commit: commit.sha });
+        return;
+      }
       queue.push({ key, path: change.path, first: occurrence });
       blobs.request(change.newBlob);
     },
+  }, request.env).then(() => undefined, (error: unknown) => {
+    // a missing commit or tree stops git's walk: what it listed before is still scanned, and the stop reported
+    if (error instanceof RampartError && error.code === 'git-failed') return error.message;
+    throw error;
   }).finally(() => blobs.end());
-  await Promise.all([logged, blobs.done]);
+  const [stopped] = await Promise.all([logged, blobs.done]);
   const order: CommitNumbering = request.newestFirst ? (occurrence) => commits - 1 - occurrence.listed : (occurrence) => occurrence.listed;
   const introduced = found.map(({ pending, drafts }) => ({ drafts, by: oldest([pending.first, ...(repeats.get(pending.key) ?? [])], order) }));
   const previous = request.checkParents
-    ? await readBlobs(request.cwd, request.maxFileSize, introduced.flatMap(({ by }) => (by.oldBlob ? [by.oldBlob] : [])))
+    ? await readBlobs(request.cwd, request.maxFileSize, introduced.flatMap(({ by }) => (by.oldBlob && !request.absent?.has(by.oldBlob) ? [by.oldBlob] : [])))
     : new Map<string, Buffer>();
   const hits = new FirstHits();
   for (const { drafts, by } of introduced) {
@@ -118,7 +139,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
       if (!before?.includes(matched)) hits.add({ ...draft, order: order(by), commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
     }
   }
-  return { hits: hits.values(), commits, binary, oversize };
+  return { hits: hits.values(), commits, binary, oversize, missing, ...(stopped === undefined ? {} : { stopped }) };
 }
 
 type CommitNumbering = (occurrence: Occurrence) => number;

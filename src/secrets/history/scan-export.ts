@@ -71,5 +71,5 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       if (body !== undefined && !looksBinary(body)) found.search(job, body);
     }
   }
-  return { hits: found.values(), commits: order + 1, binary, oversize };
+  return { hits: found.values(), commits: order + 1, binary, oversize, missing: [] };
 }

@@ -7,7 +7,9 @@ import { FirstHits } from './first-hits.js';
 import { scanBlobs, type BlobScanRequest } from './scan-blobs.js';
 import { scanExport } from './scan-export.js';
 import { startWorker } from '../../sources/start-worker.js';
-import type { HistoryHit, HistoryScanResult } from './history-hit.js';
+import { commitIndex } from '../../sources/git-env.js';
+import type { HistoryHit, HistoryScanResult, MissingBlob } from './history-hit.js';
+import { isPartialClone, missingObjects, reachesShallowCut } from '../../sources/git/partial.js';
 
 export interface HistoryScan {
   /** one per (rule, secret): where it first appeared */
@@ -15,6 +17,11 @@ export interface HistoryScan {
   readonly commits: number;
   readonly binary: number;
   readonly oversize: number;
+  /** blobs the selected commits wrote that the repository does not hold */
+  readonly missing: readonly MissingBlob[];
+  /** why git stopped before the end of the selected history, when it did */
+  readonly stopped?: string;
+  /** a shallow clone whose cut-off lies inside the selected history: older commits were not scanned */
   readonly shallow: boolean;
 }
 
@@ -43,30 +50,33 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
   const info = options.repository ?? await repositoryInfo(root);
   const checkParents = options.since !== undefined || options.range !== undefined;
   const automatic = Math.min(Math.floor(availableParallelism() / CORES_PER_WORKER), 4);
+  const shallow = info.shallow && await reachesShallowCut(root, selectionRevisions(options));
+  // git stops at the first blob a partial clone lacks: those are listed first, and never asked for
+  const absent = await isPartialClone(root) ? { absent: await missingObjects(root, selectionRevisions(options)) } : {};
   if ((options.workers ?? automatic) <= 1 && info.prefix === '') {
     const revisions = selectionRevisions(options);
-    if (!checkParents) {
+    if (!checkParents && absent.absent === undefined) {
       // whole history: one git process streams every blob and the commits that write them
       const exported = await scanExport(root, revisions, options.maxFileSize).catch((error: unknown) => {
         if (error instanceof RampartError && error.code === 'git-failed') return undefined;
         throw error;
       });
-      if (exported) return { ...merge([exported]), shallow: info.shallow };
+      if (exported) return { ...merge([exported]), shallow };
     }
     // one reader: git walks the commits itself, no list to wait for first
     const args = historyRawArguments(info.prefix, revisions);
-    const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true };
-    return { ...merge([await scanBlobs(request)]), shallow: info.shallow };
+    const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true, ...absent };
+    return { ...merge([await scanBlobs(request)]), shallow };
   }
   const commits = await listCommits(root, options);
   const slices = Math.max(1, Math.min(options.workers ?? Math.min(automatic, Math.ceil(commits.length / COMMITS_PER_WORKER)), commits.length));
   const size = Math.ceil(commits.length / slices);
   const requests: BlobScanRequest[] = [];
   for (let first = 0; first < commits.length; first += size) {
-    requests.push({ cwd: root, args: historyRawArguments(info.prefix), input: `${commits.slice(first, first + size).join('\n')}\n`, firstOrder: first, maxFileSize: options.maxFileSize, checkParents });
+    requests.push({ cwd: root, args: historyRawArguments(info.prefix), input: `${commits.slice(first, first + size).join('\n')}\n`, firstOrder: first, maxFileSize: options.maxFileSize, checkParents, ...absent });
   }
   const results = requests.length <= 1 ? await Promise.all(requests.map(scanBlobs)) : await Promise.all(requests.map(inWorker));
-  return { ...merge(results), shallow: info.shallow };
+  return { ...merge(results), shallow };
 }
 
 /**
@@ -76,17 +86,21 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
 export async function scanStaged(root: string, maxFileSize: number): Promise<HistoryScan> {
   const info = await repositoryInfo(root);
   const result = await scanBlobs({
-    cwd: root, args: stagedRawArguments(info.prefix), input: '', firstOrder: 0, maxFileSize, checkParents: true,
+    cwd: root, args: stagedRawArguments(info.prefix), input: '', firstOrder: 0, maxFileSize, checkParents: true, env: commitIndex(info.gitDirectory),
     pseudoCommit: { sha: 'staged', author: '', date: '' },
   });
-  return { ...merge([result]), commits: 0, shallow: info.shallow };
+  return { ...merge([result]), commits: 0, shallow: false };
 }
 
 function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallow'> {
   const first = new FirstHits();
   for (const hit of results.flatMap((result) => result.hits)) first.add(hit);
   const sum = (pick: (result: HistoryScanResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
-  return { hits: first.values(), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize) };
+  const stopped = results.flatMap((result) => (result.stopped === undefined ? [] : [result.stopped]));
+  return {
+    hits: first.values(), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize),
+    missing: results.flatMap((result) => result.missing), ...(stopped.length > 0 ? { stopped: stopped.join('; ') } : {}),
+  };
 }
 
 function inWorker(request: BlobScanRequest): Promise<HistoryScanResult> {

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { RampartError } from '../../errors.js';
+import { gitEnvironment } from '../git-env.js';
 import { ByteCollector } from './byte-collector.js';
 
 /** A blob's content, or only its size when it is over the limit (its bytes are then never kept). */
 export type BlobHandler = (id: string, size: number, body: Buffer | undefined) => void;
-
-const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' };
+/** An object the repository does not hold (a partial clone's, or a damaged store's); without one, a missing object fails the stream. */
+export type MissingHandler = (id: string) => void;
 
 /**
  * One `git cat-file --batch --buffer` process: blob ids go in as they are known, contents come
@@ -21,8 +22,8 @@ export class BlobStream {
   private current: { id: string; size: number; keep: boolean } | undefined;
   private failure: unknown;
 
-  constructor(cwd: string, private readonly maxSize: number, private readonly onBlob: BlobHandler) {
-    this.child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } });
+  constructor(cwd: string, private readonly maxSize: number, private readonly onBlob: BlobHandler, private readonly onMissing?: MissingHandler) {
+    this.child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment({ GIT_CONFIG_NOSYSTEM: '1' }) });
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     this.child.stdin.on('error', () => undefined);
@@ -88,6 +89,7 @@ export class BlobStream {
 
   private header(line: string): void {
     const [id = '', type = '', size] = line.split(' ');
+    if (type === 'missing' && this.onMissing) return this.onMissing(id);
     if (type === 'missing' || size === undefined) throw new RampartError('git-failed', `git object ${id} is missing`);
     const length = Number(size);
     this.current = { id, size: length, keep: length <= this.maxSize };
@@ -103,12 +105,12 @@ export class BlobStream {
   }
 }
 
-/** Reads a few blobs whole, by id, after a stream has named them; blobs over `maxSize` are left out. */
+/** Reads a few blobs whole, by id, after a stream has named them; blobs over `maxSize`, and missing ones, are left out. */
 export async function readBlobs(cwd: string, maxSize: number, ids: Iterable<string>): Promise<Map<string, Buffer>> {
   const bodies = new Map<string, Buffer>();
   const reader = new BlobStream(cwd, maxSize, (id, _size, body) => {
     if (body !== undefined) bodies.set(id, body);
-  });
+  }, () => undefined);
   for (const id of new Set(ids)) reader.request(id);
   reader.end();
   await reader.done;

@@ -1,9 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gitEnvironment } from '../git-env.js';
 
 const run = promisify(execFile);
 const BATCH_SIZE = 10_000;
 const MAX_BUFFER = 256 * 1024 * 1024;
+const ISOLATED_CONFIG = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 /** A raw git object as `git cat-file --batch` prints it. */
 export interface RawObject {
@@ -29,7 +31,7 @@ export async function git(repo: string, args: readonly string[]): Promise<string
   try {
     const { stdout } = await run('git', ['-C', repo, ...args], {
       maxBuffer: MAX_BUFFER,
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' },
+      env: gitEnvironment(ISOLATED_CONFIG),
     });
     return stdout;
   } catch (error) {
@@ -78,7 +80,7 @@ export async function readObjects(repo: string, ids: readonly string[]): Promise
 function readBatch(repo: string, ids: readonly string[]): Promise<RawObject[]> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], {
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      env: gitEnvironment(ISOLATED_CONFIG),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];

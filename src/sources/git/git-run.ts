@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import { gitEnvironment } from '../git-env.js';
 import { openSpool } from './spool.js';
 
 /** A git process and what it has said so far; output read by nobody yet waits in `early`, or in the spool file. */
@@ -13,7 +14,6 @@ export interface GitRun {
   error?: Error;
 }
 
-const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' };
 const REGISTRY = Symbol.for('rampart.prefetched-git');
 
 /**
@@ -21,11 +21,11 @@ const REGISTRY = Symbol.for('rampart.prefetched-git');
  * an unlinked file in that directory rather than a pipe, so it never waits for a reader that is
  * busy (falling back to a pipe where no such file can be made).
  */
-export function startGit(cwd: string, args: readonly string[], input = '', spoolIn?: string): GitRun {
+export function startGit(cwd: string, args: readonly string[], input = '', spoolIn?: string, env: Readonly<Record<string, string>> = {}): GitRun {
   const spool = spoolIn === undefined ? undefined : openSpool(spoolIn);
   let child: ChildProcess;
   try {
-    child = spawn('git', [...args], { cwd, stdio: ['pipe', spool?.write ?? 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } });
+    child = spawn('git', [...args], { cwd, stdio: ['pipe', spool?.write ?? 'pipe', 'pipe'], env: gitEnvironment({ GIT_CONFIG_NOSYSTEM: '1', ...env }) });
   } finally {
     if (spool) closeSync(spool.write);
   }

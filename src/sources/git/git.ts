@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { RampartError } from '../../errors.js';
+import { gitEnvironment } from '../git-env.js';
 
 export interface GitResult {
   readonly stdout: string;
@@ -10,7 +11,7 @@ export interface GitResult {
 /** Runs git in `cwd` and collects its output; never through a shell. */
 export function runGit(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnvironment() });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -35,14 +36,16 @@ export interface RepositoryInfo {
   /** the scanned directory's path inside the repository, '' at its top */
   readonly prefix: string;
   readonly shallow: boolean;
+  /** the repository's git directory, absolute */
+  readonly gitDirectory: string;
 }
 
 /** Fails with a clear message when `directory` is not inside a git work tree. */
 export async function repositoryInfo(directory: string): Promise<RepositoryInfo> {
-  const result = await runGit(directory, ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--is-shallow-repository']);
+  const result = await runGit(directory, ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--is-shallow-repository', '--absolute-git-dir']);
   const lines = result.stdout.split('\n');
   if (result.code !== 0 || lines[0] !== 'true') {
     throw new RampartError('not-a-git-repository', `${directory} is not a git repository; history scanning (--history, --since, --range, --staged) needs one`);
   }
-  return { prefix: (lines[1] ?? '').replace(/\/$/, ''), shallow: lines[2] === 'true' };
+  return { prefix: (lines[1] ?? '').replace(/\/$/, ''), shallow: lines[2] === 'true', gitDirectory: lines[3] ?? '' };
 }

@@ -84,6 +84,6 @@ export class RawLogParser {
 }
 
 /** Streams `git log --raw` (with commits on stdin) through a parser; resolves when git has finished. */
-export function streamRawLog(cwd: string, args: readonly string[], input: string, handlers: RawLogHandlers): Promise<void> {
-  return streamGit(cwd, args, input, new RawLogParser(handlers));
+export function streamRawLog(cwd: string, args: readonly string[], input: string, handlers: RawLogHandlers, env: Readonly<Record<string, string>> = {}): Promise<void> {
+  return streamGit(cwd, args, input, new RawLogParser(handlers), undefined, env);
 }

@@ -17,10 +17,10 @@ const SPOOL_WAIT_MS = 1;
  * Runs git with `input` on stdin (or takes over the same command started ahead, see
  * `prefetchGit`) and feeds its stdout to a consumer as it streams; resolves when git has finished
  * and the consumer has taken the end. A consumer error stops git. With `spoolIn`, git writes to
- * an unlinked file there and the consumer follows it (see `startGit`).
+ * an unlinked file there and the consumer follows it (see `startGit`). `env` is added to git's environment.
  */
-export function streamGit(cwd: string, args: readonly string[], input: string, consumer: StreamConsumer, spoolIn?: string): Promise<void> {
-  const run = (input === '' ? adoptGit(cwd, args) : undefined) ?? startGit(cwd, args, input, spoolIn);
+export function streamGit(cwd: string, args: readonly string[], input: string, consumer: StreamConsumer, spoolIn?: string, env: Readonly<Record<string, string>> = {}): Promise<void> {
+  const run = (input === '' && Object.keys(env).length === 0 ? adoptGit(cwd, args) : undefined) ?? startGit(cwd, args, input, spoolIn, env);
   return new Promise((resolve, reject) => {
     let failure: unknown;
     let settled = false;
