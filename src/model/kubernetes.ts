@@ -9,6 +9,8 @@ export interface KubeObject {
   readonly kind: string;
   readonly name: string | undefined;
   readonly namespace: string | undefined;
+  /** for an object a chart renders from its values (its `spec` is the values node): which values, e.g. `argocd-apps chart values applications.web` */
+  readonly renderedFrom?: string;
 }
 
 export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
@@ -49,5 +51,6 @@ export function apiGroup(object: KubeObject): string {
 /** `Kind/name`; objects named by the API server from `metadata.generateName` show that prefix with `*`. */
 export function describeObject(object: KubeObject): string {
   const generated = object.name === undefined ? getString(object.node, 'metadata', 'generateName') : undefined;
-  return `${object.kind}/${object.name ?? (generated ? `${generated}*` : '(unnamed)')}`;
+  const name = `${object.kind}/${object.name ?? (generated ? `${generated}*` : '(unnamed)')}`;
+  return object.renderedFrom ? `${name} (${object.renderedFrom})` : name;
 }

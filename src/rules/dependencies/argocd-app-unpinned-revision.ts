@@ -1,5 +1,6 @@
 import { classifyGitRef, classifyVersion, describeGitRef, isTemplatedValue } from '../../model/git-ref.js';
 import { defineRule } from '../rule.js';
+import { objectsWithRendered } from '../operators/chart-objects.js';
 import { argoRevisionSites, type ArgoRevisionSite } from './argo-sources.js';
 import { isOwnRepository } from './support.js';
 
@@ -48,7 +49,7 @@ export default defineRule({
     }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of objectsWithRendered(context.workspace)) {
       for (const site of argoRevisionSites(object)) checkSite(site);
     }
 

@@ -4,9 +4,10 @@ import { classifyGitRef, classifyVersion, describeGitRef, isTemplatedValue } fro
 import type { Span } from '../../model/span.js';
 import { getNode, spanOf, type Node } from '../../model/yaml.js';
 import { defineRule, type RuleContext } from '../rule.js';
+import { objectsWithRendered } from '../operators/chart-objects.js';
 import { deref, hasNonScalar, isOwnRepository, scalarText, type ScalarText } from './support.js';
 
-type MessageId = 'branch' | 'own' | 'tag' | 'oci' | 'chart';
+type MessageId = 'branch' | 'own' | 'tag' | 'oci' | 'chart' | 'distribution';
 const DIGEST = /^sha256:[0-9a-f]{64}$/i;
 
 export default defineRule({
@@ -26,7 +27,9 @@ export default defineRule({
     'An OCIRepository holding a Helm chart (a chart `layerSelector`, or the target of a HelmRelease `chartRef`) at an ' +
     'exact version tag is a chart release, pinned like `version: 1.2.3`; other OCI tags are reported. ' +
     'A HelmRelease with `chartRef` is judged at the OCIRepository or HelmChart it references. Flux Operator ' +
-    '`FluxInstance.spec.sync.ref` is checked the same way (`refs/heads/main@sha1:<sha>` and `@sha256:<digest>` are pinned).',
+    '`FluxInstance.spec.sync.ref` is checked the same way (`refs/heads/main@sha1:<sha>` and `@sha256:<digest>` are pinned), ' +
+    'and so is its `spec.distribution.version`: a range (`2.x`, `>=2.3.0`, `2.4`) lets the operator upgrade the ' +
+    'Flux controllers themselves. A FluxInstance written as the flux-instance chart\'s `instance` values is read too.',
   remediation:
     'Pin `GitRepository.spec.ref.commit` to a full SHA (with `branch` kept for readers), `OCIRepository.spec.ref.digest` ' +
     'to a sha256 digest, and chart `version` to an exact release (`1.2.3`). Let Renovate or Flux image automation ' +
@@ -44,6 +47,7 @@ export default defineRule({
     tag: '{object} follows {ref} of {url}: git tags can be moved or newly pushed (low severity); pin {pin}.',
     oci: '{object} follows {ref} of {url}: an OCI tag can be re-pushed; pin {pin}.',
     chart: '{object} takes chart {chart} at {version}: not an exact version, so a new chart release is deployed without review.',
+    distribution: '{object} installs Flux {version}: not an exact version, so the Flux Operator upgrades the Flux controllers to each new release without review.',
   },
   examples: {
     bad: [{ file: 'flux.yaml', code: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: apps}\nspec:\n  url: https://github.com/acme/apps\n  ref:\n    branch: main # expect: flux-source-unpinned\n' }],
@@ -51,7 +55,7 @@ export default defineRule({
   },
   check(context) {
     const chartSources = helmChartOciNames(context.workspace.kubeObjects());
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of objectsWithRendered(context.workspace)) {
       const group = apiGroup(object);
       if (group === 'source.toolkit.fluxcd.io') {
         if (object.kind === 'GitRepository') checkGitRepository(context, object);
@@ -59,6 +63,7 @@ export default defineRule({
         else if (object.kind === 'HelmChart') checkChart(context, object, deref(object.source, getNode(object.node, 'spec')));
       } else if (group === 'fluxcd.controlplane.io' && object.kind === 'FluxInstance') {
         checkFluxInstanceSync(context, object);
+        checkFluxInstanceDistribution(context, object);
       } else if (group === 'helm.toolkit.fluxcd.io' && object.kind === 'HelmRelease') {
         const spec = deref(object.source, getNode(object.node, 'spec'));
         const chart = deref(object.source, getNode(spec, 'chart'));
@@ -190,6 +195,22 @@ function checkFluxInstanceSync(context: RuleContext<MessageId>, object: KubeObje
   if (refKind === 'tag') context.report({ ...report, messageId: 'tag', data: { ...data, ref: described }, severity: 'low' });
   else if (isOwnRepository(context.settings, url.value)) context.report({ ...report, messageId: 'own', data: { ...data, ref: described }, severity: 'low' });
   else context.report({ ...report, messageId: 'branch', data: { ...data, ref: described } });
+}
+
+/** FluxInstance `spec.distribution.version`: a semver range the operator follows (the field is required, so a missing one is left to the API server). */
+function checkFluxInstanceDistribution(context: RuleContext<MessageId>, object: KubeObject): void {
+  const { spec, field } = view(object);
+  const distribution = deref(object.source, getNode(spec, 'distribution'));
+  const version = field(distribution, 'version');
+  if (!version || templated(version) || hasNonScalar(object.source, distribution, 'version')) return;
+  if (classifyVersion(version.value) === 'exact') return;
+  context.report({
+    messageId: 'distribution',
+    at: version.span,
+    data: { object: describeObject(object), version: `\`${version.value}\`` },
+    subject: `${describeObject(object)}\0distribution`,
+    properties: { version: version.value },
+  });
 }
 
 /** HelmChart `spec` or HelmRelease `spec.chart.spec`: `chart`, `version`, `sourceRef`. */

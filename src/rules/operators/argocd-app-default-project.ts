@@ -1,8 +1,10 @@
 import { isMap, isSeq } from 'yaml';
+import { describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { APP_PROJECT_DOCS, appProjects, isUnrestricted } from './argocd-projects.js';
 import { isArgo } from './argocd-settings.js';
+import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
 
 export default defineRule({
@@ -30,7 +32,7 @@ export default defineRule({
     // a repository that redefines `default` with real restrictions has closed the hole
     const restrictedDefault = appProjects(context.workspace).some((project) => project.object.name === 'default' && !isUnrestricted(project));
     if (restrictedDefault) return;
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of objectsWithRendered(context.workspace)) {
       const isApp = isArgo(object, 'Application');
       if (!isApp && !isArgo(object, 'ApplicationSet')) continue;
       const view = new ResolvedYaml(object.source.document);
@@ -38,7 +40,7 @@ export default defineRule({
       if (view.map(spec) === undefined || (!isApp && view.get(view.get(object.node, 'spec'), 'templatePatch') !== undefined && view.get(spec, 'project') === undefined)) continue;
       const projectNode = view.get(spec, 'project');
       const project = view.string(projectNode)?.trim() ?? '';
-      const app = `${object.kind}/${object.name ?? '(unnamed)'}`;
+      const app = describeObject(object);
       if (project === 'default') context.report({ messageId: 'default', at: objectSpan(object, projectNode), data: { app }, subject: app });
       else if (project === '' && !isCollection(projectNode)) context.report({ messageId: 'missing', at: objectSpan(object, projectNode), data: { app }, subject: app });
     }

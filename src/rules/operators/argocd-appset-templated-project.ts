@@ -2,7 +2,9 @@ import type { Node } from 'yaml';
 import { severityRank, type Severity } from '../../model/severity.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
+import { describeObject } from '../../model/kubernetes.js';
 import { isArgo } from './argocd-settings.js';
+import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
 
 /** Who decides a generator's parameters, per generator type. */
@@ -42,7 +44,7 @@ export default defineRule({
     good: [{ file: 'appset.yaml', code: 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: envs}\nspec:\n  generators:\n    - list:\n        elements:\n          - {env: staging, project: staging}\n          - {env: prod, project: prod}\n  template:\n    metadata: {name: "web-{{env}}"}\n    spec:\n      project: "{{project}}"\n      source: {repoURL: https://github.com/acme/web, path: "envs/{{env}}", targetRevision: v1.0.0}\n      destination: {server: https://kubernetes.default.svc, namespace: web}\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of objectsWithRendered(context.workspace)) {
       if (!isArgo(object, 'ApplicationSet')) continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');
@@ -59,7 +61,7 @@ export default defineRule({
       const shown = templated ? project : patchProject?.trim().replace(/^project:\s*/, '') ?? '';
       const who = controllers.length > 0 ? [...new Set(controllers.map((entry) => entry.who))].join(' or ') : 'whoever controls its generators';
       const severity = worst(controllers.map((entry) => entry.severity));
-      const appset = `ApplicationSet/${object.name ?? '(unnamed)'}`;
+      const appset = describeObject(object);
       context.report({ messageId: 'templated', at: objectSpan(object, at), data: { appset, project: shown.trim(), who }, ...(severity ? { severity } : {}), subject: appset });
     }
   },

@@ -1,7 +1,8 @@
-import type { KubeObject } from '../../model/kubernetes.js';
+import { describeObject, type KubeObject } from '../../model/kubernetes.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { isArgo } from './argocd-settings.js';
+import { objectsWithRendered } from './chart-objects.js';
 
 export interface AppProject {
   readonly object: KubeObject;
@@ -13,9 +14,9 @@ export const APP_PROJECT_DOCS = 'https://argo-cd.readthedocs.io/en/stable/user-g
 export const ARGOCD_SECURITY = 'https://argo-cd.readthedocs.io/en/stable/operator-manual/security/';
 
 export function appProjects(workspace: Workspace): AppProject[] {
-  return workspace.kubeObjects()
+  return objectsWithRendered(workspace)
     .filter((object) => isArgo(object, 'AppProject'))
-    .map((object) => ({ object, view: new ResolvedYaml(object.source.document), label: `AppProject/${object.name ?? '(unnamed)'}` }));
+    .map((object) => ({ object, view: new ResolvedYaml(object.source.document), label: describeObject(object) }));
 }
 
 /** A glob that matches anything (a star, two stars, star-slash-star, https:// and a star); deny entries (`!…`) never are. */

@@ -1,6 +1,7 @@
 import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { getNode, getPath, getString, seqItems } from '../../model/yaml.js';
 import { kindSpan } from '../artifacts/flux-sources.js';
+import { objectsWithRendered } from '../operators/chart-objects.js';
 import { defineRule } from '../rule.js';
 
 const VERIFYING_GPG_MODES = new Set(['head', 'strict']);
@@ -36,7 +37,7 @@ export default defineRule({
     }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of objectsWithRendered(context.workspace)) {
       if (object.kind !== 'AppProject' || apiGroup(object) !== 'argoproj.io') continue;
       const keys = seqItems(getPath(object.node, 'spec', 'signatureKeys')).filter((item) => getString(item, 'keyID'));
       if (keys.length > 0) continue;
@@ -48,7 +49,7 @@ export default defineRule({
       if (verifying) continue;
       const at = kindSpan(object);
       if (!at) continue;
-      const project = object.name ?? '(unnamed)';
+      const project = object.renderedFrom ? `${object.name ?? '(unnamed)'} (${object.renderedFrom})` : object.name ?? '(unnamed)';
       context.report({ messageId: policies.length > 0 ? 'modeNone' : 'noKeys', at, data: { project }, subject: describeObject(object) });
     }
   },
