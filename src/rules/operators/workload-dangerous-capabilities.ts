@@ -1,6 +1,8 @@
 import { containerSites } from '../../model/pod-spec.js';
 import type { Severity } from '../../model/severity.js';
 import { defineRule } from '../rule.js';
+import { spanOf } from '../../model/yaml.js';
+import { composeServices } from './compose-services.js';
 import { looseWorkloadSites, siteSpan, valuesEntries } from './helm-values.js';
 import { objectSpan } from './spans.js';
 
@@ -58,6 +60,12 @@ export default defineRule({
       for (const site of containerSites(object)) {
         const added = site.view.path(site.container, 'securityContext', 'capabilities', 'add');
         for (const item of site.view.strings(added)) report(site.label, item.value, objectSpan(object, item.node));
+      }
+    }
+    for (const service of composeServices(context.workspace)) {
+      for (const item of service.view.strings(service.view.get(service.node, 'cap_add'))) {
+        const at = spanOf(service.file, item.node);
+        if (at) report(service.label, item.value, at);
       }
     }
     for (const site of looseWorkloadSites(context.workspace)) {

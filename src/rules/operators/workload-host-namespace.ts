@@ -1,6 +1,8 @@
 import { podSpecSites } from '../../model/pod-spec.js';
 import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
+import { spanOf } from '../../model/yaml.js';
+import { composeServices } from './compose-services.js';
 import { looseWorkloadSites, siteSpan, valuesEntries } from './helm-values.js';
 import { literalFlags, templatedFiles } from './template-lines.js';
 import { objectSpan } from './spans.js';
@@ -10,6 +12,9 @@ const NAMESPACES: Readonly<Record<string, string>> = {
   hostPID: "the node's process table: it can see and signal every process on the node and read their environment",
   hostIPC: "the node's IPC namespace: it can read shared memory of every process on the node",
 };
+
+/** Compose's spelling of the same three: `network_mode: host`, `pid: host`, `ipc: host`. */
+const COMPOSE_NAMESPACES: Readonly<Record<string, string>> = { network_mode: 'network', pid: 'process', ipc: 'IPC' };
 
 export default defineRule({
   id: 'workload-host-namespace',
@@ -32,6 +37,7 @@ export default defineRule({
     shared: '{pod} sets {field}: it shares {effect}.',
     values: '{site} sets {path}: true: {pods} share {effect}.',
     template: 'Template {file} writes {path}: true literally: the pods it renders share {effect}.',
+    compose: '{service} sets {field}: host: it shares the {namespace} namespace of the host running it.',
   },
   examples: {
     bad: [{ file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata: {name: debug}\nspec:\n  hostPID: true # expect: workload-host-namespace\n  containers:\n    - {name: shell, image: busybox:1.36}\n' }],
@@ -50,6 +56,13 @@ export default defineRule({
     for (const file of templatedFiles(context.workspace)) {
       for (const match of literalFlags(file, Object.keys(NAMESPACES))) {
         context.report({ messageId: 'template', at: match.span, data: { file: file.path, path: match.key, effect: NAMESPACES[match.key] ?? '' }, subject: `${file.path} ${match.key}` });
+      }
+    }
+    for (const service of composeServices(context.workspace)) {
+      for (const [field, namespace] of Object.entries(COMPOSE_NAMESPACES)) {
+        const value = service.view.get(service.node, field);
+        const at = service.view.string(value)?.trim() === 'host' ? spanOf(service.file, value) : undefined;
+        if (at) context.report({ messageId: 'compose', at, data: { service: service.label, field, namespace }, subject: `${service.label} ${field}` });
       }
     }
     for (const site of looseWorkloadSites(context.workspace)) {

@@ -2,7 +2,9 @@ import { isAlias, isSeq } from 'yaml';
 import { containerSites, podSpecSites } from '../../model/pod-spec.js';
 import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
-import { looseWorkloadSites, siteSpan, valuesEntries } from './helm-values.js';
+import { spanOf } from '../../model/yaml.js';
+import { composeServices } from './compose-services.js';
+import { looseWorkloadSites, siteSpan, valuesEntries, type ValuesSite } from './helm-values.js';
 import { literalFlags, templatedFiles } from './template-lines.js';
 import { objectSpan } from './spans.js';
 
@@ -27,6 +29,7 @@ export default defineRule({
     hostProcess: '{container} is a Windows hostProcess container: it runs directly on the node with its rights.',
     values: '{site} sets {path}: true: {runner} runs privileged, with full control of the node.',
     template: 'Template {file} writes {key}: true literally: whatever it renders runs {effect}.',
+    compose: '{service} sets privileged: true: it has every capability and device of the host running it.',
   },
   examples: {
     bad: [{ file: 'ds.yaml', code: 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          image: agent:1.0\n          securityContext:\n            privileged: true # expect: workload-privileged\n' }],
@@ -60,9 +63,14 @@ export default defineRule({
         context.report({ messageId: 'template', at: match.span, data: { file: file.path, key: match.key, effect }, subject: `${file.path} ${match.key}` });
       }
     }
+    for (const service of composeServices(context.workspace)) {
+      const value = service.view.get(service.node, 'privileged');
+      const at = isBooleanTrue(value) ? spanOf(service.file, value) : undefined;
+      if (at) context.report({ messageId: 'compose', at, data: { service: service.label }, subject: service.label });
+    }
     for (const site of looseWorkloadSites(context.workspace)) {
       for (const entry of valuesEntries(site)) {
-        if (entry.key !== 'privileged' || !/securityContext$/i.test(entry.parentKey ?? '') || !isBooleanTrue(entry.value)) continue;
+        if (entry.key !== 'privileged' || !isBooleanTrue(entry.value) || !switchesOnPrivilege(site, entry.parentKey)) continue;
         const at = siteSpan(site, entry.value);
         const runner = site.origin === 'values' ? 'the chart\'s container' : 'the patched container';
         if (at) context.report({ messageId: 'values', at, data: { site: site.label, path: entry.path, runner }, subject: `${site.label} ${entry.path}` });
@@ -70,3 +78,13 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * In a manifest patch only `securityContext.privileged` means a privileged container; charts also
+ * take a flag of their own (`kubeletPlugin.privileged: true`) that their templates turn into one.
+ * A PodSecurityPolicy's `privileged` allows, it does not run.
+ */
+function switchesOnPrivilege(site: ValuesSite, parentKey: string | undefined): boolean {
+  if (/securityContext$/i.test(parentKey ?? '')) return true;
+  return site.origin === 'values' && !/psp|podSecurityPolic/i.test(parentKey ?? '');
+}

@@ -3,7 +3,8 @@ import type { KubeObject } from '../../model/kubernetes.js';
 import type { Severity } from '../../model/severity.js';
 import { podSpecSites } from '../../model/pod-spec.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
-import { stringValue } from '../../model/yaml.js';
+import { spanOf, stringValue } from '../../model/yaml.js';
+import { composeBindSources, composeServices } from './compose-services.js';
 import { looseWorkloadSites, siteSpan, valuesEntries } from './helm-values.js';
 import { literalHostPaths, templatedFiles } from './template-lines.js';
 import { defineRule } from '../rule.js';
@@ -35,6 +36,7 @@ export default defineRule({
     persistentVolume: '{pod} is a hostPath PersistentVolume on {path}: {reason}.',
     values: '{site} sets {key} to {path}, which {mounter} mounts from the node: {reason}.',
     template: 'Template {file} mounts hostPath {path} literally: {reason}.',
+    compose: '{service} bind-mounts {path} of the host: {reason}.',
   },
   examples: {
     bad: [{ file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata: {name: builder}\nspec:\n  containers:\n    - name: docker\n      image: docker:27-cli\n      volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}]\n  volumes:\n    - name: sock\n      hostPath:\n        path: /var/run/docker.sock # expect: workload-sensitive-host-path\n' }],
@@ -59,6 +61,13 @@ export default defineRule({
       for (const match of literalHostPaths(file)) {
         const sensitive = sensitiveHostPath(match.value);
         if (sensitive) context.report({ messageId: 'template', at: match.span, data: { file: file.path, path: sensitive.path, reason: sensitive.reason }, subject: `${file.path} ${sensitive.path}`, ...severityOf(sensitive) });
+      }
+    }
+    for (const service of composeServices(context.workspace)) {
+      for (const bind of composeBindSources(service)) {
+        const sensitive = sensitiveHostPath(bind.path);
+        const at = sensitive ? spanOf(service.file, bind.node) : undefined;
+        if (sensitive && at) context.report({ messageId: 'compose', at, data: { service: service.label, path: sensitive.path, reason: sensitive.reason }, subject: `${service.label} ${sensitive.path}`, ...severityOf(sensitive) });
       }
     }
     for (const site of looseWorkloadSites(context.workspace)) {
