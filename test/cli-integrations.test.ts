@@ -59,6 +59,14 @@ describe('GitHub Action (action.yml)', () => {
     for (const step of action.runs.steps) if (step.run) expect(step.run).not.toContain('${{');
   });
 
+  it('runs the build of its own checkout: `npm ci` from the lockfile and bin/rampart.js, never a package looked up by name', async () => {
+    const action = parse(await read('action.yml')) as Action;
+    const scripts = action.runs.steps.flatMap((step) => (step.run ? [step.run] : []));
+    expect(scripts.some((script) => /^npm ci\b/m.test(script))).toBe(true);
+    expect(scripts.some((script) => script.includes('node "$GITHUB_ACTION_PATH/bin/rampart.js"'))).toBe(true);
+    for (const script of scripts) expect(script).not.toMatch(/\bnpx\b|npm (exec|install|i)\b|\byarn\b|\bpnpm\b/);
+  });
+
   it("scan step: writes SARIF, records the exit code, writes the job summary; the last step fails the job on findings", async () => {
     const action = parse(await read('action.yml')) as Action;
     const scan = action.runs.steps.find((step) => step.id === 'scan');
@@ -98,8 +106,12 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     const hook = hooks.find((candidate) => candidate['id'] === 'rampart');
     expect(hook).toMatchObject({ language: 'node', pass_filenames: false, always_run: true });
     expect(String(hook?.['entry'])).toMatch(/^rampart scan --staged\b/);
-    const manifest = JSON.parse(await read('package.json')) as { bin: Record<string, string> };
+    // pre-commit installs the hook repository by `npm pack` + `npm install -g` of that tarball: the
+    // package must carry its runtime dependencies so that none is resolved from a registry then
+    const manifest = JSON.parse(await read('package.json')) as { name: string; bin: Record<string, string>; dependencies: Record<string, string>; bundleDependencies: string[] };
     expect(manifest.bin['rampart']).toBe('bin/rampart.js');
+    expect(manifest.name).toBe('@rampart-gitops/rampart');
+    expect([...manifest.bundleDependencies].sort()).toEqual(Object.keys(manifest.dependencies).sort());
   });
 });
 
