@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { isPlaceholder } from '../../secrets/placeholders.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { argocdSecrets, type SecretField } from './argocd-secrets.js';
 import { argocdSettings } from './argocd-settings.js';
@@ -8,15 +9,19 @@ export default defineRule({
   id: 'argocd-repo-insecure',
   layer: 'operators',
   severity: 'high',
-  summary: 'An Argo CD repository or credential Secret skips TLS or SSH host key checks, or uses an `http://` URL.',
+  summary: 'An Argo CD repository or credential Secret skips TLS or SSH host key checks, uses an `http://` URL, or is written in clear in chart values.',
   rationale:
     'Argo CD deploys whatever the repository serves. With `insecure: "true"` (no TLS certificate check), ' +
     '`insecureIgnoreHostKey: "true"` (no SSH host key check) or a plain `http://` URL, anyone on the network path can ' +
     'serve Argo CD other manifests and charts, and read the repository credentials: the cluster then runs what they ' +
-    'chose, not what was reviewed. The same holds for cluster Secrets whose `tlsClientConfig` is insecure.',
+    'chose, not what was reviewed. The same holds for cluster Secrets whose `tlsClientConfig` is insecure. A password or ' +
+    'private key written in the argo-cd chart\'s `configs.repositories`/`credentialTemplates` values is committed in clear: ' +
+    'whoever reads the repository can push to, or read, what Argo CD deploys from.',
   remediation:
     'Use an `https://` or SSH URL; add the server\'s CA to `argocd-tls-certs-cm` and its SSH host keys to ' +
-    '`argocd-ssh-known-hosts-cm` (`argocd cert add-tls`, `argocd cert add-ssh`) instead of disabling verification.',
+    '`argocd-ssh-known-hosts-cm` (`argocd cert add-tls`, `argocd cert add-ssh`) instead of disabling verification. ' +
+    'Keep credentials out of chart values: create the repository Secret with SOPS, Sealed Secrets or an ExternalSecret, ' +
+    'and rotate any credential that was committed.',
   references: [
     'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#repositories',
     'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#repositories-using-self-signed-tls-certificates-or-are-signed-by-custom-ca',
@@ -27,13 +32,14 @@ export default defineRule({
     hostKey: '{secret} sets insecureIgnoreHostKey: "true"{encoded}: SSH host keys of {url} are not verified.',
     http: '{secret} uses plain HTTP ({url}){encoded}: manifests and credentials travel unencrypted.',
     clusterTls: '{secret} connects to {url} with tlsClientConfig.insecure: the API server certificate is not verified.',
+    plaintext: '{secret} holds {field} in clear: the chart renders it into a Secret, and everyone who can read this repository has the credential.',
   },
   examples: {
     bad: [{ file: 'repo.yaml', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: private-repo\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: https://git.example.com/acme/deploy.git\n  insecure: "true" # expect: argocd-repo-insecure\n' }],
     good: [{ file: 'repo.yaml', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: private-repo\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: git@github.com:acme/deploy.git\n  insecure: "false"\n' }],
   },
   check(context) {
-    for (const { label: secret, type, fields } of argocdSecrets(context.workspace)) {
+    for (const { label: secret, type, fields, chartValues } of argocdSecrets(context.workspace)) {
       const url = fields.get(type === 'cluster' ? 'server' : 'url');
       const shownUrl = url && !url.value.includes('{{') ? redactUrl(url.value.trim()) : type === 'cluster' ? 'the cluster' : 'the repository';
       const encoded = (field: SecretField): string => (field.encoded ? ' (base64 in data)' : '');
@@ -46,6 +52,7 @@ export default defineRule({
         const hostKey = fields.get('insecureIgnoreHostKey');
         if (hostKey && hostKey.value.trim().toLowerCase() === 'true') context.report({ messageId: 'hostKey', at: hostKey.span, data: { secret, url: shownUrl, encoded: encoded(hostKey) }, subject: `${secret} insecureIgnoreHostKey` });
       }
+      if (chartValues) reportPlaintext(context, secret, fields);
       if (url && isPlainHttp(url.value)) {
         context.report({
           messageId: 'http',
@@ -61,6 +68,18 @@ export default defineRule({
     reportLegacyRepositories(context);
   },
 });
+
+/** Credential fields of repository and cluster Secrets; in chart values they are committed as written. */
+const CREDENTIAL_FIELDS = ['password', 'sshPrivateKey', 'githubAppPrivateKey', 'tlsClientCertKey', 'gcpServiceAccountKey', 'bearerToken'];
+
+function reportPlaintext(context: RuleContext<'plaintext'>, secret: string, fields: ReadonlyMap<string, SecretField>): void {
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = fields.get(field);
+    if (!value || isPlaceholder(value.value)) continue;
+    // the snippet names the field, never the value
+    context.report({ messageId: 'plaintext', at: value.span, data: { secret, field }, subject: `${secret} ${field}`, snippet: `${field}: ********` });
+  }
+}
 
 /** The pre-2.x `repositories`/`repository.credentials` lists inside argocd-cm, a YAML string. */
 function reportLegacyRepositories(context: RuleContext<'insecure' | 'hostKey' | 'http'>): void {

@@ -24,6 +24,8 @@ export interface ArgocdSecret {
   readonly label: string;
   readonly type: string;
   readonly fields: ReadonlyMap<string, SecretField>;
+  /** written as chart values, which the chart renders into a Secret: the values are in Git as written */
+  readonly chartValues?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function argocdSecrets(workspace: Workspace): ArgocdSecret[] {
         : site.view.items(collection).map((node, index) => ({ name: String(index), node }));
       for (const { name, node } of entries) {
         if (!isMap(node)) continue;
-        secrets.push({ label: `${site.label} ${prefix}configs.${key}.${name} (${type})`, type, fields: plainFields(site.file, site.view, node) });
+        secrets.push({ label: `${site.label} ${prefix}configs.${key}.${name} (${type})`, type, fields: plainFields(site.file, site.view, node), chartValues: true });
       }
     }
   }
