@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -9,6 +8,7 @@ import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
+import { resolveScanTarget } from './sources/scan-target.js';
 import { withConfigCommitPolicy } from './verify/commit-policy.js';
 import { VERSION } from './version.js';
 
@@ -24,12 +24,13 @@ export interface ScanOptions extends RunOptions {
 /** The whole of `rampart scan` short of printing: load config, read the tree, run rules. */
 export async function scan(root: string, options: ScanOptions = {}): Promise<{ report: ScanReport; config: ResolvedConfig }> {
   const started = performance.now();
-  const absoluteRoot = path.resolve(root);
+  const target = resolveScanTarget(root);
+  const absoluteRoot = target.root;
   const loaded = await loadConfig(absoluteRoot, options.configPath);
   const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
   const rules = options.rules ?? RULES;
   checkRuleIds(config, rules, options.only);
-  const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize });
+  const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
   const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin);
   // `verify.commits` in the config checks commits on every scan, no flag needed

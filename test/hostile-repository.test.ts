@@ -160,3 +160,76 @@ describe('hostile repository: files the repository names', () => {
     expect(run.stdout + run.stderr).toMatch(/allowed signers file .*signers: a FIFO \(named pipe\), not a regular file/);
   });
 });
+
+describe('hostile repository: what is scanned', () => {
+  it('every file git tracks is scanned, even one a .gitignore matches; untracked ignored files are not (issue 21)', async () => {
+    const root = await tree('tracked-ignored', async (dir) => {
+      await writeFile(path.join(dir, '.gitignore'), 'forced.yaml\nlater.yaml\nlocal.yaml\n');
+      await writeFile(path.join(dir, 'forced.yaml'), POD_WITH('forced/added:1'));
+      await writeFile(path.join(dir, 'later.yaml'), POD_WITH('ignored/after-commit:1'));
+      await writeFile(path.join(dir, 'local.yaml'), POD_WITH('local/untracked:1'));
+      git(dir, ['init', '-q', '-b', 'main']);
+      git(dir, ['add', '-f', 'forced.yaml', 'later.yaml']);
+    }, { git: true });
+    const run = await scan(root, '-r', 'image-not-pinned');
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expectGoodFileScanned(run);
+    expect(run.stdout).toContain('Image forced/added:1 is not pinned');
+    expect(run.stdout).toContain('Image ignored/after-commit:1 is not pinned');
+    expect(run.stdout).not.toContain('local/untracked');
+  });
+
+  it('outside git, .gitignore keeps its meaning', async () => {
+    const root = await tree('plain-ignored', async (dir) => {
+      await writeFile(path.join(dir, '.gitignore'), 'local.yaml\n');
+      await writeFile(path.join(dir, 'local.yaml'), POD_WITH('local/untracked:1'));
+    });
+    const run = await scan(root, '-r', 'image-not-pinned');
+    expectGoodFileScanned(run);
+    expect(run.stdout).not.toContain('local/untracked');
+  });
+
+  it('`rampart scan FILE` scans that one file with its repository\'s config (issue 21)', async () => {
+    const root = await tree('one-file', async (dir) => {
+      await mkdir(path.join(dir, 'apps'));
+      await writeFile(path.join(dir, 'apps', 'web.yaml'), POD_WITH('web/app:2'));
+      await writeFile(path.join(dir, '.rampart.yaml'), 'rules:\n  image-not-pinned: low\n');
+    }, { git: true });
+    const run = await scan(path.join(root, 'apps', 'web.yaml'));
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/apps\/web\.yaml\n\s+7:14\s+LOW\s+Image web\/app:2 is not pinned/);
+    expect(run.stdout).not.toContain('good.yaml');
+    expect(run.stdout).toContain('1 finding in 1 files');
+  });
+
+  it('`scan /dev/zero` says it is not a directory or regular file (exit 2)', async () => {
+    const run = await scan('/dev/zero');
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('rampart: cannot scan /dev/zero: a character device, not a directory or regular file\n');
+  });
+
+  for (const withGit of [true, false]) {
+    it(`a link to a file in the tree is scanned once, as the real file (${withGit ? 'git' : 'no git'})`, async () => {
+      const root = await tree(`file-link-${withGit}`, (dir) => symlink('good.yaml', path.join(dir, 'alias.yaml')), { git: withGit });
+      const run = await scan(root, '-r', 'image-not-pinned');
+      expectFinished(run);
+      expectGoodFileScanned(run);
+      expect(run.stdout).not.toContain('alias.yaml');
+      expect(run.stdout.match(/Image nginx:1\.27 is not pinned/g)).toHaveLength(1);
+    });
+
+    it(`a file whose name is not UTF-8 is read and reported with an escaped name (${withGit ? 'git' : 'no git'})`, async () => {
+      const root = await tree(`byte-name-${withGit}`, async (dir) => {
+        await writeFile(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.yaml')]), POD_WITH('latin/name:1'));
+      }, { git: withGit });
+      const run = await scan(root, '-r', 'image-not-pinned');
+      expectFinished(run);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/caf\\xE9\.yaml\n\s+7:14\s+HIGH\s+Image latin\/name:1 is not pinned/);
+      expect(run.stdout).not.toMatch(/ENOENT/);
+    });
+  }
+});

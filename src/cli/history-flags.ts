@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseSize } from '../config/schema.js';
@@ -42,6 +43,9 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   if (flags.since !== undefined && flags.range !== undefined) throw new RampartError('usage', '--since and --range cannot be combined: give one');
   if (flags.staged && enabled) throw new RampartError('usage', '--staged scans the index only; it cannot be combined with --history, --since or --range');
   const directory = path.resolve(root);
+  if (statSync(directory, { throwIfNoEntry: false })?.isFile()) {
+    throw new RampartError('usage', `${root} is a file: history scanning (--history, --since, --range, --staged) reads a repository; give its directory`);
+  }
   const repository = await repositoryInfo(directory);
   for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
     if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);

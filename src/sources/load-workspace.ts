@@ -7,11 +7,14 @@ import { SourceFile } from '../model/source-file.js';
 import { Workspace } from '../model/workspace.js';
 import { readTextFile } from './read.js';
 import { findWorkTree } from './git/work-tree.js';
-import { walkTree } from './walk.js';
+import { listScanFiles } from './file-set.js';
+import type { WalkResult } from './walk.js';
 
 export interface LoadOptions {
   readonly ignore?: readonly string[];
   readonly maxFileSize: number;
+  /** `rampart scan FILE`: read this one file (absolute, below `root`) instead of the tree */
+  readonly file?: string;
 }
 
 export interface LoadStats {
@@ -30,7 +33,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   if (!rootInfo.isDirectory()) {
     throw new RampartError('path-not-found', `cannot scan ${root}: not a directory`);
   }
-  const walked = await walkTree(absoluteRoot, options.ignore);
+  const walked = options.file ? oneFile(absoluteRoot, options.file) : await listScanFiles(absoluteRoot, options.ignore);
   const diagnostics: Diagnostic[] = [...walked.diagnostics];
   const charts = chartDirectories(walked.entries.map((entry) => entry.path));
   const stats: LoadStats = { files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
@@ -63,10 +66,16 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     absoluteRoot,
     files.filter((file): file is SourceFile => file !== undefined),
     new Set(walked.entries.map((entry) => entry.path)),
-    await repositoryPath(absoluteRoot),
+    // one file says nothing about the repository around it (CODEOWNERS, lock files): repository checks stand down
+    options.file ? undefined : await repositoryPath(absoluteRoot),
   );
   workspace.diagnostics.push(...diagnostics);
   return { workspace, stats };
+}
+
+function oneFile(root: string, file: string): WalkResult {
+  const relative = path.relative(root, file).split(path.sep).join('/');
+  return { entries: [{ path: relative, absolutePath: file, size: -1 }], diagnostics: [] };
 }
 
 /** The root's path inside the git work tree that holds it ('' at its top). */

@@ -1,13 +1,17 @@
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { safeReadFile } from './safe-read.js';
+import { displayFileName } from './file-name.js';
+import { isWithin, safeReadFile } from './safe-read.js';
 
 export interface WalkEntry {
-  /** POSIX path relative to the root */
+  /** POSIX path relative to the root (a name that is not UTF-8 shown with `\\xNN` escapes) */
   readonly path: string;
-  readonly absolutePath: string;
+  /** the file's real path (a link's target), as bytes when its name is not UTF-8 */
+  readonly absolutePath: string | Buffer;
+  /** reached through a symbolic link */
+  readonly linked?: boolean;
   /** -1 when not yet known (regular files are sized when read) */
   readonly size: number;
 }
@@ -26,7 +30,7 @@ interface IgnoreScope {
 /** far above real ignore files (100,000 patterns are about 2 MB) */
 const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
 
-const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
+export const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
 
 /**
  * Lists the files below `root`, honouring .gitignore files at every level and extra ignore
@@ -70,9 +74,11 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
       if (read.ok) ownScopes.push({ base: relative, rules: ignore().add(read.bytes.toString('utf8')) });
       else diagnostics.push({ path: join(relative, '.gitignore'), message: `${read.problem}; its patterns are not applied`, kind: 'note' });
     }
+    // a name that is not UTF-8 came back with U+FFFD in it: those files are found again by their bytes
+    const byteNamed = dirents.some((dirent) => dirent.name.includes('\uFFFD')) ? addByteNamedFiles(directory, relative, ownScopes) : undefined;
     for (const dirent of dirents) {
       const name = dirent.name;
-      if (ALWAYS_SKIPPED.has(name)) continue;
+      if (ALWAYS_SKIPPED.has(name) || byteNamed?.has(name)) continue;
       const childRelative = join(relative, name);
       const childAbsolute = path.join(directory, name);
       let isDirectory = dirent.isDirectory();
@@ -104,27 +110,56 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
         visitedDirectories.add(real);
         visit(target, childRelative, ownScopes);
       } else {
-        entries.push({ path: childRelative, absolutePath: target, size });
+        entries.push({ path: childRelative, absolutePath: target, size, ...(target !== childAbsolute ? { linked: true } : {}) });
       }
     }
   };
 
+  /** Adds the files whose names are not UTF-8 and returns those names as decoded with U+FFFD. */
+  const addByteNamedFiles = (directory: string, relative: string, scopes: readonly IgnoreScope[]): Set<string> => {
+    const lossy = new Set<string>();
+    for (const name of readdirSync(directory, { encoding: 'buffer' })) {
+      const shown = displayFileName(name);
+      if (shown === name.toString('utf8')) continue;
+      lossy.add(name.toString('utf8'));
+      const childRelative = join(relative, shown);
+      const absolute = Buffer.concat([Buffer.from(directory + path.sep), name]);
+      const info = lstatSync(absolute, { throwIfNoEntry: false });
+      if (isIgnored(childRelative, info?.isDirectory() === true, scopes)) continue;
+      if (info?.isFile()) entries.push({ path: childRelative, absolutePath: absolute, size: info.size });
+      else if (info?.isDirectory()) diagnostics.push({ path: childRelative, message: 'directory name is not UTF-8; not entered outside git', kind: 'skipped' });
+    }
+    return lossy;
+  };
+
   visit(rootReal, '', [rootScope]);
-  return { entries, diagnostics };
+  return { entries: onePerFile(entries), diagnostics };
 }
 
-function resolveLink(
-  link: string,
+/** A file reached by its own name and through links (or by several links) is scanned once, under its own name when listed. */
+export function onePerFile(entries: readonly WalkEntry[]): WalkEntry[] {
+  const byTarget = new Map<string, WalkEntry>();
+  for (const entry of entries) {
+    const key = typeof entry.absolutePath === 'string' ? entry.absolutePath : entry.absolutePath.toString('latin1');
+    const kept = byTarget.get(key);
+    if (!kept || (kept.linked && !entry.linked)) byTarget.set(key, entry);
+  }
+  const chosen = new Set(byTarget.values());
+  return entries.filter((entry) => chosen.has(entry));
+}
+
+export function resolveLink<Name extends string | Buffer>(
+  link: Name,
   rootReal: string,
-): { target: string; isDirectory: boolean; size: number } | { problem: string } {
-  let target: string;
+): { target: Name; isDirectory: boolean; size: number } | { problem: string } {
+  let target: Name;
   try {
-    target = realpathSync.native(link);
+    target = (typeof link === 'string' ? realpathSync.native(link) : realpathSync.native(link, { encoding: 'buffer' })) as Name;
   } catch (error) {
     const reason = code(error) === 'ELOOP' ? 'symbolic link loop' : 'symbolic link to nothing';
     return { problem: `${reason}; skipped` };
   }
-  if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
+  if (!isWithin(target, rootReal)) {
     return { problem: 'symbolic link leads outside the scanned tree; not followed' };
   }
   try {
