@@ -70,7 +70,8 @@ function figures(label: string, files: number, bytes: number, ms: number): strin
   return `${label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${(files / seconds).toFixed(0).padStart(7)} files/s  ${(bytes / 1024 / 1024 / seconds).toFixed(2).padStart(6)} MB/s`;
 }
 
-async function best<T>(runs: number, work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+/** The fastest of `runs` runs of `work`, and its value. */
+export async function best<T>(runs: number, work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   let bestMs = Infinity;
   let value: T | undefined;
   for (let run = 0; run < runs; run += 1) {

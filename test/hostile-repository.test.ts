@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALNUM, SampleRandom } from '../src/secrets/random.js';
 import { POD_WITH, PROJECT, STACK_FRAME } from './cli-run.js';
 
 /**
@@ -232,4 +233,26 @@ describe('hostile repository: what is scanned', () => {
       expect(run.stdout).not.toMatch(/ENOENT/);
     });
   }
+});
+
+/** `password=<20 random characters>` lines: each one a generic credential */
+function passwordLines(bytes: number): string {
+  const random = new SampleRandom('hostile-passwords');
+  const lines: string[] = [];
+  for (let size = 0; size < bytes; size += 30) lines.push(`password=${random.chars(ALNUM, 20)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('hostile repository: sizes and shapes that cost time', () => {
+  it('7. 9 MB of password lines finishes, with findings capped per file and rule and a note of the rest', async () => {
+    const root = await tree('many-findings', (dir) => writeFile(path.join(dir, 'app.env'), passwordLines(9 * 1024 * 1024)));
+    const run = await scan(root, '-f', 'json');
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; location: { path: string } }>; diagnostics: Array<{ path: string; message: string }> };
+    const generic = report.findings.filter((finding) => finding.ruleId === 'secret-generic-credential' && finding.location.path === 'app.env');
+    expect(generic).toHaveLength(100);
+    expect(report.diagnostics.find((diagnostic) => diagnostic.path === 'app.env')?.message).toMatch(/^\d{6} more secret-generic-credential findings in this file not listed \(the first 100 are; maxFindingsPerFile in \.rampart\.yaml\)/);
+    expect(report.findings.some((finding) => finding.location.path === 'good.yaml')).toBe(true);
+  });
 });

@@ -50,7 +50,8 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
     if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);
   }
-  const limit = maxFileSize ?? (await loadConfig(directory, configPath)).maxFileSize;
+  const config = await loadConfig(directory, configPath);
+  const limit = maxFileSize ?? config.maxFileSize;
   const selection = { ...(flags.since !== undefined ? { since: flags.since } : {}), ...(flags.range !== undefined ? { range: flags.range } : {}) };
   const settings = { enabled, ...selection, ...(flags.staged ? { staged: true } : {}) };
   // `-r` without a secrets rule: nothing reads the secrets history, so do not start it
@@ -58,7 +59,7 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
     return { ...sized, settings: { history: settings }, capabilities: new Set(['history']) };
   }
   // started now, read by the secrets rules later: git runs while the tree is read
-  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, ...selection, repository, ...historyWorkers() });
+  const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, maxFindingsPerFile: config.maxFindingsPerFile, ...selection, repository, ...historyWorkers() });
   scan.catch(() => undefined);
   return { ...sized, settings: { history: { ...settings, scan } }, capabilities: new Set(['history']) };
 }

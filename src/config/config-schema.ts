@@ -85,6 +85,7 @@ export const configSchema = z.strictObject({
   }).optional(),
   verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
+  maxFindingsPerFile: z.number().int().positive().optional().describe('findings of one rule in one file that are listed; the rest are counted in a note (default 100)'),
   docsBaseUrl: z.url().optional().describe('where rule documentation is published; rule pages are <docsBaseUrl>/<rule-id>.md'),
 });
 

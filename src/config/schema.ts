@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Severity } from '../model/severity.js';
+import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
 import type { CommitsConfig, ConfigFile, VerifyConfig } from './config-schema.js';
 
 export type { CommitsConfig, ConfigFile, VerifyConfig };
@@ -15,6 +16,8 @@ export interface ResolvedConfig {
   readonly ignore: readonly string[];
   readonly allowedRegistries: readonly string[];
   readonly maxFileSize: number;
+  /** findings of one rule in one file that are listed; the rest are counted in a note */
+  readonly maxFindingsPerFile: number;
   readonly docsBaseUrl: string;
   /** image signers for `scan --verify` and commit signers, with file paths resolved against the config file's directory */
   readonly verify?: VerifyConfig;
@@ -41,6 +44,7 @@ export function resolveConfig(file: ConfigFile, source?: string): ResolvedConfig
     ignore: file.ignore ?? [],
     allowedRegistries: file.registries?.allowed ?? [],
     maxFileSize: parseSize(file.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE,
+    maxFindingsPerFile: file.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE,
     docsBaseUrl: (file.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL).replace(/\/+$/, ''),
     ...(file.verify ? { verify: resolveVerifyPaths(file.verify, source) } : {}),
     ...(source ? { source } : {}),

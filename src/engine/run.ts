@@ -7,6 +7,7 @@ import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from '../rules/rule.js';
+import { omittedNote } from '../secrets/finding-cap.js';
 import { fingerprint } from './fingerprint.js';
 import type { ScanSettings } from './settings.js';
 import { findSuppressions, suppresses, type Suppression } from './suppress.js';
@@ -62,8 +63,8 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
     }
   }
   const { kept, suppressed } = applySuppressions(workspace, raw);
-  const findings = assignFingerprints(kept).sort(compareFindings);
-  const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
+  const { listed: findings, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
+  const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics, ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
   return {
     findings,
     suppressed,
@@ -110,6 +111,25 @@ export function locate(file: SourceFile | undefined, span: Span): Finding['locat
 function snippetOf(file: SourceFile, line: number): string {
   const text = file.lineText(line);
   return text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
+}
+
+/** The first `cap` findings of each rule in each file (findings sorted by place); the rest counted in notes. */
+function capPerFile(findings: readonly Finding[], cap: number): { listed: Finding[]; notes: Diagnostic[] } {
+  const counts = new Map<string, number>();
+  const listed: Finding[] = [];
+  for (const finding of findings) {
+    const key = `${finding.ruleId}\0${finding.location.path}`;
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    if (count <= cap) listed.push(finding);
+  }
+  const notes: Diagnostic[] = [];
+  for (const [key, count] of counts) {
+    if (count <= cap) continue;
+    const [ruleId = '', path = ''] = key.split('\0');
+    notes.push({ path, message: omittedNote(ruleId, count - cap, cap), kind: 'note' });
+  }
+  return { listed, notes };
 }
 
 function applySuppressions(workspace: Workspace, findings: Finding[]): { kept: Finding[]; suppressed: number } {

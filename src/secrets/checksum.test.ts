@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { base62, bech32Encode, crc24, crc32, hasCrc32Base62Suffix, isValidBech32, withCrc32Base62Suffix } from './checksum.js';
-import { redactSlice, secretHash, secretPreview } from './redact.js';
+import { Redactions, secretHash, secretPreview } from './redact.js';
 
 describe('offline checksums', () => {
   it('computes CRC32 and base62 as GitHub and npm tokens use them', () => {
@@ -30,8 +30,8 @@ describe('redaction', () => {
     const line = `key: ${secret} # and ${secret}`;
     const first = line.indexOf(secret);
     const second = line.lastIndexOf(secret);
-    const redacted = redactSlice(line, 0, line.length, [{ start: first, end: first + secret.length, secret }, { start: second, end: second + secret.length, secret }]);
+    const redacted = new Redactions([{ start: first, end: first + secret.length, secret }, { start: second, end: second + secret.length, secret }]).slice(line, 0, line.length);
     expect(redacted).toBe('key: sk_live_…[redacted] # and sk_live_…[redacted]');
-    expect(redactSlice(line, 10, second, [{ start: first, end: first + secret.length, secret }])).toBe('[redacted] # and ');
+    expect(new Redactions([{ start: first, end: first + secret.length, secret }]).slice(line, 10, second)).toBe('[redacted] # and ');
   });
 });

@@ -1,6 +1,7 @@
 import { DETECTORS } from './catalogue.js';
 import type { Detector } from './detector.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { resolveOverlaps } from './overlaps.js';
 
 /** A credential found in a text: offsets of the secret itself (not of its key or prefix). */
 export interface SecretMatch {
@@ -99,7 +100,8 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
       }
     }
   }
-  return resolveOverlaps(candidates);
+  return resolveOverlaps(candidates.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
+    .map(({ match }) => match);
 }
 
 /** Offsets of the secret (or of the whole match) of the match that starts at `at`, from the same pattern with indices. */
@@ -125,15 +127,4 @@ function mergeLines(text: string, windows: ReadonlyArray<readonly [number, numbe
     else merged.push([start, end]);
   }
   return merged;
-}
-
-function resolveOverlaps(candidates: SecretMatch[]): SecretMatch[] {
-  const ordered = [...candidates].sort((a, b) =>
-    b.detector.priority - a.detector.priority || (b.end - b.start) - (a.end - a.start) || a.start - b.start);
-  const kept: SecretMatch[] = [];
-  for (const candidate of ordered) {
-    if (kept.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
-    kept.push(candidate);
-  }
-  return kept.sort((a, b) => a.start - b.start);
 }

@@ -3,7 +3,8 @@ import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Detector } from './detector.js';
 import { claimedByManifest, claimedSpans, decodedDataMatches, plaintextValues, secretManifests, type SecretManifest } from './kubernetes-secret.js';
-import { redactSlice, secretHash, secretPreview, type RedactionRange } from './redact.js';
+import { Redactions, secretHash, secretPreview, type RedactionRange } from './redact.js';
+import { capPerRule, DEFAULT_MAX_FINDINGS_PER_FILE, omittedNote } from './finding-cap.js';
 import { findSecrets } from './scan-text.js';
 
 export interface FoundSecret {
@@ -27,7 +28,7 @@ const SNIPPET_MAX = 240;
 const memo = new WeakMap<Workspace, TreeSecrets>();
 
 /** Every credential of the working tree, found once per workspace for all the secrets rules. */
-export function treeSecrets(workspace: Workspace): TreeSecrets {
+export function treeSecrets(workspace: Workspace, cap = DEFAULT_MAX_FINDINGS_PER_FILE): TreeSecrets {
   const cached = memo.get(workspace);
   if (cached) return cached;
   const manifests = secretManifests(workspace);
@@ -40,11 +41,14 @@ export function treeSecrets(workspace: Workspace): TreeSecrets {
     redactions.set(path, list);
   };
   for (const file of workspace.files) {
-    for (const match of findSecrets(file.text, file.path)) {
-      if (claimedByManifest(match, claimed, file.path)) continue;
+    const matches = findSecrets(file.text, file.path).filter((match) => !claimedByManifest(match, claimed, file.path));
+    // every secret is redacted from snippets, listed or not
+    for (const match of matches) redact(file.path, match);
+    const { kept, omitted } = capPerRule(matches, cap);
+    for (const match of kept) {
       found.push({ detector: match.detector, span: file.span(match.start, match.end), hash: secretHash(match.secret), preview: secretPreview(match.secret) });
-      redact(file.path, match);
     }
+    for (const [ruleId, count] of omitted) workspace.diagnostics.push({ path: file.path, message: omittedNote(ruleId, count, cap), kind: 'note' });
   }
   for (const manifest of manifests) {
     const name = `${manifest.object.kind}/${manifest.object.name ?? '(unnamed)'}`;
@@ -57,22 +61,29 @@ export function treeSecrets(workspace: Workspace): TreeSecrets {
       if (file) redact(file.path, { start: value.span.start, end: value.span.end, secret: value.raw });
     }
   }
+  const indexed = new Map<string, Redactions>();
   const result: TreeSecrets = {
     found,
     manifests,
     snippet: (path, offset) => {
       const file = workspace.file(path);
-      return file ? redactedLine(file, offset, redactions.get(path) ?? []) : '';
+      if (!file) return '';
+      let index = indexed.get(path);
+      if (!index) {
+        index = new Redactions(redactions.get(path) ?? []);
+        indexed.set(path, index);
+      }
+      return redactedLine(file, offset, index);
     },
   };
   memo.set(workspace, result);
   return result;
 }
 
-function redactedLine(file: SourceFile, offset: number, ranges: readonly RedactionRange[]): string {
+function redactedLine(file: SourceFile, offset: number, redactions: Redactions): string {
   const { line } = file.position(offset);
   const start = file.lines.lineStart(line);
   const end = start + file.lineText(line).length;
-  const text = redactSlice(file.text, start, end, ranges);
+  const text = redactions.slice(file.text, start, end);
   return text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
 }

@@ -24,6 +24,7 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
           ? scanStaged(workspace.root, config.maxFileSize)
           : scanHistory(workspace.root, {
             maxFileSize: config.maxFileSize,
+            maxFindingsPerFile: config.maxFindingsPerFile,
             ...(history.since ? { since: history.since } : {}),
             ...(history.range ? { range: history.range } : {}),
           })));
@@ -35,7 +36,7 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
       const ignored = ignore().add([...config.ignore]);
       const kept = scanned.hits.filter((hit) => !ignored.ignores(hit.path));
       const selection = history.range ?? (history.since ? `${history.since}..HEAD` : undefined);
-      noteDiagnostics(workspace, scanned, config.maxFileSize, history.staged === true, selection);
+      noteDiagnostics(workspace, scanned, config, history.staged === true, selection);
       return { ...scanned, hits: kept };
     };
     pending = run();
@@ -47,11 +48,15 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
 /** missing blobs listed one by one; past this many, the count says the rest */
 const MISSING_LISTED = 20;
 
-function noteDiagnostics(workspace: Workspace, scanned: HistoryScan, maxFileSize: number, staged: boolean, selection: string | undefined): void {
+function noteDiagnostics(workspace: Workspace, scanned: HistoryScan, config: { maxFileSize: number; maxFindingsPerFile: number }, staged: boolean, selection: string | undefined): void {
+  const { maxFileSize, maxFindingsPerFile } = config;
   const what = staged ? 'staged changes' : `history: ${plural(scanned.commits, 'commit')} scanned`;
   const skipped = scanned.binary + scanned.oversize;
   const detail = skipped > 0 ? `; ${plural(skipped, 'blob')} skipped (${scanned.binary} binary, ${scanned.oversize} over ${formatBytes(maxFileSize)})` : '';
   workspace.diagnostics.push({ path: '.', message: `${what}${detail}`, kind: skipped > 0 ? 'skipped' : 'note' });
+  if (scanned.omitted > 0) {
+    workspace.diagnostics.push({ path: '.', message: `history: ${plural(scanned.omitted, 'more finding')} not listed, in file versions holding more than ${maxFindingsPerFile} of one rule (maxFindingsPerFile in .rampart.yaml)`, kind: 'note' });
+  }
   if (staged) return;
   const incomplete = (message: string, path = '.'): void => {
     workspace.diagnostics.push({ path, message, kind: 'incomplete' });

@@ -40,7 +40,7 @@ const rule = defineRule({
     }],
   },
   async check(context) {
-    const tree = treeSecrets(context.workspace);
+    const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
     for (const manifest of tree.manifests) {
       const name = `Secret/${manifest.object.name ?? '(unnamed)'}`;
       const plain = plaintextValues(manifest);

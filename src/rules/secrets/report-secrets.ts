@@ -21,7 +21,7 @@ type MessageId = keyof typeof SECRET_MESSAGES;
  * the commit that introduced them. The secret itself never leaves: a prefix and a hash do.
  */
 export async function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detector: Detector): Promise<void> {
-  const tree = treeSecrets(context.workspace);
+  const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
   const mine = tree.found.filter((found) => found.detector.id === detector.id);
   const history = await historySecrets(context);
   const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];

@@ -1,4 +1,6 @@
-import { redactSlice, secretHash, secretPreview } from '../redact.js';
+import { LineIndex } from '../../model/span.js';
+import { capPerRule, DEFAULT_MAX_FINDINGS_PER_FILE } from '../finding-cap.js';
+import { Redactions, secretHash, secretPreview } from '../redact.js';
 import type { SecretMatch } from '../scan-text.js';
 import type { HistoryHit } from './history-hit.js';
 
@@ -13,36 +15,33 @@ export interface HitDraft extends Omit<HistoryHit, 'order' | 'commit' | 'author'
   readonly matched: string;
 }
 
-/** Position, redacted snippet, hash and preview of every match of one file version. */
-export function draftHits(text: string, path: string, matches: readonly HitMatch[]): HitDraft[] {
-  return matches.map((match) => {
-    const start = position(text, match.start);
-    const end = position(text, match.end);
-    const lineText = redactSlice(text, start.lineStart, lineEnd(text, match.start), matches);
+/**
+ * Position, redacted snippet, hash and preview of the first `cap` matches of each rule in one file
+ * version (every match is redacted from the snippets); `omitted` counts the rest.
+ */
+export function draftHits(text: string, path: string, matches: readonly HitMatch[], cap = DEFAULT_MAX_FINDINGS_PER_FILE): { drafts: HitDraft[]; omitted: number } {
+  const lines = new LineIndex(text);
+  const redactions = new Redactions(matches);
+  const { kept, omitted } = capPerRule(matches, cap);
+  const drafts = kept.map((match) => {
+    const start = lines.position(match.start);
+    const end = lines.position(match.end);
+    const lineStart = match.start - start.column + 1;
+    const lineText = redactions.slice(text, lineStart, lineEnd(text, match.start));
     return {
       ruleId: match.detector.id,
       hash: secretHash(match.secret),
       preview: secretPreview(match.secret),
       path,
-      line: 1 + start.line,
+      line: start.line,
       column: start.column,
-      endLine: 1 + end.line,
+      endLine: end.line,
       endColumn: end.column,
       snippet: lineText.length > SNIPPET_MAX ? `${lineText.slice(0, SNIPPET_MAX)}…` : lineText,
       matched: text.slice(match.start, match.end),
     };
   });
-}
-
-/** 0-based line within the text, 1-based column, and where that line starts. */
-function position(text: string, offset: number): { line: number; column: number; lineStart: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1, lineStart };
+  return { drafts, omitted: [...omitted.values()].reduce((total, count) => total + count, 0) };
 }
 
 function lineEnd(text: string, offset: number): number {

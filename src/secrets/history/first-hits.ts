@@ -15,6 +15,10 @@ export interface BlobJob {
 /** The first commit of each (rule, secret) among the file versions searched. */
 export class FirstHits {
   private readonly hits = new Map<string, HistoryHit>();
+  /** matches left out of file versions holding more than the cap of one rule */
+  omitted = 0;
+
+  constructor(private readonly cap?: number) {}
 
   /** Searches one file version and keeps what it holds where no older commit holds it already. */
   search(job: BlobJob, body: Buffer): void {
@@ -22,7 +26,9 @@ export class FirstHits {
     const matches = secretMatches(text, job.path);
     if (matches.length === 0) return;
     const commit = commitHeader(job.sha, job.author);
-    for (const { matched: _matched, ...draft } of draftHits(text, job.path, matches)) {
+    const { drafts, omitted } = draftHits(text, job.path, matches, this.cap);
+    this.omitted += omitted;
+    for (const { matched: _matched, ...draft } of drafts) {
       this.add({ ...draft, order: job.order, commit: commit.sha, author: commit.author, date: commit.date });
     }
   }

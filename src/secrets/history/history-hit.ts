@@ -29,6 +29,8 @@ export interface HistoryScanResult {
   readonly binary: number;
   readonly oversize: number;
   readonly missing: MissingBlob[];
+  /** matches not listed: over the cap of one rule in one file version */
+  readonly omitted: number;
   /** why git stopped listing commits before the end (a missing commit or tree): what it listed was scanned */
   readonly stopped?: string;
 }

@@ -17,6 +17,8 @@ export interface BlobScanRequest {
   /** order of the first commit of this request */
   readonly firstOrder: number;
   readonly maxFileSize: number;
+  /** findings of one rule listed per file version */
+  readonly maxFindingsPerFile?: number;
   /**
    * Set when only part of history is scanned (`--since`, `--range`): a secret already in the
    * file's previous blob was not introduced by the commit, so it is looked for there first.
@@ -70,6 +72,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
   let binary = 0;
   let oversize = 0;
   const missing: MissingBlob[] = [];
+  let omitted = 0;
   const answered = (): Pending => {
     const pending = queue[head]!;
     head += 1;
@@ -91,7 +94,10 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
     }
     const text = body.toString('utf8');
     const matches = secretMatches(text, pending.path);
-    if (matches.length > 0) found.push({ pending, drafts: draftHits(text, pending.path, matches) });
+    if (matches.length === 0) return;
+    const drafted = draftHits(text, pending.path, matches, request.maxFindingsPerFile);
+    omitted += drafted.omitted;
+    found.push({ pending, drafts: drafted.drafts });
   }, (id) => {
     const pending = answered();
     missing.push({ blob: id, path: pending.path, commit: pending.first.commit.sha });
@@ -139,7 +145,7 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
       if (!before?.includes(matched)) hits.add({ ...draft, order: order(by), commit: by.commit.sha, author: by.commit.author, date: by.commit.date });
     }
   }
-  return { hits: hits.values(), commits, binary, oversize, missing, ...(stopped === undefined ? {} : { stopped }) };
+  return { hits: hits.values(), commits, binary, oversize, missing, omitted, ...(stopped === undefined ? {} : { stopped }) };
 }
 
 type CommitNumbering = (occurrence: Occurrence) => number;

@@ -18,9 +18,9 @@ const pathSpecific = (path: string): boolean => PATH_PATTERNS.some((pattern) => 
  * what it holds does not depend on its path, except at paths a path-specific detector reads: those
  * blobs are fetched by id afterwards.
  */
-export async function scanExport(cwd: string, revisions: readonly string[], maxFileSize: number): Promise<HistoryScanResult> {
+export async function scanExport(cwd: string, revisions: readonly string[], maxFileSize: number, maxFindingsPerFile?: number): Promise<HistoryScanResult> {
   // searched as they stream: a worker thread for the matching was measured slower on two cores
-  const found = new FirstHits();
+  const found = new FirstHits(maxFindingsPerFile);
   /** the blobs sent for the commit that follows them, by mark */
   let fresh = new Map<string, Buffer>();
   /** object ids of blobs by mark, for the few read again */
@@ -71,5 +71,5 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       if (body !== undefined && !looksBinary(body)) found.search(job, body);
     }
   }
-  return { hits: found.values(), commits: order + 1, binary, oversize, missing: [] };
+  return { hits: found.values(), commits: order + 1, binary, oversize, missing: [], omitted: found.omitted };
 }

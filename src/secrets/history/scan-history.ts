@@ -19,6 +19,8 @@ export interface HistoryScan {
   readonly oversize: number;
   /** blobs the selected commits wrote that the repository does not hold */
   readonly missing: readonly MissingBlob[];
+  /** matches not listed: over the cap of one rule in one file version */
+  readonly omitted: number;
   /** why git stopped before the end of the selected history, when it did */
   readonly stopped?: string;
   /** a shallow clone whose cut-off lies inside the selected history: older commits were not scanned */
@@ -27,6 +29,8 @@ export interface HistoryScan {
 
 export interface HistoryOptions extends HistorySelection {
   readonly maxFileSize: number;
+  /** findings of one rule listed per file version (default 100) */
+  readonly maxFindingsPerFile?: number;
   /**
    * slices of history read in parallel, each by its own pair of git processes in a worker thread;
    * defaults to one slice per two cores (at most 4) and per 5,000 commits; one slice is read on
@@ -50,6 +54,7 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
   const info = options.repository ?? await repositoryInfo(root);
   const checkParents = options.since !== undefined || options.range !== undefined;
   const automatic = Math.min(Math.floor(availableParallelism() / CORES_PER_WORKER), 4);
+  const cap = options.maxFindingsPerFile === undefined ? {} : { maxFindingsPerFile: options.maxFindingsPerFile };
   const shallow = info.shallow && await reachesShallowCut(root, selectionRevisions(options));
   // git stops at the first blob a partial clone lacks: those are listed first, and never asked for
   const absent = await isPartialClone(root) ? { absent: await missingObjects(root, selectionRevisions(options)) } : {};
@@ -57,7 +62,7 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
     const revisions = selectionRevisions(options);
     if (!checkParents && absent.absent === undefined) {
       // whole history: one git process streams every blob and the commits that write them
-      const exported = await scanExport(root, revisions, options.maxFileSize).catch((error: unknown) => {
+      const exported = await scanExport(root, revisions, options.maxFileSize, options.maxFindingsPerFile).catch((error: unknown) => {
         if (error instanceof RampartError && error.code === 'git-failed') return undefined;
         throw error;
       });
@@ -65,7 +70,7 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
     }
     // one reader: git walks the commits itself, no list to wait for first
     const args = historyRawArguments(info.prefix, revisions);
-    const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true, ...absent };
+    const request: BlobScanRequest = { cwd: root, args, input: '', firstOrder: 0, maxFileSize: options.maxFileSize, checkParents, newestFirst: true, ...absent, ...cap };
     return { ...merge([await scanBlobs(request)]), shallow };
   }
   const commits = await listCommits(root, options);
@@ -73,7 +78,7 @@ export async function scanHistory(root: string, options: HistoryOptions): Promis
   const size = Math.ceil(commits.length / slices);
   const requests: BlobScanRequest[] = [];
   for (let first = 0; first < commits.length; first += size) {
-    requests.push({ cwd: root, args: historyRawArguments(info.prefix), input: `${commits.slice(first, first + size).join('\n')}\n`, firstOrder: first, maxFileSize: options.maxFileSize, checkParents, ...absent });
+    requests.push({ cwd: root, args: historyRawArguments(info.prefix), input: `${commits.slice(first, first + size).join('\n')}\n`, firstOrder: first, maxFileSize: options.maxFileSize, checkParents, ...absent, ...cap });
   }
   const results = requests.length <= 1 ? await Promise.all(requests.map(scanBlobs)) : await Promise.all(requests.map(inWorker));
   return { ...merge(results), shallow };
@@ -99,7 +104,7 @@ function merge(results: readonly HistoryScanResult[]): Omit<HistoryScan, 'shallo
   const stopped = results.flatMap((result) => (result.stopped === undefined ? [] : [result.stopped]));
   return {
     hits: first.values(), commits: sum((r) => r.commits), binary: sum((r) => r.binary), oversize: sum((r) => r.oversize),
-    missing: results.flatMap((result) => result.missing), ...(stopped.length > 0 ? { stopped: stopped.join('; ') } : {}),
+    missing: results.flatMap((result) => result.missing), omitted: sum((r) => r.omitted), ...(stopped.length > 0 ? { stopped: stopped.join('; ') } : {}),
   };
 }
 
