@@ -26,6 +26,19 @@ describe('sensitiveHostPath', () => {
     expect(sensitiveHostPath(raw)).toBeUndefined();
   });
 
+  it.each([
+    ['/etc/cni/net.d', 'high'], ['/etc/passwd', 'medium'], ['/dev/ttyUSB0', 'medium'], ['/dev/sda', 'high'], ['/dev/mem', 'high'],
+    ['/sys/fs/bpf', 'medium'], ['/boot/grub', 'high'], ['/usr/local/bin', 'medium'], ['/lib/modules', 'low'], ['/opt/cni/bin', 'high'],
+    ['/usr/libexec/kubernetes/kubelet-plugins/volume/exec', 'high'], ['/home/ubuntu/.kube', 'high'], ['/root/.ssh/id_ed25519', 'high'],
+    ['/var/run/dbus/system_bus.sock', 'medium'],
+  ])('matches %s below a sensitive directory, at %s', (raw, severity) => {
+    expect(sensitiveHostPath(raw)?.severity ?? 'high').toBe(severity);
+  });
+
+  it.each(['/etc/ssl/certs/ca-certificates.crt', '/usr/share/zoneinfo/Europe/Paris', '/dev/null', '/dev/shm', '/etc/resolv.conf', '/home/ubuntu/data', '/opt/app'])('leaves the harmless %s alone', (raw) => {
+    expect(sensitiveHostPath(raw)).toBeUndefined();
+  });
+
   it('rates kubelet plugin sockets lower than the kubelet directory', () => {
     expect(sensitiveHostPath('/var/lib/kubelet/device-plugins')?.severity).toBe('medium');
     expect(sensitiveHostPath('/var/lib/kubelet/pods')?.severity).toBeUndefined();
