@@ -68,7 +68,8 @@ describe('rule catalogue', () => {
       });
 
       const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
-      it.skipIf(rule.integrationTest !== undefined || generatedIds.has(rule.id))('has fixtures that fire and fixtures that stay quiet', async () => {
+      // generated secret rules have samples instead, and fixtures where code and scripts need whole files
+      it.skipIf(rule.integrationTest !== undefined || (generatedIds.has(rule.id) && !existsSync(fixtureDir)))('has fixtures that fire and fixtures that stay quiet', async () => {
         expect(existsSync(fixtureDir), `missing ${path.relative(process.cwd(), fixtureDir)}`).toBe(true);
         const { texts, config } = readFixtureDirectory(fixtureDir);
         const result = await checkExpectations(rule, texts, config);

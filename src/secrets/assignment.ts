@@ -10,7 +10,7 @@ import type { CharClass } from './token-shape.js';
  * `KEY=v`, and the Kubernetes env form `- name: KEY` / `value: v` on the next line. Each piece
  * uses classes disjoint from its neighbours, so the match is linear.
  */
-export const ASSIGN = String.raw`["']?(?:[ \t]*[:=][ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*)["']?`;
+export const ASSIGN = String.raw`["']?(?:[ \t]*(?::=|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*)["']?`;
 
 export interface AssignmentSpec {
   readonly id: string;

@@ -46,6 +46,11 @@ export interface MatchContext {
   readonly path: string;
   /** the pattern's named groups (`key`: the name the value is assigned to, `host`…) */
   readonly groups: Readonly<Record<string, string | undefined>>;
+  /** the text scanned, and where in it the whole match starts: for checks that need the surroundings */
+  readonly text?: string;
+  readonly index?: number;
+  /** the whole match */
+  readonly match?: string;
 }
 
 export const PRIORITY = { generic: 0, structural: 1, provider: 2, specific: 3 } as const;

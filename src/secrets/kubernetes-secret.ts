@@ -3,8 +3,13 @@ import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import { getNode, innerSpanOf, isMap, isScalar, mapEntries, parseYamlFile, stringValue } from '../model/yaml.js';
+import { decodeBase64Text } from './base64-text.js';
+import { standInKind } from './clear-values.js';
+import { isCredentialKey, isRandomSecretValue } from './detectors/generic.js';
 import { isPlaceholder } from './placeholders.js';
 import { findSecrets, type SecretMatch } from './scan-text.js';
+
+export { decodeBase64Text };
 
 export interface SecretValue {
   readonly key: string;
@@ -25,28 +30,37 @@ export interface SecretManifest {
   readonly values: readonly SecretValue[];
 }
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function decodeBase64Text(raw: string): string | undefined {
-  const compact = raw.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(compact, 'base64');
-  if (bytes.includes(0)) return undefined;
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Keys whose values are public or not secret by nature (Argo CD repository secrets, TLS certificates). */
-const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enableoci|githubappid|githubappinstallationid|githubappenterprisebaseurl|clusterresources|shard|scheme|path|known_hosts|ssh_known_hosts|ca|cert|certificate|ca\.pem|.*\.(?:crt|pub|cer))$|(?:name|user|username|address|url|uri|host|hostname|endpoint|port|namespace|region|email|database|db|dbname|bucket)(?:_in|_out)?$/i;
+const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enableoci|githubappid|githubappinstallationid|githubappenterprisebaseurl|clusterresources|shard|scheme|path|known_hosts|ssh_known_hosts|ca|cert|certificate|ca\.pem|.*\.(?:crt|pub|cer))$|(?:name|user|username|address|url|uri|host|hostname|endpoint|port|namespace|region|email|database|db|dbname|bucket|(?:client|tenant|subscription|project|app|application)[_.-]?id)(?:_in|_out)?$/i;
 
 /** Values written in clear that are not placeholders and do not belong to a public key. */
 export function plaintextValues(manifest: SecretManifest): SecretValue[] {
-  return manifest.values.filter((value) =>
-    !value.encrypted && !PUBLIC_KEYS.test(value.key) && value.clear !== undefined && !isPlaceholder(value.clear) && !isPlaceholder(value.raw));
+  return manifest.values.filter((value) => !value.encrypted && !PUBLIC_KEYS.test(value.key) && value.clear !== undefined
+    && !isPlaceholder(value.raw) && holdsSecretInClear(value.key, value.clear, value.span.path));
+}
+
+/** `KEY=value`, `key: value`, `"key": "value"` lines of a config file or script held in a Secret. */
+const ASSIGNMENT_LINE = /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?([A-Za-z0-9_.-]{2,80})["']?[ \t]*[:=][ \t]*["']?([^\s"'#,;]{4,})/gm;
+
+/**
+ * Whether a Secret value is a secret in clear. One line: unless it only stands for one (a
+ * reference, a placeholder, a documentation value, filler, a MIME type), when its key names a
+ * credential, it looks random, or a detector recognises it; a word under another key
+ * (`accept: application/json`, `region: eu-west-1`) is configuration kept in a Secret. A file (a
+ * script, a config, a key): when it holds a credential a detector recognises, or assigns a clear
+ * value to a credential key; a shell script or a config of public settings is no secret.
+ */
+function holdsSecretInClear(key: string, clear: string, path: string): boolean {
+  const text = clear.trim();
+  if (!text.includes('\n')) {
+    if (standInKind(text) !== undefined) return false;
+    return isCredentialKey(key) || isRandomSecretValue(text, 8) || findSecrets(text, path).length > 0;
+  }
+  if (findSecrets(text, path).length > 0) return true;
+  for (const [, name, value] of text.matchAll(ASSIGNMENT_LINE)) {
+    if (isCredentialKey(name!) && standInKind(value!) === undefined) return true;
+  }
+  return false;
 }
 
 /** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style) */

@@ -12,13 +12,18 @@ const TEMPLATED = [
   /<[^<>]{1,60}>/, // <your-token>
   /^\[[^\]]*\]$/, // [PASSWORD]
   /^\{[A-Za-z_.-]+\}$/, // {password}
-  /^#\{[^}]*\}$/, // #{var}
+  /^#\{[^}]*\}#?$/, // #{var}, and Azure DevOps / Octopus replace tokens #{DbPassword}#
+  /^__[A-Za-z0-9_.-]+__$/, // __TOKEN__ (replace-tokens, tokenizer tasks)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %TOKEN% (Windows environment, build tokens)
+  /^#[A-Za-z_][A-Za-z0-9_.-]*#$/, // #TOKEN# (sed-replaced templates)
+  /%[-+ #0]*\d*(?:\.\d+)?[sdvqf](?![A-Za-z0-9])/, // printf formats: `authelia_%s_`
+  /^\[\[[^\]]*\]\]$/, // [[token]]
   /^@[A-Za-z_]+@$/, // @VAR@
   /^ENC\[/, // SOPS ciphertext
   /^vault:|^ref\+|^sm:\/\/|^arn:aws:secretsmanager|^op:\/\//i, // secret references
 ];
 
-const WORDS = /(?:replace|change|fill|insert|enter|put|add|set)[_-]?(?:me|this|here|it|your)|your[_-]|placeholder|redacted|dummy|fake|example|sample|xxx|\*\*\*|\.\.\.|todo|tbd|not[_-]?a[_-]?(?:real|secret)|secret[_-]?here|password[_-]?here|token[_-]?here|^none$|^null$|^nil$|^undefined$|^true$|^false$|^test$|^string$/i;
+const WORDS = /^my[_-][a-z]+(?:[_-][a-z]+)*$|(?:replace|change|fill|insert|enter|put|add|set)[_-]?(?:me|this|here|it|your)|your[_-]|placeholder|redacted|dummy|fake|example|sample|xxx|\*\*\*|\.\.\.|todo|tbd|not[_-]?a[_-]?(?:real|secret)|secret[_-]?here|password[_-]?here|token[_-]?here|^none$|^null$|^nil$|^undefined$|^true$|^false$|^test$|^string$/i;
 
 /** Common defaults that no reviewer calls a leaked credential. */
 const TRIVIAL = new Set([
@@ -47,6 +52,9 @@ const DOCUMENTED = new Set([
   'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', // the jwt.io sample signature
   'KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30',
   'cThIIoDvwdueQB468K5xDc5633seEFoqwxjF_xSJyQQ',
+  // the Azure Storage emulator (Azurite) account key, published in Microsoft's documentation
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+  'SW2YcwTIb9zpOOhoPsMm', // Grafana's default secret_key (defaults.ini)
 ]);
 
 export function isDocumentedExample(token: string): boolean {

@@ -92,7 +92,7 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
       pattern.lastIndex = 0;
       for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
         const secret = match.groups?.['secret'] ?? match[0];
-        const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {} }) ?? true);
+        const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {}, text, index: from + match.index, match: match[0] }) ?? true);
         const span = accepted ? locate(located[index]!, slice, match.index) : undefined;
         if (span) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
         else pattern.lastIndex = match.index + 1;

@@ -1,12 +1,14 @@
 import { ASSIGN, looksRandom } from '../assignment.js';
-import { PRIORITY, type Detector } from '../detector.js';
-import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
+import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
+import { insideText, textRangesOf } from '../code-literals.js';
+import { PRIORITY, type Detector, type MatchContext } from '../detector.js';
+import { isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 
 const CREDENTIAL_WORD = /passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
-const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
+const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -21,16 +23,62 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_-]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+$/;
 
 const random = new SampleRandom('generic');
 
-/** A credential-like key with a random-looking value that no provider format claims. */
-export function isGenericCredential(value: string, key: string | undefined): boolean {
-  if (!key || !CREDENTIAL_WORD.test(key) || NOT_A_VALUE.test(key)) return false;
-  if (isPlaceholder(value) || isDocumentedExample(value)) return false;
-  return isRandomSecretValue(value, 10);
+/** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key);
 }
+
+/** A credential-like key with a random-looking value that no provider format claims. */
+export function isGenericCredential(value: string, context: MatchContext): boolean {
+  const key = context.groups['key'];
+  if (!key || !isCredentialKey(key)) return false;
+  const assigned = assignedValue(key, value, context);
+  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value)) return false;
+  // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
+  const decoded = decodedPrintable(assigned);
+  // under a credential key 40 hex digits are a token (GitHub classic, many APIs), not a commit id
+  if (decoded === undefined) return HEX40.test(assigned) || (!isWordlike(assigned) && isRandomSecretValue(assigned, 10));
+  return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
+}
+
+/**
+ * The literal value the match assigns, or undefined when the text around it shows that it is no
+ * assignment of a literal: a shell parameter expansion (`${SECRET_REGION:?message}`), a
+ * `name:version` pair (`credentials-binding:720.v3f…`), `$<secret>:key`, or, in source code, an
+ * identifier, call, member access or regex rather than a string literal.
+ */
+function assignedValue(key: string, value: string, context: MatchContext): string | undefined {
+  const { text, index, match } = context;
+  if (text === undefined || index === undefined || match === undefined) return value;
+  const separator = match.slice(key.length, match.length - value.length);
+  // `==`: a comparison; `"Incorrect password": "…"`: the key is the end of a quoted phrase (a translation)
+  if (separator.endsWith('=') && value.startsWith('=')) return undefined;
+  if (/^["']/.test(separator) && text[index - 1] !== separator[0]) return undefined;
+  // `<password>…</password>`, not Argo CD's `$<secret>:key`
+  if (separator === '>') return text[index - 1] === '<' && text[index - 2] !== '$' && text.startsWith('</', index + match.length) ? value : undefined;
+  if (text.startsWith('${', index - 2)) return expansionDefault(separator, value);
+  if (separator === ':' && !PROPERTIES.test(context.path)) return undefined;
+  const ranges = textRangesOf(text, context.path);
+  const start = index + match.length - value.length;
+  if (ranges && !insideText(ranges, start, start + value.length)) return undefined;
+  // an HTML entity (`…?newPassword=attacker&quot;`) or the next query parameter (`password=test&submit=Go`)
+  // ends the value, and so does closing punctuation of prose (`…?password=b953d8fb-…).`)
+  return value.replace(/&(?:amp|quot|lt|gt|apos|#\d+);?.*$|&[A-Za-z0-9_.[\]-]*=.*$/, '').replace(/[)\]}.]+$/, '');
+}
+
+/** `${TOKEN:-default}` and `${TOKEN:=default}` hold a literal default; `:?` and `:+` hold messages and alternatives. */
+function expansionDefault(separator: string, value: string): string | undefined {
+  if (separator !== ':' && separator !== '=') return undefined;
+  const fallback = /^[-=]([^}]*)\}/.exec(separator === '=' ? `=${value}` : value);
+  return fallback?.[1] || undefined;
+}
+
+const HEX40 = /^[0-9a-f]{40}$/i;
+const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
@@ -58,7 +106,7 @@ export const genericDetectors: readonly Detector[] = [
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
     pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'g'),
-    validate: (value, context) => isGenericCredential(value, context.groups['key']),
+    validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
     window: { before: 0, after: 160 },
@@ -79,13 +127,15 @@ export const genericDetectors: readonly Detector[] = [
         `jwtSecret: "${random.chars('0123456789abcdef', 64)}"`,
         `<server><id>nexus</id><username>deploy</username><password>${random.chars(CLASS.alnum.chars, 16)}</password></server>`,
         `"env": "USER=deploy\\nAPI_TOKEN=${random.chars(CLASS.alnum.chars, 24)}\\n",`,
+        `token: ${random.chars('0123456789abcdef', 40)}`,
+        `SIGNING_KEY: "\${SIGNING_KEY:-${random.chars(CLASS.alnum.chars, 24)}}"`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
         'existingSecret: postgres-credentials', 'passwordSecretRef:', 'secretName: grafana-admin', 'tokenUrl: https://auth.example.org/token',
         'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
-        'token: 123e4567-e89b-12d3-a456-426614174000', 'gitToken: 3f786850e387550fdab836ed7e6dc881de23001b', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
+        'token: 123e4567-e89b-12d3-a456-426614174000', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
         'secretKeyRef: {name: api, key: token}',
         '<password>${env.NEXUS_PASSWORD}</password>', '<passwordFile>/run/secrets/nexus</passwordFile>',
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
@@ -93,6 +143,12 @@ export const genericDetectors: readonly Detector[] = [
         'pattern: /token[ \\t]*:[ \\t]*(?<secret>[A-Za-z0-9+/]{40})/g,', "password: 'pass:with:colons'",
         "const secret = 'apiVersion: v1\\nkind: Secret\\n';", 'secretKeys: {adminPasswordKey: admin-password, userPasswordKey: user-password}',
         'grafana_admin_password_secret_arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-AbCdEf', "'key: token\\nexistingSecret: grafana-admin-credentials\\nexistingSecretPasswordKey: admin-password'",
+        "headers: {'X-Auth-Token': token_var, 'X-Api-Key': apiKeyFromVault}", ': "${SM_AWS_SECRET_REGION:?SM_AWS_SECRET_REGION must be set}"',
+        '- credentials-binding:720.v3f2a_b_c1d2e3f', 'apiKey: env:DATADOG_API_KEY', 'password: vault:secret/data/db#password',
+        'clientSecret: op://platform/argocd/client-secret', 'token: ${{ secrets.DEPLOY_TOKEN }}', 'dbPassword: "#{DbPassword}#"',
+        'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
+        'accessKey: AKIAIOSFODNN7EXAMPLE', 'storageKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+        'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',
       ],
     },
   },
