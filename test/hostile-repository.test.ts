@@ -256,3 +256,28 @@ describe('hostile repository: sizes and shapes that cost time', () => {
     expect(report.findings.some((finding) => finding.location.path === 'good.yaml')).toBe(true);
   });
 });
+
+describe('hostile repository: text that only looks binary (item 15)', () => {
+  const KEY_LINE = 'aws_access_key_id = AKIAQYLPMN5HHHFPZAM2\n';
+  const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+
+  it('UTF-16 files with a byte order mark, and text holding a NUL, are scanned for secrets; binary files are not', async () => {
+    const root = await tree('text-encodings', async (dir) => {
+      await writeFile(path.join(dir, 'creds-utf16le.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# keys\n${KEY_LINE}`, 'utf16le')]));
+      await writeFile(path.join(dir, 'creds-utf16be.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(`# keys\n${KEY_LINE}`)]));
+      await writeFile(path.join(dir, 'creds-nul.txt'), Buffer.concat([Buffer.from('header\0\n'), Buffer.from(`${'# padding line\n'.repeat(20)}${KEY_LINE}`)]));
+      // a real binary: compressed bytes, with the key's text somewhere inside
+      await writeFile(path.join(dir, 'archive.bin'), Buffer.concat([execFileSync('gzip', ['-c'], { input: Buffer.from(Array.from({ length: 4000 }, (_, i) => String.fromCharCode(i % 251)).join('')) }), Buffer.from(KEY_LINE)]));
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expectGoodFileScanned(run);
+    for (const file of ['creds-utf16le.txt', 'creds-utf16be.txt']) {
+      expect(run.stdout).toMatch(new RegExp(`${file.replace('.', '\\.')}\\n\\s+2:\\d+\\s+CRITICAL\\s+AWS access key id`));
+    }
+    expect(run.stdout).toMatch(/creds-nul\.txt\n\s+22:\d+\s+CRITICAL\s+AWS access key id/);
+    expect(run.stdout).not.toContain('archive.bin');
+    expect(run.stdout).not.toContain('AKIAQYLPMN5HHHFPZAM2');
+  });
+});

@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { formatBytes } from './safe-read.js';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { describeType, formatBytes } from './safe-read.js';
+import { textEncoding } from './text-encoding.js';
 import type { WalkEntry } from './walk.js';
 
 export type ReadOutcome =
@@ -7,11 +8,9 @@ export type ReadOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
-/** git's own test: a NUL byte in the first 8,000 bytes makes content binary. */
-const BINARY_SNIFF_BYTES = 8000;
-
+/** Binary for the history scan, which reads UTF-8 only: content that is not UTF-8 text (see textEncoding). */
 export function looksBinary(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  return textEncoding(bytes) !== 'utf-8';
 }
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -25,8 +24,11 @@ export { formatBytes };
 export function readTextFile(entry: WalkEntry, maxBytes: number): ReadOutcome & { size: number } {
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(entry.absolutePath, 'r');
-    const size = fstatSync(descriptor).size;
+    // the path is already resolved: a link swapped in since, or a FIFO, is refused rather than followed or waited on
+    descriptor = openSync(entry.absolutePath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) return { kind: 'failed', reason: `${describeType(info)}, not a regular file; not read`, size: 0 };
+    const size = info.size;
     if (size > maxBytes) {
       return { kind: 'skipped', reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; skipped`, size };
     }
@@ -47,7 +49,10 @@ export function readTextFile(entry: WalkEntry, maxBytes: number): ReadOutcome & 
 }
 
 export function decodeText(bytes: Uint8Array): ReadOutcome {
-  if (looksBinary(bytes)) return { kind: 'skipped', reason: 'binary file; skipped' };
+  const encoding = textEncoding(bytes);
+  if (encoding === 'binary') return { kind: 'skipped', reason: 'binary file; skipped' };
+  // the BOM is dropped (it is not content); an odd last byte becomes U+FFFD
+  if (encoding !== 'utf-8') return { kind: 'text', text: new TextDecoder(encoding).decode(bytes), invalidUtf8: false };
   try {
     return { kind: 'text', text: strictUtf8.decode(bytes), invalidUtf8: false };
   } catch {
