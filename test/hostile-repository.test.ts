@@ -243,6 +243,9 @@ function passwordLines(bytes: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+const DEEP = 10_000;
+const deepJson = (name: string): string => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"data":{"a":${'['.repeat(DEEP)}${']'.repeat(DEEP)}}}\n`;
+
 describe('hostile repository: sizes and shapes that cost time', () => {
   it('7. 9 MB of password lines finishes, with findings capped per file and rule and a note of the rest', async () => {
     const root = await tree('many-findings', (dir) => writeFile(path.join(dir, 'app.env'), passwordLines(9 * 1024 * 1024)));
@@ -254,6 +257,33 @@ describe('hostile repository: sizes and shapes that cost time', () => {
     expect(generic).toHaveLength(100);
     expect(report.diagnostics.find((diagnostic) => diagnostic.path === 'app.env')?.message).toMatch(/^\d{6} more secret-generic-credential findings in this file not listed \(the first 100 are; maxFindingsPerFile in \.rampart\.yaml\)/);
     expect(report.findings.some((finding) => finding.location.path === 'good.yaml')).toBe(true);
+  });
+
+  it('8. two 10,000-deep JSON manifests are skipped with a note, and the rest of the scan runs', async () => {
+    const root = await tree('deep-json', async (dir) => {
+      await writeFile(path.join(dir, 'a.json'), deepJson('a'));
+      await writeFile(path.join(dir, 'b.json'), deepJson('b'));
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/a\.json: skipped: nested deeper than 256 levels/);
+    expect(run.stdout).toMatch(/b\.json: skipped: nested deeper than 256 levels/);
+    expectGoodFileScanned(run);
+  });
+
+  it('8. a 200 MB file under a raised --max-file-size is too large to parse (a note); its text is still searched for secrets', async () => {
+    const root = await tree('huge-file', async (dir) => {
+      // a ConfigMap of two million 100-byte values: parsed whole, it exhausts the heap
+      const entries = Array.from({ length: 2 * 1024 * 1024 }, (_, index) => `  k${index}: ${'v'.repeat(90)}\n`).join('');
+      await writeFile(path.join(dir, 'huge.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge}\ndata:\n${entries}  password: ${new SampleRandom('huge').chars(ALNUM, 24)}\n`);
+    });
+    const run = await scan(root, '--max-file-size', '300MB');
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/huge\.yaml: skipped: too large to parse \(over 16 MB\)/);
+    expect(run.stdout).toMatch(/huge\.yaml\n\s+\d+:\d+\s+HIGH\s+.*generic credential/i);
+    expectGoodFileScanned(run);
   });
 });
 

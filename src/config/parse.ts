@@ -1,12 +1,15 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { RampartError } from '../errors.js';
+import { parseRefusal } from '../model/parse-limits.js';
 import { LineIndex } from '../model/span.js';
 import { configSchema } from './config-schema.js';
 import { resolveConfig, type ResolvedConfig } from './schema.js';
 
 /** Validates a config file's text; errors name the file, the line and the field. */
 export function parseConfig(text: string, source: string): ResolvedConfig {
+  const refusal = parseRefusal(text);
+  if (refusal) throw new RampartError('config-invalid', `${source}: ${refusal.replace(/; .*$/, '')}`);
   const document = parseDocument(text, { prettyErrors: false });
   const lines = new LineIndex(text);
   const yamlError = document.errors[0];

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import { parseRefusal } from './parse-limits.js';
 import type { SourceFile } from './source-file.js';
 import type { Span } from './span.js';
 
@@ -21,11 +22,17 @@ export interface ParsedYaml {
 /**
  * Parses every document of a YAML stream, keeping node ranges. A document with errors is
  * reported (with line and column) and left out; the other documents of the stream still count.
+ * A text nested too deep or too large to parse is not parsed at all (see `parseRefusal`).
  */
 export function parseYamlFile(file: SourceFile): ParsedYaml {
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const invalid = /\.json$/i.test(file.path) ? 'invalid JSON' : 'invalid YAML';
+  const refusal = parseRefusal(file.text);
+  if (refusal) {
+    diagnostics.push({ path: file.path, message: refusal, kind: 'incomplete' });
+    return { documents, diagnostics };
+  }
   let parsed: Document.Parsed[];
   try {
     parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];

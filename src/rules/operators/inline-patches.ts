@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
+import { parseRefusal } from '../../model/parse-limits.js';
 import { isKustomizationFile } from '../../model/file-kinds.js';
 import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
 import type { SourceFile } from '../../model/source-file.js';
@@ -36,7 +37,7 @@ function collect(sites: ValuesSite[], file: SourceFile, view: ResolvedYaml, hold
   for (const field of PATCH_LISTS) {
     for (const entry of view.items(view.get(holder, field))) {
       const patch = isScalar(entry) ? entry : view.get(entry, 'patch');
-      if (!isScalar(patch) || typeof patch.value !== 'string' || !patch.value.includes('\n')) continue;
+      if (!isScalar(patch) || typeof patch.value !== 'string' || !patch.value.includes('\n') || parseRefusal(patch.value)) continue;
       const parsed = parseDocument(patch.value, { uniqueKeys: false });
       if (parsed.errors.length > 0 || !(isMap(parsed.contents) || isSeq(parsed.contents))) continue;
       sites.push({

@@ -1,4 +1,5 @@
 import { isScalar, parseDocument, type Node } from 'yaml';
+import { parseRefusal } from '../../model/parse-limits.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { parseYamlFile, type YamlDocument } from '../../model/yaml.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -80,7 +81,9 @@ function reportLegacyPlugins(kustomization: YamlDocument, report: LegacyReport, 
   for (const field of PLUGIN_FIELDS) {
     for (const entry of view.items(view.get(kustomization.root, field))) {
       if (isInlineConfig(entry)) {
-        const parsed = isScalar(entry) ? parseDocument(String(entry.value)) : undefined;
+        const inline = isScalar(entry) ? String(entry.value) : undefined;
+        if (inline !== undefined && parseRefusal(inline)) continue;
+        const parsed = inline !== undefined ? parseDocument(inline) : undefined;
         const plugin = parsed ? isLegacyPlugin(new ResolvedYaml(parsed), (parsed.contents ?? undefined) as Node | undefined) : isLegacyPlugin(view, entry);
         if (plugin) report('(inline)', field, plugin, entry);
         continue;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { MAX_NESTING, nestingDepth, parseRefusal, roughBound, tokenDepth } from './parse-limits.js';
+
+const blockMaps = (depth: number): string => Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:\n`).join('') + `${' '.repeat(depth)}leaf: 1\n`;
+const flowSeqs = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+
+/** the deepest chain of collections the parser builds */
+function parsedDepth(text: string): number {
+  const depth = (node: unknown): number => {
+    const items = (node as { items?: unknown[] } | null)?.items;
+    if (!Array.isArray(items)) return 0;
+    return 1 + Math.max(0, ...items.map((item) => {
+      const pair = item as { key?: unknown; value?: unknown };
+      return 'value' in (pair as object) ? depth(pair.value) : depth(item);
+    }));
+  };
+  return Math.max(0, ...parseAllDocuments(text).map((document) => depth((document as { contents: unknown }).contents)));
+}
+
+describe('nestingDepth', () => {
+  it('is never below the depth the parser builds', () => {
+    const samples = [
+      blockMaps(40), flowSeqs(40), `a:\n${'- '.repeat(30)}x\n`, 'a:\n- b:\n  - c:\n    - d:\n      - e: [1, {f: [2]}]\n',
+      '{"a": {"b": [{"c": [[1, 2], {"d": null}]}]}}\n', 'k: "[[[[" \nl: \'{{{\'\n', '? - - a\n: - b\n',
+    ];
+    for (const sample of samples) {
+      expect(roughBound(sample), sample).toBeGreaterThanOrEqual(parsedDepth(sample));
+      expect(tokenDepth(sample), sample).toBeGreaterThanOrEqual(parsedDepth(sample));
+    }
+  });
+
+  it('counts no brackets inside quoted and block scalars or comments', () => {
+    const text = `a: "${'['.repeat(400)}"\nb: |\n  ${'{'.repeat(400)}\n  "\nc: ok # ${'['.repeat(400)}\nd: '${'['.repeat(400)}'\n`;
+    expect(nestingDepth(text, MAX_NESTING)).toBeLessThan(10);
+    expect(parseRefusal(text)).toBeUndefined();
+  });
+
+  it('sees deep nesting behind a line a naive reader would take for an open quote', () => {
+    const text = `a: |\n  "\nb: x\n  "\nc: ${flowSeqs(MAX_NESTING + 10)}`;
+    expect(nestingDepth(text, MAX_NESTING)).toBeGreaterThan(MAX_NESTING);
+  });
+
+  it('refuses 10,000 levels of JSON or YAML, and oversized texts, with a message', () => {
+    expect(parseRefusal(flowSeqs(10_000))).toMatch(/^skipped: nested deeper than 256 levels/);
+    expect(parseRefusal(blockMaps(1_000))).toMatch(/^skipped: nested deeper than 256 levels/);
+    expect(parseRefusal(`${'- '.repeat(10_000)}x\n`)).toMatch(/^skipped: nested deeper than 256 levels/);
+    expect(parseRefusal(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)).toMatch(/^skipped: too large to parse \(over 16 MB\)/);
+    expect(parseRefusal(blockMaps(100))).toBeUndefined();
+  });
+});
