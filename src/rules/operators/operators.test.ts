@@ -138,3 +138,18 @@ describe('bad input', () => {
     expect(result.diagnostics.filter((diagnostic) => diagnostic.message.startsWith('rule '))).toEqual([]);
   });
 });
+
+describe('rbac-secrets-read on namespaced Roles', () => {
+  const role = (name: string, namespace: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: ${name}, namespace: ${namespace}}\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [list]\n`;
+  const binding = (role: string, namespace: string, account: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: ${role}, namespace: ${namespace}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ${role}}\nsubjects: [{kind: ServiceAccount, name: ${account}, namespace: ${namespace}}]\n`;
+
+  it('rates the controllers\' namespaces high, unless the role is the controller\'s own', async () => {
+    const { findings } = await run({
+      'debug.yaml': `${role('debug', 'flux-system')}---\n${binding('debug', 'flux-system', 'ci')}`,
+      'own.yaml': `${role('argocd-repo-server', 'argocd')}---\n${binding('argocd-repo-server', 'argocd', 'argocd-repo-server')}`,
+      'app.yaml': role('app', 'web'),
+    }, 'rbac-secrets-read');
+    const severity = Object.fromEntries(findings.map((finding) => [finding.location.path, finding.severity]));
+    expect(severity).toEqual({ 'debug.yaml': 'high', 'own.yaml': 'low', 'app.yaml': 'low' });
+  });
+});

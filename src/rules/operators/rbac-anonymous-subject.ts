@@ -3,10 +3,12 @@ import { rbacModel } from './rbac-model.js';
 import { objectSpan } from './spans.js';
 
 /** Subjects that stand for everyone: anonymous requests, or any authenticated identity (on GKE, any Google account). */
-const EVERYONE: ReadonlyArray<{ kind: string; name: string; who: string; severity: 'critical' | 'high' }> = [
+const EVERYONE: ReadonlyArray<{ kind: string; name: string; who: string; severity: 'critical' | 'high' | 'medium' }> = [
   { kind: 'User', name: 'system:anonymous', who: 'anonymous (unauthenticated) requests', severity: 'critical' },
   { kind: 'Group', name: 'system:unauthenticated', who: 'every unauthenticated request', severity: 'critical' },
   { kind: 'Group', name: 'system:authenticated', who: 'every authenticated identity, including every service account', severity: 'high' },
+  // anonymous requests are User system:anonymous in Group system:unauthenticated: this spelling matches nobody today, but says what was meant
+  { kind: 'Group', name: 'system:anonymous', who: 'meant for anonymous requests (which Kubernetes puts in User system:anonymous and Group system:unauthenticated, so a one-word fix away)', severity: 'medium' },
 ];
 /** Built-in discovery roles Kubernetes itself binds to everyone. */
 const PUBLIC_BY_DESIGN = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user']);

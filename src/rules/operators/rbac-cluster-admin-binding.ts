@@ -31,6 +31,7 @@ export default defineRule({
     controller: '{binding} grants cluster-admin across the cluster to {subjects}: expected for a cluster-wide GitOps install, but whoever can change what it syncs is cluster-admin.',
     namespace: '{binding} grants cluster-admin in namespace {namespace} (every object and Secret there) to {subjects}.',
     template: 'Template {file} renders a {kind} to cluster-admin.',
+    masters: '{binding} binds {roleKind} {role} to Group system:masters: its members are cluster-admin whatever is bound (the API server skips RBAC for them), so this binding only hides who holds that group.',
   },
   examples: {
     bad: [{ file: 'rbac.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: ci}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: "cluster-admin" # expect: rbac-cluster-admin-binding\nsubjects:\n  - {kind: ServiceAccount, name: ci, namespace: ci}\n' }],
@@ -38,6 +39,10 @@ export default defineRule({
   },
   check(context) {
     for (const binding of rbacModel(context.workspace).bindings) {
+      for (const subject of binding.subjects.filter((candidate) => candidate.kind === 'Group' && candidate.name === 'system:masters')) {
+        const name = `${binding.kind}/${binding.object.name ?? '(unnamed)'}`;
+        context.report({ messageId: 'masters', at: objectSpan(binding.object, subject.nameNode), data: { binding: name, roleKind: binding.roleKind, role: binding.roleName }, severity: 'medium', subject: `${name} system:masters` });
+      }
       if (binding.roleKind !== 'ClusterRole' || binding.roleName !== 'cluster-admin') continue;
       const subjects = describeSubjects(binding.subjects);
       const data = { binding: `${binding.kind}/${binding.object.name ?? '(unnamed)'}`, subjects };

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { rbacModel, roleContext, type ListValue, type PolicyRule } from './rbac-model.js';
-import { coversCoreGroup, firstValue, hasValue } from './rbac-rules.js';
+import { firstValue, hasValue } from './rbac-rules.js';
 import { objectSpan } from './spans.js';
 
 /** Verbs that are escalation by definition, whatever they apply to. */
@@ -11,23 +11,42 @@ const ESCALATING_VERBS: Readonly<Record<string, string>> = {
 };
 
 /** Subresources whose use runs code or mints credentials as someone else (core API group). */
-const DANGEROUS_SUBRESOURCES: ReadonlyArray<{ resource: string; verbs: readonly string[]; effect: string }> = [
-  { resource: 'pods/exec', verbs: ['create'], effect: 'run commands in any pod it can reach, with that pod\'s service account and mounted Secrets' },
-  { resource: 'pods/attach', verbs: ['create'], effect: 'attach to running containers' },
-  { resource: 'serviceaccounts/token', verbs: ['create'], effect: 'mint tokens for any service account it can reach' },
-  { resource: 'nodes/proxy', verbs: ['get', 'create'], effect: 'reach the kubelet API directly, which can run commands in every pod of the node' },
-  { resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'], effect: 'add (possibly privileged) containers to running pods' },
+const DANGEROUS_SUBRESOURCES: ReadonlyArray<{ group: string; resource: string; verbs: readonly string[]; effect: string }> = [
+  { group: '', resource: 'pods/exec', verbs: ['create'], effect: 'run commands in any pod it can reach, with that pod\'s service account and mounted Secrets' },
+  { group: '', resource: 'pods/attach', verbs: ['create'], effect: 'attach to running containers' },
+  { group: '', resource: 'serviceaccounts/token', verbs: ['create'], effect: 'mint tokens for any service account it can reach' },
+  { group: '', resource: 'nodes/proxy', verbs: ['get', 'create'], effect: 'reach the kubelet API directly, which can run commands in every pod of the node' },
+  { group: '', resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'], effect: 'add (possibly privileged) containers to running pods' },
 ];
+
+/** Resources outside the core group whose write is a path to the whole cluster. */
+const DANGEROUS_RESOURCES: ReadonlyArray<{ group: string; resource: string; verbs: readonly string[]; effect: string }> = [
+  { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verbs: ['create', 'update', 'patch'], effect: 'register a webhook that rewrites every object the API server admits, including what GitOps controllers apply (swap images, add containers)' },
+  { group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verbs: ['create', 'update', 'patch'], effect: 'register a webhook that sees every object admitted (Secrets included) and can block or disable admission checks' },
+  { group: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval', verbs: ['update', 'patch'], effect: 'approve certificate requests, including client certificates for any user or group' },
+  { group: 'certificates.k8s.io', resource: 'signers', verbs: ['approve', 'sign'], effect: 'approve or sign certificates for the signers named, e.g. kube-apiserver-client: log in as anyone' },
+  { group: 'certificates.k8s.io', resource: 'certificatesigningrequests/status', verbs: ['update', 'patch'], effect: 'issue certificates by writing the signed certificate into requests' },
+];
+
+/** Creating these runs a pod, which may mount any service account and Secret of its namespace. */
+const WORKLOADS: Readonly<Record<string, readonly string[]>> = {
+  '': ['pods', 'replicationcontrollers'],
+  apps: ['deployments', 'daemonsets', 'statefulsets', 'replicasets'],
+  batch: ['jobs', 'cronjobs'],
+};
 
 export default defineRule({
   id: 'rbac-escalation',
   layer: 'operators',
   severity: 'high',
-  summary: 'A role grants `escalate`, `bind`, `impersonate`, or create on `pods/exec`, `pods/attach`, `serviceaccounts/token` (and similar).',
+  summary: 'A role grants `escalate`, `bind`, `impersonate`, create on `pods/exec` or `serviceaccounts/token`, write on admission webhooks, CSR approval or signing, or creation of pods and workloads.',
   rationale:
     'These permissions lead past RBAC: `escalate` and `bind` let a subject grant itself roles it does not hold, ' +
     '`impersonate` lets it act as anyone, creating `pods/exec` runs commands inside pods that carry other service ' +
     'accounts\' tokens, `serviceaccounts/token` mints tokens for other identities, and `nodes/proxy` reaches the kubelet. ' +
+    'A mutating webhook rewrites every object the GitOps controller applies; approving or signing certificate requests ' +
+    'mints client certificates for any identity; and whoever creates pods (or Deployments, Jobs…) runs them as any service ' +
+    'account of the namespace, with its Secrets (reported at medium: operators need it, but it is the same power). ' +
     'The Kubernetes RBAC good practices list each of them as privilege escalation risks.',
   remediation:
     'Remove the verb or subresource, or scope it with `resourceNames` to the exact roles, accounts or pods required and ' +
@@ -40,6 +59,7 @@ export default defineRule({
   messages: {
     verb: '{role} grants `{verb}`{scope}: it can {effect}{context}.',
     subresource: '{role} grants {verbs} on `{resource}`: it can {effect}{context}.',
+    workload: '{role} grants {verbs} on `{resource}`: it can start pods that run as any service account of the namespaces it is bound in, and mount their Secrets{context}.',
   },
   examples: {
     bad: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: debugger}\nrules:\n  - apiGroups: [""]\n    resources: [pods/exec] # expect: rbac-escalation\n    verbs: [create]\n  - apiGroups: [""]\n    resources: [users, groups]\n    verbs: [impersonate] # expect: rbac-escalation\n' }],
@@ -58,9 +78,9 @@ export default defineRule({
           const scope = rule.resources.length > 0 ? ` on ${rule.resources.map((item) => item.value).join(', ')}` : '';
           context.report({ messageId: 'verb', at: objectSpan(role.object, verb.node), data: { role: label, verb: verb.value, scope, effect, context: describeHolders() }, subject: `${label} ${verb.value}` });
         }
-        if (hasValue(rule.resources, '*') || !coversCoreGroup(rule)) continue;
-        for (const dangerous of DANGEROUS_SUBRESOURCES) {
-          const resource = matchingResource(rule, dangerous.resource);
+        if (hasValue(rule.resources, '*')) continue;
+        for (const dangerous of [...DANGEROUS_SUBRESOURCES, ...DANGEROUS_RESOURCES]) {
+          const resource = hasValue(rule.apiGroups, dangerous.group, '*') ? matchingResource(rule, dangerous.resource) : undefined;
           const verbs = rule.verbs.filter((verb) => verb.value === '*' || dangerous.verbs.includes(verb.value));
           if (!resource || verbs.length === 0) continue;
           context.report({
@@ -70,6 +90,20 @@ export default defineRule({
             subject: `${label} ${dangerous.resource}`,
           });
         }
+        for (const [group, kinds] of Object.entries(WORKLOADS)) {
+          if (!hasValue(rule.apiGroups, group, '*')) continue;
+          const verbs = rule.verbs.filter((verb) => verb.value === 'create' || verb.value === '*');
+          for (const resource of rule.resources.filter((item) => kinds.includes(item.value))) {
+            if (verbs.length === 0) continue;
+            context.report({
+              messageId: 'workload',
+              at: objectSpan(role.object, resource.node),
+              data: { role: label, verbs: verbs.map((verb) => verb.value).join('/'), resource: resource.value, context: describeHolders() },
+              severity: 'medium',
+              subject: `${label} create ${resource.value}`,
+            });
+          }
+        }
       }
     }
   },
@@ -77,6 +111,6 @@ export default defineRule({
 
 /** `pods/exec` itself, or `pods/*`. */
 function matchingResource(rule: PolicyRule, resource: string): ListValue | undefined {
-  const parent = resource.slice(0, resource.indexOf('/'));
-  return firstValue(rule.resources, resource, `${parent}/*`);
+  const slash = resource.indexOf('/');
+  return slash === -1 ? firstValue(rule.resources, resource) : firstValue(rule.resources, resource, `${resource.slice(0, slash)}/*`);
 }

@@ -23,7 +23,7 @@ export default defineRule({
     'https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF',
   ],
   messages: {
-    wildcard: '{role} grants {grant}{context}.',
+    wildcard: '{role} grants {grant}{includes}{context}.',
   },
   examples: {
     bad: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: deployer}\nrules:\n  - apiGroups: ["apps"]\n    resources: ["*"] # expect: rbac-wildcard\n    verbs: [get, list, create, update]\n' }],
@@ -39,7 +39,7 @@ export default defineRule({
         context.report({
           messageId: 'wildcard',
           at: objectSpan(role.object, wildcard.node),
-          data: { role: label, grant: describeGrant(rule), context: roleContext(model, role) },
+          data: { role: label, grant: describeGrant(rule), includes: wildcardIncludes(rule), context: roleContext(model, role) },
           severity: wildcardSeverity(rule),
           subject: `${label} ${describeGrant(rule)}`,
         });
@@ -47,6 +47,22 @@ export default defineRule({
     }
   },
 });
+
+/** What a reader does not see in `*`: the verbs that lead past RBAC, and the resources that hold credentials. */
+function wildcardIncludes(rule: PolicyRule): string {
+  const parts: string[] = [];
+  const anyResource = hasValue(rule.resources, '*');
+  if (hasValue(rule.verbs, '*')) {
+    // escalate and bind act on roles, impersonate on users, groups and service accounts
+    const verbs = [
+      ...(hasValue(rule.apiGroups, 'rbac.authorization.k8s.io', '*') && (anyResource || hasValue(rule.resources, 'roles', 'clusterroles')) ? ['escalate', 'bind'] : []),
+      ...(hasValue(rule.apiGroups, '', '*') && (anyResource || hasValue(rule.resources, 'users', 'groups', 'serviceaccounts')) ? ['impersonate'] : []),
+    ];
+    if (verbs.length > 0) parts.push(`verbs \`*\` include ${verbs.join(', ')}`);
+  }
+  if (anyResource && hasValue(rule.apiGroups, '', '*')) parts.push('resources `*` include secrets, pods/exec and serviceaccounts/token');
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
 
 /** Groups where `*` on resources is control of workloads, RBAC or what GitOps controllers deploy. */
 const POWERFUL_GROUPS = new Set([
