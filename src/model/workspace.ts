@@ -10,6 +10,7 @@ import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomiz
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
+import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import { getNode, getString, parseYamlFile, type YamlDocument } from './yaml.js';
 
@@ -89,8 +90,9 @@ export class Workspace {
       for (const file of this.manifestFiles()) {
         const parsed = parseYamlFile(file);
         documents.push(...parsed.documents);
-        if (parsed.diagnostics.length > 0 && looksTemplated(file.text)) {
-          this.diagnostics.push({ path: file.path, message: 'templated YAML (Go template syntax); only literal image lines were read', kind: 'note' });
+        const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) : undefined;
+        if (syntax) {
+          this.diagnostics.push({ path: file.path, message: templateMessage(syntax), kind: 'skipped' });
           this.templatedYaml.push(file);
         } else {
           this.diagnostics.push(...parsed.diagnostics);
@@ -102,6 +104,12 @@ export class Workspace {
 
   /** YAML files that did not parse because they are templates; read like chart templates. */
   private readonly templatedYaml: SourceFile[] = [];
+
+  /** Manifest files written in a template language (Go, Jinja, FreeMarker, ERB…), read as text. */
+  templatedManifests(): readonly SourceFile[] {
+    this.yamlDocuments(); // parsing is what tells templates apart
+    return this.templatedYaml;
+  }
 
   kubeObjects(): KubeObject[] {
     return this.once('kube', () => [...this.objectsByDocument().values()].flat());
@@ -169,10 +177,6 @@ export class Workspace {
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;
   }
-}
-
-function looksTemplated(text: string): boolean {
-  return text.includes('{{');
 }
 
 function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {

@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Pair, type Range, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { parseRefusal } from './parse-limits.js';
+import { IndentRepair } from './yaml-quoted-indent.js';
 import type { SourceFile } from './source-file.js';
 import type { Span } from './span.js';
 
@@ -35,12 +36,11 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   }
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    parsed = parseLikeGoYaml(file.text);
   } catch (error) {
     diagnostics.push({ path: file.path, message: `${invalid}: ${String(error)}`, kind: 'incomplete' });
     return { documents, diagnostics };
   }
-  if (!Array.isArray(parsed)) parsed = [];
   parsed.forEach((document, index) => {
     const error = document.errors[0];
     if (error) {
@@ -49,10 +49,70 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
       diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `${invalid}: ${message}`, kind: 'incomplete' });
       return;
     }
+    if (file.text.includes('<<')) recordMergeSources(document);
     documents.push({ file, index, document, root: document.contents as Node | null });
   });
   return { documents, diagnostics };
 }
+
+const MAX_INDENT_REPAIRS = 64;
+const UNCLOSED_QUOTE = /^Missing closing (["'])quote/;
+
+function parseStream(text: string): Document.Parsed[] {
+  const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** Parses as go-yaml would: quoted scalars may continue left of their line (see yaml-quoted-indent.ts). */
+function parseLikeGoYaml(text: string): Document.Parsed[] {
+  let parsed = parseStream(text);
+  let repair: IndentRepair | undefined;
+  for (let attempt = 0; attempt < MAX_INDENT_REPAIRS; attempt += 1) {
+    const unclosed = parsed.flatMap((document) => document.errors).find((error) => error.code === 'MISSING_CHAR' && UNCLOSED_QUOTE.test(error.message));
+    if (!unclosed) break;
+    repair ??= new IndentRepair(text);
+    if (!repair.padQuotedScalar(unclosed.pos[0], UNCLOSED_QUOTE.exec(unclosed.message)![1] as '"' | "'")) break;
+    parsed = parseStream(repair.text);
+  }
+  if (repair?.changed) for (const document of parsed) mapPositions(document, (offset) => repair.original(offset));
+  return parsed;
+}
+
+function mapPositions(document: Document.Parsed, original: (offset: number) => number): void {
+  const mapRange = (range: Range): Range => [original(range[0]), original(range[1]), original(range[2])];
+  document.range = mapRange(document.range);
+  visit(document, {
+    Node(_key, node) {
+      if (node.range) node.range = mapRange(node.range);
+    },
+  });
+  for (const error of [...document.errors, ...document.warnings]) error.pos = [original(error.pos[0]), original(error.pos[1])];
+}
+
+/** The maps each `<<` merge key brings in, aliases resolved while the document is at hand. */
+const mergeSources = new WeakMap<Pair<unknown, unknown>, YAMLMap[]>();
+
+function recordMergeSources(document: Document.Parsed): void {
+  visit(document, {
+    Pair(_key, pair) {
+      if (scalarKey(pair) !== MERGE_KEY) return;
+      const values = isSeq(pair.value) ? pair.value.items : [pair.value];
+      const maps = values.flatMap((value) => {
+        let target: unknown = value;
+        try {
+          if (isAlias(value)) target = value.resolve(document);
+        } catch {
+          return [];
+        }
+        return isMap(target) ? [target] : [];
+      });
+      mergeSources.set(pair, maps);
+    },
+  });
+}
+
+const MERGE_KEY = '<<';
+const MAX_MERGE_DEPTH = 16;
 
 /** The span of a node's value, without a trailing comment; quotes included. */
 export function spanOf(file: SourceFile, node: Node | null | undefined): Span | undefined {
@@ -71,18 +131,28 @@ export function innerSpanOf(file: SourceFile, node: Scalar): Span | undefined {
   return span;
 }
 
-/** The value at a key of a map node, or undefined. */
-export function getNode(node: unknown, key: string): Node | undefined {
-  if (!isMap(node)) return undefined;
-  for (const pair of node.items) {
-    if (scalarKey(pair) === key) return (pair.value ?? undefined) as Node | undefined;
+/**
+ * The value at a key of a map node, or undefined. As Kubernetes' decoders read it: with duplicate keys
+ * the last one wins, and keys the map does not set itself come from its `<<` merge keys.
+ */
+export function getNode(node: unknown, key: string, depth = 0): Node | undefined {
+  const pair = getPair(node, key);
+  if (pair) return (pair.value ?? undefined) as Node | undefined;
+  if (!isMap(node) || depth >= MAX_MERGE_DEPTH) return undefined;
+  for (const merge of node.items) {
+    if (scalarKey(merge) !== MERGE_KEY) continue;
+    for (const source of mergeSources.get(merge) ?? (isMap(merge.value) ? [merge.value] : [])) {
+      const value = getNode(source, key, depth + 1);
+      if (value !== undefined) return value;
+    }
   }
   return undefined;
 }
 
+/** The pair of a key in a map node (the last one when the key is written twice), or undefined. */
 export function getPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((pair) => scalarKey(pair) === key);
+  return node.items.findLast((pair) => scalarKey(pair) === key);
 }
 
 /** Follows a path of map keys. */

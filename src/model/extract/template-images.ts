@@ -5,7 +5,7 @@ import type { SourceFile } from '../source-file.js';
  * Chart templates are Go templates, not YAML. Only `image:` lines whose value is literal text are
  * references; anything built from template expressions is judged where the values are.
  */
-const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)?image:[ \t]*)(["']?)([^"'\s#{}]+)\2[ \t]*(?:#.*)?\r?$/gm;
+const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)?image:[ \t]*)(["']?)([^"'\s#{}<>$]+)\2[ \t]*(?:#.*)?\r?$/gm;
 
 export function templateImages(file: SourceFile): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];

@@ -4,7 +4,7 @@ import type { Workspace } from '../../model/workspace.js';
 import { perWorkspace } from './memo.js';
 
 /**
- * Chart templates and other Go-templated YAML are not YAML until rendered, so they are read line
+ * Chart templates and manifests in other template languages (Go, Jinja, FreeMarker, ERB) are not YAML until rendered, so they are read line
  * by line, and only literal text counts: `privileged: true` written as such renders as such, while
  * `privileged: {{ .Values.privileged }}` is judged where the values are.
  */
@@ -13,11 +13,7 @@ export function templatedFiles(workspace: Workspace): SourceFile[] {
 }
 
 function findTemplatedFiles(workspace: Workspace): SourceFile[] {
-  workspace.yamlDocuments(); // parsing is what tells templated YAML apart
-  const templated = workspace.diagnostics
-    .filter((diagnostic) => diagnostic.kind === 'note' && diagnostic.message.startsWith('templated YAML'))
-    .flatMap((diagnostic) => workspace.file(diagnostic.path) ?? []);
-  return [...workspace.filesOfKind('helm-template'), ...new Set(templated)];
+  return [...workspace.filesOfKind('helm-template'), ...workspace.templatedManifests()];
 }
 
 export interface LiteralMatch {

@@ -1,0 +1,40 @@
+/**
+ * Manifests written in a template language are not YAML until rendered. When a file does not parse,
+ * these tell which language it is in, so the user reads "FreeMarker template" rather than a YAML error.
+ * Checked in order: Jinja files also hold `{{ }}`, so Go templates come after it.
+ */
+const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: RegExp }> = [
+  {
+    language: 'FreeMarker',
+    pattern: /<\/?#(?:if|elseif|else|list|items|sep|assign|local|global|include|import|macro|function|return|switch|case|default|on|break|attempt|recover|compress|noparse|ftl|setting|nested)\b|<@[\w.]+|\$\{[^}\n]*\?[a-z_]+[^}\n]*\}/,
+  },
+  { language: 'Jinja', pattern: /\{%-?[ \t]*(?:if|for|set|macro|block|extends|include|import|from|raw|filter|with|call|else|elif|end\w+)\b|\{#[^#\n]*#\}/ },
+  { language: 'ERB', pattern: /<%[=#-]?[^\n]*?%>/ },
+  { language: 'Go template', pattern: /\{\{/ },
+  // kubefirst-style placeholders replaced by a script before use: a line that is only `<NAME>`
+  { language: 'placeholder', pattern: /^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]*>[ \t]*\r?$/m },
+];
+
+export interface TemplateSyntax {
+  readonly language: string;
+  /** 1-based line of the first template syntax */
+  readonly line: number;
+}
+
+export function templateSyntax(text: string): TemplateSyntax | undefined {
+  for (const { language, pattern } of SYNTAXES) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    let line = 1;
+    for (let index = text.indexOf('\n'); index !== -1 && index < match.index; index = text.indexOf('\n', index + 1)) line += 1;
+    return { language, line };
+  }
+  return undefined;
+}
+
+/** The diagnostic message for a template file: what was read, and what the user can do about the rest. */
+export function templateMessage(syntax: TemplateSyntax): string {
+  const what = syntax.language === 'placeholder' ? 'template with <PLACEHOLDER> lines' : `${syntax.language} template`;
+  return `${what} (line ${syntax.line}): not YAML until rendered, so only its secrets and literal image lines were read. `
+    + 'To check it fully, scan the rendered output; to leave it out, add it to `ignore:` in .rampart.yaml';
+}

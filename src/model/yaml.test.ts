@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { kubeObjectsOf } from './kubernetes.js';
+import { SourceFile } from './source-file.js';
+import { getNode, getString, innerSpanOf, parseYamlFile, seqItems, spanOf, stringValue } from './yaml.js';
+
+const parse = (text: string) => parseYamlFile(new SourceFile('m.yaml', text));
+
+describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
+  // the shape of checkov's kafka-*.yaml fixtures: the command's continuation lines start left of its list item
+  const kafka = [
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    '  name: kafka',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: kafka',
+    '          command:',
+    '            - sh',
+    '            - -c',
+    '            - "exec kafka-server-start.sh /opt/kafka/config/server.properties \\',
+    '  --override broker.id=${HOSTNAME##*-} \\',
+    '  --override listeners=PLAINTEXT://:9093"',
+    "            - 'single",
+    "quoted, at column 0'",
+    '          image: confluentinc/cp-kafka:7.5.0',
+    '',
+  ].join('\n');
+
+  it('reads quoted scalars whose continuation lines are indented less than their list item', () => {
+    const parsed = parse(kafka);
+    expect(parsed.diagnostics).toEqual([]);
+    const [object] = parsed.documents.flatMap(kubeObjectsOf);
+    const container = seqItems(getNode(getNode(getNode(getNode(object?.node, 'spec'), 'template'), 'spec'), 'containers'))[0];
+    const command = seqItems(getNode(container, 'command')).map(stringValue);
+    expect(command).toEqual([
+      'sh', '-c',
+      'exec kafka-server-start.sh /opt/kafka/config/server.properties --override broker.id=${HOSTNAME##*-} --override listeners=PLAINTEXT://:9093',
+      'single quoted, at column 0',
+    ]);
+    // positions still point into the file as written
+    const image = getNode(container, 'image');
+    const span = spanOf(parsed.documents[0]!.file, image)!;
+    expect(kafka.slice(span.start, span.end)).toBe('confluentinc/cp-kafka:7.5.0');
+    const third = seqItems(getNode(container, 'command'))[2]!;
+    const inner = innerSpanOf(parsed.documents[0]!.file, third as never)!;
+    expect(kafka.slice(inner.start, inner.end)).toMatch(/^exec kafka-server-start\.sh[\s\S]*PLAINTEXT:\/\/:9093$/);
+  });
+
+  it('still reports a quote that is never closed, at its line', () => {
+    const parsed = parse('a: "open\nb: c\n');
+    expect(parsed.documents).toEqual([]);
+    expect(parsed.diagnostics[0]).toMatchObject({ path: 'm.yaml', kind: 'incomplete' });
+    expect(parsed.diagnostics[0]?.message).toMatch(/invalid YAML/);
+  });
+
+  it('keeps the last of duplicate keys, as go-yaml v2 and sigs.k8s.io/yaml do', () => {
+    const parsed = parse('kind: ConfigMap\nmetadata:\n  name: first\n  name: last\n');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(getString(parsed.documents[0]?.root, 'metadata', 'name')).toBe('last');
+  });
+
+  it('follows merge keys (`<<: *anchor`) for keys a map does not set itself', () => {
+    const parsed = parse('base: &base\n  image: nginx:1.27\n  name: base\nweb:\n  <<: *base\n  name: web\n');
+    const root = parsed.documents[0]?.root;
+    expect(getString(root, 'web', 'image')).toBe('nginx:1.27');
+    expect(getString(root, 'web', 'name')).toBe('web');
+  });
+});
