@@ -83,6 +83,10 @@ export const configSchema = z.strictObject({
     allowed: z.array(z.string().min(1)).optional()
       .describe('registries (and optional path prefixes) images may come from, e.g. ghcr.io/acme; `*` matches one DNS label'),
   }).optional(),
+  sources: z.strictObject({
+    allowed: z.array(z.string().min(1)).optional()
+      .describe('where Git repositories, Helm charts, OCI artifacts and Terraform modules may come from: a host and optional path prefix, e.g. github.com/acme, https://charts.example.com, oci://ghcr.io/acme/charts; `*` matches one DNS label or path segment'),
+  }).optional(),
   verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   maxFindingsPerFile: z.number().int().positive().optional().describe('findings of one rule in one file that are listed; the rest are counted in a note (default 100)'),

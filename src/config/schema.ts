@@ -15,6 +15,8 @@ export interface ResolvedConfig {
   readonly rules: ReadonlyMap<string, RuleSetting>;
   readonly ignore: readonly string[];
   readonly allowedRegistries: readonly string[];
+  /** Git, Helm, OCI and Terraform module sources the repository may deploy from (`sources.allowed`); empty: no allow-list */
+  readonly allowedSources: readonly string[];
   readonly maxFileSize: number;
   /** findings of one rule in one file that are listed; the rest are counted in a note */
   readonly maxFindingsPerFile: number;
@@ -43,6 +45,7 @@ export function resolveConfig(file: ConfigFile, source?: string): ResolvedConfig
     rules,
     ignore: file.ignore ?? [],
     allowedRegistries: file.registries?.allowed ?? [],
+    allowedSources: file.sources?.allowed ?? [],
     maxFileSize: parseSize(file.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE,
     maxFindingsPerFile: file.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE,
     docsBaseUrl: (file.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL).replace(/\/+$/, ''),

@@ -18,7 +18,8 @@ function normaliseEntry(entry: string): string {
   return trimmed;
 }
 
-function matchesEntry(name: string, entry: string): boolean {
+/** `name` (`host/path…`) starts with the segments of `entry`, each of which may hold `*` (one DNS label in the host, one path segment after it). */
+export function matchesEntry(name: string, entry: string): boolean {
   const nameParts = name.split('/');
   const entryParts = entry.split('/');
   if (entryParts.length > nameParts.length) return false;

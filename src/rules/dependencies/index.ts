@@ -8,6 +8,7 @@ import helmLockMissing from './helm-lock-missing.js';
 import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
 import remoteDownloadUnverified from './remote-download-unverified.js';
 import terraformLockMissing from './terraform-lock-missing.js';
+import sourceNotAllowed from './source-not-allowed.js';
 import terraformModuleUnpinned from './terraform-module-unpinned.js';
 
 export const dependencyRules: readonly Rule[] = [
@@ -16,6 +17,7 @@ export const dependencyRules: readonly Rule[] = [
   helmLockMissing,
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
+  sourceNotAllowed,
   terraformModuleUnpinned,
   terraformLockMissing,
   actionNotPinned,

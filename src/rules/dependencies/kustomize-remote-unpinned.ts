@@ -5,7 +5,7 @@ import { seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { deref, existsInTree, scalarText, valuesOf } from './support.js';
 
-const REMOTE_FIELDS = ['resources', 'bases', 'components'] as const;
+export const REMOTE_FIELDS = ['resources', 'bases', 'components'] as const;
 
 export default defineRule({
   id: 'kustomize-remote-unpinned',
