@@ -10,9 +10,10 @@ import { messagingDetectors } from './detectors/messaging.js';
 import { registryDetectors } from './detectors/registries.js';
 import { sourceControlDetectors } from './detectors/source-control.js';
 import { structuredDetectors } from './detectors/structured.js';
+import { variantDetectors } from './detectors/variants.js';
 
-/** Every credential format Rampart knows; each one is a rule of the secrets layer. */
-export const DETECTORS: readonly Detector[] = [
+/** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
+export const CORE_DETECTORS: readonly Detector[] = [
   ...sourceControlDetectors,
   ...cloudDetectors,
   ...messagingDetectors,
@@ -25,3 +26,11 @@ export const DETECTORS: readonly Detector[] = [
   ...structuredDetectors,
   ...genericDetectors,
 ];
+
+/** Provider formats added to cover the public rule sets of gitleaks, Nosey Parker and TruffleHog. */
+export const COVERAGE_DETECTORS: readonly Detector[] = [
+  ...variantDetectors,
+];
+
+/** Every credential format Rampart knows; each one is a rule of the secrets layer. */
+export const DETECTORS: readonly Detector[] = [...CORE_DETECTORS, ...COVERAGE_DETECTORS];

@@ -55,6 +55,8 @@ const DOCUMENTED = new Set([
   // the Azure Storage emulator (Azurite) account key, published in Microsoft's documentation
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
   'SW2YcwTIb9zpOOhoPsMm', // Grafana's default secret_key (defaults.ini)
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's documented test key
+  'pk_test_TYooMQauvdEDq54NiTphI7jx',
 ]);
 
 export function isDocumentedExample(token: string): boolean {

@@ -1,31 +1,21 @@
 import { assignmentDetector } from '../assignment.js';
 import type { Detector } from '../detector.js';
-import { CLASS, tokenDetector, type ShapePart } from '../token-shape.js';
+import { CLASS } from '../token-shape.js';
+import { prefixed, type Prefixed } from './define.js';
 
-interface Simple {
-  readonly id: string;
-  readonly provider: string;
-  readonly kind: string;
-  readonly shape: readonly ShapePart[];
-  readonly impact: string;
-  readonly revoke: string;
-  readonly reference: string;
-  readonly keywords?: readonly string[];
-}
-
-const simple = (spec: Simple): Detector => tokenDetector({ ...spec, references: [spec.reference] });
+const simple = (spec: Prefixed & { readonly id: string }): Detector => prefixed(spec.id, spec);
 const DATADOG_REFS = ['https://docs.datadoghq.com/account_management/api-app-keys/'];
 
 export const devopsDetectors: readonly Detector[] = [
-  simple({ id: 'secret-vault-service-token', provider: 'HashiCorp Vault', kind: 'service token', shape: ['hvs.', [CLASS.base64url, 90, 120]],
+  simple({ id: 'secret-vault-service-token', provider: 'HashiCorp Vault', kind: 'service token', shape: ['hvs.', [CLASS.base64url, 24, 130]],
     impact: 'Reads every secret its policies allow, often the keys to everything else.', revoke: 'Revoke it with `vault token revoke` (or its accessor) and audit what it read.', reference: 'https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes' }),
-  simple({ id: 'secret-vault-batch-token', provider: 'HashiCorp Vault', kind: 'batch token', shape: ['hvb.', [CLASS.base64url, 138, 300]],
+  simple({ id: 'secret-vault-batch-token', provider: 'HashiCorp Vault', kind: 'batch token', shape: ['hvb.', [CLASS.base64url, 24, 500]],
     impact: 'Reads the secrets its policies allow until it expires; batch tokens cannot be revoked one by one.', revoke: 'Revoke the parent token or rotate the secrets it could read; shorten batch token TTLs.', reference: 'https://developer.hashicorp.com/vault/docs/concepts/tokens#batch-tokens' }),
   simple({ id: 'secret-terraform-cloud-token', provider: 'HCP Terraform', kind: 'API token', shape: [[CLASS.alnum, 14], '.atlasv1.', [CLASS.base64url, 60, 70]],
     impact: 'Queues runs and reads state (with every secret Terraform stored in it) in the organisation\'s workspaces.', revoke: 'Delete the token under User or Organization settings → Tokens.', reference: 'https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens' }),
   simple({ id: 'secret-pulumi-access-token', provider: 'Pulumi', kind: 'access token', shape: ['pul-', [CLASS.hex, 40]],
     impact: 'Reads stack state and configuration secrets, and runs updates, in the user\'s organisations.', revoke: 'Delete it in Pulumi Cloud under Personal access tokens.', reference: 'https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/' }),
-  simple({ id: 'secret-doppler-token', provider: 'Doppler', kind: 'personal token', shape: ['dp.pt.', [CLASS.alnum, 43]],
+  simple({ id: 'secret-doppler-token', provider: 'Doppler', kind: 'personal token', shape: ['dp.pt.', [CLASS.alnum, 40, 44]],
     impact: 'Reads every secret of the workplace\'s projects the user can read.', revoke: 'Revoke it in the Doppler dashboard under Tokens.', reference: 'https://docs.doppler.com/reference/api#authentication' }),
   simple({ id: 'secret-grafana-cloud-token', provider: 'Grafana', kind: 'Cloud access policy token', shape: ['glc_', [CLASS.base64, 32, 400]],
     impact: 'Writes and reads metrics, logs and traces of the stack, or manages it, by the policy\'s scopes.', revoke: 'Delete the token under the access policy in the Grafana Cloud portal.', reference: 'https://grafana.com/docs/grafana-cloud/security-and-account-management/authentication-and-permissions/access-policies/' }),
@@ -39,7 +29,7 @@ export const devopsDetectors: readonly Detector[] = [
     impact: 'Reads monitoring data and changes settings of the environment by the token\'s scopes.', revoke: 'Delete the token under Access tokens in the Dynatrace web UI.', reference: 'https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens' }),
   simple({ id: 'secret-postman-api-key', provider: 'Postman', kind: 'API key', shape: ['PMAK-', [CLASS.hex, 24], '-', [CLASS.hex, 34]],
     impact: 'Reads the user\'s collections and environments, which often hold further credentials.', revoke: 'Delete the key under Settings → API keys.', reference: 'https://learning.postman.com/docs/developer/postman-api/authentication/' }),
-  simple({ id: 'secret-databricks-token', provider: 'Databricks', kind: 'personal access token', shape: ['dapi', [CLASS.hex, 32]],
+  simple({ id: 'secret-databricks-token', provider: 'Databricks', kind: 'personal access token', shape: ['dapi', [CLASS.hex, 32]], boundary: 'A-Za-z0-9_',
     impact: 'Runs jobs and reads the data the user can reach in the workspace.', revoke: 'Revoke it under User settings → Developer → Access tokens.', reference: 'https://docs.databricks.com/aws/en/dev-tools/auth/pat' }),
   simple({ id: 'secret-planetscale-token', provider: 'PlanetScale', kind: 'service token', shape: ['pscale_tkn_', [CLASS.base64url, 43]],
     impact: 'Manages the organisation\'s databases and branches by the token\'s access.', revoke: 'Delete the service token in the organisation settings.', reference: 'https://planetscale.com/docs/concepts/service-tokens' }),

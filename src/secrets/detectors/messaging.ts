@@ -10,7 +10,7 @@ export const messagingDetectors: readonly Detector[] = [
     id: 'secret-slack-bot-token',
     provider: 'Slack',
     kind: 'bot token',
-    shape: ['xoxb-', [CLASS.digits, 10, 13], '-', [CLASS.digits, 10, 13], '-', [CLASS.alnum, 24]],
+    shape: ['xoxb-', [CLASS.digits, 10, 14], '-', [CLASS.digits, 10, 14], '-', [CLASS.alnum, 23, 26]],
     impact: 'Posts and reads messages in every channel the bot is in, and calls the Web API with the bot\'s scopes.',
     revoke: SLACK_REVOKE,
     references: SLACK_REFS,
