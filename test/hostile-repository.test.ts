@@ -311,3 +311,36 @@ describe('hostile repository: text that only looks binary (item 15)', () => {
     expect(run.stdout).not.toContain('AKIAQYLPMN5HHHFPZAM2');
   });
 });
+
+describe('hostile repository: .gitignore patterns that cost time (item 6)', () => {
+  it('a nested ** pattern over a deep tree is matched in linear time', async () => {
+    const deep = path.join(...Array.from({ length: 40 }, () => 'a'));
+    const root = await tree('gitignore-nested-stars', async (dir) => {
+      await writeFile(path.join(dir, '.gitignore'), '**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b\n');
+      await mkdir(path.join(dir, deep), { recursive: true });
+      await writeFile(path.join(dir, deep, 'app.yaml'), POD_WITH('deep/app:1'));
+      await writeFile(path.join(dir, deep, 'b'), POD_WITH('ignored/b:1'));
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expectGoodFileScanned(run);
+    expect(run.stdout).toContain('Image deep/app:1 is not pinned');
+    expect(run.stdout).not.toContain('ignored/b');
+  });
+
+  it('a 100,000-line .gitignore does not slow the walk to a crawl', async () => {
+    const root = await tree('gitignore-100k', async (dir) => {
+      const lines = Array.from({ length: 100_000 }, (_, index) => (index % 2 === 0 ? `generated/out${index}.yaml` : `*.tmp${index}`));
+      await writeFile(path.join(dir, '.gitignore'), `${lines.join('\n')}\nsecret-*.yaml\n`);
+      await mkdir(path.join(dir, 'apps'));
+      for (let index = 0; index < 300; index += 1) await writeFile(path.join(dir, 'apps', `app${index}.txt`), `app ${index}\n`);
+      await writeFile(path.join(dir, 'apps', 'secret-x.yaml'), POD_WITH('ignored/secret:1'));
+    });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expectGoodFileScanned(run);
+    expect(run.stdout).not.toContain('ignored/secret');
+  });
+});

@@ -1,9 +1,9 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import ignore from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { displayFileName } from './file-name.js';
 import { findWorkTree } from './git/work-tree.js';
+import { IgnoreRules } from './ignore/ignore-rules.js';
 import { listRepositoryFiles } from './tracked-files.js';
 import { ALWAYS_SKIPPED, onePerFile, resolveLink, walkTree, type WalkEntry, type WalkResult } from './walk.js';
 
@@ -25,7 +25,7 @@ export async function listScanFiles(root: string, extraIgnores: readonly string[
     const note = `git could not list the repository's files (${listing.problem}); files were chosen by .gitignore alone, so tracked files a .gitignore matches were not scanned`;
     return { entries: walked.entries, diagnostics: [{ path: '.', message: note, kind: 'note' }, ...walked.diagnostics] };
   }
-  const extra = extraIgnores.length > 0 ? ignore().add([...extraIgnores]) : undefined;
+  const extra = extraIgnores.length > 0 ? new IgnoreRules().add(extraIgnores) : undefined;
   const entries: WalkEntry[] = [];
   const diagnostics: Diagnostic[] = [];
   const add = (directory: string, prefix: string, names: readonly Buffer[], depth: number): void => {
@@ -33,7 +33,7 @@ export async function listScanFiles(root: string, extraIgnores: readonly string[
       const nested = name[name.length - 1] === 0x2f; // `dir/`: a repository of its own inside this one
       const relative = joinName(prefix, displayFileName(nested ? name.subarray(0, -1) : name));
       if (relative.split('/').some((part) => ALWAYS_SKIPPED.has(part))) continue;
-      if (extra?.ignores(nested ? `${relative}/` : relative)) continue;
+      if (extra?.ignores(relative, nested)) continue;
       const absolute = absoluteName(directory, nested ? name.subarray(0, -1) : name);
       const info = lstatSync(absolute, { throwIfNoEntry: false });
       // in the index but not on disk (deleted, sparse checkout): the tree scan reads the work tree

@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { displayFileName } from './file-name.js';
+import { IgnoreRules } from './ignore/ignore-rules.js';
 import { isWithin, safeReadFile } from './safe-read.js';
 
 export interface WalkEntry {
@@ -24,7 +24,7 @@ export interface WalkResult {
 interface IgnoreScope {
   /** directory of the .gitignore, relative to the root, '' for the root */
   readonly base: string;
-  readonly rules: Ignore;
+  readonly rules: IgnoreRules;
 }
 
 /** far above real ignore files (100,000 patterns are about 2 MB) */
@@ -41,18 +41,17 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
   const entries: WalkEntry[] = [];
   const diagnostics: Diagnostic[] = [];
   const visitedDirectories = new Set<string>([rootReal]);
-  const rootScope: IgnoreScope = { base: '', rules: ignore().add([...extraIgnores]) };
+  const rootScope: IgnoreScope = { base: '', rules: new IgnoreRules().add(extraIgnores) };
 
   const isIgnored = (relative: string, isDirectory: boolean, scopes: readonly IgnoreScope[]): boolean => {
-    const candidate = isDirectory ? `${relative}/` : relative;
     // as in git, the deepest .gitignore with an opinion (a match or a `!` negation) decides
     for (let index = scopes.length - 1; index >= 0; index -= 1) {
       const scope = scopes[index]!;
-      const inScope = scope.base === '' ? candidate : candidate.slice(scope.base.length + 1);
+      const inScope = scope.base === '' ? relative : relative.slice(scope.base.length + 1);
       if (inScope === '') continue;
-      const verdict = scope.rules.test(inScope);
-      if (verdict.ignored) return true;
-      if (verdict.unignored) return false;
+      const verdict = scope.rules.test(inScope, isDirectory);
+      if (verdict === 'ignored') return true;
+      if (verdict === 'unignored') return false;
     }
     return false;
   };
@@ -71,7 +70,7 @@ export async function walkTree(root: string, extraIgnores: readonly string[] = [
     const ownScopes = [...scopes];
     if (dirents.some((dirent) => dirent.name === '.gitignore' && !dirent.isDirectory())) {
       const read = safeReadFile(path.join(directory, '.gitignore'), { within: rootReal, maxBytes: MAX_GITIGNORE_BYTES });
-      if (read.ok) ownScopes.push({ base: relative, rules: ignore().add(read.bytes.toString('utf8')) });
+      if (read.ok) ownScopes.push({ base: relative, rules: new IgnoreRules().add(read.bytes.toString('utf8')) });
       else diagnostics.push({ path: join(relative, '.gitignore'), message: `${read.problem}; its patterns are not applied`, kind: 'note' });
     }
     // a name that is not UTF-8 came back with U+FFFD in it: those files are found again by their bytes

@@ -1,0 +1,109 @@
+import { Glob } from './glob.js';
+
+/**
+ * The patterns of one `.gitignore` (or the config's `ignore` list), matched as git matches them
+ * and in time linear in the path whatever the patterns. With many patterns, literal ones (most of
+ * a long generated `.gitignore`) are looked up in a map rather than tried one by one.
+ */
+export type IgnoreVerdict = 'ignored' | 'unignored' | undefined;
+
+interface Pattern {
+  readonly order: number;
+  readonly negated: boolean;
+  readonly directoryOnly: boolean;
+  /** with a `/` before its end: matched against the whole path from the file's directory, else the last name */
+  readonly anchored: boolean;
+  readonly glob?: Glob;
+}
+
+const WILDCARD = /[*?[\\]/;
+
+export class IgnoreRules {
+  private order = 0;
+  /** literal patterns by the text they must equal (a name, or a whole path when anchored) */
+  private readonly literalNames = new Map<string, Pattern[]>();
+  private readonly literalPaths = new Map<string, Pattern[]>();
+  private readonly globs: Pattern[] = [];
+
+  add(source: string | readonly string[]): this {
+    const lines = typeof source === 'string' ? source.split(/\r?\n/) : source;
+    for (const line of lines) this.addLine(line);
+    return this;
+  }
+
+  get size(): number {
+    return this.order;
+  }
+
+  /** The verdict of the last pattern that matches `path` (relative, `/`-separated, no trailing `/`). */
+  test(path: string, isDirectory: boolean): IgnoreVerdict {
+    const slash = path.lastIndexOf('/');
+    const name = slash === -1 ? path : path.slice(slash + 1);
+    let best: Pattern | undefined;
+    const consider = (candidates: readonly Pattern[] | undefined): void => {
+      if (!candidates) return;
+      for (let index = candidates.length - 1; index >= 0; index -= 1) {
+        const pattern = candidates[index]!;
+        if (best && pattern.order < best.order) return;
+        if (!pattern.directoryOnly || isDirectory) {
+          best = pattern;
+          return;
+        }
+      }
+    };
+    consider(this.literalNames.get(name));
+    consider(this.literalPaths.get(path));
+    for (let index = this.globs.length - 1; index >= 0; index -= 1) {
+      const pattern = this.globs[index]!;
+      if (best && pattern.order < best.order) break;
+      if (pattern.directoryOnly && !isDirectory) continue;
+      if (pattern.glob!.matches(pattern.anchored ? path : name)) {
+        best = pattern;
+        break;
+      }
+    }
+    return best ? (best.negated ? 'unignored' : 'ignored') : undefined;
+  }
+
+  /** Whether `path` or a directory holding it is ignored: what the config's `ignore` list means. */
+  ignores(path: string, isDirectory = false): boolean {
+    let from = path.indexOf('/');
+    while (from !== -1) {
+      if (this.test(path.slice(0, from), true) === 'ignored') return true;
+      from = path.indexOf('/', from + 1);
+    }
+    return this.test(path, isDirectory) === 'ignored';
+  }
+
+  private addLine(raw: string): void {
+    let line = trimTrailingSpaces(raw);
+    if (line === '' || line.startsWith('#')) return;
+    const negated = line.startsWith('!');
+    if (negated) line = line.slice(1);
+    else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
+    const directoryOnly = line.endsWith('/') && !line.endsWith('\\/');
+    if (directoryOnly) line = line.slice(0, -1);
+    const anchored = line.includes('/');
+    if (line.startsWith('/')) line = line.slice(1);
+    if (line === '') return;
+    const order = this.order;
+    this.order += 1;
+    if (!WILDCARD.test(line)) {
+      const pattern: Pattern = { order, negated, directoryOnly, anchored };
+      const map = anchored ? this.literalPaths : this.literalNames;
+      const list = map.get(line);
+      if (list) list.push(pattern);
+      else map.set(line, [pattern]);
+      return;
+    }
+    this.globs.push({ order, negated, directoryOnly, anchored, glob: new Glob(line) });
+  }
+}
+
+/** git drops trailing spaces unless the last one is escaped with a backslash. */
+function trimTrailingSpaces(line: string): string {
+  let end = line.length;
+  while (end > 0 && line[end - 1] === ' ') end -= 1;
+  if (end < line.length && end > 0 && line[end - 1] === '\\') return `${line.slice(0, end - 1)} `;
+  return line.slice(0, end);
+}
