@@ -9,7 +9,7 @@ describe('standInKind', () => {
     reference: ['env:DATADOG_API_KEY', 'vault:secret/data/db#password', 'op://platform/argocd/client-secret', 'ref+awssm://prod/db#password',
       '$dex.github.clientSecret', '$<plugin-secret>:plugin.token', '%env(SESSION_SECRET)%', '@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)'],
     placeholder: ['${{ secrets.GITHUB_TOKEN }}', '#{DbPassword}#', '__ADMIN_PASSWORD__', '<password>', '#API_KEY#', 'authelia_%s_', 'changeme', 'my-password'],
-    filler: ['PleaseGenerateA50CharLul', 'mocked_token', 'password123!', 'admin123456', 'aabbccddeeff00112233', 'abcdef123456', 'c3Ryb25nLXBhc3N3b3Jk'],
+    filler: ['PleaseGenerateA50CharLul', 'mocked_token', 'vErrYS3c3tReFRe$hToken', 'p@ssw0rd!#%^&*()', 'testTEST1234!@#$', 'password123!', 'admin123456', 'aabbccddeeff00112233', 'abcdef123456', 'c3Ryb25nLXBhc3N3b3Jk'],
     documentation: ['AKIAIOSFODNN7EXAMPLE', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
       'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
     'not-a-secret': ['application/json', 'true', '2019-03-20T17:54:53Z', '$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K',

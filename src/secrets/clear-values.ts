@@ -39,13 +39,23 @@ const FILLER_WORDS = new Set([
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
 
 /** The letter runs of a value, split at case changes (`PleaseGenerate` → please, generate) and de-leeted. */
-function wordsOf(value: string): string[] {
-  const deleeted = value.replace(/(?<=[A-Za-z])[013457@$](?=[A-Za-z])|(?<=[A-Za-z])[013457](?=$|[^A-Za-z0-9])/g, (char) => LEET[char] ?? char);
-  return deleeted.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g)?.map((word) => word.toLowerCase()) ?? [];
+function deleet(value: string): string {
+  return value.replace(/(?<=[A-Za-z])[013457@$](?=[A-Za-z])|(?<=[A-Za-z])[013457](?=$|[^A-Za-z0-9])|^[@$](?=[A-Za-z])/g, (char) => LEET[char] ?? char);
 }
 
-/** Text spelt from filler words, with at most a few letters that are not (`A50CharLul`). */
+function wordsOf(value: string): string[] {
+  return deleet(value).match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g)?.map((word) => word.toLowerCase()) ?? [];
+}
+
+/** Credential words a random value does not spell by chance (about 1 in 10⁶ for 30 random characters). */
+const SPELT_CREDENTIAL = /token|secret|passw(?:or)?d|apikey|credential/;
+
+/**
+ * Text spelt from filler words, with at most a few letters that are not (`A50CharLul`), or a
+ * value that spells out what it stands for (`vErrYS3c3tReFRe$hToken`, `p@ssw0rd!#%`).
+ */
 export function isFillerPhrase(value: string): boolean {
+  if (value.length <= 64 && SPELT_CREDENTIAL.test(deleet(value).toLowerCase())) return true;
   const words = wordsOf(value);
   const letters = words.reduce((sum, word) => sum + word.length, 0);
   if (letters === 0) return false;

@@ -8,7 +8,7 @@ import { CLASS } from '../token-shape.js';
 
 const CREDENTIAL_WORD = /passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
-const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
+const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|commit|revision|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -23,7 +23,7 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_-]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_-]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
 
 const random = new SampleRandom('generic');
 
@@ -40,8 +40,9 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value)) return false;
   // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
   const decoded = decodedPrintable(assigned);
-  // under a credential key 40 hex digits are a token (GitHub classic, many APIs), not a commit id
-  if (decoded === undefined) return HEX40.test(assigned) || (!isWordlike(assigned) && isRandomSecretValue(assigned, 10));
+  // 40 hex digits are a commit id, except under a token, API key or OAuth client secret key (GitHub
+  // classic tokens and OAuth client secrets, Datadog application keys are written so)
+  if (decoded === undefined) return (HEX40.test(assigned) && HEX40_KEY.test(key)) || (!isWordlike(assigned) && isRandomSecretValue(assigned, 10));
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
 }
 
@@ -74,10 +75,12 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
 function expansionDefault(separator: string, value: string): string | undefined {
   if (separator !== ':' && separator !== '=') return undefined;
   const fallback = /^[-=]([^}]*)\}/.exec(separator === '=' ? `=${value}` : value);
-  return fallback?.[1] || undefined;
+  // a default is no YAML anchor, alias or tag: `${KEY:-&91a*agLq…}` is a random value
+  return fallback?.[1]?.replace(/^[&*!%@]+/, '') || undefined;
 }
 
 const HEX40 = /^[0-9a-f]{40}$/i;
+const HEX40_KEY = /token|api[_.-]?key|access[_.-]?key|client[_.-]?secret/i;
 const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
