@@ -28,9 +28,9 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('codeowners-missing on a real repository', () => {
-  it('reports a repository without CODEOWNERS once, at its first deploy file', async () => {
+  it('reports a repository without CODEOWNERS once, at the repository root', async () => {
     expect(await owners(root)).toEqual([
-      'clusters/prod/app.yaml:1 No CODEOWNERS file: no owner is asked to review changes to the 2 deploy files of this repository (clusters/prod/app.yaml, clusters/prod/kustomization.yaml).',
+      '.:1 No CODEOWNERS file: no owner is asked to review changes to the 2 deploy files of this repository (clusters/prod/app.yaml, clusters/prod/kustomization.yaml).',
     ]);
   });
 
@@ -44,17 +44,17 @@ describe('codeowners-missing on a real repository', () => {
       writeFileSync(path.join(rendered, 'all.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n');
       expect(await owners(rendered)).toEqual([]);
       writeFileSync(path.join(rendered, 'CODEOWNERS'), '/other/ @acme/platform\n');
-      expect((await owners(rendered)).map((line) => line.split(' ')[0])).toEqual(['CODEOWNERS:1', 'all.yaml:1']);
+      expect((await owners(rendered)).map((line) => line.split(' ')[0])).toEqual(['CODEOWNERS:1', 'CODEOWNERS:1']);
     } finally {
       rmSync(rendered, { recursive: true, force: true });
     }
   });
 
-  it('stays quiet once CODEOWNERS owns every deploy path, and names what a partial one leaves out', async () => {
+  it('stays quiet once CODEOWNERS owns every deploy path, and names what a partial one leaves out, in CODEOWNERS', async () => {
     write('.github/CODEOWNERS', '/clusters/prod/kustomization.yaml @acme/platform\n');
     expect(await owners(root)).toEqual([
       '.github/CODEOWNERS:1 .github/ has no owner in .github/CODEOWNERS: 1 deploy file(s) (.github/CODEOWNERS) change without an owner\'s review.',
-      'clusters/prod/app.yaml:1 clusters/prod/app.yaml has no owner in .github/CODEOWNERS: 1 deploy file(s) (clusters/prod/app.yaml) change without an owner\'s review.',
+      '.github/CODEOWNERS:1 clusters/prod/app.yaml has no owner in .github/CODEOWNERS: 1 deploy file(s) (clusters/prod/app.yaml) change without an owner\'s review.',
     ]);
     write('.github/CODEOWNERS', '* @acme/platform\n');
     expect(await owners(root)).toEqual([]);

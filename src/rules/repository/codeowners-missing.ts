@@ -6,6 +6,7 @@ import type { Workspace } from '../../model/workspace.js';
 import { defineRule } from '../rule.js';
 
 const EXAMPLES_SHOWN = 3;
+const REPOSITORY_ROOT = { path: '.', start: 0, end: 0 };
 
 export default defineRule({
   id: 'codeowners-missing',
@@ -53,7 +54,8 @@ export default defineRule({
     if (!codeowners) {
       context.report({
         messageId: 'missing',
-        at: firstLine(shallowest(deploy)),
+        // no file to point into: the finding is about the repository as a whole
+        at: REPOSITORY_ROOT,
         data: { count: deploy.length, examples: examples(deploy.map((file) => file.path)) },
         subject: 'CODEOWNERS',
       });
@@ -77,7 +79,8 @@ export default defineRule({
       if (rule && files.every((path) => decidedBy.get(path) === rule)) {
         context.report({ messageId: 'unownedByRule', at: rule.span, data: { ...data, pattern: rule.pattern }, subject: `unowned ${group}` });
       } else {
-        context.report({ messageId: 'unowned', at: firstLine(unowned.get(files[0]!)!), data, subject: `unowned ${group}` });
+        // the fix is a line in CODEOWNERS, so that is where the finding points (and where it can be suppressed)
+        context.report({ messageId: 'unowned', at: firstLine(codeowners), data, subject: `unowned ${group}` });
       }
     }
   },
@@ -118,12 +121,6 @@ function groupUnowned(unowned: readonly string[], owned: ReadonlySet<string>): A
     groups.set(group, [...(groups.get(group) ?? []), path]);
   }
   return [...groups].map(([group, files]) => ({ group, files }));
-}
-
-/** The deploy file nearest the root (then the first by name): where a finding about the whole repository is shown. */
-function shallowest(files: readonly SourceFile[]): SourceFile {
-  const depth = (file: SourceFile): number => file.path.split('/').length;
-  return files.reduce((best, file) => (depth(file) < depth(best) ? file : best));
 }
 
 function examples(paths: readonly string[]): string {
