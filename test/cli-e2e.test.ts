@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, POD_WITH, rampart, STACK_FRAME } from './cli-run.js';
+import { DEMO, POD_WITH, PROJECT, rampart, STACK_FRAME } from './cli-run.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -189,11 +190,23 @@ describe('rampart rules and explain', () => {
     expect((await rampart(['rules', '--layer', 'nope'])).code).toBe(2);
   });
 
-  it("explain prints a rule's Markdown documentation, and suggests ids for typos", async () => {
+  it("explain prints a rule's documentation as plain text when piped, its Markdown with --markdown, and suggests ids for typos", async () => {
     const known = await rampart(['explain', 'image-not-pinned']);
     expect(known.code).toBe(0);
-    expect(known.stdout).toMatch(/^# image-not-pinned\n/);
-    expect(known.stdout).toContain('## How to fix');
+    expect(known.stdout).toMatch(/^image-not-pinned\n={16}\n\nLayer: artifacts · Default severity: high/);
+    expect(known.stdout).toMatch(/\nHow to fix\n-{10}\n/);
+    expect(known.stdout).toMatch(/\n {4} +image: nginx:1\.27\n/);
+    expect(known.stdout).not.toMatch(/\*\*|```|^#+ [A-Z]|^# image|\x1b\[/m);
+    expect(known.stdout.split('\n').filter((line) => !line.startsWith('    ') && !line.includes('<http') && line.length > 80)).toEqual([]);
+    const markdown = await rampart(['explain', 'image-not-pinned', '--markdown']);
+    expect(markdown.stdout).toBe(await readFile(path.join(PROJECT, 'docs', 'rules', 'image-not-pinned.md'), 'utf8'));
+    // on a terminal (a pseudo-terminal from util-linux `script`): styled, no Markdown markup
+    const bin = path.join(PROJECT, 'bin', 'rampart.js');
+    const tty = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} explain image-not-pinned`, '/dev/null'], {
+      encoding: 'utf8', env: { ...process.env, NO_COLOR: '', TERM: 'xterm', COLUMNS: '100' },
+    });
+    expect(tty.stdout).toContain('\x1b[1m\x1b[4mimage-not-pinned');
+    expect(tty.stdout).not.toMatch(/\*\*Layer|^## /m);
     const typo = await rampart(['explain', 'image-not-pined']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown rule image-not-pined; did you mean image-not-pinned');

@@ -5,6 +5,7 @@ import { findRule, RULES } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { EXIT } from './exit.js';
 import type { CommandRegistrar } from './main.js';
+import { renderMarkdown } from './terminal-markdown.js';
 
 export const registerRulesCommands: CommandRegistrar = (program: Command, setExit) => {
   program
@@ -19,9 +20,11 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
 
   program
     .command('explain')
-    .description("print a rule's documentation (Markdown)")
+    .description("print a rule's documentation: styled on a terminal, plain text through a pipe")
     .argument('<rule-id>')
-    .action((id: string) => {
+    .option('--markdown', 'print the Markdown source (docs/rules/<rule-id>.md)')
+    .option('--no-color', 'no colours or styles')
+    .action((id: string, options: { markdown?: boolean; color: boolean }) => {
       const rule = findRule(id.trim().toLowerCase());
       if (!rule) {
         const close = suggestions(id);
@@ -29,7 +32,15 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
         setExit(EXIT.error);
         return;
       }
-      process.stdout.write(ruleMarkdown(rule));
+      const markdown = ruleMarkdown(rule);
+      if (options.markdown) {
+        process.stdout.write(markdown);
+        return;
+      }
+      const terminal = process.stdout.isTTY === true;
+      const color = terminal && options.color && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
+      const width = terminal ? Math.min(process.stdout.columns || 80, 100) : 80;
+      process.stdout.write(renderMarkdown(markdown, { color, width }));
     });
 };
 
