@@ -5,6 +5,7 @@ import type { SourceFile } from '../source-file.js';
 import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
+import { tektonRemoteRefs } from './tekton-refs.js';
 import { scalarImage } from './yaml-tool-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
@@ -32,6 +33,12 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   found.push(...argoKustomizeImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
+  // Tekton bundles are OCI images holding Tasks and Pipelines, pulled and run by the controller
+  for (const ref of tektonRemoteRefs(object)) {
+    if (ref.resolver !== 'bundles') continue;
+    const bundle = scalarImage(object.source.file, ref.params.get('bundle'), 'kubernetes', `${ref.context} bundle`);
+    if (bundle) found.push(bundle);
+  }
   if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
     // Flux applies these like a kustomization.yaml `images:` list
     found.push(...kustomizeImageEntries(object.source.file, getNode(getNode(object.node, 'spec'), 'images'), `${describeObject(object)} images`));

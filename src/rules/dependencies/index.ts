@@ -9,6 +9,7 @@ import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
 import remoteDownloadUnverified from './remote-download-unverified.js';
 import terraformLockMissing from './terraform-lock-missing.js';
 import sourceNotAllowed from './source-not-allowed.js';
+import tektonResolverUnpinned from './tekton-resolver-unpinned.js';
 import terraformModuleUnpinned from './terraform-module-unpinned.js';
 
 export const dependencyRules: readonly Rule[] = [
@@ -18,6 +19,7 @@ export const dependencyRules: readonly Rule[] = [
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
   sourceNotAllowed,
+  tektonResolverUnpinned,
   terraformModuleUnpinned,
   terraformLockMissing,
   actionNotPinned,
