@@ -21,9 +21,9 @@ export class Glob {
   private readonly tokens: readonly Token[];
   /** literal text every match starts and ends with: most patterns are dismissed by these alone */
   private readonly prefix: string;
-  private readonly suffix: string;
+  readonly suffix: string;
   /** `*literal` (`*.log`): a suffix and no `/` before it */
-  private readonly starThenLiteral: boolean;
+  readonly starThenLiteral: boolean;
   private readonly states: [Uint8Array, Uint8Array];
 
   constructor(pattern: string) {

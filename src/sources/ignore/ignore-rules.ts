@@ -23,6 +23,9 @@ export class IgnoreRules {
   /** literal patterns by the text they must equal (a name, or a whole path when anchored) */
   private readonly literalNames = new Map<string, Pattern[]>();
   private readonly literalPaths = new Map<string, Pattern[]>();
+  /** `*literal` patterns matched against the last name (`*.log`), by that literal */
+  private readonly nameSuffixes = new Map<string, Pattern[]>();
+  private longestSuffix = 0;
   private readonly globs: Pattern[] = [];
 
   add(source: string | readonly string[]): this {
@@ -53,6 +56,9 @@ export class IgnoreRules {
     };
     consider(this.literalNames.get(name));
     consider(this.literalPaths.get(path));
+    for (let start = Math.max(0, name.length - this.longestSuffix); start <= name.length; start += 1) {
+      consider(this.nameSuffixes.get(name.slice(start)));
+    }
     for (let index = this.globs.length - 1; index >= 0; index -= 1) {
       const pattern = this.globs[index]!;
       if (best && pattern.order < best.order) break;
@@ -89,15 +95,23 @@ export class IgnoreRules {
     const order = this.order;
     this.order += 1;
     if (!WILDCARD.test(line)) {
-      const pattern: Pattern = { order, negated, directoryOnly, anchored };
-      const map = anchored ? this.literalPaths : this.literalNames;
-      const list = map.get(line);
-      if (list) list.push(pattern);
-      else map.set(line, [pattern]);
+      addTo(anchored ? this.literalPaths : this.literalNames, line, { order, negated, directoryOnly, anchored });
       return;
     }
-    this.globs.push({ order, negated, directoryOnly, anchored, glob: new Glob(line) });
+    const glob = new Glob(line);
+    if (glob.starThenLiteral && !anchored) {
+      addTo(this.nameSuffixes, glob.suffix, { order, negated, directoryOnly, anchored });
+      this.longestSuffix = Math.max(this.longestSuffix, glob.suffix.length);
+      return;
+    }
+    this.globs.push({ order, negated, directoryOnly, anchored, glob });
   }
+}
+
+function addTo(map: Map<string, Pattern[]>, key: string, pattern: Pattern): void {
+  const list = map.get(key);
+  if (list) list.push(pattern);
+  else map.set(key, [pattern]);
 }
 
 /** git drops trailing spaces unless the last one is escaped with a backslash. */
