@@ -25,6 +25,8 @@ export interface AssignmentSpec {
   readonly sampleKey: string;
   readonly minEntropy?: number;
   readonly check?: (value: string) => boolean;
+  /** a valid sample value, where random characters of the class would not be one */
+  readonly sample?: (random: SampleRandom) => string;
   readonly impact: string;
   readonly revoke: string;
   readonly references: readonly string[];
@@ -37,7 +39,7 @@ export function assignmentDetector(spec: AssignmentSpec): Detector {
   const [min, max] = spec.length;
   const source = `(?<![A-Za-z0-9])(?:${spec.keys})${ASSIGN}(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
   const random = new SampleRandom(spec.id);
-  const sample = (): string => random.chars(spec.value.chars, min);
+  const sample = (): string => spec.sample?.(random) ?? random.chars(spec.value.chars, min);
   const minEntropy = spec.minEntropy ?? 3;
   const key = spec.sampleKey;
   return {

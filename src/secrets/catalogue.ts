@@ -11,6 +11,10 @@ import { registryDetectors } from './detectors/registries.js';
 import { sourceControlDetectors } from './detectors/source-control.js';
 import { structuredDetectors } from './detectors/structured.js';
 import { variantDetectors } from './detectors/variants.js';
+import { collaborationDetectors } from './detectors/collaboration.js';
+import { engineeringDetectors } from './detectors/engineering.js';
+import { saasDetectors } from './detectors/saas.js';
+import { aiProviderDetectors } from './detectors/ai-providers.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -30,6 +34,10 @@ export const CORE_DETECTORS: readonly Detector[] = [
 /** Provider formats added to cover the public rule sets of gitleaks, Nosey Parker and TruffleHog. */
 export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...variantDetectors,
+  ...collaborationDetectors,
+  ...engineeringDetectors,
+  ...saasDetectors,
+  ...aiProviderDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

@@ -1,6 +1,7 @@
 import { assignmentDetector } from '../assignment.js';
 import type { Detector } from '../detector.js';
 import type { Severity } from '../../model/severity.js';
+import type { SampleRandom } from '../random.js';
 import { CLASS, tokenDetector, type CharClass, type ShapePart, type TokenSpec } from '../token-shape.js';
 
 /**
@@ -33,6 +34,7 @@ export interface Keyed {
   readonly revoke: string;
   readonly reference: string;
   readonly check?: (value: string) => boolean;
+  readonly sample?: (random: SampleRandom) => string;
   readonly minEntropy?: number;
   readonly severity?: Severity;
   readonly negatives?: readonly string[];
@@ -62,6 +64,7 @@ export function keyed(id: string, spec: Keyed): Detector {
     sampleKey: spec.sampleKey,
     ...(spec.minEntropy === undefined ? {} : { minEntropy: spec.minEntropy }),
     ...(spec.check ? { check: spec.check } : {}),
+    ...(spec.sample ? { sample: spec.sample } : {}),
     impact: spec.impact,
     revoke: spec.revoke,
     references: [spec.reference],
