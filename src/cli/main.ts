@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { registerBaselineCommand } from './baseline-command.js';
+import { registerImageCommand } from './image-command.js';
 import { registerPinCommand } from './pin-command.js';
 import { registerRulesCommands } from './rules-commands.js';
 import { registerScanCommand } from './scan-command.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerBaselineCommand,
   registerPinCommand,
   registerVerifyCommand,
+  registerImageCommand,
 ];
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */

@@ -5,7 +5,7 @@ import { registryBaseUrl } from './endpoint.js';
 import { ResolveError } from './errors.js';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
 import { checkManifest } from './manifest-check.js';
-import { RegistryTransport, type BodyLimit, type HttpAnswer, type TransportOptions } from './transport.js';
+import { RegistryTransport, type BodyLimit, type BodySink, type HttpAnswer, type TransportOptions } from './transport.js';
 import type { Descriptor, FetchedManifest, RegistryClient } from './types.js';
 
 /** distribution and the large registries refuse manifests and indexes above 4 MiB */
@@ -67,6 +67,16 @@ export class HttpRegistryClient implements RegistryClient {
     return answer.body;
   }
 
+  /**
+   * Streams blob `digest` into `sink` without buffering it (image layers). The caller hashes what
+   * it reads: a stream cannot be checked before it is consumed.
+   */
+  async streamBlob(reference: ImageReference, digest: string, sink: BodySink): Promise<void> {
+    const answer = await this.api(reference, `blobs/${digest}`, 'GET', {}, undefined, sink);
+    if (answer.status === 404) throw new ResolveError('not-found', `${reference.name} has no blob ${digest}`);
+    expectOk(answer, reference, `blob ${digest}`);
+  }
+
   async referrers(reference: ImageReference, digest: string, artifactType?: string): Promise<Descriptor[]> {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const answer = await this.api(reference, `referrers/${digest}${query}`, 'GET', { accept: OCI_INDEX }, { bytes: MANIFEST_BODY_BYTES, what: `the referrers of ${reference.name}@${digest}` });
@@ -125,9 +135,9 @@ export class HttpRegistryClient implements RegistryClient {
     return { digest, mediaType: checkManifest(answer.body, answer.headers['content-type'], shown), body: answer.body };
   }
 
-  private api(reference: ImageReference, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>, limit?: BodyLimit): Promise<HttpAnswer> {
+  private api(reference: ImageReference, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>, limit?: BodyLimit, sink?: BodySink): Promise<HttpAnswer> {
     const url = `${registryBaseUrl(reference.registry, this.insecure)}/v2/${reference.repository}/${path}`;
-    return this.transport.call(reference.registry, url, method, headers, reference.repository, limit);
+    return this.transport.call(reference.registry, url, method, headers, reference.repository, limit, sink);
   }
 }
 

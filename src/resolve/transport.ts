@@ -37,7 +37,12 @@ interface Exchange {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly limit?: BodyLimit;
+  /** takes a successful (2xx) body as it streams instead of buffering it; no deadline on the body, no retry once it has begun */
+  readonly sink?: BodySink;
 }
+
+/** Consumes a response body as it streams in (a layer blob of any size). */
+export type BodySink = (body: AsyncIterable<Buffer>) => Promise<void>;
 
 const MAX_REDIRECTS = 5;
 const MiB = 1024 * 1024;
@@ -85,11 +90,12 @@ export class RegistryTransport {
    * Credentials go to `host` and to a token realm `host` itself named, never to a host that a
    * redirect led to: that host's 401 is an error, not a request for `host`'s credentials.
    */
-  async call(host: string, url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, repository: string, limit?: BodyLimit): Promise<HttpAnswer> {
+  async call(host: string, url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, repository: string, limit?: BodyLimit, sink?: BodySink): Promise<HttpAnswer> {
     const scope = `repository:${repository}:pull`;
     const key = `${new URL(url).origin} ${scope}`;
     const known = await this.authorizations.get(key)?.catch(() => undefined);
-    let answer = await this.send({ method, url, headers: withAuthorization(headers, known), ...(limit ? { limit } : {}) });
+    const extra = { ...(limit ? { limit } : {}), ...(sink ? { sink } : {}) };
+    let answer = await this.send({ method, url, headers: withAuthorization(headers, known), ...extra });
     if (answer.status !== 401) return answer;
     refuseRedirectedChallenge(host, url, answer);
     const challenges = parseChallenges(answer.headers['www-authenticate'] ?? '');
@@ -103,7 +109,7 @@ export class RegistryTransport {
     if (authorization === undefined) {
       throw new ResolveError('unauthorized', `${host} requires credentials for ${repository} and none were found (docker login ${host})`);
     }
-    answer = await this.send({ method, url, headers: withAuthorization(headers, authorization), ...(limit ? { limit } : {}) });
+    answer = await this.send({ method, url, headers: withAuthorization(headers, authorization), ...extra });
     if (answer.status !== 401) return answer;
     refuseRedirectedChallenge(host, url, answer);
     throw new ResolveError('unauthorized', `${host} refused the credentials for ${repository}`);
@@ -222,10 +228,23 @@ export class RegistryTransport {
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
+        if (exchange.sink && response.statusCode >= 200 && response.statusCode < 300) return { response, body: undefined };
         return { response, body: await readBody(response, exchange.limit ?? { bytes: DEFAULT_BODY_BYTES, what: `the answer of ${host}` }) };
       })();
       exchangeDone.catch(() => undefined);
-      const { response, body } = await Promise.race([exchangeDone, deadline]);
+      const { response, body: buffered } = await Promise.race([exchangeDone, deadline]);
+      let body = buffered;
+      if (body === undefined) {
+        // a streamed body may take minutes: only undici's idle timeout between chunks applies
+        clearTimeout(timer);
+        try {
+          await exchange.sink!(response.body);
+        } catch (error) {
+          response.body.destroy();
+          throw new ResolveError('registry-error', `reading from ${host} failed: ${(error as Error).message}`, { cause: error });
+        }
+        body = Buffer.alloc(0);
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

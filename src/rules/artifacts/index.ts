@@ -5,6 +5,7 @@ import imageDigestDrift from './image-digest-drift.js';
 import imageSignatureInvalid from './image-signature-invalid.js';
 import imageSignatureMissing from './image-signature-missing.js';
 import imageLatestTag from './image-latest-tag.js';
+import imageLayerDigestMismatch from './image-layer-digest-mismatch.js';
 import imageNotFound from './image-not-found.js';
 import imageNotPinned from './image-not-pinned.js';
 import imageReferenceInvalid from './image-reference-invalid.js';
@@ -21,4 +22,5 @@ export const artifactRules: readonly Rule[] = [
   fluxVerifyNoIdentity,
   imageSignatureMissing,
   imageSignatureInvalid,
+  imageLayerDigestMismatch,
 ];

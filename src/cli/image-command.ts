@@ -1,0 +1,96 @@
+import { Option, type Command } from 'commander';
+import { shouldFail } from '../engine/run.js';
+import { describeError, RampartError } from '../errors.js';
+import { ImageInputError } from '../image/blob-source.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { DEFAULT_CONFIG } from '../config/schema.js';
+import { FORMATS, REPORTERS, type ScanReport } from '../report/index.js';
+import { terminalSafe } from '../report/terminal-safe.js';
+import { checkInsecureRegistry } from '../resolve/endpoint.js';
+import { ResolveError } from '../resolve/errors.js';
+import { VERSION } from '../version.js';
+import { EXIT, type ExitCode } from './exit.js';
+import { listParser } from './list-option.js';
+import type { CommandRegistrar } from './main.js';
+import { writeOutput } from './write-output.js';
+
+interface ImageFlags {
+  platform?: string;
+  allPlatforms?: boolean;
+  format?: string;
+  output?: string;
+  failOn?: Severity | 'none';
+  insecureRegistry?: string[];
+  registryTimeout?: string;
+  color?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export const registerImageCommand: CommandRegistrar = (program: Command, setExit) => {
+  program
+    .command('image')
+    .description('read an image (registry reference, OCI layout directory or docker save tarball): integrity, contents, findings')
+    .argument('<image>', 'REF (registry/repository[:tag][@digest]), an OCI layout DIR, or a docker save / docker-archive TAR; PATH:TAG picks a tag')
+    .option('--platform <os/arch[/variant]>', 'the platform to read from a multi-platform image', 'linux/amd64')
+    .option('--all-platforms', 'read every platform of a multi-platform image')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
+    .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
+    .option('--registry-timeout <seconds>', 'give up on a registry request (headers, or a pause in a download) after this long', '30')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only the report')
+    .option('--debug', 'show stack traces for errors')
+    .action(async (image: string, flags: ImageFlags) => setExit(await runImage(image, flags)));
+};
+
+export async function runImage(input: string, flags: ImageFlags): Promise<ExitCode> {
+  const started = performance.now();
+  try {
+    const insecureRegistries = flags.insecureRegistry ?? [];
+    const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined);
+    if (problem) throw new RampartError('usage', problem);
+    const seconds = Number(flags.registryTimeout ?? '30');
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new RampartError('usage', `--registry-timeout expects a positive number of seconds, not "${flags.registryTimeout ?? ''}"`);
+    if (flags.platform && !/^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_-]+)?$/i.test(flags.platform)) {
+      throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
+    }
+    const { inspectImage } = await import('../image/inspect-image.js');
+    const inspection = await inspectImage(input, {
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      allPlatforms: flags.allPlatforms === true,
+      insecureRegistries,
+      registryTimeoutMs: Math.round(seconds * 1000),
+    });
+    const format = flags.format ?? 'text';
+    const failOn = flags.failOn ?? 'high';
+    const report: ScanReport = {
+      toolVersion: VERSION,
+      root: inspection.display,
+      findings: inspection.findings,
+      diagnostics: inspection.diagnostics,
+      complete: inspection.complete,
+      suppressed: 0,
+      rules: inspection.rules,
+      failOn,
+      docsBaseUrl: DEFAULT_CONFIG.docsBaseUrl,
+      stats: {
+        files: inspection.images.reduce((sum, image) => sum + image.layers.reduce((count, layer) => count + layer.entries, 0), 0),
+        bytes: inspection.images.reduce((sum, image) => sum + image.layers.reduce((count, layer) => count + layer.size, 0), 0),
+        durationMs: performance.now() - started,
+        skippedBinary: 0,
+        skippedLarge: 0,
+      },
+    };
+    const { imageOutput } = await import('../image/output.js');
+    const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+    await writeOutput(imageOutput(format, report, inspection, { color }, REPORTERS), flags.output);
+    if (!inspection.complete) return EXIT.error;
+    return shouldFail(report.findings, failOn) ? EXIT.findings : EXIT.ok;
+  } catch (error) {
+    const known = error instanceof ImageInputError || error instanceof ResolveError;
+    process.stderr.write(`rampart: ${known && !flags.debug ? terminalSafe(error.message) : describeError(error, flags.debug === true)}\n`);
+    return EXIT.error;
+  }
+}

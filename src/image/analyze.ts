@@ -1,0 +1,143 @@
+import { readSmallBlob } from './blob-source.js';
+import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
+import { parseImageConfig, type ImageConfig } from './image-config.js';
+import type { IntegrityProblem } from './integrity.js';
+import { readLayerBlob } from './layer-reader.js';
+import { CONFIG_LIMIT, parseJson, sha256, type ManifestPlan } from './manifest-plan.js';
+import type { OpenedImage } from './open-image.js';
+import { SquashedTree, type ImageEntry } from './squash.js';
+import type { TarEntry } from './tar-reader.js';
+
+export interface LayerSummary {
+  readonly index: number;
+  /** the blob digest (the descriptor's, or what the bytes hash to in a legacy archive) */
+  readonly digest: string;
+  readonly diffId?: string;
+  readonly size: number;
+  readonly compression: string;
+  readonly entries: number;
+  readonly whiteouts: number;
+  readonly createdBy?: string;
+  /** why the layer could not be read to its end */
+  readonly error?: string;
+}
+
+/** A reader of layer contents (catalogers, secrets): says which files it needs and gets them. */
+export interface LayerVisitor {
+  /** bytes of the file to keep (0 = none) */
+  wanted(entry: ImageEntry): number;
+  visit(entry: ImageEntry, content: Buffer, truncated: boolean): void | Promise<void>;
+}
+
+export interface AnalyzedImage {
+  readonly display: string;
+  readonly platform?: string;
+  readonly manifestDigest?: string;
+  readonly configDigest: string;
+  readonly config: ImageConfig;
+  readonly layers: readonly LayerSummary[];
+  readonly tree: SquashedTree;
+  readonly problems: readonly IntegrityProblem[];
+  /** members that were not placed: names climbing out of the root, bare `.wh.` names */
+  readonly notes: readonly string[];
+}
+
+/** Reads one image's config and every layer once, checking each digest, building the squashed view. */
+export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visitors: readonly LayerVisitor[] = []): Promise<AnalyzedImage> {
+  const problems: IntegrityProblem[] = [];
+  const notes: string[] = [];
+  const platformField = plan.platform ? { platform: plan.platform } : {};
+  const configBytes = await readSmallBlob(opened.source, plan.config.location, CONFIG_LIMIT, `the config of ${opened.display}`);
+  const configDigest = sha256(configBytes);
+  if (plan.config.digest && plan.config.digest.startsWith('sha256:') && configDigest !== plan.config.digest) {
+    problems.push({ subject: 'config', where: plan.config.digest, detail: `the config hashes to ${configDigest}, not ${plan.config.digest}`, ...platformField });
+  }
+  const config = parseImageConfig(parseJson(configBytes, `the config of ${opened.display}`), `the config of ${opened.display}`);
+  if (config.diffIds.length !== plan.layers.length) {
+    problems.push({ subject: 'layer-count', where: configDigest, detail: `the manifest lists ${plan.layers.length} layers but the config's rootfs.diff_ids ${config.diffIds.length}`, ...platformField });
+  }
+  const tree = new SquashedTree();
+  const layers: LayerSummary[] = [];
+  for (const [index, blob] of plan.layers.entries()) {
+    const entries: ImageEntry[] = [];
+    const whiteouts: Whiteout[] = [];
+    const wanted = (tar: TarEntry): number => {
+      const entry = toImageEntry(tar, index);
+      if (!entry || whiteoutOf(entry.path) !== undefined) return 0;
+      let most = 0;
+      for (const visitor of visitors) most = Math.max(most, visitor.wanted(entry));
+      return most;
+    };
+    const visit = async (tar: TarEntry, content: Buffer | undefined, truncated: boolean): Promise<void> => {
+      const entry = toImageEntry(tar, index);
+      if (!entry) {
+        notes.push(`layer ${index}: ${JSON.stringify(tar.name.slice(0, 200))} climbs out of the root; not placed`);
+        return;
+      }
+      const whiteout = whiteoutOf(entry.path);
+      if (whiteout === 'invalid') {
+        notes.push(`layer ${index}: ${JSON.stringify(entry.path.slice(0, 200))} is not a valid whiteout; ignored`);
+        return;
+      }
+      if (whiteout) {
+        whiteouts.push(whiteout);
+        return;
+      }
+      entries.push(entry);
+      if (content) for (const visitor of visitors) if (visitor.wanted(entry) > 0) await visitor.visit(entry, content, truncated);
+    };
+    const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+    const where = blob.digest ?? blob.location;
+    const layerFields = { layer: index, ...platformField };
+    if (blob.digest?.startsWith('sha256:') && digests.blobDigest !== blob.digest) {
+      problems.push({ subject: 'layer', where, detail: `layer ${index} hashes to ${digests.blobDigest}, not ${blob.digest}`, ...layerFields });
+    } else if (blob.size !== undefined && digests.blobSize !== blob.size) {
+      problems.push({ subject: 'layer', where, detail: `layer ${index} is ${digests.blobSize} bytes, not ${blob.size} as its descriptor says`, ...layerFields });
+    }
+    const expected = config.diffIds[index];
+    if (digests.diffId && expected && digests.diffId !== expected) {
+      problems.push({ subject: 'layer', where, detail: `layer ${index} uncompressed hashes to ${digests.diffId}, not rootfs.diff_ids[${index}] ${expected}`, ...layerFields });
+    }
+    tree.applyLayer(whiteouts, entries);
+    const createdBy = historyStepOf(config, index);
+    layers.push({
+      index,
+      digest: blob.digest ?? digests.blobDigest,
+      ...(digests.diffId ? { diffId: digests.diffId } : {}),
+      size: digests.blobSize,
+      compression: digests.compression,
+      entries: entries.length,
+      whiteouts: whiteouts.length,
+      ...(createdBy !== undefined ? { createdBy } : {}),
+      ...(digests.error ? { error: `layer ${index} (${where}): ${digests.error}` } : {}),
+    });
+  }
+  const platform = plan.platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
+  return {
+    display: opened.display,
+    ...(platform ? { platform } : {}),
+    ...(plan.manifestDigest ? { manifestDigest: plan.manifestDigest } : {}),
+    configDigest,
+    config,
+    layers,
+    tree,
+    problems,
+    notes,
+  };
+}
+
+function historyStepOf(config: ImageConfig, index: number): string | undefined {
+  let layer = -1;
+  for (const step of config.history) {
+    if (step.emptyLayer) continue;
+    layer += 1;
+    if (layer === index) return step.createdBy;
+  }
+  return undefined;
+}
+
+function toImageEntry(tar: TarEntry, layer: number): ImageEntry | undefined {
+  const path = imagePath(tar.name);
+  if (path === undefined) return undefined;
+  return { path, type: tar.type, mode: tar.mode, uid: tar.uid, gid: tar.gid, size: tar.size, linkname: tar.linkname, layer };
+}

@@ -1,0 +1,36 @@
+import type { Readable } from 'node:stream';
+
+/** Where an image's blobs come from: an OCI layout, a `docker save` archive or a registry. */
+export interface BlobSource {
+  /** `layout`, `archive` or `registry`, for messages */
+  readonly kind: 'layout' | 'archive' | 'registry';
+  /** hands the blob at `location` (a digest, or a file name in a legacy archive) to `consume` as a stream */
+  withBlob<T>(location: string, consume: (stream: Readable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class ImageInputError extends Error {}
+
+/** sha256 and sha512 digests only: a digest names a file under blobs/, so nothing else may pass */
+export function blobPathOf(digest: string): string {
+  const match = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/.exec(digest);
+  if (!match) throw new ImageInputError(`"${digest.slice(0, 80)}" is not a sha256 or sha512 digest`);
+  return `blobs/${match[1] ?? match[3]}/${match[2] ?? match[4]}`;
+}
+
+/** Reads a small blob whole (a manifest, a config), refusing more than `limit` bytes. */
+export async function readSmallBlob(source: BlobSource, location: string, limit: number, what: string): Promise<Buffer> {
+  return source.withBlob(location, async (stream) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        stream.destroy();
+        throw new ImageInputError(`${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB; refused`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  });
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Duplex, Readable } from 'node:stream';
+import { decompressor, sniffCompression, type Compression } from './decompress.js';
+import { readTar, type ContentWanted, type EntryVisitor } from './tar-reader.js';
+
+export interface LayerDigests {
+  /** sha256 of the bytes as stored (the blob) */
+  readonly blobDigest: string;
+  readonly blobSize: number;
+  readonly compression: Compression;
+  /** sha256 of the uncompressed tar; absent when it could not be decompressed to the end */
+  readonly diffId?: string;
+  /** why the layer could not be read to its end */
+  readonly error?: string;
+}
+
+/**
+ * Reads one layer blob exactly once: hashes the stored bytes, decompresses (gzip, zstd or none, by
+ * magic bytes), hashes the tar stream and walks its entries. A broken layer is not an exception:
+ * the stored bytes are still read to the end and hashed, and `error` says what was wrong.
+ */
+export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit: EntryVisitor): Promise<LayerDigests> {
+  const blobHash = createHash('sha256');
+  let blobSize = 0;
+  const raw = blob[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let rawDone = false;
+  while (headSize < 4) {
+    const next = await raw.next();
+    if (next.done) {
+      rawDone = true;
+      break;
+    }
+    head.push(next.value);
+    headSize += next.value.length;
+  }
+  const compression = sniffCompression(Buffer.concat(head));
+  const decoder = await decompressor(compression);
+  let decoderFailure: Error | undefined;
+  decoder.on('error', (error: Error) => { decoderFailure ??= error; });
+
+  const pump = (async () => {
+    const write = async (chunk: Buffer): Promise<void> => {
+      blobHash.update(chunk);
+      blobSize += chunk.length;
+      if (decoderFailure || decoder.destroyed) return;
+      if (!decoder.write(chunk)) await drainOrClose(decoder);
+    };
+    for (const chunk of head) await write(chunk);
+    if (!rawDone) {
+      for (let next = await raw.next(); !next.done; next = await raw.next()) await write(next.value);
+    }
+    if (!decoder.destroyed && !decoderFailure) decoder.end();
+  })();
+  pump.catch(() => undefined);
+
+  const tarHash = createHash('sha256');
+  let tarError: Error | undefined;
+  async function* tapped(): AsyncGenerator<Buffer> {
+    for await (const chunk of decoder as AsyncIterable<Buffer>) {
+      tarHash.update(chunk);
+      yield chunk;
+    }
+  }
+  const tarStream = tapped();
+  try {
+    const reader = await readTar(tarStream, wanted, visit);
+    await reader.drain(); // the diff_id covers the end-of-archive blocks and any padding after them
+  } catch (error) {
+    tarError = error as Error;
+    if (!decoder.destroyed) decoder.destroy();
+  }
+  // a source that fails (a broken connection) is an error of the read, not of the layer
+  await pump;
+  const failure = decoderFailure ?? tarError;
+  return {
+    blobDigest: `sha256:${blobHash.digest('hex')}`,
+    blobSize,
+    compression,
+    ...(failure ? { error: failureText(failure, compression) } : { diffId: `sha256:${tarHash.digest('hex')}` }),
+  };
+}
+
+function failureText(error: Error, compression: Compression): string {
+  const message = error.message;
+  if (compression === 'gzip' && /incorrect header|invalid|unexpected end|Z_/i.test(message)) return `gzip data is corrupt (${message})`;
+  return message;
+}
+
+async function drainOrClose(stream: Duplex): Promise<void> {
+  const controller = new AbortController();
+  try {
+    await Promise.race([
+      once(stream, 'drain', { signal: controller.signal }),
+      once(stream, 'close', { signal: controller.signal }),
+    ]);
+  } catch {
+    // an error event rejects once(): the failure is already recorded
+  } finally {
+    controller.abort();
+  }
+}

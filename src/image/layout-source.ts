@@ -1,0 +1,26 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ImageInputError, blobPathOf, type BlobSource } from './blob-source.js';
+
+/** An OCI image layout directory: `oci-layout`, `index.json`, `blobs/<alg>/<hex>`. */
+export class LayoutSource implements BlobSource {
+  readonly kind = 'layout';
+
+  constructor(private readonly directory: string) {}
+
+  async withBlob<T>(location: string, consume: (stream: Readable) => Promise<T>): Promise<T> {
+    const file = location === 'index.json' ? path.join(this.directory, 'index.json') : path.join(this.directory, blobPathOf(location));
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new ImageInputError(`${this.directory} has no ${location === 'index.json' ? 'index.json' : `blob ${location}`}`);
+    const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+    try {
+      return await consume(stream);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

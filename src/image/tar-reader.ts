@@ -1,0 +1,92 @@
+import { ChunkReader } from './chunk-reader.js';
+import { BLOCK, MAX_META_BYTES, TarFormatError, entryType, isZeroBlock, paddedSize, parseHeader, parsePax, type EntryType } from './tar-header.js';
+
+export interface TarEntry {
+  /** the name as the archive wrote it (pax and GNU long names applied) */
+  readonly name: string;
+  readonly type: EntryType;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly linkname: string;
+}
+
+/**
+ * How much of an entry's body to keep: 0 skips it, a positive number keeps that many bytes at
+ * most (the rest is skipped and the content marked truncated).
+ */
+export type ContentWanted = (entry: TarEntry) => number;
+
+export type EntryVisitor = (entry: TarEntry, content: Buffer | undefined, truncated: boolean) => void | Promise<void>;
+
+/**
+ * Reads a tar stream entry by entry. Bodies nobody wants are skipped without buffering; a body that
+ * is wanted is buffered up to the limit `wanted` gives. Truncated or malformed archives throw a
+ * `TarFormatError` saying where.
+ */
+export async function readTar(source: AsyncIterator<Buffer>, wanted: ContentWanted, visit: EntryVisitor): Promise<ChunkReader> {
+  const reader = new ChunkReader(source);
+  let longName: string | undefined;
+  let longLink: string | undefined;
+  let pax = new Map<string, string>();
+  let globalPax = new Map<string, string>();
+  for (;;) {
+    const offset = reader.position;
+    const block = await reader.read(BLOCK);
+    if (block.length === 0) return reader; // no end-of-archive blocks: tolerated, as GNU tar does
+    if (block.length < BLOCK) throw new TarFormatError(`tar ends inside a header at byte ${offset}`);
+    if (isZeroBlock(block)) return reader;
+    const header = parseHeader(block, offset);
+    const padded = paddedSize(header.size);
+    if (header.typeflag === 'x' || header.typeflag === 'g' || header.typeflag === 'L' || header.typeflag === 'K') {
+      if (header.size > MAX_META_BYTES) throw new TarFormatError(`tar header at byte ${offset}: a ${header.size}-byte ${header.typeflag === 'x' || header.typeflag === 'g' ? 'pax' : 'long name'} record`);
+      const body = await reader.read(padded);
+      if (body.length < padded) throw new TarFormatError(`tar ends inside a header record at byte ${offset}`);
+      const content = body.subarray(0, header.size);
+      if (header.typeflag === 'x') pax = parsePax(content);
+      else if (header.typeflag === 'g') globalPax = new Map([...globalPax, ...parsePax(content)]);
+      else {
+        const end = content.indexOf(0);
+        const name = content.subarray(0, end === -1 ? content.length : end).toString('utf8');
+        if (header.typeflag === 'L') longName = name;
+        else longLink = name;
+      }
+      continue;
+    }
+    const paxSize = pax.get('size') ?? globalPax.get('size');
+    const size = paxSize !== undefined && /^\d+$/.test(paxSize) ? Number(paxSize) : header.size;
+    if (!Number.isSafeInteger(size)) throw new TarFormatError(`tar header at byte ${offset}: size ${paxSize ?? ''} is too large`);
+    const type = entryType(header.typeflag);
+    const entry: TarEntry = {
+      name: pax.get('path') ?? longName ?? header.name,
+      type,
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+      // hard links, symlinks and directories carry no body even when a header says otherwise
+      size: type === 'file' || type === 'other' ? size : 0,
+      linkname: pax.get('linkpath') ?? longLink ?? header.linkname,
+    };
+    pax = new Map();
+    longName = undefined;
+    longLink = undefined;
+    const bodySize = entry.type === 'file' || entry.type === 'other' ? size : 0;
+    const limit = entry.type === 'file' ? wanted(entry) : 0;
+    let content: Buffer | undefined;
+    let kept = 0;
+    if (limit > 0) {
+      kept = Math.min(limit, bodySize);
+      content = await reader.read(kept);
+      if (content.length < kept) throw new TarFormatError(`tar ends inside ${shortName(entry.name)} (byte ${offset})`);
+    }
+    const rest = paddedSize(bodySize) - kept;
+    const skipped = await reader.skip(rest);
+    if (skipped < rest) throw new TarFormatError(`tar ends inside ${shortName(entry.name)} (byte ${offset})`);
+    await visit(entry, content, content !== undefined && kept < bodySize);
+  }
+}
+
+function shortName(name: string): string {
+  return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
+}

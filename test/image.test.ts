@@ -1,0 +1,234 @@
+import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectImage } from '../src/image/inspect-image.js';
+import { runCli } from './helpers/cli.js';
+import { buildLayeredImage, run, skopeoCopy } from './helpers/image-build.js';
+import { sha256, tarBytes, writeLayout } from './helpers/oci-layout.js';
+import { pushImage, pushIndex, pushLayout, startRegistry, type LocalRegistry } from './helpers/registry.js';
+
+let work: string;
+let layout: string;
+
+interface JsonImage { platform?: string; manifestDigest?: string; layers: Array<{ digest: string; diffId?: string; compression: string; entries: number; whiteouts: number }> }
+interface JsonReport { findings: Array<{ ruleId: string; severity: string; message: string; properties?: Record<string, unknown> }>; diagnostics: Array<{ kind: string; message: string }>; images: JsonImage[] }
+
+async function imageJson(args: readonly string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
+  const result = await runCli(['image', ...args, '-f', 'json']);
+  return { code: result.code, report: result.stdout ? JSON.parse(result.stdout) as JsonReport : { findings: [], diagnostics: [], images: [] }, stderr: result.stderr };
+}
+
+async function manifestOf(layoutDir: string): Promise<{ layers: Array<{ digest: string }>; config: { digest: string } }> {
+  const index = JSON.parse(await readFile(path.join(layoutDir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  return JSON.parse(await readFile(path.join(layoutDir, 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8'));
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'rampart-image-test-'));
+  layout = await buildLayeredImage(work, 'app', 'v1', [
+    { files: { 'etc/a': 'one\n', 'opt/app/.env': 'AWS_ACCESS_KEY_ID=AKIAQ3EGUNBEXAMPLE7X\n', 'opt/app/keep': 'keep\n', 'usr/bin/tool': '#!/bin/sh\n' } },
+    { remove: ['etc/a', 'opt/app/.env'] },
+    { files: { 'opt/app/new': 'new\n' } },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('rampart image reads an OCI layout', () => {
+  it('verifies every layer and applies whiteouts in the squashed view while each layer keeps its own entries', async () => {
+    const inspection = await inspectImage(layout);
+    expect(inspection.findings).toEqual([]);
+    expect(inspection.complete).toBe(true);
+    const [image] = inspection.images;
+    expect(image?.layers).toHaveLength(3);
+    expect(image?.layers.map((layer) => layer.diffId)).toEqual(image?.config.diffIds);
+    expect(image?.layers[0]?.entries).toBeGreaterThanOrEqual(4);
+    expect(image?.layers[1]?.whiteouts).toBe(2);
+    expect(image?.tree.get('etc/a')).toBeUndefined();
+    expect(image?.tree.get('opt/app/.env')).toBeUndefined();
+    expect(image?.tree.get('opt/app/keep')?.layer).toBe(0);
+    expect(image?.tree.get('opt/app/new')?.layer).toBe(2);
+  });
+
+  it('names one image of a layout with PATH:TAG and says which tags exist when the tag is wrong', async () => {
+    expect((await imageJson([`${layout}:v1`])).code).toBe(0);
+    const missing = await runCli(['image', `${layout}:v9`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no image is tagged v9 (tags: v1)');
+  });
+
+  it('reads zstd layers (by magic bytes) with the zstd program and with the JavaScript decoder alike', async () => {
+    const zstdLayout = path.join(work, 'zstd');
+    await skopeoCopy(`oci:${layout}:v1`, `oci:${zstdLayout}:v1`, ['--dest-compress-format', 'zstd', '--dest-compress']);
+    const gzip = await imageJson([layout]);
+    const native = await imageJson([zstdLayout]);
+    expect(native.code).toBe(0);
+    expect(native.report.images[0]?.layers.map((layer) => layer.compression)).toEqual(['zstd', 'zstd', 'zstd']);
+    expect(native.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(gzip.report.images[0]?.layers.map((layer) => layer.diffId));
+    process.env['RAMPART_ZSTD'] = 'js';
+    try {
+      const javascript = await imageJson([zstdLayout]);
+      expect(javascript.code).toBe(0);
+      expect(javascript.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(gzip.report.images[0]?.layers.map((layer) => layer.diffId));
+    } finally {
+      delete process.env['RAMPART_ZSTD'];
+    }
+  });
+
+  it('applies an opaque directory before the same layer\'s own entries, and a file replacing a directory removes its subtree', async () => {
+    const directory = path.join(work, 'opaque');
+    await writeLayout(directory, [
+      { tar: tarBytes([{ name: 'etc/', type: '5' }, { name: 'etc/old.conf', content: 'old' }, { name: 'etc/keep/x', content: 'x' }, { name: 'var/lib/thing/file', content: 'f' }]) },
+      // the opaque marker comes after the layer's own file in tar order: it still hides only lower entries
+      { tar: tarBytes([{ name: 'etc/new.conf', content: 'new' }, { name: 'etc/.wh..wh..opq' }, { name: 'var/lib/thing', content: 'now a file' }]) },
+    ]);
+    const [image] = (await inspectImage(directory)).images;
+    expect(image?.tree.get('etc/new.conf')?.layer).toBe(1);
+    expect(image?.tree.get('etc/old.conf')).toBeUndefined();
+    expect(image?.tree.get('etc/keep/x')).toBeUndefined();
+    expect(image?.tree.get('var/lib/thing')?.type).toBe('file');
+    expect(image?.tree.get('var/lib/thing/file')).toBeUndefined();
+  });
+});
+
+describe('rampart image reads docker save archives', () => {
+  it('reads the legacy manifest.json form skopeo writes, with the same diff_ids', async () => {
+    const archive = path.join(work, 'legacy.tar');
+    await skopeoCopy(`oci:${layout}:v1`, `docker-archive:${archive}:example.com/app:v1`);
+    const result = await imageJson([archive]);
+    expect(result.code).toBe(0);
+    expect(result.report.findings).toEqual([]);
+    const fromLayout = await imageJson([layout]);
+    expect(result.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(fromLayout.report.images[0]?.layers.map((layer) => layer.diffId));
+    expect((await imageJson([`${archive}:v1`])).code).toBe(0);
+  });
+
+  it('reads the Docker 25+ form: an OCI layout and manifest.json in one tar', async () => {
+    const archive = path.join(work, 'oci-in-tar.tar');
+    await writeFile(path.join(layout, 'manifest.json'), '[]');
+    await run('tar', ['-cf', archive, '-C', layout, 'oci-layout', 'index.json', 'manifest.json', 'blobs']);
+    await rm(path.join(layout, 'manifest.json'));
+    const result = await imageJson([archive]);
+    expect(result.code).toBe(0);
+    expect(result.report.images[0]?.layers).toHaveLength(3);
+  });
+
+  it('refuses a file that is no image with a clear message', async () => {
+    const junk = path.join(work, 'junk.tar');
+    await writeFile(junk, tarBytes([{ name: 'hello.txt', content: 'hi' }]));
+    const result = await runCli(['image', junk]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('neither an OCI layout nor a docker save archive');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('integrity', () => {
+  it('reports a layer blob whose bytes were replaced as image-layer-digest-mismatch, critical, exit 1', async () => {
+    const tampered = path.join(work, 'tampered');
+    await cp(layout, tampered, { recursive: true });
+    const { layers } = await manifestOf(tampered);
+    const victim = path.join(tampered, 'blobs', 'sha256', layers[2]!.digest.slice(7));
+    await writeFile(victim, gzipSync(tarBytes([{ name: 'opt/app/new', content: 'evil\n' }])));
+    const result = await imageJson([tampered]);
+    expect(result.code).toBe(1);
+    const findings = result.report.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch');
+    expect(findings.map((finding) => finding.severity)).toEqual(['critical', 'critical']);
+    expect(findings.map((finding) => finding.message).join('\n')).toMatch(/layer 2 hashes to sha256:[0-9a-f]{64}, not sha256:/);
+    expect(findings.map((finding) => finding.message).join('\n')).toMatch(/rootfs\.diff_ids\[2\]/);
+    expect(findings[0]?.properties).toMatchObject({ layer: 2, path: layers[2]!.digest });
+  });
+
+  it('reports diff_ids that do not match and a count that does not agree', async () => {
+    const directory = path.join(work, 'diffids');
+    const layer = tarBytes([{ name: 'a', content: 'a' }]);
+    await writeLayout(directory, [{ tar: layer, diffId: sha256(Buffer.from('other')) }], { extraDiffIds: [sha256(Buffer.from('x'))] });
+    const result = await imageJson([directory]);
+    expect(result.code).toBe(1);
+    const messages = result.report.findings.map((finding) => finding.message).join('\n');
+    expect(messages).toContain('the manifest lists 1 layers but the config\'s rootfs.diff_ids 2');
+    expect(messages).toContain('layer 0 uncompressed hashes to');
+  });
+
+  it('turns a truncated layer, corrupt gzip, a lying size and names climbing out of the root into clear errors, never a crash', async () => {
+    const directory = path.join(work, 'hostile');
+    const good = tarBytes([{ name: 'ok', content: 'fine' }]);
+    const badGzip = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(64, 0x41)]);
+    const lying = tarBytes([{ name: 'big', content: 'tiny', declaredSize: 10 * 1024 * 1024 * 1024 }], { end: false });
+    const climbing = tarBytes([{ name: '../../../etc/passwd', content: 'root::0:0' }, { name: 'x'.repeat(300), content: 'long' }, { name: 'a/.wh.', content: '' }]);
+    await writeLayout(directory, [{ tar: good }, { tar: good, blob: badGzip }, { tar: lying }, { tar: climbing }]);
+    const { layers } = await manifestOf(directory);
+    const first = path.join(directory, 'blobs', 'sha256', layers[0]!.digest.slice(7));
+    await truncate(first, 20);
+    const result = await imageJson([directory]);
+    expect(result.code).toBe(2);
+    const diagnostics = result.report.diagnostics.map((diagnostic) => `${diagnostic.kind}: ${diagnostic.message}`).join('\n');
+    expect(diagnostics).toMatch(/incomplete: layer 0 .*(unexpected end|gzip)/i);
+    expect(diagnostics).toMatch(/incomplete: layer 1 .*gzip data is corrupt/);
+    expect(diagnostics).toMatch(/incomplete: layer 2 .*tar ends inside "big"/);
+    expect(diagnostics).toContain('"../../../etc/passwd" climbs out of the root; not placed');
+    expect(diagnostics).toContain('is not a valid whiteout');
+    // the truncated blob also no longer hashes to its digest
+    expect(result.report.findings.some((finding) => /layer 0 hashes to/.test(finding.message))).toBe(true);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const inspection = await inspectImage(directory);
+    expect(inspection.images[0]?.tree.get('x'.repeat(300))?.size).toBe(4);
+  });
+});
+
+describe('rampart image pulls from a registry', () => {
+  let registry: LocalRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+  }, 30_000);
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('reads a pushed image by tag and by pinned digest through the OCI client', async () => {
+    const pushed = await pushLayout(registry, layout, 'v1', 'team/app', 'v1');
+    const byTag = await imageJson([pushed.reference, '--insecure-registry', registry.host]);
+    expect(byTag.code).toBe(0);
+    expect(byTag.report.images[0]?.manifestDigest).toBe(pushed.digest);
+    expect(byTag.report.images[0]?.layers).toHaveLength(3);
+    const byDigest = await imageJson([`${registry.host}/team/app@${pushed.digest}`, '--insecure-registry', registry.host]);
+    expect(byDigest.code).toBe(0);
+    const wrongPin = await imageJson([`${registry.host}/team/app@${sha256(Buffer.from('not it'))}`, '--insecure-registry', registry.host]);
+    expect(wrongPin.code).toBe(2);
+  });
+
+  it('chooses the platform of an index: linux/amd64 by default, --platform, --all-platforms', async () => {
+    const amd64 = await pushImage(registry, 'team/multi', 'amd64', { architecture: 'amd64' });
+    const arm64 = await pushImage(registry, 'team/multi', 'arm64', { architecture: 'arm64' });
+    const index = await pushIndex(registry, 'team/multi', 'v1', [amd64, arm64]);
+    const flags = ['--insecure-registry', registry.host];
+    const chosen = await imageJson([index.reference, ...flags]);
+    expect(chosen.report.images.map((image) => [image.platform, image.manifestDigest])).toEqual([['linux/amd64', amd64.digest]]);
+    const arm = await imageJson([index.reference, '--platform', 'linux/arm64', ...flags]);
+    expect(arm.report.images.map((image) => image.manifestDigest)).toEqual([arm64.digest]);
+    const all = await imageJson([index.reference, '--all-platforms', ...flags]);
+    expect(all.report.images.map((image) => image.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    const none = await runCli(['image', index.reference, '--platform', 'linux/s390x', ...flags]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('has no image for linux/s390x (it has linux/amd64, linux/arm64)');
+  });
+
+  it('reports a blob changed in the registry\'s storage as image-layer-digest-mismatch', async () => {
+    const pushed = await pushLayout(registry, layout, 'v1', 'team/tampered', 'v1');
+    const { layers } = await manifestOf(layout);
+    const hex = layers[0]!.digest.slice(7);
+    const stored = path.join(registry.storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+    const original = await readFile(stored);
+    const flipped = Buffer.from(original);
+    flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0xff;
+    await writeFile(stored, flipped);
+    const result = await imageJson([pushed.reference, '--insecure-registry', registry.host]);
+    expect(result.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch' && /layer 0 hashes to/.test(finding.message))).toBe(true);
+    expect([1, 2]).toContain(result.code);
+    await writeFile(stored, original);
+  });
+});
