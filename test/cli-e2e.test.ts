@@ -31,6 +31,16 @@ describe('rampart scan: formats', () => {
     expect(result.stdout).not.toMatch(/\x1b\[/);
   });
 
+  it('text groups a rule found 10 or more times under one folder; --no-group and JSON list every finding', async () => {
+    const grouped = await rampart(['scan', DEMO, '--fail-on', 'none']);
+    expect(grouped.stdout).toMatch(/^\.\/ \(13 × image-not-pinned in 9 files\)$/m);
+    expect(grouped.stdout.match(/is not pinned to a digest/g)).toHaveLength(1);
+    const listed = await rampart(['scan', DEMO, '--fail-on', 'none', '--no-group']);
+    expect(listed.stdout.match(/is not pinned to a digest/g)).toHaveLength(13);
+    const json = JSON.parse((await rampart(['scan', DEMO, '-f', 'json', '--fail-on', 'none'])).stdout) as { findings: Array<{ ruleId: string }> };
+    expect(json.findings.filter((finding) => finding.ruleId === 'image-not-pinned')).toHaveLength(13);
+  });
+
   it('json: the documented schema', async () => {
     const result = await rampart(['scan', DEMO, '-f', 'json', '--fail-on', 'none']);
     expect(result.code).toBe(0);

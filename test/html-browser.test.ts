@@ -64,6 +64,11 @@ describe('html report in Chromium', () => {
     expect(await page.locator('table.heatmap tbody tr').count()).toBe(5);
     const total = await page.locator('article.finding').count();
     expect(total).toBeGreaterThan(0);
+    // the demo's 16 unpinned images are one entry, closed; opening it shows each of them
+    const folded = await page.locator('details.group article.finding').count();
+    expect(folded).toBeGreaterThanOrEqual(10);
+    expect(await visibleRows(page)).toBe(total - folded);
+    for (const summary of await page.locator('details.group > summary').all()) await summary.click();
     expect(await visibleRows(page)).toBe(total);
     // the demo's unpinned images offer the fix Rampart applies
     expect(await page.locator('article[data-rule="image-not-pinned"] .fix .command').first().textContent()).toBe('rampart pin');

@@ -50,7 +50,7 @@ describe('markdown report', () => {
       ruleId: `rule-${index % 40}`, layer: 'artifacts', severity: 'high', path: `apps/service-${index}/deployment.yaml`, line: index + 1,
       snippet: 'x', message: `Image registry.example/team/service-${index}:1.0 is not pinned ${'to a digest '.repeat(20)}`,
     }));
-    const text = renderMarkdown(multiLayerReport({ findings }), { top: 5000 });
+    const text = renderMarkdown(multiLayerReport({ findings }), { top: 5000, group: false });
     expect(text.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     const shown = text.split('\n').filter((line) => line.startsWith('| 🔴 high')).length;
     expect(shown).toBeGreaterThan(50);
@@ -59,7 +59,7 @@ describe('markdown report', () => {
   });
 
   it('shows the top 50 by default and says so', () => {
-    const findings = Array.from({ length: 60 }, (_, index) => makeFinding({ ruleId: 'r', layer: 'secrets', severity: 'low', path: `f${index}`, line: 1, snippet: 'x' }));
+    const findings = Array.from({ length: 60 }, (_, index) => makeFinding({ ruleId: `r${index % 7}`, layer: 'secrets', severity: 'low', path: `f${index}`, line: 1, snippet: 'x' }));
     const text = renderMarkdown(multiLayerReport({ findings }));
     expect(text).toContain('### Top 50 findings');
     expect(text).toContain('…and 10 more findings not shown');

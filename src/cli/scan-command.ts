@@ -28,6 +28,7 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .option('-l, --layer <layer>', `run only the rules of these layers: ${LAYERS.join(', ')} (repeat, or LAYER,LAYER…; with -r: the rules in both)`, listParser(LAYERS))
     .option('--baseline <file>', 'report only findings that are not in this baseline (see `rampart baseline`)')
     .option('--no-color', 'never colour the output')
+    .option('--no-group', 'list every finding in text, Markdown and HTML, even when a rule fires 10 or more times under one folder')
     .option('-q, --quiet', 'print only the report, no progress or notes')
     .option('--debug', 'show stack traces for errors');
   addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command)))
@@ -45,6 +46,7 @@ export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags {
   layer?: Layer[];
   baseline?: string;
   color?: boolean;
+  group?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -68,7 +70,7 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     const reporter = REPORTERS[format];
     if (!reporter) throw new Error(`unknown format ${format}`);
     const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-    await writeOutput(reporter(report, { color }), flags.output);
+    await writeOutput(reporter(report, { color, group: flags.group !== false }), flags.output);
     if (flags.output && !flags.quiet) {
       process.stderr.write(`rampart: ${report.findings.length} findings written to ${flags.output}\n`);
     }

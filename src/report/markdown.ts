@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, severityRank } from '../model/severity.js';
 import { compareFindings, shouldFail } from '../engine/run.js';
 import type { Reporter, ScanReport } from './report.js';
+import { GROUP_THRESHOLD, groupFindings, type FindingGroup } from './grouping.js';
 import { terminalSafe } from './terminal-safe.js';
 
 /** GitHub rejects issue and pull-request comments above this many characters. */
@@ -16,37 +17,46 @@ export interface MarkdownOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly limit?: number;
   readonly top?: number;
+  /** one row for a rule found 10 or more times under one folder (default true) */
+  readonly group?: boolean;
 }
 
+/** A row of the findings table: one finding, or a rule's repeated findings under one folder. */
+type Entry = { readonly finding: Finding; readonly group?: undefined } | { readonly finding: Finding; readonly group: FindingGroup };
+
 /** A pull-request comment: counts by layer and severity, then the most severe findings with links to their lines. */
-export const markdownReporter: Reporter = (report) => renderMarkdown(report, { env: process.env });
+export const markdownReporter: Reporter = (report, { group = true }) => renderMarkdown(report, { env: process.env, group });
 
 export function renderMarkdown(report: ScanReport, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const link = lineLinker(report.root, options.env ?? {});
   const head = [...headline(report), '', ...countTable(report)];
-  const findings = [...report.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareFindings(a, b));
-  const wanted = Math.min(findings.length, options.top ?? DEFAULT_TOP);
+  const { single, groups } = options.group === false ? { single: report.findings, groups: [] } : groupFindings(report.findings);
+  const entries: Entry[] = [...single.map((finding) => ({ finding })), ...groups.map((group) => ({ finding: group.findings[0]!, group }))]
+    .sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || compareFindings(a.finding, b.finding));
+  const wanted = Math.min(entries.length, options.top ?? DEFAULT_TOP);
   const closing = footer(report);
 
   const rows: string[] = [];
   let size = [...head, ...closing].join('\n').length + 400; // room for the table header and the truncation note
   const citedRules = new Set<string>();
-  for (const finding of findings.slice(0, wanted)) {
-    const row = findingRow(finding, link);
-    const definition = citedRules.has(finding.ruleId) ? 0 : ruleLink(finding).length + 1;
+  for (const entry of entries.slice(0, wanted)) {
+    const row = entry.group ? groupRow(entry.group) : findingRow(entry.finding, link);
+    const definition = citedRules.has(entry.finding.ruleId) ? 0 : ruleLink(entry.finding).length + 1;
     if (size + row.length + 1 + definition > limit) break;
     rows.push(row);
-    citedRules.add(finding.ruleId);
+    citedRules.add(entry.finding.ruleId);
     size += row.length + 1 + definition;
   }
   const body = [...head];
   if (rows.length > 0) {
-    body.push('', `### ${rows.length === findings.length ? 'Findings' : `Top ${rows.length} findings`}`, '', '| | Rule | Location | Finding |', '|---|---|---|---|', ...rows);
-    body.push('', ...ruleLinks(findings.slice(0, rows.length)));
+    body.push('', `### ${rows.length === entries.length ? 'Findings' : `Top ${rows.length} findings`}`, '', '| | Rule | Location | Finding |', '|---|---|---|---|', ...rows);
+    body.push('', ...ruleLinks(entries.slice(0, rows.length).map((entry) => entry.finding)));
+    if (groups.length > 0) body.push('', `<sub>A rule found ${GROUP_THRESHOLD} or more times under one folder has one row; \`--no-group\` lists each finding, as JSON and SARIF always do.</sub>`);
   }
-  if (rows.length < findings.length) {
-    body.push('', `_…and ${findings.length - rows.length} more finding${findings.length - rows.length === 1 ? '' : 's'} not shown to keep this comment short; see the full report (\`rampart scan --format html\` or the SARIF upload)._`);
+  const hidden = entries.slice(rows.length).reduce((sum, entry) => sum + (entry.group ? entry.group.findings.length : 1), 0);
+  if (hidden > 0) {
+    body.push('', `_…and ${hidden} more finding${hidden === 1 ? '' : 's'} not shown to keep this comment short; see the full report (\`rampart scan --format html\` or the SARIF upload)._`);
   }
   body.push(...closing);
   const text = `${body.join('\n')}\n`;
@@ -87,6 +97,13 @@ function findingRow(finding: Finding, link: (path: string, line: number) => stri
   const message = finding.message.length > MESSAGE_MAX ? `${finding.message.slice(0, MESSAGE_MAX)}…` : finding.message;
   const location = `[${cell(`${path}:${line}`)}](${link(path, line)})`;
   return `| ${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity} | [\`${finding.ruleId}\`][${finding.ruleId}] | ${location} | ${cell(message)} |`;
+}
+
+function groupRow(group: FindingGroup): string {
+  const first = group.findings[0]!;
+  const message = first.message.length > MESSAGE_MAX ? `${first.message.slice(0, MESSAGE_MAX)}…` : first.message;
+  const where = `${group.folder} (${group.findings.length} findings in ${group.files} file${group.files === 1 ? '' : 's'})`;
+  return `| ${SEVERITY_MARK[group.severity] ?? ''} ${group.severity} | [\`${group.ruleId}\`][${group.ruleId}] | ${cell(where)} | ${cell(`${group.findings.length} × ${group.ruleId}, such as: ${message}`)} |`;
 }
 
 /** Reference-style links: each rule's docs URL appears once, however many rows cite it. */

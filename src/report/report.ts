@@ -20,4 +20,10 @@ export interface ScanReport {
   readonly baseline?: { readonly path: string; readonly matched: number; readonly absent: number };
 }
 
-export type Reporter = (report: ScanReport, options: { readonly color: boolean }) => string;
+export interface ReporterOptions {
+  readonly color: boolean;
+  /** text, Markdown and HTML show a rule's repeated findings under one folder as one entry (default); false lists each */
+  readonly group?: boolean;
+}
+
+export type Reporter = (report: ScanReport, options: ReporterOptions) => string;

@@ -2,7 +2,11 @@ import pc from 'picocolors';
 import type { Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, type Severity } from '../model/severity.js';
 import type { Reporter, ScanReport } from './report.js';
+import { GROUP_THRESHOLD, groupFindings, groupPlaces, type FindingGroup } from './grouping.js';
 import { terminalSafe } from './terminal-safe.js';
+
+/** Places of a grouped entry named in text output; the rest are counted. */
+const GROUP_PLACES_SHOWN = 12;
 
 type Paint = (text: string) => string;
 
@@ -19,7 +23,7 @@ function palette(color: boolean) {
 }
 
 /** Grouped by file, coloured by severity, each finding with its line, fix and docs; a summary at the end. */
-export const textReporter: Reporter = (report, { color }) => {
+export const textReporter: Reporter = (report, { color, group = true }) => {
   const paint = palette(color);
   const out: string[] = [];
   for (const diagnostic of report.diagnostics) {
@@ -30,11 +34,14 @@ export const textReporter: Reporter = (report, { color }) => {
   if (report.diagnostics.length > 0) out.push('');
 
   const explained = new Set<string>();
-  for (const [path, findings] of groupByFile(report.findings)) {
+  const { single, groups } = group ? groupFindings(report.findings) : { single: report.findings, groups: [] };
+  for (const [path, findings] of groupByFile(single)) {
     out.push(paint.underline(paint.bold(terminalSafe(path))));
     for (const finding of findings) out.push(...describe(finding, paint, explained));
     out.push('');
   }
+  for (const entry of groups) out.push(...describeGroup(entry, paint, explained), '');
+  if (groups.length > 0) out.push(paint.dim(`A rule found ${GROUP_THRESHOLD} or more times under one folder is shown once; --no-group lists every finding (JSON and SARIF always do).`), '');
   out.push(...summary(report, paint));
   return `${out.join('\n')}\n`;
 };
@@ -65,6 +72,22 @@ function describe(finding: Finding, paint: ReturnType<typeof palette>, explained
     explained.add(finding.ruleId);
     lines.push(`           ${paint.green('fix:')} ${finding.remediation}`);
     lines.push(`           ${paint.dim(`docs: ${finding.docs}`)}`);
+  }
+  return lines;
+}
+
+function describeGroup(group: FindingGroup, paint: ReturnType<typeof palette>, explained: Set<string>): string[] {
+  const first = group.findings[0]!;
+  const severity = paint.severity[group.severity](group.severity.toUpperCase().padEnd(8));
+  const lines = [
+    `${paint.underline(paint.bold(terminalSafe(group.folder)))} ${paint.dim(`(${group.findings.length} × ${group.ruleId} in ${group.files} file${group.files === 1 ? '' : 's'})`)}`,
+    `  ${paint.dim('grouped'.padEnd(8))} ${severity} ${group.findings.length} findings of ${group.ruleId}, such as: ${terminalSafe(first.message)}`,
+    `           ${paint.dim('at:')} ${terminalSafe(groupPlaces(group, GROUP_PLACES_SHOWN))}`,
+  ];
+  if (!explained.has(group.ruleId)) {
+    explained.add(group.ruleId);
+    lines.push(`           ${paint.green('fix:')} ${first.remediation}`);
+    lines.push(`           ${paint.dim(`docs: ${first.docs}`)}`);
   }
   return lines;
 }

@@ -4,13 +4,14 @@ import { LAYERS } from '../../model/severity.js';
 import type { ScanReport } from '../report.js';
 import { escapeHtml, safeHref } from './escape.js';
 import { fixPreview, type FixPreview } from './fix-preview.js';
+import { groupFindings } from '../grouping.js';
 import { LAYER_INFO } from './overview.js';
 
 /** Properties that could carry matched text are never shown; the secrets layer redacts snippets, not these. */
 const HIDDEN_PROPERTY = /secret|value|match|raw|token|password/i;
 
 /** Findings grouped by layer, then by file, in the order people read: layers as in depth, files by path, lines ascending. */
-export function findingSections(report: ScanReport): string {
+export function findingSections(report: ScanReport, group = true): string {
   if (report.findings.length === 0) {
     return '<p class="empty">No findings: every layer holds.</p>';
   }
@@ -19,7 +20,19 @@ export function findingSections(report: ScanReport): string {
   return LAYERS.map((layer) => {
     const inLayer = report.findings.filter((finding) => finding.layer === layer);
     if (inLayer.length === 0) return '';
-    const files = groupByPath(inLayer).map(([path, findings]) => {
+    const { single, groups } = group ? groupFindings(inLayer) : { single: inLayer, groups: [] };
+    const folded = groups.map((entry) => {
+      const articles = entry.findings.map((finding) => article(finding, index++, fixable.has(finding.ruleId))).join('\n');
+      const first = entry.findings[0]!;
+      return `<section class="file finding-group" data-path="${escapeHtml(entry.folder)}">
+<h3 class="file-path"><span class="path">${escapeHtml(entry.folder)}</span> <code class="group-rule">${escapeHtml(entry.ruleId)}</code> <span class="count" data-count-for="file">${entry.findings.length}</span></h3>
+<details class="group">
+<summary><span class="badge sev-${entry.severity}">${entry.severity}</span> ${entry.findings.length} findings of <code>${escapeHtml(entry.ruleId)}</code> in ${entry.files} file${entry.files === 1 ? '' : 's'}, such as: ${inlineCode(first.message)}</summary>
+${articles}
+</details>
+</section>`;
+    });
+    const files = groupByPath(single).map(([path, findings]) => {
       const articles = findings.map((finding) => article(finding, index++, fixable.has(finding.ruleId))).join('\n');
       return `<section class="file" data-path="${escapeHtml(path)}">
 <h3 class="file-path"><span class="path">${escapeHtml(path)}</span> <span class="count" data-count-for="file">${findings.length}</span></h3>
@@ -28,7 +41,7 @@ ${articles}
     }).join('\n');
     return `<section class="layer" data-layer="${layer}" aria-labelledby="layer-${layer}">
 <h2 id="layer-${layer}">${LAYER_INFO[layer].title} <span class="count" data-count-for="layer">${inLayer.length}</span></h2>
-${files}
+${files}${folded.length > 0 ? `\n${folded.join('\n')}` : ''}
 </section>`;
   }).join('\n');
 }

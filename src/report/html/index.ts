@@ -19,7 +19,7 @@ function cspHash(text: string): string {
  * forbids every fetch), every scanned string escaped. It shows only what the findings carry: the
  * snippets the secrets layer has already redacted, never file contents read here.
  */
-export const htmlReporter: Reporter = (report) => {
+export const htmlReporter: Reporter = (report, { group = true }) => {
   const csp = `default-src 'none'; style-src ${cspHash(STYLES)}; script-src ${cspHash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const title = `Rampart report: ${report.root}`;
   return `<!doctype html>
@@ -50,7 +50,7 @@ ${heatMap(report)}
 ${diagnosticsSection(report)}
 ${filters(report)}
 <div id="findings" tabindex="-1">
-${findingSections(report)}
+${findingSections(report, group)}
 <p id="no-match" class="no-match" hidden>No finding matches these filters.</p>
 </div>
 </main>

@@ -76,6 +76,11 @@ tfoot th, tfoot td { border-top: 1px solid var(--line); }
 .file { background: var(--paper); border: 1px solid var(--line); border-radius: 10px; margin-bottom: 14px; overflow: hidden; }
 .file-path { margin: 0; font-size: 0.95rem; font-family: var(--mono); font-weight: 600; padding: 10px 16px; background: #f8fafc; border-bottom: 1px solid var(--line); display: flex; align-items: center; gap: 10px; word-break: break-all; }
 .finding { padding: 14px 16px 12px; border-left: 5px solid var(--sev); }
+.group-rule { font-size: 0.85rem; font-weight: 500; color: var(--muted); }
+.group > summary { padding: 12px 16px; cursor: pointer; display: list-item; }
+.group > summary .badge { margin-right: 8px; }
+.group[open] > summary { border-bottom: 1px solid var(--line); }
+.group > summary:focus-visible { outline: 3px solid var(--focus); outline-offset: -3px; }
 .finding + .finding { border-top: 1px solid var(--line); }
 .finding:focus { outline: 3px solid var(--focus); outline-offset: -3px; }
 .finding-head { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; }
@@ -122,6 +127,7 @@ tfoot th, tfoot td { border-top: 1px solid var(--line); }
   .table-scroll { overflow: visible; }
   .panel, .file { border-color: #999; break-inside: avoid; }
   .finding { break-inside: avoid; }
+  .group > summary { list-style: none; }
   .code { background: #fff; color: #000; border: 1px solid #999; }
   .code code, .diff code { background: none; color: inherit; padding: 0; font-size: 1em; }
 .code mark { background: none; text-decoration: underline; font-weight: 700; }
