@@ -34,6 +34,7 @@ describe('parseImageReference (distribution reference grammar)', () => {
   it('builds a canonical form with the default registry', () => {
     expect(parsed('nginx:1').canonical).toBe('docker.io/library/nginx:1');
     expect(parsed('ghcr.io/a/b@sha256:' + 'f'.repeat(64)).canonical).toBe(`ghcr.io/a/b@sha256:${'f'.repeat(64)}`);
+    expect(parsed('ghcr.io/a/b@sha512:' + 'e'.repeat(128)).digest).toBe(`sha512:${'e'.repeat(128)}`);
   });
 
   it.each([
@@ -43,6 +44,10 @@ describe('parseImageReference (distribution reference grammar)', () => {
     ['MyOrg/app:1', /capital letters/],
     ['nginx@sha256:abc', /digest/],
     ['nginx@sha256:' + 'A'.repeat(64), /64 lowercase hex/],
+    ['nginx@sha256:' + 'a'.repeat(63), /64 lowercase hex/],
+    ['nginx@sha512:' + 'a'.repeat(64), /128 lowercase hex/],
+    ['nginx@md5:' + 'a'.repeat(32), /not sha256 or sha512/],
+    ['nginx@sha384:' + 'a'.repeat(96), /not sha256 or sha512/],
     ['nginx:-bad', /tag/],
     ['nginx:' + 'a'.repeat(129), /tag/],
     ['a//b', /valid image reference/],

@@ -78,9 +78,8 @@ export function parseImageReference(raw: string): ParseResult {
   if (!match) return { ok: false, reason: explainInvalid(rest) };
   const [, path, tagPart, digestPart] = match;
   if (!path) return { ok: false, reason: 'the reference has no repository name' };
-  if (digestPart?.startsWith('sha256:') && !/^sha256:[0-9a-f]{64}$/.test(digestPart)) {
-    return { ok: false, reason: 'a sha256 digest must be 64 lowercase hex digits' };
-  }
+  const digestProblem = digestPart === undefined ? undefined : checkDigest(digestPart);
+  if (digestProblem) return { ok: false, reason: digestProblem };
   const host = normaliseRegistry(registry ?? DEFAULT_REGISTRY);
   const repository = host === DEFAULT_REGISTRY && !path.includes('/') ? `library/${path}` : path;
   const name = `${host}/${repository}`;
@@ -100,6 +99,17 @@ export function parseImageReference(raw: string): ParseResult {
       ...(digestPart ? { digest: digestPart } : {}),
     },
   };
+}
+
+/** Registered digest algorithms (OCI image spec) and their lengths; registries reject any other. */
+const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha512: 128 };
+
+function checkDigest(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const length = DIGEST_HEX_LENGTHS[algorithm];
+  if (length === undefined) return `the digest algorithm "${algorithm}" is not sha256 or sha512`;
+  return new RegExp(`^[0-9a-f]{${length}}$`).test(digest.slice(colon + 1)) ? undefined : `a ${algorithm} digest must be ${length} lowercase hex digits`;
 }
 
 function normaliseRegistry(host: string): string {

@@ -74,7 +74,26 @@ function findPodSpecs(object: KubeObject): PodSpecSite[] {
     found.push({ object, view, spec: map, label: describeObject(object) });
     return false;
   });
+  // a patch or a partial manifest may leave `containers` to its base: where the kind puts the pod spec, its other fields still count
+  const known = knownPodSpec(object, view);
+  if (known && !found.some((site) => site.spec === known) && view.entries(known).some((entry) => POD_ONLY_FIELDS.has(entry.key))) {
+    found.push({ object, view, spec: known, label: describeObject(object) });
+  }
   return found;
+}
+
+/** Fields only a pod spec has: enough to read one that does not list its containers. */
+const POD_ONLY_FIELDS = new Set(['hostNetwork', 'hostPID', 'hostIPC', 'volumes', 'initContainers', 'securityContext', 'serviceAccountName']);
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+
+/** Where a core kind keeps its pod spec. */
+function knownPodSpec(object: KubeObject, view: ResolvedYaml): YAMLMap | undefined {
+  const path = object.kind === 'Pod' ? ['spec']
+    : TEMPLATE_KINDS.has(object.kind) ? ['spec', 'template', 'spec']
+    : object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec']
+    : object.kind === 'PodTemplate' ? ['template', 'spec']
+    : undefined;
+  return path ? view.map(view.path(object.node, ...path)) : undefined;
 }
 
 function findContainers(object: KubeObject): ContainerSite[] {

@@ -121,12 +121,18 @@ export function spanOf(file: SourceFile, node: Node | null | undefined): Span | 
   return { path: file.path, start: range[0], end: range[1] };
 }
 
-/** The span of a scalar's content: inside the quotes for quoted scalars. */
+/** The span of a scalar's content: inside the quotes for quoted scalars, the text itself for a one-line block scalar. */
 export function innerSpanOf(file: SourceFile, node: Scalar): Span | undefined {
   const span = spanOf(file, node);
   if (!span) return undefined;
   if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
     return { path: span.path, start: span.start + 1, end: span.end - 1 };
+  }
+  if ((node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') && typeof node.value === 'string') {
+    // `image: >-` and the value on the next line: the span is the value's own text, when it is written on one line
+    const value = node.value.trim();
+    const at = value === '' || value.includes('\n') ? -1 : file.text.slice(span.start, span.end).indexOf(value);
+    if (at !== -1) return { path: span.path, start: span.start + at, end: span.start + at + value.length };
   }
   return span;
 }
