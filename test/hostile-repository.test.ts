@@ -162,6 +162,32 @@ describe('hostile repository: files the repository names', () => {
   });
 });
 
+describe('hostile repository: trust files the config names', () => {
+  it('1. a FIFO trusted root named by the config is refused at once (exit 2)', async () => {
+    const root = await tree('trusted-root-fifo', async (dir) => {
+      await writeFile(path.join(dir, '.rampart.yaml'), 'verify:\n  trustedRoot: root.json\n  commits:\n    identity: a@example.com\n    issuer: https://issuer.example\n');
+      execFileSync('mkfifo', [path.join(dir, 'root.json')]);
+    }, { git: true });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/trusted root .*root\.json \(a FIFO \(named pipe\), not a regular file; not read\)/);
+  });
+
+  it('1. a bad line of an allowed-signers file is named by line and a short excerpt, not echoed', async () => {
+    const root = await tree('signers-bad-option', async (dir) => {
+      await writeFile(path.join(dir, '.rampart.yaml'), 'verify:\n  commits:\n    allowedSigners: signers\n');
+      const key = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+      await writeFile(path.join(dir, 'signers'), `a@example.com secret-${'s'.repeat(100)}=x ssh-ed25519 ${key}\n`);
+    }, { git: true });
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/signers:1: unknown option "secret-s+…"/);
+    expect(run.stdout + run.stderr).not.toContain('s'.repeat(40));
+  });
+});
+
 describe('hostile repository: what is scanned', () => {
   it('every file git tracks is scanned, even one a .gitignore matches; untracked ignored files are not (issue 21)', async () => {
     const root = await tree('tracked-ignored', async (dir) => {

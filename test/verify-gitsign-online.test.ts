@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -184,7 +184,9 @@ describe('rampart scan --history … --rekor-url (built CLI)', () => {
   it('takes the Rekor URL from verify.commits.rekorUrl of .rampart.yaml as well', async () => {
     const repo = await createRepo(dir, 'cli-config');
     await onlineCommit(repo, 'signed in online mode');
-    writeFileSync(path.join(repo, '.rampart.yaml'), `verify:\n  trustedRoot: ${trustedRoot}\n  commits:\n    identity: alice@example.com\n    issuer: ${ISSUER}\n    rekorUrl: ${rekor.url}\n`);
+    // files the repository's config names stay inside the repository
+    copyFileSync(trustedRoot, path.join(repo, 'trusted_root.json'));
+    writeFileSync(path.join(repo, '.rampart.yaml'), `verify:\n  trustedRoot: trusted_root.json\n  commits:\n    identity: alice@example.com\n    issuer: ${ISSUER}\n    rekorUrl: ${rekor.url}\n`);
     const output = path.join(dir, 'report-cli-config.json');
     const result = await rampart(['scan', repo, '-r', 'commit-signature-untrusted', '-f', 'json', '-o', output]);
     const report = JSON.parse(readFileSync(output, 'utf8')) as { findings: Array<{ ruleId: string }> };

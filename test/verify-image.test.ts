@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +164,9 @@ describe('rampart verify image and scan --verify', () => {
     mkdirSync(repo);
     const ref = (name: string): string => `${registry.host}/${repositoryOf(name)}:v1`;
     writeFileSync(path.join(repo, 'pods.yaml'), [ref('unlogged'), ref('unsigned'), ref('foreign')].map(POD_WITH).join('---\n'));
-    writeFileSync(path.join(repo, '.rampart.yaml'), `verify:\n  images:\n    - match: "${registry.host}/team/**"\n      keys: [${key('release').file}]\n      ignoreTlog: true\n`);
+    // files the repository's config names stay inside the repository
+    copyFileSync(key('release').file, path.join(repo, 'release.pub'));
+    writeFileSync(path.join(repo, '.rampart.yaml'), `verify:\n  images:\n    - match: "${registry.host}/team/**"\n      keys: [release.pub]\n      ignoreTlog: true\n`);
     const { report } = await scan(repo, {
       only: ['image-signature-missing', 'image-signature-invalid'],
       capabilities: new Set(['verify']),

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { RampartError } from '../errors.js';
 import { parseRefusal } from '../model/parse-limits.js';
+import { excerpt } from '../model/excerpt.js';
 import { LineIndex } from '../model/span.js';
 import { configSchema } from './config-schema.js';
 import { resolveConfig, type ResolvedConfig } from './schema.js';
@@ -46,11 +47,3 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 const MAX_KEYS_SHOWN = 3;
-const MAX_EXCERPT = 32;
-
-export function excerpt(text: string): string {
-  const escaped = JSON.stringify(text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT) : text).slice(1, -1)
-    // JSON leaves bidi overrides and other invisible formatting characters as they are
-    .replace(/[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return text.length > MAX_EXCERPT ? `${escaped}…` : escaped;
-}

@@ -1,3 +1,4 @@
+import { excerpt } from '../model/excerpt.js';
 import { parsePublicKey, type SshPublicKey } from './ssh-keys.js';
 
 /** One line of an OpenSSH `allowed_signers` file (ssh-keygen(1), ALLOWED SIGNERS). */
@@ -114,7 +115,7 @@ function parseOptions(token: string): Options {
       else if (name === 'valid-after') options.validAfter = parseSshTime(value);
       else options.validBefore = parseSshTime(value);
     } else {
-      throw new Error(`unknown option ${option}`);
+      throw new Error(`unknown option "${excerpt(option)}"`);
     }
   }
   if (options.validAfter && options.validBefore && options.validBefore <= options.validAfter) throw new Error('"valid-before" time is before "valid-after"');
@@ -141,8 +142,8 @@ function splitOptions(token: string): string[] {
 /** OpenSSH absolute time: YYYYMMDD[HHMM[SS]], local time unless suffixed with Z (UTC). */
 export function parseSshTime(value: string): Date {
   const match = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?(Z?)$/i.exec(value);
-  if (!match) throw new Error(`invalid time "${value}" (expected YYYYMMDD[HHMM[SS]][Z])`);
+  if (!match) throw new Error(`invalid time "${excerpt(value)}" (expected YYYYMMDD[HHMM[SS]][Z])`);
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) throw new Error(`invalid time "${value}"`);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) throw new Error(`invalid time "${excerpt(value)}"`);
   return match[7] ? new Date(Date.UTC(year, month - 1, day, hour, minute, second)) : new Date(year, month - 1, day, hour, minute, second);
 }

@@ -11,7 +11,10 @@ export function withConfigCommitPolicy(flags: VerifySettings | undefined, config
   const flagsCheckCommits = checksCommitSignatures(flags);
   const trustedRoot = config?.trustedRoot;
   const commits = config?.commits;
-  if (!commits) return flagsCheckCommits && trustedRoot && !flags?.trustedRoot ? { ...flags, trustedRoot } : flags;
+  if (!commits) {
+    if (!flagsCheckCommits || !trustedRoot || flags?.trustedRoot) return flags;
+    return { ...flags, trustedRoot, ...(namedFilesWithin !== undefined ? { repositoryFilesWithin: { directory: namedFilesWithin, files: [trustedRoot] } } : {}) };
+  }
   const configSigner = keylessSignerFromConfig(commits);
   return {
     ...(commits.allowedSigners ? { allowedSigners: commits.allowedSigners } : {}),
@@ -23,14 +26,15 @@ export function withConfigCommitPolicy(flags: VerifySettings | undefined, config
     ...flags,
     ...(Object.keys(configSigner).length > 0 ? { commitSigner: overrideSigner(configSigner, keylessFields(flags ?? {})) } : {}),
     ...(!flagsCheckCommits && source ? { commitPolicyFrom: source } : {}),
-    ...repositoryFiles(flags, commits, namedFilesWithin),
+    ...repositoryFiles(flags, { ...commits, ...(trustedRoot ? { trustedRoot } : {}) }, namedFilesWithin),
   };
 }
 
 /** The trust files the repository's config names (and no flag replaced) may not lead out of the repository. */
-function repositoryFiles(flags: VerifySettings | undefined, commits: NonNullable<VerifyConfig['commits']>, within: string | undefined): Pick<VerifySettings, 'repositoryFilesWithin'> {
+function repositoryFiles(flags: VerifySettings | undefined, commits: NonNullable<VerifyConfig['commits']> & { trustedRoot?: string }, within: string | undefined): Pick<VerifySettings, 'repositoryFilesWithin'> {
   if (within === undefined) return {};
   const files = [
+    ...(commits.trustedRoot && !flags?.trustedRoot ? [commits.trustedRoot] : []),
     ...(commits.allowedSigners && !flags?.allowedSigners ? [commits.allowedSigners] : []),
     ...(commits.gpgKeyring && !flags?.gpgKeyring ? [commits.gpgKeyring] : []),
   ];

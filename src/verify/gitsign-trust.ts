@@ -26,6 +26,7 @@ export function keylessIdentity(settings: VerifySettings): KeylessIdentity | und
 
 export async function loadGitsignTrust(settings: VerifySettings & { trustedRoot: string }): Promise<GitsignTrust> {
   const identity = keylessIdentity(settings);
-  const trustedRoot = await loadTrustedRoot(settings.trustedRoot);
+  const named = settings.repositoryFilesWithin;
+  const trustedRoot = await loadTrustedRoot(settings.trustedRoot, named?.files.includes(settings.trustedRoot) ? named.directory : undefined);
   return { trustedRoot, material: toTrustMaterial(trustedRoot), ...(identity ? { identity } : {}) };
 }

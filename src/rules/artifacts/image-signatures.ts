@@ -35,7 +35,7 @@ export function imageSignatureChecks(context: RuleContext): Promise<CheckedImage
 async function runChecks(context: RuleContext, client: NonNullable<NonNullable<RuleContext['settings']['resolve']>['client']>): Promise<CheckedImage[]> {
   // Sigstore's libraries load only when a scan verifies images.
   const [{ ImageVerifier }, { loadImagePolicies }] = await Promise.all([import('../../verify/image/image-verifier.js'), import('../../verify/image/scan-policies.js')]);
-  const policies = await loadImagePolicies(context.settings.verify ?? {}, context.config.verify);
+  const policies = await loadImagePolicies(context.settings.verify ?? {}, context.config.verify, context.config.namedFilesWithin);
   const verifier = new ImageVerifier(client);
   const checked: CheckedImage[] = [];
   await Promise.all(resolvableImages(context.workspace).map(async ({ occurrence, reference }) => {

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { safeReadFile } from '../../sources/safe-read.js';
 import { describeKeylessProblem, readKeylessSigner, type KeylessIdentity, type KeylessSigner } from '../keyless-signer.js';
 
 /** Who may sign an image: cosign public keys and/or a keyless identity, with the trust root for both. */
@@ -24,16 +24,23 @@ export interface PolicyInput extends KeylessSigner {
 
 export class PolicyError extends Error {}
 
-async function readPolicyFile(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new PolicyError(`cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+/** Public keys and trusted roots are small; a cap keeps a device or a huge file from filling memory. */
+const MAX_POLICY_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Where the repository's config named a file, the directory it must stay within. */
+export interface PolicyFilesWithin {
+  readonly keys?: string;
+  readonly trustedRoot?: string;
 }
 
-export async function loadTrustedRoot(path: string): Promise<TrustedRoot> {
-  const text = (await readPolicyFile(path, 'trusted root')).toString('utf8');
+async function readPolicyFile(path: string, what: string, within?: string): Promise<Buffer> {
+  const read = safeReadFile(path, within === undefined ? { maxBytes: MAX_POLICY_FILE_BYTES, allowSpecial: true } : { maxBytes: MAX_POLICY_FILE_BYTES, within });
+  if (read.ok) return read.bytes;
+  throw new PolicyError(`cannot read ${what} ${path} (${read.code ?? read.problem})`);
+}
+
+export async function loadTrustedRoot(path: string, within?: string): Promise<TrustedRoot> {
+  const text = (await readPolicyFile(path, 'trusted root', within)).toString('utf8');
   try {
     const root = TrustedRoot.fromJSON(JSON.parse(text));
     if (root.tlogs.length === 0 && root.certificateAuthorities.length === 0) throw new Error('it lists no transparency log and no certificate authority');
@@ -43,9 +50,9 @@ export async function loadTrustedRoot(path: string): Promise<TrustedRoot> {
   }
 }
 
-export async function loadImagePolicy(input: PolicyInput): Promise<ImagePolicy> {
+export async function loadImagePolicy(input: PolicyInput, within: PolicyFilesWithin = {}): Promise<ImagePolicy> {
   const keys = await Promise.all((input.keys ?? []).map(async (path) => {
-    const pem = await readPolicyFile(path, 'public key');
+    const pem = await readPolicyFile(path, 'public key', within.keys);
     try {
       return { name: path, key: createPublicKey(pem) };
     } catch {
@@ -56,7 +63,7 @@ export async function loadImagePolicy(input: PolicyInput): Promise<ImagePolicy> 
   const keyless = input.certificateIdentity !== undefined || input.certificateIdentityRegexp !== undefined;
   if (keys.length === 0 && !keyless) throw new PolicyError('no trusted signer: give --key, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]');
   if (problems[0]) throw new PolicyError(describeKeylessProblem(problems[0]));
-  const trustedRoot = input.trustedRoot ? await loadTrustedRoot(input.trustedRoot) : undefined;
+  const trustedRoot = input.trustedRoot ? await loadTrustedRoot(input.trustedRoot, within.trustedRoot) : undefined;
   if (keyless && !trustedRoot) throw new PolicyError('keyless verification needs a Sigstore trusted root: --trusted-root FILE (none is built in)');
   const id = createHash('sha256').update(JSON.stringify({
     keys: keys.map(({ key }) => key.export({ type: 'spki', format: 'der' }).toString('base64')),
