@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SourceFile } from '../src/model/source-file.js';
 
 export const corpusRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus');
 
@@ -21,4 +22,9 @@ export function corpusTextFiles(): Array<{ path: string; text: string }> {
   };
   walk(corpusRoot);
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Every Terraform file (`.tf`) of ../shared/corpus; none when it is absent. */
+export function corpusTerraform(): SourceFile[] {
+  return corpusTextFiles().filter((file) => /\.tf$/i.test(file.path)).map((file) => new SourceFile(file.path, file.text));
 }

@@ -41,7 +41,9 @@ export default defineRule({
     const byDirectory = new Map<string, HclFile[]>();
     for (const hcl of workspace.terraformFiles()) {
       const directory = hcl.file.directory;
-      byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), hcl]);
+      const files = byDirectory.get(directory);
+      if (files) files.push(hcl);
+      else byDirectory.set(directory, [hcl]);
     }
     const children = new Set<string>();
     for (const [directory, files] of byDirectory) {
