@@ -84,12 +84,17 @@ export function isKeyboardPattern(value: string): boolean {
 
 /**
  * Password hashes: the verifier a server keeps, not the password (bcrypt `$2a$…`, crypt `$6$…`,
- * argon2, Django's `pbkdf2_sha256$…`, Jenkins' `#jbcrypt:…`, LDAP `{SSHA}…`).
+ * argon2, Django's `pbkdf2_sha256$…`, Jenkins' `#jbcrypt:…`, LDAP `{SSHA}…`), also as an htpasswd
+ * line `user:{SHA}…`.
  */
-const PASSWORD_HASH = /^(?:#jbcrypt:)?\$(?:2[abxy]?|[156]|y|argon2(?:id|i|d)|scrypt|pbkdf2[-_a-z0-9]*)\$|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$|^\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|PBKDF2[-A-Z0-9]*|ARGON2)\}/i;
+const PASSWORD_HASH = /^(?:#jbcrypt:|[A-Za-z0-9._@-]+:(?=[$\{]))?(?:\$(?:2[abxy]?|[156]|y|apr1|argon2(?:id|i|d)|scrypt|pbkdf2[-_a-z0-9]*)\$|\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|PBKDF2[-A-Z0-9]*|ARGON2)\})|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5)\$/i;
 
-/** Values that are not secrets by their shape: MIME types, booleans, dates and times, a shell script or program. */
-const NOT_SECRET_TEXT = /^(?:application|text|image|audio|video|multipart|message|font|model)\/[A-Za-z0-9.+*-]+(?:\s*;.*)?$|^(?:true|false|yes|no|on|off|enabled|disabled)$|^#!|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+/**
+ * Values that are not secrets by their shape: MIME types, booleans, dates and times, a shell script
+ * or program, an AWS SigV4 credential scope (`AKID/20170529/us-east-1/s3/aws4_request`: the access
+ * key id, which is public, and the scope).
+ */
+const NOT_SECRET_TEXT = /^(?:application|text|image|audio|video|multipart|message|font|model)\/[A-Za-z0-9.+*-]+(?:\s*;.*)?$|^(?:true|false|yes|no|on|off|enabled|disabled)$|^#!|aws4_request|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** A documentation value, also when it is base64 of one or the jwt.io sample token. */
 export function isDocumentationValue(value: string): boolean {
