@@ -34,7 +34,7 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .argument('<image>', 'REF (registry/repository[:tag][@digest]), an OCI layout DIR, or a docker save / docker-archive TAR; PATH:TAG picks a tag')
     .option('--platform <os/arch[/variant]>', 'the platform to read from a multi-platform image', 'linux/amd64')
     .option('--all-platforms', 'read every platform of a multi-platform image')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format; cyclonedx (1.6 JSON) and spdx (2.3 JSON) write an SBOM').choices([...FORMATS, 'cyclonedx', 'spdx']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
     .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())

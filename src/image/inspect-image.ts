@@ -6,6 +6,8 @@ import { HttpRegistryClient } from '../resolve/registry-client.js';
 import type { Rule } from '../rules/rule.js';
 import imageLayerDigestMismatch from '../rules/artifacts/image-layer-digest-mismatch.js';
 import { analyzePlan, type AnalyzedImage, type LayerVisitor } from './analyze.js';
+import { PackageCollector, type Inventory } from './catalog/collect.js';
+import type { ImageReference } from '../model/image-ref.js';
 import { ImageInputError } from './blob-source.js';
 import { imageFinding } from './image-findings.js';
 import type { IntegrityProblem } from './integrity.js';
@@ -22,9 +24,16 @@ export interface InspectOptions {
   readonly visitors?: (image: { display: string; platform?: string }) => readonly LayerVisitor[];
 }
 
+/** One platform of an image, read: its layers, squashed view and package inventory. */
+export interface InspectedImage extends AnalyzedImage {
+  readonly inventory: Inventory;
+  /** the registry reference, when the image came from a registry */
+  readonly reference?: ImageReference;
+}
+
 export interface ImageInspection {
   readonly display: string;
-  readonly images: readonly AnalyzedImage[];
+  readonly images: readonly InspectedImage[];
   readonly findings: Finding[];
   readonly diagnostics: Diagnostic[];
   /** false when a layer or manifest could not be read to its end */
@@ -50,7 +59,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
   }).catch((error: unknown) => { throw inputError(error, input); });
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
-  const images: AnalyzedImage[] = [];
+  const images: InspectedImage[] = [];
   const report = (problem: IntegrityProblem): void => {
     findings.push(imageFinding({
       rule: imageLayerDigestMismatch,
@@ -66,13 +75,15 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
     opened.problems.forEach(report);
     for (const plan of opened.plans) {
       let analyzed: AnalyzedImage;
+      const collector = new PackageCollector();
+      const extra = options.visitors?.({ display: opened.display, ...(plan.platform ? { platform: plan.platform } : {}) }) ?? [];
       try {
-        analyzed = await analyzePlan(opened, plan, options.visitors?.({ display: opened.display, ...(plan.platform ? { platform: plan.platform } : {}) }) ?? []);
+        analyzed = await analyzePlan(opened, plan, [collector, ...extra]);
       } catch (error) {
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });
         continue;
       }
-      images.push(analyzed);
+      images.push({ ...analyzed, inventory: collector.finish(analyzed.tree), ...(opened.reference ? { reference: opened.reference } : {}) });
       analyzed.problems.forEach(report);
       for (const layer of analyzed.layers) if (layer.error) diagnostics.push({ path: layer.digest, message: layer.error, kind: 'incomplete' });
       for (const note of analyzed.notes) diagnostics.push({ path: opened.display, message: note, kind: 'note' });

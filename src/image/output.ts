@@ -1,10 +1,10 @@
 import type { Reporter, ScanReport } from '../report/report.js';
 import { terminalSafe } from '../report/terminal-safe.js';
-import type { AnalyzedImage } from './analyze.js';
-import type { ImageInspection } from './inspect-image.js';
+import type { ImageInspection, InspectedImage } from './inspect-image.js';
+import { cycloneDx, spdx } from './sbom.js';
 
 /** What was read, for `--format json`: one entry per platform read. */
-export function imageSummary(image: AnalyzedImage): Record<string, unknown> {
+export function imageSummary(image: InspectedImage): Record<string, unknown> {
   return {
     image: image.display,
     ...(image.platform ? { platform: image.platform } : {}),
@@ -20,11 +20,24 @@ export function imageSummary(image: AnalyzedImage): Record<string, unknown> {
       whiteouts: layer.whiteouts,
       ...(layer.createdBy !== undefined ? { createdBy: layer.createdBy } : {}),
     })),
+    ...(image.inventory.os ? { os: image.inventory.os } : {}),
+    packages: image.inventory.packages.map((pkg) => ({
+      type: pkg.type,
+      name: pkg.name,
+      version: pkg.version,
+      purl: pkg.purl,
+      ...(pkg.source ? { source: pkg.source } : {}),
+      foundBy: pkg.foundBy,
+      layer: pkg.layer,
+      path: pkg.path,
+    })),
   };
 }
 
 /** The report in the asked format; text and json also say what was read. */
 export function imageOutput(format: string, report: ScanReport, inspection: ImageInspection, options: { color: boolean }, reporters: Readonly<Record<string, Reporter>>): string {
+  if (format === 'cyclonedx') return cycloneDx(inspection.images, inspection.display);
+  if (format === 'spdx') return spdx(inspection.images, inspection.display);
   const reporter = reporters[format];
   if (!reporter) throw new Error(`unknown format ${format}`);
   const rendered = reporter(report, options);
@@ -35,7 +48,11 @@ export function imageOutput(format: string, report: ScanReport, inspection: Imag
   if (format === 'text') {
     const lines = inspection.images.map((image) => {
       const files = image.layers.reduce((sum, layer) => sum + layer.entries, 0);
-      return terminalSafe(`image ${image.display}${image.platform ? ` (${image.platform})` : ''}${image.manifestDigest ? ` ${image.manifestDigest}` : ''}: ${image.layers.length} layers, ${files} layer entries`);
+      const byType = new Map<string, number>();
+      for (const pkg of image.inventory.packages) byType.set(pkg.type, (byType.get(pkg.type) ?? 0) + 1);
+      const packages = [...byType].map(([type, count]) => `${type} ${count}`).join(', ');
+      const os = image.inventory.os ? `, ${image.inventory.os.prettyName ?? image.inventory.os.id}` : '';
+      return terminalSafe(`image ${image.display}${image.platform ? ` (${image.platform})` : ''}${image.manifestDigest ? ` ${image.manifestDigest}` : ''}: ${image.layers.length} layers, ${files} layer entries${os}, ${image.inventory.packages.length} packages${packages ? ` (${packages})` : ''}`);
     });
     return `${lines.join('\n')}${lines.length ? '\n' : ''}${rendered}`;
   }

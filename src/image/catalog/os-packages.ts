@@ -1,0 +1,65 @@
+import { parseStanzas, type ImagePackage, type OsIdentity } from './package.js';
+
+type Found = Omit<ImagePackage, 'path' | 'layer'>;
+
+/** `Package` stanzas of a dpkg status file (or a distroless status.d file) that are installed. */
+export function parseDpkgStatus(text: string): Found[] {
+  const packages: Found[] = [];
+  for (const stanza of parseStanzas(text)) {
+    const name = stanza.get('Package');
+    const version = stanza.get('Version');
+    if (!name || !version) continue;
+    const status = stanza.get('Status');
+    // distroless status.d stanzas carry no Status; dpkg's own file lists removed packages too
+    if (status !== undefined && !/\binstalled$/.test(status)) continue;
+    const sourceField = stanza.get('Source');
+    let source: Found['source'];
+    if (sourceField) {
+      const match = /^(\S+)(?:\s+\(([^)]+)\))?/.exec(sourceField);
+      if (match) source = { name: match[1]!, version: match[2] ?? version };
+    }
+    const arch = stanza.get('Architecture');
+    packages.push({ type: 'deb', name, version, ...(arch ? { arch } : {}), source: source ?? { name, version }, foundBy: 'dpkg' });
+  }
+  return packages;
+}
+
+/** apk's `lib/apk/db/installed`: single-letter keys, a blank line between packages. */
+export function parseApkInstalled(text: string): Found[] {
+  const packages: Found[] = [];
+  let fields = new Map<string, string>();
+  const flush = (): void => {
+    const name = fields.get('P');
+    const version = fields.get('V');
+    if (name && version) {
+      const arch = fields.get('A');
+      const origin = fields.get('o');
+      const license = fields.get('L');
+      packages.push({ type: 'apk', name, version, ...(arch ? { arch } : {}), ...(origin ? { source: { name: origin, version } } : {}), ...(license ? { licenses: [license] } : {}), foundBy: 'apk' });
+    }
+    fields = new Map();
+  };
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      flush();
+      continue;
+    }
+    if (line[1] === ':' && !fields.has(line[0]!)) fields.set(line[0]!, line.slice(2).trim());
+  }
+  flush();
+  return packages;
+}
+
+/** `ID`, `VERSION_ID`, `PRETTY_NAME` of os-release (quotes removed). */
+export function parseOsRelease(text: string): OsIdentity | undefined {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match) values.set(match[1]!, match[2]!.replace(/^(["'])(.*)\1$/, '$2'));
+  }
+  const id = values.get('ID');
+  if (!id) return undefined;
+  const versionId = values.get('VERSION_ID');
+  const prettyName = values.get('PRETTY_NAME');
+  return { id, ...(versionId ? { versionId } : {}), ...(prettyName ? { prettyName } : {}) };
+}
