@@ -48,10 +48,11 @@ beforeAll(async () => {
   await makeRemote('actions-lib');
   await makeRemote('platform');
   await makeRemote('tf-modules');
-  // git itself maps https://github.com/ to the local repositories: no network
-  process.env['GIT_CONFIG_COUNT'] = '1';
-  process.env['GIT_CONFIG_KEY_0'] = `url.file://${scratch}/github/.insteadOf`;
-  process.env['GIT_CONFIG_VALUE_0'] = 'https://github.com/';
+  // git itself maps https://github.com/ to the local repositories: no network. Through a global
+  // config file, as a user would set it: Rampart's git calls drop GIT_CONFIG_COUNT and its pairs
+  const gitconfig = path.join(scratch, 'gitconfig');
+  await writeFile(gitconfig, `[url "file://${scratch}/github/"]\n\tinsteadOf = https://github.com/\n`);
+  process.env['GIT_CONFIG_GLOBAL'] = gitconfig;
 });
 
 afterAll(async () => {

@@ -6,12 +6,14 @@ import { createBaseline, serializeBaseline } from '../src/engine/baseline.js';
 import { REPORTERS } from '../src/report/index.js';
 import type { ScanReport } from '../src/report/report.js';
 import { scan } from '../src/scan.js';
+import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 
-// fake credentials in the shapes detectors look for; none is real
+// fake credentials in the shapes detectors look for (a GitHub token with a valid checksum, no
+// documentation example values, which detectors rightly pass over); none is real
 const SECRETS = [
-  'ghp_R4nd0mT0k3nV4lu3F0rT3st1ngAbCdEf1234',
+  `ghp_${withCrc32Base62Suffix('R4nd0mT0k3nV4lu3F0rT3st1ngAbCd')}`,
   'AKIAQYLPMN5HHHFPZAM2',
-  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY9',
+  'q9Zr2LmVt7XwKp4NbHs8YdFc3GjUe6RaTo1WiSxQ',
 ];
 
 /** A real scan of a tree holding credentials: no report format, and no baseline, may carry one. */
