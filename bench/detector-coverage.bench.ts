@@ -3,6 +3,7 @@ import { CORE_DETECTORS, COVERAGE_DETECTORS, DETECTORS } from '../src/secrets/ca
 import type { Detector } from '../src/secrets/detector.js';
 import { redacted } from '../src/secrets/redact.js';
 import { findSecrets } from '../src/secrets/scan-text.js';
+import { labelledSet, PLACEMENTS, scanLabelledTree } from '../test/helpers/labelled-secrets.js';
 import { corpusTextFiles } from './corpus-files.js';
 
 /** CPU-bound, so the fastest of several rounds is the work; rounds alternate the two catalogues. */
@@ -21,6 +22,7 @@ export async function run(): Promise<void> {
   const files = corpusTextFiles();
   if (files.length === 0) {
     process.stdout.write('skipped: ../shared/corpus is not present\n');
+    labelledScore();
     return;
   }
   const megabytes = files.reduce((sum, file) => sum + file.text.length, 0) / 1e6;
@@ -40,8 +42,21 @@ export async function run(): Promise<void> {
   process.stdout.write(`tree secrets scan of the corpus (${files.length} files, ${megabytes.toFixed(1)} MB; best of ${rounds.length} alternating rounds after a warm-up, ratio = median of the rounds' ratios):\n`);
   process.stdout.write(`  ${CORE_DETECTORS.length} detectors (before the peers' coverage)  ${best((r) => r.before).toFixed(0)} ms  (baseline)\n`);
   process.stdout.write(`  ${DETECTORS.length} detectors (whole catalogue)           ${best((r) => r.after).toFixed(0)} ms  (${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}× the baseline)\n`);
+  labelledScore();
   const added = new Set(COVERAGE_DETECTORS.map((detector) => detector.id));
   const findings = files.flatMap((file) => findSecrets(file.text, file.path).filter((match) => added.has(match.detector.id))
     .map((match) => `${file.path}:${file.text.slice(0, match.start).split('\n').length} ${match.detector.id} ${redacted(match.secret)}`));
   process.stdout.write(`findings of the ${added.size} added detectors on the corpus: ${findings.length}\n${findings.map((line) => `  ${line}\n`).join('')}`);
+}
+
+/** Recall and precision on the generated labelled set (test/secrets-recall.test.ts asserts the thresholds). */
+function labelledScore(): void {
+  const set = labelledSet();
+  const result = scanLabelledTree(set);
+  const formats = new Set(set.planted.map((plant) => plant.detector)).size;
+  process.stdout.write(`labelled set: ${formats} single-line formats × ${PLACEMENTS.length} placements = ${set.planted.length} credentials, plus every false sample\n`);
+  process.stdout.write(`  tree scan: recall ${result.recall.toFixed(3)}, precision ${result.precision.toFixed(3)}\n`);
+  const missed = new Map<string, number>();
+  for (const plant of result.missed) missed.set(plant.placement, (missed.get(plant.placement) ?? 0) + 1);
+  for (const [placement, count] of missed) process.stdout.write(`  missed in ${placement}: ${count}\n`);
 }

@@ -12,6 +12,12 @@ import type { CharClass } from './token-shape.js';
  */
 export const ASSIGN = String.raw`["']?(?:[ \t]*(?::=|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*)["']?`;
 
+/**
+ * The older Dockerfile form `ENV KEY value` (no `=`): a space after the key assigns when the line
+ * is an ENV instruction. Patterns using it need the `m` flag.
+ */
+export const DOCKERFILE_ENV_SPACE = String.raw`(?<=^[ \t]*ENV[ \t]+[A-Za-z0-9_.-]{1,80})[ \t]+["']?`;
+
 export interface AssignmentSpec {
   readonly id: string;
   readonly provider: string;
@@ -37,7 +43,7 @@ export interface AssignmentSpec {
 /** A credential recognised by the key it is assigned to: its value alone has no marker. */
 export function assignmentDetector(spec: AssignmentSpec): Detector {
   const [min, max] = spec.length;
-  const source = `(?<![A-Za-z0-9])(?:${spec.keys})${ASSIGN}(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
+  const source = `(?<![A-Za-z0-9])(?:${spec.keys})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE})(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
   const random = new SampleRandom(spec.id);
   const sample = (): string => spec.sample?.(random) ?? random.chars(spec.value.chars, min);
   const minEntropy = spec.minEntropy ?? 3;
@@ -47,7 +53,7 @@ export function assignmentDetector(spec: AssignmentSpec): Detector {
     provider: spec.provider,
     kind: spec.kind,
     keywords: spec.keywords,
-    pattern: new RegExp(source, 'gi'),
+    pattern: new RegExp(source, 'gim'),
     validate: (value) => !isPlaceholder(value) && !isDocumentedExample(value) && longestRun(value) < 5
       && shannonEntropy(value) >= minEntropy && (spec.check?.(value) ?? true),
     priority: PRIORITY.provider,

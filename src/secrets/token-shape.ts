@@ -36,6 +36,8 @@ export interface TokenSpec {
   readonly negatives?: readonly string[];
   readonly severity?: Severity;
   readonly paths?: RegExp;
+  /** characters after a keyword the token may sit: a keyword on the line before (`- name: MAILGUN_KEY`) */
+  readonly window?: { readonly before: number; readonly after: number };
 }
 
 const DEFAULT_BOUNDARY = 'A-Za-z0-9_-';
@@ -100,7 +102,7 @@ export function tokenDetector(spec: TokenSpec): Detector {
     priority: PRIORITY.provider,
     severity: spec.severity ?? 'critical',
     ...(spec.paths ? { paths: spec.paths } : {}),
-    window: { before: 0, after: 0 },
+    window: spec.window ?? { before: 0, after: 0 },
     docs: { impact: spec.impact, revoke: spec.revoke, references: spec.references },
     get samples() {
       samples ??= makeSamples();

@@ -30,8 +30,8 @@ export const collaborationDetectors: readonly Detector[] = [
     impact: EMAIL_IMPACT, revoke: 'Delete the token under Integrations → API tokens.', reference: 'https://developers.mailersend.com/general.html#authentication' }),
   prefixed('secret-resend-api-key', { provider: 'Resend', kind: 'API key', shape: ['re_', [CLASS.alnum, 8], '_', [CLASS.alnum, 24]],
     impact: EMAIL_IMPACT, revoke: 'Delete the key at resend.com/api-keys.', reference: 'https://resend.com/docs/dashboard/api-keys/introduction' }),
-  prefixed('secret-mailgun-signing-key', { provider: 'Mailgun', kind: 'API or webhook signing key', shape: [[CLASS.hex, 32], '-', [CLASS.hex, 8], '-', [CLASS.hex, 8]], keywords: ['mailgun'], boundary: 'A-Za-z0-9-',
+  prefixed('secret-mailgun-signing-key', { provider: 'Mailgun', kind: 'API or webhook signing key', shape: [[CLASS.hex, 32], '-', [CLASS.hex, 8], '-', [CLASS.hex, 8]], keywords: ['mailgun'], boundary: 'A-Za-z0-9-', window: { before: 0, after: 160 },
     impact: EMAIL_IMPACT, revoke: 'Rotate the key under API Security in the Mailgun control panel.', reference: 'https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/' }),
-  prefixed('secret-mailgun-legacy-key', { provider: 'Mailgun', kind: 'legacy private API key (key-…)', shape: ['key-', [CLASS.hex, 32]], keywords: ['mailgun'], boundary: 'A-Za-z0-9',
+  prefixed('secret-mailgun-legacy-key', { provider: 'Mailgun', kind: 'legacy private API key (key-…)', shape: ['key-', [CLASS.hex, 32]], keywords: ['mailgun'], boundary: 'A-Za-z0-9', window: { before: 0, after: 160 },
     impact: EMAIL_IMPACT, revoke: 'Rotate the key under API Security in the Mailgun control panel.', reference: 'https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/' }),
 ];

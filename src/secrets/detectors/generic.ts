@@ -1,4 +1,4 @@
-import { ASSIGN, looksRandom } from '../assignment.js';
+import { ASSIGN, DOCKERFILE_ENV_SPACE, looksRandom } from '../assignment.js';
 import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
 import { insideText, textRangesOf } from '../code-literals.js';
 import { PRIORITY, type Detector, type MatchContext } from '../detector.js';
@@ -108,7 +108,7 @@ export const genericDetectors: readonly Detector[] = [
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
-    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'g'),
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'gm'),
     validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
