@@ -84,7 +84,8 @@ function findPodSpecs(object: KubeObject): PodSpecSite[] {
 
 /** Fields only a pod spec has: enough to read one that does not list its containers. */
 const POD_ONLY_FIELDS = new Set(['hostNetwork', 'hostPID', 'hostIPC', 'volumes', 'initContainers', 'securityContext', 'serviceAccountName']);
-const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+/** Kinds that keep a pod template at spec.template: the core ones, OpenShift DeploymentConfig, Argo Rollouts. */
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'DeploymentConfig', 'Rollout']);
 
 /** Where a core kind keeps its pod spec. */
 function knownPodSpec(object: KubeObject, view: ResolvedYaml): YAMLMap | undefined {
