@@ -207,6 +207,17 @@ describe('hostile repository: what is scanned', () => {
     expect(run.stdout).not.toContain('local/untracked');
   });
 
+  it('a directory the repository ignores is scanned when named: its files are not hidden by the ignore rules above it', async () => {
+    const root = await tree('ignored-directory', async (dir) => {
+      await writeFile(path.join(dir, '.gitignore'), 'out/\n');
+      await mkdir(path.join(dir, 'out'));
+      await writeFile(path.join(dir, 'out', 'rendered.yaml'), POD_WITH('rendered/app:1'));
+    }, { git: true });
+    const run = await scan(path.join(root, 'out'), '-r', 'image-not-pinned');
+    expectFinished(run);
+    expect(run.stdout).toMatch(/rendered\.yaml\n\s+7:14\s+HIGH\s+Image rendered\/app:1 is not pinned/);
+  });
+
   it('outside git, .gitignore keeps its meaning', async () => {
     const root = await tree('plain-ignored', async (dir) => {
       await writeFile(path.join(dir, '.gitignore'), 'local.yaml\n');

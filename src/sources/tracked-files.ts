@@ -21,16 +21,19 @@ export function listRepositoryFiles(directory: string): RepositoryListing {
   const real = realOrSelf(directory);
   const workTree = findWorkTree(real);
   if (!workTree) return { kind: 'not-a-work-tree' };
-  const result = spawnSync('git', [
+  const git = (args: readonly string[]) => spawnSync('git', [
     // a repository's own config must not run programs while its files are listed
-    '-c', 'core.fsmonitor=false',
-    'ls-files', '-z', '--cached', '--others', '--exclude-standard',
+    '-c', 'core.fsmonitor=false', ...args,
   ], {
     cwd: real,
     env: gitEnvironment({ GIT_CONFIG_NOSYSTEM: '1' }, { ...process.env, ...commitIndex(workTree.gitDirectory) }),
     maxBuffer: MAX_LISTING_BYTES,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // a directory the repository ignores (a build output, a scratch copy) was named on purpose: its
+  // files are scanned as outside git, not hidden by the ignore rules above it
+  if (real !== realOrSelf(workTree.top) && git(['check-ignore', '-q', '.']).status === 0) return { kind: 'not-a-work-tree' };
+  const result = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
   if (result.error) return { kind: 'failed', problem: `cannot run git: ${result.error.message}` };
   if (result.status !== 0) {
     const reason = result.stderr.toString('utf8').trim().split('\n')[0] || `git exited with ${String(result.status ?? result.signal)}`;
