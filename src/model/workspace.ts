@@ -120,6 +120,29 @@ export class Workspace {
     return this.once('kube-by-document', () => new Map(this.yamlDocuments().map((document) => [document, kubeObjectsOf(document)])));
   }
 
+  /** The YAML documents of one manifest file, in order; none when it is not one. */
+  yamlDocumentsOf(path: string): readonly YamlDocument[] {
+    return this.documentIndex().byPath.get(path) ?? [];
+  }
+
+  /** The YAML documents of the manifest files directly in `directory` ('' for the root), in file order. */
+  yamlDocumentsIn(directory: string): readonly YamlDocument[] {
+    return this.documentIndex().byDirectory.get(directory) ?? [];
+  }
+
+  /** Built once, so that rules following references look documents up instead of scanning them all. */
+  private documentIndex(): { byPath: Map<string, YamlDocument[]>; byDirectory: Map<string, YamlDocument[]> } {
+    return this.once('document-index', () => {
+      const byPath = new Map<string, YamlDocument[]>();
+      const byDirectory = new Map<string, YamlDocument[]>();
+      for (const document of this.yamlDocuments()) {
+        appendTo(byPath, document.file.path, document);
+        appendTo(byDirectory, document.file.directory, document);
+      }
+      return { byPath, byDirectory };
+    });
+  }
+
   /** kustomization.yaml / Kustomization files (the first document of each). */
   kustomizations(): YamlDocument[] {
     return this.once('kustomize', () =>
@@ -133,7 +156,7 @@ export class Workspace {
         if (document.index !== 0 || !isChartFile(document.file.baseName)) continue;
         const directory = document.file.directory;
         const lockPath = directory === '' ? 'Chart.lock' : `${directory}/Chart.lock`;
-        const lock = this.yamlDocuments().find((candidate) => candidate.file.path === lockPath && candidate.index === 0);
+        const lock = this.yamlDocumentsOf(lockPath).find((candidate) => candidate.index === 0);
         const appVersion = getString(document.root, 'appVersion');
         charts.push({ directory, chart: document, ...(lock ? { lock } : {}), ...(appVersion ? { appVersion } : {}) });
       }
@@ -177,6 +200,12 @@ export class Workspace {
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;
   }
+}
+
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {

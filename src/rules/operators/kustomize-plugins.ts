@@ -45,11 +45,12 @@ export function isLegacyPlugin(view: ResolvedYaml, root: Node | undefined): { ap
  * The YAML documents a kustomization's `generators:`/`transformers:` entry points at: a file, or
  * the YAML files of a directory. Remote entries are left alone.
  */
-export function referencedDocuments(workspace: Workspace, kustomization: YamlDocument, entry: string): YamlDocument[] {
+export function referencedDocuments(workspace: Workspace, kustomization: YamlDocument, entry: string): readonly YamlDocument[] {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.includes('?ref=') || entry.startsWith('github.com/')) return [];
   const target = path.posix.normalize(path.posix.join(kustomization.file.directory, entry)).replace(/\/$/, '');
-  return workspace.yamlDocuments().filter((document) => document.file.path === target
-    || (document.file.directory === target && !/^kustomization\.ya?ml$|^Kustomization$/.test(document.file.baseName)));
+  const file = workspace.yamlDocumentsOf(target);
+  if (file.length > 0) return file;
+  return workspace.yamlDocumentsIn(target).filter((document) => !/^kustomization\.ya?ml$|^Kustomization$/.test(document.file.baseName));
 }
 
 export function isInlineConfig(node: Node | undefined): boolean {
