@@ -72,55 +72,70 @@ export function insideText(ranges: TextRanges, start: number, end: number): bool
   return false;
 }
 
-const REGEX_BEFORE = /[(,=:[!&|?{};+\-*%<>~^]$|^$|\breturn$|\btypeof$/;
+/** A `/` after one of these (or at the start) opens a regex literal, not a division. */
+const REGEX_AFTER_CHAR = new Set([...'(,=:[!&|?{};+-*%<>~^']);
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'in', 'of', 'delete', 'void', 'throw', 'new', 'yield', 'await']);
+const starts = new WeakMap<Syntax, RegExp>();
+
+/** The characters that can open a comment, a string or a regex in this syntax: the lexer jumps between them. */
+function startsOf(syntax: Syntax): RegExp {
+  let pattern = starts.get(syntax);
+  if (!pattern) {
+    const chars = new Set(['"', "'", ...syntax.multilineQuotes, ...syntax.lineComments.map((marker) => marker[0]!)]);
+    if (syntax.blockComments || syntax.regexLiterals) chars.add('/');
+    pattern = new RegExp(`[${[...chars].map((char) => `\\${char}`).join('')}]`, 'g');
+    starts.set(syntax, pattern);
+  }
+  return pattern;
+}
 
 function lex(text: string, syntax: Syntax): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  let index = 0;
-  let lastSignificant = '';
+  const next = startsOf(syntax);
   const length = text.length;
+  let index = 0;
   while (index < length) {
+    next.lastIndex = index;
+    const found = next.exec(text);
+    if (!found) break;
+    index = found.index;
     const char = text[index]!;
     const lineComment = syntax.lineComments.find((marker) => text.startsWith(marker, index));
     if (lineComment) {
       const end = lineEnd(text, index);
       ranges.push([index + lineComment.length, end]);
       index = end;
-      continue;
-    }
-    if (syntax.blockComments && text.startsWith('/*', index)) {
+    } else if (syntax.blockComments && text.startsWith('/*', index)) {
       const close = text.indexOf('*/', index + 2);
-      const end = close === -1 ? length : close;
-      ranges.push([index + 2, end]);
+      ranges.push([index + 2, close === -1 ? length : close]);
       index = close === -1 ? length : close + 2;
-      continue;
-    }
-    if (syntax.tripleQuotes && (text.startsWith('"""', index) || text.startsWith("'''", index))) {
-      const quote = text.slice(index, index + 3);
-      const close = text.indexOf(quote, index + 3);
-      const end = close === -1 ? length : close;
-      ranges.push([index + 3, end]);
+    } else if (syntax.tripleQuotes && (text.startsWith('"""', index) || text.startsWith("'''", index))) {
+      const close = text.indexOf(text.slice(index, index + 3), index + 3);
+      ranges.push([index + 3, close === -1 ? length : close]);
       index = close === -1 ? length : close + 3;
-      lastSignificant = quote[0]!;
-      continue;
-    }
-    if (char === '"' || char === "'" || char === '`') {
-      const multiline = syntax.multilineQuotes.includes(char);
-      const end = stringEnd(text, index + 1, char, multiline);
+    } else if (char === '"' || char === "'" || char === '`') {
+      const end = stringEnd(text, index + 1, char, syntax.multilineQuotes.includes(char));
       ranges.push([index + 1, end]);
       index = end + 1;
-      lastSignificant = char;
-      continue;
-    }
-    if (syntax.regexLiterals && char === '/' && REGEX_BEFORE.test(lastSignificant)) {
+    } else if (char === '/' && syntax.regexLiterals && regexMayStart(text, index)) {
       index = regexEnd(text, index + 1);
-      lastSignificant = '/';
-      continue;
+    } else {
+      index += 1;
     }
-    if (!/\s/.test(char)) lastSignificant = /[A-Za-z0-9_$]/.test(char) ? wordBefore(text, index) : char;
-    index += 1;
   }
   return ranges;
+}
+
+/** Whether a `/` at `index` opens a regex literal: what precedes it is an operator, a keyword or nothing. */
+function regexMayStart(text: string, index: number): boolean {
+  let before = index - 1;
+  while (before >= 0 && /\s/.test(text[before]!)) before -= 1;
+  if (before < 0) return true;
+  const char = text[before]!;
+  if (!/[A-Za-z0-9_$]/.test(char)) return REGEX_AFTER_CHAR.has(char);
+  let start = before;
+  while (start > 0 && /[A-Za-z0-9_$]/.test(text[start - 1]!)) start -= 1;
+  return REGEX_AFTER_WORD.has(text.slice(start, before + 1));
 }
 
 function lineEnd(text: string, from: number): number {
@@ -151,13 +166,4 @@ function regexEnd(text: string, from: number): number {
     else if (char === '\n') return index;
   }
   return text.length;
-}
-
-/** The identifier ending at `index` (keywords such as `return` may precede a regex literal). */
-function wordBefore(text: string, index: number): string {
-  let start = index;
-  while (start > 0 && /[A-Za-z0-9_$]/.test(text[start - 1]!)) start -= 1;
-  let end = index;
-  while (end + 1 < text.length && /[A-Za-z0-9_$]/.test(text[end + 1]!)) end += 1;
-  return text.slice(start, end + 1);
 }
