@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ResolveError } from './errors.js';
-import { gitEnvironment } from '../sources/git-env.js';
+import { remoteGitEnvironment } from '../sources/git-env.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -40,7 +40,7 @@ export class GitRefResolver {
       execFile('git', ['ls-remote', '--', url], {
         timeout: this.options.timeoutMs ?? 30_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: gitEnvironment({}, this.options.env ?? process.env),
+        env: remoteGitEnvironment(this.options.env ?? process.env),
       }, (error, stdout, stderr) => {
         if (error) {
           const reason = stderr.trim().split('\n').pop() ?? error.message;

@@ -12,9 +12,11 @@ const REPOSITORY_SELECTING = new Set([
   'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH',
   'GIT_GRAFT_FILE', 'GIT_SHALLOW_FILE', 'GIT_REPLACE_REF_BASE', 'GIT_NO_REPLACE_OBJECTS', 'GIT_NAMESPACE',
   'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM',
-  'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT',
 ]);
+/** Configuration given through the environment (`git -c` in a hook, GIT_CONFIG_COUNT pairs). */
+const ENVIRONMENT_CONFIG = new Set(['GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT']);
 const CONFIG_PAIR = /^GIT_CONFIG_(?:KEY|VALUE)_\d+$/;
+const isEnvironmentConfig = (key: string): boolean => ENVIRONMENT_CONFIG.has(key) || CONFIG_PAIR.test(key);
 
 /** Settings every Rampart git call has: no prompts, stable messages, no fetching of missing objects. */
 const RAMPART_GIT = {
@@ -28,9 +30,22 @@ const RAMPART_GIT = {
 export function gitEnvironment(extra: Readonly<Record<string, string>> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    if (!REPOSITORY_SELECTING.has(key) && !CONFIG_PAIR.test(key)) env[key] = value;
+    if (!REPOSITORY_SELECTING.has(key) && !isEnvironmentConfig(key)) env[key] = value;
   }
   return { ...env, ...RAMPART_GIT, ...extra };
+}
+
+/**
+ * For git calls that talk to a remote and read no local repository (`git ls-remote URL`): the
+ * repository selectors still go, but configuration the caller put in the environment stays —
+ * CI systems hand over `url.*.insteadOf`, credential helpers and `http.extraHeader` that way.
+ */
+export function remoteGitEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (!REPOSITORY_SELECTING.has(key)) env[key] = value;
+  }
+  return { ...env, ...RAMPART_GIT };
 }
 
 /**
