@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage } from '../src/image/inspect-image.js';
+import { DETECTORS } from '../src/secrets/catalogue.js';
 import { runCli } from './helpers/cli.js';
 import { buildLayeredImage, run, skopeoCopy } from './helpers/image-build.js';
 import { sha256, tarBytes, writeLayout } from './helpers/oci-layout.js';
@@ -12,8 +13,17 @@ import { pushImage, pushIndex, pushLayout, startRegistry, type LocalRegistry } f
 let work: string;
 let layout: string;
 
+/** a credential of the given detector, taken from its own sample (`KEY: value` on the first line) */
+function sampleSecret(id: string): string {
+  const sample = DETECTORS.find((detector) => detector.id === id)!.samples.positives[0]!.split('\n')[0]!;
+  return sample.slice(sample.indexOf(':') + 1).trim().replace(/^"|"$/g, '');
+}
+const AWS_KEY = sampleSecret('secret-aws-access-key');
+const GITHUB_TOKEN = sampleSecret('secret-github-token');
+const OAUTH_TOKEN = sampleSecret('secret-github-oauth-token');
+
 interface JsonImage { platform?: string; manifestDigest?: string; layers: Array<{ digest: string; diffId?: string; compression: string; entries: number; whiteouts: number }> }
-interface JsonReport { findings: Array<{ ruleId: string; severity: string; message: string; properties?: Record<string, unknown> }>; diagnostics: Array<{ kind: string; message: string }>; images: JsonImage[] }
+interface JsonReport { findings: Array<{ ruleId: string; severity: string; message: string; location: { path: string; line: number }; properties?: Record<string, unknown> }>; diagnostics: Array<{ kind: string; message: string }>; images: JsonImage[] }
 
 async function imageJson(args: readonly string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const result = await runCli(['image', ...args, '-f', 'json']);
@@ -28,10 +38,10 @@ async function manifestOf(layoutDir: string): Promise<{ layers: Array<{ digest: 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'rampart-image-test-'));
   layout = await buildLayeredImage(work, 'app', 'v1', [
-    { files: { 'etc/a': 'one\n', 'opt/app/.env': 'AWS_ACCESS_KEY_ID=AKIAQ3EGUNBEXAMPLE7X\n', 'opt/app/keep': 'keep\n', 'usr/bin/tool': '#!/bin/sh\n' } },
-    { remove: ['etc/a', 'opt/app/.env'] },
+    { files: { 'etc/a': 'one\n', 'opt/app/.env': `AWS_ACCESS_KEY_ID=${AWS_KEY}\n`, 'opt/app/keep': 'keep\n', 'usr/bin/tool': '#!/bin/sh\n', 'usr/share/doc/tool/example.conf': `token=${GITHUB_TOKEN}\n` } },
+    { remove: ['etc/a', 'opt/app/.env'], createdBy: `/bin/sh -c GITHUB_TOKEN=${GITHUB_TOKEN} ./fetch-private.sh && rm /opt/app/.env` },
     { files: { 'opt/app/new': 'new\n' } },
-  ]);
+  ], { env: ['PATH=/usr/bin', `GITHUB_OAUTH=${OAUTH_TOKEN}`] });
 }, 60_000);
 
 afterAll(async () => {
@@ -41,7 +51,7 @@ afterAll(async () => {
 describe('rampart image reads an OCI layout', () => {
   it('verifies every layer and applies whiteouts in the squashed view while each layer keeps its own entries', async () => {
     const inspection = await inspectImage(layout);
-    expect(inspection.findings).toEqual([]);
+    expect(inspection.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch')).toEqual([]);
     expect(inspection.complete).toBe(true);
     const [image] = inspection.images;
     expect(image?.layers).toHaveLength(3);
@@ -55,7 +65,7 @@ describe('rampart image reads an OCI layout', () => {
   });
 
   it('names one image of a layout with PATH:TAG and says which tags exist when the tag is wrong', async () => {
-    expect((await imageJson([`${layout}:v1`])).code).toBe(0);
+    expect((await imageJson([`${layout}:v1`])).code).toBe(1); // the secrets baked into the test image
     const missing = await runCli(['image', `${layout}:v9`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no image is tagged v9 (tags: v1)');
@@ -66,13 +76,13 @@ describe('rampart image reads an OCI layout', () => {
     await skopeoCopy(`oci:${layout}:v1`, `oci:${zstdLayout}:v1`, ['--dest-compress-format', 'zstd', '--dest-compress']);
     const gzip = await imageJson([layout]);
     const native = await imageJson([zstdLayout]);
-    expect(native.code).toBe(0);
+    expect(native.code).toBe(1); // the secrets baked into the test image
     expect(native.report.images[0]?.layers.map((layer) => layer.compression)).toEqual(['zstd', 'zstd', 'zstd']);
     expect(native.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(gzip.report.images[0]?.layers.map((layer) => layer.diffId));
     process.env['RAMPART_ZSTD'] = 'js';
     try {
       const javascript = await imageJson([zstdLayout]);
-      expect(javascript.code).toBe(0);
+      expect(javascript.code).toBe(1); // the secrets baked into the test image
       expect(javascript.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(gzip.report.images[0]?.layers.map((layer) => layer.diffId));
     } finally {
       delete process.env['RAMPART_ZSTD'];
@@ -95,16 +105,48 @@ describe('rampart image reads an OCI layout', () => {
   });
 });
 
+describe('secrets baked into an image', () => {
+  it('finds a secret in a file a later layer deleted, in Env and in a history step, names the layer and step, and never prints the secret', async () => {
+    const result = await runCli(['image', layout, '-f', 'json']);
+    expect(result.code).toBe(1);
+    for (const secret of [AWS_KEY, GITHUB_TOKEN, OAUTH_TOKEN]) expect(result.stdout).not.toContain(secret);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const aws = report.findings.find((finding) => finding.ruleId === 'secret-aws-access-key');
+    expect(aws?.location).toMatchObject({ path: 'opt/app/.env', line: 1 });
+    expect(aws?.properties).toMatchObject({ layer: 0, deletedInLaterLayer: true, historyStep: 'layer 0', image: layout });
+    expect(aws?.message).toContain('in layer 0, deleted by a later layer but still in the image');
+    const history = report.findings.find((finding) => finding.ruleId === 'secret-github-token');
+    // umoci's own config step is history[0..1]; the second layer's step comes after
+    expect(history?.location.path).toMatch(/^config:history\[\d+\]$/);
+    expect(history?.properties?.['layer']).toBeUndefined();
+    const env = report.findings.find((finding) => finding.ruleId === 'secret-github-oauth-token');
+    expect(env?.location.path).toBe('config:Env');
+    // usr/share holds documentation and examples: skipped, as Trivy does
+    expect(report.findings.some((finding) => finding.location.path.startsWith('usr/share/'))).toBe(false);
+    expect(report.findings).toHaveLength(3);
+  });
+
+  it('puts the image, layer and path in SARIF properties', async () => {
+    const result = await runCli(['image', layout, '-f', 'sarif']);
+    const sarif = JSON.parse(result.stdout) as { runs: Array<{ results: Array<{ ruleId: string; properties: Record<string, unknown> }>; tool: { driver: { rules: Array<{ id: string }> } } }> };
+    const aws = sarif.runs[0]!.results.find((item) => item.ruleId === 'secret-aws-access-key');
+    expect(aws?.properties).toMatchObject({ image: layout, layer: 0, path: 'opt/app/.env' });
+    expect(sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id)).toContain('secret-aws-access-key');
+    // (the rule help quotes the detector's own samples, which this test borrowed: only results are checked)
+    expect(JSON.stringify(sarif.runs[0]!.results)).not.toContain(AWS_KEY);
+  });
+});
+
 describe('rampart image reads docker save archives', () => {
   it('reads the legacy manifest.json form skopeo writes, with the same diff_ids', async () => {
     const archive = path.join(work, 'legacy.tar');
     await skopeoCopy(`oci:${layout}:v1`, `docker-archive:${archive}:example.com/app:v1`);
     const result = await imageJson([archive]);
-    expect(result.code).toBe(0);
-    expect(result.report.findings).toEqual([]);
+    expect(result.code).toBe(1);
+    expect(result.report.findings.map((finding) => finding.ruleId).sort()).toEqual(['secret-aws-access-key', 'secret-github-oauth-token', 'secret-github-token']);
     const fromLayout = await imageJson([layout]);
     expect(result.report.images[0]?.layers.map((layer) => layer.diffId)).toEqual(fromLayout.report.images[0]?.layers.map((layer) => layer.diffId));
-    expect((await imageJson([`${archive}:v1`])).code).toBe(0);
+    expect((await imageJson([`${archive}:v1`])).code).toBe(1); // the secrets baked into the test image
   });
 
   it('reads the Docker 25+ form: an OCI layout and manifest.json in one tar', async () => {
@@ -113,7 +155,7 @@ describe('rampart image reads docker save archives', () => {
     await run('tar', ['-cf', archive, '-C', layout, 'oci-layout', 'index.json', 'manifest.json', 'blobs']);
     await rm(path.join(layout, 'manifest.json'));
     const result = await imageJson([archive]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1); // the secrets baked into the test image
     expect(result.report.images[0]?.layers).toHaveLength(3);
   });
 
@@ -192,11 +234,11 @@ describe('rampart image pulls from a registry', () => {
   it('reads a pushed image by tag and by pinned digest through the OCI client', async () => {
     const pushed = await pushLayout(registry, layout, 'v1', 'team/app', 'v1');
     const byTag = await imageJson([pushed.reference, '--insecure-registry', registry.host]);
-    expect(byTag.code).toBe(0);
+    expect(byTag.code).toBe(1); // the secrets baked into the test image
     expect(byTag.report.images[0]?.manifestDigest).toBe(pushed.digest);
     expect(byTag.report.images[0]?.layers).toHaveLength(3);
     const byDigest = await imageJson([`${registry.host}/team/app@${pushed.digest}`, '--insecure-registry', registry.host]);
-    expect(byDigest.code).toBe(0);
+    expect(byDigest.code).toBe(1); // the secrets baked into the test image
     const wrongPin = await imageJson([`${registry.host}/team/app@${sha256(Buffer.from('not it'))}`, '--insecure-registry', registry.host]);
     expect(wrongPin.code).toBe(2);
   });

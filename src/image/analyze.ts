@@ -61,12 +61,12 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
   for (const [index, blob] of plan.layers.entries()) {
     const entries: ImageEntry[] = [];
     const whiteouts: Whiteout[] = [];
+    // the tar reader asks `wanted` and then calls `visit` for the same member: each visitor is asked once
+    let wants: number[] = [];
     const wanted = (tar: TarEntry): number => {
       const entry = toImageEntry(tar, index);
-      if (!entry || whiteoutOf(entry.path) !== undefined) return 0;
-      let most = 0;
-      for (const visitor of visitors) most = Math.max(most, visitor.wanted(entry));
-      return most;
+      wants = !entry || whiteoutOf(entry.path) !== undefined ? [] : visitors.map((visitor) => visitor.wanted(entry));
+      return Math.max(0, ...wants);
     };
     const visit = async (tar: TarEntry, content: Buffer | undefined, truncated: boolean): Promise<void> => {
       const entry = toImageEntry(tar, index);
@@ -84,7 +84,12 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
         return;
       }
       entries.push(entry);
-      if (content) for (const visitor of visitors) if (visitor.wanted(entry) > 0) await visitor.visit(entry, content, truncated);
+      if (content) {
+        for (const [position, visitor] of visitors.entries()) {
+          const limit = wants[position] ?? 0;
+          if (limit > 0) await visitor.visit(entry, content.length > limit ? content.subarray(0, limit) : content, truncated || content.length > limit);
+        }
+      }
     };
     const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
     const where = blob.digest ?? blob.location;

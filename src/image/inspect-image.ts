@@ -11,7 +11,10 @@ import type { ImageReference } from '../model/image-ref.js';
 import { ImageInputError } from './blob-source.js';
 import { imageFinding } from './image-findings.js';
 import type { IntegrityProblem } from './integrity.js';
+import { LayerSecretScanner, redactSecrets, secretsInText, type LayerSecret } from './layer-secrets.js';
 import { openImage } from './open-image.js';
+import { generatedSecretRules } from '../rules/secrets/secret-rules.js';
+import { SECRET_MESSAGES } from '../rules/secrets/report-secrets.js';
 import { TarFormatError } from './tar-header.js';
 
 export interface InspectOptions {
@@ -27,6 +30,8 @@ export interface InspectOptions {
 /** One platform of an image, read: its layers, squashed view and package inventory. */
 export interface InspectedImage extends AnalyzedImage {
   readonly inventory: Inventory;
+  /** credentials in any layer's files (also deleted ones) and in the config */
+  readonly secrets: readonly LayerSecret[];
   /** the registry reference, when the image came from a registry */
   readonly reference?: ImageReference;
 }
@@ -76,14 +81,20 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
     for (const plan of opened.plans) {
       let analyzed: AnalyzedImage;
       const collector = new PackageCollector();
+      const scanner = new LayerSecretScanner();
       const extra = options.visitors?.({ display: opened.display, ...(plan.platform ? { platform: plan.platform } : {}) }) ?? [];
       try {
-        analyzed = await analyzePlan(opened, plan, [collector, ...extra]);
+        analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra]);
       } catch (error) {
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });
         continue;
       }
-      images.push({ ...analyzed, inventory: collector.finish(analyzed.tree), ...(opened.reference ? { reference: opened.reference } : {}) });
+      const secrets = [...scanner.finish(analyzed.tree), ...configSecrets(analyzed)];
+      // history steps are shown (JSON layers, finding properties): build arguments in them must not be
+      analyzed = { ...analyzed, layers: analyzed.layers.map((layer) => (layer.createdBy ? { ...layer, createdBy: redactSecrets(layer.createdBy, 'Dockerfile') } : layer)) };
+      images.push({ ...analyzed, inventory: collector.finish(analyzed.tree), secrets, ...(opened.reference ? { reference: opened.reference } : {}) });
+      for (const secret of secrets) findings.push(secretFinding(opened.display, analyzed, secret));
+      if (scanner.skippedLarge > 0) diagnostics.push({ path: opened.display, message: `${scanner.skippedLarge} layer files over 10 MiB were not read for secrets`, kind: 'skipped' });
       analyzed.problems.forEach(report);
       for (const layer of analyzed.layers) if (layer.error) diagnostics.push({ path: layer.digest, message: layer.error, kind: 'incomplete' });
       for (const note of analyzed.notes) diagnostics.push({ path: opened.display, message: note, kind: 'note' });
@@ -97,8 +108,42 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
     findings,
     diagnostics,
     complete: !diagnostics.some((diagnostic) => diagnostic.kind === 'incomplete'),
-    rules: IMAGE_RULES,
+    rules: [...IMAGE_RULES, ...generatedSecretRules.filter((rule) => findings.some((finding) => finding.ruleId === rule.id))],
   };
+}
+
+/** The config's Env and Labels (as KEY=VALUE lines) and every history step: build arguments leak there. */
+function configSecrets(image: AnalyzedImage): LayerSecret[] {
+  const { config } = image;
+  const labels = Object.entries(config.labels).map(([key, value]) => `${key}=${value}`);
+  return [
+    ...secretsInText(config.env.join('\n'), '.env', 'config:Env'),
+    ...secretsInText(labels.join('\n'), '.env', 'config:Labels'),
+    ...config.history.flatMap((step, index) => secretsInText(step.createdBy, 'Dockerfile', `config:history[${index}]`)),
+  ];
+}
+
+function secretFinding(display: string, image: AnalyzedImage, secret: LayerSecret): Finding {
+  const rule = generatedSecretRules.find((candidate) => candidate.id === secret.detector.id)!;
+  const layer = secret.layer !== undefined ? image.layers[secret.layer] : undefined;
+  const finding = imageFinding({
+    rule: { ...rule, messages: SECRET_MESSAGES },
+    messageId: 'found',
+    data: { what: `${secret.detector.provider} ${secret.detector.kind}`, preview: secret.preview, hash: secret.hash },
+    image: display,
+    path: secret.path,
+    subject: `${secret.layer ?? 'config'}:${secret.hash}`,
+    snippet: secret.snippet,
+    properties: {
+      secretHash: secret.hash,
+      ...(image.platform ? { platform: image.platform } : {}),
+      ...(layer ? { layer: layer.index, layerDigest: layer.digest, ...(layer.createdBy ? { historyStep: layer.createdBy } : {}) } : {}),
+      ...(secret.deleted ? { deletedInLaterLayer: true } : {}),
+    },
+  }, DEFAULT_CONFIG);
+  const location = { ...finding.location, line: secret.line, column: secret.column, endLine: secret.line, endColumn: secret.column + secret.preview.length };
+  const where = layer ? ` in layer ${layer.index}${secret.deleted ? ', deleted by a later layer but still in the image' : ''}` : '';
+  return { ...finding, message: `${finding.message}${where}`, location };
 }
 
 function errorText(error: unknown): string {

@@ -14,6 +14,8 @@ export interface LayerChange {
   /** paths removed (files or whole directories) */
   readonly remove?: readonly string[];
   readonly modes?: Readonly<Record<string, number>>;
+  /** the history step's created_by (default `layer N`) */
+  readonly createdBy?: string;
 }
 
 export interface ImageConfigOptions {
@@ -43,7 +45,7 @@ export async function buildLayeredImage(workDir: string, name: string, tag: stri
       await writeFile(target, content);
     }
     for (const [file, mode] of Object.entries(layer.modes ?? {})) await chmod(path.join(root, file), mode);
-    await run('umoci', ['repack', '--image', image, '--history.created_by', `layer ${index}`, bundle]);
+    await run('umoci', ['repack', '--image', image, '--history.created_by', layer.createdBy ?? `layer ${index}`, bundle]);
     await rm(bundle, { recursive: true, force: true });
   }
   await run('umoci', ['gc', '--layout', layout]);

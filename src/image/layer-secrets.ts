@@ -1,0 +1,98 @@
+import { LineIndex } from '../model/span.js';
+import type { Detector } from '../secrets/detector.js';
+import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
+import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
+import { findSecrets } from '../secrets/scan-text.js';
+import { decodeText } from '../sources/read.js';
+import type { LayerVisitor } from './analyze.js';
+import type { ImageEntry, SquashedTree } from './squash.js';
+
+/** Trivy's cap for secret scanning: larger files are data, archives or binaries. */
+export const SECRET_SCAN_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Directories of distribution-shipped files, documentation and test data that carry example keys
+ * and test certificates by the thousand (Trivy's built-in allow rules): not read for secrets.
+ */
+const SKIPPED = /^(?:usr\/share|usr\/include|usr\/src|usr\/lib\/(?:python[\d.]*|perl5?|ruby|go|jvm|gcc|x86_64-linux-gnu\/perl))\/|\.dist-info\/|\.egg-info\/|(?:^|\/)node_modules\/(?:.*\/)?(?:tests?|__tests__|docs?|examples?|fixtures?)\/|\.md$/;
+
+export interface LayerSecret {
+  readonly detector: Detector;
+  readonly hash: string;
+  readonly preview: string;
+  /** `etc/app/.env`, or `config:Env`, `config:Labels`, `config:history[3]` for the image config */
+  readonly path: string;
+  /** the layer the file is in; absent for the config */
+  readonly layer?: number;
+  readonly line: number;
+  readonly column: number;
+  /** the line with every secret on it redacted, at most 240 characters */
+  readonly snippet: string;
+  /** a later layer deleted or replaced the file: it is still in the image's layers */
+  deleted?: boolean;
+}
+
+const SNIPPET_MAX = 240;
+
+/** Every credential in `text`, redacted snippets and positions, capped per detector like a file of the tree. */
+export function secretsInText(text: string, scanPath: string, shownPath: string, layer?: number): LayerSecret[] {
+  const matches = findSecrets(text, scanPath);
+  if (matches.length === 0) return [];
+  const redactions = new Redactions(matches);
+  const lines = new LineIndex(text);
+  const perDetector = new Map<string, number>();
+  const found: LayerSecret[] = [];
+  for (const match of matches) {
+    const count = (perDetector.get(match.detector.id) ?? 0) + 1;
+    perDetector.set(match.detector.id, count);
+    if (count > DEFAULT_MAX_FINDINGS_PER_FILE) continue;
+    const { line, column } = lines.position(match.start);
+    const lineStart = text.lastIndexOf('\n', match.start - 1) + 1;
+    const lineEndAt = text.indexOf('\n', match.start);
+    const snippet = redactions.slice(text, lineStart, lineEndAt === -1 ? text.length : lineEndAt);
+    found.push({
+      detector: match.detector,
+      hash: secretHash(match.secret),
+      preview: secretPreview(match.secret),
+      path: shownPath,
+      ...(layer !== undefined ? { layer } : {}),
+      line,
+      column,
+      snippet: snippet.length > SNIPPET_MAX ? `${snippet.slice(0, SNIPPET_MAX)}…` : snippet,
+    });
+  }
+  return found;
+}
+
+/** `text` with every credential in it redacted (history steps shown in reports). */
+export function redactSecrets(text: string, scanPath: string): string {
+  const matches = findSecrets(text, scanPath);
+  return matches.length === 0 ? text : new Redactions(matches).slice(text, 0, text.length);
+}
+
+/** Scans every layer's own files (not only the squashed view): a file deleted later is still in the image. */
+export class LayerSecretScanner implements LayerVisitor {
+  readonly found: LayerSecret[] = [];
+  skippedLarge = 0;
+
+  wanted(entry: ImageEntry): number {
+    if (entry.type !== 'file' || entry.size === 0 || SKIPPED.test(entry.path)) return 0;
+    if (entry.size > SECRET_SCAN_MAX_BYTES) {
+      this.skippedLarge += 1;
+      return 0;
+    }
+    return SECRET_SCAN_MAX_BYTES;
+  }
+
+  visit(entry: ImageEntry, content: Buffer): void {
+    const decoded = decodeText(content);
+    if (decoded.kind !== 'text') return;
+    this.found.push(...secretsInText(decoded.text, entry.path, entry.path, entry.layer));
+  }
+
+  /** marks the secrets whose file the squashed view no longer holds as this layer's */
+  finish(tree: SquashedTree): readonly LayerSecret[] {
+    for (const secret of this.found) if (secret.layer !== undefined) secret.deleted = tree.get(secret.path)?.layer !== secret.layer;
+    return this.found;
+  }
+}
