@@ -35,6 +35,7 @@ describe('parseImageReference (distribution reference grammar)', () => {
     expect(parsed('nginx:1').canonical).toBe('docker.io/library/nginx:1');
     expect(parsed('ghcr.io/a/b@sha256:' + 'f'.repeat(64)).canonical).toBe(`ghcr.io/a/b@sha256:${'f'.repeat(64)}`);
     expect(parsed('ghcr.io/a/b@sha512:' + 'e'.repeat(128)).digest).toBe(`sha512:${'e'.repeat(128)}`);
+    expect(parsed('ghcr.io/a/b@blake3:' + 'e'.repeat(64)).digest).toBe(`blake3:${'e'.repeat(64)}`);
   });
 
   it.each([
@@ -46,8 +47,9 @@ describe('parseImageReference (distribution reference grammar)', () => {
     ['nginx@sha256:' + 'A'.repeat(64), /64 lowercase hex/],
     ['nginx@sha256:' + 'a'.repeat(63), /64 lowercase hex/],
     ['nginx@sha512:' + 'a'.repeat(64), /128 lowercase hex/],
-    ['nginx@md5:' + 'a'.repeat(32), /not sha256 or sha512/],
-    ['nginx@sha384:' + 'a'.repeat(96), /not sha256 or sha512/],
+    ['nginx@md5:' + 'a'.repeat(32), /not sha256, sha512 or blake3/],
+    ['nginx@sha384:' + 'a'.repeat(96), /not sha256, sha512 or blake3/],
+    ['nginx@blake3:' + 'a'.repeat(63), /64 lowercase hex/],
     ['nginx:-bad', /tag/],
     ['nginx:' + 'a'.repeat(129), /tag/],
     ['a//b', /valid image reference/],

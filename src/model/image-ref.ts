@@ -101,14 +101,14 @@ export function parseImageReference(raw: string): ParseResult {
   };
 }
 
-/** Registered digest algorithms (OCI image spec) and their lengths; registries reject any other. */
-const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha512: 128 };
+/** Registered digest algorithms (OCI image spec 1.1) and their lengths; registries reject any other. */
+const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha512: 128, blake3: 64 };
 
 function checkDigest(digest: string): string | undefined {
   const colon = digest.indexOf(':');
   const algorithm = digest.slice(0, colon);
   const length = DIGEST_HEX_LENGTHS[algorithm];
-  if (length === undefined) return `the digest algorithm "${algorithm}" is not sha256 or sha512`;
+  if (length === undefined) return `the digest algorithm "${algorithm}" is not sha256, sha512 or blake3`;
   return new RegExp(`^[0-9a-f]{${length}}$`).test(digest.slice(colon + 1)) ? undefined : `a ${algorithm} digest must be ${length} lowercase hex digits`;
 }
 
