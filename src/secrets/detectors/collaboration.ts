@@ -6,7 +6,7 @@ const WEBHOOK_IMPACT = 'Posts any message, links included, into the group or cha
 const EMAIL_IMPACT = 'Sends email from the account\'s verified domains (phishing that passes SPF and DKIM) and reads its contact lists.';
 
 export const collaborationDetectors: readonly Detector[] = [
-  prefixed('secret-telegram-bot-token', { provider: 'Telegram', kind: 'bot token', shape: [[CLASS.digits, 8, 10], ':AA', [CLASS.base64url, 33]], keywords: [':aa'],
+  prefixed('secret-telegram-bot-token', { provider: 'Telegram', kind: 'bot token', shape: [[CLASS.digits, 8, 10], ':AA', [CLASS.base64url, 32, 33]], keywords: [':aa'],
     impact: 'Controls the bot: reads every message sent to it and its groups, and posts as it.', revoke: 'Send /revoke to @BotFather for the bot and update its deployments.', reference: 'https://core.telegram.org/bots/api#authorizing-your-bot' }),
   prefixed('secret-google-chat-webhook', { provider: 'Google Chat', kind: 'incoming webhook URL', shape: ['https://chat.googleapis.com/v1/spaces/', [CLASS.base64url, 11], '/messages?key=AIza', [CLASS.base64url, 35], '&token=', [CLASS.base64url, 43]],
     keywords: ['chat.googleapis.com/v1/spaces/'], boundary: 'A-Za-z0-9%', impact: WEBHOOK_IMPACT, revoke: 'Delete the webhook in the space\'s Apps & integrations and create a new one.', reference: 'https://developers.google.com/workspace/chat/quickstart/webhooks' }),

@@ -1,12 +1,56 @@
-import type { Detector } from '../detector.js';
-import { CLASS, prefixed, UUID } from './define.js';
+import { PRIORITY, type Detector } from '../detector.js';
+import { isConnectionPassword } from './generic.js';
+import { SampleRandom } from '../random.js';
+import { CLASS, keyed, prefixed, UUID } from './define.js';
 
 /** CI, code quality, hosting and developer platforms. */
 const hasDigitAndLetter = (token: string): boolean => /[0-9]/.test(token) && /[A-Za-z]/.test(token.replace(/^[A-Za-z]+[-_]/, ''));
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 const BASE64_PAD = { regex: 'A-Za-z0-9+/=', chars: CLASS.base64.chars } as const;
+const random = new SampleRandom('engineering');
+
+/** `machine HOST login USER password SECRET` in a .netrc (or a heredoc, a doc block writing one). */
+const netrc: Detector = {
+  id: 'secret-netrc-password',
+  provider: 'netrc',
+  kind: 'machine password',
+  keywords: ['machine'],
+  pattern: /(?<![A-Za-z0-9_-])machine[ \t]+(?<host>[^\s]{1,253})(?:[ \t\r\n]+(?:login|account)[ \t]+(?<key>[^\s]{1,128}))?[ \t\r\n]+password[ \t]+(?<secret>[^\s]{3,256})/g,
+  validate: (password, context) => isConnectionPassword(password, context.groups['key'] ?? '', context.groups['host'] ?? ''),
+  priority: PRIORITY.structural,
+  severity: 'high',
+  window: { before: 0, after: 600 },
+  docs: {
+    impact: 'Logs in to the host (git over HTTPS, package registries, FTP, APIs that curl and git read .netrc for) as the user.',
+    revoke: 'Change the password or token on the host; keep .netrc out of repositories and images (mount it, or use a credential helper).',
+    references: ['https://everything.curl.dev/usingcurl/netrc', 'https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html'],
+  },
+  samples: {
+    file: '.netrc',
+    positives: [`machine api.internal.test login ci-bot password ${random.chars(CLASS.alnum.chars, 24)}`, `machine git.internal.test\n  login deploy\n  password ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-netrc-password`],
+    negatives: ['machine example.com login user password password', 'machine git.internal.test login deploy password $GIT_TOKEN', 'the machine learning password manager'],
+  },
+};
 
 export const engineeringDetectors: readonly Detector[] = [
+  netrc,
+  prefixed('secret-aws-appsync-api-key', { provider: 'AWS', kind: 'AppSync API key', shape: ['da2-', [CLASS.lowerAlnum, 26]], check: (token) => /[0-9]/.test(token.slice(4)), severity: 'high',
+    impact: 'Queries and mutates the AppSync GraphQL API the key belongs to.', revoke: 'Delete the API key in the AppSync console (Settings → API keys).', reference: 'https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html#api-key-authorization' }),
+  prefixed('secret-dependency-track-api-key', { provider: 'Dependency-Track', kind: 'API key', shape: ['odt_', [CLASS.alnum, 32, 40]], check: MIXED,
+    impact: 'Uploads SBOMs and reads the portfolio\'s components and vulnerabilities, by the team\'s permissions.', revoke: 'Regenerate the key on the team under Administration → Access management → Teams.', reference: 'https://docs.dependencytrack.org/integrations/rest-api/' }),
+  ...(['api', 'dep'] as const).map((kind) => prefixed(`secret-pixie-${kind === 'api' ? 'api' : 'deploy'}-key`, { provider: 'New Relic Pixie', kind: kind === 'api' ? 'API key' : 'deploy key', shape: [`px-${kind}-`, ...UUID],
+    impact: kind === 'api' ? 'Queries the clusters\' Pixie telemetry: request bodies included.' : 'Deploys Pixie to clusters of the organisation.', revoke: 'Delete the key with `px api-key delete` / `px deploy-key delete` or in the admin UI.', reference: 'https://docs.px.dev/reference/admin/api-keys/' })),
+  prefixed('secret-stackhawk-api-key', { provider: 'StackHawk', kind: 'API key', shape: ['hawk.', [CLASS.alnum, 20], '.', [CLASS.alnum, 20]],
+    impact: 'Starts scans and reads the findings of the organisation\'s applications.', revoke: 'Delete the key under Settings → API keys.', reference: 'https://docs.stackhawk.com/apidocs.html' }),
+  prefixed('secret-dropbox-access-token', { provider: 'Dropbox', kind: 'short-lived access token', shape: ['sl.', [CLASS.base64url, 130, 1300]], severity: 'high',
+    impact: 'Reads and writes the user\'s (or team\'s) files until it expires.', revoke: 'Revoke it with /2/auth/token/revoke or by unlinking the app.', reference: 'https://developers.dropbox.com/oauth-guide' }),
+  keyed('secret-okta-api-token', { provider: 'Okta', kind: 'API token', words: ['okta'], value: CLASS.base64url, length: [42, 42], sampleKey: 'OKTA_API_TOKEN', check: (value) => value.startsWith('00'),
+    sample: (rng) => `00${rng.chars(CLASS.alnum.chars, 40)}`,
+    impact: 'Manages the Okta org as the admin who created it: users, groups, applications and policies.', revoke: 'Revoke the token under Security → API → Tokens.', reference: 'https://developer.okta.com/docs/guides/create-an-api-token/main/' }),
+  prefixed('secret-okta-ssws-token', { provider: 'Okta', kind: 'API token in an SSWS header', lead: 'SSWS ', shape: ['00', [CLASS.base64url, 40]], keywords: ['ssws '], check: MIXED,
+    impact: 'Manages the Okta org as the admin who created it: users, groups, applications and policies.', revoke: 'Revoke the token under Security → API → Tokens.', reference: 'https://developer.okta.com/docs/guides/create-an-api-token/main/' }),
+  prefixed('secret-salesforce-access-token', { provider: 'Salesforce', kind: 'access or session token', shape: ['00D', [CLASS.alnum, 12, 15], '!', [{ regex: 'A-Za-z0-9._', chars: CLASS.alnum.chars }, 80, 200]], keywords: ['00d'], boundary: 'A-Za-z0-9',
+    impact: 'Acts as the user in the org through the REST and SOAP APIs until the session ends.', revoke: 'Revoke the session (Setup → Session Management) or the connected app\'s token.', reference: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_access_tokens.htm&type=5' }),
   ...(['PAT', 'PRJ'] as const).map((kind) => prefixed(`secret-circleci-${kind === 'PAT' ? 'personal' : 'project'}-token`, { provider: 'CircleCI', kind: kind === 'PAT' ? 'personal API token' : 'project API token', shape: [`CCI${kind}_`, [CLASS.alnum, 22], '_', [CLASS.hex, 40]],
     impact: 'Triggers pipelines and reads the project\'s environment variables and contexts names, artifacts and logs.', revoke: 'Delete the token under User settings (or Project settings) → API tokens.', reference: 'https://circleci.com/docs/managing-api-tokens/' })),
   prefixed('secret-octopus-deploy-api-key', { provider: 'Octopus Deploy', kind: 'API key', shape: ['API-', [CLASS.upperAlnum, 26]], boundary: 'A-Za-z0-9_-', check: hasDigitAndLetter,
