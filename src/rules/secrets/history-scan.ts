@@ -1,6 +1,6 @@
-import ignore from 'ignore';
 import { errorMessage } from '../../errors.js';
 import type { Workspace } from '../../model/workspace.js';
+import { IgnoreRules } from '../../sources/ignore/ignore-rules.js';
 import { formatBytes } from '../../sources/read.js';
 import { scanHistory, scanStaged, type HistoryScan } from '../../secrets/history/scan-history.js';
 import type { RuleContext } from '../rule.js';
@@ -33,7 +33,7 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
         workspace.diagnostics.push({ path: '.', message: `history not scanned: ${errorMessage(error)}`, kind: 'incomplete' });
         return undefined;
       }
-      const ignored = ignore().add([...config.ignore]);
+      const ignored = new IgnoreRules().add(config.ignore);
       const kept = scanned.hits.filter((hit) => !ignored.ignores(hit.path));
       const selection = history.range ?? (history.since ? `${history.since}..HEAD` : undefined);
       noteDiagnostics(workspace, scanned, config, history.staged === true, selection);
