@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 import { ALNUM, SampleRandom } from '../src/secrets/random.js';
+import { listCommits } from '../src/sources/git/commit-objects.js';
+import { repositoryInfo } from '../src/sources/git/git.js';
 import { rampart } from './cli-run.js';
 
 // Which repository the history scan reads, and what it says when part of that history is missing.
@@ -37,6 +39,17 @@ function commitFile(cwd: string, file: string, content: string): string {
   git(cwd, 'add', file);
   git(cwd, 'commit', '-q', '-m', `write ${file}`);
   return git(cwd, 'rev-parse', 'HEAD');
+}
+
+/** Turns a clone's packs into loose objects, so that single objects can be taken out. */
+function unpackAll(clone: string): void {
+  const packs = path.join(clone, '.git', 'objects', 'pack');
+  for (const name of readdirSync(packs)) {
+    const file = path.join(packs, name);
+    const pack = name.endsWith('.pack') ? readFileSync(file) : undefined;
+    unlinkSync(file);
+    if (pack) expect(spawnSync('git', ['unpack-objects', '-q'], { cwd: clone, input: pack }).status).toBe(0);
+  }
 }
 
 interface JsonReport {
@@ -80,6 +93,21 @@ describe('the repository a history scan reads', () => {
     expect(code).toBe(1);
   });
 
+  it('is the one at PATH for every git reader in this process too (commit verification, repository info)', async () => {
+    const expected = git(repo, 'rev-list', 'HEAD').split('\n');
+    const saved = { ...process.env };
+    Object.assign(process.env, { GIT_DIR: path.join(other, '.git'), GIT_WORK_TREE: other, GIT_OBJECT_DIRECTORY: path.join(other, '.git', 'objects') });
+    try {
+      expect(await listCommits(repo)).toEqual(expected);
+      expect((await repositoryInfo(path.join(repo, 'apps'))).prefix).toBe('apps');
+    } finally {
+      for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_OBJECT_DIRECTORY']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+
   it('is never reported complete when no commit was read', async () => {
     const empty = path.join(root, 'empty');
     mkdirSync(empty);
@@ -111,23 +139,26 @@ describe('a partial history', () => {
     const damaged = path.join(root, 'damaged');
     git(root, 'clone', '-q', '--no-local', repo, damaged);
     // loose objects, so that one blob can be taken out
-    const packs = path.join(damaged, '.git', 'objects', 'pack');
-    for (const name of readdirSync(packs)) {
-      const file = path.join(packs, name);
-      if (name.endsWith('.pack')) {
-        const pack = readFileSync(file);
-        unlinkSync(file);
-        expect(spawnSync('git', ['unpack-objects', '-q'], { cwd: damaged, input: pack }).status).toBe(0);
-      } else {
-        unlinkSync(file);
-      }
-    }
+    unpackAll(damaged);
     unlinkSync(path.join(damaged, '.git', 'objects', oldBlob.slice(0, 2), oldBlob.slice(2)));
     const { code, report } = await historyJson(damaged);
     expect(report.complete).toBe(false);
     const missing = report.diagnostics.find((diagnostic) => diagnostic.kind === 'incomplete' && diagnostic.message.includes(oldBlob));
     expect(missing).toMatchObject({ path: 'apps/old.env' });
     expect(missing?.message).toContain(oldCommit.slice(0, 12));
+    expect(tokensIn(report)).toContain('apps/new.env (history)');
+    expect(code).toBe(2);
+  });
+
+  it('names where git stopped at a missing commit, and keeps what it read before', async () => {
+    const broken = path.join(root, 'missing-commit');
+    git(root, 'clone', '-q', '--no-local', repo, broken);
+    unpackAll(broken);
+    // the oldest commit is gone: git's walk stops there, after the newer commits
+    unlinkSync(path.join(broken, '.git', 'objects', oldCommit.slice(0, 2), oldCommit.slice(2)));
+    const { code, report } = await historyJson(broken);
+    expect(report.complete).toBe(false);
+    expect(report.diagnostics.find((diagnostic) => diagnostic.kind === 'incomplete')?.message).toMatch(/^history incomplete: git stopped listing commits \(.+\); the \d+ commits? listed before were scanned$/);
     expect(tokensIn(report)).toContain('apps/new.env (history)');
     expect(code).toBe(2);
   });
