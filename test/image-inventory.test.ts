@@ -38,6 +38,7 @@ async function goBinary(directory: string): Promise<Buffer> {
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'rampart-inventory-'));
+  process.env['XDG_CACHE_HOME'] = path.join(work, 'cache');
   statusText = await stanzasOf(DEB_PACKAGES);
   const removed = 'Package: oldpkg\nStatus: deinstall ok config-files\nVersion: 1.0\nArchitecture: amd64\n';
   const root = path.join(here, '..', 'node_modules');

@@ -37,6 +37,8 @@ async function manifestOf(layoutDir: string): Promise<{ layers: Array<{ digest: 
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'rampart-image-test-'));
+  // the layer cache of these tests lives and dies with them
+  process.env['XDG_CACHE_HOME'] = path.join(work, 'cache');
   layout = await buildLayeredImage(work, 'app', 'v1', [
     { files: { 'etc/a': 'one\n', 'opt/app/.env': `AWS_ACCESS_KEY_ID=${AWS_KEY}\n`, 'opt/app/keep': 'keep\n', 'usr/bin/tool': '#!/bin/sh\n', 'usr/share/doc/tool/example.conf': `token=${GITHUB_TOKEN}\n` } },
     { remove: ['etc/a', 'opt/app/.env'], createdBy: `/bin/sh -c GITHUB_TOKEN=${GITHUB_TOKEN} ./fetch-private.sh && rm /opt/app/.env` },
@@ -268,9 +270,45 @@ describe('rampart image pulls from a registry', () => {
     const flipped = Buffer.from(original);
     flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0xff;
     await writeFile(stored, flipped);
-    const result = await imageJson([pushed.reference, '--insecure-registry', registry.host]);
+    // without the cache: a registry blob verified once is not downloaded again (its digest names its content)
+    const result = await imageJson([pushed.reference, '--insecure-registry', registry.host, '--no-cache']);
     expect(result.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch' && /layer 0 hashes to/.test(finding.message))).toBe(true);
     expect([1, 2]).toContain(result.code);
     await writeFile(stored, original);
+  });
+
+  it('never downloads a cached registry layer again, and gives the same report', async () => {
+    const pushed = await pushLayout(registry, layout, 'v1', 'team/cached', 'v1');
+    process.env['XDG_CACHE_HOME'] = path.join(work, 'cache-registry');
+    const flags = ['--insecure-registry', registry.host];
+    const cold = await imageJson([pushed.reference, ...flags]);
+    // the registry loses every layer blob: only the cache can answer now
+    const { layers } = await manifestOf(layout);
+    for (const layer of layers) {
+      const hex = layer.digest.slice(7);
+      await rm(path.join(registry.storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex), { recursive: true, force: true });
+    }
+    const warm = await imageJson([pushed.reference, ...flags]);
+    expect(warm.code).toBe(cold.code);
+    expect(warm.report.images).toEqual(cold.report.images);
+    expect(warm.report.findings.map((finding) => [finding.ruleId, finding.message, finding.properties])).toEqual(cold.report.findings.map((finding) => [finding.ruleId, finding.message, finding.properties]));
+    const uncached = await imageJson([pushed.reference, ...flags, '--no-cache']);
+    expect(uncached.code).toBe(2);
+  });
+});
+
+describe('layer cache', () => {
+  it('reads a local blob again when its file changed since it was cached, and reports the change', async () => {
+    const copy = path.join(work, 'cached-layout');
+    await cp(layout, copy, { recursive: true });
+    process.env['XDG_CACHE_HOME'] = path.join(work, 'cache-local');
+    const cold = await imageJson([copy]);
+    expect(cold.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch')).toBe(false);
+    const warm = await imageJson([copy]);
+    expect(warm.report.images).toEqual(cold.report.images);
+    const { layers } = await manifestOf(copy);
+    await writeFile(path.join(copy, 'blobs', 'sha256', layers[0]!.digest.slice(7)), gzipSync(tarBytes([{ name: 'opt/app/keep', content: 'swapped\n' }])));
+    const changed = await imageJson([copy]);
+    expect(changed.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch' && /layer 0 hashes to/.test(finding.message))).toBe(true);
   });
 });

@@ -23,6 +23,7 @@ interface ImageFlags {
   insecureRegistry?: string[];
   registryTimeout?: string;
   color?: boolean;
+  cache?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -39,6 +40,7 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
     .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
     .option('--registry-timeout <seconds>', 'give up on a registry request (headers, or a pause in a download) after this long', '30')
+    .option('--no-cache', 'read every layer even when an earlier run cached what it holds ($XDG_CACHE_HOME/rampart or ~/.cache/rampart)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report')
     .option('--debug', 'show stack traces for errors')
@@ -62,6 +64,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
       allPlatforms: flags.allPlatforms === true,
       insecureRegistries,
       registryTimeoutMs: Math.round(seconds * 1000),
+      ...(flags.cache === false ? { cacheDirectory: false as const } : {}),
     });
     const format = flags.format ?? 'text';
     const failOn = flags.failOn ?? 'high';

@@ -3,9 +3,12 @@ import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { IntegrityProblem } from './integrity.js';
 import { readLayerBlob } from './layer-reader.js';
+import type { BlobRef } from './manifest-plan.js';
 import { CONFIG_LIMIT, parseJson, sha256, type ManifestPlan } from './manifest-plan.js';
 import type { OpenedImage } from './open-image.js';
 import { SquashedTree, type ImageEntry } from './squash.js';
+import { isCacheable, restoreLayer, saveLayer, type CacheableVisitor, type LayerCache } from './layer-cache.js';
+import type { LayerDigests } from './layer-reader.js';
 import type { TarEntry } from './tar-reader.js';
 
 export interface LayerSummary {
@@ -27,6 +30,9 @@ export interface LayerVisitor {
   /** bytes of the file to keep (0 = none) */
   wanted(entry: ImageEntry): number;
   visit(entry: ImageEntry, content: Buffer, truncated: boolean): void | Promise<void>;
+  /** what it found in layer `layer`, as JSON, for the layer cache; a visitor without it turns the cache off */
+  saveLayer?(layer: number): unknown;
+  restoreLayer?(layer: number, state: unknown): void;
 }
 
 export interface AnalyzedImage {
@@ -43,7 +49,7 @@ export interface AnalyzedImage {
 }
 
 /** Reads one image's config and every layer once, checking each digest, building the squashed view. */
-export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visitors: readonly LayerVisitor[] = []): Promise<AnalyzedImage> {
+export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visitors: readonly LayerVisitor[] = [], cache?: LayerCache): Promise<AnalyzedImage> {
   const problems: IntegrityProblem[] = [];
   const notes: string[] = [];
   const platformField = plan.platform ? { platform: plan.platform } : {};
@@ -59,39 +65,13 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
   const tree = new SquashedTree();
   const layers: LayerSummary[] = [];
   for (const [index, blob] of plan.layers.entries()) {
-    const entries: ImageEntry[] = [];
-    const whiteouts: Whiteout[] = [];
-    // the tar reader asks `wanted` and then calls `visit` for the same member: each visitor is asked once
-    let wants: number[] = [];
-    const wanted = (tar: TarEntry): number => {
-      const entry = toImageEntry(tar, index);
-      wants = !entry || whiteoutOf(entry.path) !== undefined ? [] : visitors.map((visitor) => visitor.wanted(entry));
-      return Math.max(0, ...wants);
-    };
-    const visit = async (tar: TarEntry, content: Buffer | undefined, truncated: boolean): Promise<void> => {
-      const entry = toImageEntry(tar, index);
-      if (!entry) {
-        notes.push(`layer ${index}: ${JSON.stringify(tar.name.slice(0, 200))} climbs out of the root; not placed`);
-        return;
-      }
-      const whiteout = whiteoutOf(entry.path);
-      if (whiteout === 'invalid') {
-        notes.push(`layer ${index}: ${JSON.stringify(entry.path.slice(0, 200))} is not a valid whiteout; ignored`);
-        return;
-      }
-      if (whiteout) {
-        whiteouts.push(whiteout);
-        return;
-      }
-      entries.push(entry);
-      if (content) {
-        for (const [position, visitor] of visitors.entries()) {
-          const limit = wants[position] ?? 0;
-          if (limit > 0) await visitor.visit(entry, content.length > limit ? content.subarray(0, limit) : content, truncated || content.length > limit);
-        }
-      }
-    };
-    const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+    const expected = config.diffIds[index];
+    const key = cache && visitors.every(isCacheable) ? await cache.keyFor(opened.source, blob, expected) : undefined;
+    const cached = key ? await cache!.load(key) : undefined;
+    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await readLayer(opened, blob, index, visitors);
+    const { digests, entries, whiteouts } = read;
+    notes.push(...read.notes);
+    const before = problems.length;
     const where = blob.digest ?? blob.location;
     const layerFields = { layer: index, ...platformField };
     if (blob.digest?.startsWith('sha256:') && digests.blobDigest !== blob.digest) {
@@ -99,10 +79,11 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
     } else if (blob.size !== undefined && digests.blobSize !== blob.size) {
       problems.push({ subject: 'layer', where, detail: `layer ${index} is ${digests.blobSize} bytes, not ${blob.size} as its descriptor says`, ...layerFields });
     }
-    const expected = config.diffIds[index];
     if (digests.diffId && expected && digests.diffId !== expected) {
       problems.push({ subject: 'layer', where, detail: `layer ${index} uncompressed hashes to ${digests.diffId}, not rootfs.diff_ids[${index}] ${expected}`, ...layerFields });
     }
+    // only a layer read whole and found to be what the image says is kept: anything else is read again next time
+    if (key && !cached && !digests.error && problems.length === before) await cache!.store(key, saveLayer(read, index, visitors as CacheableVisitor[]));
     tree.applyLayer(whiteouts, entries);
     const createdBy = historyStepOf(config, index);
     layers.push({
@@ -145,4 +126,50 @@ function toImageEntry(tar: TarEntry, layer: number): ImageEntry | undefined {
   const path = imagePath(tar.name);
   if (path === undefined) return undefined;
   return { path, type: tar.type, mode: tar.mode, uid: tar.uid, gid: tar.gid, size: tar.size, linkname: tar.linkname, layer };
+}
+
+/** One layer as read: its digests, its own members and whiteouts, and notes on members not placed. */
+export interface LayerRead {
+  readonly digests: LayerDigests;
+  readonly entries: readonly ImageEntry[];
+  readonly whiteouts: readonly Whiteout[];
+  readonly notes: readonly string[];
+}
+
+async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[]): Promise<LayerRead> {
+  const entries: ImageEntry[] = [];
+  const whiteouts: Whiteout[] = [];
+  const notes: string[] = [];
+  // the tar reader asks `wanted` and then calls `visit` for the same member: each visitor is asked once
+  let wants: number[] = [];
+  const wanted = (tar: TarEntry): number => {
+    const entry = toImageEntry(tar, index);
+    wants = !entry || whiteoutOf(entry.path) !== undefined ? [] : visitors.map((visitor) => visitor.wanted(entry));
+    return Math.max(0, ...wants);
+  };
+  const visit = async (tar: TarEntry, content: Buffer | undefined, truncated: boolean): Promise<void> => {
+    const entry = toImageEntry(tar, index);
+    if (!entry) {
+      notes.push(`layer ${index}: ${JSON.stringify(tar.name.slice(0, 200))} climbs out of the root; not placed`);
+      return;
+    }
+    const whiteout = whiteoutOf(entry.path);
+    if (whiteout === 'invalid') {
+      notes.push(`layer ${index}: ${JSON.stringify(entry.path.slice(0, 200))} is not a valid whiteout; ignored`);
+      return;
+    }
+    if (whiteout) {
+      whiteouts.push(whiteout);
+      return;
+    }
+    entries.push(entry);
+    if (content) {
+      for (const [position, visitor] of visitors.entries()) {
+        const limit = wants[position] ?? 0;
+        if (limit > 0) await visitor.visit(entry, content.length > limit ? content.subarray(0, limit) : content, truncated || content.length > limit);
+      }
+    }
+  };
+  const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+  return { digests, entries, whiteouts, notes };
 }

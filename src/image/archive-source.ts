@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ImageInputError, blobPathOf, type BlobSource } from './blob-source.js';
+import { ImageInputError, blobPathOf, fileIdentity, type BlobSource } from './blob-source.js';
 import { BLOCK, MAX_META_BYTES, TarFormatError, isZeroBlock, paddedSize, parseHeader, parsePax } from './tar-header.js';
 
 interface Member {
@@ -48,6 +49,14 @@ export class ArchiveSource implements BlobSource {
     } finally {
       stream.destroy();
     }
+  }
+
+  async identity(location: string): Promise<string | undefined> {
+    const name = /^sha(256|512):/.test(location) ? blobPathOf(location) : normalize(location);
+    const member = this.members.get(name);
+    if (!member) return undefined;
+    const file = path.resolve(this.file);
+    return `${fileIdentity(file, await stat(file))}:${member.offset}:${member.size}`;
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /** Where an image's blobs come from: an OCI layout, a `docker save` archive or a registry. */
@@ -6,6 +7,8 @@ export interface BlobSource {
   readonly kind: 'layout' | 'archive' | 'registry';
   /** hands the blob at `location` (a digest, or a file name in a legacy archive) to `consume` as a stream */
   withBlob<T>(location: string, consume: (stream: Readable) => Promise<T>): Promise<T>;
+  /** what tells these bytes apart from any others without reading them, for the layer cache */
+  identity?(location: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -33,4 +36,9 @@ export async function readSmallBlob(source: BlobSource, location: string, limit:
     }
     return Buffer.concat(chunks);
   });
+}
+
+/** A file as it is now: any write to it changes its size, modification or change time. */
+export function fileIdentity(file: string, info: Stats): string {
+  return [file, info.dev, info.ino, info.size, info.mtimeMs, info.ctimeMs].join(':');
 }

@@ -13,6 +13,7 @@ import { imageFinding } from './image-findings.js';
 import type { IntegrityProblem } from './integrity.js';
 import { LayerSecretScanner, redactSecrets, secretsInText, type LayerSecret } from './layer-secrets.js';
 import { openImage } from './open-image.js';
+import { LayerCache } from './layer-cache.js';
 import { generatedSecretRules } from '../rules/secrets/secret-rules.js';
 import { SECRET_MESSAGES } from '../rules/secrets/report-secrets.js';
 import { TarFormatError } from './tar-header.js';
@@ -23,6 +24,8 @@ export interface InspectOptions {
   readonly allPlatforms?: boolean;
   readonly insecureRegistries?: readonly string[];
   readonly registryTimeoutMs?: number;
+  /** where layer results are kept between runs; false turns the cache off (default: ~/.cache/rampart) */
+  readonly cacheDirectory?: string | false;
   /** builds what reads layer contents for one image (catalogers, secrets) */
   readonly visitors?: (image: { display: string; platform?: string }) => readonly LayerVisitor[];
 }
@@ -62,6 +65,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       return client;
     },
   }).catch((error: unknown) => { throw inputError(error, input); });
+  const cache = options.cacheDirectory === false ? undefined : new LayerCache(options.cacheDirectory);
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const images: InspectedImage[] = [];
@@ -84,7 +88,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       const scanner = new LayerSecretScanner();
       const extra = options.visitors?.({ display: opened.display, ...(plan.platform ? { platform: plan.platform } : {}) }) ?? [];
       try {
-        analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra]);
+        analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra], cache);
       } catch (error) {
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });
         continue;

@@ -1,4 +1,5 @@
 import { LineIndex } from '../model/span.js';
+import { DETECTORS } from '../secrets/catalogue.js';
 import type { Detector } from '../secrets/detector.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
 import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
@@ -73,15 +74,35 @@ export function redactSecrets(text: string, scanPath: string): string {
 /** Scans every layer's own files (not only the squashed view): a file deleted later is still in the image. */
 export class LayerSecretScanner implements LayerVisitor {
   readonly found: LayerSecret[] = [];
-  skippedLarge = 0;
+  private readonly skippedByLayer = new Map<number, number>();
+
+  get skippedLarge(): number {
+    let total = 0;
+    for (const count of this.skippedByLayer.values()) total += count;
+    return total;
+  }
 
   wanted(entry: ImageEntry): number {
     if (entry.type !== 'file' || entry.size === 0 || SKIPPED.test(entry.path)) return 0;
     if (entry.size > SECRET_SCAN_MAX_BYTES) {
-      this.skippedLarge += 1;
+      this.skippedByLayer.set(entry.layer, (this.skippedByLayer.get(entry.layer) ?? 0) + 1);
       return 0;
     }
     return SECRET_SCAN_MAX_BYTES;
+  }
+
+  saveLayer(layer: number): unknown {
+    const secrets = this.found.filter((secret) => secret.layer === layer).map(({ detector, layer: _layer, deleted: _deleted, ...secret }) => ({ ...secret, detector: detector.id }));
+    return { secrets, skipped: this.skippedByLayer.get(layer) ?? 0 };
+  }
+
+  restoreLayer(layer: number, state: unknown): void {
+    const saved = state as { secrets: Array<Omit<LayerSecret, 'detector' | 'layer'> & { detector: string }>; skipped: number };
+    for (const secret of saved.secrets) {
+      const detector = DETECTORS.find((candidate) => candidate.id === secret.detector);
+      if (detector) this.found.push({ ...secret, detector, layer });
+    }
+    if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
   }
 
   visit(entry: ImageEntry, content: Buffer): void {

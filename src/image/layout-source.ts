@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ImageInputError, blobPathOf, type BlobSource } from './blob-source.js';
+import { ImageInputError, blobPathOf, fileIdentity, type BlobSource } from './blob-source.js';
 
 /** An OCI image layout directory: `oci-layout`, `index.json`, `blobs/<alg>/<hex>`. */
 export class LayoutSource implements BlobSource {
@@ -20,6 +20,11 @@ export class LayoutSource implements BlobSource {
     } finally {
       stream.destroy();
     }
+  }
+
+  async identity(location: string): Promise<string | undefined> {
+    const file = path.resolve(this.directory, blobPathOf(location));
+    return fileIdentity(file, await stat(file));
   }
 
   async close(): Promise<void> {}

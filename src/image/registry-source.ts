@@ -35,6 +35,11 @@ export class RegistrySource implements BlobSource {
     return result.value;
   }
 
+  /** registry blobs are content-addressed: what was read and checked once is that digest's content */
+  async identity(location: string): Promise<string | undefined> {
+    return /^sha256:[a-f0-9]{64}$/.test(location) ? `registry:${location}` : undefined;
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

@@ -70,6 +70,19 @@ export class PackageCollector implements LayerVisitor {
     }
   }
 
+  saveLayer(layer: number): unknown {
+    return {
+      packages: this.found.filter((pkg) => pkg.layer === layer).map(({ layer: _layer, ...pkg }) => pkg),
+      osReleases: this.osReleases.filter((item) => item.layer === layer).map(({ path, os }) => ({ path, os })),
+    };
+  }
+
+  restoreLayer(layer: number, state: unknown): void {
+    const saved = state as { packages: Array<Omit<ImagePackage, 'layer'>>; osReleases: Array<{ path: string; os: OsIdentity }> };
+    for (const pkg of saved.packages) this.found.push({ ...pkg, layer });
+    for (const item of saved.osReleases) this.osReleases.push({ ...item, layer });
+  }
+
   finish(tree: SquashedTree): Inventory {
     const visible = (path: string, layer: number): boolean => tree.get(path)?.layer === layer;
     const osEntry = this.osReleases.filter((item) => visible(item.path, item.layer)).sort((a, b) => (a.path.startsWith('etc/') ? -1 : 1) - (b.path.startsWith('etc/') ? -1 : 1))[0];
