@@ -11,6 +11,8 @@
  * are mapped back to the file as written.
  */
 
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
+
 /** Spaces inserted at `at` (an offset in the text as it was before this insertion). */
 interface Insertion {
   readonly at: number;
@@ -41,6 +43,8 @@ export class IndentRepair {
       const start = newline + 1;
       let indent = 0;
       while (this.text[start + indent] === ' ') indent += 1;
+      // go-yaml too stops a quoted scalar at a document marker: the quote is really unclosed
+      if (indent === 0 && DOCUMENT_MARKER.test(this.text.slice(start, start + 4))) return false;
       const blank = this.text[start + indent] === '\n' || this.text[start + indent] === '\r';
       if (!blank && indent < target) pads.push({ at: start, count: target - indent });
     }

@@ -49,9 +49,12 @@ describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
     expect(kafka.slice(inner.start, inner.end)).toMatch(/^exec kafka-server-start\.sh[\s\S]*PLAINTEXT:\/\/:9093$/);
   });
 
-  it('still reports a quote that is never closed, at its line', () => {
+  it('still reports a quote that is never closed, at its line, also when a later document has quotes', () => {
     const parsed = parse('a: "open\nb: c\n');
     expect(parsed.documents).toEqual([]);
+    const streamed = parse('a: "open\nb: c\n---\nd: "closed"\n');
+    expect(streamed.diagnostics[0]).toMatchObject({ line: 1, kind: 'incomplete' });
+    expect(streamed.documents.map((document) => getString(document.root, 'd'))).toEqual(['closed']);
     expect(parsed.diagnostics[0]).toMatchObject({ path: 'm.yaml', kind: 'incomplete' });
     expect(parsed.diagnostics[0]?.message).toMatch(/invalid YAML/);
   });
