@@ -12,7 +12,7 @@ const REPOSITORY_KEYS = ['repository', 'repo', 'name', 'image'] as const;
  * the chart-starter convention) and plain strings under image-named keys.
  * `appVersion` is the chart's, used when a block leaves its tag empty as Helm charts do.
  */
-export function helmValuesImages(file: SourceFile, values: Node, context: string, appVersion?: string): ImageOccurrence[] {
+export function helmValuesImages(file: SourceFile, values: Node, context: string, appVersion?: string, options: ImageReadOptions = {}): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
   const visit = (node: unknown, path: string[]): void => {
     if (isSeq(node)) {
@@ -23,7 +23,7 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
     for (const { key, value } of mapEntries(node)) {
       const here = [...path, key];
       if (IMAGE_KEY.test(key) && isScalar(value)) {
-        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`);
+        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`, options);
         if (occurrence) found.push(occurrence);
         continue;
       }
@@ -41,11 +41,19 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
   return found;
 }
 
-function stringImage(file: SourceFile, node: Scalar, context: string): ImageOccurrence | undefined {
+export interface ImageReadOptions {
+  /**
+   * Only strings shaped like a reference (`repo:tag`, `host/repo`, `@digest`): custom resources call
+   * other things `image` too (a VM image `ubuntu-22.04`), which a chart's values rarely do.
+   */
+  readonly referenceShaped?: boolean;
+}
+
+function stringImage(file: SourceFile, node: Scalar, context: string, options: ImageReadOptions): ImageOccurrence | undefined {
   const text = stringValue(node);
   const span = innerSpanOf(file, node);
   if (text === undefined || typeof node.value !== 'string' || !span) return undefined;
-  if (!looksLikeImageString(text)) return undefined;
+  if (!looksLikeImageString(text) || (options.referenceShaped && !/[/:@]/.test(text))) return undefined;
   return imageOccurrence({ file, source: 'helm-values', text, span, context, pin: { kind: 'text', span } });
 }
 
@@ -66,7 +74,14 @@ function isImageBlock(key: string, map: YAMLMap): boolean {
   if (hasRepository && (getNode(map, 'tag') !== undefined || getNode(map, 'digest') !== undefined || getNode(map, 'registry') !== undefined)) {
     return true;
   }
+  // `{repository: nvcr.io/nvidia, image: driver, version: 550.90}`: one reference split over three keys
+  if (hasRepository && isSplitBlock(map)) return true;
   return IMAGE_KEY.test(key) && REPOSITORY_KEYS.some((name) => isScalar(getNode(map, name)));
+}
+
+function isSplitBlock(map: YAMLMap): boolean {
+  const image = stringValue(getNode(map, 'image'));
+  return image !== undefined && !image.includes('/') && !image.includes(':') && isScalar(getNode(map, 'version'));
 }
 
 function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion: string | undefined, imageKey: boolean): ImageOccurrence | undefined {
@@ -80,7 +95,7 @@ function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion:
   if (imageName && !imageName.includes('/') && !imageName.includes(':')) repository = `${repository.replace(/\/+$/, '')}/${imageName}`;
   const registry = stringValue(getNode(map, 'registry'));
   // `image: {name: ghcr.io/org/app, version: 1.2.0}`: some charts call the tag `version`
-  const tagNode = getNode(map, 'tag') ?? (imageKey ? getNode(map, 'version') : undefined);
+  const tagNode = getNode(map, 'tag') ?? (imageKey || isSplitBlock(map) ? getNode(map, 'version') : undefined);
   const digestNode = getNode(map, 'digest');
   const writtenTag = stringValue(tagNode);
   const digest = stringValue(digestNode);

@@ -31,6 +31,11 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
   found.push(...argoKustomizeImages(object));
+  if (isOperatorResource(object)) {
+    // operators' custom resources name the images they run outside pod specs (DragonflyDB `spec.image`, GPU Operator `driver`)
+    const spec = getNode(object.node, 'spec');
+    if (spec) found.push(...helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
+  }
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
   // Tekton bundles are OCI images holding Tasks and Pipelines, pulled and run by the controller
@@ -50,6 +55,20 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     }
   }
   return found;
+}
+
+/** Groups whose `image` fields are not images something pulls, or are read elsewhere. */
+const NOT_OPERATOR_GROUPS = new Set([
+  'image.toolkit.fluxcd.io', // ImageRepository/ImagePolicy: repositories to scan for tags
+  'helm.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'pkg.crossplane.io',
+  'kyverno.io', 'policies.kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'admissionregistration.k8s.io',
+]);
+
+/** A custom resource of an operator: a group with a dot, not a Kubernetes group, not one Rampart reads another way. */
+function isOperatorResource(object: KubeObject): boolean {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.indexOf('/')) : '';
+  if (!group.includes('.') || group.endsWith('.k8s.io') || NOT_OPERATOR_GROUPS.has(group)) return false;
+  return !(group === 'argoproj.io' && (object.kind === 'Application' || object.kind === 'ApplicationSet' || object.kind === 'AppProject'));
 }
 
 /** Crossplane package kinds: `spec.package` is an OCI image the package manager pulls and runs (providers and functions as pods). */
