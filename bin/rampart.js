@@ -4,9 +4,15 @@ import module from 'node:module';
 // Node 22.1+ keeps compiled code between runs (a no-op on Node 20, which lacks it)
 module.enableCompileCache?.();
 const argv = process.argv.slice(2);
-const { prefetchHistory, discardPrefetchedGit } = await import('../dist/bundle/prefetch-history.js');
-prefetchHistory(argv);
-const { main } = await import('../dist/bundle/main.js');
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // answered without loading the CLI bundle: start-up is most of what a version check costs
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const { prefetchHistory, discardPrefetchedGit } = await import('../dist/bundle/prefetch-history.js');
+  prefetchHistory(argv);
+  const { main } = await import('../dist/bundle/main.js');
 
-process.exitCode = await main(argv);
-discardPrefetchedGit();
+  process.exitCode = await main(argv);
+  discardPrefetchedGit();
+}
