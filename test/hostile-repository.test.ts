@@ -24,12 +24,12 @@ interface Run {
   readonly hung: boolean;
 }
 
-function rampart(args: readonly string[], cwd = PROJECT): Promise<Run> {
+function rampart(args: readonly string[], cwd = PROJECT, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     // a runaway reader is stopped by the old-space limit long before it hurts the machine
     const child = spawn(process.execPath, ['--max-old-space-size=512', BIN, ...args], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let hung = false;
@@ -216,6 +216,21 @@ describe('hostile repository: what is scanned', () => {
     const run = await scan(path.join(root, 'out'), '-r', 'image-not-pinned');
     expectFinished(run);
     expect(run.stdout).toMatch(/rendered\.yaml\n\s+7:14\s+HIGH\s+Image rendered\/app:1 is not pinned/);
+  });
+
+  it('GIT_DIR and GIT_WORK_TREE in the environment do not change which files are scanned', async () => {
+    const other = await tree('other-repository', (dir) => writeFile(path.join(dir, 'other.yaml'), POD_WITH('other/repo:1')), { git: true });
+    const root = await tree('env-selected', async (dir) => {
+      await writeFile(path.join(dir, '.gitignore'), 'forced.yaml\n');
+      await writeFile(path.join(dir, 'forced.yaml'), POD_WITH('forced/here:1'));
+      git(dir, ['init', '-q', '-b', 'main']);
+      git(dir, ['add', '-f', 'forced.yaml']);
+    }, { git: true });
+    const run = await rampart(['scan', root, '--fail-on', 'none', '-r', 'image-not-pinned'], PROJECT, { GIT_DIR: path.join(other, '.git'), GIT_WORK_TREE: other, GIT_INDEX_FILE: path.join(other, '.git', 'index') });
+    expectFinished(run);
+    expectGoodFileScanned(run);
+    expect(run.stdout).toContain('Image forced/here:1 is not pinned');
+    expect(run.stdout).not.toContain('other/repo');
   });
 
   it('outside git, .gitignore keeps its meaning', async () => {
