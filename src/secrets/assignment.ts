@@ -31,6 +31,8 @@ export interface AssignmentSpec {
   readonly sampleKey: string;
   readonly minEntropy?: number;
   readonly check?: (value: string) => boolean;
+  /** further separators between key and value (regex alternatives) */
+  readonly separators?: string;
   /** a valid sample value, where random characters of the class would not be one */
   readonly sample?: (random: SampleRandom) => string;
   readonly impact: string;
@@ -43,7 +45,7 @@ export interface AssignmentSpec {
 /** A credential recognised by the key it is assigned to: its value alone has no marker. */
 export function assignmentDetector(spec: AssignmentSpec): Detector {
   const [min, max] = spec.length;
-  const source = `(?<![A-Za-z0-9])(?:${spec.keys})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE})(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
+  const source = `(?<![A-Za-z0-9])(?:${spec.keys})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}${spec.separators ? `|${spec.separators}` : ''})(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
   const random = new SampleRandom(spec.id);
   const sample = (): string => spec.sample?.(random) ?? random.chars(spec.value.chars, min);
   const minEntropy = spec.minEntropy ?? 3;

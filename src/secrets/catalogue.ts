@@ -15,6 +15,8 @@ import { collaborationDetectors } from './detectors/collaboration.js';
 import { engineeringDetectors } from './detectors/engineering.js';
 import { saasDetectors } from './detectors/saas.js';
 import { aiProviderDetectors } from './detectors/ai-providers.js';
+import { keyedProviderDetectors } from './detectors/keyed-providers.js';
+import { placementDetectors } from './detectors/placements.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -38,6 +40,8 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...engineeringDetectors,
   ...saasDetectors,
   ...aiProviderDetectors,
+  ...keyedProviderDetectors,
+  ...placementDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

@@ -1,5 +1,5 @@
 import { assignmentDetector } from '../assignment.js';
-import type { Detector } from '../detector.js';
+import { PRIORITY, type Detector } from '../detector.js';
 import type { Severity } from '../../model/severity.js';
 import type { SampleRandom } from '../random.js';
 import { CLASS, tokenDetector, type CharClass, type ShapePart, type TokenSpec } from '../token-shape.js';
@@ -42,6 +42,9 @@ export interface Keyed {
   readonly keySays?: RegExp;
 }
 
+/** Documentation: ``set `ALGOLIA_API_KEY` to 1a2b…``, `the SNYK_TOKEN is …`. */
+const PROSE = String.raw`\x60?[ \t]+(?:to|is|as)[ \t]+\x60?`;
+
 /** Key parts that say the value is not the secret itself (an id, a URL, a file name…). */
 const NOT_SECRET_KEY = /(?:^|[_.-])(?:id|url|uri|host|endpoint|domain|name|region|user(?:name)?|email|file|path|org|project|account|app|version|enabled)$|client[_.-]?id$|app[_.-]?id$|public/i;
 /** A key only names a credential when it also says so: `ALGOLIA_API_KEY`, not `ALGOLIA_INDEX`. */
@@ -59,6 +62,7 @@ export function keyed(id: string, spec: Keyed): Detector {
     kind: spec.kind,
     keys: String.raw`(?<key>[A-Za-z0-9_.-]{0,40}?(?:${words})[A-Za-z0-9_.-]{0,40})`,
     keywords: spec.words,
+    separators: `${PROSE}|>`,
     value: spec.value,
     length: spec.length,
     sampleKey: spec.sampleKey,
@@ -74,6 +78,8 @@ export function keyed(id: string, spec: Keyed): Detector {
   const validateValue = detector.validate!;
   return {
     ...detector,
+    // a token with a marker of its own, under the same key, is the better name for the finding
+    priority: PRIORITY.structural,
     validate: (value, context) => {
       const key = context.groups['key'] ?? '';
       return (spec.keySays ?? CREDENTIAL_PART).test(key) && !NOT_SECRET_KEY.test(key) && validateValue(value, context);
