@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -6,11 +7,8 @@ export function decodeBase64Text(raw: string): string | undefined {
   const compact = raw.replace(/\s+/g, '');
   if (!BASE64.test(compact) || compact.length % 4 === 1) return undefined;
   const bytes = Buffer.from(compact, 'base64');
-  if (bytes.includes(0)) return undefined;
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  // checked before decoding: a decoder that throws on bad UTF-8 costs an exception per random value
+  if (bytes.includes(0) || !isUtf8(bytes)) return undefined;
+  return strictUtf8.decode(bytes);
 }
 
