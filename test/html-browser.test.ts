@@ -68,6 +68,11 @@ describe('html report in Chromium', () => {
     const folded = await page.locator('details.group article.finding').count();
     expect(folded).toBeGreaterThanOrEqual(10);
     expect(await visibleRows(page)).toBe(total - folded);
+    // printing opens every group; on screen a click on its summary does
+    await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
+    expect(await visibleRows(page)).toBe(total);
+    await page.evaluate("document.querySelectorAll('details.group').forEach(function (group) { group.open = false; })");
+    expect(await visibleRows(page)).toBe(total - folded);
     for (const summary of await page.locator('details.group > summary').all()) await summary.click();
     expect(await visibleRows(page)).toBe(total);
     // the demo's unpinned images offer the fix Rampart applies

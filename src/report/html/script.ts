@@ -6,6 +6,10 @@
 export const SCRIPT = `
 (function () {
   'use strict';
+  // on paper every grouped entry is shown open
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details.group'), function (group) { group.open = true; });
+  });
   var form = document.getElementById('filters');
   if (!form) return;
   form.hidden = false;
