@@ -1,6 +1,7 @@
 import type { LayerVisitor } from '../analyze.js';
 import type { SquashedTree, ImageEntry } from '../squash.js';
 import { parseCargoAuditable, parseGoBuildInfo } from './binaries.js';
+import { JAVA_ARCHIVE, parseJavaArchive } from './java-archives.js';
 import { NPM_MANIFEST, PYTHON_METADATA, parseNpmManifest, parsePythonMetadata } from './language-packages.js';
 import { parseApkInstalled, parseDpkgStatus, parseOsRelease } from './os-packages.js';
 import { purlOf, type ImagePackage, type OsIdentity } from './package.js';
@@ -26,6 +27,7 @@ const CATALOGERS: readonly Cataloger[] = [
   { id: 'apk', wants: (entry) => (/(?:^|\/)lib\/apk\/db\/installed$/.test(entry.path) ? 64 * MiB : 0), parse: (content) => parseApkInstalled(text(content)) },
   { id: 'npm', wants: (entry) => (NPM_MANIFEST.test(entry.path) ? MiB : 0), parse: (content) => parseNpmManifest(text(content)) },
   { id: 'python', wants: (entry) => (PYTHON_METADATA.test(entry.path) ? MiB : 0), parse: (content) => parsePythonMetadata(text(content)) },
+  { id: 'java', wants: (entry) => (JAVA_ARCHIVE.test(entry.path) ? 96 * MiB : 0), parse: (content, entry) => parseJavaArchive(content, entry.path) },
   {
     id: 'binary',
     // executables of any name: Go and cargo-auditable build info are inside the file, not beside it
