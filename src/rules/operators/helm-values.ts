@@ -6,7 +6,7 @@ import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { getString, spanOf, type YamlDocument } from '../../model/yaml.js';
 import type { Span } from '../../model/span.js';
-import { inlinePatchSites } from './inline-patches.js';
+import { embeddedPodSpecSites, inlinePatchSites } from './inline-patches.js';
 import { perWorkspace } from './memo.js';
 
 /** Helm chart input: a values file, a Flux HelmRelease's `spec.values`, an Argo CD source's `helm.valuesObject`. */
@@ -19,12 +19,17 @@ export interface ValuesSite {
   readonly label: string;
   /** the chart these values are for, when the file says (a HelmRelease's chart, an Application's `chart`, the Chart.yaml beside a values file) */
   readonly chart?: string;
-  /** chart values, or an inline patch of a workload */
-  readonly origin: 'values' | 'patch';
+  /** chart values, an inline patch of a workload, or a pod spec written as text */
+  readonly origin: 'values' | 'patch' | 'text';
   /** a JSON 6902 patch: a list of `{op, path, value}` */
   readonly jsonPatch?: boolean;
   /** where a node is in the file, for trees parsed from a string inside it (inline patches) */
   readonly locate?: (node: Node) => Span | undefined;
+}
+
+/** What runs what a site sets, for messages: `the chart's`, `the patched`, `the written`. */
+export function siteOwner(site: ValuesSite): string {
+  return site.origin === 'values' ? 'the chart\'s' : site.origin === 'patch' ? 'the patched' : 'the written';
 }
 
 /** The span of a node of a site, in its file. */
@@ -40,9 +45,9 @@ export interface ValuesEntry {
   readonly parentKey: string | undefined;
 }
 
-/** Chart values and inline patches: trees where pod settings appear outside a pod spec. */
+/** Chart values, inline patches and pod specs written as text: trees where pod settings appear outside a pod spec. */
 export function looseWorkloadSites(workspace: Workspace): ValuesSite[] {
-  return perWorkspace(workspace, 'loose-workload-sites', () => [...helmValuesSites(workspace), ...inlinePatchSites(workspace)]);
+  return perWorkspace(workspace, 'loose-workload-sites', () => [...helmValuesSites(workspace), ...inlinePatchSites(workspace), ...embeddedPodSpecSites(workspace)]);
 }
 
 export function helmValuesSites(workspace: Workspace): ValuesSite[] {

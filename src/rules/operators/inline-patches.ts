@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node, type Scalar } from 'yaml';
 import { parseRefusal } from '../../model/parse-limits.js';
 import { isKustomizationFile } from '../../model/file-kinds.js';
 import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
@@ -68,4 +68,39 @@ function locateInBlock(file: SourceFile, scalar: Scalar, node: Node): Span | und
   const start = file.lines.lineStart(headerLine + 1 + lineInBlock) + indent + column;
   const length = Math.max(1, Math.min((node.range?.[1] ?? offset) - offset, file.lineText(headerLine + 1 + lineInBlock).length - indent - column));
   return start + length <= whole.end ? file.span(start, start + length) : whole;
+}
+
+/** Keys whose strings are patches, read by `inlinePatchSites`. */
+const PATCH_KEYS = new Set(['patch', ...PATCH_LISTS]);
+
+/**
+ * Pod specs written inside a string: a runner's pod template in a ConfigMap or in chart values
+ * (`podspec.yaml: |` holding `containers:`), a whole manifest kept as text. They run as written,
+ * so the workload rules read them where they parse as YAML with containers.
+ */
+export function embeddedPodSpecSites(workspace: Workspace): ValuesSite[] {
+  const sites: ValuesSite[] = [];
+  for (const document of workspace.yamlDocuments()) {
+    if (!document.file.text.includes('ontainers:')) continue;
+    visit(document.document, {
+      Scalar(_key, node, path) {
+        if (node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !/(^|\n)\s*(init)?[cC]ontainers:/.test(node.value)) return;
+        const parent = path[path.length - 1];
+        const grand = path[path.length - 2];
+        const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : isSeq(parent) && isPair(grand) && isScalar(grand.key) ? String(grand.key.value) : '';
+        if (PATCH_KEYS.has(key) || parseRefusal(node.value)) return;
+        const parsed = parseDocument(node.value, { uniqueKeys: false });
+        if (parsed.errors.length > 0 || !isMap(parsed.contents)) return;
+        sites.push({
+          file: document.file,
+          view: new ResolvedYaml(parsed),
+          root: parsed.contents,
+          label: `${document.file.baseName} ${key || 'string'} (a pod spec written as text)`,
+          origin: 'text',
+          locate: (inner) => locateInBlock(document.file, node, inner),
+        });
+      },
+    });
+  }
+  return sites;
 }

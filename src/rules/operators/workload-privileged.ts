@@ -4,7 +4,7 @@ import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { spanOf } from '../../model/yaml.js';
 import { composeServices } from './compose-services.js';
-import { looseWorkloadSites, siteSpan, valuesEntries, type ValuesSite } from './helm-values.js';
+import { looseWorkloadSites, siteOwner, siteSpan, valuesEntries, type ValuesSite } from './helm-values.js';
 import { literalFlags, templatedFiles } from './template-lines.js';
 import { objectSpan } from './spans.js';
 
@@ -72,7 +72,7 @@ export default defineRule({
       for (const entry of valuesEntries(site)) {
         if (entry.key !== 'privileged' || !isBooleanTrue(entry.value) || !switchesOnPrivilege(site, entry.parentKey)) continue;
         const at = siteSpan(site, entry.value);
-        const runner = site.origin === 'values' ? 'the chart\'s container' : 'the patched container';
+        const runner = `${siteOwner(site)} container`;
         if (at) context.report({ messageId: 'values', at, data: { site: site.label, path: entry.path, runner }, subject: `${site.label} ${entry.path}` });
       }
     }

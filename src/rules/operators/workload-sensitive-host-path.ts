@@ -5,7 +5,7 @@ import { podSpecSites } from '../../model/pod-spec.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { spanOf, stringValue } from '../../model/yaml.js';
 import { composeBindSources, composeServices } from './compose-services.js';
-import { looseWorkloadSites, siteSpan, valuesEntries } from './helm-values.js';
+import { looseWorkloadSites, siteOwner, siteSpan, valuesEntries } from './helm-values.js';
 import { literalHostPaths, templatedFiles } from './template-lines.js';
 import { defineRule } from '../rule.js';
 import { isRuntimeSocket, sensitiveHostPath } from './host-paths.js';
@@ -77,7 +77,7 @@ export default defineRule({
         if (text === undefined || (!isHostPath && !isRuntimeSocket(text))) continue;
         const sensitive = sensitiveHostPath(text);
         const at = sensitive ? siteSpan(site, entry.value) : undefined;
-        const mounter = site.origin === 'values' ? 'the chart' : 'the patched pod';
+        const mounter = site.origin === 'values' ? 'the chart' : `${siteOwner(site)} pod`;
         if (sensitive && at) context.report({ messageId: 'values', at, data: { site: site.label, key: entry.path, path: sensitive.path, reason: sensitive.reason, mounter }, subject: `${site.label} ${entry.path}`, ...severityOf(sensitive) });
       }
     }
