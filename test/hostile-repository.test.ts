@@ -14,8 +14,10 @@ import { POD_WITH, PROJECT, STACK_FRAME } from './cli-run.js';
  * what it did not read, never echo what it must not, and exit honestly.
  */
 const BIN = process.env['RAMPART_TEST_BIN'] ?? path.join(PROJECT, 'bin', 'rampart.js');
-/** a generous bound for 2 busy cores; the failures this guards against run for minutes or forever */
-const HANG_AFTER_MS = 30_000;
+/** a generous bound for 2 busy cores (a 9 MB scan may take 30 s under load); the failures this guards against run for minutes or forever */
+const HANG_AFTER_MS = 60_000;
+/** vitest's own limit for a case: above the hang bound, so a hang is reported as one */
+const CASE_TIMEOUT = { timeout: 120_000 };
 
 interface Run {
   readonly code: number | null;
@@ -80,7 +82,7 @@ function git(cwd: string, args: readonly string[]): string {
 const scan = (target: string, ...flags: string[]): Promise<Run> => rampart(['scan', target, '--fail-on', 'none', ...flags]);
 
 function expectFinished(run: Run): void {
-  expect(run.hung, 'still running after 30 s: killed').toBe(false);
+  expect(run.hung, `still running after ${HANG_AFTER_MS / 1000} s: killed`).toBe(false);
   expect(run.stderr).not.toMatch(STACK_FRAME);
 }
 
@@ -90,7 +92,7 @@ function expectGoodFileScanned(run: Run): void {
 
 const SHADOW = 'root:$6$hostileSaltValue$AbCdEfGhIjKlMnOpQrStUvWxYz0123456789:19000:0:99999:7:::\n';
 
-describe('hostile repository: files the repository names', () => {
+describe('hostile repository: files the repository names', CASE_TIMEOUT, () => {
   it('1. a .rampart.yaml linked out of the tree is not read, and nothing of it is printed (exit 2)', async () => {
     const outside = path.join(scratch, 'shadow');
     await writeFile(outside, SHADOW.repeat(3));
@@ -162,7 +164,7 @@ describe('hostile repository: files the repository names', () => {
   });
 });
 
-describe('hostile repository: trust files the config names', () => {
+describe('hostile repository: trust files the config names', CASE_TIMEOUT, () => {
   it('1. a FIFO trusted root named by the config is refused at once (exit 2)', async () => {
     const root = await tree('trusted-root-fifo', async (dir) => {
       await writeFile(path.join(dir, '.rampart.yaml'), 'verify:\n  trustedRoot: root.json\n  commits:\n    identity: a@example.com\n    issuer: https://issuer.example\n');
@@ -188,7 +190,7 @@ describe('hostile repository: trust files the config names', () => {
   });
 });
 
-describe('hostile repository: what is scanned', () => {
+describe('hostile repository: what is scanned', CASE_TIMEOUT, () => {
   it('every file git tracks is scanned, even one a .gitignore matches; untracked ignored files are not (issue 21)', async () => {
     const root = await tree('tracked-ignored', async (dir) => {
       await writeFile(path.join(dir, '.gitignore'), 'forced.yaml\nlater.yaml\nlocal.yaml\n');
@@ -298,7 +300,7 @@ function passwordLines(bytes: number): string {
 const DEEP = 10_000;
 const deepJson = (name: string): string => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"data":{"a":${'['.repeat(DEEP)}${']'.repeat(DEEP)}}}\n`;
 
-describe('hostile repository: sizes and shapes that cost time', () => {
+describe('hostile repository: sizes and shapes that cost time', CASE_TIMEOUT, () => {
   it('7. 9 MB of password lines finishes, with findings capped per file and rule and a note of the rest', async () => {
     const root = await tree('many-findings', (dir) => writeFile(path.join(dir, 'app.env'), passwordLines(9 * 1024 * 1024)));
     const run = await scan(root, '-f', 'json');
@@ -339,7 +341,7 @@ describe('hostile repository: sizes and shapes that cost time', () => {
   });
 });
 
-describe('hostile repository: text that only looks binary (item 15)', () => {
+describe('hostile repository: text that only looks binary (item 15)', CASE_TIMEOUT, () => {
   const KEY_LINE = 'aws_access_key_id = AKIAQYLPMN5HHHFPZAM2\n';
   const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
 
@@ -364,7 +366,7 @@ describe('hostile repository: text that only looks binary (item 15)', () => {
   });
 });
 
-describe('hostile repository: .gitignore patterns that cost time (item 6)', () => {
+describe('hostile repository: .gitignore patterns that cost time (item 6)', CASE_TIMEOUT, () => {
   it('a nested ** pattern over a deep tree is matched in linear time', async () => {
     const deep = path.join(...Array.from({ length: 40 }, () => 'a'));
     const root = await tree('gitignore-nested-stars', async (dir) => {
