@@ -62,6 +62,7 @@ export class RegistryTransport {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly concurrency: number;
   private readonly limit: ConcurrencyLimit;
   /** created on the first request: loading undici costs a quarter second that offline scans never need */
   private dispatcher: Dispatcher | undefined;
@@ -72,7 +73,8 @@ export class RegistryTransport {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retries = options.retries ?? 2;
     this.backoffMs = options.backoffMs ?? 200;
-    this.limit = new ConcurrencyLimit(options.concurrency ?? 8);
+    this.concurrency = options.concurrency ?? 8;
+    this.limit = new ConcurrencyLimit(this.concurrency);
     this.dispatcher = options.dispatcher;
   }
 
@@ -81,7 +83,8 @@ export class RegistryTransport {
     // bundled, the CommonJS package arrives as a default export
     const undici = typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
     // plain-HTTP targets go to an HTTP proxy in absolute form, as proxies expect; HTTPS is tunnelled
-    this.dispatcher ??= new undici.EnvHttpProxyAgent({ connections: 16, proxyTunnel: false });
+    // no more connections to one origin than requests in flight: each is kept alive and reused
+    this.dispatcher ??= new undici.EnvHttpProxyAgent({ connections: this.concurrency, proxyTunnel: false });
     return { request: undici.request, dispatcher: this.dispatcher };
   }
 
@@ -224,6 +227,9 @@ export class RegistryTransport {
           headers: { 'user-agent': 'rampart', ...exchange.headers },
           ...(exchange.body !== undefined ? { body: exchange.body } : {}),
           dispatcher,
+          // undici closes the connection after every HEAD unless told otherwise (for servers that
+          // answer HEAD with a body); registries do not, and a new TLS handshake per reference costs more
+          reset: false,
           signal,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
