@@ -9,6 +9,9 @@ import argocdProjectWildcardDestination from './argocd-project-wildcard-destinat
 import argocdProjectWildcardSource from './argocd-project-wildcard-source.js';
 import argocdRbacDefaultAdmin from './argocd-rbac-default-admin.js';
 import argocdRepoInsecure from './argocd-repo-insecure.js';
+import fluxImageAutomationPushesDeployBranch from './flux-image-automation-pushes-deploy-branch.js';
+import fluxImagePolicyAnyTag from './flux-image-policy-any-tag.js';
+import policyWebhookFailOpen from './policy-webhook-fail-open.js';
 import fluxKustomizationNoServiceAccount from './flux-kustomization-no-service-account.js';
 import fluxSourceInsecure from './flux-source-insecure.js';
 import kustomizeExecFunction from './kustomize-exec-function.js';
@@ -33,6 +36,9 @@ export const operatorRules: readonly Rule[] = [
   argocdProjectWildcardSource,
   argocdRbacDefaultAdmin,
   argocdRepoInsecure,
+  fluxImageAutomationPushesDeployBranch,
+  fluxImagePolicyAnyTag,
+  policyWebhookFailOpen,
   fluxKustomizationNoServiceAccount,
   fluxSourceInsecure,
   kustomizeExecFunction,
