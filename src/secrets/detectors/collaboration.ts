@@ -1,11 +1,25 @@
 import type { Detector } from '../detector.js';
+import { SampleRandom } from '../random.js';
 import { CLASS, prefixed, UUID } from './define.js';
+
+const random = new SampleRandom('collaboration');
+
+/** A Discord bot token's first part is the bot's user id (a snowflake: 17–20 digits) in base64. */
+function isDiscordBotToken(token: string): boolean {
+  return /^[0-9]{17,20}$/.test(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('latin1'));
+}
 
 /** Chat bots and webhooks, and email senders: each posts or mails as the organisation. */
 const WEBHOOK_IMPACT = 'Posts any message, links included, into the group or channel as the bot: a ready-made phishing channel.';
 const EMAIL_IMPACT = 'Sends email from the account\'s verified domains (phishing that passes SPF and DKIM) and reads its contact lists.';
 
 export const collaborationDetectors: readonly Detector[] = [
+  prefixed('secret-discord-bot-token', { provider: 'Discord', kind: 'bot token', shape: [[CLASS.base64url, 23, 27], '.', [CLASS.base64url, 6], '.', [CLASS.base64url, 27, 38]],
+    // no prefix of its own: looked for near the word discord, and its first part must decode to a user id
+    keywords: ['discord'], window: { before: 200, after: 200 }, check: isDiscordBotToken,
+    finish: () => `${Buffer.from(`1${random.chars('0123456789', 18)}`).toString('base64url')}.${random.chars(CLASS.base64url.chars, 6)}.${random.chars(CLASS.alnum.chars, 38)}`,
+    corrupt: (sample) => `${Buffer.from('not-a-user-id-at-all').toString('base64url')}${sample.slice(sample.indexOf('.'))}`,
+    impact: 'Logs in as the bot: reads every message of the servers it is in, and posts, bans or deletes by its permissions.', revoke: 'Reset the token on the application\'s Bot page in the Developer Portal.', reference: 'https://discord.com/developers/docs/reference#authentication' }),
   prefixed('secret-telegram-bot-token', { provider: 'Telegram', kind: 'bot token', shape: [[CLASS.digits, 8, 10], ':AA', [CLASS.base64url, 32, 33]], keywords: [':aa'],
     impact: 'Controls the bot: reads every message sent to it and its groups, and posts as it.', revoke: 'Send /revoke to @BotFather for the bot and update its deployments.', reference: 'https://core.telegram.org/bots/api#authorizing-your-bot' }),
   prefixed('secret-google-chat-webhook', { provider: 'Google Chat', kind: 'incoming webhook URL', shape: ['https://chat.googleapis.com/v1/spaces/', [CLASS.base64url, 11], '/messages?key=AIza', [CLASS.base64url, 35], '&token=', [CLASS.base64url, 43]],
