@@ -5,7 +5,7 @@ import { argoImageOverrides, kubernetesImages } from './extract/kubernetes-image
 import { kustomizeImages } from './extract/kustomize-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
-import { composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { ciPipelineImages, composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
@@ -184,6 +184,7 @@ export class Workspace {
         if (isComposeFile(file.path)) found.push(...composeImages(document));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
         if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
+        if (isCiPipelineFile(file.path)) found.push(...ciPipelineImages(document));
         if (isArgoSourceOverrideFile(file.path)) found.push(...argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           found.push(...helmValuesImages(file, document.root, file.baseName, appVersions.get(file.directory)));

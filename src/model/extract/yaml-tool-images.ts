@@ -21,6 +21,27 @@ export function isGitlabCiFile(path: string): boolean {
   return /(^|\/|\.)gitlab-ci\.ya?ml$/i.test(path) || /(^|\/)\.gitlab\/ci\/.+\.ya?ml$/i.test(path);
 }
 
+/** Woodpecker (`.woodpecker.yml`, `.woodpecker/*.yml`) and Drone (`.drone.yml`) pipelines. */
+export function isCiPipelineFile(path: string): boolean {
+  return /(^|\/)\.(woodpecker|drone)\.ya?ml$/i.test(path) || /(^|\/)\.woodpecker\/[^/]+\.ya?ml$/i.test(path);
+}
+
+/**
+ * Woodpecker and Drone: `steps`, `services` (and Woodpecker's older `pipeline`) as a list of
+ * `{name, image}` or a map of name → `{image}`, and `clone` steps; every one is a container the CI runs.
+ */
+export function ciPipelineImages(document: YamlDocument): ImageOccurrence[] {
+  const found: ImageOccurrence[] = [];
+  for (const section of ['steps', 'services', 'pipeline', 'clone']) {
+    const node = getNode(document.root, section);
+    const steps = isMap(node)
+      ? mapEntries(node).map(({ key, value }) => ({ name: key, step: value }))
+      : seqItems(node).map((step) => ({ name: stringValue(getNode(step, 'name')) ?? '(unnamed)', step }));
+    for (const { name, step } of steps) push(found, scalarImage(document.file, getNode(step, 'image'), 'workflow', `${section} ${name}`));
+  }
+  return found;
+}
+
 /** Argo CD parameter overrides written back to Git by Argo CD Image Updater: `.argocd-source.yaml`, `.argocd-source-<app>.yaml`. */
 export function isArgoSourceOverrideFile(path: string): boolean {
   return /(^|\/)\.argocd-source(-[^/]+)?\.ya?ml$/.test(path);
