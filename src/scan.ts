@@ -55,7 +55,7 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   return { report, config };
 }
 
-function checkRuleIds(config: ResolvedConfig, rules: readonly Rule[], only: readonly string[] | undefined): void {
+export function checkRuleIds(config: ResolvedConfig, rules: readonly Rule[], only: readonly string[] | undefined): void {
   const known = new Set(rules.map((rule) => rule.id));
   const unknown = [...config.rules.keys()].filter((id) => !known.has(id));
   if (unknown.length > 0) {

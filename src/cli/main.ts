@@ -7,6 +7,7 @@ import { registerImageCommand } from './image-command.js';
 import { registerPinCommand } from './pin-command.js';
 import { registerRulesCommands } from './rules-commands.js';
 import { registerScanCommand } from './scan-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { guardStdout, unhandledStdoutFailure } from './write-output.js';
 
@@ -20,6 +21,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerPinCommand,
   registerVerifyCommand,
   registerImageCommand,
+  registerServeCommand,
 ];
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */

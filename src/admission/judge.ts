@@ -1,0 +1,108 @@
+import { stringify } from 'yaml';
+import type { ResolvedConfig } from '../config/schema.js';
+import { runRules } from '../engine/run.js';
+import type { Finding } from '../model/finding.js';
+import { atLeast, type Severity } from '../model/severity.js';
+import { Workspace } from '../model/workspace.js';
+import type { Rule } from '../rules/rule.js';
+import { isRecord, type AdmissionRequest, type AdmissionResponse } from './review.js';
+
+export interface JudgeOptions {
+  readonly config: ResolvedConfig;
+  readonly rules: readonly Rule[];
+  readonly failOn: Severity | 'none';
+  /** namespaces whose objects are let through unjudged */
+  readonly excludeNamespaces: ReadonlySet<string>;
+  /** when set, only objects in these namespaces (and cluster-scoped ones) are judged */
+  readonly namespaces?: ReadonlySet<string>;
+}
+
+export interface Decision {
+  readonly response: AdmissionResponse;
+  /** 'skipped': not judged (DELETE, excluded namespace, subresource) */
+  readonly result: 'allowed' | 'denied' | 'skipped';
+  readonly denying: readonly Finding[];
+  readonly warning: readonly Finding[];
+  readonly path?: string;
+}
+
+/**
+ * In Git a Secret with plain `data` is a leak; in the cluster every Secret is plain (SOPS and
+ * sealed secrets are decrypted before they are applied), so secret rules do not judge Secrets.
+ */
+const SECRET_OBJECT_LAYER = 'secrets';
+/** Kubernetes truncates longer warnings; keep ours whole. */
+const WARNING_MAX = 256;
+const MESSAGE_MAX = 4000;
+
+/** Judges the one object of an admission request with the rules `rampart scan` runs. */
+export async function judge(request: AdmissionRequest, options: JudgeOptions): Promise<Decision> {
+  const skip = skipReason(request, options);
+  if (skip !== undefined || request.object === null) {
+    return { response: { uid: request.uid, allowed: true }, result: 'skipped', denying: [], warning: [] };
+  }
+  const path = virtualPath(request);
+  const workspace = Workspace.fromTexts({ [path]: stringify(judgedObject(request.object)) });
+  const rules = request.kind.kind === 'Secret' ? options.rules.filter((rule) => rule.layer !== SECRET_OBJECT_LAYER) : options.rules;
+  const { findings } = await runRules(workspace, options.config, rules);
+  const denying = findings.filter((finding) => options.failOn !== 'none' && atLeast(finding.severity, options.failOn));
+  const warning = findings.filter((finding) => !denying.includes(finding));
+  const warnings = warning.map((finding) => clip(`rampart ${finding.ruleId} (${finding.severity}): ${finding.message}`, WARNING_MAX));
+  const base = { uid: request.uid, ...(warnings.length > 0 ? { warnings } : {}) };
+  if (denying.length === 0) return { response: { ...base, allowed: true }, result: 'allowed', denying, warning, path };
+  return {
+    response: { ...base, allowed: false, status: { code: 403, reason: 'Forbidden', message: denialMessage(request, denying) } },
+    result: 'denied',
+    denying,
+    warning,
+    path,
+  };
+}
+
+function skipReason(request: AdmissionRequest, options: JudgeOptions): string | undefined {
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return `operation ${request.operation}`;
+  if (request.subResource) return `subresource ${request.subResource}`;
+  const namespace = request.namespace;
+  if (namespace !== undefined) {
+    if (options.excludeNamespaces.has(namespace)) return `namespace ${namespace} excluded`;
+    if (options.namespaces && !options.namespaces.has(namespace)) return `namespace ${namespace} not selected`;
+  }
+  return undefined;
+}
+
+/** Where the object would live in a repository, for finding locations: admission/<kind>/<namespace>/<name>.yaml */
+function virtualPath(request: AdmissionRequest): string {
+  const metadata = isRecord(request.object?.['metadata']) ? request.object['metadata'] : {};
+  const name = request.name ?? stringOf(metadata['name']) ?? `${stringOf(metadata['generateName']) ?? 'unnamed-'}`;
+  return ['admission', request.kind.kind, request.namespace ?? '_cluster', `${name}.yaml`].map(segment).join('/');
+}
+
+/** The object as Git would hold it: no server-managed fields, no copy of itself in last-applied-configuration. */
+function judgedObject(object: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, ...rest } = object;
+  if (!isRecord(rest['metadata'])) return rest;
+  const { managedFields: _managed, ...metadata } = rest['metadata'];
+  if (isRecord(metadata['annotations'])) {
+    const { 'kubectl.kubernetes.io/last-applied-configuration': _applied, ...annotations } = metadata['annotations'];
+    metadata['annotations'] = annotations;
+  }
+  return { ...rest, metadata };
+}
+
+function denialMessage(request: AdmissionRequest, denying: readonly Finding[]): string {
+  const subject = `${request.kind.kind} ${request.namespace ? `${request.namespace}/` : ''}${request.name ?? ''}`.trim();
+  const lines = denying.map((finding) => `${finding.ruleId} (${finding.severity}): ${finding.message} Fix: ${finding.remediation} (${finding.docs})`);
+  return clip(`rampart denied ${subject}: ${lines.join('; ')}`, MESSAGE_MAX);
+}
+
+function segment(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 253) || '_';
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
