@@ -12,6 +12,10 @@ import argocdRepoInsecure from './argocd-repo-insecure.js';
 import fluxImageAutomationPushesDeployBranch from './flux-image-automation-pushes-deploy-branch.js';
 import fluxImagePolicyAnyTag from './flux-image-policy-any-tag.js';
 import policyWebhookFailOpen from './policy-webhook-fail-open.js';
+import argocdImageUpdaterUnreviewed from './argocd-image-updater-unreviewed.js';
+import argocdAppsetPrGeneratorUnfiltered from './argocd-appset-pr-generator-unfiltered.js';
+import kyvernoVerifyImagesWeak from './kyverno-verify-images-weak.js';
+import sigstorePolicyWeak from './sigstore-policy-weak.js';
 import fluxKustomizationNoServiceAccount from './flux-kustomization-no-service-account.js';
 import fluxSourceInsecure from './flux-source-insecure.js';
 import kustomizeExecFunction from './kustomize-exec-function.js';
@@ -39,6 +43,10 @@ export const operatorRules: readonly Rule[] = [
   fluxImageAutomationPushesDeployBranch,
   fluxImagePolicyAnyTag,
   policyWebhookFailOpen,
+  argocdImageUpdaterUnreviewed,
+  argocdAppsetPrGeneratorUnfiltered,
+  kyvernoVerifyImagesWeak,
+  sigstorePolicyWeak,
   fluxKustomizationNoServiceAccount,
   fluxSourceInsecure,
   kustomizeExecFunction,
