@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdmissionServer, type AdmissionServer } from '../src/admission/server.js';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { RULES } from '../src/rules/index.js';
+import { runCli } from './helpers/cli.js';
 import { loopbackCertificate } from './helpers/tls.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -227,6 +228,21 @@ describe('rampart serve admission', () => {
     expect(after).toContain('# TYPE rampart_admission_duration_seconds histogram');
   });
 
+  it('serves a renewed certificate once the files change, without a restart', async () => {
+    const renewed = await loopbackCertificate();
+    await expect(post(server.port, renewed.cert, '', '/healthz', 'GET')).rejects.toThrow();
+    await writeFile(path.join(directory, 'tls.key'), renewed.key);
+    await writeFile(path.join(directory, 'tls.crt'), renewed.cert);
+    await until(() => logs.some((entry) => entry['msg'] === 'certificate reloaded'), () => JSON.stringify(logs.slice(-3)));
+    let status = 0;
+    for (let attempt = 0; attempt < 60 && status !== 200; attempt += 1) {
+      status = await post(server.port, renewed.cert, '', '/healthz', 'GET').then((reply) => reply.status, () => 0);
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+    ca = renewed.cert;
+  }, 20_000);
+
   it('logs one JSON decision per review, with rule ids and no object contents', () => {
     const decisions = logs.filter((entry) => entry['msg'] === 'admission decision');
     expect(decisions.length).toBeGreaterThan(0);
@@ -275,6 +291,15 @@ describe('rampart serve admission (the CLI process)', () => {
     expect(stderr).toMatch(/cannot start the admission webhook: .*\/nonexistent\/tls\.crt/);
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
+});
+
+describe('deploy/ manifests of the webhook', () => {
+  it('pass rampart scan with no findings', async () => {
+    const result = await runCli(['scan', 'deploy', '--format', 'json', '--quiet']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).findings).toEqual([]);
+    expect(result.code).toBe(0);
+  });
 });
 
 function counter(text: string, series: string): number {
