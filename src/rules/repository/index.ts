@@ -7,6 +7,7 @@ import fluxGitUnverified from './flux-git-unverified.js';
 import suppressionMissingReason from './suppression-missing-reason.js';
 import workflowPermissionsExcessive from './workflow-permissions-excessive.js';
 import workflowSecretsInherit from './workflow-secrets-inherit.js';
+import workflowEnvInjection from './workflow-env-injection.js';
 import workflowSelfHostedRunner from './workflow-self-hosted-runner.js';
 import workflowTemplateInjection from './workflow-template-injection.js';
 import workflowUntrustedCheckout from './workflow-untrusted-checkout.js';
@@ -20,6 +21,7 @@ export const repositoryRules: readonly Rule[] = [
   commitSignatureUntrusted,
   workflowTemplateInjection,
   workflowUntrustedCheckout,
+  workflowEnvInjection,
   workflowSelfHostedRunner,
   workflowSecretsInherit,
   workflowPermissionsExcessive,
