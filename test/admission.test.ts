@@ -128,6 +128,7 @@ describe('rampart serve admission', () => {
     expect(body.response.status.message).toContain('nginx:1.25');
     expect(body.response.status.message).toContain('Fix:');
     expect(body.response.patch).toBeUndefined();
+    expect(body.response.auditAnnotations).toEqual({ denied: 'image-not-pinned' });
   });
 
   it('echoes the request uid', async () => {
@@ -172,6 +173,7 @@ describe('rampart serve admission', () => {
     expect(response.allowed).toBe(true);
     expect(response.warnings.join('\n')).toContain('argocd-app-default-project');
     expect(response.warnings.join('\n')).toContain('argocd-app-unpinned-revision');
+    expect(response.auditAnnotations.warned.split(',').sort()).toEqual(['argocd-app-default-project', 'argocd-app-unpinned-revision']);
   });
 
   it('judges the new object of an UPDATE, not the old one, and a dry run the same way', async () => {
@@ -186,6 +188,7 @@ describe('rampart serve admission', () => {
     expect(deleted.json().response).toEqual({ uid: expect.any(String), allowed: true });
     const system = await post(server.port, ca, review({ ...unpinnedPod, metadata: metadata('coredns', 'kube-system') }));
     expect(system.json().response.allowed).toBe(true);
+    expect(logs.find((entry) => entry['name'] === 'coredns')).toMatchObject({ result: 'skipped', skipped: 'namespace kube-system excluded' });
   });
 
   it('does not deny Secrets for being plain: in the cluster every Secret is', async () => {

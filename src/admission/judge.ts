@@ -24,6 +24,8 @@ export interface Decision {
   readonly denying: readonly Finding[];
   readonly warning: readonly Finding[];
   readonly path?: string;
+  /** why the object was not judged */
+  readonly skipped?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ const MESSAGE_MAX = 4000;
 export async function judge(request: AdmissionRequest, options: JudgeOptions): Promise<Decision> {
   const skip = skipReason(request, options);
   if (skip !== undefined || request.object === null) {
-    return { response: { uid: request.uid, allowed: true }, result: 'skipped', denying: [], warning: [] };
+    return { response: { uid: request.uid, allowed: true }, result: 'skipped', denying: [], warning: [], skipped: skip ?? 'no object' };
   }
   const path = virtualPath(request);
   const workspace = Workspace.fromTexts({ [path]: stringify(judgedObject(request.object)) });
@@ -48,7 +50,7 @@ export async function judge(request: AdmissionRequest, options: JudgeOptions): P
   const denying = findings.filter((finding) => options.failOn !== 'none' && atLeast(finding.severity, options.failOn));
   const warning = findings.filter((finding) => !denying.includes(finding));
   const warnings = warning.map((finding) => clip(`rampart ${finding.ruleId} (${finding.severity}): ${finding.message}`, WARNING_MAX));
-  const base = { uid: request.uid, ...(warnings.length > 0 ? { warnings } : {}) };
+  const base = { uid: request.uid, ...(warnings.length > 0 ? { warnings } : {}), ...auditAnnotations(denying, warning) };
   if (denying.length === 0) return { response: { ...base, allowed: true }, result: 'allowed', denying, warning, path };
   return {
     response: { ...base, allowed: false, status: { code: 403, reason: 'Forbidden', message: denialMessage(request, denying) } },
@@ -57,6 +59,16 @@ export async function judge(request: AdmissionRequest, options: JudgeOptions): P
     warning,
     path,
   };
+}
+
+/** Recorded in the API server's audit log under `<webhook name>/denied` and `/warned`: rule ids, comma-separated. */
+function auditAnnotations(denying: readonly Finding[], warning: readonly Finding[]): { auditAnnotations?: Record<string, string> } {
+  const ids = (findings: readonly Finding[]): string => [...new Set(findings.map((finding) => finding.ruleId))].join(',');
+  const annotations: Record<string, string> = {
+    ...(denying.length > 0 ? { denied: ids(denying) } : {}),
+    ...(warning.length > 0 ? { warned: ids(warning) } : {}),
+  };
+  return Object.keys(annotations).length > 0 ? { auditAnnotations: annotations } : {};
 }
 
 function skipReason(request: AdmissionRequest, options: JudgeOptions): string | undefined {

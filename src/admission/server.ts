@@ -103,6 +103,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     ...(review.name ? { name: review.name } : {}),
     dryRun: review.dryRun,
     result: decision.result,
+    ...(decision.skipped ? { skipped: decision.skipped } : {}),
     denied: decision.denying.map((finding) => finding.ruleId),
     warned: decision.warning.map((finding) => finding.ruleId),
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
