@@ -8,6 +8,7 @@ import suppressionMissingReason from './suppression-missing-reason.js';
 import workflowPermissionsExcessive from './workflow-permissions-excessive.js';
 import workflowSecretsInherit from './workflow-secrets-inherit.js';
 import workflowEnvInjection from './workflow-env-injection.js';
+import workflowPersistCredentialsArtifact from './workflow-persist-credentials-artifact.js';
 import workflowSelfHostedRunner from './workflow-self-hosted-runner.js';
 import workflowTemplateInjection from './workflow-template-injection.js';
 import workflowUntrustedCheckout from './workflow-untrusted-checkout.js';
@@ -22,6 +23,7 @@ export const repositoryRules: readonly Rule[] = [
   workflowTemplateInjection,
   workflowUntrustedCheckout,
   workflowEnvInjection,
+  workflowPersistCredentialsArtifact,
   workflowSelfHostedRunner,
   workflowSecretsInherit,
   workflowPermissionsExcessive,
