@@ -51,6 +51,7 @@ const SLACK = `webhook: https://hooks.slack.com/services/T${random.chars('ABCDEF
 const NPM = `NPM_TOKEN=npm_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
 const STRIPE = `stripe: sk_live_${random.chars(ALNUM, 32)}`;
 const OPENAI = `OPENAI_API_KEY=sk-proj-${random.chars(ALNUM, 40)}T3BlbkFJ${random.chars(ALNUM, 40)}`;
+const GITLAB = `GITLAB_TOKEN = "glpat-${random.chars(ALNUM, 20)}"`;
 const ENCODED_TOKEN = `ghp_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
 const PLAIN_SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer\ntype: Opaque\ndata:\n  user: ${Buffer.from('deployer').toString('base64')}\n  token: ${Buffer.from(ENCODED_TOKEN).toString('base64')}\n`;
 const SEALED_SECRET = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: deployer\nspec:\n  encryptedData:\n    token: AgBy8hCi8Z2cVnQkq0TzX1vYQm4P3wzkGv5lE4bqj0ZpR2Tn\n';
@@ -75,6 +76,8 @@ beforeAll(() => {
   commit('remove', { 'apps/api/config.yaml': null });
   commit('binary', { 'assets/blob.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`${STRIPE}\n`)]) });
   commit('latin1', { 'legacy/notes.txt': Buffer.concat([Buffer.from([0xe9, 0xe8, 0x0a]), Buffer.from(`${OPENAI}\n`)]) });
+  // Windows tools write UTF-16 with a byte order mark; git calls it binary, Rampart reads it
+  commit('utf16', { 'legacy/deploy.ps1': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# deploy\r\n$${GITLAB}\r\n`, 'utf16le')]) });
   commit('still-here', { 'apps/web/.env': `# web\n${NPM}\n` });
   // shapes a history export must get through: a tag of a blob, a commit message in Latin-1, a submodule
   git(repo, 'tag', 'blob-tag', git(repo, 'rev-parse', 'HEAD:apps/web/.env'));
@@ -107,6 +110,8 @@ describe('secrets in git history', () => {
     expect(byRule('secret-stripe-key')).toHaveLength(1);
     expect(byRule('secret-stripe-key')[0]).toMatchObject({ location: { path: 'apps/api/stale.yaml' }, properties: { commit: commits['stale'] } });
     expect(byRule('secret-openai-api-key')[0]).toMatchObject({ location: { path: 'legacy/notes.txt', line: 2 }, properties: { commit: commits['latin1'] } });
+    expect(byRule('secret-gitlab-pat')).toHaveLength(1);
+    expect(byRule('secret-gitlab-pat')[0]).toMatchObject({ location: { path: 'legacy/deploy.ps1', line: 2 }, properties: { commit: commits['utf16'] } });
     const npm = byRule('secret-npm-token');
     expect(npm).toHaveLength(1);
     expect(npm[0]).toMatchObject({ location: { path: 'apps/web/.env', line: 2 }, properties: { commit: commits['still-here'], inWorkingTree: true } });
@@ -153,7 +158,7 @@ describe('secrets in git history', () => {
   it('limits history with --since and --range', async () => {
     const since = secrets((await historyScan({ since: commits['remove']! })).report.findings);
     expect(since.filter((finding) => finding.properties?.['commit'] !== undefined).map((finding) => finding.ruleId).sort())
-      .toEqual(['secret-npm-token', 'secret-openai-api-key']);
+      .toEqual(['secret-gitlab-pat', 'secret-npm-token', 'secret-openai-api-key']);
     const range = secrets((await historyScan({ range: `${commits['leak']}..${commits['merge']}` })).report.findings);
     expect(range.filter((finding) => finding.properties?.['commit'] !== undefined).map((finding) => finding.ruleId)).toEqual(['secret-slack-webhook']);
   });
@@ -183,6 +188,7 @@ describe('secrets in git history', () => {
     expect(described.sort()).toEqual([
       'k8s-secret-plaintext deploy/new-secret.yaml:8',
       'secret-github-token deploy/new-secret.yaml:8 staged',
+      'secret-gitlab-pat legacy/deploy.ps1:2',
       'secret-npm-token apps/web/.env:2',
       'secret-openai-api-key legacy/notes.txt:2',
       'secret-slack-webhook apps/api/merge.yaml:2',

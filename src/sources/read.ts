@@ -8,9 +8,15 @@ export type ReadOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
-/** Binary for the history scan, which reads UTF-8 only: content that is not UTF-8 text (see textEncoding). */
-export function looksBinary(bytes: Uint8Array): boolean {
-  return textEncoding(bytes) !== 'utf-8';
+/**
+ * A blob as the history scan reads it: UTF-8 bytes (UTF-16 with a byte order mark transcoded, so
+ * its secrets are found as in the tree), or undefined for binary content (see textEncoding).
+ */
+export function historyText(bytes: Buffer): Buffer | undefined {
+  const encoding = textEncoding(bytes);
+  if (encoding === 'binary') return undefined;
+  if (encoding === 'utf-8') return bytes;
+  return Buffer.from(new TextDecoder(encoding).decode(bytes), 'utf8');
 }
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -1,7 +1,7 @@
 import { BlobStream, readBlobs } from '../../sources/git/blob-stream.js';
 import type { CommitHeader } from '../../sources/git/commit-header.js';
 import { streamRawLog } from '../../sources/git/raw-log.js';
-import { looksBinary } from '../../sources/read.js';
+import { historyText } from '../../sources/read.js';
 import { FirstHits } from './first-hits.js';
 import type { HistoryScanResult, MissingBlob } from './history-hit.js';
 import { RampartError } from '../../errors.js';
@@ -88,11 +88,12 @@ export async function scanBlobs(request: BlobScanRequest): Promise<HistoryScanRe
       oversize += 1;
       return;
     }
-    if (looksBinary(body)) {
+    const utf8 = historyText(body);
+    if (utf8 === undefined) {
       binary += 1;
       return;
     }
-    const text = body.toString('utf8');
+    const text = utf8.toString('utf8');
     const matches = secretMatches(text, pending.path);
     if (matches.length === 0) return;
     const drafted = draftHits(text, pending.path, matches, request.maxFindingsPerFile);

@@ -2,7 +2,7 @@ import { readBlobs } from '../../sources/git/blob-stream.js';
 import { FastExportParser, fastExportArguments } from '../../sources/git/fast-export.js';
 import { spoolDirectory } from '../../sources/git/spool.js';
 import { streamGit } from '../../sources/git/stream-git.js';
-import { looksBinary } from '../../sources/read.js';
+import { historyText } from '../../sources/read.js';
 import type { HistoryScanResult } from './history-hit.js';
 import { DETECTORS } from '../catalogue.js';
 import { FirstHits, type BlobJob } from './first-hits.js';
@@ -40,9 +40,10 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
         fresh = new Map();
         commitSeen = false;
       }
+      const text = body === undefined ? undefined : historyText(body);
       if (body === undefined) oversize += 1;
-      else if (looksBinary(body)) binary += 1;
-      else fresh.set(mark, body);
+      else if (text === undefined) binary += 1;
+      else fresh.set(mark, text);
     },
     commit: (sha, author) => {
       commit = { sha, author };
@@ -68,7 +69,8 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
     const bodies = await readBlobs(cwd, maxFileSize, readAgain.map(({ id }) => id));
     for (const { id, job } of readAgain) {
       const body = bodies.get(id);
-      if (body !== undefined && !looksBinary(body)) found.search(job, body);
+      const text = body === undefined ? undefined : historyText(body);
+      if (text !== undefined) found.search(job, text);
     }
   }
   return { hits: found.values(), commits: order + 1, binary, oversize, missing: [], omitted: found.omitted };
