@@ -55,6 +55,30 @@ describe('Helm values images', () => {
     expect(images('image:\n  repository: org/app\n')).toEqual([{ text: 'org/app', at: 'org/app', implicit: true }]);
   });
 
+  it('joins an image key with its tag or version sibling (`*_image` + `*_version`, `image` + `imageTag`)', () => {
+    expect(images([
+      'controller_image: ghcr.io/acme/controller',
+      'controller_version: 1.4.2',
+      'master:',
+      '  image: jenkins/jenkins',
+      '  imageTag: "2.440"',
+      'agentImage: registry.local:5000/acme/agent',
+      'agentTag: v3',
+      'PROXY_IMAGE: quay.io/acme/proxy',
+      'PROXY_VERSION: 0.10',
+      'pinned_image: ghcr.io/acme/pinned:1.0',
+      'pinned_version: 2.0',
+      'lone_image: ghcr.io/acme/lone',
+    ].join('\n'))).toEqual([
+      { text: 'ghcr.io/acme/controller:1.4.2', at: 'ghcr.io/acme/controller' },
+      { text: 'jenkins/jenkins:2.440', at: 'jenkins/jenkins' },
+      { text: 'registry.local:5000/acme/agent:v3', at: 'registry.local:5000/acme/agent' },
+      { text: 'quay.io/acme/proxy:0.10', at: 'quay.io/acme/proxy' },
+      { text: 'ghcr.io/acme/pinned:1.0', at: 'ghcr.io/acme/pinned:1.0' },
+      { text: 'ghcr.io/acme/lone', at: 'ghcr.io/acme/lone' },
+    ]);
+  });
+
   it('leaves flags, templates and non-strings alone', () => {
     expect(images('image: true\npullImage: "{{ .Values.x }}"\nimage2: 3\nsomething:\n  image: ""\n')).toEqual([]);
   });

@@ -23,7 +23,7 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
     for (const { key, value } of mapEntries(node)) {
       const here = [...path, key];
       if (IMAGE_KEY.test(key) && isScalar(value)) {
-        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`, options);
+        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`, options, siblingTag(node, key));
         if (occurrence) found.push(occurrence);
         continue;
       }
@@ -49,13 +49,48 @@ export interface ImageReadOptions {
   readonly referenceShaped?: boolean;
 }
 
-function stringImage(file: SourceFile, node: Scalar, context: string, options: ImageReadOptions): ImageOccurrence | undefined {
+function stringImage(file: SourceFile, node: Scalar, context: string, options: ImageReadOptions, tag?: SiblingTag): ImageOccurrence | undefined {
   const text = stringValue(node);
   const span = innerSpanOf(file, node);
   if (text === undefined || typeof node.value !== 'string' || !span) return undefined;
   if (!looksLikeImageString(text) || (options.referenceShaped && !/[/:@]/.test(text))) return undefined;
+  if (tag && !hasTagOrDigest(text)) {
+    return imageOccurrence({
+      file, source: 'helm-values', text: `${text}:${tag.value}`, span, context,
+      pin: { kind: 'none', reason: `the tag is in ${tag.key}, which the chart's templates join to ${text}; pin by hand with a digest the templates can carry` },
+    });
+  }
   return imageOccurrence({ file, source: 'helm-values', text, span, context, pin: { kind: 'text', span } });
 }
+
+interface SiblingTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * `controller_image: ghcr.io/acme/controller` beside `controller_version: 1.4.2` (or `imageTag`,
+ * `fooImage` + `fooTag`, `FOO_IMAGE` + `FOO_VERSION`): charts join the pair into one reference.
+ */
+function siblingTag(map: YAMLMap, imageKey: string): SiblingTag | undefined {
+  const stem = imageKey.replace(/image$/i, '');
+  const upper = /IMAGE$/.test(imageKey);
+  const candidates = [
+    `${imageKey}Tag`, `${imageKey}_tag`, `${imageKey}Version`, `${imageKey}_version`,
+    ...(stem === '' ? [] : upper ? [`${stem}TAG`, `${stem}VERSION`] : /[_-]$/.test(stem) ? [`${stem}tag`, `${stem}version`] : [`${stem}Tag`, `${stem}Version`]),
+  ];
+  for (const key of candidates) {
+    const node = getNode(map, key);
+    if (!isScalar(node)) continue;
+    // numbers as written (`1.10`, not 1.1); a template or an empty value leaves the pair unread
+    const value = typeof node.value === 'string' || typeof node.value === 'number' ? stringValue(node) : undefined;
+    if (value !== undefined && /^[\w][\w.-]{0,127}$/.test(value)) return { key, value };
+  }
+  return undefined;
+}
+
+/** `repo:tag`, `repo@sha256:…`; a `host:port/` prefix alone is not a tag. */
+const hasTagOrDigest = (text: string): boolean => text.includes('@') || text.slice(text.lastIndexOf('/') + 1).includes(':');
 
 /** Image-named keys also hold flags and words (`image: enabled`); keep what can be a reference. */
 function looksLikeImageString(text: string): boolean {
