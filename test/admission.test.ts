@@ -262,11 +262,15 @@ describe('rampart serve admission (the CLI process)', () => {
     try {
       await writeFile(path.join(directory, 'tls.crt'), pair.cert);
       await writeFile(path.join(directory, 'tls.key'), pair.key);
-      const port = 20000 + Math.floor(Math.random() * 20000);
-      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--cert', path.join(directory, 'tls.crt'), '--key', path.join(directory, 'tls.key'), '--host', '127.0.0.1', '--port', String(port)], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
+      // port 0: the system picks a free port, which the first log line names (a guessed port may be taken)
+      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--cert', path.join(directory, 'tls.crt'), '--key', path.join(directory, 'tls.key'), '--host', '127.0.0.1', '--port', '0'], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
       await until(() => stderr.includes('admission webhook listening'), () => stderr);
+      const listening = stderr.split('\n').map((line) => line.trim()).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line['msg'] === 'admission webhook listening');
+      const port = Number(listening?.['port']);
+      expect(port).toBeGreaterThan(0);
       const reply = await post(port, pair.cert, review(unpinnedPod));
       expect(reply.json().response.allowed).toBe(false);
       const tls11 = await new Promise<string>((resolve) => {
