@@ -47,7 +47,7 @@ describe('bad input', () => {
     const json = await rampart(['scan', root, '-f', 'json', '--fail-on', 'none']);
     expect(json.code).toBe(2);
     expect(json.stderr).toMatch(/^rampart: broken\.yaml:\d+:\d+: invalid YAML/m);
-    expect(json.stderr).toContain('scan incomplete: 1 files could not be checked');
+    expect(json.stderr).toContain('scan incomplete: 1 file could not be checked');
     const diagnostics = (JSON.parse(json.stdout) as { diagnostics: Array<{ path: string; line?: number; column?: number; kind: string }> }).diagnostics;
     expect(diagnostics).toContainEqual(expect.objectContaining({ path: 'broken.yaml', kind: 'incomplete', line: expect.any(Number), column: expect.any(Number) }));
   }, 180_000);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { BASELINE_FILE, createBaseline, serializeBaseline } from '../engine/baseline.js';
 import { describeError } from '../errors.js';
+import { uncheckedSummary } from '../model/diagnostic.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { CommandRegistrar } from './main.js';
@@ -44,7 +45,7 @@ export async function runBaseline(root: string, flags: BaselineFlags): Promise<E
       process.stderr.write(`rampart: wrote ${baseline.entries.length} baseline entr${baseline.entries.length === 1 ? 'y' : 'ies'} to ${target}\n`);
     }
     if (unchecked.length > 0) {
-      process.stderr.write(`rampart: scan incomplete: ${unchecked.length} files could not be checked, so their findings are not in the baseline\n`);
+      process.stderr.write(`rampart: scan incomplete: ${uncheckedSummary(unchecked)}, so their findings are not in the baseline\n`);
       return EXIT.error;
     }
     return EXIT.ok;

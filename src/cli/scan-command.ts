@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadBaseline, withBaseline } from '../engine/baseline.js';
 import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
+import { uncheckedSummary } from '../model/diagnostic.js';
 import { LAYERS, SEVERITIES, type Layer, type Severity } from '../model/severity.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { RULES } from '../rules/index.js';
@@ -78,7 +79,7 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
       if (!flags.quiet && format !== 'text') {
         const unchecked = report.diagnostics.filter((d) => d.kind === 'incomplete');
         for (const d of unchecked) process.stderr.write(`rampart: ${terminalSafe(`${d.path}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ${d.message}`)}\n`);
-        process.stderr.write(`rampart: scan incomplete: ${unchecked.length} files could not be checked\n`);
+        process.stderr.write(`rampart: scan incomplete: ${uncheckedSummary(unchecked)}\n`);
       }
       return EXIT.error;
     }

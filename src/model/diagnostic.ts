@@ -10,3 +10,18 @@ export interface Diagnostic {
    */
   readonly kind: 'skipped' | 'incomplete' | 'note';
 }
+
+/**
+ * What an incomplete run left unchecked, counted in words that fit every cause: files, but also
+ * history, signatures, registries and rules (`3 places could not be checked`).
+ */
+export function uncheckedSummary(diagnostics: readonly Diagnostic[]): string {
+  const unchecked = diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete');
+  const files = new Set(unchecked.filter((diagnostic) => diagnostic.path !== '.').map((diagnostic) => diagnostic.path)).size;
+  const whole = unchecked.length - unchecked.filter((diagnostic) => diagnostic.path !== '.').length;
+  const parts = [
+    ...(files > 0 ? [`${files} ${files === 1 ? 'file' : 'files'}`] : []),
+    ...(whole > 0 ? [`${whole} repository-wide ${whole === 1 ? 'check' : 'checks'}`] : []),
+  ];
+  return `${parts.join(' and ') || 'nothing'} could not be checked`;
+}

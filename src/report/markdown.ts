@@ -1,3 +1,4 @@
+import { uncheckedSummary } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, severityRank } from '../model/severity.js';
 import { compareFindings, shouldFail } from '../engine/run.js';
@@ -71,7 +72,7 @@ function headline(report: ScanReport): string[] {
     .filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`);
   const lines = [`## ${icon} Rampart: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}`}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}`];
   const notes: string[] = [];
-  if (!report.complete) notes.push(`**The scan is incomplete**: ${report.diagnostics.filter((d) => d.kind === 'incomplete').length} files could not be checked.`);
+  if (!report.complete) notes.push(`**The scan is incomplete**: ${uncheckedSummary(report.diagnostics)}.`);
   if (report.baseline) notes.push(`Only findings new since the baseline are shown: ${report.baseline.matched} known, ${report.baseline.absent} baseline entries no longer occur.`);
   if (report.suppressed > 0) notes.push(`${report.suppressed} suppressed in the source.`);
   if (notes.length > 0) lines.push('', notes.join(' '));
