@@ -17,8 +17,8 @@ export interface Diagnostic {
  */
 export function uncheckedSummary(diagnostics: readonly Diagnostic[]): string {
   const unchecked = diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete');
+  const whole = unchecked.filter((diagnostic) => diagnostic.path === '.').length;
   const files = new Set(unchecked.filter((diagnostic) => diagnostic.path !== '.').map((diagnostic) => diagnostic.path)).size;
-  const whole = unchecked.length - unchecked.filter((diagnostic) => diagnostic.path !== '.').length;
   const parts = [
     ...(files > 0 ? [`${files} ${files === 1 ? 'file' : 'files'}`] : []),
     ...(whole > 0 ? [`${whole} repository-wide ${whole === 1 ? 'check' : 'checks'}`] : []),

@@ -28,11 +28,7 @@ const RAMPART_GIT = {
 
 /** `process.env` (or `base`) without the variables that select a repository, plus `extra`. */
 export function gitEnvironment(extra: Readonly<Record<string, string>> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (!REPOSITORY_SELECTING.has(key) && !isEnvironmentConfig(key)) env[key] = value;
-  }
-  return { ...env, ...RAMPART_GIT, ...extra };
+  return { ...without(base, (key) => REPOSITORY_SELECTING.has(key) || isEnvironmentConfig(key)), ...RAMPART_GIT, ...extra };
 }
 
 /**
@@ -41,11 +37,15 @@ export function gitEnvironment(extra: Readonly<Record<string, string>> = {}, bas
  * CI systems hand over `url.*.insteadOf`, credential helpers and `http.extraHeader` that way.
  */
 export function remoteGitEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...without(base, (key) => REPOSITORY_SELECTING.has(key)), ...RAMPART_GIT };
+}
+
+function without(base: NodeJS.ProcessEnv, drop: (key: string) => boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    if (!REPOSITORY_SELECTING.has(key)) env[key] = value;
+    if (!drop(key)) env[key] = value;
   }
-  return { ...env, ...RAMPART_GIT };
+  return env;
 }
 
 /**
