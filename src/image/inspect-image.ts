@@ -98,6 +98,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       analyzed = { ...analyzed, layers: analyzed.layers.map((layer) => (layer.createdBy ? { ...layer, createdBy: redactSecrets(layer.createdBy, 'Dockerfile') } : layer)) };
       images.push({ ...analyzed, inventory: collector.finish(analyzed.tree), secrets, ...(opened.reference ? { reference: opened.reference } : {}) });
       for (const secret of secrets) findings.push(secretFinding(opened.display, analyzed, secret));
+      for (const problem of images.at(-1)!.inventory.problems) diagnostics.push({ path: `${opened.display}:${problem.path}`, message: problem.message, kind: 'incomplete' });
       if (scanner.skippedLarge > 0) diagnostics.push({ path: opened.display, message: `${scanner.skippedLarge} layer files over 10 MiB were not read for secrets`, kind: 'skipped' });
       analyzed.problems.forEach(report);
       for (const layer of analyzed.layers) if (layer.error) diagnostics.push({ path: layer.digest, message: layer.error, kind: 'incomplete' });

@@ -16,7 +16,7 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** bumped whenever what a cached layer holds changes shape or meaning */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface CacheableVisitor extends LayerVisitor {
   saveLayer(layer: number): unknown;

@@ -5,6 +5,8 @@ import { JAVA_ARCHIVE, parseJavaArchive } from './java-archives.js';
 import { NPM_MANIFEST, PYTHON_METADATA, parseNpmManifest, parsePythonMetadata } from './language-packages.js';
 import { parseApkInstalled, parseDpkgStatus, parseOsRelease } from './os-packages.js';
 import { purlOf, type ImagePackage, type OsIdentity } from './package.js';
+import { RpmDbError } from './rpm-header.js';
+import { parseRpmDatabase, RPM_DATABASE } from './rpmdb.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,6 +27,8 @@ const CATALOGERS: readonly Cataloger[] = [
     parse: (content) => parseDpkgStatus(text(content)),
   },
   { id: 'apk', wants: (entry) => (/(?:^|\/)lib\/apk\/db\/installed$/.test(entry.path) ? 64 * MiB : 0), parse: (content) => parseApkInstalled(text(content)) },
+  // a database not read whole cannot be parsed: the cap is far past real ones (a full RHEL install is ~100 MiB)
+  { id: 'rpm', wants: (entry) => (RPM_DATABASE.test(entry.path) ? 512 * MiB : 0), parse: (content) => parseRpmDatabase(content) },
   { id: 'npm', wants: (entry) => (NPM_MANIFEST.test(entry.path) ? MiB : 0), parse: (content) => parseNpmManifest(text(content)) },
   { id: 'python', wants: (entry) => (PYTHON_METADATA.test(entry.path) ? MiB : 0), parse: (content) => parsePythonMetadata(text(content)) },
   { id: 'java', wants: (entry) => (JAVA_ARCHIVE.test(entry.path) ? 96 * MiB : 0), parse: (content, entry) => parseJavaArchive(content, entry.path) },
@@ -41,6 +45,8 @@ const OS_RELEASE = /^(?:etc|usr\/lib)\/os-release$/;
 export interface Inventory {
   readonly os?: OsIdentity;
   readonly packages: ReadonlyArray<ImagePackage & { readonly purl: string }>;
+  /** package databases that could not be read (damaged, truncated, hostile), naming the file */
+  readonly problems: ReadonlyArray<{ readonly path: string; readonly layer: number; readonly message: string }>;
 }
 
 /**
@@ -51,6 +57,7 @@ export interface Inventory {
 export class PackageCollector implements LayerVisitor {
   private readonly found: ImagePackage[] = [];
   private readonly osReleases: Array<{ path: string; layer: number; os: OsIdentity }> = [];
+  private readonly problems: Array<{ path: string; layer: number; message: string }> = [];
 
   wanted(entry: ImageEntry): number {
     if (entry.type !== 'file') return 0;
@@ -60,7 +67,7 @@ export class PackageCollector implements LayerVisitor {
     return most;
   }
 
-  visit(entry: ImageEntry, content: Buffer): void {
+  visit(entry: ImageEntry, content: Buffer, truncated = false): void {
     if (OS_RELEASE.test(entry.path)) {
       const os = parseOsRelease(text(content));
       if (os) this.osReleases.push({ path: entry.path, layer: entry.layer, os });
@@ -68,7 +75,16 @@ export class PackageCollector implements LayerVisitor {
     }
     for (const cataloger of CATALOGERS) {
       if (cataloger.wants(entry) === 0 || content.length === 0) continue;
-      for (const pkg of cataloger.parse(content, entry)) this.found.push({ ...pkg, path: entry.path, layer: entry.layer });
+      let parsed: ReturnType<Cataloger['parse']>;
+      try {
+        if (truncated && cataloger.id === 'rpm') throw new RpmDbError(`over ${cataloger.wants(entry) / MiB} MiB, not read`);
+        parsed = cataloger.parse(content, entry);
+      } catch (error) {
+        if (!(error instanceof RpmDbError)) throw error;
+        this.problems.push({ path: entry.path, layer: entry.layer, message: `${cataloger.id} database ${entry.path}: ${error.message}` });
+        continue;
+      }
+      for (const pkg of parsed) this.found.push({ ...pkg, path: entry.path, layer: entry.layer });
     }
   }
 
@@ -76,13 +92,15 @@ export class PackageCollector implements LayerVisitor {
     return {
       packages: this.found.filter((pkg) => pkg.layer === layer).map(({ layer: _layer, ...pkg }) => pkg),
       osReleases: this.osReleases.filter((item) => item.layer === layer).map(({ path, os }) => ({ path, os })),
+      problems: this.problems.filter((item) => item.layer === layer).map(({ path, message }) => ({ path, message })),
     };
   }
 
   restoreLayer(layer: number, state: unknown): void {
-    const saved = state as { packages: Array<Omit<ImagePackage, 'layer'>>; osReleases: Array<{ path: string; os: OsIdentity }> };
+    const saved = state as { packages: Array<Omit<ImagePackage, 'layer'>>; osReleases: Array<{ path: string; os: OsIdentity }>; problems?: Array<{ path: string; message: string }> };
     for (const pkg of saved.packages) this.found.push({ ...pkg, layer });
     for (const item of saved.osReleases) this.osReleases.push({ ...item, layer });
+    for (const item of saved.problems ?? []) this.problems.push({ ...item, layer });
   }
 
   finish(tree: SquashedTree): Inventory {
@@ -100,6 +118,7 @@ export class PackageCollector implements LayerVisitor {
       packages.push({ ...pkg, purl });
     }
     packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.path.localeCompare(b.path));
-    return { ...(os ? { os } : {}), packages };
+    const problems = this.problems.filter((item) => visible(item.path, item.layer));
+    return { ...(os ? { os } : {}), packages, problems };
   }
 }

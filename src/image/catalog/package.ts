@@ -1,3 +1,29 @@
+/** A digest a package database records for a file's contents, hex-encoded. */
+export interface FileDigest {
+  readonly algorithm: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  readonly value: string;
+}
+
+/**
+ * A file an OS package owns, as its package database records it (rpm headers, dpkg `md5sums` and
+ * `conffiles`): what the malware/tampering checks compare the image's files against.
+ */
+export interface PackageFile {
+  /** absolute, as the database records it (`/usr/bin/ls`); the image's own paths are this without the leading `/` */
+  readonly path: string;
+  /** absent for directories, symlinks and rpm ghost files, which have no recorded contents */
+  readonly digest?: FileDigest;
+  /** st_mode including the file type bits (rpm only: dpkg records no modes) */
+  readonly mode?: number;
+  readonly size?: number;
+  /** rpm symlink target */
+  readonly linkTarget?: string;
+  /** a configuration file (rpm %config, dpkg conffile): an admin may change it, so a differing digest is expected */
+  readonly config?: boolean;
+  /** rpm %ghost: owned but not shipped, so the image's file has no recorded contents */
+  readonly ghost?: boolean;
+}
+
 /** An installed package found in an image, with where it was found. */
 export interface ImagePackage {
   readonly type: 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'cargo';
@@ -11,6 +37,11 @@ export interface ImagePackage {
   /** the source package (deb `Source:`, apk origin, rpm source rpm): advisories are keyed by it */
   readonly source?: { readonly name: string; readonly version?: string };
   readonly licenses?: readonly string[];
+  /** the source rpm's file name as the header says (`openssl-3.0.7-24.el9.src.rpm`) */
+  readonly sourceRpm?: string;
+  readonly vendor?: string;
+  /** the files the package database says this package owns, with their recorded digests (rpm, dpkg) */
+  readonly files?: readonly PackageFile[];
   /** which cataloger found it */
   readonly foundBy: string;
   /** the database or file it was read from, and the layer that wrote it */
@@ -51,7 +82,9 @@ export function purlOf(pkg: ImagePackage, os?: OsIdentity): string {
   if (distro) qualifiers.push(['distro', distro]);
   if (pkg.epoch && pkg.epoch !== '0') qualifiers.push(['epoch', pkg.epoch]);
   // Syft's (and Grype's) `upstream`: the source name, with its version only when it differs from the package's
-  if (pkg.source && pkg.source.name !== pkg.name) qualifiers.push(['upstream', pkg.source.version && pkg.source.version !== pkg.version ? `${pkg.source.name}@${pkg.source.version}` : pkg.source.name]);
+  // rpm: the source rpm's file name, as Syft writes it; advisories are keyed by the source package
+  if (type === 'rpm' && pkg.sourceRpm) qualifiers.push(['upstream', pkg.sourceRpm]);
+  else if (pkg.source && pkg.source.name !== pkg.name) qualifiers.push(['upstream', pkg.source.version && pkg.source.version !== pkg.version ? `${pkg.source.name}@${pkg.source.version}` : pkg.source.name]);
   qualifiers.sort(([a], [b]) => a.localeCompare(b));
   const namespacePart = namespace ? `${namespace.split('/').map(encodeSegment).join('/')}/` : '';
   const query = qualifiers.length ? `?${qualifiers.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')}` : '';
