@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { registerBaselineCommand } from './baseline-command.js';
+import { registerForgeCommand } from './forge-command.js';
 import { registerImageCommand } from './image-command.js';
 import { registerPinCommand } from './pin-command.js';
 import { registerRulesCommands } from './rules-commands.js';
@@ -22,6 +23,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerVerifyCommand,
   registerImageCommand,
   registerServeCommand,
+  registerForgeCommand,
 ];
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */

@@ -1,3 +1,4 @@
+import type { ForgeSettings } from '../forge/collect.js';
 import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
 import type { PolicyInput } from '../verify/image/image-policy.js';
@@ -26,6 +27,8 @@ export interface ScanSettings {
   };
   /** signature verification (`--verify`, `--allowed-signers`, …) */
   readonly verify?: VerifySettings;
+  /** forge settings (`--forge`, `rampart forge`): the repository on GitHub or GitLab and the client to ask */
+  readonly forge?: ForgeSettings;
   /** the scanned repository itself: its git remotes as `host/org/repo` (from `.git/config`, no network) */
   readonly repository?: {
     readonly remotes: readonly string[];

@@ -46,7 +46,7 @@ function result(finding: Finding, ruleIndex: number): Record<string, unknown> {
     message: { text: `${finding.message}\nFix: ${finding.remediation}` },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: encodeUri(location.path), uriBaseId: '%SRCROOT%' },
+        artifactLocation: artifactOf(location.path),
         region: {
           startLine: location.line,
           startColumn: location.column,
@@ -64,6 +64,11 @@ function result(finding: Finding, ruleIndex: number): Record<string, unknown> {
       ...(finding.properties ?? {}),
     },
   };
+}
+
+/** A file of the tree is relative to %SRCROOT%; a forge setting's page (`https://…/settings/branches`) is an absolute URI. */
+function artifactOf(path: string): { uri: string; uriBaseId?: string } {
+  return /^https?:\/\//.test(path) ? { uri: path } : { uri: encodeUri(path), uriBaseId: '%SRCROOT%' };
 }
 
 function encodeUri(path: string): string {

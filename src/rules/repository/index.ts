@@ -1,4 +1,10 @@
 import type { Rule } from '../rule.js';
+import branchProtectionMissing from './branch-protection-missing.js';
+import branchReviewNotRequired from './branch-review-not-required.js';
+import branchForcePushAllowed from './branch-force-push-allowed.js';
+import branchSignaturesNotRequired from './branch-signatures-not-required.js';
+import deployKeyWriteAccess from './deploy-key-write-access.js';
+import actionsTokenWriteDefault from './actions-token-write-default.js';
 import argocdProjectNoSignatureKeys from './argocd-project-no-signature-keys.js';
 import codeownersMissing from './codeowners-missing.js';
 import commitSignatureUntrusted from './commit-signature-untrusted.js';
@@ -27,4 +33,10 @@ export const repositoryRules: readonly Rule[] = [
   workflowSelfHostedRunner,
   workflowSecretsInherit,
   workflowPermissionsExcessive,
+  branchProtectionMissing,
+  branchReviewNotRequired,
+  branchForcePushAllowed,
+  branchSignaturesNotRequired,
+  deployKeyWriteAccess,
+  actionsTokenWriteDefault,
 ];

@@ -1,0 +1,163 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { BRANCH_NOT_PROTECTED, forbiddenFineGrained, githubBranch, rulesetRules, ruleset, startFakeForge, strongProtection, weakGitHubRoutes, type FakeForge, type Route } from './helpers/forge-api.js';
+import { loopbackCertificate } from './helpers/tls.js';
+
+interface JsonFinding { ruleId: string; message: string; severity: string; location: { path: string } }
+interface JsonReport { findings: JsonFinding[]; diagnostics: Array<{ message: string; kind: string }>; complete: boolean }
+
+let tls: { key: string; cert: string };
+let scratch: string;
+let caFile: string;
+const servers: FakeForge[] = [];
+
+beforeAll(async () => {
+  tls = await loopbackCertificate();
+  scratch = await mkdtemp(path.join(tmpdir(), 'rampart-forge-'));
+  caFile = path.join(scratch, 'ca.pem');
+  await writeFile(caFile, tls.cert);
+});
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  await rm(scratch, { recursive: true, force: true });
+});
+beforeEach(() => {
+  // no token or gh config of the machine running the tests may be read or sent
+  for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GITLAB_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) vi.stubEnv(name, '');
+  vi.stubEnv('GH_CONFIG_DIR', path.join(scratch ?? tmpdir(), 'no-gh-config'));
+  vi.stubEnv('GH_ENTERPRISE_TOKEN', 'test-token');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+async function github(routes: Record<string, Route>): Promise<FakeForge> {
+  const server = await startFakeForge(routes, tls);
+  servers.push(server);
+  return server;
+}
+
+async function forge(server: FakeForge, ...extra: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
+  const { code, stdout, stderr } = await runCli(['forge', `${server.url}/acme/fleet`, '--forge-type', 'github', '--ca-file', caFile, '-f', 'json', '--rate-limit-wait', '5', ...extra]);
+  return { code, report: JSON.parse(stdout) as JsonReport, stderr };
+}
+
+const ids = (report: JsonReport): string[] => [...new Set(report.findings.map((finding) => finding.ruleId))].sort();
+
+describe('rampart forge on GitHub (GHES base URL /api/v3, over HTTPS on loopback)', () => {
+  it('reports every weak setting, located at the setting\'s page', async () => {
+    const server = await github(weakGitHubRoutes());
+    const { code, report } = await forge(server);
+    expect(report.complete, JSON.stringify(report.diagnostics)).toBe(true);
+    expect(code).toBe(1);
+    expect(ids(report)).toEqual(expect.arrayContaining([
+      'actions-token-write-default',
+      'branch-force-push-allowed',
+      'branch-review-not-required',
+      'branch-signatures-not-required',
+      'deploy-key-write-access',
+    ]));
+    const review = report.findings.find((finding) => finding.ruleId === 'branch-review-not-required');
+    expect(review?.location.path).toBe(`${server.url}/acme/fleet/settings/branches`);
+    expect(review?.message).toContain('branch main (default branch)');
+    const key = report.findings.filter((finding) => finding.ruleId === 'deploy-key-write-access');
+    expect(key.map((finding) => finding.message)).toEqual(['Deploy key "image-updater" (id 2) has write access.']);
+    expect(report.findings.find((finding) => finding.ruleId === 'actions-token-write-default')?.location.path).toBe(`${server.url}/acme/fleet/settings/actions`);
+    // the token goes in the Authorization header of every request, and only to the API
+    expect(server.requests.every((request) => request.authorization === 'Bearer test-token')).toBe(true);
+  });
+
+  it('reports a branch with neither protection nor ruleset as unprotected, and stays quiet on a well-protected one', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/branches/main/protection'] = BRANCH_NOT_PROTECTED;
+    routes['/api/v3/repos/acme/fleet/branches/main'] = { body: githubBranch('main', false) };
+    const bare = await forge(await github(routes));
+    expect(ids(bare.report).filter((id) => id.startsWith('branch-'))).toEqual(['branch-protection-missing']);
+
+    const strong = weakGitHubRoutes();
+    strong['/api/v3/repos/acme/fleet/branches/main/protection'] = { body: strongProtection('main') };
+    const guarded = await forge(await github(strong));
+    expect(ids(guarded.report).filter((id) => id.startsWith('branch-'))).toEqual([]);
+  });
+
+  it('merges rulesets with branch protection: a ruleset that blocks force pushes and requires signatures wins', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/rules/branches/main'] = { body: rulesetRules(42, ['non_fast_forward', 'deletion', 'required_signatures', { type: 'pull_request', parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: false, required_review_thread_resolution: false } }]) };
+    routes['/api/v3/repos/acme/fleet/rulesets/42'] = { body: ruleset(42, 'production', 'branch') };
+    const { report } = await forge(await github(routes));
+    expect(ids(report)).not.toContain('branch-force-push-allowed');
+    expect(ids(report)).not.toContain('branch-signatures-not-required');
+    expect(ids(report)).not.toContain('branch-review-not-required');
+  });
+
+  it('leaves a setting the token may not read unchecked, naming the fine-grained permission, and exits 2', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/branches/main/protection'] = forbiddenFineGrained('administration=read');
+    const { code, report, stderr } = await forge(await github(routes));
+    expect(code).toBe(2);
+    expect(report.complete).toBe(false);
+    expect(ids(report)).not.toContain('branch-protection-missing');
+    expect(stderr).toContain('"Administration: read"');
+    expect(stderr).toContain('branch protection of main');
+  });
+
+  it('says which classic scope a token lacks (X-Accepted-OAuth-Scopes)', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/hooks'] = { status: 404, headers: { 'x-oauth-scopes': 'public_repo', 'x-accepted-oauth-scopes': 'admin:repo_hook, read:repo_hook, repo, write:repo_hook' }, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/webhooks#list-repository-webhooks', status: '404' } };
+    const { code, stderr } = await forge(await github(routes));
+    expect(code).toBe(2);
+    expect(stderr).toContain('lacks the scope admin:repo_hook or read:repo_hook or repo or write:repo_hook (it has public_repo');
+  });
+
+  it('follows Link pagination: a writable key on the second page is found', async () => {
+    const routes = weakGitHubRoutes();
+    const first = Array.from({ length: 100 }, (_, index) => ({ id: index + 10, key: 'ssh-ed25519 AAAA', url: '', title: `reader-${index}`, verified: true, created_at: '2024-01-01T00:00:00Z', read_only: true, added_by: null, last_used: null, enabled: true }));
+    let base = '';
+    routes['/api/v3/repos/acme/fleet/keys'] = (url) => url.searchParams.get('page') === '2'
+      ? { body: [{ ...first[0], id: 500, title: 'pusher', read_only: false }], headers: { link: `<${base}/api/v3/repos/acme/fleet/keys?per_page=100&page=1>; rel="prev", <${base}/api/v3/repos/acme/fleet/keys?per_page=100&page=1>; rel="first"` } }
+      : { body: first, headers: { link: `<${base}/api/v3/repos/acme/fleet/keys?per_page=100&page=2>; rel="next", <${base}/api/v3/repos/acme/fleet/keys?per_page=100&page=2>; rel="last"` } };
+    const server = await github(routes);
+    base = server.url;
+    const { report } = await forge(server);
+    expect(report.findings.filter((finding) => finding.ruleId === 'deploy-key-write-access').map((finding) => finding.message)).toEqual(['Deploy key "image-updater" (id 2) has write access.'.replace('image-updater', 'pusher').replace('id 2', 'id 500')]);
+  });
+
+  it('waits out a rate limit (Retry-After, X-RateLimit-Reset) within bounds and leaves a longer one unchecked', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/keys'] = (_url, _request, hits) => hits === 1
+      ? { status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '429' } }
+      : { body: [{ id: 7, key: 'ssh-ed25519 AAAA', url: '', title: 'pusher', verified: true, created_at: '2024-01-01T00:00:00Z', read_only: false, added_by: null, last_used: null, enabled: true }] };
+    routes['/api/v3/repos/acme/fleet/teams'] = (_url, _request, hits) => hits === 1
+      ? { status: 403, headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) }, body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' } }
+      : { body: [] };
+    routes['/api/v3/repos/acme/fleet/hooks'] = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }, body: { message: 'API rate limit exceeded for user ID 1.', status: '403' } };
+    const started = Date.now();
+    const { code, report, stderr } = await forge(await github(routes));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(report.findings.some((finding) => finding.message.includes('"pusher"'))).toBe(true);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/webhooks .*rate limited by 127\.0\.0\.1:\d+: the limit resets in \d+ s/);
+  });
+
+  it('falls back to branch protection alone on a GHES without rulesets (404), and reads the older tag protection', async () => {
+    const routes = weakGitHubRoutes();
+    delete routes['/api/v3/repos/acme/fleet/rules/branches/main'];
+    delete routes['/api/v3/repos/acme/fleet/rulesets'];
+    routes['/api/v3/repos/acme/fleet/tags/protection'] = { body: [{ id: 2, pattern: 'v1.*', created_at: '2011-01-26T19:01:12Z', updated_at: '2011-01-26T19:01:12Z', enabled: true }] };
+    const { report } = await forge(await github(routes));
+    expect(report.complete, JSON.stringify(report.diagnostics)).toBe(true);
+    expect(ids(report)).toContain('branch-force-push-allowed');
+  });
+
+  it('says plainly when there is no token, and checks nothing', async () => {
+    vi.stubEnv('GH_ENTERPRISE_TOKEN', '');
+    const server = await github(weakGitHubRoutes());
+    const { code, stderr } = await forge(server);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no token for 127.0.0.1');
+    expect(server.requests).toEqual([]);
+  });
+});
