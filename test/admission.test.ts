@@ -4,10 +4,10 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdmissionServer, type AdmissionServer } from '../src/admission/server.js';
-import { DEFAULT_CONFIG } from '../src/config/schema.js';
-import { RULES } from '../src/rules/index.js';
+import type { AdmissionServer } from '../src/admission/server.js';
+import { parseLabelSelector } from '../src/admission/label-selector.js';
 import { runCli } from './helpers/cli.js';
+import { startTestWebhook, type TestWebhook } from './helpers/admission-server.js';
 import { loopbackCertificate } from './helpers/tls.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -92,29 +92,14 @@ describe('rampart serve admission', () => {
   let directory: string;
   const logs: Array<Record<string, unknown>> = [];
 
+  let webhook: TestWebhook;
+
   beforeAll(async () => {
-    const pair = await loopbackCertificate();
-    ca = pair.cert;
-    directory = await mkdtemp(path.join(tmpdir(), 'rampart-admission-'));
-    await writeFile(path.join(directory, 'tls.crt'), pair.cert);
-    await writeFile(path.join(directory, 'tls.key'), pair.key);
-    server = await startAdmissionServer({
-      certFile: path.join(directory, 'tls.crt'),
-      keyFile: path.join(directory, 'tls.key'),
-      host: '127.0.0.1',
-      port: 0,
-      config: DEFAULT_CONFIG,
-      rules: RULES,
-      failOn: 'high',
-      excludeNamespaces: new Set(['kube-system']),
-      log: (entry) => logs.push(entry),
-    });
+    webhook = await startTestWebhook({ log: (entry) => logs.push(entry) });
+    ({ server, ca, directory } = webhook);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    if (directory) await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(async () => webhook?.stop());
 
   it('denies a Pod with an unpinned image, naming the rule and the fix', async () => {
     const reply = await post(server.port, ca, review(unpinnedPod));
@@ -255,6 +240,83 @@ describe('rampart serve admission', () => {
   });
 });
 
+describe('rampart serve admission: per-rule modes, object selector, Flux objects', () => {
+  let server: AdmissionServer;
+  let ca: string;
+  const logs: Array<Record<string, unknown>> = [];
+
+  let webhook: TestWebhook;
+
+  beforeAll(async () => {
+    webhook = await startTestWebhook({
+      modes: new Map([['image-not-pinned', 'warn'], ['rbac-cluster-admin-binding', 'audit']]),
+      objectSelector: parseLabelSelector('!rampart.dev/skip,env notin (sandbox)'),
+      log: (entry) => logs.push(entry),
+    });
+    ({ server, ca } = webhook);
+  });
+
+  afterAll(async () => webhook?.stop());
+
+  it('a warn-mode rule never denies: its finding comes back as a warning and a warned audit annotation', async () => {
+    const response = (await post(server.port, ca, review(unpinnedPod))).json().response;
+    expect(response.allowed).toBe(true);
+    expect(response.warnings.join('\n')).toMatch(/image-not-pinned \(high\): .*nginx:1\.25/);
+    expect(response.auditAnnotations).toEqual({ warned: 'image-not-pinned' });
+  });
+
+  it('an audit-mode rule neither denies nor warns: audit annotation and metrics only', async () => {
+    const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' };
+    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: metadata('ops-admin'), roleRef, subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'shop' }] };
+    const response = (await post(server.port, ca, review(binding, { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' }))).json().response;
+    expect(response.allowed).toBe(true);
+    expect(response.warnings).toBeUndefined();
+    expect(response.auditAnnotations).toEqual({ audited: 'rbac-cluster-admin-binding' });
+    const metrics = (await post(server.port, ca, '', '/metrics', 'GET')).body;
+    expect(counter(metrics, 'rampart_admission_rule_findings_total{rule="rbac-cluster-admin-binding",action="audit"}')).toBe(1);
+  });
+
+  it('rules in no mode still deny', async () => {
+    const privileged = { ...unpinnedPod, metadata: metadata('debug', 'shop'), spec: { containers: [{ name: 'debug', image: `busybox@${DIGEST}`, securityContext: { privileged: true } }] } };
+    const response = (await post(server.port, ca, review(privileged))).json().response;
+    expect(response.allowed).toBe(false);
+    expect(response.status.message).toContain('workload-privileged');
+  });
+
+  it('objects whose labels (new or old) do not match the object selector pass unjudged', async () => {
+    const labelled = (labels: Record<string, string>) => ({ ...unpinnedPod, metadata: { ...metadata('labelled', 'shop'), labels }, spec: { hostNetwork: true, containers: [{ name: 'x', image: `busybox@${DIGEST}`, securityContext: { privileged: true } }] } });
+    const skipped = await post(server.port, ca, review(labelled({ 'rampart.dev/skip': 'true' })));
+    expect(skipped.json().response).toEqual({ uid: expect.any(String), allowed: true });
+    expect(logs.some((entry) => entry['skipped'] === 'labels do not match the object selector')).toBe(true);
+    const sandbox = await post(server.port, ca, review(labelled({ env: 'sandbox' })));
+    expect(sandbox.json().response.allowed).toBe(true);
+    const prod = await post(server.port, ca, review(labelled({ env: 'prod' })));
+    expect(prod.json().response.allowed).toBe(false);
+    // Kubernetes semantics: on UPDATE the old object matching is enough (removing the opt-out label is judged)
+    const update = await post(server.port, ca, review(labelled({ 'rampart.dev/skip': 'true' }), { operation: 'UPDATE', oldObject: labelled({ env: 'prod' }) }));
+    expect(update.json().response.allowed).toBe(false);
+  });
+
+  it('judges a Flux HelmRelease: values that run a privileged container are denied', async () => {
+    const release = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: metadata('device-plugin', 'apps'),
+      spec: {
+        interval: '30m',
+        chart: { spec: { chart: 'app-template', version: '3.5.1', sourceRef: { kind: 'HelmRepository', name: 'bjw-s', namespace: 'flux-system' } } },
+        values: { controllers: { main: { containers: { app: { image: { repository: 'ghcr.io/acme/plugin', tag: `1.0.0@${DIGEST}` }, securityContext: { privileged: true } } } } } },
+      },
+    };
+    const response = (await post(server.port, ca, review(release, { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases' }))).json().response;
+    expect(response.allowed).toBe(false);
+    expect(response.status.message).toContain('workload-privileged');
+    const pinned = { ...release, metadata: metadata('web', 'apps'), spec: { ...release.spec, values: { image: { repository: 'ghcr.io/acme/web', tag: `2.1.0@${DIGEST}` } } } };
+    const allowed = (await post(server.port, ca, review(pinned, { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases' }))).json().response;
+    expect(allowed.allowed).toBe(true);
+  });
+});
+
 describe('rampart serve admission (the CLI process)', () => {
   it('starts from the built CLI, answers over TLS 1.2+, and stops cleanly on SIGTERM', async () => {
     const pair = await loopbackCertificate();
@@ -263,7 +325,7 @@ describe('rampart serve admission (the CLI process)', () => {
       await writeFile(path.join(directory, 'tls.crt'), pair.cert);
       await writeFile(path.join(directory, 'tls.key'), pair.key);
       // port 0: the system picks a free port, which the first log line names (a guessed port may be taken)
-      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--cert', path.join(directory, 'tls.crt'), '--key', path.join(directory, 'tls.key'), '--host', '127.0.0.1', '--port', '0'], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--tls-cert', path.join(directory, 'tls.crt'), '--tls-key', path.join(directory, 'tls.key'), '--host', '127.0.0.1', '--port', '0'], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
       await until(() => stderr.includes('admission webhook listening'), () => stderr);
@@ -289,8 +351,26 @@ describe('rampart serve admission (the CLI process)', () => {
     }
   }, 30_000);
 
+  it('exits 2 naming the flag when a rule mode names an unknown rule or the selector does not parse', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--warn', 'image-not-pined'], /--warn: unknown rule id image-not-pined/],
+      [['--object-selector', 'env in (prod'], /--object-selector: label selector "env in \(prod": unbalanced parentheses/],
+      [['--verify'], /--verify needs trusted signers/],
+      [['--tag-cache', 'soon'], /expected a duration/],
+    ];
+    for (const [flags, message] of cases) {
+      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--tls-cert', 'x.crt', '--tls-key', 'x.key', '--port', '0', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code, flags.join(' ')).toBe(2);
+      expect(stderr, flags.join(' ')).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 60_000);
+
   it('exits 2 with a clear message when the certificate file is missing', async () => {
-    const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--cert', '/nonexistent/tls.crt', '--key', '/nonexistent/tls.key', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--tls-cert', '/nonexistent/tls.crt', '--tls-key', '/nonexistent/tls.key', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

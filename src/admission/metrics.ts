@@ -1,10 +1,11 @@
-/** Prometheus text exposition (format 0.0.4) of the webhook's counters, written by hand: three metric families need no library. */
+/** Prometheus text exposition (format 0.0.4) of the webhook's counters, written by hand: a few metric families need no library. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export class AdmissionMetrics {
   private readonly requests = new Map<string, number>();
   private readonly decisions = new Map<string, number>();
   private readonly ruleFindings = new Map<string, number>();
+  private readonly cacheLookups = new Map<string, number>();
   private readonly bucketCounts = BUCKETS.map(() => 0);
   private durationSum = 0;
   private durationCount = 0;
@@ -13,9 +14,14 @@ export class AdmissionMetrics {
     increment(this.requests, `code="${code}"`);
   }
 
-  decision(result: string, rules: ReadonlyArray<{ ruleId: string; action: 'deny' | 'warn' }>): void {
+  decision(result: string, rules: ReadonlyArray<{ ruleId: string; action: 'deny' | 'warn' | 'audit' }>): void {
     increment(this.decisions, `result="${result}"`);
     for (const { ruleId, action } of rules) increment(this.ruleFindings, `rule="${escape(ruleId)}",action="${action}"`);
+  }
+
+  /** image signature caches (`--verify`): hit rate = hit / (hit + miss) per cache */
+  cacheLookup(cache: string, hit: boolean): void {
+    increment(this.cacheLookups, `cache="${escape(cache)}",result="${hit ? 'hit' : 'miss'}"`);
   }
 
   duration(seconds: number): void {
@@ -30,7 +36,8 @@ export class AdmissionMetrics {
     const lines = [
       ...family('rampart_admission_requests_total', 'counter', 'Admission review requests by HTTP status code.', this.requests),
       ...family('rampart_admission_decisions_total', 'counter', 'Admission decisions by result (allowed, denied, skipped).', this.decisions),
-      ...family('rampart_admission_rule_findings_total', 'counter', 'Findings in admission requests by rule and action (deny, warn).', this.ruleFindings),
+      ...family('rampart_admission_rule_findings_total', 'counter', 'Findings in admission requests by rule and action (deny, warn, audit).', this.ruleFindings),
+      ...family('rampart_admission_cache_lookups_total', 'counter', 'Image signature cache lookups (--verify) by cache (tag, verdict) and result (hit, miss).', this.cacheLookups),
       '# HELP rampart_admission_duration_seconds Time to answer an admission review.',
       '# TYPE rampart_admission_duration_seconds histogram',
       ...BUCKETS.map((bound, index) => `rampart_admission_duration_seconds_bucket{le="${bound}"} ${this.bucketCounts[index] ?? 0}`),

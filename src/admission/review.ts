@@ -9,6 +9,8 @@ export interface AdmissionRequest {
   readonly dryRun: boolean;
   /** the object as it would be stored; null for DELETE and CONNECT */
   readonly object: Record<string, unknown> | null;
+  /** the stored object an UPDATE replaces; null otherwise */
+  readonly oldObject: Record<string, unknown> | null;
 }
 
 export interface AdmissionResponse {
@@ -47,6 +49,8 @@ export function parseAdmissionReview(body: string): AdmissionRequest {
   const object = request['object'] ?? null;
   if (object !== null && !isRecord(object)) throw new BadReviewError('request.object is not an object');
   if (object === null && (operation === 'CREATE' || operation === 'UPDATE')) throw new BadReviewError(`request.object is missing for ${operation}`);
+  const oldObject = request['oldObject'] ?? null;
+  if (oldObject !== null && !isRecord(oldObject)) throw new BadReviewError('request.oldObject is not an object');
   return {
     uid,
     kind: { group: typeof kind['group'] === 'string' ? kind['group'] : '', version: kind['version'], kind: kind['kind'] },
@@ -56,6 +60,7 @@ export function parseAdmissionReview(body: string): AdmissionRequest {
     ...optionalString(request, 'subResource'),
     dryRun: request['dryRun'] === true,
     object,
+    oldObject,
   };
 }
 

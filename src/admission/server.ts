@@ -19,6 +19,8 @@ export interface AdmissionServerOptions extends JudgeOptions {
   readonly port: number;
   /** one JSON object per line; stderr by default */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** shared with the caches that count their lookups */
+  readonly metrics?: AdmissionMetrics;
 }
 
 export interface AdmissionServer {
@@ -30,7 +32,7 @@ export interface AdmissionServer {
 /** Starts the HTTPS validating webhook: POST /validate, GET /healthz, /readyz, /metrics. */
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const log = options.log ?? jsonLog;
-  const metrics = new AdmissionMetrics();
+  const metrics = options.metrics ?? new AdmissionMetrics();
   const server = createServer({ ...readKeyPair(options), minVersion: 'TLSv1.2' }, (request, response) => {
     handle(request, response, options, metrics, log).catch((error: unknown) => {
       log({ level: 'error', msg: 'request failed', error: errorMessage(error) });
@@ -91,6 +93,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   metrics.decision(decision.result, [
     ...decision.denying.map((finding) => ({ ruleId: finding.ruleId, action: 'deny' as const })),
     ...decision.warning.map((finding) => ({ ruleId: finding.ruleId, action: 'warn' as const })),
+    ...decision.audited.map((finding) => ({ ruleId: finding.ruleId, action: 'audit' as const })),
   ]);
   answer(200, reviewResponse(decision.response));
   log({
@@ -106,6 +109,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     ...(decision.skipped ? { skipped: decision.skipped } : {}),
     denied: decision.denying.map((finding) => finding.ruleId),
     warned: decision.warning.map((finding) => finding.ruleId),
+    ...(decision.audited.length > 0 ? { audited: decision.audited.map((finding) => finding.ruleId) } : {}),
+    ...(decision.unchecked.length > 0 ? { unchecked: decision.unchecked } : {}),
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
   });
 }

@@ -70,12 +70,25 @@ const verifySection = z.strictObject({
 
 export type VerifyConfig = z.infer<typeof verifySection>;
 
+const ruleId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'rule ids are kebab-case');
+
+const admissionSection = z.strictObject({
+  warn: z.array(ruleId).optional()
+    .describe('rules whose findings never deny an object at admission: they come back to the client as warnings'),
+  audit: z.array(ruleId).optional()
+    .describe('rules whose findings neither deny nor warn at admission: they are recorded in the API server\'s audit log (audit annotations) and metrics only'),
+  objectSelector: z.string().optional()
+    .describe('judge only objects whose labels match this selector, in kubectl syntax (app=web,env in (prod,staging),!rampart.dev/skip); the others are allowed unjudged'),
+});
+
+export type AdmissionConfig = z.infer<typeof admissionSection>;
+
 /** `.rampart.yaml`: one schema is the type, the validation and the published JSON schema. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   failOn: z.union([severity, z.literal('none')]).optional()
     .describe('lowest severity that makes `rampart scan` exit 1 (default high)'),
-  rules: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'rule ids are kebab-case'), ruleSetting).optional()
+  rules: z.record(ruleId, ruleSetting).optional()
     .describe('per-rule settings: off, on, a severity, or {enabled, severity}'),
   ignore: z.array(z.string()).optional()
     .describe('paths to skip, in .gitignore syntax, relative to the scanned root'),
@@ -88,6 +101,7 @@ export const configSchema = z.strictObject({
       .describe('where Git repositories, Helm charts, OCI artifacts and Terraform modules may come from: a host and optional path prefix, e.g. github.com/acme, https://charts.example.com, oci://ghcr.io/acme/charts; `*` matches one DNS label or path segment'),
   }).optional(),
   verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
+  admission: admissionSection.optional().describe('the admission webhook (`rampart serve admission`): per-rule modes and which objects it judges'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   maxFindingsPerFile: z.number().int().positive().optional().describe('findings of one rule in one file that are listed; the rest are counted in a note (default 100)'),
   docsBaseUrl: z.url().optional().describe('where rule documentation is published; rule pages are <docsBaseUrl>/<rule-id>.md'),

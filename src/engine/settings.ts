@@ -3,6 +3,7 @@ import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
 import type { PolicyInput } from '../verify/image/image-policy.js';
 import type { KeylessSigner } from '../verify/keyless-signer.js';
+import type { ImageVerifySession } from '../verify/image/verify-session.js';
 
 /**
  * What a scan was asked to do beyond reading the tree. Each capability's owner adds its fields;
@@ -49,6 +50,8 @@ export interface VerifySettings extends Omit<PolicyInput, 'attestationType'> {
   readonly requireSignedSince?: string;
   /** `--tags`: verify tags as well as commits */
   readonly tags?: boolean;
+  /** long-lived policies and a caching verifier (the admission webhook); a scan builds its own otherwise */
+  readonly session?: ImageVerifySession;
   /** `--rekor-url`: look up the Rekor entries of gitsign signatures made in online mode (network) */
   readonly rekorUrl?: string;
   /** gitsign signers of commits when `verify.commits` of the config names some (flags win field by field); otherwise the identity flags apply */

@@ -16,6 +16,11 @@ const BLOB_BODY_BYTES = 64 * 1024 * 1024;
 export interface RegistryClientOptions extends TransportOptions {
   /** hosts (HOST or HOST:PORT) reached over plain HTTP */
   readonly insecureRegistries?: readonly string[];
+  /**
+   * Keep every answer for the client's life (default: one scan or pin run). A long-lived service
+   * (the admission webhook) turns this off and caches with lifetimes of its own: tags move.
+   */
+  readonly memoize?: boolean;
 }
 
 /**
@@ -28,10 +33,12 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly insecure: readonly string[];
   private readonly resolutions = new Map<string, Promise<Descriptor>>();
   private readonly manifests = new Map<string, Promise<FetchedManifest>>();
+  private readonly memoize: boolean;
 
   constructor(options: RegistryClientOptions = {}) {
     this.transport = new RegistryTransport({ credentials: new DockerConfigCredentials(), ...options });
     this.insecure = options.insecureRegistries ?? [];
+    this.memoize = options.memoize ?? true;
   }
 
   get requestCount(): number {
@@ -39,6 +46,7 @@ export class HttpRegistryClient implements RegistryClient {
   }
 
   resolve(reference: ImageReference): Promise<Descriptor> {
+    if (!this.memoize) return this.resolveOnce(reference);
     const key = reference.canonical;
     let pending = this.resolutions.get(key);
     if (!pending) {
@@ -49,6 +57,7 @@ export class HttpRegistryClient implements RegistryClient {
   }
 
   getManifest(reference: ImageReference): Promise<FetchedManifest> {
+    if (!this.memoize) return this.fetchManifest(reference, reference.digest ?? reference.tag ?? 'latest');
     const key = `${reference.name}@${reference.digest ?? reference.tag ?? 'latest'}`;
     let pending = this.manifests.get(key);
     if (!pending) {

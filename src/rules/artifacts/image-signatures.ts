@@ -1,7 +1,9 @@
 import type { ImageOccurrence } from '../../model/image-occurrence.js';
 import type { ImageReference } from '../../model/image-ref.js';
 import type { Workspace } from '../../model/workspace.js';
+import type { RegistryClient } from '../../resolve/types.js';
 import type { ImageVerdict } from '../../verify/image/image-verifier.js';
+import type { ImageVerifySession } from '../../verify/image/verify-session.js';
 import type { RuleContext } from '../rule.js';
 import { noteLookupFailure, resolvableImages } from './registry-lookups.js';
 
@@ -18,7 +20,7 @@ const checksByWorkspace = new WeakMap<Workspace, Promise<CheckedImage[]>>();
 export function imageSignatureChecks(context: RuleContext): Promise<CheckedImage[]> {
   const verify = context.settings.verify;
   const client = context.settings.resolve?.client;
-  if (!verify?.images || !client) return Promise.resolve([]);
+  if (!verify?.images || (!client && !verify.session)) return Promise.resolve([]);
   let checks = checksByWorkspace.get(context.workspace);
   if (!checks) {
     const workspace = context.workspace;
@@ -32,20 +34,27 @@ export function imageSignatureChecks(context: RuleContext): Promise<CheckedImage
   return checks;
 }
 
-async function runChecks(context: RuleContext, client: NonNullable<NonNullable<RuleContext['settings']['resolve']>['client']>): Promise<CheckedImage[]> {
-  // Sigstore's libraries load only when a scan verifies images.
-  const [{ ImageVerifier }, { loadImagePolicies }] = await Promise.all([import('../../verify/image/image-verifier.js'), import('../../verify/image/scan-policies.js')]);
-  const policies = await loadImagePolicies(context.settings.verify ?? {}, context.config.verify, context.config.namedFilesWithin);
-  const verifier = new ImageVerifier(client);
+async function runChecks(context: RuleContext, client: RegistryClient | undefined): Promise<CheckedImage[]> {
+  const session = context.settings.verify?.session ?? await scanSession(context, client);
   const checked: CheckedImage[] = [];
   await Promise.all(resolvableImages(context.workspace).map(async ({ occurrence, reference }) => {
-    const policy = policies.policyFor(reference.name);
+    const policy = session.policyFor(reference.name);
     if (!policy) return;
     try {
-      checked.push({ occurrence, reference, verdict: await verifier.verify(reference, policy) });
+      checked.push({ occurrence, reference, verdict: await session.verify(reference, policy) });
     } catch (error) {
       noteLookupFailure(context.workspace, occurrence, reference, error);
     }
   }));
   return checked.sort((a, b) => a.occurrence.file.path.localeCompare(b.occurrence.file.path) || a.occurrence.span.start - b.occurrence.span.start);
+}
+
+/** One scan's policies and verifier, built from its settings and config. */
+async function scanSession(context: RuleContext, client: RegistryClient | undefined): Promise<ImageVerifySession> {
+  if (!client) throw new Error('no registry client');
+  // Sigstore's libraries load only when a scan verifies images.
+  const [{ ImageVerifier }, { loadImagePolicies }] = await Promise.all([import('../../verify/image/image-verifier.js'), import('../../verify/image/scan-policies.js')]);
+  const policies = await loadImagePolicies(context.settings.verify ?? {}, context.config.verify, context.config.namedFilesWithin);
+  const verifier = new ImageVerifier(client);
+  return { policyFor: (name) => policies.policyFor(name), verify: (reference, policy) => verifier.verify(reference, policy) };
 }

@@ -1,0 +1,121 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+/**
+ * Issue 20: the admission webhook warm, on loopback, measured with autocannon. Goal: p99 ≤ 5 ms and
+ * ≥ 2,000 requests/s on 2 cores for pod admission. The baseline is an HTTPS server in the same kind of
+ * child process that parses the review and allows it without judging: the floor of TLS + HTTP + JSON.
+ * The built CLI serves (`npm run build` first).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.join(here, '..', 'bin', 'rampart.js');
+const work = path.join(here, '..', '.bench', 'admission');
+const SECONDS = 8;
+const CONNECTIONS = 8;
+
+const FLOOR_SERVER = `
+const { createServer } = require('node:https');
+const { readFileSync } = require('node:fs');
+const [cert, key] = process.argv.slice(2);
+const server = createServer({ cert: readFileSync(cert), key: readFileSync(key), minVersion: 'TLSv1.2' }, (request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stderr.write(JSON.stringify({ msg: 'listening', port: server.address().port }) + '\\n'));
+`;
+
+export function podReview(): string {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-7d4b9c8f6d-x2x9q', namespace: 'shop', labels: { app: 'web', 'pod-template-hash': '7d4b9c8f6d' }, uid: '4b54ef9c-1b8f-4c2e-9d2b-1f1f3a2b0c11' },
+    spec: {
+      serviceAccountName: 'web',
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'web',
+        image: `registry.example.com/shop/web@sha256:${'a'.repeat(64)}`,
+        ports: [{ containerPort: 8080 }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        env: [{ name: 'LOG_LEVEL', value: 'info' }],
+      }],
+    },
+  };
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      name: pod.metadata.name,
+      namespace: 'shop',
+      operation: 'CREATE',
+      userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] },
+      object: pod,
+      oldObject: null,
+      dryRun: false,
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
+    },
+  });
+}
+
+async function listening(child: ChildProcess): Promise<number> {
+  const lines = createInterface({ input: child.stderr! });
+  for await (const line of lines) {
+    try {
+      const entry = JSON.parse(line) as { port?: number };
+      if (typeof entry.port === 'number') return entry.port;
+    } catch {
+      // not a log line
+    }
+  }
+  throw new Error('the server exited before listening');
+}
+
+async function load(port: number, body: string): Promise<autocannon.Result> {
+  const target = { url: `https://127.0.0.1:${port}/validate`, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS };
+  await autocannon({ ...target, duration: 2 }); // warm-up: JIT, caches, TLS sessions
+  return autocannon({ ...target, duration: SECONDS });
+}
+
+function line(label: string, result: autocannon.Result): string {
+  const { latency, requests, non2xx, errors } = result;
+  return `  ${label.padEnd(30)} ${Math.round(requests.average).toString().padStart(6)} req/s   p50 ${latency.p50.toFixed(2)} ms   p99 ${latency.p99.toFixed(2)} ms   max ${latency.max.toFixed(1)} ms${non2xx || errors ? `   (${non2xx} non-2xx, ${errors} errors)` : ''}\n`;
+}
+
+export async function run(): Promise<void> {
+  mkdirSync(work, { recursive: true });
+  const cert = path.join(work, 'cert.pem');
+  const key = path.join(work, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  writeFileSync(path.join(work, 'floor.cjs'), FLOOR_SERVER);
+  const body = podReview();
+  process.stdout.write(`admission webhook, pod review, ${CONNECTIONS} keep-alive connections, ${SECONDS} s warm (after 2 s warm-up), server in its own process:\n`);
+  const servers: Record<string, string[]> = {
+    'floor (parse + allow)': [path.join(work, 'floor.cjs'), cert, key],
+    'rampart serve admission': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'],
+  };
+  for (const [label, args] of Object.entries(servers)) {
+    const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const port = await listening(child);
+      process.stdout.write(line(label, await load(port, body)));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+}
