@@ -2,29 +2,31 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
-import { registerBaselineCommand } from './baseline-command.js';
-import { registerForgeCommand } from './forge-command.js';
-import { registerImageCommand } from './image-command.js';
-import { registerPinCommand } from './pin-command.js';
-import { registerRulesCommands } from './rules-commands.js';
-import { registerScanCommand } from './scan-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerVerifyCommand } from './verify-command.js';
 import { guardStdout, unhandledStdoutFailure } from './write-output.js';
 
 /** Each command registers itself and reports its exit code through `setExit`. */
 export type CommandRegistrar = (program: Command, setExit: (code: ExitCode) => void) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [
-  registerScanCommand,
-  registerRulesCommands,
-  registerBaselineCommand,
-  registerPinCommand,
-  registerVerifyCommand,
-  registerImageCommand,
-  registerServeCommand,
-  registerForgeCommand,
+/**
+ * Each command's module by the names it registers, in help order, loaded on demand: a run of one
+ * command loads that command's code only (a scan does not load pin, verify or the image reader).
+ */
+const COMMANDS: ReadonlyArray<{ readonly names: readonly string[]; readonly load: () => Promise<CommandRegistrar> }> = [
+  { names: ['scan'], load: async () => (await import('./scan-command.js')).registerScanCommand },
+  { names: ['rules', 'explain'], load: async () => (await import('./rules-commands.js')).registerRulesCommands },
+  { names: ['baseline'], load: async () => (await import('./baseline-command.js')).registerBaselineCommand },
+  { names: ['pin'], load: async () => (await import('./pin-command.js')).registerPinCommand },
+  { names: ['verify'], load: async () => (await import('./verify-command.js')).registerVerifyCommand },
+  { names: ['image'], load: async () => (await import('./image-command.js')).registerImageCommand },
+  { names: ['serve'], load: async () => (await import('./serve-command.js')).registerServeCommand },
+  { names: ['forge'], load: async () => (await import('./forge-command.js')).registerForgeCommand },
 ];
+
+/** The commands a run needs: the one it names, or all of them (help, version, a mistyped name). */
+function commandsFor(argv: readonly string[]): typeof COMMANDS {
+  const named = COMMANDS.filter((command) => command.names.includes(argv[0] ?? ''));
+  return named.length > 0 ? named : COMMANDS;
+}
 
 /** Runs the CLI and returns its exit code; never throws and never prints a stack trace without --debug. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const register of COMMANDS) register(program, setExit);
+  for (const register of await Promise.all(commandsFor(argv).map((command) => command.load()))) register(program, setExit);
   guardStdout();
 
   try {

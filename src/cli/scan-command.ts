@@ -5,7 +5,7 @@ import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
 import { uncheckedSummary } from '../model/diagnostic.js';
 import { LAYERS, SEVERITIES, type Layer, type Severity } from '../model/severity.js';
-import { FORMATS, REPORTERS } from '../report/index.js';
+import { FORMATS, loadReporter } from '../report/formats.js';
 import { RULES } from '../rules/index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
@@ -70,7 +70,7 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     }).finally(() => Promise.all([resolving.close(), verifying.close(), forge.close()]));
     const report = baseline && flags.baseline ? withBaseline(scanned, baseline, flags.baseline) : scanned;
     const format = flags.format ?? 'text';
-    const reporter = REPORTERS[format];
+    const reporter = await loadReporter(format);
     if (!reporter) throw new Error(`unknown format ${format}`);
     const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
     await writeOutput(reporter(report, { color, group: flags.group !== false }), flags.output);

@@ -12,7 +12,7 @@ import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
-import { getNode, getString, parseYamlFile, type YamlDocument } from './yaml.js';
+import { getNode, getString, parseYamlFile, type ParsedYaml, type YamlDocument } from './yaml.js';
 
 export interface ChartInfo {
   readonly directory: string;
@@ -88,7 +88,7 @@ export class Workspace {
     return this.once('yaml', () => {
       const documents: YamlDocument[] = [];
       for (const file of this.manifestFiles()) {
-        const parsed = parseYamlFile(file);
+        const parsed = this.parsedYaml(file);
         documents.push(...parsed.documents);
         const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) : undefined;
         if (syntax) {
@@ -100,6 +100,22 @@ export class Workspace {
       }
       return documents;
     });
+  }
+
+  private readonly parsedFiles = new Map<string, ParsedYaml>();
+
+  /**
+   * One file's YAML, parsed once however many views ask (a secrets-only scan parses just the files
+   * that declare a Secret; an every-layer scan parses those files once, not twice). Diagnostics
+   * are recorded by `yamlDocuments`.
+   */
+  parsedYaml(file: SourceFile): ParsedYaml {
+    let parsed = this.parsedFiles.get(file.path);
+    if (!parsed) {
+      parsed = parseYamlFile(file);
+      this.parsedFiles.set(file.path, parsed);
+    }
+    return parsed;
   }
 
   /** YAML files that did not parse because they are templates; read like chart templates. */

@@ -50,6 +50,7 @@ export function assignmentDetector(spec: AssignmentSpec): Detector {
   const sample = (): string => spec.sample?.(random) ?? random.chars(spec.value.chars, min);
   const minEntropy = spec.minEntropy ?? 3;
   const key = spec.sampleKey;
+  let samples: Detector['samples'] | undefined;
   return {
     id: spec.id,
     provider: spec.provider,
@@ -62,16 +63,19 @@ export function assignmentDetector(spec: AssignmentSpec): Detector {
     severity: spec.severity ?? 'critical',
     window: { before: 0, after: 160 },
     docs: { impact: spec.impact, revoke: spec.revoke, references: spec.references },
-    samples: {
-      file: 'config.yaml',
-      positives: [`${key}: "${sample()}"`, `- name: ${key.toUpperCase()}\n  value: ${sample()} # expect: ${spec.id}`],
-      negatives: [
-        `${key}: \${${key.toUpperCase()}}`,
-        `${key}: ${'x'.repeat(min)}`,
-        `${key}: ${sample().slice(0, min - 1)}`,
-        `- name: ${key.toUpperCase()}\n  valueFrom:\n    secretKeyRef: {name: creds, key: ${key}}`,
-        ...(spec.negatives ?? []),
-      ],
+    // generated on first read (docs, tests): a scan never reads them
+    get samples(): Detector['samples'] {
+      return samples ??= {
+        file: 'config.yaml',
+        positives: [`${key}: "${sample()}"`, `- name: ${key.toUpperCase()}\n  value: ${sample()} # expect: ${spec.id}`],
+        negatives: [
+          `${key}: \${${key.toUpperCase()}}`,
+          `${key}: ${'x'.repeat(min)}`,
+          `${key}: ${sample().slice(0, min - 1)}`,
+          `- name: ${key.toUpperCase()}\n  valueFrom:\n    secretKeyRef: {name: creds, key: ${key}}`,
+          ...(spec.negatives ?? []),
+        ],
+      };
     },
   };
 }

@@ -76,7 +76,7 @@ function secretObjects(workspace: Workspace): KubeObject[] {
   if (!objects) {
     objects = workspace.manifestFiles()
       .filter((file) => declaresSecret(file.text))
-      .flatMap((file) => parseYamlFile(file).documents.flatMap(kubeObjectsOf))
+      .flatMap((file) => workspace.parsedYaml(file).documents.flatMap(kubeObjectsOf))
       .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret');
     objectsMemo.set(workspace, objects);
   }

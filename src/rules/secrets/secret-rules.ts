@@ -17,9 +17,8 @@ function marked(text: string, id: string): string {
  * examples all come from the detector's definition and samples (which stand in for fixtures).
  */
 export function secretRule(detector: Detector): Rule {
-  const { samples, docs } = detector;
-  const bad: RuleExample[] = [{ file: samples.file, code: `${samples.positives.map((text) => marked(text, detector.id)).join('\n')}\n` }];
-  const good: RuleExample[] = [{ file: samples.file, code: `${samples.negatives.join('\n')}\n` }];
+  const { docs } = detector;
+  let examples: Rule['examples'] | undefined;
   const rule: Rule = {
     id: detector.id,
     layer: 'secrets',
@@ -29,7 +28,16 @@ export function secretRule(detector: Detector): Rule {
     remediation: `${docs.revoke} ${DELIVER}`,
     references: docs.references,
     messages: SECRET_MESSAGES,
-    examples: { bad, good },
+    // built on first read (docs, the catalogue test): a scan never reads them, and samples take time to generate
+    get examples(): Rule['examples'] {
+      if (!examples) {
+        const { samples } = detector;
+        const bad: RuleExample[] = [{ file: samples.file, code: `${samples.positives.map((text) => marked(text, detector.id)).join('\n')}\n` }];
+        const good: RuleExample[] = [{ file: samples.file, code: `${samples.negatives.join('\n')}\n` }];
+        examples = { bad, good };
+      }
+      return examples;
+    },
     check: (context) => reportSecrets(context, rule, detector),
   };
   return rule;

@@ -72,23 +72,19 @@ export function keyed(id: string, spec: Keyed): Detector {
     impact: spec.impact,
     revoke: spec.revoke,
     references: [spec.reference],
-    ...(spec.negatives ? { negatives: spec.negatives } : {}),
+    negatives: [...spec.negatives ?? [], `${spec.sampleKey.replace(/_?(?:api_?)?(?:key|token|secret)$/i, '')}_ID: ${'a1b2c3d4e5'.repeat(Math.ceil(spec.length[0] / 10)).slice(0, spec.length[0])}`],
     ...(spec.severity ? { severity: spec.severity } : {}),
   });
   const validateValue = detector.validate!;
-  return {
-    ...detector,
+  // assigned, not spread: a spread would generate the detector's samples (a getter) at start-up
+  return Object.assign(detector, {
     // a token with a marker of its own, under the same key, is the better name for the finding
     priority: PRIORITY.structural,
-    validate: (value, context) => {
+    validate: (value: string, context: Parameters<typeof validateValue>[1]) => {
       const key = context.groups['key'] ?? '';
       return (spec.keySays ?? CREDENTIAL_PART).test(key) && !NOT_SECRET_KEY.test(key) && validateValue(value, context);
     },
-    samples: {
-      ...detector.samples,
-      negatives: [...detector.samples.negatives, `${spec.sampleKey.replace(/_?(?:api_?)?(?:key|token|secret)$/i, '')}_ID: ${'a1b2c3d4e5'.repeat(Math.ceil(spec.length[0] / 10)).slice(0, spec.length[0])}`],
-    },
-  };
+  });
 }
 
 export { CLASS };
