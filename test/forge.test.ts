@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { BRANCH_NOT_PROTECTED, forbiddenFineGrained, githubBranch, rulesetRules, ruleset, startFakeForge, strongProtection, weakGitHubRoutes, type FakeForge, type Route } from './helpers/forge-api.js';
+import { BRANCH_NOT_PROTECTED, forbiddenFineGrained, githubBranch, rulesetRules, ruleset, startFakeForge, strongProtection, weakGitHubRoutes, weakGitLabRoutes, type FakeForge, type Route } from './helpers/forge-api.js';
 import { loopbackCertificate } from './helpers/tls.js';
 
 interface JsonFinding { ruleId: string; message: string; severity: string; location: { path: string } }
@@ -53,13 +53,33 @@ describe('rampart forge on GitHub (GHES base URL /api/v3, over HTTPS on loopback
     const { code, report } = await forge(server);
     expect(report.complete, JSON.stringify(report.diagnostics)).toBe(true);
     expect(code).toBe(1);
-    expect(ids(report)).toEqual(expect.arrayContaining([
+    expect(ids(report)).toEqual([
+      'actions-allowed-unrestricted',
+      'actions-fork-approval-weak',
       'actions-token-write-default',
+      'branch-deletion-allowed',
       'branch-force-push-allowed',
+      'branch-protection-bypass',
       'branch-review-not-required',
       'branch-signatures-not-required',
+      'branch-status-checks-not-required',
       'deploy-key-write-access',
-    ]));
+      'outside-collaborator-access',
+      'repository-admin-access',
+      'secret-scanning-disabled',
+      'tag-protection-missing',
+      'webhook-ssl-verification-disabled',
+    ]);
+    expect(report.findings.filter((finding) => finding.ruleId === 'repository-admin-access').map((finding) => finding.message).sort()).toEqual([
+      'team platform has the maintain role on the repository and can change its protection.',
+      'user alice has the admin role on the repository and can change its protection.',
+    ]);
+    expect(report.findings.find((finding) => finding.ruleId === 'outside-collaborator-access')?.message).toBe('Outside collaborator contractor has write access.');
+    const hook = report.findings.find((finding) => finding.ruleId === 'webhook-ssl-verification-disabled');
+    // the webhook URL's path and query may hold a secret: only the host is shown
+    expect(hook?.message).toBe('Webhook 1 to https://ci.example.com is delivered without certificate verification.');
+    expect(hook?.location.path).toBe(`${server.url}/acme/fleet/settings/hooks/1`);
+    expect(JSON.stringify(report)).not.toContain('s3cr3t');
     const review = report.findings.find((finding) => finding.ruleId === 'branch-review-not-required');
     expect(review?.location.path).toBe(`${server.url}/acme/fleet/settings/branches`);
     expect(review?.message).toContain('branch main (default branch)');
@@ -81,6 +101,24 @@ describe('rampart forge on GitHub (GHES base URL /api/v3, over HTTPS on loopback
     strong['/api/v3/repos/acme/fleet/branches/main/protection'] = { body: strongProtection('main') };
     const guarded = await forge(await github(strong));
     expect(ids(guarded.report).filter((id) => id.startsWith('branch-'))).toEqual([]);
+  });
+
+  it('reports approvals kept after new commits and no code-owner review when pull requests are required', async () => {
+    const routes = weakGitHubRoutes();
+    routes['/api/v3/repos/acme/fleet/branches/main/protection'] = BRANCH_NOT_PROTECTED;
+    routes['/api/v3/repos/acme/fleet/rules/branches/main'] = { body: rulesetRules(42, ['non_fast_forward', { type: 'pull_request', parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: false, require_code_owner_review: false, require_last_push_approval: false, required_review_thread_resolution: false } }]) };
+    routes['/api/v3/repos/acme/fleet/rulesets/42'] = { body: ruleset(42, 'production', 'branch', [{ actor_id: 1234, actor_type: 'Integration', bypass_mode: 'always' }]) };
+    routes['/api/v3/repos/acme/fleet/rulesets'] = { body: [ruleset(43, 'releases', 'tag')] };
+    const { report } = await forge(await github(routes));
+    expect(ids(report).filter((id) => id.startsWith('branch-') || id.startsWith('tag-'))).toEqual([
+      'branch-code-owner-review-not-required',
+      'branch-deletion-allowed',
+      'branch-protection-bypass',
+      'branch-signatures-not-required',
+      'branch-stale-approval-kept',
+      'branch-status-checks-not-required',
+    ]);
+    expect(report.findings.find((finding) => finding.ruleId === 'branch-protection-bypass')?.message).toContain('Integration 1234 (always, ruleset "production")');
   });
 
   it('merges rulesets with branch protection: a ruleset that blocks force pushes and requires signatures wins', async () => {
@@ -159,5 +197,78 @@ describe('rampart forge on GitHub (GHES base URL /api/v3, over HTTPS on loopback
     expect(code).toBe(2);
     expect(stderr).toContain('no token for 127.0.0.1');
     expect(server.requests).toEqual([]);
+  });
+});
+
+describe('rampart forge on GitLab (API v4 over HTTP on loopback)', () => {
+  it('reads protected branches, approvals, push rules and deploy keys across X-Next-Page pages, and names a missing scope', async () => {
+    vi.stubEnv('GITLAB_TOKEN', 'test-token');
+    let base = '';
+    const server = await startFakeForge(weakGitLabRoutes(() => base));
+    servers.push(server);
+    base = server.url;
+    const { code, stdout, stderr } = await runCli(['forge', `${server.url}/platform/fleet`, '--forge-type', 'gitlab', '-f', 'json']);
+    const report = JSON.parse(stdout) as JsonReport;
+    // code-owner review is not reported where pushes skip merge requests altogether
+    expect(ids(report)).toEqual([
+      'branch-force-push-allowed',
+      'branch-protection-bypass',
+      'branch-review-not-required',
+      'branch-signatures-not-required',
+      'branch-status-checks-not-required',
+      'deploy-key-write-access',
+      'repository-admin-access',
+      'secret-scanning-disabled',
+      'tag-protection-missing',
+    ]);
+    expect(report.findings.find((finding) => finding.ruleId === 'branch-review-not-required')?.message).toBe('The branch main (default branch) can be pushed to directly by Developers + Maintainers (protected branch main): no merge request or review is needed.');
+    expect(report.findings.find((finding) => finding.ruleId === 'deploy-key-write-access')?.message).toBe('Deploy key "image-updater" (id 8) has write access.');
+    expect(report.findings.find((finding) => finding.ruleId === 'branch-signatures-not-required')?.location.path).toBe(`${server.url}/platform/fleet/-/settings/repository#js-push-rules`);
+    expect(server.requests.every((request) => request.url.startsWith('/api/v4/projects/platform%2Ffleet'))).toBe(true);
+    expect(code).toBe(2);
+    expect(stderr).toContain('lacks the scope api or read_api (GitLab: insufficient_scope)');
+  });
+
+  it('checks a branch a wildcard protects, with the stale-approval setting it shares', async () => {
+    vi.stubEnv('GITLAB_TOKEN', 'test-token');
+    let base = '';
+    const routes = weakGitLabRoutes(() => base);
+    delete routes['/api/v4/projects/platform/fleet/hooks'];
+    routes['/api/v4/projects/platform/fleet/hooks'] = { body: [{ id: 4, url: 'http://10.0.0.5/hook', push_events: true, enable_ssl_verification: false }] };
+    const server = await startFakeForge(routes);
+    servers.push(server);
+    base = server.url;
+    const { code, stdout } = await runCli(['forge', `${server.url}/platform/fleet`, '--forge-type', 'gitlab', '-f', 'json', '-b', 'release/2.0']);
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(code).toBe(1);
+    expect(ids(report).filter((id) => id.startsWith('branch-'))).toEqual(['branch-protection-bypass', 'branch-signatures-not-required', 'branch-stale-approval-kept', 'branch-status-checks-not-required']);
+    expect(ids(report)).toContain('webhook-ssl-verification-disabled');
+  });
+});
+
+describe('rampart scan --forge', () => {
+  it('checks the branches the checkout\'s Applications and GitRepositories deploy from this repository', async () => {
+    const server = await github(weakGitHubRoutes());
+    for (const name of ['release', 'staging']) {
+      server.routes.set(`/api/v3/repos/acme/fleet/branches/${name}`, { body: githubBranch(name, false) });
+      server.routes.set(`/api/v3/repos/acme/fleet/branches/${name}/protection`, BRANCH_NOT_PROTECTED);
+      server.routes.set(`/api/v3/repos/acme/fleet/rules/branches/${name}`, { body: [] });
+    }
+    const checkout = await mkdtemp(path.join(scratch, 'checkout-'));
+    await writeFile(path.join(checkout, 'apps.yaml'), [
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: web, namespace: argocd}\nspec:\n  project: web\n  source:\n    repoURL: ' + `${server.url}/acme/fleet.git` + '\n    path: apps/web\n    targetRevision: release\n',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: tagged, namespace: argocd}\nspec:\n  project: web\n  source:\n    repoURL: ' + `${server.url}/acme/fleet` + '\n    path: apps/web\n    targetRevision: v1.2.3\n',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: other, namespace: argocd}\nspec:\n  project: web\n  source:\n    repoURL: https://github.com/someone/else\n    path: x\n    targetRevision: develop\n',
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec:\n  url: ssh://git@127.0.0.1/acme/fleet\n  ref:\n    branch: staging\n',
+    ].join('---\n'));
+    const { code, stdout } = await runCli(['scan', checkout, '--forge', `${server.url}/acme/fleet`, '--forge-type', 'github', '--ca-file', caFile, '-f', 'json', '-r', 'branch-protection-missing']);
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(code).toBe(1);
+    expect(report.findings.map((finding) => finding.message).sort()).toEqual([
+      'The branch release (deployed by Application/web source targetRevision release (apps.yaml)) has no protection: anyone with write access can push, force-push or delete it.',
+      'The branch staging (deployed by GitRepository/flux-system spec.ref (apps.yaml)) has no protection: anyone with write access can push, force-push or delete it.',
+    ]);
+    expect(server.requests.some((request) => request.url.includes('/branches/develop'))).toBe(false);
+    expect(server.requests.some((request) => request.url.includes('/branches/main'))).toBe(false);
   });
 });

@@ -200,3 +200,36 @@ export function weakGitHubRoutes(): Record<string, Route> {
     [`${repo}/hooks`]: { body: [hook(1, 'https://ci.example.com/hooks/github?token=s3cr3t', '1'), hook(2, 'https://chat.example.com/hook', '0')] },
   };
 }
+
+/** GitLab access level entry of a protected branch (`push_access_levels`, `merge_access_levels`). */
+function gitlabAccess(level: number, description: string): Record<string, unknown> {
+  return { id: level + 1, access_level: level, access_level_description: description, user_id: null, group_id: null, deploy_key_id: null };
+}
+
+/** A GitLab project (API v4) whose settings let changes through: routes under `/api/v4`. */
+export function weakGitLabRoutes(base: () => string): Record<string, Route> {
+  const project = '/api/v4/projects/platform/fleet';
+  const web = (): string => `${base()}/platform/fleet`;
+  return {
+    [project]: () => ({ body: { id: 3, description: null, name: 'fleet', path: 'fleet', path_with_namespace: 'platform/fleet', default_branch: 'main', visibility: 'private', web_url: web(), only_allow_merge_if_pipeline_succeeds: false, merge_method: 'merge', secret_push_protection_enabled: false } }),
+    [`${project}/protected_branches`]: { body: [
+      { id: 1, name: 'main', push_access_levels: [gitlabAccess(30, 'Developers + Maintainers')], merge_access_levels: [gitlabAccess(40, 'Maintainers')], unprotect_access_levels: [], allow_force_push: true, code_owner_approval_required: false },
+      { id: 2, name: 'release/*', push_access_levels: [gitlabAccess(0, 'No one')], merge_access_levels: [gitlabAccess(40, 'Maintainers')], unprotect_access_levels: [], allow_force_push: false, code_owner_approval_required: true },
+    ] },
+    [`${project}/approval_rules`]: { body: [
+      { id: 1, name: 'All Members', rule_type: 'any_approver', eligible_approvers: [], approvals_required: 1, users: [], groups: [], contains_hidden_groups: false, protected_branches: [], applies_to_all_protected_branches: false },
+    ] },
+    [`${project}/approvals`]: { body: { approvers: [], approver_groups: [], approvals_before_merge: 1, reset_approvals_on_push: false, selective_code_owner_removals: false, disable_overriding_approvers_per_merge_request: false, merge_requests_author_approval: true, merge_requests_disable_committers_approval: false, require_password_to_approve: false } },
+    [`${project}/push_rule`]: { body: { id: 1, project_id: 3, commit_message_regex: '', commit_message_negative_regex: '', branch_name_regex: '', deny_delete_tag: false, created_at: '2024-01-01T00:00:00Z', member_check: false, prevent_secrets: false, author_email_regex: '', file_name_regex: '', max_file_size: 0, commit_committer_check: false, commit_committer_name_check: false, reject_unsigned_commits: false, reject_non_dco_commits: false } },
+    // two pages told apart by X-Next-Page, as GitLab's offset pagination does
+    [`${project}/deploy_keys`]: (url) => url.searchParams.get('page') === '2'
+      ? { headers: { 'x-page': '2', 'x-per-page': '100', 'x-total-pages': '2', 'x-next-page': '' }, body: [{ id: 8, title: 'image-updater', key: 'ssh-ed25519 AAAA', fingerprint: '4a:9d', created_at: '2024-01-01T00:00:00Z', expires_at: null, can_push: true }] }
+      : { headers: { 'x-page': '1', 'x-per-page': '100', 'x-total-pages': '2', 'x-next-page': '2' }, body: [{ id: 7, title: 'argocd', key: 'ssh-ed25519 AAAA', fingerprint: '4a:9c', created_at: '2024-01-01T00:00:00Z', expires_at: null, can_push: false }] },
+    [`${project}/protected_tags`]: { body: [] },
+    [`${project}/members/all`]: { body: [
+      { id: 1, username: 'root', name: 'Administrator', state: 'active', access_level: 50, created_at: '2024-01-01T00:00:00Z', expires_at: null },
+      { id: 2, username: 'dev', name: 'Developer', state: 'active', access_level: 30, created_at: '2024-01-01T00:00:00Z', expires_at: null },
+    ] },
+    [`${project}/hooks`]: { status: 403, body: { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api read_api' } },
+  };
+}

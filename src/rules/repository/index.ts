@@ -1,4 +1,16 @@
 import type { Rule } from '../rule.js';
+import branchStaleApprovalKept from './branch-stale-approval-kept.js';
+import branchCodeOwnerReviewNotRequired from './branch-code-owner-review-not-required.js';
+import branchStatusChecksNotRequired from './branch-status-checks-not-required.js';
+import branchDeletionAllowed from './branch-deletion-allowed.js';
+import branchProtectionBypass from './branch-protection-bypass.js';
+import tagProtectionMissing from './tag-protection-missing.js';
+import repositoryAdminAccess from './repository-admin-access.js';
+import outsideCollaboratorAccess from './outside-collaborator-access.js';
+import actionsForkApprovalWeak from './actions-fork-approval-weak.js';
+import actionsAllowedUnrestricted from './actions-allowed-unrestricted.js';
+import secretScanningDisabled from './secret-scanning-disabled.js';
+import webhookSslVerificationDisabled from './webhook-ssl-verification-disabled.js';
 import branchProtectionMissing from './branch-protection-missing.js';
 import branchReviewNotRequired from './branch-review-not-required.js';
 import branchForcePushAllowed from './branch-force-push-allowed.js';
@@ -39,4 +51,16 @@ export const repositoryRules: readonly Rule[] = [
   branchSignaturesNotRequired,
   deployKeyWriteAccess,
   actionsTokenWriteDefault,
+  branchStaleApprovalKept,
+  branchCodeOwnerReviewNotRequired,
+  branchStatusChecksNotRequired,
+  branchDeletionAllowed,
+  branchProtectionBypass,
+  tagProtectionMissing,
+  repositoryAdminAccess,
+  outsideCollaboratorAccess,
+  actionsForkApprovalWeak,
+  actionsAllowedUnrestricted,
+  secretScanningDisabled,
+  webhookSslVerificationDisabled,
 ];
