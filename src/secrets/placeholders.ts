@@ -57,6 +57,7 @@ const DOCUMENTED = new Set([
   'SW2YcwTIb9zpOOhoPsMm', // Grafana's default secret_key (defaults.ini)
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's documented test key
   'pk_test_TYooMQauvdEDq54NiTphI7jx',
+  '123e4567-e89b-12d3-a456-426614174000', // the example UUID of RFC 4122 and Wikipedia
 ]);
 
 export function isDocumentedExample(token: string): boolean {

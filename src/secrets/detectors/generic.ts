@@ -2,11 +2,11 @@ import { ASSIGN, DOCKERFILE_ENV_SPACE, looksRandom } from '../assignment.js';
 import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
 import { insideText, textRangesOf } from '../code-literals.js';
 import { PRIORITY, type Detector, type MatchContext } from '../detector.js';
-import { isPlaceholder } from '../placeholders.js';
+import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 
-const CREDENTIAL_WORD = /passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
+const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
 const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|commit|revision|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +23,16 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:[-.][a-z0-9]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^[a-z]+(?:[_:-][a-z0-9]+)+$|^v?\d+(?:\.\d+)+|^[A-Z][A-Z0-9_-]+$|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+/**
+ * Names: kebab-case (`my-app-tls`), snake or colon-separated words (`pass:with:colons`), ENV_NAMES.
+ * A value of that shape with a random part is a key written so (`pri_0998…`, `Y6D1FIS3XZXI…`,
+ * `rtcbsxiee3d5au8ik14g-8iqrsu8thl1pku8`), not a name.
+ */
+const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z]+(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$/;
+/** A UUID: under an API-key, token or secret key it is the key (Heroku, Snyk, Postmark…). */
+const UUID_LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_KEY = /api[_.-]?key|apikey|token|secret|access[_.-]?key/i;
 
 const random = new SampleRandom('generic');
 
@@ -39,10 +48,14 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const assigned = assignedValue(key, value, context);
   if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value)) return false;
   // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
-  const decoded = decodedPrintable(assigned);
+  const decoded = decodedPrintable(assigned) ?? base32Text(assigned);
   // 40 hex digits are a commit id, except under a token, API key or OAuth client secret key (GitHub
   // classic tokens and OAuth client secrets, Datadog application keys are written so)
-  if (decoded === undefined) return (HEX40.test(assigned) && HEX40_KEY.test(key)) || (!isWordlike(assigned) && isRandomSecretValue(assigned, 10));
+  if (decoded === undefined) {
+    if (HEX40.test(assigned)) return HEX40_KEY.test(key);
+    if (UUID_LAYOUT.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
+    return !isWordlike(assigned) && isRandomSecretValue(assigned, 10);
+  }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
 }
 
@@ -71,6 +84,27 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
   return value.replace(/&(?:amp|quot|lt|gt|apos|#\d+);?.*$|&[A-Za-z0-9_.[\]-]*=.*$/, '').replace(/[)\]}.]+$/, '');
 }
 
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Base32 (RFC 4648) of printable text, as TOTP seeds are written (`ONTGOYLT…` is `sasfa…`): that text, else undefined. */
+function base32Text(value: string): string | undefined {
+  if (!/^[A-Z2-7]{16,}=*$/.test(value)) return undefined;
+  let bits = 0;
+  let buffer = 0;
+  let text = '';
+  for (const char of value.replace(/=+$/, '')) {
+    buffer = (buffer << 5) | BASE32_ALPHABET.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      const code = (buffer >> bits) & 0xff;
+      if (code < 0x20 || code > 0x7e) return undefined;
+      text += String.fromCharCode(code);
+    }
+  }
+  return text;
+}
+
 /** `${TOKEN:-default}` and `${TOKEN:=default}` hold a literal default; `:?` and `:+` hold messages and alternatives. */
 function expansionDefault(separator: string, value: string): string | undefined {
   if (separator !== ':' && separator !== '=') return undefined;
@@ -80,13 +114,22 @@ function expansionDefault(separator: string, value: string): string | undefined 
 }
 
 const HEX40 = /^[0-9a-f]{40}$/i;
-const HEX40_KEY = /token|api[_.-]?key|access[_.-]?key|client[_.-]?secret/i;
+const HEX40_KEY = /token|api[_.-]?key|access[_.-]?key|secret|licen[cs]e[_.-]?key/i;
 const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
-  return looksRandom(value, minLength);
+  if (NAME_SHAPES.test(value) && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
+  return looksRandom(value, minLength) || isMixedCaseRandom(value);
+}
+
+/** Letters only, but upper and lower case changing as often as chance makes them (`wjXKCFzOWEPRqhTmmbWtVQ`), unlike camelCase. */
+function isMixedCaseRandom(value: string): boolean {
+  if (value.length < 20 || !/^[A-Za-z]+$/.test(value)) return false;
+  let changes = 0;
+  for (let at = 1; at < value.length; at += 1) if ((value[at]! < 'a') !== (value[at - 1]! < 'a')) changes += 1;
+  return changes >= value.length * 0.3;
 }
 
 const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
@@ -103,7 +146,7 @@ export const genericDetectors: readonly Detector[] = [
     id: 'secret-generic-credential',
     provider: 'Generic',
     kind: 'credential',
-    keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
+    keywords: ['passw', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
@@ -132,6 +175,15 @@ export const genericDetectors: readonly Detector[] = [
         `"env": "USER=deploy\\nAPI_TOKEN=${random.chars(CLASS.alnum.chars, 24)}\\n",`,
         `token: ${random.chars('0123456789abcdef', 40)}`,
         `SIGNING_KEY: "\${SIGNING_KEY:-${random.chars(CLASS.alnum.chars, 24)}}"`,
+        // providers without a marker of their own (Blynk, particle.io, IP2Location…) under their keys
+        `BLYNK_AUTH_TOKEN: ${random.chars(CLASS.alnum.chars, 32)}`,
+        `PARTICLE_ACCESS_TOKEN=${random.chars('0123456789abcdef', 40)}`,
+        `IP2LOCATION_API_KEY: ${random.chars(CLASS.upperAlnum.chars, 32)}`,
+        `besttime_api_key: pri_${random.chars('0123456789abcdef', 32)}`,
+        `"airvisualApiKey": "${random.chars(CLASS.lowerAlnum.chars, 20)}-${random.chars(CLASS.lowerAlnum.chars, 15)}"`,
+        `HUBSPOT_API_KEY: ${[8, 4, 4, 4, 12].map((length) => random.chars('0123456789abcdef', length)).join('-')}`,
+        `license_key: ${random.chars('0123456789abcdef', 40)}`,
+        `PROXYCRAWL_TOKEN: ${random.chars(CLASS.alpha.chars, 22)}`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -152,6 +204,8 @@ export const genericDetectors: readonly Detector[] = [
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
         'accessKey: AKIAIOSFODNN7EXAMPLE', 'storageKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
         'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',
+        'token: MY_SECRET_TOKEN_NAME', 'secretName: my-app-tls-secret-v2', 'totp_secret: ONSWG4TFOQWXAYLTON3W64TE', 'apiKey: 12345678-25fg-4b05-9ced-35e7dd5093ae',
+        'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
       ],
     },
   },
