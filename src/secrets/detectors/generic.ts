@@ -114,7 +114,7 @@ function expansionDefault(separator: string, value: string): string | undefined 
 }
 
 const HEX40 = /^[0-9a-f]{40}$/i;
-const HEX40_KEY = /token|api[_.-]?key|access[_.-]?key|secret|licen[cs]e[_.-]?key/i;
+const HEX40_KEY = /token|api[_.-]?key|access[_.-]?key|client[_.-]?secret|.[_.-]secret$|licen[cs]e[_.-]?key/i;
 const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
