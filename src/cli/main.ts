@@ -20,6 +20,7 @@ const COMMANDS: ReadonlyArray<{ readonly names: readonly string[]; readonly load
   { names: ['image'], load: async () => (await import('./image-command.js')).registerImageCommand },
   { names: ['serve'], load: async () => (await import('./serve-command.js')).registerServeCommand },
   { names: ['forge'], load: async () => (await import('./forge-command.js')).registerForgeCommand },
+  { names: ['watch'], load: async () => (await import('./watch-command.js')).registerWatchCommand },
 ];
 
 /** The commands a run needs: the one it names, or all of them (help, version, a mistyped name). */

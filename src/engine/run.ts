@@ -35,7 +35,8 @@ const UNSUPPRESSIBLE = new Set(['suppression-missing-reason']);
 export function enabledRules(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions = {}): Rule[] {
   return rules.filter((rule) => {
     if (options.only && !options.only.includes(rule.id)) return false;
-    if (rule.requires && !options.capabilities?.has(rule.requires)) return false;
+    // watch rules judge cluster records, which only `rampart watch` reads
+    if (rule.requires && (rule.requires === 'watch' || !options.capabilities?.has(rule.requires))) return false;
     return config.rules.get(rule.id)?.enabled ?? true;
   });
 }

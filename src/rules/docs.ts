@@ -28,7 +28,11 @@ export function ruleMarkdown(rule: Rule): string {
   };
   example('Fires on', rule.examples.bad);
   example('Stays quiet on', rule.examples.good);
-  lines.push('## Suppressing', '', `\`# rampart-ignore ${rule.id} -- <reason>\` on the line or the line above, or \`${rule.id}: off\` under \`rules:\` in \`.rampart.yaml\`.`, '');
+  // cluster records have no line to comment on: only the config turns a watch rule off
+  const suppressing = rule.requires === 'watch'
+    ? `\`${rule.id}: off\` under \`rules:\` in \`.rampart.yaml\`.`
+    : `\`# rampart-ignore ${rule.id} -- <reason>\` on the line or the line above, or \`${rule.id}: off\` under \`rules:\` in \`.rampart.yaml\`.`;
+  lines.push('## Suppressing', '', suppressing, '');
   if (rule.references.length > 0) {
     lines.push('## References', '', ...rule.references.map((reference) => `- <${reference}>`), '');
   }

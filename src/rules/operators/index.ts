@@ -28,6 +28,7 @@ import workloadDangerousCapabilities from './workload-dangerous-capabilities.js'
 import workloadHostNamespace from './workload-host-namespace.js';
 import workloadPrivileged from './workload-privileged.js';
 import workloadSensitiveHostPath from './workload-sensitive-host-path.js';
+import { watchRules } from './watch-rules.js';
 
 export const operatorRules: readonly Rule[] = [
   argocdAdminEnabled,
@@ -59,4 +60,5 @@ export const operatorRules: readonly Rule[] = [
   workloadHostNamespace,
   workloadPrivileged,
   workloadSensitiveHostPath,
+  ...watchRules,
 ];

@@ -1,0 +1,72 @@
+import { Option, type Command } from 'commander';
+import { shouldFail } from '../engine/run.js';
+import { describeError, RampartError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { FORMATS, REPORTERS } from '../report/index.js';
+import { EXIT, type ExitCode } from './exit.js';
+import { listParser } from './list-option.js';
+import type { CommandRegistrar } from './main.js';
+import { writeOutput } from './write-output.js';
+
+export interface WatchFlags {
+  auditLog?: string[];
+  argocdController?: string[];
+  fluxController?: string[];
+  argocdTracking: 'annotation' | 'label';
+  format?: string;
+  output?: string;
+  failOn?: Severity | 'none';
+  config?: string;
+  color?: boolean;
+  group?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export const registerWatchCommand: CommandRegistrar = (program: Command, setExit) => {
+  program
+    .command('watch')
+    .description('judge what the cluster recorded (Kubernetes audit logs) against what Git asked for: changes GitOps controllers did not make')
+    .option('--audit-log <file>', 'a Kubernetes audit log: audit.k8s.io/v1 Event JSON lines, `-` for standard input (repeat)', listParser(undefined, false))
+    .option('--argocd-controller <user>', 'the identity Argo CD applies with (repeat; default system:serviceaccount:argocd:argocd-application-controller)', listParser())
+    .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
+    .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
+    .option('-c, --config <file>', 'configuration file (default: ./.rampart.yaml)')
+    .option('--no-color', 'never colour the output')
+    .option('--no-group', 'list every finding in text, Markdown and HTML')
+    .option('-q, --quiet', 'print only the report')
+    .option('--debug', 'show stack traces for errors')
+    .action(async (flags: WatchFlags) => setExit(await runWatchCommand(flags)));
+};
+
+export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
+  try {
+    if (!flags.auditLog?.length) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input)');
+    const { loadConfig } = await import('../config/load.js');
+    const { runWatch } = await import('../watch/run.js');
+    const config = await loadConfig(process.cwd(), flags.config);
+    const report = await runWatch({
+      config,
+      auditLogs: flags.auditLog,
+      controllers: {
+        ...(flags.argocdController ? { argocd: flags.argocdController } : {}),
+        ...(flags.fluxController ? { 'flux-kustomize': flags.fluxController, 'flux-helm': flags.fluxController } : {}),
+      },
+      argocdLabelTracking: flags.argocdTracking === 'label',
+      ...(flags.failOn ? { failOn: flags.failOn } : {}),
+    });
+    const format = flags.format ?? 'text';
+    const reporter = REPORTERS[format];
+    if (!reporter) throw new RampartError('usage', `unknown format ${format}`);
+    const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+    await writeOutput(reporter(report, { color, group: flags.group !== false }), flags.output);
+    if (flags.output && !flags.quiet) process.stderr.write(`rampart: ${report.findings.length} findings written to ${flags.output}\n`);
+    return shouldFail(report.findings, report.failOn) ? EXIT.findings : EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,44 @@
+import { BadRecordError, eventListItems, toAuditEvent, type RecordOrigin } from './audit-event.js';
+import type { Watcher } from './watcher.js';
+
+/**
+ * One line of an audit log: an Event (the log backend writes one per line), or an EventList (what the
+ * webhook backend posts, when someone saved those bodies). Bad lines are counted, never thrown.
+ */
+export function feedAuditLine(watcher: Watcher, text: string, origin: RecordOrigin): void {
+  if (text.trim() === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    watcher.bad(origin, new BadRecordError(`not JSON (${(error as Error).message})`));
+    return;
+  }
+  feedAuditValue(watcher, value, origin);
+}
+
+export function feedAuditValue(watcher: Watcher, value: unknown, origin: RecordOrigin): void {
+  if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'EventList') {
+    let items: unknown[];
+    try {
+      items = eventListItems(value);
+    } catch (error) {
+      watcher.bad(origin, error);
+      return;
+    }
+    items.forEach((item, index) => feedAuditEvent(watcher, item, origin, index));
+    return;
+  }
+  feedAuditEvent(watcher, value, origin);
+}
+
+function feedAuditEvent(watcher: Watcher, value: unknown, origin: RecordOrigin, item?: number): void {
+  let event;
+  try {
+    event = toAuditEvent(value, origin);
+  } catch (error) {
+    watcher.bad(origin, item === undefined ? error : new BadRecordError(`items[${item}]: ${(error as Error).message}`));
+    return;
+  }
+  watcher.audit(event);
+}
