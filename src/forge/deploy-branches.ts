@@ -4,6 +4,8 @@ import type { Workspace } from '../model/workspace.js';
 import { getString } from '../model/yaml.js';
 import { isFluxSource, objectsWithEmbedded } from '../rules/artifacts/flux-sources.js';
 import { argoRevisionSites } from '../rules/dependencies/argo-sources.js';
+import { objectsWithRendered } from '../rules/operators/chart-objects.js';
+import { apiGroup } from '../model/kubernetes.js';
 import { sameRepository, type ForgeTarget } from './target.js';
 
 /** A branch whose settings are checked, and why it was chosen. */
@@ -24,7 +26,10 @@ export function deployBranches(workspace: Workspace, target: ForgeTarget): Wante
   const add = (name: string, why: string): void => {
     found.set(name, [...(found.get(name) ?? []), why]);
   };
-  const objects = objectsWithEmbedded(workspace);
+  // ResourceSet members, and the Applications and FluxInstances charts render from their values (argocd-apps, flux-instance)
+  const embedded = objectsWithEmbedded(workspace);
+  const seen = new Set(embedded.map((object) => object.node));
+  const objects = [...embedded, ...objectsWithRendered(workspace).filter((object) => !seen.has(object.node))];
   for (const object of objects) {
     for (const site of argoRevisionSites(object)) {
       if (!site.repoURL || !sameRepository(target, site.repoURL.value) || site.chart) continue;
@@ -37,6 +42,13 @@ export function deployBranches(workspace: Workspace, target: ForgeTarget): Wante
       if (ref('commit') || ref('tag') || ref('semver') || ref('name')?.startsWith('refs/tags/')) continue;
       const named = ref('name')?.replace(/^refs\/heads\//, '');
       add(ref('branch') ?? named ?? 'HEAD', `${describeObject(object)} spec.ref (${object.source.file.path})`);
+    }
+    if (object.kind === 'FluxInstance' && apiGroup(object) === 'fluxcd.controlplane.io') {
+      const sync = (key: string): string | undefined => getString(object.node, 'spec', 'sync', key);
+      // `refs/heads/main`; `…@sha1:<sha>` is pinned to a commit, tags are not branches
+      const ref = sync('ref') ?? '';
+      if ((sync('kind') ?? 'GitRepository') !== 'GitRepository' || !sameRepository(target, sync('url') ?? '') || ref.includes('@') || ref.startsWith('refs/tags/')) continue;
+      add(ref === '' ? 'HEAD' : ref.replace(/^refs\/heads\//, ''), `${object.renderedFrom ? `${object.renderedFrom}: sync.ref` : `${describeObject(object)} spec.sync.ref`} (${object.source.file.path})`);
     }
   }
   return [...found].map(([name, reasons]) => ({ name, reason: `deployed by ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? ` and ${reasons.length - 3} more` : ''}` }));
