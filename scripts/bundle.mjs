@@ -18,6 +18,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // a native (N-API) module: loaded from node_modules at run time, never bundled
+  external: ['@litko/yara-x'],
   // CommonJS dependencies call require(); give the ES module bundle one
   banner: { js: "import { createRequire as __rampartRequire } from 'node:module'; const require = __rampartRequire(import.meta.url);" },
 });

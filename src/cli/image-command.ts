@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
 import { ImageInputError } from '../image/blob-source.js';
+import { YaraRuleError } from '../image/malware/yara-engine.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { FORMATS, REPORTERS, type ScanReport } from '../report/index.js';
@@ -26,6 +27,8 @@ interface ImageFlags {
   cache?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  yaraRules?: string[];
+  yaraEngine?: 'auto' | 'yara-x' | 'yara';
 }
 
 export const registerImageCommand: CommandRegistrar = (program: Command, setExit) => {
@@ -41,6 +44,8 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
     .option('--registry-timeout <seconds>', 'give up on a registry request (headers, or a pause in a download) after this long', '30')
     .option('--no-cache', 'read every layer even when an earlier run cached what it holds ($XDG_CACHE_HOME/rampart or ~/.cache/rampart)')
+    .option('--yara-rules <dir>', 'also match the YARA rules (.yar/.yara files) under DIR against every layer\'s executables, scripts and libraries (repeat for more)', (value: string, previous: string[] = []) => [...previous, value])
+    .addOption(new Option('--yara-engine <engine>', 'YARA-X in process, or Debian\'s yara command (auto: YARA-X, else yara)').choices(['auto', 'yara-x', 'yara']).default('auto'))
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report')
     .option('--debug', 'show stack traces for errors')
@@ -58,8 +63,10 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     if (flags.platform && !/^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_-]+)?$/i.test(flags.platform)) {
       throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
     }
-    const { inspectImage } = await import('../image/inspect-image.js');
-    const inspection = await inspectImage(input, {
+    const { analyzeImage } = await import('../image/malware/analyze-image.js');
+    const inspection = await analyzeImage(input, {
+      ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),
+      ...(flags.yaraEngine ? { yaraEngine: flags.yaraEngine } : {}),
       ...(flags.platform ? { platform: flags.platform } : {}),
       allPlatforms: flags.allPlatforms === true,
       insecureRegistries,
@@ -92,7 +99,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     if (!inspection.complete) return EXIT.error;
     return shouldFail(report.findings, failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {
-    const known = error instanceof ImageInputError || error instanceof ResolveError;
+    const known = error instanceof ImageInputError || error instanceof ResolveError || error instanceof YaraRuleError;
     process.stderr.write(`rampart: ${known && !flags.debug ? terminalSafe(error.message) : describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }

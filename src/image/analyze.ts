@@ -33,6 +33,10 @@ export interface LayerVisitor {
   /** what it found in layer `layer`, as JSON, for the layer cache; a visitor without it turns the cache off */
   saveLayer?(layer: number): unknown;
   restoreLayer?(layer: number, state: unknown): void;
+  /** called when a layer has been read to its end (not when it came from the cache), before saveLayer */
+  endLayer?(layer: number): void | Promise<void>;
+  /** what else its saved results depend on (a rule set's digest): part of the layer cache key */
+  readonly cacheSalt?: string;
 }
 
 export interface AnalyzedImage {
@@ -66,7 +70,7 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
   const layers: LayerSummary[] = [];
   for (const [index, blob] of plan.layers.entries()) {
     const expected = config.diffIds[index];
-    const key = cache && visitors.every(isCacheable) ? await cache.keyFor(opened.source, blob, expected) : undefined;
+    const key = cache && visitors.every(isCacheable) ? await cache.keyFor(opened.source, blob, expected, visitors.map((visitor) => visitor.cacheSalt ?? '').join('\0')) : undefined;
     const cached = key ? await cache!.load(key) : undefined;
     const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await readLayer(opened, blob, index, visitors);
     const { digests, entries, whiteouts } = read;
@@ -171,5 +175,6 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
     }
   };
   const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+  for (const visitor of visitors) await visitor.endLayer?.(index);
   return { digests, entries, whiteouts, notes };
 }

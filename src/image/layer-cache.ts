@@ -56,10 +56,10 @@ export class LayerCache {
     this.directory = path.join(root, 'image-layers');
   }
 
-  async keyFor(source: BlobSource, blob: BlobRef, diffId: string | undefined): Promise<string | undefined> {
+  async keyFor(source: BlobSource, blob: BlobRef, diffId: string | undefined, salt = ''): Promise<string | undefined> {
     const identity = await source.identity?.(blob.location).catch(() => undefined);
     if (identity === undefined) return undefined;
-    return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, VERSION, blob.digest ?? '', blob.size ?? -1, blob.location, diffId ?? '', identity])).digest('hex');
+    return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, VERSION, blob.digest ?? '', blob.size ?? -1, blob.location, diffId ?? '', identity, ...(salt ? [salt] : [])])).digest('hex');
   }
 
   async load(key: string): Promise<StoredLayer | undefined> {

@@ -6,6 +6,7 @@ import imageSignatureInvalid from './image-signature-invalid.js';
 import imageSignatureMissing from './image-signature-missing.js';
 import imageLatestTag from './image-latest-tag.js';
 import imageLayerDigestMismatch from './image-layer-digest-mismatch.js';
+import imageMalware from './image-malware.js';
 import imageNotFound from './image-not-found.js';
 import imageNotPinned from './image-not-pinned.js';
 import imageReferenceInvalid from './image-reference-invalid.js';
@@ -23,4 +24,5 @@ export const artifactRules: readonly Rule[] = [
   imageSignatureMissing,
   imageSignatureInvalid,
   imageLayerDigestMismatch,
+  imageMalware,
 ];
