@@ -90,6 +90,19 @@ describe('rampart forge on GitHub (GHES base URL /api/v3, over HTTPS on loopback
     expect(server.requests.every((request) => request.authorization === 'Bearer test-token')).toBe(true);
   });
 
+  it('writes findings at setting pages through the text, Markdown and SARIF reporters', async () => {
+    const server = await github(weakGitHubRoutes());
+    const page = `${server.url}/acme/fleet/settings/keys`;
+    const base = ['forge', `${server.url}/acme/fleet`, '--forge-type', 'github', '--ca-file', caFile, '-r', 'deploy-key-write-access'];
+    const text = await runCli([...base, '--no-color']);
+    expect(text.stdout).toContain(`${page}\n           HIGH     Deploy key "image-updater" (id 2) has write access. deploy-key-write-access`);
+    const markdown = await runCli([...base, '-f', 'markdown']);
+    expect(markdown.stdout).toContain(`[${page}](${page})`);
+    const sarif = JSON.parse((await runCli([...base, '-f', 'sarif'])).stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: Record<string, string> } }> }> }> };
+    expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: page });
+    expect(text.code).toBe(1);
+  });
+
   it('reports a branch with neither protection nor ruleset as unprotected, and stays quiet on a well-protected one', async () => {
     const routes = weakGitHubRoutes();
     routes['/api/v3/repos/acme/fleet/branches/main/protection'] = BRANCH_NOT_PROTECTED;

@@ -36,3 +36,8 @@ export interface Finding {
   /** byte span, for fixes and reporters that need it */
   readonly span: Span;
 }
+
+/** A finding about a forge setting is located at the setting's web page, not at a line of a file. */
+export function isSettingPage(path: string): boolean {
+  return /^https?:\/\//.test(path);
+}

@@ -1,5 +1,5 @@
 import { uncheckedSummary } from '../model/diagnostic.js';
-import type { Finding } from '../model/finding.js';
+import { isSettingPage, type Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, severityRank } from '../model/severity.js';
 import { compareFindings, shouldFail } from '../engine/run.js';
 import type { Reporter, ScanReport } from './report.js';
@@ -96,7 +96,7 @@ function countTable(report: ScanReport): string[] {
 function findingRow(finding: Finding, link: (path: string, line: number) => string): string {
   const { path, line } = finding.location;
   const message = finding.message.length > MESSAGE_MAX ? `${finding.message.slice(0, MESSAGE_MAX)}…` : finding.message;
-  const location = `[${cell(`${path}:${line}`)}](${link(path, line)})`;
+  const location = isSettingPage(path) ? `[${cell(path)}](${path})` : `[${cell(`${path}:${line}`)}](${link(path, line)})`;
   return `| ${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity} | [\`${finding.ruleId}\`][${finding.ruleId}] | ${location} | ${cell(message)} |`;
 }
 

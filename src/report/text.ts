@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Finding } from '../model/finding.js';
+import { isSettingPage, type Finding } from '../model/finding.js';
 import { LAYERS, SEVERITIES, type Severity } from '../model/severity.js';
 import type { Reporter, ScanReport } from './report.js';
 import { GROUP_THRESHOLD, groupFindings, groupPlaces, type FindingGroup } from './grouping.js';
@@ -58,7 +58,7 @@ function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
 
 function describe(finding: Finding, paint: ReturnType<typeof palette>, explained: Set<string>): string[] {
   const { line, column } = finding.location;
-  const position = `${line}:${column}`.padEnd(8);
+  const position = (isSettingPage(finding.location.path) ? '' : `${line}:${column}`).padEnd(8);
   const severity = paint.severity[finding.severity](finding.severity.toUpperCase().padEnd(8));
   const lines = [`  ${paint.dim(position)} ${severity} ${terminalSafe(finding.message)} ${paint.dim(finding.ruleId)}`];
   if (finding.properties?.['commit']) {
