@@ -2,9 +2,8 @@ import { isScalar, type Node } from 'yaml';
 import { isAttackerControlledContext } from '../../model/actions-contexts.js';
 import { mapEntries } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
+import { commandFileLines, taintThroughScript } from './shell-writes.js';
 import { expressionsOf, field, outsiderPrivilegedTriggers, workflowsOf, type Workflow } from './workflow-model.js';
-
-const WRITE = />>?\s*"?\$\{?GITHUB_(ENV|PATH|OUTPUT)\b|\btee\s+(-a\s+)?"?\$\{?GITHUB_(ENV|PATH|OUTPUT)\b/;
 
 export default defineRule({
   id: 'workflow-env-injection',
@@ -16,7 +15,9 @@ export default defineRule({
     'in `PATH`, and `$GITHUB_OUTPUT` feeds other steps\' inputs. An issue title, pull request body or branch name with a ' +
     'newline in it adds its own lines: `LD_PRELOAD`, `NODE_OPTIONS=--require …`, `BASH_ENV` or a directory of its own ' +
     'on `PATH`, and the next step runs the outsider\'s code with the repository\'s token and secrets (`pull_request_target`, ' +
-    '`issue_comment`, `workflow_run`).',
+    '`issue_comment`, `workflow_run`). The text is followed through the script: shell variables assigned from it ' +
+    '(`ref="${HEAD#refs/heads/}"`, `t=$(echo "$TITLE" | sed …)`) carry it until reassigned or passed through `tr -dc`, and ' +
+    'writes include `{ …; } >> "$GITHUB_ENV"` groups and unquoted heredocs (`cat <<EOF >> "$GITHUB_OUTPUT"`).',
   remediation:
     'Do not write outsider text to these files. If a later step needs it, pass it again through `env:` from the event, or ' +
     'validate it first (e.g. `[[ "$TITLE" =~ ^[A-Za-z0-9._-]+$ ]]`) and write it with a random heredoc delimiter ' +
@@ -42,19 +43,22 @@ export default defineRule({
         for (const step of job.steps) {
           if (!isScalar(step.run) || !step.run.range) continue;
           const env = new Map([...jobEnv, ...taintedEnv(workflow, field(workflow.document, step.node, 'env'))]);
-          if (env.size === 0) continue;
           const [start, end] = step.run.range;
           const raw = workflow.file.text.slice(start, end);
+          const lines = raw.split('\n');
+          const written = commandFileLines(lines);
+          if (written.size === 0) continue;
+          const taint = taintThroughScript(lines, env);
           let offset = 0;
-          for (const line of raw.split('\n')) {
+          lines.forEach((line, index) => {
             const lineStart = offset;
             offset += line.length + 1;
-            const write = WRITE.exec(line);
-            if (write === null) continue;
-            const file = write[1] ?? write[3] ?? 'ENV';
+            const file = written.get(index);
+            const tainted = taint[index];
+            if (file === undefined || !tainted || tainted.size === 0) return;
             for (const reference of line.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
               const variable = reference[1]!;
-              const source = env.get(variable);
+              const source = tainted.get(variable);
               if (source === undefined) continue;
               const at = start + lineStart + reference.index!;
               context.report({
@@ -63,7 +67,7 @@ export default defineRule({
                 subject: `${job.id} ${variable} GITHUB_${file}`,
               });
             }
-          }
+          });
         }
       }
     }
