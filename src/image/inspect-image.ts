@@ -92,6 +92,8 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       } catch (error) {
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });
         continue;
+      } finally {
+        scanner.close();
       }
       const secrets = [...scanner.finish(analyzed.tree), ...configSecrets(analyzed)];
       // history steps are shown (JSON layers, finding properties): build arguments in them must not be

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { LineIndex } from '../model/span.js';
 import { DETECTORS } from '../secrets/catalogue.js';
 import type { Detector } from '../secrets/detector.js';
@@ -6,6 +7,7 @@ import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
 import { findSecrets } from '../secrets/scan-text.js';
 import { decodeText } from '../sources/read.js';
 import type { LayerVisitor } from './analyze.js';
+import { SecretScanPool } from './secret-scan-pool.js';
 import type { ImageEntry, SquashedTree } from './squash.js';
 
 /** Trivy's cap for secret scanning: larger files are data, archives or binaries. */
@@ -71,10 +73,48 @@ export function redactSecrets(text: string, scanPath: string): string {
   return matches.length === 0 ? text : new Redactions(matches).slice(text, 0, text.length);
 }
 
-/** Scans every layer's own files (not only the squashed view): a file deleted later is still in the image. */
+/** A layer secret as it crosses threads and goes into the layer cache: its detector by id. */
+export type SerializedSecret = Omit<LayerSecret, 'detector' | 'deleted'> & { readonly detector: string };
+
+export function serializeSecret({ detector, deleted: _deleted, ...secret }: LayerSecret): SerializedSecret {
+  return { ...secret, detector: detector.id };
+}
+
+function deserializeSecret(secret: SerializedSecret): LayerSecret | undefined {
+  const detector = DETECTORS.find((candidate) => candidate.id === secret.detector);
+  return detector ? { ...secret, detector } : undefined;
+}
+
+/** The secrets in one layer file (text files only). */
+export function secretsInFile(path: string, layer: number, content: Uint8Array): LayerSecret[] {
+  const decoded = decodeText(content);
+  if (decoded.kind !== 'text') return [];
+  return secretsInText(decoded.text, path, path, layer);
+}
+
+export interface LayerSecretScannerOptions {
+  /** worker threads (default: one less than the cores, 1 to 4; 0 scans in this thread) */
+  readonly workers?: number;
+  /** bytes scanned in this thread before workers start: a small image is done before one would be up (default 32 MiB) */
+  readonly inThreadBytes?: number;
+}
+
+/**
+ * Scans every layer's own files (not only the squashed view): a file deleted later is still in the
+ * image. Past the first `inThreadBytes` the scan moves to worker threads, beside decompression and
+ * hashing on this one: it is most of a first run's work.
+ */
 export class LayerSecretScanner implements LayerVisitor {
   readonly found: LayerSecret[] = [];
   private readonly skippedByLayer = new Map<number, number>();
+  private readonly workerCount: number;
+  private inThreadLeft: number;
+  private pool: SecretScanPool<SerializedSecret> | undefined;
+
+  constructor(options: LayerSecretScannerOptions = {}) {
+    this.workerCount = options.workers ?? Math.max(0, Math.min(4, availableParallelism() - 1));
+    this.inThreadLeft = options.inThreadBytes ?? 32 * 1024 * 1024;
+  }
 
   get skippedLarge(): number {
     let total = 0;
@@ -92,23 +132,40 @@ export class LayerSecretScanner implements LayerVisitor {
   }
 
   saveLayer(layer: number): unknown {
-    const secrets = this.found.filter((secret) => secret.layer === layer).map(({ detector, layer: _layer, deleted: _deleted, ...secret }) => ({ ...secret, detector: detector.id }));
+    const secrets = this.found.filter((secret) => secret.layer === layer).map(({ layer: _layer, ...secret }) => serializeSecret(secret));
     return { secrets, skipped: this.skippedByLayer.get(layer) ?? 0 };
   }
 
   restoreLayer(layer: number, state: unknown): void {
-    const saved = state as { secrets: Array<Omit<LayerSecret, 'detector' | 'layer'> & { detector: string }>; skipped: number };
+    const saved = state as { secrets: SerializedSecret[]; skipped: number };
     for (const secret of saved.secrets) {
-      const detector = DETECTORS.find((candidate) => candidate.id === secret.detector);
-      if (detector) this.found.push({ ...secret, detector, layer });
+      const restored = deserializeSecret(secret);
+      if (restored) this.found.push({ ...restored, layer });
     }
     if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
   }
 
-  visit(entry: ImageEntry, content: Buffer): void {
-    const decoded = decodeText(content);
-    if (decoded.kind !== 'text') return;
-    this.found.push(...secretsInText(decoded.text, entry.path, entry.path, entry.layer));
+  visit(entry: ImageEntry, content: Buffer): void | Promise<void> {
+    if (this.workerCount === 0 || this.inThreadLeft > 0) {
+      this.inThreadLeft -= content.length;
+      this.found.push(...secretsInFile(entry.path, entry.layer, content));
+      return;
+    }
+    this.pool ??= new SecretScanPool(this.workerCount, { base: import.meta.url, name: 'layer-secret-worker' }, (job) => secretsInFile(job.path, job.layer, job.content).map(serializeSecret));
+    return this.pool.submit({ path: entry.path, layer: entry.layer, content });
+  }
+
+  /** waits for the workers' answers on this layer's files, in the order the files came */
+  async endLayer(): Promise<void> {
+    if (!this.pool) return;
+    for (const secret of await this.pool.drain()) {
+      const restored = deserializeSecret(secret);
+      if (restored) this.found.push(restored);
+    }
+  }
+
+  close(): void {
+    this.pool?.close();
   }
 
   /** marks the secrets whose file the squashed view no longer holds as this layer's */

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { LayerSecretScanner } from '../src/image/layer-secrets.js';
+import { SecretScanPool } from '../src/image/secret-scan-pool.js';
+import type { ImageEntry } from '../src/image/squash.js';
+import { DETECTORS } from '../src/secrets/catalogue.js';
+import { labelledSet } from './helpers/labelled-secrets.js';
+
+/** The labelled secret files, spread over two layers, with filler large enough to make several batches. */
+function layerFiles(): Array<{ entry: ImageEntry; content: Buffer }> {
+  const set = labelledSet(DETECTORS.filter((_, index) => index % 8 === 0));
+  const filler = Buffer.from('listen 8080 server config value\n'.repeat(40_000));
+  const files = set.files.flatMap((file, index) => [
+    { path: `app/${index}/${file.path}`, content: Buffer.from(file.text) },
+    ...(index % 10 === 0 ? [{ path: `app/${index}/filler.txt`, content: filler }] : []),
+  ]);
+  return files.map(({ path, content }, index) => ({ entry: { path, type: 'file', mode: 0o644, uid: 0, gid: 0, size: content.length, linkname: '', layer: index < files.length / 2 ? 0 : 1 }, content }));
+}
+
+async function scanWith(scanner: LayerSecretScanner, files: ReturnType<typeof layerFiles>): Promise<string[]> {
+  try {
+    for (const layer of [0, 1]) {
+      for (const { entry, content } of files) if (entry.layer === layer && scanner.wanted(entry) > 0) await scanner.visit(entry, content);
+      await scanner.endLayer();
+    }
+  } finally {
+    scanner.close();
+  }
+  return scanner.found.map((secret) => `${secret.layer} ${secret.path}:${secret.line}:${secret.column} ${secret.detector.id} ${secret.hash}`);
+}
+
+describe('layer secret scan in worker threads', () => {
+  it('finds exactly what the in-thread scan finds, in the same order', async () => {
+    const files = layerFiles();
+    const inThread = await scanWith(new LayerSecretScanner({ workers: 0 }), files);
+    const inWorkers = await scanWith(new LayerSecretScanner({ workers: 2, inThreadBytes: 0 }), files);
+    expect(inThread.length).toBeGreaterThan(20);
+    expect(inWorkers).toEqual(inThread);
+  }, 60_000);
+
+  it('a worker that cannot start costs time, not findings: its batches are scanned in this thread', async () => {
+    const scanned: string[] = [];
+    const pool = new SecretScanPool(1, { base: import.meta.url, name: 'no-such-worker' }, (job) => [job.path]);
+    try {
+      for (let index = 0; index < 600; index++) await pool.submit({ path: `file${index}`, layer: 0, content: Buffer.alloc(4096, 0x61) });
+      scanned.push(...(await pool.drain()));
+    } finally {
+      pool.close();
+    }
+    expect(scanned).toEqual(Array.from({ length: 600 }, (_, index) => `file${index}`));
+  }, 60_000);
+});
