@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import { describeError } from '../errors.js';
+import { buildLock, writeLock } from '../deps/lock.js';
+import type { DependencyRun } from '../deps/run-deps.js';
+import { DependencySession, defaultLockPath, loadRepository } from '../deps/session.js';
+import { checkInsecureRegistry } from '../resolve/endpoint.js';
+import { terminalSafe } from '../report/terminal-safe.js';
+import { EXIT, type ExitCode } from './exit.js';
+import { listParser } from './list-option.js';
+import type { CommandRegistrar } from './main.js';
+import { createProgress } from './progress.js';
+import { writeOutput } from './write-output.js';
+
+export interface DepsFlags {
+  insecureRegistry?: string[];
+  timeout?: string;
+  retries?: string;
+  helmRepositories?: string;
+  cacheDir?: string;
+  lock?: string;
+  config?: string;
+  format?: string;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** The flags every `deps` subcommand (and `scan --deps`) takes for fetching. */
+export function addFetchOptions(command: Command, prefix = ''): Command {
+  return command
+    .option(`--${prefix}insecure-registry <host>`, 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
+    .option(`--${prefix}timeout <seconds>`, 'give up on one request after this long', '30')
+    .option('--retries <count>', 'retry a failed download this many times', '2')
+    .option('--helm-repositories <file>', 'Helm repositories.yaml: basic auth for chart repositories and @name repositories')
+    .option('--cache-dir <dir>', 'where fetched dependencies are kept (default $XDG_CACHE_HOME/rampart/deps or ~/.cache/rampart/deps)');
+}
+
+export const registerDepsCommand: CommandRegistrar = (program: Command, setExit) => {
+  const deps = program.command('deps').description('fetch, lock and verify the remote dependencies GitOps config pulls (charts, remote bases, modules)');
+  const subcommand = (name: string, description: string): Command => addFetchOptions(deps.command(name).description(description))
+    .argument('[path]', 'repository', '.')
+    .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
+    .option('-q, --quiet', 'no progress or notes')
+    .option('--debug', 'show stack traces for errors');
+  subcommand('fetch', 'fetch every remote dependency, recursively, into the cache; print what each resolved to')
+    .action(async (root: string, flags: DepsFlags) => setExit(await runDepsCommand(root, flags, 'fetch')));
+  subcommand('lock', 'fetch every remote dependency and write rampart.lock with the content each resolved to')
+    .option('--lock <file>', 'lock file to write (default: <path>/rampart.lock)')
+    .action(async (root: string, flags: DepsFlags) => setExit(await runDepsCommand(root, flags, 'lock')));
+};
+
+export async function runDepsCommand(root: string, flags: DepsFlags, action: 'fetch' | 'lock'): Promise<ExitCode> {
+  const usage = fetchFlagProblem(flags);
+  if (usage) {
+    process.stderr.write(`rampart: ${usage}\n`);
+    return EXIT.error;
+  }
+  const progress = createProgress({ label: 'fetching', quiet: flags.quiet === true });
+  let session: DependencySession | undefined;
+  try {
+    session = await DependencySession.open({ ...sessionOptions(flags), onProgress: (_done, total) => { progress.setTotal(total); progress.tick(); } });
+    const repository = await loadRepository(root, flags.config);
+    const run = await session.run(repository.workspace);
+    progress.done();
+    const failed = reportRun(run, flags.quiet === true);
+    if (action === 'fetch') {
+      await writeOutput(fetchListing(run), undefined);
+    } else if (failed === 0) {
+      const file = flags.lock ?? defaultLockPath(repository.root);
+      const lock = buildLock(run.references);
+      await writeLock(file, lock);
+      if (!flags.quiet) process.stderr.write(`rampart: wrote ${terminalSafe(file)} (${lock.entries.size} dependencies)\n`);
+    } else {
+      process.stderr.write('rampart: rampart.lock not written: some dependencies could not be fetched\n');
+    }
+    if (!flags.quiet) process.stderr.write(`rampart: ${run.fetched.size} unique dependencies from ${run.references.length} references, ${session.fetcher.downloads} downloaded\n`);
+    return failed > 0 ? EXIT.error : EXIT.ok;
+  } catch (error) {
+    progress.done();
+    process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
+    return EXIT.error;
+  } finally {
+    await session?.close();
+  }
+}
+
+export function fetchFlagProblem(flags: DepsFlags): string | undefined {
+  const badHost = (flags.insecureRegistry ?? []).map(checkInsecureRegistry).find((problem) => problem !== undefined);
+  if (badHost) return badHost;
+  const seconds = Number(flags.timeout ?? '30');
+  if (!Number.isFinite(seconds) || seconds <= 0) return `--timeout expects a positive number of seconds, not "${flags.timeout ?? ''}"`;
+  const retries = Number(flags.retries ?? '2');
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) return `--retries expects a whole number from 0 to 10, not "${flags.retries ?? ''}"`;
+  return undefined;
+}
+
+export function sessionOptions(flags: DepsFlags): Parameters<typeof DependencySession.open>[0] {
+  return {
+    insecureRegistries: flags.insecureRegistry ?? [],
+    timeoutMs: Math.round(Number(flags.timeout ?? '30') * 1000),
+    retries: Number(flags.retries ?? '2'),
+    ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
+    ...(flags.cacheDir ? { cacheDirectory: flags.cacheDir } : {}),
+  };
+}
+
+/** Failures and skipped references on stderr; the count of failures. */
+export function reportRun(run: DependencyRun, quiet: boolean): number {
+  let failed = 0;
+  const seen = new Set<string>();
+  for (const { reference, error } of run.references) {
+    if (!error) continue;
+    failed += 1;
+    const line = `${reference.at.path}:${reference.line} ${reference.chain.join(' → ')}: ${error}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    process.stderr.write(`rampart: not fetched: ${terminalSafe(line)}\n`);
+  }
+  if (!quiet) for (const skip of run.skipped) process.stderr.write(`rampart: left out: ${terminalSafe(`${skip.path}:${skip.line} ${skip.reason}`)}\n`);
+  return failed;
+}
+
+function fetchListing(run: DependencyRun): string {
+  const lines: string[] = [];
+  for (const { reference, fetched, depth } of run.references) {
+    if (!fetched) continue;
+    const content = fetched.content;
+    const identity = content.commit ?? content.digest ?? content.sha256 ?? '';
+    lines.push(`${'  '.repeat(depth)}${reference.at.path}:${reference.line} ${fetched.label}${content.version && !fetched.label.includes(content.version) ? ` (${content.version})` : ''} ${identity}`);
+  }
+  return lines.map((line) => `${terminalSafe(line)}\n`).join('');
+}

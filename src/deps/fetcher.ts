@@ -1,0 +1,258 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseImageReference, type ImageReference } from '../model/image-ref.js';
+import { GitRefResolver, displayUrl as gitDisplayUrl } from '../resolve/git-refs.js';
+import type { RegistryClient } from '../resolve/types.js';
+import { remoteGitEnvironment } from '../sources/git-env.js';
+import { ArchiveError, DEFAULT_LIMITS, extractArchive, type ArchiveLimits } from './archive.js';
+import type { DependencyCache } from './cache.js';
+import { chooseVersion, parseChartIndex, type ChartIndex } from './helm-index.js';
+import { HelmRepositories } from './helm-repositories.js';
+import { httpGet, type HttpOptions } from './http.js';
+import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
+
+const INDEX_BYTES = 64 * 1024 * 1024;
+const HELM_CHART_LAYER = /^application\/(?:vnd\.cncf\.helm\.chart\.content\.v1\.tar\+gzip|tar\+gzip)$/;
+
+export interface FetcherOptions {
+  readonly cache: DependencyCache;
+  readonly registry: RegistryClient;
+  readonly git?: GitRefResolver;
+  readonly http?: HttpOptions;
+  readonly helmRepositories?: HelmRepositories;
+  readonly limits?: ArchiveLimits;
+  /** git commands (fetch, archive) give up after this long */
+  readonly gitTimeoutMs?: number;
+}
+
+/**
+ * Fetches one dependency into the content-addressed cache and says what it is. Every source is
+ * resolved again on each run (a tag or chart version can be republished); content already in the
+ * cache under the digest, sha256 or commit it resolved to is not downloaded again. Each key is
+ * fetched once per fetcher.
+ */
+export class DependencyFetcher {
+  private readonly pending = new Map<string, Promise<FetchedDependency>>();
+  private readonly indexes = new Map<string, Promise<ChartIndex>>();
+  private readonly git: GitRefResolver;
+  private readonly http: HttpOptions;
+  private readonly repositories: HelmRepositories;
+  downloads = 0;
+
+  constructor(private readonly options: FetcherOptions) {
+    this.git = options.git ?? new GitRefResolver({ timeoutMs: options.gitTimeoutMs ?? 60_000 });
+    this.http = options.http ?? { timeoutMs: 30_000, retries: 2 };
+    this.repositories = options.helmRepositories ?? new HelmRepositories();
+  }
+
+  fetch(source: DependencySource): Promise<FetchedDependency> {
+    const key = dependencyKey(source);
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = this.fetchOnce(key, source);
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchOnce(key: string, source: DependencySource): Promise<FetchedDependency> {
+    switch (source.type) {
+      case 'helm':
+        return this.fetchHelm(key, source);
+      case 'helm-oci':
+        return this.fetchOciChart(key, source);
+      case 'oci':
+        return this.fetchOciArtifact(key, source);
+      case 'git':
+        return this.fetchGit(key, source);
+      case 'file':
+        return this.fetchFile(key, source);
+    }
+  }
+
+  private index(repository: string): Promise<ChartIndex> {
+    let pending = this.indexes.get(repository);
+    if (!pending) {
+      const url = `${repository}/index.yaml`;
+      pending = httpGet(url, this.http, INDEX_BYTES, this.repositories.authFor(url)).then((bytes) => parseChartIndex(bytes.toString('utf8'), `${gitDisplayUrl(url)}`));
+      this.indexes.set(repository, pending);
+    }
+    return pending;
+  }
+
+  private async fetchHelm(key: string, source: Extract<DependencySource, { type: 'helm' }>): Promise<FetchedDependency> {
+    const index = await this.index(source.repository);
+    const versions = index.get(source.chart);
+    if (!versions) throw new Error(`${gitDisplayUrl(source.repository)} has no chart "${source.chart}"`);
+    const entry = chooseVersion(versions, source.asked);
+    if (!entry) throw new Error(`${gitDisplayUrl(source.repository)}: chart ${source.chart} has no version matching "${source.asked}"`);
+    const first = entry.urls[0];
+    if (!first) throw new Error(`${gitDisplayUrl(source.repository)}: chart ${source.chart} ${entry.version} lists no download URL`);
+    const url = new URL(first, `${source.repository}/`).toString();
+    let bytes = entry.digest ? await this.cachedBlob(entry.digest) : undefined;
+    const cached = bytes !== undefined;
+    if (!bytes) {
+      bytes = await httpGet(url, this.http, this.limits().fileBytes, this.repositories.authFor(url));
+      this.downloads += 1;
+    }
+    const hex = sha256Hex(bytes);
+    if (entry.digest && entry.digest !== hex) {
+      throw new Error(`${gitDisplayUrl(url)}: the archive hashes to sha256:${hex} but the repository index says sha256:${entry.digest}`);
+    }
+    if (!cached) await this.options.cache.writeBlob(hex, bytes);
+    const what = `chart ${source.chart} ${entry.version} (${gitDisplayUrl(url)})`;
+    const directory = await this.chartTree(hex, bytes, what);
+    return this.result(key, source, { version: entry.version, sha256: `sha256:${hex}` }, directory, cached, `chart ${source.chart} ${entry.version}`);
+  }
+
+  private async fetchOciChart(key: string, source: Extract<DependencySource, { type: 'helm-oci' }>): Promise<FetchedDependency> {
+    const reference = ociReference(`${source.repository}/${source.chart}`, source.asked === '*' || source.asked === '' ? 'latest' : source.asked);
+    const { digest, layer } = await this.ociLayer(reference, (mediaType) => HELM_CHART_LAYER.test(mediaType), 'a Helm chart layer');
+    const { bytes, cached } = await this.ociBlob(reference, layer);
+    const hex = layer.slice('sha256:'.length);
+    const directory = await this.chartTree(hex, bytes, `chart ${reference.canonical}`);
+    return this.result(key, source, { version: source.asked, digest, sha256: layer }, directory, cached, `chart ${source.chart} ${source.asked}`);
+  }
+
+  private async fetchOciArtifact(key: string, source: Extract<DependencySource, { type: 'oci' }>): Promise<FetchedDependency> {
+    const reference = ociReference(source.url, source.asked);
+    const { digest, layer } = await this.ociLayer(reference, (mediaType) => /tar\+gzip$|tar$/.test(mediaType), 'a tar layer');
+    const { bytes, cached } = await this.ociBlob(reference, layer);
+    const hex = layer.slice('sha256:'.length);
+    const directory = await this.options.cache.writeTree(`sha256-${hex}`, (target) => extractArchive(bytes, target, `OCI artifact ${reference.canonical}`, this.limits()).then(() => undefined));
+    return this.result(key, source, { digest, sha256: layer }, directory, cached, dependencyLabel(source));
+  }
+
+  private async ociLayer(reference: ImageReference, accepts: (mediaType: string) => boolean, what: string): Promise<{ digest: string; layer: string }> {
+    const manifest = await this.options.registry.getManifest(reference);
+    let layers: Array<{ mediaType?: unknown; digest?: unknown }> = [];
+    try {
+      const parsed = JSON.parse(manifest.body.toString('utf8')) as { layers?: unknown };
+      if (Array.isArray(parsed.layers)) layers = parsed.layers as typeof layers;
+    } catch {
+      // checked by the client already; an index lands here with no layers
+    }
+    const layer = layers.find((item) => typeof item.mediaType === 'string' && accepts(item.mediaType) && typeof item.digest === 'string');
+    if (!layer || typeof layer.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) {
+      throw new Error(`${reference.canonical}: the manifest has no ${what}`);
+    }
+    return { digest: manifest.digest, layer: layer.digest };
+  }
+
+  private async ociBlob(reference: ImageReference, digest: string): Promise<{ bytes: Buffer; cached: boolean }> {
+    const hex = digest.slice('sha256:'.length);
+    const cachedBytes = await this.cachedBlob(hex);
+    if (cachedBytes) return { bytes: cachedBytes, cached: true };
+    const bytes = await this.options.registry.getBlob(reference, digest); // checked against the digest by the client
+    this.downloads += 1;
+    await this.options.cache.writeBlob(hex, bytes);
+    return { bytes, cached: false };
+  }
+
+  private async fetchGit(key: string, source: Extract<DependencySource, { type: 'git' }>): Promise<FetchedDependency> {
+    const commit = await this.git.resolve(source.url, source.asked);
+    const id = `git-${commit}`;
+    const cached = await this.options.cache.hasTree(id);
+    if (!cached) {
+      await this.options.cache.writeTree(id, (target) => this.checkout(source.url, source.asked, commit, target));
+      this.downloads += 1;
+    }
+    let directory = this.options.cache.treePath(id);
+    if (source.subPath) {
+      directory = path.join(directory, ...source.subPath.split('/').filter((part) => part !== '' && part !== '.' && part !== '..'));
+      const found = await stat(directory).then((info) => info.isDirectory() || info.isFile(), () => false);
+      if (!found) throw new Error(`${gitDisplayUrl(source.url)} at ${source.asked} (${commit.slice(0, 12)}) has no ${source.subPath}`);
+    }
+    return this.result(key, source, { commit }, directory, cached, dependencyLabel(source));
+  }
+
+  /** A shallow fetch of one commit into a scratch repository, then `git archive` through the safe unpacker. */
+  private async checkout(url: string, asked: string, commit: string, target: string): Promise<void> {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'rampart-git-'));
+    const what = `${gitDisplayUrl(url)} at ${asked}`;
+    try {
+      await this.runGit(['init', '-q', '--bare', scratch], what);
+      const wanted = asked === 'HEAD' || asked === commit ? commit : asked;
+      await this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, wanted], what)
+        .catch(() => this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, asked === 'HEAD' ? 'HEAD' : asked], what));
+      const fetched = (await this.runGit(['-C', scratch, 'rev-parse', 'FETCH_HEAD^{commit}'], what)).toString('utf8').trim();
+      if (fetched !== commit) throw new Error(`${what}: moved while fetching (ls-remote said ${commit.slice(0, 12)}, the fetch gave ${fetched.slice(0, 12)}); run again`);
+      const archive = await this.runGit(['-C', scratch, 'archive', '--format=tar', commit], what, this.limits().totalBytes + 64 * 1024 * 1024);
+      await extractArchive(archive, target, what, this.limits());
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private runGit(args: string[], what: string, maxBuffer = 16 * 1024 * 1024): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      execFile('git', args, {
+        encoding: 'buffer', maxBuffer, timeout: this.options.gitTimeoutMs ?? 120_000,
+        env: { ...remoteGitEnvironment(), GIT_PROTOCOL: 'version=2' },
+      }, (error, stdout, stderr) => {
+        if (error) {
+          const reason = stderr.toString('utf8').trim().split('\n').pop() ?? error.message;
+          reject(new Error(`git ${args.includes('fetch') ? 'fetch' : args[args.indexOf('-C') === -1 ? 0 : 2]} ${what} failed: ${gitDisplayUrl(reason)}`));
+        } else resolve(stdout);
+      });
+    });
+  }
+
+  private async fetchFile(key: string, source: Extract<DependencySource, { type: 'file' }>): Promise<FetchedDependency> {
+    const bytes = await httpGet(source.url, this.http, this.limits().fileBytes, this.repositories.authFor(source.url));
+    this.downloads += 1;
+    const hex = sha256Hex(bytes);
+    const cachedBlob = await this.cachedBlob(hex);
+    if (!cachedBlob) await this.options.cache.writeBlob(hex, bytes);
+    const name = fileNameOf(source.url);
+    const directory = await this.options.cache.writeTree(`file-${hex}-${name}`, (target) => writeFile(path.join(target, name), bytes, { flag: 'wx' }));
+    return this.result(key, source, { sha256: `sha256:${hex}` }, directory, false, dependencyLabel(source));
+  }
+
+  private async chartTree(hex: string, bytes: Buffer, what: string): Promise<string> {
+    const tree = await this.options.cache.writeTree(`sha256-${hex}`, (target) => extractArchive(bytes, target, what, this.limits()).then(() => undefined));
+    // a packaged chart holds one top directory, named after the chart
+    const entries = await readdir(tree, { withFileTypes: true });
+    const top = entries.filter((entry) => entry.isDirectory());
+    if (top.length === 1 && top[0] && entries.length === 1) return path.join(tree, top[0].name);
+    const withChart = [];
+    for (const entry of top) if (await stat(path.join(tree, entry.name, 'Chart.yaml')).then(() => true, () => false)) withChart.push(entry.name);
+    if (withChart.length === 1 && withChart[0]) return path.join(tree, withChart[0]);
+    throw new ArchiveError(`${what}: not a packaged Helm chart (expected one top directory with a Chart.yaml)`);
+  }
+
+  private async cachedBlob(hex: string): Promise<Buffer | undefined> {
+    const bytes = await this.options.cache.readBlob(hex);
+    return bytes && sha256Hex(bytes) === hex ? bytes : undefined; // a damaged cache entry is fetched again
+  }
+
+  private limits(): ArchiveLimits {
+    return this.options.limits ?? DEFAULT_LIMITS;
+  }
+
+  private result(key: string, source: DependencySource, content: ResolvedContent, directory: string, cached: boolean, label: string): FetchedDependency {
+    return { key, source, content, directory, cached, label };
+  }
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function ociReference(url: string, tagOrDigest: string): ImageReference {
+  const name = url.replace(/^oci:\/\//i, '');
+  const raw = tagOrDigest.startsWith('sha256:') ? `${name}@${tagOrDigest}` : `${name}:${tagOrDigest}`;
+  const parsed = parseImageReference(raw);
+  if (!parsed.ok) throw new Error(`oci://${raw}: not an OCI reference (${parsed.reason})`);
+  return parsed.reference;
+}
+
+function fileNameOf(url: string): string {
+  const last = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'file';
+  const safe = last.replace(/[^\w.-]/g, '_').slice(0, 100);
+  return safe === '' || safe === '.' || safe === '..' ? 'file' : safe;
+}
+

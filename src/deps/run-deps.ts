@@ -1,0 +1,96 @@
+import { loadWorkspace } from '../sources/load-workspace.js';
+import type { Workspace } from '../model/workspace.js';
+import { ConcurrencyLimit } from '../resolve/limit.js';
+import { errorMessage } from '../errors.js';
+import { discoverDependencies, type RepositoryAliases, type SkippedReference } from './discover.js';
+import type { DependencyFetcher } from './fetcher.js';
+import { dependencyKey, type DependencyReference, type FetchedDependency } from './types.js';
+
+/** A reference and what it fetched; nested references keep the repository site of the top one. */
+export interface ResolvedReference {
+  readonly reference: DependencyReference;
+  readonly key: string;
+  /** 0 for a reference written in the repository, 1 for a chart's own dependency, … */
+  readonly depth: number;
+  readonly fetched?: FetchedDependency;
+  readonly error?: string;
+}
+
+export interface DependencyRun {
+  readonly references: ResolvedReference[];
+  /** unique dependencies fetched, by key */
+  readonly fetched: ReadonlyMap<string, FetchedDependency>;
+  readonly skipped: SkippedReference[];
+}
+
+export interface RunDepsOptions {
+  readonly fetcher: DependencyFetcher;
+  readonly aliases?: RepositoryAliases;
+  readonly concurrency?: number;
+  /** how deep to follow dependencies of dependencies (default 5) */
+  readonly maxDepth?: number;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/**
+ * Fetches every remote dependency of `workspace`, then those of what was fetched (a chart's own
+ * dependencies, a base's remote bases), each unique dependency once.
+ */
+export async function runDependencies(workspace: Workspace, options: RunDepsOptions): Promise<DependencyRun> {
+  const limit = new ConcurrencyLimit(options.concurrency ?? 8);
+  const maxDepth = options.maxDepth ?? 5;
+  const discovery = discoverDependencies(workspace, options.aliases);
+  const references: ResolvedReference[] = [];
+  const fetched = new Map<string, FetchedDependency>();
+  const nestedOf = new Map<string, Promise<DependencyReference[]>>();
+  let total = 0;
+  let done = 0;
+
+  const visit = async (reference: DependencyReference, depth: number, ancestors: ReadonlySet<string>): Promise<void> => {
+    const key = dependencyKey(reference.source);
+    total += 1;
+    let result: ResolvedReference;
+    try {
+      const dependency = await limit.run(() => options.fetcher.fetch(reference.source));
+      fetched.set(key, dependency);
+      result = { reference, key, depth, fetched: dependency };
+    } catch (error) {
+      result = { reference, key, depth, error: errorMessage(error) };
+    }
+    references.push(result);
+    done += 1;
+    options.onProgress?.(done, total, reference.via);
+    const dependency = result.fetched;
+    if (!dependency || depth >= maxDepth || ancestors.has(key)) return;
+    let nested = nestedOf.get(key);
+    if (!nested) {
+      nested = nestedReferences(dependency);
+      nestedOf.set(key, nested);
+    }
+    const chain = [...reference.chain, dependency.label];
+    const inner = new Set([...ancestors, key]);
+    await Promise.all((await nested).map((child) => visit({
+      ...child,
+      at: reference.at,
+      line: reference.line,
+      via: reference.via,
+      chain: [...chain, child.via],
+    }, depth + 1, inner)));
+  };
+
+  await Promise.all(discovery.references.map((reference) => visit(reference, 0, new Set())));
+  references.sort((a, b) => compare(a.reference.at.path, b.reference.at.path) || a.reference.at.start - b.reference.at.start || a.depth - b.depth || compare(a.key, b.key));
+  return { references, fetched, skipped: discovery.skipped };
+}
+
+/** The dependencies a fetched tree itself declares, as written inside it (`via` names the file in the dependency). */
+async function nestedReferences(dependency: FetchedDependency): Promise<DependencyReference[]> {
+  const loaded = await loadWorkspace(dependency.directory, { ignore: [], maxFileSize: 1024 * 1024 }).catch(() => undefined);
+  if (!loaded) return []; // a single file: nothing nested
+  const { workspace } = loaded;
+  return discoverDependencies(workspace).references.map((reference) => ({ ...reference, via: `${reference.at.path}:${reference.line}` }));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { Workspace } from '../model/workspace.js';
+import { GitRefResolver } from '../resolve/git-refs.js';
+import { HttpRegistryClient } from '../resolve/registry-client.js';
+import { loadWorkspace } from '../sources/load-workspace.js';
+import { resolveScanTarget } from '../sources/scan-target.js';
+import { DependencyCache } from './cache.js';
+import { DependencyFetcher } from './fetcher.js';
+import { HelmRepositories } from './helm-repositories.js';
+import { runDependencies, type DependencyRun } from './run-deps.js';
+
+export interface DependencyOptions {
+  readonly insecureRegistries?: readonly string[];
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  /** Helm's repositories.yaml: basic auth and `@name` repositories */
+  readonly helmRepositories?: string;
+  readonly cacheDirectory?: string;
+  readonly concurrency?: number;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** What fetching needs for one run (registry client, git, cache); `close()` when done. */
+export class DependencySession {
+  private constructor(
+    readonly fetcher: DependencyFetcher,
+    readonly registry: HttpRegistryClient,
+    readonly repositories: HelmRepositories,
+    readonly cache: DependencyCache,
+    private readonly options: DependencyOptions,
+  ) {}
+
+  static async open(options: DependencyOptions): Promise<DependencySession> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const retries = options.retries ?? 2;
+    const repositories = options.helmRepositories ? await HelmRepositories.load(options.helmRepositories) : new HelmRepositories();
+    const registry = new HttpRegistryClient({ insecureRegistries: options.insecureRegistries ?? [], timeoutMs });
+    const cache = new DependencyCache(options.cacheDirectory);
+    const fetcher = new DependencyFetcher({
+      cache, registry, helmRepositories: repositories, http: { timeoutMs, retries },
+      git: new GitRefResolver({ timeoutMs: Math.max(timeoutMs, 30_000) }), gitTimeoutMs: Math.max(timeoutMs * 4, 60_000),
+    });
+    return new DependencySession(fetcher, registry, repositories, cache, options);
+  }
+
+  run(workspace: Workspace): Promise<DependencyRun> {
+    return runDependencies(workspace, {
+      fetcher: this.fetcher,
+      aliases: this.repositories.aliases(),
+      ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+      ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.registry.close();
+  }
+}
+
+/** The repository at `root` read as `rampart scan` reads it (config ignores and size limit applied). */
+export async function loadRepository(root: string, configPath?: string): Promise<{ workspace: Workspace; root: string }> {
+  const target = resolveScanTarget(root);
+  const config = await loadConfig(target.root, configPath);
+  const { workspace } = await loadWorkspace(target.root, { ignore: config.ignore, maxFileSize: config.maxFileSize });
+  return { workspace, root: target.root };
+}
+
+export function defaultLockPath(root: string): string {
+  return path.join(root, 'rampart.lock');
+}

@@ -1,0 +1,124 @@
+/**
+ * Real remotes for `rampart deps` tests, all on 127.0.0.1: a Helm HTTP repository (a node server
+ * serving `index.yaml` and `.tgz` charts packed here, as `helm package` lays them out) and git
+ * repositories served by `git daemon`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
+import { startServer, type TestServer } from './http-servers.js';
+import { tarBytes, type TarMember } from './oci-layout.js';
+import { freePort } from './registry.js';
+
+const run = promisify(execFile);
+
+/** A chart archive: `<name>/Chart.yaml` plus `files` under `<name>/`. */
+export function packChart(name: string, version: string, files: Readonly<Record<string, string>> = {}, extra: readonly TarMember[] = []): Buffer {
+  const members: TarMember[] = [
+    { name: `${name}/Chart.yaml`, content: `apiVersion: v2\nname: ${name}\nversion: ${version}\n` },
+    ...Object.entries(files).map(([file, content]) => ({ name: `${name}/${file}`, content })),
+    ...extra,
+  ];
+  return gzipSync(tarBytes(members));
+}
+
+export interface ChartRepository extends TestServer {
+  /** adds (or republishes) a chart version; the index is rebuilt */
+  publish(name: string, version: string, archive: Buffer, options?: { withDigest?: boolean }): void;
+  /** requests for `path` so far */
+  hits(pathPrefix: string): number;
+}
+
+/** A Helm chart repository over HTTP; `auth` makes it require basic auth. */
+export async function startChartRepository(auth?: { username: string; password: string }): Promise<ChartRepository> {
+  const files = new Map<string, Buffer>();
+  const entries = new Map<string, Array<{ version: string; urls: string[]; digest?: string }>>();
+  const rebuild = (): void => {
+    const index = { apiVersion: 'v1', entries: Object.fromEntries([...entries].map(([name, list]) => [name, list.map((entry) => ({ name, ...entry }))])) };
+    files.set('/index.yaml', Buffer.from(stringify(index)));
+  };
+  rebuild();
+  const server = await startServer((request, response) => {
+    if (auth) {
+      const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+      if (request.headers.authorization !== expected) {
+        response.statusCode = 401;
+        response.end();
+        return;
+      }
+    }
+    const body = files.get((request.url ?? '').split('?')[0] ?? '');
+    if (!body) {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    response.setHeader('content-length', body.length);
+    response.end(body);
+  });
+  return Object.assign(server, {
+    publish(name: string, version: string, archive: Buffer, options: { withDigest?: boolean } = {}): void {
+      const file = `${name}-${version}.tgz`;
+      files.set(`/${file}`, archive);
+      const list = (entries.get(name) ?? []).filter((entry) => entry.version !== version);
+      const digest = createHash('sha256').update(archive).digest('hex');
+      list.push({ version, urls: [file], ...(options.withDigest === false ? {} : { digest }) });
+      entries.set(name, list);
+      rebuild();
+    },
+    hits(pathPrefix: string): number {
+      return server.requests.filter((request) => request.url.startsWith(pathPrefix)).length;
+    },
+  });
+}
+
+export interface GitServer {
+  /** `git://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly base: string;
+  stop(): Promise<void>;
+}
+
+/** `git daemon` serving every repository under `base` on 127.0.0.1. */
+export async function startGitDaemon(base: string): Promise<GitServer> {
+  const port = await freePort();
+  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, base], { stdio: 'ignore' });
+  const url = `git://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      await run('git', ['ls-remote', `${url}/none`], { timeout: 2000 });
+      break;
+    } catch (error) {
+      if (/not found|does not appear|no such|access denied|remote error/i.test(String((error as { stderr?: string }).stderr ?? ''))) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return { url, base, stop: async () => { daemon.kill(); } };
+}
+
+/** A git repository under `base/name.git` (a work tree at `base/name`), committed with `files`; returns the commit. */
+export async function commitFiles(base: string, name: string, files: Readonly<Record<string, string>>, tag?: string, options: { force?: boolean } = {}): Promise<string> {
+  const work = path.join(base, name);
+  const git = (...args: string[]): Promise<{ stdout: string }> => run('git', ['-C', work, ...args], {
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1', HOME: base },
+  });
+  await mkdir(work, { recursive: true });
+  await run('git', ['init', '-q', '-b', 'main', work]).catch(() => undefined);
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(work, file)), { recursive: true });
+    await writeFile(path.join(work, file), content);
+  }
+  await git('add', '-A');
+  await git('commit', '-q', '--allow-empty', '-m', `commit ${Object.keys(files).join(' ')}`);
+  if (tag) await git('tag', ...(options.force ? ['-f'] : []), tag);
+  // serve a bare mirror: git daemon reads `<base>/<name>.git`
+  const bare = path.join(base, `${name}.git`);
+  await run('git', ['clone', '-q', '--mirror', work, bare]).catch(async () => {
+    await run('git', ['-C', bare, 'fetch', '-q', '--force', work, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
+  });
+  return (await git('rev-parse', 'HEAD')).stdout.trim();
+}
