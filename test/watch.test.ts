@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { runWatch } from '../src/watch/run.js';
-import { rampart } from './cli-run.js';
+import { PROJECT, rampart } from './cli-run.js';
 import {
-  ADMIN, ARGOCD_CONTROLLER, FLUX_LABELS, KUSTOMIZE_CONTROLLER, argocdTracking, auditEvent, auditRequest, deployment, jsonLines,
+  ADMIN, ARGOCD_CONTROLLER, FLUX_LABELS, HELM_CONTROLLER, KUSTOMIZE_CONTROLLER, argocdTracking, auditEvent, auditRequest, deployment, jsonLines,
 } from './helpers/audit-events.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rampart-watch-'));
@@ -152,5 +153,78 @@ describe('rampart watch: deploy-unmanaged-change from audit logs', () => {
     const none = await rampart(['watch']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('nothing to watch');
+  });
+});
+
+describe('rampart watch: operator-anomalous-access', () => {
+  it('reports a controller identity exec-ing into pods, minting tokens and reading Secrets outside its namespaces', async () => {
+    const file = logFile(jsonLines([
+      auditEvent({ verb: 'create', user: ARGOCD_CONTROLLER, resource: 'pods', namespace: 'payments', name: 'api-0', subresource: 'exec', level: 'Metadata', code: 101, query: 'command=sh&stdin=true&tty=true', userAgent: 'kubectl/v1.31.0 (linux/amd64) kubernetes/9edcffc' }),
+      auditEvent({ verb: 'create', user: KUSTOMIZE_CONTROLLER, resource: 'serviceaccounts', namespace: 'kube-system', name: 'default', subresource: 'token', level: 'Metadata', code: 403 }),
+      auditEvent({ verb: 'get', user: KUSTOMIZE_CONTROLLER, resource: 'secrets', namespace: 'payments', name: 'db-credentials', level: 'Metadata' }),
+    ]));
+    const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [file] });
+    expect(report.findings.map((finding) => [finding.ruleId, finding.severity, finding.location.line, finding.message])).toEqual([
+      ['operator-anomalous-access', 'critical', 1, `${ARGOCD_CONTROLLER} (Argo CD) ran a command in a pod (exec): pods/exec payments/api-0. Applying Git never needs this.`],
+      ['operator-anomalous-access', 'critical', 2, `${KUSTOMIZE_CONTROLLER} (Flux kustomize-controller) was refused (403) when it asked for a token of another service account: serviceaccounts/token kube-system/default. Applying Git never needs this.`],
+      ['operator-anomalous-access', 'critical', 3, `${KUSTOMIZE_CONTROLLER} (Flux kustomize-controller) read a Secret outside flux-system: secrets payments/db-credentials. Applying Git never needs this.`],
+    ]);
+  });
+
+  it('stays quiet on what controllers do: their own Secrets, Helm release Secrets, tenants\' decryption keys, watches, people exec-ing', async () => {
+    const file = logFile(jsonLines([
+      auditEvent({ verb: 'get', user: KUSTOMIZE_CONTROLLER, resource: 'secrets', namespace: 'flux-system', name: 'sops-age', level: 'Metadata' }),
+      auditEvent({ verb: 'get', user: HELM_CONTROLLER, resource: 'secrets', namespace: 'payments', name: 'sh.helm.release.v1.api.v4', level: 'Metadata' }),
+      auditEvent({ verb: 'get', user: KUSTOMIZE_CONTROLLER, resource: 'kustomizations', apiGroup: 'kustomize.toolkit.fluxcd.io', namespace: 'team-a', name: 'apps', level: 'Metadata' }),
+      auditEvent({ verb: 'get', user: KUSTOMIZE_CONTROLLER, resource: 'secrets', namespace: 'team-a', name: 'sops-age', level: 'Metadata' }),
+      auditEvent({ verb: 'get', user: KUSTOMIZE_CONTROLLER, resource: 'secrets', namespace: 'shared', name: 'values', level: 'Metadata' }),
+      auditEvent({ verb: 'watch', user: ARGOCD_CONTROLLER, resource: 'secrets', level: 'Metadata' }),
+      auditEvent({ verb: 'create', user: ADMIN, resource: 'pods', namespace: 'payments', name: 'api-0', subresource: 'exec', level: 'Metadata', code: 101 }),
+    ]));
+    const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [file], secretNamespaces: ['shared'] });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+/** The built CLI with a pipe on standard input, for --follow. */
+function spawnRampart(args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [path.join(PROJECT, 'bin', 'rampart.js'), ...args], { cwd: PROJECT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+describe('rampart watch --follow', () => {
+  it('streams findings from standard input as JSON lines and reports bad lines with their number', async () => {
+    const { child, done } = spawnRampart(['watch', '--follow', '--audit-log', '-']);
+    child.stdin?.write(`${JSON.stringify(auditEvent({ verb: 'patch', user: ADMIN, ...deploymentRef, responseObject: web }))}\n`);
+    child.stdin?.write('{"truncated":\n');
+    child.stdin?.end(`${JSON.stringify(auditEvent({ verb: 'delete', user: ADMIN, ...deploymentRef, level: 'Metadata' }))}\n`);
+    const result = await done;
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; location: { path: string; line: number } });
+    expect(lines.map((finding) => [finding.ruleId, finding.location.path, finding.location.line])).toEqual([
+      ['deploy-unmanaged-change', '<stdin>', 1],
+      ['deploy-unmanaged-change', '<stdin>', 3],
+    ]);
+    expect(result.stderr).toContain('"msg":"not a record, skipped","path":"<stdin>","line":2');
+    expect(result.stderr).toContain('"msg":"watch ended","records":3,"auditEvents":2,"badRecords":1,"findings":2');
+  });
+
+  it('follows a growing file and exits 1 at the first finding at or above --fail-on', async () => {
+    const file = logFile(jsonLines([auditEvent({ verb: 'patch', user: KUSTOMIZE_CONTROLLER, ...deploymentRef, responseObject: web })]));
+    const { child, done } = spawnRampart(['watch', '--follow', '--fail-on', 'high', '--audit-log', file]);
+    child.stdin?.end();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const partial = JSON.stringify(auditEvent({ verb: 'patch', user: ADMIN, ...deploymentRef, responseObject: web }));
+    appendFileSync(file, partial.slice(0, 100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    appendFileSync(file, `${partial.slice(100)}\n`);
+    const result = await done;
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { location: { line: number } }).location.line)).toEqual([2]);
   });
 });

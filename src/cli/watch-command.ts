@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../model/severity.js';
+import { atLeast, SEVERITIES, type Severity } from '../model/severity.js';
+import type { WatchOptions } from '../watch/run.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
@@ -13,6 +14,8 @@ export interface WatchFlags {
   argocdController?: string[];
   fluxController?: string[];
   argocdTracking: 'annotation' | 'label';
+  secretNamespace?: string[];
+  follow?: boolean;
   format?: string;
   output?: string;
   failOn?: Severity | 'none';
@@ -31,6 +34,8 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--argocd-controller <user>', 'the identity Argo CD applies with (repeat; default system:serviceaccount:argocd:argocd-application-controller)', listParser())
     .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
     .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
+    .option('--secret-namespace <ns>', 'a namespace whose Secrets the controllers may read, besides their own and those their Kustomizations, HelmReleases and Applications live in (repeat, or NS,NS…)', listParser())
+    .option('--follow', 'stream: follow files as they grow (and standard input), print each finding as a JSON line as it is found; with --fail-on, exit 1 at the first finding at or above it')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']))
@@ -48,7 +53,7 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
     const config = await loadConfig(process.cwd(), flags.config);
-    const report = await runWatch({
+    const options = {
       config,
       auditLogs: flags.auditLog,
       controllers: {
@@ -56,8 +61,11 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
         ...(flags.fluxController ? { 'flux-kustomize': flags.fluxController, 'flux-helm': flags.fluxController } : {}),
       },
       argocdLabelTracking: flags.argocdTracking === 'label',
+      ...(flags.secretNamespace ? { secretNamespaces: flags.secretNamespace } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
-    });
+    };
+    if (flags.follow) return await follow(options, flags.failOn ?? 'none');
+    const report = await runWatch(options);
     const format = flags.format ?? 'text';
     const reporter = REPORTERS[format];
     if (!reporter) throw new RampartError('usage', `unknown format ${format}`);
@@ -69,4 +77,40 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
     process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }
+}
+
+/** Streams findings as JSON lines until the inputs end, a signal comes, or a finding reaches `failOn`. */
+async function follow(options: WatchOptions, failOn: Severity | 'none'): Promise<ExitCode> {
+  const { followWatch } = await import('../watch/run.js');
+  const stop = new AbortController();
+  let failed = false;
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let findings = 0;
+  try {
+    const watcher = await followWatch({
+      ...options,
+      onFinding: (finding) => {
+        findings += 1;
+        const { span: _span, fix: _fix, ...shown } = finding;
+        process.stdout.write(`${JSON.stringify(shown)}\n`);
+        if (failOn !== 'none' && atLeast(finding.severity, failOn)) {
+          failed = true;
+          stop.abort();
+        }
+      },
+      onBad: (origin, message) => logLine({ level: 'warn', msg: 'not a record, skipped', path: origin.path, line: origin.line, error: message }),
+    }, stop.signal);
+    for (const diagnostic of watcher.diagnostics().filter((entry) => entry.kind === 'note')) logLine({ level: 'info', msg: diagnostic.message });
+    logLine({ level: 'info', msg: 'watch ended', ...watcher.counts, findings });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return failed ? EXIT.findings : EXIT.ok;
+}
+
+function logLine(entry: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 }

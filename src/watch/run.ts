@@ -9,8 +9,11 @@ import { watchRules } from '../rules/operators/watch-rules.js';
 import { VERSION } from '../version.js';
 import { feedAuditLine } from './audit-input.js';
 import { controllerIdentities } from './identities.js';
+import { judgeAnomalousAccess } from './judges/anomalous-access.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
+import { tailLines } from './tail.js';
+import type { RecordOrigin } from './audit-event.js';
 import type { Controller } from './management.js';
 import { Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
@@ -19,19 +22,22 @@ export interface WatchOptions {
   readonly auditLogs: readonly string[];
   readonly controllers?: Partial<Record<Controller, readonly string[]>>;
   readonly argocdLabelTracking?: boolean;
+  /** namespaces besides their own whose Secrets the controllers may read */
+  readonly secretNamespaces?: readonly string[];
   readonly failOn?: Severity | 'none';
   /** each finding as it is found (streaming); batch runs collect them instead */
   readonly onFinding?: (finding: Finding) => void;
 }
 
-export const AUDIT_JUDGES: readonly AuditJudge[] = [judgeUnmanagedChange];
+export const AUDIT_JUDGES: readonly AuditJudge[] = [judgeUnmanagedChange, judgeAnomalousAccess];
 
-export function createWatcher(options: Pick<WatchOptions, 'config' | 'controllers' | 'argocdLabelTracking'>, onFinding: (finding: Finding) => void): Watcher {
+export function createWatcher(options: Pick<WatchOptions, 'config' | 'controllers' | 'argocdLabelTracking' | 'secretNamespaces'>, onFinding: (finding: Finding) => void): Watcher {
   const state: WatchState = {
     config: options.config,
     identities: controllerIdentities(options.controllers),
     management: { argocdLabelTracking: options.argocdLabelTracking ?? false, knownApplications: new Set() },
     managed: new Map(),
+    secretNamespaces: new Set(options.secretNamespaces),
   };
   return new Watcher(state, AUDIT_JUDGES, onFinding);
 }
@@ -73,4 +79,27 @@ async function inputSize(file: string): Promise<number> {
     if (error instanceof RampartError) throw error;
     throw new RampartError('path-not-found', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * `--follow`: judges records as they arrive, files as they grow and standard input to its end,
+ * until every input has ended or `signal` aborts. Findings go to `onFinding` as they are found.
+ */
+export async function followWatch(options: WatchOptions & { onFinding: (finding: Finding) => void; onBad: (origin: RecordOrigin, message: string) => void }, signal: AbortSignal): Promise<Watcher> {
+  for (const file of options.auditLogs) if (file !== STDIN) await inputSize(file);
+  const watcher = createWatcher(options, options.onFinding);
+  watcher.onBad = options.onBad;
+  // standard input may stay open with nothing coming: stop reading it when told to stop
+  if (options.auditLogs.includes(STDIN)) signal.addEventListener('abort', () => process.stdin.destroy(), { once: true });
+  await Promise.all(options.auditLogs.map(async (file) => {
+    if (file === STDIN) {
+      for await (const { text, line, path } of readLines(file)) {
+        if (signal.aborted) break;
+        feedAuditLine(watcher, text, { path, line });
+      }
+      return;
+    }
+    await tailLines(file, (text, line) => feedAuditLine(watcher, text, { path: file, line }), signal);
+  }));
+  return watcher;
 }

@@ -16,6 +16,8 @@ export interface WatchState {
   readonly identities: ControllerIdentities;
   readonly management: ManagementOptions & { readonly knownApplications: Set<string> };
   readonly managed: ManagedIndex;
+  /** namespaces whose Secrets the controllers may read: given, and learned from where their custom resources live */
+  readonly secretNamespaces: Set<string>;
 }
 
 export interface JudgeContext {
@@ -43,6 +45,8 @@ export class Watcher {
   private readonly unjudgedCounts = new Map<string, { ruleId: string; reason: string; count: number; details: Map<string, number> }>();
   private readonly rules = new Map<string, Rule | null>();
   private readonly context: JudgeContext;
+  /** told of each bad record as it is read (streaming); batch runs list them in `diagnostics()` */
+  onBad?: (origin: RecordOrigin, message: string) => void;
 
   constructor(
     readonly state: WatchState,
@@ -81,6 +85,7 @@ export class Watcher {
     this.counts.badRecords += 1;
     const message = error instanceof BadRecordError || error instanceof SyntaxError ? error.message : String(error);
     if (this.badRecords.length < LISTED_BAD_RECORDS) this.badRecords.push({ origin, message });
+    this.onBad?.(origin, message);
   }
 
   /** Bad records and what could not be judged, as diagnostics the reporters already show. */
