@@ -8,6 +8,7 @@ import { standInKind } from './clear-values.js';
 import { isCredentialKey, isRandomSecretValue } from './detectors/generic.js';
 import { isPlaceholder } from './placeholders.js';
 import { findSecrets, type SecretMatch } from './scan-text.js';
+import { secretObjectKinds } from './secret-object-lines.js';
 
 export { decodeBase64Text };
 
@@ -127,9 +128,15 @@ export function declaresSecret(text: string): boolean {
   return text.includes('Secret') && SECRET_KIND.test(text);
 }
 
-/** One file version's Secret manifests and claimed spans (history); undefined when it declares none. */
-export function secretsInFile(file: SourceFile): { manifests: SecretManifest[]; claimed: Span[] } | undefined {
+/**
+ * One file version's Secret manifests and claimed spans (history); undefined when it holds none.
+ * Parsed only when a Secret object may be there, or a SealedSecret's claims may hide a generic match
+ * (`genericMatches`): a HelmRelease's `valuesFrom: [{kind: Secret}]` is not parsed for nothing.
+ */
+export function secretsInFile(file: SourceFile, genericMatches = true): { manifests: SecretManifest[]; claimed: Span[] } | undefined {
   if (!declaresSecret(file.text)) return undefined;
+  const kinds = secretObjectKinds(file.text);
+  if (!kinds.secret && !(kinds.sealed && genericMatches)) return undefined;
   const objects = parseYamlFile(file).documents.flatMap(kubeObjectsOf);
   const manifests = manifestsOf(objects);
   return { manifests, claimed: claimedSpansIn(objects, manifests) };
@@ -160,7 +167,12 @@ function claimedSpansIn(objects: readonly KubeObject[], manifests: readonly Secr
  * Secret values, and SealedSecret ciphertext is safe.
  */
 export function claimedByManifest(match: { readonly detector: { readonly id: string }; readonly start: number; readonly end: number }, claimed: readonly Span[], path: string): boolean {
-  return match.detector.id === GENERIC_ID && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
+  return isGeneric(match) && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
 }
 
 const GENERIC_ID = 'secret-generic-credential';
+
+/** Matches of the generic detector: the only ones a claimed span hides. */
+export function isGeneric(match: { readonly detector: { readonly id: string } }): boolean {
+  return match.detector.id === GENERIC_ID;
+}

@@ -11,25 +11,37 @@ export interface SecretMatch {
   readonly secret: string;
 }
 
-interface Prepared {
+interface Keywords {
   readonly automaton: KeywordAutomaton;
   /** keyword index → detectors that listen to it */
   readonly owners: ReadonlyArray<readonly number[]>;
+  /** how far from a keyword's start its detectors' windows reach: back, and forward */
+  readonly reach: { readonly before: number; readonly after: number };
+}
+
+interface Prepared extends Keywords {
   readonly detectors: readonly Detector[];
   /** the detectors' patterns, global, compiled once */
   readonly patterns: readonly RegExp[];
   /** the same with indices (`d`): slower, so only run again where a candidate was accepted */
   readonly located: readonly RegExp[];
+  /** the few detectors whose windows span many lines (private key blocks): looked for further from a change */
+  readonly far: Keywords;
 }
 
 const prepared = new WeakMap<readonly Detector[], Prepared>();
+/** a window longer than this (a key block) is looked for apart, so that the others need not reach as far */
+const FAR_WINDOW = 1_000;
 
-function prepare(detectors: readonly Detector[]): Prepared {
-  const cached = prepared.get(detectors);
-  if (cached) return cached;
+function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector) => boolean): Keywords {
   const keywords: string[] = [];
   const owners: number[][] = [];
+  let before = 0;
+  let after = 0;
   detectors.forEach((detector, index) => {
+    if (!wanted(detector)) return;
+    before = Math.max(before, detector.window.before);
+    after = Math.max(after, detector.window.after);
     for (const keyword of detector.keywords) {
       let position = keywords.indexOf(keyword.toLowerCase());
       if (position === -1) {
@@ -39,13 +51,23 @@ function prepare(detectors: readonly Detector[]): Prepared {
       owners[position]!.push(index);
     }
   });
+  const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
+  return { automaton: new KeywordAutomaton(keywords), owners, reach: { before: before + longest, after: after + longest } };
+}
+
+function prepare(detectors: readonly Detector[]): Prepared {
+  const cached = prepared.get(detectors);
+  if (cached) return cached;
   const compile = (detector: Detector, extra: readonly string[]): RegExp => {
     const flags = new Set([...detector.pattern.flags.replace('d', ''), ...extra]);
     return new RegExp(detector.pattern.source, [...flags].join(''));
   };
   const patterns = detectors.map((detector) => compile(detector, ['g']));
   const located = detectors.map((detector) => compile(detector, ['y', 'd']));
-  const result = { automaton: new KeywordAutomaton(keywords), owners, detectors, patterns, located };
+  const farOnly = (detector: Detector): boolean => Math.max(detector.window.before, detector.window.after) > FAR_WINDOW;
+  const near = keywordsOf(detectors, (detector) => !farOnly(detector));
+  const all = keywordsOf(detectors, () => true);
+  const result: Prepared = { ...all, detectors, patterns, located, reach: near.reach, far: keywordsOf(detectors, farOnly) };
   prepared.set(detectors, result);
   return result;
 }
@@ -60,27 +82,56 @@ function lineEndAfter(text: string, offset: number): number {
   return end === -1 ? text.length : end;
 }
 
+/** Offsets of a text that changed since its previous version: [start, end) of the new text. */
+export interface ChangedRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * Finds credentials in a text: one keyword pass over it, then each detector's regex only over the
  * whole lines around its keywords. Candidates that fail validation are dropped; where matches
- * overlap, the more specific detector wins.
+ * overlap, the more specific detector wins. With `changed`, only keywords near enough to the
+ * changed part to find a secret in it are looked for (regexes and validation still see the whole
+ * text): a new version of a file is searched where it changed, as `git log -p` shows it.
  */
-export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS): SecretMatch[] {
-  const { automaton, owners, patterns, located } = prepare(detectors);
+export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS, changedPart?: ChangedRange): SecretMatch[] {
+  const { automaton, owners, patterns, located, reach, far } = prepare(detectors);
+  // whole lines: the regexes run over whole lines around each keyword
+  const changed = changedPart && { start: lineStartBefore(text, changedPart.start), end: lineEndAfter(text, changedPart.end) };
   let ranges: Map<number, Array<[number, number]>> | undefined;
-  automaton.scan(text, (keyword, start) => {
-    ranges ??= new Map();
-    for (const index of owners[keyword]!) {
+  const onKeyword = (owned: ReadonlyArray<readonly number[]>, keyword: number, start: number, length: number): void => {
+    for (const index of owned[keyword]!) {
       const detector = detectors[index]!;
-      const list = ranges.get(index) ?? [];
       const from = Math.max(0, start - detector.window.before);
-      const to = Math.min(text.length, start + automaton.keywords[keyword]!.length + detector.window.after);
+      const to = Math.min(text.length, start + length + detector.window.after);
+      // a window that ends before the change or starts after it finds nothing new
+      if (changed && (to < changed.start || from > changed.end)) continue;
+      ranges ??= new Map();
+      const list = ranges.get(index) ?? [];
       const last = list[list.length - 1];
       if (last && from <= last[1]) last[1] = Math.max(last[1], to);
       else list.push([from, to]);
       ranges.set(index, list);
     }
-  });
+  };
+  const scan = (keywords: Keywords, start: number, end: number): void => {
+    if (start >= end) return;
+    keywords.automaton.scan(start === 0 && end === text.length ? text : text.slice(start, end), (keyword, found) => {
+      onKeyword(keywords.owners, keyword, found + start, keywords.automaton.keywords[keyword]!.length);
+    });
+  };
+  const all = { automaton, owners, reach };
+  if (!changed) {
+    scan(all, 0, text.length);
+  } else {
+    // keywords whose windows can reach into the change; key blocks' keywords from further away (in text order)
+    const nearFrom = Math.max(0, changed.start - reach.after);
+    const nearTo = Math.min(text.length, changed.end + reach.before);
+    scan(far, Math.max(0, changed.start - far.reach.after), nearFrom);
+    scan(all, nearFrom, nearTo);
+    scan(far, nearTo, Math.min(text.length, changed.end + far.reach.before));
+  }
   if (!ranges) return [];
   const candidates: SecretMatch[] = [];
   for (const [index, list] of ranges) {

@@ -1,6 +1,7 @@
 import { commitHeader } from '../../sources/git/fast-export.js';
 import type { HistoryHit } from './history-hit.js';
 import { draftHits } from './draft-hits.js';
+import type { ChangedRange } from '../scan-text.js';
 import { secretMatches } from './version-secrets.js';
 
 /** One file version to search, with the commit (numbered oldest first) that wrote it. */
@@ -20,17 +21,24 @@ export class FirstHits {
 
   constructor(private readonly cap?: number) {}
 
-  /** Searches one file version and keeps what it holds where no older commit holds it already. */
-  search(job: BlobJob, body: Buffer): void {
+  /**
+   * Searches one file version and keeps what it holds where no older commit holds it already.
+   * Given the version searched before at the same path, only what changed since is searched (what
+   * the earlier version holds was found then, in an older commit). Returns the text searched.
+   */
+  search(job: BlobJob, body: Buffer, previous?: string): string {
     const text = body.toString('utf8');
-    const matches = secretMatches(text, job.path);
-    if (matches.length === 0) return;
+    const changed = previous === undefined ? undefined : changedRange(previous, text);
+    if (changed === null) return text;
+    const matches = secretMatches(text, job.path, changed);
+    if (matches.length === 0) return text;
     const commit = commitHeader(job.sha, job.author);
     const { drafts, omitted } = draftHits(text, job.path, matches, this.cap);
     this.omitted += omitted;
     for (const { matched: _matched, ...draft } of drafts) {
       this.add({ ...draft, order: job.order, commit: commit.sha, author: commit.author, date: commit.date });
     }
+    return text;
   }
 
   add(hit: HistoryHit): void {
@@ -44,3 +52,20 @@ export class FirstHits {
     return [...this.hits.values()].sort((a, b) => a.order - b.order);
   }
 }
+
+/** Where `text` differs from `previous`: from the first differing offset to the last (null when equal). */
+export function changedRange(previous: string, text: string): ChangedRange | null {
+  if (previous === text) return null;
+  const shortest = Math.min(previous.length, text.length);
+  // compared a block at a time by the engine, then character by character within the block that differs
+  let start = 0;
+  while (start + COMPARED_BLOCK <= shortest && text.startsWith(previous.slice(start, start + COMPARED_BLOCK), start)) start += COMPARED_BLOCK;
+  while (start < shortest && previous.charCodeAt(start) === text.charCodeAt(start)) start += 1;
+  const room = shortest - start;
+  let fromEnd = 0;
+  while (fromEnd + COMPARED_BLOCK <= room && text.endsWith(previous.slice(previous.length - fromEnd - COMPARED_BLOCK, previous.length - fromEnd), text.length - fromEnd)) fromEnd += COMPARED_BLOCK;
+  while (fromEnd < room && previous.charCodeAt(previous.length - 1 - fromEnd) === text.charCodeAt(text.length - 1 - fromEnd)) fromEnd += 1;
+  return { start, end: text.length - fromEnd };
+}
+
+const COMPARED_BLOCK = 1024;

@@ -28,6 +28,8 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
   const readAgain: Array<{ readonly id: string; readonly job: BlobJob }> = [];
   let commitSeen = false;
   const scanned = new Set<string>();
+  /** the last version searched at each path: the next one there is searched where it changed */
+  const lastText = new Map<string, string>();
   /** the current commit; its header is made only for the few that introduce a secret */
   let commit: { readonly sha: string; readonly author: string } | undefined;
   let order = -1;
@@ -59,7 +61,7 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       const job = { path, order, sha: commit.sha, author: commit.author };
       const body = fresh.get(blob);
       // blobs sent for earlier commits were read then
-      if (body !== undefined) found.search(job, body);
+      if (body !== undefined) lastText.set(path, found.search(job, body, lastText.get(path)));
       else if (pathSpecific(path)) readAgain.push({ id: ids.get(blob) ?? blob, job });
     },
   }, maxFileSize);
