@@ -72,17 +72,20 @@ export function podReview(): string {
   });
 }
 
-async function listening(child: ChildProcess): Promise<number> {
-  const lines = createInterface({ input: child.stderr! });
-  for await (const line of lines) {
-    try {
-      const entry = JSON.parse(line) as { port?: number };
-      if (typeof entry.port === 'number') return entry.port;
-    } catch {
-      // not a log line
-    }
-  }
-  throw new Error('the server exited before listening');
+/** The port the server's first log lines name; its log keeps being read (a full pipe would stall the server). */
+function listening(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stderr! });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { port?: number };
+        if (typeof entry.port === 'number') resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+    child.once('exit', () => reject(new Error('the server exited before listening')));
+  });
 }
 
 async function load(port: number, body: string): Promise<autocannon.Result> {
