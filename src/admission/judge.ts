@@ -1,9 +1,9 @@
-import { stringify } from 'yaml';
 import type { ResolvedConfig } from '../config/schema.js';
 import { runRules } from '../engine/run.js';
 import type { ScanSettings } from '../engine/settings.js';
 import type { Finding } from '../model/finding.js';
 import { atLeast, type Severity } from '../model/severity.js';
+import { objectYaml } from '../model/object-yaml.js';
 import { Workspace } from '../model/workspace.js';
 import type { Rule } from '../rules/rule.js';
 import { matchesSelector, type Requirement } from './label-selector.js';
@@ -58,7 +58,7 @@ export async function judge(request: AdmissionRequest, options: JudgeOptions): P
     return { response: { uid: request.uid, allowed: true }, result: 'skipped', denying: [], warning: [], audited: [], unchecked: [], skipped: skip ?? 'no object' };
   }
   const path = virtualPath(request);
-  const workspace = Workspace.fromTexts({ [path]: stringify(judgedObject(request.object)) });
+  const workspace = Workspace.fromObjectYaml(path, objectYaml(judgedObject(request.object)));
   const rules = request.kind.kind === 'Secret' ? options.rules.filter((rule) => rule.layer !== SECRET_OBJECT_LAYER) : options.rules;
   const verifying = options.settings?.verify?.images === true;
   const { findings, diagnostics } = await runRules(workspace, options.config, rules, {

@@ -32,7 +32,22 @@ export interface RunOptions {
 const SNIPPET_MAX = 240;
 const UNSUPPRESSIBLE = new Set(['suppression-missing-reason']);
 
+const enabledMemo = new WeakMap<readonly Rule[], WeakMap<ResolvedConfig, Map<string, Rule[]>>>();
+
 export function enabledRules(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions = {}): Rule[] {
+  // The admission webhook runs the same rules under the same config for every request.
+  if (options.only) return filterEnabled(rules, config, options);
+  let byConfig = enabledMemo.get(rules);
+  if (!byConfig) enabledMemo.set(rules, (byConfig = new WeakMap()));
+  let byCapabilities = byConfig.get(config);
+  if (!byCapabilities) byConfig.set(config, (byCapabilities = new Map()));
+  const key = [...(options.capabilities ?? [])].sort().join(',');
+  let enabled = byCapabilities.get(key);
+  if (!enabled) byCapabilities.set(key, (enabled = filterEnabled(rules, config, options)));
+  return [...enabled];
+}
+
+function filterEnabled(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions): Rule[] {
   return rules.filter((rule) => {
     if (options.only && !options.only.includes(rule.id)) return false;
     // watch rules judge cluster records, which only `rampart watch` reads
@@ -58,7 +73,8 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
       reportFinding: (finding) => raw.push(finding),
     };
     try {
-      await rule.check(context);
+      const pending = rule.check(context);
+      if (pending) await pending;
     } catch (error) {
       ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
     }

@@ -12,7 +12,8 @@ import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
-import { getNode, getString, parseYamlFile, type ParsedYaml, type YamlDocument } from './yaml.js';
+import type { ObjectYaml } from './object-yaml.js';
+import { getNode, getString, parseYamlFile, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
 
 export interface ChartInfo {
   readonly directory: string;
@@ -51,6 +52,15 @@ export class Workspace {
   static fromTexts(texts: Record<string, string>, root = ''): Workspace {
     return new Workspace(root, Object.entries(texts).map(([path, text]) => new SourceFile(path, text)));
   }
+
+  /** One YAML file whose text and nodes were built together (`objectYaml`): it is not parsed again. */
+  static fromObjectYaml(path: string, built: ObjectYaml): Workspace {
+    const file = new SourceFile(path, built.text);
+    const workspace = new Workspace('', [file]);
+    workspace.parsedFiles.set(path, { documents: [{ file, index: 0, document: built.document, root: built.document.contents as Node | null }], diagnostics: [] });
+    return workspace;
+  }
+
 
   file(path: string): SourceFile | undefined {
     return this.byPath.get(path);

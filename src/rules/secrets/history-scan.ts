@@ -7,6 +7,12 @@ import type { RuleContext } from '../rule.js';
 
 const memo = new WeakMap<Workspace, Promise<HistoryScan | undefined>>();
 
+/** Whether this scan reads history or staged changes (a tree on disk, `--history` or `--staged`). */
+export function historyAsked(context: RuleContext): boolean {
+  const history = context.settings.history;
+  return history !== undefined && (history.enabled || history.staged === true) && context.workspace.root !== '';
+}
+
 /**
  * The history (or staged) scan the secrets rules share: run once per workspace, when the scan was
  * asked for it, with its notes (shallow clone, skipped blobs) added to the workspace diagnostics.
@@ -14,7 +20,7 @@ const memo = new WeakMap<Workspace, Promise<HistoryScan | undefined>>();
 export function historySecrets(context: RuleContext): Promise<HistoryScan | undefined> {
   const { workspace, settings, config } = context;
   const history = settings.history;
-  if (!history || (!history.enabled && !history.staged) || workspace.root === '') return Promise.resolve(undefined);
+  if (!history || !historyAsked(context)) return Promise.resolve(undefined);
   let pending = memo.get(workspace);
   if (!pending) {
     const run = async (): Promise<HistoryScan | undefined> => {

@@ -2,9 +2,9 @@ import { fingerprint } from '../../engine/fingerprint.js';
 import type { Finding } from '../../model/finding.js';
 import type { Detector } from '../../secrets/detector.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
-import { treeSecrets } from '../../secrets/tree-scan.js';
+import { treeSecrets, type FoundSecret, type TreeSecrets } from '../../secrets/tree-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
-import { historySecrets } from './history-scan.js';
+import { historyAsked, historySecrets } from './history-scan.js';
 
 export const SECRET_MESSAGES = {
   found: '{what} {preview}… (sha256 {hash})',
@@ -20,13 +20,24 @@ type MessageId = keyof typeof SECRET_MESSAGES;
  * commit that introduced them when history was scanned), and those only history still holds at
  * the commit that introduced them. The secret itself never leaves: a prefix and a hash do.
  */
-export async function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detector: Detector): Promise<void> {
+export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detector: Detector): void | Promise<void> {
   const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
   const mine = tree.found.filter((found) => found.detector.id === detector.id);
-  const history = await historySecrets(context);
-  const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];
-  const introduced = new Map(hits.map((hit) => [hit.hash, hit]));
   const what = `${detector.provider} ${detector.kind}`;
+  // Most scans (and every admission request) read no history: hundreds of detector rules then end
+  // here without waiting, which is most of what they cost when nothing is found.
+  if (!historyAsked(context)) return reportTree(context, tree, mine, what, new Map());
+  return historySecrets(context).then((history) => {
+    const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];
+    reportTree(context, tree, mine, what, new Map(hits.map((hit) => [hit.hash, hit])));
+    const inTree = new Set(mine.map((found) => found.hash));
+    for (const hit of hits) {
+      if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit));
+    }
+  });
+}
+
+function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>): void {
   for (const found of mine) {
     const origin = introduced.get(found.hash);
     context.report({
@@ -37,10 +48,6 @@ export async function reportSecrets(context: RuleContext<MessageId>, rule: Rule,
       snippet: tree.snippet(found.span.path, found.span.start),
       properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}) },
     });
-  }
-  const inTree = new Set(mine.map((found) => found.hash));
-  for (const hit of hits) {
-    if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit));
   }
 }
 
