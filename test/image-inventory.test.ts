@@ -59,12 +59,20 @@ beforeAll(async () => {
   const removed = 'Package: oldpkg\nStatus: deinstall ok config-files\nVersion: 1.0\nArchitecture: amd64\n';
   const root = path.join(here, '..', 'node_modules');
   const hello = await goBinary(path.join(work, 'go'));
+  // each package's md5sums as this machine's dpkg keeps them (`libzstd1:amd64.md5sums` for Multi-Arch: same)
+  const md5sums: Record<string, Buffer> = {};
+  for (const name of DEB_PACKAGES) {
+    const { stdout } = await run('dpkg-query', ['--control-path', name, 'md5sums']);
+    const file = stdout.trim();
+    if (file) md5sums[`var/lib/dpkg/info/${path.basename(file)}`] = await readFile(file);
+  }
   const jar = await javaArchive(path.join(work, 'java'));
   layout = await buildLayeredImage(work, 'inventory', 'v1', [
     {
       files: {
         'etc/os-release': await readFile('/etc/os-release', 'utf8'),
         'var/lib/dpkg/status': `${statusText}\n\n${removed}`,
+        ...md5sums,
         'lib/apk/db/installed': 'C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\nL:MIT\n\nC:Q1def=\nP:libcrypto3\nV:3.1.4-r5\nA:x86_64\no:openssl\nL:Apache-2.0\n',
         'usr/lib/node_modules/picocolors/package.json': await readFile(path.join(root, 'picocolors', 'package.json')),
         'usr/lib/node_modules/@sigstore/core/package.json': await readFile(path.join(root, '@sigstore', 'core', 'package.json')),
@@ -104,6 +112,19 @@ describe('package inventory', () => {
     const zstd = debs.find((pkg) => pkg.name === 'zstd')!;
     expect(zstd.purl).toBe(`pkg:deb/${id}/zstd@${encodeURIComponent(zstd.version)}?arch=${zstd.arch}&distro=${id}-${versionId}${zstd.source?.name !== 'zstd' ? `&upstream=${zstd.source?.name}` : ''}`);
     expect(zstd).toMatchObject({ layer: 0, path: 'var/lib/dpkg/status', foundBy: 'dpkg' });
+  });
+
+  it('keeps each dpkg package\'s files with the md5 digests dpkg recorded (md5sums, and conffiles marked as config)', async () => {
+    for (const name of DEB_PACKAGES) {
+      const pkg = image.inventory.packages.find((candidate) => candidate.type === 'deb' && candidate.name === name)!;
+      const { stdout: md5sumsPath } = await run('dpkg-query', ['--control-path', name, 'md5sums']);
+      const listed = (await readFile(md5sumsPath.trim(), 'utf8')).trim().split('\n').map((line) => `${line.slice(0, 32)} /${line.slice(34)}`);
+      const { stdout: conffiles } = await run('dpkg-query', ['-W', '-f', '${Conffiles}', name]);
+      const config = conffiles.trim().split('\n').filter(Boolean).map((line) => `${line.trim().split(/\s+/)[1]} ${line.trim().split(/\s+/)[0]} config`);
+      const ours = (pkg.files ?? []).map((file) => `${file.digest?.value} ${file.path}${file.config ? ' config' : ''}`);
+      expect(ours.sort()).toEqual([...listed, ...config].sort());
+      expect(ours.length).toBeGreaterThan(0);
+    }
   });
 
   it('reads apk, npm (only what the squashed view still holds), python and Go build info', async () => {

@@ -3,8 +3,8 @@ import type { SquashedTree, ImageEntry } from '../squash.js';
 import { parseCargoAuditable, parseGoBuildInfo } from './binaries.js';
 import { JAVA_ARCHIVE, parseJavaArchive } from './java-archives.js';
 import { NPM_MANIFEST, PYTHON_METADATA, parseNpmManifest, parsePythonMetadata } from './language-packages.js';
-import { parseApkInstalled, parseDpkgStatus, parseOsRelease } from './os-packages.js';
-import { purlOf, type ImagePackage, type OsIdentity } from './package.js';
+import { parseApkInstalled, parseDpkgMd5sums, parseDpkgStatus, parseOsRelease } from './os-packages.js';
+import { purlOf, type ImagePackage, type OsIdentity, type PackageFile } from './package.js';
 import { RpmDbError } from './rpm-header.js';
 import { parseRpmDatabase, RPM_DATABASE } from './rpmdb.js';
 
@@ -41,6 +41,16 @@ const CATALOGERS: readonly Cataloger[] = [
 ];
 
 const OS_RELEASE = /^(?:etc|usr\/lib)\/os-release$/;
+/** dpkg's per-package file digests: `info/zstd.md5sums`, `info/libc6:amd64.md5sums`, distroless `status.d/libc6.md5sums` */
+const DPKG_MD5SUMS = /^var\/lib\/dpkg\/(?:info|status\.d)\/([^/]+)\.md5sums$/;
+
+interface Md5sums {
+  readonly path: string;
+  readonly layer: number;
+  /** `zstd` or `libc6:amd64` */
+  readonly owner: string;
+  readonly files: PackageFile[];
+}
 
 export interface Inventory {
   readonly os?: OsIdentity;
@@ -58,10 +68,12 @@ export class PackageCollector implements LayerVisitor {
   private readonly found: ImagePackage[] = [];
   private readonly osReleases: Array<{ path: string; layer: number; os: OsIdentity }> = [];
   private readonly problems: Array<{ path: string; layer: number; message: string }> = [];
+  private readonly md5sums: Md5sums[] = [];
 
   wanted(entry: ImageEntry): number {
     if (entry.type !== 'file') return 0;
     if (OS_RELEASE.test(entry.path)) return 64 * 1024;
+    if (DPKG_MD5SUMS.test(entry.path)) return 16 * MiB;
     let most = 0;
     for (const cataloger of CATALOGERS) most = Math.max(most, cataloger.wants(entry));
     return most;
@@ -71,6 +83,11 @@ export class PackageCollector implements LayerVisitor {
     if (OS_RELEASE.test(entry.path)) {
       const os = parseOsRelease(text(content));
       if (os) this.osReleases.push({ path: entry.path, layer: entry.layer, os });
+      return;
+    }
+    const md5sums = DPKG_MD5SUMS.exec(entry.path);
+    if (md5sums) {
+      this.md5sums.push({ path: entry.path, layer: entry.layer, owner: md5sums[1]!, files: parseDpkgMd5sums(text(content)) });
       return;
     }
     for (const cataloger of CATALOGERS) {
@@ -93,14 +110,16 @@ export class PackageCollector implements LayerVisitor {
       packages: this.found.filter((pkg) => pkg.layer === layer).map(({ layer: _layer, ...pkg }) => pkg),
       osReleases: this.osReleases.filter((item) => item.layer === layer).map(({ path, os }) => ({ path, os })),
       problems: this.problems.filter((item) => item.layer === layer).map(({ path, message }) => ({ path, message })),
+      md5sums: this.md5sums.filter((item) => item.layer === layer).map(({ layer: _layer, ...item }) => item),
     };
   }
 
   restoreLayer(layer: number, state: unknown): void {
-    const saved = state as { packages: Array<Omit<ImagePackage, 'layer'>>; osReleases: Array<{ path: string; os: OsIdentity }>; problems?: Array<{ path: string; message: string }> };
+    const saved = state as { packages: Array<Omit<ImagePackage, 'layer'>>; osReleases: Array<{ path: string; os: OsIdentity }>; problems?: Array<{ path: string; message: string }>; md5sums?: Array<Omit<Md5sums, 'layer'>> };
     for (const pkg of saved.packages) this.found.push({ ...pkg, layer });
     for (const item of saved.osReleases) this.osReleases.push({ ...item, layer });
     for (const item of saved.problems ?? []) this.problems.push({ ...item, layer });
+    for (const item of saved.md5sums ?? []) this.md5sums.push({ ...item, layer });
   }
 
   finish(tree: SquashedTree): Inventory {
@@ -108,6 +127,7 @@ export class PackageCollector implements LayerVisitor {
     const osEntry = this.osReleases.filter((item) => visible(item.path, item.layer)).sort((a, b) => (a.path.startsWith('etc/') ? -1 : 1) - (b.path.startsWith('etc/') ? -1 : 1))[0];
     const os = osEntry?.os;
     const seen = new Set<string>();
+    const digests = new Map(this.md5sums.filter((item) => visible(item.path, item.layer)).map((item) => [item.owner, item.files]));
     const packages: Array<ImagePackage & { purl: string }> = [];
     for (const pkg of this.found) {
       if (!visible(pkg.path, pkg.layer)) continue;
@@ -115,10 +135,22 @@ export class PackageCollector implements LayerVisitor {
       const key = `${purl}\0${pkg.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      packages.push({ ...pkg, purl });
+      const files = pkg.type === 'deb' ? dpkgFiles(pkg, digests) : pkg.files;
+      packages.push({ ...pkg, ...(files ? { files } : {}), purl });
     }
     packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.path.localeCompare(b.path));
     const problems = this.problems.filter((item) => visible(item.path, item.layer));
     return { ...(os ? { os } : {}), packages, problems };
   }
+}
+
+/** A dpkg package's files: its md5sums (`name:arch` for Multi-Arch: same packages, else `name`) and its conffiles. */
+function dpkgFiles(pkg: ImagePackage, digests: ReadonlyMap<string, PackageFile[]>): readonly PackageFile[] | undefined {
+  const listed = digests.get(`${pkg.name}:${pkg.arch ?? ''}`) ?? digests.get(pkg.name);
+  if (!listed) return pkg.files;
+  const conffiles = new Map((pkg.files ?? []).map((file) => [file.path, file]));
+  const files = listed.map((file) => conffiles.get(file.path) ?? file);
+  const inList = new Set(listed.map((file) => file.path));
+  for (const file of conffiles.values()) if (!inList.has(file.path)) files.push(file);
+  return files;
 }

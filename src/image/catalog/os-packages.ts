@@ -1,4 +1,4 @@
-import { parseStanzas, type ImagePackage, type OsIdentity } from './package.js';
+import { parseStanzas, type ImagePackage, type OsIdentity, type PackageFile } from './package.js';
 
 type Found = Omit<ImagePackage, 'path' | 'layer'>;
 
@@ -19,9 +19,31 @@ export function parseDpkgStatus(text: string): Found[] {
       if (match) source = { name: match[1]!, version: match[2] ?? version };
     }
     const arch = stanza.get('Architecture');
-    packages.push({ type: 'deb', name, version, ...(arch ? { arch } : {}), source: source ?? { name, version }, foundBy: 'dpkg' });
+    const conffiles = parseConffiles(stanza.get('Conffiles'));
+    packages.push({ type: 'deb', name, version, ...(arch ? { arch } : {}), source: source ?? { name, version }, ...(conffiles.length > 0 ? { files: conffiles } : {}), foundBy: 'dpkg' });
   }
   return packages;
+}
+
+/** The `Conffiles:` field of a status stanza: ` /etc/login.defs <md5> [obsolete]` lines. */
+function parseConffiles(field: string | undefined): PackageFile[] {
+  if (!field) return [];
+  const files: PackageFile[] = [];
+  for (const line of field.split('\n')) {
+    const match = /^(\/\S.*?)\s+([0-9a-f]{32})(?:\s+\S+)*$/.exec(line.trim());
+    if (match) files.push({ path: match[1]!, digest: { algorithm: 'md5', value: match[2]! }, config: true });
+  }
+  return files;
+}
+
+/** A dpkg `info/<package>[:<arch>].md5sums` file: `<md5>  <path relative to />` lines. */
+export function parseDpkgMd5sums(text: string): PackageFile[] {
+  const files: PackageFile[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-f]{32}) [ *]?(.+)$/.exec(line);
+    if (match) files.push({ path: `/${match[2]!.replace(/^\.?\//, '')}`, digest: { algorithm: 'md5', value: match[1]! } });
+  }
+  return files;
 }
 
 /** apk's `lib/apk/db/installed`: single-letter keys, a blank line between packages. */
