@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { commitFiles, packChart, startChartRepository, startGitDaemon, type ChartRepository, type GitServer } from './helpers/deps-servers.js';
+import { commitFiles, packChart, startChartRepository, startGitDaemon, writeTree, type ChartRepository, type GitServer } from './helpers/deps-servers.js';
 
 let work: string;
 let charts: ChartRepository;
@@ -27,14 +27,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function repository(name: string, files: Record<string, string>): Promise<string> {
-  const root = path.join(work, name);
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), content);
-  }
-  return root;
-}
+const repository = (name: string, files: Record<string, string>): Promise<string> => writeTree(path.join(work, name), files);
 
 describe('rampart deps fetch / lock', () => {
   it('fetches a Flux HelmRelease chart and a Kustomize remote base on loopback, each once, and locks their content', async () => {

@@ -46,7 +46,26 @@ export const registerDepsCommand: CommandRegistrar = (program: Command, setExit)
   subcommand('lock', 'fetch every remote dependency and write rampart.lock with the content each resolved to')
     .option('--lock <file>', 'lock file to write (default: <path>/rampart.lock)')
     .action(async (root: string, flags: DepsFlags) => setExit(await runDepsCommand(root, flags, 'lock')));
+  subcommand('verify', 'fetch every remote dependency again and compare with rampart.lock (dependency-content-changed, dependency-not-locked)')
+    .option('--lock <file>', 'lock file to check against (default: <path>/rampart.lock)')
+    .option('-f, --format <format>', 'output format (as for scan)', 'text')
+    .action(async (root: string, flags: DepsFlags) => {
+      const { runScan } = await import('./scan-command.js');
+      setExit(await runScan(root, {
+        deps: true, locked: true, rule: [...LOCK_RULES], format: flags.format ?? 'text', registryTimeout: flags.timeout ?? '30',
+        ...(flags.insecureRegistry ? { insecureRegistry: flags.insecureRegistry } : {}),
+        ...(flags.retries ? { retries: flags.retries } : {}),
+        ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
+        ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.lock ? { lock: flags.lock } : {}),
+        ...(flags.config ? { config: flags.config } : {}),
+        ...(flags.quiet ? { quiet: true } : {}),
+        ...(flags.debug ? { debug: true } : {}),
+      }));
+    });
 };
+
+const LOCK_RULES = ['dependency-content-changed', 'dependency-not-locked'] as const;
 
 export async function runDepsCommand(root: string, flags: DepsFlags, action: 'fetch' | 'lock'): Promise<ExitCode> {
   const usage = fetchFlagProblem(flags);

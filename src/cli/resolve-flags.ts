@@ -46,7 +46,7 @@ export function resolveScanOptions(flags: ResolveFlags): ResolveScanOptions {
 }
 
 /** Merges the settings and capabilities several flag groups contribute to one scan. */
-export function mergeRunOptions(...parts: ReadonlyArray<{ settings?: ScanSettings; capabilities?: ReadonlySet<'resolve' | 'history' | 'verify' | 'forge'> }>): Pick<RunOptions, 'settings' | 'capabilities'> {
+export function mergeRunOptions(...parts: ReadonlyArray<{ settings?: ScanSettings; capabilities?: ReadonlySet<'resolve' | 'history' | 'verify' | 'forge' | 'deps'> }>): Pick<RunOptions, 'settings' | 'capabilities'> {
   const settings: ScanSettings = Object.assign({}, ...parts.map((part) => part.settings ?? {})) as ScanSettings;
   const capabilities = new Set(parts.flatMap((part) => [...(part.capabilities ?? [])]));
   return {

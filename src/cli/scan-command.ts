@@ -11,6 +11,7 @@ import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
 import { addScanForgeOptions, scanForgeOptions, type ScanForgeFlags } from './forge-flags.js';
+import { addScanDepsOptions, depsScanOptions, type ScanDepsFlags } from './deps-flags.js';
 import { addScanHistoryOptions, historyScanOptions, type HistoryFlags } from './history-flags.js';
 import type { CommandRegistrar } from './main.js';
 import { addScanResolveOptions, mergeRunOptions, resolveScanOptions, type ResolveFlags } from './resolve-flags.js';
@@ -33,13 +34,13 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .option('--no-group', 'list every finding in text, Markdown and HTML, even when a rule fires 10 or more times under one folder')
     .option('-q, --quiet', 'print only the report, no progress or notes')
     .option('--debug', 'show stack traces for errors');
-  addScanForgeOptions(addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command))))
+  addScanDepsOptions(addScanForgeOptions(addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command)))))
     .action(async (path: string, options: ScanFlags) => {
       setExit(await runScan(path, options));
     });
 };
 
-export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags, ScanForgeFlags {
+export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags, ScanForgeFlags, ScanDepsFlags {
   format?: string;
   output?: string;
   failOn?: Severity | 'none';
@@ -60,14 +61,15 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, only);
     const resolving = resolveScanOptions(flags);
     const verifying = verifyScanOptions(flags);
+    const dependencies = await depsScanOptions(flags);
     const forge = await scanForgeOptions(root, flags);
     const { report: scanned } = await scan(root, {
       ...(flags.config ? { configPath: flags.config } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
       ...(only ? { only } : {}),
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
-      ...mergeRunOptions(verifying, resolving, history, forge),
-    }).finally(() => Promise.all([resolving.close(), verifying.close(), forge.close()]));
+      ...mergeRunOptions(verifying, resolving, history, forge, dependencies),
+    }).finally(() => Promise.all([resolving.close(), verifying.close(), forge.close(), dependencies.close()]));
     const report = baseline && flags.baseline ? withBaseline(scanned, baseline, flags.baseline) : scanned;
     const format = flags.format ?? 'text';
     const reporter = await loadReporter(format);

@@ -25,7 +25,7 @@ export interface RunOptions {
   /** rule ids asked for on the command line; the rest do not run */
   readonly only?: readonly string[];
   /** capabilities this run has: rules that require others are left out */
-  readonly capabilities?: ReadonlySet<'resolve' | 'history' | 'verify' | 'forge'>;
+  readonly capabilities?: ReadonlySet<'resolve' | 'history' | 'verify' | 'forge' | 'deps'>;
   readonly settings?: ScanSettings;
 }
 

@@ -1,3 +1,4 @@
+import type { DependencySettings } from '../deps/check.js';
 import type { ForgeSettings } from '../forge/collect.js';
 import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
@@ -30,6 +31,8 @@ export interface ScanSettings {
   readonly verify?: VerifySettings;
   /** forge settings (`--forge`, `rampart forge`): the repository on GitHub or GitLab and the client to ask */
   readonly forge?: ForgeSettings;
+  /** remote dependencies (`scan --deps`, `rampart deps verify`): fetch them, check the lock, scan what they hold */
+  readonly deps?: DependencySettings;
   /** the scanned repository itself: its git remotes as `host/org/repo` (from `.git/config`, no network) */
   readonly repository?: {
     readonly remotes: readonly string[];

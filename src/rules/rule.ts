@@ -31,7 +31,7 @@ export interface RuleMeta<MessageId extends string = string> {
   readonly messages: Readonly<Record<MessageId, string>>;
   readonly fixable?: boolean;
   /** only runs when the scan asks for it (network, history) */
-  readonly requires?: 'resolve' | 'history' | 'verify' | 'forge' | 'watch';
+  readonly requires?: 'resolve' | 'history' | 'verify' | 'forge' | 'watch' | 'deps';
   /** what turns the rule on, for users, when it is more than the `--<requires>` flag */
   readonly runsWith?: string;
   /**

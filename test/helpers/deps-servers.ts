@@ -122,3 +122,12 @@ export async function commitFiles(base: string, name: string, files: Readonly<Re
   });
   return (await git('rev-parse', 'HEAD')).stdout.trim();
 }
+
+/** Writes `files` (path → text) under `root` and returns `root`. */
+export async function writeTree(root: string, files: Readonly<Record<string, string>>): Promise<string> {
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), content);
+  }
+  return root;
+}

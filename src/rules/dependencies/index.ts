@@ -1,6 +1,8 @@
 import type { Rule } from '../rule.js';
 import actionNotPinned from './action-not-pinned.js';
 import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
+import dependencyContentChanged from './dependency-content-changed.js';
+import dependencyNotLocked from './dependency-not-locked.js';
 import fluxSourceUnpinned from './flux-source-unpinned.js';
 import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
 import helmDependencyUnpinned from './helm-dependency-unpinned.js';
@@ -25,4 +27,6 @@ export const dependencyRules: readonly Rule[] = [
   actionNotPinned,
   gitlabIncludeUnpinned,
   remoteDownloadUnverified,
+  dependencyContentChanged,
+  dependencyNotLocked,
 ];

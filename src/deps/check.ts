@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Workspace } from '../model/workspace.js';
+import { readLock, type Lock, type LockEntry } from './lock.js';
+import type { DependencyRun, ResolvedReference } from './run-deps.js';
+import type { DependencySession } from './session.js';
+import type { ResolvedContent } from './types.js';
+
+/** `scan --deps` and `rampart deps verify`: what to fetch with and how to judge it. */
+export interface DependencySettings {
+  readonly session: DependencySession;
+  /** `--locked` / `deps verify`: compare with the lock and report dependencies missing from it */
+  readonly locked: boolean;
+  /** the lock file; default `<root>/rampart.lock` */
+  readonly lockPath?: string;
+}
+
+export type LockVerdict =
+  | { readonly kind: 'changed'; readonly reference: ResolvedReference; readonly entry: LockEntry; readonly field: string; readonly locked: string; readonly now: string }
+  | { readonly kind: 'not-locked'; readonly reference: ResolvedReference; readonly entry?: LockEntry; readonly lockPath: string; readonly lockExists: boolean };
+
+export interface DependencyCheck {
+  readonly run: DependencyRun;
+  readonly lock?: Lock;
+  readonly lockPath: string;
+  readonly verdicts: LockVerdict[];
+}
+
+const checks = new WeakMap<Workspace, Promise<DependencyCheck>>();
+
+/** Fetches the workspace's dependencies once per scan (every deps rule shares the run) and judges them against the lock. */
+export function checkDependencies(workspace: Workspace, settings: DependencySettings): Promise<DependencyCheck> {
+  let pending = checks.get(workspace);
+  if (!pending) {
+    pending = runCheck(workspace, settings);
+    checks.set(workspace, pending);
+  }
+  return pending;
+}
+
+async function runCheck(workspace: Workspace, settings: DependencySettings): Promise<DependencyCheck> {
+  const lockPath = settings.lockPath ?? path.join(workspace.root || '.', 'rampart.lock');
+  const [run, lock] = await Promise.all([settings.session.run(workspace), settings.locked ? readLock(lockPath) : Promise.resolve(undefined)]);
+  return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [] };
+}
+
+const IDENTITY_FIELDS = ['commit', 'digest', 'sha256'] as const;
+
+/**
+ * Each fetched reference against the lock: the same version (or ref) with other content is
+ * `changed`; a dependency the lock does not have, or a range that now picks another version, is
+ * `not-locked`.
+ */
+export function compareWithLock(run: DependencyRun, lock: Lock | undefined, lockPath: string): LockVerdict[] {
+  const verdicts: LockVerdict[] = [];
+  const seen = new Set<string>();
+  for (const reference of run.references) {
+    const fetched = reference.fetched;
+    if (!fetched) continue;
+    const site = `${reference.key}\0${reference.reference.at.path}\0${reference.reference.at.start}`;
+    if (seen.has(site)) continue;
+    seen.add(site);
+    const entry = lock?.entries.get(reference.key);
+    if (!entry) {
+      verdicts.push({ kind: 'not-locked', reference, lockPath, lockExists: lock !== undefined });
+      continue;
+    }
+    if (entry.version !== undefined && fetched.content.version !== undefined && entry.version !== fetched.content.version) {
+      verdicts.push({ kind: 'not-locked', reference, entry, lockPath, lockExists: true });
+      continue;
+    }
+    const changed = IDENTITY_FIELDS.find((field) => entry[field] !== undefined && fetched.content[field] !== undefined && entry[field] !== fetched.content[field]);
+    if (changed) {
+      verdicts.push({ kind: 'changed', reference, entry, field: changed, locked: entry[changed] ?? '', now: (fetched.content as ResolvedContent)[changed] ?? '' });
+    }
+  }
+  return verdicts;
+}
+
+/** `HelmRelease/apps/podinfo → chart podinfo 6.5.0`: how the repository reaches a dependency. */
+export function chainOf(reference: ResolvedReference): string {
+  return [...reference.reference.chain, reference.fetched?.label ?? ''].filter(Boolean).join(' → ');
+}
+
+/** Fetch failures, as one line each, for the rule that must say the check is incomplete. */
+export function fetchFailures(run: DependencyRun): string[] {
+  const lines = new Set<string>();
+  for (const { reference, error } of run.references) if (error) lines.add(`${reference.at.path}:${reference.line} ${reference.chain.join(' → ')}: ${error}`);
+  return [...lines];
+}
