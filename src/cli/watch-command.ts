@@ -3,6 +3,10 @@ import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
 import { atLeast, SEVERITIES, type Severity } from '../model/severity.js';
 import type { WatchOptions } from '../watch/run.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { VerifySettings } from '../engine/settings.js';
+import { checksCommitSignatures } from '../verify/commit-scan.js';
+import { withConfigCommitPolicy } from '../verify/commit-policy.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
@@ -16,6 +20,11 @@ export interface WatchFlags {
   argocdTracking: 'annotation' | 'label';
   secretNamespace?: string[];
   follow?: boolean;
+  argocdApps?: string[];
+  repo?: string;
+  protectedBranch: string;
+  allowedSigners?: string;
+  gpgKeyring?: string;
   format?: string;
   output?: string;
   failOn?: Severity | 'none';
@@ -31,6 +40,11 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .command('watch')
     .description('judge what the cluster recorded (Kubernetes audit logs) against what Git asked for: changes GitOps controllers did not make')
     .option('--audit-log <file>', 'a Kubernetes audit log: audit.k8s.io/v1 Event JSON lines, `-` for standard input (repeat)', listParser(undefined, false))
+    .option('--argocd-apps <file>', 'Argo CD Applications as `kubectl get applications -A -o json` prints them: their sync history, operation state, images and resources (repeat)', listParser(undefined, false))
+    .option('--repo <path>', 'the local clone the deployments should match: revisions are checked for signatures and the protected branch, images against the manifests at the synced revision')
+    .option('--protected-branch <name>', 'the branch every deployed revision must be on (refs/heads/<name>, else origin/<name>)', 'main')
+    .option('--allowed-signers <file>', 'trusted commit signers: OpenSSH allowed_signers (default: verify.commits of .rampart.yaml)')
+    .option('--gpg-keyring <file>', 'trusted commit signers: exported OpenPGP public keys')
     .option('--argocd-controller <user>', 'the identity Argo CD applies with (repeat; default system:serviceaccount:argocd:argocd-application-controller)', listParser())
     .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
     .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
@@ -49,13 +63,16 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
 
 export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
   try {
-    if (!flags.auditLog?.length) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input)');
+    if (!flags.auditLog?.length && !flags.argocdApps?.length) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input) or --argocd-apps FILE');
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
     const config = await loadConfig(process.cwd(), flags.config);
     const options = {
       config,
-      auditLogs: flags.auditLog,
+      auditLogs: flags.auditLog ?? [],
+      ...(flags.argocdApps ? { argocdApps: flags.argocdApps } : {}),
+      ...(flags.repo ? { repo: flags.repo, protectedBranch: flags.protectedBranch } : {}),
+      ...commitSigners(flags, config),
       controllers: {
         ...(flags.argocdController ? { argocd: flags.argocdController } : {}),
         ...(flags.fluxController ? { 'flux-kustomize': flags.fluxController, 'flux-helm': flags.fluxController } : {}),
@@ -113,4 +130,14 @@ async function follow(options: WatchOptions, failOn: Severity | 'none'): Promise
 
 function logLine(entry: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
+/** Commit signers from the flags over `.rampart.yaml`'s `verify.commits`, as `scan` takes them; none when neither names any. */
+function commitSigners(flags: WatchFlags, config: ResolvedConfig): { verify?: VerifySettings } {
+  const fromFlags: VerifySettings = {
+    ...(flags.allowedSigners ? { allowedSigners: flags.allowedSigners } : {}),
+    ...(flags.gpgKeyring ? { gpgKeyring: flags.gpgKeyring } : {}),
+  };
+  const verify = withConfigCommitPolicy(Object.keys(fromFlags).length > 0 ? fromFlags : undefined, config.verify, config.source, config.namedFilesWithin);
+  return verify && checksCommitSignatures(verify) ? { verify } : {};
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { ResolvedConfig } from '../config/schema.js';
+import type { VerifySettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
@@ -8,14 +9,17 @@ import type { ScanReport } from '../report/report.js';
 import { watchRules } from '../rules/operators/watch-rules.js';
 import { VERSION } from '../version.js';
 import { feedAuditLine } from './audit-input.js';
+import { readApplicationDump, type ApplicationDump } from './argocd-apps.js';
+import { DeployRepository } from './deploy-repository.js';
+import { DeploymentJudge } from './judges/deployments.js';
 import { controllerIdentities } from './identities.js';
 import { judgeAnomalousAccess } from './judges/anomalous-access.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
-import type { RecordOrigin } from './audit-event.js';
+import { BadRecordError, type RecordOrigin } from './audit-event.js';
 import type { Controller } from './management.js';
-import { Watcher, type AuditJudge, type WatchState } from './watcher.js';
+import { objectKey, Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
 export interface WatchOptions {
   readonly config: ResolvedConfig;
@@ -25,6 +29,13 @@ export interface WatchOptions {
   /** namespaces besides their own whose Secrets the controllers may read */
   readonly secretNamespaces?: readonly string[];
   readonly failOn?: Severity | 'none';
+  /** `kubectl get applications -A -o json` dumps */
+  readonly argocdApps?: readonly string[];
+  /** the local clone deployments should match */
+  readonly repo?: string;
+  readonly protectedBranch?: string;
+  /** trusted commit signers (allowed signers, keyring), as `scan` takes them */
+  readonly verify?: VerifySettings;
   /** each finding as it is found (streaming); batch runs collect them instead */
   readonly onFinding?: (finding: Finding) => void;
 }
@@ -51,14 +62,25 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     options.onFinding?.(finding);
   });
   let bytes = 0;
-  for (const file of options.auditLogs) {
-    if (file !== STDIN) bytes += await inputSize(file);
-    for await (const { text, line, path } of readLines(file)) feedAuditLine(watcher, text, { path, line });
+  const repository = options.repo ? await DeployRepository.open(options.repo, options.protectedBranch ?? 'main', options.verify) : undefined;
+  try {
+    const dumps = [];
+    for (const file of options.argocdApps ?? []) {
+      bytes += await inputSize(file);
+      dumps.push(learnApplications(watcher, await readApplicationDump(file)));
+    }
+    for (const file of options.auditLogs) {
+      if (file !== STDIN) bytes += await inputSize(file);
+      for await (const { text, line, path } of readLines(file)) feedAuditLine(watcher, text, { path, line });
+    }
+    await judgeDeployments(watcher, dumps, repository);
+  } finally {
+    await repository?.close();
   }
   const enabled = watchRules.filter((rule) => options.config.rules.get(rule.id)?.enabled ?? true);
   return {
     toolVersion: VERSION,
-    root: options.auditLogs.map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
+    root: [...(options.argocdApps ?? []), ...options.auditLogs].map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
     findings,
     diagnostics: watcher.diagnostics(),
     complete: true,
@@ -66,7 +88,7 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     rules: enabled,
     failOn: options.failOn ?? options.config.failOn,
     docsBaseUrl: options.config.docsBaseUrl,
-    stats: { files: options.auditLogs.length, bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
+    stats: { files: options.auditLogs.length + (options.argocdApps?.length ?? 0), bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
   };
 }
 
@@ -102,4 +124,38 @@ export async function followWatch(options: WatchOptions & { onFinding: (finding:
     await tailLines(file, (text, line) => feedAuditLine(watcher, text, { path: file, line }), signal);
   }));
   return watcher;
+}
+
+/** What an Application dump tells the audit judges: which Applications exist and which objects they manage. */
+function learnApplications(watcher: Watcher, dump: ApplicationDump): ApplicationDump {
+  for (const { origin, message } of dump.bad) watcher.bad(origin, new BadRecordError(message));
+  const { state } = watcher;
+  for (const name of dump.applications) state.management.knownApplications.add(name);
+  for (const resource of dump.resources) {
+    const key = objectKey({ apiGroup: resource.group, resource: resourceOfKind(resource.kind), namespace: resource.namespace, name: resource.name });
+    if (!state.managed.get(key)) state.managed.set(key, { controller: 'argocd', owner: `Application ${resource.application}`, evidence: 'status.resources of the Application' });
+  }
+  return dump;
+}
+
+async function judgeDeployments(watcher: Watcher, dumps: readonly ApplicationDump[], repository: DeployRepository | undefined): Promise<void> {
+  const deployed = dumps.flatMap((dump) => dump.deployed);
+  const running = dumps.flatMap((dump) => dump.running);
+  if (!repository) {
+    for (const entry of deployed) watcher.context.unjudged('deploy-revision-unverified', 'no --repo was given to check revisions against', entry.deployer);
+    for (const entry of running) watcher.context.unjudged('deploy-image-not-in-git', 'no --repo was given to read the synced revision from', entry.deployer);
+    return;
+  }
+  const judge = new DeploymentJudge(repository, watcher.context);
+  for (const entry of deployed) await judge.revision(entry);
+  for (const entry of running) await judge.images(entry);
+}
+
+/** The resource of a kind as the API server names it by default (lower case, plural). */
+export function resourceOfKind(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower === 'endpoints') return lower;
+  if (/(s|x|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
 }

@@ -44,7 +44,7 @@ export class Watcher {
   private readonly badRecords: Array<{ origin: RecordOrigin; message: string }> = [];
   private readonly unjudgedCounts = new Map<string, { ruleId: string; reason: string; count: number; details: Map<string, number> }>();
   private readonly rules = new Map<string, Rule | null>();
-  private readonly context: JudgeContext;
+  readonly context: JudgeContext;
   /** told of each bad record as it is read (streaming); batch runs list them in `diagnostics()` */
   onBad?: (origin: RecordOrigin, message: string) => void;
 
