@@ -9,6 +9,7 @@ import { FORMATS, REPORTERS, type ScanReport } from '../report/index.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { ResolveError } from '../resolve/errors.js';
+import imageVulnerability from '../rules/artifacts/image-vulnerability.js';
 import { VERSION } from '../version.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
@@ -29,6 +30,8 @@ interface ImageFlags {
   debug?: boolean;
   yaraRules?: string[];
   yaraEngine?: 'auto' | 'yara-x' | 'yara';
+  db?: string;
+  maxDbAge?: string;
 }
 
 export const registerImageCommand: CommandRegistrar = (program: Command, setExit) => {
@@ -46,6 +49,8 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .option('--no-cache', 'read every layer even when an earlier run cached what it holds ($XDG_CACHE_HOME/rampart or ~/.cache/rampart)')
     .option('--yara-rules <dir>', 'also match the YARA rules (.yar/.yara files) under DIR against every layer\'s executables, scripts and libraries (repeat for more)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(new Option('--yara-engine <engine>', 'YARA-X in process, or Debian\'s yara command (auto: YARA-X, else yara)').choices(['auto', 'yara-x', 'yara']).default('auto'))
+    .option('--db <dir>', 'the vulnerability database to match packages against (rampart db import; default: $XDG_CACHE_HOME/rampart/vulndb)')
+    .option('--max-db-age <age>', 'fail (exit 2) when the vulnerability data the image was checked against is older than this (36h, 7d, 2w)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report')
     .option('--debug', 'show stack traces for errors')
@@ -63,6 +68,11 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     if (flags.platform && !/^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_-]+)?$/i.test(flags.platform)) {
       throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
     }
+    const { parseMaxAge, findImageVulnerabilities, checkDatabaseAge } = await import('../vuln/image-vulnerabilities.js');
+    const maxDbAge = flags.maxDbAge === undefined ? undefined : parseMaxAge(flags.maxDbAge);
+    if (flags.maxDbAge !== undefined && maxDbAge === undefined) throw new RampartError('usage', `--max-db-age expects hours, days or weeks (36h, 7d, 2w), not "${flags.maxDbAge}"`);
+    const { VulnerabilityDatabase } = await import('../vuln/store.js');
+    const database = await VulnerabilityDatabase.open(flags.db);
     const { analyzeImage } = await import('../image/malware/analyze-image.js');
     const inspection = await analyzeImage(input, {
       ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),
@@ -73,16 +83,19 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
       registryTimeoutMs: Math.round(seconds * 1000),
       ...(flags.cache === false ? { cacheDirectory: false as const } : {}),
     });
+    const vulnerabilities = await findImageVulnerabilities(inspection.display, inspection.images, database);
+    await database?.close();
+    if (maxDbAge !== undefined) checkDatabaseAge(database, [...new Set(vulnerabilities.results.flatMap(({ result }) => result.ecosystemsUsed))], maxDbAge, flags.maxDbAge!);
     const format = flags.format ?? 'text';
     const failOn = flags.failOn ?? 'high';
     const report: ScanReport = {
       toolVersion: VERSION,
       root: inspection.display,
-      findings: inspection.findings,
-      diagnostics: inspection.diagnostics,
+      findings: [...inspection.findings, ...vulnerabilities.findings],
+      diagnostics: [...inspection.diagnostics, ...vulnerabilities.diagnostics],
       complete: inspection.complete,
       suppressed: 0,
-      rules: inspection.rules,
+      rules: [...inspection.rules, imageVulnerability],
       failOn,
       docsBaseUrl: DEFAULT_CONFIG.docsBaseUrl,
       stats: {
@@ -95,11 +108,13 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     };
     const { imageOutput } = await import('../image/output.js');
     const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-    await writeOutput(imageOutput(format, report, inspection, { color }, REPORTERS), flags.output);
+    await writeOutput(imageOutput(format, report, inspection, { color, vulnerabilities }, REPORTERS), flags.output);
     if (!inspection.complete) return EXIT.error;
     return shouldFail(report.findings, failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {
-    const known = error instanceof ImageInputError || error instanceof ResolveError || error instanceof YaraRuleError;
+    const { StaleDatabaseError } = await import('../vuln/image-vulnerabilities.js');
+    const { DatabaseError } = await import('../vuln/store.js');
+    const known = error instanceof ImageInputError || error instanceof ResolveError || error instanceof YaraRuleError || error instanceof StaleDatabaseError || error instanceof DatabaseError;
     process.stderr.write(`rampart: ${known && !flags.debug ? terminalSafe(error.message) : describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }

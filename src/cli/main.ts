@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<{ readonly names: readonly string[]; readonly load
   { names: ['forge'], load: async () => (await import('./forge-command.js')).registerForgeCommand },
   { names: ['watch'], load: async () => (await import('./watch-command.js')).registerWatchCommand },
   { names: ['deps'], load: async () => (await import('./deps-command.js')).registerDepsCommand },
+  { names: ['db'], load: async () => (await import('./db-command.js')).registerDbCommand },
 ];
 
 /** The commands a run needs: the one it names, or all of them (help, version, a mistyped name). */

@@ -2,6 +2,8 @@ import type { Reporter, ScanReport } from '../report/report.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import type { ImageInspection, InspectedImage } from './inspect-image.js';
 import { cycloneDx, spdx } from './sbom.js';
+import type { ImageVulnerabilities } from '../vuln/image-vulnerabilities.js';
+import { vulnerabilitySummary } from '../vuln/summary.js';
 
 /** What was read, for `--format json`: one entry per platform read. */
 export function imageSummary(image: InspectedImage): Record<string, unknown> {
@@ -35,15 +37,20 @@ export function imageSummary(image: InspectedImage): Record<string, unknown> {
 }
 
 /** The report in the asked format; text and json also say what was read. */
-export function imageOutput(format: string, report: ScanReport, inspection: ImageInspection, options: { color: boolean }, reporters: Readonly<Record<string, Reporter>>): string {
-  if (format === 'cyclonedx') return cycloneDx(inspection.images, inspection.display);
+export function imageOutput(format: string, report: ScanReport, inspection: ImageInspection, options: { color: boolean; vulnerabilities?: ImageVulnerabilities }, reporters: Readonly<Record<string, Reporter>>): string {
+  const checkedOf = (image: InspectedImage) => options.vulnerabilities?.results.find((entry) => entry.image === image)?.result;
+  if (format === 'cyclonedx') return cycloneDx(inspection.images, inspection.display, options.vulnerabilities);
   if (format === 'spdx') return spdx(inspection.images, inspection.display);
   const reporter = reporters[format];
   if (!reporter) throw new Error(`unknown format ${format}`);
   const rendered = reporter(report, options);
   if (format === 'json') {
     const parsed = JSON.parse(rendered) as Record<string, unknown>;
-    return `${JSON.stringify({ ...parsed, images: inspection.images.map(imageSummary) }, null, 2)}\n`;
+    const images = inspection.images.map((image) => {
+      const checked = checkedOf(image);
+      return { ...imageSummary(image), ...(checked ? { vulnerabilities: vulnerabilitySummary(checked) } : {}) };
+    });
+    return `${JSON.stringify({ ...parsed, images }, null, 2)}\n`;
   }
   if (format === 'text') {
     const lines = inspection.images.map((image) => {
@@ -52,7 +59,9 @@ export function imageOutput(format: string, report: ScanReport, inspection: Imag
       for (const pkg of image.inventory.packages) byType.set(pkg.type, (byType.get(pkg.type) ?? 0) + 1);
       const packages = [...byType].map(([type, count]) => `${type} ${count}`).join(', ');
       const os = image.inventory.os ? `, ${image.inventory.os.prettyName ?? image.inventory.os.id}` : '';
-      return terminalSafe(`image ${image.display}${image.platform ? ` (${image.platform})` : ''}${image.manifestDigest ? ` ${image.manifestDigest}` : ''}: ${image.layers.length} layers, ${files} layer entries${os}, ${image.inventory.packages.length} packages${packages ? ` (${packages})` : ''}`);
+      const checked = checkedOf(image);
+      const vulnerabilities = checked ? `; ${checked.matches.length} known ${checked.matches.length === 1 ? 'vulnerability' : 'vulnerabilities'} in ${checked.checked} packages checked${checked.unchecked.length ? `, ${checked.unchecked.reduce((sum, group) => sum + group.packages.length, 0)} not checked` : ''}` : '';
+      return terminalSafe(`image ${image.display}${image.platform ? ` (${image.platform})` : ''}${image.manifestDigest ? ` ${image.manifestDigest}` : ''}: ${image.layers.length} layers, ${files} layer entries${os}, ${image.inventory.packages.length} packages${packages ? ` (${packages})` : ''}${vulnerabilities}`);
     });
     return `${lines.join('\n')}${lines.length ? '\n' : ''}${rendered}`;
   }

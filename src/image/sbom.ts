@@ -3,6 +3,8 @@ import path from 'node:path';
 import { VERSION } from '../version.js';
 import type { InspectedImage } from './inspect-image.js';
 import type { Inventory } from './catalog/collect.js';
+import type { ImageVulnerabilities } from '../vuln/image-vulnerabilities.js';
+import { cycloneDxVulnerabilities } from '../vuln/summary.js';
 
 type Listed = Inventory['packages'][number];
 
@@ -23,7 +25,7 @@ function layerDigest(image: InspectedImage, pkg: Listed): string {
 }
 
 /** CycloneDX 1.6 JSON: the image as metadata.component (type container), the OS and every package with its layer and path. */
-export function cycloneDx(images: readonly InspectedImage[], display: string): string {
+export function cycloneDx(images: readonly InspectedImage[], display: string, vulnerabilities?: ImageVulnerabilities): string {
   const first = images[0];
   const components: Array<Record<string, unknown>> = [];
   images.forEach((image, imageIndex) => {
@@ -77,6 +79,7 @@ export function cycloneDx(images: readonly InspectedImage[], display: string): s
       },
     },
     components,
+    ...(vulnerabilities ? { vulnerabilities: cycloneDxVulnerabilities(images, vulnerabilities) } : {}),
   };
   return `${JSON.stringify(bom, null, 2)}\n`;
 }

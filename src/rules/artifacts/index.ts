@@ -7,6 +7,7 @@ import imageSignatureMissing from './image-signature-missing.js';
 import imageLatestTag from './image-latest-tag.js';
 import imageLayerDigestMismatch from './image-layer-digest-mismatch.js';
 import imageMalware from './image-malware.js';
+import imageVulnerability from './image-vulnerability.js';
 import imageNotFound from './image-not-found.js';
 import imageNotPinned from './image-not-pinned.js';
 import imageReferenceInvalid from './image-reference-invalid.js';
@@ -25,4 +26,5 @@ export const artifactRules: readonly Rule[] = [
   imageSignatureInvalid,
   imageLayerDigestMismatch,
   imageMalware,
+  imageVulnerability,
 ];

@@ -61,5 +61,7 @@ export function parseGoVersion(text: string): SemVer | undefined {
     const [, major, minor = '0', patch = '0', kind, number] = toolchain;
     return parseSemVer(`${major}.${minor}.${patch}${kind ? `-${kind}.${number}` : ''}`);
   }
+  // a toolchain version without its patch (`1.21`, as build info's `go1.21` reads once `go` is dropped)
+  if (/^\d+\.\d+$/.test(trimmed)) return parseSemVer(`${trimmed}.0`);
   return parseSemVer(trimmed);
 }
