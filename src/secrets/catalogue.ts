@@ -17,7 +17,7 @@ import { saasDetectors } from './detectors/saas.js';
 import { aiProviderDetectors } from './detectors/ai-providers.js';
 import { keyedProviderDetectors } from './detectors/keyed-providers.js';
 import { placementDetectors } from './detectors/placements.js';
-import { ruleSetGapDetectors } from './detectors/rule-set-gaps.js';
+import { moreRuleSetGapDetectors, ruleSetGapDetectors } from './detectors/rule-set-gaps.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -44,6 +44,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...keyedProviderDetectors,
   ...placementDetectors,
   ...ruleSetGapDetectors,
+  ...moreRuleSetGapDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

@@ -40,6 +40,8 @@ export interface Keyed {
   readonly negatives?: readonly string[];
   /** what the key must also say; defaults to a credential word (key, secret, token…) */
   readonly keySays?: RegExp;
+  /** the key names the secret even though it ends like an id (`CC_TEST_REPORTER_ID`) */
+  readonly idIsSecret?: boolean;
 }
 
 /** Documentation: ``set `ALGOLIA_API_KEY` to 1a2b…``, `the SNYK_TOKEN is …`. */
@@ -72,7 +74,7 @@ export function keyed(id: string, spec: Keyed): Detector {
     impact: spec.impact,
     revoke: spec.revoke,
     references: [spec.reference],
-    negatives: [...spec.negatives ?? [], `${spec.sampleKey.replace(/_?(?:api_?)?(?:key|token|secret)$/i, '')}_ID: ${'a1b2c3d4e5'.repeat(Math.ceil(spec.length[0] / 10)).slice(0, spec.length[0])}`],
+    negatives: [...spec.negatives ?? [], ...(spec.idIsSecret ? [] : [`${spec.sampleKey.replace(/_?(?:api_?)?(?:key|token|secret)$/i, '')}_ID: ${'a1b2c3d4e5'.repeat(Math.ceil(spec.length[0] / 10)).slice(0, spec.length[0])}`])],
     ...(spec.severity ? { severity: spec.severity } : {}),
   });
   const validateValue = detector.validate!;
@@ -82,7 +84,7 @@ export function keyed(id: string, spec: Keyed): Detector {
     priority: PRIORITY.structural,
     validate: (value: string, context: Parameters<typeof validateValue>[1]) => {
       const key = context.groups['key'] ?? '';
-      return (spec.keySays ?? CREDENTIAL_PART).test(key) && !NOT_SECRET_KEY.test(key) && validateValue(value, context);
+      return (spec.keySays ?? CREDENTIAL_PART).test(key) && (spec.idIsSecret === true || !NOT_SECRET_KEY.test(key)) && validateValue(value, context);
     },
   });
 }

@@ -75,6 +75,9 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
   // `<password>…</password>`, not Argo CD's `$<secret>:key`
   if (separator === '>') return text[index - 1] === '<' && text[index - 2] !== '$' && text.startsWith('</', index + match.length) ? value : undefined;
   if (text.startsWith('${', index - 2)) return expansionDefault(separator, value);
+  // a quoted key and value side by side are a pair only as the last arguments of a call
+  // (`setdefault("API_TOKEN", "…")`), not inside a list of words (`["get-token", "--cluster-name", …]`)
+  if (/^["'][ \t]*,[ \t]*["']$/.test(separator) && (value.startsWith('-') || !/^["'][ \t]*(?:\)|;|\r?\n|$)/.test(text.slice(index + match.length, index + match.length + 8)))) return undefined;
   if (separator === ':' && !PROPERTIES.test(context.path)) return undefined;
   const ranges = textRangesOf(text, context.path);
   const start = index + match.length - value.length;
@@ -135,9 +138,16 @@ function isMixedCaseRandom(value: string): boolean {
 const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
 const EXAMPLE_HOSTS = /(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|server|domain|your[a-z-]*)$/i;
 
+/** `admin`, `changeme`, `password1`… */
+export function isTrivialPassword(password: string): boolean {
+  return TRIVIAL_PASSWORDS.test(password);
+}
+
 export function isConnectionPassword(password: string, user: string, host: string): boolean {
   if (password.length < 4 || password === user || TRIVIAL_PASSWORDS.test(password)) return false;
-  if (isPlaceholder(password) || isPlaceholder(user) || EXAMPLE_HOSTS.test(host)) return false;
+  if (isPlaceholder(password) || EXAMPLE_HOSTS.test(host)) return false;
+  // a placeholder user name with a random password is still a login (W&B's netrc writes `login user`)
+  if (isPlaceholder(user) && !isRandomSecretValue(password, 12)) return false;
   return !/^\$|^%[0-9A-F]{2}$|^[:*]+$/.test(password);
 }
 

@@ -3,7 +3,8 @@ import { shannonEntropy } from '../entropy.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
-import { isRandomSecretValue } from './generic.js';
+import { standInKind } from '../clear-values.js';
+import { isConnectionPassword, isRandomSecretValue, isTrivialPassword } from './generic.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
 const random = new SampleRandom('placements');
@@ -16,6 +17,23 @@ function isBasicCredential(encoded: string): boolean {
   const password = decoded.slice(colon + 1);
   return password.length >= 6 && !isPlaceholder(password) && isRandomSecretValue(password, 6);
 }
+
+
+/**
+ * A password given on a command line: not a variable, a command substitution, a stand-in or a
+ * trivial word, and not a name written in capitals (`--password PASSWORD` in a usage line).
+ */
+function isCommandLinePassword(password: string, user: string): boolean {
+  const value = password.replace(/^["']|["']$/g, '');
+  if (value.length < 6 || /^[$%<[{(`-]|^\d+$|^[A-Z][A-Z0-9_]*$/.test(value) || standInKind(value) !== undefined) return false;
+  return user === '' ? !isTrivialPassword(value) && !isPlaceholder(value) : isConnectionPassword(value, user, '');
+}
+
+const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
+/** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
+const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
+/** `curl -u user:password` / `--user user:password`, also on a continuation line. */
+const CURL_USER = new RegExp(String.raw`(?<=[ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{1,128}):(?<secret>[^\s"'\x60@]{4,128})["']?(?=[\s\\]|$)`, 'g');
 
 const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
 
@@ -58,6 +76,70 @@ export const placementDetectors: readonly Detector[] = [
         'curl -H "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE" https://api.internal.test',
         'authorizationEndpoint: https://login.internal.test/oauth2/authorize',
       ],
+    },
+  },
+  {
+    id: 'secret-command-line-password',
+    provider: 'Generic',
+    kind: 'password given on a command line',
+    keywords: ['--pass', '-pass', '--pwd', '-pwd', 'psexec', 'sshpass'],
+    pattern: PASSWORD_FLAG,
+    validate: (password) => isCommandLinePassword(password, ''),
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'A password passed as a command-line flag (`--password X`, PowerShell `-Password X`, `psexec … -p X`) in a script, a pipeline or docs',
+      impact: 'The password logs in as whoever the command runs as; command lines also end up in shell history, process listings and CI logs.',
+      revoke: 'Change the password, and pass it from the environment, a file or a prompt (`--password-stdin`, `-Credential (Get-Credential)`).',
+      references: ['https://cwe.mitre.org/data/definitions/214.html', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('command-line-password');
+      return {
+        file: 'scripts/deploy.sh',
+        positives: [
+          `./cli login --user deploy --password ${sample.chars(CLASS.alnum.chars, 14)}q7`,
+          `Connect-VIServer -Server vc.internal.test -User svc-backup -Password "Vx${sample.chars(CLASS.alnum.chars, 10)}!"`,
+          `psexec \\\\10.0.4.12 -u Administrator -p ${sample.chars(CLASS.alnum.chars, 12)} cmd /c ipconfig`,
+        ],
+        negatives: [
+          'docker login --username ci --password-stdin < token.txt', './cli login --password $DEPLOY_PASSWORD', 'cli --password "$(cat /run/secrets/pw)"',
+          'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
+          'psexec \\\\host -u admin -p %PASSWORD% cmd', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
+        ],
+      };
+    },
+  },
+  {
+    id: 'secret-curl-user-password',
+    provider: 'HTTP',
+    kind: 'curl user and password (-u user:password)',
+    keywords: ['-u', '--user'],
+    pattern: CURL_USER,
+    validate: (password, context) => /\bcurl\b/.test(context.text?.slice(Math.max(0, (context.index ?? 0) - 600), context.index) ?? '') && isCommandLinePassword(password, context.groups['key'] ?? ''),
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 600, after: 0 },
+    docs: {
+      summary: 'A user and password given to curl (`-u user:password`, `--user user:password`) in a script, a pipeline or docs',
+      impact: 'The credentials log in to the service as the user (HTTP Basic); the command line also ends up in shell history and CI logs.',
+      revoke: 'Change the password, and let curl read it from a netrc file (`--netrc-file`) or the environment outside the repository.',
+      references: ['https://curl.se/docs/manpage.html#-u', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('curl-user-password');
+      return {
+        file: 'scripts/publish.sh',
+        positives: [
+          `curl -fsS -u deploy:${sample.chars(CLASS.alnum.chars, 16)} https://nexus.internal.test/repository/raw/app.tgz`,
+          `curl -X POST https://api.internal.test/oauth2/token \\\n  --user "svc-${sample.chars(CLASS.lowerAlnum.chars, 6)}:${sample.chars(CLASS.base64url.chars, 32)}" -d grant_type=client_credentials # expect: secret-curl-user-password`,
+        ],
+        negatives: [
+          'curl -u "$USER:$PASSWORD" https://nexus.internal.test', 'curl -u admin:admin http://localhost:8080', 'curl --user user:password https://host',
+          'curl -u ${NEXUS_USER}:${NEXUS_PASS} https://nexus', 'ssh -u deploy:notcurl host', 'curl -u elastic:<password> https://es:9200',
+        ],
+      };
     },
   },
 ];

@@ -1,4 +1,7 @@
-import type { Detector } from '../detector.js';
+import { looksRandom } from '../assignment.js';
+import { PRIORITY, type Detector } from '../detector.js';
+import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
+import { SampleRandom } from '../random.js';
 import type { CharClass } from '../token-shape.js';
 import { CLASS, keyed, prefixed, UUID } from './define.js';
 
@@ -102,4 +105,78 @@ export const ruleSetGapDetectors: readonly Detector[] = [
   prefixed('secret-gemini-exchange-key', { provider: 'Gemini (exchange)', kind: 'API key', shape: [[{ regex: 'a-z', chars: '' }, 6, 7], '-', [CLASS.alnum, 20]], keywords: ['account-', 'master-'], boundary: 'A-Za-z0-9_-',
     check: (token) => /^(?:account|master)-/.test(token) && MIXED(token.slice(token.indexOf('-') + 1)), finish: (sample) => `account-${sample.slice(sample.indexOf('-') + 1)}`, corrupt: (sample) => `account-${sample.slice(sample.indexOf('-') + 1).toLowerCase()}`,
     impact: 'Trades and (by role) withdraws the account\'s funds.', revoke: 'Revoke the key under Settings → API.', reference: 'https://docs.gemini.com/rest-api/#private-api-invocation' }),
+];
+
+const VAULT_UNSEAL: Detector = {
+  id: 'secret-vault-unseal-key',
+  provider: 'HashiCorp Vault',
+  kind: 'unseal key (share)',
+  keywords: ['unseal'],
+  pattern: /(?<![A-Za-z0-9_-])(?:Unseal Key(?:[ \t]+\d{1,2})?[ \t]*:|vault[ \t]+operator[ \t]+unseal(?:[ \t]+-[a-z-]+(?:=[^\s]+)?)?)[ \t]+["']?(?<secret>[A-Za-z0-9+/]{43}[A-Za-z0-9+/=])(?![A-Za-z0-9+/=])/g,
+  validate: (key) => !isPlaceholder(key) && !isDocumentedExample(key) && looksRandom(key, 24),
+  priority: PRIORITY.provider,
+  severity: 'critical',
+  window: { before: 0, after: 0 },
+  docs: {
+    impact: 'With enough shares, unseals Vault; with the root token or storage access, it is every secret in it.',
+    revoke: 'Rekey Vault (`vault operator rekey`) so the old shares no longer combine into the key.',
+    references: ['https://developer.hashicorp.com/vault/docs/concepts/seal'],
+  },
+  get samples() {
+    const random = new SampleRandom('vault-unseal');
+    return {
+      file: 'notes/vault-init.md',
+      positives: [`Unseal Key 1: ${random.chars(CLASS.base64.chars, 44)}`, `kubectl exec -ti vault-0 -- vault operator unseal ${random.chars(CLASS.base64.chars, 44)}`],
+      negatives: ['Unseal Key 1: <unseal-key-1>', 'vault operator unseal $VAULT_UNSEAL_KEY_1', 'Unseal Nonce: 2fd1a6a7-0a4d-4e1b-9f0e-1c2d3e4f5a6b'],
+    };
+  },
+};
+
+const WIREGUARD: Detector = {
+  id: 'secret-wireguard-private-key',
+  provider: 'WireGuard',
+  kind: 'private or preshared key',
+  keywords: ['privatekey', 'presharedkey'],
+  pattern: /(?<![A-Za-z0-9_])(?<key>PrivateKey|PresharedKey)[ \t]*=[ \t]*(?<secret>[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])/g,
+  validate: (key) => !isPlaceholder(key) && !isDocumentedExample(key) && looksRandom(key.slice(0, -1), 24),
+  priority: PRIORITY.provider,
+  severity: 'critical',
+  window: { before: 0, after: 0 },
+  docs: {
+    impact: 'Joins the tunnel as the peer (the private key), or breaks its post-quantum protection (the preshared key): traffic to and from the networks behind it.',
+    revoke: 'Generate a new key pair (`wg genkey`), replace the peer\'s public key on every other peer, and rotate the preshared key.',
+    references: ['https://www.wireguard.com/quickstart/#key-generation'],
+  },
+  get samples() {
+    const random = new SampleRandom('wireguard');
+    return {
+      file: 'wg0.conf',
+      positives: [`PrivateKey = ${random.chars(CLASS.base64.chars, 42)}A=`, `PresharedKey = ${random.chars(CLASS.base64.chars, 42)}c=`],
+      negatives: ['PrivateKey = <client-private-key>', 'PublicKey = 7x9a+Jb3Vd1Qw5Ez8Rt2Yu4Io6Pa0Ss9Dd3Ff7Gg1Hh=', 'PostUp = wg set %i private-key /etc/wireguard/private.key'],
+    };
+  },
+};
+
+export const moreRuleSetGapDetectors: readonly Detector[] = [
+  VAULT_UNSEAL,
+  WIREGUARD,
+  prefixed('secret-sourcegraph-local-token', { provider: 'Sourcegraph', kind: 'access token (sgp_local_)', shape: ['sgp_local_', [CLASS.hex, 40]],
+    impact: 'Searches and reads every repository the user can see in the Sourcegraph instance.', revoke: 'Delete the token under User settings → Access tokens.', reference: 'https://sourcegraph.com/docs/cli/how-tos/creating_an_access_token' }),
+  prefixed('secret-mapbox-temporary-token', { provider: 'Mapbox', kind: 'temporary access token', shape: ['tk.eyJ', [CLASS.base64url, 20, 300], '.', [CLASS.base64url, 22]], severity: 'medium',
+    impact: 'Uses the secret scopes it was minted with until it expires (at most an hour).', revoke: 'Revoke the secret token that minted it at account.mapbox.com/access-tokens.', reference: 'https://docs.mapbox.com/api/accounts/tokens/#create-a-temporary-token' }),
+  prefixed('secret-thingsboard-device-token', { provider: 'ThingsBoard', kind: 'device access token (in an API URL)', lead: 'thingsboard.cloud/api/v1/', shape: [[CLASS.alnum, 20]], boundary: 'A-Za-z0-9_-',
+    check: (token) => /[0-9]/.test(token) && /[A-Za-z]/.test(token), severity: 'high',
+    impact: 'Sends telemetry and attributes as the device, and receives its RPC commands.', revoke: 'Change the device\'s credentials in ThingsBoard (Device → Manage credentials).', reference: 'https://thingsboard.io/docs/reference/http-api/' }),
+  prefixed('secret-truenas-api-key', { provider: 'TrueNAS', kind: 'API key', shape: [[CLASS.digits, 1, 4], '-', [CLASS.alnum, 64]], keywords: ['login_with_api_key', 'truenas'], window: { before: 300, after: 300 }, check: MIXED,
+    impact: 'Calls the TrueNAS API as the key\'s user: storage, shares, users and the system itself.', revoke: 'Delete the key under Settings → API Keys.', reference: 'https://www.truenas.com/docs/scale/api/' }),
+  keyed('secret-codeclimate-reporter-id', { provider: 'Code Climate', kind: 'test reporter id or repository token', words: ['cc_test_reporter_id', 'codeclimate_repo_token', 'codeclimate'], value: CLASS.hex, length: [64, 64], sampleKey: 'CC_TEST_REPORTER_ID',
+    keySays: /reporter_id|token/i, idIsSecret: true, severity: 'high',
+    impact: 'Uploads coverage reports to the repository on Code Climate (false coverage gates).', revoke: 'Regenerate the test reporter id in the repository\'s settings.', reference: 'https://docs.codeclimate.com/docs/finding-your-test-coverage-token' }),
+  prefixed('secret-kubernetes-bootstrap-token', { provider: 'Kubernetes', kind: 'bootstrap token', shape: [[CLASS.lowerAlnum, 6], '.', [CLASS.lowerAlnum, 16]], keywords: ['bootstrap', '--token', 'token:', 'token='], boundary: 'A-Za-z0-9_.-',
+    check: (token) => /[0-9]/.test(token.slice(7)) && /[a-z]/.test(token.slice(7)), finish: (sample) => `${sample.slice(0, 7)}4${sample.slice(8)}`,
+    impact: 'Joins nodes to the cluster (kubelet TLS bootstrap), which then run the cluster\'s workloads and read their secrets.', revoke: 'Delete it: `kubeadm token delete <id>` (or the bootstrap-token-<id> Secret in kube-system).', reference: 'https://kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/' }),
+  prefixed('secret-figma-legacy-token', { provider: 'Figma', kind: 'personal access token (before figd_)', shape: [[CLASS.digits, 3, 6], '-', ...UUID], keywords: ['figma'], window: { before: 200, after: 200 },
+    impact: 'Reads (and by scope writes) every file the user can open.', revoke: 'Revoke the token under Settings → Security → Personal access tokens.', reference: 'https://www.figma.com/developers/api#access-tokens' }),
+  keyed('secret-azure-devops-legacy-pat', { provider: 'Azure', kind: 'DevOps personal access token (52 characters)', words: ['ado_', 'ado-', 'azure_devops', 'azuredevops', 'azure-devops', 'azdo', 'vsts', 'devops_pat', 'devops_token'], value: { regex: 'a-z2-7', chars: 'abcdefghijklmnopqrstuvwxyz234567' }, length: [52, 52], sampleKey: 'AZURE_DEVOPS_PAT',
+    impact: 'Reads code, runs pipelines and changes work items of the organisation with the token\'s scopes.', revoke: 'Revoke it under User settings → Personal access tokens.', reference: 'https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate' }),
 ];

@@ -40,9 +40,9 @@ function isGrafanaApiKey(token: string): boolean {
 const legacyVault: Detector = {
   id: 'secret-vault-legacy-token',
   provider: 'HashiCorp Vault',
-  kind: 'legacy service or recovery token (s., r.)',
+  kind: 'legacy service, batch or recovery token (s., b., r.)',
   keywords: ['vault'],
-  pattern: new RegExp(String.raw`(?<![A-Za-z0-9])(?<key>[A-Za-z0-9_.-]{0,40}?vault[A-Za-z0-9_.-]{0,40})(?:${ASSIGN}|[ \t]+["']?)(?<secret>[sr]\.[A-Za-z0-9]{24}(?:[A-Za-z0-9_-]{0,96}|\.[A-Za-z0-9]{5}))(?![A-Za-z0-9_(.-])`, 'gi'),
+  pattern: new RegExp(String.raw`(?<![A-Za-z0-9])(?<key>[A-Za-z0-9_.-]{0,40}?vault[A-Za-z0-9_.-]{0,40})(?:${ASSIGN}|[ \t]+["']?)(?<secret>[sbr]\.[A-Za-z0-9]{24}(?:[A-Za-z0-9_-]{0,96}|\.[A-Za-z0-9]{5}))(?![A-Za-z0-9_(.-])`, 'gi'),
   validate: (token) => /[A-Z]/.test(token) && /[a-z]/.test(token.slice(2)) && /[0-9]/.test(token) && looksRandom(token.slice(2), 24) && !isPlaceholder(token) && !isDocumentedExample(token),
   priority: PRIORITY.provider,
   severity: 'critical',
