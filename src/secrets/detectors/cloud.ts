@@ -74,7 +74,7 @@ export const cloudDetectors: readonly Detector[] = [
     id: 'secret-azure-client-secret',
     provider: 'Azure',
     kind: 'Entra ID client secret',
-    shape: [[{ regex: 'A-Za-z0-9_~.', chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.' }, 3], [CLASS.digits, 1], 'Q~', [{ regex: 'A-Za-z0-9_~.-', chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-' }, 34]],
+    shape: [[{ regex: 'A-Za-z0-9_~.', chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.' }, 3], [CLASS.digits, 1], 'Q~', [{ regex: 'A-Za-z0-9_~.-', chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-' }, 31, 34]],
     keywords: ['q~'],
     boundary: 'A-Za-z0-9_~.-',
     impact: 'Signs in as the application (service principal) with every permission it holds in the tenant.',

@@ -29,6 +29,16 @@ function isCommandLinePassword(password: string, user: string): boolean {
   return user === '' ? !isTrivialPassword(value) && !isPlaceholder(value) : isConnectionPassword(value, user, '');
 }
 
+/** The command a position is an argument of: its line, and the lines before it that end in `\\` (continued). */
+function commandBefore(text: string, index: number): string {
+  // bounded (20 lines, 2,000 characters): each match looks back, and lastIndexOf over a whole
+  // long line for every match would make the scan quadratic
+  const lines = text.slice(Math.max(0, index - 2000), index).split('\n');
+  let first = lines.length - 1;
+  while (first > 0 && lines.length - first < 20 && /\\[ \t]*\r?$/.test(lines[first - 1]!)) first -= 1;
+  return lines.slice(first).join('\n');
+}
+
 const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
 /** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
 const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
@@ -117,10 +127,10 @@ export const placementDetectors: readonly Detector[] = [
     kind: 'curl user and password (-u user:password)',
     keywords: ['-u', '--user'],
     pattern: CURL_USER,
-    validate: (password, context) => /\bcurl\b/.test(context.text?.slice(Math.max(0, (context.index ?? 0) - 600), context.index) ?? '') && isCommandLinePassword(password, context.groups['key'] ?? ''),
+    validate: (password, context) => /\bcurl\b/.test(commandBefore(context.text ?? '', context.index ?? 0)) && isCommandLinePassword(password, context.groups['key'] ?? ''),
     priority: PRIORITY.generic + 0.5,
     severity: 'high',
-    window: { before: 600, after: 0 },
+    window: { before: 0, after: 0 },
     docs: {
       summary: 'A user and password given to curl (`-u user:password`, `--user user:password`) in a script, a pipeline or docs',
       impact: 'The credentials log in to the service as the user (HTTP Basic); the command line also ends up in shell history and CI logs.',

@@ -63,7 +63,7 @@ export const variantDetectors: readonly Detector[] = [
     impact: 'Operates Vault in recovery mode: reads and writes raw storage.', revoke: 'Revoke it and generate a new recovery token only when needed.', reference: VAULT_REF }),
   prefixed('secret-slack-legacy-bot-token', { provider: 'Slack', kind: 'legacy bot token', shape: ['xoxb-', [CLASS.digits, 8, 14], '-', [CLASS.alnum, 18, 26]],
     impact: 'Posts and reads messages as the legacy bot user.', revoke: SLACK_REVOKE, reference: SLACK_REF }),
-  prefixed('secret-slack-legacy-token', { provider: 'Slack', kind: 'legacy user or workspace token (xoxs, xoxo)', shape: ['xox', [{ regex: 'os', chars: 'os' }, 1], '-', [CLASS.digits, 8, 14], '-', [CLASS.digits, 8, 14], '-', [CLASS.digits, 8, 14], '-', [CLASS.anyHex, 32, 64]],
+  prefixed('secret-slack-legacy-token', { provider: 'Slack', kind: 'legacy user or workspace token (xoxs, xoxo)', shape: ['xox', [{ regex: 'os', chars: 'os' }, 1], '-', [CLASS.digits, 6, 14], '-', [CLASS.digits, 6, 14], '-', [CLASS.digits, 6, 14], '-', [CLASS.anyHex, 10, 64]],
     keywords: ['xoxs-', 'xoxo-'], impact: 'Acts as the user who created it across the whole workspace.', revoke: SLACK_REVOKE, reference: SLACK_REF }),
   prefixed('secret-slack-workspace-token', { provider: 'Slack', kind: 'workspace app or refresh token (xoxa, xoxr)', shape: ['xox', [{ regex: 'ar', chars: 'ar' }, 1], '-', [CLASS.digits, 1], '-', [CLASS.alnum, 24, 128]],
     keywords: ['xoxa-', 'xoxr-'], impact: 'Calls the Web API as the workspace app, or mints new tokens.', revoke: SLACK_REVOKE, reference: SLACK_REF }),
