@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { buildLayeredImage } from './helpers/image-build.js';
 
+const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures', 'osv');
 
@@ -89,6 +92,19 @@ describe('rampart db', () => {
     const json = JSON.parse((await runCli(['db', 'status', '--db', database, '-f', 'json'])).stdout) as { ecosystems: Record<string, { records: number; importedAt: string; sources: string[] }> };
     expect(json.ecosystems['npm']).toMatchObject({ records: 3, sources: [fixtures] });
     expect(Date.parse(json.ecosystems['npm']!.importedAt)).toBeGreaterThan(Date.now() - 600_000);
+  });
+
+  it('imports an OSV all.zip (read with yauzl), replacing that ecosystem and keeping the others', async () => {
+    const zipped = path.join(work, 'npm-all.zip');
+    await run('zip', ['-q', '-j', zipped, path.join(fixtures, 'npm', 'GHSA-xvch-5gv4-984h.json'), path.join(fixtures, 'npm', 'GHSA-0000-withdrawn.json')]);
+    const copy = path.join(work, 'zip-db');
+    expect((await runCli(['db', 'import', '--db', copy, fixtures])).code).toBe(0);
+    const result = await runCli(['db', 'import', '--db', copy, zipped]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^npm: 2 records \(1 withdrawn\)/m);
+    const status = JSON.parse((await runCli(['db', 'status', '--db', copy, '-f', 'json'])).stdout) as { ecosystems: Record<string, { records: number; sources: string[] }> };
+    expect(status.ecosystems['npm']).toMatchObject({ records: 2, sources: [zipped] });
+    expect(status.ecosystems['Debian']).toMatchObject({ records: 4 });
   });
 
   it('refuses a path that does not exist, with the path in the message', async () => {
