@@ -66,3 +66,15 @@ export function escapeRegex(text: string): string {
 export function variableName(id: string): string {
   return id.replace(/^secret-/, '').replace(/-/g, '_').toUpperCase();
 }
+
+const madeSamples = new WeakMap<object, Detector['samples']>();
+
+/**
+ * A detector's samples, made on first read and kept: docs and tests read them, a scan never does,
+ * so start-up does not pay for generating hundreds of them (random values, keys, checksums).
+ */
+export function samplesOnce(detector: object, make: () => Detector['samples']): Detector['samples'] {
+  let samples = madeSamples.get(detector);
+  if (samples === undefined) madeSamples.set(detector, samples = make());
+  return samples;
+}

@@ -1,4 +1,4 @@
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isConnectionPassword } from './generic.js';
 import { SampleRandom } from '../random.js';
 import { CLASS, keyed, prefixed, UUID } from './define.js';
@@ -25,11 +25,13 @@ const netrc: Detector = {
     revoke: 'Change the password or token on the host; keep .netrc out of repositories and images (mount it, or use a credential helper).',
     references: ['https://everything.curl.dev/usingcurl/netrc', 'https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html'],
   },
-  samples: {
+  get samples() {
+      return samplesOnce(this, () => ({
     file: '.netrc',
     positives: [`machine api.internal.test login ci-bot password ${random.chars(CLASS.alnum.chars, 24)}`, `machine git.internal.test\n  login deploy\n  password ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-netrc-password`],
     negatives: ['machine example.com login user password password', 'machine git.internal.test login deploy password $GIT_TOKEN', 'the machine learning password manager'],
-  },
+  }));
+    },
 };
 
 export const engineeringDetectors: readonly Detector[] = [

@@ -1,7 +1,7 @@
 import { ASSIGN, DOCKERFILE_ENV_SPACE, looksRandom } from '../assignment.js';
 import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
 import { insideText, textRangesOf } from '../code-literals.js';
-import { PRIORITY, type Detector, type MatchContext } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
@@ -172,7 +172,8 @@ export const genericDetectors: readonly Detector[] = [
       revoke: 'Rotate the credential in the system it belongs to, remove it from the file (and from history), and load it at runtime: a Kubernetes Secret created by External Secrets, Sealed Secrets or SOPS, or an environment variable set by CI.',
       references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'values.yaml',
       positives: [
         `dbPassword: "${random.chars(CLASS.alnum.chars, 20)}"`,
@@ -217,6 +218,7 @@ export const genericDetectors: readonly Detector[] = [
         'token: MY_SECRET_TOKEN_NAME', 'secretName: my-app-tls-secret-v2', 'totp_secret: ONSWG4TFOQWXAYLTON3W64TE', 'apiKey: 12345678-25fg-4b05-9ced-35e7dd5093ae',
         'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
       ],
+    }));
     },
   },
   {
@@ -235,7 +237,8 @@ export const genericDetectors: readonly Detector[] = [
       revoke: 'Change the password on the server, then pass it separately: a Secret key referenced with `secretKeyRef`, or the driver\'s password file or environment variable.',
       references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'app.yaml',
       positives: [
         `DATABASE_URL: postgres://orders:${random.chars(CLASS.alnum.chars, 18)}@db.internal:5432/orders`,
@@ -247,6 +250,7 @@ export const genericDetectors: readonly Detector[] = [
         'url: https://user:<password>@registry.example.com', 'redis: redis://:****@redis:6379', 'url: https://github.com/org/repo',
         'dsn: mysql://root:root@mysql:3306/app', 'url: http://host:8080/path', 'url: postgresql://app:%s@%s/db',
       ],
+    }));
     },
   },
 ];

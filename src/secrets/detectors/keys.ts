@@ -1,5 +1,5 @@
 import { bech32Encode, isValidBech32 } from '../checksum.js';
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isOpenSshPrivateKey, isPemPrivateKey, isPgpPrivateKey, pemBlock, sampleEcDer, sampleEd25519Pkcs8, sampleOpenSshKey, samplePgpKey, sampleRsaDer } from '../pem.js';
 import { SampleRandom } from '../random.js';
 import { tokenDetector } from '../token-shape.js';
@@ -9,7 +9,9 @@ const KEY_REVOKE = 'Treat the key as compromised: replace it wherever it is trus
 const KEY_REFS = ['https://datatracker.ietf.org/doc/html/rfc7468', 'https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning'];
 const PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----`;
 const TRUNCATED = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi..\n-----END RSA PRIVATE KEY-----';
-const ec = pemBlock('EC PRIVATE KEY', sampleEcDer(random));
+let ecSample: string | undefined;
+/** One EC key shared by two detectors' samples (a PEM block and the kubeconfig holding it), made on first read. */
+const ec = (): string => ecSample ??= pemBlock('EC PRIVATE KEY', sampleEcDer(random));
 
 /**
  * `-----BEGIN … PRIVATE KEY-----`: the body may hold real line breaks or `\n` escapes; a comment
@@ -18,38 +20,38 @@ const ec = pemBlock('EC PRIVATE KEY', sampleEcDer(random));
 const pemPattern = (labels: string): RegExp =>
   new RegExp(String.raw`-----BEGIN (?:${labels})-----(?:[ \t]*#[^\r\n]{0,120})?[A-Za-z0-9+/=\s\\]{40,16384}-----END (?:${labels})-----`, 'g');
 
-function keyDetector(id: string, provider: string, kind: string, pattern: RegExp, validate: (text: string) => boolean, positives: string[], negatives: string[], keyword: string): Detector {
+function keyDetector(id: string, provider: string, kind: string, pattern: RegExp, validate: (text: string) => boolean, positives: () => string[], negatives: string[], keyword: string): Detector {
   return {
     id, provider, kind, keywords: [keyword], pattern, validate: (text) => validate(text),
     priority: PRIORITY.structural, severity: 'critical', window: { before: 0, after: 16384 },
     docs: { impact: 'Whoever holds a private key is its owner: decrypts traffic, signs commits, images or tokens, and logs in wherever the public half is trusted.', revoke: KEY_REVOKE, references: KEY_REFS },
-    samples: { file: 'keys.yaml', positives, negatives },
+    get samples() {
+      return samplesOnce(this, () => ({ file: 'keys.yaml', positives: positives(), negatives }));
+    },
   };
 }
 
 export const keyDetectors: readonly Detector[] = [
-  keyDetector('secret-private-key', 'PEM', 'private key (RSA, EC, DSA or PKCS#8)', pemPattern('(?:RSA |EC |DSA )?PRIVATE KEY'), isPemPrivateKey, [
+  keyDetector('secret-private-key', 'PEM', 'private key (RSA, EC, DSA or PKCS#8)', pemPattern('(?:RSA |EC |DSA )?PRIVATE KEY'), isPemPrivateKey, () => [
     `tls.key: |\n  ${pemBlock('RSA PRIVATE KEY', sampleRsaDer(random), '\n  ')}`.replace('-----\n', '----- # expect: secret-private-key\n'),
     `signing_key: "${pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n')}"`,
-    ec,
+    ec(),
   ], [PUBLIC_KEY, TRUNCATED, '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFakeCertificateBodyOnly\n-----END CERTIFICATE-----', 'key: -----BEGIN PRIVATE KEY----- <paste here> -----END PRIVATE KEY-----'], '-----begin'),
   keyDetector('secret-openssh-private-key', 'OpenSSH', 'private key', pemPattern('OPENSSH PRIVATE KEY'), isOpenSshPrivateKey,
-    [sampleOpenSshKey(random)], ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE deploy@ci', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABBkZXBsb3k=\n-----END OPENSSH PRIVATE KEY-----'], 'openssh private key'),
-  {
-    ...keyDetector('secret-pgp-private-key', 'OpenPGP', 'secret key block', /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]{40,65536}?-----END PGP PRIVATE KEY BLOCK-----/g, isPgpPrivateKey,
-      [samplePgpKey(random)], ['-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZQ1xKxYJKwYBBAHaRw8BAQdA\n-----END PGP PUBLIC KEY BLOCK-----'], 'pgp private key block'),
+    () => [sampleOpenSshKey(random)], ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE deploy@ci', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABBkZXBsb3k=\n-----END OPENSSH PRIVATE KEY-----'], 'openssh private key'),
+  Object.assign(keyDetector('secret-pgp-private-key', 'OpenPGP', 'secret key block', /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]{40,65536}?-----END PGP PRIVATE KEY BLOCK-----/g, isPgpPrivateKey,
+      () => [samplePgpKey(random)], ['-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZQ1xKxYJKwYBBAHaRw8BAQdA\n-----END PGP PUBLIC KEY BLOCK-----'], 'pgp private key block'), {
     window: { before: 0, after: 65536 },
-  },
-  {
-    ...keyDetector('secret-kubeconfig-client-key', 'Kubernetes', 'kubeconfig client key', /client-key-data:[ \t]*["']?(?<secret>[A-Za-z0-9+/]{100,16384}={0,2})/g,
+  }),
+  Object.assign(keyDetector('secret-kubeconfig-client-key', 'Kubernetes', 'kubeconfig client key', /client-key-data:[ \t]*["']?(?<secret>[A-Za-z0-9+/]{100,16384}={0,2})/g,
       (value) => isPemPrivateKey(Buffer.from(value, 'base64').toString('utf8')),
-      [`users:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTi...\n    client-key-data: ${Buffer.from(ec).toString('base64')} # expect: secret-kubeconfig-client-key`],
-      ['    client-key-data: REDACTED', `    client-key-data: ${Buffer.from(PUBLIC_KEY).toString('base64')}`], 'client-key-data'),
+      () => [`users:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTi...\n    client-key-data: ${Buffer.from(ec()).toString('base64')} # expect: secret-kubeconfig-client-key`],
+      ['    client-key-data: REDACTED', `    client-key-data: ${Buffer.from(PUBLIC_KEY).toString('base64')}`], 'client-key-data'), {
     provider: 'Kubernetes',
     priority: PRIORITY.provider,
     window: { before: 0, after: 0 },
     docs: { impact: 'Authenticates to the cluster API as the certificate\'s user, often cluster-admin.', revoke: 'Kubernetes cannot revoke a client certificate: rotate the cluster CA or remove the user\'s RBAC bindings, then issue new kubeconfigs through OIDC or short-lived certificates.', references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates'] },
-  },
+  }),
   tokenDetector({
     id: 'secret-age-secret-key',
     provider: 'age',

@@ -1,4 +1,4 @@
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { shannonEntropy } from '../entropy.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
@@ -71,7 +71,8 @@ export const placementDetectors: readonly Detector[] = [
       revoke: 'Revoke the token at its issuer, and pass it to curl from the environment (`-H "Authorization: Bearer $TOKEN"`) or a netrc/config file outside the repository.',
       references: ['https://datatracker.ietf.org/doc/html/rfc6750#section-2.1', 'https://curl.se/docs/manpage.html#-H'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'scripts/release.sh',
       positives: [
         `curl -sS -H 'Authorization: Bearer ${random.chars(CLASS.alnum.chars, 32)}' https://api.internal.test/v1/releases`,
@@ -86,6 +87,7 @@ export const placementDetectors: readonly Detector[] = [
         'curl -H "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE" https://api.internal.test',
         'authorizationEndpoint: https://login.internal.test/oauth2/authorize',
       ],
+    }));
     },
   },
   {

@@ -1,5 +1,5 @@
 import { hasCrc32Base62Suffix, withCrc32Base62Suffix } from '../checksum.js';
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { shannonEntropy } from '../entropy.js';
 import { isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
@@ -47,13 +47,15 @@ export const registryDetectors: readonly Detector[] = [
       revoke: `${NPM_REVOKE} In .npmrc write \`_authToken=\${NPM_TOKEN}\` and set the variable in CI.`,
       references: ['https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: '.npmrc',
       positives: [
         `//npm.pkg.github.com/:_authToken=${random.chars(CLASS.base64url.chars, 40)}`,
         `//registry.example.org/:_auth=${dockerAuth('ci', random.chars(CLASS.alnum.chars, 20))}`,
       ],
       negatives: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'always-auth=true', '//registry.npmjs.org/:_password=changeme'],
+    }));
     },
   },
   tokenDetector({
@@ -81,10 +83,12 @@ export const registryDetectors: readonly Detector[] = [
       revoke: 'Change the password (or delete the token) on the index, and let twine read it from `TWINE_PASSWORD` or a keyring.',
       references: ['https://packaging.python.org/en/latest/specifications/pypirc/'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: '.pypirc',
       positives: [`[internal]\nrepository = https://pypi.example.org\nusername = deploy\npassword = ${random.chars(CLASS.alnum.chars, 18)} # expect: secret-pypirc-password`],
       negatives: ['[pypi]\nusername = __token__\npassword = <your-token>', 'password = ${PYPI_PASSWORD}'],
+    }));
     },
   },
   tokenDetector({
@@ -114,10 +118,12 @@ export const registryDetectors: readonly Detector[] = [
       revoke: 'Rotate the registry password or token, and create pull secrets from a secret manager (External Secrets, Sealed Secrets, SOPS) instead of committing config.json.',
       references: ['https://docs.docker.com/reference/cli/docker/login/#credential-stores', 'https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'config.json',
       positives: [`{"auths": {"ghcr.io": {"auth": "${dockerAuth('deploy-bot', random.chars(CLASS.alnum.chars, 24))}"}}}`],
       negatives: ['{"auths": {"ghcr.io": {"auth": ""}}}', `{"auths": {"ghcr.io": {"auth": "${dockerAuth('user', 'password')}"}}}`, '{"credsStore": "desktop"}'],
+    }));
     },
   },
   tokenDetector({

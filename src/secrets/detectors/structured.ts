@@ -1,4 +1,4 @@
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isDocumentedExample } from '../placeholders.js';
 import { isPemPrivateKey, pemBlock, sampleEd25519Pkcs8 } from '../pem.js';
 import { SampleRandom, HEX } from '../random.js';
@@ -57,7 +57,8 @@ export const structuredDetectors: readonly Detector[] = [
       revoke: 'Revoke the token at its issuer (delete the Kubernetes service account token Secret, rotate the signing key, or revoke the API token), then issue short-lived tokens at runtime.',
       references: ['https://datatracker.ietf.org/doc/html/rfc7519', 'https://kubernetes.io/docs/concepts/security/service-accounts/#authenticating-credentials'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'client.yaml',
       positives: [
         `token: ${jwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer', 'kubernetes.io/serviceaccount/namespace': 'ci' }, 'RS256', 256)}`,
@@ -69,6 +70,7 @@ export const structuredDetectors: readonly Detector[] = [
         `truncated: ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'x' })}`,
         `payload: eyJhcGlWZXJzaW9uIjoidjEifQ.eyJub3QiOiJhIGp3dCJ9.c2hvcnQ`,
       ],
+    }));
     },
   },
   {
@@ -86,10 +88,12 @@ export const structuredDetectors: readonly Detector[] = [
       revoke: 'Delete the key under IAM → Service accounts → Keys, check the audit logs for its use, and use Workload Identity (federation) instead of key files.',
       references: ['https://cloud.google.com/iam/docs/service-account-creds#key-types', 'https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys'],
     },
-    samples: {
+    get samples() {
+      return samplesOnce(this, () => ({
       file: 'gcp-key.json',
       positives: [serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n'))],
       negatives: ['{\n  "type": "service_account",\n  "private_key": "<paste the key here>"\n}', '{"type": "authorized_user", "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com"}'],
+    }));
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { ASSIGN, looksRandom } from '../assignment.js';
-import { PRIORITY, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS, keyed, prefixed, UUID } from './define.js';
@@ -48,11 +48,13 @@ const legacyVault: Detector = {
   severity: 'critical',
   window: { before: 0, after: 160 },
   docs: { impact: 'Reads every secret its policies allow, often the keys to everything else.', revoke: VAULT_REVOKE, references: [VAULT_REF] },
-  samples: {
+  get samples() {
+      return samplesOnce(this, () => ({
     file: 'config.env',
     positives: [`VAULT_TOKEN=s.${random.chars(CLASS.alnum.chars, 24)}`, `vault_recovery_token: r.${random.chars(CLASS.alnum.chars, 24)}`, `curl -H "X-Vault-Token: s.${random.chars(CLASS.alnum.chars, 24)}" https://vault.internal:8200/v1/secret/data/app`],
     negatives: ['VAULT_TOKEN=s.addComponentsFromRegistry()', 'vault_token: ${VAULT_TOKEN}', 'token: s.getServerAddressByClientCIDRs', `VAULT_ADDR=https://vault.internal:8200`],
-  },
+  }));
+    },
 };
 
 export const variantDetectors: readonly Detector[] = [
