@@ -88,9 +88,7 @@ function inRange(order: VersionOrder, version: string, bounds: readonly Bound[])
 export function evaluateAffected(entry: OsvAffected, version: string): AffectedVerdict {
   const ecosystem = entry.package.ecosystem.split(':')[0]!;
   const ecosystemOrder = versionOrderFor(ecosystem);
-  if (entry.versions?.some((listed) => listed === version || (ecosystemOrder?.isValid(listed) && ecosystemOrder.isValid(version) && ecosystemOrder.compare(listed, version) === 0))) {
-    return { kind: 'affected', by: 'versions' };
-  }
+  if (entry.versions?.includes(version)) return { kind: 'affected', by: 'versions' };
   let unknown: string | undefined;
   for (const range of entry.ranges ?? []) {
     if (range.type === 'GIT') continue;
@@ -113,6 +111,10 @@ export function evaluateAffected(entry: OsvAffected, version: string): AffectedV
     if (verdict.affected) {
       return { kind: 'affected', by: 'range', ...(verdict.fixed ? { fixed: verdict.fixed } : {}), ...(verdict.lastAffected ? { lastAffected: verdict.lastAffected } : {}) };
     }
+  }
+  // a listed version spelled differently (PyPI `1.0` and `1.0.0`) is the same version
+  if (ecosystemOrder?.isValid(version) && entry.versions?.some((listed) => ecosystemOrder.isValid(listed) && ecosystemOrder.compare(listed, version) === 0)) {
+    return { kind: 'affected', by: 'versions' };
   }
   // a range that could not be evaluated might have held the version: say so rather than "not affected"
   if (unknown) return { kind: 'unknown', reason: unknown };

@@ -14,7 +14,22 @@ export interface VersionOrder {
   compare(left: string, right: string): number;
 }
 
-function orderFrom<T>(name: VersionOrder['name'], parse: (version: string) => T | undefined, compare: (left: T, right: T) => number): VersionOrder {
+/** Parsed versions are kept: advisories repeat the same bounds and long `versions` lists across packages. */
+function memoized<T>(parse: (version: string) => T | undefined): (version: string) => T | undefined {
+  const cache = new Map<string, T | null>();
+  return (version) => {
+    let parsed = cache.get(version);
+    if (parsed === undefined) {
+      if (cache.size >= 100_000) cache.clear();
+      parsed = parse(version) ?? null;
+      cache.set(version, parsed);
+    }
+    return parsed ?? undefined;
+  };
+}
+
+function orderFrom<T>(name: VersionOrder['name'], parseVersion: (version: string) => T | undefined, compare: (left: T, right: T) => number): VersionOrder {
+  const parse = memoized(parseVersion);
   return {
     name,
     isValid: (version) => parse(version) !== undefined,
