@@ -28,8 +28,8 @@ const netrc: Detector = {
   get samples() {
       return samplesOnce(this, () => ({
     file: '.netrc',
-    positives: [`machine api.internal.test login ci-bot password ${random.chars(CLASS.alnum.chars, 24)}`, `machine git.internal.test\n  login deploy\n  password ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-netrc-password`],
-    negatives: ['machine example.com login user password password', 'machine git.internal.test login deploy password $GIT_TOKEN', 'the machine learning password manager'],
+    positives: [`machine api.internal.test login ci-bot password ${random.chars(CLASS.alnum.chars, 24)}`, `machine api.wandb.ai login user password ${random.chars('0123456789abcdef', 40)}`, `machine git.internal.test\n  login deploy\n  password ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-netrc-password`],
+    negatives: ['machine example.com login user password password', 'machine git.internal.test login user password secret123', 'machine git.internal.test login deploy password $GIT_TOKEN', 'the machine learning password manager'],
   }));
     },
 };

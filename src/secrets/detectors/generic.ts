@@ -147,7 +147,7 @@ export function isConnectionPassword(password: string, user: string, host: strin
   if (password.length < 4 || password === user || TRIVIAL_PASSWORDS.test(password)) return false;
   if (isPlaceholder(password) || EXAMPLE_HOSTS.test(host)) return false;
   // a placeholder user name with a random password is still a login (W&B's netrc writes `login user`)
-  if (isPlaceholder(user) && !isRandomSecretValue(password, 12)) return false;
+  if (isPlaceholder(user) && !looksRandom(password, 12)) return false;
   return !/^\$|^%[0-9A-F]{2}$|^[:*]+$/.test(password);
 }
 
