@@ -228,3 +228,45 @@ describe('rampart watch --follow', () => {
     expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { location: { line: number } }).location.line)).toEqual([2]);
   });
 });
+
+describe('rampart watch: deploy-source-changed', () => {
+  const app = (targetRevision: string, path = 'apps/shop'): Record<string, unknown> => ({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+    metadata: { name: 'shop', namespace: 'argocd', annotations: argocdTracking('root', 'argoproj.io', 'Application', 'argocd', 'shop') },
+    spec: { project: 'shop', source: { repoURL: 'https://github.com/acme/deploy.git', path, targetRevision }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } },
+    status: { sync: { status: 'Synced' } },
+  });
+  const appRef = { resource: 'applications', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1', namespace: 'argocd', name: 'shop' };
+  const ARGOCD_SERVER = 'system:serviceaccount:argocd:argocd-server';
+
+  it('reports an Application pointed elsewhere from the UI and a GitRepository branch patched by hand, naming what changed', async () => {
+    const repo = (branch: string): Record<string, unknown> => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { interval: '1m', url: 'ssh://git@github.com/acme/fleet', ref: { branch } } });
+    const repoRef = { resource: 'gitrepositories', apiGroup: 'source.toolkit.fluxcd.io', namespace: 'flux-system', name: 'flux-system' };
+    const file = logFile(jsonLines([
+      auditEvent({ verb: 'create', user: ARGOCD_CONTROLLER, ...appRef, responseObject: app('main') }),
+      auditEvent({ verb: 'update', user: ARGOCD_CONTROLLER, ...appRef, responseObject: app('main') }),
+      auditEvent({ verb: 'update', user: ARGOCD_SERVER, ...appRef, requestObject: app('hotfix', 'apps/debug'), responseObject: app('hotfix', 'apps/debug') }),
+      auditEvent({ verb: 'patch', user: ADMIN, ...repoRef, level: 'Request', requestObject: { spec: { ref: { branch: 'experiment' } } } }),
+      auditEvent({ verb: 'patch', user: KUSTOMIZE_CONTROLLER, ...repoRef, responseObject: repo('main') }),
+    ]));
+    const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [file] });
+    expect(report.findings.filter((finding) => finding.ruleId === 'deploy-source-changed').map((finding) => [finding.location.line, finding.message])).toEqual([
+      [3, `argoproj.io/applications argocd/shop now deploys from elsewhere, changed by ${ARGOCD_SERVER} outside Git: source.path: apps/shop → apps/debug; source.targetRevision: main → hotfix.`],
+      [4, `source.toolkit.fluxcd.io/gitrepositories flux-system/flux-system now deploys from elsewhere, changed by ${ADMIN} outside Git: ref.branch: → experiment.`],
+    ]);
+  });
+
+  it('stays quiet on syncs, refreshes, status, the controllers and other fields, and counts Metadata-level edits it cannot read', async () => {
+    const synced = { ...app('main'), operation: { sync: { revision: 'abc' }, initiatedBy: { username: 'jane' } } };
+    const file = logFile(jsonLines([
+      auditEvent({ verb: 'update', user: ARGOCD_CONTROLLER, ...appRef, responseObject: app('main') }),
+      auditEvent({ verb: 'update', user: ARGOCD_SERVER, ...appRef, requestObject: synced, responseObject: synced }),
+      auditEvent({ verb: 'patch', user: ARGOCD_SERVER, ...appRef, level: 'Request', requestObject: { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'hard' } } } }),
+      auditEvent({ verb: 'patch', user: 'system:serviceaccount:argocd:argocd-applicationset-controller', ...appRef, responseObject: app('v2') }),
+      auditEvent({ verb: 'patch', user: ADMIN, ...appRef, level: 'Metadata' }),
+    ]));
+    const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [file] });
+    expect(report.findings.filter((finding) => finding.ruleId === 'deploy-source-changed')).toEqual([]);
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message)).toContain('deploy-source-changed: 1 event could not be judged: the audit policy logged the change at Metadata level, so what changed in the spec is unknown (applications patch ×1)');
+  });
+});

@@ -14,6 +14,7 @@ import { DeployRepository } from './deploy-repository.js';
 import { DeploymentJudge } from './judges/deployments.js';
 import { controllerIdentities } from './identities.js';
 import { judgeAnomalousAccess } from './judges/anomalous-access.js';
+import { judgeSourceChanged } from './judges/source-changed.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
@@ -40,7 +41,7 @@ export interface WatchOptions {
   readonly onFinding?: (finding: Finding) => void;
 }
 
-export const AUDIT_JUDGES: readonly AuditJudge[] = [judgeUnmanagedChange, judgeAnomalousAccess];
+export const AUDIT_JUDGES: readonly AuditJudge[] = [judgeUnmanagedChange, judgeAnomalousAccess, judgeSourceChanged];
 
 export function createWatcher(options: Pick<WatchOptions, 'config' | 'controllers' | 'argocdLabelTracking' | 'secretNamespaces'>, onFinding: (finding: Finding) => void): Watcher {
   const state: WatchState = {
@@ -49,6 +50,7 @@ export function createWatcher(options: Pick<WatchOptions, 'config' | 'controller
     management: { argocdLabelTracking: options.argocdLabelTracking ?? false, knownApplications: new Set() },
     managed: new Map(),
     secretNamespaces: new Set(options.secretNamespaces),
+    sources: new Map(),
   };
   return new Watcher(state, AUDIT_JUDGES, onFinding);
 }

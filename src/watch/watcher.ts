@@ -18,6 +18,8 @@ export interface WatchState {
   readonly managed: ManagedIndex;
   /** namespaces whose Secrets the controllers may read: given, and learned from where their custom resources live */
   readonly secretNamespaces: Set<string>;
+  /** the source fields last seen of Applications, Kustomizations, HelmReleases and Flux sources */
+  readonly sources: Map<string, Record<string, string>>;
 }
 
 export interface JudgeContext {

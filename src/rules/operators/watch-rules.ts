@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import deployImageNotInGit from './deploy-image-not-in-git.js';
 import deployRevisionUnverified from './deploy-revision-unverified.js';
+import deploySourceChanged from './deploy-source-changed.js';
 import deployUnmanagedChange from './deploy-unmanaged-change.js';
 import operatorAnomalousAccess from './operator-anomalous-access.js';
 
@@ -9,5 +10,6 @@ export const watchRules: readonly Rule[] = [
   deployUnmanagedChange,
   deployImageNotInGit,
   deployRevisionUnverified,
+  deploySourceChanged,
   operatorAnomalousAccess,
 ];
