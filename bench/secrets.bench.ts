@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DETECTORS } from '../src/secrets/catalogue.js';
+import { formatSpread, spread } from './rounds.js';
 
 const COMMITS = 20_000;
 const MANIFESTS = 600;
@@ -102,16 +103,65 @@ function ensureRepository(): void {
 
 /** Wall time of a command whose output goes to /dev/null. */
 function timed(command: string, args: readonly string[], cwd: string): Promise<number> {
+  return timedWithCpu(command, args, cwd).then((time) => time.wall);
+}
+
+/** Wall and CPU time (the process and the children it waited for, git included) of a command whose output goes to /dev/null. */
+function timedWithCpu(command: string, args: readonly string[], cwd: string): Promise<{ wall: number; cpu: number }> {
   return new Promise((resolve, reject) => {
     const devNull = openSync('/dev/null', 'w');
     const started = performance.now();
-    const child = spawn(command, [...args], { cwd, stdio: ['ignore', devNull, devNull] });
+    // /usr/bin/time's report goes to a file of its own, the command's output to /dev/null
+    const report = path.join(cacheDir, `time-${process.pid}.txt`);
+    const child = spawn('/usr/bin/time', ['-o', report, '-f', '%U %S', command, ...args], { cwd, stdio: ['ignore', devNull, devNull] });
     child.on('error', reject);
     child.on('close', () => {
       closeSync(devNull);
-      resolve((performance.now() - started) / 1000);
+      const wall = (performance.now() - started) / 1000;
+      const [user = 0, system = 0] = readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+      rmSync(report, { force: true });
+      resolve({ wall, cpu: user + system });
     });
   });
+}
+
+/**
+ * Whole history of one repository, interleaved rounds: `git log -p -U0 --all` (what gitleaks reads)
+ * against `scan --history` of the secrets layer and of every layer; min/median/max of the rounds'
+ * ratios, of wall time and of CPU time (a loaded machine moves wall time most).
+ */
+async function historyRounds(label: string, repository: string, rounds: number): Promise<void> {
+  const rampart = path.join(root, 'bin', 'rampart.js');
+  const report = path.join(cacheDir, 'history-rounds-report.json');
+  const cases: Record<string, [string, string[]]> = {
+    'git log -p -U0 --all --full-history': ['git', ['log', '-p', '-U0', '--all', '--full-history']],
+    'rampart scan --history --layer secrets': [process.execPath, [rampart, 'scan', repository, '--history', '--layer', 'secrets', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
+    'rampart scan --history (every layer)': [process.execPath, [rampart, 'scan', repository, '--history', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
+  };
+  const times: Record<string, Array<{ wall: number; cpu: number }>> = {};
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [name, [command, args]] of Object.entries(cases)) (times[name] ??= []).push(await timedWithCpu(command, args, repository));
+  }
+  const [baseline, ...others] = Object.keys(cases);
+  const base = times[baseline!]!;
+  process.stdout.write(`${label} (${rounds} interleaved rounds, min/median/max):\n`);
+  process.stdout.write(`  ${baseline!.padEnd(40)} wall ${formatSpread(spread(base.map((t) => t.wall)), 2, ' s')}  CPU ${formatSpread(spread(base.map((t) => t.cpu)), 2, ' s')}\n`);
+  for (const name of others) {
+    const mine = times[name]!;
+    const wall = spread(mine.map((t, round) => t.wall / base[round]!.wall));
+    const cpu = spread(mine.map((t, round) => t.cpu / base[round]!.cpu));
+    process.stdout.write(`  ${name.padEnd(40)} wall ${formatSpread(spread(mine.map((t) => t.wall)), 2, ' s')} (${formatSpread(wall, 2)}×)  CPU ${formatSpread(spread(mine.map((t) => t.cpu)), 2, ' s')} (${formatSpread(cpu, 2)}×)\n`);
+  }
+}
+
+/** Long-history repositories cloned by hand into `.bench/real-history/<name>` (not committed; see the README). */
+function realHistories(): string[] {
+  const directory = path.join(cacheDir, 'real-history');
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(directory, entry.name, '.git')))
+    .map((entry) => path.join(directory, entry.name))
+    .sort();
 }
 
 async function best(runs: number, measure: () => Promise<number>): Promise<number> {
@@ -145,6 +195,14 @@ export async function run(): Promise<void> {
   process.stdout.write(`  git log -p -U0 --all --full-history > /dev/null     ${fastest((r) => r.gitLog).toFixed(2)}s  (baseline: what gitleaks reads before scanning)\n`);
   process.stdout.write(`  rampart scan --history --layer secrets (whole run) ${fastest((r) => r.secrets).toFixed(2)}s  (${medianRatio((r) => r.secrets).toFixed(2)}× the baseline; ${found} secrets findings)\n`);
   process.stdout.write(`  rampart scan --history (every layer, whole run)    ${fastest((r) => r.every).toFixed(2)}s  (${medianRatio((r) => r.every).toFixed(2)}× the baseline)\n`);
+
+  await historyRounds(`history, ${COMMITS} generated commits`, repo, 5);
+  const real = realHistories();
+  if (real.length === 0) process.stdout.write('(no repository under .bench/real-history/: the real long-history rounds are skipped; see the README)\n');
+  for (const repository of real) {
+    const commits = spawnSync('git', ['rev-list', '--all', '--count'], { cwd: repository, encoding: 'utf8' }).stdout.trim();
+    await historyRounds(`history of ${path.basename(repository)}, ${commits} commits`, repository, Number(process.env['RAMPART_REAL_HISTORY_ROUNDS'] ?? 3));
+  }
 
   const rcPath = path.join(cacheDir, 'secretlintrc.json');
   writeFileSync(rcPath, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
