@@ -14,6 +14,8 @@ export interface LayerChange {
   /** paths removed (files or whole directories) */
   readonly remove?: readonly string[];
   readonly modes?: Readonly<Record<string, number>>;
+  /** directories whose contents are copied into the root first, modes and links kept (`cp -a DIR/. ROOT`) */
+  readonly trees?: readonly string[];
   /** the history step's created_by (default `layer N`) */
   readonly createdBy?: string;
 }
@@ -38,6 +40,7 @@ export async function buildLayeredImage(workDir: string, name: string, tag: stri
   for (const [index, layer] of layers.entries()) {
     await run('umoci', ['unpack', '--rootless', '--image', image, bundle]);
     const root = path.join(bundle, 'rootfs');
+    for (const tree of layer.trees ?? []) await run('cp', ['-a', `${tree}/.`, root]);
     for (const removed of layer.remove ?? []) await rm(path.join(root, removed), { recursive: true, force: true });
     for (const [file, content] of Object.entries(layer.files ?? {})) {
       const target = path.join(root, file);

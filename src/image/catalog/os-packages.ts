@@ -46,10 +46,16 @@ export function parseDpkgMd5sums(text: string): PackageFile[] {
   return files;
 }
 
-/** apk's `lib/apk/db/installed`: single-letter keys, a blank line between packages. */
+/**
+ * apk's `lib/apk/db/installed`: single-letter keys, a blank line between packages; `F:` names a
+ * directory, each `R:` after it a file in it, and a `Z:` after an `R:` the file's checksum (`Q1` +
+ * base64 SHA-1 of the contents).
+ */
 export function parseApkInstalled(text: string): Found[] {
   const packages: Found[] = [];
   let fields = new Map<string, string>();
+  let files: PackageFile[] = [];
+  let directory = '';
   const flush = (): void => {
     const name = fields.get('P');
     const version = fields.get('V');
@@ -57,16 +63,26 @@ export function parseApkInstalled(text: string): Found[] {
       const arch = fields.get('A');
       const origin = fields.get('o');
       const license = fields.get('L');
-      packages.push({ type: 'apk', name, version, ...(arch ? { arch } : {}), ...(origin ? { source: { name: origin, version } } : {}), ...(license ? { licenses: [license] } : {}), foundBy: 'apk' });
+      packages.push({ type: 'apk', name, version, ...(arch ? { arch } : {}), ...(origin ? { source: { name: origin, version } } : {}), ...(license ? { licenses: [license] } : {}), ...(files.length ? { files } : {}), foundBy: 'apk' });
     }
     fields = new Map();
+    files = [];
+    directory = '';
   };
   for (const line of text.split('\n')) {
     if (line.trim() === '') {
       flush();
       continue;
     }
-    if (line[1] === ':' && !fields.has(line[0]!)) fields.set(line[0]!, line.slice(2).trim());
+    if (line[1] !== ':') continue;
+    const key = line[0]!;
+    const value = line.slice(2).trim();
+    if (key === 'F') directory = value;
+    else if (key === 'R') files.push({ path: `/${directory ? `${directory}/` : ''}${value}` });
+    else if (key === 'Z' && files.length > 0 && value.startsWith('Q1')) {
+      const last = files[files.length - 1]!;
+      if (!last.digest) files[files.length - 1] = { ...last, digest: { algorithm: 'sha1', value: Buffer.from(value.slice(2), 'base64').toString('hex') } };
+    } else if (!fields.has(key)) fields.set(key, value);
   }
   flush();
   return packages;

@@ -8,6 +8,11 @@ import imageLatestTag from './image-latest-tag.js';
 import imageLayerDigestMismatch from './image-layer-digest-mismatch.js';
 import imageMalware from './image-malware.js';
 import imageVulnerability from './image-vulnerability.js';
+import imagePackedExecutable from './image-packed-executable.js';
+import imageShellInMinimalImage from './image-shell-in-minimal-image.js';
+import imageTamperedPackageFile from './image-tampered-package-file.js';
+import imageUnownedExecutable from './image-unowned-executable.js';
+import imageUnownedSetuid from './image-unowned-setuid.js';
 import imageNotFound from './image-not-found.js';
 import imageNotPinned from './image-not-pinned.js';
 import imageReferenceInvalid from './image-reference-invalid.js';
@@ -27,4 +32,9 @@ export const artifactRules: readonly Rule[] = [
   imageLayerDigestMismatch,
   imageMalware,
   imageVulnerability,
+  imageTamperedPackageFile,
+  imageUnownedExecutable,
+  imagePackedExecutable,
+  imageUnownedSetuid,
+  imageShellInMinimalImage,
 ];

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { LayerVisitor } from '../analyze.js';
+import type { ImageEntry } from '../squash.js';
+
+/** Files larger than this are not hashed (counted; their package digests are not compared). */
+export const DIGEST_MAX_BYTES = 256 * 1024 * 1024;
+
+/** where no package database puts files: never hashed */
+const NOT_PACKAGED = /^(?:var\/|home\/|root\/|tmp\/|run\/|proc\/|sys\/|dev\/|usr\/share\/(?:doc|man|info|locale)\/)/;
+
+export interface FileDigests {
+  readonly md5: string;
+  readonly sha1: string;
+  readonly sha256: string;
+}
+
+/**
+ * Hashes the regular files of every layer where packages put them (MD5 for dpkg, SHA-1 for apk,
+ * SHA-256 and others for rpm), so the tampering checks can compare each with its package
+ * database's digest whichever database the image turns out to have.
+ */
+export class FileDigestCollector implements LayerVisitor {
+  private readonly digests = new Map<string, FileDigests>();
+  private readonly skippedByLayer = new Map<number, number>();
+
+  wanted(entry: ImageEntry): number {
+    if (entry.type !== 'file' || NOT_PACKAGED.test(entry.path)) return 0;
+    if (entry.size > DIGEST_MAX_BYTES) {
+      this.skippedByLayer.set(entry.layer, (this.skippedByLayer.get(entry.layer) ?? 0) + 1);
+      return 0;
+    }
+    return DIGEST_MAX_BYTES;
+  }
+
+  visit(entry: ImageEntry, content: Buffer): void {
+    this.digests.set(key(entry.layer, entry.path), {
+      md5: createHash('md5').update(content).digest('hex'),
+      sha1: createHash('sha1').update(content).digest('hex'),
+      sha256: createHash('sha256').update(content).digest('hex'),
+    });
+  }
+
+  /** the digests of `path` as layer `layer` holds it, when it was hashed */
+  get(layer: number, path: string): FileDigests | undefined {
+    return this.digests.get(key(layer, path));
+  }
+
+  get skipped(): number {
+    let total = 0;
+    for (const count of this.skippedByLayer.values()) total += count;
+    return total;
+  }
+
+  saveLayer(layer: number): unknown {
+    const prefix = `${layer}\0`;
+    const files: Array<[string, string, string, string]> = [];
+    for (const [name, digest] of this.digests) if (name.startsWith(prefix)) files.push([name.slice(prefix.length), digest.md5, digest.sha1, digest.sha256]);
+    return { files, skipped: this.skippedByLayer.get(layer) ?? 0 };
+  }
+
+  restoreLayer(layer: number, state: unknown): void {
+    const saved = state as { files: Array<[string, string, string, string]>; skipped: number };
+    for (const [path, md5, sha1, sha256] of saved.files) this.digests.set(key(layer, path), { md5, sha1, sha256 });
+    if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
+  }
+}
+
+function key(layer: number, path: string): string {
+  return `${layer}\0${path}`;
+}
