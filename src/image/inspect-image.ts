@@ -82,6 +82,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
   };
   try {
     opened.problems.forEach(report);
+    for (const note of opened.notes ?? []) diagnostics.push({ path: opened.display, message: note, kind: 'note' });
     for (const plan of opened.plans) {
       let analyzed: AnalyzedImage;
       const collector = new PackageCollector();

@@ -7,8 +7,10 @@ export interface ManifestPlan {
   readonly platform?: string;
   /** the manifest's digest (absent for a legacy `docker save`, which has none) */
   readonly manifestDigest?: string;
-  readonly config: BlobRef;
+  readonly config: BlobRef & { readonly inline?: Buffer };
   readonly layers: readonly BlobRef[];
+  /** a Docker v1 archive: no digests or diff_ids to check layers against */
+  readonly unverifiable?: boolean;
 }
 
 export interface BlobRef {

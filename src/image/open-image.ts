@@ -11,6 +11,7 @@ import {
   type ManifestPlan, type PlatformChoice, type PlatformDescriptor,
 } from './manifest-plan.js';
 import { RegistrySource } from './registry-source.js';
+import { openV1Archive } from './v1-archive.js';
 
 export interface OpenedImage {
   /** how the input is shown: the path, or the reference */
@@ -20,6 +21,8 @@ export interface OpenedImage {
   readonly plans: readonly ManifestPlan[];
   /** manifests that do not hash to their descriptor or pinned digest */
   readonly problems: readonly IntegrityProblem[];
+  /** what could not be checked about the input as a whole (a v1 archive has no digests) */
+  readonly notes?: readonly string[];
 }
 
 export interface OpenOptions extends PlatformChoice {
@@ -39,7 +42,11 @@ export async function openImage(input: string, options: OpenOptions): Promise<Op
     const archive = await ArchiveSource.open(path);
     if (archive.has('index.json')) return openOciIndex(input, archive, tag, options);
     if (archive.has('manifest.json')) return openLegacyArchive(input, archive, tag);
-    throw new ImageInputError(`${path} is neither an OCI layout nor a docker save archive (no index.json or manifest.json)`);
+    if (archive.has('repositories')) {
+      const { plan, note } = await openV1Archive(input, archive, tag);
+      return { display: input, source: archive, plans: [plan], problems: [], notes: [note] };
+    }
+    throw new ImageInputError(`${path} is neither an OCI layout nor a docker save archive (no index.json, manifest.json or repositories)`);
   }
   const parsed = parseImageReference(input);
   if (!parsed.ok) throw new ImageInputError(`${input} is not a file, a directory or an image reference: ${parsed.reason}`);
