@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import workflowPushesDeployBranch from './workflow-pushes-deploy-branch.js';
 import branchStaleApprovalKept from './branch-stale-approval-kept.js';
 import branchCodeOwnerReviewNotRequired from './branch-code-owner-review-not-required.js';
 import branchStatusChecksNotRequired from './branch-status-checks-not-required.js';
@@ -45,6 +46,7 @@ export const repositoryRules: readonly Rule[] = [
   workflowSelfHostedRunner,
   workflowSecretsInherit,
   workflowPermissionsExcessive,
+  workflowPushesDeployBranch,
   branchProtectionMissing,
   branchReviewNotRequired,
   branchForcePushAllowed,
