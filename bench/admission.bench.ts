@@ -121,6 +121,7 @@ export async function run(): Promise<void> {
   const servers: Record<string, string[]> = {
     'floor (parse + allow)': [path.join(work, 'floor.cjs'), cert, key],
     'rampart serve admission': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'],
+    '… --workers 2': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0', '--workers', '2'],
   };
   for (const [label, args] of Object.entries(servers)) {
     const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -351,12 +351,43 @@ describe('rampart serve admission (the CLI process)', () => {
     }
   }, 30_000);
 
+  it('--workers 2 judges on threads: same decisions, one set of metrics, warn mode from the config', async () => {
+    const pair = await loopbackCertificate();
+    const directory = await mkdtemp(path.join(tmpdir(), 'rampart-admission-workers-'));
+    try {
+      await writeFile(path.join(directory, 'tls.crt'), pair.cert);
+      await writeFile(path.join(directory, 'tls.key'), pair.key);
+      await writeFile(path.join(directory, '.rampart.yaml'), 'admission:\n  warn: [rbac-cluster-admin-binding]\n');
+      const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--tls-cert', 'tls.crt', '--tls-key', 'tls.key', '--host', '127.0.0.1', '--port', '0', '--workers', '2'], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+      await until(() => stderr.includes('admission webhook listening'), () => stderr);
+      const port = Number((JSON.parse(stderr.split('\n').find((line) => line.includes('admission webhook listening'))!) as { port: number }).port);
+      const replies = await Promise.all(Array.from({ length: 12 }, (_, index) => post(port, pair.cert, review(index % 2 === 0 ? unpinnedPod : pinnedDeployment, index % 2 === 0 ? {} : { group: 'apps', resource: 'deployments' }))));
+      replies.forEach((reply, index) => expect(reply.json().response.allowed, String(index)).toBe(index % 2 === 1));
+      const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' };
+      const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: metadata('ops-admin'), roleRef, subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'shop' }] };
+      const warned = (await post(port, pair.cert, review(binding, { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' }))).json().response;
+      expect(warned.allowed).toBe(true);
+      expect(warned.auditAnnotations).toEqual({ warned: 'rbac-cluster-admin-binding' });
+      const metrics = (await post(port, pair.cert, '', '/metrics', 'GET')).body;
+      expect(counter(metrics, 'rampart_admission_decisions_total{result="denied"}')).toBe(6);
+      expect(counter(metrics, 'rampart_admission_decisions_total{result="allowed"}')).toBe(7);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('exits 2 naming the flag when a rule mode names an unknown rule or the selector does not parse', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--warn', 'image-not-pined'], /--warn: unknown rule id image-not-pined/],
       [['--object-selector', 'env in (prod'], /--object-selector: label selector "env in \(prod": unbalanced parentheses/],
       [['--verify'], /--verify needs trusted signers/],
       [['--tag-cache', 'soon'], /expected a duration/],
+      [['--workers', '0'], /--workers expects a number of threads/],
     ];
     for (const [flags, message] of cases) {
       const child = spawn(process.execPath, [path.resolve('bin/rampart.js'), 'serve', 'admission', '--tls-cert', 'x.crt', '--tls-key', 'x.key', '--port', '0', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });

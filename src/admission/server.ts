@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
-import { judge, type JudgeOptions } from './judge.js';
+import { judge, type Decision, type JudgeOptions } from './judge.js';
 import { AdmissionMetrics } from './metrics.js';
-import { BadReviewError, parseAdmissionReview, reviewResponse } from './review.js';
+import { BadReviewError, parseAdmissionReview, reviewResponse, type AdmissionRequest } from './review.js';
 
 /** The API server sends at most 3 MiB objects; a review around one stays below this. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024 + 64 * 1024;
@@ -21,6 +21,8 @@ export interface AdmissionServerOptions extends JudgeOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** shared with the caches that count their lookups */
   readonly metrics?: AdmissionMetrics;
+  /** judges elsewhere (`--workers`: a pool of threads); in this thread with `judge` otherwise */
+  readonly judgeWith?: (request: AdmissionRequest) => Promise<Decision>;
 }
 
 export interface AdmissionServer {
@@ -89,7 +91,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     log({ level: 'warn', msg: 'admission review rejected', reason: error.message });
     return answer(400, JSON.stringify({ error: `bad AdmissionReview: ${error.message}` }));
   }
-  const decision = await judge(review, options);
+  const decision = options.judgeWith ? await options.judgeWith(review) : await judge(review, options);
   metrics.decision(decision.result, [
     ...decision.denying.map((finding) => ({ ruleId: finding.ruleId, action: 'deny' as const })),
     ...decision.warning.map((finding) => ({ ruleId: finding.ruleId, action: 'warn' as const })),

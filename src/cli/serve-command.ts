@@ -1,9 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ResolvedConfig } from '../config/schema.js';
-import type { ScanSettings } from '../engine/settings.js';
+import type { AdmissionServerOptions } from '../admission/server.js';
+import type { JudgeSetup } from '../admission/setup.js';
 import { describeError, RampartError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import type { Rule } from '../rules/rule.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
 import type { CommandRegistrar } from './main.js';
@@ -25,6 +24,7 @@ export interface ServeAdmissionFlags extends Pick<VerifyFlags, 'verify' | 'key' 
   insecureRegistry?: string[];
   tagCache?: number;
   verifiedCache?: number;
+  workers?: string;
   debug?: boolean;
 }
 
@@ -57,106 +57,85 @@ export const registerServeCommand: CommandRegistrar = (program: Command, setExit
     .option('--insecure-registry <host>', 'reach this registry (HOST or HOST:PORT) over plain HTTP (repeat, or HOST,HOST…)', listParser())
     .option('--tag-cache <duration>', 'how long a tag → digest answer is reused, e.g. 30s, 5m (default 5m)', durationParser)
     .option('--verified-cache <duration>', 'how long a verified digest is reused under the same policy, e.g. 1h, 24h (default 24h)', durationParser)
+    .option('--workers <n>', 'judge on this many threads (one per core the webhook may use); TLS, HTTP and metrics stay on the main thread', '1')
     .option('--debug', 'show stack traces for errors')
     .action(async (flags: ServeAdmissionFlags) => setExit(await runServeAdmission(flags)));
 };
 
 export async function runServeAdmission(flags: ServeAdmissionFlags): Promise<ExitCode> {
-  let closeClient = async (): Promise<void> => undefined;
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
   try {
     const port = Number(flags.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RampartError('usage', `--port expects a port number, not "${flags.port}"`);
-    const { loadConfig } = await import('../config/load.js');
-    const { checkRuleIds } = await import('../scan.js');
-    const { RULES } = await import('../rules/index.js');
-    const { startAdmissionServer } = await import('../admission/server.js');
-    const { AdmissionMetrics } = await import('../admission/metrics.js');
-    const config = await loadConfig(process.cwd(), flags.config);
-    checkRuleIds(config, RULES, undefined);
-    const modes = ruleModes(config, flags, RULES);
-    const objectSelector = await selectorFrom(flags.objectSelector ?? config.admission?.objectSelector, flags.objectSelector !== undefined ? '--object-selector' : `${config.source ?? 'config'}: admission.objectSelector`);
+    const workers = Number(flags.workers ?? '1');
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RampartError('usage', `--workers expects a number of threads from 1 to 64, not "${flags.workers}"`);
+    const [{ startAdmissionServer }, { AdmissionMetrics }, { prepareJudge }] = await Promise.all([
+      import('../admission/server.js'),
+      import('../admission/metrics.js'),
+      import('../admission/setup.js'),
+    ]);
+    const setup = judgeSetup(flags);
     const metrics = new AdmissionMetrics();
-    const verifying = await verifySession(flags, config, metrics);
-    closeClient = verifying.close;
+    const onCacheLookup = (cache: string, hit: boolean): void => metrics.cacheLookup(cache, hit);
+    // Prepared here even with workers: a bad config or flag is reported once, before any thread starts.
+    const prepared = await prepareJudge(setup, onCacheLookup);
+    closers.push(prepared.close);
+    let judgeWith: AdmissionServerOptions['judgeWith'];
+    if (workers > 1) {
+      const { JudgePool } = await import('../admission/judge-pool.js');
+      const pool = await JudgePool.start(workers, setup, onCacheLookup);
+      closers.push(() => pool.close());
+      judgeWith = (request) => pool.judge(request);
+    }
     const server = await startAdmissionServer({
+      ...prepared.options,
       certFile: flags.tlsCert,
       keyFile: flags.tlsKey,
       host: flags.host,
       port,
-      config,
-      rules: RULES,
-      failOn: flags.failOn ?? config.failOn,
-      excludeNamespaces: new Set(flags.excludeNamespace ?? DEFAULT_EXCLUDED),
-      ...(flags.namespace ? { namespaces: new Set(flags.namespace) } : {}),
-      ...(modes.size > 0 ? { modes } : {}),
-      ...(objectSelector ? { objectSelector } : {}),
-      ...(verifying.settings ? { settings: verifying.settings } : {}),
       metrics,
+      ...(judgeWith ? { judgeWith } : {}),
     }).catch((error: unknown) => {
       throw new RampartError('io-failed', `cannot start the admission webhook: ${(error as Error).message}`, { cause: error });
     });
+    closers.push(() => server.close());
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
     });
-    await server.close();
-    await closeClient();
+    await closeAll();
     return EXIT.ok;
   } catch (error) {
-    await closeClient();
+    await closeAll();
     process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
     return EXIT.error;
   }
 }
 
-/** `admission.warn` / `admission.audit` of the config, then the flags; audit wins over warn for a rule named in both. */
-function ruleModes(config: ResolvedConfig, flags: ServeAdmissionFlags, rules: readonly Rule[]): Map<string, 'warn' | 'audit'> {
-  const known = new Set(rules.map((rule) => rule.id));
-  const modes = new Map<string, 'warn' | 'audit'>();
-  const add = (ids: readonly string[] | undefined, mode: 'warn' | 'audit', where: string): void => {
-    const unknown = (ids ?? []).filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new RampartError(where.startsWith('--') ? 'usage' : 'config-invalid', `${where}: unknown rule id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see \`rampart rules\`)`);
-    for (const id of ids ?? []) if (modes.get(id) !== 'audit') modes.set(id, mode);
-  };
-  const source = config.source ?? 'config';
-  add(config.admission?.warn, 'warn', `${source}: admission.warn`);
-  add(flags.warn, 'warn', '--warn');
-  add(config.admission?.audit, 'audit', `${source}: admission.audit`);
-  add(flags.audit, 'audit', '--audit');
-  return modes;
-}
-
-async function selectorFrom(text: string | undefined, where: string): Promise<ReturnType<typeof import('../admission/label-selector.js').parseLabelSelector> | undefined> {
-  if (text === undefined) return undefined;
-  const { parseLabelSelector, SelectorError } = await import('../admission/label-selector.js');
-  try {
-    return parseLabelSelector(text);
-  } catch (error) {
-    if (error instanceof SelectorError) throw new RampartError(where.startsWith('--') ? 'usage' : 'config-invalid', `${where}: ${error.message}`);
-    throw error;
-  }
-}
-
-/** `--verify`: policies loaded once, a registry client kept open, and caches in front of both. */
-async function verifySession(flags: ServeAdmissionFlags, config: ResolvedConfig, metrics: import('../admission/metrics.js').AdmissionMetrics): Promise<{ settings?: ScanSettings; close(): Promise<void> }> {
+/** The flags as plain data, for this thread and for judging threads alike. */
+function judgeSetup(flags: ServeAdmissionFlags): JudgeSetup {
   const verify = verifySettingsFrom(flags);
-  if (!verify?.images) return { close: async () => undefined };
-  const [{ HttpRegistryClient }, { loadImagePolicies }, { CachedImageChecks, DEFAULT_LIFETIMES }] = await Promise.all([
-    import('../resolve/registry-client.js'),
-    import('../verify/image/scan-policies.js'),
-    import('../admission/image-checks.js'),
-  ]);
-  const policies = await loadImagePolicies(verify, config.verify).catch((error: unknown) => {
-    throw new RampartError('usage', error instanceof Error ? error.message : String(error));
-  });
-  const client = new HttpRegistryClient({ insecureRegistries: flags.insecureRegistry ?? [], memoize: false });
-  const lifetimes = {
-    ...DEFAULT_LIFETIMES,
-    ...(flags.tagCache !== undefined ? { tag: flags.tagCache } : {}),
-    ...(flags.verifiedCache !== undefined ? { verified: flags.verifiedCache } : {}),
+  return {
+    cwd: process.cwd(),
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(flags.failOn ? { failOn: flags.failOn } : {}),
+    excludeNamespaces: flags.excludeNamespace ?? DEFAULT_EXCLUDED,
+    ...(flags.namespace ? { namespaces: flags.namespace } : {}),
+    ...(flags.warn ? { warn: flags.warn } : {}),
+    ...(flags.audit ? { audit: flags.audit } : {}),
+    ...(flags.objectSelector !== undefined ? { objectSelector: flags.objectSelector } : {}),
+    ...(verify?.images ? {
+      verify: {
+        signers: verify,
+        ...(flags.insecureRegistry ? { insecureRegistries: flags.insecureRegistry } : {}),
+        ...(flags.tagCache !== undefined ? { tagCacheMs: flags.tagCache } : {}),
+        ...(flags.verifiedCache !== undefined ? { verifiedCacheMs: flags.verifiedCache } : {}),
+      },
+    } : {}),
   };
-  const session = new CachedImageChecks(client, policies, lifetimes, (cache, hit) => metrics.cacheLookup(cache, hit));
-  return { settings: { verify: { ...verify, session } }, close: async () => client.close() };
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -22,7 +22,7 @@ type MessageId = keyof typeof SECRET_MESSAGES;
  */
 export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detector: Detector): void | Promise<void> {
   const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
-  const mine = tree.found.filter((found) => found.detector.id === detector.id);
+  const mine = foundBy(tree).get(detector.id) ?? NONE;
   const what = `${detector.provider} ${detector.kind}`;
   // Most scans (and every admission request) read no history: hundreds of detector rules then end
   // here without waiting, which is most of what they cost when nothing is found.
@@ -35,6 +35,24 @@ export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detec
       if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit));
     }
   });
+}
+
+const NONE: readonly FoundSecret[] = [];
+const byDetector = new WeakMap<TreeSecrets, Map<string, FoundSecret[]>>();
+
+/** The tree's secrets grouped by detector once, for the hundreds of rules that each want their own. */
+function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]> {
+  let grouped = byDetector.get(tree);
+  if (!grouped) {
+    grouped = new Map();
+    for (const found of tree.found) {
+      const list = grouped.get(found.detector.id);
+      if (list) list.push(found);
+      else grouped.set(found.detector.id, [found]);
+    }
+    byDetector.set(tree, grouped);
+  }
+  return grouped;
 }
 
 function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>): void {
