@@ -1,6 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import type { AdmissionServer } from '../src/admission/server.js';
 import { HttpRegistryClient } from '../src/resolve/registry-client.js';
 import { loadImagePolicies } from '../src/verify/image/scan-policies.js';
 import { pushImage, startRegistry, tagManifest, type LocalRegistry, type PushedImage } from './helpers/registry.js';
-import { startTestWebhook, type TestWebhook } from './helpers/admission-server.js';
+import { counter, post, startTestWebhook, type TestWebhook } from './helpers/admission-server.js';
 import { pushLegacySignatures, signBytes, simpleSigningPayload } from './verify-cosign-sign.js';
 import { publicPem } from './verify-sigstore-pki.js';
 
@@ -28,18 +27,6 @@ let clock = Date.now();
 let signer: KeyObject;
 const metrics = new AdmissionMetrics();
 const images: Record<string, PushedImage> = {};
-
-function post(body: string, urlPath = '/validate', method = 'POST'): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: urlPath, method, ca, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(method === 'POST' ? body : undefined);
-  });
-}
 
 async function admit(image: string, name = 'web'): Promise<{ allowed: boolean; status?: { message: string }; warnings?: string[] }> {
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { containers: [{ name: 'app', image }] } };
@@ -59,9 +46,9 @@ async function admit(image: string, name = 'web'): Promise<{ allowed: boolean; s
       dryRun: false,
     },
   };
-  const reply = await post(JSON.stringify(review));
+  const reply = await post(server.port, ca, JSON.stringify(review));
   expect(reply.status).toBe(200);
-  return (JSON.parse(reply.text) as { response: { allowed: boolean } }).response;
+  return (reply.json() as { response: { allowed: boolean } }).response;
 }
 
 async function sign(name: string): Promise<void> {
@@ -69,8 +56,6 @@ async function sign(name: string): Promise<void> {
   const payload = simpleSigningPayload(`${registry.host}/shop/${name}`, image.digest);
   await pushLegacySignatures(registry, `shop/${name}`, image.digest, [{ payload, annotations: { 'dev.cosignproject.cosign/signature': signBytes(signer, payload) } }]);
 }
-
-const counter = (text: string, series: string): number => Number(new RegExp(`^${series.replace(/[{}"=,()]/g, '\\$&')} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 
 beforeAll(async () => {
   directory = await mkdtemp(path.join(tmpdir(), 'rampart-admission-verify-'));
@@ -115,7 +100,7 @@ describe('serve admission --verify', () => {
       await admit(tagged, `tagged-${index}`);
     }
     expect(client.requestCount).toBe(before);
-    const text = (await post('', '/metrics', 'GET')).text;
+    const text = (await post(server.port, ca, '', '/metrics', 'GET')).body;
     expect(counter(text, 'rampart_admission_cache_lookups_total{cache="verdict",result="hit"}')).toBeGreaterThanOrEqual(10);
     expect(counter(text, 'rampart_admission_cache_lookups_total{cache="tag",result="hit"}')).toBeGreaterThanOrEqual(5);
   });

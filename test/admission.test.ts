@@ -7,28 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdmissionServer } from '../src/admission/server.js';
 import { parseLabelSelector } from '../src/admission/label-selector.js';
 import { runCli } from './helpers/cli.js';
-import { startTestWebhook, type TestWebhook } from './helpers/admission-server.js';
+import { counter, post, startTestWebhook, type TestWebhook } from './helpers/admission-server.js';
 import { loopbackCertificate } from './helpers/tls.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-
-interface Reply { status: number; body: string; json: () => any }
-
-function post(port: number, ca: string, body: string | Buffer, urlPath = '/validate', method = 'POST'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: urlPath, method, ca, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    if (method === 'POST') req.end(body);
-    else req.end();
-  });
-}
 
 /** An AdmissionReview as kube-apiserver sends it to a v1 webhook. */
 function review(object: Record<string, any> | null, options: { operation?: string; group?: string; version?: string; resource?: string; dryRun?: boolean; oldObject?: Record<string, any> | null; kind?: string; namespace?: string; name?: string } = {}): string {
@@ -419,11 +401,6 @@ describe('deploy/ manifests of the webhook', () => {
     expect(result.code).toBe(0);
   });
 });
-
-function counter(text: string, series: string): number {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
 async function until(condition: () => boolean, detail: () => string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {

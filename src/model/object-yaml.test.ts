@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { describeWithShared } from '../../test/helpers/shared.js';
+import { jsonObjectsIn, yamlFiles } from '../../test/helpers/yaml-objects.js';
 import { objectYaml } from './object-yaml.js';
 
 /** The parser is the oracle: what it reads back from the text must be the value, node by node, at the same offsets. */
@@ -44,32 +45,12 @@ function sameNodes(built: Node, parsed: Node, text: string): void {
   }
 }
 
-function yamlFiles(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const full = path.join(directory, name);
-    if (statSync(full).isDirectory()) return yamlFiles(full);
-    return /\.ya?ml$/.test(name) ? [full] : [];
-  });
-}
-
-/** Each document of the files that reads as a JSON object, as the API server would send it; returns how many. */
-function checkObjectsOf(files: readonly string[], limit = Number.POSITIVE_INFINITY): number {
+/** Checks each object of the files as the API server would send it; returns how many. */
+function checkObjectsOf(files: readonly string[]): number {
   let objects = 0;
-  for (const file of files) {
-    if (objects >= limit) break;
-    for (const document of parseAllDocuments(readFileSync(file, 'utf8'), { logLevel: 'error' }) as Array<{ errors: unknown[]; toJS(): unknown }>) {
-      if (document.errors.length > 0) continue;
-      let value: unknown;
-      try {
-        value = document.toJS();
-      } catch {
-        continue;
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-      // what reaches a webhook is JSON: dates, binary and other YAML-only values arrive as strings
-      expectLikeParsed(JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
-      objects += 1;
-    }
+  for (const { object } of jsonObjectsIn(files)) {
+    expectLikeParsed(object);
+    objects += 1;
   }
   return objects;
 }

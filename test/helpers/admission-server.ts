@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAdmissionServer, type AdmissionServer, type AdmissionServerOptions } from '../../src/admission/server.js';
@@ -42,4 +43,33 @@ export async function startTestWebhook(options: Partial<AdmissionServerOptions> 
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body: string;
+  json(): any;
+}
+
+/** One HTTPS request to the webhook on 127.0.0.1 trusting `ca`: POST a review, or GET a status page. */
+export function post(port: number, ca: string, body: string | Buffer, urlPath = '/validate', method = 'POST'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: urlPath, method, ca, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    if (method === 'POST') req.end(body);
+    else req.end();
+  });
+}
+
+/** The value of one series in a Prometheus text exposition; 0 when absent. */
+export function counter(text: string, series: string): number {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
 }
