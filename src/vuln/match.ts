@@ -2,7 +2,7 @@ import type { Inventory } from '../image/catalog/collect.js';
 import { evaluateAffected } from './affected.js';
 import { packageKey } from './names.js';
 import type { OsvRecord } from './osv.js';
-import { appliesTo, queryFor, type PackageQuery } from './query.js';
+import { appliesTo, isQueriedRelease, queryFor, type PackageQuery } from './query.js';
 import { rateRecord, type RatedSeverity } from './severity.js';
 import type { VulnerabilityDatabase } from './store.js';
 import { versionOrderFor } from './versions/index.js';
@@ -115,7 +115,7 @@ export async function matchInventory(inventory: Inventory, database: Vulnerabili
     if (!database) return skip(query.label, 'no vulnerability database (rampart db import)', pkg);
     const status = database.ecosystems[query.ecosystem];
     if (!status) return skip(query.label, `no ${query.ecosystem} data in the vulnerability database`, pkg);
-    if (query.releases.length > 0 && !query.releases.some((release) => status.releases.includes(release))) {
+    if (query.releases.length > 0 && !status.releases.some((release) => release === query.ecosystem || isQueriedRelease(query, release))) {
       return skip(query.label, `the vulnerability database has ${query.ecosystem} data, but none for ${query.label}`, pkg);
     }
     const order = versionOrderFor(query.ecosystem);
