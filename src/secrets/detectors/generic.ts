@@ -81,10 +81,26 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
   if (separator === ':' && !PROPERTIES.test(context.path)) return undefined;
   const ranges = textRangesOf(text, context.path);
   const start = index + match.length - value.length;
-  if (ranges && !insideText(ranges, start, start + value.length)) return undefined;
+  if (ranges && !insideText(ranges, start, start + value.length) && !isPastedAssignment(text, index, start + value.length, value)) return undefined;
   // an HTML entity (`…?newPassword=attacker&quot;`) or the next query parameter (`password=test&submit=Go`)
   // ends the value, and so does closing punctuation of prose (`…?password=b953d8fb-…).`)
   return value.replace(/&(?:amp|quot|lt|gt|apos|#\d+);?.*$|&[A-Za-z0-9_.[\]-]*=.*$/, '').replace(/[)\]}.]+$/, '');
+}
+
+/**
+ * In source code, an unquoted value is an expression, except on a line that is nothing but
+ * `KEY=value` (an env file pasted into a script, or a snippet in a `.py` of notes) with a value no
+ * expression is written as: random letters and digits mixed, not a word, call, member or number.
+ */
+function isPastedAssignment(text: string, keyAt: number, valueEnd: number, value: string): boolean {
+  const lineStart = lineStartOf(text, keyAt);
+  if (!/^[ \t]*(?:export[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
+  if (!/^[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 40))) return false;
+  return /^[A-Za-z0-9_+/=-]+$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

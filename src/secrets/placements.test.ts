@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { findSecrets } from './scan-text.js';
+
+/**
+ * Where credentials are written, beyond `key: value`: the placements real repositories use, each
+ * with a look-alike that is not a credential. Values are generated for this test.
+ */
+const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, secret: string]> = [
+  ['an env line pasted into Python', 'app.py', '# kept for reference\nDEPLOY_API_KEY=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q\n', 'Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q'],
+  ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
+];
+
+const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> = [
+  ['an identifier assigned in Python', 'app.py', 'token = api_token_v2\npassword = hash_password(user)\n'],
+  ['a member assigned in JavaScript', 'app.js', 'apiKey = keyStore.k8sTokenV2;\n'],
+  ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
+  ['a random-looking name inside a call', 'app.py', 'call(token=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q, retries=3)\n'],
+];
+
+describe('credentials in placements beyond key: value', () => {
+  it.each(FOUND)('finds %s', (_name, file, text, secret) => {
+    expect(findSecrets(text, file).map((match) => match.secret)).toContain(secret);
+  });
+
+  it.each(QUIET)('stays quiet on %s', (_name, file, text) => {
+    expect(findSecrets(text, file).map((match) => `${match.detector.id}: ${match.secret}`)).toEqual([]);
+  });
+});
