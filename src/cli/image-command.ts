@@ -30,6 +30,9 @@ interface ImageFlags {
   debug?: boolean;
   yaraRules?: string[];
   yaraEngine?: 'auto' | 'yara-x' | 'yara';
+  clamav?: boolean;
+  clamdSocket?: string;
+  clamavDb?: string;
   db?: string;
   maxDbAge?: string;
 }
@@ -49,6 +52,9 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .option('--no-cache', 'read every layer even when an earlier run cached what it holds ($XDG_CACHE_HOME/rampart or ~/.cache/rampart)')
     .option('--yara-rules <dir>', 'also match the YARA rules (.yar/.yara files) under DIR against every layer\'s executables, scripts and libraries (repeat for more)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(new Option('--yara-engine <engine>', 'YARA-X in process, or Debian\'s yara command (auto: YARA-X, else yara)').choices(['auto', 'yara-x', 'yara']).default('auto'))
+    .option('--clamav', 'also scan every layer file with ClamAV: clamd (--clamd-socket, or Debian\'s /run/clamav/clamd.ctl) or else clamscan')
+    .option('--clamd-socket <socket>', 'the clamd socket to use with --clamav: a Unix socket PATH or HOST:PORT')
+    .option('--clamav-db <dir>', 'the signature database clamscan loads with --clamav (default /var/lib/clamav)')
     .option('--db <dir>', 'the vulnerability database to match packages against (rampart db import; default: $XDG_CACHE_HOME/rampart/vulndb)')
     .option('--max-db-age <age>', 'fail (exit 2) when the vulnerability data the image was checked against is older than this (36h, 7d, 2w)')
     .option('--no-color', 'never colour the output')
@@ -69,6 +75,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
       throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
     }
     const { parseMaxAge, findImageVulnerabilities, checkDatabaseAge } = await import('../vuln/image-vulnerabilities.js');
+    if ((flags.clamdSocket || flags.clamavDb) && !flags.clamav) throw new RampartError('usage', `${flags.clamdSocket ? '--clamd-socket' : '--clamav-db'} is for --clamav, which was not given`);
     const maxDbAge = flags.maxDbAge === undefined ? undefined : parseMaxAge(flags.maxDbAge);
     if (flags.maxDbAge !== undefined && maxDbAge === undefined) throw new RampartError('usage', `--max-db-age expects hours, days or weeks (36h, 7d, 2w), not "${flags.maxDbAge}"`);
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
@@ -77,6 +84,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     const inspection = await analyzeImage(input, {
       ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),
       ...(flags.yaraEngine ? { yaraEngine: flags.yaraEngine } : {}),
+      ...(flags.clamav ? { clamav: { ...(flags.clamdSocket ? { socket: flags.clamdSocket } : {}), ...(flags.clamavDb ? { database: flags.clamavDb } : {}) } } : {}),
       ...(flags.platform ? { platform: flags.platform } : {}),
       allPlatforms: flags.allPlatforms === true,
       insecureRegistries,
