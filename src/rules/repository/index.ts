@@ -1,4 +1,6 @@
 import type { Rule } from '../rule.js';
+import workflowArtifactPoisoning from './workflow-artifact-poisoning.js';
+import workflowCachePoisoning from './workflow-cache-poisoning.js';
 import workflowPushesDeployBranch from './workflow-pushes-deploy-branch.js';
 import branchStaleApprovalKept from './branch-stale-approval-kept.js';
 import branchCodeOwnerReviewNotRequired from './branch-code-owner-review-not-required.js';
@@ -47,6 +49,8 @@ export const repositoryRules: readonly Rule[] = [
   workflowSecretsInherit,
   workflowPermissionsExcessive,
   workflowPushesDeployBranch,
+  workflowCachePoisoning,
+  workflowArtifactPoisoning,
   branchProtectionMissing,
   branchReviewNotRequired,
   branchForcePushAllowed,

@@ -17,7 +17,7 @@ interface Checkout {
 }
 
 /** The place where `step` fetches the pull request's head, if it does. */
-function checkoutOf(workflow: Workflow, step: WorkflowStep): Checkout | undefined {
+export function checkoutOf(workflow: Workflow, step: WorkflowStep): Checkout | undefined {
   const file = workflow.file;
   const headReference = (node: Node | undefined): Span | undefined => {
     for (const expression of expressionsOf(file, node)) {
