@@ -25,6 +25,13 @@ export interface AdmissionServerOptions extends JudgeOptions {
   readonly judgeWith?: (request: AdmissionRequest) => Promise<Decision>;
 }
 
+/** The certificate and key files a TLS server serves (and reloads when they change), and the CA its clients' certificates must chain to. */
+export interface KeyPairFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile?: string;
+}
+
 export interface AdmissionServer {
   readonly port: number;
   readonly metrics: AdmissionMetrics;
@@ -118,31 +125,31 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 }
 
 /** The body as text, or undefined when it passes the size bound (the rest is read and dropped, so the client hears the 413). */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
       else chunks.length = 0;
     });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
 
-function send(response: ServerResponse, code: number, contentType: string, body: string): void {
+export function send(response: ServerResponse, code: number, contentType: string, body: string): void {
   response.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }
 
-function readKeyPair(options: AdmissionServerOptions): { cert: Buffer; key: Buffer } {
-  return { cert: readFileSync(options.certFile), key: readFileSync(options.keyFile) };
+export function readKeyPair(options: KeyPairFiles): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return { cert: readFileSync(options.certFile), key: readFileSync(options.keyFile), ...(options.clientCaFile ? { ca: readFileSync(options.clientCaFile) } : {}) };
 }
 
 /** Certificates rotate (cert-manager renews them in place): load the pair again when either file changes. */
-function watchKeyPair(server: Server, options: AdmissionServerOptions, log: (entry: Record<string, unknown>) => void): () => void {
+export function watchKeyPair(server: Server, options: KeyPairFiles, log: (entry: Record<string, unknown>) => void): () => void {
   const reload = (): void => {
     try {
       server.setSecureContext({ ...readKeyPair(options), minVersion: 'TLSv1.2' });

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { shouldFail } from '../engine/run.js';
 import { describeError, RampartError } from '../errors.js';
 import { atLeast, SEVERITIES, type Severity } from '../model/severity.js';
-import type { WatchOptions } from '../watch/run.js';
+import type { ListenSettings, WatchOptions } from '../watch/run.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { VerifySettings } from '../engine/settings.js';
 import { checksCommitSignatures } from '../verify/commit-scan.js';
@@ -20,6 +20,10 @@ export interface WatchFlags {
   argocdTracking: 'annotation' | 'label';
   secretNamespace?: string[];
   follow?: boolean;
+  listen?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
   argocdApps?: string[];
   repo?: string;
   protectedBranch: string;
@@ -49,6 +53,10 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
     .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
     .option('--secret-namespace <ns>', 'a namespace whose Secrets the controllers may read, besides their own and those their Kustomizations, HelmReleases and Applications live in (repeat, or NS,NS…)', listParser())
+    .option('--listen <addr>', 'serve HTTPS at HOST:PORT (or :PORT) for the API server\'s audit webhook backend (POST /audit, audit.k8s.io/v1 EventList) and stream findings as with --follow, until stopped')
+    .option('--tls-cert <file>', 'the certificate --listen serves (PEM; reloaded when it changes)')
+    .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
+    .option('--tls-client-ca <file>', 'with --listen, accept only clients with a certificate this CA signed (the API server\'s client certificate)')
     .option('--follow', 'stream: follow files as they grow (and standard input), print each finding as a JSON line as it is found; with --fail-on, exit 1 at the first finding at or above it')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -63,7 +71,8 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
 
 export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
   try {
-    if (!flags.auditLog?.length && !flags.argocdApps?.length) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input) or --argocd-apps FILE');
+    if (!flags.auditLog?.length && !flags.argocdApps?.length && !flags.listen) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input), --argocd-apps FILE or --listen ADDR');
+    const listen = flags.listen ? await listenSettings(flags) : undefined;
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
     const config = await loadConfig(process.cwd(), flags.config);
@@ -80,8 +89,9 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
       argocdLabelTracking: flags.argocdTracking === 'label',
       ...(flags.secretNamespace ? { secretNamespaces: flags.secretNamespace } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
+      ...(listen ? { listen } : {}),
     };
-    if (flags.follow) return await follow(options, flags.failOn ?? 'none');
+    if (flags.follow || listen) return await follow(options, flags.failOn ?? 'none');
     const report = await runWatch(options);
     const format = flags.format ?? 'text';
     const reporter = REPORTERS[format];
@@ -117,6 +127,7 @@ async function follow(options: WatchOptions, failOn: Severity | 'none'): Promise
           stop.abort();
         }
       },
+      log: logLine,
       onBad: (origin, message) => logLine({ level: 'warn', msg: 'not a record, skipped', path: origin.path, line: origin.line, error: message }),
     }, stop.signal);
     for (const diagnostic of watcher.diagnostics().filter((entry) => entry.kind === 'note')) logLine({ level: 'info', msg: diagnostic.message });
@@ -126,6 +137,16 @@ async function follow(options: WatchOptions, failOn: Severity | 'none'): Promise
     process.off('SIGTERM', onSignal);
   }
   return failed ? EXIT.findings : EXIT.ok;
+}
+
+async function listenSettings(flags: WatchFlags): Promise<ListenSettings> {
+  const { parseListenAddress } = await import('../watch/listener.js');
+  if (!flags.tlsCert || !flags.tlsKey) throw new RampartError('usage', '--listen serves HTTPS: give --tls-cert FILE and --tls-key FILE');
+  const { existsSync } = await import('node:fs');
+  for (const [flag, file] of [['--tls-cert', flags.tlsCert], ['--tls-key', flags.tlsKey], ['--tls-client-ca', flags.tlsClientCa]] as const) {
+    if (file && !existsSync(file)) throw new RampartError('path-not-found', `${flag} ${file}: no such file`);
+  }
+  return { ...parseListenAddress(flags.listen ?? ''), certFile: flags.tlsCert, keyFile: flags.tlsKey, ...(flags.tlsClientCa ? { clientCaFile: flags.tlsClientCa } : {}) };
 }
 
 function logLine(entry: Record<string, unknown>): void {

@@ -32,7 +32,7 @@ export function feedAuditValue(watcher: Watcher, value: unknown, origin: RecordO
   feedAuditEvent(watcher, value, origin);
 }
 
-function feedAuditEvent(watcher: Watcher, value: unknown, origin: RecordOrigin, item?: number): void {
+export function feedAuditEvent(watcher: Watcher, value: unknown, origin: RecordOrigin, item?: number): void {
   let event;
   try {
     event = toAuditEvent(value, origin);

@@ -8,7 +8,8 @@ import type { Severity } from '../model/severity.js';
 import type { ScanReport } from '../report/report.js';
 import { watchRules } from '../rules/operators/watch-rules.js';
 import { VERSION } from '../version.js';
-import { feedAuditLine } from './audit-input.js';
+import type { KeyPairFiles } from '../admission/server.js';
+import { feedAuditEvent, feedAuditLine } from './audit-input.js';
 import { readApplicationDump, type ApplicationDump } from './argocd-apps.js';
 import { DeployRepository } from './deploy-repository.js';
 import { DeploymentJudge } from './judges/deployments.js';
@@ -18,7 +19,8 @@ import { judgeSourceChanged } from './judges/source-changed.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
-import { BadRecordError, type RecordOrigin } from './audit-event.js';
+import { BadRecordError, eventListItems, isObject, type RecordOrigin } from './audit-event.js';
+import { BadBodyError, MAX_AUDIT_BODY_BYTES, startListener, type ListenerRoute } from './listener.js';
 import type { Controller } from './management.js';
 import { objectKey, Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
@@ -37,8 +39,17 @@ export interface WatchOptions {
   readonly protectedBranch?: string;
   /** trusted commit signers (allowed signers, keyring), as `scan` takes them */
   readonly verify?: VerifySettings;
+  /** `--listen`: the HTTPS endpoint audit webhook backends post to, until stopped */
+  readonly listen?: ListenSettings;
   /** each finding as it is found (streaming); batch runs collect them instead */
   readonly onFinding?: (finding: Finding) => void;
+}
+
+export interface ListenSettings extends KeyPairFiles {
+  readonly host: string;
+  readonly port: number;
+  /** told the port listened on (a test asks for port 0) */
+  readonly onListening?: (port: number) => void;
 }
 
 export const AUDIT_JUDGES: readonly AuditJudge[] = [judgeUnmanagedChange, judgeAnomalousAccess, judgeSourceChanged];
@@ -109,10 +120,45 @@ async function inputSize(file: string): Promise<number> {
  * `--follow`: judges records as they arrive, files as they grow and standard input to its end,
  * until every input has ended or `signal` aborts. Findings go to `onFinding` as they are found.
  */
-export async function followWatch(options: WatchOptions & { onFinding: (finding: Finding) => void; onBad: (origin: RecordOrigin, message: string) => void }, signal: AbortSignal): Promise<Watcher> {
+export async function followWatch(options: WatchOptions & { onFinding: (finding: Finding) => void; onBad: (origin: RecordOrigin, message: string) => void; log: (entry: Record<string, unknown>) => void }, signal: AbortSignal): Promise<Watcher> {
   for (const file of options.auditLogs) if (file !== STDIN) await inputSize(file);
   const watcher = createWatcher(options, options.onFinding);
   watcher.onBad = options.onBad;
+  const listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher)] }) : undefined;
+  if (listener) options.listen?.onListening?.(listener.port);
+  try {
+    await Promise.all([
+      readInputs(options, watcher, signal),
+      ...(listener ? [new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))] : []),
+    ]);
+  } finally {
+    await listener?.close();
+  }
+  return watcher;
+}
+
+/** POST /audit: the `audit.k8s.io/v1` EventList the API server's webhook backend sends, in batch and blocking mode alike. */
+function auditRoute(watcher: Watcher): ListenerRoute {
+  return {
+    path: '/audit',
+    limit: MAX_AUDIT_BODY_BYTES,
+    describe: 'an audit.k8s.io/v1 EventList',
+    accept: (body, sequence) => {
+      let items: unknown[];
+      try {
+        if (isObject(body) && body['apiVersion'] !== undefined && body['apiVersion'] !== 'audit.k8s.io/v1') throw new BadRecordError(`apiVersion ${JSON.stringify(body['apiVersion'])} is not audit.k8s.io/v1`);
+        items = eventListItems(body);
+      } catch (error) {
+        if (error instanceof BadRecordError) throw new BadBodyError(error.message);
+        throw error;
+      }
+      const path = `<webhook /audit batch ${sequence}>`;
+      items.forEach((item, index) => feedAuditEvent(watcher, item, { path, line: index + 1 }));
+    },
+  };
+}
+
+async function readInputs(options: WatchOptions, watcher: Watcher, signal: AbortSignal): Promise<void> {
   // standard input may stay open with nothing coming: stop reading it when told to stop
   if (options.auditLogs.includes(STDIN)) signal.addEventListener('abort', () => process.stdin.destroy(), { once: true });
   await Promise.all(options.auditLogs.map(async (file) => {
@@ -125,7 +171,6 @@ export async function followWatch(options: WatchOptions & { onFinding: (finding:
     }
     await tailLines(file, (text, line) => feedAuditLine(watcher, text, { path: file, line }), signal);
   }));
-  return watcher;
 }
 
 /** What an Application dump tells the audit judges: which Applications exist and which objects they manage. */
