@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
+import { analyseDependencies } from './deps/analyse.js';
 import { runRules, type RunOptions } from './engine/run.js';
 import { RampartError } from './errors.js';
 import type { ScanReport } from './report/report.js';
@@ -35,8 +36,10 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin);
   // `verify.commits` in the config checks commits on every scan, no flag needed
   const capabilities = config.verify?.commits ? new Set([...(options.capabilities ?? []), 'verify' as const]) : options.capabilities;
+  const deps = options.settings?.deps;
   const result = await runRules(workspace, config, rules, {
     ...options,
+    ...(deps && capabilities?.has('deps') ? { extraFindings: (active: readonly Rule[]) => analyseDependencies(workspace, config, active, deps) } : {}),
     ...(capabilities ? { capabilities } : {}),
     settings: { ...options.settings, ...(verify ? { verify } : {}), repository: { remotes } },
   });

@@ -1,4 +1,4 @@
-import { isMap, type Node } from 'yaml';
+import { isMap, parse, type Node } from 'yaml';
 import { apiGroup, describeObject, type KubeObject } from '../model/kubernetes.js';
 import { isTemplatedValue } from '../model/git-ref.js';
 import { parseKustomizeRemote } from '../model/remote-refs.js';
@@ -189,8 +189,23 @@ function argoReferences(workspace: Workspace, found: Discovery): void {
       // Argo CD writes OCI Helm repositories without a scheme (`registry/path`, with enableOCI)
       const repository = /^[a-z]+:\/\//i.test(repoUrl) ? repoUrl : `oci://${repoUrl}`;
       const source = chartSource(repository, site.chart.value, site.revision?.value ?? '*');
-      if (source) add(found, object.source.file, site.revision?.span ?? site.chart.span, site.where, source);
+      if (source) add(found, object.source.file, site.revision?.span ?? site.chart.span, site.where, source, argoHelmValues(object.source, site.node));
     }
+  }
+}
+
+/** Argo CD `helm.valuesObject`, else `helm.values` (a YAML string), as plain data. */
+function argoHelmValues(document: YamlDocument, source: Node): unknown {
+  const helm = deref(document, getNode(source, 'helm'));
+  const object = plainValues(deref(document, getNode(helm, 'valuesObject')));
+  if (object !== undefined) return object;
+  const text = scalarText(document.file, deref(document, getNode(helm, 'values')))?.value;
+  if (!text || isTemplatedValue(text)) return undefined;
+  try {
+    const parsed: unknown = parse(text, { uniqueKeys: false });
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined; // not YAML: Argo CD would refuse it too; the chart defaults are judged
   }
 }
 

@@ -6,6 +6,9 @@ import { discoverDependencies, type RepositoryAliases, type SkippedReference } f
 import type { DependencyFetcher } from './fetcher.js';
 import { dependencyKey, type DependencyReference, type FetchedDependency } from './types.js';
 
+/** Files in a dependency larger than this are not read (charts and bases are small; a bigger file is data). */
+const DEPENDENCY_FILE_BYTES = 1024 * 1024;
+
 /** A reference and what it fetched; nested references keep the repository site of the top one. */
 export interface ResolvedReference {
   readonly reference: DependencyReference;
@@ -21,6 +24,8 @@ export interface DependencyRun {
   /** unique dependencies fetched, by key */
   readonly fetched: ReadonlyMap<string, FetchedDependency>;
   readonly skipped: SkippedReference[];
+  /** the fetched tree of a dependency read as a workspace (once per run), undefined when it cannot be read */
+  workspaceOf(dependency: FetchedDependency): Promise<Workspace | undefined>;
 }
 
 export interface RunDepsOptions {
@@ -43,6 +48,15 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
   const references: ResolvedReference[] = [];
   const fetched = new Map<string, FetchedDependency>();
   const nestedOf = new Map<string, Promise<DependencyReference[]>>();
+  const trees = new Map<string, Promise<Workspace | undefined>>();
+  const workspaceOf = (dependency: FetchedDependency): Promise<Workspace | undefined> => {
+    let tree = trees.get(dependency.directory);
+    if (!tree) {
+      tree = loadWorkspace(dependency.directory, { ignore: [], maxFileSize: DEPENDENCY_FILE_BYTES }).then(({ workspace }) => workspace, () => undefined);
+      trees.set(dependency.directory, tree);
+    }
+    return tree;
+  };
   let total = 0;
   let done = 0;
 
@@ -64,7 +78,7 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
     if (!dependency || depth >= maxDepth || ancestors.has(key)) return;
     let nested = nestedOf.get(key);
     if (!nested) {
-      nested = nestedReferences(dependency);
+      nested = workspaceOf(dependency).then(nestedReferences);
       nestedOf.set(key, nested);
     }
     const chain = [...reference.chain, dependency.label];
@@ -80,14 +94,12 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
 
   await Promise.all(discovery.references.map((reference) => visit(reference, 0, new Set())));
   references.sort((a, b) => compare(a.reference.at.path, b.reference.at.path) || a.reference.at.start - b.reference.at.start || a.depth - b.depth || compare(a.key, b.key));
-  return { references, fetched, skipped: discovery.skipped };
+  return { references, fetched, skipped: discovery.skipped, workspaceOf };
 }
 
 /** The dependencies a fetched tree itself declares, as written inside it (`via` names the file in the dependency). */
-async function nestedReferences(dependency: FetchedDependency): Promise<DependencyReference[]> {
-  const loaded = await loadWorkspace(dependency.directory, { ignore: [], maxFileSize: 1024 * 1024 }).catch(() => undefined);
-  if (!loaded) return []; // a single file: nothing nested
-  const { workspace } = loaded;
+function nestedReferences(workspace: Workspace | undefined): DependencyReference[] {
+  if (!workspace) return [];
   return discoverDependencies(workspace).references.map((reference) => ({ ...reference, via: `${reference.at.path}:${reference.line}` }));
 }
 

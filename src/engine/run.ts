@@ -27,6 +27,10 @@ export interface RunOptions {
   /** capabilities this run has: rules that require others are left out */
   readonly capabilities?: ReadonlySet<'resolve' | 'history' | 'verify' | 'forge' | 'deps'>;
   readonly settings?: ScanSettings;
+  /** findings made outside the rules (what fetched dependencies hold, `scan --deps`), given the rules that run */
+  readonly extraFindings?: (active: readonly Rule[]) => Promise<{ findings: Finding[]; diagnostics: Diagnostic[] }>;
+  /** leave `rampart-ignore` comments of the tree unapplied (a fetched dependency must not hide its own findings) */
+  readonly ignoreSuppressions?: boolean;
 }
 
 const SNIPPET_MAX = 240;
@@ -79,7 +83,16 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
       ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
     }
   }
-  const { kept, suppressed } = applySuppressions(workspace, raw);
+  if (options.extraFindings) {
+    try {
+      const extra = await options.extraFindings(active);
+      raw.push(...extra.findings);
+      ruleDiagnostics.push(...extra.diagnostics);
+    } catch (error) {
+      ruleDiagnostics.push({ path: '.', message: `dependency analysis failed: ${errorMessage(error)}`, kind: 'incomplete' });
+    }
+  }
+  const { kept, suppressed } = options.ignoreSuppressions ? { kept: raw, suppressed: 0 } : applySuppressions(workspace, raw);
   const { listed: findings, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
   const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics, ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
   return {

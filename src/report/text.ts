@@ -65,6 +65,7 @@ function describe(finding: Finding, paint: ReturnType<typeof palette>, explained
     const { commit, author, date } = finding.properties;
     lines.push(`           ${paint.dim(terminalSafe(`commit ${String(commit).slice(0, 12)}${author ? ` by ${String(author)}` : ''}${date ? ` on ${String(date)}` : ''}`))}`);
   }
+  if (finding.properties?.['dependency']) lines.push(`           ${paint.dim(terminalSafe(`in ${String(finding.properties['dependency'])}`))}`);
   if (finding.snippet.trim() !== '') {
     lines.push(`           ${paint.dim(`${String(line).padStart(4)} │`)} ${terminalSafe(finding.snippet.trim())}`);
   }

@@ -16,10 +16,10 @@ import { freePort } from './registry.js';
 
 const run = promisify(execFile);
 
-/** A chart archive: `<name>/Chart.yaml` plus `files` under `<name>/`. */
+/** A chart archive: `<name>/Chart.yaml` (unless `files` has its own) plus `files` under `<name>/`. */
 export function packChart(name: string, version: string, files: Readonly<Record<string, string>> = {}, extra: readonly TarMember[] = []): Buffer {
   const members: TarMember[] = [
-    { name: `${name}/Chart.yaml`, content: `apiVersion: v2\nname: ${name}\nversion: ${version}\n` },
+    ...(files['Chart.yaml'] === undefined ? [{ name: `${name}/Chart.yaml`, content: `apiVersion: v2\nname: ${name}\nversion: ${version}\n` }] : []),
     ...Object.entries(files).map(([file, content]) => ({ name: `${name}/${file}`, content })),
     ...extra,
   ];

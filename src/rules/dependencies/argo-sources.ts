@@ -18,6 +18,8 @@ export interface ArgoRevisionSite {
   readonly revisionKey: string;
   /** the revision is written but is not a scalar (a list or map): a shape no controller accepts */
   readonly malformed: boolean;
+  /** the source (or generator) map itself */
+  readonly node: Node;
 }
 
 export function isArgoObject(object: KubeObject, kind: string): boolean {
@@ -82,6 +84,7 @@ function siteOf(object: KubeObject, source: Node, where: string, revisionKey: st
     where,
     anchor,
     revisionKey,
+    node: source,
     malformed: isMap(revisionNode) || isSeq(revisionNode),
     ...(repoURL ? { repoURL } : {}),
     ...(chart ? { chart } : {}),
