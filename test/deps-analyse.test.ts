@@ -11,7 +11,7 @@ let work: string;
 let charts: ChartRepository;
 let git: GitServer;
 let cache: string;
-const token = `ghp_${withCrc32Base62Suffix(new SampleRandom(17).chars(ALNUM, 30))}`;
+const token = `ghp_${withCrc32Base62Suffix(new SampleRandom('deps-analyse').chars(ALNUM, 30))}`;
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 const DEPLOYMENT = `apiVersion: apps/v1
