@@ -7,6 +7,7 @@ import { objectYaml } from '../model/object-yaml.js';
 import { Workspace } from '../model/workspace.js';
 import type { Rule } from '../rules/rule.js';
 import { matchesSelector, type Requirement } from './label-selector.js';
+import { RulePlan } from './rule-plan.js';
 import { isRecord, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
 /** `warn`: never denies, comes back as a warning; `audit`: neither denies nor warns, recorded in audit annotations. */
@@ -42,11 +43,6 @@ export interface Decision {
   readonly skipped?: string;
 }
 
-/**
- * In Git a Secret with plain `data` is a leak; in the cluster every Secret is plain (SOPS and
- * sealed secrets are decrypted before they are applied), so secret rules do not judge Secrets.
- */
-const SECRET_OBJECT_LAYER = 'secrets';
 /** Kubernetes truncates longer warnings; keep ours whole. */
 const WARNING_MAX = 256;
 const MESSAGE_MAX = 4000;
@@ -59,8 +55,8 @@ export async function judge(request: AdmissionRequest, options: JudgeOptions): P
   }
   const path = virtualPath(request);
   const workspace = Workspace.fromObjectYaml(path, objectYaml(judgedObject(request.object)));
-  const rules = request.kind.kind === 'Secret' ? options.rules.filter((rule) => rule.layer !== SECRET_OBJECT_LAYER) : options.rules;
   const verifying = options.settings?.verify?.images === true;
+  const rules = planOf(options, verifying).rulesFor(workspace, request.kind.kind);
   const { findings, diagnostics } = await runRules(workspace, options.config, rules, {
     ...(options.settings ? { settings: options.settings } : {}),
     ...(verifying ? { capabilities: VERIFY } : {}),
@@ -87,6 +83,14 @@ export async function judge(request: AdmissionRequest, options: JudgeOptions): P
 }
 
 const VERIFY: ReadonlySet<'verify'> = new Set(['verify']);
+const plans = new WeakMap<JudgeOptions, RulePlan>();
+
+/** The options of a webhook stay the same for every request: their rule plan is worked out once. */
+function planOf(options: JudgeOptions, verifying: boolean): RulePlan {
+  let plan = plans.get(options);
+  if (!plan) plans.set(options, (plan = new RulePlan(options.rules, options.config, verifying ? { capabilities: VERIFY } : {})));
+  return plan;
+}
 
 /** Kubernetes objectSelector semantics: the new object or, on UPDATE, the old one must match. */
 function selected(request: AdmissionRequest, selector: readonly Requirement[]): boolean {
