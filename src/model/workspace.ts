@@ -14,12 +14,15 @@ import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
 import { getNode, getString, parseYamlFile, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
+import { isSeq } from 'yaml';
 
 export interface ChartInfo {
   readonly directory: string;
   readonly chart: YamlDocument;
   readonly lock?: YamlDocument;
   readonly appVersion?: string;
+  /** top-level values keys that configure a dependency (its alias, else its name) */
+  readonly subchartKeys: ReadonlySet<string>;
 }
 
 /**
@@ -184,7 +187,15 @@ export class Workspace {
         const lockPath = directory === '' ? 'Chart.lock' : `${directory}/Chart.lock`;
         const lock = this.yamlDocumentsOf(lockPath).find((candidate) => candidate.index === 0);
         const appVersion = getString(document.root, 'appVersion');
-        charts.push({ directory, chart: document, ...(lock ? { lock } : {}), ...(appVersion ? { appVersion } : {}) });
+        const subchartKeys = new Set<string>();
+        const dependencies = getNode(document.root, 'dependencies');
+        if (isSeq(dependencies)) {
+          for (const dependency of dependencies.items as Node[]) {
+            const key = getString(dependency, 'alias') ?? getString(dependency, 'name');
+            if (key) subchartKeys.add(key);
+          }
+        }
+        charts.push({ directory, chart: document, subchartKeys, ...(lock ? { lock } : {}), ...(appVersion ? { appVersion } : {}) });
       }
       return charts;
     });
@@ -202,7 +213,7 @@ export class Workspace {
   images(): ImageOccurrence[] {
     return this.once('images', () => {
       const found: ImageOccurrence[] = [];
-      const appVersions = new Map(this.helmCharts().map((chart) => [chart.directory, chart.appVersion]));
+      const charts = new Map(this.helmCharts().map((chart) => [chart.directory, chart]));
       for (const [document, objects] of this.objectsByDocument()) {
         const { file } = document;
         objects.forEach((object) => found.push(...kubernetesImages(object)));
@@ -213,7 +224,8 @@ export class Workspace {
         if (isCiPipelineFile(file.path)) found.push(...ciPipelineImages(document));
         if (isArgoSourceOverrideFile(file.path)) found.push(...argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
-          found.push(...helmValuesImages(file, document.root, file.baseName, appVersions.get(file.directory)));
+          const chart = charts.get(file.directory);
+          found.push(...helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
         }
       }
       for (const file of [...this.filesOfKind('helm-template'), ...this.templatedYaml]) found.push(...templateImages(file));

@@ -7,7 +7,7 @@ import { insideText, textRangesOf } from './code-literals.js';
 describe('standInKind', () => {
   const cases: Record<string, string[]> = {
     reference: ['env:DATADOG_API_KEY', 'vault:secret/data/db#password', 'op://platform/argocd/client-secret', 'ref+awssm://prod/db#password',
-      '$dex.github.clientSecret', '$<plugin-secret>:plugin.token', '%env(SESSION_SECRET)%', '@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)'],
+      '$dex.github.clientSecret', 'ext:/scripts/auth1.sh', 'pullsecret:argocd/regcred', 'secret:argocd/registry#creds', '$<plugin-secret>:plugin.token', '%env(SESSION_SECRET)%', '@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)'],
     placeholder: ['${{ secrets.GITHUB_TOKEN }}', '#{DbPassword}#', '__ADMIN_PASSWORD__', '<password>', '#API_KEY#', 'authelia_%s_', 'changeme', 'my-password'],
     filler: ['PleaseGenerateA50CharLul', 'mocked_token', 'vErrYS3c3tReFRe$hToken', 'p@ssw0rd!#%^&*()', 'testTEST1234!@#$', 'password123!', 'admin123456', 'aabbccddeeff00112233', 'abcdef123456', 'c3Ryb25nLXBhc3N3b3Jk'],
     documentation: ['AKIAIOSFODNN7EXAMPLE', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',

@@ -10,10 +10,11 @@ import { isDocumentedExample, isPlaceholder } from './placeholders.js';
 
 /**
  * Secret-manager and environment references: `env:NAME`, `vault:secret/data/x#key`,
- * `op://vault/item/field`, `ref+awssm://…`, `azurekeyvault://…`, Argo CD's `$name` and
+ * `op://vault/item/field`, `ref+awssm://…`, `azurekeyvault://…`, Argo CD Image Updater's `ext:/script`,
+ * `secret:ns/name#field` and `pullsecret:ns/name`, Argo CD's `$name` and
  * `$<secret>:key`, Symfony's `%env(NAME)%`, Azure App Service's `@Microsoft.KeyVault(…)`.
  */
-const REFERENCE = /^(?:env|file|vault|op|sm|ssm|awssm|aws-?secrets?(?:manager)?|gcpsm|gcp-?secrets?|azkv|azure-?key-?vault|keyvault|akv|bw|bitwarden|doppler|infisical|onepassword|1password|sops|k8s|kubernetes|secretref|secretkeyref)(?::|\+|:\/\/)|^ref\+|^\$[A-Za-z_][A-Za-z0-9_.-]*$|^\$[<{(]|^%env\(|^@Microsoft\.KeyVault\(/i;
+const REFERENCE = /^(?:env|file|vault|op|sm|ssm|awssm|aws-?secrets?(?:manager)?|gcpsm|gcp-?secrets?|azkv|azure-?key-?vault|keyvault|akv|bw|bitwarden|doppler|infisical|onepassword|1password|sops|k8s|kubernetes|secretref|secretkeyref)(?::|\+|:\/\/)|^ref\+|^ext:\/|^(?:pull)?secret:[a-z0-9][a-z0-9.-]*\/[A-Za-z0-9._-]+(?:#[\w.-]+)?$|^\$[A-Za-z_][A-Za-z0-9_.-]*$|^\$[<{(]|^%env\(|^@Microsoft\.KeyVault\(/i;
 
 export function isSecretReference(value: string): boolean {
   return REFERENCE.test(value.trim());

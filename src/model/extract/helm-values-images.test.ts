@@ -55,6 +55,16 @@ describe('Helm values images', () => {
     expect(images('image:\n  repository: org/app\n')).toEqual([{ text: 'org/app', at: 'org/app', implicit: true }]);
   });
 
+  it("never gives a dependency's values (under its name or alias) the parent chart's appVersion", () => {
+    const chart = [
+      'apiVersion: v2', 'name: argo-cd', 'version: 9.0.0', 'appVersion: v3.4.4',
+      'dependencies:', '  - name: redis-ha', '    version: 4.33.0', '    repository: https://dandydeveloper.github.io/charts/',
+      '  - name: common', '    alias: shared', '    version: 1.0.0', '    repository: https://charts.example.com',
+    ].join('\n');
+    const found = images('global:\n  image:\n    repository: quay.io/argoproj/argocd\nredis-ha:\n  haproxy:\n    image:\n      repository: haproxy\nshared:\n  image:\n    repository: org/common\n', { 'chart/Chart.yaml': chart });
+    expect(found.map((image) => image.text)).toEqual(['quay.io/argoproj/argocd:v3.4.4', 'haproxy', 'org/common']);
+  });
+
   it('joins an image key with its tag or version sibling (`*_image` + `*_version`, `image` + `imageTag`)', () => {
     expect(images([
       'controller_image: ghcr.io/acme/controller',

@@ -10,18 +10,23 @@ const REPOSITORY_KEYS = ['repository', 'repo', 'name', 'image'] as const;
 /**
  * Images in Helm values: blocks `{registry, repository, tag, digest}` in any nesting (Bitnami and
  * the chart-starter convention) and plain strings under image-named keys.
- * `appVersion` is the chart's, used when a block leaves its tag empty as Helm charts do.
+ * `appVersion` is the chart's, used when a block leaves its tag empty as Helm charts do; not under
+ * `options.subchartKeys`, whose values the subchart's own templates read with its own default tag.
  */
 export function helmValuesImages(file: SourceFile, values: Node, context: string, appVersion?: string, options: ImageReadOptions = {}): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
-  const visit = (node: unknown, path: string[]): void => {
+  const visit = (node: unknown, path: string[], appVersion: string | undefined): void => {
     if (isSeq(node)) {
-      node.items.forEach((item) => visit(item, path));
+      node.items.forEach((item) => visit(item, path, appVersion));
       return;
     }
     if (!isMap(node)) return;
     for (const { key, value } of mapEntries(node)) {
       const here = [...path, key];
+      if (path.length === 0 && options.subchartKeys?.has(key)) {
+        visit(value, here, undefined);
+        continue;
+      }
       if (IMAGE_KEY.test(key) && isScalar(value)) {
         const occurrence = stringImage(file, value, `${context} ${here.join('.')}`, options, siblingTag(node, key));
         if (occurrence) found.push(occurrence);
@@ -34,10 +39,10 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
           continue;
         }
       }
-      visit(value, here);
+      visit(value, here, appVersion);
     }
   };
-  visit(values, []);
+  visit(values, [], appVersion);
   return found;
 }
 
@@ -47,6 +52,8 @@ export interface ImageReadOptions {
    * other things `image` too (a VM image `ubuntu-22.04`), which a chart's values rarely do.
    */
   readonly referenceShaped?: boolean;
+  /** top-level keys holding a dependency's values (its name or alias in Chart.yaml) */
+  readonly subchartKeys?: ReadonlySet<string>;
 }
 
 function stringImage(file: SourceFile, node: Scalar, context: string, options: ImageReadOptions, tag?: SiblingTag): ImageOccurrence | undefined {

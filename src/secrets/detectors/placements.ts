@@ -55,8 +55,9 @@ export const placementDetectors: readonly Detector[] = [
     keywords: ['authorization', 'api-key', 'x-auth-token', 'private-token', 'access-token'],
     pattern: HEADER,
     validate: (value, context) => {
-      if (isPlaceholder(value) || isDocumentedExample(value)) return false;
-      if (/^basic$/i.test(context.groups['scheme'] ?? '')) return isBasicCredential(value);
+      if (/^basic$/i.test(context.groups['scheme'] ?? '')) return !isDocumentedExample(value) && isBasicCredential(value);
+      // a stand-in, also one written in base64 (`dGVzdC1hcGkta2V5Cg==` is `test-api-key`)
+      if (standInKind(value) !== undefined || isDocumentedExample(value)) return false;
       // in a header a UUID or 32+ hex digits is a token, not an id or a digest
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{32,}$/i.test(value)) return shannonEntropy(value) >= 3;
       return isRandomSecretValue(value, 16);
@@ -86,6 +87,7 @@ export const placementDetectors: readonly Detector[] = [
         `curl -H "Authorization: Basic ${Buffer.from('user:password').toString('base64')}" https://registry.internal.test/v2/`,
         'curl -H "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE" https://api.internal.test',
         'authorizationEndpoint: https://login.internal.test/oauth2/authorize',
+        '  api-key: dGVzdC1hcGkta2V5Cg== # test-api-key',
       ],
     }));
     },
