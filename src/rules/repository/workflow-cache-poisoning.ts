@@ -3,7 +3,7 @@ import { mapEntries, stringValue } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { crossRunDownloadOf } from './workflow-artifacts.js';
 import { cacheUseOf, sharesKeySpace, type CacheUse } from './workflow-caches.js';
-import { field, nodeSpan, workflowsOf, type Workflow, type WorkflowJob } from './workflow-model.js';
+import { field, nodeSpan, workflowsOf, type Workflow, type WorkflowJob, type WorkflowStep } from './workflow-model.js';
 import { checkoutOf } from './workflow-untrusted-checkout.js';
 
 /**
@@ -33,9 +33,16 @@ export default defineRule({
     'workflow restores that entry, with its secrets, OIDC token or publish rights, and ships the planted code. Rampart ' +
     'pairs writers and readers by the action\'s own key family (`setup-node` with `cache: npm`, `setup-go`, Gradle, ' +
     '`type=gha` BuildKit scopes) or, for `actions/cache`, by overlapping key or `restore-keys` stems and equal paths. ' +
-    'Caches saved by `pull_request` runs are not reported: they stay in the pull request\'s own scope.',
+    'Caches saved by `pull_request` runs are not reported: they stay in the pull request\'s own scope. Since 2026 ' +
+    'GitHub.com hands these events a read-only cache token when an outsider triggers them, and `cache-mode` declares the ' +
+    'access: a job or workflow with `cache-mode: read` or `none` is not reported; `cache-mode: write` (or `write-only`) ' +
+    'turns that protection off, so a job that takes in pull request code with it is reported at high, whether or not it ' +
+    'has a cache step, since the pull request\'s code can save any entry itself. Without `cache-mode` the finding is ' +
+    'medium: the default still lets a maintainer\'s comment or re-run save the pull request\'s content, and GitHub ' +
+    'Enterprise Server without the feature saves it for anyone.',
   remediation:
-    'Do not save caches in jobs that take in pull request code: use `actions/cache/restore` (or `lookup-only`, ' +
+    'Declare `cache-mode: read` (or `none`) on workflows that outsiders trigger, and never `write` where pull request ' +
+    'code runs. Do not save caches in jobs that take in pull request code: use `actions/cache/restore` (or `lookup-only`, ' +
     '`cache: false`, `save-cache: false`) there. Build releases without caches, or with keys of their own that no ' +
     'untrusted workflow writes. Code running in such a job can still write any cache entry through the runner\'s token, ' +
     'so the safest release restores nothing.',
@@ -43,8 +50,10 @@ export default defineRule({
     'https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/',
     'https://docs.github.com/en/actions/reference/workflows-and-actions/dependency-caching#restrictions-for-accessing-a-cache',
     'https://docs.zizmor.sh/audits/#cache-poisoning',
+    'https://github.blog/changelog/2026-09-10-control-github-actions-cache-access-with-cache-mode',
   ],
   messages: {
+    declaredWrite: 'Job {job} ({trigger}) takes in {input} with cache-mode: {mode}: code from the pull request can save any cache entry, and {reader} in {readerFile} restores caches ({why}).',
     poisoned: 'Job {job} ({trigger}) takes in {input} and saves a cache ({cache}); {reader} restores it in {readerFile} ({why}): the pull request\'s author decides what the release builds with.',
   },
   examples: {
@@ -63,11 +72,26 @@ export default defineRule({
       const triggers = DEFAULT_BRANCH_SCOPED_TRIGGERS.filter((trigger) => workflow.triggers.has(trigger));
       if (triggers.length === 0) continue;
       for (const job of workflow.jobs) {
+        const mode = cacheModeOf(workflow, job);
+        const modeValue = stringValue(mode)?.trim().toLowerCase();
+        // `read` and `none` forbid saves; so does GitHub.com's default for outsiders' events, which `write` overrides
+        if (modeValue === 'read' || modeValue === 'none') continue;
+        const declaredWrite = modeValue === 'write' || modeValue === 'write-only';
+        if (declaredWrite) {
+          const input = job.steps.map((step) => untrustedInput(workflow, step)).find((found) => found !== undefined);
+          const reader = readers[0]!;
+          if (input !== undefined) {
+            context.report({
+              messageId: 'declaredWrite', at: nodeSpan(workflow.file, mode),
+              data: { job: job.id, trigger: triggers.join(', '), input, mode: modeValue, reader: `job ${reader.job.id}`, readerFile: `${reader.workflow.file.path}:${readerLineOf(reader)}`, why: reader.why },
+              subject: `${job.id} cache-mode`,
+            });
+            continue;
+          }
+        }
         let input: string | undefined;
         for (const step of job.steps) {
-          const checkout = checkoutOf(workflow, step);
-          const download = workflow.triggers.has('workflow_run') ? crossRunDownloadOf(workflow, step) : undefined;
-          input ??= checkout ? `the pull request's code (${checkout.how})` : download ? `another run's artifacts (${download.how})` : undefined;
+          input ??= untrustedInput(workflow, step);
           const cache = cacheUseOf(workflow, job.id, step);
           if (!cache?.saves || !step.uses) continue;
           // actions/cache/save saves right away; the others save in a post step, when the job ends
@@ -76,14 +100,14 @@ export default defineRule({
           if (taken === undefined) continue;
           const reader = readers.find((candidate) => sharesKeySpace(cache, candidate.cache));
           if (!reader) continue;
-          const readerLine = reader.workflow.file.position(nodeSpan(reader.workflow.file, reader.cache.step.uses?.node).start).line;
           context.report({
             messageId: 'poisoned',
             at: nodeSpan(workflow.file, step.uses.node),
             data: {
               job: job.id, trigger: triggers.join(', '), input: taken, cache: cache.what,
-              reader: `job ${reader.job.id}`, readerFile: `${reader.workflow.file.path}:${readerLine}`, why: reader.why,
+              reader: `job ${reader.job.id}`, readerFile: `${reader.workflow.file.path}:${readerLineOf(reader)}`, why: reader.why,
             },
+            ...(declaredWrite ? {} : { severity: 'medium' as const }),
             subject: `${job.id} ${cache.what} ${reader.workflow.file.path} ${reader.job.id}`,
           });
         }
@@ -94,13 +118,23 @@ export default defineRule({
 
 /** Untrusted input a step after `index` brings in (the cache is saved when the job ends). */
 function laterInput(workflow: Workflow, job: WorkflowJob, index: number): string | undefined {
-  for (const step of job.steps.slice(index + 1)) {
-    const checkout = checkoutOf(workflow, step);
-    if (checkout) return `the pull request's code (${checkout.how})`;
-    const download = workflow.triggers.has('workflow_run') ? crossRunDownloadOf(workflow, step) : undefined;
-    if (download) return `another run's artifacts (${download.how})`;
-  }
-  return undefined;
+  return job.steps.slice(index + 1).map((step) => untrustedInput(workflow, step)).find((found) => found !== undefined);
+}
+
+function untrustedInput(workflow: Workflow, step: WorkflowStep): string | undefined {
+  const checkout = checkoutOf(workflow, step);
+  if (checkout) return `the pull request's code (${checkout.how})`;
+  const download = workflow.triggers.has('workflow_run') ? crossRunDownloadOf(workflow, step) : undefined;
+  return download ? `another run's artifacts (${download.how})` : undefined;
+}
+
+/** `cache-mode:` of the job, else of the workflow. */
+function cacheModeOf(workflow: Workflow, job: WorkflowJob): Node | undefined {
+  return field(workflow.document, job.node, 'cache-mode') ?? field(workflow.document, workflow.document.root, 'cache-mode');
+}
+
+function readerLineOf(reader: Reader): number {
+  return reader.workflow.file.position(nodeSpan(reader.workflow.file, reader.cache.step.uses?.node).start).line;
 }
 
 /** Jobs of release and deploy workflows that restore caches, with what makes them worth poisoning. */
@@ -109,6 +143,8 @@ function releaseReaders(workflow: Workflow): Reader[] {
   for (const job of workflow.jobs) {
     const why = releaseReason(workflow, job);
     if (why === undefined) continue;
+    const mode = stringValue(cacheModeOf(workflow, job))?.trim().toLowerCase();
+    if (mode === 'none' || mode === 'write-only') continue;
     for (const step of job.steps) {
       const cache = cacheUseOf(workflow, job.id, step);
       if (cache?.restores) readers.push({ workflow, job, cache, why });
