@@ -7,12 +7,19 @@ import { findSecrets } from './scan-text.js';
  */
 const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, secret: string]> = [
   ['an env line pasted into Python', 'app.py', '# kept for reference\nDEPLOY_API_KEY=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q\n', 'Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q'],
+  ['an id.secret token under a key', 'config.yaml', 'TRACKER_API_KEY: 5d1c9e02.7a4f0b8e2c61d93f5e0a7b48c2d16e9f3a\n', '5d1c9e02.7a4f0b8e2c61d93f5e0a7b48c2d16e9f3a'],
+  ['a token of dotted random parts', '.env', 'FORMS_API_KEY=Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6\n', 'Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6'],
+  ['a dotted token pasted into Python', 'app.py', 'FORMS_API_KEY=Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6\n', 'Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6'],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 
 const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> = [
   ['an identifier assigned in Python', 'app.py', 'token = api_token_v2\npassword = hash_password(user)\n'],
   ['a member assigned in JavaScript', 'app.js', 'apiKey = keyStore.k8sTokenV2;\n'],
+  ['a dotted constant assigned in Go', 'client_test.go', '\tclient.IDTokenEncryptedResponseAlg = oidc.EncryptionAlgA192GCMKW\n'],
+  ['a constant of a package in Go', 'config.go', 'secretToken = oidc.EncryptionAlgA192GCMKW\n'],
+  ['a file name under a secret key', 'externalsecret.yaml', '  - secretKey: home-assistant-7c48d-e078848c9fb0.json\n'],
+  ['a member chain', 'values.yaml', 'token: settings.githubTokenV2.value\n'],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q, retries=3)\n'],
 ];

@@ -23,7 +23,19 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)+$|^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+/**
+ * `var.x`, `data.y.z`, `settings.API_TOKEN`: a reference, unless one of its parts is random (a JWT,
+ * `<id>.<secret>` tokens: `42b2eda8.3fe6b0…`, `oaaXyz….v1.eyJ…`).
+ */
+const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+/;
+
+const FILE_NAME = /\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|jks|env|conf|cfg|ini|xml|toml|properties|js|ts|py|go|sh)$/i;
+
+function isRandomPart(part: string): boolean {
+  return part.length >= 16 && !NAME_SHAPES.test(part) && /[0-9]/.test(part) && /[A-Za-z]/.test(part) && !isWordlike(part) && looksRandom(part, 16);
+}
+
 /**
  * Names: kebab-case (`my-app-tls`), snake or colon-separated words (`pass:with:colons`), ENV_NAMES.
  * A value of that shape with a random part is a key written so (`pri_0998…`, `Y6D1FIS3XZXI…`,
@@ -81,7 +93,7 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
   if (separator === ':' && !PROPERTIES.test(context.path)) return undefined;
   const ranges = textRangesOf(text, context.path);
   const start = index + match.length - value.length;
-  if (ranges && !insideText(ranges, start, start + value.length) && !isPastedAssignment(text, index, start + value.length, value)) return undefined;
+  if (ranges && !insideText(ranges, start, start + value.length) && !isPastedAssignment(text, key, index, start + value.length, value)) return undefined;
   // an HTML entity (`…?newPassword=attacker&quot;`) or the next query parameter (`password=test&submit=Go`)
   // ends the value, and so does closing punctuation of prose (`…?password=b953d8fb-…).`)
   return value.replace(/&(?:amp|quot|lt|gt|apos|#\d+);?.*$|&[A-Za-z0-9_.[\]-]*=.*$/, '').replace(/[)\]}.]+$/, '');
@@ -92,11 +104,14 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
  * `KEY=value` (an env file pasted into a script, or a snippet in a `.py` of notes) with a value no
  * expression is written as: random letters and digits mixed, not a word, call, member or number.
  */
-function isPastedAssignment(text: string, keyAt: number, valueEnd: number, value: string): boolean {
+function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: number, value: string): boolean {
   const lineStart = lineStartOf(text, keyAt);
   if (!/^[ \t]*(?:export[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
   if (!/^[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 40))) return false;
-  return /^[A-Za-z0-9_+/=-]+$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
+  // `a.b`: a member, unless its first part is no identifier (`42b2eda8.…`) or random itself (`eyJ….…`)
+  const head = value.split('.')[0]!;
+  if (head !== value && !/^[0-9]/.test(head) && !isRandomPart(head)) return false;
+  return /^[A-Za-z0-9_+/=.-]+$/.test(value) && !key.includes('.') && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
 }
 
 function lineStartOf(text: string, offset: number): number {
@@ -139,6 +154,7 @@ const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
+  if (DOTTED_NAME.test(value) && (FILE_NAME.test(value) || !value.split('.').some(isRandomPart))) return false;
   if (NAME_SHAPES.test(value) && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
   return looksRandom(value, minLength) || isMixedCaseRandom(value);
 }
