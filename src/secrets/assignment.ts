@@ -90,5 +90,7 @@ export function looksRandom(value: string, minLength = 12): boolean {
   if (value.length < minLength) return false;
   if (/^[0-9]+$/.test(value) || /^[a-z]+$/i.test(value)) return false;
   const entropy = shannonEntropy(value);
+  // 16 symbols carry at most 4 bits: random hex of 24–40 digits measures 3.3–3.8, not base62's 4.5+
+  if (/^[0-9a-f]+$/i.test(value)) return characterClasses(value) >= 2 && entropy >= (value.length >= 24 ? 3.1 : 2.9);
   return characterClasses(value) >= 2 && entropy >= (value.length >= 24 ? 3.5 : 3.2);
 }

@@ -23,7 +23,7 @@ const TEMPLATED = [
   /^vault:|^ref\+|^sm:\/\/|^arn:aws:secretsmanager|^op:\/\//i, // secret references
 ];
 
-const WORDS = /^my[_-][a-z]+(?:[_-][a-z]+)*$|(?:replace|change|fill|insert|enter|put|add|set)[_-]?(?:me|this|here|it|your)|your[_-]|placeholder|redacted|dummy|fake|example|sample|xxx|\*\*\*|\.\.\.|todo|tbd|not[_-]?a[_-]?(?:real|secret)|secret[_-]?here|password[_-]?here|token[_-]?here|^none$|^null$|^nil$|^undefined$|^true$|^false$|^test$|^string$/i;
+const WORDS = /^my[_-][a-z]+(?:[_-][a-z]+)*$|(?:replace|change|fill|insert|enter|put|add|set)[_-]?(?:me|this|here|it|your)|your[_-]|placeholder|redacted|dummy|fake|example|sample|xxx|\*\*\*|\.\.\.|(?<![a-z])(?:todo|tbd)(?![a-z])|not[_-]?a[_-]?(?:real|secret)|secret[_-]?here|password[_-]?here|token[_-]?here|^none$|^null$|^nil$|^undefined$|^true$|^false$|^test$|^string$/i;
 
 /** Common defaults that no reviewer calls a leaked credential. */
 const TRIVIAL = new Set([
@@ -63,5 +63,5 @@ const DOCUMENTED = new Set([
 export function isDocumentedExample(token: string): boolean {
   if (DOCUMENTED.has(token)) return true;
   for (const known of DOCUMENTED) if (token.includes(known)) return true;
-  return /EXAMPLE|example|placeholder|PLACEHOLDER|xxxxxx|XXXXXX|000000|123456789|abcdefgh|ABCDEFGH/.test(token);
+  return /EXAMPLE|example|placeholder|PLACEHOLDER|xxxxxx|XXXXXX|000000|12345678|abcdefgh|ABCDEFGH/.test(token);
 }

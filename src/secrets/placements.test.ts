@@ -10,6 +10,8 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['an id.secret token under a key', 'config.yaml', 'TRACKER_API_KEY: 5d1c9e02.7a4f0b8e2c61d93f5e0a7b48c2d16e9f3a\n', '5d1c9e02.7a4f0b8e2c61d93f5e0a7b48c2d16e9f3a'],
   ['a token of dotted random parts', '.env', 'FORMS_API_KEY=Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6\n', 'Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6'],
   ['a dotted token pasted into Python', 'app.py', 'FORMS_API_KEY=Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6\n', 'Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6'],
+  ['32 hex digits under an API key (hex carries 4 bits a digit at most)', '.env', 'CART_API_KEY=2afddb813193eb9d3b5bd99bf5d834cd\n', '2afddb813193eb9d3b5bd99bf5d834cd'],
+  ['a random value that spells a filler word by chance', '.env', 'FLOW_API_KEY=dh6zkbdzrjlsz5gy4gj2zg9stqttbd65\n', 'dh6zkbdzrjlsz5gy4gj2zg9stqttbd65'],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 
