@@ -164,13 +164,15 @@ function claimedSpansIn(objects: readonly KubeObject[], manifests: readonly Secr
 
 /**
  * A generic-credential match on a claimed span is not reported: `k8s-secret-plaintext` judges
- * Secret values, and SealedSecret ciphertext is safe.
+ * Secret values, and SealedSecret ciphertext is safe. Nor is a base64-encoded key there: the
+ * Secret's decoded data reports the key itself.
  */
 export function claimedByManifest(match: { readonly detector: { readonly id: string }; readonly start: number; readonly end: number }, claimed: readonly Span[], path: string): boolean {
-  return isGeneric(match) && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
+  return (isGeneric(match) || match.detector.id === BASE64_KEY_ID) && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
 }
 
 const GENERIC_ID = 'secret-generic-credential';
+const BASE64_KEY_ID = 'secret-base64-private-key';
 
 /** Matches of the generic detector: the only ones a claimed span hides. */
 export function isGeneric(match: { readonly detector: { readonly id: string } }): boolean {

@@ -2,9 +2,12 @@ import { crc24 } from './checksum.js';
 import { derElement, DER_TAG, isPrivateKeyDer } from './der.js';
 import type { SampleRandom } from './random.js';
 
-/** PEM bodies as they appear in files: real line breaks, or `\n` escapes inside JSON and YAML strings. */
+/**
+ * PEM bodies as they appear in files: real line breaks, `\n` or `\r\n` escapes inside JSON and
+ * YAML strings, or one quoted string a line joined in code (`"MIIE…" +` / `"…"`).
+ */
 function bodyBytes(body: string): Buffer {
-  return Buffer.from(body.replace(/\\n/g, '\n').replace(/[\s"\\]/g, ''), 'base64');
+  return Buffer.from(body.replace(/["'][ \t]*\+?[ \t]*(?:\r?\n[ \t]*\+?[ \t]*)?["']/g, '').replace(/\\[rnt]/g, '\n').replace(/[\s"'\\]/g, ''), 'base64');
 }
 
 const PEM = /^-----BEGIN ([A-Z ]+)-----(?:[ \t]*#[^\r\n]*)?([\s\S]*?)-----END \1-----/;
@@ -13,16 +16,20 @@ const PEM = /^-----BEGIN ([A-Z ]+)-----(?:[ \t]*#[^\r\n]*)?([\s\S]*?)-----END \1
 export function isPemPrivateKey(text: string): boolean {
   const match = PEM.exec(text.trim().replace(/^"/, ''));
   if (!match) return false;
-  return isPrivateKeyDer(match[1] ?? '', bodyBytes(match[2] ?? ''));
+  const bytes = bodyBytes(match[2] ?? '');
+  // an OpenSSH key under a PEM label (`BEGIN RSA PRIVATE KEY` over `openssh-key-v1`) is a key all the same
+  return isPrivateKeyDer(match[1] ?? '', bytes) || isUnprotectedOpenSsh(bytes);
 }
 
 /** An OpenSSH private key that is not protected by a passphrase (cipher `none`). */
 export function isOpenSshPrivateKey(text: string): boolean {
   const match = PEM.exec(text.trim());
-  if (!match || match[1] !== 'OPENSSH PRIVATE KEY') return false;
-  const bytes = bodyBytes(match[2] ?? '');
+  return match?.[1] === 'OPENSSH PRIVATE KEY' && isUnprotectedOpenSsh(bodyBytes(match[2] ?? ''));
+}
+
+function isUnprotectedOpenSsh(bytes: Buffer): boolean {
   const magic = 'openssh-key-v1\0';
-  if (bytes.subarray(0, magic.length).toString('latin1') !== magic) return false;
+  if (bytes.length < magic.length + 8 || bytes.subarray(0, magic.length).toString('latin1') !== magic) return false;
   const cipherLength = bytes.readUInt32BE(magic.length);
   return bytes.subarray(magic.length + 4, magic.length + 4 + cipherLength).toString('latin1') === 'none';
 }

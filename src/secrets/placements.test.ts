@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { pemBlock, sampleOpenSshKey, sampleRsaDer } from './pem.js';
+import { SampleRandom } from './random.js';
 import { findSecrets } from './scan-text.js';
+
+const random = new SampleRandom('placements-test');
+const rsa = pemBlock('RSA PRIVATE KEY', sampleRsaDer(random));
+const lines = rsa.split('\n');
+/** Java/JS: one quoted string a line, joined with `+` */
+const concatenated = `String key = ${lines.map((line) => `"${line}\\n"`).join(' +\n    ')};\n`;
+/** JSON: `\r\n` escapes */
+const escaped = `{"private_key": "${lines.join('\\r\\n')}"}\n`;
+/** Python: implicit concatenation of adjacent literals */
+const adjacent = `KEY = (\n${lines.map((line) => `    "${line}\\n"`).join('\n')}\n)\n`;
+/** an OpenSSH key under a PEM label */
+const relabelled = sampleOpenSshKey(random).replace(/OPENSSH PRIVATE KEY/g, 'RSA PRIVATE KEY');
 
 /**
  * Where credentials are written, beyond `key: value`: the placements real repositories use, each
@@ -12,6 +26,11 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['a dotted token pasted into Python', 'app.py', 'FORMS_API_KEY=Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6\n', 'Qx7vN2kLp9RtY4wZ8bHc3JmF6dSa1GeU.Tn5Kq8Wz2Lx7Rv4Pb9Hy3Mc6'],
   ['32 hex digits under an API key (hex carries 4 bits a digit at most)', '.env', 'CART_API_KEY=2afddb813193eb9d3b5bd99bf5d834cd\n', '2afddb813193eb9d3b5bd99bf5d834cd'],
   ['a random value that spells a filler word by chance', '.env', 'FLOW_API_KEY=dh6zkbdzrjlsz5gy4gj2zg9stqttbd65\n', 'dh6zkbdzrjlsz5gy4gj2zg9stqttbd65'],
+  ['a PEM key joined from quoted lines (Java)', 'KeyTest.java', concatenated, ''],
+  ['a PEM key with \\r\\n escapes (JSON)', 'sa.json', escaped, ''],
+  ['a PEM key of adjacent literals (Python)', 'keys.py', adjacent, ''],
+  ['an OpenSSH key under an RSA label', 'id_rsa', relabelled, ''],
+  ['a base64-encoded PEM key', '.env', `SIGNING_KEY_B64=${Buffer.from(rsa).toString('base64')}\n`, ''],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 
@@ -22,13 +41,18 @@ const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> 
   ['a constant of a package in Go', 'config.go', 'secretToken = oidc.EncryptionAlgA192GCMKW\n'],
   ['a file name under a secret key', 'externalsecret.yaml', '  - secretKey: home-assistant-7c48d-e078848c9fb0.json\n'],
   ['a member chain', 'values.yaml', 'token: settings.githubTokenV2.value\n'],
+  ['a base64-encoded certificate', 'values.yaml', `ca.crt: ${Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2F0Y2hNZUlmWW91Q2FuMB4XDTI0MDEwMTAwMDAwMFo=\n-----END CERTIFICATE-----\n').toString('base64')}\n`],
+  ['a joined PEM key whose body is cut short', 'KeyTest.java', `String key = "${lines[0]}\\n" +\n    "${lines[1]}\\n" +\n    "${lines.at(-1)}";\n`],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q, retries=3)\n'],
 ];
 
 describe('credentials in placements beyond key: value', () => {
   it.each(FOUND)('finds %s', (_name, file, text, secret) => {
-    expect(findSecrets(text, file).map((match) => match.secret)).toContain(secret);
+    const found = findSecrets(text, file);
+    // keys: found as one key block (the secret is the block, not one value)
+    if (secret === '') expect(found.map((match) => match.detector.id)).toEqual([expect.stringMatching(/private-key$/)]);
+    else expect(found.map((match) => match.secret)).toContain(secret);
   });
 
   it.each(QUIET)('stays quiet on %s', (_name, file, text) => {

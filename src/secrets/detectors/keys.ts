@@ -5,6 +5,12 @@ import { SampleRandom } from '../random.js';
 import { tokenDetector } from '../token-shape.js';
 
 const random = new SampleRandom('keys');
+
+/** Base64 of a PEM or OpenSSH private key block. */
+function isEncodedPrivateKey(value: string): boolean {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return isPemPrivateKey(decoded) || isOpenSshPrivateKey(decoded) || isPgpPrivateKey(decoded);
+}
 const KEY_REVOKE = 'Treat the key as compromised: replace it wherever it is trusted (authorized_keys, deploy keys, TLS certificates, signing keys), then remove it from the repository and its history. Keep keys in a secret manager or encrypt them with SOPS.';
 const KEY_REFS = ['https://datatracker.ietf.org/doc/html/rfc7468', 'https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning'];
 const PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----`;
@@ -18,7 +24,7 @@ const ec = (): string => ecSample ??= pemBlock('EC PRIVATE KEY', sampleEcDer(ran
  * may follow the header line (fixtures mark lines that way).
  */
 const pemPattern = (labels: string): RegExp =>
-  new RegExp(String.raw`-----BEGIN (?:${labels})-----(?:[ \t]*#[^\r\n]{0,120})?[A-Za-z0-9+/=\s\\]{40,16384}-----END (?:${labels})-----`, 'g');
+  new RegExp(String.raw`-----BEGIN (?:${labels})-----(?:[ \t]*#[^\r\n]{0,120})?[A-Za-z0-9+/=\s\\"']{40,16384}-----END (?:${labels})-----`, 'g');
 
 function keyDetector(id: string, provider: string, kind: string, pattern: RegExp, validate: (text: string) => boolean, positives: () => string[], negatives: string[], keyword: string): Detector {
   return {
@@ -51,6 +57,14 @@ export const keyDetectors: readonly Detector[] = [
     priority: PRIORITY.provider,
     window: { before: 0, after: 0 },
     docs: { impact: 'Authenticates to the cluster API as the certificate\'s user, often cluster-admin.', revoke: 'Kubernetes cannot revoke a client certificate: rotate the cluster CA or remove the user\'s RBAC bindings, then issue new kubeconfigs through OIDC or short-lived certificates.', references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates'] },
+  }),
+  Object.assign(keyDetector('secret-base64-private-key', 'PEM', 'private key, base64-encoded', /(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,16384}={0,2}(?![A-Za-z0-9+/=])/g,
+      (value) => isEncodedPrivateKey(value),
+      () => [`SIGNING_KEY_B64: ${Buffer.from(ec()).toString('base64')}`, `export DEPLOY_KEY="${Buffer.from(sampleOpenSshKey(new SampleRandom('base64-private-key'))).toString('base64')}"`],
+      [`ca.crt: ${Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2F0Y2hNZUlmWW91Q2FuMB4XDTI0MDEwMTAwMDAwMFo=\n-----END CERTIFICATE-----\n').toString('base64')}`, `key: ${Buffer.from(PUBLIC_KEY).toString('base64')}`, `key: ${Buffer.from(TRUNCATED).toString('base64')}`], 'ls0tls1crudjti'), {
+    // a key written as base64 of its PEM (Kubernetes data, CI variables, `base64 -w0 key.pem`): one line
+    window: { before: 0, after: 0 },
+    docs: { impact: 'Whoever decodes it holds the private key: decrypts traffic, signs commits, images or tokens, and logs in wherever the public half is trusted.', revoke: KEY_REVOKE, references: KEY_REFS },
   }),
   tokenDetector({
     id: 'secret-age-secret-key',
