@@ -1,19 +1,19 @@
-import { SourceFile } from '../../model/source-file.js';
-import { claimedByManifest, decodedDataMatches, isGeneric, plaintextValues, secretsInFile } from '../kubernetes-secret.js';
+import { decodedDataMatches, isGeneric, plaintextValues, claimedByManifest } from '../kubernetes-secret.js';
 import { DETECTORS } from '../catalogue.js';
 import { findSecrets, type ChangedRange } from '../scan-text.js';
 import type { HitMatch } from './draft-hits.js';
+import { secretsInChangedDocuments } from './secret-documents.js';
 
 /**
  * The credentials of one file version. Secret manifests are read as in the working tree: what the
  * base64 `data` decodes to is scanned and placed on the encoded value, values in clear are
  * `k8s-secret-plaintext` hits (a Secret committed once and sealed later still leaked them), and
  * SealedSecret ciphertext is safe. With `changed`, credentials are looked for where the file changed
- * since its previous version (its Secret manifests are read whole).
+ * since its previous version, and only the Secret manifests that changed are read.
  */
 export function secretMatches(text: string, path: string, changed?: ChangedRange): HitMatch[] {
   const matches = findSecrets(text, path, DETECTORS, changed);
-  const secrets = secretsInFile(new SourceFile(path, text), matches.some(isGeneric));
+  const secrets = secretsInChangedDocuments(path, text, changed, matches.filter(isGeneric));
   if (!secrets) return matches;
   const decoded = secrets.manifests.flatMap(decodedDataMatches).map(({ value, match }) => ({
     detector: match.detector, start: value.span.start, end: value.span.end, secret: match.secret,

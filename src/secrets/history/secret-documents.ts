@@ -1,0 +1,71 @@
+import { SourceFile } from '../../model/source-file.js';
+import type { Span } from '../../model/span.js';
+import { parseRefusal } from '../../model/parse-limits.js';
+import { declaresSecret, secretsInFile, type SecretManifest } from '../kubernetes-secret.js';
+import { secretObjectKinds } from '../secret-object-lines.js';
+import type { ChangedRange } from '../scan-text.js';
+
+export interface FileSecrets {
+  readonly manifests: SecretManifest[];
+  readonly claimed: Span[];
+}
+
+/** a `---` line: where a YAML document starts */
+const DOCUMENT_START = /^---(?:[ \t]|$)/gm;
+/** directives (`%YAML`) and `...` end markers: a document is then not read apart from the others */
+const STREAM_SYNTAX = /^(?:%|\.\.\.(?:[ \t]|$))/m;
+/** a marker line is `---` and the character after it: a document ending this close to a change may not have ended there before */
+const MARKER_REACH = 4;
+
+/**
+ * The Secret manifests and claimed spans of one file version (history), reading only the YAML
+ * documents that can change what is reported: those that changed since the version searched
+ * before at the same path (the others were read then, and their secrets kept with that older
+ * commit), and those under a generic match (whose claims hide it). A document that may hold a
+ * root `Secret` is parsed for its values; one that may hold a SealedSecret only when a generic match
+ * lies in it. Each document is parsed on its own, spans placed back at its offset in the file, so a
+ * Secret manifest blob is parsed only where it changed. Undefined when nothing is parsed.
+ */
+export function secretsInChangedDocuments(path: string, text: string, changed: ChangedRange | undefined, generic: ReadonlyArray<{ readonly start: number; readonly end: number }>): FileSecrets | undefined {
+  if (!declaresSecret(text)) return undefined;
+  const starts = documentStarts(text);
+  if (starts === undefined) return secretsInFile(new SourceFile(path, text), generic.length > 0);
+  let found: { manifests: SecretManifest[]; claimed: Span[] } | undefined;
+  for (let index = 0; index < starts.length; index += 1) {
+    const start = starts[index]!;
+    const end = starts[index + 1] ?? text.length;
+    const underGeneric = generic.some((match) => match.start < end && start < match.end);
+    const touched = changed === undefined || (start <= changed.end && changed.start < end + MARKER_REACH);
+    if (!underGeneric && !touched) continue;
+    const chunk = text.slice(start, end);
+    if (!declaresSecret(chunk)) continue;
+    const kinds = secretObjectKinds(chunk);
+    if (!kinds.secret && !(kinds.sealed && underGeneric)) continue;
+    // over the limits the whole file is not parsed (as in the working tree): none of its documents are
+    if (found === undefined && parseRefusal(text) !== undefined) return undefined;
+    const secrets = secretsInFile(new SourceFile(path, chunk), underGeneric);
+    found ??= { manifests: [], claimed: [] };
+    if (!secrets) continue;
+    for (const manifest of secrets.manifests) found.manifests.push(start === 0 ? manifest : { ...manifest, values: manifest.values.map((value) => ({ ...value, span: moved(value.span, start) })) });
+    for (const span of secrets.claimed) found.claimed.push(moved(span, start));
+  }
+  return found;
+}
+
+function moved(span: Span, by: number): Span {
+  return by === 0 ? span : { path: span.path, start: span.start + by, end: span.end + by };
+}
+
+/**
+ * Offsets where the stream's documents start (the first at 0, each next at its `---` line), or
+ * undefined when the stream is one document or uses syntax that ties documents together.
+ */
+function documentStarts(text: string): number[] | undefined {
+  const starts = [0];
+  DOCUMENT_START.lastIndex = 0;
+  for (let match = DOCUMENT_START.exec(text); match; match = DOCUMENT_START.exec(text)) {
+    if (match.index > 0) starts.push(match.index);
+  }
+  if (starts.length === 1 || STREAM_SYNTAX.test(text)) return undefined;
+  return starts;
+}
