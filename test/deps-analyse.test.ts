@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 import { ALNUM, SampleRandom } from '../src/secrets/random.js';
 import { runCli } from './helpers/cli.js';
-import { commitFiles, packChart, startChartRepository, startGitDaemon, writeTree, type ChartRepository, type GitServer } from './helpers/deps-servers.js';
+import { commitFiles, fluxHelmRelease, fluxHelmRepository, packChart, startChartRepository, startGitDaemon, writeTree, type ChartRepository, type GitServer } from './helpers/deps-servers.js';
 
 let work: string;
 let charts: ChartRepository;
@@ -55,31 +55,12 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const release = (name: string, chart: string, version: string, values = ''): string => `---
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: ${name}, namespace: apps}
-spec:
-  chart:
-    spec:
-      chart: ${chart}
-      version: ${version}
-      sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
-${values}`;
-
-const helmRepository = (): string => `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata: {name: charts, namespace: flux-system}
-spec:
-  url: ${charts.url}
-`;
-
 interface JsonFinding { ruleId: string; message: string; snippet: string; location: { path: string; line: number }; properties?: Record<string, string> }
 
 describe('scan --deps: what dependencies hold', () => {
   it('reports findings inside charts, their own dependencies and remote bases at the repository line that pulls them, in every format', async () => {
     const root = await writeTree(path.join(work, 'repo'), {
-      'flux.yaml': `${helmRepository()}${release('podinfo', 'podinfo', '6.5.0')}${release('umbrella', 'umbrella', '0.1.0')}`,
+      'flux.yaml': `${fluxHelmRepository(charts.url)}${fluxHelmRelease('podinfo', 'podinfo', '6.5.0')}${fluxHelmRelease('umbrella', 'umbrella', '0.1.0')}`,
       'kustomization.yaml': `resources:\n  - git::${git.url}/bases.git//web?ref=v1.0\n`,
     });
     const scanned = await runCli(['scan', root, '--deps', '--cache-dir', cache, '-q', '-f', 'json']);
@@ -116,7 +97,7 @@ describe('scan --deps: what dependencies hold', () => {
   it('judges a chart\'s images with the values the repository gives it, over the chart defaults', async () => {
     const pinned = `  values:\n    image:\n      tag: "6.5.0@${DIGEST}"\n`;
     const root = await writeTree(path.join(work, 'values'), {
-      'flux.yaml': `${helmRepository()}${release('pinned', 'podinfo', '6.5.0', pinned)}${release('default', 'podinfo', '6.5.0')}`,
+      'flux.yaml': `${fluxHelmRepository(charts.url)}${fluxHelmRelease('pinned', 'podinfo', '6.5.0', pinned)}${fluxHelmRelease('default', 'podinfo', '6.5.0')}`,
       'argo.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: podinfo, namespace: argocd}

@@ -131,3 +131,28 @@ export async function writeTree(root: string, files: Readonly<Record<string, str
   }
   return root;
 }
+
+/** A Flux `HelmRepository` named `charts` in flux-system (`oci://` URLs get `type: oci`). */
+export function fluxHelmRepository(url: string): string {
+  return `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: charts, namespace: flux-system}
+spec:
+${url.startsWith('oci://') ? '  type: oci\n' : ''}  url: ${url}
+`;
+}
+
+/** A Flux `HelmRelease` of `chart` from the `charts` HelmRepository, after a `---`; `values` is indented YAML under spec. */
+export function fluxHelmRelease(name: string, chart: string, version: string, values = ''): string {
+  return `---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${name}, namespace: apps}
+spec:
+  chart:
+    spec:
+      chart: ${chart}
+      version: ${version}
+      sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
+${values}`;
+}
