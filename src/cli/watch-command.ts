@@ -25,6 +25,7 @@ export interface WatchFlags {
   tlsKey?: string;
   tlsClientCa?: string;
   argocdApps?: string[];
+  argocdLog?: string[];
   repo?: string;
   protectedBranch: string;
   allowedSigners?: string;
@@ -45,6 +46,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .description('judge what the cluster recorded (Kubernetes audit logs) against what Git asked for: changes GitOps controllers did not make')
     .option('--audit-log <file>', 'a Kubernetes audit log: audit.k8s.io/v1 Event JSON lines, `-` for standard input (repeat)', listParser(undefined, false))
     .option('--argocd-apps <file>', 'Argo CD Applications as `kubectl get applications -A -o json` prints them: their sync history, operation state, images and resources (repeat)', listParser(undefined, false))
+    .option('--argocd-log <file>', 'Argo CD application controller or API server logs (logrus text or JSON lines, `-` for standard input): the syncs they record, with their revisions (repeat)', listParser(undefined, false))
     .option('--repo <path>', 'the local clone the deployments should match: revisions are checked for signatures and the protected branch, images against the manifests at the synced revision')
     .option('--protected-branch <name>', 'the branch every deployed revision must be on (refs/heads/<name>, else origin/<name>)', 'main')
     .option('--allowed-signers <file>', 'trusted commit signers: OpenSSH allowed_signers (default: verify.commits of .rampart.yaml)')
@@ -71,7 +73,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
 
 export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
   try {
-    if (!flags.auditLog?.length && !flags.argocdApps?.length && !flags.listen) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input), --argocd-apps FILE or --listen ADDR');
+    if (!flags.auditLog?.length && !flags.argocdApps?.length && !flags.argocdLog?.length && !flags.listen) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input), --argocd-apps FILE, --argocd-log FILE or --listen ADDR');
     const listen = flags.listen ? await listenSettings(flags) : undefined;
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
@@ -80,6 +82,7 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
       config,
       auditLogs: flags.auditLog ?? [],
       ...(flags.argocdApps ? { argocdApps: flags.argocdApps } : {}),
+      ...(flags.argocdLog ? { argocdLogs: flags.argocdLog } : {}),
       ...(flags.repo ? { repo: flags.repo, protectedBranch: flags.protectedBranch } : {}),
       ...commitSigners(flags, config),
       controllers: {

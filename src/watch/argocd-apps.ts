@@ -32,6 +32,8 @@ export interface ApplicationDump {
   readonly deployed: readonly DeployedRevision[];
   readonly running: readonly RunningImages[];
   /** `group/Kind/namespace/name` of every resource an Application lists in `status.resources` */
+  /** each Application's `spec.source(s)`, for records that name only the Application (its controller's log lines) */
+  readonly sources: ReadonlyArray<{ readonly namespace: string; readonly name: string; readonly sources: readonly Source[] }>;
   readonly resources: ReadonlyArray<{ readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string; readonly application: string }>;
   readonly bad: ReadonlyArray<{ readonly origin: RecordOrigin; readonly message: string }>;
 }
@@ -43,8 +45,7 @@ export async function readApplicationDump(file: string): Promise<ApplicationDump
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new RampartError('path-not-found', `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, { cause: error });
   });
-  const dump: { applications: string[]; deployed: DeployedRevision[]; running: RunningImages[]; resources: Array<ApplicationDump['resources'][number]>; bad: Array<{ origin: RecordOrigin; message: string }> } =
-    { applications: [], deployed: [], running: [], resources: [], bad: [] };
+  const dump: Mutable<ApplicationDump> = { applications: [], deployed: [], running: [], sources: [], resources: [], bad: [] };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -65,7 +66,9 @@ export async function readApplicationDump(file: string): Promise<ApplicationDump
   return dump;
 }
 
-function readApplication(item: unknown, origin: RecordOrigin, dump: { applications: string[]; deployed: DeployedRevision[]; running: RunningImages[]; resources: Array<ApplicationDump['resources'][number]> }): void {
+type Mutable<T> = { [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
+
+function readApplication(item: unknown, origin: RecordOrigin, dump: Mutable<ApplicationDump>): void {
   if (!isObject(item) || item['kind'] !== 'Application' || !isObject(item['metadata'])) throw new BadRecordError('not an Argo CD Application');
   const name = text(item['metadata']['name']);
   const namespace = text(item['metadata']['namespace']);
@@ -75,6 +78,7 @@ function readApplication(item: unknown, origin: RecordOrigin, dump: { applicatio
   const spec = isObject(item['spec']) ? item['spec'] : {};
   const status = isObject(item['status']) ? item['status'] : {};
   const specSources = sourcesOf(spec);
+  dump.sources.push({ namespace, name, sources: specSources });
   const record = (revision: unknown, sources: Source[], recordedIn: string, time: unknown, initiatedBy: unknown): void => {
     const revisions = Array.isArray(revision) ? revision : [revision];
     revisions.forEach((one, index) => {
@@ -111,7 +115,7 @@ function readApplication(item: unknown, origin: RecordOrigin, dump: { applicatio
   }
 }
 
-interface Source {
+export interface Source {
   readonly repoURL: string;
   readonly path: string;
   readonly targetRevision: string;

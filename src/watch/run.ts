@@ -12,7 +12,8 @@ import type { KeyPairFiles } from '../admission/server.js';
 import { feedAuditEvent, feedAuditLine } from './audit-input.js';
 import { readApplicationDump, type ApplicationDump } from './argocd-apps.js';
 import { DeployRepository } from './deploy-repository.js';
-import { DeploymentJudge } from './judges/deployments.js';
+import { DeployFeed } from './deploy-feed.js';
+import { feedArgoCdLogLine } from './argocd-log-input.js';
 import { controllerIdentities } from './identities.js';
 import { judgeAnomalousAccess } from './judges/anomalous-access.js';
 import { judgeSourceChanged } from './judges/source-changed.js';
@@ -20,7 +21,7 @@ import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
 import { BadRecordError, eventListItems, isObject, type RecordOrigin } from './audit-event.js';
-import { BadBodyError, MAX_AUDIT_BODY_BYTES, startListener, type ListenerRoute } from './listener.js';
+import { BadBodyError, MAX_AUDIT_BODY_BYTES, startListener, type Listener, type ListenerRoute } from './listener.js';
 import type { Controller } from './management.js';
 import { objectKey, Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
@@ -34,6 +35,8 @@ export interface WatchOptions {
   readonly failOn?: Severity | 'none';
   /** `kubectl get applications -A -o json` dumps */
   readonly argocdApps?: readonly string[];
+  /** Argo CD application controller (and API server) logs: logrus text or JSON lines */
+  readonly argocdLogs?: readonly string[];
   /** the local clone deployments should match */
   readonly repo?: string;
   readonly protectedBranch?: string;
@@ -75,25 +78,26 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     options.onFinding?.(finding);
   });
   let bytes = 0;
-  const repository = options.repo ? await DeployRepository.open(options.repo, options.protectedBranch ?? 'main', options.verify) : undefined;
+  const repository = await openRepository(options);
   try {
-    const dumps = [];
-    for (const file of options.argocdApps ?? []) {
-      bytes += await inputSize(file);
-      dumps.push(learnApplications(watcher, await readApplicationDump(file)));
-    }
+    const feed = new DeployFeed(watcher, repository, false);
+    for (const file of options.argocdApps ?? []) bytes += await inputSize(file);
+    await readApplicationDumps(options, watcher, feed);
+    for (const file of [...options.auditLogs, ...(options.argocdLogs ?? [])]) if (file !== STDIN) bytes += await inputSize(file);
     for (const file of options.auditLogs) {
-      if (file !== STDIN) bytes += await inputSize(file);
       for await (const { text, line, path } of readLines(file)) feedAuditLine(watcher, text, { path, line });
     }
-    await judgeDeployments(watcher, dumps, repository);
+    for (const file of options.argocdLogs ?? []) {
+      for await (const { text, line, path } of readLines(file)) feedArgoCdLogLine(watcher, feed, text, { path, line });
+    }
+    await feed.settled();
   } finally {
     await repository?.close();
   }
   const enabled = watchRules.filter((rule) => options.config.rules.get(rule.id)?.enabled ?? true);
   return {
     toolVersion: VERSION,
-    root: [...(options.argocdApps ?? []), ...options.auditLogs].map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
+    root: [...(options.argocdApps ?? []), ...options.auditLogs, ...(options.argocdLogs ?? [])].map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
     findings,
     diagnostics: watcher.diagnostics(),
     complete: true,
@@ -101,7 +105,7 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     rules: enabled,
     failOn: options.failOn ?? options.config.failOn,
     docsBaseUrl: options.config.docsBaseUrl,
-    stats: { files: options.auditLogs.length + (options.argocdApps?.length ?? 0), bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
+    stats: { files: options.auditLogs.length + (options.argocdApps?.length ?? 0) + (options.argocdLogs?.length ?? 0), bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
   };
 }
 
@@ -121,18 +125,24 @@ async function inputSize(file: string): Promise<number> {
  * until every input has ended or `signal` aborts. Findings go to `onFinding` as they are found.
  */
 export async function followWatch(options: WatchOptions & { onFinding: (finding: Finding) => void; onBad: (origin: RecordOrigin, message: string) => void; log: (entry: Record<string, unknown>) => void }, signal: AbortSignal): Promise<Watcher> {
-  for (const file of options.auditLogs) if (file !== STDIN) await inputSize(file);
+  for (const file of [...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.argocdApps ?? [])]) if (file !== STDIN) await inputSize(file);
   const watcher = createWatcher(options, options.onFinding);
   watcher.onBad = options.onBad;
-  const listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher)] }) : undefined;
-  if (listener) options.listen?.onListening?.(listener.port);
+  const repository = await openRepository(options);
+  const feed = new DeployFeed(watcher, repository, true);
+  let listener: Listener | undefined;
   try {
+    await readApplicationDumps(options, watcher, feed);
+    listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher)] }) : undefined;
+    if (listener) options.listen?.onListening?.(listener.port);
     await Promise.all([
-      readInputs(options, watcher, signal),
+      readInputs(options, watcher, feed, signal),
       ...(listener ? [new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))] : []),
     ]);
+    await feed.settled();
   } finally {
     await listener?.close();
+    await repository?.close();
   }
   return watcher;
 }
@@ -158,44 +168,48 @@ function auditRoute(watcher: Watcher): ListenerRoute {
   };
 }
 
-async function readInputs(options: WatchOptions, watcher: Watcher, signal: AbortSignal): Promise<void> {
+async function readInputs(options: WatchOptions, watcher: Watcher, feed: DeployFeed, signal: AbortSignal): Promise<void> {
+  const inputs: Array<{ file: string; feedLine: (text: string, origin: RecordOrigin) => void }> = [
+    ...options.auditLogs.map((file) => ({ file, feedLine: (text: string, origin: RecordOrigin) => feedAuditLine(watcher, text, origin) })),
+    ...(options.argocdLogs ?? []).map((file) => ({ file, feedLine: (text: string, origin: RecordOrigin) => feedArgoCdLogLine(watcher, feed, text, origin) })),
+  ];
   // standard input may stay open with nothing coming: stop reading it when told to stop
-  if (options.auditLogs.includes(STDIN)) signal.addEventListener('abort', () => process.stdin.destroy(), { once: true });
-  await Promise.all(options.auditLogs.map(async (file) => {
+  if (inputs.some((input) => input.file === STDIN)) signal.addEventListener('abort', () => process.stdin.destroy(), { once: true });
+  await Promise.all(inputs.map(async ({ file, feedLine }) => {
     if (file === STDIN) {
       for await (const { text, line, path } of readLines(file)) {
         if (signal.aborted) break;
-        feedAuditLine(watcher, text, { path, line });
+        feedLine(text, { path, line });
       }
       return;
     }
-    await tailLines(file, (text, line) => feedAuditLine(watcher, text, { path: file, line }), signal);
+    await tailLines(file, (text, line) => feedLine(text, { path: file, line }), signal);
   }));
 }
 
+function openRepository(options: WatchOptions): Promise<DeployRepository | undefined> {
+  return options.repo ? DeployRepository.open(options.repo, options.protectedBranch ?? 'main', options.verify) : Promise.resolve(undefined);
+}
+
+/** Application dumps: what they tell the audit judges, and the revisions and images they record, queued for the clone. */
+async function readApplicationDumps(options: WatchOptions, watcher: Watcher, feed: DeployFeed): Promise<void> {
+  const dumps: ApplicationDump[] = [];
+  for (const file of options.argocdApps ?? []) dumps.push(learnApplications(watcher, feed, await readApplicationDump(file)));
+  for (const dump of dumps) for (const entry of dump.deployed) feed.revision(entry);
+  for (const dump of dumps) for (const entry of dump.running) feed.images(entry);
+}
+
 /** What an Application dump tells the audit judges: which Applications exist and which objects they manage. */
-function learnApplications(watcher: Watcher, dump: ApplicationDump): ApplicationDump {
+function learnApplications(watcher: Watcher, feed: DeployFeed, dump: ApplicationDump): ApplicationDump {
   for (const { origin, message } of dump.bad) watcher.bad(origin, new BadRecordError(message));
   const { state } = watcher;
+  for (const { namespace, name, sources } of dump.sources) feed.learnApplication(namespace, name, sources);
   for (const name of dump.applications) state.management.knownApplications.add(name);
   for (const resource of dump.resources) {
     const key = objectKey({ apiGroup: resource.group, resource: resourceOfKind(resource.kind), namespace: resource.namespace, name: resource.name });
     if (!state.managed.get(key)) state.managed.set(key, { controller: 'argocd', owner: `Application ${resource.application}`, evidence: 'status.resources of the Application' });
   }
   return dump;
-}
-
-async function judgeDeployments(watcher: Watcher, dumps: readonly ApplicationDump[], repository: DeployRepository | undefined): Promise<void> {
-  const deployed = dumps.flatMap((dump) => dump.deployed);
-  const running = dumps.flatMap((dump) => dump.running);
-  if (!repository) {
-    for (const entry of deployed) watcher.context.unjudged('deploy-revision-unverified', 'no --repo was given to check revisions against', entry.deployer);
-    for (const entry of running) watcher.context.unjudged('deploy-image-not-in-git', 'no --repo was given to read the synced revision from', entry.deployer);
-    return;
-  }
-  const judge = new DeploymentJudge(repository, watcher.context);
-  for (const entry of deployed) await judge.revision(entry);
-  for (const entry of running) await judge.images(entry);
 }
 
 /** The resource of a kind as the API server names it by default (lower case, plural). */

@@ -29,7 +29,7 @@ export default defineRule({
     'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   ],
   requires: 'watch',
-  runsWith: '`rampart watch --argocd-apps FILE --repo PATH` with `--allowed-signers`/`--gpg-keyring` (or `verify.commits` in `.rampart.yaml`)',
+  runsWith: '`rampart watch --argocd-apps FILE` (or `--argocd-log FILE`) `--repo PATH` with `--allowed-signers`/`--gpg-keyring` (or `verify.commits` in `.rampart.yaml`)',
   integrationTest: 'test/watch-deployments.test.ts',
   messages: {
     unsigned: '{deployer} synced {revision} ({recordedIn}), a commit with no signature.',

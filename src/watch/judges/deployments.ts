@@ -44,11 +44,15 @@ export class DeploymentJudge {
 
   /** Whether the revision can be judged here: its source is this clone, and the clone has it. */
   private async inClone(ruleId: string, deployed: { deployer: string; revision: string; repoURL: string }): Promise<boolean> {
-    if (!this.repository.matches(deployed.repoURL)) {
+    if (deployed.repoURL && !this.repository.matches(deployed.repoURL)) {
       this.context.unjudged(ruleId, 'the source is another repository than --repo', deployed.repoURL);
       return false;
     }
     if (await this.repository.hasCommit(deployed.revision)) return true;
+    if (!deployed.repoURL) {
+      this.context.unjudged(ruleId, 'the revision is not in the --repo clone, and what the record names deploys from an unknown source (give --argocd-apps, or fetch)', `${deployed.deployer} ${deployed.revision.slice(0, 12)}`);
+      return false;
+    }
     this.context.unjudged(ruleId, 'the revision is not in the --repo clone (fetch it; a revision no branch of the origin has was deployed from elsewhere)', `${deployed.deployer} ${deployed.revision.slice(0, 12)}`);
     return false;
   }
