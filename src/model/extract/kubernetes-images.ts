@@ -25,7 +25,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   if (DATA_KINDS.has(object.kind)) return [];
   const found: ImageOccurrence[] = [];
   const embeddedValues = embeddedHelmValues(object);
-  const skip = new Set<Node>(embeddedValues.map((entry) => entry.values));
+  const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
   walk(object, object.node, [], skip, found);
   for (const { values, label } of embeddedValues) {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
@@ -55,6 +55,27 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     }
   }
   return found;
+}
+
+const KYVERNO_GROUPS = new Set(['kyverno.io', 'policies.kyverno.io']);
+/** Parts of a Kyverno rule that match or check resources: their `image` fields are patterns (`eu.foo.io/* | bar.io/*`), not images. */
+const KYVERNO_PATTERN_KEYS = ['validate', 'match', 'exclude', 'preconditions', 'verifyImages', 'context'];
+
+/**
+ * The pattern subtrees of a Kyverno policy's rules. A `mutate` patch or a `generate` body stays: the
+ * images it writes are deployed.
+ */
+function policyPatterns(object: KubeObject): Node[] {
+  const group = object.apiVersion.slice(0, Math.max(0, object.apiVersion.indexOf('/')));
+  if (!KYVERNO_GROUPS.has(group)) return [];
+  const patterns: Node[] = [];
+  for (const rule of seqItems(getNode(getNode(object.node, 'spec'), 'rules'))) {
+    for (const key of KYVERNO_PATTERN_KEYS) {
+      const node = getNode(rule, key);
+      if (node) patterns.push(node);
+    }
+  }
+  return patterns;
 }
 
 /** Groups whose `image` fields are not images something pulls, or are read elsewhere. */
