@@ -16,7 +16,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'bin', 'rampart.js');
 const work = path.join(here, '..', '.bench', 'admission');
 const SECONDS = 8;
-const CONNECTIONS = 8;
+/** closed loop: each connection sends its next request when the last is answered, as fast as the server goes */
+const CONNECTIONS = 16;
+/** the goal's rate, sent open loop: 32 connections at 62.5 requests/s each, a 16 ms budget per request */
+const GOAL_RATE = 2000;
+const GOAL_CONNECTIONS = 32;
 
 const FLOOR_SERVER = `
 const { createServer } = require('node:https');
@@ -73,14 +77,17 @@ export function podReview(): string {
   });
 }
 
-/** The port the server's first log lines name; its log keeps being read (a full pipe would stall the server). */
+/** The port the server's first log lines name; then its log is drained unread (a full pipe would stall the server, and parsing every line would take the load generator's CPU). */
 function listening(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stderr! });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { port?: number };
-        if (typeof entry.port === 'number') resolve(entry.port);
+        if (typeof entry.port !== 'number') return;
+        lines.close();
+        child.stderr!.resume();
+        resolve(entry.port);
       } catch {
         // not a log line
       }
@@ -95,18 +102,47 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-async function load(port: number, body: string, pid: number): Promise<{ result: autocannon.Result; cpuPerRequest: number }> {
-  const target = { url: `https://127.0.0.1:${port}/validate`, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS };
-  await autocannon({ ...target, duration: 2 }); // warm-up: JIT, caches, TLS sessions
-  const before = cpuSeconds(pid);
-  const result = await autocannon({ ...target, duration: SECONDS });
-  return { result, cpuPerRequest: (cpuSeconds(pid) - before) / Math.max(1, result.requests.total) };
+interface Measured {
+  readonly requestsPerSecond: number;
+  /** every response's time in ms, sorted: autocannon's own histogram keeps whole milliseconds only */
+  readonly latencies: Float64Array;
+  readonly cpuPerRequest: number;
+  readonly failed: number;
 }
 
-function line(label: string, { result, cpuPerRequest }: { result: autocannon.Result; cpuPerRequest: number }): string {
-  const { latency, requests, non2xx, errors } = result;
+/**
+ * One autocannon run. With `rate`, requests go out at that overall rate from enough connections that
+ * each waits several milliseconds between requests: a response later than that delays its
+ * connection's next request (coordinated omission), so the achieved rate is reported beside the goal.
+ */
+async function load(port: number, body: string, pid: number, connections: number, rate?: number): Promise<Measured> {
+  const target = {
+    url: `https://127.0.0.1:${port}/validate`, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections,
+    ...(rate ? { overallRate: rate } : {}),
+  };
+  await autocannon({ ...target, duration: 2 }); // warm-up: JIT, caches, TLS sessions
+  const times: number[] = [];
+  const before = cpuSeconds(pid);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon({ ...target, duration: SECONDS }, (error, finished) => (error ? reject(error) : resolve(finished)));
+    run.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  });
+  const cpu = cpuSeconds(pid) - before;
+  return {
+    requestsPerSecond: result.requests.total / SECONDS,
+    latencies: Float64Array.from(times).sort(),
+    cpuPerRequest: cpu / Math.max(1, result.requests.total),
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+function line(label: string, { requestsPerSecond, latencies, cpuPerRequest, failed }: Measured): string {
   const capacity = Math.round(1 / cpuPerRequest);
-  return `  ${label.padEnd(26)} ${Math.round(requests.average).toString().padStart(6)} req/s   p50 ${latency.p50.toFixed(2)} ms   p99 ${latency.p99.toFixed(2)} ms   server CPU ${(cpuPerRequest * 1000).toFixed(3)} ms/request (≈ ${capacity} req/s per free core)${non2xx || errors ? `   (${non2xx} non-2xx, ${errors} errors)` : ''}\n`;
+  return `  ${label.padEnd(46)} ${Math.round(requestsPerSecond).toString().padStart(6)} req/s   p50 ${percentile(latencies, 0.5).toFixed(2)} ms   p99 ${percentile(latencies, 0.99).toFixed(2)} ms   max ${percentile(latencies, 1).toFixed(1)} ms   server CPU ${(cpuPerRequest * 1000).toFixed(3)} ms/request (≈ ${capacity} req/s per free core)${failed > 0 ? `   (${failed} failed)` : ''}\n`;
 }
 
 export async function run(): Promise<void> {
@@ -117,17 +153,18 @@ export async function run(): Promise<void> {
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
   writeFileSync(path.join(work, 'floor.cjs'), FLOOR_SERVER);
   const body = podReview();
-  process.stdout.write(`admission webhook, pod review, ${CONNECTIONS} keep-alive connections, ${SECONDS} s warm (after 2 s warm-up), server in its own process:\n`);
+  process.stdout.write(`admission webhook, pod review, ${SECONDS} s warm (after 2 s warm-up), server in its own process; latency percentiles of every response (µs resolution); goal p99 ≤ 5 ms at ≥ ${GOAL_RATE} req/s:\n`);
   const servers: Record<string, string[]> = {
     'floor (parse + allow)': [path.join(work, 'floor.cjs'), cert, key],
-    'rampart serve admission': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'],
-    '… --workers 2': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0', '--workers', '2'],
+    'serve admission': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'],
+    'serve admission --workers 2': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0', '--workers', '2'],
   };
   for (const [label, args] of Object.entries(servers)) {
     const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     try {
       const port = await listening(child);
-      process.stdout.write(line(label, await load(port, body, child.pid!)));
+      process.stdout.write(line(`${label}, ${CONNECTIONS} conns, max`, await load(port, body, child.pid!, CONNECTIONS)));
+      process.stdout.write(line(`${label}, ${GOAL_CONNECTIONS} conns, ${GOAL_RATE}/s`, await load(port, body, child.pid!, GOAL_CONNECTIONS, GOAL_RATE)));
     } finally {
       child.kill('SIGTERM');
     }

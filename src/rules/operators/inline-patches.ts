@@ -81,7 +81,8 @@ const PATCH_KEYS = new Set(['patch', ...PATCH_LISTS]);
 export function embeddedPodSpecSites(workspace: Workspace): ValuesSite[] {
   const sites: ValuesSite[] = [];
   for (const document of workspace.yamlDocuments()) {
-    if (!document.file.text.includes('ontainers:')) continue;
+    // a literal block starts with `|`: a file without one holds no pod spec written as text
+    if (!document.file.text.includes('ontainers:') || !document.file.text.includes('|')) continue;
     visit(document.document, {
       Scalar(_key, node, path) {
         if (node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !/(^|\n)\s*(init)?[cC]ontainers:/.test(node.value)) return;
