@@ -7,10 +7,10 @@ import { SEVERITIES, type Severity } from '../model/severity.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { FORMATS, REPORTERS, type ScanReport } from '../report/index.js';
 import { terminalSafe } from '../report/terminal-safe.js';
-import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { ResolveError } from '../resolve/errors.js';
 import imageVulnerability from '../rules/artifacts/image-vulnerability.js';
 import { VERSION } from '../version.js';
+import { imageReadingFlags } from './analyze-images-flags.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
 import type { CommandRegistrar } from './main.js';
@@ -35,6 +35,7 @@ interface ImageFlags {
   clamavDb?: string;
   db?: string;
   maxDbAge?: string;
+  blocklist?: string;
 }
 
 export const registerImageCommand: CommandRegistrar = (program: Command, setExit) => {
@@ -57,6 +58,7 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .option('--clamav-db <dir>', 'the signature database clamscan loads with --clamav (default /var/lib/clamav)')
     .option('--db <dir>', 'the vulnerability database to match packages against (rampart db import; default: $XDG_CACHE_HOME/rampart/vulndb)')
     .option('--max-db-age <age>', 'fail (exit 2) when the vulnerability data the image was checked against is older than this (36h, 7d, 2w)')
+    .option('--blocklist <file>', 'SHA-256 digests of known-bad files, one a line with an optional comment: a listed file in any layer is image-malware')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report')
     .option('--debug', 'show stack traces for errors')
@@ -66,22 +68,16 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
 export async function runImage(input: string, flags: ImageFlags): Promise<ExitCode> {
   const started = performance.now();
   try {
-    const insecureRegistries = flags.insecureRegistry ?? [];
-    const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined);
-    if (problem) throw new RampartError('usage', problem);
-    const seconds = Number(flags.registryTimeout ?? '30');
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new RampartError('usage', `--registry-timeout expects a positive number of seconds, not "${flags.registryTimeout ?? ''}"`);
-    if (flags.platform && !/^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_-]+)?$/i.test(flags.platform)) {
-      throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
-    }
-    const { parseMaxAge, findImageVulnerabilities, checkDatabaseAge } = await import('../vuln/image-vulnerabilities.js');
+    const { insecureRegistries, seconds, maxDbAge } = await imageReadingFlags(flags);
+    const { findImageVulnerabilities, checkDatabaseAge } = await import('../vuln/image-vulnerabilities.js');
     if ((flags.clamdSocket || flags.clamavDb) && !flags.clamav) throw new RampartError('usage', `${flags.clamdSocket ? '--clamd-socket' : '--clamav-db'} is for --clamav, which was not given`);
-    const maxDbAge = flags.maxDbAge === undefined ? undefined : parseMaxAge(flags.maxDbAge);
-    if (flags.maxDbAge !== undefined && maxDbAge === undefined) throw new RampartError('usage', `--max-db-age expects hours, days or weeks (36h, 7d, 2w), not "${flags.maxDbAge}"`);
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
     const database = await VulnerabilityDatabase.open(flags.db);
     const { analyzeImage } = await import('../image/malware/analyze-image.js');
-    const inspection = await analyzeImage(input, {
+    const { loadBlocklist, blocklistVisitors } = await import('../image/blocklist.js');
+    const blocklist = flags.blocklist ? blocklistVisitors(await loadBlocklist(flags.blocklist), {}) : undefined;
+    const analyzed = await analyzeImage(input, {
+      ...blocklist?.options,
       ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),
       ...(flags.yaraEngine ? { yaraEngine: flags.yaraEngine } : {}),
       ...(flags.clamav ? { clamav: { ...(flags.clamdSocket ? { socket: flags.clamdSocket } : {}), ...(flags.clamavDb ? { database: flags.clamavDb } : {}) } } : {}),
@@ -91,6 +87,12 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
       registryTimeoutMs: Math.round(seconds * 1000),
       ...(flags.cache === false ? { cacheDirectory: false as const } : {}),
     });
+    const listed = blocklist?.findings(analyzed.display, analyzed.images);
+    const inspection = listed ? {
+      ...analyzed,
+      findings: [...analyzed.findings, ...listed.findings],
+      diagnostics: [...analyzed.diagnostics, ...(listed.skipped > 0 ? [{ path: analyzed.display, kind: 'skipped' as const, message: `${listed.skipped} files over 256 MiB were not hashed for the blocklist` }] : [])],
+    } : analyzed;
     const vulnerabilities = await findImageVulnerabilities(inspection.display, inspection.images, database);
     await database?.close();
     if (maxDbAge !== undefined) checkDatabaseAge(database, [...new Set(vulnerabilities.results.flatMap(({ result }) => result.ecosystemsUsed))], maxDbAge, flags.maxDbAge!);

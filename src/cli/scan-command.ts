@@ -12,6 +12,7 @@ import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
 import { addScanForgeOptions, scanForgeOptions, type ScanForgeFlags } from './forge-flags.js';
 import { addScanDepsOptions, depsScanOptions, type ScanDepsFlags } from './deps-flags.js';
+import { addScanAnalyzeImagesOptions, analyzeImagesOptions, type AnalyzeImagesFlags } from './analyze-images-flags.js';
 import { addScanHistoryOptions, historyScanOptions, type HistoryFlags } from './history-flags.js';
 import type { CommandRegistrar } from './main.js';
 import { addScanResolveOptions, mergeRunOptions, resolveScanOptions, type ResolveFlags } from './resolve-flags.js';
@@ -34,13 +35,13 @@ export const registerScanCommand: CommandRegistrar = (program: Command, setExit)
     .option('--no-group', 'list every finding in text, Markdown and HTML, even when a rule fires 10 or more times under one folder')
     .option('-q, --quiet', 'print only the report, no progress or notes')
     .option('--debug', 'show stack traces for errors');
-  addScanDepsOptions(addScanForgeOptions(addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command)))))
+  addScanAnalyzeImagesOptions(addScanDepsOptions(addScanForgeOptions(addScanHistoryOptions(addScanVerifyOptions(addScanResolveOptions(command))))))
     .action(async (path: string, options: ScanFlags) => {
       setExit(await runScan(path, options));
     });
 };
 
-export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags, ScanForgeFlags, ScanDepsFlags {
+export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags, ScanForgeFlags, ScanDepsFlags, AnalyzeImagesFlags {
   format?: string;
   output?: string;
   failOn?: Severity | 'none';
@@ -63,14 +64,17 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     const verifying = verifyScanOptions(flags);
     const dependencies = await depsScanOptions(flags);
     const forge = await scanForgeOptions(root, flags);
+    const images = await analyzeImagesOptions(flags, resolving.settings?.resolve?.client);
     const { report: scanned } = await scan(root, {
       ...(flags.config ? { configPath: flags.config } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
       ...(only ? { only } : {}),
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
       ...mergeRunOptions(verifying, resolving, history, forge, dependencies),
-    }).finally(() => Promise.all([resolving.close(), verifying.close(), forge.close(), dependencies.close()]));
-    const report = baseline && flags.baseline ? withBaseline(scanned, baseline, flags.baseline) : scanned;
+      ...(images.passes ? { passes: images.passes } : {}),
+    }).finally(() => Promise.all([images.close(), resolving.close(), verifying.close(), forge.close(), dependencies.close()]));
+    const withImages = images.pass ? { ...scanned, images: images.pass.images } : scanned;
+    const report = baseline && flags.baseline ? withBaseline(withImages, baseline, flags.baseline) : withImages;
     const format = flags.format ?? 'text';
     const reporter = await loadReporter(format);
     if (!reporter) throw new Error(`unknown format ${format}`);

@@ -83,6 +83,25 @@ const admissionSection = z.strictObject({
 
 export type AdmissionConfig = z.infer<typeof admissionSection>;
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'not a calendar date');
+
+const imageIgnore = z.strictObject({
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'an advisory id such as CVE-2024-3094, GHSA-xxxx-xxxx-xxxx or PYSEC-2023-192')
+    .describe('the advisory id or any of its aliases (CVE, GHSA, OSV id)'),
+  reason: z.string().trim().min(1, 'say why the advisory does not apply').describe('why the advisory does not apply (required)'),
+  expires: isoDate.describe('the last day the ignore applies (YYYY-MM-DD, UTC); after it the findings are reported again and the expired entry is named'),
+  images: z.array(z.string().min(1)).optional().describe('only for these images (registry/repository globs: `*` within a path segment, `**` across); default every image'),
+});
+
+export type ImageIgnore = z.infer<typeof imageIgnore>;
+
+const imagesSection = z.strictObject({
+  minSeverity: severity.optional().describe('`scan --analyze-images`: report image findings at or above this severity only (default: all)'),
+  ignore: z.array(imageIgnore).optional().describe('advisories that do not apply, each with a reason and an expiry date'),
+});
+
+export type ImagesConfig = z.infer<typeof imagesSection>;
+
 /** `.rampart.yaml`: one schema is the type, the validation and the published JSON schema. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -101,6 +120,7 @@ export const configSchema = z.strictObject({
       .describe('where Git repositories, Helm charts, OCI artifacts and Terraform modules may come from: a host and optional path prefix, e.g. github.com/acme, https://charts.example.com, oci://ghcr.io/acme/charts; `*` matches one DNS label or path segment'),
   }).optional(),
   verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
+  images: imagesSection.optional().describe('what `scan --analyze-images` reports about the images the repository deploys: a severity threshold and ignored advisories'),
   admission: admissionSection.optional().describe('the admission webhook (`rampart serve admission`): per-rule modes and which objects it judges'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   maxFindingsPerFile: z.number().int().positive().optional().describe('findings of one rule in one file that are listed; the rest are counted in a note (default 100)'),

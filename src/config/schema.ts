@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Severity } from '../model/severity.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
-import type { AdmissionConfig, CommitsConfig, ConfigFile, VerifyConfig } from './config-schema.js';
+import type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig } from './config-schema.js';
 
-export type { AdmissionConfig, CommitsConfig, ConfigFile, VerifyConfig };
+export type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig };
 
 export interface RuleSetting {
   readonly enabled: boolean;
@@ -23,6 +23,8 @@ export interface ResolvedConfig {
   readonly docsBaseUrl: string;
   /** image signers for `scan --verify` and commit signers, with file paths resolved against the config file's directory */
   readonly verify?: VerifyConfig;
+  /** `scan --analyze-images`: severity threshold and ignored advisories */
+  readonly images?: ImagesConfig;
   /** `rampart serve admission`: rules that only warn or audit, and the object selector */
   readonly admission?: AdmissionConfig;
   /** where the config came from, for messages */
@@ -52,6 +54,7 @@ export function resolveConfig(file: ConfigFile, source?: string): ResolvedConfig
     maxFindingsPerFile: file.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE,
     docsBaseUrl: (file.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL).replace(/\/+$/, ''),
     ...(file.verify ? { verify: resolveVerifyPaths(file.verify, source) } : {}),
+    ...(file.images ? { images: file.images } : {}),
     ...(file.admission ? { admission: file.admission } : {}),
     ...(source ? { source } : {}),
   };

@@ -31,6 +31,27 @@ export interface RunOptions {
   readonly extraFindings?: (active: readonly Rule[]) => Promise<{ findings: Finding[]; diagnostics: Diagnostic[] }>;
   /** leave `rampart-ignore` comments of the tree unapplied (a fetched dependency must not hide its own findings) */
   readonly ignoreSuppressions?: boolean;
+  /** work done once per scan that reports findings of several rules (the images a repository deploys) */
+  readonly passes?: readonly ScanPass[];
+}
+
+export interface PassContext {
+  readonly workspace: Workspace;
+  readonly config: ResolvedConfig;
+  readonly settings: ScanSettings;
+  /** the rules this run has enabled: findings of any other rule are dropped */
+  readonly enabled: ReadonlySet<string>;
+  reportFinding(finding: Finding): void;
+  diagnose(diagnostic: Diagnostic): void;
+}
+
+/**
+ * A scan-wide step whose findings come with their fingerprints and locations. Suppression comments
+ * apply to them; the per-file cap does not (one manifest line may deploy an image with many findings).
+ */
+export interface ScanPass {
+  readonly name: string;
+  run(context: PassContext): Promise<void>;
 }
 
 const SNIPPET_MAX = 240;
@@ -92,16 +113,40 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
       ruleDiagnostics.push({ path: '.', message: `dependency analysis failed: ${errorMessage(error)}`, kind: 'incomplete' });
     }
   }
+  const passed = await runPasses(workspace, config, active, options, ruleDiagnostics);
   const { kept, suppressed } = options.ignoreSuppressions ? { kept: raw, suppressed: 0 } : applySuppressions(workspace, raw);
-  const { listed: findings, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
+  const { kept: passKept, suppressed: passSuppressed } = options.ignoreSuppressions ? { kept: passed, suppressed: 0 } : applySuppressions(workspace, passed);
+  const { listed, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
+  const findings = passKept.length > 0 ? [...listed, ...passKept].sort(compareFindings) : listed;
   const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics, ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
   return {
     findings,
-    suppressed,
+    suppressed: suppressed + passSuppressed,
     diagnostics,
     complete: !diagnostics.some((diagnostic) => diagnostic.kind === 'incomplete'),
     rulesRun: active,
   };
+}
+
+async function runPasses(workspace: Workspace, config: ResolvedConfig, active: readonly Rule[], options: RunOptions, diagnostics: Diagnostic[]): Promise<Finding[]> {
+  const found: Finding[] = [];
+  if (!options.passes?.length) return found;
+  const enabled = new Set(active.map((rule) => rule.id));
+  for (const pass of options.passes) {
+    try {
+      await pass.run({
+        workspace,
+        config,
+        settings: options.settings ?? {},
+        enabled,
+        reportFinding: (finding) => { if (enabled.has(finding.ruleId)) found.push(finding); },
+        diagnose: (diagnostic) => diagnostics.push(diagnostic),
+      });
+    } catch (error) {
+      diagnostics.push({ path: '.', message: `${pass.name} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+    }
+  }
+  return found;
 }
 
 interface PendingFinding extends Finding {

@@ -24,6 +24,8 @@ export interface InspectOptions {
   readonly allPlatforms?: boolean;
   readonly insecureRegistries?: readonly string[];
   readonly registryTimeoutMs?: number;
+  /** a client shared by many images (`scan --analyze-images`); the caller closes it */
+  readonly registryClient?: HttpRegistryClient;
   /** where layer results are kept between runs; false turns the cache off (default: ~/.cache/rampart) */
   readonly cacheDirectory?: string | false;
   /** builds what reads layer contents for one image (catalogers, secrets) */
@@ -58,6 +60,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
   const opened = await openImage(input, {
     ...(options.allPlatforms ? {} : { platform: options.platform ?? 'linux/amd64' }),
     registryClient: () => {
+      if (options.registryClient) return options.registryClient;
       client = new HttpRegistryClient({
         insecureRegistries: options.insecureRegistries ?? [],
         ...(options.registryTimeoutMs ? { timeoutMs: options.registryTimeoutMs } : {}),

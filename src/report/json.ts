@@ -41,6 +41,15 @@ export const jsonReporter: Reporter = (report) => {
       ...(finding.fix ? { fix: { description: finding.fix.description, edits: finding.fix.edits } } : {}),
     })),
     diagnostics: report.diagnostics,
+    ...(report.images ? {
+      images: report.images.map(({ findings, ...image }) => ({ ...image, findings: findings.length, bySeverity: countSeverities(findings) })),
+    } : {}),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
 };
+
+function countSeverities(findings: readonly { severity: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
+  return counts;
+}

