@@ -1,4 +1,6 @@
 import type { Rule } from '../rule.js';
+import gitlabPushesDeployBranch from './gitlab-pushes-deploy-branch.js';
+import gitlabScriptInjection from './gitlab-script-injection.js';
 import workflowArtifactPoisoning from './workflow-artifact-poisoning.js';
 import workflowCachePoisoning from './workflow-cache-poisoning.js';
 import workflowPushesDeployBranch from './workflow-pushes-deploy-branch.js';
@@ -51,6 +53,8 @@ export const repositoryRules: readonly Rule[] = [
   workflowPushesDeployBranch,
   workflowCachePoisoning,
   workflowArtifactPoisoning,
+  gitlabScriptInjection,
+  gitlabPushesDeployBranch,
   branchProtectionMissing,
   branchReviewNotRequired,
   branchForcePushAllowed,

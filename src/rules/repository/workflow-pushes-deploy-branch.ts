@@ -15,7 +15,7 @@ const PUSH_ACTIONS: ReadonlyArray<{ readonly name: string; readonly branch: stri
 
 const SECRET = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/;
 const APP_TOKEN = /\$\{\{\s*steps\.[\w-]+\.outputs\.token\s*\}\}/;
-const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b([^;&|\n]*)/g;
+export const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b([^;&|\n]*)/g;
 
 interface Credential {
   /** `a personal access token (secrets.BOT_PAT)`, `a deploy key (secrets.DEPLOY_KEY)`, `a GitHub App token` */
@@ -118,7 +118,7 @@ function tokenCredential(value: string): Credential | undefined {
 }
 
 /** The branch a `git push` argument list names: the last refspec's destination (`HEAD:main`, `+main`, `refs/heads/main`). */
-function pushedBranch(args: string): string | undefined {
+export function pushedBranch(args: string): string | undefined {
   const words = args.trim().split(/\s+/).filter((word) => word !== '' && !word.startsWith('-') && !word.startsWith('"$') && !word.startsWith('$'));
   if (words.length < 2) return undefined;
   const refspec = words[words.length - 1]!.replace(/^\+/, '');
@@ -142,7 +142,7 @@ function currentBranches(workflow: Workflow, checkedOut: string | undefined): st
 }
 
 /** The branches deployed from this repository, with why; `main` and `master` when no manifest says. */
-function deployedBranchNames(workspace: Workspace, remotes: readonly string[]): { names: Set<string>; why(branch: string): string; guessed: boolean } {
+export function deployedBranchNames(workspace: Workspace, remotes: readonly string[]): { names: Set<string>; why(branch: string): string; guessed: boolean } {
   const reasons = new Map<string, string>();
   for (const remote of remotes) {
     let target;
