@@ -132,18 +132,18 @@ export async function writeTree(root: string, files: Readonly<Record<string, str
   return root;
 }
 
-/** A Flux `HelmRepository` named `charts` in flux-system (`oci://` URLs get `type: oci`). */
-export function fluxHelmRepository(url: string): string {
+/** A Flux `HelmRepository` (default name `charts`) in flux-system (`oci://` URLs get `type: oci`). */
+export function fluxHelmRepository(url: string, name = 'charts'): string {
   return `apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository
-metadata: {name: charts, namespace: flux-system}
+metadata: {name: ${name}, namespace: flux-system}
 spec:
 ${url.startsWith('oci://') ? '  type: oci\n' : ''}  url: ${url}
 `;
 }
 
-/** A Flux `HelmRelease` of `chart` from the `charts` HelmRepository, after a `---`; `values` is indented YAML under spec. */
-export function fluxHelmRelease(name: string, chart: string, version: string, values = ''): string {
+/** A Flux `HelmRelease` of `chart` from a HelmRepository (default `charts`), after a `---`; `values` is indented YAML under spec. */
+export function fluxHelmRelease(name: string, chart: string, version: string, values = '', repository = 'charts'): string {
   return `---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -153,6 +153,6 @@ spec:
     spec:
       chart: ${chart}
       version: ${version}
-      sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
+      sourceRef: {kind: HelmRepository, name: ${repository}, namespace: flux-system}
 ${values}`;
 }
