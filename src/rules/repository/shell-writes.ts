@@ -58,8 +58,11 @@ function withoutComment(line: string): string {
 }
 
 const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
-/** removes newlines or keeps a safe alphabet: what comes out cannot add lines to a command file */
-const SANITISER = /\btr\s+(-d\s+["']?\\n|-dc\s)|\bjq\s+.*@sh|\bprintf\s+%q/;
+/**
+ * Removes newlines, keeps a safe alphabet or keeps only the first line (`head -n1`, `sed -n 1p`):
+ * what comes out cannot add lines to a command file.
+ */
+const SANITISER = /\btr\s+(-d\s+["']?\\n|-dc\s)|\bjq\s+.*@sh|\bprintf\s+%q|\bhead\s+-(?:n\s*)?1(?![0-9])|\bsed\s+-n\s+["']?1p/;
 const EXPRESSION = /\$\{\{\s*(github\.[A-Za-z0-9_.*-]+)\s*\}\}/g;
 
 /**

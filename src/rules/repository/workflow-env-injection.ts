@@ -16,7 +16,7 @@ export default defineRule({
     'newline in it adds its own lines: `LD_PRELOAD`, `NODE_OPTIONS=--require …`, `BASH_ENV` or a directory of its own ' +
     'on `PATH`, and the next step runs the outsider\'s code with the repository\'s token and secrets (`pull_request_target`, ' +
     '`issue_comment`, `workflow_run`). The text is followed through the script: shell variables assigned from it ' +
-    '(`ref="${HEAD#refs/heads/}"`, `t=$(echo "$TITLE" | sed …)`) carry it until reassigned or passed through `tr -dc`, and ' +
+    '(`ref="${HEAD#refs/heads/}"`, `t=$(echo "$TITLE" | sed …)`) carry it until reassigned, passed through `tr -dc` or cut to one line (`head -n1`), and ' +
     'writes include `{ …; } >> "$GITHUB_ENV"` groups and unquoted heredocs (`cat <<EOF >> "$GITHUB_OUTPUT"`).',
   remediation:
     'Do not write outsider text to these files. If a later step needs it, pass it again through `env:` from the event, or ' +
