@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
@@ -6,22 +6,14 @@ import { syncOfLogFields } from '../src/watch/argocd-log.js';
 import { parseLogrusLine } from '../src/watch/logrus-line.js';
 import { runWatch } from '../src/watch/run.js';
 import { rampart } from './cli-run.js';
-import { createSigningFixture, type SigningFixture } from './commits-repo.js';
+import type { SigningFixture } from './commits-repo.js';
+import { createDeployRepo, type DeployRepoFixture } from './helpers/deploy-repo.js';
 
 let fixture: SigningFixture;
-const revisions: Record<string, string> = {};
+let revisions: DeployRepoFixture['revisions'];
 
 beforeAll(() => {
-  fixture = createSigningFixture();
-  fixture.git(['remote', 'add', 'origin', 'https://github.com/acme/deploy.git']);
-  mkdirSync(path.join(fixture.repo, 'apps', 'shop'), { recursive: true });
-  writeFileSync(path.join(fixture.repo, 'apps', 'shop', 'deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
-  fixture.git(['add', 'apps']);
-  revisions['signed'] = fixture.commit('web', { signWith: 'ssh', sshKey: 'alice' });
-  revisions['unsigned'] = fixture.commit('unsigned change');
-  fixture.git(['checkout', '-q', '-b', 'hotfix']);
-  revisions['side'] = fixture.commit('side branch, signed', { signWith: 'ssh', sshKey: 'alice' });
-  fixture.git(['checkout', '-q', 'main']);
+  ({ fixture, revisions } = createDeployRepo('apps/shop/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n', 'https://github.com/acme/deploy.git'));
 });
 
 /**
@@ -47,21 +39,21 @@ function file(name: string, lines: readonly string[]): string {
 describe('rampart watch --argocd-log: syncs Argo CD logged, against the repository', () => {
   it('reports automated and manual syncs of unsigned or off-branch revisions, each revision once, from text and JSON logs', async () => {
     const controller = file('controller.log', [
-      text.automated(revisions['signed']!),
-      text.completed(revisions['signed']!),
+      text.automated(revisions.signed),
+      text.completed(revisions.signed),
       text.status,
       text.reconciled,
-      text.automated(revisions['unsigned']!),
-      text.completed(revisions['unsigned']!),
+      text.automated(revisions.unsigned),
+      text.completed(revisions.unsigned),
     ]);
     const server = file('server.log', [
-      `2026-01-02T03:05:00.123456789Z ${JSON.stringify({ application: 'shop', 'dest-namespace': 'shop', 'dest-server': 'https://kubernetes.default.svc', level: 'info', msg: `mallory initiated sync to hotfix (${revisions['side']!})`, reason: 'OperationStarted', time: '2026-01-02T03:05:00Z', type: 'Normal', user: 'mallory' })}`,
-      text.failed(revisions['side']!),
+      `2026-01-02T03:05:00.123456789Z ${JSON.stringify({ application: 'shop', 'dest-namespace': 'shop', 'dest-server': 'https://kubernetes.default.svc', level: 'info', msg: `mallory initiated sync to hotfix (${revisions.side})`, reason: 'OperationStarted', time: '2026-01-02T03:05:00Z', type: 'Normal', user: 'mallory' })}`,
+      text.failed(revisions.side),
     ]);
     const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [], argocdLogs: [controller, server], repo: fixture.repo, verify: { allowedSigners: fixture.allowedSigners } });
     expect(report.findings.map((finding) => [finding.ruleId, finding.location.path, finding.location.line, finding.message])).toEqual([
-      ['deploy-revision-unverified', controller, 5, `Application argocd/shop synced ${revisions['unsigned']!.slice(0, 12)} (Argo CD controller log: automated sync), a commit with no signature.`],
-      ['deploy-revision-unverified', server, 1, `Application argocd/shop synced ${revisions['side']!.slice(0, 12)} (Argo CD API server log: sync started by mallory), which is not on the protected branch main.`],
+      ['deploy-revision-unverified', controller, 5, `Application argocd/shop synced ${revisions.unsigned.slice(0, 12)} (Argo CD controller log: automated sync), a commit with no signature.`],
+      ['deploy-revision-unverified', server, 1, `Application argocd/shop synced ${revisions.side.slice(0, 12)} (Argo CD API server log: sync started by mallory), which is not on the protected branch main.`],
     ]);
     expect(report.findings[1]?.properties).toMatchObject({ initiatedBy: 'mallory', time: '2026-01-02T03:05:00Z' });
     expect(report.diagnostics).toEqual([]);
@@ -72,7 +64,7 @@ describe('rampart watch --argocd-log: syncs Argo CD logged, against the reposito
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'other', namespace: 'argocd' }, spec: { project: 'default', source: { repoURL: 'https://github.com/other/repo', path: '.', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'other' } }, status: {} },
     ] })]);
     const log = file('other.log', [
-      text.automated(revisions['unsigned']!).replace('application=shop', 'application=other'),
+      text.automated(revisions.unsigned).replace('application=shop', 'application=other'),
       'time="2026-01-02T03:04:05Z" level=info msg="Initiated automated sync to \'6.5.4\'" app-namespace=argocd application=redis project=default',
       `time="2026-01-02T03:04:05Z" level=info msg="Initiated automated sync to '${'e'.repeat(40)}'" app-namespace=argocd application=shop project=shop`,
       'panic: runtime error: invalid memory address or nil pointer dereference',
@@ -87,7 +79,7 @@ describe('rampart watch --argocd-log: syncs Argo CD logged, against the reposito
   });
 
   it('runs from the CLI with --argocd-log', async () => {
-    const log = file('cli.log', [text.automated(revisions['unsigned']!)]);
+    const log = file('cli.log', [text.automated(revisions.unsigned)]);
     const result = await rampart(['watch', '--argocd-log', log, '--repo', fixture.repo, '--allowed-signers', fixture.allowedSigners, '-f', 'json']);
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((finding) => finding.ruleId)).toEqual(['deploy-revision-unverified']);

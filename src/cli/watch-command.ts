@@ -26,6 +26,7 @@ export interface WatchFlags {
   tlsClientCa?: string;
   argocdApps?: string[];
   argocdLog?: string[];
+  events?: string[];
   repo?: string;
   protectedBranch: string;
   allowedSigners?: string;
@@ -47,6 +48,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--audit-log <file>', 'a Kubernetes audit log: audit.k8s.io/v1 Event JSON lines, `-` for standard input (repeat)', listParser(undefined, false))
     .option('--argocd-apps <file>', 'Argo CD Applications as `kubectl get applications -A -o json` prints them: their sync history, operation state, images and resources (repeat)', listParser(undefined, false))
     .option('--argocd-log <file>', 'Argo CD application controller or API server logs (logrus text or JSON lines, `-` for standard input): the syncs they record, with their revisions (repeat)', listParser(undefined, false))
+    .option('--events <file>', 'Kubernetes Events (`kubectl get events -A -o json`, core/v1 or events.k8s.io/v1) or Flux events (notification-controller payloads, JSON lines): Flux reconciliations and Argo CD syncs with their revisions (repeat)', listParser(undefined, false))
     .option('--repo <path>', 'the local clone the deployments should match: revisions are checked for signatures and the protected branch, images against the manifests at the synced revision')
     .option('--protected-branch <name>', 'the branch every deployed revision must be on (refs/heads/<name>, else origin/<name>)', 'main')
     .option('--allowed-signers <file>', 'trusted commit signers: OpenSSH allowed_signers (default: verify.commits of .rampart.yaml)')
@@ -55,7 +57,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
     .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
     .option('--secret-namespace <ns>', 'a namespace whose Secrets the controllers may read, besides their own and those their Kustomizations, HelmReleases and Applications live in (repeat, or NS,NS…)', listParser())
-    .option('--listen <addr>', 'serve HTTPS at HOST:PORT (or :PORT) for the API server\'s audit webhook backend (POST /audit, audit.k8s.io/v1 EventList) and stream findings as with --follow, until stopped')
+    .option('--listen <addr>', 'serve HTTPS at HOST:PORT (or :PORT) for the API server\'s audit webhook backend (POST /audit, audit.k8s.io/v1 EventList) and Flux notification-controller (POST /flux, a Flux event), and stream findings as with --follow, until stopped')
     .option('--tls-cert <file>', 'the certificate --listen serves (PEM; reloaded when it changes)')
     .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
     .option('--tls-client-ca <file>', 'with --listen, accept only clients with a certificate this CA signed (the API server\'s client certificate)')
@@ -73,7 +75,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
 
 export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
   try {
-    if (!flags.auditLog?.length && !flags.argocdApps?.length && !flags.argocdLog?.length && !flags.listen) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input), --argocd-apps FILE, --argocd-log FILE or --listen ADDR');
+    if (!flags.auditLog?.length && !flags.argocdApps?.length && !flags.argocdLog?.length && !flags.events?.length && !flags.listen) throw new RampartError('usage', 'nothing to watch: give --audit-log FILE (or - for standard input), --argocd-apps FILE, --argocd-log FILE, --events FILE or --listen ADDR');
     const listen = flags.listen ? await listenSettings(flags) : undefined;
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
@@ -83,6 +85,7 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
       auditLogs: flags.auditLog ?? [],
       ...(flags.argocdApps ? { argocdApps: flags.argocdApps } : {}),
       ...(flags.argocdLog ? { argocdLogs: flags.argocdLog } : {}),
+      ...(flags.events ? { events: flags.events } : {}),
       ...(flags.repo ? { repo: flags.repo, protectedBranch: flags.protectedBranch } : {}),
       ...commitSigners(flags, config),
       controllers: {

@@ -6,15 +6,19 @@ import type { Watcher } from './watcher.js';
  * webhook backend posts, when someone saved those bodies). Bad lines are counted, never thrown.
  */
 export function feedAuditLine(watcher: Watcher, text: string, origin: RecordOrigin): void {
-  if (text.trim() === '') return;
-  let value: unknown;
+  const parsed = parseJsonLine(watcher, text, origin);
+  if (parsed) feedAuditValue(watcher, parsed.value, origin);
+}
+
+/** A line's JSON; undefined for a blank line, and for one that is not JSON, counted as a bad record. */
+export function parseJsonLine(watcher: Watcher, text: string, origin: RecordOrigin): { value: unknown } | undefined {
+  if (text.trim() === '') return undefined;
   try {
-    value = JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch (error) {
     watcher.bad(origin, new BadRecordError(`not JSON (${(error as Error).message})`));
-    return;
+    return undefined;
   }
-  feedAuditValue(watcher, value, origin);
 }
 
 export function feedAuditValue(watcher: Watcher, value: unknown, origin: RecordOrigin): void {

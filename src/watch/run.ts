@@ -21,7 +21,9 @@ import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
 import { BadRecordError, eventListItems, isObject, type RecordOrigin } from './audit-event.js';
-import { BadBodyError, MAX_AUDIT_BODY_BYTES, startListener, type Listener, type ListenerRoute } from './listener.js';
+import { ClusterEventJudge, feedEventLine, readEventsFile } from './cluster-event-input.js';
+import { toClusterEvent } from './cluster-events.js';
+import { BadBodyError, MAX_AUDIT_BODY_BYTES, MAX_EVENT_BODY_BYTES, startListener, type Listener, type ListenerRoute } from './listener.js';
 import type { Controller } from './management.js';
 import { objectKey, Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
@@ -37,6 +39,8 @@ export interface WatchOptions {
   readonly argocdApps?: readonly string[];
   /** Argo CD application controller (and API server) logs: logrus text or JSON lines */
   readonly argocdLogs?: readonly string[];
+  /** Kubernetes Events (`kubectl get events -o json`) and Flux events (JSON lines) */
+  readonly events?: readonly string[];
   /** the local clone deployments should match */
   readonly repo?: string;
   readonly protectedBranch?: string;
@@ -83,13 +87,15 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     const feed = new DeployFeed(watcher, repository, false);
     for (const file of options.argocdApps ?? []) bytes += await inputSize(file);
     await readApplicationDumps(options, watcher, feed);
-    for (const file of [...options.auditLogs, ...(options.argocdLogs ?? [])]) if (file !== STDIN) bytes += await inputSize(file);
+    for (const file of [...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.events ?? [])]) if (file !== STDIN) bytes += await inputSize(file);
     for (const file of options.auditLogs) {
       for await (const { text, line, path } of readLines(file)) feedAuditLine(watcher, text, { path, line });
     }
     for (const file of options.argocdLogs ?? []) {
       for await (const { text, line, path } of readLines(file)) feedArgoCdLogLine(watcher, feed, text, { path, line });
     }
+    const events = new ClusterEventJudge(watcher, feed);
+    for (const file of options.events ?? []) await readEventsFile(file, events, watcher);
     await feed.settled();
   } finally {
     await repository?.close();
@@ -97,7 +103,7 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
   const enabled = watchRules.filter((rule) => options.config.rules.get(rule.id)?.enabled ?? true);
   return {
     toolVersion: VERSION,
-    root: [...(options.argocdApps ?? []), ...options.auditLogs, ...(options.argocdLogs ?? [])].map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
+    root: [...(options.argocdApps ?? []), ...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.events ?? [])].map((file) => (file === STDIN ? '<stdin>' : file)).join(', '),
     findings,
     diagnostics: watcher.diagnostics(),
     complete: true,
@@ -105,7 +111,7 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
     rules: enabled,
     failOn: options.failOn ?? options.config.failOn,
     docsBaseUrl: options.config.docsBaseUrl,
-    stats: { files: options.auditLogs.length + (options.argocdApps?.length ?? 0) + (options.argocdLogs?.length ?? 0), bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
+    stats: { files: options.auditLogs.length + (options.argocdApps?.length ?? 0) + (options.argocdLogs?.length ?? 0) + (options.events?.length ?? 0), bytes, durationMs: performance.now() - started, skippedBinary: 0, skippedLarge: 0 },
   };
 }
 
@@ -125,7 +131,7 @@ async function inputSize(file: string): Promise<number> {
  * until every input has ended or `signal` aborts. Findings go to `onFinding` as they are found.
  */
 export async function followWatch(options: WatchOptions & { onFinding: (finding: Finding) => void; onBad: (origin: RecordOrigin, message: string) => void; log: (entry: Record<string, unknown>) => void }, signal: AbortSignal): Promise<Watcher> {
-  for (const file of [...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.argocdApps ?? [])]) if (file !== STDIN) await inputSize(file);
+  for (const file of [...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.argocdApps ?? []), ...(options.events ?? [])]) if (file !== STDIN) await inputSize(file);
   const watcher = createWatcher(options, options.onFinding);
   watcher.onBad = options.onBad;
   const repository = await openRepository(options);
@@ -133,10 +139,11 @@ export async function followWatch(options: WatchOptions & { onFinding: (finding:
   let listener: Listener | undefined;
   try {
     await readApplicationDumps(options, watcher, feed);
-    listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher)] }) : undefined;
+    const events = new ClusterEventJudge(watcher, feed);
+    listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher), fluxRoute(events)] }) : undefined;
     if (listener) options.listen?.onListening?.(listener.port);
     await Promise.all([
-      readInputs(options, watcher, feed, signal),
+      readInputs(options, watcher, feed, events, signal),
       ...(listener ? [new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))] : []),
     ]);
     await feed.settled();
@@ -168,10 +175,31 @@ function auditRoute(watcher: Watcher): ListenerRoute {
   };
 }
 
-async function readInputs(options: WatchOptions, watcher: Watcher, feed: DeployFeed, signal: AbortSignal): Promise<void> {
+/** POST /flux: one Flux event, as a notification-controller `generic` Provider (or a controller's --events-addr) posts it. */
+function fluxRoute(events: ClusterEventJudge): ListenerRoute {
+  return {
+    path: '/flux',
+    limit: MAX_EVENT_BODY_BYTES,
+    describe: 'a Flux event',
+    accept: (body, sequence) => {
+      let event;
+      try {
+        event = toClusterEvent(body);
+      } catch (error) {
+        if (error instanceof BadRecordError) throw new BadBodyError(error.message);
+        throw error;
+      }
+      events.judge(event, { path: `<webhook /flux event ${sequence}>`, line: 1 });
+    },
+  };
+}
+
+async function readInputs(options: WatchOptions, watcher: Watcher, feed: DeployFeed, events: ClusterEventJudge, signal: AbortSignal): Promise<void> {
   const inputs: Array<{ file: string; feedLine: (text: string, origin: RecordOrigin) => void }> = [
     ...options.auditLogs.map((file) => ({ file, feedLine: (text: string, origin: RecordOrigin) => feedAuditLine(watcher, text, origin) })),
     ...(options.argocdLogs ?? []).map((file) => ({ file, feedLine: (text: string, origin: RecordOrigin) => feedArgoCdLogLine(watcher, feed, text, origin) })),
+    // followed, an events file is JSON lines: Flux events, or `kubectl get events -o json --watch-only` compacted by jq -c
+    ...(options.events ?? []).map((file) => ({ file, feedLine: (text: string, origin: RecordOrigin) => feedEventLine(events, watcher, text, origin) })),
   ];
   // standard input may stay open with nothing coming: stop reading it when told to stop
   if (inputs.some((input) => input.file === STDIN)) signal.addEventListener('abort', () => process.stdin.destroy(), { once: true });

@@ -33,10 +33,11 @@ export default defineRule({
     'https://fluxcd.io/flux/components/source/gitrepositories/',
   ],
   requires: 'watch',
-  runsWith: '`rampart watch --audit-log FILE` (or the audit webhook backend)',
+  runsWith: '`rampart watch --audit-log FILE` (or the audit webhook backend), and `--events FILE` (or Flux events posted to `--listen`)',
   integrationTest: 'test/watch.test.ts',
   messages: {
     changed: '{object} now deploys from elsewhere, changed by {actor} outside Git: {changes}.',
+    refChanged: '{object} now deploys {ref} where it deployed {previous} ({recordedIn}): its source was pointed at another branch or tag; check that Git asked for it.',
   },
   examples: {
     bad: [{ file: 'audit.log', code: `${JSON.stringify(setRevision)}\n` }],
