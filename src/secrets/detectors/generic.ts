@@ -1,4 +1,5 @@
 import { ASSIGN, DOCKERFILE_ENV_SPACE, looksRandom } from '../assignment.js';
+import { characterClasses } from '../entropy.js';
 import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
 import { insideText, textRangesOf } from '../code-literals.js';
 import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
@@ -66,7 +67,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (decoded === undefined) {
     if (HEX40.test(assigned)) return HEX40_KEY.test(key);
     if (UUID_LAYOUT.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
-    return !isWordlike(assigned) && isRandomSecretValue(assigned, 10);
+    return (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) || (PASSWORD_KEY.test(key) && isTypedPassword(assigned));
   }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
 }
@@ -166,6 +167,22 @@ function isMixedCaseRandom(value: string): boolean {
   for (let at = 1; at < value.length; at += 1) if ((value[at]! < 'a') !== (value[at - 1]! < 'a')) changes += 1;
   return changes >= value.length * 0.3;
 }
+
+const PASSWORD_KEY = /passw|pwd|passphrase/i;
+
+/**
+ * A password a person typed (`Prestigitariu$`, `#gets0m3`): not random, but letters with digits
+ * and symbols, or both cases with either, as password rules ask; under a password key that is the
+ * password. Names, paths, versions, filler (`P@ssw0rd!`) and keyboard runs are not.
+ */
+export function isTypedPassword(value: string): boolean {
+  if (value.length < 8 || value.length > 64 || /\s/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  if (characterClasses(value) < 3 || TRIVIAL_PASSWORDS.test(value) || NOT_SECRET_SHAPES.test(value) || NAME_SHAPES.test(value) || DOTTED_NAME.test(value) || /[[\]{}]$/.test(value)) return false;
+  // words joined by a symbol no name holds (`Prestigitariu$`) are typed; `GetSecretByKeyV3` is a name
+  return (PASSWORD_SYMBOL.test(value) || !isWordlike(value)) && standInKind(value) === undefined && !isPlaceholder(value) && !isDocumentedExample(value);
+}
+
+const PASSWORD_SYMBOL = /[!@#$%^&*?~+=]/;
 
 const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
 const EXAMPLE_HOSTS = /(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|server|domain|your[a-z-]*)$/i;

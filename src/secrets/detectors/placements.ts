@@ -1,10 +1,10 @@
-import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
 import { shannonEntropy } from '../entropy.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
-import { isConnectionPassword, isRandomSecretValue, isTrivialPassword } from './generic.js';
+import { isConnectionPassword, isGenericCredential, isRandomSecretValue, isTrivialPassword } from './generic.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
 const random = new SampleRandom('placements');
@@ -47,7 +47,118 @@ const CURL_USER = new RegExp(String.raw`(?<=[ \t\n])(?:-u|--user)(?:[ \t]+|=)["'
 
 const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
 
+/** Constructors and calls that take a user and a password as string arguments, in that order. */
+const CREDENTIAL_CALLS = String.raw`(?<![A-Za-z0-9_])(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials?|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DirectoryEntry|PSCredential|auth[ \t]*=[ \t]*)|\.login`;
+const STRING_ARG = (name: string, max: number): string => String.raw`["'](?<${name}>[^"'\r\n]{1,${max}})["']`;
+/**
+ * `new NetworkCredential("user", "password")`, `DirectoryEntry("LDAP://…", "user", "password")`,
+ * `smtp.login("user", "password")`, `auth=("user", "password")`; arguments may sit on lines of
+ * their own. Only literals: a variable is no credential.
+ */
+const POSITIONAL = new RegExp(String.raw`(?:(?:${CREDENTIAL_CALLS})[ \t]*\([ \t]*(?:["'][^"'\r\n]{0,200}["'][ \t]*,\s{0,40})?${STRING_ARG('key', 128)}[ \t]*,\s{0,40}|(?<![A-Za-z0-9_-])ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?)${STRING_ARG('secret', 128)}`, 'gi');
+
+/** The password of a positional match: `ConvertTo-SecureString "…"` (no user) only with `-AsPlainText`. */
+function isPositionalPassword(password: string, context: MatchContext): boolean {
+  const user = context.groups['key'];
+  if (user === undefined) {
+    const after = (context.text ?? '').slice((context.index ?? 0) + (context.match ?? '').length, (context.index ?? 0) + (context.match ?? '').length + 20);
+    if (!/^[ \t]+-AsPlainText/i.test(after)) return false;
+  }
+  return isCommandLinePassword(password, user ?? '') && !/^(?:ldaps?|https?):\/\//i.test(password);
+}
+/** Groovy's command syntax in Gradle builds and Jenkinsfiles: `password 'x'` inside `credentials { … }`. */
+const GROOVY_PASSWORD = /^[ \t]*(?:password|passwd)[ \t]+["'](?<secret>[^"'\\$\r\n]{6,128})["'][ \t]*(?:\/\/.*)?$/gm;
+
+/** .NET `appSettings`/NuGet `<add key="SmtpPassword" value="…"/>`: the key is an attribute, not an element or a YAML key. */
+const ADD_KEY_VALUE = /<add[ \t]+key[ \t]*=[ \t]*"(?<key>[A-Za-z0-9_.:-]{1,80})"[ \t]+value[ \t]*=[ \t]*"(?<secret>[^"\r\n]{4,256})"/gi;
+
 export const placementDetectors: readonly Detector[] = [
+  {
+    id: 'secret-dotnet-config-value',
+    provider: '.NET',
+    kind: 'credential in an appSettings or NuGet config entry',
+    keywords: ['<add'],
+    pattern: ADD_KEY_VALUE,
+    // judged as the generic rule judges `key: value`, the key being the attribute's
+    validate: (value, context) => isGenericCredential(value, { path: context.path, groups: { key: context.groups['key'] } }),
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'A password, token or key in a .NET configuration entry (`<add key="SmtpPassword" value="…"/>` in Web.config, App.config or NuGet.config) that no provider rule claims',
+      impact: 'The value logs in wherever the application or the package feed connects: a mail server, a database, an API, a private NuGet feed.',
+      revoke: 'Rotate the credential, and move it out of the config file: user secrets or environment variables in development, a key vault or protected configuration in production.',
+      references: ['https://learn.microsoft.com/aspnet/identity/overview/features-api/best-practices-for-deploying-passwords-and-other-sensitive-data-to-aspnet-and-azure', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('dotnet-config-value');
+      return {
+        file: 'Web.config',
+        positives: [`<add key="SmtpPassword" value="${sample.chars(CLASS.alnum.chars, 14)}#4"/>`, `    <add key="PaymentsApiKey" value="${sample.chars(CLASS.alnum.chars, 32)}" />`],
+        negatives: ['<add key="SmtpPassword" value="" />', '<add key="SmtpServer" value="smtp.acme.test"/>', '<add key="ApiKey" value="#{ApiKey}#" />', '<add key="PasswordLength" value="12345678" />', '<add key="Password" value="password" />'],
+      };
+    },
+  },
+  {
+    id: 'secret-positional-credential',
+    provider: 'Generic',
+    kind: 'user and password passed to a credential constructor or login call',
+    keywords: ['networkcredential', 'passwordauthentication', 'usernamepassword', 'basicauth', 'digestauth', 'directoryentry', 'pscredential', '.login', 'auth=(', 'auth = (', 'convertto-securestring'],
+    pattern: POSITIONAL,
+    validate: isPositionalPassword,
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 0, after: 300 },
+    docs: {
+      summary: 'A user and password written as string arguments of a credential constructor or login call (`new NetworkCredential("user", "password")`, `smtp.login(…)`, `auth=(…)`, `ConvertTo-SecureString "…" -AsPlainText`)',
+      impact: 'The password logs in as the user wherever the code connects: a mail server, a directory, a web service.',
+      revoke: 'Change the password, and have the code read it from configuration kept outside the repository (a secret manager, the environment, a credential store).',
+      references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://learn.microsoft.com/dotnet/api/system.net.networkcredential.-ctor'],
+    },
+    get samples() {
+      const sample = new SampleRandom('positional-credential');
+      return {
+        file: 'src/Mailer.cs',
+        positives: [
+          `client.Credentials = new NetworkCredential("mailer@acme.test", "${sample.chars(CLASS.alnum.chars, 18)}");`,
+          `entry = DirectoryEntry("LDAP://dc1.acme.test", "ACME\\svc-ldap",\n    "Tq7${sample.chars(CLASS.alnum.chars, 12)}!") # expect: secret-positional-credential`,
+          `server.login("alerts@acme.test", "${sample.chars(CLASS.alnum.chars, 16)}")`,
+          `$secure = ConvertTo-SecureString "${sample.chars(CLASS.alnum.chars, 14)}#2" -AsPlainText -Force`,
+        ],
+        negatives: [
+          'new NetworkCredential(user, password)', 'new NetworkCredential("mailer@acme.test", config["SmtpPassword"])',
+          'server.login("user", "password")', 'requests.get(url, auth=("admin", "admin"))', 'new NetworkCredential("deploy", "<password>")',
+          '$secure = ConvertTo-SecureString $env:PASSWORD -AsPlainText -Force', 'new PasswordAuthentication(user, pass.toCharArray())',
+        ],
+      };
+    },
+  },
+  {
+    id: 'secret-groovy-password',
+    provider: 'Generic',
+    kind: 'password in a Gradle build or Jenkinsfile (Groovy `password \'…\'`)',
+    keywords: ['password', 'passwd'],
+    pattern: GROOVY_PASSWORD,
+    validate: (password) => isCommandLinePassword(password, ''),
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    paths: /(?:\.gradle|\.groovy|\.gvy|(?:^|\/)Jenkinsfile[^/]*)$/,
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'A password written in Groovy\'s command syntax (`password \'…\'`) in a Gradle build script or a Jenkinsfile, such as a Maven repository\'s `credentials { }` block',
+      impact: 'The password publishes to or reads from the repository manager (or whatever the block logs in to) as the build\'s user.',
+      revoke: 'Change the password, and read it from Gradle properties kept outside the repository (`~/.gradle/gradle.properties`, `ORG_GRADLE_PROJECT_…` variables) or Jenkins credentials.',
+      references: ['https://docs.gradle.org/current/userguide/declaring_repositories.html#sec:handling_credentials', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('groovy-password');
+      return {
+        file: 'build.gradle',
+        positives: [`        password '${sample.chars(CLASS.alnum.chars, 16)}'`, `    password "${sample.chars(CLASS.alnum.chars, 12)}#7"`],
+        negatives: ["        password 'password'", '        password "$nexusPassword"', "        password project.findProperty('nexusPassword')", '        password System.getenv("NEXUS_PASSWORD")', "        password 'changeme'"],
+      };
+    },
+  },
   {
     id: 'secret-http-authorization-header',
     provider: 'HTTP',
