@@ -67,7 +67,7 @@ function isPositionalPassword(password: string, context: MatchContext): boolean 
   return isCommandLinePassword(password, user ?? '') && !/^(?:ldaps?|https?):\/\//i.test(password);
 }
 /** Groovy's command syntax in Gradle builds and Jenkinsfiles: `password 'x'` inside `credentials { … }`. */
-const GROOVY_PASSWORD = /^[ \t]*(?:password|passwd)[ \t]+["'](?<secret>[^"'\\$\r\n]{6,128})["'][ \t]*(?:\/\/.*)?$/gm;
+const GROOVY_PASSWORD = /^[ \t]*(?:password|passwd)[ \t]+["'](?<secret>[^"'\\$\r\n]{6,128})["'](?=[ \t]*(?:$|\/\/|#|;|\}))/gm;
 
 /** .NET `appSettings`/NuGet `<add key="SmtpPassword" value="…"/>`: the key is an attribute, not an element or a YAML key. */
 const ADD_KEY_VALUE = /<add[ \t]+key[ \t]*=[ \t]*"(?<key>[A-Za-z0-9_.:-]{1,80})"[ \t]+value[ \t]*=[ \t]*"(?<secret>[^"\r\n]{4,256})"/gi;
