@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { EICAR } from './helpers/eicar.js';
@@ -165,6 +166,58 @@ describe('scan --analyze-images', () => {
     const { report } = await scanJson(repo);
     expect(imageFindings(report).some((finding) => finding.ruleId === 'image-malware')).toBe(false);
   });
+});
+
+describe('the HTML report of scan --analyze-images, in Chromium', () => {
+  it('lists each image with its digest, the lines naming it, an SBOM summary and its findings; an image that could not be read says why', async () => {
+    const repo = await repository('html', {
+      'web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`),
+      'clean.yaml': deployment('clean', `${registry.host}/team/clean:2.0`),
+      'missing.yaml': deployment('missing', `${registry.host}/team/missing:9.9`),
+    });
+    const file = path.join(work, 'report.html');
+    const result = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '--db', database, '-f', 'html', '-o', file, '-q']);
+    expect(result.code).toBe(2);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text()); });
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(pathToFileURL(file).href);
+      const cards = page.locator('section.images article.image-card');
+      expect(await cards.count()).toBe(3);
+      expect(await page.locator('#images-title .count').textContent()).toBe('3');
+      const webCard = page.locator(`article.image-card[data-image="${registry.host}/team/web"]`);
+      expect(await webCard.locator('.image-name').textContent()).toBe(`${registry.host}/team/web@${web.digest}`);
+      expect(await webCard.locator('.digest').getAttribute('title')).toBe(web.digest);
+      expect(await webCard.locator('.image-lines li').allTextContents()).toEqual(['web.yaml:10']);
+      expect(await webCard.locator('.image-os').textContent()).toContain('Debian GNU/Linux 12 (bookworm)');
+      expect(await webCard.locator('.ecosystem[data-ecosystem="npm"]').textContent()).toBe('npm 1');
+      expect(await webCard.locator('.image-counts .badge.sev-critical').textContent()).toMatch(/^\d+ critical$/);
+      expect(await webCard.locator('.image-finding').first().isVisible()).toBe(false);
+      await webCard.locator('.image-findings > summary').click();
+      const rules = await webCard.locator('.image-finding .image-rule').allTextContents();
+      expect(rules).toEqual(expect.arrayContaining(['image-malware', 'image-vulnerability']));
+      expect(await webCard.locator('.image-finding', { hasText: 'GHSA-xvch-5gv4-984h' }).count()).toBe(1);
+      const cleanCard = page.locator(`article.image-card[data-image="${registry.host}/team/clean"]`);
+      expect(await cleanCard.locator('.tag-resolved').textContent()).toBe('tag resolved');
+      expect(await cleanCard.locator('.image-status.ok').textContent()).toBe('no findings');
+      const missingCard = page.locator(`article.image-card[data-image="${registry.host}/team/missing"]`);
+      expect(await missingCard.locator('.image-status.error').textContent()).toBe('not analysed');
+      expect(await missingCard.locator('.image-error').textContent()).toContain('team/missing:9.9');
+      // the image findings are also in the findings list, at the manifest line
+      expect(await page.locator('article.finding[data-rule="image-malware"][data-path="web.yaml"]').count()).toBeGreaterThan(0);
+      await mkdir(path.join(here, '..', 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: path.join(here, '..', 'test-artifacts', 'report-images.png'), fullPage: false });
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(file).href]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
 
 describe('.rampart.yaml images policy', () => {

@@ -1,3 +1,4 @@
+import { countBySeverity } from '../engine/run.js';
 import { LAYERS, SEVERITIES } from '../model/severity.js';
 import type { Reporter } from './report.js';
 
@@ -42,14 +43,9 @@ export const jsonReporter: Reporter = (report) => {
     })),
     diagnostics: report.diagnostics,
     ...(report.images ? {
-      images: report.images.map(({ findings, ...image }) => ({ ...image, findings: findings.length, bySeverity: countSeverities(findings) })),
+      images: report.images.map(({ findings, ...image }) => ({ ...image, findings: findings.length, bySeverity: countBySeverity(findings) })),
     } : {}),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
 };
 
-function countSeverities(findings: readonly { severity: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const finding of findings) counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
-  return counts;
-}

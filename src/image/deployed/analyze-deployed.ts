@@ -113,7 +113,7 @@ export class DeployedImagesPass implements ScanPass {
           bytes: image.layers.reduce((sum, layer) => sum + layer.size, 0),
         })),
         vulnerabilities: !this.options.database ? 'unchecked' : analysis.unchecked > 0 ? 'partial' : 'checked',
-        findings: outcome.kept,
+        findings: outcome.kept.map((finding) => ({ ...finding, message: stripDisplay(finding.message, analysis.display) })),
         ignored: outcome.ignored,
         belowThreshold: outcome.belowThreshold,
       });

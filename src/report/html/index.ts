@@ -4,6 +4,7 @@ import { LAYERS } from '../../model/severity.js';
 import type { Reporter, ScanReport } from '../report.js';
 import { escapeHtml } from './escape.js';
 import { diagnosticsSection, findingSections } from './findings.js';
+import { imagesSection } from './images.js';
 import { heatMap, LAYER_INFO, SEVERITIES_DESCENDING, summaryCards } from './overview.js';
 import { SCRIPT } from './script.js';
 import { STYLES } from './styles.js';
@@ -47,6 +48,7 @@ ${summaryCards(report)}
 ${heatMap(report)}
 <p class="run-facts">${runFacts(report)}</p>
 </section>
+${imagesSection(report)}
 ${diagnosticsSection(report)}
 ${filters(report)}
 <div id="findings" tabindex="-1">

@@ -109,13 +109,31 @@ tfoot th, tfoot td { border-top: 1px solid var(--line); }
 .diagnostic { padding: 4px 0; font-size: 0.9rem; }
 .diag-kind { display: inline-block; min-width: 7.5em; font-size: 0.72rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .diag-incomplete .diag-kind { color: #9a3412; }
+.images h2 { margin-top: 0; font-size: 1.05rem; display: flex; gap: 10px; align-items: center; }
+.image-card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin-top: 12px; }
+.image-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 12px; }
+.image-name { margin: 0; font-size: 0.95rem; word-break: break-all; }
+.image-counts { margin-left: auto; display: flex; gap: 6px; flex-wrap: wrap; }
+.image-status { font-weight: 600; font-size: 0.85rem; }
+.image-status.ok { color: var(--ok); }
+.image-status.error { color: #9a3412; }
+.tag-resolved { font-size: 0.78rem; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 6px; }
+.image-body { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 2fr); gap: 0 24px; margin-top: 8px; }
+.image-body h4 { margin: 0 0 2px; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); }
+.image-lines { margin: 0; padding-left: 0; list-style: none; font-size: 0.85rem; }
+.image-facts { margin: 0 0 4px; font-size: 0.88rem; }
+.image-error { margin: 0 0 4px; color: #9a3412; font-size: 0.9rem; }
+.image-findings > summary { cursor: pointer; margin-top: 8px; font-size: 0.9rem; }
+.image-findings ul { margin: 6px 0 0; padding-left: 0; list-style: none; }
+.image-finding { padding: 4px 0 4px 8px; border-left: 4px solid var(--sev); margin-bottom: 4px; font-size: 0.88rem; }
+.image-rule { font-size: 0.8rem; }
 .empty, .no-match { background: var(--paper); border: 1px dashed var(--line); border-radius: 10px; padding: 28px; text-align: center; color: var(--muted); font-size: 1.05rem; }
 .site-footer { color: var(--muted); font-size: 0.82rem; padding-bottom: 30px; }
 [hidden] { display: none !important; }
 /* large reports: skip layout and painting of off-screen files */
 @media screen { .file { content-visibility: auto; contain-intrinsic-size: auto 320px; } }
 @media (max-width: 700px) {
-  .advice { grid-template-columns: minmax(0, 1fr); }
+  .advice, .image-body { grid-template-columns: minmax(0, 1fr); }
   .heatmap tbody th { width: auto; } .layer-guards { display: none; } .filters { position: static; }
 }
 @media print {
