@@ -17,4 +17,18 @@ describe('textEncoding', () => {
     expect(textEncoding(readFileSync(process.execPath).subarray(0, 8000))).toBe('binary');
     expect(textEncoding(Buffer.from('key: value\n'.repeat(20), 'utf16le'))).toBe('binary');
   });
+
+  it('calls a picture binary by its magic bytes, even when a text chunk fills most of its start (draw.io PNGs)', () => {
+    const chunk = (type: string, data: Buffer): Buffer => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      return Buffer.concat([length, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+    };
+    const header = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const ihdr = chunk('IHDR', Buffer.from([0, 0, 4, 13, 0, 0, 1, 141, 8, 6, 0, 0, 0]));
+    const text = chunk('tEXt', Buffer.from(`mxfile\0${encodeURIComponent('<mxfile><diagram name="gitops">'.repeat(200))}`, 'latin1'));
+    expect(textEncoding(Buffer.concat([header, ihdr, text]))).toBe('binary');
+    // the signature alone, with no NUL, is not enough to drop a text file
+    expect(textEncoding(Buffer.from('%PDF is what this note is about\n'))).toBe('utf-8');
+  });
 });
