@@ -255,9 +255,17 @@ function terraformReferences(workspace: Workspace, found: Discovery): void {
       const source = block.attributes.find((attribute) => attribute.name === 'source');
       if (!source?.stringValue || !source.stringSpan || isTemplatedValue(source.stringValue)) continue;
       const parsed = parseTerraformSource(source.stringValue);
+      const via = `${hcl.file.path} module ${block.labels[0] ?? ''}`.trim();
+      if (parsed?.kind === 'registry') {
+        const version = block.attributes.find((attribute) => attribute.name === 'version');
+        if (version && (!version.stringValue || isTemplatedValue(version.stringValue))) continue;
+        const [host, module] = registryModule(parsed.address);
+        const subPath = /\/\/(.+)$/.exec(source.stringValue)?.[1];
+        add(found, hcl.file, version?.stringSpan ?? source.stringSpan, via, { type: 'terraform', host, module, asked: version?.stringValue?.trim() ?? '', ...(subPath ? { subPath } : {}) });
+        continue;
+      }
       if (parsed?.kind !== 'git') continue;
       const remote = parsed.remote;
-      const via = `${hcl.file.path} module ${block.labels[0] ?? ''}`.trim();
       add(found, hcl.file, source.stringSpan, via, {
         type: 'git', url: cloneUrlOf(source.stringValue, remote), asked: remote.ref ?? 'HEAD', ...(remote.subPath ? { subPath: remote.subPath } : {}),
       });
@@ -265,3 +273,9 @@ function terraformReferences(workspace: Workspace, found: Discovery): void {
   }
 }
 
+
+/** `[host/]namespace/name/provider` → host (registry.terraform.io when left out) and the module path. */
+function registryModule(address: string): [string, string] {
+  const parts = address.split('/');
+  return parts.length === 4 ? [parts[0]!.toLowerCase(), parts.slice(1).join('/')] : ['registry.terraform.io', parts.join('/')];
+}

@@ -12,6 +12,9 @@ import type { DependencyCache } from './cache.js';
 import { chooseVersion, parseChartIndex, type ChartIndex } from './helm-index.js';
 import { HelmRepositories } from './helm-repositories.js';
 import { httpGet, type HttpOptions } from './http.js';
+import { TerraformRegistryClient } from './terraform-registry.js';
+import { parseTerraformSource } from '../model/terraform-source.js';
+import { cloneUrlOf } from '../pin/git-targets.js';
 import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
 
 const INDEX_BYTES = 64 * 1024 * 1024;
@@ -24,6 +27,8 @@ export interface FetcherOptions {
   readonly http?: HttpOptions;
   readonly helmRepositories?: HelmRepositories;
   readonly limits?: ArchiveLimits;
+  /** hosts asked over plain HTTP (`--insecure-registry`): Terraform registries on loopback or a mirror */
+  readonly plainHttpHosts?: readonly string[];
   /** git commands (fetch, archive) give up after this long */
   readonly gitTimeoutMs?: number;
 }
@@ -40,12 +45,14 @@ export class DependencyFetcher {
   private readonly git: GitRefResolver;
   private readonly http: HttpOptions;
   private readonly repositories: HelmRepositories;
+  private readonly terraform: TerraformRegistryClient;
   downloads = 0;
 
   constructor(private readonly options: FetcherOptions) {
     this.git = options.git ?? new GitRefResolver({ timeoutMs: options.gitTimeoutMs ?? 60_000 });
     this.http = options.http ?? { timeoutMs: 30_000, retries: 2 };
     this.repositories = options.helmRepositories ?? new HelmRepositories();
+    this.terraform = new TerraformRegistryClient(this.http, options.plainHttpHosts ?? []);
   }
 
   fetch(source: DependencySource): Promise<FetchedDependency> {
@@ -70,7 +77,38 @@ export class DependencyFetcher {
         return this.fetchGit(key, source);
       case 'file':
         return this.fetchFile(key, source);
+      case 'terraform':
+        return this.fetchTerraformModule(key, source);
     }
+  }
+
+  /** A registry module: the version the constraint picks, then what `X-Terraform-Get` names (git, or an archive over HTTPS). */
+  private async fetchTerraformModule(key: string, source: Extract<DependencySource, { type: 'terraform' }>): Promise<FetchedDependency> {
+    const { version, address } = await this.terraform.resolve(source.host, source.module, source.asked);
+    const label = `module ${source.host}/${source.module} ${version}`;
+    const inner = moduleSubPath(address, source.subPath);
+    const parsed = parseTerraformSource(address);
+    if (parsed?.kind === 'git') {
+      const git = await this.fetchGit(key, { type: 'git', url: cloneUrlOf(address, parsed.remote), asked: parsed.remote.ref ?? 'HEAD', ...(inner.subPath ? { subPath: inner.subPath } : {}) });
+      return { ...git, source, content: { version, ...git.content }, label };
+    }
+    if (parsed?.kind !== 'archive' || !/^https?:\/\//i.test(inner.url)) {
+      throw new Error(`${label}: the registry points at ${gitDisplayUrl(address)}, which Rampart does not fetch (git and HTTP(S) archives only)`);
+    }
+    const bytes = await httpGet(inner.url, this.http, this.limits().fileBytes);
+    this.downloads += 1;
+    const hex = sha256Hex(bytes);
+    if (!(await this.cachedBlob(hex))) await this.options.cache.writeBlob(hex, bytes);
+    let directory = await this.options.cache.writeTree(`sha256-${hex}`, (target) => extractArchive(bytes, target, `${label} (${gitDisplayUrl(inner.url)})`, this.limits()).then(() => undefined));
+    if (inner.subPath) directory = await this.subDirectory(directory, inner.subPath, `${label} has no ${inner.subPath}`);
+    return this.result(key, source, { version, sha256: `sha256:${hex}` }, directory, false, label);
+  }
+
+  private async subDirectory(root: string, subPath: string, missing: string): Promise<string> {
+    const directory = path.join(root, ...subPath.split('/').filter((part) => part !== '' && part !== '.' && part !== '..'));
+    const found = await stat(directory).then((info) => info.isDirectory() || info.isFile(), () => false);
+    if (!found) throw new Error(missing);
+    return directory;
   }
 
   private index(repository: string): Promise<ChartIndex> {
@@ -161,11 +199,7 @@ export class DependencyFetcher {
       this.downloads += 1;
     }
     let directory = this.options.cache.treePath(id);
-    if (source.subPath) {
-      directory = path.join(directory, ...source.subPath.split('/').filter((part) => part !== '' && part !== '.' && part !== '..'));
-      const found = await stat(directory).then((info) => info.isDirectory() || info.isFile(), () => false);
-      if (!found) throw new Error(`${gitDisplayUrl(source.url)} at ${source.asked} (${commit.slice(0, 12)}) has no ${source.subPath}`);
-    }
+    if (source.subPath) directory = await this.subDirectory(directory, source.subPath, `${gitDisplayUrl(source.url)} at ${source.asked} (${commit.slice(0, 12)}) has no ${source.subPath}`);
     return this.result(key, source, { commit }, directory, cached, dependencyLabel(source));
   }
 
@@ -256,3 +290,20 @@ function fileNameOf(url: string): string {
   return safe === '' || safe === '.' || safe === '..' ? 'file' : safe;
 }
 
+
+/**
+ * A module's sub-directory: go-getter's `//sub` in the address (before any `?`), then the one the
+ * module block asked for (`source = "ns/name/provider//sub"`) inside it.
+ */
+function moduleSubPath(address: string, asked: string | undefined): { url: string; subPath?: string } {
+  const scheme = /^[a-z][\w+.-]*::/i.exec(address)?.[0] ?? '';
+  const rest = address.slice(scheme.length);
+  const query = rest.indexOf('?');
+  const beforeQuery = query === -1 ? rest : rest.slice(0, query);
+  const afterScheme = beforeQuery.indexOf('://') + 3;
+  const split = beforeQuery.indexOf('//', afterScheme > 2 ? afterScheme : 0);
+  const own = split === -1 ? undefined : beforeQuery.slice(split + 2);
+  const url = split === -1 ? rest : `${beforeQuery.slice(0, split)}${query === -1 ? '' : rest.slice(query)}`;
+  const subPath = [own, asked].filter((part): part is string => part !== undefined && part !== '').join('/');
+  return { url, ...(subPath ? { subPath } : {}) };
+}

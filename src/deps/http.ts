@@ -23,11 +23,25 @@ export interface BasicAuth {
  * Basic auth is sent only to the origin it was given for (redirects elsewhere go without it).
  */
 export async function httpGet(url: string, options: HttpOptions, maxBytes: number, auth?: BasicAuth): Promise<Buffer> {
+  return withRetries(options, () => getOnce(url, options.timeoutMs, maxBytes, auth));
+}
+
+/** GET `url` for one response header (the Terraform registry's `X-Terraform-Get`, sent with 204 or 200). */
+export async function httpGetHeader(url: string, options: HttpOptions, header: string): Promise<string | undefined> {
+  return withRetries(options, async () => {
+    const response = await send(url, options.timeoutMs);
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status !== 200 && response.status !== 204) throw statusError(url, response.status);
+    return response.headers.get(header) ?? undefined;
+  });
+}
+
+async function withRetries<T>(options: HttpOptions, attempt: () => Promise<T>): Promise<T> {
   let lastError: unknown;
-  for (let attempt = 0; attempt <= options.retries; attempt += 1) {
-    if (attempt > 0) await sleep(Math.min(200 * 2 ** attempt, 2_000));
+  for (let count = 0; count <= options.retries; count += 1) {
+    if (count > 0) await sleep(Math.min(200 * 2 ** count, 2_000));
     try {
-      return await getOnce(url, options.timeoutMs, maxBytes, auth);
+      return await attempt();
     } catch (error) {
       lastError = error;
       if (error instanceof FetchError && error.status !== undefined && error.status !== 429 && error.status < 500) throw error;
@@ -37,21 +51,28 @@ export async function httpGet(url: string, options: HttpOptions, maxBytes: numbe
   throw lastError instanceof Error ? lastError : new FetchError(String(lastError));
 }
 
-async function getOnce(url: string, timeoutMs: number, maxBytes: number, auth?: BasicAuth): Promise<Buffer> {
-  const shown = displayUrl(url);
+async function send(url: string, timeoutMs: number, auth?: BasicAuth): Promise<Response> {
   const headers: Record<string, string> = { 'user-agent': 'rampart' };
   if (auth) headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-  let response: Response;
   try {
-    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    return await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (error) {
     const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeOf(error);
-    throw new FetchError(`GET ${shown} failed: ${reason}`);
+    throw new FetchError(`GET ${displayUrl(url)} failed: ${reason}`);
   }
+}
+
+function statusError(url: string, status: number): FetchError {
+  const hint = status === 401 || status === 403 ? ' (credentials missing or refused; see --helm-repositories)' : '';
+  return new FetchError(`GET ${displayUrl(url)} answered HTTP ${status}${hint}`, status);
+}
+
+async function getOnce(url: string, timeoutMs: number, maxBytes: number, auth?: BasicAuth): Promise<Buffer> {
+  const shown = displayUrl(url);
+  const response = await send(url, timeoutMs, auth);
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    const hint = response.status === 401 || response.status === 403 ? ' (credentials missing or refused; see --helm-repositories)' : '';
-    throw new FetchError(`GET ${shown} answered HTTP ${response.status}${hint}`, response.status);
+    throw statusError(url, response.status);
   }
   const declared = Number(response.headers.get('content-length') ?? '-1');
   if (declared > maxBytes) {

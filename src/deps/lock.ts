@@ -39,6 +39,10 @@ function sourceOf(entry: LockEntry): DependencySource {
       return { type: entry.type, repository: entry.source, chart: entry.chart ?? '', asked: entry.asked };
     case 'git':
       return { type: 'git', url: entry.source, asked: entry.asked, ...(entry.path ? { subPath: entry.path } : {}) };
+    case 'terraform': {
+      const slash = entry.source.indexOf('/');
+      return { type: 'terraform', host: entry.source.slice(0, slash), module: entry.source.slice(slash + 1), asked: entry.asked, ...(entry.path ? { subPath: entry.path } : {}) };
+    }
     default:
       return { type: entry.type, url: entry.source, asked: entry.asked };
   }
@@ -68,6 +72,8 @@ function describeSource(source: DependencySource): Omit<LockEntry, 'referencedBy
       return { type: source.type, source: source.repository, chart: source.chart, asked: source.asked };
     case 'git':
       return { type: 'git', source: source.url, ...(source.subPath ? { path: source.subPath } : {}), asked: source.asked };
+    case 'terraform':
+      return { type: 'terraform', source: `${source.host}/${source.module}`, ...(source.subPath ? { path: source.subPath } : {}), asked: source.asked };
     default:
       return { type: source.type, source: source.url, asked: source.asked };
   }
@@ -118,7 +124,7 @@ export async function readLock(file: string): Promise<Lock | undefined> {
   const entries = new Map<string, LockEntry>();
   record.dependencies.forEach((item: unknown, index: number) => {
     const entry = item as Partial<LockEntry> | null;
-    const types: ReadonlyArray<DependencySource['type']> = ['helm', 'helm-oci', 'git', 'file', 'oci'];
+    const types: ReadonlyArray<DependencySource['type']> = ['helm', 'helm-oci', 'git', 'file', 'oci', 'terraform'];
     if (!entry || typeof entry.source !== 'string' || typeof entry.asked !== 'string' || !types.includes(entry.type as DependencySource['type'])) {
       throw new Error(`${file}: dependencies[${index}] needs type (${types.join(', ')}), source and asked`);
     }

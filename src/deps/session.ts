@@ -38,7 +38,7 @@ export class DependencySession {
     const registry = new HttpRegistryClient({ insecureRegistries: options.insecureRegistries ?? [], timeoutMs });
     const cache = new DependencyCache(options.cacheDirectory);
     const fetcher = new DependencyFetcher({
-      cache, registry, helmRepositories: repositories, http: { timeoutMs, retries },
+      cache, registry, helmRepositories: repositories, http: { timeoutMs, retries }, plainHttpHosts: options.insecureRegistries ?? [],
       git: new GitRefResolver({ timeoutMs: Math.max(timeoutMs, 30_000) }), gitTimeoutMs: Math.max(timeoutMs * 4, 60_000),
     });
     return new DependencySession(fetcher, registry, repositories, cache, options);

@@ -14,7 +14,9 @@ export type DependencySource =
   /** one file over HTTP(S) */
   | { readonly type: 'file'; readonly url: string; readonly asked: string }
   /** an OCI artifact of manifests (Flux OCIRepository) */
-  | { readonly type: 'oci'; readonly url: string; readonly asked: string };
+  | { readonly type: 'oci'; readonly url: string; readonly asked: string }
+  /** a Terraform registry module `namespace/name/provider` on `host`, `asked` a version constraint; `subPath` after `//` */
+  | { readonly type: 'terraform'; readonly host: string; readonly module: string; readonly asked: string; readonly subPath?: string };
 
 /** One place in the repository (or in a fetched dependency) that pulls a dependency. */
 export interface DependencyReference {
@@ -68,7 +70,14 @@ export function dependencyKey(source: DependencySource): string {
     case 'file':
     case 'oci':
       return `${source.type} ${source.url} ${source.asked}`;
+    case 'terraform':
+      return `terraform ${terraformAddress(source)} ${source.asked}`;
   }
+}
+
+/** `host/namespace/name/provider[//sub]`, as a module block would write it with its host. */
+export function terraformAddress(source: { readonly host: string; readonly module: string; readonly subPath?: string }): string {
+  return `${source.host}/${source.module}${source.subPath ? `//${source.subPath}` : ''}`;
 }
 
 export function dependencyLabel(source: DependencySource): string {
@@ -82,6 +91,8 @@ export function dependencyLabel(source: DependencySource): string {
       return `file ${source.url}`;
     case 'oci':
       return `oci ${source.url}:${source.asked}`;
+    case 'terraform':
+      return `module ${terraformAddress(source)} ${source.asked}`;
   }
 }
 
