@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedRange } from './first-hits.js';
+import { changedBytes, changedRange } from './first-hits.js';
 
 describe('changedRange', () => {
   it('is null for equal texts and spans what changed otherwise', () => {
@@ -18,5 +18,11 @@ describe('changedRange', () => {
     }
     expect(changedRange(before, `${before}tail`)).toEqual({ start: 5000, end: 5004 });
     expect(changedRange(before, `head${before}`)).toEqual({ start: 0, end: 4 });
+  });
+
+  it('finds the same range in the bytes of ASCII texts', () => {
+    const before = Array.from({ length: 300 }, (_, line) => `key-${line}: value-${line}`).join('\n');
+    const cases = [before, `${before}\nmore: 1`, before.replace('key-150', 'key-15X'), before.slice(0, 2000) + before.slice(2100), `x${before}`, before.replace('key-0', 'KEY-0').replace('key-299', 'KEY-299'), ''];
+    for (const after of cases) expect(changedBytes(Buffer.from(before), Buffer.from(after))).toEqual(changedRange(before, after));
   });
 });

@@ -13,6 +13,9 @@ export interface BlobJob {
   readonly author: string;
 }
 
+/** A file version searched, as the next version at its path is compared with it: its bytes when it is ASCII, else its text. */
+export type SearchedVersion = { readonly ascii: Buffer } | { readonly text: string };
+
 /** The first commit of each (rule, secret) among the file versions searched. */
 export class FirstHits {
   private readonly hits = new Map<string, HistoryHit>();
@@ -24,21 +27,23 @@ export class FirstHits {
   /**
    * Searches one file version and keeps what it holds where no older commit holds it already.
    * Given the version searched before at the same path, only what changed since is searched (what
-   * the earlier version holds was found then, in an older commit). Returns the text searched.
+   * the earlier version holds was found then, in an older commit). Returns the version searched.
    */
-  search(job: BlobJob, body: Buffer, previous?: string): string {
+  search(job: BlobJob, body: Buffer, previous?: SearchedVersion): SearchedVersion {
     const text = body.toString('utf8');
-    const changed = previous === undefined ? undefined : changedRange(previous, text);
-    if (changed === null) return text;
+    // kept for the next version's comparison: a copy, as `body` may be a view of a much larger read
+    const version = text.length === body.length ? { ascii: Buffer.from(body) } : { text };
+    const changed = previous === undefined ? undefined : changedPart(previous, version, text);
+    if (changed === null) return version;
     const matches = secretMatches(text, job.path, changed);
-    if (matches.length === 0) return text;
+    if (matches.length === 0) return version;
     const commit = commitHeader(job.sha, job.author);
     const { drafts, omitted } = draftHits(text, job.path, matches, this.cap);
     this.omitted += omitted;
     for (const { matched: _matched, ...draft } of drafts) {
       this.add({ ...draft, order: job.order, commit: commit.sha, author: commit.author, date: commit.date });
     }
-    return text;
+    return version;
   }
 
   add(hit: HistoryHit): void {
@@ -51,6 +56,29 @@ export class FirstHits {
   values(): HistoryHit[] {
     return [...this.hits.values()].sort((a, b) => a.order - b.order);
   }
+}
+
+/**
+ * Where a version differs from the one before it. Texts in ASCII (their offsets are those of their
+ * bytes) are compared as bytes, a block at a time by memcmp; others as text.
+ */
+function changedPart(previous: SearchedVersion, version: SearchedVersion, text: string): ChangedRange | null {
+  if ('ascii' in previous && 'ascii' in version) return changedBytes(previous.ascii, version.ascii);
+  return changedRange('ascii' in previous ? previous.ascii.toString('latin1') : previous.text, text);
+}
+
+/** Where `body` differs from `previous`, in bytes: from the first differing offset to the last (null when equal). */
+export function changedBytes(previous: Buffer, body: Buffer): ChangedRange | null {
+  if (previous.equals(body)) return null;
+  const shortest = Math.min(previous.length, body.length);
+  let start = 0;
+  while (start + COMPARED_BLOCK <= shortest && body.compare(previous, start, start + COMPARED_BLOCK, start, start + COMPARED_BLOCK) === 0) start += COMPARED_BLOCK;
+  while (start < shortest && previous[start] === body[start]) start += 1;
+  const room = shortest - start;
+  let fromEnd = 0;
+  while (fromEnd + COMPARED_BLOCK <= room && body.compare(previous, previous.length - fromEnd - COMPARED_BLOCK, previous.length - fromEnd, body.length - fromEnd - COMPARED_BLOCK, body.length - fromEnd) === 0) fromEnd += COMPARED_BLOCK;
+  while (fromEnd < room && previous[previous.length - 1 - fromEnd] === body[body.length - 1 - fromEnd]) fromEnd += 1;
+  return { start, end: body.length - fromEnd };
 }
 
 /** Where `text` differs from `previous`: from the first differing offset to the last (null when equal). */

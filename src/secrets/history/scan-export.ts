@@ -5,7 +5,7 @@ import { streamGit } from '../../sources/git/stream-git.js';
 import { historyText } from '../../sources/read.js';
 import type { HistoryScanResult } from './history-hit.js';
 import { DETECTORS } from '../catalogue.js';
-import { FirstHits, type BlobJob } from './first-hits.js';
+import { FirstHits, type BlobJob, type SearchedVersion } from './first-hits.js';
 
 /** paths whose files a path-specific detector reads (`.pypirc`): a blob met there must be read there */
 const PATH_PATTERNS = DETECTORS.flatMap((detector) => (detector.paths ? [detector.paths] : []));
@@ -29,7 +29,7 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
   let commitSeen = false;
   const scanned = new Set<string>();
   /** the last version searched at each path: the next one there is searched where it changed */
-  const lastText = new Map<string, string>();
+  const lastVersion = new Map<string, SearchedVersion>();
   /** the current commit; its header is made only for the few that introduce a secret */
   let commit: { readonly sha: string; readonly author: string } | undefined;
   let order = -1;
@@ -61,7 +61,7 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
       const job = { path, order, sha: commit.sha, author: commit.author };
       const body = fresh.get(blob);
       // blobs sent for earlier commits were read then
-      if (body !== undefined) lastText.set(path, found.search(job, body, lastText.get(path)));
+      if (body !== undefined) lastVersion.set(path, found.search(job, body, lastVersion.get(path)));
       else if (pathSpecific(path)) readAgain.push({ id: ids.get(blob) ?? blob, job });
     },
   }, maxFileSize);
