@@ -50,22 +50,108 @@ function readVarint(buffer: Buffer, at: number): { value: number; next: number }
   return undefined;
 }
 
+/** An ELF file's loadable segments, to turn a virtual address into bytes of the file. */
+interface Segment {
+  readonly vaddr: number;
+  readonly offset: number;
+  readonly size: number;
+}
+
+function elfSegments(file: Buffer): Segment[] {
+  if (file.length < 64 || file.readUInt32BE(0) !== 0x7f454c46) return [];
+  const is64 = file[4] === 2;
+  const little = file[5] !== 2;
+  const u16 = (at: number): number => (little ? file.readUInt16LE(at) : file.readUInt16BE(at));
+  const u32 = (at: number): number => (little ? file.readUInt32LE(at) : file.readUInt32BE(at));
+  const word = (at: number): number => (is64 ? Number(little ? file.readBigUInt64LE(at) : file.readBigUInt64BE(at)) : u32(at));
+  const segments: Segment[] = [];
+  try {
+    const table = word(is64 ? 0x20 : 0x1c);
+    const entrySize = u16(is64 ? 0x36 : 0x2a);
+    const count = u16(is64 ? 0x38 : 0x2c);
+    for (let index = 0; index < count; index++) {
+      const at = table + index * entrySize;
+      if (u32(at) !== 1) continue; // PT_LOAD
+      segments.push(is64 ? { offset: word(at + 0x08), vaddr: word(at + 0x10), size: word(at + 0x20) } : { offset: u32(at + 0x04), vaddr: u32(at + 0x08), size: u32(at + 0x10) });
+    }
+  } catch {
+    return []; // a table past the end: nothing to follow
+  }
+  return segments;
+}
+
+/** `size` bytes at virtual address `address`, when one loadable segment holds them in the file */
+function bytesAt(file: Buffer, segments: readonly Segment[], address: number, size: number): Buffer | undefined {
+  for (const segment of segments) {
+    if (address < segment.vaddr || address + size > segment.vaddr + segment.size) continue;
+    const start = segment.offset + (address - segment.vaddr);
+    return start + size <= file.length ? file.subarray(start, start + size) : undefined;
+  }
+  return undefined;
+}
+
+/** `runtime.buildVersion` and `runtime.modinfo` (still framed by its sentinels) */
+interface GoBuildStrings {
+  readonly goVersion: string;
+  readonly modinfo: Buffer;
+}
+
+/** Go strings longer than this are not build info (debug/buildinfo's own limit) */
+const GO_STRING_MAX = 1 << 20;
+
 /**
- * Go build info (Go 1.18+ inline format): the Go version → `stdlib`, the main module and every
- * dependency with its version (a `=>` replacement wins). Older pointer-based build info is not read.
+ * The two strings of Go's build info before 1.18: the header holds the addresses of two string
+ * headers (`runtime.buildVersion`, `runtime.modinfo`), each a data pointer and a length, in the
+ * binary's pointer size and byte order; the addresses are followed through the ELF segments.
  */
-export function parseGoBuildInfo(file: Buffer): Found[] {
-  let at = file.indexOf(GO_MAGIC);
-  while (at !== -1 && (at + 32 > file.length || (file[at + 15]! & 0x2) === 0)) at = file.indexOf(GO_MAGIC, at + 1);
-  if (at === -1) return [];
-  const versionLength = readVarint(file, at + 32);
-  if (!versionLength || versionLength.value > 1024) return [];
+function pointerBuildInfo(file: Buffer, header: number): GoBuildStrings | undefined {
+  const pointerSize = file[header + 14];
+  const bigEndian = (file[header + 15]! & 1) !== 0;
+  if (pointerSize !== 4 && pointerSize !== 8) return undefined;
+  const pointer = (bytes: Buffer, at: number): number => {
+    if (pointerSize === 4) return bigEndian ? bytes.readUInt32BE(at) : bytes.readUInt32LE(at);
+    const value = bigEndian ? bytes.readBigUInt64BE(at) : bytes.readBigUInt64LE(at);
+    return value > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(value);
+  };
+  const segments = elfSegments(file);
+  const goString = (address: number): Buffer | undefined => {
+    const stringHeader = address < 0 ? undefined : bytesAt(file, segments, address, 2 * pointerSize);
+    if (!stringHeader) return undefined;
+    const length = pointer(stringHeader, pointerSize);
+    if (length < 0 || length > GO_STRING_MAX) return undefined;
+    return bytesAt(file, segments, pointer(stringHeader, 0), length);
+  };
+  const goVersion = goString(pointer(file, header + 16))?.toString('utf8');
+  if (!goVersion) return undefined;
+  return { goVersion, modinfo: goString(pointer(file, header + 16 + pointerSize)) ?? Buffer.alloc(0) };
+}
+
+/** Go 1.18+: the two strings follow the 32-byte header, each after its varint length. */
+function inlineBuildInfo(file: Buffer, header: number): GoBuildStrings | undefined {
+  const versionLength = readVarint(file, header + 32);
+  if (!versionLength || versionLength.value > 1024) return undefined;
   const goVersion = file.toString('utf8', versionLength.next, versionLength.next + versionLength.value);
   const modLength = readVarint(file, versionLength.next + versionLength.value);
-  let modinfo = '';
-  if (modLength && modLength.value > 32 && modLength.next + modLength.value <= file.length) {
-    modinfo = file.toString('utf8', modLength.next + 16, modLength.next + modLength.value - 16);
+  const modinfo = modLength && modLength.next + modLength.value <= file.length ? file.subarray(modLength.next, modLength.next + modLength.value) : Buffer.alloc(0);
+  return { goVersion, modinfo };
+}
+
+/**
+ * Go build info, in the inline format of Go 1.18+ and the pointer format before it: the Go version
+ * → `stdlib`, the main module and every dependency with its version (a `=>` replacement wins).
+ */
+export function parseGoBuildInfo(file: Buffer): Found[] {
+  let info: GoBuildStrings | undefined;
+  // the linker aligns the header to 16 bytes; a stray copy of the magic elsewhere is passed over
+  for (let at = file.indexOf(GO_MAGIC); at !== -1 && !info; at = file.indexOf(GO_MAGIC, at + 1)) {
+    if (at + 32 > file.length) break;
+    info = (file[at + 15]! & 0x2) !== 0 ? inlineBuildInfo(file, at) : pointerBuildInfo(file, at);
   }
+  if (!info) return [];
+  // the module text is framed by two 16-byte sentinels, the second after a newline
+  const { goVersion } = info;
+  const framed = info.modinfo;
+  const modinfo = framed.length >= 33 && framed[framed.length - 17] === 0x0a ? framed.toString('utf8', 16, framed.length - 16) : '';
   const packages: Found[] = [];
   const stdlib = /^go(\d+(?:\.\d+)*)/.exec(goVersion);
   if (stdlib) packages.push({ type: 'golang', name: 'stdlib', version: stdlib[1]!, foundBy: 'go-binary' });
