@@ -6,6 +6,7 @@ import { syncOfLogFields } from '../src/watch/argocd-log.js';
 import { parseLogrusLine } from '../src/watch/logrus-line.js';
 import { runWatch } from '../src/watch/run.js';
 import { rampart } from './cli-run.js';
+import { auditEvent, KUSTOMIZE_CONTROLLER } from './helpers/audit-events.js';
 import type { SigningFixture } from './commits-repo.js';
 import { createDeployRepo, type DeployRepoFixture } from './helpers/deploy-repo.js';
 
@@ -83,6 +84,37 @@ describe('rampart watch --argocd-log: syncs Argo CD logged, against the reposito
     const result = await rampart(['watch', '--argocd-log', log, '--repo', fixture.repo, '--allowed-signers', fixture.allowedSigners, '-f', 'json']);
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((finding) => finding.ruleId)).toEqual(['deploy-revision-unverified']);
+  });
+});
+
+describe('the watch section of .rampart.yaml', () => {
+  it('takes the protected branch, trusted signers (verify.commits), controller identities and Secret namespaces from the config; flags win', async () => {
+    const config = file('rampart.yaml', [
+      'verify:',
+      `  commits: {allowedSigners: ${fixture.allowedSigners}}`,
+      'watch:',
+      '  protectedBranch: hotfix',
+      '  controllers: {flux: [system:serviceaccount:flux-system:custom-applier]}',
+      '  secretNamespaces: [shared]',
+    ]);
+    const log = file('config.log', [text.automated(revisions.side), text.automated(revisions.unsigned)]);
+    const fluxObject = { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'web', namespace: 'shop', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } }, spec: {} };
+    const audit = file('audit.log', [
+      auditEvent({ verb: 'patch', user: 'system:serviceaccount:flux-system:custom-applier', resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'web', responseObject: fluxObject }),
+      auditEvent({ verb: 'get', user: 'system:serviceaccount:flux-system:custom-applier', resource: 'secrets', namespace: 'shared', name: 'values', level: 'Metadata' }),
+      auditEvent({ verb: 'patch', user: KUSTOMIZE_CONTROLLER, resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'web', responseObject: fluxObject }),
+    ].map((event) => JSON.stringify(event)));
+    const result = await rampart(['watch', '--config', config, '--argocd-log', log, '--audit-log', audit, '--repo', fixture.repo, '-f', 'json']);
+    const findings = (JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings;
+    expect(findings.map((finding) => [finding.ruleId, finding.message])).toEqual([
+      ['deploy-unmanaged-change', expect.stringMatching(/^apps\/deployments shop\/web \(Kustomization flux-system\/apps, applied by Flux kustomize-controller\) was changed by system:serviceaccount:flux-system:kustomize-controller /)],
+      ['deploy-revision-unverified', `Application argocd/shop synced ${revisions.unsigned.slice(0, 12)} (Argo CD controller log: automated sync), a commit with no signature.`],
+    ]);
+    const flagWins = await rampart(['watch', '--config', config, '--argocd-log', log, '--repo', fixture.repo, '--protected-branch', 'main', '-f', 'json']);
+    expect((JSON.parse(flagWins.stdout) as { findings: Array<{ message: string }> }).findings.map((finding) => finding.message)).toContainEqual(expect.stringContaining('which is not on the protected branch main'));
+    const bad = await rampart(['watch', '--config', file('bad.yaml', ['watch:', '  controllers: {argo: [x]}']), '--argocd-log', log]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('watch.controllers');
   });
 });
 

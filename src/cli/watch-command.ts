@@ -17,7 +17,7 @@ export interface WatchFlags {
   auditLog?: string[];
   argocdController?: string[];
   fluxController?: string[];
-  argocdTracking: 'annotation' | 'label';
+  argocdTracking?: 'annotation' | 'label';
   secretNamespace?: string[];
   follow?: boolean;
   listen?: string;
@@ -28,7 +28,7 @@ export interface WatchFlags {
   argocdLog?: string[];
   events?: string[];
   repo?: string;
-  protectedBranch: string;
+  protectedBranch?: string;
   allowedSigners?: string;
   gpgKeyring?: string;
   format?: string;
@@ -50,12 +50,12 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--argocd-log <file>', 'Argo CD application controller or API server logs (logrus text or JSON lines, `-` for standard input): the syncs they record, with their revisions (repeat)', listParser(undefined, false))
     .option('--events <file>', 'Kubernetes Events (`kubectl get events -A -o json`, core/v1 or events.k8s.io/v1) or Flux events (notification-controller payloads, JSON lines): Flux reconciliations and Argo CD syncs with their revisions (repeat)', listParser(undefined, false))
     .option('--repo <path>', 'the local clone the deployments should match: revisions are checked for signatures and the protected branch, images against the manifests at the synced revision')
-    .option('--protected-branch <name>', 'the branch every deployed revision must be on (refs/heads/<name>, else origin/<name>)', 'main')
+    .option('--protected-branch <name>', 'the branch every deployed revision must be on (refs/heads/<name>, else origin/<name>; default watch.protectedBranch of .rampart.yaml, else main)')
     .option('--allowed-signers <file>', 'trusted commit signers: OpenSSH allowed_signers (default: verify.commits of .rampart.yaml)')
     .option('--gpg-keyring <file>', 'trusted commit signers: exported OpenPGP public keys')
     .option('--argocd-controller <user>', 'the identity Argo CD applies with (repeat; default system:serviceaccount:argocd:argocd-application-controller)', listParser())
     .option('--flux-controller <user>', 'the identities Flux applies with (repeat; default the flux-system kustomize-controller and helm-controller service accounts)', listParser())
-    .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']).default('annotation'))
+    .addOption(new Option('--argocd-tracking <method>', 'how Argo CD marks what it applies: annotation (tracking-id, the default since 3.0), or label (app.kubernetes.io/instance, also counted)').choices(['annotation', 'label']))
     .option('--secret-namespace <ns>', 'a namespace whose Secrets the controllers may read, besides their own and those their Kustomizations, HelmReleases and Applications live in (repeat, or NS,NS…)', listParser())
     .option('--listen <addr>', 'serve HTTPS at HOST:PORT (or :PORT) for the API server\'s audit webhook backend (POST /audit, audit.k8s.io/v1 EventList) and Flux notification-controller (POST /flux, a Flux event), and stream findings as with --follow, until stopped')
     .option('--tls-cert <file>', 'the certificate --listen serves (PEM; reloaded when it changes)')
@@ -80,20 +80,23 @@ export async function runWatchCommand(flags: WatchFlags): Promise<ExitCode> {
     const { loadConfig } = await import('../config/load.js');
     const { runWatch } = await import('../watch/run.js');
     const config = await loadConfig(process.cwd(), flags.config);
+    const argocdControllers = flags.argocdController ?? config.watch?.controllers?.argocd;
+    const fluxControllers = flags.fluxController ?? config.watch?.controllers?.flux;
+    const secretNamespaces = flags.secretNamespace ?? config.watch?.secretNamespaces;
     const options = {
       config,
       auditLogs: flags.auditLog ?? [],
       ...(flags.argocdApps ? { argocdApps: flags.argocdApps } : {}),
       ...(flags.argocdLog ? { argocdLogs: flags.argocdLog } : {}),
       ...(flags.events ? { events: flags.events } : {}),
-      ...(flags.repo ? { repo: flags.repo, protectedBranch: flags.protectedBranch } : {}),
+      ...(flags.repo ? { repo: flags.repo, protectedBranch: flags.protectedBranch ?? config.watch?.protectedBranch ?? 'main' } : {}),
       ...commitSigners(flags, config),
       controllers: {
-        ...(flags.argocdController ? { argocd: flags.argocdController } : {}),
-        ...(flags.fluxController ? { 'flux-kustomize': flags.fluxController, 'flux-helm': flags.fluxController } : {}),
+        ...(argocdControllers ? { argocd: argocdControllers } : {}),
+        ...(fluxControllers ? { 'flux-kustomize': fluxControllers, 'flux-helm': fluxControllers } : {}),
       },
-      argocdLabelTracking: flags.argocdTracking === 'label',
-      ...(flags.secretNamespace ? { secretNamespaces: flags.secretNamespace } : {}),
+      argocdLabelTracking: (flags.argocdTracking ?? config.watch?.argocdTracking) === 'label',
+      ...(secretNamespaces ? { secretNamespaces } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
       ...(listen ? { listen } : {}),
     };

@@ -83,6 +83,19 @@ const admissionSection = z.strictObject({
 
 export type AdmissionConfig = z.infer<typeof admissionSection>;
 
+const serviceAccountNames = z.array(z.string().min(1)).min(1);
+const watchSection = z.strictObject({
+  controllers: z.strictObject({
+    argocd: serviceAccountNames.optional().describe('the identities Argo CD applies with (default system:serviceaccount:argocd:argocd-application-controller)'),
+    flux: serviceAccountNames.optional().describe('the identities Flux applies with (default the flux-system kustomize-controller and helm-controller service accounts)'),
+  }).optional().describe('trusted controller identities: the only ones that may change what they manage'),
+  protectedBranch: z.string().min(1).optional().describe('the branch every deployed revision must be on (default main); trusted signers are verify.commits'),
+  secretNamespaces: z.array(z.string().min(1)).optional().describe('namespaces besides their own whose Secrets the controllers may read'),
+  argocdTracking: z.enum(['annotation', 'label']).optional().describe('how Argo CD marks what it applies: annotation (the default since 3.0) or label (app.kubernetes.io/instance, counted too)'),
+});
+
+export type WatchConfig = z.infer<typeof watchSection>;
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'not a calendar date');
 
 const imageIgnore = z.strictObject({
@@ -122,6 +135,7 @@ export const configSchema = z.strictObject({
   verify: verifySection.optional().describe('trusted signers of images (`rampart scan --verify`) and of commits'),
   images: imagesSection.optional().describe('what `scan --analyze-images` reports about the images the repository deploys: a severity threshold and ignored advisories'),
   admission: admissionSection.optional().describe('the admission webhook (`rampart serve admission`): per-rule modes and which objects it judges'),
+  watch: watchSection.optional().describe('`rampart watch`: trusted controller identities, the protected branch, namespaces whose Secrets controllers may read (flags win)'),
   maxFileSize: size.optional().describe('files above this size are skipped (default 10MB)'),
   maxFindingsPerFile: z.number().int().positive().optional().describe('findings of one rule in one file that are listed; the rest are counted in a note (default 100)'),
   docsBaseUrl: z.url().optional().describe('where rule documentation is published; rule pages are <docsBaseUrl>/<rule-id>.md'),

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Severity } from '../model/severity.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
-import type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig } from './config-schema.js';
+import type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig, WatchConfig } from './config-schema.js';
 
-export type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig };
+export type { AdmissionConfig, CommitsConfig, ConfigFile, ImagesConfig, VerifyConfig, WatchConfig };
 
 export interface RuleSetting {
   readonly enabled: boolean;
@@ -27,6 +27,8 @@ export interface ResolvedConfig {
   readonly images?: ImagesConfig;
   /** `rampart serve admission`: rules that only warn or audit, and the object selector */
   readonly admission?: AdmissionConfig;
+  /** `rampart watch`: controller identities, protected branch, Secret namespaces */
+  readonly watch?: WatchConfig;
   /** where the config came from, for messages */
   readonly source?: string;
   /** the repository's own config: the directory the files it names (allowedSigners, gpgKeyring) must stay within */
@@ -56,6 +58,7 @@ export function resolveConfig(file: ConfigFile, source?: string): ResolvedConfig
     ...(file.verify ? { verify: resolveVerifyPaths(file.verify, source) } : {}),
     ...(file.images ? { images: file.images } : {}),
     ...(file.admission ? { admission: file.admission } : {}),
+    ...(file.watch ? { watch: file.watch } : {}),
     ...(source ? { source } : {}),
   };
 }
