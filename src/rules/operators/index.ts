@@ -16,6 +16,7 @@ import argocdImageUpdaterUnreviewed from './argocd-image-updater-unreviewed.js';
 import argocdAppsetPrGeneratorUnfiltered from './argocd-appset-pr-generator-unfiltered.js';
 import kyvernoVerifyImagesWeak from './kyverno-verify-images-weak.js';
 import sigstorePolicyWeak from './sigstore-policy-weak.js';
+import sigstoreNamespaceNotIncluded from './sigstore-namespace-not-included.js';
 import fluxKustomizationNoServiceAccount from './flux-kustomization-no-service-account.js';
 import fluxSourceInsecure from './flux-source-insecure.js';
 import kustomizeExecFunction from './kustomize-exec-function.js';
@@ -48,6 +49,7 @@ export const operatorRules: readonly Rule[] = [
   argocdAppsetPrGeneratorUnfiltered,
   kyvernoVerifyImagesWeak,
   sigstorePolicyWeak,
+  sigstoreNamespaceNotIncluded,
   fluxKustomizationNoServiceAccount,
   fluxSourceInsecure,
   kustomizeExecFunction,
