@@ -74,4 +74,17 @@ describe('rampart deps verify', () => {
     expect(second.map((finding) => [finding.ruleId, finding.location.path])).toEqual([['dependency-not-locked', 'kustomization.yaml']]);
     expect(second[0]?.message).toContain('is not in rampart.lock');
   });
+
+  it('reports dependency-lock-stale for a lock entry nothing references any more, at its line in rampart.lock', async () => {
+    const root = await repository('stale', {
+      'umbrella/Chart.yaml': chartFile(charts.url),
+      'kustomization.yaml': `resources:\n  - git::${git.url}/bases.git//app?ref=v1\n`,
+    });
+    expect((await runCli(['deps', 'lock', root, '--cache-dir', cache, '-q'])).code).toBe(0);
+    await writeFile(path.join(root, 'kustomization.yaml'), 'resources: []\n');
+    const verified = await runCli(['deps', 'verify', root, '--cache-dir', cache, '-q', '-f', 'json']);
+    const findings = JSON.parse(verified.stdout).findings as Array<{ ruleId: string; severity: string; message: string; location: { path: string; line: number } }>;
+    expect(findings.map((finding) => [finding.ruleId, finding.severity, finding.location.path, finding.location.line])).toEqual([['dependency-lock-stale', 'low', 'rampart.lock', 5]]);
+    expect(findings[0]?.message).toBe(`rampart.lock locks git ${git.url}/bases.git//app v1, which nothing references any more (it was last referenced by kustomization.yaml:2). Run \`rampart deps lock\`.`);
+  });
 });

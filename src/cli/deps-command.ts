@@ -65,7 +65,7 @@ export const registerDepsCommand: CommandRegistrar = (program: Command, setExit)
     });
 };
 
-const LOCK_RULES = ['dependency-content-changed', 'dependency-not-locked'] as const;
+const LOCK_RULES = ['dependency-content-changed', 'dependency-not-locked', 'dependency-lock-stale'] as const;
 
 export async function runDepsCommand(root: string, flags: DepsFlags, action: 'fetch' | 'lock'): Promise<ExitCode> {
   const usage = fetchFlagProblem(flags);

@@ -18,11 +18,19 @@ export type LockVerdict =
   | { readonly kind: 'changed'; readonly reference: ResolvedReference; readonly entry: LockEntry; readonly field: string; readonly locked: string; readonly now: string }
   | { readonly kind: 'not-locked'; readonly reference: ResolvedReference; readonly entry?: LockEntry; readonly lockPath: string; readonly lockExists: boolean };
 
+/** A lock entry no reference of the tree (or of a fetched dependency) pulls any more. */
+export interface StaleEntry {
+  readonly key: string;
+  readonly entry: LockEntry;
+}
+
 export interface DependencyCheck {
   readonly run: DependencyRun;
   readonly lock?: Lock;
   readonly lockPath: string;
   readonly verdicts: LockVerdict[];
+  /** entries of the lock nothing references any more (only with a lock) */
+  readonly stale: StaleEntry[];
 }
 
 const checks = new WeakMap<Workspace, Promise<DependencyCheck>>();
@@ -40,7 +48,7 @@ export function checkDependencies(workspace: Workspace, settings: DependencySett
 async function runCheck(workspace: Workspace, settings: DependencySettings): Promise<DependencyCheck> {
   const lockPath = settings.lockPath ?? path.join(workspace.root || '.', 'rampart.lock');
   const [run, lock] = await Promise.all([settings.session.run(workspace), settings.locked ? readLock(lockPath) : Promise.resolve(undefined)]);
-  return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [] };
+  return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [], stale: lock ? staleEntries(run, lock) : [] };
 }
 
 const IDENTITY_FIELDS = ['commit', 'digest', 'sha256'] as const;
@@ -76,6 +84,12 @@ export function compareWithLock(run: DependencyRun, lock: Lock | undefined, lock
   return verdicts;
 }
 
+/** Lock entries whose dependency no reference asks for now (a removed chart, a bumped version's old entry). */
+export function staleEntries(run: DependencyRun, lock: Lock): StaleEntry[] {
+  const referenced = new Set(run.references.map((reference) => reference.key));
+  return [...lock.entries].filter(([key]) => !referenced.has(key)).map(([key, entry]) => ({ key, entry }));
+}
+
 /** `HelmRelease/apps/podinfo → chart podinfo 6.5.0`: how the repository reaches a dependency. */
 export function chainOf(reference: ResolvedReference): string {
   return [...reference.reference.chain, reference.fetched?.label ?? ''].filter(Boolean).join(' → ');
@@ -86,4 +100,10 @@ export function fetchFailures(run: DependencyRun): string[] {
   const lines = new Set<string>();
   for (const { reference, error } of run.references) if (error) lines.add(`${reference.at.path}:${reference.line} ${reference.chain.join(' → ')}: ${error}`);
   return [...lines];
+}
+
+/** The lock's path as the scan names files: relative to the scanned root when it lies inside it. */
+export function lockPathIn(root: string, file: string): string {
+  if (root && file.startsWith(`${root}/`)) return file.slice(root.length + 1);
+  return file;
 }

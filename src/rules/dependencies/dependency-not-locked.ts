@@ -1,4 +1,4 @@
-import { chainOf, checkDependencies } from '../../deps/check.js';
+import { chainOf, checkDependencies, lockPathIn } from '../../deps/check.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -28,7 +28,7 @@ export default defineRule({
     const settings = context.settings.deps;
     if (!settings?.locked) return;
     const { verdicts, lockPath } = await checkDependencies(context.workspace, settings);
-    const lock = relativeTo(context.workspace.root, lockPath);
+    const lock = lockPathIn(context.workspace.root, lockPath);
     for (const verdict of verdicts) {
       if (verdict.kind !== 'not-locked') continue;
       const { reference } = verdict;
@@ -42,8 +42,3 @@ export default defineRule({
     }
   },
 });
-
-function relativeTo(root: string, file: string): string {
-  if (root && file.startsWith(`${root}/`)) return file.slice(root.length + 1);
-  return file;
-}

@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import actionNotPinned from './action-not-pinned.js';
 import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
 import dependencyContentChanged from './dependency-content-changed.js';
+import dependencyLockStale from './dependency-lock-stale.js';
 import dependencyNotLocked from './dependency-not-locked.js';
 import fluxSourceUnpinned from './flux-source-unpinned.js';
 import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
@@ -29,4 +30,5 @@ export const dependencyRules: readonly Rule[] = [
   remoteDownloadUnverified,
   dependencyContentChanged,
   dependencyNotLocked,
+  dependencyLockStale,
 ];
