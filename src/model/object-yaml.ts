@@ -22,6 +22,42 @@ export function objectYaml(value: Record<string, unknown>): ObjectYaml {
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/**
+ * The yaml library's constructors define each node's type with Object.defineProperty, which was half
+ * of building an object's nodes. Ours inherit it: prototypes below the library's classes carry the
+ * type, so `isMap`/`isScalar`/`instanceof` read them as the library's own, and each node only gets
+ * its fields.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+function typedPrototype<T extends object>(prototype: T, sample: object): T {
+  return Object.create(prototype, { [NODE_TYPE]: { value: (sample as Record<symbol, unknown>)[NODE_TYPE] } }) as T;
+}
+
+const SCALAR = typedPrototype(Scalar.prototype, new Scalar(null));
+const MAP = typedPrototype(YAMLMap.prototype, new YAMLMap());
+const SEQ = typedPrototype(YAMLSeq.prototype, new YAMLSeq());
+const PAIR = typedPrototype(Pair.prototype, new Pair(null));
+
+function scalarNode(value: string | number | boolean | null): Scalar {
+  const node = Object.create(SCALAR) as Scalar;
+  node.value = value;
+  return node;
+}
+
+function collectionNode<T extends YAMLMap | YAMLSeq>(prototype: T): T {
+  const node = Object.create(prototype) as T;
+  node.items = [];
+  return node;
+}
+
+function pairNode(key: Node, value: Node): Pair {
+  const node = Object.create(PAIR) as Pair;
+  node.key = key;
+  node.value = value;
+  return node;
+}
+
 class Writer {
   private readonly parts: string[] = [];
   length = 0;
@@ -31,26 +67,27 @@ class Writer {
   }
 
   map(value: Record<string, unknown>, indent: number, inline: boolean): YAMLMap {
-    const map = new YAMLMap();
+    const map = collectionNode(MAP);
     const start = this.length + (inline ? 0 : indent);
     let first = true;
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      if (!first || !inline) this.write(' '.repeat(indent));
+      if (!first || !inline) this.write(spaces(indent));
       first = false;
       const keyNode = this.scalar(key, indent, true);
       this.write(':');
-      map.items.push(new Pair(keyNode, this.value(item as Json, indent)));
+      map.items.push(pairNode(keyNode, this.value(item as Json, indent)));
     }
     map.range = [start, this.length, this.length];
     return map;
   }
 
   private seq(value: readonly unknown[], indent: number): YAMLSeq {
-    const seq = new YAMLSeq();
+    const seq = collectionNode(SEQ);
     const start = this.length + indent;
     for (const item of value) {
-      this.write(`${' '.repeat(indent)}- `);
+      this.write(spaces(indent));
+      this.write('- ');
       const json = (item === undefined ? null : item) as Json;
       if (isCollection(json) && !isEmpty(json)) {
         if (Array.isArray(json)) {
@@ -86,7 +123,7 @@ class Writer {
   }
 
   flowEmpty(value: unknown, after: string): Node {
-    const node = Array.isArray(value) ? new YAMLSeq() : new YAMLMap();
+    const node = Array.isArray(value) ? collectionNode(SEQ) : collectionNode(MAP);
     node.flow = true;
     const start = this.length;
     this.write(Array.isArray(value) ? '[]' : '{}');
@@ -96,7 +133,7 @@ class Writer {
   }
 
   private scalar(value: string | number | boolean | null, indent: number, isKey: boolean): Scalar {
-    const node = new Scalar(value);
+    const node = scalarNode(value);
     const start = this.length;
     if (typeof value === 'string') {
       if (!isKey && isLiteralBlockSafe(value)) return this.literal(node, value, indent);
@@ -135,6 +172,13 @@ class Writer {
   }
 }
 
+const INDENTS: string[] = [];
+
+/** `count` spaces, built once per depth: every line of an object starts with one. */
+function spaces(count: number): string {
+  return (INDENTS[count] ??= ' '.repeat(count));
+}
+
 function isCollection(value: unknown): value is Json[] | { [key: string]: Json } {
   return typeof value === 'object' && value !== null;
 }
@@ -147,7 +191,11 @@ function isEmpty(value: object): boolean {
 const NOT_A_STRING = /^(?:~|null|true|false|yes|no|on|off|y|n|[-+]?(?:\.inf|\.nan)|[-+]?(?:\d[\d_]*)?\.?\d[\d_.:eE+-]*|0[xob][\da-fA-F_]+|<<|=)$/i;
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
+/** Names, labels, image references: no indicator first, no blank, no `:`, no `#`, no control character. */
+const SIMPLE = /^[A-Za-z0-9][A-Za-z0-9._/@=+-]*$/;
+
 function isPlainSafe(value: string): boolean {
+  if (SIMPLE.test(value)) return !NOT_A_STRING.test(value);
   if (value === '' || NOT_A_STRING.test(value) || INDICATOR_START.test(value) || /\s$/.test(value)) return false;
   if (value.includes(': ') || value.includes(' #') || value.endsWith(':')) return false;
   // control characters, line breaks and non-ASCII break characters need escapes
