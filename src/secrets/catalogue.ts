@@ -18,6 +18,7 @@ import { aiProviderDetectors } from './detectors/ai-providers.js';
 import { keyedProviderDetectors } from './detectors/keyed-providers.js';
 import { placementDetectors } from './detectors/placements.js';
 import { moreRuleSetGapDetectors, ruleSetGapDetectors } from './detectors/rule-set-gaps.js';
+import { vendorTailDetectors } from './detectors/vendor-tail.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -45,6 +46,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...placementDetectors,
   ...ruleSetGapDetectors,
   ...moreRuleSetGapDetectors,
+  ...vendorTailDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

@@ -40,6 +40,9 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['Python requests auth tuple', 'client.py', 'requests.get(url, auth=("svc-report", "Mh4tVq9Lz2Rw8Xn"))\n', 'Mh4tVq9Lz2Rw8Xn'],
   ['smtplib login', 'notify.py', 'server.login("alerts@acme.test", "Jp3xWn8Qv5Tz")\n', 'Jp3xWn8Qv5Tz'],
   ['a Gradle credentials block', 'build.gradle', "credentials {\n    username 'deploy'\n    password 'Tn4vXq8Rz2Lm'\n}\n", 'Tn4vXq8Rz2Lm'],
+  ['a key that only begins with a setting verb (USERSTACK, ENABLEX)', '.env', 'USERSTACK_API_KEY=fwtfmlat0nmosek0lgvl9o8y0o1xvazt\n', 'fwtfmlat0nmosek0lgvl9o8y0o1xvazt'],
+  ['a UUID-laid key of letters and digits', '.env', 'TRACKING_API_KEY=sjbuxa3m-vs4n-ykl8-8jpv-i09hdidciolp\n', 'sjbuxa3m-vs4n-ykl8-8jpv-i09hdidciolp'],
+  ['a key in dash-separated groups of capitals and digits', '.env', 'SOCIAL_API_KEY=I1WPQLUQ-NCNHEI13-1MF4HJZQ-EEDDVZYO\n', 'I1WPQLUQ-NCNHEI13-1MF4HJZQ-EEDDVZYO'],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 
@@ -59,6 +62,9 @@ const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> 
   ['NetworkCredential with variables', 'Mailer.cs', 'new NetworkCredential(user, password);\nnew NetworkCredential("alerts", settings["SmtpPassword"]);\n'],
   ['ConvertTo-SecureString of a variable', 'deploy.ps1', '$pw = ConvertTo-SecureString $env:DEPLOY_PASSWORD -AsPlainText -Force\n'],
   ['a Gradle password from a property', 'build.gradle', "credentials {\n    password project.findProperty('nexusPassword')\n    password \"$nexusPassword\"\n}\n"],
+  ['a setting about a key', 'values.yaml', 'useApiKey: Xk9vQ2mLp7RtY4wZ8bHc3JmF6d\nenable_token: Xk9vQ2mLp7RtY4wZ8bHc3JmF6d\n'],
+  ['a hash of a secret', 'report.json', '"hashed_secret": "0f7a3c9be84d2a6c4e7d9c32bf1e7f8812ab34cd",\n'],
+  ['ENV_NAMES in dashes', 'values.yaml', 'api_key: ACME-PROD-API-KEYS\n'],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=Ha1FtSsu5YhtFJixA3j5cIzgooDbVz7q, retries=3)\n'],
 ];

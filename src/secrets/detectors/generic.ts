@@ -9,7 +9,13 @@ import { CLASS } from '../token-shape.js';
 
 const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
-const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|commit|revision|^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)(?:[_.-]|[a-z]*[A-Z_.-])/i;
+const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|hashed|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|commit|revision/i;
+/**
+ * Settings about a credential: `enableApiKey`, `use_token`, `IS_SECRET`, `hasPassword` — a verb then a
+ * separator or a camel-case hump; `USERSTACK_API_KEY` and `ENABLEX_API_KEY` only begin with the letters.
+ */
+const SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[_.-]/i;
+const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[A-Z]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -45,13 +51,17 @@ function isRandomPart(part: string): boolean {
 const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z]+(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$/;
 /** A UUID: under an API-key, token or secret key it is the key (Heroku, Snyk, Postmark…). */
 const UUID_LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID's layout in letters and digits beyond hex (`sjbuxa3m-vs4n-…`): keys some providers issue so. */
+const UUID_LAYOUT_ALNUM = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
+/** Keys issued in dash-separated groups of capitals and digits (`I1WPQLUQ-NCNHEI13-…`), unlike ENV_NAMES. */
+const KEY_GROUPS = /^[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,7}$/;
 const UUID_KEY = /api[_.-]?key|apikey|token|secret|access[_.-]?key/i;
 
 const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key);
+  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key);
 }
 
 /** A credential-like key with a random-looking value that no provider format claims. */
@@ -66,7 +76,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   // classic tokens and OAuth client secrets, Datadog application keys are written so)
   if (decoded === undefined) {
     if (HEX40.test(assigned)) return HEX40_KEY.test(key);
-    if (UUID_LAYOUT.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
+    if (UUID_LAYOUT.test(assigned) || UUID_LAYOUT_ALNUM.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
     return (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) || (PASSWORD_KEY.test(key) && isTypedPassword(assigned));
   }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
@@ -156,7 +166,8 @@ const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 export function isRandomSecretValue(value: string, minLength: number): boolean {
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
   if (DOTTED_NAME.test(value) && (FILE_NAME.test(value) || !value.split('.').some(isRandomPart))) return false;
-  if (NAME_SHAPES.test(value) && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
+  const grouped = KEY_GROUPS.test(value) && value.split('-').filter((part) => /[0-9]/.test(part) && /[A-Z]/.test(part)).length >= 2;
+  if (NAME_SHAPES.test(value) && !grouped && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
   return looksRandom(value, minLength) || isMixedCaseRandom(value);
 }
 
