@@ -15,7 +15,6 @@ const LETTERS_AND_DIGITS = (token: string): boolean => /[0-9]/.test(token) && /[
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 const ALNUM_DASH: CharClass = { regex: 'A-Za-z0-9-', chars: CLASS.alnum.chars };
 const ALNUM_SLASH: CharClass = { regex: 'A-Za-z0-9/', chars: `${CLASS.alnum.chars}/` };
-const BINARY: CharClass = { regex: '01', chars: '01' };
 
 /**
  * Entra ID (Azure AD) refresh tokens: `0.A…` or `1.A…` (the client and tenant, base64url), an
