@@ -4,7 +4,7 @@ import { seqItems, stringValue } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { commandFileLines } from './shell-writes.js';
 import { crossRunDownloadOf, normalisePath, type ArtifactDownload } from './workflow-artifacts.js';
-import { field, nodeSpan, usesAction, workflowsOf, type Workflow, type WorkflowJob, type WorkflowStep } from './workflow-model.js';
+import { expressionsOf, field, nodeSpan, usesAction, workflowsOf, type Workflow, type WorkflowJob, type WorkflowStep } from './workflow-model.js';
 import { stepRunsTreeCode } from './workflow-runs-code.js';
 
 /** Conditions that keep pull requests' runs out: only pushes, or only runs of this repository's own branches. */
@@ -30,7 +30,8 @@ export default defineRule({
     'that triggered it was a fork\'s pull request. That run\'s artifacts were made by the pull request\'s code, so their ' +
     'content is the author\'s: downloaded into the workspace they replace `package.json`, `Makefile` or a script the ' +
     'next step runs; unpacked there they do the same; read into `$GITHUB_ENV` they set `NODE_OPTIONS`, `LD_PRELOAD` or ' +
-    '`BASH_ENV` for every later step; executed, they simply run. Rampart looks at `actions/download-artifact` with ' +
+    '`BASH_ENV` for every later step; read into a step output and expanded into a later script ' +
+    '(`${{ steps.pr.outputs.number }}` in `run:` or `github-script`), they are code; executed, they simply run. Rampart looks at `actions/download-artifact` with ' +
     '`run-id`, `dawidd6/action-download-artifact` and the other cross-run downloaders, and `github-script` calling ' +
     '`downloadArtifact`. A workflow is left alone when the workflows it follows are all in this repository and none runs ' +
     'on `pull_request`, or when its job checks that the upstream run was a push or came from this repository.',
@@ -103,6 +104,8 @@ function firstSink(workflow: Workflow, job: WorkflowJob): { download: ArtifactDo
   let download: ArtifactDownload | undefined;
   /** the artifact's files are in the workspace, where tree code runs */
   let inWorkspace = false;
+  /** ids of steps that put the artifact's content in their outputs */
+  const tainted = new Set<string>();
   for (const step of job.steps) {
     const fetched = crossRunDownloadOf(workflow, step);
     if (fetched) {
@@ -117,13 +120,44 @@ function firstSink(workflow: Workflow, job: WorkflowJob): { download: ArtifactDo
       if (normalisePath(stringValue(field(workflow.document, step.with, 'path')) ?? '.') === '.' && !(clean && /^false$/i.test(clean.trim()))) inWorkspace = false;
       continue;
     }
+    const expanded = outputExpansion(workflow, step, tainted);
+    if (expanded) return { download, sink: expanded };
     const sink = scriptSink(workflow, step, download, inWorkspace);
     if (sink) return { download, sink };
+    const id = stringValue(field(workflow.document, step.node, 'id'));
+    if (id !== undefined && writesFileToOutput(step)) tainted.add(id);
     if (inWorkspace && !step.run) {
       const runs = stepRunsTreeCode(workflow, step);
       if (runs && step.uses) return { download, sink: { at: nodeSpan(workflow.file, step.uses.node), what: `runs ${runs} from the workspace the artifact was put in` } };
     }
     if (isScalar(step.run) && UNPACK.test(stringValue(step.run) ?? '') && !UNPACK_ELSEWHERE.test(stringValue(step.run) ?? '')) inWorkspace = true;
+  }
+  return undefined;
+}
+
+/** Whether a `run:` script writes a file's content to `$GITHUB_OUTPUT`. */
+function writesFileToOutput(step: WorkflowStep): boolean {
+  const script = stringValue(step.run);
+  if (script === undefined) return false;
+  const lines = script.split('\n');
+  const written = commandFileLines(lines);
+  return lines.some((line, index) => written.get(index) === 'OUTPUT' && READS_FILE.test(line.replace(/(^|\s)#.*$/, '')));
+}
+
+/** `${{ steps.<id>.outputs.* }}` of a tainted step written into a script: the artifact's text becomes code. */
+function outputExpansion(workflow: Workflow, step: WorkflowStep, tainted: ReadonlySet<string>): Sink | undefined {
+  if (tainted.size === 0) return undefined;
+  const scripts = [step.run, usesAction(step.uses, 'actions/github-script') ? field(workflow.document, step.with, 'script') : undefined];
+  for (const node of scripts) {
+    for (const expression of expressionsOf(workflow.file, node)) {
+      const reference = expression.references.find((candidate) => {
+        const match = /^steps\.([\w-]+)\.outputs\./.exec(candidate.path);
+        return match !== null && tainted.has(match[1]!) && candidate.reachesValue;
+      });
+      if (!reference) continue;
+      const start = expression.bodyStart + reference.start;
+      return { at: { path: workflow.file.path, start, end: expression.bodyStart + reference.end }, what: `writes its content into a script through \`${reference.path}\`` };
+    }
   }
   return undefined;
 }
