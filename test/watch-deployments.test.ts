@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { runWatch } from '../src/watch/run.js';
 import { rampart } from './cli-run.js';
 import { createSigningFixture, type SigningFixture } from './commits-repo.js';
-import { ADMIN, auditEvent, jsonLines } from './helpers/audit-events.js';
+import { ADMIN, ARGOCD_CONTROLLER, argocdTracking, auditEvent, deployment, jsonLines } from './helpers/audit-events.js';
 
 const DECLARED = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
 const UNDECLARED = `ghcr.io/acme/web@sha256:${'b'.repeat(64)}`;
@@ -114,6 +114,48 @@ describe('rampart watch: Argo CD Applications against the repository', () => {
     writeFileSync(audit, jsonLines([auditEvent({ verb: 'delete', user: ADMIN, resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'web', level: 'Metadata' })]));
     const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [audit], argocdApps: [apps] });
     expect(report.findings.map((finding) => [finding.ruleId, finding.properties?.['evidence']])).toEqual([['deploy-unmanaged-change', 'status.resources of the Application']]);
+  });
+
+  it('checks the images of pods the audit log shows created for a managed workload, leaving injected sidecars alone', async () => {
+    const apps = dump([application('shop', { history: [], synced: revisions['signed']!, images: [DECLARED] })]);
+    const tracked = { annotations: argocdTracking('shop', 'apps', 'Deployment', 'shop', 'web') };
+    const applied = deployment('web', 'shop', { ...tracked, image: DECLARED });
+    const pod = (name: string, image: string, owner = 'web-7d9f8b6c5'): Record<string, unknown> => ({
+      kind: 'Pod', apiVersion: 'v1',
+      metadata: {
+        name, generateName: `${owner}-`, namespace: 'shop', uid: `uid-${name}`, resourceVersion: '50001', creationTimestamp: '2026-01-03T00:00:00Z',
+        labels: { app: 'web', 'pod-template-hash': owner.slice(owner.lastIndexOf('-') + 1) },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: 'uid-rs', controller: true, blockOwnerDeletion: true }],
+      },
+      spec: {
+        initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxyv2:1.22.1' }],
+        containers: [{ name: 'web', image }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.1' }],
+        serviceAccountName: 'default',
+      },
+      status: { phase: 'Pending', qosClass: 'BestEffort' },
+    });
+    const podRef = (name: string): { resource: string; namespace: string; name: string } => ({ resource: 'pods', namespace: 'shop', name });
+    const REPLICASETS = 'system:serviceaccount:kube-system:replicaset-controller';
+    const audit = path.join(fixture.dir, 'pods.log');
+    writeFileSync(audit, jsonLines([
+      auditEvent({ verb: 'patch', user: ARGOCD_CONTROLLER, resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'web', responseObject: applied }),
+      auditEvent({ verb: 'create', user: REPLICASETS, ...podRef('web-7d9f8b6c5-a1b2c'), requestObject: pod('web-7d9f8b6c5-a1b2c', DECLARED), responseObject: pod('web-7d9f8b6c5-a1b2c', DECLARED) }),
+      auditEvent({ verb: 'create', user: REPLICASETS, ...podRef('web-7d9f8b6c5-d3e4f'), responseObject: pod('web-7d9f8b6c5-d3e4f', UNDECLARED) }),
+      auditEvent({ verb: 'create', user: REPLICASETS, ...podRef('web-7d9f8b6c5-g5h6i'), responseObject: pod('web-7d9f8b6c5-g5h6i', UNDECLARED) }),
+      auditEvent({ verb: 'create', user: REPLICASETS, ...podRef('api-5c6d7e8f9-j7k8l'), responseObject: pod('api-5c6d7e8f9-j7k8l', UNDECLARED, 'api-5c6d7e8f9') }),
+    ]));
+    const report = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [audit], argocdApps: [apps], repo: fixture.repo });
+    expect(report.findings.map((finding) => [finding.ruleId, finding.location.path, finding.location.line, finding.message])).toEqual([
+      ['deploy-image-not-in-git', audit, 3, `Application argocd/shop runs ${UNDECLARED}, which nothing under apps/shop at its synced revision ${revisions['signed']!.slice(0, 12)} declares.`],
+    ]);
+    expect(report.findings[0]?.properties).toMatchObject({ pod: 'shop/web-7d9f8b6c5-d3e4f' });
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([]);
+    // the Deployment known only from the Application's status.resources: its own containers are unknown
+    const unseen = path.join(fixture.dir, 'pods-unseen.log');
+    writeFileSync(unseen, jsonLines([auditEvent({ verb: 'create', user: REPLICASETS, ...podRef('web-7d9f8b6c5-d3e4f'), responseObject: pod('web-7d9f8b6c5-d3e4f', UNDECLARED) })]));
+    const unjudged = await runWatch({ config: DEFAULT_CONFIG, auditLogs: [unseen], argocdApps: [apps], repo: fixture.repo });
+    expect(unjudged.findings).toEqual([]);
+    expect(unjudged.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([expect.stringMatching(/^deploy-image-not-in-git: 1 event could not be judged: the pod's workload was not seen applied by its controller .* \(deployments\/shop\/web ×1\)$/)]);
   });
 
   it('runs from the CLI with --repo and --allowed-signers, and refuses a clone without the protected branch', async () => {

@@ -25,6 +25,8 @@ export interface RunningImages {
   readonly path: string;
   readonly images: readonly string[];
   readonly origin: RecordOrigin;
+  /** a pod the images were seen in (an audit event), rather than the Application's summary */
+  readonly subject?: string;
 }
 
 export interface ApplicationDump {

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { DeployedRevision, RunningImages } from './argocd-apps.js';
 import type { LoggedSync } from './argocd-log.js';
 import type { RecordOrigin } from './audit-event.js';
+import type { PodImages } from './judges/pod-images.js';
 import type { DeployRepository } from './deploy-repository.js';
 import { DeploymentJudge } from './judges/deployments.js';
 import type { Watcher } from './watcher.js';
@@ -41,7 +42,11 @@ export class DeployFeed {
     this.sources.set(`${namespace}/${name}`, sources);
   }
 
+  /** the revision each deployer last deployed, as the records came: what its pods should run */
+  private readonly current = new Map<string, { revision: string; repoURL: string; path: string }>();
+
   revision(record: DeployedRevision): void {
+    this.current.set(record.deployer, { revision: record.revision, repoURL: record.repoURL, path: record.path });
     this.add(async () => {
       if (this.judge) await this.judge.revision(record);
       else this.watcher.context.unjudged(UNVERIFIED, 'no --repo was given to check revisions against', record.deployer);
@@ -49,6 +54,7 @@ export class DeployFeed {
   }
 
   images(record: RunningImages): void {
+    this.current.set(record.deployer, { revision: record.revision, repoURL: record.repoURL, path: record.path });
     this.add(async () => {
       if (this.judge) await this.judge.images(record);
       else this.watcher.context.unjudged(IMAGE, 'no --repo was given to read the synced revision from', record.deployer);
@@ -77,6 +83,24 @@ export class DeployFeed {
         origin,
       });
     });
+  }
+
+  /** A pod's images, against the revision its deployer last deployed (from the dumps, logs and events read so far). */
+  podImages(pod: PodImages): void {
+    const deployer = this.qualified(pod.deployer);
+    const current = this.current.get(deployer);
+    if (!current) {
+      this.watcher.context.unjudged(IMAGE, 'no revision of its deployer was seen (give --argocd-apps, --argocd-log or --events before the audit log)', deployer);
+      return;
+    }
+    this.images({ deployer, ...current, images: pod.images, origin: pod.origin, subject: pod.pod });
+  }
+
+  /** `Application shop` (a tracking id without the namespace) as `Application argocd/shop` when one namespace has it. */
+  private qualified(deployer: string): string {
+    const match = /^Application ([^/]+)$/.exec(deployer);
+    const namespaces = match ? this.namespaces.get(match[1]!) : undefined;
+    return match && namespaces?.size === 1 ? `Application ${[...namespaces][0]!}/${match[1]!}` : deployer;
   }
 
   /** Judges what a batch run collected, in order; in a streaming run, waits for what is being judged. */

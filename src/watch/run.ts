@@ -16,6 +16,7 @@ import { DeployFeed } from './deploy-feed.js';
 import { feedArgoCdLogLine } from './argocd-log-input.js';
 import { controllerIdentities } from './identities.js';
 import { judgeAnomalousAccess } from './judges/anomalous-access.js';
+import { PodImagesJudge } from './judges/pod-images.js';
 import { judgeSourceChanged } from './judges/source-changed.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
@@ -85,6 +86,7 @@ export async function runWatch(options: WatchOptions): Promise<ScanReport> {
   const repository = await openRepository(options);
   try {
     const feed = new DeployFeed(watcher, repository, false);
+    watcher.addJudge(podImagesJudge(feed));
     for (const file of options.argocdApps ?? []) bytes += await inputSize(file);
     await readApplicationDumps(options, watcher, feed);
     for (const file of [...options.auditLogs, ...(options.argocdLogs ?? []), ...(options.events ?? [])]) if (file !== STDIN) bytes += await inputSize(file);
@@ -136,6 +138,7 @@ export async function followWatch(options: WatchOptions & { onFinding: (finding:
   watcher.onBad = options.onBad;
   const repository = await openRepository(options);
   const feed = new DeployFeed(watcher, repository, true);
+  watcher.addJudge(podImagesJudge(feed));
   let listener: Listener | undefined;
   try {
     await readApplicationDumps(options, watcher, feed);
@@ -213,6 +216,11 @@ async function readInputs(options: WatchOptions, watcher: Watcher, feed: DeployF
     }
     await tailLines(file, (text, line) => feedLine(text, { path: file, line }), signal);
   }));
+}
+
+function podImagesJudge(feed: DeployFeed): AuditJudge {
+  const judge = new PodImagesJudge((pod) => feed.podImages(pod));
+  return (event, context) => judge.judge(event, context);
 }
 
 function openRepository(options: WatchOptions): Promise<DeployRepository | undefined> {

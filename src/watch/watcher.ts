@@ -46,15 +46,17 @@ export class Watcher {
   private readonly badRecords: Array<{ origin: RecordOrigin; message: string }> = [];
   private readonly unjudgedCounts = new Map<string, { ruleId: string; reason: string; count: number; details: Map<string, number> }>();
   private readonly rules = new Map<string, Rule | null>();
+  private readonly judges: AuditJudge[];
   readonly context: JudgeContext;
   /** told of each bad record as it is read (streaming); batch runs list them in `diagnostics()` */
   onBad?: (origin: RecordOrigin, message: string) => void;
 
   constructor(
     readonly state: WatchState,
-    private readonly judges: readonly AuditJudge[],
+    judges: readonly AuditJudge[],
     private readonly onFinding: (finding: Finding) => void,
   ) {
+    this.judges = [...judges];
     this.context = {
       state,
       report: (ruleId, report) => {
@@ -73,6 +75,11 @@ export class Watcher {
         entry.details.set(detail, (entry.details.get(detail) ?? 0) + 1);
       },
     };
+  }
+
+  /** A judge that needs more than the state (the deployments' clone), added once it exists. */
+  addJudge(judge: AuditJudge): void {
+    this.judges.push(judge);
   }
 
   audit(event: AuditEvent): void {

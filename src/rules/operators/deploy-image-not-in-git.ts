@@ -24,7 +24,7 @@ export default defineRule({
     'https://fluxcd.io/flux/components/kustomize/kustomizations/#drift-detection-and-correction',
   ],
   requires: 'watch',
-  runsWith: '`rampart watch --argocd-apps FILE --repo PATH`',
+  runsWith: '`rampart watch --argocd-apps FILE --repo PATH`, with `--audit-log FILE` for the pods the audit log shows created',
   integrationTest: 'test/watch-deployments.test.ts',
   messages: {
     notDeclared: '{deployer} runs {image}, which nothing under {path} at its synced revision {revision} declares.',

@@ -8,6 +8,7 @@ const IMAGE = 'deploy-image-not-in-git';
 /** Judges revisions against the clone: each (deployer, revision) once, however many records name it. */
 export class DeploymentJudge {
   private readonly seen = new Set<string>();
+  private readonly seenImages = new Set<string>();
 
   constructor(private readonly repository: DeployRepository, private readonly context: JudgeContext) {}
 
@@ -62,6 +63,9 @@ export class DeploymentJudge {
     if (!(await this.inClone(IMAGE, running))) return;
     const declared = await repository.declaredAt(running.revision, running.path);
     for (const image of running.images) {
+      const key = `${running.deployer}\0${running.revision}\0${image}`;
+      if (this.seenImages.has(key)) continue;
+      this.seenImages.add(key);
       if (declares(declared.text, image)) continue;
       if (declared.pullsRemote) {
         context.unjudged(IMAGE, 'the path pulls remote bases, charts or sources, whose images are not in this repository', running.deployer);
@@ -73,7 +77,7 @@ export class DeploymentJudge {
         origin: running.origin,
         subject: `${running.deployer}@${running.revision}:${image}`,
         summary: `${running.deployer} runs ${image}`,
-        properties: { deployer: running.deployer, image, revision: running.revision, repoURL: running.repoURL, path: running.path || '.', filesRead: declared.files },
+        properties: { deployer: running.deployer, image, revision: running.revision, repoURL: running.repoURL, path: running.path || '.', filesRead: declared.files, ...(running.subject ? { pod: running.subject } : {}) },
       });
     }
   }
