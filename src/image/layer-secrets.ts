@@ -4,8 +4,9 @@ import { DETECTORS } from '../secrets/catalogue.js';
 import type { Detector } from '../secrets/detector.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
 import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
-import { findSecrets } from '../secrets/scan-text.js';
+import { findSecrets, mayHoldSecrets } from '../secrets/scan-text.js';
 import { decodeText } from '../sources/read.js';
+import { textEncoding } from '../sources/text-encoding.js';
 import type { LayerVisitor } from './analyze.js';
 import { SecretScanPool } from './secret-scan-pool.js';
 import type { ImageEntry, SquashedTree } from './squash.js';
@@ -87,6 +88,8 @@ function deserializeSecret(secret: SerializedSecret): LayerSecret | undefined {
 
 /** The secrets in one layer file (text files only). */
 export function secretsInFile(path: string, layer: number, content: Uint8Array): LayerSecret[] {
+  // most files hold no keyword at all: a pass over the bytes spares decoding them and a second pass over the text
+  if (textEncoding(content) === 'utf-8' && !mayHoldSecrets(content)) return [];
   const decoded = decodeText(content);
   if (decoded.kind !== 'text') return [];
   return secretsInText(decoded.text, path, path, layer);
@@ -146,6 +149,8 @@ export class LayerSecretScanner implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void | Promise<void> {
+    // binaries are known by their first bytes: not copied to a worker to be found binary there
+    if (textEncoding(content) === 'binary') return;
     if (this.workerCount === 0 || this.inThreadLeft > 0) {
       this.inThreadLeft -= content.length;
       this.found.push(...secretsInFile(entry.path, entry.layer, content));

@@ -83,6 +83,18 @@ export class KeywordAutomaton {
   }
 
   /** Calls `onHit(keywordIndex, start)` for every occurrence, in order of its end. */
+  /** whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character outside ASCII is not */
+  occursIn(bytes: Uint8Array): boolean {
+    const { transitions, classOf, rowMask } = this;
+    let state = 0;
+    for (let index = 0; index < bytes.length; index += 1) {
+      const code = bytes[index]!;
+      state = code < ASCII ? transitions[(state & rowMask) + classOf[code]!]! : 0;
+      if ((state & ACCEPTS) !== 0) return true;
+    }
+    return false;
+  }
+
   scan(text: string, onHit: (keyword: number, start: number) => void): void {
     const { transitions, outputs, keywords, classOf, rowMask } = this;
     const length = text.length;

@@ -86,6 +86,14 @@ function lineEndAfter(text: string, offset: number): number {
   return end === -1 ? text.length : end;
 }
 
+/**
+ * False when UTF-8 `bytes` hold none of the detectors' keywords, so `findSecrets` over their text
+ * would find nothing: a file can be passed over without decoding it.
+ */
+export function mayHoldSecrets(bytes: Uint8Array, detectors: readonly Detector[] = DETECTORS): boolean {
+  return prepare(detectors).automaton.occursIn(bytes);
+}
+
 /** Offsets of a text that changed since its previous version: [start, end) of the new text. */
 export interface ChangedRange {
   readonly start: number;

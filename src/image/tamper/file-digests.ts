@@ -8,9 +8,16 @@ export const DIGEST_MAX_BYTES = 256 * 1024 * 1024;
 /** where no package database puts files: never hashed */
 const NOT_PACKAGED = /^(?:var\/|home\/|root\/|tmp\/|run\/|proc\/|sys\/|dev\/|usr\/share\/(?:doc|man|info|locale)\/)/;
 
+/**
+ * where dpkg and apk never install (Debian policy, FHS: site and add-on software) but a vendor's rpm
+ * may: only SHA-256 (rpm's file digest since 4.6), which spares most of the hashing of an image's application files
+ */
+const THIRD_PARTY = /^(?:srv|app|opt|usr\/local)\//;
+
 export interface FileDigests {
-  readonly md5: string;
-  readonly sha1: string;
+  /** absent where no dpkg or apk package puts files (THIRD_PARTY) */
+  readonly md5?: string;
+  readonly sha1?: string;
   readonly sha256: string;
 }
 
@@ -33,10 +40,11 @@ export class FileDigestCollector implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void {
-    this.digests.set(key(entry.layer, entry.path), {
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    this.digests.set(key(entry.layer, entry.path), THIRD_PARTY.test(entry.path) ? { sha256 } : {
       md5: createHash('md5').update(content).digest('hex'),
       sha1: createHash('sha1').update(content).digest('hex'),
-      sha256: createHash('sha256').update(content).digest('hex'),
+      sha256,
     });
   }
 
@@ -54,13 +62,13 @@ export class FileDigestCollector implements LayerVisitor {
   saveLayer(layer: number): unknown {
     const prefix = `${layer}\0`;
     const files: Array<[string, string, string, string]> = [];
-    for (const [name, digest] of this.digests) if (name.startsWith(prefix)) files.push([name.slice(prefix.length), digest.md5, digest.sha1, digest.sha256]);
+    for (const [name, digest] of this.digests) if (name.startsWith(prefix)) files.push([name.slice(prefix.length), digest.md5 ?? '', digest.sha1 ?? '', digest.sha256]);
     return { files, skipped: this.skippedByLayer.get(layer) ?? 0 };
   }
 
   restoreLayer(layer: number, state: unknown): void {
     const saved = state as { files: Array<[string, string, string, string]>; skipped: number };
-    for (const [path, md5, sha1, sha256] of saved.files) this.digests.set(key(layer, path), { md5, sha1, sha256 });
+    for (const [path, md5, sha1, sha256] of saved.files) this.digests.set(key(layer, path), { ...(md5 ? { md5 } : {}), ...(sha1 ? { sha1 } : {}), sha256 });
     if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
   }
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { secretsInFile } from '../src/image/layer-secrets.js';
+import { KeywordAutomaton } from '../src/secrets/keyword-automaton.js';
+import { findSecrets, mayHoldSecrets } from '../src/secrets/scan-text.js';
+import { labelledSet } from './helpers/labelled-secrets.js';
+
+describe('the byte-level keyword pass before a layer file is decoded', () => {
+  it('finds a keyword in bytes wherever the text scan does, across non-ASCII bytes and in any case', () => {
+    const automaton = new KeywordAutomaton(['ghp_', 'token']);
+    expect(automaton.occursIn(Buffer.from('x GHP_abc'))).toBe(true);
+    expect(automaton.occursIn(Buffer.from('Ümlaut tokeN'))).toBe(true);
+    expect(automaton.occursIn(Buffer.from('tok\u00e9n gh p_'))).toBe(false);
+    expect(automaton.occursIn(new Uint8Array(0))).toBe(false);
+  });
+
+  it('never passes over a file in which the secrets engine finds a credential (every labelled sample)', () => {
+    const set = labelledSet();
+    let withSecrets = 0;
+    for (const file of set.files) {
+      if (findSecrets(file.text, file.path).length === 0) continue;
+      withSecrets += 1;
+      expect(mayHoldSecrets(Buffer.from(file.text)), file.path).toBe(true);
+      expect(secretsInFile(file.path, 0, Buffer.from(file.text)).length, file.path).toBeGreaterThan(0);
+    }
+    expect(withSecrets).toBeGreaterThan(300);
+  });
+
+  it('passes over text without any keyword, and still reads UTF-16 files', () => {
+    const plain = Buffer.from('alpha42 config7 server\nvalue listen return\n'.repeat(1000));
+    expect(mayHoldSecrets(plain)).toBe(false);
+    expect(secretsInFile('srv/a.txt', 0, plain)).toEqual([]);
+    const key = `ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`token: ${key}\n`, 'utf16le')]);
+    expect(secretsInFile('srv/b.txt', 0, utf16).length).toBeGreaterThan(0);
+  });
+});
