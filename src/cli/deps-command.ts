@@ -17,6 +17,7 @@ export interface DepsFlags {
   retries?: string;
   helmRepositories?: string;
   cacheDir?: string;
+  keyring?: string;
   lock?: string;
   config?: string;
   format?: string;
@@ -31,7 +32,8 @@ export function addFetchOptions(command: Command, prefix = ''): Command {
     .option(`--${prefix}timeout <seconds>`, 'give up on one request after this long', '30')
     .option('--retries <count>', 'retry a failed download this many times', '2')
     .option('--helm-repositories <file>', 'Helm repositories.yaml: basic auth for chart repositories and @name repositories')
-    .option('--cache-dir <dir>', 'where fetched dependencies are kept (default $XDG_CACHE_HOME/rampart/deps or ~/.cache/rampart/deps)');
+    .option('--cache-dir <dir>', 'where fetched dependencies are kept (default $XDG_CACHE_HOME/rampart/deps or ~/.cache/rampart/deps)')
+    .option('--keyring <file>', 'verify Helm chart provenance (.prov) with these exported OpenPGP public keys and lock the signer');
 }
 
 export const registerDepsCommand: CommandRegistrar = (program: Command, setExit) => {
@@ -57,6 +59,7 @@ export const registerDepsCommand: CommandRegistrar = (program: Command, setExit)
         ...(flags.retries ? { retries: flags.retries } : {}),
         ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.keyring ? { keyring: flags.keyring } : {}),
         ...(flags.lock ? { lock: flags.lock } : {}),
         ...(flags.config ? { config: flags.config } : {}),
         ...(flags.quiet ? { quiet: true } : {}),
@@ -119,6 +122,7 @@ export function sessionOptions(flags: DepsFlags): Parameters<typeof DependencySe
     retries: Number(flags.retries ?? '2'),
     ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
     ...(flags.cacheDir ? { cacheDirectory: flags.cacheDir } : {}),
+    ...(flags.keyring ? { keyring: flags.keyring } : {}),
   };
 }
 

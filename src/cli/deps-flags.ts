@@ -11,6 +11,7 @@ export interface ScanDepsFlags {
   lock?: string;
   helmRepositories?: string;
   cacheDir?: string;
+  keyring?: string;
   retries?: string;
   insecureRegistry?: string[];
   registryTimeout?: string;
@@ -23,7 +24,8 @@ export function addScanDepsOptions(command: Command): Command {
     .option('--lock <file>', 'with --locked: the lock file (default: <path>/rampart.lock)')
     .option('--helm-repositories <file>', 'with --deps: Helm repositories.yaml for basic auth and @name repositories')
     .option('--cache-dir <dir>', 'with --deps: where fetched dependencies are kept')
-    .option('--retries <count>', 'with --deps: retry a failed download this many times', '2');
+    .option('--retries <count>', 'with --deps: retry a failed download this many times', '2')
+    .option('--keyring <file>', 'with --deps: verify Helm chart provenance (.prov) with these OpenPGP public keys');
 }
 
 export interface DepsScanOptions {
@@ -44,6 +46,7 @@ export async function depsScanOptions(flags: ScanDepsFlags): Promise<DepsScanOpt
     ...(flags.retries ? { retries: flags.retries } : {}),
     ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+    ...(flags.keyring ? { keyring: flags.keyring } : {}),
   };
   const problem = fetchFlagProblem(depsFlags);
   if (problem) throw new RampartError('usage', problem);

@@ -8,7 +8,7 @@ import { spoolDirectory } from '../sources/git/spool.js';
 export { discardPrefetchedGit };
 
 /** options of `scan` that take a value as the next argument */
-const VALUE_OPTIONS = new Set(['-f', '--format', '-o', '--output', '--fail-on', '-c', '--config', '-l', '--layer', '--baseline', '--max-file-size', '--registry-timeout', '--insecure-registry', '--key', '--certificate-identity', '--certificate-identity-regexp', '--certificate-oidc-issuer', '--certificate-oidc-issuer-regexp', '--trusted-root', '--allowed-signers', '--gpg-keyring', '--require-signed-since', '--rekor-url']);
+const VALUE_OPTIONS = new Set(['-f', '--format', '-o', '--output', '--fail-on', '-c', '--config', '-l', '--layer', '--baseline', '--max-file-size', '--registry-timeout', '--insecure-registry', '--key', '--certificate-identity', '--certificate-identity-regexp', '--certificate-oidc-issuer', '--certificate-oidc-issuer-regexp', '--trusted-root', '--allowed-signers', '--gpg-keyring', '--require-signed-since', '--rekor-url', '--lock', '--helm-repositories', '--cache-dir', '--retries', '--keyring']);
 const NARROWING = new Set(['--since', '--range', '--staged', '-h', '--help', '-r', '--rule']);
 
 /**

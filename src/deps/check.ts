@@ -51,7 +51,7 @@ async function runCheck(workspace: Workspace, settings: DependencySettings): Pro
   return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [], stale: lock ? staleEntries(run, lock) : [] };
 }
 
-const IDENTITY_FIELDS = ['commit', 'digest', 'sha256'] as const;
+const IDENTITY_FIELDS = ['commit', 'digest', 'sha256', 'signer'] as const;
 
 /**
  * Each fetched reference against the lock: the same version (or ref) with other content is

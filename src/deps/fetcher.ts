@@ -11,13 +11,17 @@ import { ArchiveError, DEFAULT_LIMITS, extractArchive, type ArchiveLimits } from
 import type { DependencyCache } from './cache.js';
 import { chooseVersion, parseChartIndex, type ChartIndex } from './helm-index.js';
 import { HelmRepositories } from './helm-repositories.js';
-import { httpGet, type HttpOptions } from './http.js';
+import { FetchError, httpGet, type HttpOptions } from './http.js';
+import { verifyChartProvenance } from '../verify/helm-provenance.js';
+import type { OpenPgpKeyring } from '../verify/openpgp-verify.js';
 import { TerraformRegistryClient } from './terraform-registry.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
 import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
 
 const INDEX_BYTES = 64 * 1024 * 1024;
+const HELM_PROVENANCE_LAYER = 'application/vnd.cncf.helm.chart.provenance.v1.prov';
+const PROVENANCE_BYTES = 1024 * 1024;
 const HELM_CHART_LAYER = /^application\/(?:vnd\.cncf\.helm\.chart\.content\.v1\.tar\+gzip|tar\+gzip)$/;
 
 export interface FetcherOptions {
@@ -27,6 +31,8 @@ export interface FetcherOptions {
   readonly http?: HttpOptions;
   readonly helmRepositories?: HelmRepositories;
   readonly limits?: ArchiveLimits;
+  /** `--keyring`: Helm `.prov` provenance is verified with these keys and the signer recorded */
+  readonly chartKeyring?: OpenPgpKeyring;
   /** hosts asked over plain HTTP (`--insecure-registry`): Terraform registries on loopback or a mirror */
   readonly plainHttpHosts?: readonly string[];
   /** git commands (fetch, archive) give up after this long */
@@ -142,17 +148,42 @@ export class DependencyFetcher {
     }
     if (!cached) await this.options.cache.writeBlob(hex, bytes);
     const what = `chart ${source.chart} ${entry.version} (${gitDisplayUrl(url)})`;
+    const signer = await this.provenanceSigner(bytes, fileNameOf(url), what, () => httpGet(`${url}.prov`, this.http, PROVENANCE_BYTES, this.repositories.authFor(url)).catch((error: unknown) => {
+      if (error instanceof FetchError && error.status === 404) return undefined; // the chart is not signed
+      throw error;
+    }));
     const directory = await this.chartTree(hex, bytes, what);
-    return this.result(key, source, { version: entry.version, sha256: `sha256:${hex}` }, directory, cached, `chart ${source.chart} ${entry.version}`);
+    return this.result(key, source, { version: entry.version, sha256: `sha256:${hex}`, ...(signer ? { signer } : {}) }, directory, cached, `chart ${source.chart} ${entry.version}`);
+  }
+
+  /**
+   * With `--keyring`: the chart's provenance verified as `helm verify` does; the signer, or
+   * undefined when the chart has no provenance. A provenance that does not verify is an error.
+   */
+  private async provenanceSigner(archive: Buffer, archiveName: string, what: string, read: () => Promise<Buffer | undefined>): Promise<string | undefined> {
+    const keyring = this.options.chartKeyring;
+    if (!keyring) return undefined;
+    const provenance = await read();
+    if (!provenance) return undefined;
+    let verdict;
+    try {
+      verdict = await verifyChartProvenance(archive, archiveName, provenance.toString('utf8'), keyring);
+    } catch (error) {
+      throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!verdict.verified) throw new Error(`${what}: the provenance (.prov) does not verify: ${verdict.detail}`);
+    return `${verdict.signer} (${verdict.keyId})`;
   }
 
   private async fetchOciChart(key: string, source: Extract<DependencySource, { type: 'helm-oci' }>): Promise<FetchedDependency> {
     const reference = ociReference(`${source.repository}/${source.chart}`, source.asked === '*' || source.asked === '' ? 'latest' : source.asked);
-    const { digest, layer } = await this.ociLayer(reference, (mediaType) => HELM_CHART_LAYER.test(mediaType), 'a Helm chart layer');
+    const { digest, layer, provenance } = await this.ociLayer(reference, (mediaType) => HELM_CHART_LAYER.test(mediaType), 'a Helm chart layer');
     const { bytes, cached } = await this.ociBlob(reference, layer);
     const hex = layer.slice('sha256:'.length);
-    const directory = await this.chartTree(hex, bytes, `chart ${reference.canonical}`);
-    return this.result(key, source, { version: source.asked, digest, sha256: layer }, directory, cached, `chart ${source.chart} ${source.asked}`);
+    const what = `chart ${reference.canonical}`;
+    const signer = await this.provenanceSigner(bytes, `${source.chart}-${source.asked}.tgz`, what, async () => (provenance ? (await this.ociBlob(reference, provenance)).bytes : undefined));
+    const directory = await this.chartTree(hex, bytes, what);
+    return this.result(key, source, { version: source.asked, digest, sha256: layer, ...(signer ? { signer } : {}) }, directory, cached, `chart ${source.chart} ${source.asked}`);
   }
 
   private async fetchOciArtifact(key: string, source: Extract<DependencySource, { type: 'oci' }>): Promise<FetchedDependency> {
@@ -164,7 +195,7 @@ export class DependencyFetcher {
     return this.result(key, source, { digest, sha256: layer }, directory, cached, dependencyLabel(source));
   }
 
-  private async ociLayer(reference: ImageReference, accepts: (mediaType: string) => boolean, what: string): Promise<{ digest: string; layer: string }> {
+  private async ociLayer(reference: ImageReference, accepts: (mediaType: string) => boolean, what: string): Promise<{ digest: string; layer: string; provenance?: string }> {
     const manifest = await this.options.registry.getManifest(reference);
     let layers: Array<{ mediaType?: unknown; digest?: unknown }> = [];
     try {
@@ -177,7 +208,8 @@ export class DependencyFetcher {
     if (!layer || typeof layer.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) {
       throw new Error(`${reference.canonical}: the manifest has no ${what}`);
     }
-    return { digest: manifest.digest, layer: layer.digest };
+    const provenance = layers.find((item) => item.mediaType === HELM_PROVENANCE_LAYER && typeof item.digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(item.digest))?.digest;
+    return { digest: manifest.digest, layer: layer.digest, ...(typeof provenance === 'string' ? { provenance } : {}) };
   }
 
   private async ociBlob(reference: ImageReference, digest: string): Promise<{ bytes: Buffer; cached: boolean }> {

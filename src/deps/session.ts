@@ -5,6 +5,7 @@ import { GitRefResolver } from '../resolve/git-refs.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import { resolveScanTarget } from '../sources/scan-target.js';
+import { loadKeyring } from '../verify/trust-files.js';
 import { DependencyCache } from './cache.js';
 import { DependencyFetcher } from './fetcher.js';
 import { HelmRepositories } from './helm-repositories.js';
@@ -17,6 +18,8 @@ export interface DependencyOptions {
   /** Helm's repositories.yaml: basic auth and `@name` repositories */
   readonly helmRepositories?: string;
   readonly cacheDirectory?: string;
+  /** `--keyring`: OpenPGP public keys of trusted chart signers; `.prov` files are verified with them */
+  readonly keyring?: string;
   readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -37,8 +40,9 @@ export class DependencySession {
     const repositories = options.helmRepositories ? await HelmRepositories.load(options.helmRepositories) : new HelmRepositories();
     const registry = new HttpRegistryClient({ insecureRegistries: options.insecureRegistries ?? [], timeoutMs });
     const cache = new DependencyCache(options.cacheDirectory);
+    const chartKeyring = options.keyring ? await loadKeyring(options.keyring) : undefined;
     const fetcher = new DependencyFetcher({
-      cache, registry, helmRepositories: repositories, http: { timeoutMs, retries }, plainHttpHosts: options.insecureRegistries ?? [],
+      cache, registry, helmRepositories: repositories, http: { timeoutMs, retries }, plainHttpHosts: options.insecureRegistries ?? [], ...(chartKeyring ? { chartKeyring } : {}),
       git: new GitRefResolver({ timeoutMs: Math.max(timeoutMs, 30_000) }), gitTimeoutMs: Math.max(timeoutMs * 4, 60_000),
     });
     return new DependencySession(fetcher, registry, repositories, cache, options);

@@ -28,7 +28,7 @@ export function packChart(name: string, version: string, files: Readonly<Record<
 
 export interface ChartRepository extends TestServer {
   /** adds (or republishes) a chart version; the index is rebuilt */
-  publish(name: string, version: string, archive: Buffer, options?: { withDigest?: boolean }): void;
+  publish(name: string, version: string, archive: Buffer, options?: { withDigest?: boolean; provenance?: string }): void;
   /** requests for `path` so far */
   hits(pathPrefix: string): number;
 }
@@ -61,9 +61,11 @@ export async function startChartRepository(auth?: { username: string; password: 
     response.end(body);
   });
   return Object.assign(server, {
-    publish(name: string, version: string, archive: Buffer, options: { withDigest?: boolean } = {}): void {
+    publish(name: string, version: string, archive: Buffer, options: { withDigest?: boolean; provenance?: string } = {}): void {
       const file = `${name}-${version}.tgz`;
       files.set(`/${file}`, archive);
+      if (options.provenance === undefined) files.delete(`/${file}.prov`);
+      else files.set(`/${file}.prov`, Buffer.from(options.provenance));
       const list = (entries.get(name) ?? []).filter((entry) => entry.version !== version);
       const digest = createHash('sha256').update(archive).digest('hex');
       list.push({ version, urls: [file], ...(options.withDigest === false ? {} : { digest }) });
@@ -155,4 +157,31 @@ spec:
       version: ${version}
       sourceRef: {kind: HelmRepository, name: ${repository}, namespace: flux-system}
 ${values}`;
+}
+
+/** A GnuPG home with one new ed25519 signing key, and that key exported (the `--keyring` file). */
+export async function gpgSigner(directory: string, name: string): Promise<{ home: string; keyring: string; email: string }> {
+  const home = path.join(directory, `gnupg-${name}`);
+  const email = `${name}@example.com`;
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const env = { ...process.env, GNUPGHOME: home };
+  await run('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', `${name} <${email}>`, 'ed25519', 'sign', 'never'], { env });
+  const keyring = path.join(directory, `${name}.gpg`);
+  const exported = await run('gpg', ['--batch', '--export', email], { env, encoding: 'buffer' });
+  await writeFile(keyring, exported.stdout);
+  return { home, keyring, email };
+}
+
+/** A Helm provenance file as `helm package --sign` writes it: Chart.yaml, `...`, the archive's sha256, clear-signed. */
+export async function helmProvenance(signer: { home: string; email: string }, name: string, version: string, archive: Buffer): Promise<string> {
+  const body = `apiVersion: v2\nname: ${name}\nversion: ${version}\n\n...\nfiles:\n  ${name}-${version}.tgz: sha256:${createHash('sha256').update(archive).digest('hex')}\n`;
+  const signed = await new Promise<string>((resolve, reject) => {
+    const child = spawn('gpg', ['--batch', '--yes', '--local-user', signer.email, '--clearsign'], { env: { ...process.env, GNUPGHOME: signer.home } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`gpg --clearsign exited ${code}`))));
+    child.stdin.end(body);
+  });
+  return signed;
 }
