@@ -8,6 +8,37 @@ import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 
 const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
+/**
+ * A look-ahead at the start of the generic pattern's key: a credential word somewhere in it, as a
+ * superset of CREDENTIAL_WORD (anchors dropped, case spelt out, as the pattern has no `i` flag).
+ * Keys without one fail validation anyway; ruling them out inside the regex saves building and
+ * rejecting a match for nearly every `key: value` line near a keyword.
+ */
+const CREDENTIAL_KEY_AHEAD = `(?=[A-Za-z0-9_.-]{0,79}?(?:${anchorlessCaseless(CREDENTIAL_WORD.source)}))`;
+
+/** A regex source matching everything `source` matches with the `i` flag, and more: letters of both cases, no `^`/`$` anchors. */
+function anchorlessCaseless(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index]!;
+    if (char === '\\') {
+      out += source.slice(index, index + 2);
+      index += 1;
+    } else if (inClass) {
+      if (char === ']') inClass = false;
+      out += /[a-z]/i.test(char) ? char.toLowerCase() + char.toUpperCase() : char;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+    } else if (char === '^' || char === '$') {
+      // an anchor only narrows a match: without it the look-ahead matches more
+    } else {
+      out += /[a-z]/i.test(char) ? `[${char.toLowerCase()}${char.toUpperCase()}]` : char;
+    }
+  }
+  return out;
+}
 /** Names that hold a reference to a secret, a setting about it, or a non-secret part of it. */
 const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|length|size|policy|enabled|required|format|header|prefix|field|env|ttl|expiry|expires|timeout|arn|version|mode|count|location|provider|store|selector|template|source|key_?ref|secret_?key_?ref|keys?_?name|username|user|hash|digest|checksum|fingerprint|thumbprint|sha\d*|md5|template|suffix|method|strategy|usage|rotation|annotation|type|kind|class|audience|issuer|scope|scopes)$|^existing|hashed|secretref|keyref|secretname|fromsecret|_from$|from_|valuefrom|csrf|xsrf|commit|revision/i;
 /**
@@ -221,7 +252,7 @@ export const genericDetectors: readonly Detector[] = [
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
-    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'gm'),
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'gm'),
     validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
