@@ -237,6 +237,8 @@ export function isTrivialPassword(password: string): boolean {
 export function isConnectionPassword(password: string, user: string, host: string): boolean {
   if (password.length < 4 || password === user || TRIVIAL_PASSWORDS.test(password)) return false;
   if (isPlaceholder(password) || EXAMPLE_HOSTS.test(host)) return false;
+  // `USERNAME:PERSONAL_ACCESS_TOKEN@`, `invalidUser:invalidPass@`, `gitlab-ci-token:test-job-token@`
+  if (standInKind(password) !== undefined) return false;
   // a placeholder user name with a random password is still a login (W&B's netrc writes `login user`)
   if (isPlaceholder(user) && !looksRandom(password, 12)) return false;
   return !/^\$|^%[0-9A-F]{2}$|^[:*]+$/.test(password);
@@ -340,6 +342,8 @@ export const genericDetectors: readonly Detector[] = [
         'DATABASE_URL: postgres://user:password@localhost:5432/db', 'url: postgres://${DB_USER}:${DB_PASSWORD}@db:5432/app',
         'url: https://user:<password>@registry.example.com', 'redis: redis://:****@redis:6379', 'url: https://github.com/org/repo',
         'dsn: mysql://root:root@mysql:3306/app', 'url: http://host:8080/path', 'url: postgresql://app:%s@%s/db',
+        'clone with `https://USERNAME:PERSONAL_ACCESS_TOKEN@github.com/USERNAME/REPOSITORY`', 'quarkus.mongodb.connection-string: mongodb://DB_USER:DB_PASSWORD@mongodb:27017',
+        '"https://gitlab-ci-token:test-job-token@gitlab.com"', 'echo "url=https://invalidUser:invalidPass@foo.bar/repo"', 'stdin: "url=https://some-user:some-pass@some-host/repo"',
       ],
     }));
     },

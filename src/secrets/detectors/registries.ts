@@ -1,6 +1,7 @@
 import { hasCrc32Base62Suffix, withCrc32Base62Suffix } from '../checksum.js';
 import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { shannonEntropy } from '../entropy.js';
+import { standInKind } from '../clear-values.js';
 import { isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS, tokenDetector } from '../token-shape.js';
@@ -108,7 +109,8 @@ export const registryDetectors: readonly Detector[] = [
     pattern: /"auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/]{8,4096}={0,2})"/g,
     validate: (value) => {
       const password = dockerAuthPassword(value);
-      return password !== undefined && password.length >= 6 && !isPlaceholder(password);
+      // `test_user_1:test_password_1` in a test's config.json is a stand-in, not a login
+      return password !== undefined && password.length >= 6 && !isPlaceholder(password) && standInKind(password) === undefined;
     },
     priority: PRIORITY.provider,
     severity: 'critical',
@@ -122,7 +124,8 @@ export const registryDetectors: readonly Detector[] = [
       return samplesOnce(this, () => ({
       file: 'config.json',
       positives: [`{"auths": {"ghcr.io": {"auth": "${dockerAuth('deploy-bot', random.chars(CLASS.alnum.chars, 24))}"}}}`],
-      negatives: ['{"auths": {"ghcr.io": {"auth": ""}}}', `{"auths": {"ghcr.io": {"auth": "${dockerAuth('user', 'password')}"}}}`, '{"credsStore": "desktop"}'],
+      negatives: ['{"auths": {"ghcr.io": {"auth": ""}}}', `{"auths": {"ghcr.io": {"auth": "${dockerAuth('user', 'password')}"}}}`, '{"credsStore": "desktop"}',
+        `{"auths": {"registry.domain.tld:5005": {"auth": "${dockerAuth('test_user_1', 'test_password_1')}"}}}`],
     }));
     },
   },
