@@ -43,6 +43,7 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['a key that only begins with a setting verb (USERSTACK, ENABLEX)', '.env', 'USERSTACK_API_KEY=fwtfmlat0nmosek0lgvl9o8y0o1xvazt\n', 'fwtfmlat0nmosek0lgvl9o8y0o1xvazt'],
   ['a UUID-laid key of letters and digits', '.env', 'TRACKING_API_KEY=sjbuxa3m-vs4n-ykl8-8jpv-i09hdidciolp\n', 'sjbuxa3m-vs4n-ykl8-8jpv-i09hdidciolp'],
   ['a key in dash-separated groups of capitals and digits', '.env', 'SOCIAL_API_KEY=I1WPQLUQ-NCNHEI13-1MF4HJZQ-EEDDVZYO\n', 'I1WPQLUQ-NCNHEI13-1MF4HJZQ-EEDDVZYO'],
+  ['a long dotted token pasted into Python', 'app.py', `WORKSPACE_API_KEY=tkn.v1_${'Lg8ER0OG5HCo5DCy1FAHXVJiNKat8RbSygBGt0a5dbZlMN1hwlgSXx2ZzfFg4Ax98BbIIlH'}=\n`, `tkn.v1_${'Lg8ER0OG5HCo5DCy1FAHXVJiNKat8RbSygBGt0a5dbZlMN1hwlgSXx2ZzfFg4Ax98BbIIlH'}=`],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 

@@ -149,12 +149,14 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
 function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: number, value: string): boolean {
   const lineStart = lineStartOf(text, keyAt);
   if (!/^[ \t]*(?:export[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
-  if (!/^[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 40))) return false;
-  // `a.b`: a member, unless its first part is no identifier (`42b2eda8.…`) or random itself (`eyJ….…`)
-  const head = value.split('.')[0]!;
-  if (head !== value && !/^[0-9]/.test(head) && !isRandomPart(head)) return false;
-  return /^[A-Za-z0-9_+/=.-]+$/.test(value) && !key.includes('.') && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
+  // the rest of the line: what the value's 256 characters left of it, then nothing but `;`
+  if (!/^[^\s"'\x60,;<\\]{0,4000}[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 4100))) return false;
+  // `a.b.c`: a member, unless a part is long and random (`eyJ….eyJ….…`, `tkn.v1_…`)
+  if (MEMBER_CHAIN.test(value) && !value.split('.').some((part) => part.length >= 30 && isRandomPart(part))) return false;
+  return /^[A-Za-z0-9_+/=.:%?!@~-]+$/.test(value) && !key.includes('.') && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
 }
+
+const MEMBER_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
