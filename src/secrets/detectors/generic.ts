@@ -64,7 +64,7 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
 const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
 /**
  * `var.x`, `data.y.z`, `settings.API_TOKEN`: a reference, unless one of its parts is random (a JWT,
- * `<id>.<secret>` tokens: `42b2eda8.3fe6b0…`, `oaaXyz….v1.eyJ…`).
+ * `<id>.<secret>` tokens: `5d1c9e02.7a4f0b…`, `oaaXyz….v1.eyJ…`).
  */
 const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+/;
 
@@ -82,9 +82,9 @@ function isRandomPart(part: string): boolean {
 const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z]+(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$/;
 /** A UUID: under an API-key, token or secret key it is the key (Heroku, Snyk, Postmark…). */
 const UUID_LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A UUID's layout in letters and digits beyond hex (`sjbuxa3m-vs4n-…`): keys some providers issue so. */
+/** A UUID's layout in letters and digits beyond hex (`8jn4wq39-2677-okqs-…`): keys some providers issue so. */
 const UUID_LAYOUT_ALNUM = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
-/** Keys issued in dash-separated groups of capitals and digits (`I1WPQLUQ-NCNHEI13-…`), unlike ENV_NAMES. */
+/** Keys issued in dash-separated groups of capitals and digits (`RHEP5NAL-G9JVWY8Z-…`), unlike ENV_NAMES. */
 const KEY_GROUPS = /^[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,7}$/;
 const UUID_KEY = /api[_.-]?key|apikey|token|secret|access[_.-]?key/i;
 
@@ -215,14 +215,14 @@ function isMixedCaseRandom(value: string): boolean {
 const PASSWORD_KEY = /passw|pwd|passphrase/i;
 
 /**
- * A password a person typed (`Prestigitariu$`, `#gets0m3`): not random, but letters with digits
+ * A password a person typed (`Hollin$Marbe7`, `Vrendo#Kastel9`): not random, but letters with digits
  * and symbols, or both cases with either, as password rules ask; under a password key that is the
  * password. Names, paths, versions, filler (`P@ssw0rd!`) and keyboard runs are not.
  */
 export function isTypedPassword(value: string): boolean {
   if (value.length < 8 || value.length > 64 || /\s/.test(value) || !/[A-Za-z]/.test(value)) return false;
   if (characterClasses(value) < 3 || TRIVIAL_PASSWORDS.test(value) || NOT_SECRET_SHAPES.test(value) || NAME_SHAPES.test(value) || DOTTED_NAME.test(value) || /[[\]{}]$/.test(value)) return false;
-  // words joined by a symbol no name holds (`Prestigitariu$`) are typed; `GetSecretByKeyV3` is a name
+  // words joined by a symbol no name holds (`Hollin$Marbe7`) are typed; `GetSecretByKeyV3` is a name
   return (PASSWORD_SYMBOL.test(value) || !isWordlike(value)) && standInKind(value) === undefined && !isPlaceholder(value) && !isDocumentedExample(value);
 }
 
