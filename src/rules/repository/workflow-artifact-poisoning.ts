@@ -32,8 +32,8 @@ export default defineRule({
     'next step runs; unpacked there they do the same; read into `$GITHUB_ENV` they set `NODE_OPTIONS`, `LD_PRELOAD` or ' +
     '`BASH_ENV` for every later step; read into a step output and expanded into a later script ' +
     '(`${{ steps.pr.outputs.number }}` in `run:` or `github-script`), they are code; executed, they simply run. Rampart looks at `actions/download-artifact` with ' +
-    '`run-id`, `dawidd6/action-download-artifact` and the other cross-run downloaders, and `github-script` calling ' +
-    '`downloadArtifact`. A workflow is left alone when the workflows it follows are all in this repository and none runs ' +
+    '`run-id`, `dawidd6/action-download-artifact` and the other cross-run downloaders, `github-script` calling ' +
+    '`downloadArtifact`, `gh run download` and the artifacts REST API, and follows `unzip -d`/`tar -C` into their directory. A workflow is left alone when the workflows it follows are all in this repository and none runs ' +
     'on `pull_request`, or when its job checks that the upstream run was a push or came from this repository.',
   remediation:
     'Download artifacts into `${{ runner.temp }}` (never the workspace), treat them as data: validate what you read ' +
@@ -106,12 +106,16 @@ function firstSink(workflow: Workflow, job: WorkflowJob): { download: ArtifactDo
   let inWorkspace = false;
   /** ids of steps that put the artifact's content in their outputs */
   const tainted = new Set<string>();
+  /** workspace directories holding the artifact's files */
+  const directories = new Set<string>();
   for (const step of job.steps) {
     const fetched = crossRunDownloadOf(workflow, step);
     if (fetched) {
       download = fetched;
-      inWorkspace ||= fetched.path === '.';
-      continue;
+      if (fetched.path === '.') inWorkspace = true;
+      else if (!isOutsideWorkspace(fetched.path)) directories.add(fetched.path);
+      // a script that downloads may unpack and run in the same breath
+      if (!step.run) continue;
     }
     if (!download) continue;
     if (usesAction(step.uses, 'actions/checkout')) {
@@ -122,7 +126,7 @@ function firstSink(workflow: Workflow, job: WorkflowJob): { download: ArtifactDo
     }
     const expanded = outputExpansion(workflow, step, tainted);
     if (expanded) return { download, sink: expanded };
-    const sink = scriptSink(workflow, step, download, inWorkspace);
+    const sink = scriptSink(workflow, step, directories, inWorkspace);
     if (sink) return { download, sink };
     const id = stringValue(field(workflow.document, step.node, 'id'));
     if (id !== undefined && writesFileToOutput(step)) tainted.add(id);
@@ -130,7 +134,12 @@ function firstSink(workflow: Workflow, job: WorkflowJob): { download: ArtifactDo
       const runs = stepRunsTreeCode(workflow, step);
       if (runs && step.uses) return { download, sink: { at: nodeSpan(workflow.file, step.uses.node), what: `runs ${runs} from the workspace the artifact was put in` } };
     }
-    if (isScalar(step.run) && UNPACK.test(stringValue(step.run) ?? '') && !UNPACK_ELSEWHERE.test(stringValue(step.run) ?? '')) inWorkspace = true;
+    for (const line of (stringValue(step.run) ?? '').split('\n')) {
+      if (!UNPACK.test(line) || UNPACK_ELSEWHERE.test(line)) continue;
+      const target = unpackTarget(line);
+      if (target === undefined || target === '.') inWorkspace = true;
+      else if (!isOutsideWorkspace(target)) directories.add(target);
+    }
   }
   return undefined;
 }
@@ -162,13 +171,23 @@ function outputExpansion(workflow: Workflow, step: WorkflowStep, tainted: Readon
   return undefined;
 }
 
-function scriptSink(workflow: Workflow, step: WorkflowStep, download: ArtifactDownload, inWorkspace: boolean): Sink | undefined {
+/** Where an unzip/tar line extracts to (`-d DIR`, `-C DIR`), relative to the workspace; undefined for the current directory. */
+function unpackTarget(line: string): string | undefined {
+  const target = /\s(?:-d|-C|--directory[= ])\s*["']?([^\s"';&|]+)/.exec(line)?.[1];
+  return target === undefined ? undefined : normalisePath(target);
+}
+
+function isOutsideWorkspace(directory: string): boolean {
+  return /^(\/|~|\$\{?(RUNNER_TEMP|HOME|TMPDIR)|\$\{\{\s*runner\.temp)/.test(directory);
+}
+
+function scriptSink(workflow: Workflow, step: WorkflowStep, directories: ReadonlySet<string>, inWorkspace: boolean): Sink | undefined {
   if (!isScalar(step.run) || !step.run.range) return undefined;
   const [start, end] = step.run.range;
   const raw = workflow.file.text.slice(start, end);
   const lines = raw.split('\n');
   const written = commandFileLines(lines);
-  const directory = download.path === '.' ? undefined : download.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const directory = directories.size === 0 ? undefined : `(?:${[...directories].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
   const executes = directory ? new RegExp(String.raw`(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|node|python3?|ruby|perl|pwsh)\s+["']?(?:\./)?${directory}/|["']?\./${directory}/|chmod\s+\+?[0-7x]+\s+["']?(?:\./)?${directory}/)`) : undefined;
   const runsTree = stepRunsTreeCode(workflow, step);
   let unpacked = inWorkspace;
@@ -193,7 +212,7 @@ function scriptSink(workflow: Workflow, step: WorkflowStep, download: ArtifactDo
       const at = code.indexOf(command);
       if (at !== -1) return { at: span(at, command.length), what: `runs ${runsTree} in the workspace the artifact was put in` };
     }
-    if (UNPACK.test(code) && !UNPACK_ELSEWHERE.test(code)) unpacked = true;
+    if (UNPACK.test(code) && !UNPACK_ELSEWHERE.test(code) && (unpackTarget(code) ?? '.') === '.') unpacked = true;
   }
   return undefined;
 }

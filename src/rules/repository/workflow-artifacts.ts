@@ -30,9 +30,17 @@ export function crossRunDownloadOf(workflow: Workflow, step: WorkflowStep): Arti
   }
   const downloader = CROSS_RUN_DOWNLOADERS.find((name) => usesAction(step.uses, name));
   if (downloader) return { step, how: downloader, path: landing(input('path') ?? (downloader === 'marocchino/on_artifact' ? input('name') : undefined)) };
+  const script = stringValue(step.run);
+  if (script !== undefined) {
+    // the GitHub CLI: `gh run download <run> [--dir D]`, or the REST API's artifact archives
+    const cli = /\bgh\s+run\s+download\b[^\n]*/.exec(script);
+    if (cli) return { step, how: '`gh run download`', path: landing(/\s(?:--dir|-D)[=\s]+["']?([^\s"']+)/.exec(cli[0])?.[1]) };
+    if (/\bartifacts_url\b|\barchive_download_url\b|\/actions\/artifacts\/[^\s]*\/zip/.test(script)) // zip archives: only the unzip that follows puts their files anywhere
+      return { step, how: 'the artifacts REST API', path: '$RUNNER_TEMP' };
+  }
   if (usesAction(step.uses, 'actions/github-script')) {
-    const script = input('script') ?? '';
-    if (/\bdownloadArtifact\s*\(/.test(script)) return { step, how: 'actions/github-script downloadArtifact', path: '.' };
+    const code = input('script') ?? '';
+    if (/\bdownloadArtifact\s*\(/.test(code)) return { step, how: 'actions/github-script downloadArtifact', path: '.' };
   }
   return undefined;
 }
