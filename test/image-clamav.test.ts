@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage } from '../src/image/malware/analyze-image.js';
 import { runCli } from './helpers/cli.js';
 import { buildLayeredImage } from './helpers/image-build.js';
+import { pushLayout, startRegistry, type LocalRegistry } from './helpers/registry.js';
 
 /**
  * ClamAV as Debian ships it (clamscan, clamd) with a signature database written here: SHA-256 and
@@ -159,6 +160,36 @@ describe.skipIf(!haveClamAv || !haveClamd)('image-malware with ClamAV (clamd, IN
     expect(dead.code).toBe(2);
     expect(dead.stderr).toMatch(/--clamav: clamd does not answer on \S+no\.sock/);
   });
+});
+
+describe.skipIf(!haveClamAv)('scan --analyze-images --clamav', () => {
+  let registry: LocalRegistry | undefined;
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('reports ClamAV\'s findings at the manifest line that deploys the image', async () => {
+    registry = await startRegistry();
+    const pushed = await pushLayout(registry, infected, 'v1', 'team/downloads', '1.0');
+    const reference = `${registry.host}/team/downloads@${pushed.digest}`;
+    const repo = path.join(work, 'repo');
+    await mkdir(repo, { recursive: true });
+    await writeFile(path.join(repo, 'web.yaml'), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${reference}\n`);
+    const result = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '--clamav', '--clamav-db', database, '--db', path.join(work, 'no-db'), '-f', 'json', '-q']);
+    expect(result.code).toBe(1);
+    const findings = (JSON.parse(result.stdout) as { findings: Array<JsonFinding & { location: { path: string; line: number } }> }).findings.filter((finding) => finding.properties['engine'] === 'clamav');
+    expect(findings.map((finding) => [finding.location.path, finding.location.line, finding.properties['path'], finding.properties['signature']]).sort()).toEqual(
+      EXPECTED.map(([file, signature]) => ['web.yaml', 10, file, signature]),
+    );
+    const stray = await runCli(['scan', repo, '--clamav']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--clamav needs --analyze-images');
+    const empty = path.join(work, 'empty-db-scan');
+    await mkdir(empty, { recursive: true });
+    const noSignatures = await runCli(['scan', repo, '--analyze-images', '--insecure-registry', registry.host, '--clamav', '--clamav-db', empty]);
+    expect(noSignatures.code).toBe(2);
+    expect(noSignatures.stderr).toContain('no ClamAV signature files');
+  }, 120_000);
 });
 
 describe.runIf(!haveClamAv)('image-malware with ClamAV', () => {

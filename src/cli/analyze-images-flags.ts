@@ -14,6 +14,9 @@ export interface AnalyzeImagesFlags {
   db?: string;
   maxDbAge?: string;
   blocklist?: string;
+  clamav?: boolean;
+  clamdSocket?: string;
+  clamavDb?: string;
   imageCache?: boolean;
   cacheDir?: string;
   insecureRegistry?: string[];
@@ -29,6 +32,9 @@ export function addScanAnalyzeImagesOptions(command: Command): Command {
     .option('--db <dir>', 'with --analyze-images: the vulnerability database (rampart db import; default: $XDG_CACHE_HOME/rampart/vulndb)')
     .option('--max-db-age <age>', 'with --analyze-images: the scan is incomplete (exit 2) when the vulnerability data is older than this (36h, 7d, 2w)')
     .option('--blocklist <file>', 'with --analyze-images: SHA-256 digests of known-bad files, one a line with an optional comment; a listed file in any layer is image-malware')
+    .option('--clamav', 'with --analyze-images: also scan every layer file with ClamAV: clamd (--clamd-socket, or Debian\'s /run/clamav/clamd.ctl) or else clamscan')
+    .option('--clamd-socket <socket>', 'with --clamav: the clamd socket, a Unix socket PATH or HOST:PORT')
+    .option('--clamav-db <dir>', 'with --clamav: the signature database clamscan loads (default /var/lib/clamav)')
     .option('--no-image-cache', 'with --analyze-images: read every layer even when an earlier run cached what it holds');
 }
 
@@ -41,7 +47,7 @@ export interface AnalyzeImagesOptions {
 /** With `--analyze-images`: the YARA engine, database, blocklist and registry client, ready before the tree is read. */
 export async function analyzeImagesOptions(flags: AnalyzeImagesFlags, shared?: RegistryClient): Promise<AnalyzeImagesOptions> {
   if (!flags.analyzeImages) {
-    const stray = flags.blocklist ? '--blocklist' : flags.maxDbAge ? '--max-db-age' : flags.yaraRules ? '--yara-rules' : flags.db ? '--db' : undefined;
+    const stray = flags.clamav ? '--clamav' : flags.blocklist ? '--blocklist' : flags.maxDbAge ? '--max-db-age' : flags.yaraRules ? '--yara-rules' : flags.db ? '--db' : undefined;
     if (stray) throw new RampartError('usage', `${stray} needs --analyze-images`);
     return { close: async () => undefined };
   }
@@ -50,6 +56,13 @@ export async function analyzeImagesOptions(flags: AnalyzeImagesFlags, shared?: R
   try {
     const { loadBlocklist } = await import('../image/blocklist.js');
     const blocklist = flags.blocklist ? await loadBlocklist(flags.blocklist) : undefined;
+    if ((flags.clamdSocket || flags.clamavDb) && !flags.clamav) throw new RampartError('usage', `${flags.clamdSocket ? '--clamd-socket' : '--clamav-db'} is for --clamav, which was not given`);
+    const clamav = flags.clamav ? { ...(flags.clamdSocket ? { socket: flags.clamdSocket } : {}), ...(flags.clamavDb ? { database: flags.clamavDb } : {}) } : undefined;
+    if (clamav) {
+      // not installed, no signatures or a silent clamd: said before the tree is read
+      const { createClamAv } = await import('../image/malware/clamav-engine.js');
+      await (await createClamAv(clamav)).close();
+    }
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
     const database = await VulnerabilityDatabase.open(flags.db);
     const { createYaraEngine } = await import('../image/malware/create-engine.js');
@@ -66,6 +79,7 @@ export async function analyzeImagesOptions(flags: AnalyzeImagesFlags, shared?: R
       ...(database ? { database } : {}),
       ...(maxDbAge !== undefined ? { maxDbAge: { ms: maxDbAge, text: flags.maxDbAge! } } : {}),
       ...(blocklist ? { blocklist } : {}),
+      ...(clamav ? { clamav } : {}),
     });
     return {
       passes: [pass],

@@ -9,6 +9,7 @@ import type { VulnerabilityDatabase } from '../../vuln/store.js';
 import { blocklistVisitors, type Blocklist } from '../blocklist.js';
 import { ImageInputError } from '../blob-source.js';
 import type { InspectedImage } from '../inspect-image.js';
+import type { ClamAvOptions } from '../malware/clamav-engine.js';
 import type { YaraEngine } from '../malware/yara-engine.js';
 import { ImagePolicy } from './policy.js';
 import { referencedImages, type ReferencedImage, type ReferencingLine } from './targets.js';
@@ -22,6 +23,8 @@ export interface DeployedImageOptions {
   /** `--max-db-age`: the data an image is checked against must be younger */
   readonly maxDbAge?: { readonly ms: number; readonly text: string };
   readonly blocklist?: Blocklist;
+  /** `--clamav`: every layer file to ClamAV as well */
+  readonly clamav?: ClamAvOptions;
 }
 
 /** What the HTML report shows of one analysed image (and `--format json` carries as `images`). */
@@ -154,6 +157,7 @@ export class DeployedImagesPass implements ScanPass {
       registryClient: this.options.client,
       ...(this.options.platform ? { platform: this.options.platform } : {}),
       ...(this.options.cacheDirectory !== undefined ? { cacheDirectory: this.options.cacheDirectory } : {}),
+      ...(this.options.clamav ? { clamav: this.options.clamav } : {}),
     };
     const blocklist = this.options.blocklist ? blocklistVisitors(this.options.blocklist, base) : undefined;
     const inspection = await analyzeImage(input, blocklist?.options ?? base);
