@@ -38,6 +38,7 @@ beforeAll(async () => {
   charts.publish('podinfo', '6.5.0', packChart('podinfo', '6.5.0', {
     'values.yaml': 'image:\n  repository: ghcr.io/stefanprodan/podinfo\n  tag: 6.5.0\n',
     'templates/deployment.yaml': DEPLOYMENT,
+    'templates/rbac.yaml': '{{- if .Values.rbac.create }}\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ include "podinfo.fullname" . }}\n  labels:\n    {{- include "podinfo.labels" . | nindent 4 }}\nrules:\n  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n  {{- with .Values.rbac.extraRules }}\n  {{- toYaml . | nindent 2 }}\n  {{- end }}\n{{- end }}\n',
   }));
   charts.publish('redis', '1.2.0', packChart('redis', '1.2.0', { 'templates/secret.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: redis\ndata:\n  GITHUB_TOKEN: ${token}\n` }));
   charts.publish('umbrella', '0.1.0', packChart('umbrella', '0.1.0', { 'Chart.yaml': `apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: ">=1.0.0"\n    repository: ${charts.url}\n` }));
@@ -70,6 +71,7 @@ describe('scan --deps: what dependencies hold', () => {
     expect(inDependencies).toEqual([
       ['image-not-pinned', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/deployment.yaml:13'],
       ['image-not-pinned', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → values.yaml:2'],
+      ['rbac-wildcard', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/rbac.yaml:10'],
       ['workload-host-namespace', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/deployment.yaml:8'],
       ['workload-privileged', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/deployment.yaml:15'],
       ['helm-dependency-unpinned', 'flux.yaml', 24, 'HelmRelease/umbrella → chart umbrella 0.1.0 → Chart.yaml:6'],
@@ -80,6 +82,7 @@ describe('scan --deps: what dependencies hold', () => {
     expect(privileged?.message).toMatch(/^chart podinfo 6\.5\.0, templates\/deployment\.yaml:15: /);
     expect(privileged?.snippet).toBe('      version: 6.5.0');
     expect(scanned.stdout).not.toContain(token);
+    expect(scanned.stdout).not.toContain('.rampart-literal');
     expect(scanned.code).toBe(1);
 
     const text = await runCli(['scan', root, '--deps', '--cache-dir', cache, '-q', '--no-color']);

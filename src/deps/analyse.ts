@@ -9,6 +9,7 @@ import type { Rule } from '../rules/rule.js';
 import { chainOf, checkDependencies, type DependencySettings } from './check.js';
 import type { DependencyRun, ResolvedReference } from './run-deps.js';
 import type { FetchedDependency } from './types.js';
+import { LITERAL_PREFIX, LITERAL_RULES, literalTemplateCopies } from './literal-templates.js';
 import { overlayValues } from './values-overlay.js';
 
 /**
@@ -79,14 +80,26 @@ function isChart(dependency: FetchedDependency): boolean {
 async function scanTree(run: DependencyRun, dependency: FetchedDependency, values: unknown, config: ResolvedConfig, rules: readonly Rule[]): Promise<InnerScan | undefined> {
   const tree = await run.workspaceOf(dependency);
   if (!tree) return undefined;
-  if (values === undefined) {
-    return { result: await runRules(tree, config, rules, { ignoreSuppressions: true }), overridden: [], withValues: false };
+  let files = [...tree.files, ...literalTemplateCopies(tree)];
+  let overridden: ReadonlyArray<readonly [number, number]> = [];
+  if (values !== undefined) {
+    const overlaid = overlayValues(tree.file(VALUES_FILE)?.text ?? '', values);
+    overridden = overlaid.overridden;
+    files = [...files.filter((file) => file.path !== VALUES_FILE), new SourceFile(VALUES_FILE, overlaid.text)];
   }
-  const overlaid = overlayValues(tree.file(VALUES_FILE)?.text ?? '', values);
-  const files = tree.files.filter((file) => file.path !== VALUES_FILE);
-  files.push(new SourceFile(VALUES_FILE, overlaid.text));
-  const merged = new Workspace(tree.root, files, new Set([...tree.allPaths, VALUES_FILE]));
-  return { result: await runRules(merged, config, rules, { ignoreSuppressions: true }), overridden: overlaid.overridden, withValues: true };
+  const workspace = new Workspace(tree.root, files, new Set([...tree.allPaths, ...files.map((file) => file.path)]));
+  const result = await runRules(workspace, config, rules, { ignoreSuppressions: true });
+  // a literal copy that is no YAML (actions that build structure) is simply not read: the template itself was
+  const diagnostics = result.diagnostics.filter((diagnostic) => !diagnostic.path.startsWith(LITERAL_PREFIX));
+  return { result: { ...result, findings: result.findings.flatMap(fromLiteralCopy), diagnostics }, overridden, withValues: values !== undefined };
+}
+
+/** Findings in a literal copy of a template are kept only for rules with no template reading of their own, at the template's path. */
+function fromLiteralCopy(finding: Finding): Finding[] {
+  if (!finding.location.path.startsWith(LITERAL_PREFIX)) return [finding];
+  if (!LITERAL_RULES.test(finding.ruleId)) return [];
+  const path = finding.location.path.slice(LITERAL_PREFIX.length);
+  return [{ ...finding, location: { ...finding.location, path }, span: { ...finding.span, path }, message: finding.message.split(LITERAL_PREFIX).join('') }];
 }
 
 function relocate(workspace: Workspace, reference: ResolvedReference, inner: InnerScan, analysis: DependencyAnalysis): void {
