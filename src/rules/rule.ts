@@ -73,6 +73,24 @@ export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rul
   return rule as unknown as Rule;
 }
 
+/** Longest text one placeholder adds to a message: a chart with 5,000 dependencies must not write a 40 KB line. */
+const MAX_VALUE_LENGTH = 300;
+
+/** A long list (`a, b, c, …`) keeps its first items and says how many more there are; other long text is cut. */
+function bounded(value: string): string {
+  if (value.length <= MAX_VALUE_LENGTH) return value;
+  const items = value.split(', ');
+  if (items.length === 1) return `${value.slice(0, MAX_VALUE_LENGTH)}…`;
+  const kept: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    if (length + item.length > MAX_VALUE_LENGTH && kept.length > 0) break;
+    kept.push(item);
+    length += item.length + 2;
+  }
+  return `${kept.join(', ')} and ${items.length - kept.length} more`;
+}
+
 export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? bounded(String(data[key])) : whole));
 }
