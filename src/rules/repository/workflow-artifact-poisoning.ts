@@ -207,6 +207,12 @@ function scriptSink(workflow: Workflow, step: WorkflowStep, directories: Readonl
       const text = code.slice(executed.index).trim();
       return { at: span(line.indexOf(text), text.length), what: `runs a file from it (\`${text}\`)` };
     }
+    // `sh cmd`, `. env.sh`: a file the artifact may have put in the workspace, whatever its name
+    const sourced = unpacked ? /(?:^|[\s;&|(])(?:(?:ba|z|da)?sh|source|\.)\s+(?:\.\/)?[\w][\w./-]*/.exec(code) : null;
+    if (sourced) {
+      const text = sourced[0].trim();
+      return { at: span(code.indexOf(text), text.length), what: `runs a file of the workspace the artifact was put in (\`${text}\`)` };
+    }
     if (runsTree && unpacked) {
       const command = runsTree.replace(/^`|`$/g, '');
       const at = code.indexOf(command);
