@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { syncOfLogFields } from '../src/watch/argocd-log.js';
 import { parseLogrusLine } from '../src/watch/logrus-line.js';
 import { runWatch } from '../src/watch/run.js';
-import { rampart } from './cli-run.js';
+import { PROJECT, rampart } from './cli-run.js';
 import { auditEvent, KUSTOMIZE_CONTROLLER } from './helpers/audit-events.js';
 import type { SigningFixture } from './commits-repo.js';
 import { createDeployRepo, type DeployRepoFixture } from './helpers/deploy-repo.js';
@@ -84,6 +85,20 @@ describe('rampart watch --argocd-log: syncs Argo CD logged, against the reposito
     const result = await rampart(['watch', '--argocd-log', log, '--repo', fixture.repo, '--allowed-signers', fixture.allowedSigners, '-f', 'json']);
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((finding) => finding.ruleId)).toEqual(['deploy-revision-unverified']);
+  });
+});
+
+describe('rampart watch --follow --argocd-log', () => {
+  it('judges syncs as the log grows, and exits 1 at the first finding at or above --fail-on', async () => {
+    const log = file('follow.log', [text.automated(revisions.signed), text.reconciled]);
+    const child = spawn(process.execPath, [path.join(PROJECT, 'bin', 'rampart.js'), 'watch', '--follow', '--fail-on', 'critical', '--argocd-log', log, '--repo', fixture.repo, '--allowed-signers', fixture.allowedSigners], { cwd: PROJECT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    appendFileSync(log, `${text.automated(revisions.unsigned)}\n`);
+    expect(await closed).toBe(1);
+    expect(stdout.trim().split('\n').map((line) => { const finding = JSON.parse(line) as { ruleId: string; location: { line: number } }; return [finding.ruleId, finding.location.line]; })).toEqual([['deploy-revision-unverified', 3]]);
   });
 });
 

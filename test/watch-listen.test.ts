@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,38 @@ describe('rampart watch --listen from the CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^rampart: cannot load the TLS certificate and key \(.*garbage\.pem, .*tls\.key\): /);
     expect(bad.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('--tls-client-ca: answers only clients whose certificate the CA signed (the API server\'s client certificate)', async () => {
+    const run = (args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' }); };
+    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=audit-ca', '-keyout', 'ca.key', '-out', 'ca.crt']);
+    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', 'client.key', '-out', 'client.csr']);
+    run(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', 'client.crt']);
+    const stop = new AbortController();
+    let running: Promise<Watcher> | undefined;
+    const port = await new Promise<number>((resolve) => {
+      running = followWatch({
+        config: DEFAULT_CONFIG, auditLogs: [],
+        listen: { host: '127.0.0.1', port: 0, certFile, keyFile, clientCaFile: path.join(dir, 'ca.crt'), onListening: resolve },
+        onFinding: () => undefined, onBad: () => undefined, log: () => undefined,
+      }, stop.signal);
+    });
+    const send = (client?: { cert: Buffer; key: Buffer }): Promise<number | string> => new Promise((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/audit', method: 'POST', ca, ...client }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', (error) => resolve(error.message));
+      req.end(eventList([]));
+    });
+    try {
+      expect(await send({ cert: readFileSync(path.join(dir, 'client.crt')), key: readFileSync(path.join(dir, 'client.key')) })).toBe(200);
+      expect(await send()).toEqual(expect.any(String));
+      expect(await send({ cert: Buffer.from(ca), key: readFileSync(keyFile) })).toEqual(expect.any(String));
+    } finally {
+      stop.abort();
+      await running;
+    }
   });
 
   it('reads listen addresses', () => {
