@@ -44,6 +44,11 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['a UUID-laid key of letters and digits', '.env', 'TRACKING_API_KEY=8jn4wq39-2677-okqs-qyms-spqxzk0rp8s5\n', '8jn4wq39-2677-okqs-qyms-spqxzk0rp8s5'],
   ['a key in dash-separated groups of capitals and digits', '.env', 'SOCIAL_API_KEY=RHEP5NAL-G9JVWY8Z-7DSSLDXE-WLV51NM8\n', 'RHEP5NAL-G9JVWY8Z-7DSSLDXE-WLV51NM8'],
   ['a long dotted token pasted into Python', 'app.py', `WORKSPACE_API_KEY=tkn.v1_${'u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTe'}=\n`, `tkn.v1_${'u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTe'}=`],
+  ['curl -u on a continuation line', 'notes.md', 'curl -X POST https://api.acme.test/oauth2/token \\\n-u svc-export:Wd8qLm3vRt7zXn2K\n', 'Wd8qLm3vRt7zXn2K'],
+  ['curl --user with the password quoted', 'notes.md', "curl --user svc-export:'Wd8qLm3vRt7zXn2K' -X PATCH https://api.acme.test\n", 'Wd8qLm3vRt7zXn2K'],
+  ['curl --user with an @ in the password', 'notes.md', 'curl -s --user "svc.export:Wd8q@Lm3vRt7z#Xn2K" https://api.acme.test/me\n', 'Wd8q@Lm3vRt7z#Xn2K'],
+  ['an Api-Token authorization scheme', 'call.sh', 'curl -H "Authorization: Api-Token 9c1e7b3f0a5d2e8c4b6a1f9d3e7c5b2a8f4d6e1c" https://monitor.acme.test/api/v2\n', '9c1e7b3f0a5d2e8c4b6a1f9d3e7c5b2a8f4d6e1c'],
+  ['words joined by a symbol under a password key', 'mail.php', "$mail->Password = 'tarn!quelborrow';\n", 'tarn!quelborrow'],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
 ];
 
@@ -66,6 +71,7 @@ const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> 
   ['a setting about a key', 'values.yaml', 'useApiKey: Xk9vQ2mLp7RtY4wZ8bHc3JmF6d\nenable_token: Xk9vQ2mLp7RtY4wZ8bHc3JmF6d\n'],
   ['a hash of a secret', 'report.json', '"hashed_secret": "0f7a3c9be84d2a6c4e7d9c32bf1e7f8812ab34cd",\n'],
   ['ENV_NAMES in dashes', 'values.yaml', 'api_key: ACME-PROD-API-KEYS\n'],
+  ['an e-mail address under a password key', 'mail.php', "$mail->Password = 'alerts@acme.test';\n"],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=4ic5ltrtfI5xi2fOIB6CSVRjVBtlJrJC, retries=3)\n'],
 ];

@@ -215,18 +215,20 @@ function isMixedCaseRandom(value: string): boolean {
 const PASSWORD_KEY = /passw|pwd|passphrase/i;
 
 /**
- * A password a person typed (`Hollin$Marbe7`, `Vrendo#Kastel9`): not random, but letters with digits
- * and symbols, or both cases with either, as password rules ask; under a password key that is the
+ * A password a person typed (`Hollin$Marbe7`, `Vrendo#Kastel9`, `tarn!quelborrow`): not random, but
+ * letters with digits and symbols, both cases with either, or words joined by a symbol; under a password key that is the
  * password. Names, paths, versions, filler (`P@ssw0rd!`) and keyboard runs are not.
  */
 export function isTypedPassword(value: string): boolean {
   if (value.length < 8 || value.length > 64 || /\s/.test(value) || !/[A-Za-z]/.test(value)) return false;
-  if (characterClasses(value) < 3 || TRIVIAL_PASSWORDS.test(value) || NOT_SECRET_SHAPES.test(value) || NAME_SHAPES.test(value) || DOTTED_NAME.test(value) || /[[\]{}]$/.test(value)) return false;
+  const typedSymbol = value.length >= 10 && /[A-Za-z0-9][!@#$%^&*?~+=][A-Za-z0-9]/.test(value);
+  if ((characterClasses(value) < 3 && !typedSymbol) || TRIVIAL_PASSWORDS.test(value) || NOT_SECRET_SHAPES.test(value) || NAME_SHAPES.test(value) || DOTTED_NAME.test(value) || EMAIL.test(value) || /[[\]{}]$/.test(value)) return false;
   // words joined by a symbol no name holds (`Hollin$Marbe7`) are typed; `GetSecretByKeyV3` is a name
   return (PASSWORD_SYMBOL.test(value) || !isWordlike(value)) && standInKind(value) === undefined && !isPlaceholder(value) && !isDocumentedExample(value);
 }
 
 const PASSWORD_SYMBOL = /[!@#$%^&*?~+=]/;
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
 
 const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
 const EXAMPLE_HOSTS = /(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|server|domain|your[a-z-]*)$/i;

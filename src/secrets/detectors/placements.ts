@@ -42,10 +42,10 @@ function commandBefore(text: string, index: number): string {
 const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
 /** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
 const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
-/** `curl -u user:password` / `--user user:password`, also on a continuation line. */
-const CURL_USER = new RegExp(String.raw`(?<=[ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{1,128}):(?<secret>[^\s"'\x60@]{4,128})["']?(?=[\s\\]|$)`, 'g');
+/** `curl -u user:password` / `--user user:password` / `--user user:'password'`, also on a continuation line (where the regex sees the line from its start). */
+const CURL_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{1,128}):["']?(?<secret>[^\s"'\x60]{4,128})["']?(?=[\s\\]|$)`, 'g');
 
-const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
+const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey|Api-Token|SSWS|GenieKey|Splunk)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
 
 /** Constructors and calls that take a user and a password as string arguments, in that order. */
 const CREDENTIAL_CALLS = String.raw`(?<![A-Za-z0-9_])(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials?|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DirectoryEntry|PSCredential|auth[ \t]*=[ \t]*)|\.login`;

@@ -14,6 +14,8 @@ import { CLASS, prefixed, UUID } from './define.js';
 const LETTERS_AND_DIGITS = (token: string): boolean => /[0-9]/.test(token) && /[A-Za-z]/.test(token);
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 const ALNUM_DASH: CharClass = { regex: 'A-Za-z0-9-', chars: CLASS.alnum.chars };
+/** the alphabet of `django.core.management.utils.get_random_secret_key` */
+const DJANGO_KEY: CharClass = { regex: 'a-z0-9!@#$%^&*(=+)_-', chars: 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)' };
 const ALNUM_SLASH: CharClass = { regex: 'A-Za-z0-9/', chars: `${CLASS.alnum.chars}/` };
 
 /**
@@ -98,6 +100,37 @@ export const vendorTailDetectors: readonly Detector[] = [
             `url: https://cdn.acme.test/file?sig=${Buffer.from(random.bytes(32)).toString('base64url')}`,
             'BLOB_URL: https://acmebackups.blob.core.windows.net/exports?sv=2022-11-02&sig=abc123',
           ],
+        };
+      });
+    },
+  },
+  prefixed('secret-django-insecure-key', { provider: 'Django', kind: 'SECRET_KEY made by startproject (django-insecure-)', shape: ['django-insecure-', [DJANGO_KEY, 50]], boundary: 'A-Za-z0-9', severity: 'high',
+    check: (token) => looksRandom(token.slice(16), 24),
+    impact: 'Signs sessions, password-reset links and CSRF tokens: whoever holds it forges them (and, with pickle-based sessions, runs code) on any deployment that kept the key.', revoke: 'Generate a new key (`django.core.management.utils.get_random_secret_key()`), load it from the environment, and expect sessions to be signed out.', reference: 'https://docs.djangoproject.com/en/stable/ref/settings/#secret-key' }),
+  {
+    id: 'secret-jenkins-initial-admin-password',
+    provider: 'Jenkins',
+    kind: 'initial admin password (setup wizard log)',
+    keywords: ['following password to proceed'],
+    pattern: /following password to proceed to installation:[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/g,
+    validate: (password) => looksRandom(password, 24),
+    priority: PRIORITY.provider,
+    severity: 'critical',
+    window: { before: 0, after: 200 },
+    docs: {
+      summary: 'The admin password a new Jenkins prints in its log (a pasted log, a README): the controller\'s first administrator until it is changed',
+      impact: 'Logs in to the Jenkins controller as administrator: every credential it stores and every agent it runs builds on.',
+      revoke: 'Change the admin user\'s password (or finish the setup wizard with a new admin and delete the initial one), and delete secrets/initialAdminPassword.',
+      references: ['https://www.jenkins.io/doc/book/installing/linux/#unlocking-jenkins'],
+    },
+    get samples() {
+      return samplesOnce(this, () => {
+        const random = new SampleRandom('jenkins-initial-admin-password');
+        const log = (password: string): string => `Jenkins initial setup is required. An admin user has been created and a password generated.\nPlease use the following password to proceed to installation:\n\n${password}\n\nThis may also be found at: /var/jenkins_home/secrets/initialAdminPassword`;
+        return {
+          file: 'docs/install.md',
+          positives: [log(`${random.chars(CLASS.hex.chars, 32)} # expect: secret-jenkins-initial-admin-password`)],
+          negatives: [log('<password printed here>'), log('0'.repeat(32))],
         };
       });
     },
