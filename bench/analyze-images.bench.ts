@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort } from '../test/helpers/registry.js';
+import { sh, timedCommand } from './oci-bench-layout.js';
+
+/**
+ * `rampart scan --analyze-images` over a repository deploying as many images as a corpus repository
+ * does (the corpus references 15–75 distinct images per repository; default 30), served by Debian's
+ * docker-registry on 127.0.0.1. Each image is one of three base layers of real Debian executables
+ * and libraries (with the dpkg status) plus its own application layer (text files, npm packages, a
+ * script). Baseline in the same run: downloading every distinct layer once with curl and
+ * decompressing it (`gzip -dc`), which is what any analysis must at least do; the difference is
+ * the analysis (inventory, vulnerabilities, YARA, tampering, secrets, cache writes). Then a warm
+ * run on the layer cache. RAMPART_BENCH_IMAGES and RAMPART_BENCH_APP_MB change the set.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.join(here, '..');
+const imageCount = Number(process.env['RAMPART_BENCH_IMAGES'] ?? '30');
+const appMb = Number(process.env['RAMPART_BENCH_APP_MB'] ?? '6');
+const root = path.join(projectRoot, '.bench', `analyze-images-${imageCount}x${appMb}mb`);
+const layout = path.join(root, 'layout');
+const BASES = 3;
+const BASE_MB = 24;
+
+interface Blob { digest: string; size: number; diffId: string }
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A reproducible gzip layer of `tree` (sorted, fixed owners and times, no gzip name or time) in the layout. */
+function layerOf(tree: string): Blob {
+  const tar = `${tree}.tar`;
+  sh('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-cf', tar, '-C', tree, '.']);
+  const diffId = sha256(readFileSync(tar));
+  const gz = readFileSync(sh('sh', ['-c', `gzip -n -6 -c "${tar}" > "${tar}.gz" && echo "${tar}.gz"`]).trim());
+  rmSync(tar);
+  rmSync(`${tar}.gz`);
+  const digest = sha256(gz);
+  writeFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), gz);
+  return { digest, size: gz.length, diffId };
+}
+
+function put(bytes: Buffer): { digest: string; size: number } {
+  const digest = sha256(bytes);
+  writeFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), bytes);
+  return { digest, size: bytes.length };
+}
+
+/** Real executables and libraries of this machine, a different slice per base, about BASE_MB each. */
+function baseTree(index: number): string {
+  const tree = path.join(root, `base-${index}`);
+  for (const directory of ['/usr/bin', '/usr/lib/x86_64-linux-gnu']) {
+    let written = 0;
+    const names = readdirSync(directory).sort();
+    for (const [position, name] of names.entries()) {
+      if (position % BASES !== index || written > (BASE_MB / 2) * 1024 * 1024) continue;
+      const source = path.join(directory, name);
+      const stat = statSync(source, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.size > 4 * 1024 * 1024) continue;
+      const target = path.join(tree, directory.slice(1), name);
+      mkdirSync(path.dirname(target), { recursive: true });
+      copyFileSync(source, target);
+      written += stat.size;
+    }
+  }
+  mkdirSync(path.join(tree, 'var', 'lib', 'dpkg'), { recursive: true });
+  writeFileSync(path.join(tree, 'var', 'lib', 'dpkg', 'status'), readFileSync('/var/lib/dpkg/status'));
+  mkdirSync(path.join(tree, 'etc'), { recursive: true });
+  writeFileSync(path.join(tree, 'etc', 'os-release'), readFileSync('/etc/os-release'));
+  return tree;
+}
+
+function text(seed: number, bytes: number): Buffer {
+  const words = ['listen', 'server', 'config', 'return', 'import', 'module', 'value', 'static', 'export', 'handler'];
+  const out = Buffer.alloc(bytes);
+  let state = seed * 2654435761 >>> 0;
+  let at = 0;
+  while (at < bytes) {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    const token = `${words[state % words.length]!}${(state >>> 8) % 1000} `;
+    at += out.write(state % 11 === 0 ? `${token}\n` : token, at);
+  }
+  return out;
+}
+
+function appTree(index: number): string {
+  const tree = path.join(root, `app-${index}`);
+  let written = 0;
+  for (let file = 0; written < appMb * 1024 * 1024; file += 1) {
+    const size = 16 * 1024 + ((file * 7919 + index) % (512 * 1024));
+    const target = path.join(tree, 'srv', 'app', `dir${file % 20}`, `file${file}.js`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, text(index * 10_000 + file, size));
+    written += size;
+  }
+  for (let pkg = 0; pkg < 80; pkg += 1) {
+    const directory = path.join(tree, 'srv', 'app', 'node_modules', `dep-${(index + pkg) % 200}`);
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(path.join(directory, 'package.json'), JSON.stringify({ name: `dep-${(index + pkg) % 200}`, version: `1.${pkg}.${index}` }));
+  }
+  mkdirSync(path.join(tree, 'usr', 'local', 'bin'), { recursive: true });
+  writeFileSync(path.join(tree, 'usr', 'local', 'bin', 'entrypoint.sh'), `#!/bin/sh\nset -e\nexec node /srv/app/dir0/file0.js --instance ${index} "$@"\n`, { mode: 0o755 });
+  return tree;
+}
+
+/** One OCI layout holding every image, tagged app-0 … app-N. */
+function buildLayout(): void {
+  if (existsSync(path.join(layout, 'index.json'))) return;
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(path.join(layout, 'blobs', 'sha256'), { recursive: true });
+  const bases = Array.from({ length: BASES }, (_, index) => {
+    const tree = baseTree(index);
+    const blob = layerOf(tree);
+    rmSync(tree, { recursive: true, force: true });
+    return blob;
+  });
+  const manifests = [];
+  for (let index = 0; index < imageCount; index += 1) {
+    const tree = appTree(index);
+    const app = layerOf(tree);
+    rmSync(tree, { recursive: true, force: true });
+    const layers = [bases[index % BASES]!, app];
+    const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/local/bin:/usr/bin'] }, rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) }, history: [{ created_by: `FROM base-${index % BASES}` }, { created_by: 'COPY app /srv/app' }] })));
+    const manifest = put(Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: layers.map((layer) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size })),
+    })));
+    manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': `app-${index}` } });
+  }
+  writeFileSync(path.join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(path.join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
+}
+
+/**
+ * docker-registry on 127.0.0.1 with its logs discarded: the timed commands run synchronously, and a
+ * registry writing its per-request error lines into a pipe nobody reads would stall.
+ */
+async function startQuietRegistry(): Promise<{ host: string; url: string; stop(): void }> {
+  const port = await freePort();
+  const storage = path.join(root, 'registry');
+  rmSync(storage, { recursive: true, force: true });
+  mkdirSync(storage, { recursive: true });
+  const config = path.join(root, 'registry.yml');
+  writeFileSync(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 50) {
+    const up = await fetch(`${url}/v2/`).then((response) => response.status === 200, () => false);
+    if (up) break;
+    if (waited > 10_000 || child.exitCode !== null) throw new Error('docker-registry did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { host: `127.0.0.1:${port}`, url, stop: () => { child.kill('SIGTERM'); rmSync(storage, { recursive: true, force: true }); } };
+}
+
+/** skopeo has been seen to stall on a loaded machine: a push that takes a minute is killed and tried again */
+function pushWithRetries(args: readonly string[]): void {
+  for (let attempt = 1; ; attempt += 1) {
+    const result = spawnSync('skopeo', args, { encoding: 'utf8', timeout: 60_000 });
+    if (result.status === 0) return;
+    if (attempt === 3) throw new Error(`skopeo ${args.join(' ')} failed: ${result.error?.message ?? result.stderr}`);
+  }
+}
+
+export async function run(): Promise<void> {
+  if (!existsSync(path.join(projectRoot, 'dist', 'bundle', 'main.js'))) throw new Error('run `npm run build` first: the benchmark runs the built command');
+  const started = Date.now();
+  buildLayout();
+  const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  const layerSets = index.manifests.map(({ digest }) => (JSON.parse(readFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string; size: number }> }).layers);
+  const distinct = new Map(layerSets.flat().map((layer) => [layer.digest, layer.size]));
+  const storedMb = [...distinct.values()].reduce((sum, size) => sum + size, 0) / 1024 / 1024;
+  const registry = await startQuietRegistry();
+  try {
+    // every image in its own repository, as a repository deploys them; the base layers are shared blobs
+    for (let image = 0; image < imageCount; image += 1) {
+      pushWithRetries(['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:app-${image}`, `docker://${registry.host}/bench/app-${image}:1.0`]);
+    }
+    process.stdout.write(`images: ${imageCount} (${BASES} shared base layers of real executables and libraries, one app layer each), ${distinct.size} distinct layers, ${storedMb.toFixed(0)} MB stored (built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+
+    const repo = path.join(root, 'repo');
+    rmSync(repo, { recursive: true, force: true });
+    for (let image = 0; image < imageCount; image += 1) {
+      const digest = index.manifests[image]!.digest;
+      // half pinned by digest, half by tag (resolved by the scan)
+      const reference = image % 2 === 0 ? `${registry.host}/bench/app-${image}@${digest}` : `${registry.host}/bench/app-${image}:1.0`;
+      mkdirSync(path.join(repo, 'apps'), { recursive: true });
+      writeFileSync(path.join(repo, 'apps', `app-${image}.yaml`), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${image}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${reference}\n`);
+    }
+
+    // baseline: each distinct layer downloaded once and decompressed, in one shell
+    const owner = new Map<string, number>();
+    layerSets.forEach((layers, image) => layers.forEach((layer) => { if (!owner.has(layer.digest)) owner.set(layer.digest, image); }));
+    const script = [...owner].map(([digest, image]) => `curl -sf ${registry.url}/v2/bench/app-${image}/blobs/${digest} | gzip -dc > /dev/null`).join(' && ');
+    const download = timedCommand('sh', ['-c', script]);
+
+    const cacheHome = path.join(root, 'cache');
+    rmSync(cacheHome, { recursive: true, force: true });
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+    const scanArgs = [path.join(projectRoot, 'bin', 'rampart.js'), 'scan', repo, '-f', 'json', '-o', '/dev/null', '--fail-on', 'none', '-q'];
+    const plain = timedCommand(process.execPath, scanArgs, env);
+    const analyze = [...scanArgs, '--analyze-images', '--insecure-registry', registry.host, '--db', path.join(root, 'no-db')];
+    const cold = timedCommand(process.execPath, analyze, env);
+    const warm = timedCommand(process.execPath, analyze, env);
+    const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(52)} ${value}\n`); };
+    const analysis = cold.seconds - download.seconds - plain.seconds;
+    line('download + decompress each distinct layer (curl | gzip -dc)', `${download.seconds.toFixed(2)} s, CPU ${download.cpu.toFixed(2)} s  (baseline)`);
+    line('rampart scan, no --analyze-images (fixed cost)', `${plain.seconds.toFixed(2)} s, CPU ${plain.cpu.toFixed(2)} s`);
+    line('scan --analyze-images, cold cache', `${cold.seconds.toFixed(2)} s  ${(cold.seconds / download.seconds).toFixed(2)}× baseline; CPU ${cold.cpu.toFixed(2)} s; peak RSS ${cold.rssMb.toFixed(0)} MB (target < 400)`);
+    line('  of which download + decompress (baseline)', `${download.seconds.toFixed(2)} s  ${((download.seconds / cold.seconds) * 100).toFixed(0)} %`);
+    line('  of which scan without images', `${plain.seconds.toFixed(2)} s  ${((plain.seconds / cold.seconds) * 100).toFixed(0)} %`);
+    line('  of which analysis (the rest)', `${analysis.toFixed(2)} s  ${((analysis / cold.seconds) * 100).toFixed(0)} %; ${(storedMb / Math.max(analysis, 0.01)).toFixed(0)} MB stored / s`);
+    line('scan --analyze-images, warm (layer cache)', `${warm.seconds.toFixed(2)} s  ${((warm.seconds / cold.seconds) * 100).toFixed(1)} % of cold; peak RSS ${warm.rssMb.toFixed(0)} MB`);
+  } finally {
+    registry.stop();
+  }
+}
