@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
@@ -179,6 +181,43 @@ describe('rampart watch --listen: Flux events posted to /flux', () => {
     expect(bad.status).toBe(400);
     expect(bad.json().error).toBe('bad a Flux event: not an event: it has no involvedObject (Flux and core/v1 Events) nor regarding (events.k8s.io/v1)');
     expect((await post(port, ca, JSON.stringify({ involvedObject: { kind: 'Kustomization' }, severity: 'info' }), '/flux')).json().error).toBe('bad a Flux event: the involvedObject has no name');
+  });
+});
+
+describe('rampart watch --listen --flux-hmac-key: events from a generic-hmac Provider', () => {
+  it('judges events signed with the key (X-Signature: sha256=<hex>) and answers 401 to the rest', async () => {
+    const pair = await loopbackCertificate();
+    const key = Buffer.from('s3cr3t-token');
+    const findings: Finding[] = [];
+    const stop = new AbortController();
+    let running: Promise<Watcher> | undefined;
+    const port = await new Promise<number>((resolve) => {
+      running = followWatch({
+        config: DEFAULT_CONFIG, auditLogs: [], repo: fixture.repo, verify: verify(),
+        listen: { host: '127.0.0.1', port: 0, certFile: file('hmac.crt', pair.cert), keyFile: file('hmac.key', pair.key), fluxHmacKey: key, onListening: resolve },
+        onFinding: (finding) => findings.push(finding), onBad: () => undefined, log: () => undefined,
+      }, stop.signal);
+    });
+    const body = JSON.stringify(reconciled(`main@sha1:${revisions.unsigned}`));
+    const send = (signature?: string): Promise<{ status: number; text: string }> => new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/flux', method: 'POST', ca: pair.cert, headers: { 'content-type': 'application/json', 'gotk-component': 'kustomize-controller', ...(signature ? { 'x-signature': signature } : {}) } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    try {
+      expect(await send()).toEqual({ status: 401, text: JSON.stringify({ error: 'no X-Signature header: the Provider must be generic-hmac with the key given to --flux-hmac-key' }) });
+      expect((await send(`sha256=${createHmac('sha256', 'other').update(body).digest('hex')}`)).status).toBe(401);
+      expect(findings).toEqual([]);
+      expect((await send(`sha256=${createHmac('sha256', key).update(body).digest('hex')}`)).status).toBe(200);
+      await expect.poll(() => findings.map((finding) => finding.ruleId)).toEqual(['deploy-revision-unverified']);
+    } finally {
+      stop.abort();
+      await running;
+    }
   });
 });
 

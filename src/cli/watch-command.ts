@@ -24,6 +24,7 @@ export interface WatchFlags {
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
+  fluxHmacKey?: string;
   argocdApps?: string[];
   argocdLog?: string[];
   events?: string[];
@@ -61,6 +62,7 @@ export const registerWatchCommand: CommandRegistrar = (program: Command, setExit
     .option('--tls-cert <file>', 'the certificate --listen serves (PEM; reloaded when it changes)')
     .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
     .option('--tls-client-ca <file>', 'with --listen, accept only clients with a certificate this CA signed (the API server\'s client certificate)')
+    .option('--flux-hmac-key <file>', 'with --listen, accept POST /flux only when signed with this key (the token of a Flux generic-hmac Provider\'s Secret)')
     .option('--follow', 'stream: follow files as they grow (and standard input), print each finding as a JSON line as it is found; with --fail-on, exit 1 at the first finding at or above it')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -155,7 +157,20 @@ async function listenSettings(flags: WatchFlags): Promise<ListenSettings> {
   for (const [flag, file] of [['--tls-cert', flags.tlsCert], ['--tls-key', flags.tlsKey], ['--tls-client-ca', flags.tlsClientCa]] as const) {
     if (file && !existsSync(file)) throw new RampartError('path-not-found', `${flag} ${file}: no such file`);
   }
-  return { ...parseListenAddress(flags.listen ?? ''), certFile: flags.tlsCert, keyFile: flags.tlsKey, ...(flags.tlsClientCa ? { clientCaFile: flags.tlsClientCa } : {}) };
+  let fluxHmacKey: Buffer | undefined;
+  if (flags.fluxHmacKey) {
+    const { readFileSync } = await import('node:fs');
+    const key = (() => {
+      try {
+        return readFileSync(flags.fluxHmacKey, 'utf8').replace(/\r?\n$/, '');
+      } catch (error) {
+        throw new RampartError('path-not-found', `--flux-hmac-key ${flags.fluxHmacKey}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
+      }
+    })();
+    if (key === '') throw new RampartError('usage', `--flux-hmac-key ${flags.fluxHmacKey}: the file is empty`);
+    fluxHmacKey = Buffer.from(key, 'utf8');
+  }
+  return { ...parseListenAddress(flags.listen ?? ''), certFile: flags.tlsCert, keyFile: flags.tlsKey, ...(flags.tlsClientCa ? { clientCaFile: flags.tlsClientCa } : {}), ...(fluxHmacKey ? { fluxHmacKey } : {}) };
 }
 
 function logLine(entry: Record<string, unknown>): void {

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface ListenerRoute {
   readonly limit: number;
   /** what the body must be, for the 405 and 404 answers */
   readonly describe: string;
+  /** Checks the sender before the body is read: a reason to answer 401, or undefined to go on. */
+  authorize?(text: string, headers: IncomingMessage['headers']): string | undefined;
   /** Takes the parsed body; throws a BadBodyError (answered 400) when it is not what the route reads. */
   accept(body: unknown, sequence: number): void;
 }
@@ -89,6 +92,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     send(response, code, 'application/json', JSON.stringify({ error: reason }));
   };
   if (text === undefined) return reject(413, `body larger than ${route.limit} bytes`);
+  const refused = route.authorize?.(text, request.headers);
+  if (refused) return reject(401, refused);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -102,6 +107,21 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return reject(400, `bad ${route.describe}: ${error.message}`);
   }
   send(response, 200, 'application/json', '{}');
+}
+
+/**
+ * Flux's `generic-hmac` Provider signs each event with the Secret's token:
+ * `X-Signature: sha256=<hex HMAC-SHA256 of the body>` (notification-controller internal/notifier/forwarder.go).
+ */
+export function checkFluxSignature(key: Buffer, text: string, headers: IncomingMessage['headers']): string | undefined {
+  const header = headers['x-signature'];
+  const signature = Array.isArray(header) ? header[0] : header;
+  if (!signature) return 'no X-Signature header: the Provider must be generic-hmac with the key given to --flux-hmac-key';
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
+  if (!match) return 'X-Signature is not sha256=<hex>';
+  const expected = createHmac('sha256', key).update(text, 'utf8').digest();
+  const given = Buffer.from(match[1]!, 'hex');
+  return timingSafeEqual(expected, given) ? undefined : 'X-Signature does not match the body signed with the --flux-hmac-key key';
 }
 
 /** `HOST:PORT`, `:PORT` (every interface), `[::1]:PORT` or `PORT`. */

@@ -24,7 +24,8 @@ import { tailLines } from './tail.js';
 import { BadRecordError, eventListItems, isObject, type RecordOrigin } from './audit-event.js';
 import { ClusterEventJudge, feedEventLine, readEventsFile } from './cluster-event-input.js';
 import { toClusterEvent } from './cluster-events.js';
-import { BadBodyError, MAX_AUDIT_BODY_BYTES, MAX_EVENT_BODY_BYTES, startListener, type Listener, type ListenerRoute } from './listener.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { BadBodyError, checkFluxSignature, MAX_AUDIT_BODY_BYTES, MAX_EVENT_BODY_BYTES, startListener, type Listener, type ListenerRoute } from './listener.js';
 import type { Controller } from './management.js';
 import { objectKey, Watcher, type AuditJudge, type WatchState } from './watcher.js';
 
@@ -56,6 +57,8 @@ export interface WatchOptions {
 export interface ListenSettings extends KeyPairFiles {
   readonly host: string;
   readonly port: number;
+  /** the token of Flux's generic-hmac Provider: POST /flux bodies must be signed with it */
+  readonly fluxHmacKey?: Buffer;
   /** told the port listened on (a test asks for port 0) */
   readonly onListening?: (port: number) => void;
 }
@@ -143,7 +146,7 @@ export async function followWatch(options: WatchOptions & { onFinding: (finding:
   try {
     await readApplicationDumps(options, watcher, feed);
     const events = new ClusterEventJudge(watcher, feed);
-    listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher), fluxRoute(events)] }) : undefined;
+    listener = options.listen ? await startListener({ ...options.listen, log: options.log, routes: [auditRoute(watcher), fluxRoute(events, options.listen.fluxHmacKey)] }) : undefined;
     if (listener) options.listen?.onListening?.(listener.port);
     await Promise.all([
       readInputs(options, watcher, feed, events, signal),
@@ -179,11 +182,12 @@ function auditRoute(watcher: Watcher): ListenerRoute {
 }
 
 /** POST /flux: one Flux event, as a notification-controller `generic` Provider (or a controller's --events-addr) posts it. */
-function fluxRoute(events: ClusterEventJudge): ListenerRoute {
+function fluxRoute(events: ClusterEventJudge, hmacKey: Buffer | undefined): ListenerRoute {
   return {
     path: '/flux',
     limit: MAX_EVENT_BODY_BYTES,
     describe: 'a Flux event',
+    ...(hmacKey ? { authorize: (text: string, headers: IncomingHttpHeaders) => checkFluxSignature(hmacKey, text, headers) } : {}),
     accept: (body, sequence) => {
       let event;
       try {
