@@ -207,7 +207,9 @@ export async function run(): Promise<void> {
     const plain = timedCommand(process.execPath, scanArgs, env);
     const analyze = [...scanArgs, '--analyze-images', '--insecure-registry', registry.host, '--db', path.join(root, 'no-db')];
     const cold = timedCommand(process.execPath, analyze, env);
-    const warm = timedCommand(process.execPath, analyze, env);
+    // RAMPART_BENCH_PROFILE=DIR: a CPU profile of the warm run
+    const profile = process.env['RAMPART_BENCH_PROFILE'];
+    const warm = timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...analyze], env);
     const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(52)} ${value}\n`); };
     const analysis = cold.seconds - download.seconds - plain.seconds;
     line('download + decompress each distinct layer (curl | gzip -dc)', `${download.seconds.toFixed(2)} s, CPU ${download.cpu.toFixed(2)} s  (baseline)`);
