@@ -45,7 +45,7 @@ export interface WatchFlags {
 export const registerWatchCommand: CommandRegistrar = (program: Command, setExit) => {
   program
     .command('watch')
-    .description('judge what the cluster recorded (Kubernetes audit logs) against what Git asked for: changes GitOps controllers did not make')
+    .description('judge what the cluster recorded (audit logs or its webhook backend, Argo CD logs and Applications, Flux and Kubernetes events) against what Git asked for: changes GitOps controllers did not make, unverified revisions, images Git does not declare')
     .option('--audit-log <file>', 'a Kubernetes audit log: audit.k8s.io/v1 Event JSON lines, `-` for standard input (repeat)', listParser(undefined, false))
     .option('--argocd-apps <file>', 'Argo CD Applications as `kubectl get applications -A -o json` prints them: their sync history, operation state, images and resources (repeat)', listParser(undefined, false))
     .option('--argocd-log <file>', 'Argo CD application controller or API server logs (logrus text or JSON lines, `-` for standard input): the syncs they record, with their revisions (repeat)', listParser(undefined, false))
