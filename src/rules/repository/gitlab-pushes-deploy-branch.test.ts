@@ -22,4 +22,24 @@ describe('gitlab-pushes-deploy-branch', () => {
     const result = await runRules(workspace, DEFAULT_CONFIG, [rule], { settings: { repository: { remotes: ['gitlab.example.com/acme/fleet'] } } });
     expect(result.findings.map((finding) => [finding.location.line, finding.severity])).toEqual([[9, 'medium']]);
   });
+
+  it('does not take a push of a branch held in a variable (rebasing other branches from a job on main) for a push to the job\'s branch', async () => {
+    const rebase = [
+      'rebase on main:',
+      '  rules:',
+      '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+      '  script:',
+      '    - |',
+      '      git remote add push-remote https://oauth2:${REPO_REBASE_PUSH_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git',
+      '      for BRANCH in $(echo "$REPO_REBASE_BRANCHES" | tr , " "); do',
+      '        git checkout $BRANCH && git rebase $CI_DEFAULT_BRANCH',
+      '        git push push-remote $BRANCH --force',
+      '      done',
+      '      git push push-remote HEAD:$CI_DEFAULT_BRANCH',
+      '',
+    ].join('\n');
+    const workspace = Workspace.fromTexts({ '.gitlab-ci.yml': rebase });
+    const result = await runRules(workspace, DEFAULT_CONFIG, [rule], { settings: { repository: { remotes: ['gitlab.example.com/acme/fleet'] } } });
+    expect(result.findings.map((finding) => finding.location.line)).toEqual([11]);
+  });
 });

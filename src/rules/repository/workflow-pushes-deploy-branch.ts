@@ -117,12 +117,20 @@ function tokenCredential(value: string): Credential | undefined {
   return undefined;
 }
 
-/** The branch a `git push` argument list names: the last refspec's destination (`HEAD:main`, `+main`, `refs/heads/main`). */
+/** Variables that hold the branch the run is on: pushing to them is pushing the checked-out branch. */
+const CURRENT_REF_VARIABLE = /^\$\{?(GITHUB_REF_NAME|GITHUB_REF)\b/;
+
+/**
+ * The branch a `git push` argument list names: the last refspec's destination (`HEAD:main`, `+main`,
+ * `refs/heads/main`); undefined when there is no refspec (the current branch is pushed). A branch held
+ * in another variable (`git push origin "$BRANCH"`) is returned as written: which branch it is, nothing here says.
+ */
 export function pushedBranch(args: string): string | undefined {
-  const words = args.trim().split(/\s+/).filter((word) => word !== '' && !word.startsWith('-') && !word.startsWith('"$') && !word.startsWith('$'));
+  const words = args.trim().split(/\s+/).filter((word) => word !== '' && !word.startsWith('-'));
   if (words.length < 2) return undefined;
-  const refspec = words[words.length - 1]!.replace(/^\+/, '');
+  const refspec = words[words.length - 1]!.replace(/^\+/, '').replace(/["']/g, '');
   const destination = refspec.includes(':') ? refspec.slice(refspec.indexOf(':') + 1) : refspec;
+  if (destination.startsWith('$')) return CURRENT_REF_VARIABLE.test(destination) ? undefined : destination;
   return branchName(destination);
 }
 
