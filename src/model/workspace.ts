@@ -13,8 +13,7 @@ import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
-import { getNode, getString, parseYamlFile, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
-import { isSeq } from 'yaml';
+import { getNode, getString, parseYamlFile, seqItems, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
 
 export interface ChartInfo {
   readonly directory: string;
@@ -188,12 +187,9 @@ export class Workspace {
         const lock = this.yamlDocumentsOf(lockPath).find((candidate) => candidate.index === 0);
         const appVersion = getString(document.root, 'appVersion');
         const subchartKeys = new Set<string>();
-        const dependencies = getNode(document.root, 'dependencies');
-        if (isSeq(dependencies)) {
-          for (const dependency of dependencies.items as Node[]) {
-            const key = getString(dependency, 'alias') ?? getString(dependency, 'name');
-            if (key) subchartKeys.add(key);
-          }
+        for (const dependency of seqItems(getNode(document.root, 'dependencies'))) {
+          const key = getString(dependency, 'alias') ?? getString(dependency, 'name');
+          if (key) subchartKeys.add(key);
         }
         charts.push({ directory, chart: document, subchartKeys, ...(lock ? { lock } : {}), ...(appVersion ? { appVersion } : {}) });
       }

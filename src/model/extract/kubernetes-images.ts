@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
-import { describeObject, type KubeObject } from '../kubernetes.js';
+import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
 import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
@@ -66,8 +66,7 @@ const KYVERNO_PATTERN_KEYS = ['validate', 'match', 'exclude', 'preconditions', '
  * images it writes are deployed.
  */
 function policyPatterns(object: KubeObject): Node[] {
-  const group = object.apiVersion.slice(0, Math.max(0, object.apiVersion.indexOf('/')));
-  if (!KYVERNO_GROUPS.has(group)) return [];
+  if (!KYVERNO_GROUPS.has(apiGroup(object))) return [];
   const patterns: Node[] = [];
   for (const rule of seqItems(getNode(getNode(object.node, 'spec'), 'rules'))) {
     for (const key of KYVERNO_PATTERN_KEYS) {
@@ -87,7 +86,7 @@ const NOT_OPERATOR_GROUPS = new Set([
 
 /** A custom resource of an operator: a group with a dot, not a Kubernetes group, not one Rampart reads another way. */
 function isOperatorResource(object: KubeObject): boolean {
-  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.indexOf('/')) : '';
+  const group = apiGroup(object);
   if (!group.includes('.') || group.endsWith('.k8s.io') || NOT_OPERATOR_GROUPS.has(group)) return false;
   return !(group === 'argoproj.io' && (object.kind === 'Application' || object.kind === 'ApplicationSet' || object.kind === 'AppProject'));
 }
