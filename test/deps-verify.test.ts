@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { commitFiles, packChart, startChartRepository, startGitDaemon, writeTree, type ChartRepository, type GitServer } from './helpers/deps-servers.js';
@@ -86,5 +88,37 @@ describe('rampart deps verify', () => {
     const findings = JSON.parse(verified.stdout).findings as Array<{ ruleId: string; severity: string; message: string; location: { path: string; line: number } }>;
     expect(findings.map((finding) => [finding.ruleId, finding.severity, finding.location.path, finding.location.line])).toEqual([['dependency-lock-stale', 'low', 'rampart.lock', 5]]);
     expect(findings[0]?.message).toBe(`rampart.lock locks git ${git.url}/bases.git//app v1, which nothing references any more (it was last referenced by kustomization.yaml:2). Run \`rampart deps lock\`.`);
+  });
+
+  it('does not call lock entries stale when their references were left out of the scan on purpose or could not be reached', async () => {
+    const outer = await startChartRepository();
+    outer.publish('outer', '1.0.0', packChart('outer', '1.0.0', { 'Chart.yaml': `apiVersion: v2\nname: outer\nversion: 1.0.0\ndependencies:\n  - name: api\n    version: 2.0.0\n    repository: ${charts.url}\n` }));
+    charts.publish('api', '2.0.0', packChart('api', '2.0.0'));
+    const root = await repository('left-out', {
+      'umbrella/Chart.yaml': chartFile(charts.url),
+      'legacy/kustomization.yaml': `resources:\n  - git::${git.url}/bases.git//app?ref=v1\n`,
+      'nested/Chart.yaml': `apiVersion: v2\nname: nested\nversion: 0.1.0\ndependencies:\n  - name: outer\n    version: 1.0.0\n    repository: ${outer.url}\n`,
+    });
+    await promisify(execFile)('git', ['init', '-q', root]); // a file is scanned as its repository sees it
+    expect((await runCli(['deps', 'lock', root, '--cache-dir', cache, '-q'])).code).toBe(0);
+    const stale = async (...args: string[]): Promise<string[]> => {
+      const verified = await runCli(['scan', ...args, '--deps', '--locked', '--cache-dir', cache, '-q', '-f', 'json', '-r', 'dependency-lock-stale', '--fail-on', 'none']);
+      return (JSON.parse(verified.stdout).findings as Array<{ message: string }>).map((finding) => finding.message);
+    };
+    expect(await stale(root)).toEqual([]);
+    // one file scanned: the rest of the repository was not read, so its lock entries are not judged
+    expect(await stale(path.join(root, 'umbrella/Chart.yaml'))).toEqual([]);
+    await writeFile(path.join(root, '.rampart.yaml'), 'ignore:\n  - nothing/**\n');
+    expect(await stale(path.join(root, 'umbrella/Chart.yaml'))).toEqual([]);
+    // a path the config ignores
+    await writeFile(path.join(root, '.rampart.yaml'), 'ignore:\n  - legacy/**\n');
+    expect(await stale(root)).toEqual([]);
+    // a chart that cannot be fetched now: its own dependencies were not seen, not dropped
+    await outer.close();
+    expect(await stale(root)).toEqual([]);
+    // a file that is gone is still stale
+    await rm(path.join(root, 'legacy'), { recursive: true });
+    await writeFile(path.join(root, '.rampart.yaml'), '');
+    expect(await stale(root)).toEqual([expect.stringContaining(`locks git ${git.url}/bases.git//app v1`)]);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../model/workspace.js';
 import { readLock, type Lock, type LockEntry } from './lock.js';
@@ -48,7 +49,7 @@ export function checkDependencies(workspace: Workspace, settings: DependencySett
 async function runCheck(workspace: Workspace, settings: DependencySettings): Promise<DependencyCheck> {
   const lockPath = settings.lockPath ?? path.join(workspace.root || '.', 'rampart.lock');
   const [run, lock] = await Promise.all([settings.session.run(workspace), settings.locked ? readLock(lockPath) : Promise.resolve(undefined)]);
-  return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [], stale: lock ? staleEntries(run, lock) : [] };
+  return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [], stale: lock ? staleEntries(run, lock, workspace) : [] };
 }
 
 const IDENTITY_FIELDS = ['commit', 'digest', 'sha256', 'signer'] as const;
@@ -84,10 +85,31 @@ export function compareWithLock(run: DependencyRun, lock: Lock | undefined, lock
   return verdicts;
 }
 
-/** Lock entries whose dependency no reference asks for now (a removed chart, a bumped version's old entry). */
-export function staleEntries(run: DependencyRun, lock: Lock): StaleEntry[] {
+/**
+ * Lock entries whose dependency no reference asks for now (a removed chart, a bumped version's old
+ * entry). An entry is judged only where the scan saw what used to reference it: not when a file that
+ * referenced it is still there but left out (`scan FILE`, the config's `ignore`), nor when the
+ * dependency that pulled it in could not be fetched this time.
+ */
+export function staleEntries(run: DependencyRun, lock: Lock, workspace: Workspace): StaleEntry[] {
   const referenced = new Set(run.references.map((reference) => reference.key));
-  return [...lock.entries].filter(([key]) => !referenced.has(key)).map(([key, entry]) => ({ key, entry }));
+  const unreached = new Set(run.references.filter((reference) => reference.error).map(({ reference }) => `${reference.at.path}:${reference.line}`));
+  const seen = (site: string): boolean => {
+    const match = /^(.+?):(\d+)(?: \(|$)/.exec(site);
+    if (!match?.[1]) return true;
+    if (unreached.has(`${match[1]}:${match[2]}`)) return false;
+    return workspace.has(match[1]) || !leftOut(workspace, match[1]);
+  };
+  return [...lock.entries]
+    .filter(([key, entry]) => !referenced.has(key) && entry.referencedBy.every(seen))
+    .map(([key, entry]) => ({ key, entry }));
+}
+
+/** A file of the repository that the scan did not read although it is there. */
+function leftOut(workspace: Workspace, file: string): boolean {
+  const normal = path.posix.normalize(file);
+  if (normal.startsWith('../') || path.posix.isAbsolute(normal) || !workspace.root) return false;
+  return existsSync(path.join(workspace.root, normal));
 }
 
 /** `HelmRelease/apps/podinfo → chart podinfo 6.5.0`: how the repository reaches a dependency. */
