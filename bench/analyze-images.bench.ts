@@ -206,7 +206,9 @@ export async function run(): Promise<void> {
     const scanArgs = [path.join(projectRoot, 'bin', 'rampart.js'), 'scan', repo, '-f', 'json', '-o', '/dev/null', '--fail-on', 'none', '-q'];
     const plain = timedCommand(process.execPath, scanArgs, env);
     const analyze = [...scanArgs, '--analyze-images', '--insecure-registry', registry.host, '--db', path.join(root, 'no-db')];
-    const cold = timedCommand(process.execPath, analyze, env);
+    // RAMPART_BENCH_PROFILE_COLD=DIR: a CPU profile of the cold run (one file per thread)
+    const coldProfile = process.env['RAMPART_BENCH_PROFILE_COLD'];
+    const cold = timedCommand(process.execPath, [...(coldProfile ? ['--cpu-prof', `--cpu-prof-dir=${coldProfile}`] : []), ...analyze], env);
     // RAMPART_BENCH_PROFILE=DIR: a CPU profile of the warm run
     const profile = process.env['RAMPART_BENCH_PROFILE'];
     const warm = timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...analyze], env);

@@ -5,6 +5,7 @@ import type { Finding } from '../model/finding.js';
 import imageMalware from '../rules/artifacts/image-malware.js';
 import type { LayerVisitor } from './analyze.js';
 import { ImageInputError } from './blob-source.js';
+import { contentSha256 } from './content-digest.js';
 import { imageFinding } from './image-findings.js';
 import type { InspectedImage } from './inspect-image.js';
 import type { ImageAnalysisOptions } from './malware/analyze-image.js';
@@ -80,7 +81,7 @@ export class BlocklistScanner implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void {
-    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha256 = contentSha256(content);
     if (this.list.digests.has(sha256)) this.hits.push({ path: entry.path, layer: entry.layer, sha256 });
   }
 

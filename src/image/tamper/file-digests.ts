@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LayerVisitor } from '../analyze.js';
+import { contentSha256 } from '../content-digest.js';
 import type { ImageEntry } from '../squash.js';
 
 /** Files larger than this are not hashed (counted; their package digests are not compared). */
@@ -40,7 +41,7 @@ export class FileDigestCollector implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void {
-    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha256 = contentSha256(content);
     this.digests.set(key(entry.layer, entry.path), THIRD_PARTY.test(entry.path) ? { sha256 } : {
       md5: createHash('md5').update(content).digest('hex'),
       sha1: createHash('sha1').update(content).digest('hex'),

@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+
+const sha256ByContent = new WeakMap<Buffer, string>();
+
+/**
+ * Hex SHA-256 of a layer file's bytes, computed once per file: the blocklist, the tampering
+ * digests and anyone else handed the same buffer for the same tar member share it.
+ */
+export function contentSha256(content: Buffer): string {
+  let digest = sha256ByContent.get(content);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(content).digest('hex');
+    sha256ByContent.set(content, digest);
+  }
+  return digest;
+}
