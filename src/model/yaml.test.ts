@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubeObjectsOf } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
-import { getNode, getString, innerSpanOf, parseYamlFile, seqItems, spanOf, stringValue } from './yaml.js';
+import { getNode, getPath, getString, innerSpanOf, parseYamlFile, seqItems, spanOf, stringValue } from './yaml.js';
 
 const parse = (text: string) => parseYamlFile(new SourceFile('m.yaml', text));
 
@@ -47,6 +47,38 @@ describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
     const third = seqItems(getNode(container, 'command'))[2]!;
     const inner = innerSpanOf(parsed.documents[0]!.file, third as never)!;
     expect(kafka.slice(inner.start, inner.end)).toMatch(/^exec kafka-server-start\.sh[\s\S]*PLAINTEXT:\/\/:9093$/);
+  });
+
+  it('reads the hundreds of CEL rules continuing left of their key in one Gateway API CRD', () => {
+    // traefik's integration fixtures hold the Gateway API experimental CRDs: ~130 of these in a document
+    const rule = (index: number) => [
+      `          - message: rule ${index} must be specified when protocol`,
+      "              is set to 'GRPC'",
+      `            rule: 'self.protocol == ''GRPC'' ? has(self.r${index})`,
+      "          : true'",
+    ];
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  name: backendtlspolicies.gateway.networking.k8s.io',
+      'spec:',
+      '  validation:',
+      '    openAPIV3Schema:',
+      '      properties:',
+      '        x-kubernetes-validations:',
+      ...Array.from({ length: 300 }, (_, index) => rule(index)).flat(),
+      '---',
+      'kind: ConfigMap',
+      "data: {a: 'b'}",
+      '',
+    ].join('\n');
+    const parsed = parse(crd);
+    expect(parsed.diagnostics).toEqual([]);
+    const rules = seqItems(getPath(parsed.documents[0]?.root, 'spec', 'validation', 'openAPIV3Schema', 'properties', 'x-kubernetes-validations'));
+    expect(rules).toHaveLength(300);
+    expect(getString(rules[299], 'rule')).toBe("self.protocol == 'GRPC' ? has(self.r299) : true");
+    expect(getString(parsed.documents[1]?.root, 'kind')).toBe('ConfigMap');
   });
 
   it('still reports a quote that is never closed, at its line, also when a later document has quotes', () => {

@@ -1,7 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Pair, type Range, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type YAMLError, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { parseRefusal } from './parse-limits.js';
-import { IndentRepair } from './yaml-quoted-indent.js';
+import { parseAllDocumentsLikeGoYaml } from './yaml-quoted-indent.js';
 import type { SourceFile } from './source-file.js';
 import type { Span } from './span.js';
 
@@ -36,7 +36,7 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   }
   let parsed: Document.Parsed[];
   try {
-    parsed = parseLikeGoYaml(file.text);
+    parsed = parseAllDocumentsLikeGoYaml(file.text);
   } catch (error) {
     diagnostics.push({ path: file.path, message: `${invalid}: ${String(error)}`, kind: 'incomplete' });
     return { documents, diagnostics };
@@ -44,7 +44,7 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   parsed.forEach((document, index) => {
     const error = document.errors[0];
     if (error) {
-      const position = file.position(error.pos[0]);
+      const position = file.position(unclosedQuoteStart(document, error) ?? error.pos[0]);
       const message = error.message.split('\n')[0] ?? error.message;
       diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `${invalid}: ${message}`, kind: 'incomplete' });
       return;
@@ -55,38 +55,18 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   return { documents, diagnostics };
 }
 
-const MAX_INDENT_REPAIRS = 64;
-const UNCLOSED_QUOTE = /^Missing closing (["'])quote/;
-
-function parseStream(text: string): Document.Parsed[] {
-  const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-  return Array.isArray(parsed) ? parsed : [];
-}
-
-/** Parses as go-yaml would: quoted scalars may continue left of their line (see yaml-quoted-indent.ts). */
-function parseLikeGoYaml(text: string): Document.Parsed[] {
-  let parsed = parseStream(text);
-  let repair: IndentRepair | undefined;
-  for (let attempt = 0; attempt < MAX_INDENT_REPAIRS; attempt += 1) {
-    const unclosed = parsed.flatMap((document) => document.errors).find((error) => error.code === 'MISSING_CHAR' && UNCLOSED_QUOTE.test(error.message));
-    if (!unclosed) break;
-    repair ??= new IndentRepair(text);
-    if (!repair.padQuotedScalar(unclosed.pos[0], UNCLOSED_QUOTE.exec(unclosed.message)![1] as '"' | "'")) break;
-    parsed = parseStream(repair.text);
-  }
-  if (repair?.changed) for (const document of parsed) mapPositions(document, (offset) => repair.original(offset));
-  return parsed;
-}
-
-function mapPositions(document: Document.Parsed, original: (offset: number) => number): void {
-  const mapRange = (range: Range): Range => [original(range[0]), original(range[1]), original(range[2])];
-  document.range = mapRange(document.range);
+/** Where the quoted scalar opened, for a quote that is never closed: the parser stops it at the end of the text or at a document marker. */
+function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number | undefined {
+  if (error.code !== 'MISSING_CHAR') return undefined;
+  let start: number | undefined;
   visit(document, {
-    Node(_key, node) {
-      if (node.range) node.range = mapRange(node.range);
+    Scalar(_key, node) {
+      if (node.range?.[1] !== error.pos[0] || (node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE')) return undefined;
+      start = node.range[0];
+      return visit.BREAK;
     },
   });
-  for (const error of [...document.errors, ...document.warnings]) error.pos = [original(error.pos[0]), original(error.pos[1])];
+  return start;
 }
 
 /** The maps each `<<` merge key brings in, aliases resolved while the document is at hand. */
