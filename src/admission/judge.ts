@@ -125,11 +125,15 @@ function skipReason(request: AdmissionRequest, options: JudgeOptions): string | 
   return undefined;
 }
 
-/** Where the object would live in a repository, for finding locations: admission/<kind>/<namespace>/<name>.yaml */
+/**
+ * Where the object lives, for finding locations: admission/<kind>/<namespace>/<name>/object.yaml.
+ * The file name is always the same: rules tell pipelines, values and kustomization files by their
+ * names, and an object named `build.gitlab-ci` or `values` is neither.
+ */
 function virtualPath(request: AdmissionRequest): string {
   const metadata = isRecord(request.object?.['metadata']) ? request.object['metadata'] : {};
   const name = request.name ?? stringOf(metadata['name']) ?? `${stringOf(metadata['generateName']) ?? 'unnamed-'}`;
-  return ['admission', request.kind.kind, request.namespace ?? '_cluster', `${name}.yaml`].map(segment).join('/');
+  return [...['admission', request.kind.kind, request.namespace ?? '_cluster', name].map(segment), 'object.yaml'].join('/');
 }
 
 /** The object as Git would hold it: no server-managed fields, no copy of itself in last-applied-configuration. */
@@ -154,7 +158,8 @@ function denialMessage(request: AdmissionRequest, denying: readonly Finding[], u
 }
 
 function segment(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 253) || '_';
+  const safe = text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 253);
+  return safe === '' || safe === '.' || safe === '..' ? '_' : safe;
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -39,6 +39,14 @@ export interface RuleMeta<MessageId extends string = string> {
    * that exercises them against real git or a real registry, in place of fixtures and runnable examples.
    */
   readonly integrationTest?: string;
+  /**
+   * The kinds of Kubernetes object the rule reads (`kind` values, any API group): in a tree of
+   * objects none of which has one of these kinds, it finds nothing. `[]`: it reads no object
+   * (workflows, Dockerfiles, Terraform, Chart.yaml, kustomization.yaml, commits). Left out: any
+   * kind may give a finding. The admission webhook runs a rule only on the kinds it names; a test
+   * runs every rule over every fixture and corpus object to prove a skipped rule finds nothing.
+   */
+  readonly objectKinds?: readonly string[];
   readonly examples: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
 }
 

@@ -7,6 +7,7 @@ export default defineRule({
   id: 'flux-oci-unverified',
   layer: 'artifacts',
   severity: 'medium',
+  objectKinds: ['OCIRepository', 'HelmChart', 'HelmRelease', 'ResourceSet'],
   summary: 'A Flux `OCIRepository`, or a chart from an OCI `HelmRepository`, is pulled without `spec.verify`.',
   rationale:
     'Without `spec.verify` the source controller applies whatever artifact the registry serves under the tag. ' +

@@ -7,6 +7,7 @@ export default defineRule({
   id: 'flux-verify-no-identity',
   layer: 'artifacts',
   severity: 'high',
+  objectKinds: ['OCIRepository', 'HelmChart', 'HelmRelease', 'ResourceSet'],
   summary: 'A keyless cosign `spec.verify` without `matchOIDCIdentity`: any Sigstore signer passes.',
   rationale:
     'With `provider: cosign` and no `secretRef`, Flux verifies keyless signatures against the public Sigstore ' +

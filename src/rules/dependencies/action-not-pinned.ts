@@ -31,6 +31,7 @@ export default defineRule({
   id: 'action-not-pinned',
   layer: 'dependencies',
   severity: 'high',
+  objectKinds: [],
   summary: 'A GitHub Actions `uses:` is not pinned to a full commit SHA.',
   rationale:
     'An action or reusable workflow runs with the job\'s token and secrets. Its tag or branch is a pointer the ' +

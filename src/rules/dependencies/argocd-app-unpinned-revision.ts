@@ -3,6 +3,7 @@ import { defineRule } from '../rule.js';
 import { objectsWithRendered } from '../operators/chart-objects.js';
 import { argoRevisionSites, type ArgoRevisionSite } from './argo-sources.js';
 import { isOwnRepository } from './support.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/i;
 
@@ -10,6 +11,7 @@ export default defineRule({
   id: 'argocd-app-unpinned-revision',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: ['Application', 'ApplicationSet', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD Application or ApplicationSet follows `HEAD`, a branch, a version range, or no revision at all.',
   rationale:
     'Argo CD syncs whatever `targetRevision` resolves to now. `HEAD`, a branch, a missing revision (the default ' +

@@ -6,6 +6,7 @@ import { getNode, spanOf, type Node } from '../../model/yaml.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { objectsWithRendered } from '../operators/chart-objects.js';
 import { deref, hasNonScalar, isOwnRepository, scalarText, type ScalarText } from './support.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 type MessageId = 'branch' | 'own' | 'tag' | 'oci' | 'chart' | 'distribution';
 const DIGEST = /^sha256:[0-9a-f]{64}$/i;
@@ -14,6 +15,7 @@ export default defineRule({
   id: 'flux-source-unpinned',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: ['GitRepository', 'OCIRepository', 'HelmChart', 'FluxInstance', ...CHART_VALUES_HOLDERS],
   summary: 'A Flux source follows a branch, a tag, a version range or `latest` instead of a commit, digest or exact chart version.',
   rationale:
     'Flux\'s source-controller re-resolves every source on each interval and the cluster follows: a `GitRepository` ' +

@@ -20,6 +20,7 @@ export default defineRule({
   id: 'gitlab-include-unpinned',
   layer: 'dependencies',
   severity: 'high',
+  objectKinds: [],
   summary: 'A GitLab CI `include:` pulls pipeline configuration from another project, a URL or a CI/CD component without pinning it.',
   rationale:
     'Included configuration becomes part of this pipeline: its jobs run with the project\'s CI/CD variables, ' +

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'helm-dependency-unpinned',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: [],
   summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'helm-lock-missing',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: [],
   summary: 'A chart with remote dependencies has no `Chart.lock`, or its lock disagrees with `Chart.yaml`.',
   rationale:
     '`Chart.lock` records the exact version and digest of each dependency that was reviewed. Without it, every ' +

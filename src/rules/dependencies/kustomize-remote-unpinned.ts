@@ -11,6 +11,7 @@ export default defineRule({
   id: 'kustomize-remote-unpinned',
   layer: 'dependencies',
   severity: 'high',
+  objectKinds: [],
   summary: 'A remote Kustomize resource, base or component is not pinned to a full commit SHA.',
   rationale:
     'Kustomize fetches remote `resources`, `bases` and `components` every time the overlay is built: by Argo CD or ' +

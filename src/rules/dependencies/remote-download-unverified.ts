@@ -19,6 +19,7 @@ export default defineRule({
   id: 'remote-download-unverified',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: [],
   summary: 'A build or CI step runs a script straight from the network (`curl … | sh`), or a Dockerfile `ADD`s a URL without `--checksum`.',
   rationale:
     'A script piped from `curl` or `wget` into a shell is whatever the server sends at that moment: a compromised ' +

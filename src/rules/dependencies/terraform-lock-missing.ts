@@ -13,6 +13,7 @@ export default defineRule({
   id: 'terraform-lock-missing',
   layer: 'dependencies',
   severity: 'low',
+  objectKinds: [],
   summary: 'A Terraform root module with providers has no committed `.terraform.lock.hcl`.',
   rationale:
     'The dependency lock file records the exact version and the checksums of every provider a root module uses. ' +

@@ -7,6 +7,7 @@ export default defineRule({
   id: 'terraform-module-unpinned',
   layer: 'dependencies',
   severity: 'medium',
+  objectKinds: [],
   summary: 'A Terraform module comes from git without `ref=<full commit SHA>`, or from a registry without an exact `version`.',
   rationale:
     '`terraform init` downloads module sources again on every fresh checkout, and the module\'s code runs with the ' +

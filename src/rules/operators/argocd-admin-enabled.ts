@@ -2,11 +2,13 @@ import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { argocdOperatorInstances, argocdSettings } from './argocd-settings.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-admin-enabled',
   layer: 'operators',
   severity: 'low',
+  objectKinds: ['ConfigMap', 'ArgoCD', ...CHART_VALUES_HOLDERS],
   summary: 'The built-in Argo CD `admin` account is enabled (`admin.enabled` in `argocd-cm` is not `"false"`).',
   rationale:
     'The local `admin` account has every permission, is shared rather than personal, has no second factor, and its ' +

@@ -3,6 +3,7 @@ import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { argocdOperatorInstances, argocdSettings, type SettingsSource } from './argocd-settings.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 const ARGOCD_RBAC = 'https://argo-cd.readthedocs.io/en/stable/operator-manual/rbac/';
 
@@ -10,6 +11,7 @@ export default defineRule({
   id: 'argocd-anonymous-access',
   layer: 'operators',
   severity: 'critical',
+  objectKinds: ['ConfigMap', 'ArgoCD', ...CHART_VALUES_HOLDERS],
   summary: 'Argo CD allows anonymous access (`users.anonymous.enabled: "true"` in `argocd-cm`), or turns authentication off (`server.disable.auth`).',
   rationale:
     'Anonymous users get the `policy.default` role of `argocd-rbac-cm` without logging in. Anyone who reaches the UI or API ' +

@@ -6,11 +6,13 @@ import { APP_PROJECT_DOCS, appProjects, isUnrestricted } from './argocd-projects
 import { isArgo } from './argocd-settings.js';
 import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-app-default-project',
   layer: 'operators',
   severity: 'medium',
+  objectKinds: ['Application', 'ApplicationSet', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD `Application` (or `ApplicationSet` template) uses the `default` project, or sets no project.',
   rationale:
     'The built-in `default` project allows any source repository, any destination cluster and namespace, and every ' +

@@ -5,6 +5,7 @@ import { defineRule } from '../rule.js';
 import { isArgo } from './argocd-settings.js';
 import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 /** pullRequest providers; `labels` is the filter only people with triage rights on the repository can satisfy. */
 const PR_PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucketServer', 'bitbucket', 'azuredevops'];
@@ -13,6 +14,7 @@ export default defineRule({
   id: 'argocd-appset-pr-generator-unfiltered',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ApplicationSet', ...CHART_VALUES_HOLDERS],
   summary: 'An `ApplicationSet` `pullRequest` generator without a `labels` filter, or an `scmProvider` generator without a repository filter: any pull request, fork or new repository is deployed.',
   rationale:
     'A pull request generator creates an Application for every open pull request, rendering the pull request\'s own ' +

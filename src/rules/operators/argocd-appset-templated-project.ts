@@ -6,6 +6,7 @@ import { describeObject } from '../../model/kubernetes.js';
 import { isArgo } from './argocd-settings.js';
 import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 /** Who decides a generator's parameters, per generator type. */
 const CONTROLLED_BY: Readonly<Record<string, { who: string; severity: Severity }>> = {
@@ -23,6 +24,7 @@ export default defineRule({
   id: 'argocd-appset-templated-project',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ApplicationSet', ...CHART_VALUES_HOLDERS],
   summary: 'An `ApplicationSet` builds its Applications\' project from generator parameters.',
   rationale:
     'The project is the security boundary of an Application: it decides which repositories, clusters, namespaces and ' +

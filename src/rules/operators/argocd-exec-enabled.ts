@@ -1,10 +1,12 @@
 import { defineRule } from '../rule.js';
 import { argocdSettings } from './argocd-settings.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-exec-enabled',
   layer: 'operators',
   severity: 'medium',
+  objectKinds: ['ConfigMap', ...CHART_VALUES_HOLDERS],
   summary: 'Argo CD\'s web terminal is on (`exec.enabled: "true"` in `argocd-cm`): a shell in any application pod from the UI.',
   rationale:
     'With the web terminal enabled, every user whose role has `exec, create` (and `role:admin` has it) opens a shell in ' +

@@ -5,6 +5,7 @@ import { defineRule, type RuleContext } from '../rule.js';
 import { isArgo } from './argocd-settings.js';
 import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io/';
 /** Strategies that take whatever the registry serves next, with no version ordering to bound them. */
@@ -20,6 +21,7 @@ export default defineRule({
   id: 'argocd-image-updater-unreviewed',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ImageUpdater', 'Application', 'ApplicationSet', ...CHART_VALUES_HOLDERS],
   summary: 'Argo CD Image Updater settings (Application annotations, or the v1 `ImageUpdater` resource) that deploy any new image (`latest`/`newest-build`/`name`/`digest` strategy without `allow-tags`), or that write back to git straight onto the branch the Application deploys from.',
   rationale:
     'Image Updater changes what runs whenever the registry changes. With a strategy that takes the newest build, the ' +

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { APP_PROJECT_DOCS, ARGOCD_SECURITY, appProjects } from './argocd-projects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 /** API groups whose every kind is dangerous to hand out cluster-wide. */
 const SENSITIVE_GROUPS = new Set(['', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'certificates.k8s.io']);
@@ -9,6 +10,7 @@ export default defineRule({
   id: 'argocd-project-wildcard-cluster-resources',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['AppProject', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD `AppProject` lets its Applications create any cluster-scoped resource (`clusterResourceWhitelist` with `*`).',
   rationale:
     'Cluster-scoped resources are cluster-wide power: ClusterRoles and ClusterRoleBindings (grant yourself cluster-admin), ' +

@@ -2,6 +2,7 @@ import { isScalar } from 'yaml';
 import { defineRule } from '../rule.js';
 import { APP_PROJECT_DOCS, ARGOCD_SECURITY, appProjects, matchesEverything } from './argocd-projects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 const FIELDS = ['server', 'name', 'namespace'] as const;
 
@@ -9,6 +10,7 @@ export default defineRule({
   id: 'argocd-project-wildcard-destination',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['AppProject', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD `AppProject` destination allows any cluster (`server`/`name` `*`) or any namespace (`namespace` `*`).',
   rationale:
     'Destinations say where a project\'s Applications may deploy. A `*` server or name reaches every cluster registered ' +

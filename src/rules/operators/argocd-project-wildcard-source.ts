@@ -1,11 +1,13 @@
 import { defineRule } from '../rule.js';
 import { APP_PROJECT_DOCS, ARGOCD_SECURITY, appProjects, matchesEverything } from './argocd-projects.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-project-wildcard-source',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['AppProject', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD `AppProject` accepts any source repository (`sourceRepos: ["*"]`) or Applications from any namespace.',
   rationale:
     'An AppProject is the boundary of what its Applications may deploy. With `*` in `sourceRepos`, an Application of the ' +

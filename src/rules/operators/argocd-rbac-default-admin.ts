@@ -1,11 +1,13 @@
 import { defineRule } from '../rule.js';
 import { argocdOperatorInstances, argocdSettings } from './argocd-settings.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-rbac-default-admin',
   layer: 'operators',
   severity: 'critical',
+  objectKinds: ['ConfigMap', 'ArgoCD', ...CHART_VALUES_HOLDERS],
   summary: 'Argo CD gives every user the admin role by default (`policy.default: role:admin` in `argocd-rbac-cm`).',
   rationale:
     '`policy.default` is the role of every authenticated user that no policy line matches: every SSO user of the ' +

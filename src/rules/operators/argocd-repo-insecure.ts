@@ -4,11 +4,13 @@ import { defineRule, type RuleContext } from '../rule.js';
 import { argocdSecrets, type SecretField } from './argocd-secrets.js';
 import { argocdSettings } from './argocd-settings.js';
 import { isClusterLocal, isPlainHttp, redactUrl } from './plain-urls.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 export default defineRule({
   id: 'argocd-repo-insecure',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['Secret', 'ExternalSecret', 'ConfigMap', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD repository or credential Secret skips TLS or SSH host key checks, uses an `http://` URL, or is written in clear in chart values.',
   rationale:
     'Argo CD deploys whatever the repository serves. With `insecure: "true"` (no TLS certificate check), ' +

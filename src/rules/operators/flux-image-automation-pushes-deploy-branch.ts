@@ -14,6 +14,7 @@ export default defineRule({
   id: 'flux-image-automation-pushes-deploy-branch',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ImageUpdateAutomation'],
   summary: 'A Flux `ImageUpdateAutomation` commits straight to the branch a `GitRepository` deploys from: new images reach production with no pull request.',
   rationale:
     'Image automation writes new tags into the manifests and pushes the commit. When it pushes to the branch Flux ' +

@@ -10,6 +10,7 @@ export default defineRule({
   id: 'flux-image-policy-any-tag',
   layer: 'operators',
   severity: 'medium',
+  objectKinds: ['ImagePolicy'],
   summary: 'A Flux `ImagePolicy` accepts any tag: semver range `*` or without an upper bound, or an alphabetical/numerical policy with no `filterTags` or a match-all pattern.',
   rationale:
     'Image automation deploys whatever tag the policy selects. A policy that selects any tag (`*`, `>=1.0.0`, or ' +

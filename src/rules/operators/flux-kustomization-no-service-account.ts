@@ -13,6 +13,7 @@ export default defineRule({
   id: 'flux-kustomization-no-service-account',
   layer: 'operators',
   severity: 'medium',
+  objectKinds: ['Kustomization', 'HelmRelease'],
   summary: 'A Flux `Kustomization` or `HelmRelease` has no `spec.serviceAccountName`, so it applies with the controller\'s cluster-admin rights.',
   rationale:
     'Without `serviceAccountName`, kustomize-controller and helm-controller apply with their own service account, which ' +

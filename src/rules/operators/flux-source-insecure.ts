@@ -11,6 +11,7 @@ export default defineRule({
   id: 'flux-source-insecure',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['GitRepository', 'HelmRepository', 'OCIRepository', 'Bucket', 'ImageRepository', 'ExternalArtifact'],
   summary: 'A Flux source (`GitRepository`, `HelmRepository`, `OCIRepository`, `Bucket`, `ImageRepository`) uses `insecure: true` or an `http://` URL.',
   rationale:
     'Flux applies whatever its sources serve. Over plain HTTP (an `http://` URL, or `insecure: true`, which lets Flux talk ' +

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'kyverno-verify-images-weak',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ClusterPolicy', 'Policy'],
   summary: 'A Kyverno `verifyImages` rule that does not stop unsigned images: Audit mode, `required: false`, `verifyDigest: false`, or a keyless attestor without subject or issuer.',
   rationale:
     'Signature verification only protects the cluster when a failed check blocks the pod. In Audit mode (Kyverno\'s ' +

@@ -4,6 +4,7 @@ import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { helmValuesSites, siteSpan } from './helm-values.js';
 import { objectSpan } from './spans.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 /** Admission controllers whose webhooks enforce security policy, by the names their webhooks and services carry. */
 const SECURITY_TOOLS: ReadonlyArray<{ tool: string; pattern: RegExp }> = [
@@ -26,6 +27,7 @@ export default defineRule({
   id: 'policy-webhook-fail-open',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ClusterPolicy', 'Policy', ...CHART_VALUES_HOLDERS],
   summary: 'A security admission webhook (Kyverno, Gatekeeper, Sigstore policy-controller, Ratify, Connaisseur) with `failurePolicy: Ignore`: when it is down or slow, everything is admitted unchecked.',
   rationale:
     'With `failurePolicy: Ignore` the API server admits a request whenever the webhook cannot answer: during an upgrade, ' +

@@ -17,6 +17,7 @@ export default defineRule({
   id: 'rbac-anonymous-subject',
   layer: 'operators',
   severity: 'critical',
+  objectKinds: ['RoleBinding', 'ClusterRoleBinding'],
   summary: 'A binding grants a role to `system:anonymous`, `system:unauthenticated` or `system:authenticated`.',
   rationale:
     'These subjects are not people or workloads but everyone: a role bound to `system:anonymous` or ' +

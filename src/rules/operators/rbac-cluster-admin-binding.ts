@@ -10,6 +10,7 @@ export default defineRule({
   id: 'rbac-cluster-admin-binding',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['RoleBinding', 'ClusterRoleBinding'],
   summary: 'A ClusterRoleBinding or RoleBinding grants the `cluster-admin` role.',
   rationale:
     '`cluster-admin` can do anything to any object, including reading every Secret and granting itself more. A subject ' +

@@ -39,6 +39,7 @@ export default defineRule({
   id: 'rbac-escalation',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['Role', 'ClusterRole'],
   summary: 'A role grants `escalate`, `bind`, `impersonate`, create on `pods/exec` or `serviceaccounts/token`, write on admission webhooks, CSR approval or signing, or creation of pods and workloads.',
   rationale:
     'These permissions lead past RBAC: `escalate` and `bind` let a subject grant itself roles it does not hold, ' +

@@ -14,6 +14,7 @@ export default defineRule({
   id: 'rbac-secrets-read',
   layer: 'operators',
   severity: 'medium',
+  objectKinds: ['Role', 'ClusterRole'],
   summary: 'A ClusterRole (or a Role in a GitOps controller\'s namespace) can get, list or watch Secrets.',
   rationale:
     'Secrets hold service account tokens, registry credentials, TLS keys and database passwords. A ClusterRole that ' +

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'rbac-wildcard',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['Role', 'ClusterRole'],
   summary: 'A Role or ClusterRole rule uses `*` in verbs, resources or apiGroups.',
   rationale:
     'A wildcard grants everything that exists now and everything added later: new resource types, CRDs installed by ' +

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'sigstore-namespace-not-included',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ClusterImagePolicy'],
   summary: 'A namespace this repository deploys workloads into has no `policy.sigstore.dev/include: "true"` label, so the Sigstore policy-controller\'s `ClusterImagePolicy` never checks its images.',
   rationale:
     'The policy-controller\'s admission webhook only sees namespaces labelled `policy.sigstore.dev/include: "true"`. ' +

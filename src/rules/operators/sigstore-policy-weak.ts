@@ -9,6 +9,7 @@ export default defineRule({
   id: 'sigstore-policy-weak',
   layer: 'operators',
   severity: 'high',
+  objectKinds: ['ClusterImagePolicy'],
   summary: 'A Sigstore policy-controller `ClusterImagePolicy` in `warn` mode, or with a keyless authority whose identities are missing or match anyone.',
   rationale:
     'The policy-controller admits an image when any authority is satisfied. A keyless authority without `identities` ' +

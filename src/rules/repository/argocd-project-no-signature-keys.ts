@@ -3,6 +3,7 @@ import { getNode, getPath, getString, seqItems } from '../../model/yaml.js';
 import { kindSpan } from '../artifacts/flux-sources.js';
 import { objectsWithRendered } from '../operators/chart-objects.js';
 import { defineRule } from '../rule.js';
+import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
 const VERIFYING_GPG_MODES = new Set(['head', 'strict']);
 
@@ -10,6 +11,7 @@ export default defineRule({
   id: 'argocd-project-no-signature-keys',
   layer: 'repository',
   severity: 'medium',
+  objectKinds: ['AppProject', ...CHART_VALUES_HOLDERS],
   summary: 'An Argo CD `AppProject` verifies no commit signatures (no `signatureKeys`, no `sourceIntegrity` GPG policy).',
   rationale:
     'Argo CD syncs any commit of the source repositories unless the project lists trusted GnuPG keys. Without them ' +

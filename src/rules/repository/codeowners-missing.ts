@@ -12,6 +12,7 @@ export default defineRule({
   id: 'codeowners-missing',
   layer: 'repository',
   severity: 'low',
+  objectKinds: [],
   summary: 'No CODEOWNERS file, or one that leaves deploy paths (manifests, charts, Terraform, CI workflows) without an owner.',
   rationale:
     'In a GitOps repository a merged change is a deployment. CODEOWNERS names who must review changes to each ' +

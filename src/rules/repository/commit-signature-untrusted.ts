@@ -5,6 +5,7 @@ const rule: Rule = defineRule({
   id: 'commit-signature-untrusted',
   layer: 'repository',
   severity: 'critical',
+  objectKinds: [],
   summary: 'A signed commit or tag whose signature does not verify, or verifies with a key that is not a trusted signer.',
   rationale:
     'A signature only means something when it verifies over the exact content and the key belongs to a trusted ' +

@@ -5,6 +5,7 @@ const rule: Rule = defineRule({
   id: 'commit-unsigned',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A commit (or, with `--tags`, a tag) in the checked history carries no signature.',
   rationale:
     'The GitOps repository is the deployment: whoever can push a commit changes production. Without a ' +

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'flux-git-unverified',
   layer: 'repository',
   severity: 'medium',
+  objectKinds: ['GitRepository', 'ResourceSet'],
   summary: 'A Flux `GitRepository` without `spec.verify`: commits are applied whether signed or not.',
   rationale:
     'Flux applies whatever the branch or tag points at. Without `spec.verify` a push by anyone with write ' +

@@ -13,6 +13,7 @@ export default defineRule({
   id: 'gitlab-pushes-deploy-branch',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A GitLab CI job pushes to a branch Argo CD or Flux deploys from with a project or personal access token or a deploy key.',
   rationale:
     'A push from CI straight to the deploy branch is a deployment no one reviewed. `CI_JOB_TOKEN` pushes act as the ' +

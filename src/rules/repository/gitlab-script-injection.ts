@@ -28,6 +28,7 @@ export default defineRule({
   id: 'gitlab-script-injection',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A GitLab CI script hands a merge request title, commit message or branch name to `eval`, `sh -c`, inline interpreter code or `ssh`, or writes it to a dotenv report.',
   rationale:
     'GitLab passes predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` is safe: ' +

@@ -24,6 +24,7 @@ export default defineRule({
   id: 'workflow-artifact-poisoning',
   layer: 'repository',
   severity: 'critical',
+  objectKinds: [],
   summary: 'A `workflow_run` workflow downloads artifacts of a run a pull request can start, then runs them, unpacks them where code runs, or writes them to `GITHUB_ENV`/`GITHUB_PATH`.',
   rationale:
     'A `workflow_run` workflow runs with the base repository\'s secrets and a token that can write, even when the run ' +

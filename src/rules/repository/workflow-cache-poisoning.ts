@@ -24,6 +24,7 @@ export default defineRule({
   id: 'workflow-cache-poisoning',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A workflow that outsiders trigger (`pull_request_target`, `issue_comment`, `workflow_run`) saves a cache after taking in a pull request\'s code or artifacts, and a release or deploy workflow restores the same cache.',
   rationale:
     'GitHub Actions caches are shared by scope: runs of `pull_request_target`, `issue_comment` and `workflow_run` belong ' +

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'workflow-env-injection',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A workflow outsiders can start writes text they control to `GITHUB_ENV`, `GITHUB_PATH` or `GITHUB_OUTPUT`.',
   rationale:
     'Lines written to `$GITHUB_ENV` become environment variables of every later step, `$GITHUB_PATH` entries come first ' +

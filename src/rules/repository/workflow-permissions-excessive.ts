@@ -7,6 +7,7 @@ export default defineRule({
   id: 'workflow-permissions-excessive',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A workflow grants its token every write permission (`write-all`), or runs on outsiders\' events without saying which permissions it needs.',
   rationale:
     'Every job gets a `GITHUB_TOKEN`. `permissions: write-all` lets it push to every branch the token may push to, ' +

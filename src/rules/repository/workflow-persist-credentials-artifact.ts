@@ -10,6 +10,7 @@ export default defineRule({
   id: 'workflow-persist-credentials-artifact',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: '`actions/checkout` keeps the token in `.git/config` (`persist-credentials` is true by default) and a later step uploads the checkout, hidden files included, as an artifact.',
   rationale:
     '`actions/checkout` writes the job\'s `GITHUB_TOKEN` (or the PAT it was given) into `.git/config` unless ' +

@@ -26,6 +26,7 @@ export default defineRule({
   id: 'workflow-pushes-deploy-branch',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A workflow pushes to a branch Argo CD or Flux deploys from with a personal access token, a deploy key or an App token.',
   rationale:
     'A push from CI straight to the deploy branch is a deployment no one reviewed. With the default `GITHUB_TOKEN`, ' +

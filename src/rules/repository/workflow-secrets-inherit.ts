@@ -11,6 +11,7 @@ export default defineRule({
   id: 'workflow-secrets-inherit',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A job hands every secret of the repository to a reusable workflow of another repository (`secrets: inherit`).',
   rationale:
     '`secrets: inherit` passes all of the caller\'s secrets (deploy keys, cloud credentials, registry tokens) to the ' +

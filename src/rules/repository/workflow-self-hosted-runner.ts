@@ -24,6 +24,7 @@ export default defineRule({
   id: 'workflow-self-hosted-runner',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A job triggered by pull requests runs on a self-hosted runner.',
   rationale:
     'In a public repository, a fork\'s pull request runs its own workflow code on the runner the job names. A ' +

@@ -25,6 +25,7 @@ export default defineRule({
   id: 'workflow-template-injection',
   layer: 'repository',
   severity: 'high',
+  objectKinds: [],
   summary: 'A workflow pastes text an outsider chooses (a PR title, a comment, a branch name) into a script with `${{ }}`.',
   rationale:
     'GitHub expands `${{ … }}` into the script before the shell or JavaScript runs it. A pull request titled ' +

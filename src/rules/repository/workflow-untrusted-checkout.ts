@@ -64,6 +64,7 @@ export default defineRule({
   id: 'workflow-untrusted-checkout',
   layer: 'repository',
   severity: 'critical',
+  objectKinds: [],
   summary: 'A privileged workflow (`pull_request_target`, `workflow_run`, `issue_comment`) checks out a pull request\'s code, and runs it.',
   rationale:
     '`pull_request_target`, `workflow_run` and `issue_comment` runs get the base repository\'s secrets and a token ' +

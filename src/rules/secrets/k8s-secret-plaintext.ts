@@ -16,6 +16,7 @@ const rule = defineRule({
   id: 'k8s-secret-plaintext',
   layer: 'secrets',
   severity: 'high',
+  objectKinds: ['Secret', 'SealedSecret'],
   summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit',
   rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets).',
   remediation: 'Rotate the values, then commit the Secret encrypted (`sops --encrypt --encrypted-regex "^(data|stringData)$"`), as a SealedSecret (`kubeseal`), or as an ExternalSecret that reads a secret manager; never the plain manifest.',
