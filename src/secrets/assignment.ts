@@ -15,7 +15,7 @@ import type { CharClass } from './token-shape.js';
 /** Up to three attribute lines (`type`, `sensitive`…) may stand before `default`: written out, as a repeated group would nest quantifiers. */
 const TERRAFORM_ATTRIBUTE = String.raw`(?:[ \t]*(?:description|type|sensitive|nullable)[ \t]*=[^\r\n]*\r?\n)?`;
 const TERRAFORM_DEFAULT = String.raw`[ \t]*\{[ \t]*\r?\n${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}[ \t]*default[ \t]*=[ \t]*`;
-export const ASSIGN = String.raw`["']?(?:[ \t]*(?::=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))["']?`;
+export const ASSIGN = String.raw`["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))["']?`;
 
 /**
  * The older Dockerfile form `ENV KEY value` (no `=`): a space after the key assigns when the line

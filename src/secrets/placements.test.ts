@@ -50,6 +50,14 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['an Api-Token authorization scheme', 'call.sh', 'curl -H "Authorization: Api-Token 9c1e7b3f0a5d2e8c4b6a1f9d3e7c5b2a8f4d6e1c" https://monitor.acme.test/api/v2\n', '9c1e7b3f0a5d2e8c4b6a1f9d3e7c5b2a8f4d6e1c'],
   ['words joined by a symbol under a password key', 'mail.php', "$mail->Password = 'tarn!quelborrow';\n", 'tarn!quelborrow'],
   ['an env line pasted into Go', 'main.go', 'package main\n\nSERVICE_TOKEN=7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg\n', '7Rk2qVw9ZxLmPb4TnYc8JdHs3Fg'],
+  ['an env line of mixed-case letters pasted into Python', 'app.py', '# kept for reference\nRENDER_API_KEY=qWbTrkZmXpLeYvNcHsUdAgRfJo\n', 'qWbTrkZmXpLeYvNcHsUdAgRfJo'],
+  ['a short env line pasted into Python', 'app.py', 'MAILCHECK_API_KEY=Rt7kWq2xLm9Zv\n', 'Rt7kWq2xLm9Zv'],
+  ['a curl line pasted into Python', 'notes.py', '# kept for reference\ncurl https://api.acme.test/v1/devices -d access_token=5c8e1f0a7b3d9e2c4f6a8b1d3e5f7a9c0b2d4e6f\n', '5c8e1f0a7b3d9e2c4f6a8b1d3e5f7a9c0b2d4e6f'],
+  ['a curl continuation line pasted into Python', 'notes.py', 'curl https://api.acme.test/v1/devices \\\n  -d access_token=5c8e1f0a7b3d9e2c4f6a8b1d3e5f7a9c0b2d4e6f\n', '5c8e1f0a7b3d9e2c4f6a8b1d3e5f7a9c0b2d4e6f'],
+  ['a URL with a token pasted into Python', 'notes.py', 'https://search.acme.test/api?token=Vd8kQw2ZrT5mXn9LpYb4Hc7J\n', 'Vd8kQw2ZrT5mXn9LpYb4Hc7J'],
+  ['an Android buildConfigField (Groovy)', 'app/build.gradle', '        buildConfigField "String", "MAPS_API_KEY", "\\"7d0e4b9a2c6f1e8d3b5a0c7f9e2d4b6a\\""\n', '7d0e4b9a2c6f1e8d3b5a0c7f9e2d4b6a'],
+  ['an Android buildConfigField (Kotlin)', 'app/build.gradle.kts', '    buildConfigField("String", "API_TOKEN", "\\"Kq9vXt3LmZ7wRb2NpYd5Hc8F\\"")\n', 'Kq9vXt3LmZ7wRb2NpYd5Hc8F'],
+  ['a Makefile default', 'Makefile', 'DEPLOY_TOKEN ?= 9Xk2Lq7WvT4mZr8NbYc3Hd6P\n', '9Xk2Lq7WvT4mZr8NbYc3Hd6P'],
 ];
 
 const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> = [
@@ -74,6 +82,10 @@ const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> 
   ['an e-mail address under a password key', 'mail.php', "$mail->Password = 'alerts@acme.test';\n"],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=4ic5ltrtfI5xi2fOIB6CSVRjVBtlJrJC, retries=3)\n'],
+  ['a camel-case name assigned in Python', 'app.py', 'API_TOKEN=getTokenFromVaultOrEnv\nSECRET_KEY=SecretKeyLoaderFactory\n'],
+  ['a curl variable in Python', 'fetch.py', 'curl = pycurl.Curl()\ncurl.setopt(pycurl.USERPWD, token)\n'],
+  ['a token read from the environment in a pasted curl line', 'notes.py', 'curl -H "Authorization: Bearer $TOKEN" https://api.acme.test -d access_token=$ACCESS_TOKEN\n'],
+  ['a buildConfigField read from a property', 'app/build.gradle', '        buildConfigField "String", "API_KEY", "\\"${apiKey}\\""\n        buildConfigField "String", "BASE_URL", "\\"https://api.acme.test/\\""\n'],
 ];
 
 describe('credentials in placements beyond key: value', () => {

@@ -135,7 +135,7 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
   if (separator === ':' && !PROPERTIES.test(context.path)) return undefined;
   const ranges = textRangesOf(text, context.path);
   const start = index + match.length - value.length;
-  if (ranges && !insideText(ranges, start, start + value.length) && !isPastedAssignment(text, key, index, start + value.length, value)) return undefined;
+  if (ranges && !insideText(ranges, start, start + value.length) && !isPastedAssignment(text, key, index, start + value.length, value) && !isInPastedCommand(text, index, value)) return undefined;
   // an HTML entity (`…?newPassword=attacker&quot;`) or the next query parameter (`password=test&submit=Go`)
   // ends the value, and so does closing punctuation of prose (`…?password=b953d8fb-…).`)
   return value.replace(/&(?:amp|quot|lt|gt|apos|#\d+);?.*$|&[A-Za-z0-9_.[\]-]*=.*$/, '').replace(/[)\]}.]+$/, '');
@@ -153,7 +153,23 @@ function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: 
   if (!/^[^\s"'\x60,;<\\]{0,4000}[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 4100))) return false;
   // `a.b.c`: a member, unless a part is long and random (`eyJ….eyJ….…`, `tkn.v1_…`)
   if (MEMBER_CHAIN.test(value) && !value.split('.').some((part) => part.length >= 30 && isRandomPart(part))) return false;
-  return /^[A-Za-z0-9_+/=.:%?!@~-]+$/.test(value) && !key.includes('.') && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 16);
+  return PLAIN_TOKEN.test(value) && !key.includes('.') && ((/[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 12)) || isMixedCaseRandom(value.replace(/[_-]/g, '')));
+}
+
+const PLAIN_TOKEN = /^[A-Za-z0-9_+/=.:%?!@~-]+$/;
+/** A shell command or a URL written on a line of its own: `curl … -d access_token=…`, `https://…?token=…` */
+const COMMAND_LINE = /^[ \t]*(?:[$>][ \t]+)?(?:(?:curl|wget)[ \t]+(?:-|https?:|["'])|https?:\/\/)/;
+
+/**
+ * In source code, a line that starts as a shell command or a URL (pasted from docs into a `.py` of
+ * notes, or a command continued with a backslash from such a line) is no code: no language starts a
+ * statement so, and its `token=…` is a value.
+ */
+function isInPastedCommand(text: string, keyAt: number, value: string): boolean {
+  if (!PLAIN_TOKEN.test(value)) return false;
+  let lineStart = lineStartOf(text, keyAt);
+  for (let back = 0; back < 5 && lineStart > 0 && /\\[ \t]*\r?\n$/.test(text.slice(Math.max(0, lineStart - 4), lineStart)); back += 1) lineStart = lineStartOf(text, lineStart - 1);
+  return COMMAND_LINE.test(text.slice(lineStart, lineStart + 16));
 }
 
 const MEMBER_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;

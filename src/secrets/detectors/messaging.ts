@@ -18,8 +18,9 @@ export const messagingDetectors: readonly Detector[] = [
   tokenDetector({
     id: 'secret-slack-user-token',
     provider: 'Slack',
-    kind: 'user token',
-    shape: ['xoxp-', [CLASS.digits, 10, 13], '-', [CLASS.digits, 10, 13], '-', [CLASS.digits, 10, 13], '-', [CLASS.hex, 32]],
+    kind: 'user token (xoxp; xoxe in the `?t=` of private file URLs)',
+    shape: ['xox', [{ regex: 'pe', chars: 'pe' }, 1], '-', [CLASS.digits, 10, 13], '-', [CLASS.digits, 10, 13], '-', [CLASS.digits, 10, 13], '-', [CLASS.hex, 32]],
+    keywords: ['xoxp-', 'xoxe-'],
     impact: 'Acts as the user: reads private channels and direct messages the user can read.',
     revoke: SLACK_REVOKE,
     references: SLACK_REFS,
@@ -37,7 +38,8 @@ export const messagingDetectors: readonly Detector[] = [
     id: 'secret-slack-webhook',
     provider: 'Slack',
     kind: 'incoming webhook URL',
-    shape: ['https://hooks.slack.com/services/T', [CLASS.upperAlnum, 8, 12], '/B', [CLASS.upperAlnum, 8, 12], '/', [CLASS.alnum, 24]],
+    // plain http was accepted by older integrations; ids of early workspaces are shorter
+    shape: ['http', [{ regex: 's', chars: 's' }, 0, 1], '://hooks.slack.com/services/T', [CLASS.upperAlnum, 6, 12], '/B', [CLASS.upperAlnum, 6, 12], '/', [CLASS.alnum, 24]],
     keywords: ['hooks.slack.com/services/'],
     boundary: 'A-Za-z0-9',
     impact: 'Posts any message, links included, into the channel as the integration: a ready-made phishing channel.',

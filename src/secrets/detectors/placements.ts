@@ -69,6 +69,18 @@ function isPositionalPassword(password: string, context: MatchContext): boolean 
 /** Groovy's command syntax in Gradle builds and Jenkinsfiles: `password 'x'` inside `credentials { … }`. */
 const GROOVY_PASSWORD = /^[ \t]*(?:password|passwd)[ \t]+["'](?<secret>[^"'\\$\r\n]{6,128})["'](?=[ \t]*(?:$|\/\/|#|;|\}))/gm;
 
+/**
+ * Android's `buildConfigField "String", "API_KEY", "\"…\""` (Groovy, with or without parentheses) and
+ * `buildConfigField("String", "API_KEY", "\"…\"")` (Kotlin DSL): the value is Java source, a quoted
+ * string inside the Gradle string. The field name is the key.
+ */
+const BUILD_CONFIG_FIELD = /buildConfigField[ \t]*\(?[ \t]*["']String["'][ \t]*,[ \t]*["'](?<key>[A-Za-z0-9_]{1,80})["'][ \t]*,[ \t]*(?:'"|"\\")(?<secret>[^"'\\\s]{8,256})(?:"'|\\"")/g;
+
+/** A value named by a key the pattern captured, judged as the generic rule judges `key: value`. */
+function judgedAsKeyValue(value: string, context: MatchContext): boolean {
+  return isGenericCredential(value, { path: context.path, groups: { key: context.groups['key'] } });
+}
+
 /** .NET `appSettings`/NuGet `<add key="SmtpPassword" value="…"/>`: the key is an attribute, not an element or a YAML key. */
 const ADD_KEY_VALUE = /<add[ \t]+key[ \t]*=[ \t]*"(?<key>[A-Za-z0-9_.:-]{1,80})"[ \t]+value[ \t]*=[ \t]*"(?<secret>[^"\r\n]{4,256})"/gi;
 
@@ -79,8 +91,8 @@ export const placementDetectors: readonly Detector[] = [
     kind: 'credential in an appSettings or NuGet config entry',
     keywords: ['<add'],
     pattern: ADD_KEY_VALUE,
-    // judged as the generic rule judges `key: value`, the key being the attribute's
-    validate: (value, context) => isGenericCredential(value, { path: context.path, groups: { key: context.groups['key'] } }),
+    // the key is the attribute's
+    validate: judgedAsKeyValue,
     priority: PRIORITY.generic + 0.5,
     severity: 'high',
     window: { before: 0, after: 0 },
@@ -156,6 +168,40 @@ export const placementDetectors: readonly Detector[] = [
         file: 'build.gradle',
         positives: [`        password '${sample.chars(CLASS.alnum.chars, 16)}'`, `    password "${sample.chars(CLASS.alnum.chars, 12)}#7"`],
         negatives: ["        password 'password'", '        password "$nexusPassword"', "        password project.findProperty('nexusPassword')", '        password System.getenv("NEXUS_PASSWORD")', "        password 'changeme'"],
+      };
+    },
+  },
+  {
+    id: 'secret-gradle-build-config-field',
+    provider: 'Gradle',
+    kind: 'credential in an Android buildConfigField',
+    keywords: ['buildconfigfield'],
+    pattern: BUILD_CONFIG_FIELD,
+    // the key is the field name
+    validate: judgedAsKeyValue,
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'A key, token or password compiled into an Android app as a `buildConfigField` in a Gradle build script',
+      impact: 'The value is in the repository and in every APK built from it (BuildConfig is readable with any decompiler): whoever has either calls the API as the app.',
+      revoke: 'Rotate the key, read it at build time from `local.properties` or an environment variable kept out of the repository, and restrict what the key can do (app signature, API scope).',
+      references: ['https://developer.android.com/build/gradle-tips#share-custom-fields-and-resource-values-with-your-app-code', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('gradle-build-config-field');
+      return {
+        file: 'app/build.gradle',
+        positives: [
+          `        buildConfigField "String", "MAPS_API_KEY", "\\"${sample.chars('0123456789abcdef', 32)}\\""`,
+          `        buildConfigField 'String', 'API_TOKEN', '"${sample.chars(CLASS.alnum.chars, 28)}"'`,
+          `        buildConfigField("String", "PAYMENTS_SECRET", "\\"${sample.chars(CLASS.base64url.chars, 40)}\\"")`,
+        ],
+        negatives: [
+          '        buildConfigField "String", "API_KEY", "\\"${apiKey}\\""', '        buildConfigField "String", "API_KEY", properties.getProperty("API_KEY")',
+          '        buildConfigField "String", "BASE_URL", "\\"https://api.acme.test/v1/\\""', '        buildConfigField "String", "API_KEY", "\\"YOUR_API_KEY_HERE\\""',
+          '        buildConfigField "boolean", "USE_TOKEN", "true"', '        buildConfigField "String", "TOKEN_HEADER", "\\"X-Auth-Token-Value\\""',
+        ],
       };
     },
   },
