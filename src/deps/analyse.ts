@@ -11,6 +11,7 @@ import type { DependencyRun, ResolvedReference } from './run-deps.js';
 import type { FetchedDependency } from './types.js';
 import { LITERAL_PREFIX, LITERAL_RULES, literalTemplateCopies } from './literal-templates.js';
 import { overlayValues } from './values-overlay.js';
+import type { ResolvedValues } from './values-resolve.js';
 
 /**
  * Rules about how the upstream repository itself is run (its CI, owners, lock files and comments),
@@ -45,6 +46,7 @@ export async function analyseDependencies(workspace: Workspace, config: Resolved
   const { run } = await checkDependencies(workspace, settings);
   const scans = new Map<string, Promise<InnerScan | undefined>>();
   const sites = new Set<string>();
+  const notes = new Set<string>();
   for (const reference of run.references) {
     const at = reference.reference.at;
     if (reference.error) {
@@ -56,7 +58,12 @@ export async function analyseDependencies(workspace: Workspace, config: Resolved
     const site = `${reference.key}\0${at.path}\0${at.start}\0${reference.reference.chain.join('\0')}`;
     if (sites.has(site)) continue;
     sites.add(site);
-    const values = reference.depth === 0 && isChart(fetched) ? reference.reference.values : undefined;
+    for (const note of reference.notes ?? []) {
+      const message = `${chainOf(reference)}: ${note}`;
+      if (!notes.has(message)) analysis.diagnostics.push({ path: at.path, line: reference.reference.line, message, kind: 'note' });
+      notes.add(message);
+    }
+    const values = isChart(fetched) ? reference.values : undefined;
     const scanKey = `${fetched.directory}\0${values === undefined ? '' : JSON.stringify(values)}`;
     let pending = scans.get(scanKey);
     if (!pending) {
@@ -77,13 +84,13 @@ function isChart(dependency: FetchedDependency): boolean {
   return dependency.source.type === 'helm' || dependency.source.type === 'helm-oci';
 }
 
-async function scanTree(run: DependencyRun, dependency: FetchedDependency, values: unknown, config: ResolvedConfig, rules: readonly Rule[]): Promise<InnerScan | undefined> {
+async function scanTree(run: DependencyRun, dependency: FetchedDependency, values: ResolvedValues | undefined, config: ResolvedConfig, rules: readonly Rule[]): Promise<InnerScan | undefined> {
   const tree = await run.workspaceOf(dependency);
   if (!tree) return undefined;
   let files = [...tree.files, ...literalTemplateCopies(tree)];
   let overridden: ReadonlyArray<readonly [number, number]> = [];
   if (values !== undefined) {
-    const overlaid = overlayValues(tree.file(VALUES_FILE)?.text ?? '', values);
+    const overlaid = overlayValues(tree.file(VALUES_FILE)?.text ?? '', values.values, values.external);
     overridden = overlaid.overridden;
     files = [...files.filter((file) => file.path !== VALUES_FILE), new SourceFile(VALUES_FILE, overlaid.text)];
   }

@@ -1,4 +1,4 @@
-import { isMap, parse, type Node } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import { apiGroup, describeObject, type KubeObject } from '../model/kubernetes.js';
 import { isTemplatedValue } from '../model/git-ref.js';
 import { parseKustomizeRemote } from '../model/remote-refs.js';
@@ -13,6 +13,8 @@ import { argoRevisionSites } from '../rules/dependencies/argo-sources.js';
 import { deref, existsInTree, joinPath, scalarText, type ScalarText } from '../rules/dependencies/support.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
 import type { DependencyReference, DependencySource } from './types.js';
+import { argoRefSources, argoValues, fluxValues, plainMap, umbrellaValues, type DiscoveredValues } from './values-discovery.js';
+import type { ValuesLayer } from './values-layers.js';
 
 /** A reference Rampart saw but cannot fetch (an alias `@stable`, a templated URL): told, not guessed. */
 export interface SkippedReference {
@@ -45,8 +47,18 @@ export function discoverDependencies(workspace: Workspace, aliases: RepositoryAl
   return found;
 }
 
-function add(found: Discovery, file: SourceFile, at: Span, via: string, source: DependencySource, values?: unknown): void {
-  found.references.push({ source, at, line: file.position(at.start).line, via, chain: [via], ...(values !== undefined ? { values } : {}) });
+interface ReferenceExtras {
+  readonly values?: readonly ValuesLayer[];
+  readonly notes?: readonly string[];
+  readonly subchart?: string;
+}
+
+function add(found: Discovery, file: SourceFile, at: Span, via: string, source: DependencySource, extras: ReferenceExtras = {}): void {
+  const { values, notes, subchart } = extras;
+  found.references.push({
+    source, at, line: file.position(at.start).line, via, chain: [via],
+    ...(values && values.length > 0 ? { values } : {}), ...(notes && notes.length > 0 ? { notes } : {}), ...(subchart ? { subchart } : {}),
+  });
 }
 
 function skip(found: Discovery, file: SourceFile, at: Span, reason: string): void {
@@ -79,7 +91,8 @@ function chartDependencyReferences(workspace: Workspace, aliases: RepositoryAlia
       }
       if (templated(dependency.name, dependency.version, dependency.repository)) continue;
       const source = chartSource(repository, name, dependency.version?.value ?? '*');
-      if (source) add(found, chart.file, at, `${chart.file.path} dependency ${name}`, source);
+      const subchart = scalarText(chart.file, getNode(dependency.node, 'alias'))?.value || name;
+      if (source) add(found, chart.file, at, `${chart.file.path} dependency ${name}`, source, { values: umbrellaValues(workspace, chart.directory, subchart), subchart });
     }
   }
 }
@@ -128,7 +141,7 @@ function fluxReferences(workspace: Workspace, found: Discovery): void {
     const view = fields(object);
     if (group === 'helm.toolkit.fluxcd.io' && object.kind === 'HelmRelease') {
       const spec = ['spec', 'chart', 'spec'];
-      chartFromFlux(found, view, spec, repositoryUrl, view.node('spec', 'values'));
+      chartFromFlux(found, view, spec, repositoryUrl, fluxValues(workspace, object));
     } else if (group === 'source.toolkit.fluxcd.io' && object.kind === 'HelmChart') {
       chartFromFlux(found, view, ['spec'], repositoryUrl, undefined);
     } else if (group === 'source.toolkit.fluxcd.io' && object.kind === 'GitRepository') {
@@ -154,7 +167,7 @@ function fluxReferences(workspace: Workspace, found: Discovery): void {
   }
 }
 
-function chartFromFlux(found: Discovery, view: ObjectFields, spec: string[], repositoryUrl: (namespace: string | undefined, name: string | undefined) => string | undefined, values: Node | undefined): void {
+function chartFromFlux(found: Discovery, view: ObjectFields, spec: string[], repositoryUrl: (namespace: string | undefined, name: string | undefined) => string | undefined, values: DiscoveredValues | undefined): void {
   const chart = view.text(...spec, 'chart');
   if (!chart || templated(chart)) return;
   const version = view.text(...spec, 'version');
@@ -168,16 +181,7 @@ function chartFromFlux(found: Discovery, view: ObjectFields, spec: string[], rep
     return;
   }
   const source = chartSource(url, chart.value, version?.value ?? '*');
-  if (source) add(found, view.file, at, describeObject(view.object), source, plainValues(values));
-}
-
-function plainValues(node: Node | undefined): unknown {
-  if (!isMap(node)) return undefined;
-  try {
-    return node.toJSON();
-  } catch {
-    return undefined;
-  }
+  if (source) add(found, view.file, at, describeObject(view.object), source, { ...(values ? { values: values.layers, notes: values.notes } : {}) });
 }
 
 function argoReferences(workspace: Workspace, found: Discovery): void {
@@ -189,23 +193,10 @@ function argoReferences(workspace: Workspace, found: Discovery): void {
       // Argo CD writes OCI Helm repositories without a scheme (`registry/path`, with enableOCI)
       const repository = /^[a-z]+:\/\//i.test(repoUrl) ? repoUrl : `oci://${repoUrl}`;
       const source = chartSource(repository, site.chart.value, site.revision?.value ?? '*');
-      if (source) add(found, object.source.file, site.revision?.span ?? site.chart.span, site.where, source, argoHelmValues(object.source, site.node));
+      if (!source) continue;
+      const values = argoValues(object, site.node, argoRefSources(object));
+      add(found, object.source.file, site.revision?.span ?? site.chart.span, site.where, source, { values: values.layers, notes: values.notes });
     }
-  }
-}
-
-/** Argo CD `helm.valuesObject`, else `helm.values` (a YAML string), as plain data. */
-function argoHelmValues(document: YamlDocument, source: Node): unknown {
-  const helm = deref(document, getNode(source, 'helm'));
-  const object = plainValues(deref(document, getNode(helm, 'valuesObject')));
-  if (object !== undefined) return object;
-  const text = scalarText(document.file, deref(document, getNode(helm, 'values')))?.value;
-  if (!text || isTemplatedValue(text)) return undefined;
-  try {
-    const parsed: unknown = parse(text, { uniqueKeys: false });
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined; // not YAML: Argo CD would refuse it too; the chart defaults are judged
   }
 }
 
@@ -243,8 +234,8 @@ function helmChartsOf(document: YamlDocument, found: Discovery): void {
     const version = text('version');
     if (!name || !repo || templated(name, repo, version)) continue;
     const source = chartSource(repo.value, name.value, version?.value ?? '*');
-    const values = deref(document, getNode(node, 'valuesInline'));
-    if (source) add(found, file, version?.span ?? name.span, `${file.path} helmCharts ${name.value}`, source, plainValues(values));
+    const values = plainMap(deref(document, getNode(node, 'valuesInline')));
+    if (source) add(found, file, version?.span ?? name.span, `${file.path} helmCharts ${name.value}`, source, { ...(values ? { values: [{ kind: 'map', values, judged: true }] } : {}) });
   }
 }
 

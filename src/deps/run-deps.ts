@@ -4,7 +4,8 @@ import { ConcurrencyLimit } from '../resolve/limit.js';
 import { errorMessage } from '../errors.js';
 import { discoverDependencies, type RepositoryAliases, type SkippedReference } from './discover.js';
 import type { DependencyFetcher } from './fetcher.js';
-import { dependencyKey, type DependencyReference, type FetchedDependency } from './types.js';
+import { dependencyKey, type DependencyReference, type DependencySource, type FetchedDependency } from './types.js';
+import { fromParent, resolveValues, type ResolvedValues } from './values-resolve.js';
 
 /** Files in a dependency larger than this are not read (charts and bases are small; a bigger file is data). */
 const DEPENDENCY_FILE_BYTES = 1024 * 1024;
@@ -17,6 +18,10 @@ export interface ResolvedReference {
   readonly depth: number;
   readonly fetched?: FetchedDependency;
   readonly error?: string;
+  /** for a chart: the values it is given, all layers applied */
+  readonly values?: ResolvedValues;
+  /** what about its values could not be read */
+  readonly notes?: readonly string[];
 }
 
 export interface DependencyRun {
@@ -59,6 +64,14 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
   };
   let total = 0;
   let done = 0;
+  const readSource = async (source: DependencySource): Promise<string> => (await limit.run(() => options.fetcher.fetch(source))).directory;
+  const valuesOf = async (reference: DependencyReference, dependency: FetchedDependency): Promise<Pick<ResolvedReference, 'values' | 'notes'>> => {
+    const notes = [...(reference.notes ?? [])];
+    if (!reference.values || !isChart(dependency)) return notes.length > 0 ? { notes } : {};
+    const resolved = await resolveValues(reference.values, dependency.directory, readSource);
+    notes.push(...resolved.notes);
+    return { values: resolved.values, ...(notes.length > 0 ? { notes } : {}) };
+  };
 
   const visit = async (reference: DependencyReference, depth: number, ancestors: ReadonlySet<string>): Promise<void> => {
     const key = dependencyKey(reference.source);
@@ -67,7 +80,7 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
     try {
       const dependency = await limit.run(() => options.fetcher.fetch(reference.source));
       fetched.set(key, dependency);
-      result = { reference, key, depth, fetched: dependency };
+      result = { reference, key, depth, fetched: dependency, ...(await valuesOf(reference, dependency)) };
     } catch (error) {
       result = { reference, key, depth, error: errorMessage(error) };
     }
@@ -83,8 +96,10 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
     }
     const chain = [...reference.chain, dependency.label];
     const inner = new Set([...ancestors, key]);
+    const parentValues = result.values;
     await Promise.all((await nested).map((child) => visit({
       ...child,
+      ...(parentValues && child.subchart ? { values: [...(child.values ?? []), ...fromParent(parentValues, child.subchart)] } : {}),
       at: reference.at,
       line: reference.line,
       via: reference.via,
@@ -101,6 +116,10 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
 function nestedReferences(workspace: Workspace | undefined): DependencyReference[] {
   if (!workspace) return [];
   return discoverDependencies(workspace).references.map((reference) => ({ ...reference, via: `${reference.at.path}:${reference.line}` }));
+}
+
+function isChart(dependency: FetchedDependency): boolean {
+  return dependency.source.type === 'helm' || dependency.source.type === 'helm-oci';
 }
 
 function compare(a: string, b: string): number {

@@ -1,4 +1,5 @@
 import type { Span } from '../model/span.js';
+import type { ValuesLayer } from './values-layers.js';
 
 /**
  * Where a remote dependency comes from and what revision was asked for. `asked` is the text
@@ -29,8 +30,12 @@ export interface DependencyReference {
   readonly via: string;
   /** `HelmRelease/apps/podinfo → chart podinfo 6.5.0`: the chain from the repository to here */
   readonly chain: readonly string[];
-  /** values the repository sets for a chart (HelmRelease `values`, Argo `valuesObject`, Kustomize `valuesInline`) */
-  readonly values?: unknown;
+  /** values given to a chart, in the order they apply (HelmRelease `valuesFrom` and `values`, Argo `valueFiles`, `valuesObject`, `parameters`, Kustomize `valuesInline`, a parent chart's values) */
+  readonly values?: readonly ValuesLayer[];
+  /** what about those values could not be read (a valuesFrom Secret made elsewhere, an encrypted one): told, not guessed */
+  readonly notes?: readonly string[];
+  /** a chart's dependency: the key its parent's values give it values under (alias, else name) */
+  readonly subchart?: string;
 }
 
 /** What a dependency resolved to: the content identity that a lock records. */

@@ -3,7 +3,7 @@ import { isMap, parseDocument, type Node } from 'yaml';
 export interface OverlaidValues {
   /** the chart's values.yaml with the repository's values applied, as Helm merges them */
   readonly text: string;
-  /** byte ranges of the merged text whose values the repository wrote */
+  /** byte ranges of the merged text whose values the repository wrote (judged by its own scan) */
   readonly overridden: ReadonlyArray<readonly [number, number]>;
 }
 
@@ -14,7 +14,7 @@ type Path = readonly string[];
  * merged as Helm does (maps merge key by key, lists and scalars replace, `null` deletes). The
  * chart's comments and layout are kept where nothing is overridden, so lines stay readable.
  */
-export function overlayValues(chartText: string, overrides: unknown): OverlaidValues {
+export function overlayValues(chartText: string, overrides: unknown, external: unknown = {}): OverlaidValues {
   const document = parseDocument(chartText, { uniqueKeys: false });
   if (!isMap(document.contents)) document.contents = document.createNode({}) as never;
   const leaves: Path[] = [];
@@ -37,10 +37,20 @@ export function overlayValues(chartText: string, overrides: unknown): OverlaidVa
   const merged = parseDocument(text, { uniqueKeys: false });
   const overridden: Array<readonly [number, number]> = [];
   for (const path of leaves) {
+    if (hasPath(external, path)) continue; // set by a values file outside the repository: judged here
     const node = merged.getIn(path, true) as Node | undefined;
     if (node?.range) overridden.push([node.range[0], node.range[1]]);
   }
   return { text, overridden };
+}
+
+function hasPath(value: unknown, path: Path): boolean {
+  let current = value;
+  for (const key of path) {
+    if (!isPlainObject(current) || !(key in current)) return false;
+    current = current[key];
+  }
+  return true;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
