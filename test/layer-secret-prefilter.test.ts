@@ -13,6 +13,21 @@ describe('the byte-level keyword pass before a layer file is decoded', () => {
     expect(automaton.occursIn(new Uint8Array(0))).toBe(false);
   });
 
+  it('finds a keyword at every offset of a long text, across the boundaries of the interleaved walks', () => {
+    const automaton = new KeywordAutomaton(['ghp_', 'token', 'secretaccesskey']);
+    for (const length of [7, 64, 257, 1000, 4099]) {
+      for (const keyword of ['TOKEN', 'secretAccessKey']) {
+        for (let at = 0; at + keyword.length <= length; at += 1) {
+          const bytes = Buffer.alloc(length, 'x');
+          bytes.write(keyword, at, 'latin1');
+          expect(automaton.occursIn(bytes), `${keyword} at ${at} of ${length}`).toBe(true);
+        }
+      }
+      expect(automaton.occursIn(Buffer.alloc(length, 'x'))).toBe(false);
+      expect(automaton.occursIn(Buffer.from('tokeé'.repeat(length)))).toBe(false);
+    }
+  });
+
   it('never passes over a file in which the secrets engine finds a credential (every labelled sample)', () => {
     const set = labelledSet();
     let withSecrets = 0;

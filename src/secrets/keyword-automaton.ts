@@ -14,6 +14,10 @@ export class KeywordAutomaton {
   private readonly transitions: Int32Array;
   /** ASCII code → character class (case folded); 0 for characters no keyword holds */
   private readonly classOf: Uint8Array;
+  /** byte → character class: classOf for ASCII, 0 (no keyword holds it: back to the start) above */
+  private readonly byteClass: Uint8Array;
+  /** the longest keyword's length: how far the streams of `occursIn` overlap */
+  private readonly longest: number;
   /** ~(row width − 1): the row offset of a table entry */
   private readonly rowMask: number;
   /** keyword indexes ending at each state (by row offset), suffix matches included */
@@ -78,23 +82,56 @@ export class KeywordAutomaton {
       this.transitions[entry] = target * width | (outputs[target]!.length > 0 ? ACCEPTS : 0);
     }
     this.classOf = classOf;
+    this.byteClass = new Uint8Array(256);
+    this.byteClass.set(classOf);
+    this.longest = Math.max(1, ...keywords.map((keyword) => keyword.length));
     this.rowMask = ~(width - 1);
     this.outputs = new Map(outputs.flatMap((found, state) => (found.length > 0 ? [[state * width, found] as const] : [])));
   }
 
-  /** Calls `onHit(keywordIndex, start)` for every occurrence, in order of its end. */
-  /** whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character outside ASCII is not */
+  /**
+   * Whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character
+   * outside ASCII is not. The walk is one dependent table lookup per byte, so its speed is the
+   * latency of that lookup: four walks over four quarters of the bytes, interleaved in one loop,
+   * overlap their lookups (about twice as fast). Each quarter but the first starts `longest − 1`
+   * bytes early, so a keyword across a boundary is still seen whole by one walk.
+   */
   occursIn(bytes: Uint8Array): boolean {
-    const { transitions, classOf, rowMask } = this;
-    let state = 0;
-    for (let index = 0; index < bytes.length; index += 1) {
-      const code = bytes[index]!;
-      state = code < ASCII ? transitions[(state & rowMask) + classOf[code]!]! : 0;
+    const { transitions, byteClass, rowMask } = this;
+    const length = bytes.length;
+    const quarter = length >> 2;
+    const overlap = this.longest - 1;
+    if (quarter <= overlap * 4) return this.walk(bytes, 0, 0, length);
+    let at0 = 0;
+    let at1 = quarter - overlap;
+    let at2 = 2 * quarter - overlap;
+    let at3 = 3 * quarter - overlap;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    while (at0 < quarter) {
+      s0 = transitions[(s0 & rowMask) + byteClass[bytes[at0++]!]!]!;
+      s1 = transitions[(s1 & rowMask) + byteClass[bytes[at1++]!]!]!;
+      s2 = transitions[(s2 & rowMask) + byteClass[bytes[at2++]!]!]!;
+      s3 = transitions[(s3 & rowMask) + byteClass[bytes[at3++]!]!]!;
+      if (((s0 | s1 | s2 | s3) & ACCEPTS) !== 0) return true;
+    }
+    // the first walk has done its quarter; the others have their overlap (and the last the remainder) left
+    return this.walk(bytes, s1, at1, 2 * quarter) || this.walk(bytes, s2, at2, 3 * quarter) || this.walk(bytes, s3, at3, length);
+  }
+
+  /** one walk from `state` over bytes [from, to): whether a keyword ends in it */
+  private walk(bytes: Uint8Array, state: number, from: number, to: number): boolean {
+    const { transitions, byteClass, rowMask } = this;
+    for (let at = from; at < to; at += 1) {
+      state = transitions[(state & rowMask) + byteClass[bytes[at]!]!]!;
       if ((state & ACCEPTS) !== 0) return true;
     }
     return false;
   }
 
+  /** Calls `onHit(keywordIndex, start)` for every occurrence, in order of its end. */
   scan(text: string, onHit: (keyword: number, start: number) => void): void {
     const { transitions, outputs, keywords, classOf, rowMask } = this;
     const length = text.length;
