@@ -101,4 +101,22 @@ describe('manifests in other template languages (FreeMarker, Jinja, ERB)', () =>
       expect(rules.some((rule) => rule.startsWith('secret-')), `${file}: ${rules.join(', ')}`).toBe(true);
     }
   });
+
+  it('{NAME} placeholders and documentation excerpts with elided `...` lines are skipped with what they are, and leave the scan complete', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'rampart-excerpts-'));
+    try {
+      await writeFile(path.join(other, 'service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: bind\nspec:\n  clusterIP: {SERVICE_IP_PREFIX}.16\n');
+      await writeFile(path.join(other, 'snippet.yaml'), [
+        'apiVersion: apps/v1', 'kind: Deployment', 'spec:', '  template:', '    spec:', '      containers:',
+        '      - name: connect-api', '        image: 1password/connect-api:1.5.0', '        ...', '      - name: sync', '',
+      ].join('\n'));
+      const { report } = await scan(other);
+      expect(report.complete).toBe(true);
+      expect(report.diagnostics.find((diagnostic) => diagnostic.path === 'service.yaml')?.message).toMatch(/^template with placeholders \(line 6\)/);
+      expect(report.diagnostics.find((diagnostic) => diagnostic.path === 'snippet.yaml')).toMatchObject({ kind: 'skipped', message: expect.stringMatching(/^excerpt with elided lines/) });
+      expect(report.findings.filter((finding) => finding.location.path === 'snippet.yaml').map((finding) => finding.ruleId)).toContain('image-not-pinned');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,9 +10,13 @@ const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: Reg
   },
   { language: 'Jinja', pattern: /\{%-?[ \t]*(?:if|for|set|macro|block|extends|include|import|from|raw|filter|with|call|else|elif|end\w+)\b|\{#[^#\n]*#\}/ },
   { language: 'ERB', pattern: /<%[=#-]?[^\n]*?%>/ },
-  { language: 'Go template', pattern: /\{\{/ },
+  { language: 'Go', pattern: /\{\{/ },
   // kubefirst-style placeholders replaced by a script before use: a line that is only `<NAME>`
   { language: 'placeholder', pattern: /^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]*>[ \t]*\r?$/m },
+  // placeholders a Makefile or script replaces (sed, envsubst): `clusterIP: {SERVICE_IP_PREFIX}.16`
+  { language: 'placeholder', pattern: /(?:^|[\s:,[-])\{[A-Z][A-Z0-9_]*\}/m },
+  // documentation snippets that leave lines out: an indented `...` line, or `....`
+  { language: 'excerpt', pattern: /^(?:[ \t]+\.{3,}|\.{4,})[ \t]*\r?$/m },
 ];
 
 export interface TemplateSyntax {
@@ -34,7 +38,11 @@ export function templateSyntax(text: string): TemplateSyntax | undefined {
 
 /** The diagnostic message for a template file: what was read, and what the user can do about the rest. */
 export function templateMessage(syntax: TemplateSyntax): string {
-  const what = syntax.language === 'placeholder' ? 'template with <PLACEHOLDER> lines' : `${syntax.language} template`;
+  if (syntax.language === 'excerpt') {
+    return `excerpt with elided lines (\`...\`, line ${syntax.line}): not a whole YAML file, so only its secrets and literal image lines were read. `
+      + 'To leave it out, add it to `ignore:` in .rampart.yaml';
+  }
+  const what = syntax.language === 'placeholder' ? 'template with placeholders' : `${syntax.language} template`;
   return `${what} (line ${syntax.line}): not YAML until rendered, so only its secrets and literal image lines were read. `
     + 'To check it fully, scan the rendered output; to leave it out, add it to `ignore:` in .rampart.yaml';
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { templateMessage, templateSyntax } from './template-syntax.js';
+
+describe('what a manifest that does not parse is written in', () => {
+  it('placeholders a Makefile or script replaces: {NAME} (cert-manager make/config)', () => {
+    const text = 'kind: Service\nspec:\n  type: ClusterIP\n  clusterIP: {SERVICE_IP_PREFIX}.16\n';
+    expect(templateSyntax(text)).toEqual({ language: 'placeholder', line: 4 });
+    expect(templateMessage(templateSyntax(text)!)).toMatch(/^template with placeholders \(line 4\): not YAML until rendered/);
+  });
+
+  it('kubefirst <NAME> lines are placeholders too', () => {
+    expect(templateSyntax('metadata:\n  name: x\n<CLUSTER_SETTINGS>\n')).toEqual({ language: 'placeholder', line: 3 });
+  });
+
+  it('documentation excerpts that leave lines out with an indented `...` or `....` (external-secrets docs/snippets)', () => {
+    const indented = '---\nspec:\n  template:\n    spec:\n      containers:\n      - name: api\n        ...\n      - name: sync\n';
+    expect(templateSyntax(indented)).toEqual({ language: 'excerpt', line: 7 });
+    expect(templateSyntax('....\nspec:\n  provider:\n')).toEqual({ language: 'excerpt', line: 1 });
+    const message = templateMessage(templateSyntax(indented)!);
+    expect(message).toMatch(/^excerpt with elided lines \(`\.\.\.`, line 7\): not a whole YAML file/);
+    expect(message).toMatch(/`ignore:` in \.rampart\.yaml/);
+  });
+
+  it('is nothing known for YAML that is just broken: a document end marker, ${VAR} inside a value, an unclosed quote', () => {
+    expect(templateSyntax('a: 1\n...\nb: "open\n')).toBeUndefined();
+    expect(templateSyntax('name: app-${CLUSTER_NAME}\nb: [unclosed\n')).toBeUndefined();
+    expect(templateSyntax('key: value ... more\n  - x\n')).toBeUndefined();
+  });
+});
+
+describe('the message for a template', () => {
+  it('names the language once: "Go template", not "Go template template"', () => {
+    expect(templateMessage(templateSyntax('a:\n  b: {{ .x }}\n')!)).toMatch(/^Go template \(line 2\): not YAML until rendered/);
+    expect(templateMessage({ language: 'Jinja', line: 1 })).toMatch(/^Jinja template \(line 1\)/);
+  });
+});
