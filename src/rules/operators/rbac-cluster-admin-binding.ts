@@ -56,7 +56,7 @@ export default defineRule({
       context.report({ messageId: controller ? 'controller' : 'cluster', at, data, subject: data.binding, properties: { subjects } });
     }
     for (const file of templatedFiles(context.workspace)) {
-      for (const match of literalClusterAdminRefs(file)) {
+      for (const match of literalClusterAdminRefs(context.workspace, file)) {
         context.report({ messageId: 'template', at: match.span, data: { file: file.path, kind: match.bindingKind }, subject: file.path, ...(match.bindingKind === 'RoleBinding' ? { severity: 'medium' as const } : {}) });
       }
     }

@@ -54,7 +54,7 @@ export default defineRule({
       }
     }
     for (const file of templatedFiles(context.workspace)) {
-      for (const match of literalFlags(file, Object.keys(NAMESPACES))) {
+      for (const match of literalFlags(context.workspace, file, Object.keys(NAMESPACES))) {
         context.report({ messageId: 'template', at: match.span, data: { file: file.path, path: match.key, effect: NAMESPACES[match.key] ?? '' }, subject: `${file.path} ${match.key}` });
       }
     }

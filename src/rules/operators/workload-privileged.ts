@@ -58,7 +58,7 @@ export default defineRule({
       }
     }
     for (const file of templatedFiles(context.workspace)) {
-      for (const match of literalFlags(file, ['privileged', 'hostProcess'])) {
+      for (const match of literalFlags(context.workspace, file, ['privileged', 'hostProcess'])) {
         const effect = match.key === 'privileged' ? 'privileged, with full control of the node' : 'as a Windows hostProcess container on the node';
         context.report({ messageId: 'template', at: match.span, data: { file: file.path, key: match.key, effect }, subject: `${file.path} ${match.key}` });
       }

@@ -58,7 +58,7 @@ export default defineRule({
         context.report({ messageId: 'persistentVolume', at: objectSpan(object, node), data: { pod: `PersistentVolume/${object.name ?? '(unnamed)'}`, path, reason }, subject: path }));
     }
     for (const file of templatedFiles(context.workspace)) {
-      for (const match of literalHostPaths(file)) {
+      for (const match of literalHostPaths(context.workspace, file)) {
         const sensitive = sensitiveHostPath(match.value);
         if (sensitive) context.report({ messageId: 'template', at: match.span, data: { file: file.path, path: sensitive.path, reason: sensitive.reason }, subject: `${file.path} ${sensitive.path}`, ...severityOf(sensitive) });
       }
