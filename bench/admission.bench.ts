@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +18,17 @@ const bin = path.join(here, '..', 'bin', 'rampart.js');
 const work = path.join(here, '..', '.bench', 'admission');
 const SECONDS = 8;
 /** closed loop: each connection sends its next request when the last is answered, as fast as the server goes */
-const CONNECTIONS = 16;
-/** the goal's rate, sent open loop: 32 connections at 62.5 requests/s each, a 16 ms budget per request */
+const CONNECTIONS = 4;
+/**
+ * Open loop at fixed rates from 8 connections: at 2,000/s each waits 4 ms between requests, so a
+ * response later than that delays its connection's next one (coordinated omission) and the
+ * achieved rate is printed beside the goal.
+ */
+const RATES = [1000, 2000];
+const RATE_CONNECTIONS = 8;
 const GOAL_RATE = 2000;
-const GOAL_CONNECTIONS = 32;
+/** V8's young generation: the default 16 MB semi-space is scavenged about every hundred requests */
+const SEMI_SPACE_MB = 64;
 
 const FLOOR_SERVER = `
 const { createServer } = require('node:https');
@@ -154,19 +162,23 @@ export async function run(): Promise<void> {
   writeFileSync(path.join(work, 'floor.cjs'), FLOOR_SERVER);
   const body = podReview();
   process.stdout.write(`admission webhook, pod review, ${SECONDS} s warm (after 2 s warm-up), server in its own process; latency percentiles of every response (µs resolution); goal p99 ≤ 5 ms at ≥ ${GOAL_RATE} req/s:\n`);
+  process.stdout.write(`  load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} at the start\n`);
+  const serve = [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'];
   const servers: Record<string, string[]> = {
     'floor (parse + allow)': [path.join(work, 'floor.cjs'), cert, key],
-    'serve admission': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'],
-    'serve admission --workers 2': [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0', '--workers', '2'],
+    'serve admission': serve,
+    [`serve admission, --max-semi-space-size=${SEMI_SPACE_MB}`]: [`--max-semi-space-size=${SEMI_SPACE_MB}`, ...serve],
+    'serve admission --workers 2': [...serve, '--workers', '2'],
   };
   for (const [label, args] of Object.entries(servers)) {
     const child = spawn(process.execPath, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     try {
       const port = await listening(child);
       process.stdout.write(line(`${label}, ${CONNECTIONS} conns, max`, await load(port, body, child.pid!, CONNECTIONS)));
-      process.stdout.write(line(`${label}, ${GOAL_CONNECTIONS} conns, ${GOAL_RATE}/s`, await load(port, body, child.pid!, GOAL_CONNECTIONS, GOAL_RATE)));
+      for (const rate of RATES) process.stdout.write(line(`${label}, ${RATE_CONNECTIONS} conns, ${rate}/s`, await load(port, body, child.pid!, RATE_CONNECTIONS, rate)));
     } finally {
       child.kill('SIGTERM');
     }
   }
+  process.stdout.write(`  load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${availableParallelism()} cores: latency depends on what else runs; server CPU per request much less\n`);
 }

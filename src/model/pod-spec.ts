@@ -41,26 +41,24 @@ export interface ContainerSite {
  * Helm values embedded in HelmRelease/Application objects are chart-specific and left out.
  */
 export function podSpecSites(object: KubeObject): PodSpecSite[] {
-  return memoised(podSpecCache, object, findPodSpecs);
+  const cached = object as Walked;
+  return (cached[POD_SPECS] ??= findPodSpecs(object));
 }
 
 /** Every container of an object: containers, init and ephemeral containers of every pod spec, Tekton steps, Argo Workflows templates. */
 export function containerSites(object: KubeObject): ContainerSite[] {
-  return memoised(containerCache, object, findContainers);
+  const cached = object as Walked;
+  return (cached[CONTAINERS] ??= findContainers(object));
 }
 
-// several rules ask for the same object's pod specs and containers: walk each object once
-const podSpecCache = new WeakMap<KubeObject, PodSpecSite[]>();
-const containerCache = new WeakMap<KubeObject, ContainerSite[]>();
-
-function memoised<T>(cache: WeakMap<KubeObject, T>, object: KubeObject, compute: (object: KubeObject) => T): T {
-  let value = cache.get(object);
-  if (value === undefined) {
-    value = compute(object);
-    cache.set(object, value);
-  }
-  return value;
-}
+/**
+ * Several rules ask for the same object's pod specs and containers: each object is walked once,
+ * and keeps what was found (a WeakMap keyed by the object would keep every object the admission
+ * webhook judges alive until V8's next full collection).
+ */
+const POD_SPECS = Symbol('pod spec sites');
+const CONTAINERS = Symbol('container sites');
+type Walked = KubeObject & { [POD_SPECS]?: PodSpecSite[]; [CONTAINERS]?: ContainerSite[] };
 
 function findPodSpecs(object: KubeObject): PodSpecSite[] {
   if (DATA_KINDS.has(object.kind)) return [];

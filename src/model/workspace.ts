@@ -231,6 +231,17 @@ export class Workspace {
     });
   }
 
+  /**
+   * A view of the workspace that rules compute once and share, kept by the workspace itself. A
+   * module-level WeakMap keyed by the workspace would do the same for a scan, but V8 clears weak
+   * map entries only in full collections: every object the admission webhook judges would survive
+   * the young-generation collections and be promoted, and the full collections that follow are the
+   * pauses of the webhook's slowest requests.
+   */
+  derived<T>(key: string, compute: () => T): T {
+    return this.once(`derived ${key}`, compute);
+  }
+
   private once<T>(key: string, compute: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;

@@ -87,13 +87,32 @@ export class ResolvedYaml {
 
   /** Every value written for `key` (duplicates included), aliases followed. */
   all(node: unknown, key: string): Node[] {
-    return this.entries(node).filter((entry) => entry.key === key && entry.value !== undefined).map((entry) => entry.value as Node);
+    const map = this.map(node);
+    if (!map) return [];
+    if (hasMergeKey(map)) return this.entries(map).filter((entry) => entry.key === key && entry.value !== undefined).map((entry) => entry.value as Node);
+    // the common case reads the map's own pairs without building its entries: rules ask for keys of every object a webhook judges
+    const values: Node[] = [];
+    for (const pair of map.items) {
+      if (scalarKey(pair) !== key) continue;
+      const value = this.resolve(pair.value);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
   }
 
   /** The value of `key`; with duplicate keys, the last one (what JSON-style decoders keep). */
   get(node: unknown, key: string): Node | undefined {
-    const values = this.all(node, key);
-    return values[values.length - 1];
+    const map = this.map(node);
+    if (!map) return undefined;
+    if (hasMergeKey(map)) {
+      const values = this.all(map, key);
+      return values[values.length - 1];
+    }
+    let found: Node | undefined;
+    for (const pair of map.items) {
+      if (scalarKey(pair) === key) found = this.resolve(pair.value) ?? found;
+    }
+    return found;
   }
 
   path(node: unknown, ...keys: string[]): Node | undefined {
@@ -123,6 +142,11 @@ export class ResolvedYaml {
       return value !== undefined && isScalar(item) ? [{ value, node: item }] : [];
     });
   }
+}
+
+function hasMergeKey(map: YAMLMap): boolean {
+  for (const pair of map.items) if (scalarKey(pair) === MERGE_KEY) return true;
+  return false;
 }
 
 /** `true`, `"true"`, `True`: how Kubernetes and Argo CD settings spell an enabled flag. */

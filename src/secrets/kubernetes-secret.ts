@@ -66,22 +66,16 @@ function holdsSecretInClear(key: string, clear: string, path: string): boolean {
 
 /** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style) */
 const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$|"kind"[ \t]*:[ \t]*"(?:Secret|SealedSecret)"/m;
-const objectsMemo = new WeakMap<Workspace, KubeObject[]>();
 
 /**
  * Secret and SealedSecret objects. Only files that declare one of these kinds are parsed: a
  * secrets-only scan of a large tree need not parse every manifest (other layers share nothing here).
  */
 function secretObjects(workspace: Workspace): KubeObject[] {
-  let objects = objectsMemo.get(workspace);
-  if (!objects) {
-    objects = workspace.manifestFiles()
-      .filter((file) => declaresSecret(file.text))
-      .flatMap((file) => workspace.parsedYaml(file).documents.flatMap(kubeObjectsOf))
-      .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret');
-    objectsMemo.set(workspace, objects);
-  }
-  return objects;
+  return workspace.derived('secret-objects', () => workspace.manifestFiles()
+    .filter((file) => declaresSecret(file.text))
+    .flatMap((file) => workspace.parsedYaml(file).documents.flatMap(kubeObjectsOf))
+    .filter((object) => object.kind === 'Secret' || object.kind === 'SealedSecret'));
 }
 
 /** Every `v1` Secret manifest of the tree with its values. */

@@ -25,12 +25,13 @@ export interface TreeSecrets {
 }
 
 const SNIPPET_MAX = 240;
-const memo = new WeakMap<Workspace, TreeSecrets>();
 
 /** Every credential of the working tree, found once per workspace for all the secrets rules. */
 export function treeSecrets(workspace: Workspace, cap = DEFAULT_MAX_FINDINGS_PER_FILE): TreeSecrets {
-  const cached = memo.get(workspace);
-  if (cached) return cached;
+  return workspace.derived('tree-secrets', () => findTreeSecrets(workspace, cap));
+}
+
+function findTreeSecrets(workspace: Workspace, cap: number): TreeSecrets {
   const manifests = secretManifests(workspace);
   const claimed = claimedSpans(workspace, manifests);
   const found: FoundSecret[] = [];
@@ -76,7 +77,6 @@ export function treeSecrets(workspace: Workspace, cap = DEFAULT_MAX_FINDINGS_PER
       return redactedLine(file, offset, index);
     },
   };
-  memo.set(workspace, result);
   return result;
 }
 

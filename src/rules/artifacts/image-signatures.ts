@@ -1,6 +1,5 @@
 import type { ImageOccurrence } from '../../model/image-occurrence.js';
 import type { ImageReference } from '../../model/image-ref.js';
-import type { Workspace } from '../../model/workspace.js';
 import type { RegistryClient } from '../../resolve/types.js';
 import type { ImageVerdict } from '../../verify/image/image-verifier.js';
 import type { ImageVerifySession } from '../../verify/image/verify-session.js';
@@ -13,25 +12,17 @@ export interface CheckedImage {
   readonly verdict: ImageVerdict;
 }
 
-/** Both signature rules read one verification pass per scan. */
-const checksByWorkspace = new WeakMap<Workspace, Promise<CheckedImage[]>>();
-
-/** Every image the tree references, verified under its policy (`scan --verify`); none otherwise. */
+/** Every image the tree references, verified under its policy (`scan --verify`), once for both signature rules; none otherwise. */
 export function imageSignatureChecks(context: RuleContext): Promise<CheckedImage[]> {
   const verify = context.settings.verify;
   const client = context.settings.resolve?.client;
   if (!verify?.images || (!client && !verify.session)) return Promise.resolve([]);
-  let checks = checksByWorkspace.get(context.workspace);
-  if (!checks) {
-    const workspace = context.workspace;
-    // Both image rules share the outcome: an unusable policy is reported once, and the scan is incomplete.
-    checks = runChecks(context, client).catch((error: unknown) => {
-      workspace.diagnostics.push({ path: context.config.source ?? '.', message: `image signatures not checked: ${error instanceof Error ? error.message : String(error)}`, kind: 'incomplete' });
-      return [];
-    });
-    checksByWorkspace.set(context.workspace, checks);
-  }
-  return checks;
+  const workspace = context.workspace;
+  // Both image rules share the outcome: an unusable policy is reported once, and the scan is incomplete.
+  return workspace.derived('image-signature-checks', () => runChecks(context, client).catch((error: unknown) => {
+    workspace.diagnostics.push({ path: context.config.source ?? '.', message: `image signatures not checked: ${error instanceof Error ? error.message : String(error)}`, kind: 'incomplete' });
+    return [];
+  }));
 }
 
 async function runChecks(context: RuleContext, client: RegistryClient | undefined): Promise<CheckedImage[]> {

@@ -99,15 +99,12 @@ function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
 
 /** Every key/value pair under a values root, depth first, aliases followed, cycles cut. */
 export function valuesEntries(site: ValuesSite): ValuesEntry[] {
-  let entries = entryCache.get(site);
-  if (!entries) {
-    entries = findEntries(site);
-    entryCache.set(site, entries);
-  }
-  return entries;
+  const cached = site as ValuesSite & { [ENTRIES]?: ValuesEntry[] };
+  return (cached[ENTRIES] ??= findEntries(site));
 }
 
-const entryCache = new WeakMap<ValuesSite, ValuesEntry[]>();
+/** Each site keeps its entries, read once for every rule (not in a WeakMap, which V8 clears only in full collections). */
+const ENTRIES = Symbol('values entries');
 
 function findEntries(site: ValuesSite): ValuesEntry[] {
   const found: ValuesEntry[] = [];

@@ -59,13 +59,11 @@ export interface RbacModel {
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const BUILT_IN_AGGREGATION = /^rbac\.authorization\.k8s\.io\/aggregate-to-(admin|edit|view)$/;
 const MAX_SUBJECTS_SHOWN = 3;
-const models = new WeakMap<Workspace, RbacModel>();
 
 /** Roles, ClusterRoles and their bindings across the tree. */
 export function rbacModel(workspace: Workspace): RbacModel {
-  let model = models.get(workspace);
-  if (!model) {
-    model = { roles: [], bindings: [], bindingsByRole: new Map(), aggregators: [] };
+  return workspace.derived('rbac-model', () => {
+    const model: RbacModel = { roles: [], bindings: [], bindingsByRole: new Map(), aggregators: [] };
     for (const object of workspace.kubeObjects()) {
       if (apiGroup(object) !== RBAC_GROUP) continue;
       const view = new ResolvedYaml(object.source.document);
@@ -74,9 +72,8 @@ export function rbacModel(workspace: Workspace): RbacModel {
     }
     for (const binding of model.bindings) model.bindingsByRole.set(binding.roleName, [...(model.bindingsByRole.get(binding.roleName) ?? []), binding]);
     model.aggregators.push(...model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
-    models.set(workspace, model);
-  }
-  return model;
+    return model;
+  });
 }
 
 function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: ResolvedYaml): RbacRole {

@@ -38,11 +38,13 @@ export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detec
 }
 
 const NONE: readonly FoundSecret[] = [];
-const byDetector = new WeakMap<TreeSecrets, Map<string, FoundSecret[]>>();
+/** The tree's secrets kept grouped by detector (not in a WeakMap, which V8 clears only in full collections). */
+const BY_DETECTOR = Symbol('secrets by detector');
 
 /** The tree's secrets grouped by detector once, for the hundreds of rules that each want their own. */
 function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]> {
-  let grouped = byDetector.get(tree);
+  const cached = tree as TreeSecrets & { [BY_DETECTOR]?: Map<string, FoundSecret[]> };
+  let grouped = cached[BY_DETECTOR];
   if (!grouped) {
     grouped = new Map();
     for (const found of tree.found) {
@@ -50,7 +52,7 @@ function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]>
       if (list) list.push(found);
       else grouped.set(found.detector.id, [found]);
     }
-    byDetector.set(tree, grouped);
+    cached[BY_DETECTOR] = grouped;
   }
   return grouped;
 }
