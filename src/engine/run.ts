@@ -8,6 +8,7 @@ import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from '../rules/rule.js';
 import { omittedNote } from '../secrets/finding-cap.js';
+import { BATCH_BYTES, checkInBatches } from './batches.js';
 import { fingerprint } from './fingerprint.js';
 import type { ScanSettings } from './settings.js';
 import { findSuppressions, suppresses, type Suppression } from './suppress.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   readonly ignoreSuppressions?: boolean;
   /** work done once per scan that reports findings of several rules (the images a repository deploys) */
   readonly passes?: readonly ScanPass[];
+  /** text per batch when a large tree is checked batch by batch (tests set it small) */
+  readonly batchBytes?: number;
 }
 
 export interface PassContext {
@@ -86,24 +89,30 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
   const active = enabledRules(rules, config, options);
   const raw: Finding[] = [];
   const ruleDiagnostics: Diagnostic[] = [];
-  for (const rule of active) {
-    const context: RuleContext = {
-      workspace,
-      config,
-      settings: options.settings ?? {},
-      report: (descriptor) => {
-        const finding = buildFinding(workspace, config, rule, descriptor);
-        if (finding) raw.push(finding);
-      },
-      reportFinding: (finding) => raw.push(finding),
-    };
-    try {
-      const pending = rule.check(context);
-      if (pending) await pending;
-    } catch (error) {
-      ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+  const check = async (target: Workspace, some: readonly Rule[]): Promise<void> => {
+    for (const rule of some) {
+      const context: RuleContext = {
+        workspace: target,
+        config,
+        settings: options.settings ?? {},
+        report: (descriptor) => {
+          // located in the whole workspace: a batch holds only some of the files
+          const finding = buildFinding(workspace, config, rule, descriptor);
+          if (finding) raw.push(finding);
+        },
+        reportFinding: (finding) => raw.push(finding),
+      };
+      try {
+        const pending = rule.check(context);
+        if (pending) await pending;
+      } catch (error) {
+        ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+      }
     }
-  }
+  };
+  const batched = inBatches(workspace, options);
+  const batchDiagnostics = batched ? await checkInBatches(workspace, active, check, options.batchBytes) : [];
+  if (!batched) await check(workspace, active);
   if (options.extraFindings) {
     try {
       const extra = await options.extraFindings(active);
@@ -118,7 +127,7 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
   const { kept: passKept, suppressed: passSuppressed } = options.ignoreSuppressions ? { kept: passed, suppressed: 0 } : applySuppressions(workspace, passed);
   const { listed, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
   const findings = passKept.length > 0 ? [...listed, ...passKept].sort(compareFindings) : listed;
-  const diagnostics = [...workspace.diagnostics, ...ruleDiagnostics, ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
+  const diagnostics = [...workspace.diagnostics, ...notYetIn(workspace.diagnostics, batchDiagnostics), ...(batched ? once(ruleDiagnostics) : ruleDiagnostics), ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
   return {
     findings,
     suppressed: suppressed + passSuppressed,
@@ -126,6 +135,50 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
     complete: !diagnostics.some((diagnostic) => diagnostic.kind === 'incomplete'),
     rulesRun: active,
   };
+}
+
+/**
+ * A plain scan of a tree larger than one batch goes batch by batch (see batches.ts). Scans that look
+ * beyond the tree (registries, history, signatures, fetched dependencies, image passes) keep the
+ * whole tree at hand: their rules share lookups across it.
+ */
+function inBatches(workspace: Workspace, options: RunOptions): boolean {
+  if ((options.capabilities?.size ?? 0) > 0 || (options.passes?.length ?? 0) > 0 || options.extraFindings) return false;
+  const limit = options.batchBytes ?? BATCH_BYTES;
+  let size = 0;
+  for (const file of workspace.files) {
+    size += file.text.length;
+    if (size > limit) return true;
+  }
+  return false;
+}
+
+/** The diagnostics of `added` that `present` does not already hold (a batch and the whole tree report a file's YAML errors alike). */
+function notYetIn(present: readonly Diagnostic[], added: readonly Diagnostic[]): Diagnostic[] {
+  const counts = new Map<string, number>();
+  for (const diagnostic of present) counts.set(diagnosticKey(diagnostic), (counts.get(diagnosticKey(diagnostic)) ?? 0) + 1);
+  return added.filter((diagnostic) => {
+    const key = diagnosticKey(diagnostic);
+    const count = counts.get(key) ?? 0;
+    if (count === 0) return true;
+    counts.set(key, count - 1);
+    return false;
+  });
+}
+
+/** A rule that failed in several batches is reported once. */
+function once(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = diagnosticKey(diagnostic);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function diagnosticKey(diagnostic: Diagnostic): string {
+  return `${diagnostic.path}\0${diagnostic.line ?? ''}\0${diagnostic.column ?? ''}\0${diagnostic.kind}\0${diagnostic.message}`;
 }
 
 async function runPasses(workspace: Workspace, config: ResolvedConfig, active: readonly Rule[], options: RunOptions, diagnostics: Diagnostic[]): Promise<Finding[]> {

@@ -32,7 +32,7 @@ export interface ChartInfo {
 export class Workspace {
   readonly diagnostics: Diagnostic[] = [];
   private readonly byPath: Map<string, SourceFile>;
-  private readonly charts: Set<string>;
+  private readonly charts: ReadonlySet<string>;
   private readonly memo = new Map<string, unknown>();
 
   constructor(
@@ -46,9 +46,21 @@ export class Workspace {
      * undefined outside git (or not known, as for files in memory)
      */
     readonly repositoryPath?: string,
+    /** directories holding a Chart.yaml; computed from `allPaths` when not given */
+    charts?: ReadonlySet<string>,
   ) {
     this.byPath = new Map(files.map((file) => [file.path, file]));
-    this.charts = chartDirectories(this.allPaths);
+    this.charts = charts ?? chartDirectories(this.allPaths);
+  }
+
+  /** Directories holding a Chart.yaml. */
+  chartDirectories(): ReadonlySet<string> {
+    return this.charts;
+  }
+
+  /** Some of this workspace's files as a workspace of their own, for a scan that goes through the tree batch by batch: paths and charts stay the whole tree's. */
+  subset(files: readonly SourceFile[]): Workspace {
+    return new Workspace(this.root, files, this.allPaths, this.repositoryPath, this.charts);
   }
 
   static fromTexts(texts: Record<string, string>, root = ''): Workspace {
@@ -143,6 +155,48 @@ export class Workspace {
     return this.once('kube', () => [...this.objectsByDocument().values()].flat());
   }
 
+  /** The Kubernetes objects of one of this workspace's YAML documents. */
+  kubeObjectsIn(document: YamlDocument): readonly KubeObject[] {
+    return this.objectsByDocument().get(document) ?? kubeObjectsOf(document);
+  }
+
+  private knownObjectPaths: ReadonlySet<string> | undefined;
+
+  /** Paths of the files that declare Kubernetes objects. */
+  kubeObjectPaths(): ReadonlySet<string> {
+    return this.knownObjectPaths ?? this.once('kube-paths', () => new Set(this.kubeObjects().map((object) => object.source.file.path)));
+  }
+
+  /**
+   * Files whose YAML another workspace parsed (`subset`), keeping only `kept` of their documents: the
+   * rest are let go. `yamlDocuments` and the views built on it see the kept ones; `yamlDocumentsOf` and
+   * `yamlDocumentsIn` parse a file again when they need the documents that were let go.
+   */
+  adoptYaml(file: SourceFile, parsed: ParsedYaml, kept: YamlDocument[]): void {
+    const whole = kept.length === parsed.documents.length;
+    this.parsedFiles.set(file.path, whole ? parsed : { documents: kept, diagnostics: parsed.diagnostics });
+    if (!whole) this.partlyKept.add(file.path);
+  }
+
+  /** What `kubeObjectPaths` answers once the documents of some files have been let go (`adoptYaml`). */
+  adoptKubeObjectPaths(paths: ReadonlySet<string>): void {
+    this.knownObjectPaths = paths;
+  }
+
+  private readonly partlyKept = new Set<string>();
+  private readonly reparsed = new Map<string, readonly YamlDocument[]>();
+
+  /** Every document of a manifest file, parsed again when `adoptYaml` kept only some. */
+  private wholeDocuments(file: SourceFile): readonly YamlDocument[] {
+    if (!this.partlyKept.has(file.path)) return this.parsedYaml(file).documents;
+    let documents = this.reparsed.get(file.path);
+    if (!documents) {
+      documents = parseYamlFile(file).documents;
+      this.reparsed.set(file.path, documents);
+    }
+    return documents;
+  }
+
   /** The Kubernetes objects of each YAML document, built once for every view that needs them. */
   private objectsByDocument(): Map<YamlDocument, KubeObject[]> {
     return this.once('kube-by-document', () => new Map(this.yamlDocuments().map((document) => [document, kubeObjectsOf(document)])));
@@ -150,12 +204,26 @@ export class Workspace {
 
   /** The YAML documents of one manifest file, in order; none when it is not one. */
   yamlDocumentsOf(path: string): readonly YamlDocument[] {
+    const file = this.partlyKept.has(path) ? this.byPath.get(path) : undefined;
+    if (file) return this.wholeDocuments(file);
     return this.documentIndex().byPath.get(path) ?? [];
   }
 
   /** The YAML documents of the manifest files directly in `directory` ('' for the root), in file order. */
   yamlDocumentsIn(directory: string): readonly YamlDocument[] {
+    if (this.partlyKept.size > 0) {
+      const files = this.manifestFilesIn().get(directory) ?? [];
+      if (files.some((file) => this.partlyKept.has(file.path))) return files.flatMap((file) => this.wholeDocuments(file));
+    }
     return this.documentIndex().byDirectory.get(directory) ?? [];
+  }
+
+  private manifestFilesIn(): Map<string, SourceFile[]> {
+    return this.once('manifest-files-by-directory', () => {
+      const byDirectory = new Map<string, SourceFile[]>();
+      for (const file of this.manifestFiles()) appendTo(byDirectory, file.directory, file);
+      return byDirectory;
+    });
   }
 
   /** Built once, so that rules following references look documents up instead of scanning them all. */

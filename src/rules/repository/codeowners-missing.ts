@@ -90,7 +90,7 @@ export default defineRule({
 /** What deploys or decides what is deployed: Kubernetes, Kustomize, Helm, Terraform, Dockerfiles, CI workflows, CODEOWNERS itself. */
 function deployFiles(workspace: Workspace, codeowners: SourceFile | undefined): SourceFile[] {
   const paths = new Set<string>();
-  for (const object of workspace.kubeObjects()) paths.add(object.source.file.path);
+  for (const path of workspace.kubeObjectPaths()) paths.add(path);
   for (const file of workspace.files) {
     const kind = workspace.kindOf(file);
     if (kind === 'helm-template' || kind === 'terraform' || kind === 'dockerfile') paths.add(file.path);

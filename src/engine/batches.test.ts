@@ -1,0 +1,82 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/schema.js';
+import { Workspace } from '../model/workspace.js';
+import { readFixtureDirectory } from '../rules/fixture-harness.js';
+import { RULES } from '../rules/index.js';
+import { fileBatches, REPOSITORY_RULES } from './batches.js';
+import { runRules } from './run.js';
+
+const rulesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'rules');
+
+/** A tree in batches of one directory (or chart) each: the smallest batches a scan can make. */
+const ONE_GROUP_PER_BATCH = 1;
+
+describe('batched scans', () => {
+  it('keep a directory, and a whole chart, in one batch', () => {
+    const workspace = Workspace.fromTexts({
+      'charts/web/Chart.yaml': 'name: web\n',
+      'charts/web/values.yaml': 'image: nginx\n',
+      'charts/web/templates/deployment.yaml': 'kind: Deployment\n',
+      'apps/a.yaml': 'kind: ConfigMap\n',
+      'apps/b.yaml': 'kind: ConfigMap\n',
+      'base/c.yaml': 'kind: ConfigMap\n',
+    });
+    const batches = fileBatches(workspace, workspace.chartDirectories(), ONE_GROUP_PER_BATCH).map((files) => files.map((file) => file.path).sort());
+    expect(batches).toEqual([
+      ['apps/a.yaml', 'apps/b.yaml'],
+      ['base/c.yaml'],
+      ['charts/web/Chart.yaml', 'charts/web/templates/deployment.yaml', 'charts/web/values.yaml'],
+    ]);
+  });
+
+  it('find what a whole-tree run finds: a role bound from another directory, settings set in another file', async () => {
+    const texts = {
+      'rbac/role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list]\n',
+      'bindings/binding.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: app\n    namespace: default\n',
+      'argocd/argocd-cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  users.anonymous.enabled: "true"\n',
+      'apps/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          securityContext:\n            privileged: true\n',
+    };
+    const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES);
+    const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES, { batchBytes: ONE_GROUP_PER_BATCH });
+    expect(whole.findings.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['rbac-secrets-read', 'argocd-anonymous-access', 'workload-privileged']));
+    expect(batched).toEqual(whole);
+  });
+
+  for (const rule of RULES.filter((candidate) => candidate.requires === undefined)) {
+    const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
+    if (!existsSync(fixtureDir)) continue;
+    it(`find what a whole-tree run finds on the fixtures of ${rule.id}`, async () => {
+      const { texts, config } = readFixtureDirectory(fixtureDir);
+      const whole = await runRules(Workspace.fromTexts(texts), config, [rule]);
+      const batched = await runRules(Workspace.fromTexts(texts), config, [rule], { batchBytes: ONE_GROUP_PER_BATCH });
+      expect(batched).toEqual(whole);
+    });
+  }
+
+  it('run every rule that joins facts across files once over the whole tree (REPOSITORY_RULES)', () => {
+    const joining = /(?<!function )\b(argocdSettings|appProjects|rbacModel|lockedDownControllers|referencedDocuments|kubeObjectPaths|gitlabPipelineDocuments|gitlabJobs)\(/;
+    const sources = new Map<string, string>();
+    const read = (file: string): string => {
+      let text = sources.get(file);
+      if (text === undefined) sources.set(file, (text = readFileSync(file, 'utf8')));
+      return text;
+    };
+    const joins = (file: string, seen = new Set<string>()): boolean => {
+      if (seen.has(file) || file.endsWith(`${path.sep}workspace.ts`) || file.endsWith(`rules${path.sep}index.ts`)) return false;
+      seen.add(file);
+      const text = read(file);
+      if (joining.test(text)) return true;
+      return [...text.matchAll(/from '(\.[^']+)\.js'/g)].some((match) => {
+        const imported = path.join(path.dirname(file), `${match[1]}.ts`);
+        return existsSync(imported) && joins(imported, seen);
+      });
+    };
+    const ruleFiles = readdirSync(rulesDir, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+      .flatMap((layer) => readdirSync(path.join(rulesDir, layer.name)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).map((name) => path.join(rulesDir, layer.name, name)));
+    const joiningRules = RULES.filter((rule) => ruleFiles.some((file) => path.basename(file, '.ts') === rule.id && joins(file))).map((rule) => rule.id);
+    expect(joiningRules.filter((id) => !REPOSITORY_RULES.has(id))).toEqual([]);
+  });
+});

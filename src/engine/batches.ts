@@ -1,0 +1,158 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import { isGitlabCiFile } from '../model/extract/yaml-tool-images.js';
+import { isChartFile, isKustomizationFile, isValuesFile } from '../model/file-kinds.js';
+import type { SourceFile } from '../model/source-file.js';
+import type { Workspace } from '../model/workspace.js';
+import { getString, type YamlDocument } from '../model/yaml.js';
+import type { Rule } from '../rules/rule.js';
+
+/**
+ * A large tree is checked batch by batch: each batch's YAML is parsed, every rule that reads one
+ * file (or one directory, or one chart) at a time runs over it, and its syntax trees are let go
+ * before the next batch is parsed. Memory then stays near what one batch needs, and the garbage
+ * collector does not trace every document of the tree again and again.
+ *
+ * Rules that join facts across the whole tree (an RBAC binding in one file and its role in another,
+ * Argo CD settings that any file may set) run once at the end over the documents they read, which
+ * the batches keep (`keptForRepositoryRules`). A rule that joins across files must be listed here.
+ */
+export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
+  // argocdSettings: any ConfigMap, generator, values file or Application of the tree may set them
+  'argocd-admin-enabled',
+  'argocd-anonymous-access',
+  'argocd-exec-enabled',
+  'argocd-rbac-default-admin',
+  'argocd-repo-insecure',
+  // appProjects: an Application names an AppProject defined anywhere
+  'argocd-app-default-project',
+  'argocd-project-wildcard-cluster-resources',
+  'argocd-project-wildcard-destination',
+  'argocd-project-wildcard-source',
+  // rbacModel: bindings, roles and aggregated roles of the whole tree
+  'rbac-anonymous-subject',
+  'rbac-cluster-admin-binding',
+  'rbac-escalation',
+  'rbac-secrets-read',
+  'rbac-wildcard',
+  // lockedDownControllers: a controller flag anywhere in the tree
+  'flux-kustomization-no-service-account',
+  // referencedDocuments: kustomizations name files in other directories; argocdSettings
+  'kustomize-exec-function',
+  // one finding for the whole repository
+  'codeowners-missing',
+  ...wholeTreeRuleIds(),
+]);
+
+/**
+ * Repository rules that may read any document of the tree once something in it sets them off; then
+ * the batches keep every document (as a scan of the whole tree at once would).
+ */
+function wholeTreeTriggers(): ReadonlyMap<string, (workspace: Workspace) => boolean> {
+  const gitlabPipeline = (workspace: Workspace): boolean => workspace.files.some((file) => isGitlabCiFile(file.path));
+  return new Map([
+    // `include: local:` may name any YAML file of the tree
+    ['gitlab-script-injection', gitlabPipeline],
+    ['gitlab-pushes-deploy-branch', gitlabPipeline],
+    // a policy covers the workloads of a namespace, wherever they are defined
+    ['sigstore-namespace-not-included', (workspace: Workspace) => workspace.files.some((file) => file.text.includes('ClusterImagePolicy'))],
+  ]);
+}
+
+function wholeTreeRuleIds(): string[] {
+  return [...wholeTreeTriggers().keys()];
+}
+
+/** Kinds the repository rules read; ConfigMaps only when they are Argo CD settings. */
+const KEPT_KINDS = new Set([
+  'Secret', 'ExternalSecret', 'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository',
+  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kustomization', 'Kptfile',
+]);
+const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
+
+/** Whether the repository rules may read this document: those they never read are let go with their batch. */
+function keptForRepositoryRules(batch: Workspace, document: YamlDocument): boolean {
+  const { file } = document;
+  // kustomizations, charts and values: argocdSettings, chart values and kustomize references read them
+  if (isKustomizationFile(file.baseName) || isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
+  if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
+  if (KEPT_KINDS.has(getString(document.root, 'kind') ?? '')) return true;
+  if (KRM_FUNCTION.test(file.text)) return true;
+  return batch.kubeObjectsIn(document).some((object) =>
+    object.kind === 'ConfigMap' ? object.name?.startsWith('argocd-') === true : KEPT_KINDS.has(object.kind));
+}
+
+/** Text per batch: the syntax trees of YAML take 20–40 times its text (kyverno/policies: 1 MB batches peak 90 MB higher than 256 KB). */
+export const BATCH_BYTES = 256 * 1024;
+
+/**
+ * The files in batches of about `bytes` of text, in file order. A directory stays in one batch, and so
+ * does a whole chart (its Chart.yaml, values and templates): rules read those together.
+ */
+export function fileBatches(workspace: Workspace, charts: ReadonlySet<string>, bytes = BATCH_BYTES): SourceFile[][] {
+  const batches: SourceFile[][] = [];
+  let current: SourceFile[] = [];
+  let size = 0;
+  let group: string | undefined;
+  for (const file of [...workspace.files].sort((a, b) => compareText(groupOf(a.path, charts), groupOf(b.path, charts)))) {
+    const fileGroup = groupOf(file.path, charts);
+    if (fileGroup !== group && size >= bytes) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    group = fileGroup;
+    current.push(file);
+    size += file.text.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** The outermost chart directory holding the file, else its directory. */
+function groupOf(path: string, charts: ReadonlySet<string>): string {
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    if (charts.has(path.slice(0, slash))) return path.slice(0, slash);
+  }
+  if (charts.has('')) return '';
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Runs `fileRules` over each batch (`checkBatch`), then hands the documents the repository rules read
+ * to `workspace`, where `repositoryRules` run once. Returns the diagnostics the batches recorded.
+ */
+export async function checkInBatches(
+  workspace: Workspace,
+  rules: readonly Rule[],
+  check: (target: Workspace, rules: readonly Rule[]) => Promise<void>,
+  bytes = BATCH_BYTES,
+): Promise<Diagnostic[]> {
+  const repositoryRules = rules.filter((rule) => REPOSITORY_RULES.has(rule.id));
+  const fileRules = rules.filter((rule) => !REPOSITORY_RULES.has(rule.id));
+  const triggers = wholeTreeTriggers();
+  const keepAll = repositoryRules.some((rule) => triggers.get(rule.id)?.(workspace) === true);
+  const diagnostics: Diagnostic[] = [];
+  const objectPaths = new Set<string>();
+  for (const files of fileBatches(workspace, workspace.chartDirectories(), bytes)) {
+    const batch = workspace.subset(files);
+    await check(batch, fileRules);
+    if (repositoryRules.length > 0) {
+      for (const file of batch.manifestFiles()) {
+        const parsed = batch.parsedYaml(file);
+        workspace.adoptYaml(file, parsed, keepAll ? parsed.documents : parsed.documents.filter((document) => keptForRepositoryRules(batch, document)));
+      }
+      for (const path of batch.kubeObjectPaths()) objectPaths.add(path);
+    }
+    diagnostics.push(...batch.diagnostics);
+  }
+  if (repositoryRules.length > 0) {
+    workspace.adoptKubeObjectPaths(objectPaths);
+    await check(workspace, repositoryRules);
+  }
+  return diagnostics;
+}
