@@ -5,9 +5,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { fluxHelmRelease, fluxHelmRepository, packChart, startChartRepository, writeTree, type ChartRepository } from './helpers/deps-servers.js';
+import { fluxHelmRelease, fluxHelmRepository, packChart, pushHelmChart, startChartRepository, writeTree, type ChartRepository } from './helpers/deps-servers.js';
 import { tarBytes, type TarMember } from './helpers/oci-layout.js';
-import { pushBlob, putManifest, startRegistry, type LocalRegistry } from './helpers/registry.js';
+import { startRegistry, type LocalRegistry } from './helpers/registry.js';
 
 let work: string;
 let charts: ChartRepository;
@@ -82,22 +82,7 @@ describe('hostile dependency archives', () => {
   }
 });
 
-const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
-const HELM_CHART = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
-
-/** Pushes a chart as `helm push` does: an OCI manifest with Helm's config and chart-content media types. */
-async function pushChart(repository: string, tag: string, archive: Buffer, version: string): Promise<string> {
-  const config = Buffer.from(JSON.stringify({ apiVersion: 'v2', name: repository.split('/').pop(), version }));
-  const [configDigest, layerDigest] = await Promise.all([pushBlob(registry, repository, config), pushBlob(registry, repository, archive)]);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: HELM_CONFIG, digest: configDigest, size: config.length },
-    layers: [{ mediaType: HELM_CHART, digest: layerDigest, size: archive.length }],
-    annotations: { 'org.opencontainers.image.title': repository.split('/').pop(), 'org.opencontainers.image.version': version },
-  }));
-  return (await putManifest(registry, repository, tag, manifest, 'application/vnd.oci.image.manifest.v1+json')).digest;
-}
+const pushChart = (repository: string, tag: string, archive: Buffer, version: string): Promise<string> => pushHelmChart(registry, repository, tag, archive, version);
 
 describe('OCI charts on a real registry', () => {
   it('fetches, locks, analyses and verifies a chart pushed with Helm\'s artifact media types, and catches a re-pushed tag', async () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describeError } from '../errors.js';
 import { buildLock, writeLock } from '../deps/lock.js';
 import type { DependencyRun } from '../deps/run-deps.js';
-import { DependencySession, defaultLockPath, loadRepository } from '../deps/session.js';
+import { DependencySession, defaultLockPath, loadRepository, type DependencySignatures } from '../deps/session.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { EXIT, type ExitCode } from './exit.js';
@@ -10,8 +10,9 @@ import { listParser } from './list-option.js';
 import type { CommandRegistrar } from './main.js';
 import { createProgress } from './progress.js';
 import { writeOutput } from './write-output.js';
+import type { VerifyFlags } from './verify-flags.js';
 
-export interface DepsFlags {
+export interface DepsFlags extends Pick<VerifyFlags, typeof SIGNATURE_FLAGS[number]> {
   insecureRegistry?: string[];
   timeout?: string;
   retries?: string;
@@ -23,6 +24,20 @@ export interface DepsFlags {
   format?: string;
   quiet?: boolean;
   debug?: boolean;
+}
+
+const SIGNATURE_FLAGS = ['key', 'certificateIdentity', 'certificateIdentityRegexp', 'certificateOidcIssuer', 'certificateOidcIssuerRegexp', 'trustedRoot', 'insecureIgnoreTlog', 'allowedSigners', 'gpgKeyring'] as const;
+
+/** Trust for signed dependencies on `deps` subcommands (`scan` has these flags already, for images and commits). */
+function addSignatureOptions(command: Command): Command {
+  return command
+    .option('--key <file>', 'verify cosign signatures of OCI charts with this public key (PEM) and lock the signer (repeat for more)', listParser(undefined, false))
+    .option('--certificate-identity <identity>', 'keyless cosign signatures of OCI charts: the exact signer identity')
+    .option('--certificate-identity-regexp <regexp>', 'keyless: a regular expression the signer identity must match')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer')
+    .option('--certificate-oidc-issuer-regexp <regexp>', 'keyless: a regular expression the OIDC issuer must match')
+    .option('--trusted-root <file>', 'Sigstore trusted_root.json for keyless signatures and transparency log entries')
+    .option('--insecure-ignore-tlog', 'accept key-based chart signatures without a transparency log entry');
 }
 
 /** The flags every `deps` subcommand (and `scan --deps`) takes for fetching. */
@@ -38,7 +53,7 @@ export function addFetchOptions(command: Command, prefix = ''): Command {
 
 export const registerDepsCommand: CommandRegistrar = (program: Command, setExit) => {
   const deps = program.command('deps').description('fetch, lock and verify the remote dependencies GitOps config pulls (charts, remote bases, modules)');
-  const subcommand = (name: string, description: string): Command => addFetchOptions(deps.command(name).description(description))
+  const subcommand = (name: string, description: string): Command => addSignatureOptions(addFetchOptions(deps.command(name).description(description)))
     .argument('[path]', 'repository', '.')
     .option('-c, --config <file>', 'configuration file (default: <path>/.rampart.yaml)')
     .option('-q, --quiet', 'no progress or notes')
@@ -60,6 +75,7 @@ export const registerDepsCommand: CommandRegistrar = (program: Command, setExit)
         ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
         ...(flags.keyring ? { keyring: flags.keyring } : {}),
+        ...signatureFlags(flags),
         ...(flags.lock ? { lock: flags.lock } : {}),
         ...(flags.config ? { config: flags.config } : {}),
         ...(flags.quiet ? { quiet: true } : {}),
@@ -123,7 +139,18 @@ export function sessionOptions(flags: DepsFlags): Parameters<typeof DependencySe
     ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
     ...(flags.cacheDir ? { cacheDirectory: flags.cacheDir } : {}),
     ...(flags.keyring ? { keyring: flags.keyring } : {}),
+    ...(Object.keys(signatureFlags(flags)).length > 0 ? { signatures: dependencySignatures(flags) } : {}),
   };
+}
+
+function dependencySignatures(flags: DepsFlags): DependencySignatures {
+  const { key, insecureIgnoreTlog, ...rest } = signatureFlags(flags);
+  return { ...rest, ...(key ? { keys: key } : {}), ...(insecureIgnoreTlog ? { insecureIgnoreTlog: true } : {}) };
+}
+
+/** The signature flags that were given, as flags. */
+export function signatureFlags(flags: Pick<DepsFlags, typeof SIGNATURE_FLAGS[number]>): Pick<DepsFlags, typeof SIGNATURE_FLAGS[number]> {
+  return Object.fromEntries(SIGNATURE_FLAGS.filter((name) => flags[name] !== undefined && flags[name] !== false).map((name) => [name, flags[name]]));
 }
 
 /** Failures and skipped references on stderr; the count of failures. */

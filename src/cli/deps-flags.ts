@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import { DependencySession } from '../deps/session.js';
-import { fetchFlagProblem, sessionOptions, type DepsFlags } from './deps-command.js';
+import { fetchFlagProblem, sessionOptions, signatureFlags, type DepsFlags } from './deps-command.js';
+import type { VerifyFlags } from './verify-flags.js';
 
 /** The dependency flags of `rampart scan`. */
 export interface ScanDepsFlags {
@@ -35,7 +36,7 @@ export interface DepsScanOptions {
 }
 
 /** With `--deps`: one fetching session for the scan and the `deps` capability. */
-export async function depsScanOptions(flags: ScanDepsFlags): Promise<DepsScanOptions> {
+export async function depsScanOptions(flags: ScanDepsFlags & VerifyFlags): Promise<DepsScanOptions> {
   if (!flags.deps) {
     if (flags.locked) throw new RampartError('usage', '--locked needs --deps');
     return { close: async () => undefined };
@@ -47,6 +48,7 @@ export async function depsScanOptions(flags: ScanDepsFlags): Promise<DepsScanOpt
     ...(flags.helmRepositories ? { helmRepositories: flags.helmRepositories } : {}),
     ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
     ...(flags.keyring ? { keyring: flags.keyring } : {}),
+    ...signatureFlags(flags),
   };
   const problem = fetchFlagProblem(depsFlags);
   if (problem) throw new RampartError('usage', problem);

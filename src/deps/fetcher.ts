@@ -15,6 +15,8 @@ import { FetchError, httpGet, type HttpOptions } from './http.js';
 import { verifyChartProvenance } from '../verify/helm-provenance.js';
 import type { OpenPgpKeyring } from '../verify/openpgp-verify.js';
 import { TerraformRegistryClient } from './terraform-registry.js';
+import { ImageVerifier } from '../verify/image/image-verifier.js';
+import type { ImagePolicies } from '../verify/image/scan-policies.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
 import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
@@ -37,7 +39,12 @@ export interface FetcherOptions {
   readonly plainHttpHosts?: readonly string[];
   /** git commands (fetch, archive) give up after this long */
   readonly gitTimeoutMs?: number;
+  /** `--key` / `--certificate-identity`: cosign signatures of OCI charts verified with these policies and the signer recorded */
+  readonly chartSignatures?: ImagePolicies;
 }
+
+/** Recorded when a cosign policy applies to an OCI chart that carries no signature, so a stripped signature shows in the lock. */
+export const UNSIGNED = 'unsigned';
 
 /**
  * Fetches one dependency into the content-addressed cache and says what it is. Every source is
@@ -52,6 +59,7 @@ export class DependencyFetcher {
   private readonly http: HttpOptions;
   private readonly repositories: HelmRepositories;
   private readonly terraform: TerraformRegistryClient;
+  private readonly signatures: ImageVerifier;
   downloads = 0;
 
   constructor(private readonly options: FetcherOptions) {
@@ -59,6 +67,7 @@ export class DependencyFetcher {
     this.http = options.http ?? { timeoutMs: 30_000, retries: 2 };
     this.repositories = options.helmRepositories ?? new HelmRepositories();
     this.terraform = new TerraformRegistryClient(this.http, options.plainHttpHosts ?? []);
+    this.signatures = new ImageVerifier(options.registry);
   }
 
   fetch(source: DependencySource): Promise<FetchedDependency> {
@@ -182,8 +191,32 @@ export class DependencyFetcher {
     const hex = layer.slice('sha256:'.length);
     const what = `chart ${reference.canonical}`;
     const signer = await this.provenanceSigner(bytes, `${source.chart}-${source.asked}.tgz`, what, async () => (provenance ? (await this.ociBlob(reference, provenance)).bytes : undefined));
+    const cosignSigner = await this.cosignSigner(reference, digest, what);
     const directory = await this.chartTree(hex, bytes, what);
-    return this.result(key, source, { version: source.asked, digest, sha256: layer, ...(signer ? { signer } : {}) }, directory, cached, `chart ${source.chart} ${source.asked}`);
+    return this.result(key, source, { version: source.asked, digest, sha256: layer, ...(signer ? { signer } : {}), ...(cosignSigner ? { cosignSigner } : {}) }, directory, cached, `chart ${source.chart} ${source.asked}`);
+  }
+
+  /**
+   * With a cosign policy for the chart's repository: the signer of the chart manifest's signature,
+   * verified as `rampart verify` verifies an image; `unsigned` when it has none. A signature that does
+   * not verify is an error.
+   */
+  private async cosignSigner(reference: ImageReference, digest: string, what: string): Promise<string | undefined> {
+    const policy = this.options.chartSignatures?.policyFor(reference.name);
+    if (!policy) return undefined;
+    let verdict;
+    try {
+      verdict = await this.signatures.verify({ ...reference, digest }, policy);
+    } catch (error) {
+      throw new Error(`${what}: the cosign signature could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (verdict.status === 'verified') {
+      // a key is named by its fingerprint, not by the path it was given at, so the lock reads the same everywhere
+      const key = policy.keys.find(({ name }) => verdict.signer === `key ${name}`);
+      return key ? `key sha256:${createHash('sha256').update(key.key.export({ type: 'spki', format: 'der' })).digest('hex')}` : verdict.signer;
+    }
+    if (verdict.status === 'unsigned') return UNSIGNED;
+    throw new Error(`${what}: the cosign signature does not verify (${verdict.reason}): ${verdict.detail}`);
   }
 
   private async fetchOciArtifact(key: string, source: Extract<DependencySource, { type: 'oci' }>): Promise<FetchedDependency> {

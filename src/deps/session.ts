@@ -6,6 +6,9 @@ import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import { resolveScanTarget } from '../sources/scan-target.js';
 import { loadKeyring } from '../verify/trust-files.js';
+import type { PolicyInput } from '../verify/image/image-policy.js';
+import { loadImagePolicies } from '../verify/image/scan-policies.js';
+import { errorMessage, RampartError } from '../errors.js';
 import { DependencyCache } from './cache.js';
 import { DependencyFetcher } from './fetcher.js';
 import { HelmRepositories } from './helm-repositories.js';
@@ -21,7 +24,15 @@ export interface DependencyOptions {
   /** `--keyring`: OpenPGP public keys of trusted chart signers; `.prov` files are verified with them */
   readonly keyring?: string;
   readonly concurrency?: number;
+  /** `--key`, `--certificate-identity`…: cosign signatures of OCI charts; `--allowed-signers`, `--gpg-keyring`: signed git dependencies */
+  readonly signatures?: DependencySignatures;
   readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** Trust for signed dependencies, as `rampart verify` and `scan --verify` take it. */
+export interface DependencySignatures extends Omit<PolicyInput, 'attestationType'> {
+  readonly allowedSigners?: string;
+  readonly gpgKeyring?: string;
 }
 
 /** What fetching needs for one run (registry client, git, cache); `close()` when done. */
@@ -41,8 +52,14 @@ export class DependencySession {
     const registry = new HttpRegistryClient({ insecureRegistries: options.insecureRegistries ?? [], timeoutMs });
     const cache = new DependencyCache(options.cacheDirectory);
     const chartKeyring = options.keyring ? await loadKeyring(options.keyring) : undefined;
+    const signatures = options.signatures;
+    const cosignGiven = (signatures?.keys?.length ?? 0) > 0 || signatures?.certificateIdentity !== undefined || signatures?.certificateIdentityRegexp !== undefined;
+    const chartSignatures = signatures && cosignGiven ? await loadImagePolicies(signatures, undefined).catch((error: unknown) => {
+      throw new RampartError('usage', `cosign signatures of OCI charts: ${errorMessage(error)}`);
+    }) : undefined;
     const fetcher = new DependencyFetcher({
       cache, registry, helmRepositories: repositories, http: { timeoutMs, retries }, plainHttpHosts: options.insecureRegistries ?? [], ...(chartKeyring ? { chartKeyring } : {}),
+      ...(chartSignatures ? { chartSignatures } : {}),
       git: new GitRefResolver({ timeoutMs: Math.max(timeoutMs, 30_000) }), gitTimeoutMs: Math.max(timeoutMs * 4, 60_000),
     });
     return new DependencySession(fetcher, registry, repositories, cache, options);

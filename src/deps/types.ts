@@ -50,6 +50,8 @@ export interface ResolvedContent {
   readonly sha256?: string;
   /** the `.prov` signer, when the provenance was verified */
   readonly signer?: string;
+  /** the cosign signer of an OCI chart, when a policy applied (`unsigned` when it had no signature) */
+  readonly cosignSigner?: string;
 }
 
 export interface FetchedDependency {

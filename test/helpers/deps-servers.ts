@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { startServer, type TestServer } from './http-servers.js';
 import { tarBytes, type TarMember } from './oci-layout.js';
-import { freePort } from './registry.js';
+import { freePort, pushBlob, putManifest, type LocalRegistry } from './registry.js';
 
 const run = promisify(execFile);
 
@@ -184,4 +184,21 @@ export async function helmProvenance(signer: { home: string; email: string }, na
     child.stdin.end(body);
   });
   return signed;
+}
+
+const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+const HELM_CHART = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/** Pushes a chart as `helm push` does: an OCI manifest with Helm's config and chart-content media types; the manifest digest. */
+export async function pushHelmChart(registry: LocalRegistry, repository: string, tag: string, archive: Buffer, version: string): Promise<string> {
+  const config = Buffer.from(JSON.stringify({ apiVersion: 'v2', name: repository.split('/').pop(), version }));
+  const [configDigest, layerDigest] = await Promise.all([pushBlob(registry, repository, config), pushBlob(registry, repository, archive)]);
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: HELM_CONFIG, digest: configDigest, size: config.length },
+    layers: [{ mediaType: HELM_CHART, digest: layerDigest, size: archive.length }],
+    annotations: { 'org.opencontainers.image.title': repository.split('/').pop(), 'org.opencontainers.image.version': version },
+  }));
+  return (await putManifest(registry, repository, tag, manifest, 'application/vnd.oci.image.manifest.v1+json')).digest;
 }

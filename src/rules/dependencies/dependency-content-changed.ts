@@ -42,7 +42,7 @@ export default defineRule({
       context.report({
         messageId: 'changed',
         at: reference.reference.at,
-        data: { chain: chainOf(reference), field: verdict.field, locked: verdict.locked, now: verdict.now, asked: `\`${reference.reference.source.asked}\`` },
+        data: { chain: chainOf(reference), field: FIELD_NAMES[verdict.field] ?? verdict.field, locked: verdict.locked, now: verdict.now, asked: `\`${reference.reference.source.asked}\`` },
         subject: `${reference.key}\0${verdict.now}`,
         properties: { dependency: chainOf(reference), locked: verdict.locked, resolved: verdict.now },
       });
@@ -51,3 +51,6 @@ export default defineRule({
     if (failures.length > 0) throw new Error(`${failures.length} dependencies could not be fetched, so they were not checked: ${failures.join('; ')}`);
   },
 });
+
+/** How a lock field is named in the message. */
+const FIELD_NAMES: Readonly<Record<string, string>> = { cosignSigner: 'cosign signer', commitSigner: 'commit signer' };
