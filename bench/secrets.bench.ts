@@ -154,13 +154,22 @@ async function historyRounds(label: string, repository: string, rounds: number):
   }
 }
 
-/** Long-history repositories cloned by hand into `.bench/real-history/<name>` (not committed; see the README). */
+/**
+ * Long-history repositories cloned by hand into `.bench/real-history/<name>` (not committed; see
+ * the README). A partial clone is left out: `git log -p` would fetch the blobs it lacks over the
+ * network; `bench/complete-copy.sh` makes a complete copy of one.
+ */
 function realHistories(): string[] {
   const directory = path.join(cacheDir, 'real-history');
   if (!existsSync(directory)) return [];
   return readdirSync(directory, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(path.join(directory, entry.name, '.git')))
     .map((entry) => path.join(directory, entry.name))
+    .filter((repository) => {
+      const promisor = spawnSync('git', ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'], { cwd: repository, encoding: 'utf8' }).stdout.trim();
+      if (promisor !== '') process.stdout.write(`(${path.basename(repository)} is a partial clone, skipped: sh bench/complete-copy.sh ${repository} <copy> makes a complete copy)\n`);
+      return promisor === '';
+    })
     .sort();
 }
 
