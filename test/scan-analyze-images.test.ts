@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -243,6 +243,67 @@ describe('.rampart.yaml images policy', () => {
     expect(found.every((finding) => finding.severity === 'high' || finding.severity === 'critical')).toBe(true);
     expect(report.diagnostics.find((diagnostic) => /GHSA-4444-4444-4444 expired on 2020-01-31/.test(diagnostic.message))).toMatchObject({ kind: 'note' });
     expect(report.images[0]).toMatchObject({ ignored: 1 });
+  });
+
+  it('applies to rampart image as to scan --analyze-images (-c FILE; default ./.rampart.yaml)', async () => {
+    // web's findings plus a high one (an unowned setuid file) for minSeverity to drop
+    const layout = await buildLayeredImage(work, 'web-setuid', 'v1', [
+      { files: { 'app/node_modules/minimist/package.json': '{"name":"minimist","version":"1.2.5"}' } },
+      { files: { 'usr/local/bin/sync-agent': REVERSE_SHELL, 'usr/local/bin/helper': '#!/bin/sh\nexec "$@"\n' }, modes: { 'usr/local/bin/sync-agent': 0o755, 'usr/local/bin/helper': 0o4755 } },
+    ]);
+    const pushed = await pushLayout(registry, layout, 'v1', 'team/web-setuid', '1.0');
+    const pinned = `${registry.host}/team/web-setuid@${pushed.digest}`;
+    const config = path.join(work, 'image-policy.yaml');
+    await writeFile(config, [
+      'images:',
+      '  minSeverity: critical',
+      '  ignore:',
+      '    - id: CVE-2021-44906',
+      '      reason: minimist only parses our own fixed arguments',
+      '      expires: 2999-12-31',
+      '      images: ["127.0.0.1:*/team/**"]',
+      '    - id: GHSA-4444-4444-4444',
+      '      reason: was waiting for a fix',
+      '      expires: 2020-01-31',
+      '',
+    ].join('\n'));
+    const image = async (extra: readonly string[]): Promise<JsonReport> => {
+      const result = await runCli(['image', pinned, '--insecure-registry', registry.host, '--db', database, '-f', 'json', '-q', '--fail-on', 'none', ...extra]);
+      expect(result.stderr).toBe('');
+      return JSON.parse(result.stdout) as JsonReport;
+    };
+    const unfiltered = await image([]);
+    expect(unfiltered.findings.some((finding) => finding.properties['advisory'] === 'GHSA-xvch-5gv4-984h')).toBe(true);
+    expect(unfiltered.findings.some((finding) => finding.severity !== 'critical')).toBe(true);
+    const filtered = await image(['-c', config]);
+    expect(filtered.findings.some((finding) => finding.properties['advisory'] === 'GHSA-xvch-5gv4-984h')).toBe(false);
+    expect(filtered.findings.every((finding) => finding.severity === 'critical')).toBe(true);
+    expect(filtered.findings.map((finding) => finding.properties['yaraRule']).filter(Boolean)).toEqual(['rampart_reverse_shell']);
+    expect(unfiltered.findings.find((finding) => finding.ruleId === 'image-unowned-setuid')).toMatchObject({ severity: 'high' });
+    const below = unfiltered.findings.filter((finding) => finding.severity !== 'critical').length;
+    expect(filtered.diagnostics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'note', message: expect.stringMatching(/GHSA-4444-4444-4444 expired on 2020-01-31/) }),
+      expect.objectContaining({ kind: 'note', message: `not reported by the images policy: ${below} ${below === 1 ? 'finding' : 'findings'} below images.minSeverity, 1 ignored by images.ignore` }),
+    ]));
+    const here = process.cwd();
+    const checkout = await repository('image-policy-cwd', { '.rampart.yaml': await readFile(config, 'utf8') });
+    process.chdir(checkout);
+    try {
+      expect((await image([])).findings).toEqual(filtered.findings);
+    } finally {
+      process.chdir(here);
+    }
+    // the same policy through scan --analyze-images keeps the same image findings
+    const repo = await repository('image-policy', { 'web.yaml': deployment('web', pinned) });
+    const { report } = await scanJson(repo, ['--db', database, '-c', config]);
+    const key = (finding: JsonFinding): string => `${finding.ruleId} ${finding.properties['path']} ${finding.properties['advisory'] ?? finding.properties['yaraRule'] ?? ''}`;
+    expect(imageFindings(report).map(key).sort()).toEqual(filtered.findings.map(key).sort());
+    const broken = path.join(work, 'broken-policy.yaml');
+    await writeFile(broken, 'images:\n  ignore:\n    - id: CVE-2024-3094\n      expires: 2024-13-01\n');
+    const rejected = await runCli(['image', pinned, '--insecure-registry', registry.host, '-q', '-c', broken]);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/broken-policy\.yaml/);
+    expect(rejected.stderr).toMatch(/images\.ignore\.0\.expires: not a calendar date/);
   });
 
   it('rejects an ignore entry without a reason or with a bad date, naming the file and the field', async () => {

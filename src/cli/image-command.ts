@@ -36,6 +36,7 @@ interface ImageFlags {
   db?: string;
   maxDbAge?: string;
   blocklist?: string;
+  config?: string;
 }
 
 export const registerImageCommand: CommandRegistrar = (program: Command, setExit) => {
@@ -59,6 +60,7 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .option('--db <dir>', 'the vulnerability database to match packages against (rampart db import; default: $XDG_CACHE_HOME/rampart/vulndb)')
     .option('--max-db-age <age>', 'fail (exit 2) when the vulnerability data the image was checked against is older than this (36h, 7d, 2w)')
     .option('--blocklist <file>', 'SHA-256 digests of known-bad files, one a line with an optional comment: a listed file in any layer is image-malware')
+    .option('-c, --config <file>', 'configuration file whose images policy (images.minSeverity, images.ignore) applies (default: ./.rampart.yaml)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only the report')
     .option('--debug', 'show stack traces for errors')
@@ -71,6 +73,8 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     const { insecureRegistries, seconds, maxDbAge } = await imageReadingFlags(flags);
     const { findImageVulnerabilities, checkDatabaseAge } = await import('../vuln/image-vulnerabilities.js');
     if ((flags.clamdSocket || flags.clamavDb) && !flags.clamav) throw new RampartError('usage', `${flags.clamdSocket ? '--clamd-socket' : '--clamav-db'} is for --clamav, which was not given`);
+    const { loadConfig } = await import('../config/load.js');
+    const config = await loadConfig(process.cwd(), flags.config);
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
     const database = await VulnerabilityDatabase.open(flags.db);
     const { analyzeImage } = await import('../image/malware/analyze-image.js');
@@ -98,11 +102,14 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     if (maxDbAge !== undefined) checkDatabaseAge(database, [...new Set(vulnerabilities.results.flatMap(({ result }) => result.ecosystemsUsed))], maxDbAge, flags.maxDbAge!);
     const format = flags.format ?? 'text';
     const failOn = flags.failOn ?? 'high';
+    const { ImagePolicy, policyNote } = await import('../image/deployed/policy.js');
+    const policy = new ImagePolicy(config.images, config.source ?? '.rampart.yaml');
+    const outcome = policy.apply([...inspection.findings, ...vulnerabilities.findings], inspection.images[0]?.reference?.name ?? inspection.display);
     const report: ScanReport = {
       toolVersion: VERSION,
       root: inspection.display,
-      findings: [...inspection.findings, ...vulnerabilities.findings],
-      diagnostics: [...inspection.diagnostics, ...vulnerabilities.diagnostics],
+      findings: outcome.kept,
+      diagnostics: [...policy.expiredNotes(), ...inspection.diagnostics, ...vulnerabilities.diagnostics, ...policyNote(outcome, config.source ?? '.rampart.yaml')],
       complete: inspection.complete,
       suppressed: 0,
       rules: [...inspection.rules, imageVulnerability],

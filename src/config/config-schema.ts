@@ -109,7 +109,7 @@ const imageIgnore = z.strictObject({
 export type ImageIgnore = z.infer<typeof imageIgnore>;
 
 const imagesSection = z.strictObject({
-  minSeverity: severity.optional().describe('`scan --analyze-images`: report image findings at or above this severity only (default: all)'),
+  minSeverity: severity.optional().describe('`scan --analyze-images` and `rampart image`: report image findings at or above this severity only (default: all)'),
   ignore: z.array(imageIgnore).optional().describe('advisories that do not apply, each with a reason and an expiry date'),
 });
 

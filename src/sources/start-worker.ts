@@ -9,7 +9,9 @@ export function startWorker(base: string, name: string, workerData?: unknown): W
   const source = base.endsWith('.ts');
   const url = new URL(`./${name}${source ? '.ts' : '.js'}`, base);
   const options = workerData === undefined ? {} : { workerData };
+  // resolved here, not in the worker: an eval'd worker resolves bare names from the current directory
+  const tsx = source ? import.meta.resolve('tsx/esm/api') : '';
   return source
-    ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, ...options })
+    ? new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, ...options })
     : new Worker(url, options);
 }

@@ -60,6 +60,15 @@ export class ImagePolicy {
   }
 }
 
+/** what the policy left out of a report, as a note (nothing when it left nothing out) */
+export function policyNote(outcome: PolicyOutcome, source: string): Diagnostic[] {
+  const parts = [
+    ...(outcome.belowThreshold > 0 ? [`${outcome.belowThreshold} ${outcome.belowThreshold === 1 ? 'finding' : 'findings'} below images.minSeverity`] : []),
+    ...(outcome.ignored > 0 ? [`${outcome.ignored} ignored by images.ignore`] : []),
+  ];
+  return parts.length === 0 ? [] : [{ path: source, kind: 'note', message: `not reported by the images policy: ${parts.join(', ')}` }];
+}
+
 /** The advisory id and aliases of an `image-vulnerability` finding, upper-cased. */
 function advisoryIds(finding: Finding): string[] {
   const advisory = finding.properties?.['advisory'];
