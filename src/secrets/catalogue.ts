@@ -19,6 +19,7 @@ import { keyedProviderDetectors } from './detectors/keyed-providers.js';
 import { placementDetectors } from './detectors/placements.js';
 import { moreRuleSetGapDetectors, ruleSetGapDetectors } from './detectors/rule-set-gaps.js';
 import { vendorTailDetectors } from './detectors/vendor-tail.js';
+import { peerGapDetectors } from './detectors/peer-gaps.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -47,6 +48,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...ruleSetGapDetectors,
   ...moreRuleSetGapDetectors,
   ...vendorTailDetectors,
+  ...peerGapDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */
