@@ -70,13 +70,13 @@ const KEPT_KINDS = new Set([
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
 
 /** Whether the repository rules may read this document: those they never read are let go with their batch. */
-function keptForRepositoryRules(batch: Workspace, document: YamlDocument): boolean {
+function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFunctions: boolean): boolean {
   const { file } = document;
   // kustomizations, charts and values: argocdSettings, chart values and kustomize references read them
   if (isKustomizationFile(file.baseName) || isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
   if (KEPT_KINDS.has(getString(document.root, 'kind') ?? '')) return true;
-  if (KRM_FUNCTION.test(file.text)) return true;
+  if (krmFunctions) return true;
   return batch.kubeObjectsIn(document).some((object) =>
     object.kind === 'ConfigMap' ? object.name?.startsWith('argocd-') === true : KEPT_KINDS.has(object.kind));
 }
@@ -89,12 +89,13 @@ export const BATCH_BYTES = 256 * 1024;
  * does a whole chart (its Chart.yaml, values and templates): rules read those together.
  */
 export function fileBatches(workspace: Workspace, charts: ReadonlySet<string>, bytes = BATCH_BYTES): SourceFile[][] {
+  const grouped = workspace.files.map((file) => ({ file, group: groupOf(file.path, charts) }))
+    .sort((a, b) => compareText(a.group, b.group));
   const batches: SourceFile[][] = [];
   let current: SourceFile[] = [];
   let size = 0;
   let group: string | undefined;
-  for (const file of [...workspace.files].sort((a, b) => compareText(groupOf(a.path, charts), groupOf(b.path, charts)))) {
-    const fileGroup = groupOf(file.path, charts);
+  for (const { file, group: fileGroup } of grouped) {
     if (fileGroup !== group && size >= bytes) {
       batches.push(current);
       current = [];
@@ -144,7 +145,8 @@ export async function checkInBatches(
     if (repositoryRules.length > 0) {
       for (const file of batch.manifestFiles()) {
         const parsed = batch.parsedYaml(file);
-        workspace.adoptYaml(file, parsed, keepAll ? parsed.documents : parsed.documents.filter((document) => keptForRepositoryRules(batch, document)));
+        const krmFunctions = KRM_FUNCTION.test(file.text);
+        workspace.adoptYaml(file, parsed, keepAll ? parsed.documents : parsed.documents.filter((document) => keptForRepositoryRules(batch, document, krmFunctions)));
       }
       for (const path of batch.kubeObjectPaths()) objectPaths.add(path);
     }

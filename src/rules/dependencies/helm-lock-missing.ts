@@ -95,11 +95,12 @@ function isAliasRepository(repository: string): boolean {
   return repository.startsWith('@') || repository.startsWith('alias:');
 }
 
-const vendoredMemo = new WeakMap<Workspace, Map<string, string[]>>();
+// keyed by the tree's paths, which the batches of one scan share
+const vendoredMemo = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
-/** Entry names under every `charts/` directory of the tree, built once per workspace. */
+/** Entry names under every `charts/` directory of the tree, built once per tree. */
 function chartsEntries(workspace: Workspace, charts: string): string[] {
-  let index = vendoredMemo.get(workspace);
+  let index = vendoredMemo.get(workspace.allPaths);
   if (!index) {
     index = new Map();
     for (const path of workspace.allPaths) {
@@ -110,7 +111,7 @@ function chartsEntries(workspace: Workspace, charts: string): string[] {
       if (entries.length === 0) index.set(directory, entries);
       entries.push(match[2]);
     }
-    vendoredMemo.set(workspace, index);
+    vendoredMemo.set(workspace.allPaths, index);
   }
   return index.get(charts) ?? [];
 }

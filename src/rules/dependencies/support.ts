@@ -59,14 +59,15 @@ export function isOwnRepository(settings: ScanSettings, url: string): boolean {
   return normalised !== undefined && remotes.includes(normalised);
 }
 
-const directoriesMemo = new WeakMap<Workspace, Set<string>>();
+// keyed by the tree's paths, which the batches of one scan share
+const directoriesMemo = new WeakMap<ReadonlySet<string>, Set<string>>();
 
 /** Whether `relative` (a file or directory, POSIX, relative to the root) is in the scanned tree. */
 export function existsInTree(workspace: Workspace, relative: string): boolean {
   const normalised = path.posix.normalize(relative).replace(/\/+$/, '');
   if (normalised.startsWith('..')) return false;
   if (workspace.has(normalised)) return true;
-  let directories = directoriesMemo.get(workspace);
+  let directories = directoriesMemo.get(workspace.allPaths);
   if (!directories) {
     directories = new Set();
     for (const file of workspace.allPaths) {
@@ -76,7 +77,7 @@ export function existsInTree(workspace: Workspace, relative: string): boolean {
         directories.add(directory);
       }
     }
-    directoriesMemo.set(workspace, directories);
+    directoriesMemo.set(workspace.allPaths, directories);
   }
   return directories.has(normalised) || normalised === '.' || normalised === '';
 }
