@@ -4,7 +4,9 @@
 # /app, this machine's Node.js with the shared libraries it links, the CA bundle, a nonroot user.
 # Every file time, owner and history date is fixed, so the same inputs give the same digest.
 # Usage: scripts/build-image.sh [LAYOUT_DIR]   (default .image; prints the image's digest)
-# Then: skopeo copy --preserve-digests oci:.image:latest docker://REGISTRY/rampart:VERSION
+# RAMPART_IMAGE_PREBUILT=1 packs dist/ as it is instead of building it first (scripts/release-image.sh
+# builds once and then the image twice, to check that both have one digest).
+# A release (push, and the digest written into deploy/): scripts/release-image.sh, see RELEASING.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 layout=${1:-.image}
@@ -12,7 +14,8 @@ epoch=1970-01-01T00:00:00Z
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-npm pack --silent --pack-destination "$work" >/dev/null
+[[ ${RAMPART_IMAGE_PREBUILT:-} == 1 ]] || npm run -s build
+npm pack --silent --ignore-scripts --pack-destination "$work" >/dev/null
 root=$work/rootfs
 mkdir -p "$root/app" "$root/usr/bin" "$root/etc/ssl/certs" "$root/tmp"
 tar -xzf "$work"/*.tgz -C "$root/app" --strip-components=1
