@@ -91,6 +91,29 @@ module "vpc" {
     expect(changed.map((finding) => [finding.ruleId, finding.location.line])).toEqual([['dependency-content-changed', 8]]);
   });
 
+  it('names every S3 and GCS module source it does not fetch and says why, in deps fetch and scan --deps, also inside a fetched module', async () => {
+    await commitFiles(gitBase, 'network', { 'main.tf': 'module "data" {\n  source = "gcs::https://www.googleapis.com/storage/v1/acme-modules/data.zip"\n}\n' }, 'v1');
+    const root = await writeTree(path.join(work, 'buckets'), {
+      'main.tf': `module "logs" {\n  source = "s3::https://s3-eu-west-1.amazonaws.com/acme-modules/logs.zip"\n}\n\nmodule "network" {\n  source = "git::${git.url}/network.git?ref=v1"\n}\n\nmodule "bucket" {\n  source = "acme-modules.s3.amazonaws.com/bucket.zip"\n}\n`,
+    });
+    const s3 = 'main.tf module logs: "s3::https://s3-eu-west-1.amazonaws.com/acme-modules/logs.zip" is an S3 bucket (go-getter s3::), which needs signed AWS requests; it was not fetched, so what it holds was not checked';
+    const gcs = `main.tf module network → git ${git.url}/network.git v1 → main.tf:2: main.tf module data: "gcs::https://www.googleapis.com/storage/v1/acme-modules/data.zip" is a Google Cloud Storage bucket (go-getter gcs::), which needs signed Google requests; it was not fetched, so what it holds was not checked`;
+    const fetched = await runCli(['deps', 'fetch', root, '--cache-dir', path.join(work, 'cache')]);
+    expect(fetched.stderr).toContain(`rampart: left out: main.tf:2 ${s3}\n`);
+    expect(fetched.stderr).toContain(`rampart: left out: main.tf:6 ${gcs}\n`);
+    expect(fetched.stderr).toContain('rampart: left out: main.tf:10 main.tf module bucket: "acme-modules.s3.amazonaws.com/bucket.zip" is an S3 bucket');
+    expect(fetched.code).toBe(0);
+
+    const scanned = await runCli(['scan', root, '--deps', '--cache-dir', path.join(work, 'cache'), '-q', '-f', 'json', '-r', 'image-not-pinned']);
+    const notes = (JSON.parse(scanned.stdout).diagnostics as Array<{ path: string; line: number; message: string; kind: string }>).filter((diagnostic) => diagnostic.message.startsWith('not fetched'));
+    expect(notes.map((note) => [note.path, note.line, note.kind, note.message])).toEqual([
+      ['main.tf', 2, 'note', `not fetched: ${s3}`],
+      ['main.tf', 6, 'note', `not fetched: ${gcs}`],
+      ['main.tf', 10, 'note', expect.stringContaining('is an S3 bucket')],
+    ]);
+    expect(scanned.code).toBe(0);
+  });
+
   it('says clearly when the host is no Terraform registry or no version matches', async () => {
     const root = await writeTree(path.join(work, 'bad'), {
       'main.tf': `module "a" {\n  source  = "${registry.host}/acme/consul/aws"\n  version = ">= 5.0"\n}\n`,

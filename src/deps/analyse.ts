@@ -77,6 +77,7 @@ export async function analyseDependencies(workspace: Workspace, config: Resolved
     }
     relocate(workspace, reference, inner, analysis);
   }
+  for (const skip of run.skipped) analysis.diagnostics.push({ path: skip.path, line: skip.line, message: `not fetched: ${skip.reason}`, kind: 'note' });
   return analysis;
 }
 

@@ -12,6 +12,7 @@ import { chartDependencies, isRemoteDependency } from '../rules/dependencies/cha
 import { argoRevisionSites } from '../rules/dependencies/argo-sources.js';
 import { deref, existsInTree, joinPath, scalarText, type ScalarText } from '../rules/dependencies/support.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
+import { unfetchedModuleSource } from './terraform-registry.js';
 import type { DependencyReference, DependencySource } from './types.js';
 import { argoRefSources, argoValues, fluxValues, plainMap, umbrellaValues, type DiscoveredValues } from './values-discovery.js';
 import type { ValuesLayer } from './values-layers.js';
@@ -253,6 +254,10 @@ function terraformReferences(workspace: Workspace, found: Discovery): void {
         const [host, module] = registryModule(parsed.address);
         const subPath = /\/\/(.+)$/.exec(source.stringValue)?.[1];
         add(found, hcl.file, version?.stringSpan ?? source.stringSpan, via, { type: 'terraform', host, module, asked: version?.stringValue?.trim() ?? '', ...(subPath ? { subPath } : {}) });
+        continue;
+      }
+      if (parsed && parsed.kind !== 'git' && parsed.kind !== 'local') {
+        skip(found, hcl.file, source.stringSpan, `${via}: ${unfetchedModuleSource(source.stringValue)}`);
         continue;
       }
       if (parsed?.kind !== 'git') continue;

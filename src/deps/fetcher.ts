@@ -14,7 +14,7 @@ import { HelmRepositories } from './helm-repositories.js';
 import { FetchError, httpGet, type HttpOptions } from './http.js';
 import { verifyChartProvenance } from '../verify/helm-provenance.js';
 import type { OpenPgpKeyring } from '../verify/openpgp-verify.js';
-import { TerraformRegistryClient } from './terraform-registry.js';
+import { TerraformRegistryClient, unfetchedModuleSource } from './terraform-registry.js';
 import { ImageVerifier } from '../verify/image/image-verifier.js';
 import type { ImagePolicies } from '../verify/image/scan-policies.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
@@ -108,7 +108,7 @@ export class DependencyFetcher {
       return { ...git, source, content: { version, ...git.content }, label };
     }
     if (parsed?.kind !== 'archive' || !/^https?:\/\//i.test(inner.url)) {
-      throw new Error(`${label}: the registry points at ${gitDisplayUrl(address)}, which Rampart does not fetch (git and HTTP(S) archives only)`);
+      throw new Error(`${label}: the registry points at ${unfetchedModuleSource(address)}`);
     }
     const bytes = await httpGet(inner.url, this.http, this.limits().fileBytes);
     this.downloads += 1;

@@ -2,7 +2,7 @@ import { loadWorkspace } from '../sources/load-workspace.js';
 import type { Workspace } from '../model/workspace.js';
 import { ConcurrencyLimit } from '../resolve/limit.js';
 import { errorMessage } from '../errors.js';
-import { discoverDependencies, type RepositoryAliases, type SkippedReference } from './discover.js';
+import { discoverDependencies, type Discovery, type RepositoryAliases, type SkippedReference } from './discover.js';
 import type { DependencyFetcher } from './fetcher.js';
 import { dependencyKey, type DependencyReference, type DependencySource, type FetchedDependency } from './types.js';
 import { fromParent, resolveValues, type ResolvedValues } from './values-resolve.js';
@@ -52,7 +52,9 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
   const discovery = discoverDependencies(workspace, options.aliases);
   const references: ResolvedReference[] = [];
   const fetched = new Map<string, FetchedDependency>();
-  const nestedOf = new Map<string, Promise<DependencyReference[]>>();
+  const nestedOf = new Map<string, Promise<Discovery>>();
+  const skipped = [...discovery.skipped];
+  const skippedSeen = new Set<string>();
   const trees = new Map<string, Promise<Workspace | undefined>>();
   const workspaceOf = (dependency: FetchedDependency): Promise<Workspace | undefined> => {
     let tree = trees.get(dependency.directory);
@@ -94,10 +96,18 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
       nested = workspaceOf(dependency).then(nestedReferences);
       nestedOf.set(key, nested);
     }
+    const { references: children, skipped: left } = await nested;
+    for (const skip of left) {
+      // a reference inside a dependency that cannot be fetched is told at the repository line that pulls the dependency
+      const reason = `${[...reference.chain, dependency.label].join(' → ')} → ${skip.path}:${skip.line}: ${skip.reason}`;
+      if (skippedSeen.has(`${reference.at.path}\0${reference.line}\0${reason}`)) continue;
+      skippedSeen.add(`${reference.at.path}\0${reference.line}\0${reason}`);
+      skipped.push({ path: reference.at.path, line: reference.line, reason });
+    }
     const chain = [...reference.chain, dependency.label];
     const inner = new Set([...ancestors, key]);
     const parentValues = result.values;
-    await Promise.all((await nested).map((child) => visit({
+    await Promise.all(children.map((child) => visit({
       ...child,
       ...(parentValues && child.subchart ? { values: [...(child.values ?? []), ...fromParent(parentValues, child.subchart)] } : {}),
       at: reference.at,
@@ -109,13 +119,14 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
 
   await Promise.all(discovery.references.map((reference) => visit(reference, 0, new Set())));
   references.sort((a, b) => compare(a.reference.at.path, b.reference.at.path) || a.reference.at.start - b.reference.at.start || a.depth - b.depth || compare(a.key, b.key));
-  return { references, fetched, skipped: discovery.skipped, workspaceOf };
+  return { references, fetched, skipped, workspaceOf };
 }
 
-/** The dependencies a fetched tree itself declares, as written inside it (`via` names the file in the dependency). */
-function nestedReferences(workspace: Workspace | undefined): DependencyReference[] {
-  if (!workspace) return [];
-  return discoverDependencies(workspace).references.map((reference) => ({ ...reference, via: `${reference.at.path}:${reference.line}` }));
+/** The dependencies a fetched tree itself declares, as written inside it (`via` names the file in the dependency), and those it cannot fetch. */
+function nestedReferences(workspace: Workspace | undefined): Discovery {
+  if (!workspace) return { references: [], skipped: [] };
+  const found = discoverDependencies(workspace);
+  return { references: found.references.map((reference) => ({ ...reference, via: `${reference.at.path}:${reference.line}` })), skipped: found.skipped };
 }
 
 function isChart(dependency: FetchedDependency): boolean {

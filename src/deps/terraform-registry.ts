@@ -141,3 +141,17 @@ export function chooseTerraformVersion(versions: readonly string[], constraint: 
   }
   return best?.text;
 }
+
+/**
+ * Why a go-getter module source is not fetched: S3 and GCS buckets need their cloud's signed
+ * requests (and a network Rampart does not reach), Mercurial and OCI module sources are not
+ * spoken; plain HTTP(S) archives are fetched only where a registry names them.
+ */
+export function unfetchedModuleSource(address: string): string {
+  const shown = displayUrl(address);
+  if (/^s3::|^(?:[\w-]+\.)?s3[\w.-]*\.amazonaws\.com\//i.test(address)) return `"${shown}" is an S3 bucket (go-getter s3::), which needs signed AWS requests; it was not fetched, so what it holds was not checked`;
+  if (/^gcs::|^www\.googleapis\.com\/storage\//i.test(address)) return `"${shown}" is a Google Cloud Storage bucket (go-getter gcs::), which needs signed Google requests; it was not fetched, so what it holds was not checked`;
+  if (/^hg::/i.test(address)) return `"${shown}" is a Mercurial repository, which Rampart does not fetch; what it holds was not checked`;
+  if (/^oci::|^oci:\/\//i.test(address)) return `"${shown}" is an OCI module source, which Rampart does not fetch; what it holds was not checked`;
+  return `"${shown}" is an archive URL, which Rampart fetches only when a module registry names it; what it holds was not checked`;
+}
