@@ -37,7 +37,9 @@ function addSignatureOptions(command: Command): Command {
     .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer')
     .option('--certificate-oidc-issuer-regexp <regexp>', 'keyless: a regular expression the OIDC issuer must match')
     .option('--trusted-root <file>', 'Sigstore trusted_root.json for keyless signatures and transparency log entries')
-    .option('--insecure-ignore-tlog', 'accept key-based chart signatures without a transparency log entry');
+    .option('--insecure-ignore-tlog', 'accept key-based chart signatures without a transparency log entry')
+    .option('--allowed-signers <file>', 'check the signed tag and commit of git dependencies with these OpenSSH allowed_signers and lock the signer')
+    .option('--gpg-keyring <file>', 'check the signed tag and commit of git dependencies with these exported OpenPGP keys and lock the signer');
 }
 
 /** The flags every `deps` subcommand (and `scan --deps`) takes for fetching. */

@@ -52,7 +52,7 @@ async function runCheck(workspace: Workspace, settings: DependencySettings): Pro
   return { run, ...(lock ? { lock } : {}), lockPath, verdicts: settings.locked ? compareWithLock(run, lock, lockPath) : [], stale: lock ? staleEntries(run, lock, workspace) : [] };
 }
 
-const IDENTITY_FIELDS = ['commit', 'digest', 'sha256', 'signer', 'cosignSigner'] as const;
+const IDENTITY_FIELDS = ['commit', 'digest', 'sha256', 'signer', 'cosignSigner', 'gitSigner'] as const;
 
 /**
  * Each fetched reference against the lock: the same version (or ref) with other content is

@@ -16,6 +16,7 @@ import { unfetchedModuleSource } from './terraform-registry.js';
 import type { DependencyReference, DependencySource } from './types.js';
 import { argoRefSources, argoValues, fluxValues, plainMap, umbrellaValues, type DiscoveredValues } from './values-discovery.js';
 import type { ValuesLayer } from './values-layers.js';
+import type { GitVerifyMode } from './git-signatures.js';
 
 /** A reference Rampart saw but cannot fetch (an alias `@stable`, a templated URL): told, not guessed. */
 export interface SkippedReference {
@@ -154,7 +155,8 @@ function fluxReferences(workspace: Workspace, found: Discovery): void {
         continue;
       }
       const asked = (ref?.value ?? 'master').replace(/^refs\/(?:heads|tags)\//, '');
-      add(found, view.file, ref?.span ?? url.span, describeObject(object), { type: 'git', url: url.value, asked });
+      const verify = fluxVerifyMode(view);
+      add(found, view.file, ref?.span ?? url.span, describeObject(object), { type: 'git', url: url.value, asked, ...(verify ? { verify } : {}) });
     } else if (group === 'source.toolkit.fluxcd.io' && object.kind === 'OCIRepository') {
       const url = view.text('spec', 'url');
       if (!url || templated(url) || !url.value.startsWith('oci://')) continue;
@@ -166,6 +168,13 @@ function fluxReferences(workspace: Workspace, found: Discovery): void {
       add(found, view.file, ref?.span ?? url.span, describeObject(object), { type: 'oci', url: url.value, asked: ref?.value ?? 'latest' });
     }
   }
+}
+
+/** `spec.verify.mode` of a Flux GitRepository (HEAD when `verify` is there without one). */
+function fluxVerifyMode(view: ObjectFields): GitVerifyMode | undefined {
+  if (!view.node('spec', 'verify')) return undefined;
+  const mode = view.text('spec', 'verify', 'mode')?.value.toLowerCase() ?? 'head';
+  return mode === 'tag' ? 'tag' : mode === 'tagandhead' ? 'tag-and-head' : 'head';
 }
 
 function chartFromFlux(found: Discovery, view: ObjectFields, spec: string[], repositoryUrl: (namespace: string | undefined, name: string | undefined) => string | undefined, values: DiscoveredValues | undefined): void {

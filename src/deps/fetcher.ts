@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseImageReference, type ImageReference } from '../model/image-ref.js';
@@ -17,6 +17,8 @@ import type { OpenPgpKeyring } from '../verify/openpgp-verify.js';
 import { TerraformRegistryClient, unfetchedModuleSource } from './terraform-registry.js';
 import { ImageVerifier } from '../verify/image/image-verifier.js';
 import type { ImagePolicies } from '../verify/image/scan-policies.js';
+import type { SignatureVerifier } from '../verify/commit-verifier.js';
+import { gitSigner } from './git-signatures.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
 import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
@@ -41,6 +43,8 @@ export interface FetcherOptions {
   readonly gitTimeoutMs?: number;
   /** `--key` / `--certificate-identity`: cosign signatures of OCI charts verified with these policies and the signer recorded */
   readonly chartSignatures?: ImagePolicies;
+  /** `--allowed-signers` / `--gpg-keyring`: the tag and commit signatures of git dependencies checked and the signer recorded */
+  readonly gitSignatures?: SignatureVerifier;
 }
 
 /** Recorded when a cosign policy applies to an OCI chart that carries no signature, so a stripped signature shows in the lock. */
@@ -72,10 +76,12 @@ export class DependencyFetcher {
 
   fetch(source: DependencySource): Promise<FetchedDependency> {
     const key = dependencyKey(source);
-    let pending = this.pending.get(key);
+    // the same repository and ref may be asked for with and without Flux's signature requirement
+    const once = source.type === 'git' && source.verify ? `${key}\0${source.verify}` : key;
+    let pending = this.pending.get(once);
     if (!pending) {
       pending = this.fetchOnce(key, source);
-      this.pending.set(key, pending);
+      this.pending.set(once, pending);
     }
     return pending;
   }
@@ -265,7 +271,39 @@ export class DependencyFetcher {
     }
     let directory = this.options.cache.treePath(id);
     if (source.subPath) directory = await this.subDirectory(directory, source.subPath, `${gitDisplayUrl(source.url)} at ${source.asked} (${commit.slice(0, 12)}) has no ${source.subPath}`);
-    return this.result(key, source, { commit }, directory, cached, dependencyLabel(source));
+    const signer = await this.gitSigner(source, commit);
+    return this.result(key, source, { commit, ...(signer ? { gitSigner: signer } : {}) }, directory, cached, dependencyLabel(source));
+  }
+
+  /** With commit signers given: who signed the tag and commit (their raw objects are kept in the cache beside the tree). */
+  private async gitSigner(source: Extract<DependencySource, { type: 'git' }>, commit: string): Promise<string | undefined> {
+    const verifier = this.options.gitSignatures;
+    if (!verifier) return undefined;
+    const what = `${gitDisplayUrl(source.url)} at ${source.asked}`;
+    const id = `gitobj-${commit}-${createHash('sha256').update(`${source.url}\0${source.asked}`).digest('hex').slice(0, 16)}`;
+    const directory = await this.options.cache.writeTree(id, (target) => this.signedObjects(source.url, source.asked, commit, target, what));
+    const [commitObject, tagObject] = await Promise.all([readFile(path.join(directory, 'commit')), readFile(path.join(directory, 'tag')).catch(() => undefined)]);
+    try {
+      return await gitSigner({ commit: commitObject, ...(tagObject ? { tag: tagObject } : {}) }, verifier, source.verify);
+    } catch (error) {
+      throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The commit object and, when the ref is an annotated tag, the tag object, fetched shallow into a scratch repository. */
+  private async signedObjects(url: string, asked: string, commit: string, target: string, what: string): Promise<void> {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'rampart-git-'));
+    try {
+      await this.runGit(['init', '-q', '--bare', scratch], what);
+      const ref = asked === 'HEAD' || asked === commit ? commit : asked;
+      await this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, ref], what)
+        .catch(() => this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, asked], what));
+      const type = (await this.runGit(['-C', scratch, 'cat-file', '-t', 'FETCH_HEAD'], what)).toString('utf8').trim();
+      if (type === 'tag') await writeFile(path.join(target, 'tag'), await this.runGit(['-C', scratch, 'cat-file', 'tag', 'FETCH_HEAD'], what));
+      await writeFile(path.join(target, 'commit'), await this.runGit(['-C', scratch, 'cat-file', 'commit', commit], what));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   /** A shallow fetch of one commit into a scratch repository, then `git archive` through the safe unpacker. */

@@ -21,6 +21,7 @@ export interface LockEntry {
   readonly sha256?: string;
   readonly signer?: string;
   readonly cosignSigner?: string;
+  readonly gitSigner?: string;
   /** `file:line` in the repository, with the chain for a dependency of a dependency */
   readonly referencedBy: readonly string[];
 }
@@ -88,12 +89,13 @@ function contentFields(content: ResolvedContent): ResolvedContent {
     ...(content.sha256 ? { sha256: content.sha256 } : {}),
     ...(content.signer ? { signer: content.signer } : {}),
     ...(content.cosignSigner ? { cosignSigner: content.cosignSigner } : {}),
+    ...(content.gitSigner ? { gitSigner: content.gitSigner } : {}),
   };
 }
 
 /** The lock as text: stable key order, sorted entries, one field per line, so a diff reads well in review. */
 export function serialiseLock(lock: Lock): string {
-  const order: Array<keyof LockEntry> = ['type', 'source', 'chart', 'path', 'asked', 'version', 'commit', 'digest', 'sha256', 'signer', 'cosignSigner', 'referencedBy'];
+  const order: Array<keyof LockEntry> = ['type', 'source', 'chart', 'path', 'asked', 'version', 'commit', 'digest', 'sha256', 'signer', 'cosignSigner', 'gitSigner', 'referencedBy'];
   const dependencies = [...lock.entries.values()].map((entry) => Object.fromEntries(order.filter((field) => entry[field] !== undefined).map((field) => [field, entry[field]])));
   const header = '# rampart.lock: what each remote dependency resolved to. Written by `rampart deps lock`; checked by\n'
     + '# `rampart deps verify` and `rampart scan --deps --locked`. Review changes here like code.\n';

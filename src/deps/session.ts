@@ -5,7 +5,8 @@ import { GitRefResolver } from '../resolve/git-refs.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import { resolveScanTarget } from '../sources/scan-target.js';
-import { loadKeyring } from '../verify/trust-files.js';
+import { loadAllowedSigners, loadKeyring } from '../verify/trust-files.js';
+import { SignatureVerifier } from '../verify/commit-verifier.js';
 import type { PolicyInput } from '../verify/image/image-policy.js';
 import { loadImagePolicies } from '../verify/image/scan-policies.js';
 import { errorMessage, RampartError } from '../errors.js';
@@ -57,9 +58,11 @@ export class DependencySession {
     const chartSignatures = signatures && cosignGiven ? await loadImagePolicies(signatures, undefined).catch((error: unknown) => {
       throw new RampartError('usage', `cosign signatures of OCI charts: ${errorMessage(error)}`);
     }) : undefined;
+    const gitSignatures = signatures?.allowedSigners || signatures?.gpgKeyring ? await gitSignatureVerifier(signatures) : undefined;
     const fetcher = new DependencyFetcher({
       cache, registry, helmRepositories: repositories, http: { timeoutMs, retries }, plainHttpHosts: options.insecureRegistries ?? [], ...(chartKeyring ? { chartKeyring } : {}),
       ...(chartSignatures ? { chartSignatures } : {}),
+      ...(gitSignatures ? { gitSignatures } : {}),
       git: new GitRefResolver({ timeoutMs: Math.max(timeoutMs, 30_000) }), gitTimeoutMs: Math.max(timeoutMs * 4, 60_000),
     });
     return new DependencySession(fetcher, registry, repositories, cache, options);
@@ -76,6 +79,18 @@ export class DependencySession {
 
   async close(): Promise<void> {
     await this.registry.close();
+  }
+}
+
+async function gitSignatureVerifier(signatures: DependencySignatures): Promise<SignatureVerifier> {
+  try {
+    const [allowedSigners, keyring] = await Promise.all([
+      signatures.allowedSigners ? loadAllowedSigners(signatures.allowedSigners) : undefined,
+      signatures.gpgKeyring ? loadKeyring(signatures.gpgKeyring) : undefined,
+    ]);
+    return new SignatureVerifier({ ...(allowedSigners ? { allowedSigners } : {}), ...(keyring ? { keyring } : {}) });
+  } catch (error) {
+    throw new RampartError('usage', `signed git dependencies: ${errorMessage(error)}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Span } from '../model/span.js';
 import type { ValuesLayer } from './values-layers.js';
+import type { GitVerifyMode } from './git-signatures.js';
 
 /**
  * Where a remote dependency comes from and what revision was asked for. `asked` is the text
@@ -10,8 +11,8 @@ export type DependencySource =
   | { readonly type: 'helm'; readonly repository: string; readonly chart: string; readonly asked: string }
   /** a chart in an OCI registry: `oci://host/path` + chart name, tag `asked` */
   | { readonly type: 'helm-oci'; readonly repository: string; readonly chart: string; readonly asked: string }
-  /** a git repository at a branch, tag or commit; `subPath` is the directory used */
-  | { readonly type: 'git'; readonly url: string; readonly asked: string; readonly subPath?: string }
+  /** a git repository at a branch, tag or commit; `subPath` is the directory used; `verify`: Flux's required signatures */
+  | { readonly type: 'git'; readonly url: string; readonly asked: string; readonly subPath?: string; readonly verify?: GitVerifyMode }
   /** one file over HTTP(S) */
   | { readonly type: 'file'; readonly url: string; readonly asked: string }
   /** an OCI artifact of manifests (Flux OCIRepository) */
@@ -52,6 +53,8 @@ export interface ResolvedContent {
   readonly signer?: string;
   /** the cosign signer of an OCI chart, when a policy applied (`unsigned` when it had no signature) */
   readonly cosignSigner?: string;
+  /** who signed a git dependency's tag and commit, when signers were given (`unsigned` when neither is signed) */
+  readonly gitSigner?: string;
 }
 
 export interface FetchedDependency {

@@ -103,10 +103,17 @@ export async function startGitDaemon(base: string): Promise<GitServer> {
 }
 
 /** A git repository under `base/name.git` (a work tree at `base/name`), committed with `files`; returns the commit. */
-export async function commitFiles(base: string, name: string, files: Readonly<Record<string, string>>, tag?: string, options: { force?: boolean } = {}): Promise<string> {
+export interface CommitOptions {
+  readonly force?: boolean;
+  /** sign the commit (and make the tag annotated and signed): git `-c` settings (`gpg.format=ssh`, `user.signingkey=…`) and environment */
+  readonly sign?: { readonly config: readonly string[]; readonly env?: Readonly<Record<string, string>>; readonly commit?: boolean; readonly tag?: boolean };
+}
+
+export async function commitFiles(base: string, name: string, files: Readonly<Record<string, string>>, tag?: string, options: CommitOptions = {}): Promise<string> {
   const work = path.join(base, name);
-  const git = (...args: string[]): Promise<{ stdout: string }> => run('git', ['-C', work, ...args], {
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1', HOME: base },
+  const signing = (options.sign?.config ?? []).flatMap((setting) => ['-c', setting]);
+  const git = (...args: string[]): Promise<{ stdout: string }> => run('git', ['-C', work, ...signing, ...args], {
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1', HOME: base, ...options.sign?.env },
   });
   await mkdir(work, { recursive: true });
   await run('git', ['init', '-q', '-b', 'main', work]).catch(() => undefined);
@@ -115,8 +122,8 @@ export async function commitFiles(base: string, name: string, files: Readonly<Re
     await writeFile(path.join(work, file), content);
   }
   await git('add', '-A');
-  await git('commit', '-q', '--allow-empty', '-m', `commit ${Object.keys(files).join(' ')}`);
-  if (tag) await git('tag', ...(options.force ? ['-f'] : []), tag);
+  await git('commit', '-q', '--allow-empty', ...(options.sign && options.sign.commit !== false ? ['-S'] : []), '-m', `commit ${Object.keys(files).join(' ')}`);
+  if (tag) await git('tag', ...(options.force ? ['-f'] : []), ...(options.sign?.tag ? ['-s', '-m', `release ${tag}`] : []), tag);
   // serve a bare mirror: git daemon reads `<base>/<name>.git`
   const bare = path.join(base, `${name}.git`);
   await run('git', ['clone', '-q', '--mirror', work, bare]).catch(async () => {

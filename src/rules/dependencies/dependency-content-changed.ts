@@ -53,4 +53,4 @@ export default defineRule({
 });
 
 /** How a lock field is named in the message. */
-const FIELD_NAMES: Readonly<Record<string, string>> = { cosignSigner: 'cosign signer', commitSigner: 'commit signer' };
+const FIELD_NAMES: Readonly<Record<string, string>> = { cosignSigner: 'cosign signer', gitSigner: 'git signer' };
