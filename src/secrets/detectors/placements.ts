@@ -39,6 +39,16 @@ function commandBefore(text: string, index: number): string {
   return lines.slice(first).join('\n');
 }
 
+/**
+ * MySQL/MariaDB clients take `--password` with a value only after `=` (alone, it prompts), and the
+ * PostgreSQL tools' `--password` takes none: in `mysql --user=admin --password mysql_prod` and
+ * `psql --password appdb` the next word is the database.
+ */
+function isPasswordPrompt(match: string, text: string, index: number): boolean {
+  return /^--password[ \t]/i.test(match)
+    && /(?<![\w-])(?:mysql|mariadb|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlsh|psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pgbench|createdb|dropdb|createuser|dropuser|vacuumdb|reindexdb|clusterdb)(?![\w-])/.test(commandBefore(text, index));
+}
+
 const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
 /** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
 const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
@@ -255,7 +265,7 @@ export const placementDetectors: readonly Detector[] = [
     kind: 'password given on a command line',
     keywords: ['--pass', '-pass', '--pwd', '-pwd', 'psexec', 'sshpass'],
     pattern: PASSWORD_FLAG,
-    validate: (password) => isCommandLinePassword(password, ''),
+    validate: (password, context) => !isPasswordPrompt(context.match ?? '', context.text ?? '', context.index ?? 0) && isCommandLinePassword(password, ''),
     priority: PRIORITY.generic + 0.5,
     severity: 'high',
     window: { before: 0, after: 0 },
@@ -278,6 +288,7 @@ export const placementDetectors: readonly Detector[] = [
           'docker login --username ci --password-stdin < token.txt', './cli login --password $DEPLOY_PASSWORD', 'cli --password "$(cat /run/secrets/pw)"',
           'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
           'psexec \\\\host -u admin -p %PASSWORD% cmd', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
+          'mysql --host=db.internal.test:3306 --user=admin --password mysql_prod', 'psql -h db.internal.test -U app --password appdb_production',
         ],
       };
     },
