@@ -45,6 +45,8 @@ const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|le
  * Settings about a credential: `enableApiKey`, `use_token`, `IS_SECRET`, `hasPassword` — a verb then a
  * separator or a camel-case hump; `USERSTACK_API_KEY` and `ENABLEX_API_KEY` only begin with the letters.
  */
+/** Tokens that page, order or de-duplicate requests, not credentials: AWS `NextToken`, `ClientRequestToken`, CloudControl `RequestToken`, `pageToken`, `continuationToken`. */
+const PAGING_TOKEN_KEY = /(?:next|page|continuation|pagination|sync|change|idempotency|request)[_.-]?token$/i;
 const SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[_.-]/i;
 const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[A-Z]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,7 +94,7 @@ const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key);
+  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key);
 }
 
 /** A credential-like key with a random-looking value that no provider format claims. */
@@ -328,6 +330,7 @@ export const genericDetectors: readonly Detector[] = [
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
         'token: 123e4567-e89b-12d3-a456-426614174000', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
         'secretKeyRef: {name: api, key: token}',
+        '"RequestToken": "08ac298e-7cea-4d5f-89f4-ee88a4674425",', 'NextToken: eyJ2IjoyLCJjIjoiSmFnR0NhcGJ4WDNmRkE9PSJ9', 'ClientRequestToken: 8f1b7c2e9d4a6b3f5e0c1d2a',
         '<password>${env.NEXUS_PASSWORD}</password>', '<passwordFile>/run/secrets/nexus</passwordFile>',
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
         '"secretlint": "bin/secretlint.js",', 'const secrets: ArgocdSecret[] = [];', 'private_key: Option<PrivateKey>?',
