@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
-import { DependencySession } from '../deps/session.js';
-import { fetchFlagProblem, sessionOptions, signatureFlags, type DepsFlags } from './deps-command.js';
+import type { DepsFlags } from './deps-command.js';
 import type { VerifyFlags } from './verify-flags.js';
 
 /** The dependency flags of `rampart scan`. */
@@ -41,6 +40,8 @@ export async function depsScanOptions(flags: ScanDepsFlags & VerifyFlags): Promi
     if (flags.locked) throw new RampartError('usage', '--locked needs --deps');
     return { close: async () => undefined };
   }
+  // loaded only for --deps: fetching, archives and signature checks are most of a scan's code
+  const [{ DependencySession }, { fetchFlagProblem, sessionOptions, signatureFlags }] = await Promise.all([import('../deps/session.js'), import('./deps-command.js')]);
   const depsFlags: DepsFlags = {
     ...(flags.insecureRegistry ? { insecureRegistry: flags.insecureRegistry } : {}),
     timeout: flags.registryTimeout === undefined || flags.registryTimeout === '10' ? '30' : flags.registryTimeout,
