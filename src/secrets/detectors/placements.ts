@@ -52,8 +52,11 @@ function isPasswordPrompt(match: string, text: string, index: number): boolean {
 const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
 /** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
 const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
-/** `curl -u user:password` / `--user user:password` / `--user user:'password'`, also on a continuation line (where the regex sees the line from its start). */
-const CURL_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{1,128}):["']?(?<secret>[^\s"'\x60]{4,128})["']?(?=[\s\\]|$)`, 'g');
+/** `curl -u user:password` / `--user user:password` / `--user user:'password'` / `-u :password`, also on a continuation line (where the regex sees the line from its start). */
+const CURL_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{0,128}):["']?(?<secret>[^\s"'\x60]{4,128})["']?(?=[\s\\]|$)`, 'g');
+
+/** `curl -u TOKEN:` (Stripe, Mailgun, Harvest… take the API key as the user, with no password). */
+const CURL_TOKEN_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<secret>[^\s:"'\x60]{12,128}):["']?(?=[\s\\]|$)`, 'g');
 
 const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey|Api-Token|SSWS|GenieKey|Splunk)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
 
@@ -320,7 +323,36 @@ export const placementDetectors: readonly Detector[] = [
         negatives: [
           'curl -u "$USER:$PASSWORD" https://nexus.internal.test', 'curl -u admin:admin http://localhost:8080', 'curl --user user:password https://host',
           'curl -u ${NEXUS_USER}:${NEXUS_PASS} https://nexus', 'ssh -u deploy:notcurl host', 'curl -u elastic:<password> https://es:9200',
+          'curl -u :password https://host',
         ],
+      };
+    },
+  },
+  {
+    id: 'secret-curl-user-token',
+    provider: 'HTTP',
+    kind: 'API key given to curl as the user (-u TOKEN:)',
+    keywords: ['-u', '--user'],
+    pattern: CURL_TOKEN_USER,
+    validate: (token, context) => /\bcurl\b/.test(commandBefore(context.text ?? '', context.index ?? 0)) && !isPlaceholder(token) && standInKind(token) === undefined && isRandomSecretValue(token, 12),
+    priority: PRIORITY.generic + 0.5,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'An API key given to curl as the user name with an empty password (`curl -u sk_live_…:`, the form Stripe, Mailgun and others document) that no provider rule claims',
+      impact: 'The key authenticates as the account it belongs to (HTTP Basic with the key as the user); the command line also ends up in shell history and CI logs.',
+      revoke: 'Roll the key at its issuer, and let curl read it from a netrc file or the environment (`-u "$API_KEY:"`).',
+      references: ['https://curl.se/docs/manpage.html#-u', 'https://cwe.mitre.org/data/definitions/798.html'],
+    },
+    get samples() {
+      const sample = new SampleRandom('curl-user-token');
+      return {
+        file: 'scripts/charge.sh',
+        positives: [
+          `curl https://api.payments.test/v1/charges -u ${sample.chars(CLASS.alnum.chars, 24)}: -d amount=2000`,
+          `curl -s --user "${sample.chars(CLASS.base64url.chars, 32)}:" https://api.internal.test/v2/me`,
+        ],
+        negatives: ['curl -u "$API_KEY:" https://api.payments.test/v1/charges', 'curl -u ${STRIPE_KEY}: https://api.stripe.com', 'curl -u your_api_key_here: https://api.test', 'curl -u username: https://host', 'ssh -u Xk9vQ2mLp7RtY4wZ8bHc: host'],
       };
     },
   },
