@@ -104,11 +104,11 @@ function findContainers(object: KubeObject): ContainerSite[] {
     found.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
   };
   walkMaps(view, object.node, embeddedValues(object, view), (map) => {
-    for (const { key, value } of view.entries(map)) {
-      const role = CONTAINER_LISTS[key];
+    view.eachEntry(map, (key, value) => {
+      const role = Object.hasOwn(CONTAINER_LISTS, key) ? CONTAINER_LISTS[key] : undefined;
       if (role !== undefined && isSeq(value)) view.items(value).filter(isMap).forEach((item) => add(item, role));
       else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) add(value, key === 'script' ? 'script' : 'container');
-    }
+    });
     return false;
   });
   return found;
@@ -122,7 +122,7 @@ function walkMaps(view: ResolvedYaml, root: Node, skip: ReadonlySet<Node>, visit
     seen.add(node);
     if (isMap(node)) {
       if (visit(node, isListItem)) return;
-      for (const entry of view.entries(node)) walk(entry.value, false);
+      view.eachEntry(node, (_key, value) => walk(value, false));
     } else if (isSeq(node)) {
       for (const item of view.items(node)) walk(item, true);
     }

@@ -67,6 +67,20 @@ export class ResolvedYaml {
     return [...own, ...merged.filter((entry) => !ownKeys.has(entry.key))];
   }
 
+  /** Each entry `entries` would list, in its order, without building the list when the map has no merge key. */
+  eachEntry(node: unknown, each: (key: string, value: Node | undefined) => void): void {
+    const map = this.map(node);
+    if (!map) return;
+    if (hasMergeKey(map)) {
+      for (const entry of this.entries(map)) each(entry.key, entry.value);
+      return;
+    }
+    for (const pair of map.items) {
+      const key = scalarKey(pair);
+      if (key !== undefined) each(key, this.resolve(pair.value));
+    }
+  }
+
   /**
    * Where the value of `key` is written in this map: its own value node as written (an alias
    * stays an alias), or the `<<` merge value it came through. Findings about values shared through

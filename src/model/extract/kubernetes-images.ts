@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap }
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
-import { getNode, getPair, innerSpanOf, mapEntries, seqItems, stringValue } from '../yaml.js';
+import { getNode, getPair, innerSpanOf, scalarKey, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
@@ -26,7 +26,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
   const embeddedValues = embeddedHelmValues(object);
   const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
-  walk(object, object.node, [], skip, found);
+  walk(object, object.node, 'containers', skip, found);
   for (const { values, label } of embeddedValues) {
     found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
@@ -134,32 +134,36 @@ export function argoImageOverrides(file: SourceFile, images: Node | undefined, c
   return found;
 }
 
-function walk(object: KubeObject, node: unknown, path: string[], skip: Set<Node>, found: ImageOccurrence[]): void {
+/** `parentKey`: the key holding `node` (a list's items are held by the list's key), which names a container's role. */
+function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<Node>, found: ImageOccurrence[]): void {
   if (skip.has(node as Node)) return;
   if (isMap(node)) {
-    for (const { key, value } of mapEntries(node)) {
+    // the pairs themselves, not mapEntries: every map of every object a webhook judges is visited
+    for (const pair of node.items) {
+      const key = scalarKey(pair);
+      if (key === undefined) continue;
+      const value = pair.value;
       if (CONTAINER_LISTS.has(key) && isSeq(value)) {
         for (const item of value.items) {
-          if (isMap(item)) addContainer(object, item, [...path, key], found);
+          if (isMap(item)) addContainer(object, item, key, found);
         }
       } else if (SINGLE_CONTAINERS.has(key) && isMap(value)) {
-        addContainer(object, value, [...path, key], found);
+        addContainer(object, value, key, found);
       }
-      if (isMap(value) || isSeq(value)) walk(object, value, [...path, key], skip, found);
+      if (isMap(value) || isSeq(value)) walk(object, value, key, skip, found);
     }
   } else if (isSeq(node)) {
-    for (const item of node.items) walk(object, item, path, skip, found);
+    for (const item of node.items) walk(object, item, parentKey, skip, found);
   }
 }
 
-function addContainer(object: KubeObject, container: YAMLMap, path: string[], found: ImageOccurrence[]): void {
+function addContainer(object: KubeObject, container: YAMLMap, role: string, found: ImageOccurrence[]): void {
   const imageNode = getNode(container, 'image');
   if (!isScalar(imageNode)) return;
   const text = stringValue(imageNode);
   const span = innerSpanOf(object.source.file, imageNode);
   if (text === undefined || !span) return;
   const name = stringValue(getNode(container, 'name'));
-  const role = path[path.length - 1] ?? 'containers';
   const occurrence = imageOccurrence({
     file: object.source.file,
     source: 'kubernetes',
