@@ -38,7 +38,8 @@ export const registryDetectors: readonly Detector[] = [
     provider: 'npm',
     kind: '.npmrc registry credential',
     keywords: ['_authtoken', '_auth', '_password'],
-    pattern: /(?<![A-Za-z0-9])(?:_authToken|_auth|_password)[ \t]*=[ \t]*["']?(?<secret>[^\s"'#;]{8,1024})/g,
+    // tokens and base64 only: `self._auth = dict(user=…)` in Python is no .npmrc line
+    pattern: /(?<![A-Za-z0-9.])(?:_authToken|_auth|_password)[ \t]*=[ \t]*["']?(?<secret>[A-Za-z0-9+/=._~-]{8,1024})(?=[\s"'#;]|$)/g,
     validate: (value) => !isPlaceholder(value) && shannonEntropy(value) >= 3,
     priority: PRIORITY.structural,
     severity: 'critical',
@@ -55,7 +56,10 @@ export const registryDetectors: readonly Detector[] = [
         `//npm.pkg.github.com/:_authToken=${random.chars(CLASS.base64url.chars, 40)}`,
         `//registry.example.org/:_auth=${dockerAuth('ci', random.chars(CLASS.alnum.chars, 20))}`,
       ],
-      negatives: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'always-auth=true', '//registry.npmjs.org/:_password=changeme'],
+      negatives: [
+        '//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'always-auth=true', '//registry.npmjs.org/:_password=changeme',
+        'self._auth = dict(user=username, password=password, token=token)', 'client._auth = make_auth_header(token_value)',
+      ],
     }));
     },
   },
