@@ -27,6 +27,17 @@ describe('--set assignments (Helm strvals)', () => {
     expect(set('a.b', 'x', false, { a: 'scalar' })).toEqual({ a: { b: 'x' } });
   });
 
+  it('keeps __proto__ and constructor as plain keys, never touching any prototype', () => {
+    const values = set('__proto__.polluted', 'yes');
+    set('constructor.prototype.polluted', 'yes', false, values);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(values))).toEqual(JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}'));
+    const merged = mergeValues({}, JSON.parse('{"__proto__":{"polluted":"yes"}}') as Values);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+  });
+
   it('rejects names Helm rejects', () => {
     expect(() => set('a..b', 'x')).toThrow(SetSyntaxError);
     expect(() => set('a[x]', 'x')).toThrow(SetSyntaxError);

@@ -26,8 +26,8 @@ export function isValues(value: unknown): value is Values {
 export function mergeValues(base: Values, top: Values): Values {
   const merged: Values = { ...base };
   for (const [key, value] of Object.entries(top)) {
-    const below = merged[key];
-    merged[key] = isValues(value) && isValues(below) ? mergeValues(below, value) : value;
+    const below = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    define(merged, key, isValues(value) && isValues(below) ? mergeValues(below, value) : value);
   }
   return merged;
 }
@@ -38,15 +38,26 @@ export function mergeValues(base: Values, top: Values): Values {
  * Helm coalesces them.
  */
 export function subchartValues(parent: Values, key: string): Values | undefined {
-  const own = isValues(parent[key]) ? (parent[key] as Values) : undefined;
-  const global = isValues(parent['global']) ? (parent['global'] as Values) : undefined;
-  if (!own && !global) return undefined;
-  const values: Values = { ...(own ?? {}) };
+  const mine = own(parent, key);
+  const parentGlobal = own(parent, 'global');
+  const ownValues = isValues(mine) ? mine : undefined;
+  const global = isValues(parentGlobal) ? parentGlobal : undefined;
+  if (!ownValues && !global) return undefined;
+  const values: Values = { ...(ownValues ?? {}) };
   if (global) values['global'] = mergeValues(isValues(values['global']) ? (values['global'] as Values) : {}, global);
   return values;
 }
 
 export class SetSyntaxError extends Error {}
+
+/** An own property, whatever its name: `__proto__` from a values file is a key like any other, never the prototype. */
+function define(target: object, key: string | number, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function own(container: Values | unknown[], key: string | number): unknown {
+  return Object.hasOwn(container, key) ? (container as Record<string | number, unknown>)[key] : undefined;
+}
 
 /**
  * Helm's `--set name=value` applied into `target` (strvals.ParseInto): `.` separates keys (`\.` is
@@ -65,17 +76,18 @@ export function applySet(target: Values, name: string, value: string, forceStrin
     if (typeof step === 'number') {
       if (!Array.isArray(container)) throw new SetSyntaxError(`${name}: [${step}] indexes something that is not a list`);
       while (container.length <= step) container.push(null);
-      if (last) container[step] = typed;
-      else {
-        const child: unknown = container[step];
-        container = (nextIsIndex ? Array.isArray(child) : isValues(child)) ? (child as Values | unknown[]) : (container[step] = fresh());
-      }
+    } else if (Array.isArray(container)) {
+      throw new SetSyntaxError(`${name}: key ${step} inside a list`);
+    }
+    if (last) {
+      define(container, step, typed);
     } else {
-      if (Array.isArray(container)) throw new SetSyntaxError(`${name}: key ${step} inside a list`);
-      if (last) container[step] = typed;
+      const child = own(container, step);
+      if ((nextIsIndex ? Array.isArray(child) : isValues(child))) container = child as Values | unknown[];
       else {
-        const child: unknown = container[step];
-        container = (nextIsIndex ? Array.isArray(child) : isValues(child)) ? (child as Values | unknown[]) : (container[step] = fresh());
+        const created = fresh();
+        define(container, step, created);
+        container = created;
       }
     }
   }
