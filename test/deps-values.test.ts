@@ -67,13 +67,14 @@ describe('scan --deps: the values a chart is installed with', () => {
     const root = await writeTree(path.join(work, 'flux'), {
       'repository.yaml': fluxHelmRepository(charts.url),
       'values.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-values, namespace: apps}\ndata:\n  values.yaml: |\n    image:\n      tag: "1.0.1"\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: web-secret, namespace: apps}\ndata:\n  pin.yaml: ${Buffer.from(`image:\n  tag: "1.0.1@${PINNED}"\n`).toString('base64')}\n  side: ${Buffer.from('docker.io/library/busybox:1.36').toString('base64')}\n`,
-      'kustomization.yaml': 'namespace: apps\nresources: [values.yaml]\nconfigMapGenerator:\n  - name: generated\n    files:\n      - values.yaml=generated-values.yaml\n',
+      'kustomization.yaml': 'namespace: apps\nresources: [values.yaml]\nconfigMapGenerator:\n  - name: generated\n    files:\n      - values.yaml=./generated-values.yaml\nsecretGenerator:\n  - name: sealed\n    files:\n      - values.yaml=values.sops.yaml\n',
+      'values.sops.yaml': 'image:\n  tag: ENC[AES256_GCM,data:8nF2,iv:x,tag:y,type:str]\nsops:\n  age:\n    - recipient: age1example\n  lastmodified: "2024-01-01T00:00:00Z"\n  mac: ENC[AES256_GCM,data:z,type:str]\n',
       'generated-values.yaml': 'sidecar:\n  image: docker.io/library/busybox:1.37\n',
       'a.yaml': release('a', '    - kind: ConfigMap\n      name: web-values\n'),
       'b.yaml': release('b', '    - kind: ConfigMap\n      name: web-values\n', `  values:\n    image:\n      tag: "1.0.2@${PINNED}"\n`),
       'c.yaml': release('c', '    - kind: ConfigMap\n      name: web-values\n    - kind: Secret\n      name: web-secret\n      valuesKey: pin.yaml\n'),
       'd.yaml': release('d', '    - kind: Secret\n      name: web-secret\n      valuesKey: side\n      targetPath: sidecar.image\n'),
-      'e.yaml': release('e', '    - kind: ConfigMap\n      name: elsewhere\n      optional: true\n    - kind: Secret\n      name: made-by-external-secrets\n'),
+      'e.yaml': release('e', '    - kind: ConfigMap\n      name: elsewhere\n      optional: true\n    - kind: Secret\n      name: made-by-external-secrets\n    - kind: Secret\n      name: sealed\n    - kind: ConfigMap\n      name: web-values\n      valuesKey: other.yaml\n'),
       'f.yaml': release('f', '    - kind: ConfigMap\n      name: generated\n'),
     });
     const { findings, report } = await dependencyImages(root);
@@ -85,6 +86,8 @@ describe('scan --deps: the values a chart is installed with', () => {
     const notes = report.diagnostics.filter((diagnostic) => diagnostic.kind === 'note' && diagnostic.message.includes('valuesFrom'));
     expect(notes.map((note) => [note.path, note.message])).toEqual([
       ['e.yaml', 'HelmRelease/e → chart web 1.0.0: valuesFrom Secret/made-by-external-secrets is not in the repository (made elsewhere?), so the chart is judged without those values'],
+      ['e.yaml', 'HelmRelease/e → chart web 1.0.0: valuesFrom Secret/sealed is encrypted in the repository (SOPS), so the chart is judged without those values'],
+      ['e.yaml', 'HelmRelease/e → chart web 1.0.0: valuesFrom ConfigMap/web-values has no key other.yaml in the repository, so the chart is judged without it'],
     ]);
   });
 

@@ -63,7 +63,10 @@ export function fluxValues(workspace: Workspace, release: KubeObject): Discovere
     }
     const value = data?.get(key);
     if (value === undefined) {
-      if (!optional) found.notes.push(`${source} is not in the repository (made elsewhere?), so the chart is judged without those values`);
+      if (optional) continue;
+      found.notes.push(data
+        ? `valuesFrom ${kind}/${name} has no key ${key} in the repository, so the chart is judged without it`
+        : `${source} is not in the repository (made elsewhere?), so the chart is judged without those values`);
       continue;
     }
     if (targetPath) {
@@ -72,12 +75,19 @@ export function fluxValues(workspace: Workspace, release: KubeObject): Discovere
       continue;
     }
     const values = parseValuesText(value);
-    if (values === 'invalid') found.notes.push(`${source} is not a YAML map of values, so the chart is judged without it`);
+    if (values !== 'invalid' && values && isSopsEncrypted(values)) found.notes.push(`${source} is encrypted in the repository (SOPS), so the chart is judged without those values`);
+    else if (values === 'invalid') found.notes.push(`${source} is not a YAML map of values, so the chart is judged without it`);
     else if (values) found.layers.push({ kind: 'map', values, judged: false }); // the repository's scan does not read values held in data
   }
   const inline = plainMap(deref(document, getNode(spec, 'values')));
   if (inline) found.layers.push({ kind: 'map', values: inline, judged: true });
   return found;
+}
+
+/** A SOPS-encrypted document: its values are ciphertext (`ENC[…]`), and its `sops` key holds the metadata. */
+function isSopsEncrypted(values: Values): boolean {
+  const sops = values['sops'];
+  return isValues(sops) && ('mac' in sops || 'lastmodified' in sops || 'age' in sops || 'pgp' in sops || 'kms' in sops);
 }
 
 type DataIndex = Map<string, ReadonlyMap<string, string> | 'encrypted'>;
@@ -138,7 +148,7 @@ function generatedData(workspace: Workspace, kustomization: YamlDocument, put: (
         if (!spec) continue;
         const equals = spec.indexOf('=');
         const relative = equals === -1 ? spec : spec.slice(equals + 1);
-        const text = workspace.file(joinPath(file.directory, relative))?.text;
+        const text = workspace.file(path.posix.normalize(joinPath(file.directory, relative)))?.text;
         if (text !== undefined) data.set(equals === -1 ? path.posix.basename(relative) : spec.slice(0, equals), text);
       }
       for (const literal of seqItems(deref(kustomization, getNode(entry, 'literals')))) {
