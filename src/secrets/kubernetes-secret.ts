@@ -162,7 +162,12 @@ function claimedSpansIn(objects: readonly KubeObject[], manifests: readonly Secr
  * Secret's decoded data reports the key itself.
  */
 export function claimedByManifest(match: { readonly detector: { readonly id: string }; readonly start: number; readonly end: number }, claimed: readonly Span[], path: string): boolean {
-  return (isGeneric(match) || match.detector.id === BASE64_KEY_ID) && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
+  return claimable(match) && claimed.some((span) => span.path === path && match.start < span.end && span.start < match.end);
+}
+
+/** Matches a claimed span hides (see `claimedByManifest`). */
+export function claimable(match: { readonly detector: { readonly id: string } }): boolean {
+  return isGeneric(match) || match.detector.id === BASE64_KEY_ID;
 }
 
 const GENERIC_ID = 'secret-generic-credential';

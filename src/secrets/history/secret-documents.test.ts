@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SourceFile } from '../../model/source-file.js';
 import { secretsInFile } from '../kubernetes-secret.js';
-import { secretsInChangedDocuments } from './secret-documents.js';
+import { secretsInChangedDocuments, sopsEncryptedWithoutData } from './secret-documents.js';
+import { secretMatches } from './version-secrets.js';
 
 const CONFIG = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata:\n  level: info\n';
 const SECRET = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: "Xq7mPz2LwR9tKv4N"\n';
@@ -43,5 +44,62 @@ describe('secretsInChangedDocuments', () => {
     const directive = `%YAML 1.2\n---\n${SECRET}---\n${CONFIG}`;
     const found = secretsInChangedDocuments(path, directive, { start: directive.indexOf('level'), end: directive.indexOf('level') + 5 }, []);
     expect(found?.manifests).toHaveLength(1);
+  });
+});
+
+const SOPS_SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+  name: cluster-secrets
+  namespace: flux-system
+stringData:
+  #ENC[AES256_GCM,data:T8c/kZ1TgUIUPUOdS2apBs8GKDOl,iv:zEP80N0kAqm4+ZZvx6gAvYQNX2PJ9M7pe68/NNptdlw=,tag:Ce7sATXBAUb5y68320eZGg==,type:comment]
+  DB_PASSWORD: ENC[AES256_GCM,data:c7Nqt0TVIusLXvep5UAD7Xt398A=,iv:O/7AJJhaAoJlfb1O0ZKBcoK/7+5IlhTOz74RNBqsGT0=,tag:UgeODqKs19VqG9vwFsUyDA==,type:str]
+sops:
+  age:
+    - recipient: age1x5h7rdsk4cy6ge0jsh64yqgk8tqvquhh5kez8nljv4t7ry8p8vfqt5tkue
+      enc: |
+        -----BEGIN AGE ENCRYPTED FILE-----
+        YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBhYmNkZWZnaGlqa2xtbm9w
+        -----END AGE ENCRYPTED FILE-----
+  lastmodified: "2023-04-01T10:00:00Z"
+  mac: ENC[AES256_GCM,data:bW9yZS1jaXBoZXJ0ZXh0LWhlcmU=,iv:O/7AJJhaAoJlfb1O0ZKBcoK/7+5IlhTOz74RNBqsGT0=,tag:UgeODqKs19VqG9vwFsUyDA==,type:str]
+  encrypted_regex: ^(data|stringData)$
+  version: 3.7.3
+`;
+
+describe('SOPS-encrypted Secrets in history', () => {
+  it('are not parsed when nothing of them could be reported: no data to decode, no match a claim would hide', () => {
+    expect(sopsEncryptedWithoutData(SOPS_SECRET)).toBe(true);
+    expect(secretsInChangedDocuments(path, SOPS_SECRET, undefined, [])).toBeUndefined();
+    expect(secretsInChangedDocuments(path, `---\n${SOPS_SECRET}`, undefined, [])).toBeUndefined();
+    // what a parse would give: only claims (no plaintext in a SOPS Secret, nothing to decode)
+    const parsed = secretsInFile(new SourceFile(path, SOPS_SECRET))!;
+    expect(parsed.manifests.flatMap((manifest) => manifest.sops ? [] : manifest.values)).toEqual([]);
+    expect(secretMatches(SOPS_SECRET, path)).toEqual([]);
+  });
+
+  it('are parsed in a stream only in their own document, and when a claimable match lies in them', () => {
+    const sopsStream = `${CONFIG}---\n${SOPS_SECRET}`;
+    expect(secretsInChangedDocuments(path, sopsStream, undefined, [])).toBeUndefined();
+    const value = sopsStream.indexOf('ENC[AES256_GCM,data:c7Nq');
+    const found = secretsInChangedDocuments(path, sopsStream, undefined, [], [{ start: value, end: value + 20 }]);
+    expect(found?.claimed.some((span) => span.start <= value && value < span.end)).toBe(true);
+  });
+
+  it('are parsed where the lines cannot settle what they hold', () => {
+    expect(sopsEncryptedWithoutData(SOPS_SECRET.replace('stringData:', 'data:'))).toBe(false);
+    expect(sopsEncryptedWithoutData(SOPS_SECRET.replace('sops:', 'notsops:'))).toBe(false);
+    expect(sopsEncryptedWithoutData(SOPS_SECRET.replace('metadata:', 'metadata: &meta'))).toBe(false);
+    expect(sopsEncryptedWithoutData(`${SOPS_SECRET}extra: {data: x}\n`)).toBe(false);
+    expect(sopsEncryptedWithoutData(SOPS_SECRET.replace('  name: cluster-secrets', '  "data": x'))).toBe(false);
+  });
+
+  it('still reports a clear value a quoted scalar hides a sops line in', () => {
+    // go-yaml lets a quoted scalar continue at the left margin: this `sops:` is part of the value, not a key
+    const hidden = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: "Xq7mPz2LwR9tKv4N\nsops:\n  Lr3vX1zT9mWp2K"\n';
+    expect(sopsEncryptedWithoutData(hidden)).toBe(false);
+    expect(secretMatches(hidden, path).map((match) => match.detector.id)).toContain('k8s-secret-plaintext');
+    expect(secretMatches(hidden, path).map((match) => match.detector.id)).toEqual(secretMatches(hidden.replace('\nsops:\n', '\nnope:\n'), path).map((match) => match.detector.id));
   });
 });

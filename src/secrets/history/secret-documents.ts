@@ -24,12 +24,18 @@ const MARKER_REACH = 4;
  * commit), and those under a generic match (whose claims hide it). A document that may hold a
  * root `Secret` is parsed for its values; one that may hold a SealedSecret only when a generic match
  * lies in it. Each document is parsed on its own, spans placed back at its offset in the file, so a
- * Secret manifest blob is parsed only where it changed. Undefined when nothing is parsed.
+ * Secret manifest blob is parsed only where it changed. A Secret that SOPS encrypted, with no
+ * `data` to decode and no match a claim would hide (`claimable`), is not parsed: nothing of it
+ * would be reported. Undefined when nothing is parsed.
  */
-export function secretsInChangedDocuments(path: string, text: string, changed: ChangedRange | undefined, generic: ReadonlyArray<{ readonly start: number; readonly end: number }>): FileSecrets | undefined {
+export function secretsInChangedDocuments(path: string, text: string, changed: ChangedRange | undefined, generic: readonly Located[], claimable: readonly Located[] = generic): FileSecrets | undefined {
   if (!declaresSecret(text)) return undefined;
   const starts = documentStarts(text);
-  if (starts === undefined) return secretsInFile(new SourceFile(path, text), generic.length > 0);
+  if (starts === undefined) {
+    // one document (no directives or end markers: a single-document file, at most a leading `---`)
+    if (claimable.length === 0 && !STREAM_SYNTAX.test(text) && sopsEncryptedWithoutData(text)) return undefined;
+    return secretsInFile(new SourceFile(path, text), generic.length > 0);
+  }
   let found: { manifests: SecretManifest[]; claimed: Span[] } | undefined;
   for (let index = 0; index < starts.length; index += 1) {
     const start = starts[index]!;
@@ -39,6 +45,7 @@ export function secretsInChangedDocuments(path: string, text: string, changed: C
     if (!underGeneric && !touched) continue;
     const chunk = text.slice(start, end);
     if (!declaresSecret(chunk)) continue;
+    if (!claimable.some((match) => match.start < end && start < match.end) && sopsEncryptedWithoutData(chunk)) continue;
     const kinds = secretObjectKinds(chunk);
     if (!kinds.secret && !(kinds.sealed && underGeneric)) continue;
     // over the limits the whole file is not parsed (as in the working tree): none of its documents are
@@ -50,6 +57,46 @@ export function secretsInChangedDocuments(path: string, text: string, changed: C
     for (const span of secrets.claimed) found.claimed.push(moved(span, start));
   }
   return found;
+}
+
+type Located = { readonly start: number; readonly end: number };
+
+/** a root `sops:` key (the metadata block SOPS adds to what it encrypts) */
+const SOPS_ROOT = /^sops:[ \t]*$/m;
+/** a `data:` key at the start of a line, quoted or not, in a sequence item or not */
+const DATA_KEY = /^[ \t]*(?:-[ \t]+)*["']?data["']?[ \t]*:(?:[ \t]|$)/m;
+/** flow collections, anchors, aliases, tags, merge keys, escapes: ways to write or bring in a key that a line cannot show */
+const HIDDEN_KEYS = /[{&*!\\]|<<|^[ \t]*\?/m;
+
+/**
+ * Whether a YAML document is one SOPS encrypted (a root `sops:` key) with no `data` key, judged
+ * from its lines: its Secrets' `stringData` is never reported as plaintext (SOPS values are
+ * ciphertext) and there is no `data` to decode, so parsing it would report nothing. Only where
+ * the lines settle it: no flow style, anchors, aliases, tags, merge or complex keys, escapes, and
+ * no quote left open on a line (a quoted scalar spanning lines could hold a `sops:` line). A
+ * document that does not parse reports nothing either.
+ */
+export function sopsEncryptedWithoutData(document: string): boolean {
+  if (!SOPS_ROOT.test(document) || DATA_KEY.test(document) || HIDDEN_KEYS.test(document)) return false;
+  let lineStart = 0;
+  while (lineStart < document.length) {
+    const newline = document.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? document.length : newline;
+    if (unevenQuotes(document, lineStart, lineEnd)) return false;
+    lineStart = lineEnd + 1;
+  }
+  return true;
+}
+
+function unevenQuotes(text: string, start: number, end: number): boolean {
+  let double = 0;
+  let single = 0;
+  for (let at = start; at < end; at += 1) {
+    const code = text.charCodeAt(at);
+    if (code === 0x22) double += 1;
+    else if (code === 0x27) single += 1;
+  }
+  return double % 2 === 1 || single % 2 === 1;
 }
 
 function moved(span: Span, by: number): Span {

@@ -1,4 +1,4 @@
-import { decodedDataMatches, isGeneric, plaintextValues, claimedByManifest } from '../kubernetes-secret.js';
+import { decodedDataMatches, isGeneric, plaintextValues, claimable, claimedByManifest } from '../kubernetes-secret.js';
 import { DETECTORS } from '../catalogue.js';
 import { findSecrets, type ChangedRange } from '../scan-text.js';
 import type { HitMatch } from './draft-hits.js';
@@ -13,7 +13,7 @@ import { secretsInChangedDocuments } from './secret-documents.js';
  */
 export function secretMatches(text: string, path: string, changed?: ChangedRange): HitMatch[] {
   const matches = findSecrets(text, path, DETECTORS, changed);
-  const secrets = secretsInChangedDocuments(path, text, changed, matches.filter(isGeneric));
+  const secrets = secretsInChangedDocuments(path, text, changed, matches.filter(isGeneric), matches.filter(claimable));
   if (!secrets) return matches;
   const decoded = secrets.manifests.flatMap(decodedDataMatches).map(({ value, match }) => ({
     detector: match.detector, start: value.span.start, end: value.span.end, secret: match.secret,
