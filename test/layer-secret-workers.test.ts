@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LayerSecretScanner } from '../src/image/layer-secrets.js';
+import { LayerSecretScanner, SECRET_WORKER } from '../src/image/layer-secrets.js';
 import { SecretScanPool } from '../src/image/secret-scan-pool.js';
 import type { ImageEntry } from '../src/image/squash.js';
 import { DETECTORS } from '../src/secrets/catalogue.js';
@@ -35,6 +35,19 @@ describe('layer secret scan in worker threads', () => {
     const inWorkers = await scanWith(new LayerSecretScanner({ workers: 2, inThreadBytes: 0 }), files);
     expect(inThread.length).toBeGreaterThan(20);
     expect(inWorkers).toEqual(inThread);
+  }, 60_000);
+
+  it('scanners of several images at once share the threads, and each gets its own files\' secrets in order', async () => {
+    const files = layerFiles();
+    const inThread = await scanWith(new LayerSecretScanner({ workers: 0 }), files);
+    const running = Math.max(1, SecretScanPool.threads(SECRET_WORKER));
+    const first = new LayerSecretScanner({ workers: 1, inThreadBytes: 0 });
+    const second = new LayerSecretScanner({ workers: 1, inThreadBytes: 0 });
+    const both = await Promise.all([scanWith(first, files), scanWith(second, files)]);
+    expect(both).toEqual([inThread, inThread]);
+    expect(SecretScanPool.threads(SECRET_WORKER)).toBe(running);
+    expect(await scanWith(new LayerSecretScanner({ workers: 1, inThreadBytes: 0 }), files)).toEqual(inThread);
+    expect(SecretScanPool.threads(SECRET_WORKER)).toBe(running);
   }, 60_000);
 
   it('a worker that cannot start costs time, not findings: its batches are scanned in this thread', async () => {

@@ -98,9 +98,17 @@ export function secretsInFile(path: string, layer: number, content: Uint8Array):
 export interface LayerSecretScannerOptions {
   /** worker threads (default: one less than the cores, 1 to 4; 0 scans in this thread) */
   readonly workers?: number;
-  /** bytes scanned in this thread before workers start: a small image is done before one would be up (default 32 MiB) */
+  /**
+   * bytes scanned in this thread before workers start: a small image is done before one would be up
+   * (default: 32 MiB for the whole process, shared by every scanner; the workers, once started, are shared too)
+   */
   readonly inThreadBytes?: number;
 }
+
+export const SECRET_WORKER = { base: import.meta.url, name: 'layer-secret-worker' };
+
+/** what is left of the default in-thread allowance: a run reading many images starts the workers once, for all */
+let processInThreadBytes = 32 * 1024 * 1024;
 
 /**
  * Scans every layer's own files (not only the squashed view): a file deleted later is still in the
@@ -111,12 +119,13 @@ export class LayerSecretScanner implements LayerVisitor {
   readonly found: LayerSecret[] = [];
   private readonly skippedByLayer = new Map<number, number>();
   private readonly workerCount: number;
-  private inThreadLeft: number;
+  /** undefined: the process-wide allowance */
+  private inThreadLeft: number | undefined;
   private pool: SecretScanPool<SerializedSecret> | undefined;
 
   constructor(options: LayerSecretScannerOptions = {}) {
     this.workerCount = options.workers ?? Math.max(0, Math.min(4, availableParallelism() - 1));
-    this.inThreadLeft = options.inThreadBytes ?? 32 * 1024 * 1024;
+    this.inThreadLeft = options.inThreadBytes;
   }
 
   get skippedLarge(): number {
@@ -151,13 +160,24 @@ export class LayerSecretScanner implements LayerVisitor {
   visit(entry: ImageEntry, content: Buffer): void | Promise<void> {
     // binaries are known by their first bytes: not copied to a worker to be found binary there
     if (textEncoding(content) === 'binary') return;
-    if (this.workerCount === 0 || this.inThreadLeft > 0) {
-      this.inThreadLeft -= content.length;
+    if (this.workerCount === 0 || this.takeInThread(content.length)) {
       this.found.push(...secretsInFile(entry.path, entry.layer, content));
       return;
     }
-    this.pool ??= new SecretScanPool(this.workerCount, { base: import.meta.url, name: 'layer-secret-worker' }, (job) => secretsInFile(job.path, job.layer, job.content).map(serializeSecret));
+    this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secretsInFile(job.path, job.layer, job.content).map(serializeSecret));
     return this.pool.submit({ path: entry.path, layer: entry.layer, content });
+  }
+
+  /** whether `bytes` more are scanned in this thread, counted against this scanner's or the process's allowance */
+  private takeInThread(bytes: number): boolean {
+    if (this.inThreadLeft !== undefined) {
+      if (this.inThreadLeft <= 0) return false;
+      this.inThreadLeft -= bytes;
+      return true;
+    }
+    if (processInThreadBytes <= 0) return false;
+    processInThreadBytes -= bytes;
+    return true;
   }
 
   /** waits for the workers' answers on this layer's files, in the order the files came */
