@@ -26,7 +26,7 @@ export interface InspectOptions {
   readonly registryTimeoutMs?: number;
   /** a client shared by many images (`scan --analyze-images`); the caller closes it */
   readonly registryClient?: HttpRegistryClient;
-  /** where layer results are kept between runs; false turns the cache off (default: ~/.cache/rampart) */
+  /** where layer results are kept between runs; false keeps none on disk (default: ~/.cache/rampart); a layer this process has read is never read twice */
   readonly cacheDirectory?: string | false;
   /** builds what reads layer contents for one image (catalogers, secrets) */
   readonly visitors?: (image: { display: string; platform?: string }) => readonly LayerVisitor[];
@@ -68,7 +68,8 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       return client;
     },
   }).catch((error: unknown) => { throw inputError(error, input); });
-  const cache = options.cacheDirectory === false ? undefined : new LayerCache(options.cacheDirectory);
+  // without a cache on disk, layers this process has read are still not read twice
+  const cache = new LayerCache(options.cacheDirectory);
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const images: InspectedImage[] = [];

@@ -44,16 +44,37 @@ export function defaultCacheDirectory(): string {
 }
 
 /**
+ * Layers this process has read or loaded, as their JSON (parsed anew for each use, so no reader
+ * shares objects with another): `scan --analyze-images` reads the base layer many images share
+ * once, with the cache on disk or without it (`--no-cache`).
+ */
+const recent = new Map<string, string>();
+let recentChars = 0;
+const RECENT_MAX_CHARS = 32 * 1024 * 1024;
+
+function remember(key: string, text: string): void {
+  if (text.length > RECENT_MAX_CHARS / 4 || recent.has(key)) return;
+  recent.set(key, text);
+  recentChars += text.length;
+  for (const [oldest, kept] of recent) {
+    if (recentChars <= RECENT_MAX_CHARS) break;
+    recent.delete(oldest);
+    recentChars -= kept.length;
+  }
+}
+
+/**
  * What was read from a layer, kept on disk so an unchanged layer is never read twice. The key is
  * the layer's digests plus where its bytes are: for a registry blob the digest alone (its bytes
  * were checked against it when they were cached); for a file, also its identity (device, inode,
  * size, modification and change times), so a blob edited in place is read — and checked — again.
  */
 export class LayerCache {
-  private readonly directory: string;
+  /** undefined: nothing on disk (`--no-cache`), only what this process has read */
+  private readonly directory: string | undefined;
 
-  constructor(root: string = defaultCacheDirectory()) {
-    this.directory = path.join(root, 'image-layers');
+  constructor(root: string | false = defaultCacheDirectory()) {
+    this.directory = root === false ? undefined : path.join(root, 'image-layers');
   }
 
   async keyFor(source: BlobSource, blob: BlobRef, diffId: string | undefined, salt = ''): Promise<string | undefined> {
@@ -63,28 +84,37 @@ export class LayerCache {
   }
 
   async load(key: string): Promise<StoredLayer | undefined> {
+    const known = recent.get(key);
+    if (known !== undefined) return JSON.parse(known) as StoredLayer;
+    if (!this.directory) return undefined;
     try {
-      const stored = JSON.parse((await gunzipAsync(await readFile(this.file(key)))).toString('utf8')) as StoredLayer;
-      return Array.isArray(stored.entries) && Array.isArray(stored.visitors) ? stored : undefined;
+      const text = (await gunzipAsync(await readFile(this.file(this.directory, key)))).toString('utf8');
+      const stored = JSON.parse(text) as StoredLayer;
+      if (!Array.isArray(stored.entries) || !Array.isArray(stored.visitors)) return undefined;
+      remember(key, text);
+      return stored;
     } catch {
       return undefined; // absent, unreadable or damaged: read the layer
     }
   }
 
   async store(key: string, layer: StoredLayer): Promise<void> {
-    const target = this.file(key);
+    const text = JSON.stringify(layer);
+    remember(key, text);
+    if (!this.directory) return;
+    const target = this.file(this.directory, key);
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(temporary, await gzipAsync(Buffer.from(JSON.stringify(layer)), { level: 1 }));
+      await writeFile(temporary, await gzipAsync(Buffer.from(text), { level: 1 }));
       await rename(temporary, target);
     } catch {
       await rm(temporary, { force: true }); // a cache that cannot be written only costs time
     }
   }
 
-  private file(key: string): string {
-    return path.join(this.directory, key.slice(0, 2), `${key}.json.gz`);
+  private file(directory: string, key: string): string {
+    return path.join(directory, key.slice(0, 2), `${key}.json.gz`);
   }
 }
 
