@@ -62,23 +62,37 @@ function wholeTreeRuleIds(): string[] {
   return [...wholeTreeTriggers().keys()];
 }
 
-/** Kinds the repository rules read; ConfigMaps only when they are Argo CD settings. */
+/** Kinds the repository rules read (ConfigMaps, Secrets and Kustomizations only in part: see `keptObject`). */
 const KEPT_KINDS = new Set([
-  'Secret', 'ExternalSecret', 'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository',
-  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kustomization', 'Kptfile',
+  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository',
+  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile',
 ]);
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
+/** The kustomization fields repository rules read: configMapGenerator (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
+const KUSTOMIZATION_FIELDS = /configMapGenerator|helmCharts|generators|transformers|validators/;
+const ARGOCD_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
 
 /** Whether the repository rules may read this document: those they never read are let go with their batch. */
 function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFunctions: boolean): boolean {
   const { file } = document;
-  // kustomizations, charts and values: argocdSettings, chart values and kustomize references read them
-  if (isKustomizationFile(file.baseName) || isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
-  if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
-  if (KEPT_KINDS.has(getString(document.root, 'kind') ?? '')) return true;
   if (krmFunctions) return true;
-  return batch.kubeObjectsIn(document).some((object) =>
-    object.kind === 'ConfigMap' ? object.name?.startsWith('argocd-') === true : KEPT_KINDS.has(object.kind));
+  // a key a rule reads is written in the file's text (a merge key's anchor too)
+  if (isKustomizationFile(file.baseName)) return KUSTOMIZATION_FIELDS.test(file.text);
+  // charts and values: Argo CD settings and chart values read them
+  if (isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
+  if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
+  if (keptObject(getString(document.root, 'kind'), getString(document.root, 'apiVersion'), getString(document.root, 'metadata', 'name'), file)) return true;
+  return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.apiVersion, object.name, file));
+}
+
+function keptObject(kind: string | undefined, apiVersion: string | undefined, name: string | undefined, file: SourceFile): boolean {
+  if (kind === undefined) return false;
+  // Argo CD settings ConfigMaps; repository and cluster Secrets (argocd-repo-insecure)
+  if (kind === 'ConfigMap') return name?.startsWith('argocd-') === true;
+  if (kind === 'Secret' || kind === 'ExternalSecret') return file.text.includes(ARGOCD_SECRET_LABEL);
+  // Flux's, which flux-kustomization-no-service-account reads (kustomize's own are kustomization files)
+  if (kind === 'Kustomization') return apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/') === true;
+  return KEPT_KINDS.has(kind);
 }
 
 /** Text per batch: the syntax trees of YAML take 20–40 times its text (kyverno/policies: 1 MB batches peak 90 MB higher than 256 KB). */
