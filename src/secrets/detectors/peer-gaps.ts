@@ -10,7 +10,7 @@ import { CLASS, keyed, prefixed } from './define.js';
  * the host they open (Batch accounts, API Management), API Management's git credential and
  * subscription keys, Cloudflare's scannable user and account tokens, Telnyx API v2 keys, Atlassian
  * Data Center personal access tokens, and providers with no marker of their own (Smooch/Sunshine
- * Conversations, Everhour, IPinfo, Facebook app secrets).
+ * Conversations, Everhour, IPinfo, Facebook app secrets, Sumo Logic access IDs).
  */
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 const HEX_DASH: CharClass = { regex: 'a-f0-9-', chars: CLASS.hex.chars };
@@ -136,6 +136,11 @@ export const peerGapDetectors: readonly Detector[] = [
   keyed('secret-facebook-app-secret', { provider: 'Facebook', kind: 'app secret', words: ['facebook', 'fb_app', 'fb-app', 'fbapp'], value: CLASS.hex, length: [32, 32], sampleKey: 'FACEBOOK_APP_SECRET',
     keySays: /secret|key/i, check: (secret) => looksRandom(secret, 24), negatives: ['FACEBOOK_APP_ID: 1234567890123456'],
     impact: 'Makes app access tokens and signs requests as the app: reads its settings and its users\' data by the app\'s permissions.', revoke: 'Reset the app secret under App settings → Basic in the Meta developer dashboard.', reference: 'https://developers.facebook.com/docs/facebook-login/security/#appsecret' }),
+  // an id, as an AWS access key id is: it names the key, and the access key is rarely far from it
+  keyed('secret-sumologic-access-id', { provider: 'Sumo Logic', kind: 'access ID', words: ['sumo'], value: CLASS.alnum, length: [14, 14], sampleKey: 'SUMO_ACCESS_ID', severity: 'medium',
+    keySays: /access[_.-]?id/i, idIsSecret: true, check: (id) => id.startsWith('su') && MIXED(id.slice(2)), sample: (random) => `su${random.chars(CLASS.alnum.chars, 12)}`,
+    negatives: ['SUMO_COLLECTOR_ID: 000000000A1B2C3D', 'SUMO_ACCESS_ID: ${SUMO_ACCESS_ID}'],
+    impact: 'Identifies a Sumo Logic access key; with the access key beside it (often in the same file) it searches the organisation\'s logs and changes its collectors.', revoke: 'Delete the access key under Administration → Security → Access Keys (or Preferences → My Access Keys).', reference: 'https://help.sumologic.com/docs/manage/security/access-keys/' }),
   keyed('secret-ipinfo-token', { provider: 'IPinfo', kind: 'access token', words: ['ipinfo'], value: CLASS.hex, length: [14, 14], sampleKey: 'IPINFO_TOKEN', minEntropy: 2.8, severity: 'medium',
     check: (token) => /[a-f]/.test(token) && /[0-9]/.test(token), sample: (random) => hex(random, 14),
     impact: 'Spends the account\'s lookup quota (and plan features) on IP geolocation requests.', revoke: 'Reset the token on the IPinfo dashboard.', reference: 'https://ipinfo.io/developers' }),
