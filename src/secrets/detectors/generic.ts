@@ -82,7 +82,7 @@ function isRandomPart(part: string): boolean {
  * A value of that shape with a random part is a key written so (`pri_0998…`, `Y6D1FIS3XZXI…`,
  * `rtcbsxiee3d5au8ik14g-8iqrsu8thl1pku8`), not a name.
  */
-const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z]+(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$|^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:API_?KEY|TOKEN|PASSWORD|PASSWD|SECRET(?:_KEY)?|ACCESS_KEY|PRIVATE_KEY|KEY|PASS|PWD|CREDENTIALS?)$/;
+const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z][a-z0-9]*(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$|^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:API_?KEY|TOKEN|PASSWORD|PASSWD|SECRET(?:_KEY)?|ACCESS_KEY|PRIVATE_KEY|KEY|PASS|PWD|CREDENTIALS?)$/;
 /** A UUID: under an API-key, token or secret key it is the key (Heroku, Snyk, Postmark…). */
 const UUID_LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID's layout in letters and digits beyond hex (`8jn4wq39-2677-okqs-…`): keys some providers issue so. */
@@ -331,7 +331,7 @@ export const genericDetectors: readonly Detector[] = [
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
         'token: 123e4567-e89b-12d3-a456-426614174000', 'password: ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]',
         'secretKeyRef: {name: api, key: token}',
-        '- secretKey: radarr_4k_RADARR_API_KEY', 'secretKey: sonarr_SONARR_API_KEY',
+        '- secretKey: radarr_4k_RADARR_API_KEY', 'secretKey: sonarr_SONARR_API_KEY', '- secretKey: rb5009_password', '- secretKey: crs320_username',
         '"RequestToken": "08ac298e-7cea-4d5f-89f4-ee88a4674425",', 'NextToken: eyJ2IjoyLCJjIjoiSmFnR0NhcGJ4WDNmRkE9PSJ9', 'ClientRequestToken: 8f1b7c2e9d4a6b3f5e0c1d2a',
         '<password>${env.NEXUS_PASSWORD}</password>', '<passwordFile>/run/secrets/nexus</passwordFile>',
         'checksum/secret: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSha256: 2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b', 'tokenSecretName: github-token', 'password_length: 32',
