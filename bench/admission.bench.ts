@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -153,6 +154,39 @@ function line(label: string, { requestsPerSecond, latencies, cpuPerRequest, fail
   return `  ${label.padEnd(46)} ${Math.round(requestsPerSecond).toString().padStart(6)} req/s   p50 ${percentile(latencies, 0.5).toFixed(2)} ms   p99 ${percentile(latencies, 0.99).toFixed(2)} ms   max ${percentile(latencies, 1).toFixed(1)} ms   server CPU ${(cpuPerRequest * 1000).toFixed(3)} ms/request (≈ ${capacity} req/s per free core)${failed > 0 ? `   (${failed} failed)` : ''}\n`;
 }
 
+/**
+ * The judge alone, in this process: CPU per request, and the garbage collections a thousand requests
+ * cause. Young-generation collections are cheap while a request's garbage dies young; full ones
+ * (mark-compact) mean requests' objects outlive them (kept by a cache) and are the webhook's pauses.
+ */
+async function judgeInProcess(body: string): Promise<string> {
+  const [{ judge }, { parseAdmissionReview }, { RULES }, { DEFAULT_CONFIG }] = await Promise.all([
+    import('../src/admission/judge.js'), import('../src/admission/review.js'), import('../src/rules/index.js'), import('../src/config/schema.js'),
+  ]);
+  const options = { config: DEFAULT_CONFIG, rules: RULES, failOn: 'high' as const, excludeNamespaces: new Set<string>() };
+  const judgeMany = async (count: number): Promise<void> => {
+    for (let index = 0; index < count; index += 1) await judge(parseAdmissionReview(body), options);
+  };
+  await judgeMany(2000);
+  const collections = { minor: 0, full: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === 1) collections.minor += 1; // NODE_PERFORMANCE_GC_MINOR
+      else if (kind === 4) collections.full += 1; // NODE_PERFORMANCE_GC_MAJOR
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const requests = 10_000;
+  const before = process.cpuUsage();
+  await judgeMany(requests);
+  const cpu = process.cpuUsage(before);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  const perThousand = (count: number): string => (count * 1000 / requests).toFixed(1);
+  return `  judge in this process, ${requests} pod reviews: ${((cpu.user + cpu.system) / requests).toFixed(0)} µs CPU/request; per 1,000 requests ${perThousand(collections.minor)} young-generation and ${perThousand(collections.full)} full collections\n`;
+}
+
 export async function run(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const cert = path.join(work, 'cert.pem');
@@ -163,6 +197,7 @@ export async function run(): Promise<void> {
   const body = podReview();
   process.stdout.write(`admission webhook, pod review, ${SECONDS} s warm (after 2 s warm-up), server in its own process; latency percentiles of every response (µs resolution); goal p99 ≤ 5 ms at ≥ ${GOAL_RATE} req/s:\n`);
   process.stdout.write(`  load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} at the start\n`);
+  process.stdout.write(await judgeInProcess(body));
   const serve = [bin, 'serve', 'admission', '--tls-cert', cert, '--tls-key', key, '--host', '127.0.0.1', '--port', '0'];
   const servers: Record<string, string[]> = {
     'floor (parse + allow)': [path.join(work, 'floor.cjs'), cert, key],
