@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseImageReference, type ImageReference } from '../model/image-ref.js';
-import { GitRefResolver, displayUrl as gitDisplayUrl } from '../resolve/git-refs.js';
+import { GitRefResolver, displayUrl as gitDisplayUrl, gitFailureReason } from '../resolve/git-refs.js';
 import type { RegistryClient } from '../resolve/types.js';
 import { remoteGitEnvironment } from '../sources/git-env.js';
 import { ArchiveError, DEFAULT_LIMITS, extractArchive, type ArchiveLimits } from './archive.js';
@@ -331,7 +331,7 @@ export class DependencyFetcher {
         env: { ...remoteGitEnvironment(), GIT_PROTOCOL: 'version=2' },
       }, (error, stdout, stderr) => {
         if (error) {
-          const reason = stderr.toString('utf8').trim().split('\n').pop() ?? error.message;
+          const reason = gitFailureReason(stderr.toString('utf8')) ?? error.message;
           reject(new Error(`git ${args.includes('fetch') ? 'fetch' : args[args.indexOf('-C') === -1 ? 0 : 2]} ${what} failed: ${gitDisplayUrl(reason)}`));
         } else resolve(stdout);
       });

@@ -43,7 +43,7 @@ export class GitRefResolver {
         env: remoteGitEnvironment(this.options.env ?? process.env),
       }, (error, stdout, stderr) => {
         if (error) {
-          const reason = stderr.trim().split('\n').pop() ?? error.message;
+          const reason = gitFailureReason(stderr) ?? error.message;
           reject(new ResolveError('git-failed', `git ls-remote ${displayUrl(url)} failed: ${redact(reason)}`));
           return;
         }
@@ -65,4 +65,14 @@ export function displayUrl(url: string): string {
 
 function redact(text: string): string {
   return text.replace(/\/\/[^/@\s]*@/g, '//');
+}
+
+/**
+ * The line of git's stderr that says what went wrong: its first `ssh:`, `fatal:` or `error:` line (ssh's
+ * "Please make sure you have the correct access rights / and the repository exists." follows it
+ * and says nothing alone), else the last line.
+ */
+export function gitFailureReason(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /^(?:fatal|error|ssh):/i.test(line)) ?? lines.pop();
 }
