@@ -64,8 +64,8 @@ function holdsSecretInClear(key: string, clear: string, path: string): boolean {
   return false;
 }
 
-/** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style) */
-const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$|"kind"[ \t]*:[ \t]*"(?:Secret|SealedSecret)"/m;
+/** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style), on one line */
+const SECRET_KIND = /^[ \t]*(?:-[ \t]+)?kind:[ \t]*["']?(?:Secret|SealedSecret)["']?[ \t]*(?:#.*)?$|"kind"[ \t]*:[ \t]*"(?:Secret|SealedSecret)"/;
 
 /**
  * Secret and SealedSecret objects. Only files that declare one of these kinds are parsed: a
@@ -119,7 +119,21 @@ export function decodedDataMatches(manifest: SecretManifest): Array<{ readonly v
 
 /** Whether a file declares a Secret or SealedSecret: only those need parsing for this layer. */
 export function declaresSecret(text: string): boolean {
-  return text.includes('Secret') && SECRET_KIND.test(text);
+  // only lines that name `Secret` are tested: a multiline regex tries every position of the text
+  for (let at = text.indexOf('Secret'); at !== -1;) {
+    let start = at;
+    while (start > 0 && !isLineBreak(text.charCodeAt(start - 1))) start -= 1;
+    let end = at;
+    while (end < text.length && !isLineBreak(text.charCodeAt(end))) end += 1;
+    if (SECRET_KIND.test(text.slice(start, end))) return true;
+    at = text.indexOf('Secret', end);
+  }
+  return false;
+}
+
+/** where a regex's `^` and `$` see a line end (with the `m` flag) */
+function isLineBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
 }
 
 /**
