@@ -50,7 +50,7 @@ export default defineRule({
       const chartName = chart.directory === '' ? '(root)' : chart.directory;
       if (!chart.lock) {
         if (workspace.has(chart.lockPath) || remote.every((dependency) => isVendored(workspace, chart.directory, dependency))) continue;
-        const names = remote.map((dependency) => dependency.name?.value ?? '(unnamed)');
+        const names = [...new Set(remote.map((dependency) => dependency.name?.value ?? '(unnamed)'))];
         const data = { chart: chartName, names: names.join(', '), lock: lockName };
         if (remote.every((dependency) => classifyVersion(dependency.version?.value) === 'exact')) {
           context.report({ messageId: 'missingExact', at: chart.keySpan, data, subject: chart.lockPath, severity: 'low' });

@@ -62,3 +62,15 @@ describe('dependency rule severities: mutable-but-versioned refs rank below bran
     expect(found.get('live/main.tf:50')).toBe('low');
   });
 });
+
+describe('helm-lock-missing message', () => {
+  it('names a chart used under several aliases once', async () => {
+    const rule = findRule('helm-lock-missing');
+    if (!rule) throw new Error('no rule helm-lock-missing');
+    const { texts, config } = readFixtureDirectory(path.join(fixtures, 'helm-lock-missing'));
+    const { findings } = await checkExpectations(rule, texts, config);
+    const exact = findings.find((finding) => finding.location.path === 'exact/Chart.yaml');
+    expect(exact?.message).toMatch(/\(redis, memcached\)/);
+    expect(exact?.message.match(/memcached/g)).toHaveLength(1);
+  });
+});
