@@ -57,6 +57,7 @@ const FOUND: ReadonlyArray<readonly [name: string, file: string, text: string, s
   ['a URL with a token pasted into Python', 'notes.py', 'https://search.acme.test/api?token=Vd8kQw2ZrT5mXn9LpYb4Hc7J\n', 'Vd8kQw2ZrT5mXn9LpYb4Hc7J'],
   ['an Android buildConfigField (Groovy)', 'app/build.gradle', '        buildConfigField "String", "MAPS_API_KEY", "\\"7d0e4b9a2c6f1e8d3b5a0c7f9e2d4b6a\\""\n', '7d0e4b9a2c6f1e8d3b5a0c7f9e2d4b6a'],
   ['an Android buildConfigField (Kotlin)', 'app/build.gradle.kts', '    buildConfigField("String", "API_TOKEN", "\\"Kq9vXt3LmZ7wRb2NpYd5Hc8F\\"")\n', 'Kq9vXt3LmZ7wRb2NpYd5Hc8F'],
+  ['a compose environment list pasted into Python', 'notes.py', 'environment:\n  - CI_USER=builder\n  - CI_ACCESS_KEY=Wq7vT2kLx9RmZ4pNb8Hc\n', 'Wq7vT2kLx9RmZ4pNb8Hc'],
   ['a Makefile default', 'Makefile', 'DEPLOY_TOKEN ?= 9Xk2Lq7WvT4mZr8NbYc3Hd6P\n', '9Xk2Lq7WvT4mZr8NbYc3Hd6P'],
 ];
 
@@ -82,6 +83,7 @@ const QUIET: ReadonlyArray<readonly [name: string, file: string, text: string]> 
   ['an e-mail address under a password key', 'mail.php', "$mail->Password = 'alerts@acme.test';\n"],
   ['a Go variable', 'main.go', 'secret := randomBytes32\n'],
   ['a random-looking name inside a call', 'app.py', 'call(token=4ic5ltrtfI5xi2fOIB6CSVRjVBtlJrJC, retries=3)\n'],
+  ['a negated name in Python', 'calc.py', 'x = 1\n- API_TOKEN_OFFSET\n'],
   ['a camel-case name assigned in Python', 'app.py', 'API_TOKEN=getTokenFromVaultOrEnv\nSECRET_KEY=SecretKeyLoaderFactory\n'],
   ['a curl variable in Python', 'fetch.py', 'curl = pycurl.Curl()\ncurl.setopt(pycurl.USERPWD, token)\n'],
   ['a token read from the environment in a pasted curl line', 'notes.py', 'curl -H "Authorization: Bearer $TOKEN" https://api.acme.test -d access_token=$ACCESS_TOKEN\n'],

@@ -146,12 +146,13 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
 
 /**
  * In source code, an unquoted value is an expression, except on a line that is nothing but
- * `KEY=value` (an env file pasted into a script, or a snippet in a `.py` of notes) with a value no
+ * `KEY=value` or `- KEY=value` (an env file or a compose environment list pasted into a script, or a snippet in a `.py` of notes) with a value no
  * expression is written as: random letters and digits mixed, not a word, call, member or number.
  */
 function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: number, value: string): boolean {
   const lineStart = lineStartOf(text, keyAt);
-  if (!/^[ \t]*(?:export[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
+  // `- KEY=value`: a compose `environment:` list item pasted as it is
+  if (!/^[ \t]*(?:export[ \t]+|-[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
   // the rest of the line: what the value's 256 characters left of it, then nothing but `;`
   if (!/^[^\s"'\x60,;<\\]{0,4000}[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 4100))) return false;
   // `a.b.c`: a member, unless a part is long and random (`eyJ….eyJ….…`, `tkn.v1_…`)
