@@ -220,22 +220,27 @@ describe('the HTML report of scan --analyze-images, in Chromium', () => {
   }, 60_000);
 });
 
+/** an images policy: a threshold, an unexpired ignore by alias for the registry's team/ images, an expired entry */
+function policyYaml(minSeverity: string): string {
+  return [
+    'images:',
+    `  minSeverity: ${minSeverity}`,
+    '  ignore:',
+    '    - id: CVE-2021-44906',
+    '      reason: minimist only parses our own fixed arguments',
+    '      expires: 2999-12-31',
+    '      images: ["127.0.0.1:*/team/**"]',
+    '    - id: GHSA-4444-4444-4444',
+    '      reason: was waiting for a fix',
+    '      expires: 2020-01-31',
+    '',
+  ].join('\n');
+}
+
 describe('.rampart.yaml images policy', () => {
   it('drops image findings under minSeverity, ignores an advisory by alias until its expiry, and names expired entries', async () => {
     const pinned = `${registry.host}/team/web@${web.digest}`;
-    const config = [
-      'images:',
-      '  minSeverity: high',
-      '  ignore:',
-      '    - id: CVE-2021-44906',
-      '      reason: minimist only parses our own fixed arguments',
-      '      expires: 2999-12-31',
-      '      images: ["127.0.0.1:*/team/**"]',
-      '    - id: GHSA-4444-4444-4444',
-      '      reason: was waiting for a fix',
-      '      expires: 2020-01-31',
-      '',
-    ].join('\n');
+    const config = policyYaml('high');
     const repo = await repository('policy', { 'web.yaml': deployment('web', pinned), '.rampart.yaml': config });
     const { report } = await scanJson(repo, ['--db', database]);
     const found = imageFindings(report);
@@ -254,19 +259,7 @@ describe('.rampart.yaml images policy', () => {
     const pushed = await pushLayout(registry, layout, 'v1', 'team/web-setuid', '1.0');
     const pinned = `${registry.host}/team/web-setuid@${pushed.digest}`;
     const config = path.join(work, 'image-policy.yaml');
-    await writeFile(config, [
-      'images:',
-      '  minSeverity: critical',
-      '  ignore:',
-      '    - id: CVE-2021-44906',
-      '      reason: minimist only parses our own fixed arguments',
-      '      expires: 2999-12-31',
-      '      images: ["127.0.0.1:*/team/**"]',
-      '    - id: GHSA-4444-4444-4444',
-      '      reason: was waiting for a fix',
-      '      expires: 2020-01-31',
-      '',
-    ].join('\n'));
+    await writeFile(config, policyYaml('critical'));
     const image = async (extra: readonly string[]): Promise<JsonReport> => {
       const result = await runCli(['image', pinned, '--insecure-registry', registry.host, '--db', database, '-f', 'json', '-q', '--fail-on', 'none', ...extra]);
       expect(result.stderr).toBe('');
