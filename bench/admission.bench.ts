@@ -17,16 +17,16 @@ import autocannon from 'autocannon';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'bin', 'rampart.js');
 const work = path.join(here, '..', '.bench', 'admission');
-const SECONDS = 8;
+export const SECONDS = 8;
 /** closed loop: each connection sends its next request when the last is answered, as fast as the server goes */
-const CONNECTIONS = 4;
+export const CONNECTIONS = 4;
 /**
  * Open loop at fixed rates from 8 connections: at 2,000/s each waits 4 ms between requests, so a
  * response later than that delays its connection's next one (coordinated omission) and the
  * achieved rate is printed beside the goal.
  */
-const RATES = [1000, 2000];
-const RATE_CONNECTIONS = 8;
+export const RATES = [1000, 2000];
+export const RATE_CONNECTIONS = 8;
 const GOAL_RATE = 2000;
 /** V8's young generation: the default 16 MB semi-space is scavenged about every hundred requests */
 const SEMI_SPACE_MB = 64;
@@ -48,7 +48,7 @@ const server = createServer({ cert: readFileSync(cert), key: readFileSync(key), 
 server.listen(0, '127.0.0.1', () => process.stderr.write(JSON.stringify({ msg: 'listening', port: server.address().port }) + '\\n'));
 `;
 
-export function podReview(): string {
+export function podReview(image = `registry.example.com/shop/web@sha256:${'a'.repeat(64)}`): string {
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -59,7 +59,7 @@ export function podReview(): string {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
         name: 'web',
-        image: `registry.example.com/shop/web@sha256:${'a'.repeat(64)}`,
+        image,
         ports: [{ containerPort: 8080 }],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
@@ -87,7 +87,7 @@ export function podReview(): string {
 }
 
 /** The port the server's first log lines name; then its log is drained unread (a full pipe would stall the server, and parsing every line would take the load generator's CPU). */
-function listening(child: ChildProcess): Promise<number> {
+export function listening(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stderr! });
     lines.on('line', (line) => {
@@ -111,7 +111,7 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-interface Measured {
+export interface Measured {
   readonly requestsPerSecond: number;
   /** every response's time in ms, sorted: autocannon's own histogram keeps whole milliseconds only */
   readonly latencies: Float64Array;
@@ -124,7 +124,7 @@ interface Measured {
  * each waits several milliseconds between requests: a response later than that delays its
  * connection's next request (coordinated omission), so the achieved rate is reported beside the goal.
  */
-async function load(port: number, body: string, pid: number, connections: number, rate?: number): Promise<Measured> {
+export async function load(port: number, body: string, pid: number, connections: number, rate?: number): Promise<Measured> {
   const target = {
     url: `https://127.0.0.1:${port}/validate`, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections,
     ...(rate ? { overallRate: rate } : {}),
@@ -149,7 +149,7 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
-function line(label: string, { requestsPerSecond, latencies, cpuPerRequest, failed }: Measured): string {
+export function line(label: string, { requestsPerSecond, latencies, cpuPerRequest, failed }: Measured): string {
   const capacity = Math.round(1 / cpuPerRequest);
   return `  ${label.padEnd(46)} ${Math.round(requestsPerSecond).toString().padStart(6)} req/s   p50 ${percentile(latencies, 0.5).toFixed(2)} ms   p99 ${percentile(latencies, 0.99).toFixed(2)} ms   max ${percentile(latencies, 1).toFixed(1)} ms   server CPU ${(cpuPerRequest * 1000).toFixed(3)} ms/request (≈ ${capacity} req/s per free core)${failed > 0 ? `   (${failed} failed)` : ''}\n`;
 }
@@ -187,12 +187,18 @@ async function judgeInProcess(body: string): Promise<string> {
   return `  judge in this process, ${requests} pod reviews: ${((cpu.user + cpu.system) / requests).toFixed(0)} µs CPU/request; per 1,000 requests ${perThousand(collections.minor)} young-generation and ${perThousand(collections.full)} full collections\n`;
 }
 
-export async function run(): Promise<void> {
-  mkdirSync(work, { recursive: true });
-  const cert = path.join(work, 'cert.pem');
-  const key = path.join(work, 'key.pem');
+/** A certificate and key for 127.0.0.1 in `directory` (created), valid one day. */
+export function selfSignedCertificate(directory: string): { cert: string; key: string } {
+  mkdirSync(directory, { recursive: true });
+  const cert = path.join(directory, 'cert.pem');
+  const key = path.join(directory, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+export async function run(): Promise<void> {
+  const { cert, key } = selfSignedCertificate(work);
   writeFileSync(path.join(work, 'floor.cjs'), FLOOR_SERVER);
   const body = podReview();
   process.stdout.write(`admission webhook, pod review, ${SECONDS} s warm (after 2 s warm-up), server in its own process; latency percentiles of every response (µs resolution); goal p99 ≤ 5 ms at ≥ ${GOAL_RATE} req/s:\n`);
