@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { LayerSecretScanner, SECRET_WORKER } from '../src/image/layer-secrets.js';
 import { SecretScanPool } from '../src/image/secret-scan-pool.js';
@@ -48,6 +50,28 @@ describe('layer secret scan in worker threads', () => {
     expect(SecretScanPool.threads(SECRET_WORKER)).toBe(running);
     expect(await scanWith(new LayerSecretScanner({ workers: 1, inThreadBytes: 0 }), files)).toEqual(inThread);
     expect(SecretScanPool.threads(SECRET_WORKER)).toBe(running);
+  }, 60_000);
+
+  it('a process whose scan used the shared threads exits by itself when done', async () => {
+    const script = [
+      `import { LayerSecretScanner } from ${JSON.stringify(new URL('../src/image/layer-secrets.ts', import.meta.url).href)};`,
+      'const scanner = new LayerSecretScanner({ workers: 1, inThreadBytes: 0 });',
+      "const entry = { path: 'srv/a.env', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, linkname: '', layer: 0 };",
+      "await scanner.visit(entry, Buffer.from('TOKEN=ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\\n'));",
+      'await scanner.endLayer();',
+      'scanner.close();',
+      "process.stdout.write(String(scanner.found.length));",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const exited = await Promise.race([
+      once(child, 'exit').then(([code]) => code as number | null),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+    ]);
+    child.kill();
+    expect(output).toBe('1');
+    expect(exited).toBe(0);
   }, 60_000);
 
   it('a worker that cannot start costs time, not findings: its batches are scanned in this thread', async () => {

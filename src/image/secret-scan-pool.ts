@@ -43,6 +43,8 @@ class SharedWorkers {
   readonly workers: Worker[] = [];
   cannotStart = false;
   private readonly owners = new Map<number, { answered(id: number, results: unknown[]): void }>();
+  /** unanswered batches per thread: a thread with some keeps the process alive, an idle one does not */
+  private readonly outstanding = new Map<Worker, number>();
   private readonly pools = new Set<{ workerFailed(worker: Worker): void }>();
   private nextId = 0;
 
@@ -81,27 +83,38 @@ class SharedWorkers {
   post(owner: { answered(id: number, results: unknown[]): void }, worker: Worker, jobs: readonly ScanJob[], transfer: ArrayBuffer): number {
     const id = this.nextId++;
     this.owners.set(id, owner);
+    this.busy(worker, +1);
     worker.postMessage({ id, jobs }, [transfer]);
     return id;
   }
 
+  private busy(worker: Worker, change: number): void {
+    const count = (this.outstanding.get(worker) ?? 0) + change;
+    this.outstanding.set(worker, count);
+    if (count === 1 && change > 0) worker.ref();
+    if (count === 0) worker.unref();
+  }
+
   private startOne(): Worker {
     const worker = startWorker(this.module.base, this.module.name);
-    worker.unref();
     worker.on('message', (answer: ScanAnswer<unknown>) => {
       const owner = this.owners.get(answer.id);
       this.owners.delete(answer.id);
+      if (owner) this.busy(worker, -1);
       owner?.answered(answer.id, answer.results);
     });
     const fail = (): void => {
       const index = this.workers.indexOf(worker);
       if (index === -1) return;
       this.workers.splice(index, 1);
+      this.outstanding.delete(worker);
       void worker.terminate();
       for (const pool of this.pools) pool.workerFailed(worker);
     };
     worker.on('error', fail);
     worker.on('exit', fail);
+    // after the listeners: adding a 'message' listener refs the worker's port again, and a shared thread must not keep the process alive
+    worker.unref();
     return worker;
   }
 }
