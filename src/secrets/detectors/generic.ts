@@ -49,6 +49,12 @@ const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|le
 const PAGING_TOKEN_KEY = /(?:next|page|continuation|pagination|sync|change|idempotency|request)[_.-]?token$/i;
 const SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[_.-]/i;
 const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[A-Z]/;
+/**
+ * Keys their vendors publish in web pages and apps on purpose: PostHog project keys (`phc_`), Stripe
+ * publishable keys (`pk_live_`/`pk_test_`) and Mapbox public tokens (`pk.eyJ…`) only send events or
+ * read public data. Their secret counterparts (`phx_`, `sk_`/`rk_`, `sk.eyJ`) have detectors.
+ */
+const PUBLIC_CLIENT_KEY = /^(?:phc_[A-Za-z0-9]{30,}|pk_(?:live|test)_[A-Za-z0-9]{20,}|pk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -103,7 +109,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
   const assigned = assignedValue(key, value, context);
-  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value)) return false;
+  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned)) return false;
   // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
   const decoded = decodedPrintable(assigned) ?? base32Text(assigned);
   // 40 hex digits are a commit id, except under a token, API key or OAuth client secret key (GitHub
@@ -348,6 +354,9 @@ export const genericDetectors: readonly Detector[] = [
         'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',
         'token: MY_SECRET_TOKEN_NAME', 'secretName: my-app-tls-secret-v2', 'totp_secret: ONSWG4TFOQWXAYLTON3W64TE', 'apiKey: 12345678-25fg-4b05-9ced-35e7dd5093ae',
         'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
+        // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
+        `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
+        `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
       ],
     }));
     },
