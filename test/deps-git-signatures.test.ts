@@ -62,7 +62,8 @@ describe('signed git dependencies', () => {
         .reduce((text, base) => `${text}  - git::${git.url}/${base.replace('//', '.git//')}\n`, 'resources:\n'),
     });
     const cache = ['--cache-dir', path.join(work, 'cache'), '-q'];
-    expect((await runCli(['deps', 'lock', root, ...cache])).code).toBe(0);
+    const unverified = await runCli(['deps', 'lock', root, ...cache]);
+    expect({ code: unverified.code, stderr: unverified.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await readFile(path.join(root, 'rampart.lock'), 'utf8')).not.toContain('gitSigner');
 
     const locked = await runCli(['deps', 'lock', root, ...cache, ...signerFlags()]);

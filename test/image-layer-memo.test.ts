@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerVisitor } from '../src/image/analyze.js';
 import { inspectImage } from '../src/image/inspect-image.js';
+import { LayerMemory } from '../src/image/layer-cache.js';
 import type { ImageEntry } from '../src/image/squash.js';
 import { buildLayeredImage } from './helpers/image-build.js';
 
@@ -38,17 +39,27 @@ class CountingVisitor implements LayerVisitor {
   restoreLayer(): void {}
 }
 
-describe('a layer is read once per process, with or without the cache on disk', () => {
+describe('a layer is read once per run, with or without the cache on disk', () => {
   it('the second inspection of the same layers restores what the first read, with the same findings', async () => {
     const first = new CountingVisitor();
     const second = new CountingVisitor();
-    const before = await inspectImage(image, { cacheDirectory: false, visitors: () => [first] });
-    const after = await inspectImage(image, { cacheDirectory: false, visitors: () => [second] });
+    const layerMemory = new LayerMemory();
+    const before = await inspectImage(image, { cacheDirectory: false, layerMemory, visitors: () => [first] });
+    const after = await inspectImage(image, { cacheDirectory: false, layerMemory, visitors: () => [second] });
     expect(first.visits).toBeGreaterThanOrEqual(3);
     expect(second.visits).toBe(0);
     expect(before.findings.length).toBeGreaterThan(0);
     expect(after.findings).toEqual(before.findings);
     expect(after.images[0]!.inventory).toEqual(before.images[0]!.inventory);
     expect([...after.images[0]!.tree.entries()]).toEqual([...before.images[0]!.tree.entries()]);
+  }, 60_000);
+
+  it('another run (no shared memory, no cache on disk) reads and checks the layers again', async () => {
+    const first = new CountingVisitor();
+    const again = new CountingVisitor();
+    await inspectImage(image, { cacheDirectory: false, visitors: () => [first] });
+    await inspectImage(image, { cacheDirectory: false, visitors: () => [again] });
+    expect(again.visits).toBe(first.visits);
+    expect(again.visits).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

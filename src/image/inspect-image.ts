@@ -13,7 +13,7 @@ import { imageFinding } from './image-findings.js';
 import type { IntegrityProblem } from './integrity.js';
 import { LayerSecretScanner, redactSecrets, secretsInText, type LayerSecret } from './layer-secrets.js';
 import { openImage } from './open-image.js';
-import { LayerCache } from './layer-cache.js';
+import { LayerCache, type LayerMemory } from './layer-cache.js';
 import { generatedSecretRules } from '../rules/secrets/secret-rules.js';
 import { SECRET_MESSAGES } from '../rules/secrets/report-secrets.js';
 import { TarFormatError } from './tar-header.js';
@@ -26,8 +26,10 @@ export interface InspectOptions {
   readonly registryTimeoutMs?: number;
   /** a client shared by many images (`scan --analyze-images`); the caller closes it */
   readonly registryClient?: HttpRegistryClient;
-  /** where layer results are kept between runs; false keeps none on disk (default: ~/.cache/rampart); a layer this process has read is never read twice */
+  /** where layer results are kept between runs; false keeps none on disk (default: ~/.cache/rampart) */
   readonly cacheDirectory?: string | false;
+  /** layers this run has read, shared by the images of one run so none is read twice (default: this call's own) */
+  readonly layerMemory?: LayerMemory;
   /** builds what reads layer contents for one image (catalogers, secrets) */
   readonly visitors?: (image: { display: string; platform?: string }) => readonly LayerVisitor[];
 }
@@ -68,8 +70,8 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       return client;
     },
   }).catch((error: unknown) => { throw inputError(error, input); });
-  // without a cache on disk, layers this process has read are still not read twice
-  const cache = new LayerCache(options.cacheDirectory);
+  // without a cache on disk, layers this run has read are still not read twice
+  const cache = new LayerCache(options.cacheDirectory, options.layerMemory);
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const images: InspectedImage[] = [];

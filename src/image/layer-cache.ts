@@ -44,22 +44,30 @@ export function defaultCacheDirectory(): string {
 }
 
 /**
- * Layers this process has read or loaded, as their JSON (parsed anew for each use, so no reader
- * shares objects with another): `scan --analyze-images` reads the base layer many images share
- * once, with the cache on disk or without it (`--no-cache`).
+ * Layers one run has read or loaded, as their JSON (parsed anew for each use, so no reader shares
+ * objects with another): `scan --analyze-images` shares one across its images, so the base layer many
+ * images share is read once, with the cache on disk or without it (`--no-cache`). Kept per run, not per
+ * process: a library caller or a long-lived process asks for a fresh read with a fresh memory.
  */
-const recent = new Map<string, string>();
-let recentChars = 0;
-const RECENT_MAX_CHARS = 32 * 1024 * 1024;
+export class LayerMemory {
+  private readonly layers = new Map<string, string>();
+  private chars = 0;
 
-function remember(key: string, text: string): void {
-  if (text.length > RECENT_MAX_CHARS / 4 || recent.has(key)) return;
-  recent.set(key, text);
-  recentChars += text.length;
-  for (const [oldest, kept] of recent) {
-    if (recentChars <= RECENT_MAX_CHARS) break;
-    recent.delete(oldest);
-    recentChars -= kept.length;
+  constructor(private readonly maxChars = 32 * 1024 * 1024) {}
+
+  get(key: string): string | undefined {
+    return this.layers.get(key);
+  }
+
+  remember(key: string, text: string): void {
+    if (text.length > this.maxChars / 4 || this.layers.has(key)) return;
+    this.layers.set(key, text);
+    this.chars += text.length;
+    for (const [oldest, kept] of this.layers) {
+      if (this.chars <= this.maxChars) break;
+      this.layers.delete(oldest);
+      this.chars -= kept.length;
+    }
   }
 }
 
@@ -73,7 +81,7 @@ export class LayerCache {
   /** undefined: nothing on disk (`--no-cache`), only what this process has read */
   private readonly directory: string | undefined;
 
-  constructor(root: string | false = defaultCacheDirectory()) {
+  constructor(root: string | false = defaultCacheDirectory(), private readonly memory = new LayerMemory()) {
     this.directory = root === false ? undefined : path.join(root, 'image-layers');
   }
 
@@ -84,14 +92,14 @@ export class LayerCache {
   }
 
   async load(key: string): Promise<StoredLayer | undefined> {
-    const known = recent.get(key);
+    const known = this.memory.get(key);
     if (known !== undefined) return JSON.parse(known) as StoredLayer;
     if (!this.directory) return undefined;
     try {
       const text = (await gunzipAsync(await readFile(this.file(this.directory, key)))).toString('utf8');
       const stored = JSON.parse(text) as StoredLayer;
       if (!Array.isArray(stored.entries) || !Array.isArray(stored.visitors)) return undefined;
-      remember(key, text);
+      this.memory.remember(key, text);
       return stored;
     } catch {
       return undefined; // absent, unreadable or damaged: read the layer
@@ -100,7 +108,7 @@ export class LayerCache {
 
   async store(key: string, layer: StoredLayer): Promise<void> {
     const text = JSON.stringify(layer);
-    remember(key, text);
+    this.memory.remember(key, text);
     if (!this.directory) return;
     const target = this.file(this.directory, key);
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;

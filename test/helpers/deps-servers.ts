@@ -87,19 +87,25 @@ export interface GitServer {
 
 /** `git daemon` serving every repository under `base` on 127.0.0.1. */
 export async function startGitDaemon(base: string): Promise<GitServer> {
-  const port = await freePort();
-  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, base], { stdio: 'ignore' });
-  const url = `git://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      await run('git', ['ls-remote', `${url}/none`], { timeout: 2000 });
-      break;
-    } catch (error) {
-      if (/not found|does not appear|no such|access denied|remote error/i.test(String((error as { stderr?: string }).stderr ?? ''))) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  // the free port can be taken by another test's server before the daemon binds it: then start again elsewhere
+  for (let start = 0; start < 5; start += 1) {
+    const port = await freePort();
+    const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, base], { stdio: 'ignore' });
+    const url = `git://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 100 && daemon.exitCode === null; attempt += 1) {
+      try {
+        await run('git', ['ls-remote', `${url}/none`], { timeout: 2000 });
+      } catch (error) {
+        // only git daemon answers a missing repository so
+        if (/not found|does not appear|no such|access denied|remote error/i.test(String((error as { stderr?: string }).stderr ?? ''))) {
+          return { url, base, stop: async () => { daemon.kill(); } };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
+    daemon.kill();
   }
-  return { url, base, stop: async () => { daemon.kill(); } };
+  throw new Error(`git daemon for ${base} did not start`);
 }
 
 /** A git repository under `base/name.git` (a work tree at `base/name`), committed with `files`; returns the commit. */

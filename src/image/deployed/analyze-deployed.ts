@@ -9,6 +9,7 @@ import type { VulnerabilityDatabase } from '../../vuln/store.js';
 import { blocklistVisitors, type Blocklist } from '../blocklist.js';
 import { ImageInputError } from '../blob-source.js';
 import type { InspectedImage } from '../inspect-image.js';
+import { LayerMemory } from '../layer-cache.js';
 import type { ClamAvOptions } from '../malware/clamav-engine.js';
 import type { YaraEngine } from '../malware/yara-engine.js';
 import { ImagePolicy } from './policy.js';
@@ -66,6 +67,9 @@ interface Analysis {
 export class DeployedImagesPass implements ScanPass {
   readonly name = 'image analysis (--analyze-images)';
   readonly images: DeployedImageSummary[] = [];
+
+  /** layers read for one image are restored, not read again, for the next image that shares them */
+  private readonly layerMemory = new LayerMemory();
 
   constructor(private readonly options: DeployedImageOptions) {}
 
@@ -155,6 +159,7 @@ export class DeployedImagesPass implements ScanPass {
     const base = {
       engine: this.options.engine,
       registryClient: this.options.client,
+      layerMemory: this.layerMemory,
       ...(this.options.platform ? { platform: this.options.platform } : {}),
       ...(this.options.cacheDirectory !== undefined ? { cacheDirectory: this.options.cacheDirectory } : {}),
       ...(this.options.clamav ? { clamav: this.options.clamav } : {}),
