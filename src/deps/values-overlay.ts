@@ -1,4 +1,5 @@
 import { isMap, parseDocument, type Node } from 'yaml';
+import { isValues } from './values-layers.js';
 
 export interface OverlaidValues {
   /** the chart's values.yaml with the repository's values applied, as Helm merges them */
@@ -19,12 +20,12 @@ export function overlayValues(chartText: string, overrides: unknown, external: u
   if (!isMap(document.contents)) document.contents = document.createNode({}) as never;
   const leaves: Path[] = [];
   const apply = (value: unknown, path: Path): void => {
-    if (!isPlainObject(value)) return;
+    if (!isValues(value)) return;
     for (const [key, child] of Object.entries(value)) {
       const here = [...path, key];
       if (child === null) {
         document.deleteIn(here);
-      } else if (isPlainObject(child) && isMap(document.getIn(here, true))) {
+      } else if (isValues(child) && isMap(document.getIn(here, true))) {
         apply(child, here);
       } else {
         document.setIn(here, document.createNode(child));
@@ -47,12 +48,8 @@ export function overlayValues(chartText: string, overrides: unknown, external: u
 function hasPath(value: unknown, path: Path): boolean {
   let current = value;
   for (const key of path) {
-    if (!isPlainObject(current) || !(key in current)) return false;
+    if (!isValues(current) || !(key in current)) return false;
     current = current[key];
   }
   return true;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
