@@ -8,7 +8,8 @@ import { Workspace } from '../model/workspace.js';
 import type { Rule } from '../rules/rule.js';
 import { matchesSelector, type Requirement } from './label-selector.js';
 import { RulePlan } from './rule-plan.js';
-import { isRecord, type AdmissionRequest, type AdmissionResponse } from './review.js';
+import { type AdmissionRequest, type AdmissionResponse } from './review.js';
+import { isRecord } from '../is-record.js';
 
 /** `warn`: never denies, comes back as a warning; `audit`: neither denies nor warns, recorded in audit annotations. */
 export type RuleMode = 'warn' | 'audit';

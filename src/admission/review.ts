@@ -1,4 +1,5 @@
 /** The parts of an AdmissionReview (admission.k8s.io/v1) request the webhook reads. */
+import { isRecord } from '../is-record.js';
 export interface AdmissionRequest {
   readonly uid: string;
   readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
@@ -67,10 +68,6 @@ export function parseAdmissionReview(body: string): AdmissionRequest {
 /** The AdmissionReview body answering a request. */
 export function reviewResponse(response: AdmissionResponse): string {
   return JSON.stringify({ apiVersion: API_VERSION, kind: 'AdmissionReview', response });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(record: Record<string, unknown>, key: 'namespace' | 'name' | 'subResource'): Partial<Record<typeof key, string>> {

@@ -1,4 +1,5 @@
 import type { DependencySource } from './types.js';
+import { isRecord } from '../is-record.js';
 
 export type Values = Record<string, unknown>;
 
@@ -18,9 +19,7 @@ export type ValuesLayer =
   /** a values file in another source (Argo CD multi-source `$ref/path`) */
   | { readonly kind: 'source-file'; readonly source: DependencySource; readonly file: string; readonly optional: boolean; readonly ref: string };
 
-export function isValues(value: unknown): value is Values {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const isValues: (value: unknown) => value is Values = isRecord;
 
 /** `top` over `base` as Helm merges values files: maps merge key by key, anything else replaces (a `null` stays, to delete). */
 export function mergeValues(base: Values, top: Values): Values {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { RampartError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { ScanReport } from '../report/report.js';
+import { isRecord } from '../is-record.js';
 
 export const BASELINE_FILE = '.rampart-baseline.json';
 export const BASELINE_VERSION = 1;
@@ -90,10 +91,6 @@ export function parseBaseline(text: string, file: string): Baseline {
     entries.push({ fingerprint: entry['fingerprint'], ruleId: entry['ruleId'], path: entry['path'] });
   }
   return { version: BASELINE_VERSION, tool: 'rampart', entries };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The report as `scan --baseline` shows it: only new findings, plus how the baseline fared. */

@@ -2,6 +2,7 @@ import { refusalMessage, type Needs } from './denied.js';
 import { ForgeRequestError, type ForgeAnswer, type ForgeHttp } from './http.js';
 import type { Unchecked } from './snapshot.js';
 import type { ForgeTarget } from './target.js';
+import { isRecord } from '../is-record.js';
 
 /** Reads settings for one snapshot, keeping what could not be read (and why) as it goes. */
 export class SettingsReader {
@@ -55,7 +56,7 @@ export class SettingsReader {
 }
 
 export function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
+  return isRecord(value) ? value : {};
 }
 
 export function asString(value: unknown): string | undefined {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ForgeTarget } from './target.js';
+import { isRecord } from '../is-record.js';
 
 export interface ForgeToken {
   readonly value: string;
@@ -69,5 +70,5 @@ async function fromGhHosts(host: string, env: Environment): Promise<ForgeToken |
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  return isRecord(value) ? value : undefined;
 }

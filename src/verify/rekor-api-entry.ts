@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { TransparencyLogEntry } from '@sigstore/bundle';
+import { isRecord } from '../is-record.js';
 
 /**
  * One entry as the Rekor v1 API returns it (`GET /api/v1/log/entries/{uuid}`, openapi `LogEntry`):
@@ -31,7 +32,6 @@ export interface HashedRekord {
 }
 
 const HEX = /^[0-9a-f]+$/i;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /** Reads the `{ "<uuid>": { … } }` answer of an entry lookup; throws on anything else. */

@@ -1,3 +1,4 @@
+import { isRecord } from '../is-record.js';
 /**
  * The parts of an OSV record (ossf/osv-schema) that matching and reporting use. Records are
  * compacted to these on import: details, references and credits stay in the user's source data.
@@ -46,9 +47,7 @@ export class OsvFormatError extends Error {}
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject: (value: unknown) => value is Json = isRecord;
 
 function optionalString(record: Json, key: string, where: string): string | undefined {
   const value = record[key];

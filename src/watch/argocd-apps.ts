@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { RampartError } from '../errors.js';
-import { BadRecordError, isObject, type RecordOrigin } from './audit-event.js';
+import { isRecord } from '../is-record.js';
+import { BadRecordError, type RecordOrigin } from './audit-event.js';
 
 /** A revision an Argo CD Application (or Flux object) deployed, and what it deployed from. */
 export interface DeployedRevision {
@@ -55,7 +56,7 @@ export async function readApplicationDump(file: string): Promise<ApplicationDump
     dump.bad.push({ origin: { path: file, line: 1 }, message: `not JSON (${(error as Error).message})` });
     return dump;
   }
-  const items = isObject(value) && Array.isArray(value['items']) ? value['items'] : [value];
+  const items = isRecord(value) && Array.isArray(value['items']) ? value['items'] : [value];
   items.forEach((item, index) => {
     const origin = { path: file, line: lineOf(text, item) };
     try {
@@ -71,14 +72,14 @@ export async function readApplicationDump(file: string): Promise<ApplicationDump
 type Mutable<T> = { [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 
 function readApplication(item: unknown, origin: RecordOrigin, dump: Mutable<ApplicationDump>): void {
-  if (!isObject(item) || item['kind'] !== 'Application' || !isObject(item['metadata'])) throw new BadRecordError('not an Argo CD Application');
+  if (!isRecord(item) || item['kind'] !== 'Application' || !isRecord(item['metadata'])) throw new BadRecordError('not an Argo CD Application');
   const name = text(item['metadata']['name']);
   const namespace = text(item['metadata']['namespace']);
   if (!name) throw new BadRecordError('metadata.name is missing');
   const deployer = `Application ${namespace ? `${namespace}/` : ''}${name}`;
   dump.applications.push(name, ...(namespace ? [`${namespace}/${name}`] : []));
-  const spec = isObject(item['spec']) ? item['spec'] : {};
-  const status = isObject(item['status']) ? item['status'] : {};
+  const spec = isRecord(item['spec']) ? item['spec'] : {};
+  const status = isRecord(item['status']) ? item['status'] : {};
   const specSources = sourcesOf(spec);
   dump.sources.push({ namespace, name, sources: specSources });
   const record = (revision: unknown, sources: Source[], recordedIn: string, time: unknown, initiatedBy: unknown): void => {
@@ -91,20 +92,20 @@ function readApplication(item: unknown, origin: RecordOrigin, dump: Mutable<Appl
   };
   const history = Array.isArray(status['history']) ? status['history'] : [];
   history.forEach((entry, index) => {
-    if (!isObject(entry)) return;
-    const sources = isObject(entry['source']) ? [toSource(entry['source'])] : Array.isArray(entry['sources']) ? entry['sources'].filter(isObject).map(toSource) : specSources;
+    if (!isRecord(entry)) return;
+    const sources = isRecord(entry['source']) ? [toSource(entry['source'])] : Array.isArray(entry['sources']) ? entry['sources'].filter(isRecord).map(toSource) : specSources;
     record(entry['revisions'] ?? entry['revision'], sources, `status.history[${index}]`, entry['deployedAt'], entry['initiatedBy']);
   });
-  const operation = isObject(status['operationState']) ? status['operationState'] : undefined;
-  const syncResult = operation && isObject(operation['syncResult']) ? operation['syncResult'] : undefined;
+  const operation = isRecord(status['operationState']) ? status['operationState'] : undefined;
+  const syncResult = operation && isRecord(operation['syncResult']) ? operation['syncResult'] : undefined;
   if (operation && syncResult && operation['phase'] === 'Succeeded') {
-    const sources = isObject(syncResult['source']) ? [toSource(syncResult['source'])] : Array.isArray(syncResult['sources']) ? syncResult['sources'].filter(isObject).map(toSource) : specSources;
-    const op = isObject(operation['operation']) ? operation['operation'] : {};
+    const sources = isRecord(syncResult['source']) ? [toSource(syncResult['source'])] : Array.isArray(syncResult['sources']) ? syncResult['sources'].filter(isRecord).map(toSource) : specSources;
+    const op = isRecord(operation['operation']) ? operation['operation'] : {};
     record(syncResult['revisions'] ?? syncResult['revision'], sources, 'status.operationState', operation['finishedAt'], op['initiatedBy']);
   }
-  const sync = isObject(status['sync']) ? status['sync'] : {};
+  const sync = isRecord(status['sync']) ? status['sync'] : {};
   const synced = sync['revision'];
-  const summary = isObject(status['summary']) ? status['summary'] : {};
+  const summary = isRecord(status['summary']) ? status['summary'] : {};
   const images = Array.isArray(summary['images']) ? summary['images'].filter((image): image is string => typeof image === 'string') : [];
   const single = specSources.length === 1 ? specSources[0] : undefined;
   if (typeof synced === 'string' && SHA.test(synced) && single && !single.chart && images.length > 0) {
@@ -112,7 +113,7 @@ function readApplication(item: unknown, origin: RecordOrigin, dump: Mutable<Appl
   }
   const resources = Array.isArray(status['resources']) ? status['resources'] : [];
   for (const resource of resources) {
-    if (!isObject(resource)) continue;
+    if (!isRecord(resource)) continue;
     dump.resources.push({ group: text(resource['group']), kind: text(resource['kind']), namespace: text(resource['namespace']), name: text(resource['name']), application: `${namespace ? `${namespace}/` : ''}${name}` });
   }
 }
@@ -125,8 +126,8 @@ export interface Source {
 }
 
 function sourcesOf(spec: Record<string, unknown>): Source[] {
-  if (isObject(spec['source'])) return [toSource(spec['source'])];
-  return Array.isArray(spec['sources']) ? spec['sources'].filter(isObject).map(toSource) : [];
+  if (isRecord(spec['source'])) return [toSource(spec['source'])];
+  return Array.isArray(spec['sources']) ? spec['sources'].filter(isRecord).map(toSource) : [];
 }
 
 function toSource(source: Record<string, unknown>): Source {
@@ -134,7 +135,7 @@ function toSource(source: Record<string, unknown>): Source {
 }
 
 function initiator(value: unknown): string {
-  if (!isObject(value)) return '';
+  if (!isRecord(value)) return '';
   if (value['automated'] === true) return 'automated';
   return text(value['username']);
 }
@@ -145,7 +146,7 @@ function text(value: unknown): string {
 
 /** The line an item starts on in a pretty-printed dump, found by its uid or name; 1 when not found. */
 function lineOf(dumpText: string, item: unknown): number {
-  const metadata = isObject(item) && isObject(item['metadata']) ? item['metadata'] : {};
+  const metadata = isRecord(item) && isRecord(item['metadata']) ? item['metadata'] : {};
   const needle = typeof metadata['uid'] === 'string' ? metadata['uid'] : typeof metadata['name'] === 'string' ? `"${metadata['name']}"` : undefined;
   const at = needle ? dumpText.indexOf(needle) : -1;
   if (at < 0) return 1;

@@ -1,3 +1,4 @@
+import { isRecord } from '../is-record.js';
 /**
  * Kubernetes audit events (`audit.k8s.io/v1` Event), as the API server writes them to a log backend
  * (one JSON object per line) or posts them to a webhook backend (an EventList).
@@ -50,7 +51,7 @@ const LEVELS = new Set(['Metadata', 'Request', 'RequestResponse']);
 
 /** One audit Event from its parsed JSON; throws BadRecordError naming the first field that is wrong. */
 export function toAuditEvent(value: unknown, origin: RecordOrigin): AuditEvent {
-  if (!isObject(value)) throw new BadRecordError('not a JSON object');
+  if (!isRecord(value)) throw new BadRecordError('not a JSON object');
   if (value['kind'] !== undefined && value['kind'] !== 'Event') throw new BadRecordError(`kind is ${JSON.stringify(value['kind'])}, not Event`);
   const apiVersion = value['apiVersion'];
   if (apiVersion !== undefined && apiVersion !== 'audit.k8s.io/v1') throw new BadRecordError(`apiVersion ${JSON.stringify(apiVersion)} is not audit.k8s.io/v1`);
@@ -60,7 +61,7 @@ export function toAuditEvent(value: unknown, origin: RecordOrigin): AuditEvent {
   if (!user) throw new BadRecordError('user is missing');
   const impersonatedUser = toUser(value['impersonatedUser'], 'impersonatedUser');
   const status = value['responseStatus'];
-  const code = isObject(status) && typeof status['code'] === 'number' ? status['code'] : undefined;
+  const code = isRecord(status) && typeof status['code'] === 'number' ? status['code'] : undefined;
   const objectRef = toObjectRef(value['objectRef']);
   return {
     auditID: requiredString(value, 'auditID'),
@@ -83,7 +84,7 @@ export function toAuditEvent(value: unknown, origin: RecordOrigin): AuditEvent {
 
 /** The events of an `audit.k8s.io/v1` EventList, as the webhook backend posts them. */
 export function eventListItems(value: unknown): unknown[] {
-  if (!isObject(value)) throw new BadRecordError('not a JSON object');
+  if (!isRecord(value)) throw new BadRecordError('not a JSON object');
   if (value['kind'] !== 'EventList') throw new BadRecordError(`kind is ${JSON.stringify(value['kind'] ?? null)}, not EventList`);
   const items = value['items'];
   if (items === null || items === undefined) return [];
@@ -104,7 +105,7 @@ export function describeObjectRef(ref: AuditObjectRef): string {
 
 function toUser(value: unknown, field: string): AuditUser | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new BadRecordError(`${field} is not an object`);
+  if (!isRecord(value)) throw new BadRecordError(`${field} is not an object`);
   const username = value['username'];
   if (username !== undefined && typeof username !== 'string') throw new BadRecordError(`${field}.username is not a string`);
   const groups = Array.isArray(value['groups']) ? value['groups'].filter((group): group is string => typeof group === 'string') : [];
@@ -112,7 +113,7 @@ function toUser(value: unknown, field: string): AuditUser | undefined {
 }
 
 function toObjectRef(value: unknown): AuditObjectRef | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   return {
     resource: stringField(value, 'resource'),
     apiGroup: stringField(value, 'apiGroup'),
@@ -133,6 +134,3 @@ function stringField(value: Record<string, unknown>, field: string): string {
   return typeof found === 'string' ? found : '';
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

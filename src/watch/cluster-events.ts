@@ -1,4 +1,5 @@
-import { BadRecordError, isObject } from './audit-event.js';
+import { isRecord } from '../is-record.js';
+import { BadRecordError } from './audit-event.js';
 
 /**
  * An event about an object, in any of the shapes the cluster records it:
@@ -26,26 +27,26 @@ export interface ClusterEvent {
 }
 
 export function toClusterEvent(value: unknown): ClusterEvent {
-  if (!isObject(value)) throw new BadRecordError('not a JSON object');
-  const flux = typeof value['severity'] === 'string' && isObject(value['involvedObject']);
-  const regarding = isObject(value['involvedObject']) ? value['involvedObject'] : isObject(value['regarding']) ? value['regarding'] : undefined;
+  if (!isRecord(value)) throw new BadRecordError('not a JSON object');
+  const flux = typeof value['severity'] === 'string' && isRecord(value['involvedObject']);
+  const regarding = isRecord(value['involvedObject']) ? value['involvedObject'] : isRecord(value['regarding']) ? value['regarding'] : undefined;
   if (!regarding) throw new BadRecordError('not an event: it has no involvedObject (Flux and core/v1 Events) nor regarding (events.k8s.io/v1)');
   const kind = text(regarding['kind']);
   const name = text(regarding['name']);
-  if (!kind || !name) throw new BadRecordError(`the ${isObject(value['involvedObject']) ? 'involvedObject' : 'regarding'} has no ${kind ? 'name' : 'kind'}`);
+  if (!kind || !name) throw new BadRecordError(`the ${isRecord(value['involvedObject']) ? 'involvedObject' : 'regarding'} has no ${kind ? 'name' : 'kind'}`);
   const apiVersion = text(regarding['apiVersion']);
   const apiGroup = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const objectMetadata = isObject(value['metadata']) ? value['metadata'] : {};
+  const objectMetadata = isRecord(value['metadata']) ? value['metadata'] : {};
   const rawMetadata = flux ? value['metadata'] : objectMetadata['annotations'];
   const metadata: Record<string, string> = {};
-  if (isObject(rawMetadata)) {
+  if (isRecord(rawMetadata)) {
     for (const [key, field] of Object.entries(rawMetadata)) {
       if (typeof field !== 'string') continue;
       const bare = apiGroup && key.startsWith(`${apiGroup}/`) ? key.slice(apiGroup.length + 1) : key;
       if (!(bare in metadata) || bare !== key) metadata[bare] = field;
     }
   }
-  const source = isObject(value['source']) ? value['source'] : {};
+  const source = isRecord(value['source']) ? value['source'] : {};
   return {
     kind,
     apiGroup,
@@ -62,7 +63,7 @@ export function toClusterEvent(value: unknown): ClusterEvent {
 
 /** The events a JSON value holds: a List or EventList's items, or one event. */
 export function eventItems(value: unknown): unknown[] {
-  if (isObject(value) && Array.isArray(value['items'])) return value['items'];
+  if (isRecord(value) && Array.isArray(value['items'])) return value['items'];
   return [value];
 }
 

@@ -1,4 +1,4 @@
-import { isObject } from './audit-event.js';
+import { isRecord } from '../is-record.js';
 
 /** Which GitOps controller applies an object, told by the marks it leaves on what it applies. */
 export type Controller = 'argocd' | 'flux-kustomize' | 'flux-helm';
@@ -35,7 +35,7 @@ export const CONTROLLER_NAMES: Readonly<Record<Controller, string>> = {
  * applied by the GitOps controller, so for them only an annotation naming the object itself counts.
  */
 export function managementOf(object: unknown, options: ManagementOptions): Management | undefined {
-  if (!isObject(object) || !isObject(object['metadata'])) return undefined;
+  if (!isRecord(object) || !isRecord(object['metadata'])) return undefined;
   const metadata = object['metadata'];
   const labels = stringMap(metadata['labels']);
   const annotations = stringMap(metadata['annotations']);
@@ -86,17 +86,17 @@ function tracksObject(tracked: TrackingId, object: Record<string, unknown>, meta
 
 function isControlledByAnother(metadata: Record<string, unknown>): boolean {
   const owners = metadata['ownerReferences'];
-  return Array.isArray(owners) && owners.some((owner) => isObject(owner) && owner['controller'] === true);
+  return Array.isArray(owners) && owners.some((owner) => isRecord(owner) && owner['controller'] === true);
 }
 
 function stringMap(value: unknown): Record<string, string> {
-  if (!isObject(value)) return {};
+  if (!isRecord(value)) return {};
   return value as Record<string, string>;
 }
 
 /** A full object (not a Status, a patch or DeleteOptions) with the metadata that marks management. */
 export function isFullObject(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value) || !isObject(value['metadata'])) return false;
+  if (!isRecord(value) || !isRecord(value['metadata'])) return false;
   const kind = value['kind'];
   return typeof kind === 'string' && kind !== 'Status' && kind !== 'DeleteOptions' && !kind.endsWith('List');
 }

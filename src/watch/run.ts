@@ -21,7 +21,8 @@ import { judgeSourceChanged } from './judges/source-changed.js';
 import { judgeUnmanagedChange } from './judges/unmanaged-change.js';
 import { readLines, STDIN } from './line-reader.js';
 import { tailLines } from './tail.js';
-import { BadRecordError, eventListItems, isObject, type RecordOrigin } from './audit-event.js';
+import { isRecord } from '../is-record.js';
+import { BadRecordError, eventListItems, type RecordOrigin } from './audit-event.js';
 import { ClusterEventJudge, feedEventLine, readEventsFile } from './cluster-event-input.js';
 import { toClusterEvent } from './cluster-events.js';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -169,7 +170,7 @@ function auditRoute(watcher: Watcher): ListenerRoute {
     accept: (body, sequence) => {
       let items: unknown[];
       try {
-        if (isObject(body) && body['apiVersion'] !== undefined && body['apiVersion'] !== 'audit.k8s.io/v1') throw new BadRecordError(`apiVersion ${JSON.stringify(body['apiVersion'])} is not audit.k8s.io/v1`);
+        if (isRecord(body) && body['apiVersion'] !== undefined && body['apiVersion'] !== 'audit.k8s.io/v1') throw new BadRecordError(`apiVersion ${JSON.stringify(body['apiVersion'])} is not audit.k8s.io/v1`);
         items = eventListItems(body);
       } catch (error) {
         if (error instanceof BadRecordError) throw new BadBodyError(error.message);

@@ -1,4 +1,5 @@
-import { isDryRun, isObject, type AuditEvent, type RecordOrigin } from '../audit-event.js';
+import { isRecord } from '../../is-record.js';
+import { isDryRun, type AuditEvent, type RecordOrigin } from '../audit-event.js';
 import { isAnyController } from '../identities.js';
 import { isFullObject, managementOf } from '../management.js';
 import type { JudgeContext } from '../watcher.js';
@@ -38,7 +39,7 @@ export class PodImagesJudge {
     if (ref.apiGroup !== '' || ref.resource !== 'pods' || ref.subresource !== '' || !['create', 'update', 'patch'].includes(event.verb)) return;
     const pod = isFullObject(event.responseObject) ? event.responseObject : event.verb !== 'patch' && isFullObject(event.requestObject) ? event.requestObject : undefined;
     if (!pod) return;
-    const metadata = isObject(pod['metadata']) ? pod['metadata'] : {};
+    const metadata = isRecord(pod['metadata']) ? pod['metadata'] : {};
     const podName = `${ref.namespace}/${typeof metadata['name'] === 'string' ? metadata['name'] : ref.name}`;
     const workload = workloadOf(metadata, ref.namespace);
     const management = workload ? context.state.managed.get(workload) : managementOf(pod, context.state.management);
@@ -61,8 +62,8 @@ export class PodImagesJudge {
     }
     if (!isAnyController(context.state.identities, event.user.username)) return;
     const body = isFullObject(event.responseObject) ? event.responseObject : isFullObject(event.requestObject) && event.verb !== 'patch' ? event.requestObject : undefined;
-    const spec = body && isObject(body['spec']) ? body['spec'] : undefined;
-    const template = spec && isObject(spec['template']) ? spec['template'] : undefined;
+    const spec = body && isRecord(body['spec']) ? body['spec'] : undefined;
+    const template = spec && isRecord(spec['template']) ? spec['template'] : undefined;
     if (!template) return;
     if (this.templates.size >= MAX_TEMPLATES && !this.templates.has(key)) this.templates.delete(this.templates.keys().next().value!);
     this.templates.set(key, new Set(containersOf(template['spec']).map((container) => container.name)));
@@ -71,10 +72,10 @@ export class PodImagesJudge {
 
 /** The workload that owns a pod, as an audit object key: a ReplicaSet's pods belong to its Deployment. */
 function workloadOf(metadata: Record<string, unknown>, namespace: string): string | undefined {
-  const owners = Array.isArray(metadata['ownerReferences']) ? metadata['ownerReferences'].filter(isObject) : [];
+  const owners = Array.isArray(metadata['ownerReferences']) ? metadata['ownerReferences'].filter(isRecord) : [];
   const owner = owners.find((candidate) => candidate['controller'] === true);
   if (!owner || typeof owner['name'] !== 'string' || typeof owner['kind'] !== 'string') return undefined;
-  const labels = isObject(metadata['labels']) ? metadata['labels'] : {};
+  const labels = isRecord(metadata['labels']) ? metadata['labels'] : {};
   const hash = labels['pod-template-hash'];
   if (owner['kind'] === 'ReplicaSet' && typeof hash === 'string' && owner['name'].endsWith(`-${hash}`)) {
     return `apps/deployments/${namespace}/${owner['name'].slice(0, -hash.length - 1)}`;
@@ -84,8 +85,8 @@ function workloadOf(metadata: Record<string, unknown>, namespace: string): strin
 }
 
 function containersOf(spec: unknown): Array<{ name: string; image: string }> {
-  if (!isObject(spec)) return [];
+  if (!isRecord(spec)) return [];
   return ['initContainers', 'containers'].flatMap((field) => (Array.isArray(spec[field]) ? spec[field] : []))
-    .filter(isObject)
+    .filter(isRecord)
     .filter((container): container is Record<string, unknown> & { name: string; image: string } => typeof container['name'] === 'string' && typeof container['image'] === 'string');
 }

@@ -1,4 +1,5 @@
-import { describeObjectRef, isDryRun, isObject, type AuditEvent } from '../audit-event.js';
+import { isRecord } from '../../is-record.js';
+import { describeObjectRef, isDryRun, type AuditEvent } from '../audit-event.js';
 import { isAnyController, isClusterComponent } from '../identities.js';
 import { isFullObject } from '../management.js';
 import { objectKey, type JudgeContext } from '../watcher.js';
@@ -41,7 +42,7 @@ export function judgeSourceChanged(event: AuditEvent, context: JudgeContext): vo
   let changes: string[];
   if (before && after) {
     changes = fields.filter((field) => before[field] !== after[field]).map((field) => `${field}: ${before[field] ?? '(none)'} → ${after[field] ?? '(none)'}`);
-  } else if (event.verb === 'patch' && isObject(event.requestObject)) {
+  } else if (event.verb === 'patch' && isRecord(event.requestObject)) {
     const patched = sourceOf({ spec: {}, ...event.requestObject }, fields);
     changes = Object.entries(patched).map(([field, value]) => `${field}: → ${value}`);
   } else {
@@ -77,7 +78,7 @@ function sourceOf(object: Record<string, unknown>, fields: readonly string[]): R
   const found: Record<string, string> = {};
   for (const field of fields) {
     let value: unknown = spec;
-    for (const part of field.split('.')) value = isObject(value) ? value[part] : undefined;
+    for (const part of field.split('.')) value = isRecord(value) ? value[part] : undefined;
     if (value === undefined || value === null) continue;
     found[field] = typeof value === 'string' ? value : JSON.stringify(value);
   }

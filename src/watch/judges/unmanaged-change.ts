@@ -1,4 +1,5 @@
-import { describeObjectRef, isDryRun, isObject, type AuditEvent } from '../audit-event.js';
+import { isRecord } from '../../is-record.js';
+import { describeObjectRef, isDryRun, type AuditEvent } from '../audit-event.js';
 import { isAnyController, isClusterComponent } from '../identities.js';
 import { CONTROLLER_NAMES, isFullObject, managementOf, type Management } from '../management.js';
 import { objectKey, type JudgeContext } from '../watcher.js';
@@ -88,13 +89,13 @@ function unjudgedReason(event: AuditEvent): string {
 
 /** A merge patch that touches nothing but reconcile-request annotations (`flux reconcile`, Argo CD's refresh). */
 function asksOnlyForReconcile(patch: unknown): boolean {
-  if (!isObject(patch)) return false;
+  if (!isRecord(patch)) return false;
   const keys = Object.keys(patch);
   if (keys.length !== 1 || keys[0] !== 'metadata') return false;
   const metadata = patch['metadata'];
-  if (!isObject(metadata) || Object.keys(metadata).some((field) => field !== 'annotations')) return false;
+  if (!isRecord(metadata) || Object.keys(metadata).some((field) => field !== 'annotations')) return false;
   const annotations = metadata['annotations'];
-  return isObject(annotations) && Object.keys(annotations).length > 0 && Object.keys(annotations).every((name) => RECONCILE_ANNOTATIONS.has(name));
+  return isRecord(annotations) && Object.keys(annotations).length > 0 && Object.keys(annotations).every((name) => RECONCILE_ANNOTATIONS.has(name));
 }
 
 function describeActor(event: AuditEvent): string {
