@@ -34,6 +34,11 @@ describe('isWordlike', () => {
     for (const value of ['GetSecretByKeyV3', 'authorizedKeySecretKey1', 'Warden-Access-Token', 'Poświadczenie', 'tokensByRole']) expect(isWordlike(value), value).toBe(true);
     for (const value of ['rLABDrx87et5KvRHVUgTm3pezWWd8LMN', 'avtc41pn13asmra6zaiyf7dh6cgx97', 'eFY0JIs7J17X1BR8l4HM9Jnw']) expect(isWordlike(value), value).toBe(false);
   });
+
+  it('reads camelCase of English words with consonant clusters as words (`longStringFromLinodeApi`), not random letters in humps', () => {
+    for (const value of ['longStringFromLinodeApi', 'readStreamFromStorage', 'thirdPartyScriptsKey', 'SpringBootStarterWebToken2']) expect(isWordlike(value), value).toBe(true);
+    for (const value of ['vZrEclFwOqeA', 'SSVmFDNCFfOHKXQAEckx', 'wjXKCFzOWEPRqhTmmbWtVQ', 'xQzvBnmPkrtWqsdLfgh', 'kJhgTrqwPlmnbVcxzQwe']) expect(isWordlike(value), value).toBe(false);
+  });
 });
 
 describe('text ranges of source code', () => {

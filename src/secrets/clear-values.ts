@@ -147,7 +147,21 @@ export function isWordlike(value: string): boolean {
   const words = pieces.filter(isPronounceable);
   const covered = words.reduce((sum, piece) => sum + piece.length, 0);
   // random secrets are ASCII; one pronounceable run of lower case is too easily a chance
-  return covered >= letters * 0.75 && (words.length >= 2 || /[^\x00-\x7f]/.test(value));
+  return (covered >= letters * 0.75 && (words.length >= 2 || /[^\x00-\x7f]/.test(value))) || isCamelCaseWords(value);
+}
+
+/** camelCase or PascalCase of three or more words, perhaps numbered: `longStringFromLinodeApi`, `SpringBootStarterWebToken2`. */
+const CAMEL_CASE = /^(?:[a-z]{2,}|[A-Z][a-z]+)(?:[A-Z][a-z]+){2,}\d{0,2}$/;
+
+/**
+ * English words in camelCase humps, also those with fewer vowels than isPronounceable asks
+ * (`long`, `String`, `From`): every hump has a vowel and no four consonants in a row. Random
+ * letters are almost never cut into humps of a capital and lower-case runs like this.
+ */
+function isCamelCaseWords(value: string): boolean {
+  if (!CAMEL_CASE.test(value)) return false;
+  const humps = value.match(/[A-Z]?[a-z]+/g) ?? [];
+  return humps.every((hump) => /[aeiouy]/i.test(hump) && !/[^aeiouy]{4}/i.test(hump));
 }
 
 const VOWEL = /[aeiouyàáâäãåæèéêëìíîïòóôöõøùúûüýąęėįųūœ]/iu;
