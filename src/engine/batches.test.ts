@@ -45,6 +45,17 @@ describe('batched scans', () => {
     expect(batched).toEqual(whole);
   });
 
+  it('find a chart taken from an OCI HelmRepository defined in another directory (flux-oci-unverified)', async () => {
+    const texts = {
+      'apps/runner/helmrelease.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: runner\nspec:\n  chart:\n    spec:\n      chart: gha-runner-scale-set\n      version: 0.9.3\n      sourceRef:\n        kind: HelmRepository\n        name: actions\n        namespace: flux-system\n',
+      'flux/repositories/actions.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: actions\n  namespace: flux-system\nspec:\n  type: oci\n  url: oci://ghcr.io/actions\n',
+    };
+    const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES);
+    const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES, { batchBytes: ONE_GROUP_PER_BATCH });
+    expect(whole.findings.map((finding) => finding.ruleId)).toContain('flux-oci-unverified');
+    expect(batched).toEqual(whole);
+  });
+
   for (const rule of RULES.filter((candidate) => candidate.requires === undefined)) {
     const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
     if (!existsSync(fixtureDir)) continue;
@@ -57,7 +68,7 @@ describe('batched scans', () => {
   }
 
   it('run every rule that joins facts across files once over the whole tree (REPOSITORY_RULES)', () => {
-    const joining = /(?<!function )\b(argocdSettings|appProjects|rbacModel|lockedDownControllers|referencedDocuments|kubeObjectPaths|gitlabPipelineDocuments|gitlabJobs)\(/;
+    const joining = /(?<!function )\b(argocdSettings|appProjects|rbacModel|lockedDownControllers|referencedDocuments|kubeObjectPaths|gitlabPipelineDocuments|gitlabJobs|ociHelmRepositories)\(/;
     const sources = new Map<string, string>();
     const read = (file: string): string => {
       let text = sources.get(file);

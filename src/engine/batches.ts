@@ -34,6 +34,8 @@ export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
   'rbac-escalation',
   'rbac-secrets-read',
   'rbac-wildcard',
+  // ociHelmRepositories: a HelmRelease or HelmChart names a HelmRepository defined anywhere
+  'flux-oci-unverified',
   // lockedDownControllers: a controller flag anywhere in the tree
   'flux-kustomization-no-service-account',
   // referencedDocuments: kustomizations name files in other directories; argocdSettings
@@ -64,7 +66,7 @@ function wholeTreeRuleIds(): string[] {
 
 /** Kinds the repository rules read (ConfigMaps, Secrets and Kustomizations only in part: see `keptObject`). */
 const KEPT_KINDS = new Set([
-  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository',
+  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository', 'HelmRepository', 'HelmChart', 'ResourceSet',
   'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile',
 ]);
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
