@@ -8,6 +8,13 @@ describe('what a manifest that does not parse is written in', () => {
     expect(templateMessage(templateSyntax(text)!)).toMatch(/^template with placeholders \(line 4\): not YAML until rendered/);
   });
 
+  it('@NAME@ placeholders a script replaces with sed (longhorn dev/scale-test: name: @STS_NAME@)', () => {
+    const text = 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\nspec:\n  serviceName: @STS_NAME@\n';
+    expect(templateSyntax(text)).toEqual({ language: 'placeholder', line: 4 });
+    expect(templateSyntax('args: [--prefix, @prefix@]\n')).toEqual({ language: 'placeholder', line: 1 });
+    expect(templateSyntax('owner: someone@example.com@\nb: [unclosed\n')).toBeUndefined();
+  });
+
   it('kubefirst <NAME> lines are placeholders too', () => {
     expect(templateSyntax('metadata:\n  name: x\n<CLUSTER_SETTINGS>\n')).toEqual({ language: 'placeholder', line: 3 });
   });

@@ -15,6 +15,8 @@ const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: Reg
   { language: 'placeholder', pattern: /^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]*>[ \t]*\r?$/m },
   // placeholders a Makefile or script replaces (sed, envsubst): `clusterIP: {SERVICE_IP_PREFIX}.16`
   { language: 'placeholder', pattern: /(?:^|[\s:,[-])\{[A-Z][A-Z0-9_]*\}/m },
+  // autoconf-style placeholders a script replaces with sed: `name: @STS_NAME@` (YAML reserves `@` at the start of a plain value)
+  { language: 'placeholder', pattern: /(?:^|[\s:,[-])@[A-Za-z_][A-Za-z0-9_]*@/m },
   // documentation snippets that leave lines out: an indented `...` line, or `....`
   { language: 'excerpt', pattern: /^(?:[ \t]+\.{3,}|\.{4,})[ \t]*\r?$/m },
 ];

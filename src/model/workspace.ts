@@ -292,7 +292,8 @@ export class Workspace {
           found.push(...helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
         }
       }
-      for (const file of [...this.filesOfKind('helm-template'), ...this.templatedYaml]) found.push(...templateImages(file));
+      for (const file of this.filesOfKind('helm-template')) found.push(...templateImages(file));
+      for (const file of this.templatedYaml) found.push(...templateImages(file, 'template'));
       for (const file of this.filesOfKind('dockerfile')) found.push(...dockerfileImages(file));
       for (const hcl of this.terraformFiles()) found.push(...terraformImages(hcl));
       return dedupe(found);

@@ -7,13 +7,14 @@ import type { SourceFile } from '../source-file.js';
  */
 const IMAGE_LINE = /^([ \t]*(?:-[ \t]+)?image:[ \t]*)(["']?)([^"'\s#{}<>$]+)\2[ \t]*(?:#.*)?\r?$/gm;
 
-export function templateImages(file: SourceFile): ImageOccurrence[] {
+/** `context` names what the file is in messages: a chart's templates, or a manifest that is a template (`template`). */
+export function templateImages(file: SourceFile, context = 'chart template'): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
   for (const match of file.text.matchAll(IMAGE_LINE)) {
     const [, prefix = '', quote = '', value = ''] = match;
     const start = (match.index ?? 0) + prefix.length + quote.length;
     const span = file.span(start, start + value.length);
-    const occurrence = imageOccurrence({ file, source: 'helm-template', text: value, span, context: 'chart template', pin: { kind: 'text', span } });
+    const occurrence = imageOccurrence({ file, source: 'helm-template', text: value, span, context, pin: { kind: 'text', span } });
     if (occurrence) found.push(occurrence);
   }
   return found;
