@@ -76,7 +76,7 @@ function fromImage(
   const raw = word.text;
   if (stages.has(raw.toLowerCase()) || raw.toLowerCase() === 'scratch') return undefined;
   let viaArg: ArgDefault | undefined;
-  const text = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+  const expand = (part: string): string => part.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
     const arg = args.get(name);
     if (arg?.value !== undefined && arg.value !== '') {
@@ -86,6 +86,9 @@ function fromImage(
     if (fallback !== undefined && whole.includes(':-')) return fallback;
     return whole;
   });
+  // the builder reads FROM as a shell word: quotes go, and only double-quoted and bare parts expand
+  // (`alpine:"${ALPINE_TAG}"` is alpine:3.20)
+  const text = raw.replace(/"([^"]*)"|'([^']*)'|[^"']+/g, (part, doubled: string | undefined, single: string | undefined) => single ?? expand(doubled ?? part));
   if (stages.has(text.toLowerCase()) || text.toLowerCase() === 'scratch') return undefined;
   const span: Span = file.span(word.start, word.end);
   const wholeArg = viaArg && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(raw) ? viaArg : undefined;

@@ -1,12 +1,13 @@
-import { isActionFile, isWorkflowFile } from '../../model/extract/yaml-tool-images.js';
+import { isMap, isSeq } from 'yaml';
+import { isActionFile, isCiPipelineFile, isGitlabCiFile, isWorkflowFile } from '../../model/extract/yaml-tool-images.js';
 import { dockerInstructions } from '../../model/dockerfile-instructions.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
-import { getNode, mapEntries, seqItems } from '../../model/yaml.js';
+import { getNode, mapEntries, seqItems, stringValue, type YamlDocument } from '../../model/yaml.js';
 import { deref, scalarText } from './support.js';
 
-/** A shell command written in the tree: a Dockerfile `RUN` or a workflow `run:` step. */
+/** A shell command written in the tree: a Dockerfile `RUN`, a workflow `run:` step or a CI pipeline's script. */
 export interface ShellSite {
   readonly file: SourceFile;
   /** the command, with the same length and offsets as the text at `span` (continuations blanked) */
@@ -66,6 +67,46 @@ export function workflowRunSites(workspace: Workspace): ShellSite[] {
     for (const step of seqItems(deref(document, getNode(deref(document, getNode(document.root, 'runs')), 'steps')))) push(step, 'composite action step');
   }
   return sites;
+}
+
+/**
+ * The scripts of CI pipelines: GitLab's `script`, `before_script` and `after_script` (of jobs, hidden
+ * `.templates`, `default:` and the top level; a string, a list, nested lists) and the `commands` of
+ * Woodpecker and Drone steps. Each script string is one site, read as the shell gets it.
+ */
+export function pipelineScriptSites(workspace: Workspace): ShellSite[] {
+  const sites: ShellSite[] = [];
+  for (const document of workspace.yamlDocuments()) {
+    const path = document.file.path;
+    if (isGitlabCiFile(path)) {
+      for (const key of ['before_script', 'after_script']) pushScripts(sites, document, getNode(document.root, key), `GitLab CI ${key}`);
+      for (const { key, value } of mapEntries(deref(document, document.root))) {
+        for (const script of ['before_script', 'script', 'after_script']) pushScripts(sites, document, getNode(deref(document, value), script), `GitLab CI ${key === 'default' ? 'default' : `job ${key}`} ${script}`);
+      }
+    } else if (isCiPipelineFile(path)) {
+      for (const section of ['steps', 'pipeline', 'services']) {
+        const node = deref(document, getNode(document.root, section));
+        const steps = isMap(node)
+          ? mapEntries(node).map(({ key, value }) => ({ name: key, step: deref(document, value) }))
+          : seqItems(node).map((step) => ({ name: stringValue(getNode(deref(document, step), 'name')) ?? '(unnamed)', step: deref(document, step) }));
+        for (const { name, step } of steps) pushScripts(sites, document, getNode(step, 'commands'), `pipeline step ${name} commands`);
+      }
+    }
+  }
+  return sites;
+}
+
+function pushScripts(sites: ShellSite[], document: YamlDocument, node: unknown, where: string, depth = 0): void {
+  const resolved = deref(document, node);
+  if (isSeq(resolved)) {
+    // GitLab flattens nested lists (anchors and `!reference` of other scripts) up to 10 levels
+    if (depth < 10) for (const item of seqItems(resolved)) pushScripts(sites, document, item, where, depth + 1);
+    return;
+  }
+  const script = scalarText(document.file, resolved);
+  if (!script || script.nonString) return;
+  const exact = script.span.end - script.span.start === script.value.length && document.file.text.slice(script.span.start, script.span.end) === script.value;
+  sites.push({ file: document.file, text: script.value, span: script.span, exact, where });
 }
 
 /** The file span of `[start, end)` of a site's text; for block scalars, the first line of the match found in the file. */

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { dockerfileSites, spanInSite, workflowRunSites, type ShellSite } from './download-sites.js';
+import { dockerfileSites, pipelineScriptSites, spanInSite, workflowRunSites, type ShellSite } from './download-sites.js';
 
 const FETCH = String.raw`\b(?:curl|wget)\b`;
 /** where a command starts: a line, after `;`, `&&`, `||`, `|`, `(`, `$(`, a Dockerfile `RUN`, or `sudo` */
@@ -27,7 +27,8 @@ export default defineRule({
     'uploader compromise leaked CI credentials this way for two months). Nothing in the repository pins or checks ' +
     'it, so review of this repository does not cover it. `ADD https://…` without `--checksum` has the same problem ' +
     'for files baked into an image. OpenSSF Scorecard\'s Pinned-Dependencies check flags both. Dockerfile `RUN` ' +
-    '(and `ONBUILD RUN`, heredoc scripts included), workflow `run:` steps and composite action steps are read.',
+    '(and `ONBUILD RUN`, heredoc scripts included), workflow `run:` steps, composite action steps, GitLab CI scripts ' +
+    '(`script`, `before_script`, `after_script`) and Woodpecker and Drone step `commands` are read.',
   remediation:
     'Download a versioned artifact, check it against a checksum committed here (`echo "<sha256>  file" | sha256sum -c`) ' +
     'or a signature, then run it; prefer a package manager with pinned versions. For Dockerfiles use ' +
@@ -46,7 +47,7 @@ export default defineRule({
     good: [{ file: 'Dockerfile', code: 'FROM debian:12\nRUN curl -fsSLo install.sh https://get.example.com/v1.2.3/install.sh \\\n && echo "0f3c…  install.sh" | sha256sum -c \\\n && sh install.sh\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /tmp/\n' }],
   },
   check(context) {
-    const sites: ShellSite[] = [...workflowRunSites(context.workspace)];
+    const sites: ShellSite[] = [...workflowRunSites(context.workspace), ...pipelineScriptSites(context.workspace)];
     for (const file of context.workspace.filesOfKind('dockerfile')) {
       const { runs, adds } = dockerfileSites(file);
       sites.push(...runs);

@@ -97,6 +97,15 @@ function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
   return sites;
 }
 
+/**
+ * An entry inside a PodSecurityPolicy's settings (`podSecurityPolicy.spec.privileged`, `psp.hostNetwork`,
+ * `pspSpec.…`): charts render it into a policy that allows such pods; it runs none.
+ */
+export function isPodSecurityPolicyEntry(entry: ValuesEntry): boolean {
+  const ancestors = entry.path.split('.').slice(0, -1);
+  return ancestors.some((segment) => /^(?:psp|podSecurityPolic(?:y|ies))/i.test(segment.replace(/\[\d+\]$/, '')));
+}
+
 /** Every key/value pair under a values root, depth first, aliases followed, cycles cut. */
 export function valuesEntries(site: ValuesSite): ValuesEntry[] {
   const cached = site as ValuesSite & { [ENTRIES]?: ValuesEntry[] };

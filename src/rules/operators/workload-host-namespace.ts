@@ -3,7 +3,7 @@ import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { spanOf } from '../../model/yaml.js';
 import { composeServices } from './compose-services.js';
-import { looseWorkloadSites, siteOwner, siteSpan, valuesEntries } from './helm-values.js';
+import { isPodSecurityPolicyEntry, looseWorkloadSites, siteOwner, siteSpan, valuesEntries } from './helm-values.js';
 import { literalFlags, templatedFiles } from './template-lines.js';
 import { objectSpan } from './spans.js';
 
@@ -68,7 +68,7 @@ export default defineRule({
     for (const site of looseWorkloadSites(context.workspace)) {
       for (const entry of valuesEntries(site)) {
         const effect = NAMESPACES[entry.key];
-        const at = effect && isBooleanTrue(entry.value) ? siteSpan(site, entry.value) : undefined;
+        const at = effect && isBooleanTrue(entry.value) && !isPodSecurityPolicyEntry(entry) ? siteSpan(site, entry.value) : undefined;
         const pods = `${siteOwner(site)} pods`;
         if (effect && at) context.report({ messageId: 'values', at, data: { site: site.label, path: entry.path, effect, pods }, subject: `${site.label} ${entry.path}` });
       }

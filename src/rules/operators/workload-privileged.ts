@@ -4,7 +4,7 @@ import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { spanOf } from '../../model/yaml.js';
 import { composeServices } from './compose-services.js';
-import { looseWorkloadSites, siteOwner, siteSpan, valuesEntries, type ValuesSite } from './helm-values.js';
+import { isPodSecurityPolicyEntry, looseWorkloadSites, siteOwner, siteSpan, valuesEntries, type ValuesSite } from './helm-values.js';
 import { literalFlags, templatedFiles } from './template-lines.js';
 import { objectSpan } from './spans.js';
 
@@ -70,7 +70,7 @@ export default defineRule({
     }
     for (const site of looseWorkloadSites(context.workspace)) {
       for (const entry of valuesEntries(site)) {
-        if (entry.key !== 'privileged' || !isBooleanTrue(entry.value) || !switchesOnPrivilege(site, entry.parentKey)) continue;
+        if (entry.key !== 'privileged' || !isBooleanTrue(entry.value) || isPodSecurityPolicyEntry(entry) || !switchesOnPrivilege(site, entry.parentKey)) continue;
         const at = siteSpan(site, entry.value);
         const runner = `${siteOwner(site)} container`;
         if (at) context.report({ messageId: 'values', at, data: { site: site.label, path: entry.path, runner }, subject: `${site.label} ${entry.path}` });
@@ -82,9 +82,8 @@ export default defineRule({
 /**
  * In a manifest patch only `securityContext.privileged` means a privileged container; charts also
  * take a flag of their own (`kubeletPlugin.privileged: true`) that their templates turn into one.
- * A PodSecurityPolicy's `privileged` allows, it does not run.
  */
 function switchesOnPrivilege(site: ValuesSite, parentKey: string | undefined): boolean {
   if (/securityContext$/i.test(parentKey ?? '')) return true;
-  return site.origin === 'values' && !/psp|podSecurityPolic/i.test(parentKey ?? '');
+  return site.origin === 'values';
 }
