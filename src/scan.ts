@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { analyseDependencies } from './deps/analyse.js';
-import { runRules, type RunOptions } from './engine/run.js';
+import { enabledRules, runRules, type RunOptions } from './engine/run.js';
 import { RampartError } from './errors.js';
 import type { ScanReport } from './report/report.js';
-import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
+import { loadRules, RULE_INDEX } from './rules/rule-index.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
 import { resolveScanTarget } from './sources/scan-target.js';
@@ -29,13 +29,13 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const absoluteRoot = target.root;
   const loaded = await loadConfig(absoluteRoot, options.configPath);
   const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
-  const rules = options.rules ?? RULES;
-  checkRuleIds(config, rules, options.only);
+  checkRuleIds(config, options.rules ?? RULE_INDEX, options.only);
+  // only the check code of the rules that will run is loaded
+  const rules = options.rules ?? await loadRules(enabledRules(RULE_INDEX, config, withVerifyFromConfig(config, options)));
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
   const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin);
-  // `verify.commits` in the config checks commits on every scan, no flag needed
-  const capabilities = config.verify?.commits ? new Set([...(options.capabilities ?? []), 'verify' as const]) : options.capabilities;
+  const { capabilities } = withVerifyFromConfig(config, options);
   const deps = options.settings?.deps;
   const result = await runRules(workspace, config, rules, {
     ...options,
@@ -58,7 +58,13 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   return { report, config };
 }
 
-export function checkRuleIds(config: ResolvedConfig, rules: readonly Rule[], only: readonly string[] | undefined): void {
+/** `verify.commits` in the config checks commits on every scan, no flag needed. */
+function withVerifyFromConfig(config: ResolvedConfig, options: ScanOptions): Pick<RunOptions, 'only' | 'capabilities'> {
+  const capabilities = config.verify?.commits ? new Set([...(options.capabilities ?? []), 'verify' as const]) : options.capabilities;
+  return { ...(options.only ? { only: options.only } : {}), ...(capabilities ? { capabilities } : {}) };
+}
+
+export function checkRuleIds(config: ResolvedConfig, rules: readonly Pick<Rule, 'id'>[], only: readonly string[] | undefined): void {
   const known = new Set(rules.map((rule) => rule.id));
   const unknown = [...config.rules.keys()].filter((id) => !known.has(id));
   if (unknown.length > 0) {

@@ -9,6 +9,8 @@ import { ruleMarkdown } from '../src/rules/docs.js';
 import { checkExpectations, readFixtureDirectory } from '../src/rules/fixture-harness.js';
 import { RULES } from '../src/rules/index.js';
 import { generatedSecretRules } from '../src/rules/secrets/index.js';
+import { loadRules, RULE_INDEX } from '../src/rules/rule-index.js';
+import { ruleIndexFiles } from '../scripts/rule-index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rulesDir = path.join(here, '..', 'src', 'rules');
@@ -87,4 +89,32 @@ describe('rule catalogue', () => {
       });
     });
   }
+});
+
+describe('rule index (src/rules/generated/): what a scan knows of the rules before it loads their check code', () => {
+  const generatedDir = path.join(rulesDir, 'generated');
+
+  it('is current: generated from the rule modules by npm run docs', async () => {
+    const files = await ruleIndexFiles(rulesDir);
+    expect(readdirSync(generatedDir).sort(), 'src/rules/generated/ is stale: run npm run docs').toEqual([...files.keys()].sort());
+    for (const [name, text] of files) {
+      expect(readFileSync(path.join(generatedDir, name), 'utf8'), `src/rules/generated/${name} is stale: run npm run docs`).toBe(text);
+    }
+  });
+
+  it('holds each rule, in catalogue order, with the metadata of its module', () => {
+    expect(RULE_INDEX.map((entry) => entry.id)).toEqual(RULES.map((rule) => rule.id));
+    RULES.forEach((rule, index) => {
+      const { id, layer, severity, summary, fixable, requires, runsWith } = rule;
+      expect(RULE_INDEX[index]).toEqual({ id, layer, severity, summary, fixable, requires, runsWith, group: requires ? `${layer}-${requires}` : layer });
+    });
+  });
+
+  it('loads the very rule objects of the catalogue, and only the groups asked for', async () => {
+    const loaded = await loadRules(RULE_INDEX);
+    expect(loaded.length).toBe(RULES.length);
+    loaded.forEach((rule, index) => expect(rule).toBe(RULES[index]));
+    const someOperators = RULE_INDEX.filter((entry) => entry.layer === 'operators' && !entry.requires).slice(0, 3);
+    expect((await loadRules(someOperators)).map((rule) => rule.id)).toEqual(someOperators.map((entry) => entry.id));
+  });
 });

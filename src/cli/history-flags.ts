@@ -7,7 +7,7 @@ import { RampartError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scanHistory, scanStaged } from '../secrets/history/scan-history.js';
 import { repositoryInfo, runGit } from '../sources/git/git.js';
-import { findRule } from '../rules/index.js';
+import { findRuleEntry } from '../rules/rule-index.js';
 
 export interface HistoryFlags {
   history?: boolean;
@@ -55,7 +55,7 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   const selection = { ...(flags.since !== undefined ? { since: flags.since } : {}), ...(flags.range !== undefined ? { range: flags.range } : {}) };
   const settings = { enabled, ...selection, ...(flags.staged ? { staged: true } : {}) };
   // `-r` without a secrets rule: nothing reads the secrets history, so do not start it
-  if (onlyRules && !onlyRules.some((id) => findRule(id)?.layer === 'secrets')) {
+  if (onlyRules && !onlyRules.some((id) => findRuleEntry(id)?.layer === 'secrets')) {
     return { ...sized, settings: { history: settings }, capabilities: new Set(['history']) };
   }
   // started now, read by the secrets rules later: git runs while the tree is read

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { LAYERS, type Layer } from '../model/severity.js';
 import { ruleMarkdown } from '../rules/docs.js';
-import { findRule, RULES } from '../rules/index.js';
-import type { Rule } from '../rules/rule.js';
+import { findRuleEntry, loadRules, RULE_INDEX, type RuleEntry } from '../rules/rule-index.js';
 import { EXIT } from './exit.js';
 import type { CommandRegistrar } from './main.js';
 import { renderMarkdown } from './terminal-markdown.js';
@@ -14,7 +13,7 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
     .addOption(new Option('-l, --layer <layer>', 'only rules of this layer').choices(LAYERS))
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean; layer?: Layer }) => {
-      const rules = RULES.filter((rule) => !options.layer || rule.layer === options.layer);
+      const rules = RULE_INDEX.filter((rule) => !options.layer || rule.layer === options.layer);
       process.stdout.write(options.json ? rulesJson(rules) : rulesTable(rules));
     });
 
@@ -24,15 +23,16 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
     .argument('<rule-id>')
     .option('--markdown', 'print the Markdown source (docs/rules/<rule-id>.md)')
     .option('--no-color', 'no colours or styles')
-    .action((id: string, options: { markdown?: boolean; color: boolean }) => {
-      const rule = findRule(id.trim().toLowerCase());
-      if (!rule) {
+    .action(async (id: string, options: { markdown?: boolean; color: boolean }) => {
+      const entry = findRuleEntry(id.trim().toLowerCase());
+      if (!entry) {
         const close = suggestions(id);
         process.stderr.write(`rampart: unknown rule ${id}${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''} (see \`rampart rules\`)\n`);
         setExit(EXIT.error);
         return;
       }
-      const markdown = ruleMarkdown(rule);
+      const [rule] = await loadRules([entry]);
+      const markdown = ruleMarkdown(rule!);
       if (options.markdown) {
         process.stdout.write(markdown);
         return;
@@ -44,7 +44,7 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
     });
 };
 
-export function rulesJson(rules: readonly Rule[]): string {
+export function rulesJson(rules: readonly RuleEntry[]): string {
   const rows = rules.map(({ id, layer, severity, summary, fixable, requires }) => ({
     id, layer, severity, summary, fixable: fixable === true, ...(requires ? { requires } : {}),
   }));
@@ -52,7 +52,7 @@ export function rulesJson(rules: readonly Rule[]): string {
 }
 
 /** Columns sized to the catalogue; a mark for rules `rampart pin` fixes and for rules that need a flag to run. */
-export function rulesTable(rules: readonly Rule[]): string {
+export function rulesTable(rules: readonly RuleEntry[]): string {
   if (rules.length === 0) return 'no rules\n';
   const idWidth = Math.max('RULE'.length, ...rules.map((rule) => rule.id.length));
   const layerWidth = Math.max(...LAYERS.map((layer) => layer.length));
@@ -66,7 +66,7 @@ export function rulesTable(rules: readonly Rule[]): string {
 }
 
 /** Rule ids a mistyped id probably meant: substrings and small edit distances. */
-export function suggestions(id: string, rules: readonly Rule[] = RULES): string[] {
+export function suggestions(id: string, rules: readonly Pick<RuleEntry, 'id'>[] = RULE_INDEX): string[] {
   const wanted = id.trim().toLowerCase();
   if (wanted === '') return [];
   return rules

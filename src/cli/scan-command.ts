@@ -6,7 +6,7 @@ import { describeError, RampartError } from '../errors.js';
 import { uncheckedSummary } from '../model/diagnostic.js';
 import { LAYERS, SEVERITIES, type Layer, type Severity } from '../model/severity.js';
 import { FORMATS, loadReporter } from '../report/formats.js';
-import { RULES } from '../rules/index.js';
+import { RULE_INDEX } from '../rules/rule-index.js';
 import { scan } from '../scan.js';
 import { EXIT, type ExitCode } from './exit.js';
 import { listParser } from './list-option.js';
@@ -102,9 +102,9 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
 function selectedRules(flags: ScanFlags): string[] | undefined {
   if (!flags.layer) return flags.rule;
   const layers = new Set<string>(flags.layer);
-  const inLayers = RULES.filter((rule) => layers.has(rule.layer)).map((rule) => rule.id);
+  const inLayers = RULE_INDEX.filter((rule) => layers.has(rule.layer)).map((rule) => rule.id);
   if (!flags.rule) return inLayers;
-  const selected = flags.rule.filter((id) => inLayers.includes(id) || !RULES.some((rule) => rule.id === id));
+  const selected = flags.rule.filter((id) => inLayers.includes(id) || !RULE_INDEX.some((rule) => rule.id === id));
   if (selected.length === 0) throw new RampartError('usage', `none of the rules given with -r is in the layers ${flags.layer.join(', ')}`);
   return selected;
 }

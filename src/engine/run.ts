@@ -60,9 +60,12 @@ export interface ScanPass {
 const SNIPPET_MAX = 240;
 const UNSUPPRESSIBLE = new Set(['suppression-missing-reason']);
 
-const enabledMemo = new WeakMap<readonly Rule[], WeakMap<ResolvedConfig, Map<string, Rule[]>>>();
+const enabledMemo = new WeakMap<readonly Selectable[], WeakMap<ResolvedConfig, Map<string, Selectable[]>>>();
 
-export function enabledRules(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions = {}): Rule[] {
+/** A rule, or its catalogue entry: what decides whether it runs. */
+type Selectable = Pick<Rule, 'id' | 'requires'>;
+
+export function enabledRules<R extends Selectable>(rules: readonly R[], config: ResolvedConfig, options: RunOptions = {}): R[] {
   // The admission webhook runs the same rules under the same config for every request.
   if (options.only) return filterEnabled(rules, config, options);
   let byConfig = enabledMemo.get(rules);
@@ -72,10 +75,10 @@ export function enabledRules(rules: readonly Rule[], config: ResolvedConfig, opt
   const key = [...(options.capabilities ?? [])].sort().join(',');
   let enabled = byCapabilities.get(key);
   if (!enabled) byCapabilities.set(key, (enabled = filterEnabled(rules, config, options)));
-  return [...enabled];
+  return [...enabled] as R[];
 }
 
-function filterEnabled(rules: readonly Rule[], config: ResolvedConfig, options: RunOptions): Rule[] {
+function filterEnabled<R extends Selectable>(rules: readonly R[], config: ResolvedConfig, options: RunOptions): R[] {
   return rules.filter((rule) => {
     if (options.only && !options.only.includes(rule.id)) return false;
     // watch rules judge cluster records, which only `rampart watch` reads
