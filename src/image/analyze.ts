@@ -1,4 +1,5 @@
 import { readSmallBlob } from './blob-source.js';
+import type { FileBody } from './file-body.js';
 import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { IntegrityProblem } from './integrity.js';
@@ -30,6 +31,8 @@ export interface LayerVisitor {
   /** bytes of the file to keep (0 = none) */
   wanted(entry: ImageEntry): number;
   visit(entry: ImageEntry, content: Buffer, truncated: boolean): void | Promise<void>;
+  /** instead of `visit`: the bytes as the slices they arrived in, for a reader that needs them only in order (hashing, copying) */
+  visitBody?(entry: ImageEntry, body: FileBody, truncated: boolean): void | Promise<void>;
   /** what it found in layer `layer`, as JSON, for the layer cache; a visitor without it turns the cache off */
   saveLayer?(layer: number): unknown;
   restoreLayer?(layer: number, state: unknown): void;
@@ -151,7 +154,7 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
     wants = !entry || whiteoutOf(entry.path) !== undefined ? [] : visitors.map((visitor) => visitor.wanted(entry));
     return Math.max(0, ...wants);
   };
-  const visit = async (tar: TarEntry, content: Buffer | undefined, truncated: boolean): Promise<void> => {
+  const visit = async (tar: TarEntry, content: FileBody | undefined, truncated: boolean): Promise<void> => {
     const entry = toImageEntry(tar, index);
     if (!entry) {
       notes.push(`layer ${index}: ${JSON.stringify(tar.name.slice(0, 200))} climbs out of the root; not placed`);
@@ -170,7 +173,11 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
     if (content) {
       for (const [position, visitor] of visitors.entries()) {
         const limit = wants[position] ?? 0;
-        if (limit > 0) await visitor.visit(entry, content.length > limit ? content.subarray(0, limit) : content, truncated || content.length > limit);
+        if (limit === 0) continue;
+        const body = content.head(limit);
+        const cut = truncated || content.length > limit;
+        if (visitor.visitBody) await visitor.visitBody(entry, body, cut);
+        else await visitor.visit(entry, body.bytes, cut);
       }
     }
   };

@@ -6,6 +6,7 @@ import imageMalware from '../rules/artifacts/image-malware.js';
 import type { LayerVisitor } from './analyze.js';
 import { ImageInputError } from './blob-source.js';
 import { contentSha256 } from './content-digest.js';
+import type { FileBody } from './file-body.js';
 import { imageFinding } from './image-findings.js';
 import type { InspectedImage } from './inspect-image.js';
 import type { ImageAnalysisOptions } from './malware/analyze-image.js';
@@ -81,7 +82,14 @@ export class BlocklistScanner implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void {
-    const sha256 = contentSha256(content);
+    this.check(entry, contentSha256(content));
+  }
+
+  visitBody(entry: ImageEntry, body: FileBody): void {
+    this.check(entry, body.sha256());
+  }
+
+  private check(entry: ImageEntry, sha256: string): void {
     if (this.list.digests.has(sha256)) this.hits.push({ path: entry.path, layer: entry.layer, sha256 });
   }
 

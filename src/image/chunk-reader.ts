@@ -49,6 +49,21 @@ export class ChunkReader {
     return result;
   }
 
+  /** `count` bytes (fewer when the stream ends first) as slices of the chunks they came in: nothing is copied */
+  async readParts(count: number): Promise<Buffer[]> {
+    const parts: Buffer[] = [];
+    let needed = count;
+    while (needed > 0) {
+      if (this.buffered === 0 && !(await this.pull())) break;
+      const chunk = this.chunks[0]!;
+      const part = chunk.length <= needed ? chunk : chunk.subarray(0, needed);
+      parts.push(part);
+      needed -= part.length;
+      this.consume(part.length);
+    }
+    return parts;
+  }
+
   /** skips `count` bytes; returns how many were there */
   async skip(count: number): Promise<number> {
     let remaining = count;

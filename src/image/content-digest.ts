@@ -14,3 +14,13 @@ export function contentSha256(content: Buffer): string {
   }
   return digest;
 }
+
+/** the digest `contentSha256` has of `content`, if any */
+export function knownSha256(content: Buffer): string | undefined {
+  return sha256ByContent.get(content);
+}
+
+/** records a digest computed elsewhere (from the file's slices) for `contentSha256` to share */
+export function rememberSha256(content: Buffer, digest: string): void {
+  sha256ByContent.set(content, digest);
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Duplex, Readable } from 'node:stream';
 import { decompressor, sniffCompression, type Compression } from './decompress.js';
-import { readTar, type ContentWanted, type EntryVisitor } from './tar-reader.js';
+import { readTarBodies, type ContentWanted, type EntryBodyVisitor } from './tar-reader.js';
 
 export interface LayerDigests {
   /** sha256 of the bytes as stored (the blob) */
@@ -20,7 +20,7 @@ export interface LayerDigests {
  * magic bytes), hashes the tar stream and walks its entries. A broken layer is not an exception:
  * the stored bytes are still read to the end and hashed, and `error` says what was wrong.
  */
-export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit: EntryVisitor): Promise<LayerDigests> {
+export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<LayerDigests> {
   const blobHash = createHash('sha256');
   let blobSize = 0;
   const raw = blob[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -66,7 +66,7 @@ export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit
   }
   const tarStream = tapped();
   try {
-    const reader = await readTar(tarStream, wanted, visit);
+    const reader = await readTarBodies(tarStream, wanted, visit);
     await reader.drain(); // the diff_id covers the end-of-archive blocks and any padding after them
   } catch (error) {
     tarError = error as Error;

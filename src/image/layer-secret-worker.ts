@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import { secretsInFile, serializeSecret } from './layer-secrets.js';
-import type { ScanAnswer, ScanBatch } from './secret-scan-pool.js';
+import { ringContent, type ScanAnswer, type ScanBatch } from './secret-scan-pool.js';
 
-/** Worker thread entry: scans batches of layer files for secrets and answers with what it found. */
+/** Worker thread entry: scans batches of layer files (read in place in the pool's shared ring) and answers with what it found. */
 parentPort?.on('message', (batch: ScanBatch) => {
-  const results = batch.jobs.flatMap((job) => secretsInFile(job.path, job.layer, job.content).map(serializeSecret));
+  const results = batch.jobs.flatMap((job) => secretsInFile(job.path, job.layer, ringContent(batch.ring, job)).map(serializeSecret));
   const answer: ScanAnswer<ReturnType<typeof serializeSecret>> = { id: batch.id, results };
   parentPort?.postMessage(answer);
 });

@@ -6,8 +6,9 @@ import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
 import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
 import { findSecrets, mayHoldSecrets } from '../secrets/scan-text.js';
 import { decodeText } from '../sources/read.js';
-import { textEncoding } from '../sources/text-encoding.js';
+import { SNIFF_BYTES, textEncoding } from '../sources/text-encoding.js';
 import type { LayerVisitor } from './analyze.js';
+import { FileBody } from './file-body.js';
 import { SecretScanPool } from './secret-scan-pool.js';
 import type { ImageEntry, SquashedTree } from './squash.js';
 
@@ -158,14 +159,20 @@ export class LayerSecretScanner implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void | Promise<void> {
+    return this.visitBody(entry, FileBody.of(content));
+  }
+
+  /** a file for the workers is copied once, from the slices it arrived in, into their shared ring */
+  visitBody(entry: ImageEntry, body: FileBody): void | Promise<void> {
     // binaries are known by their first bytes: not copied to a worker to be found binary there
-    if (textEncoding(content) === 'binary') return;
-    if (this.workerCount === 0 || this.takeInThread(content.length)) {
-      this.found.push(...secretsInFile(entry.path, entry.layer, content));
+    const first = body.parts[0];
+    if (textEncoding(first && first.length >= Math.min(SNIFF_BYTES, body.length) ? first : body.head(SNIFF_BYTES).bytes) === 'binary') return;
+    if (this.workerCount === 0 || this.takeInThread(body.length)) {
+      this.found.push(...secretsInFile(entry.path, entry.layer, body.bytes));
       return;
     }
     this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secretsInFile(job.path, job.layer, job.content).map(serializeSecret));
-    return this.pool.submit({ path: entry.path, layer: entry.layer, content });
+    return this.pool.submit({ path: entry.path, layer: entry.layer, content: body });
   }
 
   /** whether `bytes` more are scanned in this thread, counted against this scanner's or the process's allowance */

@@ -1,16 +1,35 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../sources/start-worker.js';
+import { FileBody } from './file-body.js';
+import { ByteRing } from './byte-ring.js';
 
-/** One layer file to scan; its bytes are copied to the worker, the original kept until the answer (for a worker that dies). */
+/** One layer file to scan: in this thread its bytes in one piece; to a worker, where they sit in the shared ring. */
 export interface ScanJob {
   readonly path: string;
   readonly layer: number;
   readonly content: Uint8Array;
 }
 
+/** A file as submitted: whole, or as the slices of the stream it arrived in (copied once, into the ring). */
+export interface SubmittedJob {
+  readonly path: string;
+  readonly layer: number;
+  readonly content: Uint8Array | FileBody;
+}
+
+/** A file of a batch, as the worker finds it: `length` bytes at `offset` of the ring. */
+export interface RingJob {
+  readonly path: string;
+  readonly layer: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
 export interface ScanBatch {
   readonly id: number;
-  readonly jobs: readonly ScanJob[];
+  /** the pool's ring (shared memory, not copied); the worker only reads it */
+  readonly ring: SharedArrayBuffer;
+  readonly jobs: readonly RingJob[];
 }
 
 export interface ScanAnswer<Result> {
@@ -18,16 +37,25 @@ export interface ScanAnswer<Result> {
   readonly results: Result[];
 }
 
+/** the job's bytes as a view of the ring (in the worker, or here when a worker died) */
+export function ringContent(ring: SharedArrayBuffer, job: RingJob): Buffer {
+  return Buffer.from(ring, job.offset, job.length);
+}
+
 /** Bytes per message: small files go many to a message, or messaging costs more than scanning. */
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_FILES = 256;
-/** bytes posted and not yet answered; past it `submit` waits, which holds back decompression (and memory) */
-const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+/**
+ * The shared memory files are copied into for the workers: bytes submitted and not yet answered
+ * live there, so when it is full `submit` waits, which holds back decompression (and memory).
+ * A file larger than this is scanned in this thread.
+ */
+const RING_BYTES = 16 * 1024 * 1024;
 
 interface Posted<Result> {
   readonly id: number;
-  /** the files, kept only until answered (to scan here if the worker dies) */
-  jobs?: readonly ScanJob[];
+  /** the files, in the ring until answered (scanned here if the worker dies) */
+  jobs?: readonly RingJob[];
   readonly bytes: number;
   readonly worker?: Worker;
   results?: Result[];
@@ -80,11 +108,12 @@ class SharedWorkers {
     this.pools.delete(pool);
   }
 
-  post(owner: { answered(id: number, results: unknown[]): void }, worker: Worker, jobs: readonly ScanJob[], transfer: ArrayBuffer): number {
+  post(owner: { answered(id: number, results: unknown[]): void }, worker: Worker, ring: SharedArrayBuffer, jobs: readonly RingJob[]): number {
     const id = this.nextId++;
     this.owners.set(id, owner);
     this.busy(worker, +1);
-    worker.postMessage({ id, jobs }, [transfer]);
+    const batch: ScanBatch = { id, ring, jobs };
+    worker.postMessage(batch);
     return id;
   }
 
@@ -128,8 +157,12 @@ class SharedWorkers {
 export class SecretScanPool<Result> {
   private readonly shared: SharedWorkers;
   private readonly posted: Array<Posted<Result>> = [];
-  private batch: ScanJob[] = [];
+  private ring: ByteRing | undefined;
+  private batch: RingJob[] = [];
   private batchBytes = 0;
+  private batchRegions: number[] = [];
+  /** ring regions per posted batch id, freed when it is answered */
+  private readonly regions = new Map<number, number[]>();
   private nextLocalId = 0;
   private inFlight = 0;
   private waiters: Array<() => void> = [];
@@ -139,11 +172,32 @@ export class SecretScanPool<Result> {
     this.shared.join(this);
   }
 
-  async submit(job: ScanJob): Promise<void> {
-    this.batch.push(job);
-    this.batchBytes += job.content.length;
+  async submit(job: SubmittedJob): Promise<void> {
+    const { content } = job;
+    const length = content.length;
+    if (length > RING_BYTES || !this.hasWorker()) {
+      this.flush(); // answers stay in submission order
+      const bytes = content instanceof FileBody ? content.bytes : content;
+      this.posted.push({ id: -1 - this.nextLocalId++, bytes: 0, results: this.scanHere({ path: job.path, layer: job.layer, content: bytes }) });
+      return;
+    }
+    if (length === 0) {
+      this.batch.push({ path: job.path, layer: job.layer, offset: 0, length: 0 });
+      return;
+    }
+    this.ring ??= new ByteRing(RING_BYTES);
+    let region = this.ring.allocate(length);
+    while (region === undefined) {
+      this.flush();
+      if (this.inFlight > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+      region = this.ring.allocate(length);
+    }
+    const offset = this.ring.offsetOf(region);
+    this.ring.write(offset, content instanceof FileBody ? content.parts : [content]);
+    this.batch.push({ path: job.path, layer: job.layer, offset, length });
+    this.batchRegions.push(region);
+    this.batchBytes += length;
     if (this.batchBytes >= BATCH_BYTES || this.batch.length >= BATCH_FILES) this.flush();
-    while (this.inFlight > MAX_IN_FLIGHT) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /** Everything submitted so far, answered, in submission order. */
@@ -165,29 +219,35 @@ export class SecretScanPool<Result> {
     this.shared.leave(this);
   }
 
+  private hasWorker(): boolean {
+    if (this.workerCount === 0) return false;
+    this.shared.grow(this.workerCount);
+    return this.shared.workers.length > 0;
+  }
+
   private flush(): void {
     if (this.batch.length === 0) return;
     const jobs = this.batch;
     const bytes = this.batchBytes;
+    const regions = this.batchRegions;
     this.batch = [];
     this.batchBytes = 0;
+    this.batchRegions = [];
     const worker = this.pickWorker();
     if (!worker) {
-      this.posted.push({ id: -1 - this.nextLocalId++, bytes, results: jobs.flatMap(this.scanHere) });
+      this.posted.push({ id: -1 - this.nextLocalId++, bytes: 0, results: jobs.flatMap((job) => this.scanFromRing(job)) });
+      for (const region of regions) this.ring!.free(region);
       return;
     }
-    // the files' bytes in one buffer, handed over: a view alone would clone the whole decompressed chunk under it
-    const packed = new Uint8Array(bytes);
-    let at = 0;
-    const handed = jobs.map((job) => {
-      packed.set(job.content, at);
-      const content = packed.subarray(at, at + job.content.length);
-      at += job.content.length;
-      return { ...job, content };
-    });
-    const id = this.shared.post(this, worker, handed, packed.buffer);
+    this.ring ??= new ByteRing(RING_BYTES);
+    const id = this.shared.post(this, worker, this.ring.buffer, jobs);
+    this.regions.set(id, regions);
     this.posted.push({ id, jobs, bytes, worker });
     this.inFlight += bytes;
+  }
+
+  private scanFromRing(job: RingJob): Result[] {
+    return this.scanHere({ path: job.path, layer: job.layer, content: job.length === 0 ? Buffer.alloc(0) : ringContent(this.ring!.buffer, job) });
   }
 
   /** the worker with the fewest unanswered bytes of this pool, starting one more while fewer than asked run */
@@ -207,7 +267,7 @@ export class SecretScanPool<Result> {
 
   /** a shared worker died: what it had of this pool is scanned here */
   workerFailed(worker: Worker): void {
-    for (const posted of this.posted) if (posted.worker === worker && posted.jobs) this.answered(posted.id, posted.jobs.flatMap(this.scanHere));
+    for (const posted of this.posted) if (posted.worker === worker && posted.jobs) this.answered(posted.id, posted.jobs.flatMap((job) => this.scanFromRing(job)));
   }
 
   answered(id: number, results: unknown[]): void {
@@ -216,6 +276,8 @@ export class SecretScanPool<Result> {
     posted.results = results as Result[];
     delete posted.jobs;
     this.inFlight -= posted.bytes;
+    for (const region of this.regions.get(id) ?? []) this.ring!.free(region);
+    this.regions.delete(id);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

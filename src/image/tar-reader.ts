@@ -1,4 +1,5 @@
 import { ChunkReader } from './chunk-reader.js';
+import { FileBody } from './file-body.js';
 import { BLOCK, MAX_META_BYTES, TarFormatError, entryType, isZeroBlock, paddedSize, parseHeader, parsePax, type EntryType } from './tar-header.js';
 
 export interface TarEntry {
@@ -20,12 +21,20 @@ export type ContentWanted = (entry: TarEntry) => number;
 
 export type EntryVisitor = (entry: TarEntry, content: Buffer | undefined, truncated: boolean) => void | Promise<void>;
 
+/** as EntryVisitor, with a kept body as the slices of the stream it came in (joined only on demand) */
+export type EntryBodyVisitor = (entry: TarEntry, body: FileBody | undefined, truncated: boolean) => void | Promise<void>;
+
 /**
  * Reads a tar stream entry by entry. Bodies nobody wants are skipped without buffering; a body that
  * is wanted is buffered up to the limit `wanted` gives. Truncated or malformed archives throw a
  * `TarFormatError` saying where.
  */
 export async function readTar(source: AsyncIterator<Buffer>, wanted: ContentWanted, visit: EntryVisitor): Promise<ChunkReader> {
+  return readTarBodies(source, wanted, (entry, body, truncated) => visit(entry, body?.bytes, truncated));
+}
+
+/** `readTar`, handing each kept body over as the slices it arrived in */
+export async function readTarBodies(source: AsyncIterator<Buffer>, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<ChunkReader> {
   const reader = new ChunkReader(source);
   let longName: string | undefined;
   let longLink: string | undefined;
@@ -73,12 +82,15 @@ export async function readTar(source: AsyncIterator<Buffer>, wanted: ContentWant
     longLink = undefined;
     const bodySize = entry.type === 'file' || entry.type === 'other' ? size : 0;
     const limit = entry.type === 'file' ? wanted(entry) : 0;
-    let content: Buffer | undefined;
+    let content: FileBody | undefined;
     let kept = 0;
     if (limit > 0) {
       kept = Math.min(limit, bodySize);
-      content = await reader.read(kept);
-      if (content.length < kept) throw new TarFormatError(`tar ends inside ${shortName(entry.name)} (byte ${offset})`);
+      const parts = await reader.readParts(kept);
+      let read = 0;
+      for (const part of parts) read += part.length;
+      if (read < kept) throw new TarFormatError(`tar ends inside ${shortName(entry.name)} (byte ${offset})`);
+      content = new FileBody(parts, kept);
     }
     const rest = paddedSize(bodySize) - kept;
     const skipped = await reader.skip(rest);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LayerVisitor } from '../analyze.js';
-import { contentSha256 } from '../content-digest.js';
+import { FileBody } from '../file-body.js';
 import type { ImageEntry } from '../squash.js';
 
 /** Files larger than this are not hashed (counted; their package digests are not compared). */
@@ -41,10 +41,15 @@ export class FileDigestCollector implements LayerVisitor {
   }
 
   visit(entry: ImageEntry, content: Buffer): void {
-    const sha256 = contentSha256(content);
+    this.visitBody(entry, FileBody.of(content));
+  }
+
+  /** hashed slice by slice as the file arrived: no file is joined into one buffer to be hashed */
+  visitBody(entry: ImageEntry, body: FileBody): void {
+    const sha256 = body.sha256();
     this.digests.set(key(entry.layer, entry.path), THIRD_PARTY.test(entry.path) ? { sha256 } : {
-      md5: createHash('md5').update(content).digest('hex'),
-      sha1: createHash('sha1').update(content).digest('hex'),
+      md5: digestOf('md5', body),
+      sha1: digestOf('sha1', body),
       sha256,
     });
   }
@@ -76,4 +81,10 @@ export class FileDigestCollector implements LayerVisitor {
 
 function key(layer: number, path: string): string {
   return `${layer}\0${path}`;
+}
+
+function digestOf(algorithm: string, body: FileBody): string {
+  const hash = createHash(algorithm);
+  for (const part of body.parts) hash.update(part);
+  return hash.digest('hex');
 }
