@@ -8,6 +8,7 @@ import { terraformImages } from './extract/terraform-images.js';
 import { ciPipelineImages, composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
+import { kustomizePatchPaths } from './kustomize-patches.js';
 import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
@@ -60,7 +61,16 @@ export class Workspace {
 
   /** Some of this workspace's files as a workspace of their own, for a scan that goes through the tree batch by batch: paths and charts stay the whole tree's. */
   subset(files: readonly SourceFile[]): Workspace {
-    return new Workspace(this.root, files, this.allPaths, this.repositoryPath, this.charts);
+    const batch = new Workspace(this.root, files, this.allPaths, this.repositoryPath, this.charts);
+    batch.wholeTreePatchPaths = this.kustomizePatchPaths();
+    return batch;
+  }
+
+  private wholeTreePatchPaths: ReadonlySet<string> | undefined;
+
+  /** Files a kustomization of the tree applies as patches (fragments of objects defined elsewhere), also known to a batch (`subset`). */
+  kustomizePatchPaths(): ReadonlySet<string> {
+    return this.wholeTreePatchPaths ?? this.once('kustomize-patches', () => kustomizePatchPaths(this.files));
   }
 
   static fromTexts(texts: Record<string, string>, root = ''): Workspace {

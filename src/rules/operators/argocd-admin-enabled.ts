@@ -1,3 +1,4 @@
+import { isPatchFragment } from '../../model/kustomize-patches.js';
 import { isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { argocdOperatorInstances, argocdSettings } from './argocd-settings.js';
@@ -13,7 +14,9 @@ export default defineRule({
   rationale:
     'The local `admin` account has every permission, is shared rather than personal, has no second factor, and its ' +
     'initial password sits in the `argocd-initial-admin-secret` Secret. Once SSO is configured it is only a backdoor: ' +
-    'actions taken with it are not attributable to a person.',
+    'actions taken with it are not attributable to a person. An `ArgoCD` in a file a kustomization applies as a patch is ' +
+    'a fragment of the instance it patches: it is reported only when it sets `disableAdmin` to something else than true, ' +
+    'and a patch that sets `disableAdmin: true` disables the admin account of the instance of that name.',
   remediation:
     'After configuring SSO and giving a group `role:admin` in `argocd-rbac-cm`, set `admin.enabled: "false"` in ' +
     '`argocd-cm` (with the Argo CD Operator, `spec.disableAdmin: true`) and delete `argocd-initial-admin-secret`.',
@@ -40,9 +43,18 @@ export default defineRule({
     if (settings.length === 0) {
       for (const source of sources) context.report({ messageId: 'unset', at: source.span, data: { source: source.label }, subject: source.label });
     }
-    for (const { object, view } of argocdOperatorInstances(context.workspace)) {
-      const disable = view.path(object.node, 'spec', 'disableAdmin');
-      if (!isBooleanTrue(disable)) context.report({ messageId: 'operator', at: objectSpan(object, disable), data: { name: object.name ?? '(unnamed)' }, subject: object.name ?? '' });
+    const instances = argocdOperatorInstances(context.workspace).map((instance) => ({
+      ...instance,
+      disable: instance.view.path(instance.object.node, 'spec', 'disableAdmin'),
+      patch: isPatchFragment(context.workspace, instance.object),
+    }));
+    // an overlay's patch that disables the admin account disables it for the instance it patches
+    const disabledByPatch = new Set(instances.filter(({ patch, disable }) => patch && isBooleanTrue(disable)).map(({ object }) => object.name));
+    for (const { object, disable, patch } of instances) {
+      if (isBooleanTrue(disable)) continue;
+      // a patch that leaves disableAdmin out leaves the patched instance's setting as it is
+      if (patch ? disable === undefined : disabledByPatch.has(object.name)) continue;
+      context.report({ messageId: 'operator', at: objectSpan(object, disable), data: { name: object.name ?? '(unnamed)' }, subject: object.name ?? '' });
     }
   },
 });

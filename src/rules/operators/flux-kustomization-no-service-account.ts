@@ -1,4 +1,5 @@
 import { apiGroup } from '../../model/kubernetes.js';
+import { isPatchFragment } from '../../model/kustomize-patches.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { lockedDownControllers, type FluxController } from './flux-lockdown.js';
@@ -19,7 +20,8 @@ export default defineRule({
     'Without `serviceAccountName`, kustomize-controller and helm-controller apply with their own service account, which ' +
     'Flux binds to cluster-admin. Whatever the source of that Kustomization or chart contains (a ClusterRoleBinding, a ' +
     'privileged DaemonSet, objects in other tenants\' namespaces) is applied, so anyone who can change the source is ' +
-    'cluster-admin. Impersonating a per-tenant service account limits each source to its own namespace.',
+    'cluster-admin. Impersonating a per-tenant service account limits each source to its own namespace. A file that a ' +
+    'kustomization applies as a patch holds only what it changes: it is not reported, the object it patches is.',
   remediation:
     'Set `spec.serviceAccountName` to a service account bound only to what the tenant needs (its namespace). To enforce ' +
     'it for every object, start the controllers with `--default-service-account=<name>` (Flux multi-tenancy lockdown, ' +
@@ -43,6 +45,8 @@ export default defineRule({
     for (const object of context.workspace.kubeObjects()) {
       const reconciled = RECONCILED.find((candidate) => candidate.kind === object.kind && candidate.group === apiGroup(object));
       if (!reconciled || locked.has(reconciled.controller)) continue;
+      // a kustomize patch leaves out what it does not change: the patched object is reported where it is defined
+      if (isPatchFragment(context.workspace, object)) continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');
       // a kubeConfig applies to another cluster with that kubeconfig's identity, not the controller's
