@@ -75,6 +75,13 @@ const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-
  * `<id>.<secret>` tokens: `5d1c9e02.7a4f0b…`, `oaaXyz….v1.eyJ…`).
  */
 const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+/;
+/** Index subscripts of a member chain: `data.aws_ssm_parameter.api_key[0].value`, `local.tokens["ci"]` are expressions too. */
+const SUBSCRIPTS = /(?<=[A-Za-z0-9_\]])\[(?:\d+|"[^"\]]*"|'[^'\]]*'|[A-Za-z_][A-Za-z0-9_.]*)\]/g;
+/**
+ * GitHub's GraphQL node ids (`LA_kwDOCsUTCM75TTQL` a label, `PVT_kwDOBc…` a project): a type prefix and
+ * a base64 MessagePack array; ids, not credentials, even under a key such as a label named `Secret`.
+ */
+const GITHUB_NODE_ID = /^[A-Z]{1,8}_(?:kg|kw|lA|lQ)[A-D][A-Za-z0-9_-]{5,}$/;
 
 const FILE_NAME = /\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|jks|env|conf|cfg|ini|xml|toml|properties|js|ts|py|go|sh)$/i;
 
@@ -109,7 +116,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
   const assigned = assignedValue(key, value, context);
-  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned)) return false;
+  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned)) return false;
   // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
   const decoded = decodedPrintable(assigned) ?? base32Text(assigned);
   // 40 hex digits are a commit id, except under a token, API key or OAuth client secret key (GitHub
@@ -224,7 +231,8 @@ const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
-  if (DOTTED_NAME.test(value) && (FILE_NAME.test(value) || !value.split('.').some(isRandomPart))) return false;
+  const chain = value.replace(SUBSCRIPTS, '');
+  if (DOTTED_NAME.test(chain) && (FILE_NAME.test(chain) || !chain.split('.').some(isRandomPart))) return false;
   const grouped = KEY_GROUPS.test(value) && value.split('-').filter((part) => /[0-9]/.test(part) && /[A-Z]/.test(part)).length >= 2;
   if (NAME_SHAPES.test(value) && !grouped && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
   return looksRandom(value, minLength) || isMixedCaseRandom(value);
@@ -349,6 +357,7 @@ export const genericDetectors: readonly Detector[] = [
         "headers: {'X-Auth-Token': token_var, 'X-Api-Key': apiKeyFromVault}", ': "${SM_AWS_SECRET_REGION:?SM_AWS_SECRET_REGION must be set}"',
         '- credentials-binding:720.v3f2a_b_c1d2e3f', 'apiKey: env:DATADOG_API_KEY', 'password: vault:secret/data/db#password',
         'clientSecret: op://platform/argocd/client-secret', 'token: ${{ secrets.DEPLOY_TOKEN }}', 'dbPassword: "#{DbPassword}#"',
+        'api_key = data.aws_ssm_parameter.sendgrid_api_key[0].value', '"Secret":"LA_kwDOCsUTCM75TTQL"',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
         'accessKey: AKIAIOSFODNN7EXAMPLE', 'storageKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
         'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',

@@ -23,9 +23,12 @@ function isBasicCredential(encoded: string): boolean {
  * A password given on a command line: not a variable, a command substitution, a stand-in or a
  * trivial word, and not a name written in capitals (`--password PASSWORD` in a usage line).
  */
+/** The value type Go's pflag and cobra print in a command's help (`--password strings   password…`), not a value. */
+const FLAG_TYPE = /^(?:string|strings|stringArray|stringSlice|stringToString|bytesHex|bytesBase64)$/;
+
 function isCommandLinePassword(password: string, user: string): boolean {
   const value = password.replace(/^["']|["']$/g, '');
-  if (value.length < 6 || /^[$%<[{(`-]|^\d+$|^[A-Z][A-Z0-9_]*$/.test(value) || standInKind(value) !== undefined) return false;
+  if (value.length < 6 || /^[$%<[{(`-]|^\d+$|^[A-Z][A-Z0-9_]*$/.test(value) || FLAG_TYPE.test(value) || standInKind(value) !== undefined) return false;
   return user === '' ? !isTrivialPassword(value) && !isPlaceholder(value) : isConnectionPassword(value, user, '');
 }
 
@@ -290,7 +293,7 @@ export const placementDetectors: readonly Detector[] = [
         negatives: [
           'docker login --username ci --password-stdin < token.txt', './cli login --password $DEPLOY_PASSWORD', 'cli --password "$(cat /run/secrets/pw)"',
           'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
-          'psexec \\\\host -u admin -p %PASSWORD% cmd', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
+          'psexec \\\\host -u admin -p %PASSWORD% cmd', '      --password strings                  password. Comma-separated passwords allowed.', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
           'mysql --host=db.internal.test:3306 --user=admin --password mysql_prod', 'psql -h db.internal.test -U app --password appdb_production',
         ],
       };
