@@ -8,8 +8,10 @@ export interface StreamConsumer {
   end(): void;
 }
 
-/** how much of a spool file is read, and handed over, at a time */
-const SPOOL_READ_BYTES = 1 << 20;
+/** the least room left in the read buffer for a read of the spool file: less, and a fresh buffer is taken */
+const SPOOL_READ_BYTES = 256 << 10;
+/** the buffer spool reads fill, one after the other */
+const SPOOL_BUFFER_BYTES = 4 << 20;
 /** how long to wait for git to write more once a spool file has been read to its end */
 const SPOOL_WAIT_MS = 1;
 
@@ -62,14 +64,24 @@ export function streamGit(cwd: string, args: readonly string[], input: string, c
  */
 function followSpool(run: GitRun, fd: number, push: (chunk: Buffer) => void, failed: () => boolean, settle: () => void): void {
   let position = 0;
+  /**
+   * Reads fill one buffer from its start on, each handing over the part it filled; a fresh
+   * buffer only once that one is nearly full. A buffer per read (most reads find little, or
+   * nothing, while git catches up) made the garbage collector most of the cost of reading history.
+   */
+  let buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
+  let filled = 0;
   const step = (): void => {
     if (failed()) return settle();
     // checked before reading: an empty read after git has exited is the real end (`startGit` records the exit)
     const finished = run.exit !== undefined || run.error !== undefined;
-    const buffer = Buffer.allocUnsafe(SPOOL_READ_BYTES);
+    if (buffer.length - filled < SPOOL_READ_BYTES) {
+      buffer = Buffer.allocUnsafe(SPOOL_BUFFER_BYTES);
+      filled = 0;
+    }
     let read: number;
     try {
-      read = readSync(fd, buffer, 0, SPOOL_READ_BYTES, position);
+      read = readSync(fd, buffer, filled, buffer.length - filled, position);
     } catch (error) {
       run.child.kill();
       run.error ??= error instanceof Error ? error : new Error(String(error));
@@ -77,7 +89,9 @@ function followSpool(run: GitRun, fd: number, push: (chunk: Buffer) => void, fai
     }
     if (read > 0) {
       position += read;
-      push(buffer.subarray(0, read));
+      // the consumer may keep views of what it was handed: the next read goes after them
+      push(buffer.subarray(filled, filled + read));
+      filled += read;
       setImmediate(step);
     } else if (finished) {
       settle();
