@@ -41,6 +41,12 @@ describe('parseKustomizeRemote', () => {
     expect(refText(text)).toBe(ref);
   });
 
+  it("reads a GitHub release asset under releases/latest as the newest release's file, not as a path in the repository", () => {
+    const remote = parseKustomizeRemote('https://github.com/argoproj/argo-rollouts/releases/latest/download/install.yaml');
+    expect(remote).toMatchObject({ kind: 'file', repository: 'github.com/argoproj/argo-rollouts', subPath: 'install.yaml', latestRelease: true });
+    expect(remote?.ref).toBeUndefined();
+  });
+
   it('reads other HTTP URLs as unversioned files', () => {
     expect(parseKustomizeRemote('https://example.com/manifests/install.yaml')).toMatchObject({ kind: 'file', host: 'example.com' });
     expect(parseKustomizeRemote('https://example.com/manifests/install.yaml')?.ref).toBeUndefined();

@@ -23,6 +23,8 @@ export interface RemoteSource {
   readonly subPath?: string;
   readonly ref?: string;
   readonly refRange?: TextRange;
+  /** a GitHub `releases/latest/download/` asset: whichever release is newest, no revision */
+  readonly latestRelease?: boolean;
   /** how the revision is given: `?ref=`, `?version=`, a raw/release URL path segment, `@` */
   readonly refSource?: 'ref' | 'version' | 'path' | 'at';
   readonly insertAt?: number;
@@ -159,7 +161,7 @@ export function normaliseGitUrl(url: string): string | undefined {
  * repository (every form of `parseGitUrl`) or a file fetched over HTTP(S). Raw-file URLs
  * (`raw.githubusercontent.com/org/repo/<ref>/…`, `github.com/org/repo/raw/<ref>/…`, GitLab
  * `/-/raw/<ref>/`) and release assets (`…/releases/download/<tag>/…`) carry their revision in
- * the path. Undefined for local paths; callers check the tree first, as Kustomize does.
+ * the path; `…/releases/latest/download/…` is the newest release's asset. Undefined for local paths; callers check the tree first, as Kustomize does.
  */
 export function parseKustomizeRemote(entry: string): RemoteSource | undefined {
   const text = entry.trim();
@@ -204,6 +206,10 @@ function parseFileUrl(text: string, host: string, path: string, pathOffset: numb
   if (host === 'raw.githubusercontent.com' && segments.length >= 4) return withRef(2, 2);
   if (host === 'github.com' && segments.length >= 5 && (segments[2] === 'raw' || segments[2] === 'blob')) return withRef(2, 3);
   if (host === 'github.com' && segments.length >= 6 && segments[2] === 'releases' && segments[3] === 'download') return withRef(2, 4);
+  // GitHub redirects releases/latest/download/<file> to the newest release's asset
+  if (host === 'github.com' && segments.length >= 6 && segments[2] === 'releases' && segments[3] === 'latest' && segments[4] === 'download') {
+    return { text, kind: 'file', repository: `${host}/${segments.slice(0, 2).join('/')}`.toLowerCase(), host, subPath: segments.slice(5).join('/'), latestRelease: true };
+  }
   const gitlabRaw = segments.indexOf('-');
   if (gitlabRaw >= 2 && segments[gitlabRaw + 1] === 'raw' && segments.length > gitlabRaw + 3) return withRef(gitlabRaw, gitlabRaw + 2);
   return undefined;

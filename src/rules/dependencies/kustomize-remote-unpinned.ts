@@ -15,8 +15,8 @@ export default defineRule({
   summary: 'A remote Kustomize resource, base or component is not pinned to a full commit SHA.',
   rationale:
     'Kustomize fetches remote `resources`, `bases` and `components` every time the overlay is built: by Argo CD or ' +
-    'Flux on every reconciliation. A branch (or no `?ref=`, which means the default branch) or a raw-file URL on a ' +
-    'branch lets whoever can push to that other repository change what is applied to your cluster, without a commit ' +
+    'Flux on every reconciliation. A branch (or no `?ref=`, which means the default branch), a raw-file URL on a ' +
+    'branch or a GitHub `releases/latest/download/` asset (the newest release) lets whoever can push to that other repository change what is applied to your cluster, without a commit ' +
     'or review in yours. A tag is better but still mutable: it can be deleted and re-created on other content, so it ' +
     'is reported at medium severity. Only a full 40-hex (or 64-hex) commit SHA names fixed content.',
   remediation:
@@ -33,6 +33,7 @@ export default defineRule({
     mutable: 'Remote {field} entry {url} is pinned to {ref}, not to a commit: a tag can be moved or re-created (medium severity: better than a branch, still mutable).',
     asset: 'Remote {field} entry {url} is a release asset of {ref}: release assets can be deleted and re-uploaded, and a tag moved (medium severity). Vendor the file or fetch it from a commit.',
     unversioned: 'Remote {field} entry {url} is a file fetched over HTTP with nothing pinning its content.',
+    latestAsset: 'Remote {field} entry {url} is an asset of the newest release (releases/latest): each new release of {repository} changes what this overlay applies. Pin it to a commit, or vendor the file.',
   },
   examples: {
     bad: [{ file: 'kustomization.yaml', code: 'resources:\n  - github.com/acme/platform//base?ref=main # expect: kustomize-remote-unpinned\n  - https://raw.githubusercontent.com/acme/platform/v1.2.0/crds.yaml # expect: kustomize-remote-unpinned\n' }],
@@ -56,7 +57,7 @@ export default defineRule({
           const base = { field, url: entry.value, repository: remote.repository };
           const properties = { repository: remote.repository, ...(remote.ref !== undefined ? { ref: remote.ref } : {}) };
           if (remote.kind === 'file' && remote.ref === undefined) {
-            context.report({ messageId: 'unversioned', at, data: base, subject: entry.value, properties });
+            context.report({ messageId: remote.latestRelease ? 'latestAsset' : 'unversioned', at, data: base, subject: entry.value, properties });
             continue;
           }
           const kind = classifyGitRef(remote.ref);

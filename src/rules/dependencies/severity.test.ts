@@ -74,3 +74,16 @@ describe('helm-lock-missing message', () => {
     expect(exact?.message.match(/memcached/g)).toHaveLength(1);
   });
 });
+
+describe('kustomize-remote-unpinned message', () => {
+  it("says a releases/latest asset follows the newest release, not the repository's default branch", async () => {
+    const rule = findRule('kustomize-remote-unpinned');
+    if (!rule) throw new Error('no rule kustomize-remote-unpinned');
+    const { texts, config } = readFixtureDirectory(path.join(fixtures, 'kustomize-remote-unpinned'));
+    const { findings } = await checkExpectations(rule, texts, config);
+    const latest = findings.find((finding) => finding.location.path === 'overlay/kustomization.yaml' && finding.location.line === 19);
+    expect(latest?.message).toMatch(/newest release/);
+    expect(latest?.message).not.toMatch(/default branch/);
+    expect(latest?.severity).toBe('high');
+  });
+});
