@@ -149,6 +149,17 @@ export function isPrivileged(workflow: Workflow): boolean {
   return [...workflow.triggers.keys()].some((trigger) => !FORK_SANDBOXED_TRIGGERS.has(trigger));
 }
 
+/**
+ * Events only people with write access cause (publishing a release, a manual or API dispatch, a
+ * schedule, creating a branch or tag): what their payload holds, maintainers wrote.
+ */
+const MAINTAINER_TRIGGERS = new Set(['release', 'workflow_dispatch', 'repository_dispatch', 'schedule', 'milestone', 'deployment', 'deployment_status', 'create', 'delete', 'label', 'registry_package', 'page_build']);
+
+/** Whether every trigger of a workflow is one only maintainers cause (a composite action's callers decide: false). */
+export function maintainerTriggersOnly(workflow: Workflow): boolean {
+  return !workflow.isAction && workflow.triggers.size > 0 && [...workflow.triggers.keys()].every((trigger) => MAINTAINER_TRIGGERS.has(trigger));
+}
+
 /** Events an outsider can cause that run with the base repository's token and secrets. */
 const OUTSIDER_PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment'];
 

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { isAttackerControlledContext } from '../../model/actions-contexts.js';
 import { defineRule } from '../rule.js';
-import { expressionsOf, field, isPrivileged, usesAction, workflowsOf, type Workflow, type WorkflowJob } from './workflow-model.js';
+import { expressionsOf, field, isPrivileged, maintainerTriggersOnly, usesAction, workflowsOf, type Workflow, type WorkflowJob } from './workflow-model.js';
 
 interface Sink {
   readonly node: Node;
@@ -35,7 +35,8 @@ export default defineRule({
     'gets both. Only contexts outsiders write are reported (titles, bodies, comments, commit messages, author names ' +
     'and e-mails, fork branch names, `toJSON(github.event)`); numbers, SHAs, logins and values only compared ' +
     '(`contains(…)`, `==`) are not. Workflows triggered only by `pull_request` run fork code without secrets anyway: ' +
-    'reported at medium.',
+    'reported at medium. Workflows only maintainers start (`release`, `workflow_dispatch`, `schedule`, `create`…) ' +
+    'are not reported: their event holds no outsider text.',
   remediation:
     'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.pull_request.title }}` ' +
     'then `echo "$TITLE"`. In `actions/github-script`, read `context.payload` instead of interpolating.',
@@ -60,6 +61,8 @@ export default defineRule({
   },
   check(context) {
     for (const workflow of workflowsOf(context.workspace)) {
+      // `toJSON(github.event)` of a release holds what maintainers wrote
+      if (maintainerTriggersOnly(workflow)) continue;
       const severity = workflow.isAction || isPrivileged(workflow) ? 'high' : 'medium';
       for (const job of workflow.jobs) {
         for (const sink of sinksOf(workflow, job)) {
