@@ -10,12 +10,13 @@ import type { CharClass } from './token-shape.js';
  * `KEY=v`, the Kubernetes env form `- name: KEY` / `value: v` on the next line, a Terraform
  * variable's default (`variable "db_password" {` … `default = "v"`), and a quoted key and value
  * passed side by side (`setdefault("API_TOKEN", "v")`, `('sonar.login', 'v')`). Each piece uses
- * classes disjoint from its neighbours, so the match is linear.
+ * classes disjoint from its neighbours, so the match is linear. Quotes may be escaped: JSON held in a
+ * string of code (`"{\"api_token\": \"…\"}"`).
  */
 /** Up to three attribute lines (`type`, `sensitive`…) may stand before `default`: written out, as a repeated group would nest quantifiers. */
 const TERRAFORM_ATTRIBUTE = String.raw`(?:[ \t]*(?:description|type|sensitive|nullable)[ \t]*=[^\r\n]*\r?\n)?`;
 const TERRAFORM_DEFAULT = String.raw`[ \t]*\{[ \t]*\r?\n${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}[ \t]*default[ \t]*=[ \t]*`;
-export const ASSIGN = String.raw`["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))["']?`;
+export const ASSIGN = String.raw`\\?["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))\\?["']?`;
 
 /**
  * The older Dockerfile form `ENV KEY value` (no `=`): a space after the key assigns when the line

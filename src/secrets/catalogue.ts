@@ -20,6 +20,7 @@ import { placementDetectors } from './detectors/placements.js';
 import { moreRuleSetGapDetectors, ruleSetGapDetectors } from './detectors/rule-set-gaps.js';
 import { vendorTailDetectors } from './detectors/vendor-tail.js';
 import { peerGapDetectors } from './detectors/peer-gaps.js';
+import { surveyGapDetectors } from './detectors/survey-gaps.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -49,6 +50,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...moreRuleSetGapDetectors,
   ...vendorTailDetectors,
   ...peerGapDetectors,
+  ...surveyGapDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

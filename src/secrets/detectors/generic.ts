@@ -1,5 +1,5 @@
 import { ASSIGN, DOCKERFILE_ENV_SPACE, looksRandom } from '../assignment.js';
-import { characterClasses } from '../entropy.js';
+import { characterClasses, shannonEntropy } from '../entropy.js';
 import { decodedPrintable, isWordlike, standInKind } from '../clear-values.js';
 import { insideText, textRangesOf } from '../code-literals.js';
 import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
@@ -69,7 +69,7 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\^?\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
 /**
  * `var.x`, `data.y.z`, `settings.API_TOKEN`: a reference, unless one of its parts is random (a JWT,
  * `<id>.<secret>` tokens: `5d1c9e02.7a4f0b…`, `oaaXyz….v1.eyJ…`).
@@ -104,6 +104,13 @@ const UUID_LAYOUT_ALNUM = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9
 const KEY_GROUPS = /^[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,7}$/;
 const UUID_KEY = /api[_.-]?key|apikey|token|secret|access[_.-]?key/i;
 
+/**
+ * A quoted value holding a character a bare value ends at (a quote of the other kind, a backtick,
+ * `,`, `;`, `<`, `\`): generated secrets full of punctuation (`"7\x60D'}/vY…;W\\5]…"`) are taken
+ * whole, up to the closing quote; the look-ahead keeps every other value to the bare form.
+ */
+const QUOTED_PUNCTUATED = String.raw`(?<=(?<!\\)")(?=[^"\s]{0,255}[\x60',;<\\])[^"\s]{15,255}[^"\s\\](?=")|(?<=(?<!\\)')(?=[^'\s]{0,255}[\x60",;<\\])[^'\s]{15,255}[^'\s\\](?=')`;
+
 const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
@@ -116,7 +123,11 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
   const assigned = assignedValue(key, value, context);
-  if (assigned === undefined || standInKind(assigned) !== undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned)) return false;
+  // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
+  const prefixed = WORD_PREFIXED.exec(assigned)?.[1];
+  if (standInKind(prefixed ?? assigned) !== undefined) return false;
+  if (prefixed !== undefined) return !isWordlike(prefixed) && isRandomSecretValue(prefixed, 12);
   // base64 of printable text is judged by that text: `c3RvcmFnZW9z` is the word `storageos`
   const decoded = decodedPrintable(assigned) ?? base32Text(assigned);
   // 40 hex digits are a commit id, except under a token, API key or OAuth client secret key (GitHub
@@ -124,7 +135,8 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (decoded === undefined) {
     if (HEX40.test(assigned)) return HEX40_KEY.test(key);
     if (UUID_LAYOUT.test(assigned) || UUID_LAYOUT_ALNUM.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
-    return (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) || (PASSWORD_KEY.test(key) && isTypedPassword(assigned));
+    if (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) return true;
+    return PASSWORD_KEY.test(key) ? isTypedPassword(assigned) : isShortRandomKey(assigned);
   }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
 }
@@ -230,6 +242,7 @@ const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
+  if (isPunctuatedRandom(value)) return true;
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
   const chain = value.replace(SUBSCRIPTS, '');
   if (DOTTED_NAME.test(chain) && (FILE_NAME.test(chain) || !chain.split('.').some(isRandomPart))) return false;
@@ -238,12 +251,54 @@ export function isRandomSecretValue(value: string, minLength: number): boolean {
   return looksRandom(value, minLength) || isMixedCaseRandom(value);
 }
 
-/** Letters only, but upper and lower case changing as often as chance makes them (`wjXKCFzOWEPRqhTmmbWtVQ`), unlike camelCase. */
-function isMixedCaseRandom(value: string): boolean {
-  if (value.length < 20 || !/^[A-Za-z]+$/.test(value)) return false;
+const WORD_PREFIXED = /^(?:secret|token|key|api_?key)[_-]([A-Za-z0-9]{16,64})$/i;
+const VOWELS = /[aeiouy]/i;
+
+/**
+ * A short key some providers issue (`H1EC2BUPZ22S`, `vZrEclFwOqeA`, `seugeupfknprstoe`), too short
+ * for an entropy measure: 12–23 letters and digits, not a word or name — digits cut into the
+ * letters in two places or more, or letters no language spells (four consonants in a row, twice,
+ * or case changing as chance makes it). Only under API-key and token keys: passwords people type
+ * are isTypedPassword's.
+ */
+export function isShortRandomKey(value: string): boolean {
+  if (!/^[A-Za-z0-9]{12,23}$/.test(value) || isWordlike(value) || new Set(value).size < value.length * 0.6) return false;
+  if (/^[A-Z][A-Z0-9]*$/.test(value) && !/[0-9]/.test(value)) return false;
+  const cutByDigits = (value.match(/[A-Za-z][0-9]+(?=[A-Za-z])/g) ?? []).length >= 2;
+  const letters = value.replace(/[0-9]/g, '');
+  const clusters = letters.split(VOWELS).filter((run) => run.length >= 4).length;
+  return cutByDigits || clusters >= 2 || (clusters >= 1 && caseChanges(letters) >= 3 && !/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(letters));
+}
+
+function caseChanges(value: string): number {
   let changes = 0;
   for (let at = 1; at < value.length; at += 1) if ((value[at]! < 'a') !== (value[at - 1]! < 'a')) changes += 1;
-  return changes >= value.length * 0.3;
+  return changes;
+}
+
+/**
+ * Generated text of letters, digits and many kinds of punctuation (`u@D7GXt)t>8d(LtH^(lvZ<g=`), as
+ * password managers and `pwgen -sy` make it: both cases, digits and four or more kinds of symbol,
+ * spread through it. Code, templates, URLs and regular expressions mix symbols too, in their own ways.
+ */
+export function isPunctuatedRandom(value: string): boolean {
+  if (value.length < 16 || value.length > 256 || /\s/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
+  const symbols = value.match(/[^A-Za-z0-9]/g) ?? [];
+  if (new Set(symbols).size < 4 || symbols.length < value.length * 0.12 || CODE_OR_TEMPLATE.test(value) || PATH_LIKE.test(value)) return false;
+  // symbols spread through it: runs of letters and digits stay short, as chance makes them
+  const runs = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const meanRun = runs.reduce((sum, run) => sum + run.length, 0) / runs.length;
+  return meanRun <= 4 && shannonEntropy(value) >= Math.min(4.2, Math.log2(value.length) - 0.4);
+}
+
+/** A variable or path (`$STATE/gitwork/…`, `$HOME/.ssh/id_ed25519`, `~/x`): segments of words between slashes or before a dot. */
+const PATH_LIKE = /^(?:[$~]|\.{1,2}\/)|\/\.?[A-Za-z_-]{3,}[/.]/;
+/** Template and expression syntax, URLs, format strings and regex classes or quantifiers. */
+const CODE_OR_TEMPLATE = /\$\{|\{\{|\}\}|\$\(|#\{|%\(|:\/\/|%[sd]|\[[^\]]*[a-zA-Z0-9]-[a-zA-Z0-9][^\]]*\]|\\[dwsbnrt]|\{\d+(?:,\d*)?\}|\(\?[:=!<]|\b(?:function|return|lambda|new|this|self|var|let|const)\b|=>|\)\s*[;.]|\.[a-z]\w*\(/;
+
+/** Letters only, but upper and lower case changing as often as chance makes them (`wjXKCFzOWEPRqhTmmbWtVQ`), unlike camelCase. */
+function isMixedCaseRandom(value: string): boolean {
+  return value.length >= 20 && /^[A-Za-z]+$/.test(value) && caseChanges(value) >= value.length * 0.3;
 }
 
 const PASSWORD_KEY = /passw|pwd|passphrase/i;
@@ -304,7 +359,7 @@ export const genericDetectors: readonly Detector[] = [
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
-    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>[^\s"'\x60,;<\\]{8,256})`, 'gm'),
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>${QUOTED_PUNCTUATED}|[^\s"'\x60,;<\\]{8,256})`, 'gm'),
     validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -338,6 +393,12 @@ export const genericDetectors: readonly Detector[] = [
         `HUBSPOT_API_KEY: ${[8, 4, 4, 4, 12].map((length) => random.chars('0123456789abcdef', length)).join('-')}`,
         `license_key: ${random.chars('0123456789abcdef', 40)}`,
         `PROXYCRAWL_TOKEN: ${random.chars(CLASS.alpha.chars, 22)}`,
+        // short keys some providers issue, a vendor's word before random characters, generated punctuation
+        `KANBANTOOL_API_KEY=${random.chars('ABCDEFGHJKLMNPQRSTVWXZ', 3)}7${random.chars('BCDFGHJKLMNPQRSTVWXZ', 4)}4${random.chars('BCDFGHJKLMNPQRSTVWXZ', 3)}`,
+        `PARSEHUB_API_KEY=${random.chars('bcdfghjklmnpqrstvwxz', 2)}${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}k${random.chars('bcdfghjklmnpqrstvwxz', 3)}Q${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}e`,
+        `CONVERTAPI_SECRET=secret_${random.chars(CLASS.alnum.chars, 16)}`,
+        `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
+        `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -362,7 +423,10 @@ export const genericDetectors: readonly Detector[] = [
         'accessKey: AKIAIOSFODNN7EXAMPLE', 'storageKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
         'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',
         'token: MY_SECRET_TOKEN_NAME', 'secretName: my-app-tls-secret-v2', 'totp_secret: ONSWG4TFOQWXAYLTON3W64TE', 'apiKey: 12345678-25fg-4b05-9ced-35e7dd5093ae',
-        'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', "api_key: 'longStringFromLinodeApi'", 'license_key: ${NEW_RELIC_LICENSE_KEY}',
+        'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', "api_key: 'longStringFromLinodeApi'", 'token: helloworldstring', 'api_key: AWS4HMACSHA256', 'API_KEY: V1ALPHA1', 'token: "Bearer abc, def"',
+        'password: "a;b;c;d;e;f;g;h;i;j"', 'secret: "${FOO};${BAR};${BAZ}"', 'api_key: "^[A-Za-z0-9]{32}$"', 'token: "{{ .Values.a }};{{ .Values.b }}"',
+        'secret: "function(a,b){return a.c(b)}"', 'apiKey: "https://a.example.com/x?y=1;z=2"', 'token_regex: "^(?:[A-Z][a-z]+){2,4};\\\\d+$"', 'SOPS_SECRET: "$STATE/gitwork/kubernetes/apps/e2e-sops.sops.yaml"', 'SSH_PRIVATE_KEY: "${SSH_PRIVATE_KEY:-$HOME/.ssh/id_ed25519}"',
+        'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,

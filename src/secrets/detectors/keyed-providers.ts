@@ -60,6 +60,7 @@ const ROWS: Readonly<Record<string, Row>> = {
   finnhub: ['Finnhub', ['finnhub'], CLASS.lowerAlnum, [20, 20], 'Spends the account\'s API quota.', 'Regenerate the key in the Finnhub dashboard.', 'https://finnhub.io/docs/api/authentication'],
   linkedin: ['LinkedIn', ['linkedin', 'linked_in'], CLASS.alnum, [16, 16], 'Obtains tokens as the LinkedIn application.', 'Generate a new client secret for the application.', 'https://learn.microsoft.com/linkedin/shared/authentication/client-credentials-flow'],
   looker: ['Looker', ['looker'], CLASS.alnum, [24, 24], 'Runs queries and reads dashboards as the API user.', 'Delete the API3 key of the user.', 'https://cloud.google.com/looker/docs/api-auth'],
+  razorpay: ['Razorpay', ['razorpay'], CLASS.alnum, [24, 24], 'With the key id beside it, creates orders, captures and refunds payments, and reads the account\'s transactions.', 'Regenerate the key under Account & Settings → API keys in the Razorpay dashboard.', 'https://razorpay.com/docs/api/authentication/'],
   plaid: ['Plaid', ['plaid'], CLASS.lowerAlnum, [30, 30], 'Calls the Plaid API as the client: exchanges tokens for linked bank accounts.', 'Rotate the secret in the Plaid dashboard (Team settings → Keys).', 'https://plaid.com/docs/api/#api-access'],
 };
 

@@ -42,7 +42,7 @@ interface HostKey {
  * has no marker, the host beside it names the service. Any 88-character base64 value elsewhere is
  * the generic rule's (under a credential key) or nobody's.
  */
-function keyNearHost(spec: HostKey): Detector {
+export function keyNearHost(spec: HostKey): Detector {
   return {
     id: spec.id,
     provider: 'Azure',
