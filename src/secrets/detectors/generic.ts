@@ -182,7 +182,7 @@ function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: 
   if (!/^[^\s"'\x60,;<\\]{0,4000}[ \t]*;?[ \t]*\r?(?:\n|$)/.test(text.slice(valueEnd, valueEnd + 4100))) return false;
   // `a.b.c`: a member, unless a part is long and random (`eyJ….eyJ….…`, `tkn.v1_…`)
   if (MEMBER_CHAIN.test(value) && !value.split('.').some((part) => part.length >= 30 && isRandomPart(part))) return false;
-  return PLAIN_TOKEN.test(value) && !key.includes('.') && ((/[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 12)) || isMixedCaseRandom(value.replace(/[_-]/g, '')));
+  return PLAIN_TOKEN.test(value) && !key.includes('.') && ((/[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, 12)) || isMixedCaseRandom(value.replace(/[_-]/g, '')) || (!PASSWORD_KEY.test(key) && isShortRandomKey(value)));
 }
 
 const PLAIN_TOKEN = /^[A-Za-z0-9_+/=.:%?!@~-]+$/;

@@ -85,7 +85,8 @@ export const ruleSetGapDetectors: readonly Detector[] = [
     impact: 'Reads and declares incidents and changes the organisation\'s workflows.', revoke: 'Delete the key under Organization settings → API keys.', reference: 'https://docs.rootly.com/api-reference/overview' }),
   prefixed('secret-saladcloud-key', { provider: 'SaladCloud', kind: 'API key', shape: ['salad_cloud_', [CLASS.alnum, 1, 7], '_', [CLASS.alnum, 7, 235]], check: MIXED,
     impact: 'Runs container groups billed to the organisation.', revoke: 'Regenerate the key in the SaladCloud portal.', reference: 'https://docs.salad.com/reference/api-usage' }),
-  prefixed('secret-salesforce-refresh-token', { provider: 'Salesforce', kind: 'OAuth refresh token', shape: ['5AEP861', [{ regex: 'A-Za-z0-9._=', chars: CLASS.alnum.chars }, 80, 200]], boundary: 'A-Za-z0-9._=',
+  // issued as `5Aep861…`; the peers match it without regard to case
+  prefixed('secret-salesforce-refresh-token', { provider: 'Salesforce', kind: 'OAuth refresh token', shape: ['5', [{ regex: 'Aa', chars: 'A' }, 1], [{ regex: 'Ee', chars: 'e' }, 1], [{ regex: 'Pp', chars: 'p' }, 1], '861', [{ regex: 'A-Za-z0-9._=', chars: `${CLASS.alnum.chars}._` }, 80, 200]], keywords: ['5aep861'], boundary: 'A-Za-z0-9._=',
     impact: 'Mints access tokens for the user of the org who authorised the connected app.', revoke: 'Revoke the connected app\'s OAuth access under the user\'s settings (or Connected Apps OAuth Usage).', reference: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm' }),
   prefixed('secret-sonarcloud-token', { provider: 'SonarQube Cloud', kind: 'token (sqco_)', shape: ['sqco_', [CLASS.alnum, 59]], check: MIXED,
     impact: 'Reads the source and analysis results of the organisation\'s projects.', revoke: 'Revoke it under My Account → Security.', reference: 'https://docs.sonarsource.com/sonarqube-cloud/managing-your-account/managing-tokens/' }),

@@ -7,13 +7,12 @@ import { keyNearHost } from './peer-gaps.js';
 /**
  * Formats with a marker of their own found missing by going through the three peers' rule lists
  * provider by provider (gitleaks' rules, TruffleHog's detectors, Nosey Parker's rules): Deno Deploy,
- * pganalyze, Recharge, Spectral, Tableau, PubNub, FullStory, Salesforce refresh tokens, and Azure
+ * pganalyze, Recharge, Spectral, Tableau, PubNub, FullStory, and Azure
  * Cosmos DB keys written beside their account's host, ThingsBoard device provisioning keys.
  */
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 const oneOf = (chars: string): CharClass => ({ regex: chars, chars });
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const SALESFORCE_TOKEN: CharClass = { regex: 'A-Za-z0-9._=', chars: `${CLASS.alnum.chars}._` };
 
 /** A PubNub secret key: `sec-c-` and the base64 of a UUID. */
 function isPubnubSecret(token: string): boolean {
@@ -43,8 +42,6 @@ export const surveyGapDetectors: readonly Detector[] = [
     impact: 'Grants and revokes access (Access Manager) for the keyset and signs its requests: with the publish and subscribe keys, full control of every channel of the keyset.', revoke: 'Create a new keyset (secret keys cannot be rotated in place) and move clients to it in the PubNub Admin Portal.', reference: 'https://www.pubnub.com/docs/general/security/access-control' }),
   prefixed('secret-fullstory-api-key', { provider: 'FullStory', kind: 'API key', shape: ['na1.', [CLASS.base64, 96, 120]], boundary: 'A-Za-z0-9+/.', check: (token) => MIXED(token.slice(4)) && looksRandom(token.slice(4), 24),
     impact: 'Reads the organization\'s recorded sessions, users and events through the FullStory API, and with an admin key changes its settings.', revoke: 'Delete the key under Settings → Integrations → API keys.', reference: 'https://developer.fullstory.com/server/authentication/' }),
-  prefixed('secret-salesforce-refresh-token', { provider: 'Salesforce', kind: 'OAuth refresh token', shape: ['5Aep861', [SALESFORCE_TOKEN, 80, 200]], keywords: ['5aep861'], boundary: 'A-Za-z0-9._=', check: (token) => MIXED(token.slice(7)),
-    impact: 'Obtains new access tokens for the connected app as the user who authorised it, until the token is revoked: the org\'s data the user can reach through the API.', revoke: 'Revoke the token under Setup → Connected Apps OAuth Usage (or the user\'s Connected Apps), and tighten the app\'s refresh token policy.', reference: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm' }),
   keyed('secret-thingsboard-provision-key', { provider: 'ThingsBoard', kind: 'device provisioning key or secret', words: ['provisiondevicekey', 'provisiondevicesecret', 'provision_device_key', 'provision_device_secret', 'provision-device-key', 'provision-device-secret'],
     value: CLASS.lowerAlnum, length: [20, 20], sampleKey: 'provisionDeviceSecret', keySays: /key|secret/i, check: (key) => /[0-9]/.test(key) && /[a-z]/.test(key) && looksRandom(key, 16),
     impact: 'Provisions new devices into the tenant\'s device profile: each gets credentials to post telemetry and receive commands as a trusted device.', revoke: 'Change the provision key and secret in the device profile\'s Device provisioning settings.', reference: 'https://thingsboard.io/docs/user-guide/device-provisioning/' }),
