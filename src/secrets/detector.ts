@@ -21,6 +21,12 @@ export interface Detector {
   readonly severity: Severity;
   /** only files whose path matches */
   readonly paths?: RegExp;
+  /**
+   * Key material made locally (`openssl genpkey`, `ssh-keygen`, `age-keygen`, `wg genkey`), not
+   * issued by a service: in a test-fixture path it is taken for a key generated for the tests
+   * (reported at low severity, saying so).
+   */
+  readonly localKey?: boolean;
   /** characters around a keyword hit the regex may need (rounded out to whole lines) */
   readonly window: { readonly before: number; readonly after: number };
   readonly docs: {

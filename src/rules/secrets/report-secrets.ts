@@ -2,15 +2,21 @@ import { fingerprint } from '../../engine/fingerprint.js';
 import type { Finding } from '../../model/finding.js';
 import type { Detector } from '../../secrets/detector.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
+import { testFixtureMarker, TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
 import { treeSecrets, type FoundSecret, type TreeSecrets } from '../../secrets/tree-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 import { historyAsked, historySecrets } from './history-scan.js';
+
+const FIXTURE = ' in a test-fixture path (`{marker}`): low severity, taken for a key generated for the tests';
 
 export const SECRET_MESSAGES = {
   found: '{what} {preview}… (sha256 {hash})',
   decoded: '{what} {preview}… (sha256 {hash}) in the base64 value of `{key}` in {secret}',
   history: '{what} {preview}… (sha256 {hash}) added in commit {commit}',
   staged: '{what} {preview}… (sha256 {hash}) in a staged change',
+  fixture: `{what} {preview}… (sha256 {hash})${FIXTURE}`,
+  decodedFixture: `{what} {preview}… (sha256 {hash}) in the base64 value of \`{key}\` in {secret}${FIXTURE}`,
+  historyFixture: `{what} {preview}… (sha256 {hash}) added in commit {commit}${FIXTURE}`,
 } as const;
 
 type MessageId = keyof typeof SECRET_MESSAGES;
@@ -24,15 +30,16 @@ export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detec
   const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
   const mine = foundBy(tree).get(detector.id) ?? NONE;
   const what = `${detector.provider} ${detector.kind}`;
+  const fixture = (path: string): string | undefined => (detector.localKey ? testFixtureMarker(path) : undefined);
   // Most scans (and every admission request) read no history: hundreds of detector rules then end
   // here without waiting, which is most of what they cost when nothing is found.
-  if (!historyAsked(context)) return reportTree(context, tree, mine, what, new Map());
+  if (!historyAsked(context)) return reportTree(context, tree, mine, what, new Map(), fixture);
   return historySecrets(context).then((history) => {
     const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];
-    reportTree(context, tree, mine, what, new Map(hits.map((hit) => [hit.hash, hit])));
+    reportTree(context, tree, mine, what, new Map(hits.map((hit) => [hit.hash, hit])), fixture);
     const inTree = new Set(mine.map((found) => found.hash));
     for (const hit of hits) {
-      if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit));
+      if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit, fixture(hit.path)));
     }
   });
 }
@@ -57,16 +64,18 @@ function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]>
   return grouped;
 }
 
-function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>): void {
+function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>, fixture: (path: string) => string | undefined): void {
   for (const found of mine) {
     const origin = introduced.get(found.hash);
+    const marker = fixture(found.span.path);
     context.report({
-      messageId: found.decodedFrom ? 'decoded' : 'found',
+      messageId: marker ? (found.decodedFrom ? 'decodedFixture' : 'fixture') : found.decodedFrom ? 'decoded' : 'found',
       at: found.span,
-      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}) },
+      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}), ...(marker ? { marker } : {}) },
       subject: found.hash,
       snippet: tree.snippet(found.span.path, found.span.start),
-      properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}) },
+      ...(marker ? { severity: TEST_FIXTURE_SEVERITY } : {}),
+      properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}), ...(marker ? { testFixture: marker } : {}) },
     });
   }
 }
@@ -77,14 +86,14 @@ function originProperties(hit: HistoryHit): Record<string, string | boolean> {
 }
 
 /** A finding for a secret that only history holds, at the commit that introduced it. */
-export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit): Finding {
+export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit, fixtureMarker?: string): Finding {
   const staged = hit.commit === 'staged';
-  const template = staged ? SECRET_MESSAGES.staged : SECRET_MESSAGES.history;
+  const template = staged ? SECRET_MESSAGES.staged : fixtureMarker ? SECRET_MESSAGES.historyFixture : SECRET_MESSAGES.history;
   return {
     ruleId: rule.id,
     layer: rule.layer,
-    severity: context.config.rules.get(rule.id)?.severity ?? rule.severity,
-    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12) }),
+    severity: context.config.rules.get(rule.id)?.severity ?? (fixtureMarker ? TEST_FIXTURE_SEVERITY : rule.severity),
+    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12), ...(fixtureMarker ? { marker: fixtureMarker } : {}) }),
     remediation: rule.remediation,
     docs: `${context.config.docsBaseUrl}/${rule.id}.md`,
     location: { path: hit.path, line: hit.line, column: hit.column, endLine: hit.endLine, endColumn: hit.endColumn },
@@ -92,7 +101,7 @@ export function historyFinding(context: RuleContext, rule: Rule, what: string, h
     fingerprint: fingerprint(rule.id, hit.path, hit.hash, 0),
     properties: staged
       ? { secretHash: hit.hash, staged: true }
-      : { secretHash: hit.hash, commit: hit.commit, author: hit.author, date: hit.date },
+      : { secretHash: hit.hash, commit: hit.commit, author: hit.author, date: hit.date, ...(fixtureMarker ? { testFixture: fixtureMarker } : {}) },
     span: { path: hit.path, start: 0, end: 0 },
   };
 }

@@ -4,6 +4,7 @@ import type { Rule, RuleExample } from '../rule.js';
 import { reportSecrets, SECRET_MESSAGES } from './report-secrets.js';
 
 const WHY = 'A credential committed to a GitOps repository is readable by everyone who can read the repository, its forks, clones and CI logs, and it stays in Git history after the line is deleted: removing it from the file does not un-leak it.';
+const IN_TEST_FIXTURES = 'A key under a test-fixture path (`testdata/`, `test/`, `tests/`, `__tests__/`, `fixtures/`, `e2e/`) or in a test source file (`*_test.go`, `*.test.ts`, `test_*.py`, `*Test.java`…) is reported at low severity, saying so: such keys are nearly always generated for the tests. It stays in the report, since a real key copied there is leaked all the same; `ignore:` or a severity for the rule in `.rampart.yaml` decides otherwise.';
 const DELIVER = 'Then remove it from the file (and rewrite history if it was ever pushed), and deliver it at runtime instead: a SOPS-encrypted file, a SealedSecret, or an ExternalSecret that reads a secret manager.';
 
 function marked(text: string, id: string): string {
@@ -24,7 +25,7 @@ export function secretRule(detector: Detector): Rule {
     layer: 'secrets',
     severity: detector.severity,
     summary: docs.summary ?? `A ${detector.provider} ${detector.kind} in a file or in Git history`,
-    rationale: `${docs.impact} ${WHY}`,
+    rationale: `${docs.impact} ${WHY}${detector.localKey ? ` ${IN_TEST_FIXTURES}` : ''}`,
     remediation: `${docs.revoke} ${DELIVER}`,
     references: docs.references,
     messages: SECRET_MESSAGES,

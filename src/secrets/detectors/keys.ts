@@ -29,7 +29,7 @@ const pemPattern = (labels: string): RegExp =>
 function keyDetector(id: string, provider: string, kind: string, pattern: RegExp, validate: (text: string) => boolean, positives: () => string[], negatives: string[], keyword: string): Detector {
   return {
     id, provider, kind, keywords: [keyword], pattern, validate: (text) => validate(text),
-    priority: PRIORITY.structural, severity: 'critical', window: { before: 0, after: 16384 },
+    priority: PRIORITY.structural, severity: 'critical', localKey: true, window: { before: 0, after: 16384 },
     docs: { impact: 'Whoever holds a private key is its owner: decrypts traffic, signs commits, images or tokens, and logs in wherever the public half is trusted.', revoke: KEY_REVOKE, references: KEY_REFS },
     get samples() {
       return samplesOnce(this, () => ({ file: 'keys.yaml', positives: positives(), negatives }));
@@ -66,7 +66,7 @@ export const keyDetectors: readonly Detector[] = [
     window: { before: 0, after: 0 },
     docs: { impact: 'Whoever decodes it holds the private key: decrypts traffic, signs commits, images or tokens, and logs in wherever the public half is trusted.', revoke: KEY_REVOKE, references: KEY_REFS },
   }),
-  tokenDetector({
+  Object.assign(tokenDetector({
     id: 'secret-age-secret-key',
     provider: 'age',
     kind: 'secret key',
@@ -77,5 +77,5 @@ export const keyDetectors: readonly Detector[] = [
     impact: 'Decrypts every SOPS file and age-encrypted secret encrypted to its public key: the whole encrypted side of the repository.',
     revoke: 'Generate a new age key, re-encrypt every SOPS file to it (`sops updatekeys`), rotate the secrets those files hold, and keep the key only in the cluster (Flux `sops-age` Secret) and a password manager.',
     references: ['https://age-encryption.org/v1', 'https://fluxcd.io/flux/guides/mozilla-sops/#encrypting-secrets-using-age'],
-  }),
+  }), { localKey: true }),
 ];

@@ -142,6 +142,7 @@ const WIREGUARD: Detector = {
   validate: (key) => !isPlaceholder(key) && !isDocumentedExample(key) && looksRandom(key.slice(0, -1), 24),
   priority: PRIORITY.provider,
   severity: 'critical',
+  localKey: true,
   window: { before: 0, after: 0 },
   docs: {
     impact: 'Joins the tunnel as the peer (the private key), or breaks its post-quantum protection (the preshared key): traffic to and from the networks behind it.',
