@@ -24,10 +24,13 @@ describe('testFixtureMarker', () => {
     expect(testFixtureMarker('src/auth/sign.test.ts')).toBe('.test.ts');
     expect(testFixtureMarker('app/test_auth.py')).toBe('test_auth.py');
     expect(testFixtureMarker('src/main/java/SignerTest.java')).toBe('Test.java');
+    expect(testFixtureMarker('runtime/template/v2/_testdata/root-ca.key')).toBe('_testdata/');
+    expect(testFixtureMarker('generators/v1/github/github_test.pem')).toBe('_test.pem');
+    expect(testFixtureMarker('charts/prometheus-node-exporter/ci/kube-rbac-proxy-tlssecret-values.yaml')).toBe('ci/');
   });
 
   it('leaves other paths alone, also those that only contain the words', () => {
-    for (const path of ['clusters/prod/tls.key', 'kubernetes/apps/latest/secret.yaml', 'contest/key.pem', 'testing-tools/key.pem', 'integrations/cilium/cilium.yaml', 'attestations/signer.key', 'src/protest.ts']) {
+    for (const path of ['clusters/prod/tls.key', 'kubernetes/apps/latest/secret.yaml', 'contest/key.pem', 'testing-tools/key.pem', 'integrations/cilium/cilium.yaml', 'attestations/signer.key', 'src/protest.ts', 'ci/deploy.yaml', '.gitlab/ci/secrets.yaml', 'clusters/integration/tls.key', 'latest.pem']) {
       expect(testFixtureMarker(path), path).toBeUndefined();
     }
   });
