@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts', 'src/cli/prefetch-history.ts', 'src/secrets/history/history-worker.ts', 'src/image/layer-secret-worker.ts', 'src/image/malware/yara-x-worker.ts', 'src/admission/judge-worker.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/cli/prefetch-history.ts', 'src/secrets/history/history-worker.ts', 'src/image/layer-secret-worker.ts', 'src/image/layer-inflate-worker.ts', 'src/image/malware/yara-x-worker.ts', 'src/admission/judge-worker.ts'],
   entryNames: '[name]',
   outdir: 'dist/bundle',
   bundle: true,

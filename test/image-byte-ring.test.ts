@@ -60,6 +60,14 @@ describe('FileBody', () => {
     expect(body.head(100)).toBe(body);
   });
 
+  it('joins borrowed slices (views of reused memory) into a copy a visitor may keep, even a single one', () => {
+    const part = Buffer.from('in the ring');
+    const body = new FileBody([part], part.length, true);
+    expect(body.bytes.equals(part)).toBe(true);
+    part.fill(0);
+    expect(body.bytes.toString()).toBe('in the ring');
+  });
+
   it('hashes the slices to the digest of the joined bytes, shared with contentSha256 of them', () => {
     const body = new FileBody(parts, whole.length);
     const digest = createHash('sha256').update(whole).digest('hex');

@@ -4,6 +4,7 @@ import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { IntegrityProblem } from './integrity.js';
 import { readLayerBlob } from './layer-reader.js';
+import { readLayerFileInWorker, WORKER_MIN_BYTES } from './layer-inflate.js';
 import type { BlobRef } from './manifest-plan.js';
 import { CONFIG_LIMIT, parseJson, sha256, type ManifestPlan } from './manifest-plan.js';
 import type { OpenedImage } from './open-image.js';
@@ -181,7 +182,10 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
       }
     }
   };
-  const digests = await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+  const inFile = await opened.source.fileRange?.(blob.location).catch(() => undefined);
+  const digests = inFile && inFile.length >= WORKER_MIN_BYTES && !process.env['RAMPART_LAYER_IN_THREAD']
+    ? await readLayerFileInWorker(inFile, wanted, visit)
+    : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
   for (const visitor of visitors) await visitor.endLayer?.(index);
   return { digests, entries, whiteouts, notes };
 }

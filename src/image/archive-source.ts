@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ImageInputError, blobPathOf, fileIdentity, type BlobSource } from './blob-source.js';
+import type { BlobFile } from './layer-inflate.js';
 import { BLOCK, MAX_META_BYTES, TarFormatError, isZeroBlock, paddedSize, parseHeader, parsePax } from './tar-header.js';
 
 interface Member {
@@ -49,6 +50,11 @@ export class ArchiveSource implements BlobSource {
     } finally {
       stream.destroy();
     }
+  }
+
+  async fileRange(location: string): Promise<BlobFile | undefined> {
+    const member = this.members.get(/^sha(256|512):/.test(location) ? blobPathOf(location) : normalize(location));
+    return member ? { file: this.file, start: member.offset, length: member.size } : undefined;
   }
 
   async identity(location: string): Promise<string | undefined> {

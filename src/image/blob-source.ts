@@ -1,3 +1,4 @@
+import type { BlobFile } from './layer-inflate.js';
 import type { Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 
@@ -7,6 +8,8 @@ export interface BlobSource {
   readonly kind: 'layout' | 'archive' | 'registry';
   /** hands the blob at `location` (a digest, or a file name in a legacy archive) to `consume` as a stream */
   withBlob<T>(location: string, consume: (stream: Readable) => Promise<T>): Promise<T>;
+  /** where the blob's bytes sit in a file, when they do (a worker thread can then read them itself) */
+  fileRange?(location: string): Promise<BlobFile | undefined>;
   /** what tells these bytes apart from any others without reading them, for the layer cache */
   identity?(location: string): Promise<string | undefined>;
   close(): Promise<void>;

@@ -8,8 +8,22 @@ export class ChunkReader {
   private ended = false;
   /** bytes consumed so far (read or skipped) */
   position = 0;
+  /** slices handed out by `readParts` are still in use (until `release`) */
+  private pinned = false;
 
-  constructor(private readonly source: AsyncIterator<Buffer>) {}
+  /** `ring`: the chunks are views of memory the producer reuses once told it is released */
+  constructor(private readonly source: AsyncIterator<Buffer>, private readonly ring?: RingRelease) {}
+
+  /** whether the slices `readParts` hands out are views of reused memory (valid until `release`) */
+  get borrowed(): boolean {
+    return this.ring !== undefined;
+  }
+
+  /** nothing read so far is in use any more: a ring producer may reuse it */
+  release(): void {
+    this.pinned = false;
+    this.ring?.release(this.position);
+  }
 
   private async pull(): Promise<boolean> {
     if (this.ended) return false;
@@ -49,18 +63,24 @@ export class ChunkReader {
     return result;
   }
 
-  /** `count` bytes (fewer when the stream ends first) as slices of the chunks they came in: nothing is copied */
-  async readParts(count: number): Promise<Buffer[]> {
+  /**
+   * `count` bytes (fewer when the stream ends first) as slices of the chunks they came in: nothing is
+   * copied, unless the chunks are borrowed from a ring and `copy` asks (or the bytes could fill it)
+   */
+  async readParts(count: number, copy = false): Promise<Buffer[]> {
+    const copying = this.ring !== undefined && (copy || count > this.ring.maxPinned);
     const parts: Buffer[] = [];
     let needed = count;
     while (needed > 0) {
       if (this.buffered === 0 && !(await this.pull())) break;
       const chunk = this.chunks[0]!;
       const part = chunk.length <= needed ? chunk : chunk.subarray(0, needed);
-      parts.push(part);
+      parts.push(copying ? Buffer.from(part) : part);
       needed -= part.length;
       this.consume(part.length);
+      if (copying && !this.pinned) this.ring!.release(this.position);
     }
+    if (this.ring && !copying) this.pinned = true;
     return parts;
   }
 
@@ -73,20 +93,23 @@ export class ChunkReader {
       const step = Math.min(remaining, chunk.length);
       this.consume(step);
       remaining -= step;
+      if (this.ring && !this.pinned) this.ring.release(this.position);
     }
     return count - remaining;
   }
 
   /** reads everything left, discarding it */
   async drain(): Promise<void> {
+    this.position += this.buffered;
+    this.chunks.length = 0;
+    this.buffered = 0;
+    this.release();
     while (await this.pull()) {
       this.position += this.buffered;
       this.chunks.length = 0;
       this.buffered = 0;
+      this.release();
     }
-    this.position += this.buffered;
-    this.chunks.length = 0;
-    this.buffered = 0;
   }
 
   private consume(count: number): void {
@@ -96,4 +119,12 @@ export class ChunkReader {
     if (count === first.length) this.chunks.shift();
     else this.chunks[0] = first.subarray(count);
   }
+}
+
+/** How a reader of ring-borrowed chunks gives the space back. */
+export interface RingRelease {
+  /** bodies longer than this are copied out rather than kept as views (they could fill the ring) */
+  readonly maxPinned: number;
+  /** no byte before `position` (counted from the stream's start) is in use any more */
+  release(position: number): void;
 }

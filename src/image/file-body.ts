@@ -10,8 +10,12 @@ export class FileBody {
   private joined: Buffer | undefined;
   private digest: string | undefined;
 
-  /** `parent`: the body this is the head of; when it is joined already, this one's bytes are a view of it */
-  constructor(readonly parts: readonly Buffer[], readonly length: number, private readonly parent?: FileBody) {}
+  /**
+   * `borrowed`: the parts are views of memory reused once the visit is over, so `bytes` is always a
+   * copy (a visitor may keep it); `parent`: the body this is the head of, whose joined bytes this one's
+   * are a view of when it has them
+   */
+  constructor(readonly parts: readonly Buffer[], readonly length: number, readonly borrowed = false, private readonly parent?: FileBody) {}
 
   static of(bytes: Buffer): FileBody {
     const body = new FileBody([bytes], bytes.length);
@@ -22,7 +26,7 @@ export class FileBody {
   /** the bytes in one buffer, joined on the first ask */
   get bytes(): Buffer {
     if (this.joined === undefined) {
-      if (this.parts.length === 1) this.joined = this.parts[0]!;
+      if (this.parts.length === 1 && !this.borrowed) this.joined = this.parts[0]!;
       else this.joined = this.parent?.joined ? this.parent.joined.subarray(0, this.length) : Buffer.concat(this.parts, this.length);
       if (this.digest !== undefined) rememberSha256(this.joined, this.digest);
     }
@@ -41,7 +45,7 @@ export class FileBody {
       parts.push(taken);
       left -= taken.length;
     }
-    return new FileBody(parts, count, this);
+    return new FileBody(parts, count, this.borrowed, this);
   }
 
   /** hex SHA-256 of the bytes, computed once (shared with `contentSha256` of the joined buffer) */

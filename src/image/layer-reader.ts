@@ -21,6 +21,18 @@ export interface LayerDigests {
  * the stored bytes are still read to the end and hashed, and `error` says what was wrong.
  */
 export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<LayerDigests> {
+  return digestLayer(blob, async (tar) => {
+    const reader = await readTarBodies(tar, wanted, visit);
+    await reader.drain(); // the diff_id covers the end-of-archive blocks and any padding after them
+  });
+}
+
+/**
+ * The stored bytes hashed to the end, decompressed, and the tar stream hashed as `consume` reads it;
+ * `consume` throwing stops the decompression (its error is the layer's, unless the decompression
+ * failed first), never the hashing of the stored bytes.
+ */
+export async function digestLayer(blob: Readable, consume: (tar: AsyncIterator<Buffer>) => Promise<void>): Promise<LayerDigests> {
   const blobHash = createHash('sha256');
   let blobSize = 0;
   const raw = blob[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -64,10 +76,8 @@ export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit
       yield chunk;
     }
   }
-  const tarStream = tapped();
   try {
-    const reader = await readTarBodies(tarStream, wanted, visit);
-    await reader.drain(); // the diff_id covers the end-of-archive blocks and any padding after them
+    await consume(tapped());
   } catch (error) {
     tarError = error as Error;
     if (!decoder.destroyed) decoder.destroy();
@@ -83,7 +93,7 @@ export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit
   };
 }
 
-function failureText(error: Error, compression: Compression): string {
+export function failureText(error: Error, compression: Compression): string {
   const message = error.message;
   if (compression === 'gzip' && /incorrect header|invalid|unexpected end|Z_/i.test(message)) return `gzip data is corrupt (${message})`;
   return message;

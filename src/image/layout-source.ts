@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ImageInputError, blobPathOf, fileIdentity, type BlobSource } from './blob-source.js';
+import type { BlobFile } from './layer-inflate.js';
 
 /** An OCI image layout directory: `oci-layout`, `index.json`, `blobs/<alg>/<hex>`. */
 export class LayoutSource implements BlobSource {
@@ -20,6 +21,12 @@ export class LayoutSource implements BlobSource {
     } finally {
       stream.destroy();
     }
+  }
+
+  async fileRange(location: string): Promise<BlobFile | undefined> {
+    const file = path.join(this.directory, blobPathOf(location));
+    const info = await stat(file).catch(() => undefined);
+    return info?.isFile() ? { file, start: 0, length: info.size } : undefined;
   }
 
   async identity(location: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { ChunkReader } from './chunk-reader.js';
+import { ChunkReader, type RingRelease } from './chunk-reader.js';
 import { FileBody } from './file-body.js';
 import { BLOCK, MAX_META_BYTES, TarFormatError, entryType, isZeroBlock, paddedSize, parseHeader, parsePax, type EntryType } from './tar-header.js';
 
@@ -34,13 +34,14 @@ export async function readTar(source: AsyncIterator<Buffer>, wanted: ContentWant
 }
 
 /** `readTar`, handing each kept body over as the slices it arrived in */
-export async function readTarBodies(source: AsyncIterator<Buffer>, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<ChunkReader> {
-  const reader = new ChunkReader(source);
+export async function readTarBodies(source: AsyncIterator<Buffer>, wanted: ContentWanted, visit: EntryBodyVisitor, ring?: RingRelease): Promise<ChunkReader> {
+  const reader = new ChunkReader(source, ring);
   let longName: string | undefined;
   let longLink: string | undefined;
   let pax = new Map<string, string>();
   let globalPax = new Map<string, string>();
   for (;;) {
+    reader.release(); // the last member's visit is over: what it was handed may be reused
     const offset = reader.position;
     const block = await reader.read(BLOCK);
     if (block.length === 0) return reader; // no end-of-archive blocks: tolerated, as GNU tar does
@@ -86,11 +87,12 @@ export async function readTarBodies(source: AsyncIterator<Buffer>, wanted: Conte
     let kept = 0;
     if (limit > 0) {
       kept = Math.min(limit, bodySize);
-      const parts = await reader.readParts(kept);
+      // a body cut short keeps no view of a ring while the rest of it streams by
+      const parts = await reader.readParts(kept, kept < bodySize);
       let read = 0;
       for (const part of parts) read += part.length;
       if (read < kept) throw new TarFormatError(`tar ends inside ${shortName(entry.name)} (byte ${offset})`);
-      content = new FileBody(parts, kept);
+      content = new FileBody(parts, kept, reader.borrowed && kept === bodySize);
     }
     const rest = paddedSize(bodySize) - kept;
     const skipped = await reader.skip(rest);
