@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { freePort } from '../test/helpers/registry.js';
 import { sh, timedCommand } from './oci-bench-layout.js';
+import { formatSpread, spread } from './rounds.js';
 
 /**
  * `rampart scan --analyze-images` over a repository deploying as many images as a corpus repository
@@ -14,7 +16,10 @@ import { sh, timedCommand } from './oci-bench-layout.js';
  * script). Baseline in the same run: downloading every distinct layer once with curl and
  * decompressing it (`gzip -dc`), which is what any analysis must at least do; the difference is
  * the analysis (inventory, vulnerabilities, YARA, tampering, secrets, cache writes). Then a warm
- * run on the layer cache. RAMPART_BENCH_IMAGES and RAMPART_BENCH_APP_MB change the set.
+ * run on the layer cache. Rounds interleave the cases (RAMPART_BENCH_ROUNDS, default 3); the cold
+ * runs write their CPU split (RAMPART_IMAGE_TIMINGS) and it is printed by part. RAMPART_BENCH_COMPARE=DIR
+ * runs another built checkout cold in every round too and checks both report the same findings.
+ * RAMPART_BENCH_IMAGES and RAMPART_BENCH_APP_MB change the set.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.join(here, '..');
@@ -139,12 +144,12 @@ function buildLayout(): void {
 
 /**
  * docker-registry on 127.0.0.1 with its logs discarded: the timed commands run synchronously, and a
- * registry writing its per-request error lines into a pipe nobody reads would stall.
+ * registry writing its per-request error lines into a pipe nobody reads would stall. Its storage is
+ * kept beside the layout, so the images are pushed once, not on every run.
  */
 async function startQuietRegistry(): Promise<{ host: string; url: string; stop(): void }> {
   const port = await freePort();
   const storage = path.join(root, 'registry');
-  rmSync(storage, { recursive: true, force: true });
   mkdirSync(storage, { recursive: true });
   const config = path.join(root, 'registry.yml');
   writeFileSync(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
@@ -156,7 +161,7 @@ async function startQuietRegistry(): Promise<{ host: string; url: string; stop()
     if (waited > 10_000 || child.exitCode !== null) throw new Error('docker-registry did not start');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { host: `127.0.0.1:${port}`, url, stop: () => { child.kill('SIGTERM'); rmSync(storage, { recursive: true, force: true }); } };
+  return { host: `127.0.0.1:${port}`, url, stop: () => { child.kill('SIGTERM'); } };
 }
 
 /** skopeo has been seen to stall on a loaded machine: a push that takes a minute is killed and tried again */
@@ -168,8 +173,32 @@ function pushWithRetries(args: readonly string[]): void {
   }
 }
 
+interface Timings { parts: Record<string, number>; mainThreadCpuMs: number; processCpuMs: number }
+interface ColdRun { seconds: number; cpu: number; rssMb: number; timings: Timings; report: string }
+
+/** one cold `scan --analyze-images` of `bin` (a fresh cache), with its CPU split and its JSON report */
+function coldRun(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, label: string, profile?: string): ColdRun {
+  const cacheHome = path.join(root, `cache-${label}`);
+  rmSync(cacheHome, { recursive: true, force: true });
+  const timingsFile = path.join(root, `timings-${label}.json`);
+  const reportFile = path.join(root, `report-${label}.json`);
+  rmSync(timingsFile, { force: true });
+  const run = timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), bin, ...args, '-o', reportFile], { ...env, XDG_CACHE_HOME: cacheHome, RAMPART_IMAGE_TIMINGS: timingsFile });
+  const timings = existsSync(timingsFile) ? JSON.parse(readFileSync(timingsFile, 'utf8')) as Timings : { parts: {}, mainThreadCpuMs: Number.NaN, processCpuMs: Number.NaN };
+  return { ...run, timings, report: readFileSync(reportFile, 'utf8') };
+}
+
+/** what two builds must agree on: findings, diagnostics and image summaries (not timings or versions) */
+function comparable(report: string): string {
+  const parsed = JSON.parse(report) as { findings: unknown[]; diagnostics: unknown[]; images?: unknown[]; complete: boolean };
+  return JSON.stringify({ complete: parsed.complete, findings: parsed.findings, diagnostics: parsed.diagnostics, images: parsed.images });
+}
+
 export async function run(): Promise<void> {
   if (!existsSync(path.join(projectRoot, 'dist', 'bundle', 'main.js'))) throw new Error('run `npm run build` first: the benchmark runs the built command');
+  const rounds = Number(process.env['RAMPART_BENCH_ROUNDS'] ?? '3');
+  // RAMPART_BENCH_COMPARE=DIR: another built checkout (the code before a change), run cold in every round beside this one
+  const compare = process.env['RAMPART_BENCH_COMPARE'];
   const started = Date.now();
   buildLayout();
   const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
@@ -179,10 +208,15 @@ export async function run(): Promise<void> {
   const registry = await startQuietRegistry();
   try {
     // every image in its own repository, as a repository deploys them; the base layers are shared blobs
-    for (let image = 0; image < imageCount; image += 1) {
-      pushWithRetries(['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:app-${image}`, `docker://${registry.host}/bench/app-${image}:1.0`]);
+    const pushed = path.join(root, 'registry', 'pushed');
+    const layoutDigest = sha256(readFileSync(path.join(layout, 'index.json')));
+    if (!existsSync(pushed) || readFileSync(pushed, 'utf8') !== layoutDigest) {
+      for (let image = 0; image < imageCount; image += 1) {
+        pushWithRetries(['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:app-${image}`, `docker://${registry.host}/bench/app-${image}:1.0`]);
+      }
+      writeFileSync(pushed, layoutDigest);
     }
-    process.stdout.write(`images: ${imageCount} (${BASES} shared base layers of real executables and libraries, one app layer each), ${distinct.size} distinct layers, ${storedMb.toFixed(0)} MB stored (built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`images: ${imageCount} (${BASES} shared base layers of real executables and libraries, one app layer each), ${distinct.size} distinct layers, ${storedMb.toFixed(0)} MB stored (built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s); ${rounds} interleaved rounds, min/median/max; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
 
     const repo = path.join(root, 'repo');
     rmSync(repo, { recursive: true, force: true });
@@ -198,30 +232,71 @@ export async function run(): Promise<void> {
     const owner = new Map<string, number>();
     layerSets.forEach((layers, image) => layers.forEach((layer) => { if (!owner.has(layer.digest)) owner.set(layer.digest, image); }));
     const script = [...owner].map(([digest, image]) => `curl -sf ${registry.url}/v2/bench/app-${image}/blobs/${digest} | gzip -dc > /dev/null`).join(' && ');
-    const download = timedCommand('sh', ['-c', script]);
 
-    const cacheHome = path.join(root, 'cache');
-    rmSync(cacheHome, { recursive: true, force: true });
-    const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
-    const scanArgs = [path.join(projectRoot, 'bin', 'rampart.js'), 'scan', repo, '-f', 'json', '-o', '/dev/null', '--fail-on', 'none', '-q'];
-    const plain = timedCommand(process.execPath, scanArgs, env);
+    const env = { ...process.env };
+    delete env['RAMPART_IMAGE_TIMINGS'];
+    const bin = path.join(projectRoot, 'bin', 'rampart.js');
+    const scanArgs = ['scan', repo, '-f', 'json', '--fail-on', 'none', '-q'];
     const analyze = [...scanArgs, '--analyze-images', '--insecure-registry', registry.host, '--db', path.join(root, 'no-db')];
-    // RAMPART_BENCH_PROFILE_COLD=DIR: a CPU profile of the cold run (one file per thread)
-    const coldProfile = process.env['RAMPART_BENCH_PROFILE_COLD'];
-    const cold = timedCommand(process.execPath, [...(coldProfile ? ['--cpu-prof', `--cpu-prof-dir=${coldProfile}`] : []), ...analyze], env);
-    // RAMPART_BENCH_PROFILE=DIR: a CPU profile of the warm run
-    const profile = process.env['RAMPART_BENCH_PROFILE'];
-    const warm = timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...analyze], env);
-    const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(52)} ${value}\n`); };
-    const analysis = cold.seconds - download.seconds - plain.seconds;
-    line('download + decompress each distinct layer (curl | gzip -dc)', `${download.seconds.toFixed(2)} s, CPU ${download.cpu.toFixed(2)} s  (baseline)`);
-    line('rampart scan, no --analyze-images (fixed cost)', `${plain.seconds.toFixed(2)} s, CPU ${plain.cpu.toFixed(2)} s`);
-    line('scan --analyze-images, cold cache', `${cold.seconds.toFixed(2)} s  ${(cold.seconds / download.seconds).toFixed(2)}× baseline; CPU ${cold.cpu.toFixed(2)} s; peak RSS ${cold.rssMb.toFixed(0)} MB (target < 400)`);
-    line('  of which download + decompress (baseline)', `${download.seconds.toFixed(2)} s  ${((download.seconds / cold.seconds) * 100).toFixed(0)} %`);
-    line('  of which scan without images', `${plain.seconds.toFixed(2)} s  ${((plain.seconds / cold.seconds) * 100).toFixed(0)} %`);
-    line('  of which analysis (the rest)', `${analysis.toFixed(2)} s  ${((analysis / cold.seconds) * 100).toFixed(0)} %; ${(storedMb / Math.max(analysis, 0.01)).toFixed(0)} MB stored / s`);
-    line('scan --analyze-images, warm (layer cache)', `${warm.seconds.toFixed(2)} s  ${((warm.seconds / cold.seconds) * 100).toFixed(1)} % of cold; peak RSS ${warm.rssMb.toFixed(0)} MB`);
+    const download: Array<ReturnType<typeof timedCommand>> = [];
+    const plain: Array<ReturnType<typeof timedCommand>> = [];
+    const cold: ColdRun[] = [];
+    const before: ColdRun[] = [];
+    const warm: Array<ReturnType<typeof timedCommand>> = [];
+    for (let round = 0; round < rounds; round += 1) {
+      download.push(timedCommand('sh', ['-c', script]));
+      plain.push(timedCommand(process.execPath, [bin, ...scanArgs, '-o', '/dev/null'], env));
+      // RAMPART_BENCH_PROFILE_COLD=DIR: a CPU profile of the first cold run (one file per thread)
+      cold.push(coldRun(bin, analyze, env, 'cold', round === 0 ? process.env['RAMPART_BENCH_PROFILE_COLD'] : undefined));
+      if (compare) before.push(coldRun(path.join(compare, 'bin', 'rampart.js'), analyze, env, 'compare'));
+      // the warm run reads the layer cache the cold run left; RAMPART_BENCH_PROFILE=DIR: a CPU profile of the first
+      const profile = round === 0 ? process.env['RAMPART_BENCH_PROFILE'] : undefined;
+      warm.push(timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), bin, ...analyze, '-o', '/dev/null'], { ...env, XDG_CACHE_HOME: path.join(root, 'cache-cold') }));
+    }
+    const findings = JSON.parse(cold[0]!.report) as { findings: unknown[] };
+    const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(60)} ${value}\n`); };
+    const of = (values: readonly number[], digits = 2, unit = ' s'): string => formatSpread(spread(values), digits, unit);
+    line('download + decompress each distinct layer (curl | gzip -dc)', `${of(download.map((run) => run.seconds))}, CPU ${of(download.map((run) => run.cpu))}  (baseline)`);
+    line('rampart scan, no --analyze-images (fixed cost)', `${of(plain.map((run) => run.seconds))}, CPU ${of(plain.map((run) => run.cpu))}`);
+    line('scan --analyze-images, cold cache', `${of(cold.map((run) => run.seconds))}, ${of(cold.map((run, round) => run.seconds / download[round]!.seconds), 2, '×')} baseline; CPU ${of(cold.map((run) => run.cpu))}; peak RSS ${of(cold.map((run) => run.rssMb), 0, ' MB')} (target < 400); ${findings.findings.length} findings`);
+    line('  of which download + decompress (baseline)', of(cold.map((run, round) => (download[round]!.seconds / run.seconds) * 100), 0, ' %'));
+    line('  of which scan without images', of(cold.map((run, round) => (plain[round]!.seconds / run.seconds) * 100), 0, ' %'));
+    line('  of which analysis (the rest)', of(cold.map((run, round) => ((run.seconds - download[round]!.seconds - plain[round]!.seconds) / run.seconds) * 100), 0, ' %'));
+    process.stdout.write('  CPU split of the cold run (s; measuring costs the main thread ~0.1 s):\n');
+    for (const [name, value] of cpuSplit(cold, plain)) line(`    ${name}`, of(value));
+    if (compare) {
+      line(`before (${compare}), cold`, `${of(before.map((run) => run.seconds))}; CPU ${of(before.map((run) => run.cpu))}, this build's CPU ${of(cold.map((run, round) => run.cpu / before[round]!.cpu), 2, '×')} of it; peak RSS ${of(before.map((run) => run.rssMb), 0, ' MB')}`);
+      if (before.every((run) => Number.isFinite(run.timings.mainThreadCpuMs))) {
+        process.stdout.write('  its CPU split:\n');
+        for (const [name, value] of cpuSplit(before, plain)) line(`    ${name}`, of(value));
+      }
+      const same = [...cold, ...before].every((run) => comparable(run.report) === comparable(cold[0]!.report));
+      line('findings, diagnostics and images of every cold run, both builds', same ? 'identical' : 'DIFFER (see .bench/…/report-cold.json and report-compare.json)');
+    }
+    line('scan --analyze-images, warm (layer cache)', `${of(warm.map((run) => run.seconds))}, ${of(warm.map((run, round) => (run.seconds / cold[round]!.seconds) * 100), 1, ' %')} of cold; peak RSS ${of(warm.map((run) => run.rssMb), 0, ' MB')}`);
   } finally {
     registry.stop();
   }
+}
+
+/** the cold runs' CPU by part: the rest of the main thread is reading layers (HTTP, gunzip, tar, layer digests) */
+function cpuSplit(runs: readonly ColdRun[], plain: ReadonlyArray<{ cpu: number }>): Array<[string, number[]]> {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run.timings.parts)))].sort();
+  const part = (run: ColdRun, name: string): number => (run.timings.parts[name] ?? 0) / 1000;
+  const visitors = names.filter((name) => name.startsWith('visitor '));
+  const rows: Array<[string, number[]]> = [
+    ['process (all threads)', runs.map((run) => run.cpu)],
+    ['  scan without images (its own run)', plain.map((run) => run.cpu)],
+    ['  main thread', runs.map((run) => run.timings.mainThreadCpuMs / 1000)],
+    ['    images (all of it)', runs.map((run) => part(run, 'images (main thread, all of it)'))],
+    ['      layers read', runs.map((run) => part(run, 'layers read (main thread)'))],
+    ['        download, gunzip, tar, layer digests (the rest)', runs.map((run) => part(run, 'layers read (main thread)') - visitors.reduce((sum, name) => sum + part(run, name), 0))],
+    ...visitors.map((name): [string, number[]] => [`        ${name}`, runs.map((run) => part(run, name))]),
+    ['      tamper checks', runs.map((run) => part(run, 'tamper checks'))],
+    ['    vulnerability matching', runs.map((run) => part(run, 'vulnerability matching'))],
+    ['  YARA worker: compile', runs.map((run) => part(run, 'YARA worker: compile'))],
+    ['  YARA worker: scan', runs.map((run) => part(run, 'YARA worker: scan'))],
+    ['  other threads (secret workers, zlib, GC helpers)', runs.map((run) => run.cpu - run.timings.mainThreadCpuMs / 1000 - part(run, 'YARA worker: compile') - part(run, 'YARA worker: scan'))],
+  ];
+  return rows.filter(([, values]) => values.every((value) => Number.isFinite(value)));
 }

@@ -12,6 +12,7 @@ import { SquashedTree, type ImageEntry } from './squash.js';
 import { isCacheable, restoreLayer, saveLayer, type CacheableVisitor, type LayerCache } from './layer-cache.js';
 import type { LayerDigests } from './layer-reader.js';
 import type { TarEntry } from './tar-reader.js';
+import { cpuTimed, timedVisitors } from './analysis-timings.js';
 
 export interface LayerSummary {
   readonly index: number;
@@ -57,7 +58,8 @@ export interface AnalyzedImage {
 }
 
 /** Reads one image's config and every layer once, checking each digest, building the squashed view. */
-export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visitors: readonly LayerVisitor[] = [], cache?: LayerCache): Promise<AnalyzedImage> {
+export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untimedVisitors: readonly LayerVisitor[] = [], cache?: LayerCache): Promise<AnalyzedImage> {
+  const visitors = timedVisitors(untimedVisitors);
   const problems: IntegrityProblem[] = [];
   const notes: string[] = [];
   const platformField = plan.platform ? { platform: plan.platform } : {};
@@ -76,7 +78,7 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, visit
     const expected = config.diffIds[index];
     const key = cache && visitors.every(isCacheable) ? await cache.keyFor(opened.source, blob, expected, visitors.map((visitor) => visitor.cacheSalt ?? '').join('\0')) : undefined;
     const cached = key ? await cache!.load(key) : undefined;
-    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await readLayer(opened, blob, index, visitors);
+    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors));
     const { digests, entries, whiteouts } = read;
     notes.push(...read.notes);
     const before = problems.length;

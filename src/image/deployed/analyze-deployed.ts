@@ -8,6 +8,7 @@ import type { HttpRegistryClient } from '../../resolve/registry-client.js';
 import type { VulnerabilityDatabase } from '../../vuln/store.js';
 import { blocklistVisitors, type Blocklist } from '../blocklist.js';
 import { ImageInputError } from '../blob-source.js';
+import { cpuTimed, noteThreads } from '../analysis-timings.js';
 import type { InspectedImage } from '../inspect-image.js';
 import { LayerMemory } from '../layer-cache.js';
 import type { ClamAvOptions } from '../malware/clamav-engine.js';
@@ -125,6 +126,7 @@ export class DeployedImagesPass implements ScanPass {
         belowThreshold: outcome.belowThreshold,
       });
     }
+    noteThreads();
     if (this.options.maxDbAge) {
       const { checkDatabaseAge } = await import('../../vuln/image-vulnerabilities.js');
       try {
@@ -165,8 +167,8 @@ export class DeployedImagesPass implements ScanPass {
       ...(this.options.clamav ? { clamav: this.options.clamav } : {}),
     };
     const blocklist = this.options.blocklist ? blocklistVisitors(this.options.blocklist, base) : undefined;
-    const inspection = await analyzeImage(input, blocklist?.options ?? base);
-    const vulnerabilities = await findImageVulnerabilities(inspection.display, inspection.images, this.options.database);
+    const inspection = await cpuTimed('images (main thread, all of it)', () => analyzeImage(input, blocklist?.options ?? base));
+    const vulnerabilities = await cpuTimed('vulnerability matching', () => findImageVulnerabilities(inspection.display, inspection.images, this.options.database));
     const listed = blocklist?.findings(inspection.display, inspection.images);
     const diagnostics = [...inspection.diagnostics, ...vulnerabilities.diagnostics];
     if (listed && listed.skipped > 0) diagnostics.push({ path: inspection.display, kind: 'skipped', message: `${listed.skipped} files over 256 MiB were not hashed for the blocklist` });

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { timedVisitors } from './analysis-timings.js';
+
+const module = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis-timings.ts');
+const directory = mkdtempSync(path.join(tmpdir(), 'rampart-timings-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
+  it('leaves the visitors as they are when off', () => {
+    const visitors = [{ wanted: () => 0, visit: () => undefined }];
+    expect(timedVisitors(visitors)).toBe(visitors);
+  });
+
+  it('writes each visitor\'s time by its class, and the main thread\'s CPU time, when the process exits', () => {
+    const file = path.join(directory, 'timings.json');
+    const script = `
+      const { timedVisitors, addTime } = await import(${JSON.stringify(module)});
+      class Busy { wanted() { return 1; } visit() { let x = 0; for (let i = 0; i < 3e7; i += 1) x += i; return x; } }
+      const [busy] = timedVisitors([new Busy()]);
+      busy.wanted({}); busy.visit({}, Buffer.alloc(1), false);
+      addTime('part', 5); addTime('part', 7);
+      process.exit(0);`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: file } });
+    expect(result.stderr).toBe('');
+    const timings = JSON.parse(readFileSync(file, 'utf8')) as { parts: Record<string, number>; mainThreadCpuMs: number };
+    expect(timings.parts['part']).toBe(12);
+    expect(timings.parts['visitor Busy']).toBeGreaterThan(0);
+    expect(timings.mainThreadCpuMs).toBeGreaterThan(timings.parts['visitor Busy']!);
+  });
+});
