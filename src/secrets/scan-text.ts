@@ -108,65 +108,86 @@ export interface ChangedRange {
  * text): a new version of a file is searched where it changed, as `git log -p` shows it.
  */
 export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS, changedPart?: ChangedRange): SecretMatch[] {
-  const { automaton, owners, patterns, located, reach, far } = prepare(detectors);
+  const prepared = prepare(detectors);
   // whole lines: the regexes run over whole lines around each keyword
   const changed = changedPart && { start: lineStartBefore(text, changedPart.start), end: lineEndAfter(text, changedPart.end) };
-  let ranges: Map<number, Array<[number, number]>> | undefined;
-  const onKeyword = (owned: ReadonlyArray<readonly number[]>, keyword: number, start: number, length: number): void => {
-    for (const index of owned[keyword]!) {
-      const detector = detectors[index]!;
-      const from = Math.max(0, start - detector.window.before);
-      const to = Math.min(text.length, start + length + detector.window.after);
-      // a window that ends before the change or starts after it finds nothing new
-      if (changed && (to < changed.start || from > changed.end)) continue;
-      ranges ??= new Map();
-      const list = ranges.get(index) ?? [];
-      const last = list[list.length - 1];
-      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-      else list.push([from, to]);
-      ranges.set(index, list);
-    }
-  };
-  const scan = (keywords: Keywords, start: number, end: number): void => {
-    if (start >= end) return;
-    const region = start === 0 && end === text.length ? text : text.slice(start, end);
-    if (keywords.anyIn && !keywords.anyIn.test(region)) return;
-    keywords.automaton.scan(region, (keyword, found) => {
-      onKeyword(keywords.owners, keyword, found + start, keywords.automaton.keywords[keyword]!.length);
-    });
-  };
-  const all = { automaton, owners, reach };
+  const windows = new KeywordWindows(detectors, text.length, changed);
   if (!changed) {
-    scan(all, 0, text.length);
+    scanKeywords(prepared, text, 0, text.length, windows);
   } else {
     // keywords whose windows can reach into the change; key blocks' keywords from further away (in text order)
+    const { reach, far } = prepared;
     const nearFrom = Math.max(0, changed.start - reach.after);
     const nearTo = Math.min(text.length, changed.end + reach.before);
-    scan(far, Math.max(0, changed.start - far.reach.after), nearFrom);
-    scan(all, nearFrom, nearTo);
-    scan(far, nearTo, Math.min(text.length, changed.end + far.reach.before));
+    scanKeywords(far, text, Math.max(0, changed.start - far.reach.after), nearFrom, windows);
+    scanKeywords(prepared, text, nearFrom, nearTo, windows);
+    scanKeywords(far, text, nearTo, Math.min(text.length, changed.end + far.reach.before), windows);
   }
-  if (!ranges) return [];
+  if (windows.byDetector.size === 0) return [];
   const candidates: SecretMatch[] = [];
-  for (const [index, list] of ranges) {
+  for (const [index, list] of windows.byDetector) {
     const detector = detectors[index]!;
     if (detector.paths && !detector.paths.test(path)) continue;
-    const pattern = patterns[index]!;
-    for (const [from, to] of mergeLines(text, list)) {
-      const slice = text.slice(from, to);
-      pattern.lastIndex = 0;
-      for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
-        const secret = match.groups?.['secret'] ?? match[0];
-        const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {}, text, index: from + match.index, match: match[0] }) ?? true);
-        const span = accepted ? locate(located[index]!, slice, match.index) : undefined;
-        if (span) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
-        else pattern.lastIndex = match.index + 1;
-        if (match[0] === '') pattern.lastIndex += 1;
-      }
-    }
+    matchWindows(detector, prepared.patterns[index]!, prepared.located[index]!, text, path, list, candidates);
   }
   return resolveOverlaps(candidates.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
     .map(({ match }) => match);
+}
+
+/**
+ * The windows of text around keywords found, by detector, merged where they touch. Kept small and
+ * apart from the regex work (as are `scanKeywords` and `matchWindows`): the optimising compiler
+ * then compiles each alone, and one that meets a new shape late is compiled again alone.
+ */
+class KeywordWindows {
+  readonly byDetector = new Map<number, Array<[number, number]>>();
+
+  constructor(private readonly detectors: readonly Detector[], private readonly length: number, private readonly changed: ChangedRange | undefined) {}
+
+  add(owners: readonly number[], start: number, keywordLength: number): void {
+    for (let k = 0; k < owners.length; k += 1) {
+      const index = owners[k]!;
+      const { window } = this.detectors[index]!;
+      const from = Math.max(0, start - window.before);
+      const to = Math.min(this.length, start + keywordLength + window.after);
+      // a window that ends before the change or starts after it finds nothing new
+      if (this.changed && (to < this.changed.start || from > this.changed.end)) continue;
+      let list = this.byDetector.get(index);
+      if (!list) {
+        list = [];
+        this.byDetector.set(index, list);
+      }
+      const last = list[list.length - 1];
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else list.push([from, to]);
+    }
+  }
+}
+
+function scanKeywords(keywords: Keywords, text: string, start: number, end: number, windows: KeywordWindows): void {
+  if (start >= end) return;
+  const region = start === 0 && end === text.length ? text : text.slice(start, end);
+  if (keywords.anyIn && !keywords.anyIn.test(region)) return;
+  const { owners, automaton } = keywords;
+  automaton.scan(region, (keyword, found) => {
+    windows.add(owners[keyword]!, found + start, automaton.keywords[keyword]!.length);
+  });
+}
+
+/** One detector's regex over the whole lines of its windows: the candidates it validates. */
+function matchWindows(detector: Detector, pattern: RegExp, located: RegExp, text: string, path: string, windows: ReadonlyArray<readonly [number, number]>, candidates: SecretMatch[]): void {
+  for (const [from, to] of mergeLines(text, windows)) {
+    const slice = text.slice(from, to);
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
+      const secret = match.groups?.['secret'] ?? match[0];
+      const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {}, text, index: from + match.index, match: match[0] }) ?? true);
+      const span = accepted ? locate(located, slice, match.index) : undefined;
+      if (span) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
+      else pattern.lastIndex = match.index + 1;
+      if (match[0] === '') pattern.lastIndex += 1;
+    }
+  }
 }
 
 /** Offsets of the secret (or of the whole match) of the match that starts at `at`, from the same pattern with indices. */
