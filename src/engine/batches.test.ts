@@ -37,11 +37,12 @@ describe('batched scans', () => {
       'rbac/role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list]\n',
       'bindings/binding.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: app\n    namespace: default\n',
       'argocd/argocd-cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  users.anonymous.enabled: "true"\n',
+      'flux/argo-cd.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: argo-cd\nspec:\n  chart:\n    spec:\n      chart: argo-cd\n  values:\n    configs:\n      cm:\n        exec.enabled: "true"\n',
       'apps/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          securityContext:\n            privileged: true\n',
     };
     const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES);
     const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES, { batchBytes: ONE_GROUP_PER_BATCH });
-    expect(whole.findings.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['rbac-secrets-read', 'argocd-anonymous-access', 'workload-privileged']));
+    expect(whole.findings.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['rbac-secrets-read', 'argocd-anonymous-access', 'argocd-exec-enabled', 'workload-privileged']));
     expect(batched).toEqual(whole);
   });
 
@@ -56,6 +57,23 @@ describe('batched scans', () => {
     expect(batched).toEqual(whole);
   });
 
+  it('read a fact of the whole tree in every batch: a Flux lockdown patch in another directory quiets the Flux objects', async () => {
+    const texts = {
+      'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n',
+      'clusters/prod/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n',
+      'flux-system/lockdown.yaml': 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\nspec:\n  cluster:\n    multitenant: true\n',
+    };
+    const rules = RULES.filter((rule) => rule.id === 'flux-kustomization-no-service-account');
+    const unlocked = { ...texts, 'flux-system/lockdown.yaml': texts['flux-system/lockdown.yaml'].replace('true', 'false') };
+    for (const tree of [texts, unlocked]) {
+      const whole = await runRules(Workspace.fromTexts(tree), DEFAULT_CONFIG, rules);
+      const batched = await runRules(Workspace.fromTexts(tree), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH });
+      expect(batched).toEqual(whole);
+    }
+    expect((await runRules(Workspace.fromTexts(unlocked), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH })).findings).toHaveLength(2);
+    expect((await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH })).findings).toHaveLength(0);
+  });
+
   for (const rule of RULES.filter((candidate) => candidate.requires === undefined)) {
     const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
     if (!existsSync(fixtureDir)) continue;
@@ -68,7 +86,7 @@ describe('batched scans', () => {
   }
 
   it('run every rule that joins facts across files once over the whole tree (REPOSITORY_RULES)', () => {
-    const joining = /(?<!function )\b(argocdSettings|appProjects|rbacModel|lockedDownControllers|referencedDocuments|kubeObjectPaths|gitlabPipelineDocuments|gitlabJobs|ociHelmRepositories)\(/;
+    const joining = /(?<!function )\b(argocdSettings|appProjects|rbacModel|referencedDocuments|kubeObjectPaths|gitlabPipelineDocuments|gitlabJobs)\(/;
     const sources = new Map<string, string>();
     const read = (file: string): string => {
       let text = sources.get(file);

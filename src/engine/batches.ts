@@ -14,7 +14,9 @@ import type { Rule } from '../rules/rule.js';
  *
  * Rules that join facts across the whole tree (an RBAC binding in one file and its role in another,
  * Argo CD settings that any file may set) run once at the end over the documents they read, which
- * the batches keep (`keptForRepositoryRules`). A rule that joins across files must be listed here.
+ * the batches keep (`keptForRepositoryRules`). A rule that joins across files must be listed here,
+ * unless what it joins on is a fact of the whole tree that it reads from a few files picked by their
+ * text (`workspace.tree`: `lockedDownControllers`, `treeOciHelmRepositories`); then it runs per batch.
  */
 export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
   // argocdSettings: any ConfigMap, generator, values file or Application of the tree may set them
@@ -34,10 +36,6 @@ export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
   'rbac-escalation',
   'rbac-secrets-read',
   'rbac-wildcard',
-  // ociHelmRepositories: a HelmRelease or HelmChart names a HelmRepository defined anywhere
-  'flux-oci-unverified',
-  // lockedDownControllers: a controller flag anywhere in the tree
-  'flux-kustomization-no-service-account',
   // referencedDocuments: kustomizations name files in other directories; argocdSettings
   'kustomize-exec-function',
   // one finding for the whole repository
@@ -66,7 +64,7 @@ function wholeTreeRuleIds(): string[] {
 
 /** Kinds the repository rules read (ConfigMaps, Secrets and Kustomizations only in part: see `keptObject`). */
 const KEPT_KINDS = new Set([
-  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'HelmRelease', 'OCIRepository', 'HelmRepository', 'HelmChart', 'ResourceSet',
+  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'OCIRepository',
   'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile',
 ]);
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
@@ -83,18 +81,27 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   // charts and values: Argo CD settings and chart values read them
   if (isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
-  if (keptObject(getString(document.root, 'kind'), getString(document.root, 'apiVersion'), getString(document.root, 'metadata', 'name'), file)) return true;
-  return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.apiVersion, object.name, file));
+  if (keptObject(getString(document.root, 'kind'), getString(document.root, 'metadata', 'name'), document)) return true;
+  return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document));
 }
 
-function keptObject(kind: string | undefined, apiVersion: string | undefined, name: string | undefined, file: SourceFile): boolean {
+/** Chart values keys the repository rules read: the argo-cd chart's `configs`, the argocd-apps chart's collections. */
+const READ_CHART_VALUES = /configs|applications|projects/;
+
+function keptObject(kind: string | undefined, name: string | undefined, document: YamlDocument): boolean {
+  const { file } = document;
   if (kind === undefined) return false;
   // Argo CD settings ConfigMaps; repository and cluster Secrets (argocd-repo-insecure)
   if (kind === 'ConfigMap') return name?.startsWith('argocd-') === true;
   if (kind === 'Secret' || kind === 'ExternalSecret') return file.text.includes(ARGOCD_SECRET_LABEL);
-  // Flux's, which flux-kustomization-no-service-account reads (kustomize's own are kustomization files)
-  if (kind === 'Kustomization') return apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/') === true;
+  // a values site (chartValuesRoots): only when its text has a key they read
+  if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
   return KEPT_KINDS.has(kind);
+}
+
+function documentText(document: YamlDocument): string {
+  const range = document.document.range;
+  return document.file.text.slice(range[0], range[2]);
 }
 
 /** Text per batch: the syntax trees of YAML take 20–40 times its text (kyverno/policies: 1 MB batches peak 90 MB higher than 256 KB). */

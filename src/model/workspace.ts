@@ -63,6 +63,7 @@ export class Workspace {
   subset(files: readonly SourceFile[]): Workspace {
     const batch = new Workspace(this.root, files, this.allPaths, this.repositoryPath, this.charts);
     batch.wholeTreePatchPaths = this.kustomizePatchPaths();
+    batch.whole = this.whole;
     return batch;
   }
 
@@ -71,6 +72,22 @@ export class Workspace {
   /** Files a kustomization of the tree applies as patches (fragments of objects defined elsewhere), also known to a batch (`subset`). */
   kustomizePatchPaths(): ReadonlySet<string> {
     return this.wholeTreePatchPaths ?? this.once('kustomize-patches', () => kustomizePatchPaths(this.files));
+  }
+
+  private whole: Workspace = this;
+
+  /** The whole tree a batch was taken from (`subset`); the workspace itself otherwise. */
+  get tree(): Workspace {
+    return this.whole;
+  }
+
+  /**
+   * The Kubernetes objects of one manifest file, for a fact of the whole tree that a few files hold
+   * (picked by their text): a file this workspace has not parsed is parsed alone and not kept.
+   */
+  kubeObjectsOfFile(file: SourceFile): KubeObject[] {
+    const parsed = this.partlyKept.has(file.path) ? undefined : this.parsedFiles.get(file.path);
+    return (parsed ?? parseYamlFile(file)).documents.flatMap((document) => kubeObjectsOf(document));
   }
 
   static fromTexts(texts: Record<string, string>, root = ''): Workspace {

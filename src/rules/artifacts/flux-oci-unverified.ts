@@ -1,7 +1,7 @@
 import { describeObject } from '../../model/kubernetes.js';
 import { getString } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
-import { chartFromOciRepository, isFluxSource, kindSpan, objectsWithEmbedded, ociHelmRepositories, verifiableSources } from './flux-sources.js';
+import { chartFromOciRepository, isFluxSource, kindSpan, objectsWithEmbedded, treeOciHelmRepositories, verifiableSources } from './flux-sources.js';
 
 export default defineRule({
   id: 'flux-oci-unverified',
@@ -37,7 +37,7 @@ export default defineRule({
   },
   check(context) {
     const objects = objectsWithEmbedded(context.workspace);
-    const ociRepositories = ociHelmRepositories(objects);
+    const ociRepositories = treeOciHelmRepositories(context.workspace);
     for (const source of verifiableSources(objects)) {
       if (source.verify) continue;
       const at = kindSpan(source.owner);

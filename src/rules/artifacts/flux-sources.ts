@@ -12,8 +12,12 @@ const FLUX_HELM_GROUP = 'helm.toolkit.fluxcd.io';
  * (`spec.resources`), which Flux applies like any other manifest.
  */
 export function objectsWithEmbedded(workspace: Workspace): KubeObject[] {
+  return withEmbedded(workspace.kubeObjects());
+}
+
+function withEmbedded(declared: readonly KubeObject[]): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (const object of workspace.kubeObjects()) {
+  for (const object of declared) {
     objects.push(object);
     if (object.kind !== 'ResourceSet') continue;
     for (const item of seqItems(getPath(object.node, 'spec', 'resources'))) {
@@ -69,8 +73,29 @@ export function ociHelmRepositories(objects: readonly KubeObject[]): KubeObject[
     && (getString(object.node, 'spec', 'type') === 'oci' || (getString(object.node, 'spec', 'url') ?? '').startsWith('oci://')));
 }
 
+/** Where a HelmRepository is defined: what a chart's `sourceRef` is matched against. */
+export interface RepositoryName {
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+}
+
+/**
+ * The OCI HelmRepositories of the whole tree (`workspace.tree`), by name and namespace: a chart in
+ * one batch may come from a repository defined in any directory. Read from the files whose text
+ * names a HelmRepository and `oci`, so a scan in batches parses only those again.
+ */
+export function treeOciHelmRepositories(workspace: Workspace): readonly RepositoryName[] {
+  const tree = workspace.tree;
+  return tree.derived('flux-oci-helm-repositories', () => {
+    const declared = tree.manifestFiles()
+      .filter((file) => file.text.includes('HelmRepository') && file.text.includes('oci'))
+      .flatMap((file) => tree.kubeObjectsOfFile(file));
+    return ociHelmRepositories(withEmbedded(declared)).map(({ name, namespace }) => ({ name, namespace }));
+  });
+}
+
 /** Whether a HelmChart / HelmRelease chart template takes its chart from an OCI HelmRepository. */
-export function chartFromOciRepository(source: FluxVerify, ociRepositories: readonly KubeObject[]): boolean {
+export function chartFromOciRepository(source: FluxVerify, ociRepositories: readonly RepositoryName[]): boolean {
   const sourceRef = getNode(source.holder, 'sourceRef');
   if ((getString(sourceRef, 'kind') ?? 'HelmRepository') !== 'HelmRepository') return false;
   const name = getString(sourceRef, 'name');
