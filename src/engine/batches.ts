@@ -3,7 +3,7 @@ import { isGitlabCiFile } from '../model/extract/yaml-tool-images.js';
 import { isChartFile, isKustomizationFile, isValuesFile } from '../model/file-kinds.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Workspace } from '../model/workspace.js';
-import { getString, type YamlDocument } from '../model/yaml.js';
+import { documentPlace, getString, type YamlDocument } from '../model/yaml.js';
 import type { Rule } from '../rules/rule.js';
 
 /**
@@ -70,6 +70,8 @@ const KEPT_KINDS = new Set([
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
 /** The kustomization fields repository rules read: configMapGenerator (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
 const KUSTOMIZATION_FIELDS = /configMapGenerator|helmCharts|generators|transformers|validators/;
+/** The ConfigMaps `argocdSettings` reads (`SettingsMap`). */
+const ARGOCD_SETTINGS_MAPS: ReadonlySet<string> = new Set(['argocd-cm', 'argocd-rbac-cm', 'argocd-cmd-params-cm']);
 const ARGOCD_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
 
 /** Whether the repository rules may read this document: those they never read are let go with their batch. */
@@ -78,8 +80,9 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   if (krmFunctions) return true;
   // a key a rule reads is written in the file's text (a merge key's anchor too)
   if (isKustomizationFile(file.baseName)) return KUSTOMIZATION_FIELDS.test(file.text);
-  // charts and values: Argo CD settings and chart values read them
-  if (isChartFile(file.baseName) || isValuesFile(file.baseName)) return true;
+  // charts (chart names, umbrella charts' dependency keys); values only when their text has a key read
+  if (isChartFile(file.baseName)) return true;
+  if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document));
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
   if (keptObject(getString(document.root, 'kind'), getString(document.root, 'metadata', 'name'), document)) return true;
   return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document));
@@ -92,7 +95,7 @@ function keptObject(kind: string | undefined, name: string | undefined, document
   const { file } = document;
   if (kind === undefined) return false;
   // Argo CD settings ConfigMaps; repository and cluster Secrets (argocd-repo-insecure)
-  if (kind === 'ConfigMap') return name?.startsWith('argocd-') === true;
+  if (kind === 'ConfigMap') return name !== undefined && ARGOCD_SETTINGS_MAPS.has(name);
   if (kind === 'Secret' || kind === 'ExternalSecret') return file.text.includes(ARGOCD_SECRET_LABEL);
   // a values site (chartValuesRoots): only when its text has a key they read
   if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
@@ -169,7 +172,8 @@ export async function checkInBatches(
       for (const file of batch.manifestFiles()) {
         const parsed = batch.parsedYaml(file);
         const krmFunctions = KRM_FUNCTION.test(file.text);
-        workspace.adoptYaml(file, parsed, keepAll ? parsed.documents : parsed.documents.filter((document) => keptForRepositoryRules(batch, document, krmFunctions)));
+        if (keepAll) workspace.adoptYaml(file, parsed, parsed.documents);
+        else workspace.adoptYamlLater(file, parsed, parsed.documents.filter((document) => keptForRepositoryRules(batch, document, krmFunctions)).map(documentPlace));
       }
       for (const path of batch.kubeObjectPaths()) objectPaths.add(path);
     }

@@ -14,7 +14,7 @@ import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
-import { getNode, getString, parseYamlFile, seqItems, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
+import { getNode, getString, parseYamlDocumentsAt, parseYamlFile, seqItems, type DocumentPlace, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
 
 export interface ChartInfo {
   readonly directory: string;
@@ -163,10 +163,24 @@ export class Workspace {
   parsedYaml(file: SourceFile): ParsedYaml {
     let parsed = this.parsedFiles.get(file.path);
     if (!parsed) {
-      parsed = parseYamlFile(file);
+      const later = this.adoptedLater.get(file.path);
+      parsed = later ? { documents: parseYamlDocumentsAt(file, later.kept), diagnostics: later.diagnostics } : parseYamlFile(file);
+      this.adoptedLater.delete(file.path);
       this.parsedFiles.set(file.path, parsed);
     }
     return parsed;
+  }
+
+  private readonly adoptedLater = new Map<string, { kept: readonly DocumentPlace[]; diagnostics: Diagnostic[] }>();
+
+  /**
+   * Files whose YAML a batch parsed (`subset`), of which only the documents at `kept` are
+   * read here: they are parsed again from their own text when first read, so that the batch's syntax
+   * trees are let go and do not wait, all of them at once, for the rules that read them at the end.
+   */
+  adoptYamlLater(file: SourceFile, parsed: ParsedYaml, kept: readonly DocumentPlace[]): void {
+    this.adoptedLater.set(file.path, { kept, diagnostics: parsed.diagnostics });
+    if (kept.length !== parsed.documents.length) this.partlyKept.add(file.path);
   }
 
   /** YAML files that did not parse because they are templates; read like chart templates. */

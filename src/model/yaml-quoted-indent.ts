@@ -27,8 +27,10 @@ interface QuotedScalarLexer {
 
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
-export function parseAllDocumentsLikeGoYaml(text: string): Document.Parsed[] {
+export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
   const parser = new Parser();
+  // positions count from `offset`: a document parsed again from its own text keeps those of its file
+  (parser as unknown as { offset: number }).offset = offset;
   continueQuotedScalarsAtAnyIndent((parser as unknown as { lexer: QuotedScalarLexer }).lexer);
   const composer = new Composer({ uniqueKeys: false });
   return Array.from(composer.compose(parser.parse(text))) as Document.Parsed[];

@@ -55,6 +55,40 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   return { documents, diagnostics };
 }
 
+/** Where one document of a stream is written, to parse it again on its own (`parseYamlDocumentsAt`). */
+export interface DocumentPlace {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function documentPlace(document: YamlDocument): DocumentPlace {
+  const [start, , end] = document.document.range;
+  return { index: document.index, start, end };
+}
+
+/**
+ * Documents of a file that `parseYamlFile` read without errors, parsed again each from its own text
+ * (positions stay the file's). A file with directives (`%TAG`), which apply across documents, is
+ * parsed whole again, as is one whose document does not read back as one document.
+ */
+export function parseYamlDocumentsAt(file: SourceFile, places: readonly DocumentPlace[]): YamlDocument[] {
+  const again = (): YamlDocument[] => {
+    const documents = parseYamlFile(file).documents;
+    return places.flatMap((place) => documents.filter((document) => document.index === place.index));
+  };
+  if (places.length === 0) return [];
+  if (/^%/m.test(file.text)) return again();
+  const documents: YamlDocument[] = [];
+  for (const place of places) {
+    const [document, ...more] = parseAllDocumentsLikeGoYaml(file.text.slice(place.start, place.end), place.start);
+    if (!document || more.length > 0 || document.errors.length > 0) return again();
+    if (file.text.includes('<<')) recordMergeSources(document);
+    documents.push({ file, index: place.index, document, root: document.contents as Node | null });
+  }
+  return documents;
+}
+
 /** Where the quoted scalar opened, for a quote that is never closed: the parser stops it at the end of the text or at a document marker. */
 function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number | undefined {
   if (error.code !== 'MISSING_CHAR') return undefined;
