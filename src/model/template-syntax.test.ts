@@ -15,6 +15,14 @@ describe('what a manifest that does not parse is written in', () => {
     expect(templateSyntax('owner: someone@example.com@\nb: [unclosed\n')).toBeUndefined();
   });
 
+  it('Terraform templatefile() directives: %{ for }, %{~ if ~} (cloud-foundation-fabric cloud-config and pipeline templates)', () => {
+    const text = 'users:\n  - name: app\n  %{ for user in users }\n  - name: ${user.username}\n  %{ endfor }\n';
+    expect(templateSyntax(text)).toEqual({ language: 'Terraform', line: 3 });
+    expect(templateSyntax('variables:\n  A: ${a}\n  %{~ if b != [] ~}\n  B: ${b}\n  %{~ endif ~}\n')).toEqual({ language: 'Terraform', line: 3 });
+    expect(templateMessage(templateSyntax(text)!)).toMatch(/^Terraform template \(line 3\): not YAML until rendered/);
+    expect(templateSyntax('format: "%{http_code}"\nb: [unclosed\n')).toBeUndefined();
+  });
+
   it('kubefirst <NAME> lines are placeholders too', () => {
     expect(templateSyntax('metadata:\n  name: x\n<CLUSTER_SETTINGS>\n')).toEqual({ language: 'placeholder', line: 3 });
   });

@@ -4,6 +4,8 @@
  * Checked in order: Jinja files also hold `{{ }}`, so Go templates come after it.
  */
 const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: RegExp }> = [
+  // Terraform's templatefile(): `%{ for user in users }`, `%{~ if x ~}` … `%{ endif }`
+  { language: 'Terraform', pattern: /%\{~?[ \t]*(?:if|for|else|endif|endfor)\b[^}\n]*\}/ },
   {
     language: 'FreeMarker',
     pattern: /<\/?#(?:if|elseif|else|list|items|sep|assign|local|global|include|import|macro|function|return|switch|case|default|on|break|attempt|recover|compress|noparse|ftl|setting|nested)\b|<@[\w.]+|\$\{[^}\n]*\?[a-z_]+[^}\n]*\}/,

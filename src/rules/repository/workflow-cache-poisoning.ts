@@ -79,7 +79,7 @@ export default defineRule({
         if (modeValue === 'read' || modeValue === 'none') continue;
         const declaredWrite = modeValue === 'write' || modeValue === 'write-only';
         if (declaredWrite) {
-          const input = job.steps.map((step) => untrustedInput(workflow, step)).find((found) => found !== undefined);
+          const input = job.steps.map((step) => untrustedInput(workflow, job, step)).find((found) => found !== undefined);
           const reader = readers[0]!;
           if (input !== undefined) {
             context.report({
@@ -92,7 +92,7 @@ export default defineRule({
         }
         let input: string | undefined;
         for (const step of job.steps) {
-          input ??= untrustedInput(workflow, step);
+          input ??= untrustedInput(workflow, job, step);
           const cache = cacheUseOf(workflow, job.id, step);
           if (!cache?.saves || !step.uses) continue;
           // actions/cache/save saves right away; the others save in a post step, when the job ends
@@ -119,11 +119,11 @@ export default defineRule({
 
 /** Untrusted input a step after `index` brings in (the cache is saved when the job ends). */
 function laterInput(workflow: Workflow, job: WorkflowJob, index: number): string | undefined {
-  return job.steps.slice(index + 1).map((step) => untrustedInput(workflow, step)).find((found) => found !== undefined);
+  return job.steps.slice(index + 1).map((step) => untrustedInput(workflow, job, step)).find((found) => found !== undefined);
 }
 
-function untrustedInput(workflow: Workflow, step: WorkflowStep): string | undefined {
-  const checkout = checkoutOf(workflow, step);
+function untrustedInput(workflow: Workflow, job: WorkflowJob, step: WorkflowStep): string | undefined {
+  const checkout = checkoutOf(workflow, step, job.steps.slice(step.index + 1));
   if (checkout) return `the pull request's code (${checkout.how})`;
   const download = workflow.triggers.has('workflow_run') ? crossRunDownloadOf(workflow, step) : undefined;
   return download ? `another run's artifacts (${download.how})` : undefined;

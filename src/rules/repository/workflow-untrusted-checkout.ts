@@ -11,13 +11,20 @@ const PULL_REF = /(^|[\s:/'"])(refs\/)?pull\/[^\s/]+\/(head|merge)\b/;
 /** Shell commands that fetch or switch to a pull request's code. */
 const CHECKOUT_COMMAND = /\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|pull|checkout|switch)\b[^\n]*(refs\/pull\/|\bpull\/)/;
 
+/** Git commands that put fetched commits into the working tree (a bare `git fetch` only downloads them). */
+const TREE_SWITCH = /\bgit\s+(?:-C\s+\S+\s+)?(?:checkout|switch|merge|reset|rebase|pull|restore|cherry-pick|am|worktree\s+add)\b|\bgh\s+pr\s+checkout\b/;
+
 interface Checkout {
   readonly at: Span;
   readonly how: string;
 }
 
-/** The place where `step` fetches the pull request's head, if it does. */
-export function checkoutOf(workflow: Workflow, step: WorkflowStep): Checkout | undefined {
+/**
+ * The place where `step` checks out the pull request's head, if it does. A `git fetch` of it counts
+ * only when this script or one of the `later` steps then switches the tree (`git checkout FETCH_HEAD`,
+ * a merge, a reset): fetched alone, the head is data in `.git`, read by `git diff`.
+ */
+export function checkoutOf(workflow: Workflow, step: WorkflowStep, later: readonly WorkflowStep[]): Checkout | undefined {
   const file = workflow.file;
   const headReference = (node: Node | undefined): Span | undefined => {
     for (const expression of expressionsOf(file, node)) {
@@ -39,7 +46,9 @@ export function checkoutOf(workflow: Workflow, step: WorkflowStep): Checkout | u
   if (step.run && script !== undefined) {
     const match = CHECKOUT_COMMAND.exec(script.replace(/\$\{\{[^}]*\}\}/g, 'N'));
     const viaContext = /\bgit\s+(fetch|pull|checkout|switch)\b/.test(script) ? headReference(step.run) : undefined;
-    if (match || viaContext) {
+    const fetchOnly = !/\bgh\s+pr\s+checkout\b|\bgit\s+(?:pull|checkout|switch)\b[^\n]*(?:refs\/pull\/|\bpull\/)/.test(script) && !TREE_SWITCH.test(script)
+      && !later.some((next) => TREE_SWITCH.test(stringValue(next.run) ?? ''));
+    if ((match || viaContext) && !fetchOnly) {
       const at = viaContext ?? nodeSpan(file, step.run);
       return { at, how: match ? `\`${match[0].trim()}\`` : 'git with the pull request\'s head' };
     }
@@ -73,7 +82,8 @@ export default defineRule({
     'secrets and the token `actions/checkout` leaves in `.git/config`, and push to the deploy branch (a "pwn request"). ' +
     'Critical when a later step of the job runs code from the tree; medium when none is seen (actions that read ' +
     'configuration from the tree may still execute it); high when the job waits for a label, an author check or a ' +
-    'deployment environment, since a push after the approval still runs.',
+    'deployment environment, since a push after the approval still runs. A `git fetch` of the head that nothing ' +
+    'switches the tree to (only `git diff` reads it) is no checkout.',
   remediation:
     'Build and test pull requests in a `pull_request` workflow (no secrets for forks); keep `pull_request_target` ' +
     'for steps that never check out the head (labels, comments). If a privileged step needs the result, pass it ' +
@@ -104,7 +114,7 @@ export default defineRule({
       if (triggers.length === 0) continue;
       for (const job of workflow.jobs) {
         for (const step of job.steps) {
-          const checkout = checkoutOf(workflow, step);
+          const checkout = checkoutOf(workflow, step, job.steps.slice(step.index + 1));
           if (!checkout) continue;
           const runs = job.steps.slice(step.index + 1).map((later) => stepRunsTreeCode(workflow, later)).find((found) => found !== undefined)
             ?? (step.run ? stepRunsTreeCode(workflow, step) : undefined);
