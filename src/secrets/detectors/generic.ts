@@ -136,7 +136,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
     if (HEX40.test(assigned)) return HEX40_KEY.test(key);
     if (UUID_LAYOUT.test(assigned) || UUID_LAYOUT_ALNUM.test(assigned)) return UUID_KEY.test(key) && !/passw|pwd/i.test(key) && !isDocumentedExample(assigned) && looksRandom(assigned.replace(/-/g, ''), 24);
     if (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) return true;
-    return PASSWORD_KEY.test(key) ? isTypedPassword(assigned) : isShortRandomKey(assigned);
+    return PASSWORD_KEY.test(key) ? isTypedPassword(assigned) || isAppPassword(assigned) : isShortRandomKey(assigned);
   }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
 }
@@ -267,8 +267,30 @@ export function isShortRandomKey(value: string): boolean {
   const cutByDigits = (value.match(/[A-Za-z][0-9]+(?=[A-Za-z])/g) ?? []).length >= 2;
   const letters = value.replace(/[0-9]/g, '');
   const clusters = letters.split(VOWELS).filter((run) => run.length >= 4).length;
-  return cutByDigits || clusters >= 2 || (clusters >= 1 && caseChanges(letters) >= 3 && !/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(letters));
+  return cutByDigits || clusters >= 2 || (clusters >= 1 && caseChanges(letters) >= 3 && !/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(letters)) || isRandomLetters(value);
 }
+
+/** The 100 commonest letter pairs of English technical text (READMEs): three quarters of the pairs in its words, 15% of those of random letters. */
+const COMMON_PAIRS = new Set('th er on re in co at or st es he te en le se ti an ns de al ar it ng nt ed om io ec pe ma ra ch ta tt nd ri ro me tr pa as li ll ct et ve is ge ht ce ou lo il tp ea fo ex ps ur nc to ne ac op so si fi am rs no im od pt ca ul un hi us ha wi ol ic rt pr ty mp ad ut gi el ss di la na ts va yp ue po mi'.split(' '));
+
+/**
+ * Random lower-case letters (`seugeupfknprstoe`, a Google app password `vzihlaquknriqlht`), told
+ * from words run together (`helloworldstring`) by how few of their letter pairs are common in English.
+ */
+export function isRandomLetters(value: string): boolean {
+  if (!/^[a-z]{12,32}$/.test(value) || new Set(value).size < value.length * 0.6) return false;
+  let common = 0;
+  let keyboard = 0;
+  for (let at = 1; at < value.length; at += 1) {
+    const pair = value.slice(at - 1, at + 1);
+    if (COMMON_PAIRS.has(pair)) common += 1;
+    if (KEYBOARD_ROWS.includes(pair)) keyboard += 1;
+  }
+  return common <= (value.length - 1) * 0.25 && keyboard < (value.length - 1) * 0.4;
+}
+
+/** `qwertyuiopasdfgh`: runs along a keyboard row are typed, not random. */
+const KEYBOARD_ROWS = 'qwertyuiop asdfghjkl zxcvbnm poiuytrewq lkjhgfdsa mnbvcxz';
 
 function caseChanges(value: string): number {
   let changes = 0;
@@ -317,6 +339,21 @@ export function isTypedPassword(value: string): boolean {
 }
 
 const PASSWORD_SYMBOL = /[!@#$%^&*?~+=]/;
+
+/** 16 distinct letters that pair rarely in English, in a random order: an app password's shape. */
+export function appPasswordSample(random: SampleRandom): string {
+  const letters = [...'bdfgjkmqvwxzhpuy'];
+  for (let at = letters.length - 1; at > 0; at -= 1) {
+    const other = random.int(at + 1);
+    [letters[at], letters[other]] = [letters[other]!, letters[at]!];
+  }
+  return letters.join('');
+}
+
+/** A password a service generates as 16 random lower-case letters: Google (Gmail SMTP) app passwords. */
+export function isAppPassword(value: string): boolean {
+  return value.length === 16 && isRandomLetters(value) && standInKind(value) === undefined;
+}
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
 
 const TRIVIAL_PASSWORDS = /^(?:my|your)?(?:pass(?:word)?|pwd|secret|admin|root|changeme|changeit|default|test|guest|demo)\d*$/i;
@@ -398,6 +435,7 @@ export const genericDetectors: readonly Detector[] = [
         `PARSEHUB_API_KEY=${random.chars('bcdfghjklmnpqrstvwxz', 2)}${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}k${random.chars('bcdfghjklmnpqrstvwxz', 3)}Q${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}e`,
         `CONVERTAPI_SECRET=secret_${random.chars(CLASS.alnum.chars, 16)}`,
         `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
+        `EMAIL_HOST_PASSWORD: ${appPasswordSample(random)}`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
       ],
       negatives: [
@@ -425,7 +463,7 @@ export const genericDetectors: readonly Detector[] = [
         'token: MY_SECRET_TOKEN_NAME', 'secretName: my-app-tls-secret-v2', 'totp_secret: ONSWG4TFOQWXAYLTON3W64TE', 'apiKey: 12345678-25fg-4b05-9ced-35e7dd5093ae',
         'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', "api_key: 'longStringFromLinodeApi'", 'token: helloworldstring', 'api_key: AWS4HMACSHA256', 'API_KEY: V1ALPHA1', 'token: "Bearer abc, def"',
         'password: "a;b;c;d;e;f;g;h;i;j"', 'secret: "${FOO};${BAR};${BAZ}"', 'api_key: "^[A-Za-z0-9]{32}$"', 'token: "{{ .Values.a }};{{ .Values.b }}"',
-        'secret: "function(a,b){return a.c(b)}"', 'apiKey: "https://a.example.com/x?y=1;z=2"', 'token_regex: "^(?:[A-Z][a-z]+){2,4};\\\\d+$"', 'SOPS_SECRET: "$STATE/gitwork/kubernetes/apps/e2e-sops.sops.yaml"', 'SSH_PRIVATE_KEY: "${SSH_PRIVATE_KEY:-$HOME/.ssh/id_ed25519}"',
+        'secret: "function(a,b){return a.c(b)}"', 'apiKey: "https://a.example.com/x?y=1;z=2"', 'token_regex: "^(?:[A-Z][a-z]+){2,4};\\\\d+$"', 'EMAIL_HOST_PASSWORD: helloworldstring', 'password: qwertyuiopasdfgh', 'smtp_password: correcthorsebattr', 'SOPS_SECRET: "$STATE/gitwork/kubernetes/apps/e2e-sops.sops.yaml"', 'SSH_PRIVATE_KEY: "${SSH_PRIVATE_KEY:-$HOME/.ssh/id_ed25519}"',
         'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,

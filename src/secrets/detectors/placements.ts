@@ -4,7 +4,7 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
-import { isConnectionPassword, isGenericCredential, isRandomSecretValue, isTrivialPassword } from './generic.js';
+import { appPasswordSample, isAppPassword, isConnectionPassword, isGenericCredential, isRandomSecretValue, isTrivialPassword } from './generic.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
 const random = new SampleRandom('placements');
@@ -80,7 +80,7 @@ function isPositionalPassword(password: string, context: MatchContext): boolean 
     const after = (context.text ?? '').slice((context.index ?? 0) + (context.match ?? '').length, (context.index ?? 0) + (context.match ?? '').length + 20);
     if (!/^[ \t]+-AsPlainText/i.test(after)) return false;
   }
-  return isCommandLinePassword(password, user ?? '') && !/^(?:ldaps?|https?):\/\//i.test(password);
+  return (isCommandLinePassword(password, user ?? '') || isAppPassword(password)) && !/^(?:ldaps?|https?):\/\//i.test(password);
 }
 /** Groovy's command syntax in Gradle builds and Jenkinsfiles: `password 'x'` inside `credentials { … }`. */
 const GROOVY_PASSWORD = /^[ \t]*(?:password|passwd)[ \t]+["'](?<secret>[^"'\\$\r\n]{6,128})["'](?=[ \t]*(?:$|\/\/|#|;|\}))/gm;
@@ -149,6 +149,7 @@ export const placementDetectors: readonly Detector[] = [
         file: 'src/Mailer.cs',
         positives: [
           `client.Credentials = new NetworkCredential("mailer@acme.test", "${sample.chars(CLASS.alnum.chars, 18)}");`,
+          `smtp.Credentials = new NetworkCredential("alerts@acme.test", "${appPasswordSample(sample)}");`,
           `entry = DirectoryEntry("LDAP://dc1.acme.test", "ACME\\svc-ldap",\n    "Tq7${sample.chars(CLASS.alnum.chars, 12)}!") # expect: secret-positional-credential`,
           `server.login("alerts@acme.test", "${sample.chars(CLASS.alnum.chars, 16)}")`,
           `$secure = ConvertTo-SecureString "${sample.chars(CLASS.alnum.chars, 14)}#2" -AsPlainText -Force`,
