@@ -57,6 +57,18 @@ describe('batched scans', () => {
     expect(batched).toEqual(whole);
   });
 
+  it('find the Applications an ImageUpdater names in another directory (argocd-image-updater-unreviewed)', async () => {
+    const texts = {
+      'argocd/updater.yaml': 'apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata:\n  name: shop\nspec:\n  writeBackConfig:\n    method: git\n  applicationRefs:\n    - namePattern: shop-cart\n      images:\n        - alias: cart\n          imageName: ghcr.io/acme/cart\n          commonUpdateSettings:\n            updateStrategy: newest-build\n',
+      'apps/shop.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop-cart\n  namespace: argocd\nspec:\n  project: shop\n  source:\n    repoURL: https://github.com/acme/deploy\n    targetRevision: main\n    path: cart\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shop\n',
+    };
+    const rules = RULES.filter((rule) => rule.id === 'argocd-image-updater-unreviewed');
+    const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules);
+    const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH });
+    expect(whole.findings.map((finding) => finding.message).join('\n')).toContain('Application/shop-cart');
+    expect(batched).toEqual(whole);
+  });
+
   it('read a fact of the whole tree in every batch: a Flux lockdown patch in another directory quiets the Flux objects', async () => {
     const texts = {
       'apps/podinfo.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n',

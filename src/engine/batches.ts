@@ -36,6 +36,8 @@ export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
   'rbac-escalation',
   'rbac-secrets-read',
   'rbac-wildcard',
+  // an ImageUpdater's applicationRefs name Applications defined anywhere
+  'argocd-image-updater-unreviewed',
   // referencedDocuments: kustomizations name files in other directories; argocdSettings
   'kustomize-exec-function',
   // one finding for the whole repository
@@ -65,7 +67,7 @@ function wholeTreeRuleIds(): string[] {
 /** Kinds the repository rules read (ConfigMaps, Secrets and Kustomizations only in part: see `keptObject`). */
 const KEPT_KINDS = new Set([
   'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'OCIRepository',
-  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile',
+  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile', 'ImageUpdater',
 ]);
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
 /** The kustomization fields repository rules read: configMapGenerator (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
