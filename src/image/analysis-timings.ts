@@ -47,7 +47,7 @@ export async function cpuTimed<T>(part: string, work: () => Promise<T>): Promise
 /**
  * The visitors, each wrapped so that the synchronous part of its calls (what it holds the thread for,
  * handing work to a worker included, waiting for one not) counts as `visitor <Class>`: CPU time for
- * `visit` and `endLayer`, wall time for the many brief `wanted` calls (a CPU reading costs ~5 µs).
+ * `visit`, `visitBody` and `endLayer`, wall time for the many brief `wanted` calls (a CPU reading costs ~5 µs).
  */
 export function timedVisitors(visitors: readonly LayerVisitor[]): readonly LayerVisitor[] {
   if (!timingsOn) return visitors;
@@ -66,7 +66,7 @@ export function timedVisitors(visitors: readonly LayerVisitor[]): readonly Layer
         const value = Reflect.get(object, property) as unknown;
         if (typeof value !== 'function') return value;
         if (property === 'wanted') return timed(value as (...args: unknown[]) => unknown, () => performance.now());
-        return property === 'visit' || property === 'endLayer' ? timed(value as (...args: unknown[]) => unknown, threadCpuMs) : value;
+        return property === 'visit' || property === 'visitBody' || property === 'endLayer' ? timed(value as (...args: unknown[]) => unknown, threadCpuMs) : value;
       },
     });
   });
