@@ -70,8 +70,8 @@ const KEPT_KINDS = new Set([
   'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile', 'ImageUpdater',
 ]);
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
-/** The kustomization fields repository rules read: configMapGenerator (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
-const KUSTOMIZATION_FIELDS = /configMapGenerator|helmCharts|generators|transformers|validators/;
+/** The kustomization fields repository rules read: configMapGenerator and patches of an ArgoCD's extraConfig (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
+const KUSTOMIZATION_FIELDS = /configMapGenerator|extraConfig|helmCharts|generators|transformers|validators/;
 /** The ConfigMaps `argocdSettings` reads (`SettingsMap`). */
 const ARGOCD_SETTINGS_MAPS: ReadonlySet<string> = new Set(['argocd-cm', 'argocd-rbac-cm', 'argocd-cmd-params-cm']);
 const ARGOCD_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
@@ -101,6 +101,8 @@ function keptObject(kind: string | undefined, name: string | undefined, document
   if (kind === 'Secret' || kind === 'ExternalSecret') return file.text.includes(ARGOCD_SECRET_LABEL);
   // a values site (chartValuesRoots): only when its text has a key they read
   if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
+  // a Flux Kustomization's inline patches of an ArgoCD's extraConfig (Argo CD settings)
+  if (kind === 'Kustomization') return documentText(document).includes('extraConfig');
   return KEPT_KINDS.has(kind);
 }
 

@@ -9,7 +9,7 @@ export default defineRule({
   id: 'argocd-admin-enabled',
   layer: 'operators',
   severity: 'low',
-  objectKinds: ['ConfigMap', 'ArgoCD', ...CHART_VALUES_HOLDERS],
+  objectKinds: ['ConfigMap', 'ArgoCD', 'Kustomization', ...CHART_VALUES_HOLDERS],
   summary: 'The built-in Argo CD `admin` account is enabled (`admin.enabled` in `argocd-cm` is not `"false"`).',
   rationale:
     'The local `admin` account has every permission, is shared rather than personal, has no second factor, and its ' +
@@ -41,7 +41,7 @@ export default defineRule({
     }
     // a patch or generator elsewhere may disable it: only an argocd-cm nobody overrides is enabled by default
     if (settings.length === 0) {
-      for (const source of sources) context.report({ messageId: 'unset', at: source.span, data: { source: source.label }, subject: source.label });
+      for (const source of sources.filter((candidate) => !candidate.partial)) context.report({ messageId: 'unset', at: source.span, data: { source: source.label }, subject: source.label });
     }
     const instances = argocdOperatorInstances(context.workspace).map((instance) => ({
       ...instance,

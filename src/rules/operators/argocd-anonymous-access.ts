@@ -11,13 +11,15 @@ export default defineRule({
   id: 'argocd-anonymous-access',
   layer: 'operators',
   severity: 'critical',
-  objectKinds: ['ConfigMap', 'ArgoCD', ...CHART_VALUES_HOLDERS],
+  objectKinds: ['ConfigMap', 'ArgoCD', 'Kustomization', ...CHART_VALUES_HOLDERS],
   summary: 'Argo CD allows anonymous access (`users.anonymous.enabled: "true"` in `argocd-cm`), or turns authentication off (`server.disable.auth`).',
   rationale:
     'Anonymous users get the `policy.default` role of `argocd-rbac-cm` without logging in. Anyone who reaches the UI or API ' +
     'then sees every Application, its source repositories, parameters and live manifests, and with a default role that ' +
     'can sync or edit, changes production without a commit. `server.disable.auth: "true"` in `argocd-cmd-params-cm` (the ' +
-    'chart\'s `configs.params`, or the `--disable-auth` flag) is worse: no login at all, and every request is an administrator.',
+    'chart\'s `configs.params`, or the `--disable-auth` flag) is worse: no login at all, and every request is an administrator. ' +
+    'The Argo CD Operator\'s `ArgoCD` sets anonymous access with `spec.usersAnonymousEnabled` or in `spec.extraConfig` (copied ' +
+    'into `argocd-cm`), and the default role with `spec.rbac.defaultPolicy`.',
   remediation:
     'Remove `users.anonymous.enabled` (or set it to `"false"`) and log users in through SSO (Dex or OIDC). For a public, ' +
     'read-only demo instance, keep `policy.default` empty or `role:readonly` and suppress the finding with a reason. ' +
@@ -40,14 +42,19 @@ export default defineRule({
     const defaults = argocdSettings(context.workspace, 'argocd-rbac-cm').flatMap((source) => source.settings
       .filter((setting) => setting.key === 'policy.default')
       .map((setting) => ({ policy: setting.value.trim(), path: setting.span.path, namespace: source.namespace })));
+    const operators = argocdOperatorInstances(context.workspace);
+    const operatorDefaults = operators.map(({ object, view }) => view.string(object.node, 'spec', 'rbac', 'defaultPolicy')?.trim() ?? '');
+    // the operator writes an ArgoCD's spec.rbac.defaultPolicy into its argocd-rbac-cm
+    operators.forEach(({ object }, index) => {
+      const policy = operatorDefaults[index];
+      if (policy) defaults.push({ policy, path: object.source.file.path, namespace: object.namespace });
+    });
     // the argocd-rbac-cm of the same file, else of the same namespace, else any the repository has
     const policiesFor = (source: SettingsSource, path: string): string[] => {
       const sameFile = defaults.filter((entry) => entry.path === path);
       const sameNamespace = defaults.filter((entry) => source.namespace !== undefined && entry.namespace === source.namespace);
       return (sameFile.length > 0 ? sameFile : sameNamespace.length > 0 ? sameNamespace : defaults).map((entry) => entry.policy);
     };
-    const operators = argocdOperatorInstances(context.workspace);
-    const operatorDefaults = operators.map(({ object, view }) => view.string(object.node, 'spec', 'rbac', 'defaultPolicy')?.trim() ?? '');
     const report = (source: string, at: Parameters<typeof context.report>[0]['at'], policies: string[]): void => {
       const { role, severity } = anonymousRole(policies);
       context.report({ messageId: 'anonymous', at, data: { source, role }, severity, subject: source });

@@ -7,6 +7,7 @@ import { perWorkspace } from './memo.js';
 import type { SourceFile } from '../../model/source-file.js';
 import { spanOf, stringValue } from '../../model/yaml.js';
 import { chartValuesRoots } from './chart-values.js';
+import { inlinePatchSites } from './inline-patches.js';
 
 export type SettingsMap = 'argocd-cm' | 'argocd-rbac-cm' | 'argocd-cmd-params-cm';
 
@@ -17,6 +18,8 @@ export interface SettingsSource {
   readonly namespace?: string;
   readonly span: Span;
   readonly settings: Setting[];
+  /** only some of the ConfigMap's keys (an operator's `extraConfig`, a patch): what it leaves out is set elsewhere */
+  readonly partial?: boolean;
 }
 
 export interface Setting {
@@ -50,6 +53,7 @@ function findSettings(workspace: Workspace, name: SettingsMap): SettingsSource[]
     const source = sourceOf(object.source.file, view, `ConfigMap ${name}`, view.get(object.node, 'data'), view.path(object.node, 'metadata', 'name'));
     sources.push(object.namespace ? { ...source, namespace: object.namespace } : source);
   }
+  if (name === 'argocd-cm') sources.push(...operatorExtraConfig(workspace));
   for (const { site, root, prefix } of chartValuesRoots(workspace, 'argo-cd')) {
     const key = `${prefix}configs.${CHART_VALUES_KEY[name]}`;
     const data = site.view.path(root, 'configs', CHART_VALUES_KEY[name]);
@@ -79,6 +83,50 @@ function sourceOf(file: SourceFile, view: ResolvedYaml, label: string, data: Nod
   });
   const span = spanOf(file, anchor ?? data) ?? { path: file.path, start: 0, end: 0 };
   return { label, span, settings };
+}
+
+const EXTRA_CONFIG = '/spec/extraConfig';
+
+/**
+ * The Argo CD Operator writes an `ArgoCD`'s `spec.extraConfig` into argocd-cm, over the settings it
+ * generates: in the resource itself, and in kustomize patches of it written inline (a JSON patch that
+ * adds `/spec/extraConfig` or one of its keys, or a strategic-merge patch of an `ArgoCD`).
+ */
+function operatorExtraConfig(workspace: Workspace): SettingsSource[] {
+  const sources: SettingsSource[] = [];
+  for (const { object, view } of argocdOperatorInstances(workspace)) {
+    const data = view.path(object.node, 'spec', 'extraConfig');
+    if (view.map(data) !== undefined) sources.push({ ...sourceOf(object.source.file, view, `ArgoCD/${object.name ?? '(unnamed)'} spec.extraConfig`, data, data), partial: true });
+  }
+  for (const site of inlinePatchSites(workspace)) {
+    const locate = site.locate ?? ((node: Node) => spanOf(site.file, node));
+    const settings: Setting[] = [];
+    const add = (key: string, value: Node | undefined): void => {
+      const text = stringValue(value);
+      const span = isScalar(value) ? locate(value) : undefined;
+      if (text !== undefined && span) settings.push({ key, value: text, span });
+    };
+    if (site.jsonPatch) {
+      for (const operation of site.view.items(site.root)) {
+        const op = site.view.string(operation, 'op');
+        const path = site.view.string(operation, 'path');
+        const value = site.view.get(operation, 'value');
+        if ((op !== 'add' && op !== 'replace') || path === undefined) continue;
+        if (path === EXTRA_CONFIG) site.view.entries(value).forEach((entry) => add(entry.key, entry.value));
+        else if (path.startsWith(`${EXTRA_CONFIG}/`)) add(unescapePointer(path.slice(EXTRA_CONFIG.length + 1)), value);
+      }
+    } else if (site.view.string(site.root, 'kind') === 'ArgoCD' && (site.view.string(site.root, 'apiVersion') ?? 'argoproj.io/').startsWith('argoproj.io/')) {
+      site.view.entries(site.view.path(site.root, 'spec', 'extraConfig')).forEach((entry) => add(entry.key, entry.value));
+    }
+    const first = settings[0];
+    if (first) sources.push({ label: `${site.label} spec.extraConfig`, span: first.span, settings, partial: true });
+  }
+  return sources;
+}
+
+/** A JSON pointer segment: `~1` is `/`, `~0` is `~`. */
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** Argo CD Operator `ArgoCD` resources, which generate the settings ConfigMaps from their spec. */
