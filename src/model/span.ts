@@ -18,10 +18,15 @@ export class LineIndex {
 
   constructor(text: string) {
     const starts = [0];
-    let index = text.indexOf('\n');
-    while (index !== -1) {
-      starts.push(index + 1);
-      index = text.indexOf('\n', index + 1);
+    if (hasLoneCarriageReturn(text)) {
+      // YAML (and go-yaml) also end a line with a carriage return alone
+      for (const match of text.matchAll(/\r\n?|\n/g)) starts.push((match.index ?? 0) + match[0].length);
+    } else {
+      let index = text.indexOf('\n');
+      while (index !== -1) {
+        starts.push(index + 1);
+        index = text.indexOf('\n', index + 1);
+      }
     }
     this.starts = starts;
   }
@@ -50,6 +55,19 @@ export class LineIndex {
   lineText(text: string, line: number): string {
     const start = this.lineStart(line);
     const next = this.starts[line] ?? text.length;
-    return text.slice(start, next).replace(/\r?\n$/, '');
+    return text.slice(start, next).replace(/\r?\n$|\r$/, '');
   }
+}
+
+/** Whether a carriage return ends a line without a line feed after it (old Mac line ends). */
+export function hasLoneCarriageReturn(text: string): boolean {
+  for (let index = text.indexOf('\r'); index !== -1; index = text.indexOf('\r', index + 1)) {
+    if (text.charCodeAt(index + 1) !== 0x0a) return true;
+  }
+  return false;
+}
+
+/** The text with each lone carriage return made a line feed: one character for one, so offsets stay. */
+export function withLineFeeds(text: string): string {
+  return hasLoneCarriageReturn(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

@@ -29,6 +29,17 @@ describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
     '',
   ].join('\n');
 
+  it('reads lines that end in a lone carriage return (old Mac line ends, istio releasenotes/notes/45413.yaml), as go-yaml does', () => {
+    const file = new SourceFile('m.yaml', 'apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: notes\rdata:\r  a: |\r    one\r    two\r');
+    const parsed = parseYamlFile(file);
+    expect(parsed.diagnostics).toEqual([]);
+    const [object] = parsed.documents.flatMap(kubeObjectsOf);
+    expect(object?.name).toBe('notes');
+    expect(getString(object?.node, 'data', 'a')).toBe('one\ntwo\n');
+    expect(file.position(file.text.indexOf('name')).line).toBe(4);
+    expect(file.lineText(4)).toBe('  name: notes');
+  });
+
   it('reads quoted scalars whose continuation lines are indented less than their list item', () => {
     const parsed = parse(kafka);
     expect(parsed.diagnostics).toEqual([]);

@@ -3,7 +3,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { parseRefusal } from './parse-limits.js';
 import { parseAllDocumentsLikeGoYaml } from './yaml-quoted-indent.js';
 import type { SourceFile } from './source-file.js';
-import type { Span } from './span.js';
+import { withLineFeeds, type Span } from './span.js';
 
 export type { Node, Pair, Scalar, YAMLMap, YAMLSeq };
 
@@ -36,7 +36,8 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
   }
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocumentsLikeGoYaml(file.text);
+    // the yaml library ends lines only at a line feed; YAML and go-yaml also at a lone carriage return
+    parsed = parseAllDocumentsLikeGoYaml(withLineFeeds(file.text));
   } catch (error) {
     diagnostics.push({ path: file.path, message: `${invalid}: ${String(error)}`, kind: 'incomplete' });
     return { documents, diagnostics };
