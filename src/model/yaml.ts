@@ -82,7 +82,7 @@ export function parseYamlDocumentsAt(file: SourceFile, places: readonly Document
   if (/^%/m.test(file.text)) return again();
   const documents: YamlDocument[] = [];
   for (const place of places) {
-    const [document, ...more] = parseAllDocumentsLikeGoYaml(file.text.slice(place.start, place.end), place.start);
+    const [document, ...more] = parseAllDocumentsLikeGoYaml(withLineFeeds(file.text.slice(place.start, place.end)), place.start);
     if (!document || more.length > 0 || document.errors.length > 0) return again();
     if (file.text.includes('<<')) recordMergeSources(document);
     documents.push({ file, index: place.index, document, root: document.contents as Node | null });
