@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { analyseDependencies } from './deps/analyse.js';
 import { enabledRules, runRules, type RunOptions } from './engine/run.js';
 import { RampartError } from './errors.js';
 import type { ScanReport } from './report/report.js';
@@ -10,7 +9,6 @@ import { loadRules, RULE_INDEX } from './rules/rule-index.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
 import { resolveScanTarget } from './sources/scan-target.js';
-import { withConfigCommitPolicy } from './verify/commit-policy.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions extends RunOptions {
@@ -34,12 +32,15 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const rules = options.rules ?? await loadRules(enabledRules(RULE_INDEX, config, withVerifyFromConfig(config, options)));
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
-  const verify = withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin);
+  // the commit policy's code (sigstore, keys) only when the flags or the config ask to verify
+  const verify = options.settings?.verify || config.verify
+    ? (await import('./verify/commit-policy.js')).withConfigCommitPolicy(options.settings?.verify, config.verify, config.source, config.namedFilesWithin)
+    : undefined;
   const { capabilities } = withVerifyFromConfig(config, options);
   const deps = options.settings?.deps;
   const result = await runRules(workspace, config, rules, {
     ...options,
-    ...(deps && capabilities?.has('deps') ? { extraFindings: (active: readonly Rule[]) => analyseDependencies(workspace, config, active, deps) } : {}),
+    ...(deps && capabilities?.has('deps') ? { extraFindings: async (active: readonly Rule[]) => (await import('./deps/analyse.js')).analyseDependencies(workspace, config, active, deps) } : {}),
     ...(capabilities ? { capabilities } : {}),
     settings: { ...options.settings, ...(verify ? { verify } : {}), repository: { remotes } },
   });

@@ -9,7 +9,7 @@ import { ruleMarkdown } from '../src/rules/docs.js';
 import { checkExpectations, readFixtureDirectory } from '../src/rules/fixture-harness.js';
 import { RULES } from '../src/rules/index.js';
 import { generatedSecretRules } from '../src/rules/secrets/index.js';
-import { loadRules, RULE_INDEX } from '../src/rules/rule-index.js';
+import { loadRuleEntries, loadRules, RULE_INDEX } from '../src/rules/rule-index.js';
 import { ruleIndexFiles } from '../scripts/rule-index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -102,11 +102,13 @@ describe('rule index (src/rules/generated/): what a scan knows of the rules befo
     }
   });
 
-  it('holds each rule, in catalogue order, with the metadata of its module', () => {
+  it('holds each rule, in catalogue order, with the metadata of its module', async () => {
     expect(RULE_INDEX.map((entry) => entry.id)).toEqual(RULES.map((rule) => rule.id));
+    const entries = await loadRuleEntries();
     RULES.forEach((rule, index) => {
       const { id, layer, severity, summary, fixable, requires, runsWith } = rule;
-      expect(RULE_INDEX[index]).toEqual({ id, layer, severity, summary, fixable, requires, runsWith, group: requires ? `${layer}-${requires}` : layer });
+      expect(RULE_INDEX[index]).toEqual({ id, layer, requires, group: requires ? `${layer}-${requires}` : layer });
+      expect(entries[index]).toEqual({ id, layer, severity, summary, fixable, requires, runsWith });
     });
   });
 

@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
-import { ForgeHttp } from '../forge/http.js';
-import { parseForgeTarget, type ForgeKind } from '../forge/target.js';
-import { findToken } from '../forge/token.js';
+import type { ForgeKind } from '../forge/target.js';
 import { readGitRemotes } from '../sources/git-remotes.js';
 import { listParser } from './list-option.js';
 
@@ -34,6 +32,7 @@ export interface ForgeRunOptions {
 
 /** The forge client and target for a repository URL; the token from the environment or the gh config. */
 export async function forgeRunOptions(url: string, flags: ForgeFlags, branches: readonly string[] | undefined): Promise<ForgeRunOptions> {
+  const [{ ForgeHttp }, { parseForgeTarget }, { findToken }] = await Promise.all([import('../forge/http.js'), import('../forge/target.js'), import('../forge/token.js')]);
   const target = parseForgeTarget(url, { ...(flags.forgeType ? { kind: flags.forgeType } : {}), ...(flags.apiUrl ? { apiUrl: flags.apiUrl } : {}) });
   const timeout = seconds(flags.forgeTimeout ?? '20', '--forge-timeout');
   const wait = seconds(flags.rateLimitWait ?? '60', '--rate-limit-wait');

@@ -5,8 +5,6 @@ import { parseSize } from '../config/schema.js';
 import type { RunOptions } from '../engine/run.js';
 import { RampartError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { scanHistory, scanStaged } from '../secrets/history/scan-history.js';
-import { repositoryInfo, runGit } from '../sources/git/git.js';
 import { findRuleEntry } from '../rules/rule-index.js';
 
 export interface HistoryFlags {
@@ -28,6 +26,7 @@ export function addScanHistoryOptions(command: Command): Command {
 
 /** Turns the history flags into scan settings; fails early and clearly outside a git repository. */
 async function verifyRevision(directory: string, revision: string): Promise<void> {
+  const { runGit } = await import('../sources/git/git.js');
   const result = await runGit(directory, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]);
   if (result.code !== 0) throw new RampartError('usage', `unknown revision: ${revision}`);
 }
@@ -46,6 +45,7 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   if (statSync(directory, { throwIfNoEntry: false })?.isFile()) {
     throw new RampartError('usage', `${root} is a file: history scanning (--history, --since, --range, --staged) reads a repository; give its directory`);
   }
+  const { repositoryInfo } = await import('../sources/git/git.js');
   const repository = await repositoryInfo(directory);
   for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
     if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);
@@ -59,6 +59,7 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
     return { ...sized, settings: { history: settings }, capabilities: new Set(['history']) };
   }
   // started now, read by the secrets rules later: git runs while the tree is read
+  const { scanHistory, scanStaged } = await import('../secrets/history/scan-history.js');
   const scan = flags.staged ? scanStaged(directory, limit) : scanHistory(directory, { maxFileSize: limit, maxFindingsPerFile: config.maxFindingsPerFile, ...selection, repository, ...historyWorkers() });
   scan.catch(() => undefined);
   return { ...sized, settings: { history: { ...settings, scan } }, capabilities: new Set(['history']) };

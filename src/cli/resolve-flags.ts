@@ -3,7 +3,6 @@ import type { RunOptions } from '../engine/run.js';
 import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
-import { HttpRegistryClient } from '../resolve/registry-client.js';
 import { listParser } from './list-option.js';
 
 /** The registry flags of `rampart scan`. */
@@ -28,7 +27,7 @@ export interface ResolveScanOptions {
 }
 
 /** With `--resolve`: one registry client for the whole scan and the `resolve` capability. */
-export function resolveScanOptions(flags: ResolveFlags): ResolveScanOptions {
+export async function resolveScanOptions(flags: ResolveFlags): Promise<ResolveScanOptions> {
   if (!flags.resolve) return { close: async () => undefined };
   const insecureRegistries = flags.insecureRegistry ?? [];
   const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined);
@@ -37,6 +36,7 @@ export function resolveScanOptions(flags: ResolveFlags): ResolveScanOptions {
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new RampartError('usage', `--registry-timeout expects a positive number of seconds, not "${flags.registryTimeout ?? ''}"`);
   }
+  const { HttpRegistryClient } = await import('../resolve/registry-client.js');
   const client = new HttpRegistryClient({ insecureRegistries, timeoutMs: Math.round(seconds * 1000) });
   return {
     settings: { resolve: { enabled: true, insecureRegistries, client } },

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { LAYERS, type Layer } from '../model/severity.js';
 import { ruleMarkdown } from '../rules/docs.js';
-import { findRuleEntry, loadRules, RULE_INDEX, type RuleEntry } from '../rules/rule-index.js';
+import { findRuleEntry, loadRuleEntries, loadRules, RULE_INDEX, type RuleEntry } from '../rules/rule-index.js';
 import { EXIT } from './exit.js';
 import type { CommandRegistrar } from './main.js';
 import { renderMarkdown } from './terminal-markdown.js';
@@ -12,8 +12,8 @@ export const registerRulesCommands: CommandRegistrar = (program: Command, setExi
     .description('list every rule: id, layer, default severity, summary')
     .addOption(new Option('-l, --layer <layer>', 'only rules of this layer').choices(LAYERS))
     .option('--json', 'print as JSON')
-    .action((options: { json?: boolean; layer?: Layer }) => {
-      const rules = RULE_INDEX.filter((rule) => !options.layer || rule.layer === options.layer);
+    .action(async (options: { json?: boolean; layer?: Layer }) => {
+      const rules = (await loadRuleEntries()).filter((rule) => !options.layer || rule.layer === options.layer);
       process.stdout.write(options.json ? rulesJson(rules) : rulesTable(rules));
     });
 

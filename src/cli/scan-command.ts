@@ -60,8 +60,8 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
     const only = selectedRules(flags);
     const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, only);
-    const resolving = resolveScanOptions(flags);
-    const verifying = verifyScanOptions(flags);
+    const resolving = await resolveScanOptions(flags);
+    const verifying = await verifyScanOptions(flags);
     const dependencies = await depsScanOptions(flags);
     const forge = await scanForgeOptions(root, flags);
     const images = await analyzeImagesOptions(flags, resolving.settings?.resolve?.client);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { ScanSettings, VerifySettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
-import { HttpRegistryClient } from '../resolve/registry-client.js';
-import { checkRekorUrl } from '../verify/rekor-search.js';
+import { checkRekorUrl } from '../verify/rekor-url.js';
 import { listParser } from './list-option.js';
 
 /** The signature flags `rampart scan` shares with `rampart verify`. */
@@ -71,14 +70,14 @@ function usableRekorUrl(value: string): string {
  * The part of `scan()` options that signature flags contribute: settings, the `verify` capability
  * and, for `--verify` without `--resolve`, a registry client of its own (closed by `close`).
  */
-export function verifyScanOptions(flags: VerifyFlags & { resolve?: boolean; insecureRegistry?: string[] }): {
+export async function verifyScanOptions(flags: VerifyFlags & { resolve?: boolean; insecureRegistry?: string[] }): Promise<{
   settings?: ScanSettings;
   capabilities?: ReadonlySet<'verify'>;
   close(): Promise<void>;
-} {
+}> {
   const verify = verifySettingsFrom(flags);
   if (!verify) return { close: async () => undefined };
-  const client = verify.images && !flags.resolve ? new HttpRegistryClient({ insecureRegistries: flags.insecureRegistry ?? [] }) : undefined;
+  const client = verify.images && !flags.resolve ? new (await import('../resolve/registry-client.js')).HttpRegistryClient({ insecureRegistries: flags.insecureRegistry ?? [] }) : undefined;
   return {
     settings: { verify, ...(client ? { resolve: { enabled: false, client } } : {}) },
     capabilities: new Set(['verify'] as const),

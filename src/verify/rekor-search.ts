@@ -1,6 +1,9 @@
 import { ResolveError } from '../resolve/errors.js';
 import { RegistryTransport, type TransportOptions } from '../resolve/transport.js';
 import { readRekorApiEntry, type RekorApiEntry } from './rekor-api-entry.js';
+import { checkRekorUrl } from './rekor-url.js';
+
+export { checkRekorUrl, RekorUrlError } from './rekor-url.js';
 
 /** Rekor could not be asked: unreachable, too slow, an HTTP error or an answer that is not Rekor's. */
 export class RekorUnavailableError extends Error {}
@@ -79,16 +82,3 @@ export class RekorSearch {
 }
 
 /** `--rekor-url` must be an http(s) URL without credentials, query or fragment; returns it unchanged. */
-export function checkRekorUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RekorUrlError(`--rekor-url expects a URL such as https://rekor.sigstore.dev, not "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RekorUrlError(`--rekor-url expects an http(s) URL, not "${value}"`);
-  if (url.username || url.password || url.search || url.hash) throw new RekorUrlError(`--rekor-url takes the base URL of a Rekor server, without credentials, query or fragment: "${value}"`);
-  return value;
-}
-
-export class RekorUrlError extends Error {}

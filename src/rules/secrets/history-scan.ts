@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import type { Workspace } from '../../model/workspace.js';
 import { IgnoreRules } from '../../sources/ignore/ignore-rules.js';
 import { formatBytes } from '../../sources/read.js';
-import { scanHistory, scanStaged, type HistoryScan } from '../../secrets/history/scan-history.js';
+import type { HistoryScan } from '../../secrets/history/scan-history.js';
 import type { RuleContext } from '../rule.js';
 
 const memo = new WeakMap<Workspace, Promise<HistoryScan | undefined>>();
@@ -26,6 +26,8 @@ export function historySecrets(context: RuleContext): Promise<HistoryScan | unde
     const run = async (): Promise<HistoryScan | undefined> => {
       let scanned: HistoryScan;
       try {
+        // the history reader loads only when history is scanned
+        const { scanHistory, scanStaged } = await import('../../secrets/history/scan-history.js');
         scanned = await (history.scan ?? (history.staged
           ? scanStaged(workspace.root, config.maxFileSize)
           : scanHistory(workspace.root, {
