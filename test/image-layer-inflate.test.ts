@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runModuleScript } from './helpers/module-script.js';
 import { readLayerFileInWorker } from '../src/image/layer-inflate.js';
 import { readLayerBlob } from '../src/image/layer-reader.js';
 import type { FileBody } from '../src/image/file-body.js';
@@ -81,4 +82,22 @@ describe('layers read, hashed and decompressed in a worker thread', () => {
       }
     }, 120_000);
   }
+
+  it('one thread reads every layer, and a process that used it exits by itself; a missing file is an error naming it', async () => {
+    const file = path.join(work, 'exit.blob');
+    writeFileSync(file, variants['gzip']!);
+    const script = [
+      `import { readLayerFileInWorker } from ${JSON.stringify(new URL('../src/image/layer-inflate.ts', import.meta.url).href)};`,
+      `const blob = { file: ${JSON.stringify(file)}, start: 0, length: ${variants['gzip']!.length} };`,
+      'const first = await readLayerFileInWorker(blob, () => 0, () => undefined);',
+      'const second = await readLayerFileInWorker(blob, () => 0, () => undefined);',
+      `const missing = await readLayerFileInWorker({ ...blob, file: ${JSON.stringify(`${file}.gone`)} }, () => 0, () => undefined).catch((error) => error.code + ' ' + error.message);`,
+      "process.stdout.write(JSON.stringify([first.diffId === second.diffId && !!first.diffId, missing]));",
+    ].join('\n');
+    const { output, exited } = await runModuleScript(script);
+    const [same, missing] = JSON.parse(output) as [boolean, string];
+    expect(same).toBe(true);
+    expect(missing).toMatch(/^ENOENT .*exit\.blob\.gone/);
+    expect(exited).toBe(0);
+  }, 60_000);
 });

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { runModuleScript } from './helpers/module-script.js';
 import { LayerSecretScanner, SECRET_WORKER } from '../src/image/layer-secrets.js';
 import { SecretScanPool } from '../src/image/secret-scan-pool.js';
 import type { ImageEntry } from '../src/image/squash.js';
@@ -62,14 +61,7 @@ describe('layer secret scan in worker threads', () => {
       'scanner.close();',
       "process.stdout.write(String(scanner.found.length));",
     ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    const exited = await Promise.race([
-      once(child, 'exit').then(([code]) => code as number | null),
-      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
-    ]);
-    child.kill();
+    const { output, exited } = await runModuleScript(script);
     expect(output).toBe('1');
     expect(exited).toBe(0);
   }, 60_000);

@@ -38,10 +38,10 @@ function findZstd(): string | null {
   return zstdBinary;
 }
 
-/** A writable-readable pair that turns the compressed bytes into the tar stream. */
-export async function decompressor(compression: Compression): Promise<Duplex> {
+/** A writable-readable pair that turns the compressed bytes into the tar stream (gzip in chunks of `chunkSize`). */
+export async function decompressor(compression: Compression, chunkSize = 64 * 1024): Promise<Duplex> {
   if (compression === 'none') return new PassThrough();
-  if (compression === 'gzip') return createGunzip({ chunkSize: 64 * 1024 });
+  if (compression === 'gzip') return createGunzip({ chunkSize });
   const binary = findZstd();
   return binary ? zstdProcess(binary) : await zstdJavaScript();
 }

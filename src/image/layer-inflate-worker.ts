@@ -1,62 +1,72 @@
 import { createReadStream } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { Readable } from 'node:stream';
+import { parentPort } from 'node:worker_threads';
 import { digestLayer } from './layer-reader.js';
 import { CONSUMED, STOP, STOPPED, type InflateAnswer, type InflateJob } from './layer-inflate.js';
 
 /**
- * Worker thread entry: reads one layer blob from its file, hashes the stored bytes, decompresses,
+ * Worker thread entry: reads layer blobs from their files, hashes the stored bytes, decompresses,
  * hashes the tar stream and writes it into the shared ring the main thread reads the tar from.
  * Decompression and hashing allocate here, in a thread whose heap is nearly empty, so the garbage
- * they leave is cheap to collect.
+ * they leave is cheap to collect. The thread serves every layer of the process, one job per message.
  */
+
 /** Node 20 has it; TypeScript's library for the project's target does not declare it */
 interface AtomicsWaitAsync {
   waitAsync(array: BigInt64Array, index: number, value: bigint): { value: Promise<string> | string };
 }
 
-const job = workerData as InflateJob;
-const ring = new Uint8Array(job.ring);
-const control = new BigInt64Array(job.control);
-/** tell the reader at least this often, so it never waits long for bytes already written */
-const NOTIFY_BYTES = 256 * 1024;
-let written = 0;
-let posted = 0;
+/** tell the reader at least this often (an eighth of the ring): it is never more than this behind */
+const NOTIFY_BYTES = 1024 * 1024;
 
-function notify(): void {
-  if (written === posted) return;
-  posted = written;
-  const answer: InflateAnswer = { kind: 'data', written };
-  parentPort!.postMessage(answer);
-}
-
-async function put(chunk: Buffer): Promise<void> {
-  let at = 0;
-  while (at < chunk.length) {
-    if (Atomics.load(control, STOP) !== 0n) throw new Error(STOPPED);
-    const consumed = Number(Atomics.load(control, CONSUMED));
-    const free = ring.length - (written - consumed);
-    if (free === 0) {
-      notify(); // before waiting: the reader may be waiting for what is already written
-      // a pending waitAsync does not keep a thread's event loop alive: a timer does, meanwhile
-      const alive = setInterval(() => undefined, 60_000);
-      await (Atomics as unknown as AtomicsWaitAsync).waitAsync(control, CONSUMED, BigInt(consumed)).value;
-      clearInterval(alive);
-      continue;
+async function inflate(job: InflateJob): Promise<void> {
+  const ring = new Uint8Array(job.ring);
+  const control = new BigInt64Array(job.control);
+  let written = 0;
+  let posted = 0;
+  const notify = (): void => {
+    if (written === posted) return;
+    posted = written;
+    const answer: InflateAnswer = { id: job.id, kind: 'data', written };
+    parentPort!.postMessage(answer);
+  };
+  const put = async (chunk: Buffer): Promise<void> => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (Atomics.load(control, STOP) !== 0n) throw new Error(STOPPED);
+      const consumed = Number(Atomics.load(control, CONSUMED));
+      const free = ring.length - (written - consumed);
+      if (free === 0) {
+        notify(); // before waiting: the reader may be waiting for what is already written
+        // a pending waitAsync does not keep a thread's event loop alive: a timer does, meanwhile
+        const alive = setInterval(() => undefined, 60_000);
+        await (Atomics as unknown as AtomicsWaitAsync).waitAsync(control, CONSUMED, BigInt(consumed)).value;
+        clearInterval(alive);
+        continue;
+      }
+      const offset = written % ring.length;
+      const count = Math.min(free, ring.length - offset, chunk.length - at);
+      ring.set(chunk.subarray(at, at + count), offset);
+      written += count;
+      at += count;
+      if (written - posted >= NOTIFY_BYTES) notify();
     }
-    const offset = written % ring.length;
-    const count = Math.min(free, ring.length - offset, chunk.length - at);
-    ring.set(chunk.subarray(at, at + count), offset);
-    written += count;
-    at += count;
-    if (written - posted >= NOTIFY_BYTES) notify();
+  };
+  const stream = job.length === 0 ? Readable.from([]) : createReadStream(job.file, { start: job.start, end: job.start + job.length - 1, highWaterMark: 256 * 1024 });
+  try {
+    const digests = await digestLayer(stream, async (tar) => {
+      for (let next = await tar.next(); !next.done; next = await tar.next()) await put(next.value);
+    }, 256 * 1024); // larger chunks than in the main thread: fewer callbacks, and their garbage is collected here
+    notify();
+    const answer: InflateAnswer = { id: job.id, kind: 'done', written, digests };
+    parentPort!.postMessage(answer);
+  } catch (error) {
+    // the file could not be opened or read: said like any other failure of the source
+    const answer: InflateAnswer = { id: job.id, kind: 'failed', message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+    parentPort!.postMessage(answer);
+  } finally {
+    stream.destroy();
   }
 }
 
-const stream = createReadStream(job.file, job.length === 0 ? { start: 1, end: 0 } : { start: job.start, end: job.start + job.length - 1, highWaterMark: 256 * 1024 });
-const digests = await digestLayer(stream, async (tar) => {
-  for (let next = await tar.next(); !next.done; next = await tar.next()) await put(next.value);
-});
-stream.destroy();
-notify();
-const answer: InflateAnswer = { kind: 'done', written, digests };
-parentPort!.postMessage(answer);
+parentPort?.on('message', (job: InflateJob) => { void inflate(job); });

@@ -11,6 +11,7 @@ export interface BlobFile {
 }
 
 export interface InflateJob extends BlobFile {
+  readonly id: number;
   /** the decompressed tar, written in a circle */
   readonly ring: SharedArrayBuffer;
   /** BigInt64 slots: CONSUMED (the reader's position, all before it free), STOP (the reader gave up) */
@@ -18,8 +19,9 @@ export interface InflateJob extends BlobFile {
 }
 
 export type InflateAnswer =
-  | { readonly kind: 'data'; readonly written: number }
-  | { readonly kind: 'done'; readonly written: number; readonly digests: LayerDigests };
+  | { readonly id: number; readonly kind: 'data'; readonly written: number }
+  | { readonly id: number; readonly kind: 'done'; readonly written: number; readonly digests: LayerDigests }
+  | { readonly id: number; readonly kind: 'failed'; readonly message: string; readonly code?: string | undefined };
 
 export const CONSUMED = 0;
 export const STOP = 1;
@@ -28,10 +30,81 @@ export const STOPPED = 'the tar reader stopped';
 
 /** bytes of decompressed tar between the worker and the reader */
 const RING_BYTES = 8 * 1024 * 1024;
-/** blobs smaller than this are read in this thread: a thread costs more to start than they take */
+/** blobs smaller than this are read in this thread: handing them over costs more than they take */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 const WORKER = { base: import.meta.url, name: 'layer-inflate-worker' };
+
+interface Reading {
+  written: number;
+  finished?: LayerDigests;
+  failed?: Error;
+  wake?: (() => void) | undefined;
+}
+
+/**
+ * The one worker thread of the process that reads layer files, started on first use; it does not
+ * keep the process alive while no layer is being read. A thread that dies fails the layers it was
+ * reading (each a clear error), and the next layer starts a new one.
+ */
+class InflateThread {
+  private static current: InflateThread | undefined;
+  private readonly readings = new Map<number, Reading>();
+  private nextId = 0;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (answer: InflateAnswer) => {
+      const reading = this.readings.get(answer.id);
+      if (!reading) return;
+      if (answer.kind === 'failed') reading.failed = Object.assign(new Error(answer.message), answer.code ? { code: answer.code } : {});
+      else {
+        reading.written = answer.written;
+        if (answer.kind === 'done') reading.finished = answer.digests;
+      }
+      rouse(reading);
+    });
+    const fail = (error: Error): void => {
+      if (InflateThread.current === this) InflateThread.current = undefined;
+      for (const reading of this.readings.values()) {
+        reading.failed ??= error;
+        rouse(reading);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('the layer worker stopped')));
+    worker.unref();
+  }
+
+  static get(): InflateThread {
+    InflateThread.current ??= new InflateThread(startWorker(WORKER.base, WORKER.name));
+    return InflateThread.current;
+  }
+
+  start(blob: BlobFile, ring: SharedArrayBuffer, control: SharedArrayBuffer): { id: number; reading: Reading } {
+    const id = this.nextId++;
+    const reading: Reading = { written: 0 };
+    this.readings.set(id, reading);
+    if (this.readings.size === 1) this.worker.ref();
+    const job: InflateJob = { ...blob, id, ring, control };
+    this.worker.postMessage(job);
+    return { id, reading };
+  }
+
+  end(id: number): void {
+    this.readings.delete(id);
+    if (this.readings.size === 0) this.worker.unref();
+  }
+}
+
+function rouse(reading: Reading): void {
+  const wake = reading.wake;
+  reading.wake = undefined;
+  wake?.();
+}
+
+function settled(reading: Reading): Promise<void> {
+  return new Promise<void>((resolve) => { reading.wake = resolve; });
+}
 
 /**
  * `readLayerBlob` for a blob in a file, with reading, hashing and decompression in a worker thread:
@@ -41,68 +114,44 @@ const WORKER = { base: import.meta.url, name: 'layer-inflate-worker' };
 export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<LayerDigests> {
   const ring = new SharedArrayBuffer(RING_BYTES);
   const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
-  const worker: Worker = startWorker(WORKER.base, WORKER.name, { ...blob, ring, control: control.buffer } satisfies InflateJob);
-  let written = 0;
-  let finished: LayerDigests | undefined;
-  let failed: Error | undefined;
-  let wake: (() => void) | undefined;
-  const rouse = (): void => {
-    const waiting = wake;
-    wake = undefined;
-    waiting?.();
-  };
-  worker.on('message', (answer: InflateAnswer) => {
-    written = answer.written;
-    if (answer.kind === 'done') finished = answer.digests;
-    rouse();
-  });
-  worker.on('error', (error) => {
-    failed ??= error;
-    rouse();
-  });
-  worker.on('exit', () => {
-    if (!finished) failed ??= new Error('the layer worker stopped');
-    rouse();
-  });
-
-  let delivered = 0;
-  async function* tar(): AsyncGenerator<Buffer> {
-    for (;;) {
-      if (delivered < written) {
-        const offset = delivered % RING_BYTES;
-        const end = Math.min(written, delivered + (RING_BYTES - offset));
-        yield Buffer.from(ring, offset, end - delivered);
-        delivered = end;
-        continue;
-      }
-      if (finished || failed) return;
-      await new Promise<void>((resolve) => { wake = resolve; });
-    }
-  }
-  const release = (position: number): void => {
-    Atomics.store(control, CONSUMED, BigInt(position));
-    Atomics.notify(control, CONSUMED);
-  };
-  let tarError: Error | undefined;
+  const thread = InflateThread.get();
+  const { id, reading } = thread.start(blob, ring, control.buffer as SharedArrayBuffer);
   try {
-    const reader = await readTarBodies(tar(), wanted, visit, { maxPinned: RING_BYTES / 2, release });
-    await reader.drain();
-  } catch (error) {
-    tarError = error as Error;
+    let delivered = 0;
+    async function* tar(): AsyncGenerator<Buffer> {
+      for (;;) {
+        if (delivered < reading.written) {
+          const offset = delivered % RING_BYTES;
+          const end = Math.min(reading.written, delivered + (RING_BYTES - offset));
+          yield Buffer.from(ring, offset, end - delivered);
+          delivered = end;
+          continue;
+        }
+        if (reading.finished || reading.failed) return;
+        await settled(reading);
+      }
+    }
+    const release = (position: number): void => {
+      Atomics.store(control, CONSUMED, BigInt(position));
+      Atomics.notify(control, CONSUMED);
+    };
+    let tarError: Error | undefined;
+    try {
+      const reader = await readTarBodies(tar(), wanted, visit, { maxPinned: RING_BYTES / 2, release });
+      await reader.drain();
+    } catch (error) {
+      tarError = error as Error;
+    }
+    Atomics.store(control, STOP, 1n);
+    Atomics.notify(control, CONSUMED);
+    while (!reading.finished && !reading.failed) await settled(reading);
+    const { finished } = reading;
+    if (!finished) throw reading.failed!;
+    // the worker's own failure (a corrupt gzip stream) is the layer's; else what the tar reader found
+    if (finished.error !== undefined && finished.error !== STOPPED) return finished;
+    const { error: _error, diffId, ...digests } = finished;
+    return tarError ? { ...digests, error: failureText(tarError, finished.compression) } : { ...digests, ...(diffId ? { diffId } : {}) };
+  } finally {
+    thread.end(id);
   }
-  Atomics.store(control, STOP, 1n);
-  Atomics.notify(control, CONSUMED);
-  while (!finished && !failed) await new Promise<void>((resolve) => { wake = resolve; });
-  void worker.terminate();
-  if (!finished) throw failed!;
-  // the worker's own failure (a corrupt gzip stream) is the layer's; else what the tar reader found
-  const workerFailed = finished.error !== undefined && finished.error !== STOPPED;
-  if (workerFailed || !tarError) return finished.error === STOPPED ? withoutError(finished) : finished;
-  const { diffId: _diffId, ...digests } = finished;
-  return { ...digests, error: failureText(tarError, finished.compression) };
-}
-
-function withoutError(digests: LayerDigests): LayerDigests {
-  const { error: _error, ...rest } = digests;
-  return rest;
 }

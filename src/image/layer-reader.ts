@@ -32,7 +32,7 @@ export async function readLayerBlob(blob: Readable, wanted: ContentWanted, visit
  * `consume` throwing stops the decompression (its error is the layer's, unless the decompression
  * failed first), never the hashing of the stored bytes.
  */
-export async function digestLayer(blob: Readable, consume: (tar: AsyncIterator<Buffer>) => Promise<void>): Promise<LayerDigests> {
+export async function digestLayer(blob: Readable, consume: (tar: AsyncIterator<Buffer>) => Promise<void>, chunkSize?: number): Promise<LayerDigests> {
   const blobHash = createHash('sha256');
   let blobSize = 0;
   const raw = blob[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -49,7 +49,7 @@ export async function digestLayer(blob: Readable, consume: (tar: AsyncIterator<B
     headSize += next.value.length;
   }
   const compression = sniffCompression(Buffer.concat(head));
-  const decoder = await decompressor(compression);
+  const decoder = await decompressor(compression, chunkSize);
   let decoderFailure: Error | undefined;
   decoder.on('error', (error: Error) => { decoderFailure ??= error; });
 
