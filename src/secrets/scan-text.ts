@@ -59,6 +59,14 @@ function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector)
   return { automaton: new KeywordAutomaton(keywords), owners, reach: { before: before + longest, after: after + longest }, ...(anyIn ? { anyIn } : {}) };
 }
 
+/** How far from a keyword's start the windows of the detectors `wanted` reach (as `keywordsOf`, without building their automaton). */
+function reachOf(detectors: readonly Detector[], wanted: (detector: Detector) => boolean): Keywords['reach'] {
+  const chosen = detectors.filter(wanted);
+  const longest = Math.max(0, ...chosen.flatMap((detector) => detector.keywords.map((keyword) => keyword.length)));
+  const widest = (side: 'before' | 'after'): number => Math.max(0, ...chosen.map((detector) => detector.window[side]));
+  return { before: widest('before') + longest, after: widest('after') + longest };
+}
+
 function prepare(detectors: readonly Detector[]): Prepared {
   const cached = prepared.get(detectors);
   if (cached) return cached;
@@ -69,9 +77,8 @@ function prepare(detectors: readonly Detector[]): Prepared {
   const patterns = detectors.map((detector) => compile(detector, ['g']));
   const located = detectors.map((detector) => compile(detector, ['y', 'd']));
   const farOnly = (detector: Detector): boolean => Math.max(detector.window.before, detector.window.after) > FAR_WINDOW;
-  const near = keywordsOf(detectors, (detector) => !farOnly(detector));
   const all = keywordsOf(detectors, () => true);
-  const result: Prepared = { ...all, detectors, patterns, located, reach: near.reach, far: keywordsOf(detectors, farOnly) };
+  const result: Prepared = { ...all, detectors, patterns, located, reach: reachOf(detectors, (detector) => !farOnly(detector)), far: keywordsOf(detectors, farOnly) };
   prepared.set(detectors, result);
   return result;
 }
