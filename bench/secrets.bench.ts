@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DETECTORS } from '../src/secrets/catalogue.js';
 import { formatSpread, spread } from './rounds.js';
+import { fastExportArguments } from '../src/sources/git/fast-export.js';
 
 const COMMITS = 20_000;
 const MANIFESTS = 600;
@@ -127,7 +128,8 @@ function timedWithCpu(command: string, args: readonly string[], cwd: string): Pr
 
 /**
  * Whole history of one repository, interleaved rounds: `git log -p -U0 --all` (what gitleaks reads)
- * against `scan --history` of the secrets layer and of every layer; min/median/max of the rounds'
+ * against the `git fast-export` Rampart reads history from (alone) and `scan --history` of the
+ * secrets layer and of every layer; min/median/max of the rounds'
  * ratios, of wall time and of CPU time (a loaded machine moves wall time most).
  */
 async function historyRounds(label: string, repository: string, rounds: number): Promise<void> {
@@ -135,6 +137,8 @@ async function historyRounds(label: string, repository: string, rounds: number):
   const report = path.join(cacheDir, 'history-rounds-report.json');
   const cases: Record<string, [string, string[]]> = {
     'git log -p -U0 --all --full-history': ['git', ['log', '-p', '-U0', '--all', '--full-history']],
+    // the git process Rampart reads whole history from, timed alone: the floor under Rampart's own work
+    'git fast-export (rampart\'s git reader)': ['git', fastExportArguments(['--all'])],
     'rampart scan --history --layer secrets': [process.execPath, [rampart, 'scan', repository, '--history', '--layer', 'secrets', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
     'rampart scan --history (every layer)': [process.execPath, [rampart, 'scan', repository, '--history', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
   };
