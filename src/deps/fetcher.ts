@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseImageReference, type ImageReference } from '../model/image-ref.js';
-import { GitRefResolver, displayUrl as gitDisplayUrl, gitFailureReason } from '../resolve/git-refs.js';
+import { GitRefResolver, displayUrl as gitDisplayUrl } from '../resolve/git-refs.js';
 import type { RegistryClient } from '../resolve/types.js';
-import { remoteGitEnvironment } from '../sources/git-env.js';
 import { ArchiveError, DEFAULT_LIMITS, extractArchive, type ArchiveLimits } from './archive.js';
 import type { DependencyCache } from './cache.js';
 import { chooseVersion, parseChartIndex, type ChartIndex } from './helm-index.js';
@@ -19,6 +16,7 @@ import { ImageVerifier } from '../verify/image/image-verifier.js';
 import type { ImagePolicies } from '../verify/image/scan-policies.js';
 import type { SignatureVerifier } from '../verify/commit-verifier.js';
 import { gitSigner } from './git-signatures.js';
+import { ShallowGitFetch } from './git-fetch.js';
 import { parseTerraformSource } from '../model/terraform-source.js';
 import { cloneUrlOf } from '../pin/git-targets.js';
 import { dependencyKey, dependencyLabel, type DependencySource, type FetchedDependency, type ResolvedContent } from './types.js';
@@ -64,6 +62,7 @@ export class DependencyFetcher {
   private readonly repositories: HelmRepositories;
   private readonly terraform: TerraformRegistryClient;
   private readonly signatures: ImageVerifier;
+  private readonly gitFetch: ShallowGitFetch;
   downloads = 0;
 
   constructor(private readonly options: FetcherOptions) {
@@ -72,6 +71,7 @@ export class DependencyFetcher {
     this.repositories = options.helmRepositories ?? new HelmRepositories();
     this.terraform = new TerraformRegistryClient(this.http, options.plainHttpHosts ?? []);
     this.signatures = new ImageVerifier(options.registry);
+    this.gitFetch = new ShallowGitFetch(options.gitTimeoutMs ?? 120_000, this.limits());
   }
 
   fetch(source: DependencySource): Promise<FetchedDependency> {
@@ -266,7 +266,7 @@ export class DependencyFetcher {
     const id = `git-${commit}`;
     const cached = await this.options.cache.hasTree(id);
     if (!cached) {
-      await this.options.cache.writeTree(id, (target) => this.checkout(source.url, source.asked, commit, target));
+      await this.options.cache.writeTree(id, (target) => this.gitFetch.checkout(source.url, source.asked, commit, target));
       this.downloads += 1;
     }
     let directory = this.options.cache.treePath(id);
@@ -281,64 +281,13 @@ export class DependencyFetcher {
     if (!verifier) return undefined;
     const what = `${gitDisplayUrl(source.url)} at ${source.asked}`;
     const id = `gitobj-${commit}-${createHash('sha256').update(`${source.url}\0${source.asked}`).digest('hex').slice(0, 16)}`;
-    const directory = await this.options.cache.writeTree(id, (target) => this.signedObjects(source.url, source.asked, commit, target, what));
+    const directory = await this.options.cache.writeTree(id, (target) => this.gitFetch.signedObjects(source.url, source.asked, commit, target, what));
     const [commitObject, tagObject] = await Promise.all([readFile(path.join(directory, 'commit')), readFile(path.join(directory, 'tag')).catch(() => undefined)]);
     try {
       return await gitSigner({ commit: commitObject, ...(tagObject ? { tag: tagObject } : {}) }, verifier, source.verify);
     } catch (error) {
       throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  /** The commit object and, when the ref is an annotated tag, the tag object, fetched shallow into a scratch repository. */
-  private async signedObjects(url: string, asked: string, commit: string, target: string, what: string): Promise<void> {
-    await this.withShallowFetch(url, asked, commit, what, async (scratch) => {
-      const type = (await this.runGit(['-C', scratch, 'cat-file', '-t', 'FETCH_HEAD'], what)).toString('utf8').trim();
-      if (type === 'tag') await writeFile(path.join(target, 'tag'), await this.runGit(['-C', scratch, 'cat-file', 'tag', 'FETCH_HEAD'], what));
-      await writeFile(path.join(target, 'commit'), await this.runGit(['-C', scratch, 'cat-file', 'commit', commit], what));
-    });
-  }
-
-  /** A shallow fetch of one commit into a scratch repository, then `git archive` through the safe unpacker. */
-  private async checkout(url: string, asked: string, commit: string, target: string): Promise<void> {
-    const what = `${gitDisplayUrl(url)} at ${asked}`;
-    await this.withShallowFetch(url, asked, commit, what, async (scratch) => {
-      const fetched = (await this.runGit(['-C', scratch, 'rev-parse', 'FETCH_HEAD^{commit}'], what)).toString('utf8').trim();
-      if (fetched !== commit) throw new Error(`${what}: moved while fetching (ls-remote said ${commit.slice(0, 12)}, the fetch gave ${fetched.slice(0, 12)}); run again`);
-      const archive = await this.runGit(['-C', scratch, 'archive', '--format=tar', commit], what, this.limits().totalBytes + 64 * 1024 * 1024);
-      await extractArchive(archive, target, what, this.limits());
-    });
-  }
-
-  /**
-   * Fetches `asked` (by its resolved commit where the server allows fetching a commit, else by name)
-   * at depth 1 into a scratch bare repository, gives it to `use` as FETCH_HEAD, and removes it.
-   */
-  private async withShallowFetch(url: string, asked: string, commit: string, what: string, use: (scratch: string) => Promise<void>): Promise<void> {
-    const scratch = await mkdtemp(path.join(tmpdir(), 'rampart-git-'));
-    try {
-      await this.runGit(['init', '-q', '--bare', scratch], what);
-      const wanted = asked === 'HEAD' || asked === commit ? commit : asked;
-      await this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, wanted], what)
-        .catch(() => this.runGit(['-C', scratch, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url, asked], what));
-      await use(scratch);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
-  }
-
-  private runGit(args: string[], what: string, maxBuffer = 16 * 1024 * 1024): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      execFile('git', args, {
-        encoding: 'buffer', maxBuffer, timeout: this.options.gitTimeoutMs ?? 120_000,
-        env: { ...remoteGitEnvironment(), GIT_PROTOCOL: 'version=2' },
-      }, (error, stdout, stderr) => {
-        if (error) {
-          const reason = gitFailureReason(stderr.toString('utf8')) ?? error.message;
-          reject(new Error(`git ${args.includes('fetch') ? 'fetch' : args[args.indexOf('-C') === -1 ? 0 : 2]} ${what} failed: ${gitDisplayUrl(reason)}`));
-        } else resolve(stdout);
-      });
-    });
   }
 
   private async fetchFile(key: string, source: Extract<DependencySource, { type: 'file' }>): Promise<FetchedDependency> {
