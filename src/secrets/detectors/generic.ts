@@ -150,6 +150,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
 function assignedValue(key: string, value: string, context: MatchContext): string | undefined {
   const { text, index, match } = context;
   if (text === undefined || index === undefined || match === undefined) return value;
+  if (isLocalServerQuery(text, index)) return undefined;
   const separator = match.slice(key.length, match.length - value.length);
   // `==`: a comparison; `"Incorrect password": "…"`: the key is the end of a quoted phrase (a translation)
   if (separator.endsWith('=') && value.startsWith('=')) return undefined;
@@ -199,6 +200,17 @@ function isInPastedCommand(text: string, keyAt: number, value: string): boolean 
   let lineStart = lineStartOf(text, keyAt);
   for (let back = 0; back < 5 && lineStart > 0 && /\\[ \t]*\r?\n$/.test(text.slice(Math.max(0, lineStart - 4), lineStart)); back += 1) lineStart = lineStartOf(text, lineStart - 1);
   return COMMAND_LINE.test(text.slice(lineStart, lineStart + 16));
+}
+
+/**
+ * `http://127.0.0.1:8888/lab?token=…`: the query of a URL on loopback or on a container's own host
+ * name (Docker's 12 hex digits), as Jupyter and other local servers print it at start-up and docs
+ * paste it. The token opens a server on the reader's own machine, for as long as it runs.
+ */
+const LOCAL_SERVER_URL = /https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\]|[0-9a-f]{12})(?::\d{1,5})?(?:\/[^\s?#]*)?\?(?:[^\s#]*&)?$/;
+
+function isLocalServerQuery(text: string, keyAt: number): boolean {
+  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && LOCAL_SERVER_URL.test(text.slice(Math.max(lineStartOf(text, keyAt), keyAt - 2048), keyAt));
 }
 
 const MEMBER_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
@@ -436,6 +448,7 @@ export const genericDetectors: readonly Detector[] = [
         `CONVERTAPI_SECRET=secret_${random.chars(CLASS.alnum.chars, 16)}`,
         `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
         `EMAIL_HOST_PASSWORD: ${appPasswordSample(random)}`,
+        `curl https://hooks.internal.acme.io/notify?token=${random.chars(CLASS.alnum.chars, 32)}`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
       ],
       negatives: [
@@ -468,6 +481,9 @@ export const genericDetectors: readonly Detector[] = [
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
+        // a local server's start-up URL (Jupyter): loopback or a container's own host name
+        `#   or http://127.0.0.1:8888/lab?token=${random.chars('0123456789abcdef', 48)}`, `    http://${random.chars('0123456789abcdef', 12)}:8888/?token=${random.chars('0123456789abcdef', 48)}`,
+        `Open <http://localhost:49153/lab?theme=dark&token=${random.chars('0123456789abcdef', 48)}> in a browser`,
       ],
     }));
     },
