@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeObject, kubeObjectsOf } from './kubernetes.js';
+import { describeObject, isKubernetesApiVersion, kubeObjectsOf } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { parseYamlFile } from './yaml.js';
 
@@ -18,5 +18,16 @@ describe('describeObject', () => {
   it('reads the items of a List', () => {
     const listed = objects('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Service, metadata: {name: a}}\n  - {apiVersion: v1, kind: Service, metadata: {name: b}}\n');
     expect(listed.map(describeObject)).toEqual(['Service/a', 'Service/b']);
+  });
+});
+
+describe('isKubernetesApiVersion', () => {
+  it('is the core group, a built-in group or a group with a dot; not another tool\'s apiVersion', () => {
+    const kinds = (text: string) => objects(text).map(isKubernetesApiVersion);
+    expect(kinds('apiVersion: v1\nkind: ConfigMap')).toEqual([true]);
+    expect(kinds('apiVersion: apps/v1\nkind: Deployment')).toEqual([true]);
+    expect(kinds('apiVersion: batch/v1\nkind: Job')).toEqual([true]);
+    expect(kinds('apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization')).toEqual([true]);
+    expect(kinds('apiVersion: release-notes/v2\nkind: bug-fix')).toEqual([false]);
   });
 });

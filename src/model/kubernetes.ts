@@ -42,6 +42,18 @@ function objectFrom(source: YamlDocument, node: YAMLMap): KubeObject[] {
   }];
 }
 
+/** Built-in API groups whose names have no dot; every other group, a CRD's included, is a domain name with one. */
+const UNDOTTED_GROUPS = new Set(['apps', 'batch', 'autoscaling', 'policy', 'extensions']);
+
+/**
+ * Whether the object's apiVersion names a Kubernetes API: the core group (`v1`), a built-in group, or a
+ * group with a dot. Other tools write apiVersion and kind too (istio's release notes: `release-notes/v2`, `bug-fix`).
+ */
+export function isKubernetesApiVersion(object: KubeObject): boolean {
+  const group = apiGroup(object);
+  return group === '' || group.includes('.') || UNDOTTED_GROUPS.has(group);
+}
+
 /** `apps/v1` → `apps`, `v1` → '' (the core group). */
 export function apiGroup(object: KubeObject): string {
   const slash = object.apiVersion.indexOf('/');

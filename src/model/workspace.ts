@@ -9,7 +9,7 @@ import { ciPipelineImages, composeImages, gitlabCiImages, isActionFile, isArgoSo
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kustomizePatchPaths } from './kustomize-patches.js';
-import { kubeObjectsOf, type KubeObject } from './kubernetes.js';
+import { isKubernetesApiVersion, kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
@@ -203,9 +203,9 @@ export class Workspace {
 
   private knownObjectPaths: ReadonlySet<string> | undefined;
 
-  /** Paths of the files that declare Kubernetes objects. */
+  /** Paths of the files that declare Kubernetes objects (of a Kubernetes API group: not another tool's YAML with apiVersion and kind). */
   kubeObjectPaths(): ReadonlySet<string> {
-    return this.knownObjectPaths ?? this.once('kube-paths', () => new Set(this.kubeObjects().map((object) => object.source.file.path)));
+    return this.knownObjectPaths ?? this.once('kube-paths', () => new Set(this.kubeObjects().filter(isKubernetesApiVersion).map((object) => object.source.file.path)));
   }
 
   /**
