@@ -122,7 +122,7 @@ export function isCredentialKey(key: string): boolean {
 export function isGenericCredential(value: string, context: MatchContext): boolean {
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
-  const assigned = assignedValue(key, value, context);
+  const assigned = withUnicodeEscapesDecoded(assignedValue(key, value, context));
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned)) return false;
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
   const prefixed = WORD_PREFIXED.exec(assigned)?.[1];
@@ -139,6 +139,11 @@ export function isGenericCredential(value: string, context: MatchContext): boole
     return PASSWORD_KEY.test(key) ? isTypedPassword(assigned) || isAppPassword(assigned) : isShortRandomKey(assigned);
   }
   return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
+}
+
+/** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
+function withUnicodeEscapesDecoded(value: string | undefined): string | undefined {
+  return value?.includes('\\u') ? value.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))) : value;
 }
 
 /**
@@ -449,6 +454,8 @@ export const genericDetectors: readonly Detector[] = [
         `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
         `EMAIL_HOST_PASSWORD: ${appPasswordSample(random)}`,
         `curl https://hooks.internal.acme.io/notify?token=${random.chars(CLASS.alnum.chars, 32)}`,
+        // Terraform state (JSON) escapes `>` in a generated password
+        `"secret": "${random.chars(CLASS.alnum.chars, 3)}{=$}${random.chars(CLASS.alnum.chars, 8)}[${random.chars(CLASS.alpha.chars, 1)}}${random.chars(CLASS.alpha.chars, 1)}+${random.chars(CLASS.alnum.chars, 5)}\\u003e${random.chars(CLASS.alpha.chars, 5)}(",`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
       ],
       negatives: [
