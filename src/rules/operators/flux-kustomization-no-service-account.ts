@@ -3,6 +3,7 @@ import { isPatchFragment } from '../../model/kustomize-patches.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { lockedDownControllers, type FluxController } from './flux-lockdown.js';
+import { hasPatchedServiceAccount } from './flux-patched-service-account.js';
 import { objectSpan } from './spans.js';
 
 const RECONCILED: ReadonlyArray<{ group: string; kind: string; controller: FluxController }> = [
@@ -21,7 +22,10 @@ export default defineRule({
     'Flux binds to cluster-admin. Whatever the source of that Kustomization or chart contains (a ClusterRoleBinding, a ' +
     'privileged DaemonSet, objects in other tenants\' namespaces) is applied, so anyone who can change the source is ' +
     'cluster-admin. Impersonating a per-tenant service account limits each source to its own namespace. A file that a ' +
-    'kustomization applies as a patch holds only what it changes: it is not reported, the object it patches is.',
+    'kustomization applies as a patch holds only what it changes: it is not reported, the object it patches is. An object ' +
+    'that a parent Flux Kustomization applies with `spec.patches` setting `/spec/serviceAccountName` (matched by the ' +
+    'patch target\'s kind, name, namespace and equality label selector, over the files under the parent\'s `spec.path`) ' +
+    'has that account and is not reported.',
   remediation:
     'Set `spec.serviceAccountName` to a service account bound only to what the tenant needs (its namespace). To enforce ' +
     'it for every object, start the controllers with `--default-service-account=<name>` (Flux multi-tenancy lockdown, ' +
@@ -55,6 +59,7 @@ export default defineRule({
       if (spec !== undefined && view.map(spec) === undefined) continue;
       const account = view.get(spec, 'serviceAccountName');
       if ((view.string(account)?.trim() ?? '') !== '') continue;
+      if (hasPatchedServiceAccount(context.workspace, object)) continue;
       const label = `${object.kind}/${object.name ?? '(unnamed)'}`;
       context.report({
         messageId: 'missing',
