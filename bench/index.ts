@@ -8,9 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
-const files = readdirSync(here)
-  .filter((name) => name.endsWith('.bench.ts'))
-  .filter((name) => wanted.length === 0 || wanted.some((word) => name.includes(word)))
+const all = readdirSync(here).filter((name) => name.endsWith('.bench.ts'));
+const files = all
+  // a name that is a benchmark's whole name runs that one only (`image`, not also `analyze-images`)
+  .filter((name) => wanted.length === 0 || wanted.some((word) => name === `${word}.bench.ts` || (!all.includes(`${word}.bench.ts`) && name.includes(word))))
   .sort();
 for (const name of files) {
   process.stdout.write(`\n== ${name.replace(/\.bench\.ts$/, '')} ==\n`);

@@ -38,6 +38,8 @@ export interface LayerVisitor {
   /** what it found in layer `layer`, as JSON, for the layer cache; a visitor without it turns the cache off */
   saveLayer?(layer: number): unknown;
   restoreLayer?(layer: number, state: unknown): void;
+  /** called before a layer is read (not when it comes from the cache): set-up only reading needs starts here */
+  beginLayer?(layer: number): void;
   /** called when a layer has been read to its end (not when it came from the cache), before saveLayer */
   endLayer?(layer: number): void | Promise<void>;
   /** what else its saved results depend on (a rule set's digest): part of the layer cache key */
@@ -55,6 +57,14 @@ export interface AnalyzedImage {
   readonly problems: readonly IntegrityProblem[];
   /** members that were not placed: names climbing out of the root, bare `.wh.` names */
   readonly notes: readonly string[];
+}
+
+/**
+ * Whether a visitor's error stops the whole run (a YARA rule that does not compile) instead of
+ * leaving only this image incomplete: such errors carry `stopsRun: true`.
+ */
+export function stopsRun(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { stopsRun?: unknown }).stopsRun === true;
 }
 
 /** Reads one image's config and every layer once, checking each digest, building the squashed view. */
@@ -147,6 +157,7 @@ export interface LayerRead {
 }
 
 async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[]): Promise<LayerRead> {
+  for (const visitor of visitors) visitor.beginLayer?.(index);
   const entries: ImageEntry[] = [];
   const whiteouts: Whiteout[] = [];
   const notes: string[] = [];

@@ -5,7 +5,7 @@ import { ResolveError } from '../resolve/errors.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
 import type { Rule } from '../rules/rule.js';
 import imageLayerDigestMismatch from '../rules/artifacts/image-layer-digest-mismatch.js';
-import { analyzePlan, type AnalyzedImage, type LayerVisitor } from './analyze.js';
+import { analyzePlan, stopsRun, type AnalyzedImage, type LayerVisitor } from './analyze.js';
 import { PackageCollector, type Inventory } from './catalog/collect.js';
 import type { ImageReference } from '../model/image-ref.js';
 import { ImageInputError } from './blob-source.js';
@@ -97,6 +97,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       try {
         analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra], cache);
       } catch (error) {
+        if (stopsRun(error)) throw error;
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });
         continue;
       } finally {

@@ -6,6 +6,7 @@ import type { ImageReference } from '../../model/image-ref.js';
 import { ResolveError } from '../../resolve/errors.js';
 import type { HttpRegistryClient } from '../../resolve/registry-client.js';
 import type { VulnerabilityDatabase } from '../../vuln/store.js';
+import { stopsRun } from '../analyze.js';
 import { blocklistVisitors, type Blocklist } from '../blocklist.js';
 import { ImageInputError } from '../blob-source.js';
 import { cpuTimed, noteThreads } from '../analysis-timings.js';
@@ -95,6 +96,8 @@ export class DeployedImagesPass implements ScanPass {
       try {
         analysis = await pending;
       } catch (error) {
+        // a YARA rule that does not compile fails every image alike: said once, for the whole pass
+        if (stopsRun(error)) throw error;
         this.failed(context, target, `${reference.canonical}${tagResolved ? ` (${digest})` : ''} could not be analysed: ${errorText(error)}`, digest, tagResolved);
         continue;
       }
