@@ -62,13 +62,15 @@ const KYVERNO_GROUPS = new Set(['kyverno.io', 'policies.kyverno.io']);
 const KYVERNO_PATTERN_KEYS = ['validate', 'match', 'exclude', 'preconditions', 'verifyImages', 'context'];
 
 /**
- * The pattern subtrees of a Kyverno policy's rules. A `mutate` patch or a `generate` body stays: the
- * images it writes are deployed.
+ * The pattern subtrees of a Kyverno policy's rules, and of the rules Kyverno generates for pod
+ * controllers into `status.autogen.rules` (test suites assert them as written). A `mutate` patch or
+ * a `generate` body stays: the images it writes are deployed.
  */
 function policyPatterns(object: KubeObject): Node[] {
   if (!KYVERNO_GROUPS.has(apiGroup(object))) return [];
   const patterns: Node[] = [];
-  for (const rule of seqItems(getNode(getNode(object.node, 'spec'), 'rules'))) {
+  const rules = [...seqItems(getNode(getNode(object.node, 'spec'), 'rules')), ...seqItems(getNode(getNode(getNode(object.node, 'status'), 'autogen'), 'rules'))];
+  for (const rule of rules) {
     for (const key of KYVERNO_PATTERN_KEYS) {
       const node = getNode(rule, key);
       if (node) patterns.push(node);
