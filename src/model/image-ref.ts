@@ -129,12 +129,15 @@ function explainInvalid(rest: string): string {
  * Text that is a template, a variable or a placeholder cannot be judged without rendering it:
  * `{{ }}`, `${VAR}`, `$(VAR)`, `$VAR` anywhere (`$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA`; no reference
  * holds a `$`), `<%= %>`, angle-bracket hints (`<your-image>`, which no
- * reference can contain), single-brace fields a script or format string fills (`{IMAGE}`, `{registry}/app:{tag}`), one upper-case word (`IMAGE`, `APP_IMAGE`: substituted by CI, or by a
+ * reference can contain), single-brace fields a script or format string fills (`{IMAGE}`, `{registry}/app:{tag}`),
+ * tokens a script or release pipeline replaces, which no reference can hold either: autoconf-style
+ * `@NAME@` (`gcr.io/@PROJECT_ID@/app`, filled by sed) and `#{NAME}#` (Azure DevOps and Octopus token
+ * replacement), one upper-case word (`IMAGE`, `APP_IMAGE`: substituted by CI, or by a
  * kustomize `images:` entry of that name), and `ko://` import paths, which `ko resolve` builds and
  * replaces with a digest reference.
  */
 export function isTemplated(value: string): boolean {
-  return /\{\{|\{[A-Za-z_][\w.-]*\}|\$[{(A-Za-z_]|<%|%\{|<[^<>]*>|^ko:\/\/|^_*[A-Z][A-Z0-9_]*$/.test(value);
+  return /\{\{|\{[A-Za-z_][\w.-]*\}|\$[{(A-Za-z_]|<%|%\{|<[^<>]*>|@[A-Za-z_][\w.-]*@|#\{[^}]*\}|^ko:\/\/|^_*[A-Z][A-Z0-9_]*$/.test(value);
 }
 
 export function hasDigest(reference: ImageReference): boolean {
