@@ -34,4 +34,15 @@ describe('redaction', () => {
     expect(redacted).toBe('key: sk_live_…[redacted] # and sk_live_…[redacted]');
     expect(new Redactions([{ start: first, end: first + secret.length, secret }]).slice(line, 10, second)).toBe('[redacted] # and ');
   });
+
+  it('redacts the rest of a token a match stopped short of, never shows it', () => {
+    // a detector's length cap ends the match inside a longer base64 value
+    const value = `${'Zm9vYmFyYmF6'.repeat(30)}Qk9PTQ==`;
+    const line = `"token": "${value}",`;
+    const start = line.indexOf(value);
+    const secret = value.slice(0, 256);
+    const shown = new Redactions([{ start, end: start + secret.length, secret }]).slice(line, 0, line.length);
+    expect(shown).toBe('"token": "Zm9vYmFy…[redacted]",');
+    expect(shown).not.toContain('Qk9PTQ');
+  });
 });

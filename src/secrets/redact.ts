@@ -54,6 +54,19 @@ export class Redactions {
   }
 }
 
+/**
+ * Characters a token is written in (base64, base64url, hex, JWT dots, `~`). A match may end before
+ * its token does (a detector's length cap, a token pasted twice without a break): what follows it
+ * in the same run is redacted with it, never shown.
+ */
+const TOKEN_CHARACTER = /[A-Za-z0-9+/=_.~-]/;
+
+function tokenRunEnd(text: string, from: number, to: number): number {
+  let end = from;
+  while (end < to && TOKEN_CHARACTER.test(text[end]!)) end += 1;
+  return end;
+}
+
 /** Replaces each of `relevant` (sorted by start, each meeting [from, to)) with its redacted form in the slice [from, to). */
 function redactSlice(text: string, from: number, to: number, relevant: readonly RedactionRange[]): string {
   let out = '';
@@ -63,7 +76,7 @@ function redactSlice(text: string, from: number, to: number, relevant: readonly 
     if (start > cursor) out += text.slice(cursor, start);
     if (range.end > cursor) {
       out += range.start >= from ? redacted(range.secret) : '[redacted]';
-      cursor = Math.min(range.end, to);
+      cursor = tokenRunEnd(text, Math.min(range.end, to), to);
     }
   }
   if (cursor < to) out += text.slice(cursor, to);
