@@ -260,6 +260,9 @@ const PROPERTIES = /\.(?:properties|ini|cfg|conf)$/i;
 /** Random-looking, and not an id, a digest, a host name, a path or a version. */
 export function isRandomSecretValue(value: string, minLength: number): boolean {
   if (isPunctuatedRandom(value)) return true;
+  // a Go template field (`.Values.rbac.serviceAccount.automountToken`) or a dotfile's name
+  // (`.dockerconfigjson`): judged by what follows the dot, which a random value keeps
+  if (/^\.[A-Za-z_]/.test(value)) return isRandomSecretValue(value.slice(1), minLength);
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
   const chain = value.replace(SUBSCRIPTS, '');
   if (DOTTED_NAME.test(chain) && (FILE_NAME.test(chain) || !chain.split('.').some(isRandomPart))) return false;
@@ -485,6 +488,8 @@ export const genericDetectors: readonly Detector[] = [
         'password: "a;b;c;d;e;f;g;h;i;j"', 'secret: "${FOO};${BAR};${BAZ}"', 'api_key: "^[A-Za-z0-9]{32}$"', 'token: "{{ .Values.a }};{{ .Values.b }}"',
         'secret: "function(a,b){return a.c(b)}"', 'apiKey: "https://a.example.com/x?y=1;z=2"', 'token_regex: "^(?:[A-Z][a-z]+){2,4};\\\\d+$"', 'EMAIL_HOST_PASSWORD: helloworldstring', 'password: qwertyuiopasdfgh', 'smtp_password: correcthorsebattr', 'SOPS_SECRET: "$STATE/gitwork/kubernetes/apps/e2e-sops.sops.yaml"', 'SSH_PRIVATE_KEY: "${SSH_PRIVATE_KEY:-$HOME/.ssh/id_ed25519}"',
         'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
+        // a Go template field assigned to a template variable, a Secret's key name (ExternalSecret `secretKey`)
+        '{{- $automountSAToken := .Values.controller.serviceAccount.automountServiceAccountToken }}', '  secretKey: .dockerconfigjson',
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
