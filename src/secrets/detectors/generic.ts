@@ -55,6 +55,17 @@ const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|ski
  * read public data. Their secret counterparts (`phx_`, `sk_`/`rk_`, `sk.eyJ`) have detectors.
  */
 const PUBLIC_CLIENT_KEY = /^(?:phc_[A-Za-z0-9]{30,}|pk_(?:live|test)_[A-Za-z0-9]{20,}|pk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})$/;
+/**
+ * Algolia DocSearch's search-only key in a documentation site's config (Docusaurus and VitePress
+ * `algolia: { appId, apiKey, indexName }`, `docsearch({ apiKey, indexName })`): every visitor's
+ * browser sends it, and DocSearch's docs say to commit it. Only 32 hex digits directly inside such a block.
+ */
+const DOCSEARCH_BLOCK = /(?:algolia|docsearch)["']?[ \t]*(?::|=|\()[ \t]*\{[^{}]*$/i;
+
+function isDocSearchKey(key: string, value: string, context: MatchContext): boolean {
+  if (!/^["']?api_?key["']?$/i.test(key) || !/^[0-9a-f]{32}$/.test(value) || context.text === undefined || context.index === undefined) return false;
+  return DOCSEARCH_BLOCK.test(context.text.slice(Math.max(0, context.index - 600), context.index));
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -123,7 +134,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
   const assigned = withUnicodeEscapesDecoded(assignedValue(key, value, context));
-  if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
   const prefixed = WORD_PREFIXED.exec(assigned)?.[1];
   if (standInKind(prefixed ?? assigned) !== undefined) return false;
@@ -457,6 +468,8 @@ export const genericDetectors: readonly Detector[] = [
         `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
         `EMAIL_HOST_PASSWORD: ${appPasswordSample(random)}`,
         `curl https://hooks.internal.acme.io/notify?token=${random.chars(CLASS.alnum.chars, 32)}`,
+        // an Algolia key outside a DocSearch block (an admin key in a backend's config)
+        `search:\n  appId: BH4D9OD16A\n  apiKey: ${random.chars('0123456789abcdef', 32)} # expect: secret-generic-credential`,
         // Terraform state (JSON) escapes `>` in a generated password
         `"secret": "${random.chars(CLASS.alnum.chars, 3)}{=$}${random.chars(CLASS.alnum.chars, 8)}[${random.chars(CLASS.alpha.chars, 1)}}${random.chars(CLASS.alpha.chars, 1)}+${random.chars(CLASS.alnum.chars, 5)}\\u003e${random.chars(CLASS.alpha.chars, 5)}(",`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
@@ -493,6 +506,9 @@ export const genericDetectors: readonly Detector[] = [
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
+        // Algolia DocSearch's search-only key in a docs site's config
+        `algolia: {\n  appId: 'BH4D9OD16A',\n  apiKey: '${random.chars('0123456789abcdef', 32)}',\n  indexName: 'acme-docs',\n},`,
+        `docsearch({ appId: 'R2IYF7ETH7', apiKey: "${random.chars('0123456789abcdef', 32)}", indexName: 'acme', container: '#search' })`,
         // a local server's start-up URL (Jupyter): loopback or a container's own host name
         `#   or http://127.0.0.1:8888/lab?token=${random.chars('0123456789abcdef', 48)}`, `    http://${random.chars('0123456789abcdef', 12)}:8888/?token=${random.chars('0123456789abcdef', 48)}`,
         `Open <http://localhost:49153/lab?theme=dark&token=${random.chars('0123456789abcdef', 48)}> in a browser`,
