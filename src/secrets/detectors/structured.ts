@@ -78,7 +78,9 @@ export const structuredDetectors: readonly Detector[] = [
     provider: 'Google Cloud',
     kind: 'service account key',
     keywords: ['service_account'],
-    pattern: /"private_key"[ \t]*:[ \t]*"(?<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{40,16384}-----END PRIVATE KEY-----(?:\\n)?)"/g,
+    // also as a JSON string inside JSON (quotes escaped): a Docker registry password for `_json_key`
+    // in a `.dockerconfigjson`, as `kubectl create secret docker-registry` writes it for Artifact Registry
+    pattern: /\\*"private_key\\*"[ \t]*:[ \t]*\\*"(?<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{40,16384}-----END PRIVATE KEY-----(?:\\+n)?)\\*"/g,
     validate: isPemPrivateKey,
     priority: PRIORITY.specific,
     severity: 'critical',
@@ -91,7 +93,11 @@ export const structuredDetectors: readonly Detector[] = [
     get samples() {
       return samplesOnce(this, () => ({
       file: 'gcp-key.json',
-      positives: [serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n'))],
+      positives: [
+        serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n')),
+        // the key file as the password of a Docker config (`_json_key`), a JSON string inside JSON
+        `{"auths":{"europe-west1-docker.pkg.dev":{"username":"_json_key","password":${JSON.stringify(serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n')).replace(/ # expect:[^\n]*/, ''))}}}} # expect: secret-gcp-service-account-key`,
+      ],
       negatives: ['{\n  "type": "service_account",\n  "private_key": "<paste the key here>"\n}', '{"type": "authorized_user", "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com"}'],
     }));
     },
