@@ -26,9 +26,12 @@ function isBasicCredential(encoded: string): boolean {
 /** The value type Go's pflag and cobra print in a command's help (`--password strings   password…`), not a value. */
 const FLAG_TYPE = /^(?:string|strings|stringArray|stringSlice|stringToString|bytesHex|bytesBase64)$/;
 
+/** A comma-separated list of lower-case names (`kyverno create test --pass policy-name,rule-name`): a flag's list, not a password. */
+const NAME_LIST = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*(?:,[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)+$/;
+
 function isCommandLinePassword(password: string, user: string): boolean {
   const value = password.replace(/^["']|["']$/g, '');
-  if (value.length < 6 || /^[$%<[{(`-]|^\d+$|^[A-Z][A-Z0-9_]*$/.test(value) || FLAG_TYPE.test(value) || standInKind(value) !== undefined) return false;
+  if (value.length < 6 || /^[$%<[{(`-]|^\d+$|^[A-Z][A-Z0-9_]*$/.test(value) || FLAG_TYPE.test(value) || NAME_LIST.test(value) || standInKind(value) !== undefined) return false;
   return user === '' ? !isTrivialPassword(value) && !isPlaceholder(value) : isConnectionPassword(value, user, '');
 }
 
@@ -296,6 +299,7 @@ export const placementDetectors: readonly Detector[] = [
           'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
           'psexec \\\\host -u admin -p %PASSWORD% cmd', '      --password strings                  password. Comma-separated passwords allowed.', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
           'mysql --host=db.internal.test:3306 --user=admin --password mysql_prod', 'psql -h db.internal.test -U app --password appdb_production',
+          'kyverno create test -p policy.yaml -r resource.yaml --pass policy-name,rule-name,resource-name,resource-kind',
         ],
       };
     },
