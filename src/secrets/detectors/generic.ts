@@ -435,7 +435,7 @@ export const genericDetectors: readonly Detector[] = [
     docs: {
       summary: 'A high-entropy value assigned to a credential-like key (password, token, apiKey, secret…) that no provider rule claims',
       impact: 'A random-looking value assigned to a password, token, secret or key is, more often than not, a live credential of some system; whoever reads the repository can use it.',
-      revoke: 'Rotate the credential in the system it belongs to, remove it from the file (and from history), and load it at runtime: a Kubernetes Secret created by External Secrets, Sealed Secrets or SOPS, or an environment variable set by CI.',
+      revoke: 'Rotate the credential in the system it belongs to (the key it sits under usually names that system).',
       references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/'],
     },
     get samples() {
