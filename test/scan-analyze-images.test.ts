@@ -341,4 +341,29 @@ describe('--blocklist', () => {
     expect(image.code).toBe(2);
     expect(image.stderr).toContain(`${list}:2: expected a SHA-256`);
   });
+  it('analyses images two at a time with their layers downloaded ahead, and every image keeps its own findings', async () => {
+    // several megabytes of executables per image keep YARA answers in flight while the next image is read
+    const executables = (seed: number): Record<string, Buffer> => Object.fromEntries(Array.from({ length: 24 }, (_, file) => [
+      `usr/lib/tool-${seed}/part-${file}.so`,
+      Buffer.from(createHash('sha512').update(`${seed}:${file}`).digest('hex').repeat(1500).slice(0, 160_000 + file * 997)),
+    ]));
+    const shared = { files: { 'etc/os-release': 'ID=debian\nVERSION_ID="12"\n', 'usr/local/bin/agent': REVERSE_SHELL }, modes: { 'usr/local/bin/agent': 0o755 }, createdBy: 'COPY base /' };
+    const deployed: Record<string, string> = {};
+    for (let index = 0; index < 5; index += 1) {
+      const layout = await buildLayeredImage(work, `fleet-${index}`, 'v1', [
+        shared,
+        { files: { ...executables(index), [`opt/drop-${index}.sh`]: DROPPER, [`srv/eicar-${index}.com`]: EICAR }, modes: { [`opt/drop-${index}.sh`]: 0o755, [`srv/eicar-${index}.com`]: 0o755 }, createdBy: `COPY app-${index} /` },
+      ]);
+      const pushed = await pushLayout(registry, layout, 'v1', `fleet/app-${index}`, '1.0');
+      deployed[`app-${index}.yaml`] = deployment(`app-${index}`, `${registry.host}/fleet/app-${index}@${pushed.digest}`);
+    }
+    const repo = await repository('fleet', deployed);
+    const { code, report } = await scanJson(repo, ['--no-image-cache']);
+    expect(code).toBe(1);
+    for (let index = 0; index < 5; index += 1) {
+      const own = imageFindings(report).filter((finding) => finding.location.path === `app-${index}.yaml` && finding.ruleId === 'image-malware').map((finding) => finding.properties['path']).sort();
+      expect(own).toEqual([`srv/eicar-${index}.com`, 'usr/local/bin/agent']);
+    }
+    expect(report.images.map((image) => image.reference.split('@')[0])).toEqual(Array.from({ length: 5 }, (_, index) => `${registry.host}/fleet/app-${index}`));
+  }, 180_000);
 });

@@ -67,8 +67,20 @@ export function stopsRun(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { stopsRun?: unknown }).stopsRun === true;
 }
 
+/**
+ * How the images of one run (`scan --analyze-images`) share the reading of layers: one image reads
+ * at a time, in the order they asked, while the next one's blobs download and the previous one's
+ * results are finished; a layer several images hold is read by the first and restored by the others.
+ */
+export interface LayerPipeline {
+  /** runs `read` (all of one image's layers) once the images that asked before have read theirs */
+  readTurn<T>(read: () => Promise<T>): Promise<T>;
+  /** true the first time a layer (its cache key) is named in the run: later images restore it instead of downloading it */
+  firstToRead(key: string): boolean;
+}
+
 /** Reads one image's config and every layer once, checking each digest, building the squashed view. */
-export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untimedVisitors: readonly LayerVisitor[] = [], cache?: LayerCache): Promise<AnalyzedImage> {
+export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untimedVisitors: readonly LayerVisitor[] = [], cache?: LayerCache, pipeline?: LayerPipeline): Promise<AnalyzedImage> {
   const visitors = timedVisitors(untimedVisitors);
   const problems: IntegrityProblem[] = [];
   const notes: string[] = [];
@@ -84,9 +96,30 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
   }
   const tree = new SquashedTree();
   const layers: LayerSummary[] = [];
-  for (const [index, blob] of plan.layers.entries()) {
+  const salt = visitors.map((visitor) => visitor.cacheSalt ?? '').join('\0');
+  const keys = cache && visitors.every(isCacheable)
+    ? await Promise.all(plan.layers.map((blob, index) => cache.keyFor(opened.source, blob, config.diffIds[index], salt)))
+    : plan.layers.map(() => undefined);
+  const { source } = opened;
+  if (source.prefetch) {
+    // what no earlier image of the run reads and no cache holds is downloaded ahead, while earlier images are analysed
+    for (const [index, blob] of plan.layers.entries()) {
+      const key = keys[index];
+      if (key && (!(pipeline?.firstToRead(key) ?? true) || await cache!.has(key))) continue;
+      source.prefetch(blob.location, blob.size);
+    }
+  }
+  const readLayers = async (): Promise<void> => {
+    for (const [index, blob] of plan.layers.entries()) {
+      try {
+        await readOne(index, blob, keys[index]);
+      } finally {
+        source.release?.(blob.location);
+      }
+    }
+  };
+  const readOne = async (index: number, blob: BlobRef, key: string | undefined): Promise<void> => {
     const expected = config.diffIds[index];
-    const key = cache && visitors.every(isCacheable) ? await cache.keyFor(opened.source, blob, expected, visitors.map((visitor) => visitor.cacheSalt ?? '').join('\0')) : undefined;
     const cached = key ? await cache!.load(key) : undefined;
     const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors));
     const { digests, entries, whiteouts } = read;
@@ -117,7 +150,9 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
       ...(createdBy !== undefined ? { createdBy } : {}),
       ...(digests.error ? { error: `layer ${index} (${where}): ${digests.error}` } : {}),
     });
-  }
+  };
+  if (pipeline) await pipeline.readTurn(readLayers);
+  else await readLayers();
   const platform = plan.platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
   return {
     display: opened.display,

@@ -1,6 +1,8 @@
 import type { BlobFile } from './layer-inflate.js';
 import type { Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { ImageReference } from '../model/image-ref.js';
+import type { HttpRegistryClient } from '../resolve/registry-client.js';
 
 /** Where an image's blobs come from: an OCI layout, a `docker save` archive or a registry. */
 export interface BlobSource {
@@ -12,7 +14,19 @@ export interface BlobSource {
   fileRange?(location: string): Promise<BlobFile | undefined>;
   /** what tells these bytes apart from any others without reading them, for the layer cache */
   identity?(location: string): Promise<string | undefined>;
+  /** the blob will be read soon: fetch it ahead (a registry source with a spool) */
+  prefetch?(location: string, size: number | undefined): void;
+  /** the blob has been read: what was fetched ahead for it can go */
+  release?(location: string): void;
   close(): Promise<void>;
+}
+
+/** Downloads registry blobs ahead of their reading into files (`scan --analyze-images`). */
+export interface BlobPrefetcher {
+  prefetch(client: HttpRegistryClient, reference: ImageReference, digest: string, size: number | undefined): void;
+  /** the downloaded file; undefined when the blob was not fetched ahead or the download failed */
+  file(digest: string): Promise<BlobFile | undefined>;
+  release(digest: string): void;
 }
 
 export class ImageInputError extends Error {}

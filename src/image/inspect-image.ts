@@ -5,7 +5,8 @@ import { ResolveError } from '../resolve/errors.js';
 import { HttpRegistryClient } from '../resolve/registry-client.js';
 import type { Rule } from '../rules/rule.js';
 import imageLayerDigestMismatch from '../rules/artifacts/image-layer-digest-mismatch.js';
-import { analyzePlan, stopsRun, type AnalyzedImage, type LayerVisitor } from './analyze.js';
+import { analyzePlan, stopsRun, type AnalyzedImage, type LayerPipeline, type LayerVisitor } from './analyze.js';
+import type { BlobPrefetcher } from './blob-source.js';
 import { PackageCollector, type Inventory } from './catalog/collect.js';
 import type { ImageReference } from '../model/image-ref.js';
 import { ImageInputError } from './blob-source.js';
@@ -30,6 +31,10 @@ export interface InspectOptions {
   readonly cacheDirectory?: string | false;
   /** layers this run has read, shared by the images of one run so none is read twice (default: this call's own) */
   readonly layerMemory?: LayerMemory;
+  /** registry layers downloaded ahead into files, read by the layer worker (`scan --analyze-images`) */
+  readonly prefetcher?: BlobPrefetcher;
+  /** images of one run read their layers one at a time, each asking for its blobs ahead */
+  readonly layerPipeline?: LayerPipeline;
   /** builds what reads layer contents for one image (catalogers, secrets) */
   readonly visitors?: (image: { display: string; platform?: string }) => readonly LayerVisitor[];
 }
@@ -61,6 +66,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
   let client: HttpRegistryClient | undefined;
   const opened = await openImage(input, {
     ...(options.allPlatforms ? {} : { platform: options.platform ?? 'linux/amd64' }),
+    ...(options.prefetcher ? { prefetcher: options.prefetcher } : {}),
     registryClient: () => {
       if (options.registryClient) return options.registryClient;
       client = new HttpRegistryClient({
@@ -95,7 +101,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       const scanner = new LayerSecretScanner();
       const extra = options.visitors?.({ display: opened.display, ...(plan.platform ? { platform: plan.platform } : {}) }) ?? [];
       try {
-        analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra], cache);
+        analyzed = await analyzePlan(opened, plan, [collector, scanner, ...extra], cache, options.layerPipeline);
       } catch (error) {
         if (stopsRun(error)) throw error;
         diagnostics.push({ path: plan.manifestDigest ?? opened.display, message: errorText(error), kind: 'incomplete' });

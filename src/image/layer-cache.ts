@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -89,6 +89,13 @@ export class LayerCache {
     const identity = await source.identity?.(blob.location).catch(() => undefined);
     if (identity === undefined) return undefined;
     return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, VERSION, blob.digest ?? '', blob.size ?? -1, blob.location, diffId ?? '', identity, ...(salt ? [salt] : [])])).digest('hex');
+  }
+
+  /** whether `key` is in this run's memory or on disk (not whether it is still readable) */
+  async has(key: string): Promise<boolean> {
+    if (this.memory.get(key) !== undefined) return true;
+    if (!this.directory) return false;
+    return access(this.file(this.directory, key)).then(() => true, () => false);
   }
 
   async load(key: string): Promise<StoredLayer | undefined> {

@@ -3,7 +3,7 @@ import { parseImageReference, type ImageReference } from '../model/image-ref.js'
 import { ResolveError } from '../resolve/errors.js';
 import type { HttpRegistryClient } from '../resolve/registry-client.js';
 import { ArchiveSource } from './archive-source.js';
-import { ImageInputError, readSmallBlob, type BlobSource } from './blob-source.js';
+import { ImageInputError, readSmallBlob, type BlobPrefetcher, type BlobSource } from './blob-source.js';
 import type { IntegrityProblem } from './integrity.js';
 import { LayoutSource } from './layout-source.js';
 import {
@@ -28,6 +28,8 @@ export interface OpenedImage {
 export interface OpenOptions extends PlatformChoice {
   /** builds the registry client when the input is a reference */
   readonly registryClient: () => HttpRegistryClient;
+  /** registry layers downloaded ahead into files (`scan --analyze-images`) */
+  readonly prefetcher?: BlobPrefetcher;
 }
 
 /**
@@ -152,7 +154,7 @@ async function openLegacyArchive(display: string, archive: ArchiveSource, tag: s
 
 async function openRegistryImage(reference: ImageReference, options: OpenOptions): Promise<OpenedImage> {
   const client = options.registryClient();
-  const source = new RegistrySource(client, reference);
+  const source = new RegistrySource(client, reference, options.prefetcher);
   const display = reference.canonical;
   const problems: IntegrityProblem[] = [];
   const plans: ManifestPlan[] = [];

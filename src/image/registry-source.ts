@@ -1,22 +1,45 @@
+import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ImageReference } from '../model/image-ref.js';
 import type { HttpRegistryClient } from '../resolve/registry-client.js';
-import type { BlobSource } from './blob-source.js';
+import type { BlobPrefetcher, BlobSource } from './blob-source.js';
 
-/** Blobs of one repository, streamed from its registry through the shared OCI client. */
+/**
+ * Blobs of one repository, streamed from its registry through the shared OCI client; with a
+ * prefetcher, a blob asked for ahead is read from the file it was downloaded into. (Not through the
+ * layer worker thread: its ring and heap cost about 60 MB of peak RSS on `scan --analyze-images` for
+ * no less CPU; decompression runs on libuv's threads either way.)
+ */
 export class RegistrySource implements BlobSource {
   readonly kind = 'registry';
 
-  constructor(readonly client: HttpRegistryClient, readonly reference: ImageReference) {}
+  constructor(readonly client: HttpRegistryClient, readonly reference: ImageReference, private readonly prefetcher?: BlobPrefetcher) {}
+
+  prefetch(location: string, size: number | undefined): void {
+    this.prefetcher?.prefetch(this.client, this.reference, location, size);
+  }
+
+  release(location: string): void {
+    this.prefetcher?.release(location);
+  }
 
   async withBlob<T>(digest: string, consume: (stream: Readable) => Promise<T>): Promise<T> {
+    const spooled = await this.prefetcher?.file(digest);
+    if (spooled) {
+      const stream = createReadStream(spooled.file, { highWaterMark: 256 * 1024 });
+      try {
+        return await consume(stream);
+      } finally {
+        stream.destroy();
+      }
+    }
     let result: { value: T } | undefined;
     await this.client.streamBlob(this.reference, digest, async (body) => {
       const stream = new PassThrough({ highWaterMark: 256 * 1024 });
       const feeding = (async () => {
         try {
           for await (const chunk of body) {
-            if (!stream.write(chunk)) await new Promise<void>((resolve) => { stream.once('drain', resolve); stream.once('close', resolve); });
+            if (!stream.write(chunk)) await drainOrClose(stream);
             if (stream.destroyed) break;
           }
           stream.end();
@@ -43,4 +66,17 @@ export class RegistrySource implements BlobSource {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** waits for the stream to take more or to close, leaving no listener behind (one wait per chunk adds up) */
+function drainOrClose(stream: PassThrough): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }

@@ -14,6 +14,8 @@ import type { InspectedImage } from '../inspect-image.js';
 import { LayerMemory } from '../layer-cache.js';
 import type { ClamAvOptions } from '../malware/clamav-engine.js';
 import type { YaraEngine } from '../malware/yara-engine.js';
+import { BlobSpool } from './blob-spool.js';
+import { ImagePipeline, IMAGES_IN_FLIGHT } from './image-pipeline.js';
 import { ImagePolicy } from './policy.js';
 import { referencedImages, type ReferencedImage, type ReferencingLine } from './targets.js';
 
@@ -78,56 +80,53 @@ export class DeployedImagesPass implements ScanPass {
   async run(context: PassContext): Promise<void> {
     const policy = new ImagePolicy(context.config.images, context.config.source ?? '.rampart.yaml');
     for (const note of policy.expiredNotes()) context.diagnose(note);
-    const analyses = new Map<string, Promise<Analysis>>();
     const ecosystemsUsed = new Set<string>();
-    for (const target of referencedImages(context.workspace)) {
-      const { reference } = target;
-      let digest: string;
-      try {
-        digest = reference.digest ?? (await this.options.client.resolve(reference)).digest;
-      } catch (error) {
-        this.failed(context, target, `the registry did not resolve ${reference.canonical}: ${errorText(error)}`);
-        continue;
+    const spool = new BlobSpool();
+    // RAMPART_IMAGES_IN_FLIGHT: the pipeline's depth, for the benchmark (1: one image after another)
+    const pipeline = new ImagePipeline(spool, Math.max(1, Number(process.env['RAMPART_IMAGES_IN_FLIGHT'] ?? IMAGES_IN_FLIGHT) || IMAGES_IN_FLIGHT));
+    try {
+      // every reference resolved first, then the images analysed two at a time in a pipeline (see ImagePipeline)
+      const resolved: Array<{ target: ReferencedImage; digest?: string; pending?: Promise<Analysis>; error?: string }> = [];
+      const analyses = new Map<string, Promise<Analysis>>();
+      for (const target of referencedImages(context.workspace)) {
+        const { reference } = target;
+        let digest: string;
+        try {
+          digest = reference.digest ?? (await this.options.client.resolve(reference)).digest;
+        } catch (error) {
+          resolved.push({ target, error: `the registry did not resolve ${reference.canonical}: ${errorText(error)}` });
+          continue;
+        }
+        let pending = analyses.get(digest);
+        if (!pending) {
+          pending = pipeline.admit(() => this.analyze(`${reference.name}@${digest}`, spool, pipeline));
+          pending.catch(() => undefined); // awaited below, in order
+          analyses.set(digest, pending);
+        }
+        resolved.push({ target, digest, pending });
       }
-      const tagResolved = reference.digest === undefined;
-      let pending = analyses.get(digest);
-      if (!pending) analyses.set(digest, (pending = this.analyze(`${reference.name}@${digest}`)));
-      let analysis: Analysis;
-      try {
-        analysis = await pending;
-      } catch (error) {
-        // a YARA rule that does not compile fails every image alike: said once, for the whole pass
-        if (stopsRun(error)) throw error;
-        this.failed(context, target, `${reference.canonical}${tagResolved ? ` (${digest})` : ''} could not be analysed: ${errorText(error)}`, digest, tagResolved);
-        continue;
+      for (const { target, digest, pending, error } of resolved) {
+        if (!digest || !pending) {
+          this.failed(context, target, error ?? 'not resolved');
+          continue;
+        }
+        const { reference } = target;
+        const tagResolved = reference.digest === undefined;
+        let analysis: Analysis;
+        try {
+          analysis = await pending;
+        } catch (error) {
+          // a YARA rule that does not compile fails every image alike: said once, for the whole pass
+          if (stopsRun(error)) throw error;
+          this.failed(context, target, `${reference.canonical}${tagResolved ? ` (${digest})` : ''} could not be analysed: ${errorText(error)}`, digest, tagResolved);
+          continue;
+        }
+        this.report(context, policy, target, digest, analysis);
+        analysis.ecosystemsUsed.forEach((ecosystem) => ecosystemsUsed.add(ecosystem));
       }
-      analysis.ecosystemsUsed.forEach((ecosystem) => ecosystemsUsed.add(ecosystem));
-      const outcome = policy.apply(analysis.findings, reference.name);
-      for (const line of target.lines) {
-        for (const finding of outcome.kept) context.reportFinding(atLine(finding, line, reference, digest, tagResolved, analysis.display));
-      }
-      const first = target.lines[0]!;
-      for (const diagnostic of analysis.diagnostics) {
-        context.diagnose({ ...diagnostic, path: first.path, line: first.line, message: `${reference.canonical}: ${stripDisplay(diagnostic.message, analysis.display)}${diagnostic.path !== analysis.display && !diagnostic.message.includes(diagnostic.path) ? ` (${diagnostic.path})` : ''}` });
-      }
-      this.images.push({
-        reference: reference.canonical,
-        name: reference.name,
-        digest,
-        tagResolved,
-        referencedAt: target.lines.map(({ path, line }) => ({ path, line })),
-        platforms: analysis.images.map((image) => ({
-          ...(image.platform ? { platform: image.platform } : {}),
-          ...(image.inventory.os ? { os: image.inventory.os.prettyName ?? [image.inventory.os.id, image.inventory.os.versionId].filter(Boolean).join(' ') } : {}),
-          packages: countBy(image.inventory.packages.map((pkg) => pkg.type)),
-          layers: image.layers.length,
-          bytes: image.layers.reduce((sum, layer) => sum + layer.size, 0),
-        })),
-        vulnerabilities: !this.options.database ? 'unchecked' : analysis.unchecked > 0 ? 'partial' : 'checked',
-        findings: outcome.kept.map((finding) => ({ ...finding, message: stripDisplay(finding.message, analysis.display) })),
-        ignored: outcome.ignored,
-        belowThreshold: outcome.belowThreshold,
-      });
+    } finally {
+      await spool.close();
+      pipeline.noteTimings();
     }
     noteThreads();
     if (this.options.maxDbAge) {
@@ -138,6 +137,38 @@ export class DeployedImagesPass implements ScanPass {
         context.diagnose({ path: '.', kind: 'incomplete', message: errorText(error) });
       }
     }
+  }
+
+  /** the image's findings at every line naming it, its diagnostics at the first, its summary for the reports */
+  private report(context: PassContext, policy: ImagePolicy, target: ReferencedImage, digest: string, analysis: Analysis): void {
+    const { reference } = target;
+    const tagResolved = reference.digest === undefined;
+    const outcome = policy.apply(analysis.findings, reference.name);
+    for (const line of target.lines) {
+      for (const finding of outcome.kept) context.reportFinding(atLine(finding, line, reference, digest, tagResolved, analysis.display));
+    }
+    const first = target.lines[0]!;
+    for (const diagnostic of analysis.diagnostics) {
+      context.diagnose({ ...diagnostic, path: first.path, line: first.line, message: `${reference.canonical}: ${stripDisplay(diagnostic.message, analysis.display)}${diagnostic.path !== analysis.display && !diagnostic.message.includes(diagnostic.path) ? ` (${diagnostic.path})` : ''}` });
+    }
+    this.images.push({
+      reference: reference.canonical,
+      name: reference.name,
+      digest,
+      tagResolved,
+      referencedAt: target.lines.map(({ path, line }) => ({ path, line })),
+      platforms: analysis.images.map((image) => ({
+        ...(image.platform ? { platform: image.platform } : {}),
+        ...(image.inventory.os ? { os: image.inventory.os.prettyName ?? [image.inventory.os.id, image.inventory.os.versionId].filter(Boolean).join(' ') } : {}),
+        packages: countBy(image.inventory.packages.map((pkg) => pkg.type)),
+        layers: image.layers.length,
+        bytes: image.layers.reduce((sum, layer) => sum + layer.size, 0),
+      })),
+      vulnerabilities: !this.options.database ? 'unchecked' : analysis.unchecked > 0 ? 'partial' : 'checked',
+      findings: outcome.kept.map((finding) => ({ ...finding, message: stripDisplay(finding.message, analysis.display) })),
+      ignored: outcome.ignored,
+      belowThreshold: outcome.belowThreshold,
+    });
   }
 
   /** A registry or image that could not be read: an incomplete-run diagnostic at each line naming it. */
@@ -158,19 +189,21 @@ export class DeployedImagesPass implements ScanPass {
     });
   }
 
-  private async analyze(input: string): Promise<Analysis> {
+  private async analyze(input: string, prefetcher: BlobSpool, layerPipeline: ImagePipeline): Promise<Analysis> {
     const { analyzeImage } = await import('../malware/analyze-image.js');
     const { findImageVulnerabilities } = await import('../../vuln/image-vulnerabilities.js');
     const base = {
       engine: this.options.engine,
       registryClient: this.options.client,
       layerMemory: this.layerMemory,
+      prefetcher,
+      layerPipeline,
       ...(this.options.platform ? { platform: this.options.platform } : {}),
       ...(this.options.cacheDirectory !== undefined ? { cacheDirectory: this.options.cacheDirectory } : {}),
       ...(this.options.clamav ? { clamav: this.options.clamav } : {}),
     };
     const blocklist = this.options.blocklist ? blocklistVisitors(this.options.blocklist, base) : undefined;
-    const inspection = await cpuTimed('images (main thread, all of it)', () => analyzeImage(input, blocklist?.options ?? base));
+    const inspection = await analyzeImage(input, blocklist?.options ?? base);
     const vulnerabilities = await cpuTimed('vulnerability matching', () => findImageVulnerabilities(inspection.display, inspection.images, this.options.database));
     const listed = blocklist?.findings(inspection.display, inspection.images);
     const diagnostics = [...inspection.diagnostics, ...vulnerabilities.diagnostics];
