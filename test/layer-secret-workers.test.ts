@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runModuleScript } from './helpers/module-script.js';
-import { LayerSecretScanner, SECRET_WORKER } from '../src/image/layer-secrets.js';
+import { LayerSecretScanner, SECRET_WORKER } from '../src/image/layer-secret-scanner.js';
 import { SecretScanPool } from '../src/image/secret-scan-pool.js';
 import type { ImageEntry } from '../src/image/squash.js';
 import { DETECTORS } from '../src/secrets/catalogue.js';
@@ -26,7 +26,7 @@ async function scanWith(scanner: LayerSecretScanner, files: ReturnType<typeof la
   } finally {
     scanner.close();
   }
-  return scanner.found.map((secret) => `${secret.layer} ${secret.path}:${secret.line}:${secret.column} ${secret.detector.id} ${secret.hash}`);
+  return (await scanner.secrets()).map((secret) => `${secret.layer} ${secret.path}:${secret.line}:${secret.column} ${secret.detector.id} ${secret.hash}`);
 }
 
 describe('layer secret scan in worker threads', () => {
@@ -53,13 +53,13 @@ describe('layer secret scan in worker threads', () => {
 
   it('a process whose scan used the shared threads exits by itself when done', async () => {
     const script = [
-      `import { LayerSecretScanner } from ${JSON.stringify(new URL('../src/image/layer-secrets.ts', import.meta.url).href)};`,
+      `import { LayerSecretScanner } from ${JSON.stringify(new URL('../src/image/layer-secret-scanner.ts', import.meta.url).href)};`,
       'const scanner = new LayerSecretScanner({ workers: 1, inThreadBytes: 0 });',
       "const entry = { path: 'srv/a.env', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, linkname: '', layer: 0 };",
       "await scanner.visit(entry, Buffer.from('TOKEN=ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\\n'));",
       'await scanner.endLayer();',
       'scanner.close();',
-      "process.stdout.write(String(scanner.found.length));",
+      "process.stdout.write(String((await scanner.secrets()).length));",
     ].join('\n');
     const { output, exited } = await runModuleScript(script);
     expect(output).toBe('1');

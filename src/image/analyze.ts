@@ -39,7 +39,7 @@ export interface LayerVisitor {
   saveLayer?(layer: number): unknown;
   restoreLayer?(layer: number, state: unknown): void;
   /** called before a layer is read (not when it comes from the cache): set-up only reading needs starts here */
-  beginLayer?(layer: number): void;
+  beginLayer?(layer: number): void | Promise<void>;
   /** called when a layer has been read to its end (not when it came from the cache), before saveLayer */
   endLayer?(layer: number): void | Promise<void>;
   /** what else its saved results depend on (a rule set's digest): part of the layer cache key */
@@ -192,7 +192,7 @@ export interface LayerRead {
 }
 
 async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[]): Promise<LayerRead> {
-  for (const visitor of visitors) visitor.beginLayer?.(index);
+  for (const visitor of visitors) await visitor.beginLayer?.(index);
   const entries: ImageEntry[] = [];
   const whiteouts: Whiteout[] = [];
   const notes: string[] = [];

@@ -12,11 +12,10 @@ import type { ImageReference } from '../model/image-ref.js';
 import { ImageInputError } from './blob-source.js';
 import { imageFinding } from './image-findings.js';
 import type { IntegrityProblem } from './integrity.js';
-import { LayerSecretScanner, redactSecrets, secretsInText, type LayerSecret } from './layer-secrets.js';
+import type { LayerSecret } from './layer-secrets.js';
+import { LayerSecretScanner, loadSecretsEngine, type SerializedSecret } from './layer-secret-scanner.js';
 import { openImage } from './open-image.js';
 import { LayerCache, type LayerMemory } from './layer-cache.js';
-import { generatedSecretRules } from '../rules/secrets/secret-rules.js';
-import { SECRET_MESSAGES } from '../rules/secrets/report-secrets.js';
 import { TarFormatError } from './tar-header.js';
 
 export interface InspectOptions {
@@ -109,11 +108,15 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       } finally {
         scanner.close();
       }
-      const secrets = [...scanner.finish(analyzed.tree), ...configSecrets(analyzed)];
+      const fromConfig = await configScan(analyzed, cache);
+      const secrets = [...await scanner.finish(analyzed.tree), ...await deserialized(fromConfig.secrets)];
       // history steps are shown (JSON layers, finding properties): build arguments in them must not be
-      analyzed = { ...analyzed, layers: analyzed.layers.map((layer) => (layer.createdBy ? { ...layer, createdBy: redactSecrets(layer.createdBy, 'Dockerfile') } : layer)) };
+      analyzed = { ...analyzed, layers: analyzed.layers.map((layer, index) => (layer.createdBy ? { ...layer, createdBy: fromConfig.createdBy[index]! } : layer)) };
       images.push({ ...analyzed, inventory: collector.finish(analyzed.tree), secrets, ...(opened.reference ? { reference: opened.reference } : {}) });
-      for (const secret of secrets) findings.push(secretFinding(opened.display, analyzed, secret));
+      if (secrets.length > 0) {
+        const { secretFinding } = await import('./secret-findings.js');
+        for (const secret of secrets) findings.push(secretFinding(opened.display, analyzed, secret));
+      }
       for (const problem of images.at(-1)!.inventory.problems) diagnostics.push({ path: `${opened.display}:${problem.path}`, message: problem.message, kind: 'incomplete' });
       if (scanner.skippedLarge > 0) diagnostics.push({ path: opened.display, message: `${scanner.skippedLarge} layer files over 10 MiB were not read for secrets`, kind: 'skipped' });
       analyzed.problems.forEach(report);
@@ -129,42 +132,43 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
     findings,
     diagnostics,
     complete: !diagnostics.some((diagnostic) => diagnostic.kind === 'incomplete'),
-    rules: [...IMAGE_RULES, ...generatedSecretRules.filter((rule) => findings.some((finding) => finding.ruleId === rule.id))],
+    rules: [...IMAGE_RULES, ...(findings.length > images.reduce((sum, image) => sum + image.problems.length, 0) ? await secretRulesOf(findings) : [])],
   };
 }
 
-/** The config's Env and Labels (as KEY=VALUE lines) and every history step: build arguments leak there. */
-function configSecrets(image: AnalyzedImage): LayerSecret[] {
-  const { config } = image;
-  const labels = Object.entries(config.labels).map(([key, value]) => `${key}=${value}`);
-  return [
-    ...secretsInText(config.env.join('\n'), '.env', 'config:Env'),
-    ...secretsInText(labels.join('\n'), '.env', 'config:Labels'),
-    ...config.history.flatMap((step, index) => secretsInText(step.createdBy, 'Dockerfile', `config:history[${index}]`)),
-  ];
+/** What the secrets engine found in an image config, and the layers' history steps with their secrets redacted. */
+interface ConfigScan {
+  readonly secrets: readonly SerializedSecret[];
+  /** each layer's history step, redacted (null for a layer without one) */
+  readonly createdBy: ReadonlyArray<string | null>;
 }
 
-function secretFinding(display: string, image: AnalyzedImage, secret: LayerSecret): Finding {
-  const rule = generatedSecretRules.find((candidate) => candidate.id === secret.detector.id)!;
-  const layer = secret.layer !== undefined ? image.layers[secret.layer] : undefined;
-  const finding = imageFinding({
-    rule: { ...rule, messages: SECRET_MESSAGES },
-    messageId: 'found',
-    data: { what: `${secret.detector.provider} ${secret.detector.kind}`, preview: secret.preview, hash: secret.hash },
-    image: display,
-    path: secret.path,
-    subject: `${secret.layer ?? 'config'}:${secret.hash}`,
-    snippet: secret.snippet,
-    properties: {
-      secretHash: secret.hash,
-      ...(image.platform ? { platform: image.platform } : {}),
-      ...(layer ? { layer: layer.index, layerDigest: layer.digest, ...(layer.createdBy ? { historyStep: layer.createdBy } : {}) } : {}),
-      ...(secret.deleted ? { deletedInLaterLayer: true } : {}),
-    },
-  }, DEFAULT_CONFIG);
-  const location = { ...finding.location, line: secret.line, column: secret.column, endLine: secret.line, endColumn: secret.column + secret.preview.length };
-  const where = layer ? ` in layer ${layer.index}${secret.deleted ? ', deleted by a later layer but still in the image' : ''}` : '';
-  return { ...finding, message: `${finding.message}${where}`, location };
+/** The config's Env, Labels and history, scanned once per config digest: a run on the cache loads no detectors. */
+async function configScan(image: AnalyzedImage, cache: LayerCache): Promise<ConfigScan> {
+  const key = cache.configKey(image.configDigest);
+  const known = await cache.loadConfig(key) as ConfigScan | undefined;
+  const matches = (scan: ConfigScan): boolean => Array.isArray(scan.secrets) && Array.isArray(scan.createdBy) && scan.createdBy.length === image.layers.length
+    && scan.createdBy.every((step, index) => (typeof step === 'string') === (image.layers[index]!.createdBy !== undefined));
+  if (known && matches(known)) return known;
+  const engine = await loadSecretsEngine();
+  const scanned: ConfigScan = {
+    secrets: engine.configSecrets(image.config).map(engine.serializeSecret),
+    createdBy: image.layers.map((layer) => (layer.createdBy === undefined ? null : engine.redactSecrets(layer.createdBy, 'Dockerfile'))),
+  };
+  await cache.storeConfig(key, scanned);
+  return scanned;
+}
+
+async function deserialized(secrets: readonly SerializedSecret[]): Promise<LayerSecret[]> {
+  if (secrets.length === 0) return [];
+  const { deserializeSecret } = await loadSecretsEngine();
+  return secrets.flatMap((secret) => deserializeSecret(secret) ?? []);
+}
+
+/** the secret rules that reported one of `findings` */
+async function secretRulesOf(findings: readonly Finding[]): Promise<Rule[]> {
+  const { generatedSecretRules } = await import('../rules/secrets/secret-rules.js');
+  return generatedSecretRules.filter((rule) => findings.some((finding) => finding.ruleId === rule.id));
 }
 
 function errorText(error: unknown): string {

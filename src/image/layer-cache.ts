@@ -114,7 +114,33 @@ export class LayerCache {
   }
 
   async store(key: string, layer: StoredLayer): Promise<void> {
-    const text = JSON.stringify(layer);
+    await this.storeText(key, JSON.stringify(layer));
+  }
+
+  /** the key of what was found in an image config (by the digest its bytes hash to) */
+  configKey(configDigest: string): string {
+    return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, VERSION, 'config', configDigest])).digest('hex');
+  }
+
+  /** what was found in an image config, as stored by storeConfig; undefined when not known */
+  async loadConfig(key: string): Promise<unknown> {
+    const known = this.memory.get(key);
+    if (known !== undefined) return JSON.parse(known) as unknown;
+    if (!this.directory) return undefined;
+    try {
+      const text = (await gunzipAsync(await readFile(this.file(this.directory, key)))).toString('utf8');
+      this.memory.remember(key, text);
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async storeConfig(key: string, found: unknown): Promise<void> {
+    await this.storeText(key, JSON.stringify(found));
+  }
+
+  private async storeText(key: string, text: string): Promise<void> {
     this.memory.remember(key, text);
     if (!this.directory) return;
     const target = this.file(this.directory, key);
