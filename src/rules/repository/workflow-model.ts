@@ -166,3 +166,15 @@ const OUTSIDER_PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run', 'is
 export function outsiderPrivilegedTriggers(workflow: Workflow): string[] {
   return OUTSIDER_PRIVILEGED_TRIGGERS.filter((trigger) => workflow.triggers.has(trigger));
 }
+
+/**
+ * Whether a job's `if:` lets only members run it: it allows comment or event authors by
+ * `author_association` (OWNER, MEMBER, COLLABORATOR), and nothing in it is an alternative (`||`)
+ * or a negation of the association, which would let others through.
+ */
+export function membersOnly(workflow: Workflow, jobNode: unknown): boolean {
+  const condition = stringValue(field(workflow.document, jobNode, 'if')) ?? '';
+  if (!/author_association/.test(condition) || condition.includes('||') || /author_association[ \t)]*!=|!=[ \t]*[^&]*author_association/.test(condition)) return false;
+  const allowed = [...condition.matchAll(/'([A-Z_]+)'|"([A-Z_]+)"/g)].map((match) => match[1] ?? match[2]);
+  return allowed.length > 0 && allowed.every((value) => value === 'OWNER' || value === 'MEMBER' || value === 'COLLABORATOR');
+}

@@ -1,7 +1,7 @@
 import { isMap } from 'yaml';
 import { stringValue } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
-import { field, nodeSpan, outsiderPrivilegedTriggers, workflowsOf } from './workflow-model.js';
+import { field, membersOnly, nodeSpan, outsiderPrivilegedTriggers, workflowsOf } from './workflow-model.js';
 
 export default defineRule({
   id: 'workflow-permissions-excessive',
@@ -47,8 +47,9 @@ export default defineRule({
 
       const triggers = outsiderPrivilegedTriggers(workflow);
       if (topLevel !== undefined || triggers.length === 0) continue;
-      // reusable-workflow calls get their permissions from the caller's job, like other jobs
-      const bare = workflow.jobs.filter((job) => isMap(job.node) && field(document, job.node, 'permissions') === undefined);
+      // reusable-workflow calls get their permissions from the caller's job, like other jobs; a job
+      // that runs only for members' comments or events is none an outsider starts
+      const bare = workflow.jobs.filter((job) => isMap(job.node) && field(document, job.node, 'permissions') === undefined && !membersOnly(workflow, job.node));
       if (bare.length === 0) continue;
       const on = workflow.triggersNode;
       const jobs = bare.length === 1 ? `job ${bare[0]?.id ?? ''}` : `jobs ${bare.map((job) => job.id).join(', ')}`;
