@@ -6,6 +6,7 @@ import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../dete
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
+import { isSignedJwt } from './structured.js';
 
 const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /**
@@ -66,6 +67,8 @@ function isDocSearchKey(key: string, value: string, context: MatchContext): bool
   if (!/^["']?api_?key["']?$/i.test(key) || !/^[0-9a-f]{32}$/.test(value) || context.text === undefined || context.index === undefined) return false;
   return DOCSEARCH_BLOCK.test(context.text.slice(Math.max(0, context.index - 600), context.index));
 }
+/** A JSON Web Token: base64url JSON header and payload (`eyJ…`), then a signature or nothing (its last dot may be read as prose's full stop). */
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Commit ids and algorithm-prefixed digests. A bare 64- or 128-hex value under a credential key is
@@ -135,6 +138,8 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (!key || !isCredentialKey(key)) return false;
   const assigned = withUnicodeEscapesDecoded(assignedValue(key, value, context));
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can forge
+  if (JWT_SHAPE.test(assigned)) return isSignedJwt(assigned);
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
   const prefixed = WORD_PREFIXED.exec(assigned)?.[1];
   if (standInKind(prefixed ?? assigned) !== undefined) return false;
@@ -509,6 +514,8 @@ export const genericDetectors: readonly Detector[] = [
         // Algolia DocSearch's search-only key in a docs site's config
         `algolia: {\n  appId: 'BH4D9OD16A',\n  apiKey: '${random.chars('0123456789abcdef', 32)}',\n  indexName: 'acme-docs',\n},`,
         `docsearch({ appId: 'R2IYF7ETH7', apiKey: "${random.chars('0123456789abcdef', 32)}", indexName: 'acme', container: '#search' })`,
+        // an unsigned JWT (`alg: none`, empty signature): JSON anyone can write
+        'accessToken: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0ZXN0LXVzZXIiLCJyb2xlIjoiYWRtaW4ifQ.',
         // a local server's start-up URL (Jupyter): loopback or a container's own host name
         `#   or http://127.0.0.1:8888/lab?token=${random.chars('0123456789abcdef', 48)}`, `    http://${random.chars('0123456789abcdef', 12)}:8888/?token=${random.chars('0123456789abcdef', 48)}`,
         `Open <http://localhost:49153/lab?theme=dark&token=${random.chars('0123456789abcdef', 48)}> in a browser`,
