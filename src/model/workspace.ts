@@ -5,7 +5,8 @@ import { argoImageOverrides, kubernetesImages } from './extract/kubernetes-image
 import { kustomizeImages } from './extract/kustomize-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
-import { ciPipelineImages, composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { ciPipelineImages, composeImages, type ComposeEnv, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { parseDotEnv } from './extract/compose-env.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
 import { kustomizePatchPaths } from './kustomize-patches.js';
@@ -314,6 +315,19 @@ export class Workspace {
     }));
   }
 
+  /** The `.env` of a Compose project directory, which Compose reads to interpolate its files. */
+  private composeEnv(directory: string): ComposeEnv | undefined {
+    const file = this.file(directory === '' ? '.env' : `${directory}/.env`);
+    if (!file) return undefined;
+    const cache = this.once('compose-env', () => new Map<string, ComposeEnv>());
+    let env = cache.get(file.path);
+    if (!env) {
+      env = { file, variables: parseDotEnv(file) };
+      cache.set(file.path, env);
+    }
+    return env;
+  }
+
   /** Every image reference in the tree, in file order, each once. */
   images(): ImageOccurrence[] {
     return this.once('images', () => {
@@ -323,7 +337,7 @@ export class Workspace {
         const { file } = document;
         objects.forEach((object) => found.push(...kubernetesImages(object)));
         if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
-        if (isComposeFile(file.path)) found.push(...composeImages(document));
+        if (isComposeFile(file.path)) found.push(...composeImages(document, this.composeEnv(file.directory)));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
         if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
         if (isCiPipelineFile(file.path)) found.push(...ciPipelineImages(document));

@@ -1,6 +1,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { imageOccurrence, type ImageOccurrence, type ImageSourceKind } from '../image-occurrence.js';
 import type { SourceFile } from '../source-file.js';
+import { interpolate, type EnvValue } from './compose-env.js';
 import { getNode, innerSpanOf, mapEntries, seqItems, stringValue, type YamlDocument } from '../yaml.js';
 
 export function isComposeFile(path: string): boolean {
@@ -72,17 +73,41 @@ export function gitlabCiImages(document: YamlDocument): ImageOccurrence[] {
   return found;
 }
 
+/** A Compose project's `.env` file (beside the compose file), read for interpolation. */
+export interface ComposeEnv {
+  readonly file: SourceFile;
+  readonly variables: ReadonlyMap<string, EnvValue>;
+}
+
 /**
  * docker-compose `services.<name>.image`. A service with `build:` names the image Compose builds
- * and tags there, unless its `pull_policy` asks for the registry's copy first.
+ * and tags there, unless its `pull_policy` asks for the registry's copy first. Variables are
+ * interpolated as Compose does, from the project's `.env` and the defaults written inline
+ * (`${TAG:-1.4.2}`); one a shell must set is left alone.
  */
-export function composeImages(document: YamlDocument): ImageOccurrence[] {
+export function composeImages(document: YamlDocument, env?: ComposeEnv): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
   for (const { key, value } of mapEntries(getNode(document.root, 'services'))) {
     if (getNode(value, 'build') !== undefined && !pullsFirst(stringValue(getNode(value, 'pull_policy')))) continue;
-    push(found, scalarImage(document.file, getNode(value, 'image'), 'compose', `service ${key}`));
+    push(found, composeImage(document.file, getNode(value, 'image'), `service ${key}`, env));
   }
   return found;
+}
+
+function composeImage(file: SourceFile, node: Node | undefined, context: string, env: ComposeEnv | undefined): ImageOccurrence | undefined {
+  const written = scalarImage(file, node, 'compose', context);
+  if (written || !isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return written;
+  const span = innerSpanOf(file, node);
+  const resolved = interpolate(node.value, env?.variables ?? new Map());
+  if (!span || !resolved) return undefined;
+  const names = [...new Set(resolved.names)].join(', ');
+  if (resolved.wholeFrom && env) {
+    // the whole reference is a value of .env: found, and pinned, there
+    const at = resolved.wholeFrom.value.span;
+    return imageOccurrence({ file: env.file, source: 'compose', text: resolved.text, span: at, context: `${context} (${resolved.wholeFrom.name} in ${file.path})`, pin: { kind: 'text', span: at } });
+  }
+  const from = env ? `${env.file.path} and defaults` : 'defaults';
+  return imageOccurrence({ file, source: 'compose', text: resolved.text, span, context: `${context} (${names} from ${from})`, pin: { kind: 'none', reason: 'the reference is assembled from Compose variables: pin it where they are set' } });
 }
 
 /** `pull_policy` values that fetch the image from its registry even when the service can be built */
