@@ -41,6 +41,11 @@ export class ByteRing {
     return this.nextId++;
   }
 
+  /** no region is allocated: the ring can serve another owner */
+  get empty(): boolean {
+    return this.live.size === 0;
+  }
+
   offsetOf(region: number): number {
     return this.region(region).start;
   }
