@@ -57,15 +57,28 @@ const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|ski
  */
 const PUBLIC_CLIENT_KEY = /^(?:phc_[A-Za-z0-9]{30,}|pk_(?:live|test)_[A-Za-z0-9]{20,}|pk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})$/;
 /**
- * Algolia DocSearch's search-only key in a documentation site's config (Docusaurus and VitePress
- * `algolia: { appId, apiKey, indexName }`, `docsearch({ apiKey, indexName })`): every visitor's
- * browser sends it, and DocSearch's docs say to commit it. Only 32 hex digits directly inside such a block.
+ * Algolia DocSearch's search-only key in a documentation site's config: every visitor's browser
+ * sends it, and DocSearch's docs say to commit it. Only 32 hex digits directly inside such a block:
+ * `algolia: { appId, apiKey, indexName }` (Docusaurus, VitePress), `docsearch({ apiKey, indexName })`,
+ * or an object that also names the index and the page element the search box binds to
+ * (`inputSelector`, `container`: DocSearch's own options, as in a Gatsby site's `algolia.json`).
  */
 const DOCSEARCH_BLOCK = /(?:algolia|docsearch)["']?[ \t]*(?::|=|\()[ \t]*\{[^{}]*$/i;
+const DOCSEARCH_OPTIONS = /["']?indexName["']?[ \t]*:/;
+const DOCSEARCH_ELEMENT = /["']?(?:inputSelector|container)["']?[ \t]*:/;
 
 function isDocSearchKey(key: string, value: string, context: MatchContext): boolean {
   if (!/^["']?api_?key["']?$/i.test(key) || !/^[0-9a-f]{32}$/.test(value) || context.text === undefined || context.index === undefined) return false;
-  return DOCSEARCH_BLOCK.test(context.text.slice(Math.max(0, context.index - 600), context.index));
+  const before = context.text.slice(Math.max(0, context.index - 600), context.index);
+  if (DOCSEARCH_BLOCK.test(before)) return true;
+  // the object around the key: back to its `{`, on to its `}`, neither crossing another brace
+  const open = before.lastIndexOf('{');
+  if (open === -1 || before.indexOf('}', open) !== -1) return false;
+  const after = context.text.slice(context.index, context.index + 600);
+  const close = after.indexOf('}');
+  if (close === -1 || after.lastIndexOf('{', close) !== -1) return false;
+  const object = before.slice(open) + after.slice(0, close);
+  return DOCSEARCH_OPTIONS.test(object) && DOCSEARCH_ELEMENT.test(object);
 }
 /** A JSON Web Token: base64url JSON header and payload (`eyJ…`), then a signature or nothing (its last dot may be read as prose's full stop). */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$/;
@@ -475,6 +488,7 @@ export const genericDetectors: readonly Detector[] = [
         `curl https://hooks.internal.acme.io/notify?token=${random.chars(CLASS.alnum.chars, 32)}`,
         // an Algolia key outside a DocSearch block (an admin key in a backend's config)
         `search:\n  appId: BH4D9OD16A\n  apiKey: ${random.chars('0123456789abcdef', 32)} # expect: secret-generic-credential`,
+        `{\n  "apiKey": "${random.chars('0123456789abcdef', 32)}", # expect: secret-generic-credential\n  "indexName": "products"\n}`,
         // Terraform state (JSON) escapes `>` in a generated password
         `"secret": "${random.chars(CLASS.alnum.chars, 3)}{=$}${random.chars(CLASS.alnum.chars, 8)}[${random.chars(CLASS.alpha.chars, 1)}}${random.chars(CLASS.alpha.chars, 1)}+${random.chars(CLASS.alnum.chars, 5)}\\u003e${random.chars(CLASS.alpha.chars, 5)}(",`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
@@ -514,6 +528,7 @@ export const genericDetectors: readonly Detector[] = [
         // Algolia DocSearch's search-only key in a docs site's config
         `algolia: {\n  appId: 'BH4D9OD16A',\n  apiKey: '${random.chars('0123456789abcdef', 32)}',\n  indexName: 'acme-docs',\n},`,
         `docsearch({ appId: 'R2IYF7ETH7', apiKey: "${random.chars('0123456789abcdef', 32)}", indexName: 'acme', container: '#search' })`,
+        `{\n  "apiKey": "${random.chars('0123456789abcdef', 32)}",\n  "indexName": "acme_docs",\n  "inputSelector": "#docsearch"\n}`,
         // an unsigned JWT (`alg: none`, empty signature): JSON anyone can write
         'accessToken: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0ZXN0LXVzZXIiLCJyb2xlIjoiYWRtaW4ifQ.',
         // a local server's start-up URL (Jupyter): loopback or a container's own host name
