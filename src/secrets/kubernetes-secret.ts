@@ -55,13 +55,22 @@ function holdsSecretInClear(key: string, clear: string, path: string): boolean {
   const text = clear.trim();
   if (!text.includes('\n')) {
     if (standInKind(text) !== undefined) return false;
-    return isCredentialKey(key) || isRandomSecretValue(text, 8) || findSecrets(text, path).length > 0;
+    return isCredentialKey(key) || (!isProse(text) && isRandomSecretValue(text, 8)) || findSecrets(text, path).length > 0;
   }
   if (findSecrets(text, path).length > 0) return true;
   for (const [, name, value] of text.matchAll(ASSIGNMENT_LINE)) {
     if (isCredentialKey(name!) && standInKind(value!) === undefined) return true;
   }
   return false;
+}
+
+/**
+ * A sentence (`this is id_rsa base64 string`, a sample's stand-in for a key): three or more words,
+ * most of them plain lower-case words. Its mix of spaces, letters and digits is no randomness.
+ */
+function isProse(text: string): boolean {
+  const words = text.split(/\s+/);
+  return words.length >= 3 && words.filter((word) => /^[A-Za-z][a-z]*[.,:;!?]?$/.test(word)).length >= words.length * 0.6;
 }
 
 /** `kind: Secret` in YAML, `"kind": "Secret"` in JSON (and YAML flow style), on one line */
