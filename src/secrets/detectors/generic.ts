@@ -184,7 +184,7 @@ function withUnicodeEscapesDecoded(value: string | undefined): string | undefine
 function assignedValue(key: string, value: string, context: MatchContext): string | undefined {
   const { text, index, match } = context;
   if (text === undefined || index === undefined || match === undefined) return value;
-  if (isLocalServerQuery(text, index)) return undefined;
+  if (isLocalServerQuery(text, index) || isMeetingLinkQuery(text, index)) return undefined;
   const separator = match.slice(key.length, match.length - value.length);
   // `==`: a comparison; `"Incorrect password": "…"`: the key is the end of a quoted phrase (a translation)
   if (separator.endsWith('=') && value.startsWith('=')) return undefined;
@@ -242,6 +242,17 @@ function isInPastedCommand(text: string, keyAt: number, value: string): boolean 
  * paste it. The token opens a server on the reader's own machine, for as long as it runs.
  */
 const LOCAL_SERVER_URL = /https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\]|[0-9a-f]{12})(?::\d{1,5})?(?:\/[^\s?#]*)?\?(?:[^\s#]*&)?$/;
+
+/**
+ * `https://zoom.us/j/98901510164?pwd=…`, LFX's `…/meeting/98901510164?password=…`: the passcode of a
+ * meeting's join link, published with it (community meetings in READMEs) so that anyone can join;
+ * it opens that one meeting, not an account.
+ */
+const MEETING_LINK = /https?:\/\/(?:[a-z0-9-]+\.)*(?:zoom\.us|zoomgov\.com)\/(?:j|w|s|wc\/join)\/\d{9,11}\?(?:[^\s#]*&)?$|https?:\/\/zoom-lfx\.platform\.linuxfoundation\.org\/meeting\/\d{9,11}\?(?:[^\s#]*&)?$/;
+
+function isMeetingLinkQuery(text: string, keyAt: number): boolean {
+  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && MEETING_LINK.test(text.slice(Math.max(lineStartOf(text, keyAt), keyAt - 512), keyAt));
+}
 
 function isLocalServerQuery(text: string, keyAt: number): boolean {
   return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && LOCAL_SERVER_URL.test(text.slice(Math.max(lineStartOf(text, keyAt), keyAt - 2048), keyAt));
@@ -525,6 +536,9 @@ export const genericDetectors: readonly Detector[] = [
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
+        // a meeting's join link with its passcode, published so that anyone can join
+        `* Meeting link: <https://zoom.us/j/93847561029?pwd=${random.chars(CLASS.alnum.chars, 32)}>`,
+        `[Join the community call](https://zoom-lfx.platform.linuxfoundation.org/meeting/98901510164?password=${[8, 4, 4, 4, 12].map((length) => random.chars('0123456789abcdef', length)).join('-')})`,
         // Algolia DocSearch's search-only key in a docs site's config
         `algolia: {\n  appId: 'BH4D9OD16A',\n  apiKey: '${random.chars('0123456789abcdef', 32)}',\n  indexName: 'acme-docs',\n},`,
         `docsearch({ appId: 'R2IYF7ETH7', apiKey: "${random.chars('0123456789abcdef', 32)}", indexName: 'acme', container: '#search' })`,
