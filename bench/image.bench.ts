@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { timedCommand, writeBenchLayout } from './oci-bench-layout.js';
 
@@ -7,7 +8,8 @@ import { timedCommand, writeBenchLayout } from './oci-bench-layout.js';
  * `rampart image` on a multi-layer OCI layout of ≥ 500 MB (three gzip layers and one zstd layer,
  * text-like files, a dpkg status and npm packages), against just decompressing its layers
  * (`gzip -dc` / `zstd -dc` to /dev/null) in the same run; then a second run on the layer cache.
- * Peak RSS from /usr/bin/time. RAMPART_BENCH_IMAGE_MB changes the size (default 512).
+ * Peak RSS from /usr/bin/time. RAMPART_BENCH_IMAGE_MB changes the size (default 512),
+ * RAMPART_BENCH_ROUNDS the number of interleaved rounds (default 3).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.join(here, '..');
@@ -15,6 +17,8 @@ const totalMb = Number(process.env['RAMPART_BENCH_IMAGE_MB'] ?? '512');
 const root = path.join(projectRoot, '.bench', `image-${totalMb}mb`);
 const layout = path.join(root, 'layout');
 const LAYERS = 4;
+
+type Timed = { seconds: number; cpu: number; rssMb: number };
 
 /** Text that compresses like source code and configs do (about 3:1), quickly made. */
 function fileContent(seed: number, bytes: number): Buffer {
@@ -71,27 +75,39 @@ export async function run(): Promise<void> {
   const stored = manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
   process.stdout.write(`image: ${manifest.layers.length} layers, ${(stored / 1024 / 1024).toFixed(0)} MB stored (built or reused in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 
-  let decompress = 0;
-  let decompressCpu = 0;
-  for (const layer of manifest.layers) {
-    const blob = path.join(layout, 'blobs', 'sha256', layer.digest.slice(7));
-    const tool = layer.mediaType.endsWith('zstd') ? 'zstd -dc' : 'gzip -dc';
-    const time = timedCommand('sh', ['-c', `${tool} "${blob}" > /dev/null`]);
-    decompress += time.seconds;
-    decompressCpu += time.cpu;
-  }
   const cacheHome = path.join(root, 'cache');
-  rmSync(cacheHome, { recursive: true, force: true });
   const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
   const command = [path.join(projectRoot, 'bin', 'rampart.js'), 'image', layout, '-f', 'json', '-o', '/dev/null', '--fail-on', 'none', '-q'];
-  const cold = timedCommand(process.execPath, command, env);
-  const warm = timedCommand(process.execPath, command, env);
-  const uncached = timedCommand(process.execPath, [...command, '--no-cache'], env);
-  const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(44)} ${value}\n`); };
+  const rounds = Math.max(1, Number(process.env['RAMPART_BENCH_ROUNDS'] ?? '3'));
+  const loadBefore = loadavg()[0]!;
+  const results: Array<{ decompress: Timed; cold: Timed; warm: Timed; uncached: Timed }> = [];
+  // interleaved: each round times the baseline, a first run (empty cache), a second run on that cache and a --no-cache run
+  for (let round = 0; round < rounds; round += 1) {
+    const decompress = { seconds: 0, cpu: 0, rssMb: 0 };
+    for (const layer of manifest.layers) {
+      const blob = path.join(layout, 'blobs', 'sha256', layer.digest.slice(7));
+      const tool = layer.mediaType.endsWith('zstd') ? 'zstd -dc' : 'gzip -dc';
+      const time = timedCommand('sh', ['-c', `${tool} "${blob}" > /dev/null`]);
+      decompress.seconds += time.seconds;
+      decompress.cpu += time.cpu;
+    }
+    rmSync(cacheHome, { recursive: true, force: true });
+    const cold = timedCommand(process.execPath, command, env);
+    const warm = timedCommand(process.execPath, command, env);
+    const uncached = timedCommand(process.execPath, [...command, '--no-cache'], env);
+    results.push({ decompress, cold, warm, uncached });
+  }
+  const spread = (values: number[], digits = 2, unit = ''): string => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0]!.toFixed(digits)} / ${sorted[Math.floor((sorted.length - 1) / 2)]!.toFixed(digits)} / ${sorted.at(-1)!.toFixed(digits)}${unit}`;
+  };
+  const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(40)} ${value}\n`); };
+  process.stdout.write(`${rounds} interleaved rounds, min / median / max; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after\n`);
+  line('decompress only (gzip -dc / zstd -dc)', `${spread(results.map((r) => r.decompress.seconds), 2, ' s')}, CPU ${spread(results.map((r) => r.decompress.cpu), 2, ' s')}  (baseline)`);
   // the machine may be shared: CPU seconds (every thread) are steadier than wall time
-  const ratios = (time: { seconds: number; cpu: number }): string => `${time.seconds.toFixed(2)} s  ${(time.seconds / decompress).toFixed(2)}× baseline; CPU ${time.cpu.toFixed(2)} s  ${(time.cpu / decompressCpu).toFixed(2)}× baseline CPU`;
-  line('decompress only (gzip -dc / zstd -dc)', `${decompress.toFixed(2)} s, CPU ${decompressCpu.toFixed(2)} s  (baseline)`);
-  line('rampart image, cold (read, verify, inventory)', `${ratios(cold)} (target ≤ 1.5×), peak RSS ${cold.rssMb.toFixed(0)} MB (target < 300)`);
-  line('rampart image --no-cache', `${ratios(uncached)}, peak RSS ${uncached.rssMb.toFixed(0)} MB`);
-  line('rampart image, warm (layer cache)', `${warm.seconds.toFixed(2)} s  ${((warm.seconds / cold.seconds) * 100).toFixed(1)} % of cold (target ≤ 10 %), peak RSS ${warm.rssMb.toFixed(0)} MB`);
+  const ratios = (pick: (r: (typeof results)[number]) => Timed): string =>
+    `${spread(results.map((r) => pick(r).seconds), 2, ' s')} = ${spread(results.map((r) => pick(r).seconds / r.decompress.seconds), 2, '×')} baseline; CPU ${spread(results.map((r) => pick(r).cpu), 2, ' s')} = ${spread(results.map((r) => pick(r).cpu / r.decompress.cpu), 2, '×')} baseline CPU; peak RSS ${spread(results.map((r) => pick(r).rssMb), 0, ' MB')}`;
+  line('rampart image, first run (empty cache)', `${ratios((r) => r.cold)}  (target ≤ 1.5×, < 300 MB)`);
+  line('rampart image --no-cache', ratios((r) => r.uncached));
+  line('rampart image, second run (layer cache)', `${spread(results.map((r) => r.warm.seconds), 2, ' s')} = ${spread(results.map((r) => (r.warm.seconds / r.cold.seconds) * 100), 1, ' %')} of the first run (target ≤ 10 %); CPU ${spread(results.map((r) => r.warm.cpu), 2, ' s')} = ${spread(results.map((r) => (r.warm.cpu / r.cold.cpu) * 100), 1, ' %')}; peak RSS ${spread(results.map((r) => r.warm.rssMb), 0, ' MB')}`);
 }
