@@ -15,6 +15,11 @@ const NOT_PACKAGED = /^(?:var\/|home\/|root\/|tmp\/|run\/|proc\/|sys\/|dev\/|usr
  */
 const THIRD_PARTY = /^(?:srv|app|opt|usr\/local)\//;
 
+/** package databases, by what keeps them: whether an image's lower layers are a dpkg or apk system, and whether rpm is there too */
+const DATABASE = /^(?:var\/lib\/dpkg\/status(?:\.d\/|$)|lib\/apk\/db\/installed$)|^(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
+
+type Database = 'dpkg-or-apk' | 'rpm';
+
 export interface FileDigests {
   /** absent where no dpkg or apk package puts files (THIRD_PARTY) */
   readonly md5?: string;
@@ -25,14 +30,41 @@ export interface FileDigests {
 /**
  * Hashes the regular files of every layer where packages put them (MD5 for dpkg, SHA-1 for apk,
  * SHA-256 and others for rpm), so the tampering checks can compare each with its package
- * database's digest whichever database the image turns out to have.
+ * database's digest whichever database the image turns out to have. Files where only an rpm
+ * package may put them (THIRD_PARTY) are not hashed in a layer whose lower layers are a dpkg or
+ * apk system without an rpm database: nothing there can list them (most of an application image's
+ * bytes). In the layer that installs the system they still are: its database comes after them.
  */
 export class FileDigestCollector implements LayerVisitor {
   private readonly digests = new Map<string, FileDigests>();
   private readonly skippedByLayer = new Map<number, number>();
+  /** the package databases each layer holds (read or restored); a layer missing here is not known */
+  private readonly databases = new Map<number, Set<Database>>();
+
+  beginLayer(layer: number): void {
+    this.databases.set(layer, new Set());
+  }
+
+  /** whether a layer below `layer` holds a dpkg or apk database and none holds an rpm database (all of them known) */
+  private withoutRpm(layer: number): boolean {
+    let system = false;
+    for (let below = 0; below < layer; below += 1) {
+      const held = this.databases.get(below);
+      if (!held || held.has('rpm')) return false;
+      if (held.has('dpkg-or-apk')) system = true;
+    }
+    return system && !this.databases.get(layer)?.has('rpm');
+  }
 
   wanted(entry: ImageEntry): number {
+    const database = DATABASE.exec(entry.path);
+    if (database) {
+      let held = this.databases.get(entry.layer);
+      if (!held) this.databases.set(entry.layer, (held = new Set()));
+      held.add(entry.path.includes('rpm') ? 'rpm' : 'dpkg-or-apk');
+    }
     if (entry.type !== 'file' || NOT_PACKAGED.test(entry.path)) return 0;
+    if (THIRD_PARTY.test(entry.path) && this.withoutRpm(entry.layer)) return 0;
     if (entry.size > DIGEST_MAX_BYTES) {
       this.skippedByLayer.set(entry.layer, (this.skippedByLayer.get(entry.layer) ?? 0) + 1);
       return 0;
@@ -69,13 +101,14 @@ export class FileDigestCollector implements LayerVisitor {
     const prefix = `${layer}\0`;
     const files: Array<[string, string, string, string]> = [];
     for (const [name, digest] of this.digests) if (name.startsWith(prefix)) files.push([name.slice(prefix.length), digest.md5 ?? '', digest.sha1 ?? '', digest.sha256]);
-    return { files, skipped: this.skippedByLayer.get(layer) ?? 0 };
+    return { files, skipped: this.skippedByLayer.get(layer) ?? 0, databases: [...this.databases.get(layer) ?? []] };
   }
 
   restoreLayer(layer: number, state: unknown): void {
-    const saved = state as { files: Array<[string, string, string, string]>; skipped: number };
+    const saved = state as { files: Array<[string, string, string, string]>; skipped: number; databases?: Database[] };
     for (const [path, md5, sha1, sha256] of saved.files) this.digests.set(key(layer, path), { ...(md5 ? { md5 } : {}), ...(sha1 ? { sha1 } : {}), sha256 });
     if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
+    if (saved.databases) this.databases.set(layer, new Set(saved.databases));
   }
 }
 
