@@ -231,7 +231,7 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
     }
   };
   const inFile = await opened.source.fileRange?.(blob.location).catch(() => undefined);
-  const digests = inFile && inFile.length >= WORKER_MIN_BYTES && !process.env['RAMPART_LAYER_IN_THREAD']
+  const digests = inFile && inFile.length >= WORKER_MIN_BYTES
     ? await readLayerFileInWorker(inFile, wanted, visit)
     : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
   for (const visitor of visitors) await visitor.endLayer?.(index);
