@@ -295,6 +295,7 @@ function wallSplit(runs: readonly ColdRun[]): Array<[string, number[]]> {
     ['  analysis not hidden behind a download', runs.map((run) => part(run, 'wall: images, all of it') - part(run, 'wall: downloading blobs'))],
     ['  reading layers (one image at a time)', runs.map((run) => part(run, 'wall: reading layers'))],
     ['    of which waiting for a download', runs.map((run) => part(run, 'wall: reading layers, waiting for a download'))],
+    ['    of which waiting for the workers at layer ends', runs.map((run) => part(run, 'wall: layer ends, waiting for the workers'))],
     ['  after the last layer was read (the last image\'s tail)', runs.map((run) => part(run, 'wall: after the last layer was read'))],
   ];
   return rows.filter(([, values]) => values.every((value) => Number.isFinite(value)));

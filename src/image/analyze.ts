@@ -12,7 +12,8 @@ import { SquashedTree, type ImageEntry } from './squash.js';
 import { isCacheable, restoreLayer, saveLayer, type CacheableVisitor, type LayerCache } from './layer-cache.js';
 import type { LayerDigests } from './layer-reader.js';
 import type { TarEntry } from './tar-reader.js';
-import { cpuTimed, timedVisitors } from './analysis-timings.js';
+import { performance } from 'node:perf_hooks';
+import { addTime, cpuTimed, timedVisitors } from './analysis-timings.js';
 
 export interface LayerSummary {
   readonly index: number;
@@ -234,6 +235,8 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
   const digests = inFile && inFile.length >= WORKER_MIN_BYTES
     ? await readLayerFileInWorker(inFile, wanted, visit)
     : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+  const ending = performance.now();
   for (const visitor of visitors) await visitor.endLayer?.(index);
+  addTime('wall: layer ends, waiting for the workers', performance.now() - ending);
   return { digests, entries, whiteouts, notes };
 }
