@@ -102,6 +102,13 @@ describe('image digest edits', () => {
     expect(pinImages('values.yaml', flow)).toBe(`image: { repository: nginx, tag: "1.27", digest: ${DIGEST} }\n`);
   });
 
+  it('fills a `sha` key (kube-prometheus-stack) with the bare hex its templates expect, or in the form it already has', () => {
+    const bare = 'image:\n  registry: quay.io\n  repository: prometheus/prometheus\n  tag: v3.1.0\n  sha: ""\n';
+    expect(pinImages('values.yaml', bare)).toBe(bare.replace('""', `"${'ab'.repeat(32)}"`));
+    const prefixed = `image:\n  repository: acme/app\n  tag: v1\n  sha: sha256:${'cd'.repeat(32)}\n`;
+    expect(Workspace.fromTexts({ 'values.yaml': prefixed }).images()[0]?.text).toBe(`acme/app:v1@sha256:${'cd'.repeat(32)}`);
+  });
+
   it('explains why a reference cannot be pinned', () => {
     const workspace = Workspace.fromTexts({ Dockerfile: 'ARG V=1\nFROM nginx:${V}-alpine\n' });
     const occurrence = workspace.images()[0];

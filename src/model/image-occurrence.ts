@@ -25,6 +25,8 @@ export type PinTarget =
       readonly kind: 'mapping';
       readonly map: YAMLMap;
       readonly digestKey: string;
+      /** the key takes the bare hex (`sha: 4aea…`): the chart's templates write `@sha256:` before it */
+      readonly digestHexOnly?: boolean;
       readonly digest?: Scalar;
       readonly tag?: Scalar;
     }

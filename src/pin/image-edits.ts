@@ -23,8 +23,9 @@ export function imageDigestEdits(occurrence: ImageOccurrence, digest: string): I
     const at = pin.span.start + leading + occurrence.text.length;
     return { ok: true, edits: [{ path: file.path, start: at, end: at, text: `@${digest}` }] };
   }
-  if (pin.digest) return setScalar(file, pin.digest, digest);
-  return addDigestKey(file, pin.map, pin.digestKey, digest, pin.tag);
+  const value = pin.digestHexOnly ? digest.replace(/^sha256:/, '') : digest;
+  if (pin.digest) return setScalar(file, pin.digest, value);
+  return addDigestKey(file, pin.map, pin.digestKey, value, pin.tag);
 }
 
 /** Fills an existing empty `digest:` value, in its own quoting style. */

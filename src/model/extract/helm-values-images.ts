@@ -138,7 +138,9 @@ function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion:
   const registry = stringValue(getNode(map, 'registry'));
   // `image: {name: ghcr.io/org/app, version: 1.2.0}`: some charts call the tag `version`
   const tagNode = getNode(map, 'tag') ?? (imageKey || isSplitBlock(map) ? getNode(map, 'version') : undefined);
-  const digestNode = getNode(map, 'digest');
+  // kube-prometheus-stack calls it `sha` and its templates add `@sha256:` themselves
+  const digestKey = getNode(map, 'digest') === undefined && getNode(map, 'sha') !== undefined ? 'sha' : 'digest';
+  const digestNode = getNode(map, digestKey);
   const writtenTag = stringValue(tagNode);
   const digest = stringValue(digestNode);
   let tagImplicit: string | undefined;
@@ -164,7 +166,8 @@ function blockImage(file: SourceFile, map: YAMLMap, context: string, appVersion:
     pin: {
       kind: 'mapping',
       map,
-      digestKey: 'digest',
+      digestKey,
+      ...(digestKey === 'sha' && !digest?.includes(':') ? { digestHexOnly: true } : {}),
       ...(isScalar(digestNode) ? { digest: digestNode } : {}),
       ...(isScalar(tagNode) ? { tag: tagNode } : {}),
     },
