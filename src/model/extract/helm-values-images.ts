@@ -77,14 +77,15 @@ interface SiblingTag {
 
 /**
  * `controller_image: ghcr.io/acme/controller` beside `controller_version: 1.4.2` (or `imageTag`,
- * `fooImage` + `fooTag`, `FOO_IMAGE` + `FOO_VERSION`): charts join the pair into one reference.
+ * `fooImage` + `fooTag`, `FOO_IMAGE` + `FOO_VERSION`, `image` + `tag`): charts join the pair into one reference.
  */
 function siblingTag(map: YAMLMap, imageKey: string): SiblingTag | undefined {
   const stem = imageKey.replace(/image$/i, '');
   const upper = /IMAGE$/.test(imageKey);
   const candidates = [
     `${imageKey}Tag`, `${imageKey}_tag`, `${imageKey}Version`, `${imageKey}_version`,
-    ...(stem === '' ? [] : upper ? [`${stem}TAG`, `${stem}VERSION`] : /[_-]$/.test(stem) ? [`${stem}tag`, `${stem}version`] : [`${stem}Tag`, `${stem}Version`]),
+    // `{image: ghcr.io/acme/exporter, tag: v1.2}`: the redis-ha chart's `"{{ .image }}:{{ .tag }}"`
+    ...(stem === '' ? ['tag'] : upper ? [`${stem}TAG`, `${stem}VERSION`] : /[_-]$/.test(stem) ? [`${stem}tag`, `${stem}version`] : [`${stem}Tag`, `${stem}Version`]),
   ];
   for (const key of candidates) {
     const node = getNode(map, key);
