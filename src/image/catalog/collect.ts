@@ -138,7 +138,9 @@ export class PackageCollector implements LayerVisitor {
       const files = pkg.type === 'deb' ? dpkgFiles(pkg, digests) : pkg.files;
       packages.push({ ...pkg, ...(files ? { files } : {}), purl });
     }
-    packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.path.localeCompare(b.path));
+    // one collator for the whole sort: the order localeCompare gives, without setting one up per call
+    const { compare } = new Intl.Collator();
+    packages.sort((a, b) => compare(a.type, b.type) || compare(a.name, b.name) || compare(a.version, b.version) || compare(a.path, b.path));
     const problems = this.problems.filter((item) => visible(item.path, item.layer));
     return { ...(os ? { os } : {}), packages, problems };
   }

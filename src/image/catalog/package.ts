@@ -85,7 +85,8 @@ export function purlOf(pkg: ImagePackage, os?: OsIdentity): string {
   // rpm: the source rpm's file name, as Syft writes it; advisories are keyed by the source package
   if (type === 'rpm' && pkg.sourceRpm) qualifiers.push(['upstream', pkg.sourceRpm]);
   else if (pkg.source && pkg.source.name !== pkg.name) qualifiers.push(['upstream', pkg.source.version && pkg.source.version !== pkg.version ? `${pkg.source.name}@${pkg.source.version}` : pkg.source.name]);
-  qualifiers.sort(([a], [b]) => a.localeCompare(b));
+  // purl qualifier keys are lower-case ASCII: compared by code unit, as the purl spec sorts them
+  qualifiers.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const namespacePart = namespace ? `${namespace.split('/').map(encodeSegment).join('/')}/` : '';
   const query = qualifiers.length ? `?${qualifiers.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')}` : '';
   return `pkg:${type}/${namespacePart}${encodeSegment(name)}@${encodeURIComponent(pkg.version)}${query}`;
