@@ -30,6 +30,9 @@ const TRIVIAL = new Set([
   'password', 'passwd', 'pass', 'secret', 'token', 'admin', 'root', 'user', 'guest', 'changeit', 'default',
   'postgres', 'mysql', 'redis', 'test', 'testing', 'demo', 'letmein', 'qwerty', 'secretpassword', 'mypassword',
   'password123', 'admin123', '123456', '12345678', 'foobar', 'foo', 'bar', 'baz', 'abc123', 'prom-operator',
+  // keyboard mash and filler that tests and docs type (`https://asdf:blah@github.com`), and bash.org's
+  // `hunter2` (go-containerregistry's README: AzureDiamond:hunter2)
+  'asdf', 'asdfasdf', 'asdf1234', 'blah', 'bleh', 'hunter2',
 ]);
 
 export function isPlaceholder(value: string): boolean {

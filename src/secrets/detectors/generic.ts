@@ -577,6 +577,7 @@ export const genericDetectors: readonly Detector[] = [
         `mongo: "mongodb+srv://app:${random.chars(CLASS.alnum.chars, 16)}@cluster0.a1b2c.mongodb.net/shop"`,
       ],
       negatives: [
+        'expected := `https://asdf:blah@github.com\nhttps://bleh:belch@gitlab.com`',
         'DATABASE_URL: postgres://user:password@localhost:5432/db', 'url: postgres://${DB_USER}:${DB_PASSWORD}@db:5432/app',
         'url: https://user:<password>@registry.example.com', 'redis: redis://:****@redis:6379', 'url: https://github.com/org/repo',
         'dsn: mysql://root:root@mysql:3306/app', 'url: http://host:8080/path', 'url: postgresql://app:%s@%s/db',

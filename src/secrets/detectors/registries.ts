@@ -129,7 +129,8 @@ export const registryDetectors: readonly Detector[] = [
       file: 'config.json',
       positives: [`{"auths": {"ghcr.io": {"auth": "${dockerAuth('deploy-bot', random.chars(CLASS.alnum.chars, 24))}"}}}`],
       negatives: ['{"auths": {"ghcr.io": {"auth": ""}}}', `{"auths": {"ghcr.io": {"auth": "${dockerAuth('user', 'password')}"}}}`, '{"credsStore": "desktop"}',
-        `{"auths": {"registry.domain.tld:5005": {"auth": "${dockerAuth('test_user_1', 'test_password_1')}"}}}`],
+        `{"auths": {"registry.domain.tld:5005": {"auth": "${dockerAuth('test_user_1', 'test_password_1')}"}}}`,
+        `{"auths": {"https://index.docker.io/v1/": {"auth": "${dockerAuth('AzureDiamond', 'hunter2')}"}}}`],
     }));
     },
   },
