@@ -172,7 +172,11 @@ export function isGenericCredential(value: string, context: MatchContext): boole
 
 /** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
 function withUnicodeEscapesDecoded(value: string | undefined): string | undefined {
-  return value?.includes('\\u') ? value.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))) : value;
+  if (value === undefined || !value.includes('\\')) return value;
+  // `\xNN` and `\0` too; control characters are then dropped: `"openssh-key-v1\x00"` (a format's
+  // magic, NUL-terminated) is judged as the name it spells, random bytes stay random
+  return value.replace(/\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g, (_, unicode: string | undefined, byte: string | undefined) => String.fromCharCode(Number.parseInt((unicode ?? byte)!, 16)))
+    .replace(/\\0(?![0-7])/g, '').replace(/[\u0000-\u001f\u007f]/g, '');
 }
 
 /**
@@ -184,7 +188,7 @@ function withUnicodeEscapesDecoded(value: string | undefined): string | undefine
 function assignedValue(key: string, value: string, context: MatchContext): string | undefined {
   const { text, index, match } = context;
   if (text === undefined || index === undefined || match === undefined) return value;
-  if (isLocalServerQuery(text, index) || isMeetingLinkQuery(text, index)) return undefined;
+  if (isLocalServerQuery(text, index) || isMeetingLinkQuery(text, index) || EXAMPLE_LEAD.test(text.slice(Math.max(lineStartOf(text, index), index - 200), index))) return undefined;
   const separator = match.slice(key.length, match.length - value.length);
   // `==`: a comparison; `"Incorrect password": "…"`: the key is the end of a quoted phrase (a translation)
   if (separator.endsWith('=') && value.startsWith('=')) return undefined;
@@ -242,6 +246,9 @@ function isInPastedCommand(text: string, keyAt: number, value: string): boolean 
  * paste it. The token opens a server on the reader's own machine, for as long as it runs.
  */
 const LOCAL_SERVER_URL = /https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\]|[0-9a-f]{12})(?::\d{1,5})?(?:\/[^\s?#]*)?\?(?:[^\s#]*&)?$/;
+
+/** Prose that introduces an example on the key's own line: `// Put inserts a secret (e.g. {"password": "Hashi123"})`. */
+const EXAMPLE_LEAD = /(?:\be\.g\.|\bfor (?:example|instance)\b|\bsuch as\b)[^\n]*$/i;
 
 /**
  * `https://zoom.us/j/98901510164?pwd=…`, LFX's `…/meeting/98901510164?password=…`: the passcode of a
@@ -536,6 +543,8 @@ export const genericDetectors: readonly Detector[] = [
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
+        // a documented example, and a format's NUL-terminated magic (golang.org/x/crypto, vendored widely)
+        '// Put inserts a key-value secret (e.g. {"password": "Qarnik42"}) into the KV engine.', 'const privateKeyAuthMagic = "openssh-key-v1\\x00"',
         // a meeting's join link with its passcode, published so that anyone can join
         `* Meeting link: <https://zoom.us/j/93847561029?pwd=${random.chars(CLASS.alnum.chars, 32)}>`,
         `[Join the community call](https://zoom-lfx.platform.linuxfoundation.org/meeting/98901510164?password=${[8, 4, 4, 4, 12].map((length) => random.chars('0123456789abcdef', length)).join('-')})`,
