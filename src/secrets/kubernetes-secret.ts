@@ -53,7 +53,8 @@ const ASSIGNMENT_LINE = /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?([A-Za-z0-9_.-]{2,
  */
 function holdsSecretInClear(key: string, clear: string, path: string): boolean {
   const text = clear.trim();
-  if (!text.includes('\n')) {
+  // one `KEY=value` line (a section of an INI config held key by key: `metrics: ENABLED=false`) is read as a config
+  if (!text.includes('\n') && !CONFIG_LINE.test(text)) {
     if (standInKind(text) !== undefined) return false;
     return isCredentialKey(key) || (!isProse(text) && isRandomSecretValue(text, 8)) || findSecrets(text, path).length > 0;
   }
@@ -63,6 +64,9 @@ function holdsSecretInClear(key: string, clear: string, path: string): boolean {
   }
   return false;
 }
+
+/** One `KEY=value` assignment: upper-case or dotted config keys, a value without blanks. */
+const CONFIG_LINE = /^[A-Za-z_][A-Za-z0-9_.-]{1,80}[ \t]*=[ \t]*[^\s=][^\s]*$/;
 
 /**
  * A sentence (`this is id_rsa base64 string`, a sample's stand-in for a key): three or more words,
