@@ -41,6 +41,26 @@ describe('nestingDepth', () => {
     expect(nestingDepth(text, MAX_NESTING)).toBeGreaterThan(MAX_NESTING);
   });
 
+  it('bounds each document of a stream by its own text', () => {
+    const stream = Array.from({ length: 20 }, () => `data:\n  dashboard.json: |\n    ${'{"a": '.repeat(40)}1${'}'.repeat(40)}\n`).join('---\n');
+    expect(roughBound(stream)).toBeLessThan(MAX_NESTING);
+    expect(parseRefusal(stream)).toBeUndefined();
+    // a document marker ends an open flow collection: the next document starts from nothing
+    const unclosed = `${'['.repeat(200)}\n---\n${'['.repeat(200)}${']'.repeat(200)}\n`;
+    expect(roughBound(unclosed)).toBeGreaterThanOrEqual(parsedDepth(unclosed.split('---\n')[1]!));
+    expect(parseRefusal(unclosed)).toBeUndefined();
+    // a marker does not end a document when more than spaces follow it on the line
+    expect(parseRefusal(`${'['.repeat(200)}\n---x\n${'['.repeat(200)}\n`)).toMatch(/^skipped: nested deeper/);
+  });
+
+  it('counts the indicators and openers written on a document marker\'s line', () => {
+    expect(parseRefusal(`--- ${'- '.repeat(MAX_NESTING + 10)}x\n`)).toMatch(/^skipped: nested deeper/);
+    expect(parseRefusal(`a: 1\n--- ${'['.repeat(MAX_NESTING + 10)}${']'.repeat(MAX_NESTING + 10)}\n`)).toMatch(/^skipped: nested deeper/);
+    for (const sample of [`--- ${'- '.repeat(30)}x\n`, `a: 1\n---\n${'['.repeat(30)}${']'.repeat(30)}\n---\nb: [1]\n`]) {
+      expect(roughBound(sample), sample).toBeGreaterThanOrEqual(parsedDepth(sample));
+    }
+  });
+
   it('refuses 10,000 levels of JSON or YAML, and oversized texts, with a message', () => {
     expect(parseRefusal(flowSeqs(10_000))).toMatch(/^skipped: nested deeper than 256 levels/);
     expect(parseRefusal(blockMaps(1_000))).toMatch(/^skipped: nested deeper than 256 levels/);

@@ -25,7 +25,8 @@ const QUESTION = 0x3f;
 /**
  * An upper bound of the nesting depth of a YAML (or JSON) text, or a number over `limit` as soon
  * as one is found. A character count first, enough for nearly every file: every flow collection
- * opens with `[` or `{`, and block levels need deeper indentation or a `- `/`? ` on the line.
+ * opens with `[` or `{`, and block levels need deeper indentation or a `- `/`? ` on the line
+ * (counted per document, see `roughBound`).
  * Only when that bound is over the limit is the text read token by token (see `tokenDepth`).
  */
 export function nestingDepth(text: string, limit = Infinity): number {
@@ -33,8 +34,15 @@ export function nestingDepth(text: string, limit = Infinity): number {
   return rough <= limit ? rough : tokenDepth(text, limit);
 }
 
-/** Openers in the whole text, plus twice the deepest indentation (and its own level), plus the most leading indicators on a line. */
+/**
+ * Per document of the stream, the most of: openers, plus twice the deepest indentation (and its own
+ * level), plus the most leading indicators on a line. A line starting with a document marker (`---`
+ * and a space, tab or line end) ends any flow collection, quoted, block or plain scalar for YAML's
+ * lexer (tokenDepth starts again there too), so each document's nesting is bounded by its own text:
+ * a stream of many small documents is not taken for one deep one.
+ */
 export function roughBound(text: string): number {
+  let deepest = 0;
   let openers = 0;
   let indent = 0;
   let indicators = 0;
@@ -44,6 +52,16 @@ export function roughBound(text: string): number {
     if (code === 0x5b || code === 0x7b) openers += 1;
     else if (code === NEWLINE) lineStart = index + 1;
     else if (index === lineStart) {
+      if (code === DASH && isDocumentStart(text, index)) {
+        deepest = Math.max(deepest, openers + 2 * (indent + 1) + indicators);
+        openers = 0;
+        indent = 0;
+        indicators = 0;
+        // what follows the marker on its line is read as a line of the new document (`--- - - x`)
+        index += 2;
+        lineStart = index + 1;
+        continue;
+      }
       let spaces = 0;
       while (text.charCodeAt(index + spaces) === SPACE) spaces += 1;
       let marks = 0;
@@ -57,7 +75,14 @@ export function roughBound(text: string): number {
       indicators = Math.max(indicators, marks);
     }
   }
-  return openers + 2 * (indent + 1) + indicators;
+  return Math.max(deepest, openers + 2 * (indent + 1) + indicators);
+}
+
+/** `---` at `index` (a line start) followed by a space, tab, line end or the end of the text: what YAML's lexer takes for a document start. */
+function isDocumentStart(text: string, index: number): boolean {
+  if (text.charCodeAt(index + 1) !== DASH || text.charCodeAt(index + 2) !== DASH) return false;
+  const next = text.charCodeAt(index + 3);
+  return Number.isNaN(next) || next === SPACE || next === NEWLINE || next === 0x0d || next === 0x09;
 }
 
 /**
