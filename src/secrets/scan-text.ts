@@ -185,6 +185,7 @@ function scanKeywords(keywords: Keywords, text: string, start: number, end: numb
 function matchWindows(detector: Detector, pattern: RegExp, located: RegExp, text: string, path: string, windows: ReadonlyArray<readonly [number, number]>, candidates: SecretMatch[]): void {
   for (const [from, to] of mergeLines(text, windows)) {
     const slice = text.slice(from, to);
+    if (detector.requires !== undefined && !slice.includes(detector.requires)) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
       const secret = match.groups?.['secret'] ?? match[0];
