@@ -21,4 +21,18 @@ describe('keyword automaton (Aho–Corasick)', () => {
   it('rejects keywords it cannot match', () => {
     expect(() => new KeywordAutomaton(['clé'])).toThrow(/not ASCII/);
   });
+
+  it('finds what a plain search finds, for keywords that share prefixes and suffixes', () => {
+    const keywords = ['token', 'ken', 'tok', 'api_key', 'key', 'apikey', 'pi_k', 'secret', 'cret', 'sec', 'ghp_', 'hp_', 'p_'];
+    const text = 'my api_key=apikey TOKEN secret_ghp_x tokenizer sec cret Key';
+    const naive: string[] = [];
+    for (let end = 1; end <= text.length; end += 1) {
+      // by end, the longer keyword first, as the automaton reports them
+      for (const keyword of [...keywords].sort((a, b) => b.length - a.length)) {
+        const start = end - keyword.length;
+        if (start >= 0 && text.slice(start, end).toLowerCase() === keyword) naive.push(`${keyword}@${start}`);
+      }
+    }
+    expect(hits(keywords, text)).toEqual(naive);
+  });
 });

@@ -36,51 +36,58 @@ export class KeywordAutomaton {
     for (let upper = 65; upper <= 90; upper += 1) classOf[upper] = classOf[upper + 32]!;
     let width = 2;
     while (width < classes) width *= 2;
-    const gotos: Array<Int32Array> = [new Int32Array(width).fill(-1)];
-    const outputs: number[][] = [[]];
+    // the trie: a keyword's characters are at most one state each
+    const capacity = 1 + keywords.reduce((sum, keyword) => sum + keyword.length, 0);
+    const gotos = new Int32Array(capacity * width).fill(-1);
+    const children: number[][] = [[]];
+    const ends: number[][] = [[]];
     keywords.forEach((keyword, index) => {
       let state = 0;
       for (const char of keyword.toLowerCase()) {
         const code = classOf[char.charCodeAt(0)]!;
-        let next = gotos[state]![code]!;
+        let next = gotos[state * width + code]!;
         if (next === -1) {
-          next = gotos.length;
-          gotos.push(new Int32Array(width).fill(-1));
-          outputs.push([]);
-          gotos[state]![code] = next;
+          next = children.length;
+          children.push([]);
+          ends.push([]);
+          gotos[state * width + code] = next;
+          children[state]!.push(code);
         }
         state = next;
       }
-      outputs[state]!.push(index);
+      ends[state]!.push(index);
     });
-    const fail = new Int32Array(gotos.length);
-    const next = new Int32Array(gotos.length * width);
+    // Breadth first, each state's row starts as a copy of its failure state's row (done before it)
+    // and its own trie edges are written over it: the work is a row copy per state plus one step per
+    // edge, not one per state and class (the build is part of every scan's start-up).
+    const states = children.length;
+    const outputs: number[][] = ends;
+    const fail = new Int32Array(states);
+    const transitions = new Int32Array(states * width);
+    const shift = Math.log2(width);
+    const entry = (target: number): number => (target << shift) | (outputs[target]!.length > 0 ? ACCEPTS : 0);
+    transitions.fill(entry(0), 0, width);
     const queue: number[] = [];
-    for (let code = 0; code < width; code += 1) {
-      const target = gotos[0]![code]!;
-      next[code] = target === -1 ? 0 : target;
-      if (target !== -1) queue.push(target);
+    for (const code of children[0]!) {
+      const target = gotos[code]!;
+      transitions[code] = entry(target);
+      queue.push(target);
     }
     for (let head = 0; head < queue.length; head += 1) {
       const state = queue[head]!;
-      outputs[state]!.push(...outputs[fail[state]!]!);
-      for (let code = 0; code < width; code += 1) {
-        const target = gotos[state]![code]!;
-        const fallback = next[fail[state]! * width + code]!;
-        if (target === -1) {
-          next[state * width + code] = fallback;
-        } else {
-          fail[target] = fallback;
-          next[state * width + code] = target;
-          queue.push(target);
-        }
+      const failRow = fail[state]! * width;
+      transitions.copyWithin(state * width, failRow, failRow + width);
+      for (const code of children[state]!) {
+        const target = gotos[state * width + code]!;
+        fail[target] = transitions[failRow + code]! >> shift;
+        // the target's failure state is shallower, so its outputs are complete
+        const inherited = outputs[fail[target]!]!;
+        if (inherited.length > 0) outputs[target] = [...outputs[target]!, ...inherited];
+        transitions[state * width + code] = entry(target);
+        queue.push(target);
       }
     }
-    this.transitions = new Int32Array(next.length);
-    for (let entry = 0; entry < next.length; entry += 1) {
-      const target = next[entry]!;
-      this.transitions[entry] = target * width | (outputs[target]!.length > 0 ? ACCEPTS : 0);
-    }
+    this.transitions = transitions;
     this.classOf = classOf;
     this.byteClass = new Uint8Array(256);
     this.byteClass.set(classOf);

@@ -23,10 +23,8 @@ interface Keywords {
 
 interface Prepared extends Keywords {
   readonly detectors: readonly Detector[];
-  /** the detectors' patterns, global, compiled once */
-  readonly patterns: readonly RegExp[];
-  /** the same with indices (`d`): slower, so only run again where a candidate was accepted */
-  readonly located: readonly RegExp[];
+  /** each detector's pattern, global, and the same with indices (`d`, slower: only run again where a candidate was accepted) */
+  readonly patterns: DetectorPatterns;
   /** the few detectors whose windows span many lines (private key blocks): looked for further from a change */
   readonly far: Keywords;
 }
@@ -38,6 +36,7 @@ const FEW_KEYWORDS = 8;
 
 function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector) => boolean): Keywords {
   const keywords: string[] = [];
+  const positions = new Map<string, number>();
   const owners: number[][] = [];
   let before = 0;
   let after = 0;
@@ -46,9 +45,11 @@ function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector)
     before = Math.max(before, detector.window.before);
     after = Math.max(after, detector.window.after);
     for (const keyword of detector.keywords) {
-      let position = keywords.indexOf(keyword.toLowerCase());
-      if (position === -1) {
-        position = keywords.push(keyword.toLowerCase()) - 1;
+      const lower = keyword.toLowerCase();
+      let position = positions.get(lower);
+      if (position === undefined) {
+        position = keywords.push(lower) - 1;
+        positions.set(lower, position);
         owners.push([]);
       }
       owners[position]!.push(index);
@@ -70,17 +71,35 @@ function reachOf(detectors: readonly Detector[], wanted: (detector: Detector) =>
 function prepare(detectors: readonly Detector[]): Prepared {
   const cached = prepared.get(detectors);
   if (cached) return cached;
-  const compile = (detector: Detector, extra: readonly string[]): RegExp => {
-    const flags = new Set([...detector.pattern.flags.replace('d', ''), ...extra]);
-    return new RegExp(detector.pattern.source, [...flags].join(''));
-  };
-  const patterns = detectors.map((detector) => compile(detector, ['g']));
-  const located = detectors.map((detector) => compile(detector, ['y', 'd']));
   const farOnly = (detector: Detector): boolean => Math.max(detector.window.before, detector.window.after) > FAR_WINDOW;
   const all = keywordsOf(detectors, () => true);
-  const result: Prepared = { ...all, detectors, patterns, located, reach: reachOf(detectors, (detector) => !farOnly(detector)), far: keywordsOf(detectors, farOnly) };
+  const result: Prepared = { ...all, detectors, patterns: new DetectorPatterns(detectors), reach: reachOf(detectors, (detector) => !farOnly(detector)), far: keywordsOf(detectors, farOnly) };
   prepared.set(detectors, result);
   return result;
+}
+
+/**
+ * The detectors' patterns with the flags the scan needs, each compiled when its detector's keyword is
+ * first found: most detectors find no keyword in a given tree, and compiling hundreds of patterns
+ * up front would be start-up paid by every scan.
+ */
+class DetectorPatterns {
+  private readonly compiled: Array<{ readonly pattern: RegExp; readonly located: RegExp } | undefined>;
+
+  constructor(private readonly detectors: readonly Detector[]) {
+    this.compiled = new Array(detectors.length);
+  }
+
+  of(index: number): { readonly pattern: RegExp; readonly located: RegExp } {
+    let entry = this.compiled[index];
+    if (!entry) {
+      const { pattern } = this.detectors[index]!;
+      const compile = (extra: readonly string[]): RegExp => new RegExp(pattern.source, [...new Set([...pattern.flags.replace('d', ''), ...extra])].join(''));
+      entry = { pattern: compile(['g']), located: compile(['y', 'd']) };
+      this.compiled[index] = entry;
+    }
+    return entry;
+  }
 }
 
 function lineStartBefore(text: string, offset: number): number {
@@ -135,7 +154,8 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
   for (const [index, list] of windows.byDetector) {
     const detector = detectors[index]!;
     if (detector.paths && !detector.paths.test(path)) continue;
-    matchWindows(detector, prepared.patterns[index]!, prepared.located[index]!, text, path, list, candidates);
+    const { pattern, located } = prepared.patterns.of(index);
+    matchWindows(detector, pattern, located, text, path, list, candidates);
   }
   return resolveOverlaps(candidates.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
     .map(({ match }) => match);
