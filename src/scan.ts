@@ -5,7 +5,7 @@ import { enabledRules, runRules, type RunOptions } from './engine/run.js';
 import { RampartError } from './errors.js';
 import type { ScanReport } from './report/report.js';
 import type { Rule } from './rules/rule.js';
-import { loadRules, RULE_INDEX } from './rules/rule-index.js';
+import { loadRules, RULE_INDEX, rulesWithInput } from './rules/rule-index.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
 import { resolveScanTarget } from './sources/scan-target.js';
@@ -28,9 +28,10 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const loaded = await loadConfig(absoluteRoot, options.configPath);
   const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
   checkRuleIds(config, options.rules ?? RULE_INDEX, options.only);
-  // only the check code of the rules that will run is loaded
-  const rules = options.rules ?? await loadRules(enabledRules(RULE_INDEX, config, withVerifyFromConfig(config, options)));
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });
+  // only the check code of the rules that will run, and have something to read, is loaded
+  const selection = withVerifyFromConfig(config, options);
+  const rules = options.rules ?? await loadRules(rulesWithInput(enabledRules(RULE_INDEX, config, selection), workspace.files.length, selection.capabilities));
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
   // the commit policy's code (sigstore, keys) only when the flags or the config ask to verify
   const verify = options.settings?.verify || config.verify

@@ -44,6 +44,17 @@ export async function loadRuleEntries(): Promise<RuleEntry[]> {
 }
 
 /**
+ * The entries whose rules have something to read in this run. Every rule reads the files of the
+ * tree except those that need a capability (commits, a registry, the forge: input from outside the
+ * tree) and, when history is read, the secrets rules: with no file to read, the check code of the
+ * others is not loaded (an empty tree, or one whose files are all binary or too large).
+ */
+export function rulesWithInput<E extends Pick<IndexedRule, 'layer' | 'requires'>>(entries: readonly E[], filesRead: number, capabilities: ReadonlySet<string> | undefined): E[] {
+  if (filesRead > 0) return [...entries];
+  return entries.filter((entry) => entry.requires !== undefined || (entry.layer === 'secrets' && capabilities?.has('history') === true));
+}
+
+/**
  * The rules of these entries, in catalogue order: loads only the groups that hold them, so a scan
  * of one layer does not load (or build) the check code of the others.
  */
