@@ -188,7 +188,7 @@ function withUnicodeEscapesDecoded(value: string | undefined): string | undefine
 function assignedValue(key: string, value: string, context: MatchContext): string | undefined {
   const { text, index, match } = context;
   if (text === undefined || index === undefined || match === undefined) return value;
-  if (isLocalServerQuery(text, index) || isMeetingLinkQuery(text, index) || EXAMPLE_LEAD.test(text.slice(Math.max(lineStartOf(text, index), index - 200), index))) return undefined;
+  if (isLocalServerQuery(text, index) || isMeetingLinkQuery(text, index) || EXAMPLE_LEAD.test(text.slice(lineStartOf(text, index, 200), index))) return undefined;
   const separator = match.slice(key.length, match.length - value.length);
   // `==`: a comparison; `"Incorrect password": "…"`: the key is the end of a quoted phrase (a translation)
   if (separator.endsWith('=') && value.startsWith('=')) return undefined;
@@ -214,7 +214,7 @@ function assignedValue(key: string, value: string, context: MatchContext): strin
  * expression is written as: random letters and digits mixed, not a word, call, member or number.
  */
 function isPastedAssignment(text: string, key: string, keyAt: number, valueEnd: number, value: string): boolean {
-  const lineStart = lineStartOf(text, keyAt);
+  const lineStart = lineStartOf(text, keyAt, 256);
   // `- KEY=value`: a compose `environment:` list item pasted as it is
   if (!/^[ \t]*(?:export[ \t]+|-[ \t]+)?$/.test(text.slice(lineStart, keyAt))) return false;
   // the rest of the line: what the value's 256 characters left of it, then nothing but `;`
@@ -235,7 +235,7 @@ const COMMAND_LINE = /^[ \t]*(?:[$>][ \t]+)?(?:(?:curl|wget)[ \t]+(?:-|https?:|[
  */
 function isInPastedCommand(text: string, keyAt: number, value: string): boolean {
   if (!PLAIN_TOKEN.test(value)) return false;
-  let lineStart = lineStartOf(text, keyAt);
+  let lineStart = lineStartOf(text, keyAt, 1024);
   for (let back = 0; back < 5 && lineStart > 0 && /\\[ \t]*\r?\n$/.test(text.slice(Math.max(0, lineStart - 4), lineStart)); back += 1) lineStart = lineStartOf(text, lineStart - 1);
   return COMMAND_LINE.test(text.slice(lineStart, lineStart + 16));
 }
@@ -258,17 +258,24 @@ const EXAMPLE_LEAD = /(?:\be\.g\.|\bfor (?:example|instance)\b|\bsuch as\b)[^\n]
 const MEETING_LINK = /https?:\/\/(?:[a-z0-9-]+\.)*(?:zoom\.us|zoomgov\.com)\/(?:j|w|s|wc\/join)\/\d{9,11}\?(?:[^\s#]*&)?$|https?:\/\/zoom-lfx\.platform\.linuxfoundation\.org\/meeting\/\d{9,11}\?(?:[^\s#]*&)?$/;
 
 function isMeetingLinkQuery(text: string, keyAt: number): boolean {
-  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && MEETING_LINK.test(text.slice(Math.max(lineStartOf(text, keyAt), keyAt - 512), keyAt));
+  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && MEETING_LINK.test(text.slice(lineStartOf(text, keyAt, 512), keyAt));
 }
 
 function isLocalServerQuery(text: string, keyAt: number): boolean {
-  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && LOCAL_SERVER_URL.test(text.slice(Math.max(lineStartOf(text, keyAt), keyAt - 2048), keyAt));
+  return (text[keyAt - 1] === '?' || text[keyAt - 1] === '&') && LOCAL_SERVER_URL.test(text.slice(lineStartOf(text, keyAt, 2048), keyAt));
 }
 
 const MEMBER_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+/**
+ * Where the line holding `offset` starts, looking at most `within` characters back (then that point):
+ * a search to the true start would make every match on one long line (minified text) re-read the
+ * line, quadratic in its length.
+ */
+function lineStartOf(text: string, offset: number, within = 4096): number {
+  const floor = Math.max(0, offset - within);
+  for (let at = offset - 1; at >= floor; at -= 1) if (text.charCodeAt(at) === 10) return at + 1;
+  return floor;
 }
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
