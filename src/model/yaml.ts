@@ -50,7 +50,7 @@ export function parseYamlFile(file: SourceFile): ParsedYaml {
       diagnostics.push({ path: file.path, line: position.line, column: position.column, message: `${invalid}: ${message}`, kind: 'incomplete' });
       return;
     }
-    if (file.text.includes('<<')) recordMergeSources(document);
+    recordSharedNodes(file, document);
     documents.push({ file, index, document, root: document.contents as Node | null });
   });
   return { documents, diagnostics };
@@ -84,7 +84,7 @@ export function parseYamlDocumentsAt(file: SourceFile, places: readonly Document
   for (const place of places) {
     const [document, ...more] = parseAllDocumentsLikeGoYaml(withLineFeeds(file.text.slice(place.start, place.end)), place.start);
     if (!document || more.length > 0 || document.errors.length > 0) return again();
-    if (file.text.includes('<<')) recordMergeSources(document);
+    recordSharedNodes(file, document);
     documents.push({ file, index: place.index, document, root: document.contents as Node | null });
   }
   return documents;
@@ -102,6 +102,38 @@ function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number
     },
   });
   return start;
+}
+
+function recordSharedNodes(file: SourceFile, document: Document.Parsed): void {
+  if (!file.text.includes('*')) return;
+  recordAliasTargets(document);
+  if (file.text.includes('<<')) recordMergeSources(document);
+}
+
+/** The node each alias (`*name`) stands for, resolved while the document is at hand. */
+const aliasTargets = new WeakMap<object, Node>();
+
+function recordAliasTargets(document: Document.Parsed): void {
+  visit(document, {
+    Alias(_key, alias) {
+      try {
+        const target = alias.resolve(document);
+        if (target && !isAlias(target)) aliasTargets.set(alias, target as Node);
+      } catch {
+        // a dangling alias stands for nothing
+      }
+    },
+  });
+}
+
+/**
+ * The node an alias stands for (any other node as it is; a dangling alias gives undefined). Every
+ * reader of values goes through it: `image: *shared` is the image the anchor holds, as Kubernetes,
+ * Compose and Actions read it, and a check that saw only the alias would miss what it deploys.
+ */
+export function resolveAlias(node: unknown): Node | undefined {
+  if (!isAlias(node)) return (node ?? undefined) as Node | undefined;
+  return aliasTargets.get(node);
 }
 
 /** The maps each `<<` merge key brings in, aliases resolved while the document is at hand. */
@@ -158,7 +190,7 @@ export function innerSpanOf(file: SourceFile, node: Scalar): Span | undefined {
  */
 export function getNode(node: unknown, key: string, depth = 0): Node | undefined {
   const pair = getPair(node, key);
-  if (pair) return (pair.value ?? undefined) as Node | undefined;
+  if (pair) return resolveAlias(pair.value);
   if (!isMap(node) || depth >= MAX_MERGE_DEPTH) return undefined;
   for (const merge of node.items) {
     if (scalarKey(merge) !== MERGE_KEY) continue;
@@ -172,8 +204,9 @@ export function getNode(node: unknown, key: string, depth = 0): Node | undefined
 
 /** The pair of a key in a map node (the last one when the key is written twice), or undefined. */
 export function getPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
-  if (!isMap(node)) return undefined;
-  return node.items.findLast((pair) => scalarKey(pair) === key);
+  const map = resolveAlias(node);
+  if (!isMap(map)) return undefined;
+  return map.items.findLast((pair) => scalarKey(pair) === key);
 }
 
 /** Follows a path of map keys. */
@@ -219,7 +252,9 @@ export function mapEntries(node: unknown): Array<{ key: string; pair: Pair<unkno
 }
 
 export function seqItems(node: unknown): Node[] {
-  return isSeq(node) ? (node.items as Node[]) : [];
+  if (!isSeq(node)) return [];
+  if (!node.items.some(isAlias)) return node.items as Node[];
+  return node.items.flatMap((item) => resolveAlias(item) ?? []);
 }
 
 export { isMap, isScalar, isSeq };

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap }
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
-import { getNode, getPair, innerSpanOf, scalarKey, seqItems, stringValue } from '../yaml.js';
+import { getNode, getPair, innerSpanOf, resolveAlias, scalarKey, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
@@ -136,26 +136,34 @@ export function argoImageOverrides(file: SourceFile, images: Node | undefined, c
   return found;
 }
 
-/** `parentKey`: the key holding `node` (a list's items are held by the list's key), which names a container's role. */
-function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<Node>, found: ImageOccurrence[]): void {
+/**
+ * `parentKey`: the key holding `node` (a list's items are held by the list's key), which names a
+ * container's role. Aliases are followed (`containers: *shared`); `visited` walks a node shared
+ * through anchors once, so aliases of aliases cost no more than the text that writes them.
+ */
+function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<Node>, found: ImageOccurrence[], visited = new Set<Node>()): void {
   if (skip.has(node as Node)) return;
   if (isMap(node)) {
+    if (visited.has(node)) return;
+    visited.add(node);
     // the pairs themselves, not mapEntries: every map of every object a webhook judges is visited
     for (const pair of node.items) {
       const key = scalarKey(pair);
       if (key === undefined) continue;
-      const value = pair.value;
+      const value = resolveAlias(pair.value);
       if (CONTAINER_LISTS.has(key) && isSeq(value)) {
-        for (const item of value.items) {
-          if (isMap(item)) addContainer(object, item, key, found);
+        for (const item of seqItems(value)) {
+          if (isMap(item) && !visited.has(item)) addContainer(object, item, key, found);
         }
-      } else if (SINGLE_CONTAINERS.has(key) && isMap(value)) {
+      } else if (SINGLE_CONTAINERS.has(key) && isMap(value) && !visited.has(value)) {
         addContainer(object, value, key, found);
       }
-      if (isMap(value) || isSeq(value)) walk(object, value, key, skip, found);
+      if (isMap(value) || isSeq(value)) walk(object, value, key, skip, found, visited);
     }
   } else if (isSeq(node)) {
-    for (const item of node.items) walk(object, item, parentKey, skip, found);
+    if (visited.has(node)) return;
+    visited.add(node);
+    for (const item of node.items) walk(object, resolveAlias(item), parentKey, skip, found, visited);
   }
 }
 
