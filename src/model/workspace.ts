@@ -12,6 +12,7 @@ import type { ImageOccurrence } from './image-occurrence.js';
 import { kustomizePatchPaths } from './kustomize-patches.js';
 import { isKubernetesApiVersion, kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
+import { builtImageNames } from './built-images.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
@@ -351,7 +352,8 @@ export class Workspace {
       for (const file of this.templatedYaml) found.push(...templateImages(file, 'template'));
       for (const file of this.filesOfKind('dockerfile')) found.push(...dockerfileImages(file));
       for (const hcl of this.terraformFiles()) found.push(...terraformImages(hcl));
-      return dedupe(found);
+      const built = this.tree.derived('built-images', () => builtImageNames(this.tree.files));
+      return dedupe(built.size === 0 ? found : found.filter((image) => !isBuiltPlaceholder(image, built)));
     });
   }
 
@@ -376,6 +378,14 @@ function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** `image: adservice` in a manifest that Skaffold or Tilt deploys: the tool writes the image it built there. */
+function isBuiltPlaceholder(image: ImageOccurrence, built: ReadonlySet<string>): boolean {
+  if (image.source !== 'kubernetes' && image.source !== 'helm-template') return false;
+  if (!image.parsed.ok || image.tagImplicit) return false;
+  const { tag, digest, name } = image.parsed.reference;
+  return tag === undefined && digest === undefined && built.has(name);
 }
 
 function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {
