@@ -21,6 +21,7 @@ import { moreRuleSetGapDetectors, ruleSetGapDetectors } from './detectors/rule-s
 import { vendorTailDetectors } from './detectors/vendor-tail.js';
 import { peerGapDetectors } from './detectors/peer-gaps.js';
 import { surveyGapDetectors } from './detectors/survey-gaps.js';
+import { structuredTokenDetectors } from './detectors/structured-tokens.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -51,6 +52,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...vendorTailDetectors,
   ...peerGapDetectors,
   ...surveyGapDetectors,
+  ...structuredTokenDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

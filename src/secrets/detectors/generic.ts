@@ -469,8 +469,9 @@ export const genericDetectors: readonly Detector[] = [
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
-    // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`
-    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>${QUOTED_PUNCTUATED}|[^\s"'\x60,;<\\]{8,4096})`, 'gm'),
+    // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`;
+    // a Ruby symbol key (`:password => '…'`) starts past its `:`, which follows a space or an opening bracket
+    pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<=(?:^|[\s{(,[]):)|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>${QUOTED_PUNCTUATED}|[^\s"'\x60,;<\\]{8,4096})`, 'gm'),
     validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
@@ -517,6 +518,8 @@ export const genericDetectors: readonly Detector[] = [
         // Terraform state (JSON) escapes `>` in a generated password
         `"secret": "${random.chars(CLASS.alnum.chars, 3)}{=$}${random.chars(CLASS.alnum.chars, 8)}[${random.chars(CLASS.alpha.chars, 1)}}${random.chars(CLASS.alpha.chars, 1)}+${random.chars(CLASS.alnum.chars, 5)}\\u003e${random.chars(CLASS.alpha.chars, 5)}(",`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
+        // a Ruby hash with symbol keys (Chef attributes, Capistrano and Rails configs)
+        `  :smtp_password => "${random.chars(CLASS.alnum.chars, 6)}#${random.chars(CLASS.alnum.chars, 8)}",`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -537,6 +540,8 @@ export const genericDetectors: readonly Detector[] = [
         '- credentials-binding:720.v3f2a_b_c1d2e3f', 'apiKey: env:DATADOG_API_KEY', 'password: vault:secret/data/db#password',
         'clientSecret: op://platform/argocd/client-secret', 'token: ${{ secrets.DEPLOY_TOKEN }}', 'dbPassword: "#{DbPassword}#"',
         'api_key = data.aws_ssm_parameter.sendgrid_api_key[0].value', '"Secret":"LA_kwDOCsUTCM75TTQL"',
+        // a symbol that names a setting, and a segment of an ARN, are no keys
+        "  :password => ENV['SMTP_PASSWORD'],", 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token=Xk9aB2cD3eF4gH5i',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
         'accessKey: AKIAIOSFODNN7EXAMPLE', 'storageKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
         'hashedPassword: "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"', 'sharedSecret: c3Ryb25nLXBhc3N3b3Jk',
