@@ -11,7 +11,7 @@ export function isDockerfile(baseName: string): boolean {
 }
 
 /**
- * `FROM` images and `COPY --from=<image>`, with `ARG` defaults substituted. Stage names and
+ * `FROM` images, `COPY --from=<image>` and `RUN --mount=…,from=<image>`, with `ARG` defaults substituted. Stage names and
  * `scratch` are not images; a reference that still holds a variable after substitution is skipped.
  */
 export function dockerfileImages(file: SourceFile): ImageOccurrence[] {
@@ -47,6 +47,13 @@ export function dockerfileImages(file: SourceFile): ImageOccurrence[] {
         if (!match?.[1] || /^\d+$/.test(match[1])) continue;
         const source: Word = { text: match[1], start: word.start + '--from='.length, end: word.end };
         const occurrence = fromImage(file, source, new Map([...globalArgs, ...stageArgs]), stages, `${instruction.keyword} --from`);
+        if (occurrence) found.push(occurrence);
+      }
+    }
+    if (instruction.keyword === 'RUN') {
+      // `RUN --mount=type=bind,from=<image>,…` (and type=cache): BuildKit pulls the image to mount it
+      for (const source of mountSources(instruction)) {
+        const occurrence = fromImage(file, source, new Map([...globalArgs, ...stageArgs]), stages, 'RUN --mount from');
         if (occurrence) found.push(occurrence);
       }
     }
@@ -105,6 +112,22 @@ function fromImage(
     context: text === raw ? `FROM (${context})` : `FROM ${raw} (${context})`,
     pin,
   });
+}
+
+/** The `from=` value of each `--mount=` flag of a RUN instruction (flags come before the command). */
+function mountSources(instruction: DockerInstruction): Word[] {
+  const sources: Word[] = [];
+  for (const word of splitWords(instruction)) {
+    if (!word.text.startsWith('--')) break;
+    if (!word.text.startsWith('--mount=')) continue;
+    let offset = word.start + '--mount='.length;
+    for (const field of word.text.slice('--mount='.length).split(',')) {
+      const match = /^from=(.+)$/i.exec(field);
+      if (match?.[1] && !/^\d+$/.test(match[1])) sources.push({ text: match[1], start: offset + 'from='.length, end: offset + field.length });
+      offset += field.length + 1;
+    }
+  }
+  return sources;
 }
 
 function splitWords(instruction: DockerInstruction): Word[] {
