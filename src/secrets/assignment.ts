@@ -16,7 +16,13 @@ import type { CharClass } from './token-shape.js';
 /** Up to three attribute lines (`type`, `sensitive`…) may stand before `default`: written out, as a repeated group would nest quantifiers. */
 const TERRAFORM_ATTRIBUTE = String.raw`(?:[ \t]*(?:description|type|sensitive|nullable)[ \t]*=[^\r\n]*\r?\n)?`;
 const TERRAFORM_DEFAULT = String.raw`[ \t]*\{[ \t]*\r?\n${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}${TERRAFORM_ATTRIBUTE}[ \t]*default[ \t]*=[ \t]*`;
-export const ASSIGN = String.raw`\\?["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))\\?["']?`;
+/**
+ * A name and its value as the next member of one object: an ECS task definition's or a Kubernetes
+ * flow-style env entry (`{"name": "DB_PASSWORD", "value": "…"}`, `{name: API_TOKEN, value: …}`,
+ * Terraform's `{ name = "API_TOKEN", value = "…" }`), on one line or the value on the next.
+ */
+const NAME_VALUE_PAIR = String.raw`[ \t]*,[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*`;
+export const ASSIGN = String.raw`\\?["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${NAME_VALUE_PAIR}|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))\\?["']?`;
 
 /**
  * The older Dockerfile form `ENV KEY value` (no `=`): a space after the key assigns when the line

@@ -8,7 +8,7 @@ import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { isSignedJwt } from './structured.js';
 
-const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])pw?d$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
+const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
 /**
  * A look-ahead at the start of the generic pattern's key: a credential word somewhere in it, as a
  * superset of CREDENTIAL_WORD (anchors dropped, case spelt out, as the pattern has no `i` flag).
@@ -397,7 +397,7 @@ function isMixedCaseRandom(value: string): boolean {
   return value.length >= 20 && /^[A-Za-z]+$/.test(value) && caseChanges(value) >= value.length * 0.3;
 }
 
-const PASSWORD_KEY = /passw|pwd|passphrase/i;
+const PASSWORD_KEY = /passw|pwd|passphrase|(?:^|[_.-])pass$/i;
 
 /**
  * A password a person typed (`Hollin$Marbe7`, `Vrendo#Kastel9`, `tarn!quelborrow`): not random, but
@@ -465,7 +465,7 @@ export const genericDetectors: readonly Detector[] = [
     id: 'secret-generic-credential',
     provider: 'Generic',
     kind: 'credential',
-    keywords: ['passw', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
+    keywords: ['passw', '_pass', '.pass', '-pass', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
@@ -517,6 +517,12 @@ export const genericDetectors: readonly Detector[] = [
         `{\n  "apiKey": "${random.chars('0123456789abcdef', 32)}", # expect: secret-generic-credential\n  "indexName": "products"\n}`,
         // Terraform state (JSON) escapes `>` in a generated password
         `"secret": "${random.chars(CLASS.alnum.chars, 3)}{=$}${random.chars(CLASS.alnum.chars, 8)}[${random.chars(CLASS.alpha.chars, 1)}}${random.chars(CLASS.alpha.chars, 1)}+${random.chars(CLASS.alnum.chars, 5)}\\u003e${random.chars(CLASS.alpha.chars, 5)}(",`,
+        // `…_PASS` keys (compose and .env files), a name and its value in one object (ECS task definitions, flow-style env, Terraform)
+        `RABBITMQ_DEFAULT_PASS=${random.chars(CLASS.alnum.chars, 20)}`,
+        `{"environment": [{"name": "DB_PASSWORD", "value": "${random.chars(CLASS.alnum.chars, 20)}"}]}`,
+        `"environment": [\n  {\n    "name": "API_TOKEN",\n    "value": "${random.chars(CLASS.alnum.chars, 24)}" # expect: secret-generic-credential\n  }\n]`,
+        `env:\n  - {name: SESSION_SECRET, value: "${random.chars(CLASS.alnum.chars, 24)}"} # expect: secret-generic-credential`,
+        `environment = [{ name = "API_TOKEN", value = "${random.chars(CLASS.alnum.chars, 24)}" }]`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
         // a Ruby hash with symbol keys (Chef attributes, Capistrano and Rails configs)
         `  :smtp_password => "${random.chars(CLASS.alnum.chars, 6)}#${random.chars(CLASS.alnum.chars, 8)}",`,
@@ -549,6 +555,8 @@ export const genericDetectors: readonly Detector[] = [
         'dbPassword: b2a1c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'secret: GetSecretByKeyVersionThree', "api_key: 'longStringFromLinodeApi'", 'token: helloworldstring', 'api_key: AWS4HMACSHA256', 'API_KEY: V1ALPHA1', 'token: "Bearer abc, def"',
         'password: "a;b;c;d;e;f;g;h;i;j"', 'secret: "${FOO};${BAR};${BAZ}"', 'api_key: "^[A-Za-z0-9]{32}$"', 'token: "{{ .Values.a }};{{ .Values.b }}"',
         'secret: "function(a,b){return a.c(b)}"', 'apiKey: "https://a.example.com/x?y=1;z=2"', 'token_regex: "^(?:[A-Z][a-z]+){2,4};\\\\d+$"', 'EMAIL_HOST_PASSWORD: helloworldstring', 'password: qwertyuiopasdfgh', 'smtp_password: correcthorsebattr', 'SOPS_SECRET: "$STATE/gitwork/kubernetes/apps/e2e-sops.sops.yaml"', 'SSH_PRIVATE_KEY: "${SSH_PRIVATE_KEY:-$HOME/.ssh/id_ed25519}"',
+        '{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db-password"}', '{"name": "API_TOKEN", "value": "${API_TOKEN}"}',
+        'env:\n  - {name: SESSION_SECRET, value: ""}', 'SMTP_PASS=${SMTP_PASS}', 'bypass: true', 'compass_token_url: https://compass.internal/token',
         'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
         // a Go template field assigned to a template variable, a Secret's key name (ExternalSecret `secretKey`)
         '{{- $automountSAToken := .Values.controller.serviceAccount.automountServiceAccountToken }}', '  secretKey: .dockerconfigjson',
