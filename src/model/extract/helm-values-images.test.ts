@@ -89,6 +89,29 @@ describe('Helm values images', () => {
     ]);
   });
 
+  it('puts a sibling `registry` before an `image` name (the Azure Marketplace `{registry, image, tag}` layout)', () => {
+    expect(images([
+      'global:',
+      '  azure:',
+      '    images:',
+      '      hub: {image: traefik-hub, tag: v3.1, registry: ghcr.io/traefik}',
+      '      proxy: {image: traefik, tag: latest, registry: docker.io/library/}',
+      '      mirrored: {image: quay.io/acme/app, tag: v1, registry: ghcr.io/acme}',
+      '      local: {image: app, registry: "localhost:5000"}',
+      '      templated: {image: app, tag: v1, registry: "{{ .Values.registry }}"}',
+    ].join('\n'))).toEqual([
+      { text: 'ghcr.io/traefik/traefik-hub:v3.1', at: 'traefik-hub' },
+      { text: 'docker.io/library/traefik:latest', at: 'traefik' },
+      { text: 'quay.io/acme/app:v1', at: 'quay.io/acme/app' },
+      { text: 'localhost:5000/app', at: 'app' },
+      { text: 'app:v1', at: 'app' },
+    ]);
+  });
+
+  it('leaves a value that repeats its own key alone (a field mapping such as Vector\'s `container_image: container_image`)', () => {
+    expect(images('sources:\n  k8s:\n    pod_annotation_fields:\n      container_image: "container_image"\n      image: image\n')).toEqual([]);
+  });
+
   it('leaves flags, templates and non-strings alone', () => {
     expect(images('image: true\npullImage: "{{ .Values.x }}"\nimage2: 3\nsomething:\n  image: ""\n')).toEqual([]);
   });

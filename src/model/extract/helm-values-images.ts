@@ -28,7 +28,7 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
         continue;
       }
       if (IMAGE_KEY.test(key) && isScalar(value)) {
-        const occurrence = stringImage(file, value, `${context} ${here.join('.')}`, options, siblingTag(node, key));
+        const occurrence = stringImage(file, key, value, `${context} ${here.join('.')}`, options, siblingTag(node, key), siblingRegistry(node, key));
         if (occurrence) found.push(occurrence);
         continue;
       }
@@ -56,11 +56,14 @@ export interface ImageReadOptions {
   readonly subchartKeys?: ReadonlySet<string>;
 }
 
-function stringImage(file: SourceFile, node: Scalar, context: string, options: ImageReadOptions, tag?: SiblingTag): ImageOccurrence | undefined {
-  const text = stringValue(node);
+function stringImage(file: SourceFile, key: string, node: Scalar, context: string, options: ImageReadOptions, tag?: SiblingTag, registry?: string): ImageOccurrence | undefined {
+  const written = stringValue(node);
   const span = innerSpanOf(file, node);
-  if (text === undefined || typeof node.value !== 'string' || !span) return undefined;
-  if (!looksLikeImageString(text) || (options.referenceShaped && !/[/:@]/.test(text))) return undefined;
+  if (written === undefined || typeof node.value !== 'string' || !span) return undefined;
+  if (!looksLikeImageString(written) || (options.referenceShaped && !/[/:@]/.test(written))) return undefined;
+  // `container_image: container_image`: a field mapping (Vector's pod_annotation_fields), not a reference
+  if (written.trim().toLowerCase() === key.toLowerCase()) return undefined;
+  const text = registry && !hasRegistryHost(written) ? `${registry}/${written}` : written;
   if (tag && !hasTagOrDigest(text)) {
     return imageOccurrence({
       file, source: 'helm-values', text: `${text}:${tag.value}`, span, context,
@@ -68,6 +71,24 @@ function stringImage(file: SourceFile, node: Scalar, context: string, options: I
     });
   }
   return imageOccurrence({ file, source: 'helm-values', text, span, context, pin: { kind: 'text', span } });
+}
+
+/**
+ * `{registry: ghcr.io/traefik, image: traefik-hub, tag: v3}`: the Azure Marketplace layout
+ * (`global.azure.images.<name>`), which charts join as `registry/image:tag`.
+ */
+function siblingRegistry(map: YAMLMap, imageKey: string): string | undefined {
+  if (imageKey !== 'image') return undefined;
+  const registry = stringValue(getNode(map, 'registry'))?.trim().replace(/\/+$/, '');
+  return registry && /^[\w.-]+(:\d+)?(\/[\w.-]+)*$/.test(registry) ? registry : undefined;
+}
+
+/** `ghcr.io/x`, `localhost:5000/x`: the first path segment names a registry host. */
+function hasRegistryHost(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return false;
+  const first = text.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
 }
 
 interface SiblingTag {
