@@ -44,17 +44,31 @@ export class DependencyCache {
     return stat(`${this.treePath(id)}.complete`).then(() => true, () => false);
   }
 
-  /** Fills a new tree with `fill(directory)` and moves it into place; a tree already there is kept. */
-  async writeTree(id: string, fill: (directory: string) => Promise<void>): Promise<string> {
+  /**
+   * Fills a new tree with `fill(directory)` and moves it into place; a tree already there is kept.
+   * Writers of one id in this process share one fill (dependencies with the same content, fetched
+   * in parallel); across processes a tree only ever appears by a rename of a whole one, so a
+   * writer that finds one there first keeps it.
+   */
+  writeTree(id: string, fill: (directory: string) => Promise<void>): Promise<string> {
+    const pending = this.#writing.get(id);
+    if (pending !== undefined) return pending;
+    const writing = this.#writeTreeOnce(id, fill).finally(() => this.#writing.delete(id));
+    this.#writing.set(id, writing);
+    return writing;
+  }
+
+  readonly #writing = new Map<string, Promise<string>>();
+
+  async #writeTreeOnce(id: string, fill: (directory: string) => Promise<void>): Promise<string> {
     const target = this.treePath(id);
     if (await this.hasTree(id)) return target;
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     await mkdir(temporary, { recursive: true });
     try {
       await fill(temporary);
-      await rm(target, { recursive: true, force: true }); // left by a run that stopped before marking it complete
-      await rename(temporary, target).catch(async (error: NodeJS.ErrnoException) => {
-        if (!(await this.hasTree(id))) throw error; // another run put it there first
+      await rename(temporary, target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
       });
       await writeFile(`${target}.complete`, '');
     } finally {
