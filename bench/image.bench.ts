@@ -9,7 +9,9 @@ import { timedCommand, writeBenchLayout } from './oci-bench-layout.js';
  * text-like files, a dpkg status and npm packages), against just decompressing its layers
  * (`gzip -dc` / `zstd -dc` to /dev/null) in the same run; then a second run on the layer cache.
  * Peak RSS from /usr/bin/time. RAMPART_BENCH_IMAGE_MB changes the size (default 512),
- * RAMPART_BENCH_ROUNDS the number of interleaved rounds (default 3).
+ * RAMPART_BENCH_ROUNDS the number of interleaved rounds (default 3). RAMPART_BENCH_COMPARE=DIR runs
+ * another built checkout (the code before a change) first and second on its own cache in every round
+ * too, and checks both builds report the same.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.join(here, '..');
@@ -19,6 +21,12 @@ const layout = path.join(root, 'layout');
 const LAYERS = 4;
 
 type Timed = { seconds: number; cpu: number; rssMb: number };
+
+/** what two builds must agree on: findings, images (inventory, digests) and diagnostics, not timings or versions */
+function comparable(file: string): string {
+  const { tool: _tool, ...rest } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return JSON.stringify(rest, (key, value: unknown) => (/^(?:durationMs|timings|generatedAt|started|finished)$/.test(key) ? undefined : value));
+}
 
 /** Text that compresses like source code and configs do (about 3:1), quickly made. */
 function fileContent(seed: number, bytes: number): Buffer {
@@ -78,9 +86,15 @@ export async function run(): Promise<void> {
   const cacheHome = path.join(root, 'cache');
   const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
   const command = [path.join(projectRoot, 'bin', 'rampart.js'), 'image', layout, '-f', 'json', '-o', '/dev/null', '--fail-on', 'none', '-q'];
+  const compare = process.env['RAMPART_BENCH_COMPARE'];
+  const compareCacheHome = path.join(root, 'cache-compare');
+  const compareEnv = { ...process.env, XDG_CACHE_HOME: compareCacheHome };
+  const compareCommand = (bin: string, report: string): string[] => [path.join(bin, 'bin', 'rampart.js'), 'image', layout, '-f', 'json', '-o', report, '--fail-on', 'none', '-q'];
+  const reports = { current: path.join(root, 'report-current.json'), compare: path.join(root, 'report-compare.json') };
+  let same = true;
   const rounds = Math.max(1, Number(process.env['RAMPART_BENCH_ROUNDS'] ?? '3'));
   const loadBefore = loadavg()[0]!;
-  const results: Array<{ decompress: Timed; cold: Timed; warm: Timed; uncached: Timed }> = [];
+  const results: Array<{ decompress: Timed; cold: Timed; warm: Timed; uncached: Timed; before?: { cold: Timed; warm: Timed } }> = [];
   // interleaved: each round times the baseline, a first run (empty cache), a second run on that cache and a --no-cache run
   for (let round = 0; round < rounds; round += 1) {
     const decompress = { seconds: 0, cpu: 0, rssMb: 0 };
@@ -95,7 +109,16 @@ export async function run(): Promise<void> {
     const cold = timedCommand(process.execPath, command, env);
     const warm = timedCommand(process.execPath, command, env);
     const uncached = timedCommand(process.execPath, [...command, '--no-cache'], env);
-    results.push({ decompress, cold, warm, uncached });
+    if (!compare) {
+      results.push({ decompress, cold, warm, uncached });
+      continue;
+    }
+    rmSync(compareCacheHome, { recursive: true, force: true });
+    const before = { cold: timedCommand(process.execPath, compareCommand(compare, reports.compare), compareEnv), warm: timedCommand(process.execPath, compareCommand(compare, '/dev/null'), compareEnv) };
+    timedCommand(process.execPath, compareCommand(projectRoot, reports.current), { ...env, XDG_CACHE_HOME: path.join(root, 'cache-report') });
+    rmSync(path.join(root, 'cache-report'), { recursive: true, force: true });
+    same &&= comparable(reports.current) === comparable(reports.compare);
+    results.push({ decompress, cold, warm, uncached, before });
   }
   const spread = (values: number[], digits = 2, unit = ''): string => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -109,5 +132,11 @@ export async function run(): Promise<void> {
     `${spread(results.map((r) => pick(r).seconds), 2, ' s')} = ${spread(results.map((r) => pick(r).seconds / r.decompress.seconds), 2, '×')} baseline; CPU ${spread(results.map((r) => pick(r).cpu), 2, ' s')} = ${spread(results.map((r) => pick(r).cpu / r.decompress.cpu), 2, '×')} baseline CPU; peak RSS ${spread(results.map((r) => pick(r).rssMb), 0, ' MB')}`;
   line('rampart image, first run (empty cache)', `${ratios((r) => r.cold)}  (target ≤ 1.5×, < 300 MB)`);
   line('rampart image --no-cache', ratios((r) => r.uncached));
+  const befores = results.flatMap((r) => (r.before ? [{ before: r.before, decompress: r.decompress, cold: r.cold, warm: r.warm }] : []));
+  if (befores.length > 0) {
+    line(`before (${compare}), first run`, `${spread(befores.map((r) => r.before.cold.seconds), 2, ' s')}; CPU ${spread(befores.map((r) => r.before.cold.cpu), 2, ' s')} = ${spread(befores.map((r) => r.before.cold.cpu / r.decompress.cpu), 2, '×')} baseline CPU; this build's CPU ${spread(befores.map((r) => r.cold.cpu / r.before.cold.cpu), 2, '×')} of it; peak RSS ${spread(befores.map((r) => r.before.cold.rssMb), 0, ' MB')}`);
+    line(`before (${compare}), second run`, `${spread(befores.map((r) => r.before.warm.seconds), 2, ' s')}; CPU ${spread(befores.map((r) => r.before.warm.cpu), 2, ' s')}; this build's CPU ${spread(befores.map((r) => r.warm.cpu / r.before.warm.cpu), 2, '×')} of it`);
+    line('reports of both builds (first run)', same ? 'identical' : `DIFFER (${reports.current}, ${reports.compare})`);
+  }
   line('rampart image, second run (layer cache)', `${spread(results.map((r) => r.warm.seconds), 2, ' s')} = ${spread(results.map((r) => (r.warm.seconds / r.cold.seconds) * 100), 1, ' %')} of the first run (target ≤ 10 %); CPU ${spread(results.map((r) => r.warm.cpu), 2, ' s')} = ${spread(results.map((r) => (r.warm.cpu / r.cold.cpu) * 100), 1, ' %')}; peak RSS ${spread(results.map((r) => r.warm.rssMb), 0, ' MB')}`);
 }

@@ -1,3 +1,5 @@
+import { KeywordPresence, MAX_PRESENCE_ROW_WIDTH } from './keyword-presence.js';
+
 const ASCII = 128;
 /** table entries are row offsets (state × row width), so the low bit is free: 1 marks a state where keywords end */
 const ACCEPTS = 1;
@@ -16,10 +18,12 @@ export class KeywordAutomaton {
   private readonly classOf: Uint8Array;
   /** byte → character class: classOf for ASCII, 0 (no keyword holds it: back to the start) above */
   private readonly byteClass: Uint8Array;
-  /** the longest keyword's length: how far the streams of `occursIn` overlap */
+  /** the longest keyword's length: how far the chunks and walks of `occursIn` overlap */
   private readonly longest: number;
   /** ~(row width − 1): the row offset of a table entry */
   private readonly rowMask: number;
+  /** occursIn's walker, once built; null when the table is too wide for it */
+  private presence: KeywordPresence | null | undefined;
   /** keyword indexes ending at each state (by row offset), suffix matches included */
   private readonly outputs: Map<number, readonly number[]>;
 
@@ -98,34 +102,15 @@ export class KeywordAutomaton {
 
   /**
    * Whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character
-   * outside ASCII is not. The walk is one dependent table lookup per byte, so its speed is the
-   * latency of that lookup: four walks over four quarters of the bytes, interleaved in one loop,
-   * overlap their lookups (about twice as fast). Each quarter but the first starts `longest − 1`
-   * bytes early, so a keyword across a boundary is still seen whole by one walk.
+   * outside ASCII is not. The table is walked in WebAssembly (keyword-presence.ts), built on first
+   * use; keywords of more character classes than its byte columns hold are walked here.
    */
   occursIn(bytes: Uint8Array): boolean {
-    const { transitions, byteClass, rowMask } = this;
-    const length = bytes.length;
-    const quarter = length >> 2;
-    const overlap = this.longest - 1;
-    if (quarter <= overlap * 4) return this.walk(bytes, 0, 0, length);
-    let at0 = 0;
-    let at1 = quarter - overlap;
-    let at2 = 2 * quarter - overlap;
-    let at3 = 3 * quarter - overlap;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    while (at0 < quarter) {
-      s0 = transitions[(s0 & rowMask) + byteClass[bytes[at0++]!]!]!;
-      s1 = transitions[(s1 & rowMask) + byteClass[bytes[at1++]!]!]!;
-      s2 = transitions[(s2 & rowMask) + byteClass[bytes[at2++]!]!]!;
-      s3 = transitions[(s3 & rowMask) + byteClass[bytes[at3++]!]!]!;
-      if (((s0 | s1 | s2 | s3) & ACCEPTS) !== 0) return true;
+    if (this.presence === undefined) {
+      const width = ~this.rowMask + 1;
+      this.presence = width > MAX_PRESENCE_ROW_WIDTH ? null : new KeywordPresence({ transitions: this.transitions, width, accepts: ACCEPTS, byteClass: this.byteClass, longest: this.longest });
     }
-    // the first walk has done its quarter; the others have their overlap (and the last the remainder) left
-    return this.walk(bytes, s1, at1, 2 * quarter) || this.walk(bytes, s2, at2, 3 * quarter) || this.walk(bytes, s3, at3, length);
+    return this.presence ? this.presence.occursIn(bytes) : this.walk(bytes, 0, 0, bytes.length);
   }
 
   /** one walk from `state` over bytes [from, to): whether a keyword ends in it */

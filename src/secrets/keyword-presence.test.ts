@@ -1,0 +1,74 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { KeywordAutomaton } from './keyword-automaton.js';
+import { KEYWORD_PRESENCE_CHUNK, KEYWORD_PRESENCE_WASM } from './keyword-presence.js';
+
+const hasWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
+const source = fileURLToPath(new URL('./keyword-presence.wat', import.meta.url));
+
+/** what occursIn must answer: a plain search of the lower-cased text */
+const naive = (keywords: readonly string[], bytes: Buffer): boolean => {
+  const text = bytes.toString('latin1').toLowerCase();
+  return keywords.some((keyword) => text.includes(keyword));
+};
+
+describe('keyword presence in WebAssembly', () => {
+  it.skipIf(!hasWat2wasm)('embeds the module its WAT source compiles to (wat2wasm, Debian wabt)', () => {
+    expect(execFileSync('wat2wasm', [source, '--output=-']).toString('base64')).toBe(KEYWORD_PRESENCE_WASM);
+  });
+
+  it('finds a keyword cut by a chunk or quarter boundary, in a text of several chunks', () => {
+    const keywords = ['ghp_', 'secretaccesskey', '-----begin rsa private key-----'];
+    const automaton = new KeywordAutomaton(keywords);
+    const overlap = keywords.reduce((longest, keyword) => Math.max(longest, keyword.length), 0) - 1;
+    for (const length of [KEYWORD_PRESENCE_CHUNK - 1, KEYWORD_PRESENCE_CHUNK, KEYWORD_PRESENCE_CHUNK + 3, 2 * KEYWORD_PRESENCE_CHUNK + 777]) {
+      const boundaries = new Set<number>();
+      for (let chunkStart = 0; chunkStart < length; chunkStart += KEYWORD_PRESENCE_CHUNK - overlap) {
+        const chunkLength = Math.min(KEYWORD_PRESENCE_CHUNK, length - chunkStart);
+        for (let quarter = 0; quarter <= 4; quarter += 1) boundaries.add(chunkStart + quarter * (chunkLength >> 2));
+        boundaries.add(chunkStart + chunkLength);
+      }
+      const empty = Buffer.alloc(length, 'x');
+      expect(automaton.occursIn(empty)).toBe(false);
+      for (const keyword of ['GHP_', 'secretAccessKey', '-----BEGIN RSA PRIVATE KEY-----']) {
+        for (const boundary of boundaries) {
+          for (let at = boundary - keyword.length - 1; at <= boundary + 1; at += 1) {
+            if (at < 0 || at + keyword.length > length) continue;
+            const bytes = Buffer.from(empty);
+            bytes.write(keyword, at, 'latin1');
+            expect(automaton.occursIn(bytes), `${keyword} at ${at} of ${length}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('answers as a plain search does on random text over the keywords’ own letters', () => {
+    const keywords = ['token', 'ken', 'api_key', 'ghp_', 'q~', '==', '://', 'xoxb-', 'sk_live'];
+    const automaton = new KeywordAutomaton(keywords);
+    const alphabet = 'tokenapi_yghpq~=:/xbsliv- \nTOKEN\u00e9';
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % below;
+    };
+    let found = 0;
+    for (let round = 0; round < 400; round += 1) {
+      const length = random(3) === 0 ? random(3000) : random(40);
+      const bytes = Buffer.from(Array.from({ length }, () => alphabet[random(alphabet.length)]!).join(''));
+      const expected = naive(keywords, bytes);
+      if (expected) found += 1;
+      expect(automaton.occursIn(bytes), bytes.toString()).toBe(expected);
+    }
+    expect(found).toBeGreaterThan(50);
+    expect(found).toBeLessThan(400);
+  });
+
+  it('walks a table too wide for its byte columns in JavaScript, with the same answers', () => {
+    const printable = Array.from({ length: 126 - 33 }, (_, index) => String.fromCharCode(33 + index)).filter((char) => char < 'A' || char > 'Z');
+    const keywords = printable.map((char, index) => `${char}${printable[(index + 1) % printable.length]}`);
+    const automaton = new KeywordAutomaton(keywords);
+    for (const text of ['!"', 'a b c', '~!', 'zz', 'Z{']) expect(automaton.occursIn(Buffer.from(text)), text).toBe(naive(keywords, Buffer.from(text)));
+  });
+});
