@@ -22,6 +22,7 @@ import { vendorTailDetectors } from './detectors/vendor-tail.js';
 import { peerGapDetectors } from './detectors/peer-gaps.js';
 import { surveyGapDetectors } from './detectors/survey-gaps.js';
 import { structuredTokenDetectors } from './detectors/structured-tokens.js';
+import { secondSurveyDetectors } from './detectors/second-survey.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -53,6 +54,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...peerGapDetectors,
   ...surveyGapDetectors,
   ...structuredTokenDetectors,
+  ...secondSurveyDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

@@ -1,0 +1,195 @@
+import { looksRandom } from '../assignment.js';
+import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
+import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
+import { SampleRandom } from '../random.js';
+import type { CharClass } from '../token-shape.js';
+import { CLASS, keyed, prefixed, UUID } from './define.js';
+
+/**
+ * Formats with a shape of their own still missing after a second pass over the peers' rule lists
+ * (providers A–L of gitleaks, Nosey Parker and TruffleHog): Azure App Configuration connection
+ * strings and Azure Functions keys in a trigger URL, Blynk OAuth client secrets, Close API keys,
+ * Docker Hub organization access tokens, Checkout.com secret keys (the current base32 ones and the
+ * previous UUID ones), Courier production tokens, Finage keys, Kagi API keys and Braintrust keys.
+ */
+const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
+/** Checkout.com's keys: lower-case base32, the last character also one of `*#$=` (its SDKs' own check). */
+const BASE32_LOWER_CHARS: CharClass = { regex: 'a-z2-7', chars: 'abcdefghijklmnopqrstuvwxyz234567' };
+const CHECKOUT_LAST: CharClass = { regex: 'a-z2-7*#$=', chars: 'abcdefghijklmnopqrstuvwxyz234567' };
+const isBase32Key = (body: string): boolean => /[2-7]/.test(body) && /[a-z]/.test(body) && looksRandom(body, 20);
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CHECKOUT_REFERENCE = 'https://www.checkout.com/docs/developer-resources/api/manage-api-keys';
+const CHECKOUT_REVOKE = 'Delete or rotate the key in the Checkout.com Dashboard under Developers → Keys.';
+const CHECKOUT_IMPACT = 'Creates payments, captures, refunds and payouts, and reads the account\'s payment and customer data through the Checkout.com API, by the key\'s scopes.';
+
+function base64Random(random: SampleRandom, bytes: number): string {
+  return Buffer.from(random.bytes(bytes)).toString('base64');
+}
+
+/** `Endpoint=https://<store>.azconfig.io;Id=<id>;Secret=<base64>`: the access key of an App Configuration store. */
+const appConfigurationConnectionString: Detector = {
+  id: 'secret-azure-app-configuration-connection-string',
+  provider: 'Azure',
+  kind: 'App Configuration connection string',
+  keywords: ['.azconfig.io'],
+  pattern: /[Ee]ndpoint=https:\/\/[A-Za-z0-9-]{1,63}\.azconfig\.io\/?;[Ii]d=[A-Za-z0-9+/=:-]{4,64};[Ss]ecret=(?<secret>[A-Za-z0-9+/]{32,64}={0,2})(?![A-Za-z0-9+/=])/g,
+  validate: (secret) => MIXED(secret) && looksRandom(secret.replace(/=+$/, ''), 24) && !isDocumentedExample(secret),
+  priority: PRIORITY.provider,
+  severity: 'critical',
+  window: { before: 200, after: 200 },
+  docs: {
+    impact: 'Reads, and with a read-write key changes, every key-value and feature flag of the App Configuration store (settings often hold further connection strings and secrets).',
+    revoke: 'Regenerate the key under the store\'s Access settings (Access keys), and prefer Entra ID (role-based) access.',
+    references: ['https://learn.microsoft.com/azure/azure-app-configuration/howto-disable-access-key-authentication'],
+  },
+  get samples() {
+    return samplesOnce(this, () => {
+      const random = new SampleRandom(this.id);
+      const store = (): string => `${random.chars(CLASS.lowerAlnum.chars, 10)}-appconfig`;
+      const id = (): string => `${random.chars(CLASS.alnum.chars, 4)}-${random.chars(CLASS.alnum.chars, 2)}-s0:${random.chars(CLASS.alnum.chars, 20)}`;
+      return {
+        file: 'appsettings.json',
+        positives: [
+          `"AppConfig": "Endpoint=https://${store()}.azconfig.io;Id=${id()};Secret=${base64Random(random, 32)}"`,
+          `APP_CONFIGURATION_CONNECTION_STRING=Endpoint=https://${store()}.azconfig.io;Id=${id()};Secret=${base64Random(random, 32)}`,
+        ],
+        negatives: [
+          `"AppConfig": "Endpoint=https://${store()}.azconfig.io;Id=${id()};Secret=\${APP_CONFIG_SECRET}"`,
+          `"AppConfig": "Endpoint=https://${store()}.azconfig.io;Id=${id()};Secret=${'A'.repeat(43)}="`,
+          `"AppConfig": "Endpoint=https://${store()}.azconfig.io"`,
+        ],
+      };
+    });
+  },
+};
+
+/** URL escapes a function key may be written with (`%2F`, `%3D`). */
+function unescapeUrl(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** `https://<app>.azurewebsites.net/api/<function>?code=<key>`: a trigger URL with the function (or host) key in it. */
+const functionKeyInUrl: Detector = {
+  id: 'secret-azure-function-key',
+  provider: 'Azure',
+  kind: 'Functions key in a trigger URL (?code=)',
+  keywords: ['.azurewebsites.net/api/'],
+  requires: 'code=',
+  pattern: /\.azurewebsites\.net\/api\/[^\s"'<>#]{1,400}?[?&]code=(?<secret>[A-Za-z0-9_/+%-]{30,120}(?:==|%3[Dd]%3[Dd]|=|%3[Dd])?)(?![A-Za-z0-9_/+%=-])/g,
+  validate: (secret) => {
+    const key = unescapeUrl(secret).replace(/=+$/, '');
+    return key.length >= 30 && MIXED(key) && looksRandom(key, 24) && !isPlaceholder(key);
+  },
+  priority: PRIORITY.provider,
+  severity: 'high',
+  window: { before: 60, after: 400 },
+  docs: {
+    impact: 'Calls the HTTP-triggered function (a host or master key: every function of the app, and the master key its admin API) as an authorised client.',
+    revoke: 'Renew the key under the function (or the app\'s App keys) in the Azure portal, and keep trigger URLs with keys out of the repository.',
+    references: ['https://learn.microsoft.com/azure/azure-functions/function-keys-how-to'],
+  },
+  get samples() {
+    return samplesOnce(this, () => {
+      const random = new SampleRandom(this.id);
+      const app = (): string => `${random.chars(CLASS.lowerAlnum.chars, 8)}-func`;
+      return {
+        file: 'notify.yaml',
+        positives: [
+          `webhook: https://${app()}.azurewebsites.net/api/HttpTrigger1?code=${base64Random(random, 40).replace(/\+/g, 'x')}`,
+          `curl -X POST "https://${app()}.azurewebsites.net/api/orders/ingest?clientId=default&code=${encodeURIComponent(base64Random(random, 40))}"`,
+        ],
+        negatives: [
+          `webhook: https://${app()}.azurewebsites.net/api/HttpTrigger1?code=\${FUNCTION_KEY}`,
+          `webhook: https://${app()}.azurewebsites.net/api/HttpTrigger1?code=<your-function-key>`,
+          `webhook: https://${app()}.azurewebsites.net/api/HttpTrigger1?name=${random.chars(CLASS.alnum.chars, 40)}`,
+        ],
+      };
+    });
+  },
+};
+
+/** Blynk's OAuth client credentials: `oa2-client-id_<32>` and the client secret after `:` or `&client_secret=`. */
+const blynkClientSecret: Detector = {
+  id: 'secret-blynk-client-secret',
+  provider: 'Blynk',
+  kind: 'OAuth client secret',
+  keywords: ['oa2-client-id_'],
+  pattern: /(?<![A-Za-z0-9_-])oa2-client-id_[A-Za-z0-9_-]{32}(?::|&client_secret=)(?<secret>[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/g,
+  validate: (secret) => MIXED(secret) && looksRandom(secret, 24),
+  priority: PRIORITY.provider,
+  severity: 'critical',
+  window: { before: 0, after: 0 },
+  docs: {
+    impact: 'Obtains access tokens for the Blynk organization\'s API: reads and controls its devices, users and data by the client\'s permissions.',
+    revoke: 'Delete the OAuth client (or regenerate its secret) in the Blynk console under Developer zone → OAuth2.',
+    references: ['https://docs.blynk.io/en/blynk.cloud-rest-api/platform-api/authentication'],
+  },
+  get samples() {
+    return samplesOnce(this, () => {
+      const random = new SampleRandom(this.id);
+      const client = (): string => `oa2-client-id_${random.chars(CLASS.base64url.chars, 32)}`;
+      return {
+        file: 'blynk.sh',
+        positives: [
+          `curl -X POST -u ${client()}:${random.chars(CLASS.alnum.chars, 40)} "https://fra1.blynk.cloud/oauth2/token?grant_type=client_credentials"`,
+          `BLYNK_TOKEN_URL="https://blynk.cloud/oauth2/token?grant_type=client_credentials&client_id=${client()}&client_secret=${random.chars(CLASS.alnum.chars, 40)}"`,
+        ],
+        negatives: [
+          `curl -X POST -u ${client()}:\${BLYNK_CLIENT_SECRET} "https://blynk.cloud/oauth2/token"`,
+          `BLYNK_CLIENT_ID=${client()}`,
+          `curl -u ${client()}:${'x'.repeat(40)} https://blynk.cloud/oauth2/token`,
+        ],
+      };
+    });
+  },
+};
+
+export const secondSurveyDetectors: readonly Detector[] = [
+  appConfigurationConnectionString,
+  functionKeyInUrl,
+  blynkClientSecret,
+  prefixed('secret-close-api-key', { provider: 'Close', kind: 'API key', shape: ['api_', [CLASS.alnum, 22], '.', [CLASS.alnum, 22]], boundary: 'A-Za-z0-9_.-',
+    check: (token) => MIXED(token.slice(4, 26)) && MIXED(token.slice(27)) && looksRandom(token.slice(4).replace('.', ''), 24),
+    negatives: ['API_KEY: api_key.json', `CLOSE_API_KEY: api_${'a'.repeat(22)}.${'b'.repeat(22)}`],
+    impact: 'Reads and changes the organization\'s leads, contacts, opportunities and activities (calls and emails included) in the Close CRM as the key\'s user.',
+    revoke: 'Delete the key under Settings → Developer → API Keys in Close.', reference: 'https://developer.close.com/api/overview/api-key-authentication' }),
+  prefixed('secret-dockerhub-organization-token', { provider: 'Docker Hub', kind: 'organization access token', shape: ['dckr_oat_', [CLASS.base64url, 32]],
+    check: (token) => MIXED(token.slice(9)) && looksRandom(token.slice(9), 24),
+    impact: 'Pushes and pulls the organization\'s repositories the token is scoped to: anyone pulling them by tag runs the attacker\'s image.',
+    revoke: 'Delete the token in the Admin Console under the organization\'s Access tokens.', reference: 'https://docs.docker.com/security/access-tokens/organization-access-tokens/' }),
+  prefixed('secret-checkout-secret-key', { provider: 'Checkout.com', kind: 'secret key', shape: ['sk_', [BASE32_LOWER_CHARS, 26], [CHECKOUT_LAST, 1]], boundary: 'A-Za-z0-9_*#$=-',
+    keywords: ['sk_'], check: (token) => isBase32Key(token.slice(3)),
+    negatives: ['task_definition_arn_abcdefgh', 'disk_usage_percentage_total'],
+    impact: CHECKOUT_IMPACT, revoke: CHECKOUT_REVOKE, reference: CHECKOUT_REFERENCE }),
+  prefixed('secret-checkout-sandbox-secret-key', { provider: 'Checkout.com', kind: 'sandbox secret key', shape: ['sk_sbox_', [BASE32_LOWER_CHARS, 26], [CHECKOUT_LAST, 1]], boundary: 'A-Za-z0-9_*#$=-',
+    check: (token) => isBase32Key(token.slice(8)), severity: 'medium',
+    impact: 'Creates and reads payments of the sandbox account (test data only; the same account\'s configuration and webhooks are reachable).', revoke: CHECKOUT_REVOKE, reference: CHECKOUT_REFERENCE }),
+  prefixed('secret-checkout-previous-secret-key', { provider: 'Checkout.com', kind: 'secret key of the previous platform (sk_ and a UUID)', shape: ['sk_', ...UUID],
+    check: (token) => UUID_TEXT.test(token.slice(3)) && looksRandom(token.slice(3).replace(/-/g, ''), 24),
+    impact: CHECKOUT_IMPACT, revoke: CHECKOUT_REVOKE, reference: 'https://www.checkout.com/docs/four/resources/api-authentication/api-keys' }),
+  prefixed('secret-checkout-previous-test-key', { provider: 'Checkout.com', kind: 'test secret key of the previous platform (sk_test_ and a UUID)', shape: ['sk_test_', ...UUID],
+    check: (token) => UUID_TEXT.test(token.slice(8)) && looksRandom(token.slice(8).replace(/-/g, ''), 24), severity: 'medium',
+    impact: 'Creates and reads payments of the test account.', revoke: CHECKOUT_REVOKE, reference: 'https://www.checkout.com/docs/four/resources/api-authentication/api-keys' }),
+  prefixed('secret-courier-auth-token', { provider: 'Courier', kind: 'production auth token', shape: ['pk_prod_', [CLASS.upperAlnum, 28]],
+    check: (token) => /[0-9]/.test(token.slice(8)) && /[A-Z]/.test(token.slice(8)) && looksRandom(token.slice(8), 20),
+    impact: 'Sends notifications (email, SMS, push, chat) to the workspace\'s users through its providers, and reads and changes its templates, profiles and lists.',
+    revoke: 'Rotate the API key under Settings → API Keys in the Courier app.', reference: 'https://www.courier.com/docs/reference/auth/intro' }),
+  prefixed('secret-finage-api-key', { provider: 'Finage', kind: 'API key', shape: ['API_KEY', [CLASS.upperAlnum, 32]], keywords: ['api_key'],
+    check: (token) => /[0-9]/.test(token.slice(7)) && /[A-Z]/.test(token.slice(7)) && looksRandom(token.slice(7), 20),
+    negatives: ['const API_KEYS_BY_ENVIRONMENT_AND_REGION_FOR_TESTS = {};'],
+    impact: 'Spends the account\'s market-data quota (stocks, forex, crypto) and reads its subscription.', revoke: 'Regenerate the key in the Finage dashboard (Services → API).', reference: 'https://finage.co.uk/docs/api/' }),
+  prefixed('secret-kagi-api-key', { provider: 'Kagi', kind: 'API key', shape: [[CLASS.base64url, 11], '.', [CLASS.base64url, 43]], boundary: 'A-Za-z0-9_.-',
+    keywords: ['kagi'], window: { before: 120, after: 240 },
+    check: (token) => MIXED(token) && looksRandom(token.slice(12), 24),
+    negatives: [`cache_key: ${'ab12Cd34Ef5'}.${'x'.repeat(43)}`],
+    impact: 'Runs searches, summaries and FastGPT answers billed to the account\'s API balance.', revoke: 'Delete the token in Kagi\'s settings under API.', reference: 'https://help.kagi.com/kagi/api/overview.html' }),
+  keyed('secret-braintrust-api-key', { provider: 'Braintrust', kind: 'API key', words: ['braintrust'], value: { regex: 'A-Za-z0-9-', chars: CLASS.alnum.chars }, length: [51, 51], sampleKey: 'BRAINTRUST_API_KEY',
+    check: (value) => /^sk-[A-Za-z0-9]{48}$/.test(value) && MIXED(value.slice(3)) && looksRandom(value.slice(3), 24),
+    sample: (random) => `sk-${random.chars(CLASS.alnum.chars, 48)}`,
+    impact: 'Reads and writes the organization\'s experiments, datasets, prompts and logs (with the model inputs and outputs in them), and calls models through its AI proxy with the stored provider keys.',
+    revoke: 'Delete the key under Settings → API keys in Braintrust.', reference: 'https://www.braintrust.dev/docs/reference/api' }),
+];
