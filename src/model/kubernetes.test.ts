@@ -21,6 +21,23 @@ describe('describeObject', () => {
   });
 });
 
+describe('kuttl and Chainsaw assertions', () => {
+  const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: web}\nstatus: {sync: {status: Synced}}\n';
+  const objectsAt = (path: string) => parseYamlFile(new SourceFile(path, app)).documents.flatMap(kubeObjectsOf).length;
+
+  it('declares no objects: a test step compares them with the cluster, nothing applies them', () => {
+    for (const path of ['test/e2e/suite/001-app/01-assert.yaml', 'suite/02-errors.yaml', 't/03-assert-synced.yaml', 'charts/c/test/replica/03-backup_completed-assert.yaml', 'x/10-cluster-error.yml']) {
+      expect(objectsAt(path), path).toBe(0);
+    }
+  });
+
+  it('leaves the steps that apply objects, and files that only mention assert, alone', () => {
+    for (const path of ['suite/001-app/01-install.yaml', 'test/02-data_write.yaml', 'policies/assert.yaml', 'apps/assert-app.yaml', 'k8s/errors-dashboard.yaml']) {
+      expect(objectsAt(path), path).toBe(1);
+    }
+  });
+});
+
 describe('isKubernetesApiVersion', () => {
   it('is the core group, a built-in group or a group with a dot; not another tool\'s apiVersion', () => {
     const kinds = (text: string) => objects(text).map(isKubernetesApiVersion);

@@ -15,7 +15,7 @@ export interface KubeObject {
 
 export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
   const root = document.root;
-  if (!isMap(root)) return [];
+  if (!isMap(root) || isTestAssertionFile(document.file.path)) return [];
   const apiVersion = getString(root, 'apiVersion');
   const kind = getString(root, 'kind');
   if (!apiVersion || !kind) return [];
@@ -26,6 +26,16 @@ export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
     }
   }
   return objectFrom(document, root);
+}
+
+/**
+ * A kuttl or Chainsaw test step's assertion (`01-assert.yaml`, `02-errors.yaml`,
+ * `03-backup_completed-assert.yaml`): partial objects the test compares with the cluster's state,
+ * or expects to be absent. Nothing applies them, and the fields they leave out are not missing.
+ */
+export function isTestAssertionFile(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return /^\d+-(assert|errors?)([-.][\w.-]*)?\.ya?ml$/i.test(base) || /^\d+-[\w.-]*-(assert|errors?)\.ya?ml$/i.test(base);
 }
 
 function objectFrom(source: YamlDocument, node: YAMLMap): KubeObject[] {

@@ -4,7 +4,7 @@ import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { APP_PROJECT_DOCS, appProjects, isUnrestricted } from './argocd-projects.js';
 import { isArgo } from './argocd-settings.js';
-import { objectsWithRendered } from './chart-objects.js';
+import { isValuesOverlayEntry, objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
 import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
 
@@ -34,7 +34,8 @@ export default defineRule({
     // a repository that redefines `default` with real restrictions has closed the hole
     const restrictedDefault = appProjects(context.workspace).some((project) => project.object.name === 'default' && !isUnrestricted(project));
     if (restrictedDefault) return;
-    for (const object of objectsWithRendered(context.workspace)) {
+    const objects = objectsWithRendered(context.workspace);
+    for (const object of objects) {
       const isApp = isArgo(object, 'Application');
       if (!isApp && !isArgo(object, 'ApplicationSet')) continue;
       const view = new ResolvedYaml(object.source.document);
@@ -44,7 +45,7 @@ export default defineRule({
       const project = view.string(projectNode)?.trim() ?? '';
       const app = describeObject(object);
       if (project === 'default') context.report({ messageId: 'default', at: objectSpan(object, projectNode), data: { app }, subject: app });
-      else if (project === '' && !isCollection(projectNode)) context.report({ messageId: 'missing', at: objectSpan(object, projectNode), data: { app }, subject: app });
+      else if (project === '' && !isCollection(projectNode) && !isValuesOverlayEntry(object, objects)) context.report({ messageId: 'missing', at: objectSpan(object, projectNode), data: { app }, subject: app });
     }
   },
 });

@@ -54,6 +54,20 @@ export function objectsWithRendered(workspace: Workspace): KubeObject[] {
   return perWorkspace(workspace, 'objects-with-rendered', () => [...workspace.kubeObjects(), ...renderedObjects(workspace)]);
 }
 
+/**
+ * `values-seed.yaml` beside the chart's `values.yaml` is layered over it (`helm -f values.yaml -f
+ * values-seed.yaml`): an entry it renders that `values.yaml` renders too is a partial override, and
+ * the fields it leaves out come from `values.yaml` (checked there).
+ */
+export function isValuesOverlayEntry(object: KubeObject, objects: readonly KubeObject[]): boolean {
+  if (object.renderedFrom === undefined || isBaseValuesFile(object.source.file.baseName)) return false;
+  const directory = object.source.file.directory;
+  return objects.some((other) => other.renderedFrom === object.renderedFrom && other.kind === object.kind
+    && other.source.file.directory === directory && isBaseValuesFile(other.source.file.baseName));
+}
+
+const isBaseValuesFile = (baseName: string): boolean => baseName === 'values.yaml' || baseName === 'values.yml';
+
 function collectionObjects(root: ChartValuesRoot, collection: RenderedCollection): KubeObject[] {
   const { view } = root.site;
   const node = view.get(root.root, collection.key);
