@@ -42,7 +42,13 @@ export function classifyFile(path: string, charts: ReadonlySet<string>): FileKin
  * directory apps and Flux. Other JSON (package.json, dashboards, renovate.json) is left alone.
  */
 export function isJsonManifest(path: string, text: string, charts: ReadonlySet<string>): boolean {
-  return /\.json$/i.test(path) && !isInChartTemplates(path, charts) && /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text);
+  if (!/\.json$/i.test(path) || isInChartTemplates(path, charts)) return false;
+  return (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text)) || isJsonPatchText(text);
+}
+
+/** A JSON 6902 patch file (a kustomization's `patches: - path: x.json`): a list of `{"op": …, "path": "/…"}`. */
+function isJsonPatchText(text: string): boolean {
+  return /^\s*\[\s*\{/.test(text) && /"op"\s*:/.test(text) && /"path"\s*:\s*"\//.test(text);
 }
 
 function isInChartTemplates(path: string, charts: ReadonlySet<string>): boolean {

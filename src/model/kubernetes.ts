@@ -11,6 +11,8 @@ export interface KubeObject {
   readonly namespace: string | undefined;
   /** for an object a chart renders from its values (its `spec` is the values node): which values, e.g. `argocd-apps chart values applications.web` */
   readonly renderedFrom?: string;
+  /** for a strategic merge patch written inline (a kustomization's `patches`, a Flux or Argo CD field that runs kustomize): where it is written */
+  readonly patchFragment?: string;
 }
 
 export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
@@ -74,5 +76,6 @@ export function apiGroup(object: KubeObject): string {
 export function describeObject(object: KubeObject): string {
   const generated = object.name === undefined ? getString(object.node, 'metadata', 'generateName') : undefined;
   const name = `${object.kind}/${object.name ?? (generated ? `${generated}*` : '(unnamed)')}`;
-  return object.renderedFrom ? `${name} (${object.renderedFrom})` : name;
+  const from = object.renderedFrom ?? object.patchFragment;
+  return from ? `${name} (${from})` : name;
 }

@@ -3,6 +3,7 @@ import { dockerfileImages } from './extract/dockerfile-images.js';
 import { helmValuesImages } from './extract/helm-values-images.js';
 import { argoImageOverrides, kubernetesImages } from './extract/kubernetes-images.js';
 import { kustomizeImages } from './extract/kustomize-images.js';
+import { patchImages } from './extract/patch-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
 import { ciPipelineImages, composeImages, type ComposeEnv, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
@@ -338,6 +339,7 @@ export class Workspace {
         const { file } = document;
         objects.forEach((object) => found.push(...kubernetesImages(object)));
         if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
+        if (file.text.includes('atch') || file.text.includes('"op"') || file.text.includes('op:')) found.push(...patchImages(document));
         if (isComposeFile(file.path)) found.push(...composeImages(document, this.composeEnv(file.directory)));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
         if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));

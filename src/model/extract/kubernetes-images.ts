@@ -1,7 +1,8 @@
-import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
+import { documentsInBlockLiteral } from '../yaml-in-string.js';
 import { getNode, getPair, innerSpanOf, resolveAlias, scalarKey, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
@@ -220,25 +221,10 @@ function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
   return found;
 }
 
-/**
- * The YAML document written in a literal block scalar (`values: |`), parsed from its lines as they
- * stand in the file (indentation included), its node ranges then moved to file offsets, so that
- * findings and pin edits land on the right characters. Folded or quoted strings change their text
- * when read, so offsets would not hold: they are left out, as are documents that do not parse.
- */
+/** The values document written in a literal block scalar (`values: |`), with its nodes at their file offsets. */
 function valuesInString(file: SourceFile, node: Node | undefined): Node | undefined {
-  if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || !node.range) return undefined;
-  const headerEnd = file.text.indexOf('\n', node.range[0]);
-  if (headerEnd === -1 || headerEnd >= node.range[1]) return undefined;
-  const shift = headerEnd + 1;
-  const document = parseDocument(file.text.slice(shift, node.range[1]), { uniqueKeys: false, prettyErrors: false });
-  if (document.errors.length > 0 || !isMap(document.contents)) return undefined;
-  visit(document, {
-    Node(_key, inner) {
-      if (inner.range) inner.range = [inner.range[0] + shift, inner.range[1] + shift, inner.range[2] + shift];
-    },
-  });
-  return document.contents;
+  const [values, ...more] = documentsInBlockLiteral(file, node);
+  return more.length === 0 && isMap(values) ? values : undefined;
 }
 
 export function hasKey(node: unknown, key: string): boolean {
