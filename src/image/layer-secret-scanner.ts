@@ -31,7 +31,7 @@ export interface LayerSecretScannerOptions {
   /** worker threads (default: one less than the cores, 1 to 4; 0 scans in this thread) */
   readonly workers?: number;
   /**
-   * bytes scanned in this thread before workers start: a small image is done before one would be up
+   * bytes of files holding a keyword scanned in this thread before workers start: a small image is done before one would be up
    * (default: 32 MiB for the whole process, shared by every scanner; the workers, once started, are shared too)
    */
   readonly inThreadBytes?: number;
@@ -96,18 +96,23 @@ export class LayerSecretScanner implements LayerVisitor {
     return this.visitBody(entry, FileBody.of(content));
   }
 
-  /** a file for the workers is copied once, from the slices it arrived in, into their shared ring */
+  /**
+   * Binaries are known by their first bytes, and text without any detector keyword by one pass over
+   * its slices where they are: neither is copied to a worker. A file with a keyword is copied once,
+   * from its slices, into the workers' shared ring.
+   */
   visitBody(entry: ImageEntry, body: FileBody): void | Promise<void> {
-    // binaries are known by their first bytes: not copied to a worker to be found binary there
     const first = body.parts[0];
-    if (textEncoding(first && first.length >= Math.min(SNIFF_BYTES, body.length) ? first : body.head(SNIFF_BYTES).bytes) === 'binary') return;
+    const encoding = textEncoding(first && first.length >= Math.min(SNIFF_BYTES, body.length) ? first : body.head(SNIFF_BYTES).bytes);
+    if (encoding === 'binary') return;
     const secrets = this.engine;
     if (!secrets) return this.beginLayer().then(() => this.visitBody(entry, body));
+    if (encoding === 'utf-8' && !secrets.mayHoldSecrets(body.parts)) return;
     if (this.workerCount === 0 || this.takeInThread(body.length)) {
-      this.found.push(...secrets.secretsInFile(entry.path, entry.layer, body.bytes).map(secrets.serializeSecret));
+      this.found.push(...secrets.secretsInFile(entry.path, entry.layer, body.bytes, true).map(secrets.serializeSecret));
       return;
     }
-    this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secrets.secretsInFile(job.path, job.layer, job.content).map(secrets.serializeSecret));
+    this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secrets.secretsInFile(job.path, job.layer, job.content, true).map(secrets.serializeSecret));
     return this.pool.submit({ path: entry.path, layer: entry.layer, content: body });
   }
 

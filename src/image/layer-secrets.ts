@@ -4,6 +4,7 @@ import type { Detector } from '../secrets/detector.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from '../secrets/finding-cap.js';
 import { Redactions, secretHash, secretPreview } from '../secrets/redact.js';
 import { findSecrets, mayHoldSecrets } from '../secrets/scan-text.js';
+export { mayHoldSecrets };
 import { decodeText } from '../sources/read.js';
 import { textEncoding } from '../sources/text-encoding.js';
 import type { ImageConfig } from './image-config.js';
@@ -88,10 +89,13 @@ export function deserializeSecret(secret: SerializedSecret): LayerSecret | undef
   return detector ? { ...secret, detector } : undefined;
 }
 
-/** The secrets in one layer file (text files only). */
-export function secretsInFile(path: string, layer: number, content: Uint8Array): LayerSecret[] {
+/**
+ * The secrets in one layer file (text files only). `keywordsFound`: the caller has already seen a
+ * detector keyword in its bytes (`mayHoldSecrets`), so they are not looked for again.
+ */
+export function secretsInFile(path: string, layer: number, content: Uint8Array, keywordsFound = false): LayerSecret[] {
   // most files hold no keyword at all: a pass over the bytes spares decoding them and a second pass over the text
-  if (textEncoding(content) === 'utf-8' && !mayHoldSecrets(content)) return [];
+  if (!keywordsFound && textEncoding(content) === 'utf-8' && !mayHoldSecrets(content)) return [];
   const decoded = decodeText(content);
   if (decoded.kind !== 'text') return [];
   return secretsInText(decoded.text, path, path, layer);

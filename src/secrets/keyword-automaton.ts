@@ -102,15 +102,19 @@ export class KeywordAutomaton {
 
   /**
    * Whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character
-   * outside ASCII is not. The table is walked in WebAssembly (keyword-presence.ts), built on first
-   * use; keywords of more character classes than its byte columns hold are walked here.
+   * outside ASCII is not. The bytes may come as parts, read one after the other. The table is walked
+   * in WebAssembly (keyword-presence.ts), built on first use; keywords of more character classes than
+   * its byte columns hold are walked here.
    */
-  occursIn(bytes: Uint8Array): boolean {
+  occursIn(bytes: Uint8Array | readonly Uint8Array[]): boolean {
     if (this.presence === undefined) {
       const width = ~this.rowMask + 1;
       this.presence = width > MAX_PRESENCE_ROW_WIDTH ? null : new KeywordPresence({ transitions: this.transitions, width, accepts: ACCEPTS, byteClass: this.byteClass, longest: this.longest });
     }
-    return this.presence ? this.presence.occursIn(bytes) : this.walk(bytes, 0, 0, bytes.length);
+    const parts = bytes instanceof Uint8Array ? [bytes] : bytes;
+    if (this.presence) return this.presence.occursIn(parts);
+    const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return this.walk(joined, 0, 0, joined.length);
   }
 
   /** one walk from `state` over bytes [from, to): whether a keyword ends in it */

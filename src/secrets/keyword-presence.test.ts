@@ -13,6 +13,9 @@ const naive = (keywords: readonly string[], bytes: Buffer): boolean => {
   return keywords.some((keyword) => text.includes(keyword));
 };
 
+/** `bytes` in parts of `size` bytes, the last one shorter */
+const slices = (bytes: Buffer, size: number): Buffer[] => Array.from({ length: Math.ceil(bytes.length / size) }, (_, index) => bytes.subarray(index * size, (index + 1) * size));
+
 describe('keyword presence in WebAssembly', () => {
   it.skipIf(!hasWat2wasm)('embeds the module its WAT source compiles to (wat2wasm, Debian wabt)', () => {
     expect(execFileSync('wat2wasm', [source, '--output=-']).toString('base64')).toBe(KEYWORD_PRESENCE_WASM);
@@ -31,6 +34,7 @@ describe('keyword presence in WebAssembly', () => {
       }
       const empty = Buffer.alloc(length, 'x');
       expect(automaton.occursIn(empty)).toBe(false);
+      expect(automaton.occursIn(slices(empty, 4099))).toBe(false);
       for (const keyword of ['GHP_', 'secretAccessKey', '-----BEGIN RSA PRIVATE KEY-----']) {
         for (const boundary of boundaries) {
           for (let at = boundary - keyword.length - 1; at <= boundary + 1; at += 1) {
@@ -38,6 +42,9 @@ describe('keyword presence in WebAssembly', () => {
             const bytes = Buffer.from(empty);
             bytes.write(keyword, at, 'latin1');
             expect(automaton.occursIn(bytes), `${keyword} at ${at} of ${length}`).toBe(true);
+            // the same bytes as the slices of a stream: cut at the keyword, and in odd-sized parts
+            expect(automaton.occursIn([bytes.subarray(0, at + 2), bytes.subarray(at + 2)]), `${keyword} at ${at} of ${length}, in two parts`).toBe(true);
+            if (at % 7 === 0) expect(automaton.occursIn(slices(bytes, 4099)), `${keyword} at ${at} of ${length}, in slices`).toBe(true);
           }
         }
       }
@@ -60,6 +67,7 @@ describe('keyword presence in WebAssembly', () => {
       const expected = naive(keywords, bytes);
       if (expected) found += 1;
       expect(automaton.occursIn(bytes), bytes.toString()).toBe(expected);
+      expect(automaton.occursIn(slices(bytes, 1 + random(5))), `${bytes.toString()} in slices`).toBe(expected);
     }
     expect(found).toBeGreaterThan(50);
     expect(found).toBeLessThan(400);
@@ -69,6 +77,9 @@ describe('keyword presence in WebAssembly', () => {
     const printable = Array.from({ length: 126 - 33 }, (_, index) => String.fromCharCode(33 + index)).filter((char) => char < 'A' || char > 'Z');
     const keywords = printable.map((char, index) => `${char}${printable[(index + 1) % printable.length]}`);
     const automaton = new KeywordAutomaton(keywords);
-    for (const text of ['!"', 'a b c', '~!', 'zz', 'Z{']) expect(automaton.occursIn(Buffer.from(text)), text).toBe(naive(keywords, Buffer.from(text)));
+    for (const text of ['!"', 'a b c', '~!', 'zz', 'Z{']) {
+      expect(automaton.occursIn(Buffer.from(text)), text).toBe(naive(keywords, Buffer.from(text)));
+      expect(automaton.occursIn(slices(Buffer.from(text), 1)), `${text} in slices`).toBe(naive(keywords, Buffer.from(text)));
+    }
   });
 });

@@ -43,7 +43,7 @@ let compiled: object | undefined;
 /**
  * Whether any keyword occurs in bytes, at a fraction of a JavaScript walk's cost (0.5-1 ns a byte
  * instead of 2-4: no bounds check or accept test per byte). Bytes are copied into the module's
- * memory a chunk at a time, consecutive chunks overlapping by a keyword's length less one; a chunk
+ * memory a chunk at a time, each chunk starting with the previous one's last `longest − 1` bytes; a chunk
  * is walked as four interleaved quarters from the start state, plus a short walk across each inner
  * quarter boundary for keywords the quarters cut.
  */
@@ -83,13 +83,24 @@ export class KeywordPresence {
     table.fill(this.sink, states * width);
   }
 
-  occursIn(bytes: Uint8Array): boolean {
-    for (let offset = 0; ; offset += CHUNK - this.overlap) {
-      const length = Math.min(CHUNK, bytes.length - offset);
-      this.bytes.set(length === bytes.length ? bytes : bytes.subarray(offset, offset + length), this.data);
-      if (this.occursInChunk(length)) return true;
-      if (offset + length >= bytes.length) return false;
+  /** whether a keyword occurs in the bytes of `parts`, one after the other (a keyword may span parts) */
+  occursIn(parts: readonly Uint8Array[]): boolean {
+    const { bytes, data, overlap } = this;
+    let filled = 0;
+    for (const part of parts) {
+      for (let at = 0; at < part.length; ) {
+        const count = Math.min(CHUNK - filled, part.length - at);
+        bytes.set(count === part.length ? part : part.subarray(at, at + count), data + filled);
+        filled += count;
+        at += count;
+        if (filled < CHUNK) continue;
+        if (this.occursInChunk(CHUNK)) return true;
+        // the next chunk starts with this one's last bytes: a keyword cut by the chunk's end is whole in it
+        bytes.copyWithin(data, data + CHUNK - overlap, data + CHUNK);
+        filled = overlap;
+      }
     }
+    return this.occursInChunk(filled);
   }
 
   private occursInChunk(length: number): boolean {

@@ -113,10 +113,10 @@ function lineEndAfter(text: string, offset: number): number {
 }
 
 /**
- * False when UTF-8 `bytes` hold none of the detectors' keywords, so `findSecrets` over their text
- * would find nothing: a file can be passed over without decoding it.
+ * False when UTF-8 `bytes` (one buffer, or parts one after the other) hold none of the detectors'
+ * keywords, so `findSecrets` over their text would find nothing: a file can be passed over without decoding it.
  */
-export function mayHoldSecrets(bytes: Uint8Array, detectors: readonly Detector[] = DETECTORS): boolean {
+export function mayHoldSecrets(bytes: Uint8Array | readonly Uint8Array[], detectors: readonly Detector[] = DETECTORS): boolean {
   return prepare(detectors).automaton.occursIn(bytes);
 }
 
