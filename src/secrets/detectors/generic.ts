@@ -500,7 +500,7 @@ export const genericDetectors: readonly Detector[] = [
         `BLYNK_AUTH_TOKEN: ${random.chars(CLASS.alnum.chars, 32)}`,
         `PARTICLE_ACCESS_TOKEN=${random.chars('0123456789abcdef', 40)}`,
         `IP2LOCATION_API_KEY: ${random.chars(CLASS.upperAlnum.chars, 32)}`,
-        `besttime_api_key: pri_${random.chars('0123456789abcdef', 32)}`,
+        `BROWSERSTACK_ACCESS_KEY: ${random.chars(CLASS.alnum.chars, 20)}`,
         `"airvisualApiKey": "${random.chars(CLASS.lowerAlnum.chars, 20)}-${random.chars(CLASS.lowerAlnum.chars, 15)}"`,
         `HUBSPOT_API_KEY: ${[8, 4, 4, 4, 12].map((length) => random.chars('0123456789abcdef', length)).join('-')}`,
         `license_key: ${random.chars('0123456789abcdef', 40)}`,

@@ -10,7 +10,10 @@ import { CLASS, keyed, prefixed, UUID } from './define.js';
  * (providers A–L of gitleaks, Nosey Parker and TruffleHog): Azure App Configuration connection
  * strings and Azure Functions keys in a trigger URL, Blynk OAuth client secrets, Close API keys,
  * Docker Hub organization access tokens, Checkout.com secret keys (the current base32 ones and the
- * previous UUID ones), Courier production tokens, Finage keys, Kagi API keys and Braintrust keys.
+ * previous UUID ones), Courier production tokens, Finage keys, Kagi API keys and Braintrust keys;
+ * AWS STS session tokens (by the serialised header every one starts with), Jenkins API tokens near
+ * the word Jenkins, BestTime private keys and Azure AI services keys (32 hex digits under a key
+ * naming Azure OpenAI or another Cognitive Services API: OpenAI's own keys are never hex).
  */
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 /** Checkout.com's keys: lower-case base32, the last character also one of `*#$=` (its SDKs' own check). */
@@ -148,10 +151,59 @@ const blynkClientSecret: Detector = {
   },
 };
 
+/**
+ * The base64 of the serialised header an STS session token starts with: `\x01\n\x03aws` (the oldest),
+ * `\x15\n\x06er/aws` and `\x17\n\x06er/aws`, and `!\n\torigin_ec` (tokens issued since 2019).
+ */
+const SESSION_TOKEN_STARTS = ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE', 'AQoDYXdzE'];
+
+const awsSessionToken: Detector = {
+  id: 'secret-aws-session-token',
+  provider: 'AWS',
+  kind: 'STS session token',
+  keywords: SESSION_TOKEN_STARTS.map((start) => start.toLowerCase()),
+  pattern: new RegExp(String.raw`(?<![A-Za-z0-9+/])(?<secret>(?:${SESSION_TOKEN_STARTS.join('|')})[A-Za-z0-9+/]{100,4000}={0,2})(?![A-Za-z0-9+/=])`, 'g'),
+  validate: (token) => {
+    // the header's varints encode as a run of `/` (`EJr//////////wEa…`): the rest is what must look random
+    const body = token.slice(16).replace(/\/{4,}/g, '').slice(0, 64);
+    return MIXED(body) && looksRandom(body, 24) && !isDocumentedExample(token);
+  },
+  priority: PRIORITY.provider,
+  severity: 'high',
+  window: { before: 0, after: 0 },
+  docs: {
+    impact: 'With the access key id (ASIA…) and secret beside it, acts as the assumed role or federated user until the token expires (up to 36 hours): whatever the role may do.',
+    revoke: 'Revoke the role\'s active sessions (IAM → role → Revoke active sessions, an inline deny on tokens issued before now), and find out where the temporary credentials were copied from.',
+    references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html'],
+  },
+  get samples() {
+    return samplesOnce(this, () => {
+      const random = new SampleRandom(this.id);
+      const token = (start: string): string => `${start}${base64Random(random, 300).replace(/=+$/, '')}`;
+      return {
+        file: 'credentials',
+        positives: [
+          `aws_session_token = ${token('IQoJb3JpZ2luX2VjEJr//////////wEa')}`,
+          `export AWS_SESSION_TOKEN="${token('FwoGZXIvYXdzE')}"`,
+          `"SessionToken": "${token('AQoDYXdzE')}",`,
+        ],
+        negatives: [
+          `aws_session_token = \${AWS_SESSION_TOKEN}`,
+          `"SessionToken": "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="`,
+          `aws_session_token = IQoJb3JpZ2luX2Vj${'A'.repeat(200)}`,
+        ],
+      };
+    });
+  },
+};
+
+const AZURE_AI_WORDS = ['openai', 'cognitive', 'speech_key', 'speechkey', 'speech-key', 'translator', 'formrecognizer', 'form_recognizer', 'documentintelligence', 'document_intelligence', 'computervision', 'computer_vision', 'contentsafety', 'content_safety', 'textanalytics', 'text_analytics'];
+
 export const secondSurveyDetectors: readonly Detector[] = [
   appConfigurationConnectionString,
   functionKeyInUrl,
   blynkClientSecret,
+  awsSessionToken,
   prefixed('secret-close-api-key', { provider: 'Close', kind: 'API key', shape: ['api_', [CLASS.alnum, 22], '.', [CLASS.alnum, 22]], boundary: 'A-Za-z0-9_.-',
     check: (token) => MIXED(token.slice(4, 26)) && MIXED(token.slice(27)) && looksRandom(token.slice(4).replace('.', ''), 24),
     negatives: ['API_KEY: api_key.json', `CLOSE_API_KEY: api_${'a'.repeat(22)}.${'b'.repeat(22)}`],
@@ -192,4 +244,18 @@ export const secondSurveyDetectors: readonly Detector[] = [
     sample: (random) => `sk-${random.chars(CLASS.alnum.chars, 48)}`,
     impact: 'Reads and writes the organization\'s experiments, datasets, prompts and logs (with the model inputs and outputs in them), and calls models through its AI proxy with the stored provider keys.',
     revoke: 'Delete the key under Settings → API keys in Braintrust.', reference: 'https://www.braintrust.dev/docs/reference/api' }),
+  // Jenkins 2.129+ API tokens: the hash version `11` and 32 hex digits (older ones, 32 hex, are the generic rule's)
+  prefixed('secret-jenkins-api-token', { provider: 'Jenkins', kind: 'API token', shape: ['11', [CLASS.hex, 32]], keywords: ['jenkins'], window: { before: 200, after: 300 },
+    check: (token) => /[a-f]/.test(token.slice(2)) && /[0-9]/.test(token.slice(2)) && looksRandom(token.slice(2), 24),
+    negatives: ['jenkins_build_number: 1100000000000000000000000000000000', `JENKINS_CHECKSUM: ${'ab12'.repeat(10)}`],
+    impact: 'Calls the Jenkins controller\'s API as the user: triggers and configures jobs, reads their logs and, with the user\'s rights, the credentials jobs use or the script console.',
+    revoke: 'Revoke the token under the user\'s Security → API Token in Jenkins.', reference: 'https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/' }),
+  prefixed('secret-besttime-private-key', { provider: 'BestTime', kind: 'private API key', shape: ['pri_', [CLASS.hex, 32]],
+    check: (token) => /[a-f]/.test(token.slice(4)) && /[0-9]/.test(token.slice(4)) && looksRandom(token.slice(4), 24), severity: 'high',
+    impact: 'Runs foot-traffic forecasts and venue searches billed to the account\'s credits, and reads and deletes its stored forecasts.', revoke: 'Regenerate the private key in the BestTime API dashboard.', reference: 'https://documentation.besttime.app/#api-keys' }),
+  keyed('secret-azure-ai-services-key', { provider: 'Azure', kind: 'AI services (OpenAI, Cognitive Services) key', words: AZURE_AI_WORDS, value: CLASS.anyHex, length: [32, 32], sampleKey: 'AZURE_OPENAI_KEY',
+    keySays: /key|secret|token|cred/i, check: (value) => /[a-f]/i.test(value) && /[0-9]/.test(value) && looksRandom(value, 24),
+    negatives: ['OPENAI_API_KEY: sk-proj-0123456789', 'AZURE_OPENAI_DEPLOYMENT: gpt-4o-mini-2024-07-18'],
+    impact: 'Calls the Azure OpenAI or Cognitive Services resource (model deployments, speech, vision, language) billed to the subscription, and reads what its stateful APIs keep (files, assistants, fine-tunes).',
+    revoke: 'Regenerate the key under the resource\'s Keys and Endpoint page, and prefer Entra ID (managed identity) access.', reference: 'https://learn.microsoft.com/azure/ai-services/authentication' }),
 ];
