@@ -3,7 +3,7 @@ import { isGitlabCiFile } from '../model/extract/yaml-tool-images.js';
 import { isChartFile, isKustomizationFile, isValuesFile } from '../model/file-kinds.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Workspace } from '../model/workspace.js';
-import { documentPlace, getString, type YamlDocument } from '../model/yaml.js';
+import { documentPlace, documentText, getString, type YamlDocument } from '../model/yaml.js';
 import type { Rule } from '../rules/rule.js';
 
 /**
@@ -94,21 +94,15 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
 const READ_CHART_VALUES = /configs|applications|projects/;
 
 function keptObject(kind: string | undefined, name: string | undefined, document: YamlDocument): boolean {
-  const { file } = document;
   if (kind === undefined) return false;
   // Argo CD settings ConfigMaps; repository and cluster Secrets (argocd-repo-insecure)
   if (kind === 'ConfigMap') return name !== undefined && ARGOCD_SETTINGS_MAPS.has(name);
-  if (kind === 'Secret' || kind === 'ExternalSecret') return file.text.includes(ARGOCD_SECRET_LABEL);
+  if (kind === 'Secret' || kind === 'ExternalSecret') return documentText(document).includes(ARGOCD_SECRET_LABEL);
   // a values site (chartValuesRoots): only when its text has a key they read
   if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
   // a Flux Kustomization's inline patches of an ArgoCD's extraConfig (Argo CD settings)
   if (kind === 'Kustomization') return documentText(document).includes('extraConfig');
   return KEPT_KINDS.has(kind);
-}
-
-function documentText(document: YamlDocument): string {
-  const range = document.document.range;
-  return document.file.text.slice(range[0], range[2]);
 }
 
 /** Text per batch: the syntax trees of YAML take 20–40 times its text (kyverno/policies: 1 MB batches peak 90 MB higher than 256 KB). */

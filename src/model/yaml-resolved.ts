@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { scalarKey, stringValue } from './yaml.js';
+import { followAlias, scalarKey, stringValue } from './yaml.js';
 
 const MERGE_KEY = '<<';
 const MAX_ALIAS_DEPTH = 16;
@@ -26,11 +26,7 @@ export class ResolvedYaml {
     let current: unknown = node;
     for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth += 1) {
       if (!isAlias(current)) return (current ?? undefined) as Node | undefined;
-      try {
-        current = current.resolve(this.document);
-      } catch {
-        return undefined;
-      }
+      current = followAlias(this.document, current);
     }
     return undefined;
   }

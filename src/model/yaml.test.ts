@@ -114,4 +114,16 @@ describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
     expect(getString(root, 'web', 'image')).toBe('nginx:1.27');
     expect(getString(root, 'web', 'name')).toBe('web');
   });
+
+  it('reads an alias as the last node anchored with its name before it, for any number of aliases', () => {
+    // an anchor may be set again: each alias stands for the one written last before it
+    const items = Array.from({ length: 20_000 }, (_, index) => `  - {image: *img, n: ${index}}\n`).join('');
+    const parsed = parse(`first: &img nginx:1\nearly: *img\nsecond: &img nginx:2\nitems:\n${items}undefined: *nowhere\n`);
+    const root = parsed.documents[0]?.root;
+    expect(getString(root, 'early')).toBe('nginx:1');
+    const images = seqItems(getNode(root, 'items')).map((item) => getString(item, 'image'));
+    expect(images).toHaveLength(20_000);
+    expect(new Set(images)).toEqual(new Set(['nginx:2']));
+    expect(getNode(root, 'undefined')).toBeUndefined();
+  });
 });

@@ -90,6 +90,12 @@ export function parseYamlDocumentsAt(file: SourceFile, places: readonly Document
   return documents;
 }
 
+/** The text of one document of a stream (what a check of the document's text reads, rather than the whole file's once per document). */
+export function documentText(document: YamlDocument): string {
+  const range = document.document.range;
+  return document.file.text.slice(range[0], range[2]);
+}
+
 /** Where the quoted scalar opened, for a quote that is never closed: the parser stops it at the end of the text or at a document marker. */
 function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number | undefined {
   if (error.code !== 'MISSING_CHAR') return undefined;
@@ -105,25 +111,42 @@ function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number
 }
 
 function recordSharedNodes(file: SourceFile, document: Document.Parsed): void {
-  if (!file.text.includes('*')) return;
+  // the document's own text, not the file's: a stream of many documents is then read once, not once per document
+  const text = file.text.slice(document.range[0], document.range[2]);
+  if (!text.includes('*')) return;
   recordAliasTargets(document);
-  if (file.text.includes('<<')) recordMergeSources(document);
+  if (text.includes('<<')) recordMergeSources(document);
 }
 
 /** The node each alias (`*name`) stands for, resolved while the document is at hand. */
 const aliasTargets = new WeakMap<object, Node>();
+/** Documents whose aliases `aliasTargets` holds (a dangling alias has no entry). */
+const aliasesRecorded = new WeakSet<Document>();
 
-function recordAliasTargets(document: Document.Parsed): void {
+/**
+ * One walk of the document, each alias taking the last node anchored with its name before it (what
+ * yaml's `Alias.resolve` answers, but that walks the whole document again for every alias).
+ */
+function recordAliasTargets(document: Document): void {
+  const anchored = new Map<string, Node>();
   visit(document, {
-    Alias(_key, alias) {
-      try {
-        const target = alias.resolve(document);
-        if (target && !isAlias(target)) aliasTargets.set(alias, target as Node);
-      } catch {
-        // a dangling alias stands for nothing
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchored.get(node.source);
+        if (target) aliasTargets.set(node, target);
+      } else if (node.anchor) {
+        anchored.set(node.anchor, node as Node);
       }
     },
   });
+  aliasesRecorded.add(document);
+}
+
+/** The node an alias of `document` stands for (undefined when dangling); any other node as it is. */
+export function followAlias(document: Document, node: unknown): Node | undefined {
+  if (!isAlias(node)) return (node ?? undefined) as Node | undefined;
+  if (!aliasesRecorded.has(document)) recordAliasTargets(document);
+  return aliasTargets.get(node);
 }
 
 /**
@@ -145,12 +168,7 @@ function recordMergeSources(document: Document.Parsed): void {
       if (scalarKey(pair) !== MERGE_KEY) return;
       const values = isSeq(pair.value) ? pair.value.items : [pair.value];
       const maps = values.flatMap((value) => {
-        let target: unknown = value;
-        try {
-          if (isAlias(value)) target = value.resolve(document);
-        } catch {
-          return [];
-        }
+        const target = followAlias(document, value);
         return isMap(target) ? [target] : [];
       });
       mergeSources.set(pair, maps);

@@ -1,21 +1,15 @@
 import path from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ScanSettings } from '../../engine/settings.js';
 import { normaliseGitUrl } from '../../model/remote-refs.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
-import { innerSpanOf, scalarKey, stringValue, type YamlDocument } from '../../model/yaml.js';
+import { followAlias, innerSpanOf, scalarKey, stringValue, type YamlDocument } from '../../model/yaml.js';
 
 /** Follows a YAML alias (`*name`) to its anchor's node; a dangling alias gives undefined. */
 export function deref(document: YamlDocument, node: unknown): Node | undefined {
-  if (!isAlias(node)) return (node ?? undefined) as Node | undefined;
-  try {
-    const target = node.resolve(document.document);
-    return isAlias(target) ? undefined : (target ?? undefined) as Node | undefined;
-  } catch {
-    return undefined;
-  }
+  return followAlias(document.document, node);
 }
 
 export interface ScalarText {

@@ -6,7 +6,7 @@ import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
-import { spanOf } from '../../model/yaml.js';
+import { documentText, spanOf } from '../../model/yaml.js';
 import type { ValuesSite } from './helm-values.js';
 
 const PATCH_LISTS = ['patches', 'patchesJson6902', 'patchesStrategicMerge'];
@@ -82,7 +82,8 @@ export function embeddedPodSpecSites(workspace: Workspace): ValuesSite[] {
   const sites: ValuesSite[] = [];
   for (const document of workspace.yamlDocuments()) {
     // a literal block starts with `|`: a file without one holds no pod spec written as text
-    if (!document.file.text.includes('ontainers:') || !document.file.text.includes('|')) continue;
+    const text = documentText(document);
+    if (!text.includes('ontainers:') || !text.includes('|')) continue;
     visit(document.document, {
       Scalar(_key, node, path) {
         if (node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !/(^|\n)\s*(init)?[cC]ontainers:/.test(node.value)) return;

@@ -154,9 +154,10 @@ function noMatchPolicyOf(workspace: Workspace, objects: readonly KubeObject[]): 
     const value = new ResolvedYaml(object.source.document).string(object.node, 'data', 'no-match-policy');
     if (value !== undefined && value !== 'allow') return value;
   }
-  for (const document of workspace.yamlDocuments()) {
-    const match = /^\s*no-match-policy:\s*["']?(deny|warn)\b/m.exec(document.file.text);
-    if (match && /configData/.test(document.file.text)) return match[1];
+  // each file once, not once per document of a stream
+  for (const file of new Set(workspace.yamlDocuments().map((document) => document.file))) {
+    const match = /^\s*no-match-policy:\s*["']?(deny|warn)\b/m.exec(file.text);
+    if (match && /configData/.test(file.text)) return match[1];
   }
   return undefined;
 }
