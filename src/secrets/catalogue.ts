@@ -23,6 +23,8 @@ import { peerGapDetectors } from './detectors/peer-gaps.js';
 import { surveyGapDetectors } from './detectors/survey-gaps.js';
 import { structuredTokenDetectors } from './detectors/structured-tokens.js';
 import { secondSurveyDetectors } from './detectors/second-survey.js';
+import { writtenCredentialDetectors } from './detectors/written-credentials.js';
+import { scopedKeyDetectors } from './detectors/scoped-keys.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -55,6 +57,8 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...surveyGapDetectors,
   ...structuredTokenDetectors,
   ...secondSurveyDetectors,
+  ...writtenCredentialDetectors,
+  ...scopedKeyDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

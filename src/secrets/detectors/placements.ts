@@ -56,8 +56,10 @@ function isPasswordPrompt(match: string, text: string, index: number): boolean {
 }
 
 const VALUE = String.raw`["']?(?<secret>[^\s"'\x60;|&<>]{4,128})["']?(?![^\s;|&])`;
-/** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass). */
-const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass)(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
+/** Registry clients whose `login` takes the password as `-p X` (`docker login -u ci -p … registry`). */
+const REGISTRY_LOGIN = String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \t]+registry)[ \t]+login`;
+/** `--password X`, `--password=X`, PowerShell `-Password X`; `-p X` only after the commands that take a password so (psexec, sshpass, a registry login). */
+const PASSWORD_FLAG = new RegExp(String.raw`(?:(?<=[ \t])--?(?:password|passwd|pass|pwd)(?:[ \t]+|=)|(?<![A-Za-z0-9_-])(?:psexec(?:\.exe)?|sshpass|${REGISTRY_LOGIN})(?=[ \t])[^\n]{0,200}?[ \t]-p[ \t]+)${VALUE}`, 'gi');
 /** `curl -u user:password` / `--user user:password` / `--user user:'password'` / `-u :password`, also on a continuation line (where the regex sees the line from its start). */
 const CURL_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<key>[^\s:"'\x60]{0,128}):["']?(?<secret>[^\s"'\x60]{4,128})["']?(?=[\s\\]|$)`, 'g');
 
@@ -273,7 +275,7 @@ export const placementDetectors: readonly Detector[] = [
     id: 'secret-command-line-password',
     provider: 'Generic',
     kind: 'password given on a command line',
-    keywords: ['--pass', '-pass', '--pwd', '-pwd', 'psexec', 'sshpass'],
+    keywords: ['--pass', '-pass', '--pwd', '-pwd', 'psexec', 'sshpass', 'docker login', 'podman login', 'nerdctl login', 'buildah login', 'skopeo login', 'oras login', 'registry login'],
     pattern: PASSWORD_FLAG,
     validate: (password, context) => !isPasswordPrompt(context.match ?? '', context.text ?? '', context.index ?? 0) && isCommandLinePassword(password, ''),
     priority: PRIORITY.generic + 0.5,
@@ -293,12 +295,14 @@ export const placementDetectors: readonly Detector[] = [
           `./cli login --user deploy --password ${sample.chars(CLASS.alnum.chars, 14)}q7`,
           `Connect-VIServer -Server vc.internal.test -User svc-backup -Password "Vx${sample.chars(CLASS.alnum.chars, 10)}!"`,
           `psexec \\\\10.0.4.12 -u Administrator -p ${sample.chars(CLASS.alnum.chars, 12)} cmd /c ipconfig`,
+          `docker login -u ci-deploy -p ${sample.chars(CLASS.alnum.chars, 20)} registry.internal.test`,
         ],
         negatives: [
           'docker login --username ci --password-stdin < token.txt', './cli login --password $DEPLOY_PASSWORD', 'cli --password "$(cat /run/secrets/pw)"',
           'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
           'psexec \\\\host -u admin -p %PASSWORD% cmd', '      --password strings                  password. Comma-separated passwords allowed.', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
           'mysql --host=db.internal.test:3306 --user=admin --password mysql_prod', 'psql -h db.internal.test -U app --password appdb_production',
+          'docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"', 'docker login -u ci -p $(cat token.txt) registry.internal.test', 'docker run -p 8080:80 nginx',
           'kyverno create test -p policy.yaml -r resource.yaml --pass policy-name,rule-name,resource-name,resource-kind',
         ],
       };
