@@ -6,7 +6,7 @@ import { kustomizeImages } from './extract/kustomize-images.js';
 import { patchImages } from './extract/patch-images.js';
 import { templateImages } from './extract/template-images.js';
 import { terraformImages } from './extract/terraform-images.js';
-import { ciPipelineImages, composeImages, type ComposeEnv, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeFile, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+import { ciPipelineImages, composeImages, type ComposeEnv, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeDocument, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
 import { parseDotEnv } from './extract/compose-env.js';
 import { chartDirectories, classifyFile, isChartFile, isJsonManifest, isKustomizationFile, isValuesFile, type FileKind } from './file-kinds.js';
 import type { ImageOccurrence } from './image-occurrence.js';
@@ -340,7 +340,7 @@ export class Workspace {
         objects.forEach((object) => found.push(...kubernetesImages(object)));
         if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
         if (file.text.includes('atch') || file.text.includes('"op"') || file.text.includes('op:')) found.push(...patchImages(document));
-        if (isComposeFile(file.path)) found.push(...composeImages(document, this.composeEnv(file.directory)));
+        if (isComposeDocument(document)) found.push(...composeImages(document, this.composeEnv(file.directory)));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
         if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
         if (isCiPipelineFile(file.path)) found.push(...ciPipelineImages(document));

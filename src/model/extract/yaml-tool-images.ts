@@ -1,5 +1,6 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { imageOccurrence, type ImageOccurrence, type ImageSourceKind } from '../image-occurrence.js';
+import { isValuesFile } from '../file-kinds.js';
 import type { SourceFile } from '../source-file.js';
 import { interpolate, type EnvValue } from './compose-env.js';
 import { getNode, innerSpanOf, mapEntries, seqItems, stringValue, type YamlDocument } from '../yaml.js';
@@ -7,6 +8,27 @@ import { getNode, innerSpanOf, mapEntries, seqItems, stringValue, type YamlDocum
 export function isComposeFile(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(base);
+}
+
+/** Keys a Compose file may hold at its top level (`x-` extensions aside). */
+const COMPOSE_TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'models']);
+
+/**
+ * A Compose file by name (`docker-compose.yml`, `compose.prod.yaml`), or by shape under any other
+ * name (`minio.yaml` that a Taskfile runs with `docker compose -f`, a Swarm `stack.yml`): only Compose
+ * keys at the top, and `services` a map of service maps, one of them at least with an `image` or a `build`.
+ */
+export function isComposeDocument(document: YamlDocument): boolean {
+  if (isComposeFile(document.file.path)) return true;
+  const root = document.root;
+  if (!isMap(root) || isValuesFile(document.file.baseName) || isCiPipelineFile(document.file.path) || isGitlabCiFile(document.file.path)) return false;
+  const keys = mapEntries(root).map(({ key }) => key);
+  if (!keys.includes('services') || !keys.every((key) => COMPOSE_TOP_LEVEL.has(key) || key.startsWith('x-'))) return false;
+  const services = getNode(root, 'services');
+  if (!isMap(services)) return false;
+  const entries = mapEntries(services);
+  return entries.length > 0 && entries.every(({ value }) => isMap(value))
+    && entries.some(({ value }) => isScalar(getNode(value, 'image')) || getNode(value, 'build') !== undefined);
 }
 
 export function isWorkflowFile(path: string): boolean {

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import { isComposeFile } from '../../model/extract/yaml-tool-images.js';
+import { isComposeDocument } from '../../model/extract/yaml-tool-images.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -17,7 +17,7 @@ export interface ComposeService {
 
 export function composeServices(workspace: Workspace): ComposeService[] {
   return perWorkspace(workspace, 'compose-services', () => workspace.yamlDocuments().flatMap((document) => {
-    if (!isComposeFile(document.file.path)) return [];
+    if (!isComposeDocument(document)) return [];
     const view = new ResolvedYaml(document.document);
     return view.entries(view.get(document.root, 'services')).flatMap(({ key, value }) =>
       view.map(value) ? [{ file: document.file, view, node: value as Node, label: `Compose service ${key}` }] : []);
