@@ -11,11 +11,16 @@ export const MAX_PARSE_BYTES = 16 * 1024 * 1024;
 
 /** Why `text` is not parsed, or undefined when it may be: the message of a diagnostic. */
 export function parseRefusal(text: string): string | undefined {
-  // a UTF-16 length: at most twice the bytes of a file read as UTF-8
-  if (text.length > MAX_PARSE_BYTES) return `skipped: too large to parse (over ${MAX_PARSE_BYTES / 1024 / 1024} MB); its text is still searched for secrets`;
-  if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) return `skipped: nested deeper than ${MAX_NESTING} levels; not parsed, its text is still searched for secrets`;
-  return undefined;
+  return sizeRefusal(text) ?? (nestingDepth(text, MAX_NESTING) > MAX_NESTING ? NESTING_REFUSAL : undefined);
 }
+
+/** Why `text` is too large to parse, or undefined. */
+export function sizeRefusal(text: string): string | undefined {
+  // a UTF-16 length: at most twice the bytes of a file read as UTF-8
+  return text.length > MAX_PARSE_BYTES ? `skipped: too large to parse (over ${MAX_PARSE_BYTES / 1024 / 1024} MB); its text is still searched for secrets` : undefined;
+}
+
+export const NESTING_REFUSAL = `skipped: nested deeper than ${MAX_NESTING} levels; not parsed, its text is still searched for secrets`;
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -91,55 +96,65 @@ function isDocumentStart(text: string, index: number): boolean {
  * sequence may sit at its parent key's indentation), plus the `- ` and `? ` indicators of the line.
  */
 export function tokenDepth(text: string, limit = Infinity): number {
-  const indents: number[] = [];
-  let flow = 0;
-  let deepest = 0;
-  let lineStart = true;
-  let indent = 0;
-  let lineLevels = 0;
-  let scalarNext = false;
-  for (const token of new Lexer().lex(text)) {
-    if (scalarNext) {
+  const counter = new NestingCounter();
+  for (const token of new Lexer().lex(text)) if (counter.take(token) > limit) break;
+  return counter.deepest;
+}
+
+/** `tokenDepth` token by token, for a parse that reads the lexer's tokens itself (the text is then lexed once). */
+export class NestingCounter {
+  /** the deepest nesting of the tokens taken so far */
+  deepest = 0;
+  private readonly indents: number[] = [];
+  private flow = 0;
+  private lineStart = true;
+  private indent = 0;
+  private lineLevels = 0;
+  private scalarNext = false;
+
+  /** Takes the next token of the lexer; returns the deepest nesting so far. */
+  take(token: string): number {
+    if (this.scalarNext) {
       // a scalar's source, whatever its first character: block scalar bodies hold whole lines
-      scalarNext = false;
-      if (token.endsWith('\n')) lineStart = true;
-      continue;
+      this.scalarNext = false;
+      if (token.endsWith('\n')) this.lineStart = true;
+      return this.deepest;
     }
     const type = CST.tokenType(token);
     if (type === 'scalar') {
-      scalarNext = true;
-      if (lineStart) startLine();
-      continue;
+      this.scalarNext = true;
+      if (this.lineStart) this.startLine();
+      return this.deepest;
     }
     if (type === 'newline') {
-      lineStart = true;
-      indent = 0;
-      continue;
+      this.lineStart = true;
+      this.indent = 0;
+      return this.deepest;
     }
-    if (type === 'space' && lineStart) {
-      indent = token.length;
-      continue;
+    if (type === 'space' && this.lineStart) {
+      this.indent = token.length;
+      return this.deepest;
     }
-    if (type === 'space' || type === 'comment') continue;
+    if (type === 'space' || type === 'comment') return this.deepest;
     if (type === 'doc-start' || type === 'doc-mode') {
-      indents.length = 0;
-      flow = 0;
-      continue;
+      this.indents.length = 0;
+      this.flow = 0;
+      return this.deepest;
     }
-    if (lineStart) startLine();
-    if (type === 'flow-map-start' || type === 'flow-seq-start') flow += 1;
-    else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow -= 1;
-    else if ((type === 'seq-item-ind' || type === 'explicit-key-ind') && flow === 0) lineLevels += 1;
-    deepest = Math.max(deepest, 2 * indents.length + lineLevels + flow);
-    if (deepest > limit) return deepest;
+    if (this.lineStart) this.startLine();
+    if (type === 'flow-map-start' || type === 'flow-seq-start') this.flow += 1;
+    else if ((type === 'flow-map-end' || type === 'flow-seq-end') && this.flow > 0) this.flow -= 1;
+    else if ((type === 'seq-item-ind' || type === 'explicit-key-ind') && this.flow === 0) this.lineLevels += 1;
+    this.deepest = Math.max(this.deepest, 2 * this.indents.length + this.lineLevels + this.flow);
+    return this.deepest;
   }
-  return deepest;
 
-  function startLine(): void {
-    lineStart = false;
-    lineLevels = 0;
-    if (flow > 0) return;
-    while (indents.length > 0 && indents[indents.length - 1]! > indent) indents.pop();
-    if (indents.length === 0 || indents[indents.length - 1]! < indent) indents.push(indent);
+  private startLine(): void {
+    this.lineStart = false;
+    this.lineLevels = 0;
+    if (this.flow > 0) return;
+    const indents = this.indents;
+    while (indents.length > 0 && indents[indents.length - 1]! > this.indent) indents.pop();
+    if (indents.length === 0 || indents[indents.length - 1]! < this.indent) indents.push(this.indent);
   }
 }

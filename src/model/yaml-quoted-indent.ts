@@ -1,4 +1,7 @@
-import { Composer, Parser, type Document } from 'yaml';
+import { Composer, Parser, type CST, type Document } from 'yaml';
+import { NestingCounter } from './parse-limits.js';
+
+type Token = CST.Token;
 
 /**
  * go-yaml and libyaml (what Kubernetes, Argo CD and Flux parse with) accept a quoted scalar whose
@@ -21,6 +24,7 @@ import { Composer, Parser, type Document } from 'yaml';
 /** The private parts of yaml's Lexer this relies on (yaml 2.x, pinned in package-lock.json). */
 interface QuotedScalarLexer {
   buffer: string;
+  lex(source: string): Generator<string>;
   continueScalar(offset: number): number;
   parseQuotedScalar(): Generator<string, string>;
 }
@@ -28,12 +32,41 @@ interface QuotedScalarLexer {
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
 export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
+  const parser = goYamlParser(offset);
+  const composer = new Composer({ uniqueKeys: false });
+  return Array.from(composer.compose(parser.parse(text))) as Document.Parsed[];
+}
+
+/**
+ * The same, or undefined when the lexer's tokens nest deeper than `limit` (`NestingCounter`): the
+ * tokens are counted as the parser reads them, so the text is lexed once, and no document is
+ * composed (which recurses once per level) before all of its tokens were counted.
+ */
+export function parseAllDocumentsWithinNesting(text: string, limit: number): Document.Parsed[] | undefined {
+  const parser = goYamlParser(0);
+  const lexer = (parser as unknown as { lexer: QuotedScalarLexer }).lexer;
+  const counter = new NestingCounter();
+  let deeper = false;
+  function* tokens(): Generator<Token> {
+    for (const lexeme of lexer.lex(text)) {
+      if (counter.take(lexeme) > limit) {
+        deeper = true;
+        return;
+      }
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
+  }
+  const documents = Array.from(new Composer({ uniqueKeys: false }).compose(tokens())) as Document.Parsed[];
+  return deeper ? undefined : documents;
+}
+
+function goYamlParser(offset: number): Parser {
   const parser = new Parser();
   // positions count from `offset`: a document parsed again from its own text keeps those of its file
   (parser as unknown as { offset: number }).offset = offset;
   continueQuotedScalarsAtAnyIndent((parser as unknown as { lexer: QuotedScalarLexer }).lexer);
-  const composer = new Composer({ uniqueKeys: false });
-  return Array.from(composer.compose(parser.parse(text))) as Document.Parsed[];
+  return parser;
 }
 
 function continueQuotedScalarsAtAnyIndent(lexer: QuotedScalarLexer): void {

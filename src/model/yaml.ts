@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type YAMLError, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
-import { parseRefusal } from './parse-limits.js';
-import { parseAllDocumentsLikeGoYaml } from './yaml-quoted-indent.js';
+import { MAX_NESTING, NESTING_REFUSAL, roughBound, sizeRefusal } from './parse-limits.js';
+import { parseAllDocumentsLikeGoYaml, parseAllDocumentsWithinNesting } from './yaml-quoted-indent.js';
 import type { SourceFile } from './source-file.js';
 import { withLineFeeds, type Span } from './span.js';
 
@@ -23,23 +23,30 @@ export interface ParsedYaml {
 /**
  * Parses every document of a YAML stream, keeping node ranges. A document with errors is
  * reported (with line and column) and left out; the other documents of the stream still count.
- * A text nested too deep or too large to parse is not parsed at all (see `parseRefusal`).
+ * A text nested too deep or too large to parse is not parsed at all (see `parseRefusal`; the nesting is
+ * counted as the text is parsed).
  */
 export function parseYamlFile(file: SourceFile): ParsedYaml {
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const invalid = /\.json$/i.test(file.path) ? 'invalid JSON' : 'invalid YAML';
-  const refusal = parseRefusal(file.text);
+  const refusal = sizeRefusal(file.text);
   if (refusal) {
     diagnostics.push({ path: file.path, message: refusal, kind: 'incomplete' });
     return { documents, diagnostics };
   }
-  let parsed: Document.Parsed[];
+  let parsed: Document.Parsed[] | undefined;
   try {
     // the yaml library ends lines only at a line feed; YAML and go-yaml also at a lone carriage return
-    parsed = parseAllDocumentsLikeGoYaml(withLineFeeds(file.text));
+    const text = withLineFeeds(file.text);
+    // the rough bound of the nesting clears nearly every file; the others are counted token by token as they are parsed
+    parsed = roughBound(text) <= MAX_NESTING ? parseAllDocumentsLikeGoYaml(text) : parseAllDocumentsWithinNesting(text, MAX_NESTING);
   } catch (error) {
     diagnostics.push({ path: file.path, message: `${invalid}: ${String(error)}`, kind: 'incomplete' });
+    return { documents, diagnostics };
+  }
+  if (!parsed) {
+    diagnostics.push({ path: file.path, message: NESTING_REFUSAL, kind: 'incomplete' });
     return { documents, diagnostics };
   }
   parsed.forEach((document, index) => {
