@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Composer, Parser } from 'yaml';
 import { isKustomizationFile } from './file-kinds.js';
 import { parseRefusal } from './parse-limits.js';
 import type { KubeObject } from './kubernetes.js';
@@ -18,8 +18,14 @@ const RESOURCES_FIELD = /^[ \t]*resources[ \t]*:/m;
 export function kustomizePatchPaths(files: readonly SourceFile[]): Set<string> {
   const patches = new Set<string>();
   const kustomizations = files.filter((file) => isKustomizationFile(file.baseName) && parseRefusal(file.text) === undefined);
+  // each kustomization read once, for its patches and then its resources
+  const read = new Map<SourceFile, Record<string, unknown> | undefined>();
+  const readOnce = (file: SourceFile): Record<string, unknown> | undefined => {
+    if (!read.has(file)) read.set(file, firstMap(file.text));
+    return read.get(file);
+  };
   for (const file of kustomizations) {
-    const kustomization = PATCH_FIELD.test(file.text) ? firstMap(file.text) : undefined;
+    const kustomization = PATCH_FIELD.test(file.text) ? readOnce(file) : undefined;
     if (!kustomization) continue;
     const resolve = resolver(file);
     for (const entry of list(kustomization['patches'])) add(patches, resolve(field(entry, 'path')));
@@ -28,7 +34,7 @@ export function kustomizePatchPaths(files: readonly SourceFile[]): Set<string> {
   }
   if (patches.size === 0) return patches;
   for (const file of kustomizations) {
-    const kustomization = RESOURCES_FIELD.test(file.text) ? firstMap(file.text) : undefined;
+    const kustomization = RESOURCES_FIELD.test(file.text) ? readOnce(file) : undefined;
     const resolve = resolver(file);
     for (const entry of list(kustomization?.['resources'])) {
       const resource = resolve(entry);
@@ -42,10 +48,11 @@ function resolver(file: SourceFile): (entry: unknown) => string | undefined {
   return (entry) => (typeof entry === 'string' ? localPath(file.directory, entry) : undefined);
 }
 
+/** The first document of a kustomization file as plain values, when it is a map: the documents after it are not composed. */
 function firstMap(text: string): Record<string, unknown> | undefined {
   try {
-    const [document] = parseAllDocuments(text, { uniqueKeys: false });
-    if (!document || !('errors' in document) || document.errors.length > 0) return undefined;
+    const { value: document } = new Composer({ uniqueKeys: false }).compose(new Parser().parse(text)).next();
+    if (!document || document.errors.length > 0) return undefined;
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
   } catch {
