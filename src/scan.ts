@@ -13,6 +13,8 @@ import { VERSION } from './version.js';
 
 export interface ScanOptions extends RunOptions {
   readonly configPath?: string;
+  /** the directory the files `configPath` names must stay within (a repository config read at a change's base) */
+  readonly configWithin?: string;
   /** overrides the config's failOn */
   readonly failOn?: ResolvedConfig['failOn'];
   readonly rules?: readonly Rule[];
@@ -25,7 +27,7 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const started = performance.now();
   const target = resolveScanTarget(root);
   const absoluteRoot = target.root;
-  const loaded = await loadConfig(absoluteRoot, options.configPath);
+  const loaded = await loadConfig(absoluteRoot, options.configPath, options.configWithin);
   const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
   checkRuleIds(config, options.rules ?? RULE_INDEX, options.only);
   const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });

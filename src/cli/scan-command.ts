@@ -18,6 +18,10 @@ import type { CommandRegistrar } from './main.js';
 import { addScanResolveOptions, mergeRunOptions, resolveScanOptions, type ResolveFlags } from './resolve-flags.js';
 import { addScanVerifyOptions, verifyScanOptions, type VerifyFlags } from './verify-flags.js';
 import { writeOutput } from './write-output.js';
+import { policyAtBase, type PolicyAtBase } from './policy-at-base.js';
+import type { RunOptions } from '../engine/run.js';
+import type { ReviewedChange } from '../engine/settings.js';
+import type { ScanReport } from '../report/report.js';
 
 export const registerScanCommand: CommandRegistrar = (program: Command, setExit) => {
   const command = program
@@ -55,11 +59,15 @@ export interface ScanFlags extends VerifyFlags, ResolveFlags, HistoryFlags, Scan
   debug?: boolean;
 }
 
-export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode> {
+export async function runScan(root: string, given: ScanFlags): Promise<ExitCode> {
+  let atBase: PolicyAtBase<ScanFlags> | undefined;
   try {
+    // a pull request is judged by its base's policy: config, baseline and trust files as the base has them
+    atBase = given.since !== undefined || given.range !== undefined ? await policyAtBase(root, given) : undefined;
+    const flags = atBase?.flags ?? given;
     const baseline = flags.baseline ? await loadBaseline(flags.baseline) : undefined;
     const only = selectedRules(flags);
-    const { maxFileSize, ...history } = await historyScanOptions(root, flags, flags.config, only);
+    const { maxFileSize, ...history } = withReview(await historyScanOptions(root, flags, flags.config, only), atBase?.review);
     const resolving = await resolveScanOptions(flags);
     const verifying = await verifyScanOptions(flags);
     const dependencies = await depsScanOptions(flags);
@@ -67,6 +75,7 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     const images = await analyzeImagesOptions(flags, resolving.settings?.resolve?.client);
     const { report: scanned } = await scan(root, {
       ...(flags.config ? { configPath: flags.config } : {}),
+      ...(atBase?.configWithin ? { configWithin: atBase.configWithin } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
       ...(only ? { only } : {}),
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
@@ -74,7 +83,8 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
       ...(images.passes ? { passes: images.passes } : {}),
     }).finally(() => Promise.all([images.close(), resolving.close(), verifying.close(), forge.close(), dependencies.close()]));
     const withImages = images.pass ? { ...scanned, images: images.pass.images } : scanned;
-    const report = baseline && flags.baseline ? withBaseline(withImages, baseline, flags.baseline) : withImages;
+    const reviewed = atBase ? withPolicyNote(withImages, atBase.review) : withImages;
+    const report = baseline && given.baseline ? withBaseline(reviewed, baseline, given.baseline) : reviewed;
     const format = flags.format ?? 'text';
     const reporter = await loadReporter(format);
     if (!reporter) throw new Error(`unknown format ${format}`);
@@ -93,9 +103,23 @@ export async function runScan(root: string, flags: ScanFlags): Promise<ExitCode>
     }
     return shouldFail(report.findings, report.failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {
-    process.stderr.write(`rampart: ${describeError(error, flags.debug === true)}\n`);
+    process.stderr.write(`rampart: ${describeError(error, given.debug === true)}\n`);
     return EXIT.error;
+  } finally {
+    atBase?.dispose();
   }
+}
+
+function withReview<T extends Pick<RunOptions, 'settings'>>(options: T, review: ReviewedChange | undefined): T {
+  const history = options.settings?.history;
+  if (!review || !history) return options;
+  return { ...options, settings: { ...options.settings, history: { ...history, review } } };
+}
+
+/** A change scan says which revision's policy it applied. */
+function withPolicyNote(report: ScanReport, review: ReviewedChange): ScanReport {
+  const note = { path: '.', message: `change scan: config, baseline and trust files in the repository were read as ${review.baseName} (${review.base.slice(0, 12)}) has them`, kind: 'note' as const };
+  return { ...report, diagnostics: [...report.diagnostics, note] };
 }
 
 /** `-r` and `--layer` narrow the rules together; undefined runs them all. */

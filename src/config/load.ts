@@ -14,10 +14,11 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
  * config is read as every repository file is (no link out of the repository, regular files only,
  * size-capped); a file the user names may be anything readable, within the size cap.
  */
-export async function loadConfig(root: string, explicit?: string): Promise<ResolvedConfig> {
+export async function loadConfig(root: string, explicit?: string, explicitWithin?: string): Promise<ResolvedConfig> {
   if (explicit) {
+    // `explicitWithin`: a repository's config copied from another revision, held to the copy's bounds
     const file = path.resolve(explicit);
-    return parse(readConfig(file, explicit, undefined, true) ?? DEFAULT_CONFIG, explicit);
+    return parse(readConfig(file, explicit, explicitWithin, true) ?? DEFAULT_CONFIG, explicit, explicitWithin);
   }
   const within = repositoryBoundary(root);
   for (const name of CONFIG_FILE_NAMES) {

@@ -12,6 +12,7 @@ import { BATCH_BYTES, checkInBatches } from './batches.js';
 import { fingerprint } from './fingerprint.js';
 import type { ScanSettings } from './settings.js';
 import { findSuppressions, suppresses, type Suppression } from './suppress.js';
+import { addsLine, type ChangeUnderReview } from '../sources/git/change-under-review.js';
 
 export interface RunResult {
   readonly findings: Finding[];
@@ -58,7 +59,8 @@ export interface ScanPass {
 }
 
 const SNIPPET_MAX = 240;
-const UNSUPPRESSIBLE = new Set(['suppression-missing-reason']);
+/** findings about suppressions and the scan's own policy: a `rampart-ignore` must not hide them */
+const UNSUPPRESSIBLE = new Set(['suppression-missing-reason', 'suppression-in-change', 'scan-policy-changed']);
 
 const enabledMemo = new WeakMap<readonly Selectable[], WeakMap<ResolvedConfig, Map<string, Selectable[]>>>();
 
@@ -126,8 +128,12 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
     }
   }
   const passed = await runPasses(workspace, config, active, options, ruleDiagnostics);
-  const { kept, suppressed } = options.ignoreSuppressions ? { kept: raw, suppressed: 0 } : applySuppressions(workspace, raw);
-  const { kept: passKept, suppressed: passSuppressed } = options.ignoreSuppressions ? { kept: passed, suppressed: 0 } : applySuppressions(workspace, passed);
+  const hiddenBy = new Map<Suppression, Finding[]>();
+  const { kept, suppressed } = options.ignoreSuppressions ? { kept: raw, suppressed: 0 } : applySuppressions(workspace, raw, hiddenBy);
+  const { kept: passKept, suppressed: passSuppressed } = options.ignoreSuppressions ? { kept: passed, suppressed: 0 } : applySuppressions(workspace, passed, hiddenBy);
+  const review = options.settings?.history?.review;
+  const addedRule = review ? active.find((rule) => rule.id === SUPPRESSION_IN_CHANGE) : undefined;
+  if (review && addedRule && !options.ignoreSuppressions) kept.push(...suppressionsInChange(workspace, config, addedRule, review, hiddenBy));
   const { listed, notes } = capPerFile(assignFingerprints(kept).sort(compareFindings), config.maxFindingsPerFile);
   const findings = passKept.length > 0 ? [...listed, ...passKept].sort(compareFindings) : listed;
   const diagnostics = [...workspace.diagnostics, ...notYetIn(workspace.diagnostics, batchDiagnostics), ...(batched ? once(ruleDiagnostics) : ruleDiagnostics), ...notes].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
@@ -263,27 +269,66 @@ function capPerFile(findings: readonly Finding[], cap: number): { listed: Findin
   return { listed, notes };
 }
 
-function applySuppressions(workspace: Workspace, findings: Finding[]): { kept: Finding[]; suppressed: number } {
-  const byFile = new Map<string, Suppression[]>();
-  const suppressionsOf = (path: string): Suppression[] => {
-    let list = byFile.get(path);
-    if (!list) {
-      const file = workspace.file(path);
-      list = file ? findSuppressions(file) : [];
-      byFile.set(path, list);
-    }
-    return list;
-  };
+function applySuppressions(workspace: Workspace, findings: Finding[], hiddenBy: Map<Suppression, Finding[]>): { kept: Finding[]; suppressed: number } {
+  const suppressionsOf = (path: string): Suppression[] => suppressionsIn(workspace, path);
   const kept: Finding[] = [];
   let suppressed = 0;
   for (const finding of findings) {
-    const hidden = !UNSUPPRESSIBLE.has(finding.ruleId)
+    const by = !UNSUPPRESSIBLE.has(finding.ruleId)
       && (finding.properties?.['commit'] === undefined || finding.properties?.['inWorkingTree'] === true)
-      && suppressionsOf(finding.location.path).some((suppression) => suppresses(suppression, finding.ruleId, finding.location.line));
-    if (hidden) suppressed += 1;
+      ? suppressionsOf(finding.location.path).filter((suppression) => suppresses(suppression, finding.ruleId, finding.location.line))
+      : [];
+    for (const suppression of by) hiddenBy.set(suppression, [...(hiddenBy.get(suppression) ?? []), finding]);
+    if (by.length > 0) suppressed += 1;
     else kept.push(finding);
   }
   return { kept, suppressed };
+}
+
+/** The directives of a file, parsed once per workspace (the same objects each time: `hiddenBy` is keyed by them). */
+function suppressionsIn(workspace: Workspace, path: string): Suppression[] {
+  const byFile = workspace.derived('suppressions', () => new Map<string, Suppression[]>());
+  let list = byFile.get(path);
+  if (!list) {
+    const file = workspace.file(path);
+    list = file ? findSuppressions(file) : [];
+    byFile.set(path, list);
+  }
+  return list;
+}
+
+const SUPPRESSION_IN_CHANGE = 'suppression-in-change';
+
+/**
+ * Each `rampart-ignore` that the change under review (`--since`, `--range`) adds, or that hides a
+ * finding on a line the change adds (an old directive above a line the change rewrote), with what
+ * it hides: reported at the severity of the most severe of those findings, so that a pull request
+ * cannot turn the gate green by silencing it (a `rules:` severity in the base's config still wins),
+ * and at low when it hides nothing yet.
+ */
+function suppressionsInChange(workspace: Workspace, config: ResolvedConfig, rule: Rule, review: ChangeUnderReview, hiddenBy: ReadonlyMap<Suppression, Finding[]>): Finding[] {
+  const found: Finding[] = [];
+  for (const file of workspace.files) {
+    if (!review.addedLines.has(file.path)) continue;
+    for (const suppression of suppressionsIn(workspace, file.path)) {
+      const added = addsLine(review, file.path, suppression.line);
+      const all = hiddenBy.get(suppression) ?? [];
+      const hidden = added ? all : all.filter((finding) => addsLine(review, finding.location.path, finding.location.line));
+      if (!added && hidden.length === 0) continue;
+      const severity = hidden.reduce<Severity>((worst, finding) => (severityRank(finding.severity) > severityRank(worst) ? finding.severity : worst), 'low');
+      const rules = [...new Set(hidden.map((finding) => finding.ruleId))].sort();
+      const finding = buildFinding(workspace, config, rule, {
+        messageId: !added ? 'reused' : hidden.length > 0 ? 'added' : 'addedHidesNothing',
+        at: file.span(suppression.start, suppression.end),
+        data: { count: hidden.length, rules: rules.join(', ') || suppression.ruleIds.join(', '), severity, base: review.baseName },
+        subject: `${suppression.ruleIds.join(',')}\0${suppression.reason ?? ''}`,
+        severity,
+        properties: { hiddenFindings: hidden.length, directiveAdded: added },
+      });
+      if (finding) found.push(finding);
+    }
+  }
+  return found;
 }
 
 function assignFingerprints(findings: Finding[]): Finding[] {

@@ -2,6 +2,7 @@ import type { DependencySettings } from '../deps/check.js';
 import type { ForgeSettings } from '../forge/collect.js';
 import type { RegistryClient } from '../resolve/types.js';
 import type { HistoryScan } from '../secrets/history/scan-history.js';
+import type { ChangeUnderReview } from '../sources/git/change-under-review.js';
 import type { PolicyInput } from '../verify/image/image-policy.js';
 import type { KeylessSigner } from '../verify/keyless-signer.js';
 import type { ImageVerifySession } from '../verify/image/verify-session.js';
@@ -19,6 +20,8 @@ export interface ScanSettings {
     readonly staged?: boolean;
     /** the history scan, started by the CLI before the tree is read so that both run at once */
     readonly scan?: Promise<HistoryScan>;
+    /** `--since`/`--range`: the pull request under review, whose policy files were read at its base */
+    readonly review?: ReviewedChange;
   };
   /** registry resolution (`--resolve`) */
   readonly resolve?: {
@@ -61,4 +64,18 @@ export interface VerifySettings extends Omit<PolicyInput, 'attestationType'> {
   readonly commitSigner?: KeylessSigner;
   /** the config file whose `verify.commits` turned commit checks on (no flag did): outside git they are skipped with a note */
   readonly commitPolicyFrom?: string;
+}
+
+/** A file that decides what the scan reports or trusts, which the change under review edits. */
+export interface PolicyFileChange {
+  /** what the file is to the scan: `config`, `baseline`, `allowed signers`… */
+  readonly role: string;
+  /** relative to the scanned directory (`../x` when it is above it in the repository) */
+  readonly path: string;
+  readonly status: 'added' | 'modified' | 'removed';
+}
+
+export interface ReviewedChange extends ChangeUnderReview {
+  /** the policy files the change edits: the scan applied the base's version of each */
+  readonly policyChanges: readonly PolicyFileChange[];
 }

@@ -4,6 +4,7 @@ import type { RuleGroup } from '../rule-index.js';
 /** Each group of rules: its layer, the flag its rules need, and its check code. */
 export const RULE_GROUPS: Readonly<Record<string, RuleGroup>> = {
   'repository': { layer: 'repository', load: async () => (await import('./repository.js')).default },
+  'repository-history': { layer: 'repository', requires: 'history', load: async () => (await import('./repository-history.js')).default },
   'repository-verify': { layer: 'repository', requires: 'verify', load: async () => (await import('./repository-verify.js')).default },
   'repository-forge': { layer: 'repository', requires: 'forge', load: async () => (await import('./repository-forge.js')).default },
   'artifacts': { layer: 'artifacts', load: async () => (await import('./artifacts.js')).default },
@@ -19,6 +20,8 @@ export const RULE_GROUPS: Readonly<Record<string, RuleGroup>> = {
 /** Every rule id, in catalogue order, and its group. */
 export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['suppression-missing-reason', 'repository'],
+  ['suppression-in-change', 'repository-history'],
+  ['scan-policy-changed', 'repository-history'],
   ['flux-git-unverified', 'repository'],
   ['argocd-project-no-signature-keys', 'repository'],
   ['codeowners-missing', 'repository'],

@@ -4,6 +4,8 @@ import type { RuleSummary } from '../rule-index.js';
 /** What `rampart rules` lists of each rule beyond its id, layer and flag. */
 export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'suppression-missing-reason': {"severity":"medium","summary":"A `rampart-ignore` directive that gives no reason."},
+  'suppression-in-change': {"severity":"high","summary":"A pull request adds a `rampart-ignore`, or changes a line an existing one silences (`--since`, `--range`).","runsWith":"--since REV or --range A..B"},
+  'scan-policy-changed': {"severity":"high","summary":"A pull request edits what decides Rampart's verdict: `.rampart.yaml`, the baseline, or a trust file (allowed signers, keyring, trusted root, cosign key) (`--since`, `--range`).","runsWith":"--since REV or --range A..B"},
   'flux-git-unverified': {"severity":"medium","summary":"A Flux `GitRepository` without `spec.verify`: commits are applied whether signed or not."},
   'argocd-project-no-signature-keys': {"severity":"medium","summary":"An Argo CD `AppProject` verifies no commit signatures (no `signatureKeys`, no `sourceIntegrity` GPG policy)."},
   'codeowners-missing': {"severity":"low","summary":"No CODEOWNERS file, or one that leaves deploy paths (manifests, charts, Terraform, CI workflows) without an owner."},

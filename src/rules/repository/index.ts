@@ -28,6 +28,8 @@ import commitSignatureUntrusted from './commit-signature-untrusted.js';
 import commitUnsigned from './commit-unsigned.js';
 import fluxGitUnverified from './flux-git-unverified.js';
 import suppressionMissingReason from './suppression-missing-reason.js';
+import suppressionInChange from './suppression-in-change.js';
+import scanPolicyChanged from './scan-policy-changed.js';
 import workflowPermissionsExcessive from './workflow-permissions-excessive.js';
 import workflowSecretsInherit from './workflow-secrets-inherit.js';
 import workflowEnvInjection from './workflow-env-injection.js';
@@ -38,6 +40,8 @@ import workflowUntrustedCheckout from './workflow-untrusted-checkout.js';
 
 export const repositoryRules: readonly Rule[] = [
   suppressionMissingReason,
+  suppressionInChange,
+  scanPolicyChanged,
   fluxGitUnverified,
   argocdProjectNoSignatureKeys,
   codeownersMissing,
