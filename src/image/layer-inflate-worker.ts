@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { digestLayer } from './layer-reader.js';
-import { CONSUMED, STOP, STOPPED, type InflateAnswer, type InflateJob } from './layer-inflate.js';
+import { CONSUMED, RING_BYTES, STOP, STOPPED, type InflateAnswer, type InflateJob } from './layer-inflate.js';
 
 /**
  * Worker thread entry: reads layer blobs from their files, hashes the stored bytes, decompresses,
@@ -20,7 +20,7 @@ interface AtomicsWaitAsync {
 const NOTIFY_BYTES = 1024 * 1024;
 
 async function inflate(job: InflateJob): Promise<void> {
-  const ring = new Uint8Array(job.ring);
+  const ring = new Uint8Array(job.ring, job.ringOffset, RING_BYTES);
   const control = new BigInt64Array(job.control);
   let written = 0;
   let posted = 0;

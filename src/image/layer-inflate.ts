@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { releaseWalkableRing, walkableRing } from '../secrets/keyword-presence.js';
 import { startWorker } from '../sources/start-worker.js';
 import { failureText, type LayerDigests } from './layer-reader.js';
 import { readTarBodies, type ContentWanted, type EntryBodyVisitor } from './tar-reader.js';
@@ -12,8 +13,9 @@ export interface BlobFile {
 
 export interface InflateJob extends BlobFile {
   readonly id: number;
-  /** the decompressed tar, written in a circle */
+  /** the decompressed tar, written in a circle into RING_BYTES of this memory from `ringOffset` */
   readonly ring: SharedArrayBuffer;
+  readonly ringOffset: number;
   /** BigInt64 slots: CONSUMED (the reader's position, all before it free), STOP (the reader gave up) */
   readonly control: SharedArrayBuffer;
 }
@@ -29,7 +31,7 @@ export const STOP = 1;
 export const STOPPED = 'the tar reader stopped';
 
 /** bytes of decompressed tar between the worker and the reader */
-const RING_BYTES = 8 * 1024 * 1024;
+export const RING_BYTES = 8 * 1024 * 1024;
 /** blobs smaller than this are read in this thread: handing them over costs more than they take */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
@@ -80,12 +82,12 @@ class InflateThread {
     return InflateThread.current;
   }
 
-  start(blob: BlobFile, ring: SharedArrayBuffer, control: SharedArrayBuffer): { id: number; reading: Reading } {
+  start(blob: BlobFile, ring: { buffer: SharedArrayBuffer; offset: number }, control: SharedArrayBuffer): { id: number; reading: Reading } {
     const id = this.nextId++;
     const reading: Reading = { written: 0 };
     this.readings.set(id, reading);
     if (this.readings.size === 1) this.worker.ref();
-    const job: InflateJob = { ...blob, id, ring, control };
+    const job: InflateJob = { ...blob, id, ring: ring.buffer, ringOffset: ring.offset, control };
     this.worker.postMessage(job);
     return { id, reading };
   }
@@ -109,13 +111,15 @@ function settled(reading: Reading): Promise<void> {
 /**
  * `readLayerBlob` for a blob in a file, with reading, hashing and decompression in a worker thread:
  * this thread only walks the tar, reading it in place from a shared ring, and allocates nothing per
- * chunk. Same digests, same entries, same errors as reading in this thread.
+ * chunk. Same digests, same entries, same errors as reading in this thread. The ring is memory the
+ * secrets keyword walk reads in place (walkableRing), given back for the next layer once read.
  */
 export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<LayerDigests> {
-  const ring = new SharedArrayBuffer(RING_BYTES);
+  const walkable = walkableRing(RING_BYTES);
+  const { buffer: ring, offset: ringStart } = walkable;
   const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
   const thread = InflateThread.get();
-  const { id, reading } = thread.start(blob, ring, control.buffer as SharedArrayBuffer);
+  const { id, reading } = thread.start(blob, walkable, control.buffer as SharedArrayBuffer);
   try {
     let delivered = 0;
     async function* tar(): AsyncGenerator<Buffer> {
@@ -123,7 +127,7 @@ export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWante
         if (delivered < reading.written) {
           const offset = delivered % RING_BYTES;
           const end = Math.min(reading.written, delivered + (RING_BYTES - offset));
-          yield Buffer.from(ring, offset, end - delivered);
+          yield Buffer.from(ring, ringStart + offset, end - delivered);
           delivered = end;
           continue;
         }
@@ -146,6 +150,8 @@ export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWante
     Atomics.notify(control, CONSUMED);
     while (!reading.finished && !reading.failed) await settled(reading);
     const { finished } = reading;
+    // the worker is done with the ring (a failed thread may not be: its ring is not used again)
+    if (finished) releaseWalkableRing(ring);
     if (!finished) throw reading.failed!;
     // the worker's own failure (a corrupt gzip stream) is the layer's; else what the tar reader found
     if (finished.error !== undefined && finished.error !== STOPPED) return finished;

@@ -1,4 +1,4 @@
-import { KeywordPresence, MAX_PRESENCE_ROW_WIDTH } from './keyword-presence.js';
+import { KeywordPresence, MAX_PRESENCE_KEYWORD, MAX_PRESENCE_ROW_WIDTH } from './keyword-presence.js';
 
 const ASCII = 128;
 /** table entries are row offsets (state × row width), so the low bit is free: 1 marks a state where keywords end */
@@ -104,12 +104,12 @@ export class KeywordAutomaton {
    * Whether any keyword occurs in UTF-8 bytes: a byte outside ASCII is in no keyword, as a character
    * outside ASCII is not. The bytes may come as parts, read one after the other. The table is walked
    * in WebAssembly (keyword-presence.ts), built on first use; keywords of more character classes than
-   * its byte columns hold are walked here.
+   * its byte columns hold, or longer than its windows, are walked here.
    */
   occursIn(bytes: Uint8Array | readonly Uint8Array[]): boolean {
     if (this.presence === undefined) {
       const width = ~this.rowMask + 1;
-      this.presence = width > MAX_PRESENCE_ROW_WIDTH ? null : new KeywordPresence({ transitions: this.transitions, width, accepts: ACCEPTS, byteClass: this.byteClass, longest: this.longest });
+      this.presence = width > MAX_PRESENCE_ROW_WIDTH || this.longest > MAX_PRESENCE_KEYWORD ? null : new KeywordPresence({ transitions: this.transitions, width, accepts: ACCEPTS, byteClass: this.byteClass, longest: this.longest });
     }
     const parts = bytes instanceof Uint8Array ? [bytes] : bytes;
     if (this.presence) return this.presence.occursIn(parts);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KeywordAutomaton } from './keyword-automaton.js';
-import { KEYWORD_PRESENCE_CHUNK, KEYWORD_PRESENCE_WASM } from './keyword-presence.js';
+import { KEYWORD_PRESENCE_CHUNK, KEYWORD_PRESENCE_WASM, releaseWalkableRing, walkableRing } from './keyword-presence.js';
 
 const hasWat2wasm = spawnSync('wat2wasm', ['--version']).status === 0;
 const source = fileURLToPath(new URL('./keyword-presence.wat', import.meta.url));
@@ -18,7 +18,7 @@ const slices = (bytes: Buffer, size: number): Buffer[] => Array.from({ length: M
 
 describe('keyword presence in WebAssembly', () => {
   it.skipIf(!hasWat2wasm)('embeds the module its WAT source compiles to (wat2wasm, Debian wabt)', () => {
-    expect(execFileSync('wat2wasm', [source, '--output=-']).toString('base64')).toBe(KEYWORD_PRESENCE_WASM);
+    expect(execFileSync('wat2wasm', ['--enable-threads', source, '--output=-']).toString('base64')).toBe(KEYWORD_PRESENCE_WASM);
   });
 
   it('finds a keyword cut by a chunk or quarter boundary, in a text of several chunks', () => {
@@ -80,6 +80,47 @@ describe('keyword presence in WebAssembly', () => {
     for (const text of ['!"', 'a b c', '~!', 'zz', 'Z{']) {
       expect(automaton.occursIn(Buffer.from(text)), text).toBe(naive(keywords, Buffer.from(text)));
       expect(automaton.occursIn(slices(Buffer.from(text), 1)), `${text} in slices`).toBe(naive(keywords, Buffer.from(text)));
+    }
+  });
+
+  it('walks bytes in a ring memory where they are, a keyword across the ring\'s end or between parts included', () => {
+    const keywords = ['ghp_', 'secretaccesskey', 'q~'];
+    const automaton = new KeywordAutomaton(keywords);
+    const ringBytes = 1024 * 1024;
+    const { buffer, offset } = walkableRing(ringBytes);
+    const ring = Buffer.from(buffer, offset, ringBytes);
+    try {
+      // a file that wraps: its first part at the ring's end, the rest at its start
+      const fileLength = 300_000;
+      const tail = 1000;
+      for (const keyword of ['GHP_', 'secretAccessKey', 'Q~']) {
+        for (const at of [0, 5, tail - keyword.length - 1, tail - keyword.length, tail - 3, tail - 1, tail, tail + 7, 150_000, fileLength - keyword.length]) {
+          if (at < 0 || at + keyword.length > fileLength) continue;
+          ring.fill('x');
+          const file = Buffer.alloc(fileLength, 'x');
+          file.write(keyword, at, 'latin1');
+          file.copy(ring, ringBytes - tail, 0, tail);
+          file.copy(ring, 0, tail);
+          const parts = [ring.subarray(ringBytes - tail), ring.subarray(0, 200_000), ring.subarray(200_000, fileLength - tail)];
+          expect(automaton.occursIn(parts), `${keyword} at ${at}`).toBe(true);
+          // the same in parts of a few bytes each around the ring's end
+          const fine = [ring.subarray(ringBytes - tail, ringBytes - 2), ring.subarray(ringBytes - 2, ringBytes - 1), ring.subarray(ringBytes - 1), ring.subarray(0, 1), ring.subarray(1, fileLength - tail)];
+          expect(automaton.occursIn(fine), `${keyword} at ${at}, in fine parts`).toBe(true);
+        }
+      }
+      ring.fill('x');
+      expect(automaton.occursIn([ring.subarray(ringBytes - tail), ring.subarray(0, 5000)])).toBe(false);
+      // a keyword made of the end of one stretch and the start of one that does not follow it in the ring: found as the file holds it
+      ring.write('secretacc', 100, 'latin1');
+      ring.write('esskey', 900_000, 'latin1');
+      expect(automaton.occursIn([ring.subarray(0, 109), ring.subarray(900_000, 900_100)])).toBe(true);
+      expect(automaton.occursIn([ring.subarray(0, 109), ring.subarray(900_001, 900_100)])).toBe(false);
+      // another automaton does not take over the table this one keeps in the ring's memory: its bytes are copied
+      const other = new KeywordAutomaton(['esskey']);
+      expect(other.occursIn([ring.subarray(900_000, 900_100)])).toBe(true);
+      expect(automaton.occursIn([ring.subarray(0, 109), ring.subarray(900_000, 900_100)])).toBe(true);
+    } finally {
+      releaseWalkableRing(buffer);
     }
   });
 });

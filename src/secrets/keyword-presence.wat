@@ -1,12 +1,13 @@
 ;; Whether a keyword occurs in bytes: the keyword automaton's table walked in WebAssembly
 ;; (keyword-presence.ts lays out the memory and embeds this module compiled by `wat2wasm`).
 ;;
-;; Memory: bytes 0-255 hold each byte's column in a row (its character class × 4); a state is the
+;; Memory (shared, given by the caller: it may also hold the ring a layer is decompressed into, walked
+;; in place): bytes 0-255 hold each byte's column in a row (its character class × 4); a state is the
 ;; address of its row of i32 entries, each the address of the next state's row. Entering a state where
 ;; a keyword ends leads to a sink row that leads only to itself, so a walk needs no test per byte:
 ;; a keyword occurred when the final state is the sink.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; Four walks from `start`, over the `stride` bytes from `base`, `base + stride`, `base + 2 × stride`
   ;; and `base + 3 × stride`, interleaved so that their dependent loads overlap. Final states at
