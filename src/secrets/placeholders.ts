@@ -1,4 +1,4 @@
-import { longestRun } from './entropy.js';
+import { longestRun, sequentialShare } from './entropy.js';
 
 /** Values written to be replaced: templates, variables, angle-bracket hints, masks. */
 const TEMPLATED = [
@@ -44,6 +44,8 @@ export function isPlaceholder(value: string): boolean {
   if (WORDS.test(trimmed)) return true;
   if (TRIVIAL.has(trimmed.toLowerCase())) return true;
   if (longestRun(trimmed) >= 5 && longestRun(trimmed) * 3 >= trimmed.length) return true;
+  // `0123456790fedcba` (argocd-image-updater's registry auth tests): counted out, not generated
+  if (trimmed.length >= 8 && sequentialShare(trimmed) >= 0.75) return true;
   return /^[x*•#.0-]+$/i.test(trimmed);
 }
 
