@@ -13,7 +13,9 @@ import { CLASS, keyed, prefixed, UUID } from './define.js';
  * previous UUID ones), Courier production tokens, Finage keys, Kagi API keys and Braintrust keys;
  * AWS STS session tokens (by the serialised header every one starts with), Jenkins API tokens near
  * the word Jenkins, BestTime private keys and Azure AI services keys (32 hex digits under a key
- * naming Azure OpenAI or another Cognitive Services API: OpenAI's own keys are never hex).
+ * naming Azure OpenAI or another Cognitive Services API: OpenAI's own keys are never hex); and newer
+ * or older generations of covered providers: Dynatrace `dt0s…` tokens (only `dt0c01` was known),
+ * Dropbox's `sl.u.` short-lived and long-lived (`…AAAAAAAAAA…`) tokens.
  */
 const MIXED = (token: string): boolean => /[0-9]/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token);
 /** Checkout.com's keys: lower-case base32, the last character also one of `*#$=` (its SDKs' own check). */
@@ -197,6 +199,35 @@ const awsSessionToken: Detector = {
   },
 };
 
+/** A Dropbox long-lived token: 11 characters, ten `A` (zero bytes of its base64) and 43 more; near the word Dropbox. */
+const dropboxLongLived: Detector = {
+  id: 'secret-dropbox-long-lived-token',
+  provider: 'Dropbox',
+  kind: 'long-lived access token',
+  keywords: ['dropbox'],
+  pattern: /(?<![A-Za-z0-9_-])(?<secret>[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43})(?![A-Za-z0-9_=-])/g,
+  validate: (token) => MIXED(token.slice(0, 11) + token.slice(21)) && looksRandom(token.slice(21), 24) && !isPlaceholder(token) && !isDocumentedExample(token),
+  priority: PRIORITY.provider,
+  severity: 'critical',
+  window: { before: 200, after: 200 },
+  docs: {
+    impact: 'Reads and writes the files of the user (or team) who linked the app, until the link is removed.',
+    revoke: 'Revoke it with /2/auth/token/revoke, or unlink the app under the account\'s Connected apps (the app\'s console for its own token).',
+    references: ['https://developers.dropbox.com/oauth-guide'],
+  },
+  get samples() {
+    return samplesOnce(this, () => {
+      const random = new SampleRandom(this.id);
+      const token = (): string => `${random.chars(CLASS.alnum.chars, 11)}AAAAAAAAAA${random.chars(CLASS.base64url.chars, 43)}`;
+      return {
+        file: 'values.yaml',
+        positives: [`DROPBOX_ACCESS_TOKEN: "${token()}"`, `DROPBOX_TOKEN=${token()}`, `dropbox:\n  token: ${token()} # expect: secret-dropbox-long-lived-token`],
+        negatives: [`DROPBOX_ACCESS_TOKEN: "\${DROPBOX_TOKEN}"`, `DROPBOX_ACCESS_TOKEN: "${'A'.repeat(64)}"`, `DROPBOX_APP_KEY: "a1B2c3D4e5FAAAAAAAAAA${'x'.repeat(43)}"`],
+      };
+    });
+  },
+};
+
 const AZURE_AI_WORDS = ['openai', 'cognitive', 'speech_key', 'speechkey', 'speech-key', 'translator', 'formrecognizer', 'form_recognizer', 'documentintelligence', 'document_intelligence', 'computervision', 'computer_vision', 'contentsafety', 'content_safety', 'textanalytics', 'text_analytics'];
 
 export const secondSurveyDetectors: readonly Detector[] = [
@@ -204,6 +235,16 @@ export const secondSurveyDetectors: readonly Detector[] = [
   functionKeyInUrl,
   blynkClientSecret,
   awsSessionToken,
+  dropboxLongLived,
+  prefixed('secret-dropbox-user-access-token', { provider: 'Dropbox', kind: 'short-lived access token (sl.u.)', shape: ['sl.u.', [CLASS.base64url, 130, 1300]], severity: 'high',
+    check: (token) => MIXED(token.slice(5)) && looksRandom(token.slice(5, 200), 24),
+    impact: 'Reads and writes the user\'s (or team\'s) files until it expires (four hours).', revoke: 'Revoke it with /2/auth/token/revoke or by unlinking the app.', reference: 'https://developers.dropbox.com/oauth-guide' }),
+  prefixed('secret-dynatrace-platform-token', { provider: 'Dynatrace', kind: 'token (dt0s01–dt0s16: platform tokens, OAuth client secrets…)', shape: ['dt0s', [CLASS.digits, 2], '.', [CLASS.base32, 24], '.', [CLASS.base32, 64]],
+    keywords: ['dt0s'], boundary: 'A-Za-z0-9_.-', check: (token) => /^dt0s(?:0[1-9]|1[0-6])\./.test(token) && looksRandom(token.slice(32), 24),
+    finish: (sample) => `dt0s${['01', '02', '08', '16'][sample.charCodeAt(7) % 4]}${sample.slice(6)}`,
+    corrupt: (sample) => `dt0s99${sample.slice(6)}`,
+    impact: 'Calls the Dynatrace platform and account APIs with the token\'s (or OAuth client\'s) scopes: reads monitoring data and logs, changes settings, users and groups.',
+    revoke: 'Delete the token or OAuth client in Account Management (Identity & access management) and create a new one.', reference: 'https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens-legacy' }),
   prefixed('secret-close-api-key', { provider: 'Close', kind: 'API key', shape: ['api_', [CLASS.alnum, 22], '.', [CLASS.alnum, 22]], boundary: 'A-Za-z0-9_.-',
     check: (token) => MIXED(token.slice(4, 26)) && MIXED(token.slice(27)) && looksRandom(token.slice(4).replace('.', ''), 24),
     negatives: ['API_KEY: api_key.json', `CLOSE_API_KEY: api_${'a'.repeat(22)}.${'b'.repeat(22)}`],
