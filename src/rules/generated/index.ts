@@ -487,6 +487,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['secret-besttime-private-key', 'secrets'],
   ['secret-azure-ai-services-key', 'secrets'],
   ['secret-command-line-token', 'secrets'],
+  ['secret-authorization-scheme-value', 'secrets'],
   ['secret-argument-list-password', 'secrets'],
   ['secret-prose-credential', 'secrets'],
   ['secret-comment-credential', 'secrets'],

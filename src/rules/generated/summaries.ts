@@ -471,6 +471,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'secret-besttime-private-key': {"severity":"high","summary":"A BestTime private API key in a file or in Git history"},
   'secret-azure-ai-services-key': {"severity":"critical","summary":"A Azure AI services (OpenAI, Cognitive Services) key in a file or in Git history"},
   'secret-command-line-token': {"severity":"high","summary":"A token, API key or client secret given to a program as the argument after its flag (`cli --api-key X`, a container's `args: [\"--token\", \"X\"]`) that no provider rule claims"},
+  'secret-authorization-scheme-value': {"severity":"high","summary":"An HTTP `Bearer` or `Basic` credential kept as the value of a setting or an environment variable (`AUTH=Bearer X`, `value: \"Bearer X\"`) that no provider rule claims"},
   'secret-argument-list-password': {"severity":"high","summary":"A password given as the item after `--password` in an argument list (`command: [\"app\", \"--password\", \"X\"]`, a YAML list `- --password` / `- X`)"},
   'secret-prose-credential': {"severity":"high","summary":"A random-looking token, key or password written in a sentence of a README or a note (`the API key is X`, `**Password**: X`)"},
   'secret-comment-credential': {"severity":"high","summary":"A random-looking token, key or password written in a sentence of a comment in code or configuration (`# the deploy token is X`, `// password for the test tenant: X`)"},

@@ -8,7 +8,12 @@ import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { isSignedJwt } from './structured.js';
 
-const CREDENTIAL_WORD = /licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key/i;
+/**
+ * Symmetric keys an application holds (`SESSION_KEY`, `HMAC_KEY`, `JWT_KEY`, `AES_KEY`, Laravel's
+ * `APP_KEY`): secrets under a name that says key, not secret.
+ */
+const SYMMETRIC_KEY = String.raw`(?:session|hmac|jwt|aes|cipher|crypt|cookie|webhook)[_.-]?key|(?:^|[_.-])app[_.-]?key$|^appkey$`;
+const CREDENTIAL_WORD = new RegExp(String.raw`licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|${SYMMETRIC_KEY}`, 'i');
 /**
  * A look-ahead at the start of the generic pattern's key: a credential word somewhere in it, as a
  * superset of CREDENTIAL_WORD (anchors dropped, case spelt out, as the pattern has no `i` flag).
@@ -96,7 +101,7 @@ const DIGEST = /^[0-9a-f]{40}$|^(?:sha|md5|blake)[0-9a-z]*[:-]/i;
  * ENV_NAMES, type annotations (`Secret[]`, `Token?`), regex character classes (`[A-Z0-9]{20}`) and
  * keys (`apiVersion:`, where a string holding YAML starts), flow collections (`{adminPasswordKey: …}`).
  */
-const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\^?\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
+const NOT_SECRET_SHAPES = /^(?:\/|\.\/|~\/|[a-z]+:\/\/|\*|&|!|\?|\$|%|@)|\(|^[a-z0-9]+(?:\.[a-z0-9-]+)*\.[a-z-]*[a-z][a-z-]*$|^[a-z0-9]+(?:\.[a-z0-9-]+)+$(?<!\.[a-z0-9-]{24,})|^v?\d+(?:\.\d+)+|^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+$|^[A-Za-z_][A-Za-z0-9_]*(?:<[^>]*>)?(?:\[\]|\?)+$|^\^?\[[^\]]*\][{*+?]|^[A-Za-z_][A-Za-z0-9_.-]*:$|^[{[]|^[a-z]+(?:[/:._-]+[a-z]+)+\/?$/;
 /**
  * `var.x`, `data.y.z`, `settings.API_TOKEN`: a reference, unless one of its parts is random (a JWT,
  * `<id>.<secret>` tokens: `5d1c9e02.7a4f0b…`, `oaaXyz….v1.eyJ…`).
@@ -151,6 +156,8 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (!key || !isCredentialKey(key)) return false;
   const assigned = withUnicodeEscapesDecoded(assignedValue(key, value, context));
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
+  if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can forge
   if (JWT_SHAPE.test(assigned)) return isSignedJwt(assigned);
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
@@ -341,7 +348,8 @@ export function isShortRandomKey(value: string): boolean {
   const cutByDigits = (value.match(/[A-Za-z][0-9]+(?=[A-Za-z])/g) ?? []).length >= 2;
   const letters = value.replace(/[0-9]/g, '');
   const clusters = letters.split(VOWELS).filter((run) => run.length >= 4).length;
-  return cutByDigits || clusters >= 2 || (clusters >= 1 && caseChanges(letters) >= 3 && !/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(letters)) || isRandomLetters(value);
+  // camelCase words, perhaps ending in an acronym (`InterpolationInJSX`), are a name
+  return cutByDigits || clusters >= 2 || (clusters >= 1 && caseChanges(letters) >= 3 && !/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:[A-Z]{2,5})?$/.test(letters)) || isRandomLetters(value);
 }
 
 /** The 100 commonest letter pairs of English technical text (READMEs): three quarters of the pairs in its words, 15% of those of random letters. */
@@ -465,7 +473,8 @@ export const genericDetectors: readonly Detector[] = [
     id: 'secret-generic-credential',
     provider: 'Generic',
     kind: 'credential',
-    keywords: ['passw', '_pass', '.pass', '-pass', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key'],
+    keywords: ['passw', '_pass', '.pass', '-pass', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key',
+      ...['session', 'hmac', 'jwt', 'aes', 'cipher', 'crypt', 'cookie', 'webhook', 'app'].flatMap((word) => [`${word}_key`, `${word}key`, `${word}-key`, `${word}.key`])],
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
@@ -524,6 +533,10 @@ export const genericDetectors: readonly Detector[] = [
         `env:\n  - {name: SESSION_SECRET, value: "${random.chars(CLASS.alnum.chars, 24)}"} # expect: secret-generic-credential`,
         `environment = [{ name = "API_TOKEN", value = "${random.chars(CLASS.alnum.chars, 24)}" }]`,
         `D7_API_KEY=${random.chars(CLASS.alnum.chars, 3)}@${random.chars(CLASS.alnum.chars, 4)})${random.chars(CLASS.alnum.chars, 3)}>${random.chars(CLASS.alnum.chars, 3)}(${random.chars(CLASS.alnum.chars, 3)}^${random.chars(CLASS.alnum.chars, 3)}`,
+        // symmetric keys under a name that says key: sessions, HMAC/JWT signing, Laravel's APP_KEY
+        `SESSION_KEY: ${random.chars(CLASS.alnum.chars, 32)}`,
+        `APP_KEY=base64:${Buffer.from(random.chars(CLASS.alnum.chars, 32)).toString('base64')}`,
+        `"hmacKey": "${random.chars('0123456789abcdef', 64)}",`,
         // a Ruby hash with symbol keys (Chef attributes, Capistrano and Rails configs)
         `  :smtp_password => "${random.chars(CLASS.alnum.chars, 6)}#${random.chars(CLASS.alnum.chars, 8)}",`,
       ],
@@ -558,6 +571,8 @@ export const genericDetectors: readonly Detector[] = [
         '{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db-password"}', '{"name": "API_TOKEN", "value": "${API_TOKEN}"}',
         'env:\n  - {name: SESSION_SECRET, value: ""}', 'SMTP_PASS=${SMTP_PASS}', 'bypass: true', 'compass_token_url: https://compass.internal/token',
         'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
+        'lastSignificantToken = "?InterpolationInJSX";', 'nextToken: InterpolationInJSX', '"The_parser_expected_to_find_a_1_to_match_the_0_token_here_1007": "分析器预期在此处找到与“{0}”标记匹配的“{1}”。",',
+        'cache_key: user-session-v2', 'APP_KEY_ID: 3f2b8c1e9a4d', 'session_key_prefix: sess:', 'APP_KEY: ${APP_KEY}', 'jwt_key_file: /etc/jwt/key.pem',
         // a Go template field assigned to a template variable, a Secret's key name (ExternalSecret `secretKey`)
         '{{- $automountSAToken := .Values.controller.serviceAccount.automountServiceAccountToken }}', '  secretKey: .dockerconfigjson',
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens

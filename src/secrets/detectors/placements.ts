@@ -10,7 +10,7 @@ import { appPasswordSample, isAppPassword, isConnectionPassword, isGenericCreden
 const random = new SampleRandom('placements');
 
 /** `user:password` behind Basic, with a password that is not a stand-in. */
-function isBasicCredential(encoded: string): boolean {
+export function isBasicCredential(encoded: string): boolean {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || /[\u0000-\u001f\ufffd]/.test(decoded)) return false;
@@ -66,7 +66,11 @@ const CURL_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["
 /** `curl -u TOKEN:` (Stripe, Mailgun, Harvest… take the API key as the user, with no password). */
 const CURL_TOKEN_USER = new RegExp(String.raw`(?<![^ \t\n])(?:-u|--user)(?:[ \t]+|=)["']?(?<secret>[^\s:"'\x60]{12,128}):["']?(?=[\s\\]|$)`, 'g');
 
-const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*:[ \t]*(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey|Api-Token|SSWS|GenieKey|Splunk)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
+/**
+ * A header and its value: `Authorization: Bearer …` in a request or a curl line, and as code sets it:
+ * `{"Authorization": "Bearer …"}` (Python, JS), `Header.Set("Authorization", "Bearer …")` (Go), `=>` (PHP, Ruby).
+ */
+const HEADER = /(?<![A-Za-z0-9-])(?<key>(?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-Access-Token|Access-Token)["']?[ \t]*(?::|,|=>?)[ \t]*["']?(?:(?<scheme>Bearer|Token|Basic|Bot|Key|ApiKey|Api-Token|SSWS|GenieKey|Splunk)[ \t]+)?(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
 
 /** Constructors and calls that take a user and a password as string arguments, in that order. */
 const CREDENTIAL_CALLS = String.raw`(?<![A-Za-z0-9_])(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials?|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|DirectoryEntry|PSCredential|auth[ \t]*=[ \t]*)|\.login`;
@@ -258,6 +262,8 @@ export const placementDetectors: readonly Detector[] = [
         `curl -sS -H 'Authorization: Bearer ${random.chars(CLASS.alnum.chars, 32)}' https://api.internal.test/v1/releases`,
         `curl -H "X-Api-Key: ${random.chars(CLASS.base64url.chars, 40)}" https://metrics.internal.test/api/v2/series`,
         `curl --header "Authorization: Basic ${Buffer.from(`deploy:${random.chars(CLASS.alnum.chars, 16)}7q`).toString('base64')}" https://registry.internal.test/v2/`,
+        `requests.get(url, headers={"Authorization": "Bearer ${random.chars(CLASS.alnum.chars, 32)}"})`,
+        `req.Header.Set("Authorization", "token ${random.chars(CLASS.hex.chars, 40)}")`,
       ],
       negatives: [
         'curl -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user',
@@ -267,6 +273,7 @@ export const placementDetectors: readonly Detector[] = [
         'curl -H "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE" https://api.internal.test',
         'authorizationEndpoint: https://login.internal.test/oauth2/authorize',
         '  api-key: dGVzdC1hcGkta2V5Cg== # test-api-key',
+        'headers = {"Authorization": "Bearer " + token}', 'fetch(url, { headers: { Authorization: `Bearer ${token}` } })', 'req.Header.Set("Authorization", "Bearer "+os.Getenv("TOKEN"))',
       ],
     }));
     },

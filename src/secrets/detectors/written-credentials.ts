@@ -4,6 +4,7 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { isRandomSecretValue, isTrivialPassword, isTypedPassword } from './generic.js';
+import { isBasicCredential } from './placements.js';
 import { isSignedJwt } from './structured.js';
 
 /**
@@ -47,6 +48,20 @@ function isTokenValue(value: string, key = ''): boolean {
 
 function isPasswordValue(value: string): boolean {
   return isLiteralCredential(value) && !isTrivialPassword(value) && (isRandomSecretValue(value, 12) || isTypedPassword(value));
+}
+
+/**
+ * A header's value kept under a key of any name (`AUTH=Bearer …`, an env entry's `value: "Bearer …"`,
+ * `headers: [["X-Auth", "Basic …"]]`): the scheme says what it is. After an assignment or a list separator only.
+ */
+const SCHEME_VALUE = /(?<=(?:[=:,]|=>)[ \t]*["']?)(?<scheme>Bearer|Basic)[ \t]+(?<secret>[A-Za-z0-9._~+/=-]{16,512})(?![A-Za-z0-9._~+/=$-])/gi;
+
+function isSchemeCredential(value: string, context: MatchContext): boolean {
+  if (/^basic$/i.test(context.groups['scheme'] ?? '')) return !isDocumentedExample(value) && isBasicCredential(value);
+  if (!isLiteralCredential(value)) return false;
+  // in a header a UUID or 32+ hex digits is a token, not an id or a digest
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{32,}$/i.test(value)) return new Set(value).size >= 8;
+  return isTokenValue(value);
 }
 
 /** Prose words for a credential; `key` alone is too common a word, so only as `API key`, `secret key`… */
@@ -113,6 +128,41 @@ export const writtenCredentialDetectors: readonly Detector[] = [
           '      --token string             Bearer token for authentication to the API server', 'args: ["--secret-name", "my-app-credentials"]',
           // a coin, not a credential: an ERC-20 contract address and a Solana mint
           'spl-token transfer --token EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v 10 recipient', 'bridge send --token 0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48 --amount 5',
+        ],
+      };
+      });
+    },
+  },
+  {
+    id: 'secret-authorization-scheme-value',
+    provider: 'HTTP',
+    kind: 'Bearer or Basic credential kept as a value (AUTH=Bearer …)',
+    keywords: ['bearer', 'basic'],
+    pattern: SCHEME_VALUE,
+    validate: isSchemeCredential,
+    // below secret-http-authorization-header, which names `Authorization: Bearer …` better
+    priority: PRIORITY.generic + 0.25,
+    severity: 'high',
+    window: { before: 0, after: 0 },
+    docs: {
+      summary: 'An HTTP `Bearer` or `Basic` credential kept as the value of a setting or an environment variable (`AUTH=Bearer X`, `value: "Bearer X"`) that no provider rule claims',
+      impact: 'The value is a ready-made Authorization header: whoever reads it replays requests as its owner.',
+      revoke: 'Revoke the token (or change the password inside a Basic value) at its issuer, and build the header at run time from a secret the program reads.',
+      references: ['https://datatracker.ietf.org/doc/html/rfc6750#section-2.1', 'https://datatracker.ietf.org/doc/html/rfc7617'],
+    },
+    get samples() {
+      return samplesOnce(this, () => {
+      const sample = new SampleRandom('authorization-scheme-value');
+      return {
+        file: 'deploy/app.yaml',
+        positives: [
+          `AUTH_HEADER=Bearer ${sample.chars(CLASS.alnum.chars, 32)}`,
+          `          - name: UPSTREAM_AUTH\n            value: "Bearer ${sample.chars(CLASS.base64url.chars, 40)}" # expect: secret-authorization-scheme-value`,
+          `registryAuth: Basic ${Buffer.from(`ci:${sample.chars(CLASS.alnum.chars, 20)}`).toString('base64')}`,
+        ],
+        negatives: [
+          'AUTH_HEADER=Bearer ${TOKEN}', 'value: "Bearer $(API_TOKEN)"', 'auth: Bearer <your-token>', `auth: Basic ${Buffer.from('user:password').toString('base64')}`,
+          'description: Bearer authentication with a JWT', 'scheme: Bearer', 'AUTH=Bearer YOUR_ACCESS_TOKEN_HERE',
         ],
       };
       });
