@@ -30,4 +30,16 @@ describe('findSecrets in the changed part of a text', () => {
     expect(findSecrets(text, 'values.yaml').length).toBeGreaterThan(0);
     expect(ids(text, value, value + 16).length).toBe(findSecrets(text, 'values.yaml').length);
   });
+
+  it('finds a key block whatever part of it changed: its keyword is never cut where one search region meets the next', () => {
+    const key = sample('secret-private-key');
+    const text = `${filler(20, 'top')}\nkey: |\n${key.split('\n').map((line) => `  ${line}`).join('\n')}\n${filler(20, 'end')}\n`;
+    const begin = text.indexOf('-----BEGIN');
+    const end = text.indexOf('-----END');
+    const missed: number[] = [];
+    for (let changed = begin; changed < end; changed += 1) {
+      if (!ids(text, changed, changed + 1).includes('secret-private-key')) missed.push(changed - begin);
+    }
+    expect(missed).toEqual([]);
+  });
 });

@@ -18,8 +18,8 @@ export class KeywordAutomaton {
   private readonly classOf: Uint8Array;
   /** byte → character class: classOf for ASCII, 0 (no keyword holds it: back to the start) above */
   private readonly byteClass: Uint8Array;
-  /** the longest keyword's length: how far the chunks and walks of `occursIn` overlap */
-  private readonly longest: number;
+  /** the longest keyword's length: how far the chunks and walks of `occursIn` overlap, and a region's reading runs on */
+  readonly longest: number;
   /** ~(row width − 1): the row offset of a table entry */
   private readonly rowMask: number;
   /** occursIn's walker, once built; null when the table is too wide for it */

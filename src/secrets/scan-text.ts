@@ -25,13 +25,21 @@ interface Prepared extends Keywords {
   readonly detectors: readonly Detector[];
   /** each detector's pattern, global, and the same with indices (`d`, slower: only run again where a candidate was accepted) */
   readonly patterns: DetectorPatterns;
-  /** the few detectors whose windows span many lines (private key blocks): looked for further from a change */
+  /** the detectors whose windows reach further than most (URLs with a password, a few providers): looked for further from a change */
+  readonly wide: Keywords;
+  /** the few detectors whose windows span many lines (private key blocks): looked for further still */
   readonly far: Keywords;
 }
 
 const prepared = new WeakMap<readonly Detector[], Prepared>();
 /** a window longer than this (a key block) is looked for apart, so that the others need not reach as far */
 const FAR_WINDOW = 1_000;
+/**
+ * Most detectors' windows reach at most this far from their keyword: around a change, the text
+ * further away is searched only for the keywords of the few that reach further (one automaton
+ * step per character either way, but far fewer keywords found there for nothing).
+ */
+const NEAR_WINDOW = 160;
 const FEW_KEYWORDS = 8;
 
 function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector) => boolean): Keywords {
@@ -71,9 +79,14 @@ function reachOf(detectors: readonly Detector[], wanted: (detector: Detector) =>
 function prepare(detectors: readonly Detector[]): Prepared {
   const cached = prepared.get(detectors);
   if (cached) return cached;
-  const farOnly = (detector: Detector): boolean => Math.max(detector.window.before, detector.window.after) > FAR_WINDOW;
+  const widest = (detector: Detector): number => Math.max(detector.window.before, detector.window.after);
+  const farOnly = (detector: Detector): boolean => widest(detector) > FAR_WINDOW;
+  const wideOnly = (detector: Detector): boolean => widest(detector) > NEAR_WINDOW && !farOnly(detector);
   const all = keywordsOf(detectors, () => true);
-  const result: Prepared = { ...all, detectors, patterns: new DetectorPatterns(detectors), reach: reachOf(detectors, (detector) => !farOnly(detector)), far: keywordsOf(detectors, farOnly) };
+  const result: Prepared = {
+    ...all, detectors, patterns: new DetectorPatterns(detectors), reach: reachOf(detectors, (detector) => widest(detector) <= NEAR_WINDOW),
+    wide: keywordsOf(detectors, wideOnly), far: keywordsOf(detectors, farOnly),
+  };
   prepared.set(detectors, result);
   return result;
 }
@@ -141,12 +154,15 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
   if (!changed) {
     scanKeywords(prepared, text, 0, text.length, windows);
   } else {
-    // keywords whose windows can reach into the change; key blocks' keywords from further away (in text order)
-    const { reach, far } = prepared;
+    // keywords whose windows can reach into the change: all of them near it, those of wider
+    // windows further out, key blocks' further still; each detector's in text order
+    const { reach, wide, far } = prepared;
     const nearFrom = Math.max(0, changed.start - reach.after);
     const nearTo = Math.min(text.length, changed.end + reach.before);
     scanKeywords(far, text, Math.max(0, changed.start - far.reach.after), nearFrom, windows);
+    scanKeywords(wide, text, Math.max(0, changed.start - wide.reach.after), nearFrom, windows);
     scanKeywords(prepared, text, nearFrom, nearTo, windows);
+    scanKeywords(wide, text, nearTo, Math.min(text.length, changed.end + wide.reach.before), windows);
     scanKeywords(far, text, nearTo, Math.min(text.length, changed.end + far.reach.before), windows);
   }
   if (windows.byDetector.size === 0) return [];
@@ -191,13 +207,19 @@ class KeywordWindows {
   }
 }
 
+/**
+ * The keywords that start in [start, end): the region read runs on by a keyword's length, so that
+ * one that starts at its end and runs past it is found whole here (and not again next door).
+ */
 function scanKeywords(keywords: Keywords, text: string, start: number, end: number, windows: KeywordWindows): void {
   if (start >= end) return;
-  const region = start === 0 && end === text.length ? text : text.slice(start, end);
-  if (keywords.anyIn && !keywords.anyIn.test(region)) return;
   const { owners, automaton } = keywords;
+  const readTo = Math.min(text.length, end + automaton.longest - 1);
+  const region = start === 0 && readTo === text.length ? text : text.slice(start, readTo);
+  if (keywords.anyIn && !keywords.anyIn.test(region)) return;
+  const last = end - start;
   automaton.scan(region, (keyword, found) => {
-    windows.add(owners[keyword]!, found + start, automaton.keywords[keyword]!.length);
+    if (found < last) windows.add(owners[keyword]!, found + start, automaton.keywords[keyword]!.length);
   });
 }
 
