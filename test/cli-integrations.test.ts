@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,34 @@ describe('GitHub Action (action.yml)', () => {
     const gate = await runStep(fail!, { RAMPART_EXIT: '1' });
     expect(gate.code).toBe(1);
     expect(gate.stdout).toContain('::error::Rampart found issues');
+  }, 180_000);
+
+  it('scan step: judges a pull request by its base (--since the base commit) when the checkout has it, and warns when it does not', async () => {
+    const action = parse(await read('action.yml')) as Action;
+    const scan = action.runs.steps.find((step) => step.id === 'scan');
+    const tree = path.join(scratch, 'pull-request');
+    await mkdir(tree, { recursive: true });
+    const git = (...args: string[]): string => execFileSync('git', ['-C', tree, '-c', 'user.name=T', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+    git('init', '-q', '-b', 'main');
+    await writeFile(path.join(tree, 'pod.yaml'), POD_WITH('nginx@sha256:4aea012537edfad80f98d870a36e6b90b4c09b27be7f4b4759d72db863baeebb'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const base = git('rev-parse', 'HEAD');
+    await writeFile(path.join(tree, 'pod.yaml'), POD_WITH('nginx:1.27 # rampart-ignore image-not-pinned -- trust me'));
+    git('commit', '-q', '-am', 'pull request');
+    const sarif = path.join(scratch, 'pr.sarif');
+    const inputs = { RAMPART_PATH: tree, RAMPART_FAIL_ON: 'high', RAMPART_CONFIG: '', RAMPART_BASELINE: '', RAMPART_ARGS: '--rule image-not-pinned,suppression-in-change', RAMPART_SARIF: sarif, RAMPART_JOB_SUMMARY: 'false' };
+
+    const judged = await runStep(scan!, { ...inputs, RAMPART_BASE: base });
+    expect(judged.outputs['exit-code']).toBe('1');
+    const results = (JSON.parse(await readFile(sarif, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string }> }> }).runs[0]!.results;
+    expect(results.map((result) => result.ruleId)).toEqual(['suppression-in-change']);
+
+    const missing = await runStep(scan!, { ...inputs, RAMPART_BASE: 'f'.repeat(40) });
+    expect(missing.outputs['exit-code']).toBe('0');
+    expect(missing.stdout).toContain('::warning::Rampart: the base revision is not in the checkout');
+    const unset = await runStep(scan!, { ...inputs, RAMPART_BASE: '' });
+    expect(unset.outputs['exit-code']).toBe('0');
   }, 180_000);
 });
 
