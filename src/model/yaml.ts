@@ -121,9 +121,14 @@ function recordSharedNodes(file: SourceFile, document: Document.Parsed): void {
   // the document's own text, not the file's: a stream of many documents is then read once, not once per document
   const text = file.text.slice(document.range[0], document.range[2]);
   if (!text.includes('*')) return;
-  recordAliasTargets(document);
+  // an alias stands for a node anchored before it: without an anchor (`&name` where a node may start), every alias is dangling
+  if (ANCHOR.test(text)) recordAliasTargets(document);
+  else aliasesRecorded.add(document);
   if (text.includes('<<')) recordMergeSources(document);
 }
+
+/** `&name` at the start of the text, after white space or after a flow indicator, as YAML's lexer reads an anchor. */
+const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/;
 
 /** The node each alias (`*name`) stands for, resolved while the document is at hand. */
 const aliasTargets = new WeakMap<object, Node>();
