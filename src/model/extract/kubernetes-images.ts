@@ -23,8 +23,9 @@ const DATA_KINDS = new Set(['ConfigMap', 'Secret', 'CustomResourceDefinition']);
  * Helm values embedded in Flux HelmRelease and Argo CD Applications are read as Helm values.
  */
 export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
-  if (DATA_KINDS.has(object.kind)) return [];
-  const found: ImageOccurrence[] = [];
+  const functionImage = krmFunctionImage(object);
+  if (DATA_KINDS.has(object.kind)) return functionImage ? [functionImage] : [];
+  const found: ImageOccurrence[] = functionImage ? [functionImage] : [];
   const embeddedValues = embeddedHelmValues(object);
   const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
   walk(object, object.node, 'containers', skip, found);
@@ -56,6 +57,23 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     }
   }
   return found;
+}
+
+/** The annotation that makes an object a KRM function's config (`config.k8s.io/function` is its older spelling). */
+const FUNCTION_ANNOTATIONS = ['config.kubernetes.io/function', 'config.k8s.io/function'];
+
+/**
+ * `config.kubernetes.io/function: {container: {image: …}}`: kustomize (`--enable-alpha-plugins`)
+ * and `kustomize fn run` pull and run this image as a generator or transformer of the build.
+ */
+function krmFunctionImage(object: KubeObject): ImageOccurrence | undefined {
+  const annotations = getNode(getNode(object.node, 'metadata'), 'annotations');
+  for (const name of FUNCTION_ANNOTATIONS) {
+    const [spec] = documentsInBlockLiteral(object.source.file, getNode(annotations, name));
+    const image = scalarImage(object.source.file, getNode(getNode(spec, 'container'), 'image'), 'kubernetes', `${describeObject(object)} KRM function`);
+    if (image) return image;
+  }
+  return undefined;
 }
 
 const KYVERNO_GROUPS = new Set(['kyverno.io', 'policies.kyverno.io']);
