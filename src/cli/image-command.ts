@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
-import { shouldFail } from '../engine/run.js';
+import { shouldFail } from '../engine/should-fail.js';
 import { describeError, RampartError } from '../errors.js';
 import { ImageInputError } from '../image/blob-source.js';
 import { YaraRuleError } from '../image/malware/yara-engine.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
-import { FORMATS, REPORTERS, type ScanReport } from '../report/index.js';
+import { FORMATS, loadReporter } from '../report/formats.js';
+import type { ScanReport } from '../report/report.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { ResolveError } from '../resolve/errors.js';
 import imageVulnerability from '../rules/artifacts/image-vulnerability.js';
@@ -125,7 +126,9 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     };
     const { imageOutput } = await import('../image/output.js');
     const color = format === 'text' && !flags.output && flags.color !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-    await writeOutput(imageOutput(format, report, inspection, { color, vulnerabilities }, REPORTERS), flags.output);
+    // only the asked format's writer is loaded (cyclonedx and spdx are written by imageOutput itself)
+    const reporter = await loadReporter(format);
+    await writeOutput(imageOutput(format, report, inspection, { color, vulnerabilities }, reporter ? { [format]: reporter } : {}), flags.output);
     if (!inspection.complete) return EXIT.error;
     return shouldFail(report.findings, failOn) ? EXIT.findings : EXIT.ok;
   } catch (error) {

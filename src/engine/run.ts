@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
-import { atLeast, severityRank, type Severity } from '../model/severity.js';
+import { severityRank, type Severity } from '../model/severity.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
@@ -360,10 +360,7 @@ export function compareFindings(a: Finding, b: Finding): number {
     || compareText(a.ruleId, b.ruleId);
 }
 
-export function shouldFail(findings: readonly Finding[], failOn: Severity | 'none'): boolean {
-  if (failOn === 'none') return false;
-  return findings.some((finding) => atLeast(finding.severity, failOn));
-}
+export { shouldFail } from './should-fail.js';
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };

@@ -3,11 +3,18 @@ import { evaluateAffected } from './affected.js';
 import { packageKey } from './names.js';
 import type { OsvRecord } from './osv.js';
 import { appliesTo, isQueriedRelease, queryFor, type PackageQuery } from './query.js';
-import { rateRecord, type RatedSeverity } from './severity.js';
+import type { RatedSeverity } from './severity.js';
 import type { VulnerabilityDatabase } from './store.js';
 import { versionOrderFor } from './versions/index.js';
 
 export type InventoryPackage = Inventory['packages'][number];
+
+let severity: Promise<typeof import('./severity.js')> | undefined;
+/** the CVSS scoring (ae-cvss-calculator, costly to load) only once a package is found affected */
+function severityRating(): Promise<typeof import('./severity.js')> {
+  severity ??= import('./severity.js');
+  return severity;
+}
 
 export interface VulnerabilityMatch {
   readonly package: InventoryPackage;
@@ -140,7 +147,7 @@ export async function matchInventory(inventory: Inventory, database: Vulnerabili
           id: record.id,
           aliases: record.aliases ?? [],
           ...(record.summary ? { summary: record.summary } : {}),
-          severity: rateRecord(record, entry.severity),
+          severity: (await severityRating()).rateRecord(record, entry.severity),
           ...(verdict.kind === 'affected' && verdict.fixed ? { fixed: verdict.fixed } : {}),
           ...(verdict.kind === 'affected' && verdict.lastAffected ? { lastAffected: verdict.lastAffected } : {}),
           modified: record.modified,

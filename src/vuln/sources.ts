@@ -11,7 +11,9 @@ export interface SourceDocument {
 }
 
 /** Why a path given to `db import` cannot be read at all. */
-export class SourceError extends Error {}
+import { SourceError } from './source-error.js';
+
+export { SourceError };
 
 /** A single OSV file is small; a larger one is refused rather than read into memory. */
 const DOCUMENT_LIMIT = 32 * 1024 * 1024;

@@ -7,7 +7,7 @@ import { defaultCacheDirectory } from '../image/layer-cache.js';
 import { packageKey } from './names.js';
 import { compactOsvRecord, OsvFormatError, type OsvRecord } from './osv.js';
 import { baseEcosystem } from './versions/index.js';
-import { sourceDocuments, SourceError } from './sources.js';
+import { SourceError } from './source-error.js';
 
 /**
  * The local vulnerability store: per OSV ecosystem, one NDJSON file of compacted records and an
@@ -107,6 +107,8 @@ export async function importDatabase(inputs: readonly string[], directory = defa
   const token = randomBytes(6).toString('hex');
   let documents = 0;
   const sourcesOf = new Map<string, Set<string>>();
+  // the readers (zip, directory trees) only for an import: a run that reads the store never needs them
+  const { sourceDocuments } = await import('./sources.js');
   try {
     for (const input of inputs) {
       const readProblems: string[] = [];
