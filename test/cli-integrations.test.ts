@@ -155,4 +155,24 @@ describe('GitLab CI template', () => {
     const { FORMATS } = await import('../src/report/index.js');
     for (const format of script.matchAll(/--format (\w+)/g)) expect(FORMATS).toContain(format[1]);
   });
+
+  it('judges a merge request by its merge base (--since) when the clone has it, and says so when it does not', async () => {
+    const template = parse(await read('integrations/gitlab/rampart.gitlab-ci.yml')) as Record<string, { before_script?: string[]; script?: string[] }>;
+    const job = template['rampart'];
+    expect((job?.script ?? []).every((line) => line.includes('$RAMPART_BASE_ARGS $RAMPART_ARGS'))).toBe(true);
+    const choose = (job?.before_script ?? []).find((line) => line.includes('RAMPART_BASE_ARGS')) ?? '';
+    const tree = path.join(scratch, 'merge-request');
+    await mkdir(tree, { recursive: true });
+    execFileSync('git', ['-C', tree, 'init', '-q', '-b', 'main']);
+    execFileSync('git', ['-C', tree, '-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'base']);
+    const base = execFileSync('git', ['-C', tree, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const chosen = async (env: Record<string, string>): Promise<string> =>
+      (await run('bash', ['--noprofile', '--norc', '-e', '-c', `${choose}\necho "args=$RAMPART_BASE_ARGS"`], { env: { ...process.env, RAMPART_PATH: tree, RAMPART_ARGS: '', ...env } })).stdout;
+    expect(await chosen({ CI_MERGE_REQUEST_DIFF_BASE_SHA: base })).toContain(`args=--since ${base}`);
+    expect(await chosen({ CI_MERGE_REQUEST_DIFF_BASE_SHA: base, RAMPART_ARGS: '--range a..b' })).toContain('args=\n');
+    const shallow = await chosen({ CI_MERGE_REQUEST_DIFF_BASE_SHA: 'f'.repeat(40) });
+    expect(shallow).toContain('the merge base is not in the clone');
+    expect(shallow).toContain('args=\n');
+    expect(await chosen({})).toContain('args=\n');
+  });
 });
