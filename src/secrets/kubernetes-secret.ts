@@ -36,8 +36,12 @@ const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enable
 
 /** Values written in clear that are not placeholders and do not belong to a public key. */
 export function plaintextValues(manifest: SecretManifest): SecretValue[] {
-  return manifest.values.filter((value) => !value.encrypted && !PUBLIC_KEYS.test(value.key) && value.clear !== undefined
-    && !isPlaceholder(value.raw) && holdsSecretInClear(value.key, value.clear, value.span.path));
+  return manifest.values.filter((value) => !value.encrypted && value.clear !== undefined && isClearSecretValue(value.key, value.raw, value.clear, value.span.path));
+}
+
+/** A value a Secret holds under `key`, written as `raw` and reading `clear`, that is a secret in clear (the same judgement for manifests and generators). */
+export function isClearSecretValue(key: string, raw: string, clear: string, path: string): boolean {
+  return !PUBLIC_KEYS.test(key) && !isPlaceholder(raw) && holdsSecretInClear(key, clear, path);
 }
 
 /** `KEY=value`, `key: value`, `"key": "value"` lines of a config file or script held in a Secret. */

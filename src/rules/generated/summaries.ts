@@ -59,7 +59,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'image-packed-executable': {"severity":"medium","summary":"An executable compressed by a packer (UPX for ELF, PE and Mach-O; MPRESS for PE) in any layer of an image.","runsWith":"`rampart image REF|PATH`"},
   'image-unowned-setuid': {"severity":"high","summary":"A setuid or setgid file that no package owns, or whose package records it without those bits (rpm).","runsWith":"`rampart image REF|PATH`"},
   'image-shell-in-minimal-image': {"severity":"medium","summary":"A shell or network tool (sh, bash, busybox, curl, wget, nc, socat, telnet) in an image that has no package manager (distroless, scratch-based).","runsWith":"`rampart image REF|PATH`"},
-  'k8s-secret-plaintext': {"severity":"high","summary":"A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit"},
+  'k8s-secret-plaintext': {"severity":"high","summary":"A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit; or a kustomize secretGenerator that builds one from literals, env files or files in clear"},
   'secret-github-token': {"severity":"critical","summary":"A GitHub personal access token in a file or in Git history"},
   'secret-github-oauth-token': {"severity":"critical","summary":"A GitHub OAuth access token in a file or in Git history"},
   'secret-github-app-token': {"severity":"critical","summary":"A GitHub app installation or user-to-server token in a file or in Git history"},

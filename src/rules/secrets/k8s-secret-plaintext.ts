@@ -1,7 +1,8 @@
 import { isRandomSecretValue } from '../../secrets/detectors/generic.js';
 import { plaintextValues, type SecretManifest, type SecretValue } from '../../secrets/kubernetes-secret.js';
-import { secretHash } from '../../secrets/redact.js';
+import { redacted, secretHash } from '../../secrets/redact.js';
 import { findSecrets } from '../../secrets/scan-text.js';
+import { generatedSecrets } from '../../secrets/secret-generator.js';
 import { treeSecrets } from '../../secrets/tree-scan.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { historySecrets } from './history-scan.js';
@@ -16,8 +17,8 @@ const rule = defineRule({
   id: 'k8s-secret-plaintext',
   layer: 'secrets',
   severity: 'high',
-  objectKinds: ['Secret', 'SealedSecret'],
-  summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit',
+  objectKinds: ['Secret', 'SealedSecret', 'Kustomization'],
+  summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit; or a kustomize secretGenerator that builds one from literals, env files or files in clear',
   rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets).',
   remediation: 'Rotate the values, then commit the Secret encrypted (`sops --encrypt --encrypted-regex "^(data|stringData)$"`), as a SealedSecret (`kubeseal`), or as an ExternalSecret that reads a secret manager; never the plain manifest.',
   references: [
@@ -29,6 +30,7 @@ const rule = defineRule({
   messages: {
     plaintext: '{secret} holds {count} value(s) in clear: {keys}',
     sopsLeak: '`{key}` of {secret} is not encrypted although the file is SOPS-encrypted',
+    generated: 'secretGenerator {name} builds a Secret from {count} value(s) committed in clear: {keys}',
   },
   examples: {
     bad: [{
@@ -59,6 +61,17 @@ const rule = defineRule({
         data: { secret: name, count: plain.length, keys: plain.map((value) => value.key).join(', ') },
         subject: name,
         snippet: tree.snippet(first.span.path, first.span.start),
+      });
+    }
+    for (const generated of generatedSecrets(context.workspace)) {
+      const first = generated.values[0]!;
+      context.report({
+        messageId: 'generated',
+        at: first.at,
+        data: { name: generated.name, count: generated.values.length, keys: generated.values.map((value) => (value.span.path === generated.at.path ? value.key : `${value.key} (${value.span.path})`)).join(', ') },
+        subject: `secretGenerator/${generated.name}/${generated.values.map((value) => secretHash(value.clear)).join(',')}`,
+        // the generator's values are no detector's matches: the tree's redactions do not know them
+        snippet: `${first.key}=${redacted(first.clear)}`,
       });
     }
     await reportHistory(context, tree.manifests);
