@@ -94,12 +94,23 @@ function labelOf(workspace: Workspace, namespace: KubeObject): string | undefine
 }
 
 function kustomizationsAbove(workspace: Workspace, file: string): Array<{ document: ReturnType<Workspace['kustomizations']>[number] }> {
-  const directories = new Set<string>();
+  // looked up directory by directory (asked for every workload: a filter of every kustomization was quadratic in files)
+  const byDirectory = workspace.derived('sigstore-kustomizations-by-directory', () => {
+    const index = new Map<string, Array<{ order: number; document: ReturnType<Workspace['kustomizations']>[number] }>>();
+    workspace.kustomizations().forEach((document, order) => {
+      const directory = path.posix.dirname(document.file.path);
+      const list = index.get(directory);
+      if (list) list.push({ order, document });
+      else index.set(directory, [{ order, document }]);
+    });
+    return index;
+  });
+  const found: Array<{ order: number; document: ReturnType<Workspace['kustomizations']>[number] }> = [];
   for (let directory = path.posix.dirname(file); ; directory = path.posix.dirname(directory)) {
-    directories.add(directory);
+    found.push(...(byDirectory.get(directory) ?? []));
     if (directory === '.' || directory === '/' || directory === '') break;
   }
-  return workspace.kustomizations().filter((document) => directories.has(path.posix.dirname(document.file.path))).map((document) => ({ document }));
+  return found.sort((a, b) => a.order - b.order).map(({ document }) => ({ document }));
 }
 
 /** The namespace a workload lands in: its own, else the `namespace:` of the nearest Kustomization above it. */
