@@ -22,7 +22,9 @@ const TERRAFORM_DEFAULT = String.raw`[ \t]*\{[ \t]*\r?\n${TERRAFORM_ATTRIBUTE}${
  * Terraform's `{ name = "API_TOKEN", value = "…" }`), on one line or the value on the next.
  */
 const NAME_VALUE_PAIR = String.raw`[ \t]*,[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*`;
-export const ASSIGN = String.raw`\\?["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*|${NAME_VALUE_PAIR}|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))\\?["']?`;
+/** A YAML block scalar whose first line is the value (`password: |-` then `  …`, an env entry's `value: >-`). */
+const BLOCK_SCALAR = String.raw`[|>][-+]?[1-9]?[ \t]*\r?\n[ \t]+`;
+export const ASSIGN = String.raw`\\?["']?(?:[ \t]*(?::{1,3}=|\?=|=>|[:=])[ \t]*|[ \t]*:[ \t]*${BLOCK_SCALAR}|[ \t]*\r?\n[ \t]*-?[ \t]*value[ \t]*:[ \t]*(?:${BLOCK_SCALAR})?|${NAME_VALUE_PAIR}|${TERRAFORM_DEFAULT}|(?<=["'])[ \t]*,[ \t]*(?=["']))\\?["']?`;
 
 /**
  * The older Dockerfile form `ENV KEY value` (no `=`): a space after the key assigns when the line

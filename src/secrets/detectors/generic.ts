@@ -539,6 +539,9 @@ export const genericDetectors: readonly Detector[] = [
         `"hmacKey": "${random.chars('0123456789abcdef', 64)}",`,
         // a Ruby hash with symbol keys (Chef attributes, Capistrano and Rails configs)
         `  :smtp_password => "${random.chars(CLASS.alnum.chars, 6)}#${random.chars(CLASS.alnum.chars, 8)}",`,
+        // a YAML block scalar whose first line is the value
+        `auth:\n  password: |-\n    ${random.chars(CLASS.alnum.chars, 20)} # expect: secret-generic-credential`,
+        `        - name: API_TOKEN\n          value: >-\n            ${random.chars(CLASS.alnum.chars, 28)} # expect: secret-generic-credential`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -572,6 +575,7 @@ export const genericDetectors: readonly Detector[] = [
         'env:\n  - {name: SESSION_SECRET, value: ""}', 'SMTP_PASS=${SMTP_PASS}', 'bypass: true', 'compass_token_url: https://compass.internal/token',
         'INVALID_TOKEN: "\\n\\nThe LOGENTRIES_TOKEN you entered is incorrect!\\n"', 'license_key: ${NEW_RELIC_LICENSE_KEY}',
         'lastSignificantToken = "?InterpolationInJSX";', 'nextToken: InterpolationInJSX', '"The_parser_expected_to_find_a_1_to_match_the_0_token_here_1007": "分析器预期在此处找到与“{0}”标记匹配的“{1}”。",',
+        'secret: |\n  apiVersion: v1\n  kind: Secret', 'password: |-\n  {{ .Values.auth.password }}', 'token: >\n  read from the vault at start-up',
         'cache_key: user-session-v2', 'APP_KEY_ID: 3f2b8c1e9a4d', 'session_key_prefix: sess:', 'APP_KEY: ${APP_KEY}', 'jwt_key_file: /etc/jwt/key.pem',
         // a Go template field assigned to a template variable, a Secret's key name (ExternalSecret `secretKey`)
         '{{- $automountSAToken := .Values.controller.serviceAccount.automountServiceAccountToken }}', '  secretKey: .dockerconfigjson',
