@@ -1,6 +1,9 @@
 import { classifyGitRef, classifyVersion, describeGitRef } from '../../model/git-ref.js';
 import { spanWithin } from '../../model/remote-refs.js';
 import { parseTerraformSource } from '../../model/terraform-source.js';
+import { parseHcl, type HclAttribute } from '../../model/terraform.js';
+import type { SourceFile } from '../../model/source-file.js';
+import type { Span } from '../../model/span.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule({
@@ -15,7 +18,9 @@ export default defineRule({
     '`github.com/org/repo` shorthand, and a registry module whose `version` is a range (`~> 5.0`, `>= 1.0`) or ' +
     'missing, let someone else\'s push or release change your infrastructure with no commit here. A git tag is ' +
     'mutable too and is reported at low severity, as are HTTP/S3/GCS archives (their content is not checked). ' +
-    'Local modules (`./`, `../`) are part of this tree and are never reported.',
+    'Local modules (`./`, `../`) are part of this tree and are never reported. Terragrunt\'s `terraform { source }` ' +
+    '(in `terragrunt.hcl` and the `.hcl` files it includes) and `unit`/`stack` sources of `terragrunt.stack.hcl` are ' +
+    'read the same way, `tfr:///namespace/name/provider?version=` being a registry module.',
   remediation:
     'Pin git sources to a commit: `source = "git::https://github.com/org/repo.git//modules/x?ref=<40-hex sha>"`; give ' +
     'registry modules an exact `version = "5.8.1"`. Renovate updates both through pull requests.',
@@ -36,41 +41,90 @@ export default defineRule({
     good: [{ file: 'main.tf', code: 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.8.1"\n}\nmodule "local" {\n  source = "./modules/local"\n}\n' }],
   },
   check(context) {
+    const report = (finding: SourceFinding): void => context.report(finding);
     for (const hcl of context.workspace.terraformFiles()) {
       for (const block of hcl.body.blocks) {
         if (block.type !== 'module') continue;
         const source = block.attributes.find((attribute) => attribute.name === 'source');
-        if (source?.stringValue === undefined || !source.stringSpan) continue;
-        const parsed = parseTerraformSource(source.stringValue);
-        if (!parsed || parsed.kind === 'local') continue;
-        const module = `"${block.labels[0] ?? '?'}"`;
-        const subject = `${block.labels[0] ?? ''}\0${source.stringValue}`;
-        const properties = { module: block.labels[0] ?? '', source: source.stringValue };
-        if (parsed.kind === 'registry') {
-          const version = block.attributes.find((attribute) => attribute.name === 'version');
-          if (version && version.stringValue === undefined) continue;
-          const kind = classifyVersion(version?.stringValue);
-          if (kind === 'exact' || kind === 'partial') continue;
-          const described = version?.stringValue !== undefined ? `version \`${version.stringValue}\`, a range` : 'no `version`, so the newest release';
-          context.report({ messageId: 'registry', at: version?.valueSpan ?? source.valueSpan, data: { module, address: parsed.address, version: described }, subject, properties });
-        } else if (parsed.kind === 'git' || parsed.kind === 'hg') {
-          const ref = parsed.kind === 'git' ? parsed.remote.ref : parsed.ref;
-          const range = parsed.kind === 'git' ? parsed.remote.refRange : parsed.refRange;
-          const kind = classifyGitRef(ref);
-          if (kind === 'commit') continue;
-          const repository = parsed.kind === 'git' ? parsed.remote.repository : source.stringValue.replace(/\?.*$/, '');
-          const at = range ? spanWithin(source.stringSpan, range) : source.stringSpan;
-          const data = { module, repository, ref: describeGitRef(kind, ref) };
-          if (kind === 'tag') context.report({ messageId: 'tag', at, data, subject, severity: 'low', properties });
-          else context.report({ messageId: 'git', at, data, subject, properties });
-        } else if (parsed.kind === 'oci') {
-          if (parsed.digest) continue;
-          const at = parsed.refRange ? spanWithin(source.stringSpan, parsed.refRange) : source.stringSpan;
-          context.report({ messageId: 'oci', at, data: { module, ref: `\`${parsed.ref ?? 'latest'}\`` }, subject, properties });
-        } else {
-          context.report({ messageId: 'archive', at: source.stringSpan, data: { module, source: source.stringValue }, subject, severity: 'low', properties });
-        }
+        const version = block.attributes.find((attribute) => attribute.name === 'version');
+        checkSource(source, `"${block.labels[0] ?? '?'}"`, block.labels[0] ?? '', version, report);
+      }
+    }
+    // Terragrunt: `terraform { source = … }` in terragrunt.hcl and the .hcl files it includes (Terraform's own
+    // `terraform` block has no `source`), `unit`/`stack` blocks in terragrunt.stack.hcl
+    for (const file of context.workspace.files.filter(isTerragruntCandidate)) {
+      const stack = file.baseName === 'terragrunt.stack.hcl';
+      for (const block of parseHcl(file).body.blocks) {
+        if (block.type !== 'terraform' && !(stack && (block.type === 'unit' || block.type === 'stack'))) continue;
+        const source = block.attributes.find((attribute) => attribute.name === 'source');
+        const name = block.type === 'terraform' ? `\`terraform { source }\` of ${file.path}` : `${block.type} "${block.labels[0] ?? '?'}" of ${file.path}`;
+        checkSource(source, name, block.labels[0] ?? block.type, undefined, report);
       }
     }
   },
 });
+
+/** HCL that may be Terragrunt's: `terragrunt.hcl`, `root.hcl`, `_envcommon/*.hcl`; not lock files, not Packer templates. */
+const isTerragruntCandidate = (file: SourceFile): boolean =>
+  file.baseName.endsWith('.hcl') && file.baseName !== '.terraform.lock.hcl' && !file.baseName.endsWith('.pkr.hcl') && file.text.includes('source');
+
+interface SourceFinding {
+  readonly messageId: 'git' | 'tag' | 'registry' | 'oci' | 'archive';
+  readonly at: Span;
+  readonly data: Record<string, string>;
+  readonly subject: string;
+  readonly properties: Record<string, string>;
+  readonly severity?: 'low';
+}
+
+/** One module source: a Terraform `module` block's (with its `version`), or a Terragrunt unit's (`tfr://…?version=`). */
+function checkSource(source: HclAttribute | undefined, module: string, label: string, version: HclAttribute | undefined, report: (finding: SourceFinding) => void): void {
+  if (source?.stringValue === undefined || !source.stringSpan) return;
+  const registry = terragruntRegistry(source.stringValue);
+  const parsed = registry ? { kind: 'registry' as const, address: registry.address } : parseTerraformSource(source.stringValue);
+  if (!parsed || parsed.kind === 'local') return;
+  const subject = `${label}\0${source.stringValue}`;
+  const properties = { module: label, source: source.stringValue };
+  if (parsed.kind === 'registry') {
+    if (version && version.stringValue === undefined) return;
+    const written = registry ? registry.version : version?.stringValue;
+    const kind = classifyVersion(written);
+    if (kind === 'exact' || kind === 'partial') return;
+    const described = written !== undefined ? `version \`${written}\`, a range` : 'no `version`, so the newest release';
+    const at = registry?.versionRange ? spanWithin(source.stringSpan, registry.versionRange) : version?.valueSpan ?? source.valueSpan;
+    report({ messageId: 'registry', at, data: { module, address: parsed.address, version: described }, subject, properties });
+  } else if (parsed.kind === 'git' || parsed.kind === 'hg') {
+    const ref = parsed.kind === 'git' ? parsed.remote.ref : parsed.ref;
+    const range = parsed.kind === 'git' ? parsed.remote.refRange : parsed.refRange;
+    const kind = classifyGitRef(ref);
+    if (kind === 'commit') return;
+    const repository = parsed.kind === 'git' ? parsed.remote.repository : source.stringValue.replace(/\?.*$/, '');
+    const at = range ? spanWithin(source.stringSpan, range) : source.stringSpan;
+    const data = { module, repository, ref: describeGitRef(kind, ref) };
+    report(kind === 'tag' ? { messageId: 'tag', at, data, subject, severity: 'low', properties } : { messageId: 'git', at, data, subject, properties });
+  } else if (parsed.kind === 'oci') {
+    if (parsed.digest) return;
+    const at = parsed.refRange ? spanWithin(source.stringSpan, parsed.refRange) : source.stringSpan;
+    report({ messageId: 'oci', at, data: { module, ref: `\`${parsed.ref ?? 'latest'}\`` }, subject, properties });
+  } else {
+    report({ messageId: 'archive', at: source.stringSpan, data: { module, source: source.stringValue }, subject, severity: 'low', properties });
+  }
+}
+
+/** Terragrunt's registry scheme: `tfr:///namespace/name/provider?version=5.8.1` (`tfr://host/…` for another registry). */
+function terragruntRegistry(source: string): { address: string; version?: string; versionRange?: { start: number; end: number } } | undefined {
+  const match = /^tfr:\/\/([^/?]*)\/([^?]+?)(?:\/\/[^?]*)?(?:\?(.*))?$/.exec(source.trim());
+  if (!match) return undefined;
+  const address = match[1] ? `${match[1]}/${match[2]}` : match[2]!;
+  const query = match[3];
+  if (query === undefined) return { address };
+  let offset = source.indexOf('?') + 1;
+  for (const pair of query.split('&')) {
+    if (pair.startsWith('version=')) {
+      const start = offset + 'version='.length;
+      return { address, version: pair.slice('version='.length), versionRange: { start, end: offset + pair.length } };
+    }
+    offset += pair.length + 1;
+  }
+  return { address };
+}
