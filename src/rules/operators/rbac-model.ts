@@ -1,8 +1,9 @@
-import { isMap, type Node, type YAMLMap } from 'yaml';
+import { isMap, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
+import { inlinePatches, inlinePatchObjects, isJsonPatch, writingOperations } from '../../model/inline-patches.js';
 import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
-import { mapEntries, seqItems, stringValue, type Scalar } from '../../model/yaml.js';
+import { getNode, mapEntries, seqItems, stringValue, type YamlDocument } from '../../model/yaml.js';
 import { gitopsController } from './gitops-controllers.js';
 
 export interface ListValue {
@@ -70,21 +71,74 @@ export function rbacModel(workspace: Workspace): RbacModel {
       if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
       if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
     }
+    // what kustomize patches written inline make of roles and bindings: the rules and subjects they write are applied
+    const ownRoles = [...model.roles];
+    for (const document of workspace.yamlDocuments()) {
+      if (!document.file.text.includes('atch')) continue;
+      const view = new ResolvedYaml(document.document);
+      for (const object of inlinePatchObjects(document)) {
+        // a patch names its kind, and its group when it writes apiVersion or the target gives one
+        if (apiGroup(object) !== RBAC_GROUP && apiGroup(object) !== '') continue;
+        if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
+        if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
+      }
+      model.roles.push(...jsonPatchedRoles(document, view, ownRoles));
+    }
     for (const binding of model.bindings) model.bindingsByRole.set(binding.roleName, [...(model.bindingsByRole.get(binding.roleName) ?? []), binding]);
     model.aggregators.push(...model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
     return model;
   });
 }
 
-function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: ResolvedYaml): RbacRole {
-  const rules = view.items(view.get(object.node, 'rules')).filter(isMap).map((node) => ({
+function policyRule(node: YAMLMap, view: ResolvedYaml): PolicyRule {
+  return {
     node,
     apiGroups: view.strings(view.get(node, 'apiGroups')),
     resources: view.strings(view.get(node, 'resources')),
     verbs: view.strings(view.get(node, 'verbs')),
     nonResourceURLs: view.strings(view.get(node, 'nonResourceURLs')),
     resourceNames: view.strings(view.get(node, 'resourceNames')),
-  }));
+  };
+}
+
+const RULE_FIELDS = new Set(['apiGroups', 'resources', 'verbs', 'nonResourceURLs', 'resourceNames']);
+
+/**
+ * Roles as JSON 6902 patches written inline change them: rules added or replaced whole (`/rules`,
+ * `/rules/-`, `/rules/0`), or one list of a rule (`/rules/0/verbs: ["*"]`), read over that rule of
+ * the role of the tree the patch targets (alone when the tree has none).
+ */
+function jsonPatchedRoles(document: YamlDocument, view: ResolvedYaml, ownRoles: readonly RbacRole[]): RbacRole[] {
+  const roles: RbacRole[] = [];
+  for (const patch of inlinePatches(document)) {
+    const kind = stringValue(getNode(patch.target, 'kind'));
+    if ((kind !== 'Role' && kind !== 'ClusterRole') || !isJsonPatch(patch.root)) continue;
+    const name = stringValue(getNode(patch.target, 'name'));
+    const namespace = stringValue(getNode(patch.target, 'namespace'));
+    const rules: PolicyRule[] = [];
+    for (const operation of writingOperations(patch.root)) {
+      const [top, index, field, ...rest] = operation.segments;
+      if (top !== 'rules' || rest.length > 0) continue;
+      if (index === undefined) rules.push(...view.items(operation.value).filter(isMap).map((node) => policyRule(node, view)));
+      else if (field === undefined && isMap(operation.value)) rules.push(policyRule(operation.value, view));
+      else if (field !== undefined && RULE_FIELDS.has(field) && isSeq(operation.value)) {
+        const partial = new YAMLMap<unknown, unknown>();
+        partial.range = operation.value.range ?? null;
+        partial.items.push(new Pair(new Scalar(field), operation.value));
+        const patched = policyRule(partial, view);
+        const base = /^\d+$/.test(index) ? ownRoles.find((role) => role.kind === kind && role.name === name && (namespace === undefined || role.namespace === namespace))?.rules[Number(index)] : undefined;
+        rules.push(base ? { ...base, [field]: patched[field as keyof Omit<PolicyRule, 'node'>] } : patched);
+      }
+    }
+    if (rules.length === 0) continue;
+    const object: KubeObject = { source: document, node: new YAMLMap(), apiVersion: `${RBAC_GROUP}/v1`, kind, name, namespace, patchFragment: patch.label };
+    roles.push({ object, kind, name: name ?? '', namespace, rules, labels: new Map(), selectors: [] });
+  }
+  return roles;
+}
+
+function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: ResolvedYaml): RbacRole {
+  const rules = view.items(view.get(object.node, 'rules')).filter(isMap).map((node) => policyRule(node, view));
   const labels = new Map<string, string>();
   for (const entry of view.entries(view.path(object.node, 'metadata', 'labels'))) {
     const value = stringValue(entry.value);
