@@ -38,6 +38,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     const spec = getNode(object.node, 'spec');
     if (spec) found.push(...helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
   }
+  found.push(...localClusterImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
   // Tekton bundles are OCI images holding Tasks and Pipelines, pulled and run by the controller
@@ -57,6 +58,26 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     }
   }
   return found;
+}
+
+/**
+ * Local cluster configs: k3d's `image:` (the k3s node image) and kind's `nodes[].image`; the
+ * tools pull these and run them as privileged containers that become the cluster's nodes.
+ */
+function localClusterImages(object: KubeObject): ImageOccurrence[] {
+  const file = object.source.file;
+  const label = describeObject(object);
+  if (object.apiVersion.startsWith('k3d.io/')) {
+    const image = scalarImage(file, getNode(object.node, 'image'), 'kubernetes', `${label} node image`);
+    return image ? [image] : [];
+  }
+  if (object.kind === 'Cluster' && object.apiVersion.startsWith('kind.x-k8s.io/')) {
+    return seqItems(getNode(object.node, 'nodes')).flatMap((node, index) => {
+      const image = scalarImage(file, getNode(node, 'image'), 'kubernetes', `${label} nodes[${index}] image`);
+      return image ? [image] : [];
+    });
+  }
+  return [];
 }
 
 /** The annotation that makes an object a KRM function's config (`config.k8s.io/function` is its older spelling). */
