@@ -13,7 +13,15 @@ import { isSignedJwt } from './structured.js';
  * `APP_KEY`): secrets under a name that says key, not secret.
  */
 const SYMMETRIC_KEY = String.raw`(?:session|hmac|jwt|aes|cipher|crypt|cookie|webhook)[_.-]?key|(?:^|[_.-])app[_.-]?key$|^appkey$`;
-const CREDENTIAL_WORD = new RegExp(String.raw`licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|${SYMMETRIC_KEY}`, 'i');
+/**
+ * Other `…_KEY` names that say what the key is for, as a word of the key: a Firebase `SERVER_KEY`,
+ * a Supabase `SERVICE_KEY`, `ADMIN_KEY`, `SIGN_KEY` (not `observerKey` or `designKey`).
+ */
+const PURPOSE_KEY = String.raw`(?:^|[_.-])(?:server|service|admin|sign)[_.-]?key(?:$|[_.-])`;
+const PURPOSE_KEY_WORDS = ['server', 'service', 'admin', 'sign'];
+/** App keys their vendors publish on purpose: a Pusher or Ably app key goes into the browser (its secret is the credential). */
+const PUBLIC_APP_KEY = /pusher|ably/i;
+const CREDENTIAL_WORD = new RegExp(String.raw`licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|${SYMMETRIC_KEY}|${PURPOSE_KEY}`, 'i');
 /**
  * A look-ahead at the start of the generic pattern's key: a credential word somewhere in it, as a
  * superset of CREDENTIAL_WORD (anchors dropped, case spelt out, as the pattern has no `i` flag).
@@ -147,7 +155,7 @@ const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_WORD.test(key) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key);
+  return CREDENTIAL_WORD.test(key) && !(PUBLIC_APP_KEY.test(key) && !/secret|token|passw/i.test(key)) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key);
 }
 
 /** A credential-like key with a random-looking value that no provider format claims. */
@@ -474,7 +482,7 @@ export const genericDetectors: readonly Detector[] = [
     provider: 'Generic',
     kind: 'credential',
     keywords: ['passw', '_pass', '.pass', '-pass', 'pwd', 'secret', 'token', 'license_key', 'licence_key', 'licensekey', 'license-key', 'apikey', 'api_key', 'api-key', 'accesskey', 'access_key', 'access-key', 'private_key', 'privatekey', 'auth_key', 'authkey', 'credential', 'signing_key', 'encryption_key', 'master_key',
-      ...['session', 'hmac', 'jwt', 'aes', 'cipher', 'crypt', 'cookie', 'webhook', 'app'].flatMap((word) => [`${word}_key`, `${word}key`, `${word}-key`, `${word}.key`])],
+      ...['session', 'hmac', 'jwt', 'aes', 'cipher', 'crypt', 'cookie', 'webhook', 'app', ...PURPOSE_KEY_WORDS].flatMap((word) => [`${word}_key`, `${word}key`, `${word}-key`, `${word}.key`])],
     // `/` before the key: `checksum/secret` is an annotation holding a digest, not a secret; `:`
     // before it: a segment of an ARN or URN (`…:secret:name`);
     // `<password>…</password>`: XML elements (Maven settings.xml, NuGet.config) assign with `>`
@@ -542,6 +550,8 @@ export const genericDetectors: readonly Detector[] = [
         // a YAML block scalar whose first line is the value
         `auth:\n  password: |-\n    ${random.chars(CLASS.alnum.chars, 20)} # expect: secret-generic-credential`,
         `        - name: API_TOKEN\n          value: >-\n            ${random.chars(CLASS.alnum.chars, 28)} # expect: secret-generic-credential`,
+        // a key named for what the secret is for: a Supabase service key, a Firebase server key
+        `SUPABASE_SERVICE_KEY: ${random.chars(CLASS.alnum.chars, 28)}`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -579,6 +589,8 @@ export const genericDetectors: readonly Detector[] = [
         'cache_key: user-session-v2', 'APP_KEY_ID: 3f2b8c1e9a4d', 'session_key_prefix: sess:', 'APP_KEY: ${APP_KEY}', 'jwt_key_file: /etc/jwt/key.pem',
         // a Go template field assigned to a template variable, a Secret's key name (ExternalSecret `secretKey`)
         '{{- $automountSAToken := .Values.controller.serviceAccount.automountServiceAccountToken }}', '  secretKey: .dockerconfigjson',
+        // keys named for something other than a secret, and a Pusher app key (public, the browser holds it)
+        `observerKey: ${random.chars(CLASS.alnum.chars, 24)}`, 'SERVER_KEY: /etc/ssl/private/server.key', `PUSHER_APP_KEY: ${random.chars('0123456789abcdef', 20)}`,
         // public by design: PostHog project keys, Stripe publishable keys, Mapbox public tokens
         `"api_key": "phc_${random.chars(CLASS.alnum.chars, 43)}"`, `STRIPE_PUBLISHABLE_KEY=pk_live_${random.chars(CLASS.alnum.chars, 99)}`,
         `mapboxAccessToken: pk.eyJ${random.chars(CLASS.base64url.chars, 60)}.${random.chars(CLASS.base64url.chars, 22)}`,
