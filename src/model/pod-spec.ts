@@ -41,14 +41,19 @@ export interface ContainerSite {
  * Helm values embedded in HelmRelease/Application objects are chart-specific and left out.
  */
 export function podSpecSites(object: KubeObject): PodSpecSite[] {
-  const cached = object as Walked;
-  return (cached[POD_SPECS] ??= findPodSpecs(object));
+  return walked(object)[POD_SPECS]!;
 }
 
 /** Every container of an object: containers, init and ephemeral containers of every pod spec, Tekton steps, Argo Workflows templates. */
 export function containerSites(object: KubeObject): ContainerSite[] {
+  return walked(object)[CONTAINERS]!;
+}
+
+/** The object with its pod specs and containers, both found in one walk of its tree the first time either is asked for. */
+function walked(object: KubeObject): Walked {
   const cached = object as Walked;
-  return (cached[CONTAINERS] ??= findContainers(object));
+  if (cached[POD_SPECS] === undefined) findSites(cached);
+  return cached;
 }
 
 /**
@@ -60,24 +65,35 @@ const POD_SPECS = Symbol('pod spec sites');
 const CONTAINERS = Symbol('container sites');
 type Walked = KubeObject & { [POD_SPECS]?: PodSpecSite[]; [CONTAINERS]?: ContainerSite[] };
 
-function findPodSpecs(object: KubeObject): PodSpecSite[] {
-  if (DATA_KINDS.has(object.kind)) return [];
+function findSites(object: Walked): void {
+  const podSpecs: PodSpecSite[] = [];
+  const containers: ContainerSite[] = [];
+  object[POD_SPECS] = podSpecs;
+  object[CONTAINERS] = containers;
+  if (DATA_KINDS.has(object.kind)) return;
   const view = new ResolvedYaml(object.source.document);
-  const found: PodSpecSite[] = [];
+  const addContainer = (container: YAMLMap, role: string): void => {
+    const name = stringValue(view.get(container, 'name'));
+    containers.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
+  };
   walkMaps(view, object.node, embeddedValues(object, view), (map, isListItem) => {
     // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
-    if (isListItem) return false;
-    const containers = view.get(map, 'containers');
-    if (!isSeq(containers) || !view.items(containers).some(isMap)) return false;
-    found.push({ object, view, spec: map, label: describeObject(object) });
+    if (!isListItem) {
+      const listed = view.get(map, 'containers');
+      if (isSeq(listed) && view.items(listed).some(isMap)) podSpecs.push({ object, view, spec: map, label: describeObject(object) });
+    }
+    view.eachEntry(map, (key, value) => {
+      const role = Object.hasOwn(CONTAINER_LISTS, key) ? CONTAINER_LISTS[key] : undefined;
+      if (role !== undefined && isSeq(value)) view.items(value).filter(isMap).forEach((item) => addContainer(item, role));
+      else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) addContainer(value, key === 'script' ? 'script' : 'container');
+    });
     return false;
   });
   // a patch or a partial manifest may leave `containers` to its base: where the kind puts the pod spec, its other fields still count
   const known = knownPodSpec(object, view);
-  if (known && !found.some((site) => site.spec === known) && view.entries(known).some((entry) => POD_ONLY_FIELDS.has(entry.key))) {
-    found.push({ object, view, spec: known, label: describeObject(object) });
+  if (known && !podSpecs.some((site) => site.spec === known) && view.entries(known).some((entry) => POD_ONLY_FIELDS.has(entry.key))) {
+    podSpecs.push({ object, view, spec: known, label: describeObject(object) });
   }
-  return found;
 }
 
 /** Fields only a pod spec has: enough to read one that does not list its containers. */
@@ -93,25 +109,6 @@ function knownPodSpec(object: KubeObject, view: ResolvedYaml): YAMLMap | undefin
     : object.kind === 'PodTemplate' ? ['template', 'spec']
     : undefined;
   return path ? view.map(view.path(object.node, ...path)) : undefined;
-}
-
-function findContainers(object: KubeObject): ContainerSite[] {
-  if (DATA_KINDS.has(object.kind)) return [];
-  const view = new ResolvedYaml(object.source.document);
-  const found: ContainerSite[] = [];
-  const add = (container: YAMLMap, role: string): void => {
-    const name = stringValue(view.get(container, 'name'));
-    found.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
-  };
-  walkMaps(view, object.node, embeddedValues(object, view), (map) => {
-    view.eachEntry(map, (key, value) => {
-      const role = Object.hasOwn(CONTAINER_LISTS, key) ? CONTAINER_LISTS[key] : undefined;
-      if (role !== undefined && isSeq(value)) view.items(value).filter(isMap).forEach((item) => add(item, role));
-      else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) add(value, key === 'script' ? 'script' : 'container');
-    });
-    return false;
-  });
-  return found;
 }
 
 /** Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`; `visit` returning true stops the descent. */
