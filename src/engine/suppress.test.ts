@@ -23,6 +23,20 @@ describe('suppressions', () => {
     expect(suppresses(found[2]!, 'anything', 5)).toBe(true);
   });
 
+  it('reads only comments: a `#` or `//` glued to a value is part of it', () => {
+    const file = new SourceFile('a.yaml', [
+      'url: https://rampart-ignore',
+      'image: evil/miner:1',
+      'password: "S3cr3t#rampart-ignore"',
+      'x: 1 #rampart-ignore -- a comment all the same',
+      '\t// rampart-ignore rule-b -- after a tab',
+    ].join('\n'));
+    expect(findSuppressions(file).map(({ line, ruleIds }) => ({ line, ruleIds }))).toEqual([
+      { line: 4, ruleIds: ['*'] },
+      { line: 5, ruleIds: ['rule-b'] },
+    ]);
+  });
+
   it('ignores prose files and trailing comments after the ids', () => {
     expect(findSuppressions(new SourceFile('README.md', '# rampart-ignore x -- y'))).toEqual([]);
     const [only] = findSuppressions(new SourceFile('a.yaml', 'x: 1 # rampart-ignore rule-a # note'));

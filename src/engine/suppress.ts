@@ -12,7 +12,11 @@ export interface Suppression {
 
 /** Prose formats mention directives in examples; they are never suppressions. */
 const PROSE = /\.(md|markdown|mdx|rst|adoc|txt|html?)$/i;
-const DIRECTIVE = /(?:#|\/\/)[ \t]*rampart-ignore\b([^\r\n]*)/g;
+/**
+ * A comment starts a line or follows a blank, as YAML, shell, HCL and Dockerfiles write one: a `#`
+ * or `//` glued to other text is part of a value (`https://rampart-ignore.example`, `pass#rampart-ignore`).
+ */
+const DIRECTIVE = /(?<=^|[ \t])(?:#|\/\/)[ \t]*rampart-ignore\b([^\r\n]*)/gm;
 
 /**
  * `# rampart-ignore <rule-id>[,<rule-id>…] -- <reason>` (or `//` in HCL) suppresses those rules
