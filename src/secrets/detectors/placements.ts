@@ -4,6 +4,7 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
+import { isSignedJwt } from './structured.js';
 import { appPasswordSample, isAppPassword, isConnectionPassword, isGenericCredential, isRandomSecretValue, isTrivialPassword } from './generic.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
@@ -241,6 +242,8 @@ export const placementDetectors: readonly Detector[] = [
       if (/^basic$/i.test(context.groups['scheme'] ?? '')) return !isDocumentedExample(value) && isBasicCredential(value);
       // a stand-in, also one written in base64 (`dGVzdC1hcGkta2V5Cg==` is `test-api-key`)
       if (standInKind(value) !== undefined || isDocumentedExample(value)) return false;
+      // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can write
+      if (/^eyJ[A-Za-z0-9_-]+\.eyJ/.test(value)) return isSignedJwt(value);
       // in a header a UUID or 32+ hex digits is a token, not an id or a digest
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{32,}$/i.test(value)) return shannonEntropy(value) >= 3;
       return isRandomSecretValue(value, 16);
@@ -273,6 +276,7 @@ export const placementDetectors: readonly Detector[] = [
         'curl -H "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE" https://api.internal.test',
         'authorizationEndpoint: https://login.internal.test/oauth2/authorize',
         '  api-key: dGVzdC1hcGkta2V5Cg== # test-api-key',
+        `Invoke-RestMethod -Uri $url -Headers @{ 'X-API-KEY' = '${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"test-user"}').toString('base64url')}.' }`,
         'headers = {"Authorization": "Bearer " + token}', 'fetch(url, { headers: { Authorization: `Bearer ${token}` } })', 'req.Header.Set("Authorization", "Bearer "+os.Getenv("TOKEN"))',
       ],
     }));

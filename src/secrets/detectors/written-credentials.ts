@@ -68,7 +68,7 @@ function isSchemeCredential(value: string, context: MatchContext): boolean {
 const PROSE_KEY = String.raw`(?:api|access|secret|private|signing|encryption|licen[cs]e|master|auth(?:entication)?|app|client|subscription|account)[ _-]?key|(?:(?:api|access|auth|bearer|bot|personal[ _-]access|refresh|app|oauth|service[ _-]account|integration)[ _-]?)?token|(?:(?:admin|root|user|db|database|default|initial|account|login)[ _-]?)?(?:password|passphrase|passwd)|(?:(?:client|app|api|shared|webhook|signing)[ _-]?)?secret`;
 const PROSE_KEYWORDS = ['password', 'passphrase', 'passwd', 'token', 'secret', 'api key', 'api-key', 'api_key', 'apikey', 'access key', 'private key', 'signing key', 'license key', 'licence key', 'master key', 'client key', 'app key', 'account key'];
 /** What joins a key to its value in a sentence: `is`, `was`, `to` (`set the token to …`), a colon or `=`, markdown emphasis around either. */
-const PROSE_JOIN = String.raw`(?:\*\*|__)?(?:[ \t]+(?:for|of|on)[ \t]+[A-Za-z0-9 _.-]{1,40}?)?(?:[ \t]*(?:\*\*|__)?[ \t]*[:=][ \t]*|[ \t]+(?:is|was|to|as)(?:[ \t]+(?:now|still|set[ \t]+to))?[ \t]+)(?:\*\*|__)?`;
+const PROSE_JOIN = String.raw`(?:\*\*|__)?(?:[ \t]+(?:for|of|on)[ \t]+[A-Za-z0-9 _.-]{1,40}?)?(?:[ \t]*(?:\*\*|__)?[ \t]*[:=|][ \t]*|[ \t]+(?:is|was|to|as)(?:[ \t]+(?:now|still|set[ \t]+to))?[ \t]+|(?<bare>[ \t]+))(?:\*\*|__)?`;
 const PROSE_VALUE = String.raw`(?<open>[\x60"']?)(?<secret>[^\s\x60"'<>()[\]{}|,;*]{8,256})`;
 const PROSE_CLAUSE = String.raw`(?<![A-Za-z0-9_.-])(?<key>${PROSE_KEY})${PROSE_JOIN}${PROSE_VALUE}`;
 const PROSE = new RegExp(PROSE_CLAUSE, 'gi');
@@ -89,6 +89,8 @@ function isProseCredential(raw: string, context: MatchContext): boolean {
   if (open !== '' ? next !== open : !/[\s.,;:!?)\]]/.test(next)) return false;
   const value = open === '' ? raw.replace(/[.:!?]+$/, '') : raw;
   const key = context.groups['key'] ?? '';
+  // `use token X to log in`: with no word joining them, only a value no sentence holds by chance
+  if (context.groups['bare'] !== undefined && !(value.length >= 20 && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value))) return false;
   return /pass/i.test(key) ? isPasswordValue(value) : isTokenValue(value, key);
 }
 
@@ -228,6 +230,8 @@ export const writtenCredentialDetectors: readonly Detector[] = [
           `- **Password**: \`Kq${random.chars(CLASS.alnum.chars, 10)}!${random.chars(CLASS.alnum.chars, 4)}\``,
           `Your access token is "${random.chars(CLASS.base64url.chars, 40)}", keep it safe.`,
           `Set the client secret to \`${random.chars(CLASS.alnum.chars, 30)}\` and restart.`,
+          `| staging | API key | \`${random.chars(CLASS.alnum.chars, 24)}7Qa\` |`,
+          `Log in with the access token ${random.chars(CLASS.alnum.chars, 28)}4Kx and open the dashboard.`,
         ],
         negatives: [
           'The API key is stored in the `app-credentials` Secret.', 'Set the token to `<your-token>` first.', 'The password is `changeme` by default.',
@@ -236,6 +240,7 @@ export const writtenCredentialDetectors: readonly Detector[] = [
           'The API key is `YOUR_API_KEY_HERE`.', 'The signing key is ed25519:8f3a… (truncated).', 'The token is a JWT signed with RS256.',
           'The secret key is sha256:2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
           'Token: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0ZXN0In0.',
+          '| `token` | string | The API token used for requests |', 'Pass the token 3f2b8c1e9a4d4e7bb6c25d8e9f0a1b2c as a header.', 'the refresh token rotation interval',
         ],
       };
       });
