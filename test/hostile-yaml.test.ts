@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../src/config/schema.js';
+import { runRules } from '../src/engine/run.js';
+import { Workspace } from '../src/model/workspace.js';
+import { RULES } from '../src/rules/index.js';
+import { cpuGrowth, describeGrowth } from './helpers/growth.js';
+
+/**
+ * YAML shapes a pull request can write to make every rule's reading of a file cost more than its
+ * size: each is read by all rules at two sizes, and the larger may cost no more than about its
+ * share (8× the input, at most 20× the time, which leaves room for a busy machine; quadratic work
+ * is 64×, exponential work does not finish).
+ */
+const LIMIT = 20;
+
+async function allRules(texts: Record<string, string>): Promise<string[]> {
+  const result = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES);
+  return result.findings.map((finding) => `${finding.ruleId} ${finding.location.path}:${finding.location.line}`);
+}
+
+/** A Deployment whose first container is written once, and `copies` aliases to it in a list beside. */
+function manyAliases(copies: number): string {
+  return [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  template:', '    spec:', '      containers:',
+    '        - &app {name: app, image: "nginx:1.27"}', `      initContainers:`, ...Array.from({ length: copies }, () => '        - *app'), '',
+  ].join('\n');
+}
+
+/** Anchors `a1…aN`, each merging the one before nine times (`<<: [*a0, *a0, …]`), merged into every map of a Deployment. */
+function mergeBomb(levels: number): string {
+  const lines = ['a0: &a0 {k0: v}'];
+  for (let level = 1; level <= levels; level += 1) lines.push(`a${level}: &a${level}`, `  <<: [${Array.from({ length: 9 }, () => `*a${level - 1}`).join(', ')}]`);
+  const top = `*a${levels}`;
+  lines.push(
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  <<: ${top}`, '  name: web', 'spec:', `  <<: ${top}`, '  template:', `    <<: ${top}`,
+    '    spec:', `      <<: ${top}`, '      containers:', `        - <<: ${top}`, '          name: app', '          image: nginx:1.27', '',
+  );
+  return lines.join('\n');
+}
+
+describe('hostile YAML: anchors, aliases and merge keys', { timeout: 120_000 }, () => {
+  it('aliases cost time in proportion to their number (each one used to walk the whole document)', async () => {
+    const findings = await allRules({ 'deploy.yaml': manyAliases(3) });
+    expect(findings.filter((finding) => finding.startsWith('image-not-pinned'))).toEqual(['image-not-pinned deploy.yaml:8']);
+    const growth = await cpuGrowth(() => allRules({ 'deploy.yaml': manyAliases(2_000) }), () => allRules({ 'deploy.yaml': manyAliases(16_000) }));
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
+
+  it('merge keys that merge the same anchors level after level are searched once per map, not once per path', async () => {
+    // a key that no merged map sets was looked for through every merge: 9^7 paths at 7 levels (sizes
+    // kept small so that a regression fails in seconds rather than hanging the run)
+    const findings = await allRules({ 'deploy.yaml': mergeBomb(7) });
+    expect(findings.filter((finding) => finding.startsWith('image-not-pinned'))).toEqual([`image-not-pinned deploy.yaml:${2 * 7 + 16}`]);
+    const growth = await cpuGrowth(() => allRules({ 'deploy.yaml': mergeBomb(3) }), () => allRules({ 'deploy.yaml': mergeBomb(7) }));
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
+});
