@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ownershipOf, parseCodeowners, patternMatcher } from './codeowners.js';
 import { SourceFile } from './source-file.js';
+import { cpuGrowth, describeGrowth } from '../../test/helpers/growth.js';
 
 const matches = (pattern: string, path: string): boolean => patternMatcher(pattern)?.(path) ?? false;
 
@@ -60,5 +61,35 @@ describe('ownership', () => {
   it('accepts e-mail owners and GitLab roles', () => {
     const sections = parseCodeowners(new SourceFile('CODEOWNERS', '* ops@acme.test @@maintainer\n'));
     expect(ownershipOf(sections, 'a.yaml').owners).toEqual(['ops@acme.test', '@@maintainer']);
+  });
+});
+
+describe('CODEOWNERS patterns a pull request writes to cost time', () => {
+  it('are matched in time linear in the pattern: `*a*a*a…b` over a path of a’s does not backtrack', async () => {
+    const path = `apps/${'a'.repeat(20)}`;
+    const stars = (count: number): string => `${'*a'.repeat(count)}b`;
+    expect(matches(stars(10), path)).toBe(false);
+    expect(matches(stars(3), `apps/${'a'.repeat(10)}b`)).toBe(true);
+    // as a regular expression, 10 stars took C(20, 10) steps (140 ms a path), 2 stars 20: the automaton's work grows with the pattern
+    const small = patternMatcher(stars(2))!;
+    const large = patternMatcher(stars(10))!;
+    const growth = await cpuGrowth(() => { for (let run = 0; run < 20; run += 1) small(path); }, () => { for (let run = 0; run < 20; run += 1) large(path); }, { floorMs: 5 });
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(20);
+  });
+
+  it('a run of `**` segments over a deep path is matched in linear time', () => {
+    const deep = `${Array.from({ length: 40 }, () => 'a').join('/')}/x.yaml`;
+    expect(matches(`${'**/a/'.repeat(6)}b`, deep)).toBe(false);
+    expect(matches(`${'**/a/'.repeat(6)}x.yaml`, deep)).toBe(true);
+  });
+
+  it('keeps CODEOWNERS meanings the automaton must not change: no ranges, escapes, stars within a segment', () => {
+    expect(matches('[ab].yaml', '[ab].yaml')).toBe(true);
+    expect(matches('[ab].yaml', 'a.yaml')).toBe(false);
+    expect(matches('docs/***', 'docs/a.md')).toBe(true);
+    expect(matches('docs/***', 'docs/a/b.md')).toBe(false);
+    expect(matches('a?c', 'x/abc')).toBe(true);
+    expect(matches('a\\*c', 'a*c')).toBe(true);
+    expect(matches('a\\*c', 'abc')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { Glob } from '../sources/ignore/glob.js';
 import type { SourceFile } from './source-file.js';
 import type { Span } from './span.js';
 
@@ -91,6 +92,9 @@ function tokens(text: string): string[] {
  * A CODEOWNERS pattern as GitHub documents it: gitignore syntax, except that a pattern whose last
  * part has a wildcard (`docs/*`, `*.yaml`) matches files, not the contents of directories, and
  * `!` negation and `[ ]` ranges do not exist. Returns undefined for what never matches (`!x`).
+ * Matched by the gitignore automaton (`Glob`), in time linear in the path whatever the pattern: as
+ * a regular expression, `*a*a*a…b` or a run of `**` segments backtracked exponentially over a path
+ * that nearly matched, and one line of a pull request's CODEOWNERS held the scan for minutes.
  */
 export function patternMatcher(pattern: string): ((path: string) => boolean) | undefined {
   if (pattern.startsWith('!')) return undefined;
@@ -101,32 +105,38 @@ export function patternMatcher(pattern: string): ((path: string) => boolean) | u
   const anchored = pattern.slice(0, -1).includes('/') || (pattern.startsWith('/') && !directoryOnly);
   const segments = trimmed.split('/');
   const last = segments[segments.length - 1]!;
-  const body = segments.map((segment, index) => {
-    if (segment === '**') return index === segments.length - 1 ? '.*' : '(?:[^/]+/)*';
-    return `${segmentSource(segment)}${index === segments.length - 1 ? '' : '/'}`;
-  }).join('');
+  const body = `${anchored ? '' : '**/'}${segments.map((segment) => (segment === '**' ? '**' : globSegment(segment))).join('/')}`;
   const filesOnly = !directoryOnly && last !== '**' && /[*?]/.test(last);
-  const suffix = directoryOnly ? '/' : filesOnly || last === '**' ? '$' : '(?:$|/)';
-  const expression = new RegExp(`^${anchored ? '' : '(?:[^/]+/)*'}${body}${suffix}`);
-  return (path) => expression.test(path);
+  if (directoryOnly) return globMatcher(`${body}/**`);
+  if (filesOnly || last === '**') return globMatcher(body);
+  // a name matches itself and, when it is a directory, everything inside
+  const itself = new Glob(body);
+  const inside = new Glob(`${body}/**`);
+  return (path) => itself.matches(path) || inside.matches(path);
 }
 
-function segmentSource(segment: string): string {
-  let source = '';
+function globMatcher(pattern: string): (path: string) => boolean {
+  const glob = new Glob(pattern);
+  return (path) => glob.matches(path);
+}
+
+/**
+ * One segment in the `Glob` syntax: `*` and `?` as they are, every other character literal (CODEOWNERS
+ * has no `[ ]` ranges; `\x` is `x`). A segment of stars alone that is not `**` is one `*`, within its segment.
+ */
+function globSegment(segment: string): string {
+  if (/^\*+$/.test(segment)) return '*';
+  let glob = '';
   for (let index = 0; index < segment.length; index += 1) {
     const char = segment[index]!;
     if (char === '\\' && index + 1 < segment.length) {
       index += 1;
-      source += escape(segment[index]!);
-    } else if (char === '*') {
-      source += '[^/]*';
-    } else if (char === '?') {
-      source += '[^/]';
+      glob += `\\${segment[index]!}`;
+    } else if (char === '*' || char === '?') {
+      glob += char;
     } else {
-      source += escape(char);
+      glob += `\\${char}`;
     }
   }
-  return source;
+  return glob;
 }
-
-const escape = (char: string): string => char.replace(/[.+^${}()|[\]\\/*?]/g, '\\$&');
