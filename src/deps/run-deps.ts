@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { loadWorkspace } from '../sources/load-workspace.js';
 import type { Workspace } from '../model/workspace.js';
 import { ConcurrencyLimit } from '../resolve/limit.js';
@@ -71,7 +72,7 @@ export async function runDependencies(workspace: Workspace, options: RunDepsOpti
     const notes = [...(reference.notes ?? [])];
     if (!reference.values || !isChart(dependency)) return notes.length > 0 ? { notes } : {};
     const resolved = await resolveValues(reference.values, dependency.directory, readSource);
-    notes.push(...resolved.notes);
+    append(notes, resolved.notes);
     return { values: resolved.values, ...(notes.length > 0 ? { notes } : {}) };
   };
 

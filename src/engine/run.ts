@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -121,8 +122,8 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
   if (options.extraFindings) {
     try {
       const extra = await options.extraFindings(active);
-      raw.push(...extra.findings);
-      ruleDiagnostics.push(...extra.diagnostics);
+      append(raw, extra.findings);
+      append(ruleDiagnostics, extra.diagnostics);
     } catch (error) {
       ruleDiagnostics.push({ path: '.', message: `dependency analysis failed: ${errorMessage(error)}`, kind: 'incomplete' });
     }

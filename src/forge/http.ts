@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import type { Dispatcher } from 'undici';
 import { sleep } from '../resolve/limit.js';
 import type { ForgeKind } from './target.js';
@@ -92,7 +93,7 @@ export class ForgeHttp {
       first ??= answer;
       if (answer.status !== 200) return { items, answer };
       if (!Array.isArray(answer.body)) throw new ForgeRequestError(`${next} did not answer with a list`, answer.status, answer);
-      items.push(...answer.body);
+      append(items, answer.body);
       next = nextPage(answer, next);
     }
     return { items, answer: first! };

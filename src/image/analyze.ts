@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { readSmallBlob } from './blob-source.js';
 import type { FileBody } from './file-body.js';
 import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
@@ -124,7 +125,7 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
     const cached = key ? await cache!.load(key) : undefined;
     const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors));
     const { digests, entries, whiteouts } = read;
-    notes.push(...read.notes);
+    append(notes, read.notes);
     const before = problems.length;
     const where = blob.digest ?? blob.location;
     const layerFields = { layer: index, ...platformField };

@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONFIG } from '../config/schema.js';
@@ -160,7 +161,7 @@ export function blocklistVisitors(list: Blocklist, options: ImageAnalysisOptions
       for (const image of images) {
         const scanner = scanners.get(image.platform) ?? scanners.get(undefined);
         if (!scanner) continue;
-        findings.push(...blocklistFindings(display, image, scanner, list));
+        append(findings, blocklistFindings(display, image, scanner, list));
         skipped += scanner.skipped;
       }
       return { findings, skipped };

@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { availableParallelism } from 'node:os';
 import { SNIFF_BYTES, textEncoding } from '../sources/text-encoding.js';
 import type { LayerVisitor } from './analyze.js';
@@ -109,7 +110,7 @@ export class LayerSecretScanner implements LayerVisitor {
     if (!secrets) return this.beginLayer().then(() => this.visitBody(entry, body));
     if (encoding === 'utf-8' && !secrets.mayHoldSecrets(body.parts)) return;
     if (this.workerCount === 0 || this.takeInThread(body.length)) {
-      this.found.push(...secrets.secretsInFile(entry.path, entry.layer, body.bytes, true).map(secrets.serializeSecret));
+      append(this.found, secrets.secretsInFile(entry.path, entry.layer, body.bytes, true).map(secrets.serializeSecret));
       return;
     }
     this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secrets.secretsInFile(job.path, job.layer, job.content, true).map(secrets.serializeSecret));
@@ -131,7 +132,7 @@ export class LayerSecretScanner implements LayerVisitor {
   /** waits for the workers' answers on this layer's files, in the order the files came */
   async endLayer(): Promise<void> {
     if (!this.pool) return;
-    this.found.push(...(await this.pool.drain()));
+    append(this.found, (await this.pool.drain()));
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import type { Diagnostic } from './diagnostic.js';
 import { dockerfileImages } from './extract/dockerfile-images.js';
 import { helmValuesImages } from './extract/helm-values-images.js';
@@ -143,13 +144,13 @@ export class Workspace {
       const documents: YamlDocument[] = [];
       for (const file of this.manifestFiles()) {
         const parsed = this.parsedYaml(file);
-        documents.push(...parsed.documents);
+        append(documents, parsed.documents);
         const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) : undefined;
         if (syntax) {
           this.diagnostics.push({ path: file.path, message: templateMessage(syntax), kind: 'skipped' });
           this.templatedYaml.push(file);
         } else {
-          this.diagnostics.push(...parsed.diagnostics);
+          append(this.diagnostics, parsed.diagnostics);
         }
       }
       return documents;
@@ -312,7 +313,7 @@ export class Workspace {
   terraformFiles(): HclFile[] {
     return this.once('terraform', () => this.filesOfKind('terraform').map((file) => {
       const hcl = parseHcl(file);
-      this.diagnostics.push(...hcl.diagnostics);
+      append(this.diagnostics, hcl.diagnostics);
       return hcl;
     }));
   }
@@ -337,23 +338,23 @@ export class Workspace {
       const charts = new Map(this.helmCharts().map((chart) => [chart.directory, chart]));
       for (const [document, objects] of this.objectsByDocument()) {
         const { file } = document;
-        objects.forEach((object) => found.push(...kubernetesImages(object)));
-        if (isKustomizationFile(file.baseName)) found.push(...kustomizeImages(document));
-        if (file.text.includes('atch') || file.text.includes('"op"') || file.text.includes('op:')) found.push(...patchImages(document));
-        if (isComposeDocument(document)) found.push(...composeImages(document, this.composeEnv(file.directory)));
-        if (isWorkflowFile(file.path) || isActionFile(file.path)) found.push(...workflowImages(document));
-        if (isGitlabCiFile(file.path)) found.push(...gitlabCiImages(document));
-        if (isCiPipelineFile(file.path)) found.push(...ciPipelineImages(document));
-        if (isArgoSourceOverrideFile(file.path)) found.push(...argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
+        objects.forEach((object) => append(found, kubernetesImages(object)));
+        if (isKustomizationFile(file.baseName)) append(found, kustomizeImages(document));
+        if (file.text.includes('atch') || file.text.includes('"op"') || file.text.includes('op:')) append(found, patchImages(document));
+        if (isComposeDocument(document)) append(found, composeImages(document, this.composeEnv(file.directory)));
+        if (isWorkflowFile(file.path) || isActionFile(file.path)) append(found, workflowImages(document));
+        if (isGitlabCiFile(file.path)) append(found, gitlabCiImages(document));
+        if (isCiPipelineFile(file.path)) append(found, ciPipelineImages(document));
+        if (isArgoSourceOverrideFile(file.path)) append(found, argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           const chart = charts.get(file.directory);
-          found.push(...helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
+          append(found, helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
         }
       }
-      for (const file of this.filesOfKind('helm-template')) found.push(...templateImages(file));
-      for (const file of this.templatedYaml) found.push(...templateImages(file, 'template'));
-      for (const file of this.filesOfKind('dockerfile')) found.push(...dockerfileImages(file));
-      for (const hcl of this.terraformFiles()) found.push(...terraformImages(hcl));
+      for (const file of this.filesOfKind('helm-template')) append(found, templateImages(file));
+      for (const file of this.templatedYaml) append(found, templateImages(file, 'template'));
+      for (const file of this.filesOfKind('dockerfile')) append(found, dockerfileImages(file));
+      for (const hcl of this.terraformFiles()) append(found, terraformImages(hcl));
       const built = this.tree.derived('built-images', () => builtImageNames(this.tree.files));
       return dedupe(built.size === 0 ? found : found.filter((image) => !isBuiltPlaceholder(image, built)));
     });

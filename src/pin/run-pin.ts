@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../config/load.js';
@@ -38,21 +39,21 @@ export async function runPin(root: string, options: PinRunOptions): Promise<PinR
   for (const edit of plan.edits) byFile.set(edit.path, [...(byFile.get(edit.path) ?? []), edit]);
   for (const [file, edits] of byFile) {
     try {
-      planned.push(...(await planChanges(absoluteRoot, edits, plannedTexts)));
+      append(planned, (await planChanges(absoluteRoot, edits, plannedTexts)));
     } catch (error) {
       fileErrors.push(error instanceof Error ? error.message : `${file}: ${String(error)}`);
     }
   }
   planned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const { changes, failures } = await oneChangePerFile(absoluteRoot, planned);
-  fileErrors.push(...failures);
+  append(fileErrors, failures);
   if (options.dryRun) {
     const changed = new Set(changes.map((change) => change.path));
     return { plan, changes, fileErrors, written: [], pinnedCount: countPinned(plan, changed), staleRemoved: [] };
   }
   const staleRemoved = await removeStaleTemporariesBeside(absoluteRoot, workspace.files.map((file) => file.path));
   const outcome = await writeChanges(absoluteRoot, changes);
-  fileErrors.push(...outcome.failures.map((failure) => `${failure.path}: ${failure.reason}`));
+  append(fileErrors, outcome.failures.map((failure) => `${failure.path}: ${failure.reason}`));
   return { plan, changes, fileErrors, written: outcome.written, pinnedCount: countPinned(plan, new Set(outcome.written)), staleRemoved };
 }
 

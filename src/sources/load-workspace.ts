@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RampartError } from '../errors.js';
@@ -69,7 +70,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     // one file says nothing about the repository around it (CODEOWNERS, lock files): repository checks stand down
     options.file ? undefined : await repositoryPath(absoluteRoot),
   );
-  workspace.diagnostics.push(...diagnostics);
+  append(workspace.diagnostics, diagnostics);
   return { workspace, stats };
 }
 

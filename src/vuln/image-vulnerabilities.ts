@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { imageFinding } from '../image/image-findings.js';
 import type { InspectedImage } from '../image/inspect-image.js';
@@ -125,7 +126,7 @@ export async function findImageVulnerabilities(display: string, images: readonly
     const result = await matchInventory(image.inventory, database);
     results.push({ image, result });
     for (const match of result.matches) findings.push(findingOf(display, image, match));
-    diagnostics.push(...uncheckedDiagnostics(images.length > 1 && image.platform ? `${display} (${image.platform})` : display, result));
+    append(diagnostics, uncheckedDiagnostics(images.length > 1 && image.platform ? `${display} (${image.platform})` : display, result));
   }
   return { findings, diagnostics, results };
 }

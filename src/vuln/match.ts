@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 import type { Inventory } from '../image/catalog/collect.js';
 import { evaluateAffected } from './affected.js';
 import { packageKey } from './names.js';
@@ -64,7 +65,7 @@ function mergeAliased(matches: VulnerabilityMatch[]): VulnerabilityMatch[] {
     const merged = { ids, members: [match] };
     for (const group of overlapping) {
       group.ids.forEach((id) => merged.ids.add(id));
-      merged.members.push(...group.members);
+      append(merged.members, group.members);
       groups.splice(groups.indexOf(group), 1);
     }
     groups.push(merged);
@@ -155,7 +156,7 @@ export async function matchInventory(inventory: Inventory, database: Vulnerabili
         break;
       }
     }
-    matches.push(...mergeAliased(found));
+    append(matches, mergeAliased(found));
   }));
   matches.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
   return {

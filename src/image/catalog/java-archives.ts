@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { inflateRawSync } from 'node:zlib';
 import type { ImagePackage } from './package.js';
 
@@ -107,7 +108,7 @@ export function parseJavaArchive(zip: Buffer, fileName: string, depth = 0): Foun
     for (const member of members) {
       if (!JAVA_ARCHIVE.test(member.name)) continue;
       const nested = memberBytes(zip, member);
-      if (nested) found.push(...parseJavaArchive(nested, member.name, depth + 1));
+      if (nested) append(found, parseJavaArchive(nested, member.name, depth + 1));
     }
   }
   return found;

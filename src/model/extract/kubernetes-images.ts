@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
@@ -30,13 +31,13 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
   walk(object, object.node, 'containers', skip, found);
   for (const { values, label } of embeddedValues) {
-    found.push(...helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
+    append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
-  found.push(...argoKustomizeImages(object));
+  append(found, argoKustomizeImages(object));
   if (isOperatorResource(object)) {
     // operators' custom resources name the images they run outside pod specs (DragonflyDB `spec.image`, GPU Operator `driver`)
     const spec = getNode(object.node, 'spec');
-    if (spec) found.push(...helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
+    if (spec) append(found, helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
   }
   found.push(...localClusterImages(object));
   const crossplane = crossplanePackage(object);
@@ -49,12 +50,12 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   }
   if (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
     // Flux applies these like a kustomization.yaml `images:` list
-    found.push(...kustomizeImageEntries(object.source.file, getNode(getNode(object.node, 'spec'), 'images'), `${describeObject(object)} images`));
+    append(found, kustomizeImageEntries(object.source.file, getNode(getNode(object.node, 'spec'), 'images'), `${describeObject(object)} images`));
   }
   if (object.kind === 'HelmRelease') {
     // post-renderers rewrite the chart's images after it is rendered
     for (const renderer of seqItems(getNode(getNode(object.node, 'spec'), 'postRenderers'))) {
-      found.push(...kustomizeImageEntries(object.source.file, getNode(getNode(renderer, 'kustomize'), 'images'), `${describeObject(object)} postRenderers kustomize images`));
+      append(found, kustomizeImageEntries(object.source.file, getNode(getNode(renderer, 'kustomize'), 'images'), `${describeObject(object)} postRenderers kustomize images`));
     }
   }
   return found;

@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import type { SourceFile } from '../source-file.js';
@@ -14,7 +15,7 @@ export function kustomizeImages(document: YamlDocument): ImageOccurrence[] {
   // `helmCharts[].valuesInline`: values the chart is inflated with
   for (const chart of seqItems(getNode(document.root, 'helmCharts'))) {
     const values = getNode(chart, 'valuesInline');
-    if (values) found.push(...helmValuesImages(document.file, values, `kustomization helmCharts ${stringValue(getNode(chart, 'name')) ?? '(unnamed)'} valuesInline`));
+    if (values) append(found, helmValuesImages(document.file, values, `kustomization helmCharts ${stringValue(getNode(chart, 'name')) ?? '(unnamed)'} valuesInline`));
   }
   return found;
 }

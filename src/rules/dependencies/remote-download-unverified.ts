@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { defineRule } from '../rule.js';
 import { dockerfileSites, pipelineScriptSites, spanInSite, workflowRunSites, type ShellSite } from './download-sites.js';
 
@@ -50,7 +51,7 @@ export default defineRule({
     const sites: ShellSite[] = [...workflowRunSites(context.workspace), ...pipelineScriptSites(context.workspace)];
     for (const file of context.workspace.filesOfKind('dockerfile')) {
       const { runs, adds } = dockerfileSites(file);
-      sites.push(...runs);
+      append(sites, runs);
       for (const add of adds) {
         if (add.words.some((word) => /^--checksum=/i.test(word.text))) continue;
         const sources = add.words.filter((word) => !word.text.startsWith('--')).slice(0, -1);

@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { isMap, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import type { KubeObject } from '../../model/kubernetes.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -34,7 +35,7 @@ export function renderedObjects(workspace: Workspace): KubeObject[] {
   return perWorkspace(workspace, 'rendered-objects', () => {
     const objects: KubeObject[] = [];
     for (const collection of COLLECTIONS) {
-      for (const root of chartValuesRoots(workspace, collection.chart)) objects.push(...collectionObjects(root, collection));
+      for (const root of chartValuesRoots(workspace, collection.chart)) append(objects, collectionObjects(root, collection));
     }
     for (const root of chartValuesRoots(workspace, 'flux-instance')) {
       const instance = root.site.view.map(root.site.view.get(root.root, 'instance'));

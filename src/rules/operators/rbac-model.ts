@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { isMap, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import { inlinePatches, inlinePatchObjects, isJsonPatch, writingOperations } from '../../model/inline-patches.js';
 import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
@@ -82,10 +83,10 @@ export function rbacModel(workspace: Workspace): RbacModel {
         if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
         if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
       }
-      model.roles.push(...jsonPatchedRoles(document, view, ownRoles));
+      append(model.roles, jsonPatchedRoles(document, view, ownRoles));
     }
     for (const binding of model.bindings) model.bindingsByRole.set(binding.roleName, [...(model.bindingsByRole.get(binding.roleName) ?? []), binding]);
-    model.aggregators.push(...model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
+    append(model.aggregators, model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
     return model;
   });
 }
@@ -119,7 +120,7 @@ function jsonPatchedRoles(document: YamlDocument, view: ResolvedYaml, ownRoles: 
     for (const operation of writingOperations(patch.root)) {
       const [top, index, field, ...rest] = operation.segments;
       if (top !== 'rules' || rest.length > 0) continue;
-      if (index === undefined) rules.push(...view.items(operation.value).filter(isMap).map((node) => policyRule(node, view)));
+      if (index === undefined) append(rules, view.items(operation.value).filter(isMap).map((node) => policyRule(node, view)));
       else if (field === undefined && isMap(operation.value)) rules.push(policyRule(operation.value, view));
       else if (field !== undefined && RULE_FIELDS.has(field) && isSeq(operation.value)) {
         const partial = new YAMLMap<unknown, unknown>();

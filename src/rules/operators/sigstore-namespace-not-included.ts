@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import path from 'node:path';
 import { isMap, isSeq, type Node } from 'yaml';
 import { apiGroup, describeObject, type KubeObject } from '../../model/kubernetes.js';
@@ -152,7 +153,7 @@ function imagesUnder(view: ResolvedYaml, node: Node | undefined, depth = 0): str
       const image = view.string(value);
       if (image !== undefined && !image.includes('{{')) images.push(image);
     } else if (typeof value === 'object') {
-      images.push(...imagesUnder(view, value, depth + 1));
+      append(images, imagesUnder(view, value, depth + 1));
     }
   }
   return images;

@@ -1,3 +1,4 @@
+import { append } from '../../append.js';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gitEnvironment } from '../git-env.js';
@@ -72,7 +73,7 @@ export async function listTags(repo: string): Promise<TagRef[]> {
 export async function readObjects(repo: string, ids: readonly string[]): Promise<RawObject[]> {
   const objects: RawObject[] = [];
   for (let start = 0; start < ids.length; start += BATCH_SIZE) {
-    objects.push(...await readBatch(repo, ids.slice(start, start + BATCH_SIZE)));
+    append(objects, await readBatch(repo, ids.slice(start, start + BATCH_SIZE)));
   }
   return objects;
 }
