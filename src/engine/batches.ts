@@ -69,6 +69,7 @@ const KEPT_KINDS = new Set([
   'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'OCIRepository',
   'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile', 'ImageUpdater',
 ]);
+const RBAC_KIND = /\b(?:Cluster)?Role(?:Binding)?\b/;
 const KRM_FUNCTION = /config\.(kubernetes\.io|k8s\.io)\/function/;
 /** The kustomization fields repository rules read: configMapGenerator and patches of an ArgoCD's extraConfig (Argo CD settings), helmCharts (values), plugins (kustomize-exec-function). */
 const KUSTOMIZATION_FIELDS = /configMapGenerator|extraConfig|helmCharts|generators|transformers|validators/;
@@ -80,6 +81,8 @@ const ARGOCD_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
 function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFunctions: boolean): boolean {
   const { file } = document;
   if (krmFunctions) return true;
+  // kustomize patches written inline that make or change roles and bindings (rbacModel), in a kustomization, a Flux Kustomization or HelmRelease, an Application
+  if (file.text.includes('atch') && RBAC_KIND.test(documentText(document))) return true;
   // a key a rule reads is written in the file's text (a merge key's anchor too)
   if (isKustomizationFile(file.baseName)) return KUSTOMIZATION_FIELDS.test(file.text);
   // charts (chart names, umbrella charts' dependency keys); values only when their text has a key read
