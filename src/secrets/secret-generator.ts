@@ -5,7 +5,7 @@ import { isKustomizationFile } from '../model/file-kinds.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Span } from '../model/span.js';
 import type { Workspace } from '../model/workspace.js';
-import { getNode, innerSpanOf, seqItems, stringValue } from '../model/yaml.js';
+import { getNode, innerSpanOf, parseYamlFile, seqItems, stringValue } from '../model/yaml.js';
 import { isClearSecretValue } from './kubernetes-secret.js';
 
 /** A value a kustomize `secretGenerator` puts into a Secret, as committed. */
@@ -37,9 +37,10 @@ const ENCRYPTED = /ENC\[AES256_GCM,|-----BEGIN AGE ENCRYPTED FILE-----|-----BEGI
  */
 export function generatedSecrets(workspace: Workspace): GeneratedSecret[] {
   const found: GeneratedSecret[] = [];
-  for (const document of workspace.yamlDocuments()) {
+  // only the kustomizations that name a generator are parsed: `--layer secrets` parses no other YAML
+  const kustomizations = workspace.files.filter((file) => isKustomizationFile(file.baseName) && file.text.includes('secretGenerator'));
+  for (const document of kustomizations.flatMap((file) => parseYamlFile(file).documents)) {
     const { file } = document;
-    if (!isKustomizationFile(file.baseName) || !file.text.includes('secretGenerator')) continue;
     for (const entry of seqItems(getNode(document.root, 'secretGenerator'))) {
       const values = [
         ...seqItems(getNode(entry, 'literals')).flatMap((literal) => literalValue(file, literal)),
