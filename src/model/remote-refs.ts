@@ -1,3 +1,4 @@
+import { decodeUriOrKeep } from '../decode-uri.js';
 import type { Span } from './span.js';
 
 /** A range of UTF-16 offsets inside the parsed text (not the file): add the value's span start to place it. */
@@ -87,19 +88,11 @@ function findRefParam(query: string, queryOffset: number): { value: string; rang
     if ((name === 'ref' || name === 'version') && equals !== -1 && !(found?.name === 'ref')) {
       const start = queryOffset + position + equals + 1;
       const raw = pair.slice(equals + 1);
-      found = { value: safeDecode(raw), range: { start, end: start + raw.length }, name };
+      found = { value: decodeUriOrKeep(raw), range: { start, end: start + raw.length }, name };
     }
     position += pair.length + 1;
   }
   return found;
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 function splitHostAndPath(url: string): { host: string; path: string } | undefined {

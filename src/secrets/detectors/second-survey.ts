@@ -1,3 +1,4 @@
+import { decodeUriOrKeep } from '../../decode-uri.js';
 import { looksRandom } from '../assignment.js';
 import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
@@ -68,15 +69,6 @@ const appConfigurationConnectionString: Detector = {
   },
 };
 
-/** URL escapes a function key may be written with (`%2F`, `%3D`). */
-function unescapeUrl(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 /** `https://<app>.azurewebsites.net/api/<function>?code=<key>`: a trigger URL with the function (or host) key in it. */
 const functionKeyInUrl: Detector = {
   id: 'secret-azure-function-key',
@@ -86,7 +78,7 @@ const functionKeyInUrl: Detector = {
   requires: 'code=',
   pattern: /\.azurewebsites\.net\/api\/[^\s"'<>#]{1,400}?[?&]code=(?<secret>[A-Za-z0-9_/+%-]{30,120}(?:==|%3[Dd]%3[Dd]|=|%3[Dd])?)(?![A-Za-z0-9_/+%=-])/g,
   validate: (secret) => {
-    const key = unescapeUrl(secret).replace(/=+$/, '');
+    const key = decodeUriOrKeep(secret).replace(/=+$/, '');
     return key.length >= 30 && MIXED(key) && looksRandom(key, 24) && !isPlaceholder(key);
   },
   priority: PRIORITY.provider,
