@@ -55,3 +55,15 @@ describe('hostile YAML: anchors, aliases and merge keys', { timeout: 120_000 }, 
     expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
   });
 });
+
+/** `count` ConfigMaps in one file, as a generated bundle writes them. */
+function manyConfigMaps(count: number): string {
+  return Array.from({ length: count }, (_, index) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${index}\ndata:\n  a: b\n`).join('---\n');
+}
+
+describe('hostile YAML: many documents in one file', { timeout: 180_000 }, () => {
+  it('each document costs its own size, not the whole file\'s (a search of the file\'s text per document was n x size)', async () => {
+    const growth = await cpuGrowth(() => allRules({ 'bundle.yaml': manyConfigMaps(1_000) }), () => allRules({ 'bundle.yaml': manyConfigMaps(8_000) }));
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
+});

@@ -82,9 +82,9 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   const { file } = document;
   if (krmFunctions) return true;
   // kustomize patches written inline that make or change roles and bindings (rbacModel), in a kustomization, a Flux Kustomization or HelmRelease, an Application
-  if (file.text.includes('atch') && RBAC_KIND.test(documentText(document))) return true;
+  if (file.mentions('atch') && RBAC_KIND.test(documentText(document))) return true;
   // a key a rule reads is written in the file's text (a merge key's anchor too)
-  if (isKustomizationFile(file.baseName)) return KUSTOMIZATION_FIELDS.test(file.text);
+  if (isKustomizationFile(file.baseName)) return file.mentions(KUSTOMIZATION_FIELDS);
   // charts (chart names, umbrella charts' dependency keys); values only when their text has a key read
   if (isChartFile(file.baseName)) return true;
   if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document));

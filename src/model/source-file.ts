@@ -3,6 +3,7 @@ import { LineIndex, type Position, type Span } from './span.js';
 /** A text file of the scanned tree, addressed by its POSIX path relative to the scan root. */
 export class SourceFile {
   private index: LineIndex | undefined;
+  private mentioned: Map<string | RegExp, boolean> | undefined;
 
   constructor(
     readonly path: string,
@@ -24,6 +25,21 @@ export class SourceFile {
 
   span(start: number, end: number): Span {
     return { path: this.path, start, end };
+  }
+
+  /**
+   * Whether the text holds `word` (or matches a pattern without the g flag), remembered per word: rules ask it once per document of the file,
+   * and a search of the whole text each time made a file of n documents cost n times its size
+   * (16,000 ConfigMaps in one 1.2 MB file: 38 s).
+   */
+  mentions(word: string | RegExp): boolean {
+    this.mentioned ??= new Map();
+    let found = this.mentioned.get(word);
+    if (found === undefined) {
+      found = typeof word === 'string' ? this.text.includes(word) : word.test(this.text);
+      this.mentioned.set(word, found);
+    }
+    return found;
   }
 
   get baseName(): string {

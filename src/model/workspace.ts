@@ -340,7 +340,7 @@ export class Workspace {
         const { file } = document;
         objects.forEach((object) => append(found, kubernetesImages(object)));
         if (isKustomizationFile(file.baseName)) append(found, kustomizeImages(document));
-        if (file.text.includes('atch') || file.text.includes('"op"') || file.text.includes('op:')) append(found, patchImages(document));
+        if (file.mentions('atch') || file.mentions('"op"') || file.mentions('op:')) append(found, patchImages(document));
         if (isComposeDocument(document)) append(found, composeImages(document, this.composeEnv(file.directory)));
         if (isWorkflowFile(file.path) || isActionFile(file.path)) append(found, workflowImages(document));
         if (isGitlabCiFile(file.path)) append(found, gitlabCiImages(document));

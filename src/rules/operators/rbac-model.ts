@@ -75,7 +75,7 @@ export function rbacModel(workspace: Workspace): RbacModel {
     // what kustomize patches written inline make of roles and bindings: the rules and subjects they write are applied
     const ownRoles = [...model.roles];
     for (const document of workspace.yamlDocuments()) {
-      if (!document.file.text.includes('atch')) continue;
+      if (!document.file.mentions('atch')) continue;
       const view = new ResolvedYaml(document.document);
       for (const object of inlinePatchObjects(document)) {
         // a patch names its kind, and its group when it writes apiVersion or the target gives one
