@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES, repositoryBoundary } from '../config/load.js';
-import { parseConfig } from '../config/parse.js';
+import type { ResolvedConfig } from '../config/schema.js';
 import type { PolicyFileChange, ReviewedChange } from '../engine/settings.js';
 import { changeUnderReview, readAtBase, type ChangeUnderReview } from '../sources/git/change-under-review.js';
 
@@ -95,7 +95,8 @@ class BaseCopier {
       writeFileSync(configCopy, '');
     }
     const text = readFileSync(configCopy, 'utf8');
-    const named = text.trim() === '' ? [] : namedFiles(parseConfig(text, configCopy).verify);
+    // the validator (zod) is loaded only when there is a file to validate, as loadConfig does
+    const named = text.trim() === '' ? [] : namedFiles((await import('../config/parse.js')).parseConfig(text, configCopy).verify);
     for (const [role, file] of named) {
       const inRepository = path.join(this.top, path.relative(this.copies, file));
       if (!path.relative(this.copies, file).startsWith('..')) await this.copy(inRepository, role);
@@ -139,7 +140,7 @@ class BaseCopier {
   }
 }
 
-function namedFiles(verify: ReturnType<typeof parseConfig>['verify']): Array<[string, string]> {
+function namedFiles(verify: ResolvedConfig['verify']): Array<[string, string]> {
   if (!verify) return [];
   const named: Array<[string, string]> = [];
   if (verify.trustedRoot) named.push(['Sigstore trusted root', verify.trustedRoot]);
