@@ -48,7 +48,7 @@ export function secretsInText(text: string, scanPath: string, shownPath: string,
     const { line, column } = lines.position(match.start);
     const lineStart = text.lastIndexOf('\n', match.start - 1) + 1;
     const lineEndAt = text.indexOf('\n', match.start);
-    const snippet = redactions.slice(text, lineStart, lineEndAt === -1 ? text.length : lineEndAt);
+    const snippet = redactions.snippet(text, lineStart, lineEndAt === -1 ? text.length : lineEndAt, SNIPPET_MAX);
     found.push({
       detector: match.detector,
       hash: secretHash(match.secret),
@@ -57,7 +57,7 @@ export function secretsInText(text: string, scanPath: string, shownPath: string,
       ...(layer !== undefined ? { layer } : {}),
       line,
       column,
-      snippet: snippet.length > SNIPPET_MAX ? `${snippet.slice(0, SNIPPET_MAX)}…` : snippet,
+      snippet,
     });
   }
   return found;

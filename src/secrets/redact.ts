@@ -52,6 +52,22 @@ export class Redactions {
     }
     return redactSlice(text, from, to, relevant);
   }
+
+  /**
+   * The line [from, to) redacted and cut at `max` characters (with `…`), redacting no more of the
+   * line than that needs: a minified file is one line, and redacting all of it for each finding
+   * made 100 findings of a 5 MB line cost 100 copies of it (a 5 MB JSON file ran out of a 1 GB heap).
+   * A redacted slice of a prefix is a prefix of the redacted line, so the result is the same.
+   */
+  snippet(text: string, from: number, to: number, max: number): string {
+    for (let window = max + 1; ; window *= 2) {
+      // a cut inside a run of token characters would end the run there (see redactSlice): cut after it
+      const end = tokenRunEnd(text, Math.min(to, from + window), to);
+      const redactedText = this.slice(text, from, end);
+      if (redactedText.length > max) return `${redactedText.slice(0, max)}…`;
+      if (end === to) return redactedText;
+    }
+  }
 }
 
 /**
@@ -59,12 +75,13 @@ export class Redactions {
  * its token does (a detector's length cap, a token pasted twice without a break): what follows it
  * in the same run is redacted with it, never shown.
  */
-const TOKEN_CHARACTER = /[A-Za-z0-9+/=_.~-]/;
+const TOKEN_RUN = /[A-Za-z0-9+/=_.~-]*/y;
 
-function tokenRunEnd(text: string, from: number, to: number): number {
-  let end = from;
-  while (end < to && TOKEN_CHARACTER.test(text[end]!)) end += 1;
-  return end;
+/** Where the run of token characters at `from` ends, at most `to`. */
+function tokenRunEnd(text: string, from: number, to = text.length): number {
+  TOKEN_RUN.lastIndex = from;
+  TOKEN_RUN.exec(text);
+  return Math.min(TOKEN_RUN.lastIndex, to);
 }
 
 /** Replaces each of `relevant` (sorted by start, each meeting [from, to)) with its redacted form in the slice [from, to). */

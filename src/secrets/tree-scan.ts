@@ -84,6 +84,5 @@ function redactedLine(file: SourceFile, offset: number, redactions: Redactions):
   const { line } = file.position(offset);
   const start = file.lines.lineStart(line);
   const end = start + file.lineText(line).length;
-  const text = redactions.slice(file.text, start, end);
-  return text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
+  return redactions.snippet(file.text, start, end, SNIPPET_MAX);
 }

@@ -27,7 +27,7 @@ export function draftHits(text: string, path: string, matches: readonly HitMatch
     const start = lines.position(match.start);
     const end = lines.position(match.end);
     const lineStart = match.start - start.column + 1;
-    const lineText = redactions.slice(text, lineStart, lineEnd(text, match.start));
+    const snippet = redactions.snippet(text, lineStart, lineEnd(text, match.start), SNIPPET_MAX);
     return {
       ruleId: match.detector.id,
       hash: secretHash(match.secret),
@@ -37,7 +37,7 @@ export function draftHits(text: string, path: string, matches: readonly HitMatch
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
-      snippet: lineText.length > SNIPPET_MAX ? `${lineText.slice(0, SNIPPET_MAX)}…` : lineText,
+      snippet,
       matched: text.slice(match.start, match.end),
     };
   });
