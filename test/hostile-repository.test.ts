@@ -26,10 +26,10 @@ interface Run {
   readonly hung: boolean;
 }
 
-function rampart(args: readonly string[], cwd = PROJECT, env: Record<string, string> = {}): Promise<Run> {
+function rampart(args: readonly string[], cwd = PROJECT, env: Record<string, string> = {}, heapMb = 512): Promise<Run> {
   return new Promise((resolve, reject) => {
     // a runaway reader is stopped by the old-space limit long before it hurts the machine
-    const child = spawn(process.execPath, ['--max-old-space-size=512', BIN, ...args], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, BIN, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -337,6 +337,45 @@ describe('hostile repository: sizes and shapes that cost time', CASE_TIMEOUT, ()
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/huge\.yaml: skipped: too large to parse \(over 16 MB\)/);
     expect(run.stdout).toMatch(/huge\.yaml\n\s+\d+:\d+\s+HIGH\s+.*generic credential/i);
+    expectGoodFileScanned(run);
+  });
+});
+
+/**
+ * A heap a few times the input: each of these shapes once took many times its size (Error objects
+ * for every token of a Go template, the whole redacted line per finding of a minified file, an
+ * array entry and a string join per character of a Dockerfile line) and ran out of it.
+ */
+const SMALL_HEAP_MB = 128;
+
+describe('hostile repository: one file costs memory in proportion to its size', CASE_TIMEOUT, () => {
+  const scanInSmallHeap = (root: string): Promise<Run> => rampart(['scan', root, '--fail-on', 'none'], PROJECT, {}, SMALL_HEAP_MB);
+
+  it('2 MB of Go-template lines in a .yaml file (an error per token) is read as a template', async () => {
+    const root = await tree('template-lines', (dir) => writeFile(path.join(dir, 'templated.yaml'), '{{ if .x }}\nimage: {{ .Values.image }}\n{{ end }}\n'.repeat(40_000)));
+    const run = await scanInSmallHeap(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/templated\.yaml: Go template \(line 1\)/);
+    expectGoodFileScanned(run);
+  });
+
+  it('a 5 MB minified JSON file of 120,000 credentials (one line) lists 100 with a note of the rest', async () => {
+    const random = new SampleRandom('minified');
+    const root = await tree('minified-json', (dir) => writeFile(path.join(dir, 'users.json'), JSON.stringify(Array.from({ length: 120_000 }, (_, index) => ({ password: random.chars(ALNUM, 16), k: `v${index}` })))));
+    const run = await scanInSmallHeap(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/users\.json: \d{6} more secret-generic-credential findings in this file not listed/);
+    expectGoodFileScanned(run);
+  });
+
+  it('a Dockerfile with one 8 MB RUN line is read, its FROM image reported', async () => {
+    const root = await tree('dockerfile-line', (dir) => writeFile(path.join(dir, 'Dockerfile'), `FROM alpine:3\nRUN ${'a'.repeat(8_000_000)}\n`));
+    const run = await scanInSmallHeap(root);
+    expectFinished(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Dockerfile\n\s+1:6\s+HIGH\s+Image alpine:3 is not pinned/);
     expectGoodFileScanned(run);
   });
 });

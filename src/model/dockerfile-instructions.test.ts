@@ -13,7 +13,7 @@ describe('dockerInstructions', () => {
     const text = 'FROM a\r\nCOPY --from=b:1 \\\n  /x /y\n';
     const copy = dockerInstructions(text)[1]!;
     const at = copy.args.indexOf('/x');
-    expect(text.slice(copy.offsets[at], copy.offsets[at]! + 2)).toBe('/x');
+    expect(text.slice(copy.offsetOf(at), copy.offsetOf(at)! + 2)).toBe('/x');
     expect(text.slice(copy.start, copy.end)).toBe('COPY --from=b:1 \\\n  /x /y');
   });
 

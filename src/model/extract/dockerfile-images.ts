@@ -134,8 +134,8 @@ function splitWords(instruction: DockerInstruction): Word[] {
   const words: Word[] = [];
   const pattern = /\S+/g;
   for (let match = pattern.exec(instruction.args); match; match = pattern.exec(instruction.args)) {
-    const first = instruction.offsets[match.index] ?? 0;
-    const last = instruction.offsets[match.index + match[0].length - 1] ?? first;
+    const first = instruction.offsetOf(match.index) ?? 0;
+    const last = instruction.offsetOf(match.index + match[0].length - 1) ?? first;
     words.push({ text: match[0], start: first, end: last + 1 });
   }
   return words;

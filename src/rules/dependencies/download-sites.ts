@@ -44,7 +44,7 @@ export function dockerfileSites(file: SourceFile): { runs: ShellSite[]; adds: Do
       const words: Array<{ text: string; start: number; end: number }> = [];
       for (const match of instruction.args.slice(skip).matchAll(/\S+/g)) {
         const at = skip + (match.index ?? 0);
-        words.push({ text: match[0], start: instruction.offsets[at] ?? 0, end: (instruction.offsets[at + match[0].length - 1] ?? 0) + 1 });
+        words.push({ text: match[0], start: instruction.offsetOf(at) ?? 0, end: (instruction.offsetOf(at + match[0].length - 1) ?? 0) + 1 });
       }
       adds.push({ file, words });
     }
