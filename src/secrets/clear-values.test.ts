@@ -7,7 +7,8 @@ import { insideText, textRangesOf } from './code-literals.js';
 describe('standInKind', () => {
   const cases: Record<string, string[]> = {
     reference: ['env:DATADOG_API_KEY', 'vault:secret/data/db#password', 'op://platform/argocd/client-secret', 'ref+awssm://prod/db#password',
-      '$dex.github.clientSecret', 'ext:/scripts/auth1.sh', 'pullsecret:argocd/regcred', 'secret:argocd/registry#creds', '$<plugin-secret>:plugin.token', '%env(SESSION_SECRET)%', '@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)'],
+      '$dex.github.clientSecret', 'ext:/scripts/auth1.sh', 'pullsecret:argocd/regcred', 'secret:argocd/registry#creds', '$<plugin-secret>:plugin.token', '%env(SESSION_SECRET)%', '@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/x)',
+      'helm-chart-signing-key:private_key', 'ci/Helm-Signing2:PrivateKey', 'kv/data/Team7/ArgoCD#apiToken', 'projects/123/secrets/db-password:latest'],
     placeholder: ['${{ secrets.GITHUB_TOKEN }}', '#{DbPassword}#', '__ADMIN_PASSWORD__', '<password>', '#API_KEY#', 'authelia_%s_', 'changeme', 'my-password'],
     filler: ['PleaseGenerateA50CharLul', 'mocked_token', 'vErrYS3c3tReFRe$hToken', 'p@ssw0rd!#%^&*()', 'testTEST1234!@#$', 'password123!', 'admin123456', 'aabbccddeeff00112233', 'abcdef123456', 'c3Ryb25nLXBhc3N3b3Jk'],
     documentation: ['AKIAIOSFODNN7EXAMPLE', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
@@ -23,7 +24,9 @@ describe('standInKind', () => {
   }
 
   it('leaves random values, and passwords that start with $, alone', () => {
-    for (const value of ['eFY0JIs7J17X1BR8l4HM9Jnw', '495e90ea9d1c7536da6948aa256420f29f6eccbd', 'Skt2T0tjMk5PdQ==', '$k9!Tq2#Lm7xVw', 'hhZCp@D28z!n@NED*yB!ROMt+WzsY*iq']) {
+    for (const value of ['eFY0JIs7J17X1BR8l4HM9Jnw', '495e90ea9d1c7536da6948aa256420f29f6eccbd', 'Skt2T0tjMk5PdQ==', '$k9!Tq2#Lm7xVw', 'hhZCp@D28z!n@NED*yB!ROMt+WzsY*iq',
+      // a login and its password are no path with a field, nor is base64 with a colon after it
+      'ci-bot:Summer2024', 'deploy:hunter42x', 'ops-bot:Marigold', 'Xk9aB2cD/3eF4gH5iJ6kL:name', 'ab3dk9x2/kq7Zp:name']) {
       expect(standInKind(value), value).toBeUndefined();
     }
   });

@@ -1,5 +1,6 @@
 import { decodeBase64Text } from './base64-text.js';
 import { isDocumentedExample, isPlaceholder } from './placeholders.js';
+import { isSecretReference } from './secret-references.js';
 
 /**
  * Whether a value written next to a credential key is the credential itself, or something that
@@ -7,18 +8,6 @@ import { isDocumentedExample, isPlaceholder } from './placeholders.js';
  * copied from documentation, or text that is plainly not a secret (a MIME type, a boolean). Shared
  * by `secret-generic-credential` and `k8s-secret-plaintext`.
  */
-
-/**
- * Secret-manager and environment references: `env:NAME`, `vault:secret/data/x#key`,
- * `op://vault/item/field`, `ref+awssm://…`, `azurekeyvault://…`, Argo CD Image Updater's `ext:/script`,
- * `secret:ns/name#field` and `pullsecret:ns/name`, Argo CD's `$name` and
- * `$<secret>:key`, Symfony's `%env(NAME)%`, Azure App Service's `@Microsoft.KeyVault(…)`.
- */
-const REFERENCE = /^(?:env|file|vault|op|sm|ssm|awssm|aws-?secrets?(?:manager)?|gcpsm|gcp-?secrets?|azkv|azure-?key-?vault|keyvault|akv|bw|bitwarden|doppler|infisical|onepassword|1password|sops|k8s|kubernetes|secretref|secretkeyref)(?::|\+|:\/\/)|^ref\+|^ext:\/|^(?:pull)?secret:[a-z0-9][a-z0-9.-]*\/[A-Za-z0-9._-]+(?:#[\w.-]+)?$|^\$[A-Za-z_][A-Za-z0-9_.-]*$|^\$[<{(]|^%env\(|^@Microsoft\.KeyVault\(/i;
-
-export function isSecretReference(value: string): boolean {
-  return REFERENCE.test(value.trim());
-}
 
 /**
  * Words that filler and demo values are made of (`PleaseGenerateA50CharKey`, `my-password`,

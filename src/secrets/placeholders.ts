@@ -63,6 +63,9 @@ const DOCUMENTED = new Set([
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's documented test key
   'pk_test_TYooMQauvdEDq54NiTphI7jx',
   '123e4567-e89b-12d3-a456-426614174000', // the example UUID of RFC 4122 and Wikipedia
+  // the password of kubernetes.io's Secret tasks (`--from-literal=password='S!B\*d$zDsb='`), copied into many tutorials
+  'S!B\\*d$zDsb=',
+  'S!B*d$zDsb=',
 ]);
 
 export function isDocumentedExample(token: string): boolean {

@@ -162,7 +162,13 @@ export function isCredentialKey(key: string): boolean {
 export function isGenericCredential(value: string, context: MatchContext): boolean {
   const key = context.groups['key'];
   if (!key || !isCredentialKey(key)) return false;
-  const assigned = withUnicodeEscapesDecoded(assignedValue(key, value, context));
+  const written = withUnicodeEscapesDecoded(assignedValue(key, value, context));
+  // `repo_secrets: |` then `GPG_PRIVATE_KEY=signing-key:private_key`: the value is itself an
+  // assignment (env lines, a secret manager's NAME=path:field list); a credential name there has a
+  // match of its own, any other name's value is judged under the outer key
+  const nested = written === undefined ? undefined : NESTED_ASSIGNMENT.exec(written);
+  if (nested && isCredentialKey(nested[1]!)) return false;
+  const assigned = nested ? nested[2] : written;
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
@@ -182,8 +188,19 @@ export function isGenericCredential(value: string, context: MatchContext): boole
     if (!isWordlike(assigned) && isRandomSecretValue(assigned, 10)) return true;
     return PASSWORD_KEY.test(key) ? isTypedPassword(assigned) || isAppPassword(assigned) : isShortRandomKey(assigned);
   }
-  return !/\s/.test(decoded) && !isWordlike(decoded) && isRandomSecretValue(decoded, 8);
+  return isRandomDecodedText(decoded);
 }
+
+/**
+ * Text a base64 (or base32) value decodes to, judged as the secret: random, not words. Words in
+ * capitals count as words (`SOMETHING_ELSE!`), as `iloveyou` and `strong-password` do.
+ */
+export function isRandomDecodedText(decoded: string): boolean {
+  return !/\s/.test(decoded) && !isWordlike(decoded) && !isWordlike(decoded.toLowerCase()) && isRandomSecretValue(decoded, 8);
+}
+
+/** `NAME=value` as a value: an ENV_NAME or snake_case name (random text holds no `=` but base64's padding at its end). */
+const NESTED_ASSIGNMENT = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)=(?!=)(.+)$/;
 
 /** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
 function withUnicodeEscapesDecoded(value: string | undefined): string | undefined {
@@ -552,6 +569,8 @@ export const genericDetectors: readonly Detector[] = [
         `        - name: API_TOKEN\n          value: >-\n            ${random.chars(CLASS.alnum.chars, 28)} # expect: secret-generic-credential`,
         // a key named for what the secret is for: a Supabase service key, a Firebase server key
         `SUPABASE_SERVICE_KEY: ${random.chars(CLASS.alnum.chars, 28)}`,
+        // env lines as the value of a credential key: a name that says nothing is judged by its value
+        `repo_secrets: |\n  SIGNING=${random.chars(CLASS.alnum.chars, 24)} # expect: secret-generic-credential`,
       ],
       negatives: [
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
@@ -608,6 +627,11 @@ export const genericDetectors: readonly Detector[] = [
         // a local server's start-up URL (Jupyter): loopback or a container's own host name
         `#   or http://127.0.0.1:8888/lab?token=${random.chars('0123456789abcdef', 48)}`, `    http://${random.chars('0123456789abcdef', 12)}:8888/?token=${random.chars('0123456789abcdef', 48)}`,
         `Open <http://localhost:49153/lab?theme=dark&token=${random.chars('0123456789abcdef', 48)}> in a browser`,
+        // secret-manager references: get-vault-secrets' NAME=path:field lines (grafana/helm-charts), Vault paths with a field, GCP Secret Manager names
+        'repo_secrets: |\n  GPG_PRIVATE_KEY=helm-chart-signing-key:private_key\n  GPG_PASSPHRASE=helm-chart-signing-key:passphrase',
+        'GPG_PRIVATE_KEY=ci/Helm-Signing2:PrivateKey', 'client_secret: "kv/data/Team7/ArgoCD#clientSecret"', 'DB_PASSWORD: projects/Platform-Prod-7/secrets/DbPassword2/versions/latest',
+        // kubernetes.io's example password, base64-encoded in a Secret (`S!B\*d$zDsb=`)
+        'password: UyFCXCpkJHpEc2I9',
       ],
     }));
     },

@@ -1,9 +1,9 @@
-import { standInKind } from '../clear-values.js';
+import { decodedPrintable, standInKind } from '../clear-values.js';
 import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
-import { isRandomSecretValue, isTrivialPassword, isTypedPassword } from './generic.js';
+import { isRandomDecodedText, isRandomSecretValue, isTrivialPassword, isTypedPassword } from './generic.js';
 import { isBasicCredential } from './placements.js';
 import { isSignedJwt } from './structured.js';
 
@@ -43,11 +43,19 @@ const COIN_ADDRESS = /^0x[0-9a-fA-F]{40}$|^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 function isTokenValue(value: string, key = ''): boolean {
   if (!isLiteralCredential(value) || (/^[-_ ]?token$/i.test(key) && COIN_ADDRESS.test(value))) return false;
   if (/^eyJ[A-Za-z0-9_-]+\.eyJ/.test(value)) return isSignedJwt(value);
-  return isRandomSecretValue(value, 16);
+  const decoded = decodedPrintable(value);
+  return decoded === undefined ? isRandomSecretValue(value, 16) : isRandomDecodedText(decoded);
 }
 
+/**
+ * Base64 of printable text is judged by that text, as the generic rule judges it: documentation
+ * that shows a Secret's data encoded (`DB_PASSWORD: aWxvdmV5b3U=`, `iloveyou`) shows a dictionary
+ * word, not a generated password; base64 of random text is still one.
+ */
 function isPasswordValue(value: string): boolean {
-  return isLiteralCredential(value) && !isTrivialPassword(value) && (isRandomSecretValue(value, 12) || isTypedPassword(value));
+  if (!isLiteralCredential(value) || isTrivialPassword(value)) return false;
+  const decoded = decodedPrintable(value);
+  return decoded === undefined ? isRandomSecretValue(value, 12) || isTypedPassword(value) : isRandomDecodedText(decoded);
 }
 
 /**
@@ -232,6 +240,7 @@ export const writtenCredentialDetectors: readonly Detector[] = [
           `Set the client secret to \`${random.chars(CLASS.alnum.chars, 30)}\` and restart.`,
           `| staging | API key | \`${random.chars(CLASS.alnum.chars, 24)}7Qa\` |`,
           `Log in with the access token ${random.chars(CLASS.alnum.chars, 28)}4Kx and open the dashboard.`,
+          `The admin password is \`${Buffer.from(`Qz${random.chars(CLASS.alnum.chars, 8)}#${random.chars(CLASS.alnum.chars, 6)}`).toString('base64')}\` (base64).`,
         ],
         negatives: [
           'The API key is stored in the `app-credentials` Secret.', 'Set the token to `<your-token>` first.', 'The password is `changeme` by default.',
@@ -241,6 +250,8 @@ export const writtenCredentialDetectors: readonly Detector[] = [
           'The secret key is sha256:2b1a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
           'Token: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0ZXN0In0.',
           '| `token` | string | The API token used for requests |', 'Pass the token 3f2b8c1e9a4d4e7bb6c25d8e9f0a1b2c as a header.', 'the refresh token rotation interval',
+          // dictionary words shown base64-encoded in a Secret's data (kustomize's secretGeneratorPlugin.md: `iloveyou`, `SOMETHING_ELSE!`)
+          '>   DB_PASSWORD: aWxvdmV5b3U=', 'The password is `U09NRVRISU5HX0VMU0Uh`.',
         ],
       };
       });
