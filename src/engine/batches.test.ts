@@ -46,6 +46,19 @@ describe('batched scans', () => {
     expect(batched).toEqual(whole);
   });
 
+  it('find roles and bindings that JSON 6902 patch files in another directory change', async () => {
+    const texts = {
+      'base/rbac.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: viewers\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n  - {kind: Group, name: developers}\n',
+      'overlay/kustomization.yaml': 'resources: [../base]\npatches:\n  - target: {kind: ClusterRoleBinding, name: viewers}\n    path: ../patches/roleref.json\n  - target: {kind: ClusterRole, name: view}\n    path: ../patches/rules.yaml\n',
+      'patches/roleref.json': '[{"op": "replace", "path": "/roleRef/name", "value": "cluster-admin"}]\n',
+      'patches/rules.yaml': '- op: add\n  path: /rules/-\n  value: {apiGroups: [""], resources: [secrets], verbs: [get]}\n',
+    };
+    const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES);
+    const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, RULES, { batchBytes: ONE_GROUP_PER_BATCH });
+    expect(whole.findings.map((finding) => `${finding.ruleId} ${finding.location.path}`)).toEqual(expect.arrayContaining(['rbac-cluster-admin-binding patches/roleref.json', 'rbac-secrets-read patches/rules.yaml']));
+    expect(batched).toEqual(whole);
+  });
+
   it('find a chart taken from an OCI HelmRepository defined in another directory (flux-oci-unverified)', async () => {
     const texts = {
       'apps/runner/helmrelease.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: runner\nspec:\n  chart:\n    spec:\n      chart: gha-runner-scale-set\n      version: 0.9.3\n      sourceRef:\n        kind: HelmRepository\n        name: actions\n        namespace: flux-system\n',

@@ -1,8 +1,10 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { KubeObject } from './kubernetes.js';
+import { localPath } from './kustomize-patches.js';
 import { isKustomizationFile } from './file-kinds.js';
 import type { SourceFile } from './source-file.js';
-import { documentsInBlockLiteral } from './yaml-in-string.js';
+import { documentsInBlockLiteral, documentsInOtherString } from './yaml-in-string.js';
+import type { Workspace } from './workspace.js';
 import { getNode, getString, seqItems, stringValue, type YamlDocument } from './yaml.js';
 
 /** One patch a kustomization (or a controller that runs kustomize) applies, written where it is used. */
@@ -13,6 +15,11 @@ export interface InlinePatch {
   readonly target?: Node;
   /** where it is written, for messages: `kustomization patches[0]` */
   readonly label: string;
+  /**
+   * false when the patch is a string in another style than a literal block (`patch: '[{"op": …}]'`):
+   * its nodes all span the whole string, which findings may point at but no edit may rewrite
+   */
+  readonly located: boolean;
 }
 
 /**
@@ -46,7 +53,7 @@ function patchesOf(file: SourceFile, holder: Node | undefined, where: string): I
   if (!isMap(holder)) return [];
   const found: InlinePatch[] = [];
   const add = (written: Node | undefined, target: Node | undefined, label: string): void => {
-    for (const root of patchBodies(file, written)) found.push({ root, label, ...(target ? { target } : {}) });
+    for (const { root, located } of patchBodies(file, written)) found.push({ root, label, located, ...(target ? { target } : {}) });
   };
   seqItems(getNode(holder, 'patches')).forEach((entry, index) => add(getNode(entry, 'patch'), getNode(entry, 'target'), `${where} patches[${index}]`));
   seqItems(getNode(holder, 'patchesJson6902')).forEach((entry, index) => add(getNode(entry, 'patch'), getNode(entry, 'target'), `${where} patchesJson6902[${index}]`));
@@ -57,10 +64,45 @@ function patchesOf(file: SourceFile, holder: Node | undefined, where: string): I
   return found;
 }
 
-/** A patch written as a literal block string (one or more documents), or as YAML operations. */
-function patchBodies(file: SourceFile, written: Node | undefined): Node[] {
-  if (isSeq(written)) return [written];
-  return documentsInBlockLiteral(file, written);
+/** A patch written as a string (one or more documents), or as YAML operations. */
+function patchBodies(file: SourceFile, written: Node | undefined): Array<{ root: Node; located: boolean }> {
+  if (isSeq(written)) return [{ root: written, located: true }];
+  const inBlock = documentsInBlockLiteral(file, written).map((root) => ({ root, located: true }));
+  return inBlock.length > 0 ? inBlock : documentsInOtherString(written).map((root) => ({ root, located: false }));
+}
+
+/**
+ * JSON 6902 patches a kustomization applies from files of the tree (`patches: - path: p.yaml,
+ * target: …`, `patchesJson6902: - path: p.json`), with the target it names: the file holds only the
+ * operation list, so what it patches is known from the kustomization alone.
+ */
+export interface PatchFile {
+  readonly document: YamlDocument;
+  readonly patch: InlinePatch;
+}
+
+export function jsonPatchFiles(workspace: Workspace): PatchFile[] {
+  return workspace.derived('json-patch-files', () => {
+    const found: PatchFile[] = [];
+    for (const kustomization of workspace.kustomizations()) {
+      if (!kustomization.file.mentions('path')) continue;
+      for (const field of ['patches', 'patchesJson6902']) {
+        seqItems(getNode(kustomization.root, field)).forEach((entry, index) => {
+          const written = getString(entry, 'path');
+          const target = getNode(entry, 'target');
+          if (!isMap(target)) return;
+          const path = written === undefined ? undefined : localPath(kustomization.file.directory, written);
+          if (path === undefined) return;
+          for (const document of workspace.yamlDocumentsOf(path)) {
+            if (!isJsonPatch(document.root)) continue;
+            const label = `${document.file.baseName} (${kustomization.file.path} ${field}[${index}])`;
+            found.push({ document, patch: { root: document.root as Node, target, label, located: true } });
+          }
+        });
+      }
+    }
+    return found;
+  });
 }
 
 /** JSON 6902 operations: a list of maps, each with an `op` and a `path` that starts with `/`. */

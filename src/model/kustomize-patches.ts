@@ -69,7 +69,7 @@ function field(entry: unknown, key: string): unknown {
 }
 
 /** A file of the tree named relative to the kustomization's directory; not an inline patch or a URL. */
-function localPath(directory: string, entry: string): string | undefined {
+export function localPath(directory: string, entry: string): string | undefined {
   const trimmed = entry.trim();
   if (trimmed === '' || trimmed.includes('\n') || trimmed.includes('://') || path.posix.isAbsolute(trimmed)) return undefined;
   const joined = path.posix.normalize(path.posix.join(directory, trimmed));

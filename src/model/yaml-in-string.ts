@@ -1,4 +1,4 @@
-import { isScalar, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Node } from 'yaml';
 import { parseRefusal } from './parse-limits.js';
 import type { SourceFile } from './source-file.js';
 import { withLineFeeds } from './span.js';
@@ -51,5 +51,28 @@ function parseChunk(text: string, offset: number): Node | undefined {
     return (document.contents as Node | null) ?? undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The YAML documents of a string written in another style than a literal block (`patch: '[{"op": …}]'`,
+ * a folded `>` block, a plain scalar): its value is what a tool reads, but offsets within it do not map
+ * back to the file, so every node of the result spans the whole string.
+ */
+export function documentsInOtherString(node: Node | undefined): Node[] {
+  if (!isScalar(node) || node.type === 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return [];
+  const text = node.value;
+  if (!/[:[{]/.test(text) || parseRefusal(text)) return [];
+  try {
+    const documents = parseAllDocumentsLikeGoYaml(text);
+    if (documents.some((document) => document.errors.length > 0)) return [];
+    const range = node.range;
+    const roots = documents.map((document) => document.contents as Node | null).filter((root): root is Node => root !== null && (isMap(root) || isSeq(root)));
+    for (const root of roots) {
+      visit(root, { Node(_key, inner) { inner.range = [range[0], range[1], range[2]]; } });
+    }
+    return roots;
+  } catch {
+    return [];
   }
 }

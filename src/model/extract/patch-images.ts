@@ -15,11 +15,16 @@ import { scalarImage } from './yaml-tool-images.js';
 export function patchImages(document: YamlDocument): ImageOccurrence[] {
   const { file } = document;
   const patches = inlinePatches(document);
-  if (patches.length === 0) return isJsonPatch(document.root) ? jsonPatchImages(file, [{ root: document.root as Node, label: file.baseName }]) : [];
-  return [
-    ...inlinePatchObjects(document, patches).flatMap(kubernetesImages),
-    ...jsonPatchImages(file, patches.filter((patch) => isJsonPatch(patch.root))),
-  ];
+  if (patches.length === 0) return isJsonPatch(document.root) ? jsonPatchImages(file, [{ root: document.root as Node, label: file.baseName, located: true }]) : [];
+  return patches.flatMap((patch) => {
+    const images = isJsonPatch(patch.root) ? jsonPatchImages(file, [patch]) : inlinePatchObjects(document, [patch]).flatMap(kubernetesImages);
+    return patch.located ? images : images.map(unpinnable);
+  });
+}
+
+/** An image of a patch written as a quoted or folded string: its place in the file is the whole string, so `rampart pin` leaves it to people. */
+function unpinnable(image: ImageOccurrence): ImageOccurrence {
+  return { ...image, pin: { kind: 'none', reason: 'written in a patch string that is not a literal block (|): pin it by hand' } };
 }
 
 function jsonPatchImages(file: SourceFile, patches: readonly InlinePatch[]): ImageOccurrence[] {

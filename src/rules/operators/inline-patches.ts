@@ -37,7 +37,7 @@ function collect(sites: ValuesSite[], file: SourceFile, view: ResolvedYaml, hold
   for (const field of PATCH_LISTS) {
     for (const entry of view.items(view.get(holder, field))) {
       const patch = isScalar(entry) ? entry : view.get(entry, 'patch');
-      if (!isScalar(patch) || typeof patch.value !== 'string' || !patch.value.includes('\n') || parseRefusal(patch.value)) continue;
+      if (!isScalar(patch) || typeof patch.value !== 'string' || parseRefusal(patch.value)) continue;
       const parsed = parseDocument(patch.value, { uniqueKeys: false });
       if (parsed.errors.length > 0 || !(isMap(parsed.contents) || isSeq(parsed.contents))) continue;
       sites.push({

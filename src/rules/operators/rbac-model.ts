@@ -1,6 +1,6 @@
 import { append } from '../../append.js';
 import { isMap, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
-import { inlinePatches, inlinePatchObjects, isJsonPatch, writingOperations } from '../../model/inline-patches.js';
+import { inlinePatches, inlinePatchObjects, isJsonPatch, jsonPatchFiles, writingOperations, type InlinePatch } from '../../model/inline-patches.js';
 import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -72,18 +72,26 @@ export function rbacModel(workspace: Workspace): RbacModel {
       if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
       if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
     }
-    // what kustomize patches written inline make of roles and bindings: the rules and subjects they write are applied
+    // what kustomize patches make of roles and bindings: the rules and subjects they write are applied
     const ownRoles = [...model.roles];
+    const ownBindings = [...model.bindings];
     for (const document of workspace.yamlDocuments()) {
       if (!document.file.mentions('atch')) continue;
       const view = new ResolvedYaml(document.document);
-      for (const object of inlinePatchObjects(document)) {
+      const patches = inlinePatches(document);
+      for (const object of inlinePatchObjects(document, patches)) {
         // a patch names its kind, and its group when it writes apiVersion or the target gives one
         if (apiGroup(object) !== RBAC_GROUP && apiGroup(object) !== '') continue;
         if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));
         if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') model.bindings.push(bindingOf(object, object.kind, view));
       }
-      append(model.roles, jsonPatchedRoles(document, view, ownRoles));
+      append(model.roles, jsonPatchedRoles(document, patches, view, ownRoles));
+      append(model.bindings, jsonPatchedBindings(document, patches, view, ownBindings));
+    }
+    for (const { document, patch } of jsonPatchFiles(workspace)) {
+      const view = new ResolvedYaml(document.document);
+      append(model.roles, jsonPatchedRoles(document, [patch], view, ownRoles));
+      append(model.bindings, jsonPatchedBindings(document, [patch], view, ownBindings));
     }
     for (const binding of model.bindings) model.bindingsByRole.set(binding.roleName, [...(model.bindingsByRole.get(binding.roleName) ?? []), binding]);
     append(model.aggregators, model.roles.filter((role) => role.kind === 'ClusterRole' && role.selectors.length > 0));
@@ -109,9 +117,9 @@ const RULE_FIELDS = new Set(['apiGroups', 'resources', 'verbs', 'nonResourceURLs
  * `/rules/-`, `/rules/0`), or one list of a rule (`/rules/0/verbs: ["*"]`), read over that rule of
  * the role of the tree the patch targets (alone when the tree has none).
  */
-function jsonPatchedRoles(document: YamlDocument, view: ResolvedYaml, ownRoles: readonly RbacRole[]): RbacRole[] {
+function jsonPatchedRoles(document: YamlDocument, patches: readonly InlinePatch[], view: ResolvedYaml, ownRoles: readonly RbacRole[]): RbacRole[] {
   const roles: RbacRole[] = [];
-  for (const patch of inlinePatches(document)) {
+  for (const patch of patches) {
     const kind = stringValue(getNode(patch.target, 'kind'));
     if ((kind !== 'Role' && kind !== 'ClusterRole') || !isJsonPatch(patch.root)) continue;
     const name = stringValue(getNode(patch.target, 'name'));
@@ -132,10 +140,88 @@ function jsonPatchedRoles(document: YamlDocument, view: ResolvedYaml, ownRoles: 
       }
     }
     if (rules.length === 0) continue;
-    const object: KubeObject = { source: document, node: new YAMLMap(), apiVersion: `${RBAC_GROUP}/v1`, kind, name, namespace, patchFragment: patch.label };
+    const object: KubeObject = { source: document, node: standIn(patch.root), apiVersion: `${RBAC_GROUP}/v1`, kind, name, namespace, patchFragment: patch.label };
     roles.push({ object, kind, name: name ?? '', namespace, rules, labels: new Map(), selectors: [] });
   }
   return roles;
+}
+
+/**
+ * Bindings as JSON 6902 patches change them: subjects added (`/subjects/-`, `/subjects/0`) or
+ * replaced (`/subjects`, `/subjects/0/name`), the role replaced (`/roleRef`, `/roleRef/name`). Read
+ * over the binding of the tree the patch targets: a new role is granted to its subjects as well;
+ * without a new role, only the subjects the patch adds are the patched binding's (the others are
+ * judged on the binding itself).
+ */
+function jsonPatchedBindings(document: YamlDocument, patches: readonly InlinePatch[], view: ResolvedYaml, ownBindings: readonly RbacBinding[]): RbacBinding[] {
+  const bindings: RbacBinding[] = [];
+  for (const patch of patches) {
+    const kind = stringValue(getNode(patch.target, 'kind'));
+    if ((kind !== 'RoleBinding' && kind !== 'ClusterRoleBinding') || !isJsonPatch(patch.root)) continue;
+    const name = stringValue(getNode(patch.target, 'name'));
+    const namespace = stringValue(getNode(patch.target, 'namespace'));
+    const base = ownBindings.find((binding) => binding.kind === kind && binding.object.name === name && (namespace === undefined || binding.object.namespace === namespace));
+    const object: KubeObject = { source: document, node: standIn(patch.root), apiVersion: `${RBAC_GROUP}/v1`, kind, name, namespace: namespace ?? base?.object.namespace, patchFragment: patch.label };
+    let roleKind = base?.roleKind ?? 'ClusterRole';
+    let roleName = base?.roleName ?? '';
+    let roleNameNode = base?.roleNameNode;
+    let roleChanged = false;
+    // the binding's own subjects are written in another file: findings about them point at the patch
+    const baseSubjects = (base?.subjects ?? []).map((subject) => ({ ...subject, nameNode: undefined }));
+    const added: Subject[] = [];
+    let replacedAll = false;
+    for (const operation of writingOperations(patch.root)) {
+      const [top, index, field, ...rest] = operation.segments;
+      if (rest.length > 0) continue;
+      if (top === 'roleRef' && index === undefined) {
+        roleKind = view.string(operation.value, 'kind') ?? roleKind;
+        roleName = view.string(operation.value, 'name') ?? roleName;
+        roleNameNode = view.get(operation.value, 'name') ?? operation.value;
+        roleChanged = true;
+      } else if (top === 'roleRef' && field === undefined && (index === 'name' || index === 'kind')) {
+        const value = stringValue(operation.value);
+        if (value === undefined) continue;
+        if (index === 'name') [roleName, roleNameNode] = [value, operation.value];
+        else roleKind = value;
+        roleChanged = true;
+      } else if (top === 'subjects' && index === undefined) {
+        replacedAll = true;
+        append(added, view.items(operation.value).flatMap((node) => subjectOf(node, view, object.namespace)));
+      } else if (top === 'subjects' && field === undefined) {
+        append(added, subjectOf(operation.value, view, object.namespace));
+      } else if (top === 'subjects' && /^\d+$/.test(index ?? '') && (field === 'name' || field === 'kind' || field === 'namespace')) {
+        // one field of a subject of the binding: the others stay as they were (unknown without the binding)
+        const value = stringValue(operation.value);
+        const was = baseSubjects[Number(index)];
+        if (value === undefined) continue;
+        added.push({
+          kind: field === 'kind' ? value : was?.kind ?? '',
+          name: field === 'name' ? value : was?.name ?? '',
+          namespace: field === 'namespace' ? value : was?.namespace,
+          nameNode: field === 'name' ? operation.value : was?.nameNode,
+        });
+      }
+    }
+    const subjects = replacedAll || !roleChanged ? added : [...baseSubjects, ...added];
+    if (!roleChanged && added.length === 0) continue;
+    bindings.push({ object, kind, roleKind, roleName: roleName || '(the role its binding names)', roleNameNode: roleChanged ? roleNameNode : undefined, subjects });
+  }
+  return bindings;
+}
+
+/** An empty object that stands for what a JSON patch makes, placed where the patch is written. */
+function standIn(patch: Node): YAMLMap {
+  const node = new YAMLMap();
+  node.range = patch.range ?? null;
+  return node;
+}
+
+function subjectOf(node: unknown, view: ResolvedYaml, bindingNamespace: string | undefined): Subject[] {
+  const kind = view.string(node, 'kind');
+  const name = view.string(node, 'name');
+  if (!kind || !name) return [];
+  const namespace = view.string(node, 'namespace') ?? (kind === 'ServiceAccount' ? bindingNamespace : undefined);
+  return [{ kind, name, namespace, nameNode: view.get(node, 'name') }];
 }
 
 function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: ResolvedYaml): RbacRole {
@@ -151,13 +237,7 @@ function roleOf(object: KubeObject, kind: 'Role' | 'ClusterRole', view: Resolved
 
 function bindingOf(object: KubeObject, kind: 'RoleBinding' | 'ClusterRoleBinding', view: ResolvedYaml): RbacBinding {
   const roleRef = view.get(object.node, 'roleRef');
-  const subjects = view.items(view.get(object.node, 'subjects')).flatMap((node) => {
-    const subjectKind = view.string(node, 'kind');
-    const name = view.string(node, 'name');
-    if (!subjectKind || !name) return [];
-    const namespace = view.string(node, 'namespace') ?? (subjectKind === 'ServiceAccount' ? object.namespace : undefined);
-    return [{ kind: subjectKind, name, namespace, nameNode: view.get(node, 'name') }];
-  });
+  const subjects = view.items(view.get(object.node, 'subjects')).flatMap((node) => subjectOf(node, view, object.namespace));
   return {
     object,
     kind,
