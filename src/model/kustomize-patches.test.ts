@@ -29,6 +29,26 @@ describe('files kustomizations apply as patches', () => {
     expect([...found]).toEqual([]);
   });
 
+  it('not a patch listed as a resource without its name as written: escaped, folded, or a directory named by `..`', () => {
+    const escaped = kustomizePatchPaths(files({
+      'a/kustomization.yaml': 'patches:\n  - path: ../b/deployment.yaml\n',
+      'b/kustomization.yaml': 'resources:\n  - "deploy\\x6dent.yaml"\n',
+    }));
+    const folded = kustomizePatchPaths(files({
+      'a/kustomization.yaml': 'patches:\n  - path: ../b/my service.yaml\n',
+      'b/kustomization.yaml': 'resources:\n  - my\n    service.yaml\n',
+    }));
+    const directory = kustomizePatchPaths(files({
+      'a/kustomization.yaml': 'patches:\n  - path: ../q\n',
+      'q/z/kustomization.yaml': 'resources:\n  - ./..\n',
+    }));
+    const unrelated = kustomizePatchPaths(files({
+      'a/kustomization.yaml': 'patches:\n  - path: patch.yaml\n',
+      'b/kustomization.yaml': 'resources:\n  - ../a/other.yaml\n',
+    }));
+    expect([[...escaped], [...folded], [...directory], [...unrelated]]).toEqual([[], [], [], ['a/patch.yaml']]);
+  });
+
   it("are the whole tree's in a batch that holds only the patch (subset)", () => {
     const workspace = new Workspace('', files({
       'overlay/kustomization.yaml': 'patches:\n  - path: patch.yaml\n',

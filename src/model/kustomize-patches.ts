@@ -33,8 +33,9 @@ export function kustomizePatchPaths(files: readonly SourceFile[]): Set<string> {
     for (const entry of list(kustomization['patchesStrategicMerge'])) add(patches, resolve(entry));
   }
   if (patches.size === 0) return patches;
+  const mayList = mayListAsResource(patches);
   for (const file of kustomizations) {
-    const kustomization = RESOURCES_FIELD.test(file.text) ? readOnce(file) : undefined;
+    const kustomization = RESOURCES_FIELD.test(file.text) && mayList(file) ? readOnce(file) : undefined;
     const resolve = resolver(file);
     for (const entry of list(kustomization?.['resources'])) {
       const resource = resolve(entry);
@@ -42,6 +43,27 @@ export function kustomizePatchPaths(files: readonly SourceFile[]): Set<string> {
     }
   }
   return patches;
+}
+
+/**
+ * Whether a kustomization may list one of `patches` as a resource, so that it has to be read. An
+ * entry that resolves to a patch holds the patch's name as written (normalising only drops `.` and
+ * `..` segments), unless escaped (`\\`), folded over lines (a name with a space) or made only of
+ * such segments (then it names the kustomization's own directory or one above it). Most
+ * kustomizations name no patch and are not parsed a second time here.
+ */
+function mayListAsResource(patches: ReadonlySet<string>): (file: SourceFile) => boolean {
+  const names = [...new Set([...patches].map((patch) => patch.slice(patch.lastIndexOf('/') + 1)))];
+  if (names.some((name) => /\s/.test(name))) return () => true;
+  return (file) => file.text.includes('\\') || names.some((name) => file.text.includes(name)) || directoryAndAbove(file.directory).some((directory) => patches.has(directory));
+}
+
+/** `a/b`, `a` and `.` for `a/b`, as `localPath` writes them. */
+function directoryAndAbove(directory: string): string[] {
+  const found = ['.'];
+  for (let slash = directory.indexOf('/'); slash !== -1; slash = directory.indexOf('/', slash + 1)) found.push(directory.slice(0, slash));
+  if (directory !== '') found.push(directory);
+  return found;
 }
 
 function resolver(file: SourceFile): (entry: unknown) => string | undefined {
