@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,5 +31,15 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
     expect(timings.parts['part']).toBe(12);
     expect(timings.parts['visitor Busy']).toBeGreaterThan(0);
     expect(timings.mainThreadCpuMs).toBeGreaterThan(timings.parts['visitor Busy']!);
+  });
+
+  it.each(['1', 'stderr'])('writes the JSON to stderr, and no file, for RAMPART_IMAGE_TIMINGS=%s', (value) => {
+    const cwd = mkdtempSync(path.join(directory, 'cwd-'));
+    const script = `const { addTime } = await import(${JSON.stringify(module)}); addTime('part', 3); process.exit(0);`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: value } });
+    expect(readdirSync(cwd)).toEqual([]);
+    const line = /^rampart image timings: (.*)$/m.exec(result.stderr);
+    expect(line).not.toBeNull();
+    expect((JSON.parse(line![1]!) as { parts: Record<string, number> }).parts['part']).toBe(3);
   });
 });

@@ -6,7 +6,9 @@ import type { LayerVisitor } from './analyze.js';
 /**
  * Where image analysis spends its time, for the benchmark (`npm run bench -- analyze-images`): with
  * `RAMPART_IMAGE_TIMINGS=FILE` the process writes each part's milliseconds to FILE as JSON when it
- * exits. Otherwise every function here returns at once and nothing is measured.
+ * exits; `RAMPART_IMAGE_TIMINGS=1` (or `stderr`) writes that JSON line to stderr instead, so a flag-like
+ * value never leaves a file named `1` in the working directory. Otherwise every function here
+ * returns at once and nothing is measured.
  */
 const target = isMainThread ? process.env['RAMPART_IMAGE_TIMINGS'] : undefined;
 export const timingsOn = isMainThread ? Boolean(target) : Boolean(process.env['RAMPART_IMAGE_TIMINGS']);
@@ -95,9 +97,14 @@ function threadsCpuMs(): Record<string, number> {
   return threads;
 }
 
+/** values of RAMPART_IMAGE_TIMINGS that mean "on, to stderr" rather than a file name */
+const toStderr = new Set(['1', 'true', 'yes', 'on', 'stderr', '-']);
+
 if (target) {
   process.on('exit', () => {
     const usage = process.cpuUsage();
-    writeFileSync(target, JSON.stringify({ parts: Object.fromEntries(parts), mainThreadCpuMs: threadCpuMs(), processCpuMs: (usage.user + usage.system) / 1000, threads: threadsSeen }));
+    const json = JSON.stringify({ parts: Object.fromEntries(parts), mainThreadCpuMs: threadCpuMs(), processCpuMs: (usage.user + usage.system) / 1000, threads: threadsSeen });
+    if (toStderr.has(target.toLowerCase())) process.stderr.write(`rampart image timings: ${json}\n`);
+    else writeFileSync(target, json);
   });
 }
