@@ -2,6 +2,7 @@ import { resolveWanted, type WantedBranch } from './deploy-branches.js';
 import { hostOnly } from './github.js';
 import { asRecord, asString, SettingsReader } from './read-settings.js';
 import type { AccessGrant, BranchPolicy, BranchSettings, DeployKey, ForgeSnapshot, SecretScanningSettings, TagSettings, Webhook } from './snapshot.js';
+import { linearGlob } from '../linear-regexp.js';
 
 const READ = { scope: 'read_api', permission: 'Reporter' } as const;
 const MAINTAINER = { scope: 'read_api', permission: 'Maintainer' } as const;
@@ -57,7 +58,7 @@ export async function collectGitLab(reader: SettingsReader, wanted: readonly Wan
 /** Protected branch names may hold `*` wildcards (`release/*`). */
 function branchMatches(pattern: string, branch: string): boolean {
   if (!pattern.includes('*')) return pattern === branch;
-  const expression = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const expression = linearGlob(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
   return expression.test(branch);
 }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_REGISTRY, type ImageReference } from '../../model/image-ref.js';
+import { linearGlob } from '../../linear-regexp.js';
 
 /**
  * An allow-list entry is a registry host (`ghcr.io`), optionally with a path prefix
@@ -30,5 +31,5 @@ function segmentMatches(value: string, pattern: string, isHost: boolean): boolea
   if (!pattern.includes('*')) return value === pattern;
   const labelPattern = isHost ? '[^./]+' : '[^/]+';
   const source = pattern.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join(labelPattern);
-  return new RegExp(`^${source}$`).test(value);
+  return linearGlob(`^${source}$`).test(value);
 }

@@ -6,6 +6,7 @@ import { isArgo } from './argocd-settings.js';
 import { objectsWithRendered } from './chart-objects.js';
 import { objectSpan } from './spans.js';
 import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
+import { linearGlob } from '../../linear-regexp.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io/';
 /** Strategies that take whatever the registry serves next, with no version ordering to bound them. */
@@ -145,7 +146,7 @@ function checkImageUpdater(context: RuleContext<'strategy' | 'writeBack'>, objec
 /** Image Updater's `namePattern`: a glob over Application names (`*`, `?`). */
 function globMatches(pattern: string, name: string): boolean {
   const body = pattern.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`).test(name);
+  return linearGlob(`^${body}$`).test(name);
 }
 
 function annotationsOf(object: KubeObject, view: ResolvedYaml, isApp: boolean): Node | undefined {

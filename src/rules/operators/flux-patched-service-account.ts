@@ -6,6 +6,7 @@ import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
 import { isRecord } from '../../is-record.js';
 import { perWorkspace } from './memo.js';
+import { linearRegExp } from '../../linear-regexp.js';
 
 /** Objects that a patch of the tree gives a `spec.serviceAccountName`. */
 interface ServiceAccountPatch {
@@ -169,12 +170,9 @@ function selector(target: unknown): Target | undefined {
   return read;
 }
 
+/** Kustomize's patterns are Go's (RE2): linear in the name, whatever the pattern. */
 function anchored(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return undefined;
-  }
+  return linearRegExp(`^(?:${pattern})$`);
 }
 
 function escape(literal: string): string {

@@ -6,6 +6,7 @@ import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { objectSpan } from './spans.js';
+import { linearGlob } from '../../linear-regexp.js';
 
 const INCLUDE_LABEL = 'policy.sigstore.dev/include';
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
@@ -183,7 +184,7 @@ export function globMatchesImage(glob: string, image: string): boolean {
   const bare = full.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
   const pattern = normaliseImage(glob.trim());
   const body = pattern.split('**').map((part) => part.split('*').map((piece) => piece.split('?').map((text) => text.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('[^/]')).join('[^/]*')).join('.*');
-  const regex = new RegExp(`^${body}$`);
+  const regex = linearGlob(`^${body}$`);
   return regex.test(full) || regex.test(bare);
 }
 

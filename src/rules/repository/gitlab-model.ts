@@ -5,6 +5,7 @@ import { mapEntries, seqItems, stringValue, type YamlDocument } from '../../mode
 import { deref } from '../dependencies/support.js';
 import { perWorkspace } from '../operators/memo.js';
 import { field } from './workflow-model.js';
+import { linearGlob } from '../../linear-regexp.js';
 
 /** Top-level keys of a GitLab pipeline that are not jobs. */
 const GLOBAL_KEYS = new Set(['stages', 'variables', 'include', 'workflow', 'default', 'spec', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
@@ -66,7 +67,7 @@ function localIncludes(document: YamlDocument): string[] {
 /** A GitLab `local:` path pattern (`*` within a segment, `**` across) matched against paths of the scanned tree. */
 function globToRegExp(glob: string): RegExp {
   const body = glob.split('**').map((part) => part.split('*').map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*');
-  return new RegExp(`(^|/)${body}$`);
+  return linearGlob(`(^|/)${body}$`);
 }
 
 /** Jobs (hidden `.templates` included: their scripts run wherever they are extended) of every pipeline file. */
