@@ -62,7 +62,8 @@ describe('parseImageReference (distribution reference grammar)', () => {
   });
 
   it('recognises templated values', () => {
-    for (const value of ['{{ .Values.image }}', '${IMAGE}', '$(IMAGE)', '$IMAGE', 'repo:<%= tag %>', '<YOUR-CONTAINER>', 'registry.example.com/<team>/app:1.0', 'ko://github.com/acme/cmd/server', 'IMAGE', 'APP_IMAGE', '__IMAGE__', 'REPLACE_ME', '{IMAGE}', '{registry}/app:{tag}', 'gcr.io/@PROJECT_ID@/app', 'registry.example.com/app:@VERSION@', 'acme.azurecr.io/api:#{Build.BuildId}#']) expect(isTemplated(value)).toBe(true);
-    for (const value of ['nginx:1', 'ghcr.io/a/b@sha256:' + 'a'.repeat(64), 'Ubuntu:22.04', 'NGINX:1.25', 'docker.io/Library/redis', 'ghcr.io/a/b:1.0@sha256:' + 'a'.repeat(64)]) expect(isTemplated(value)).toBe(false);
+    for (const value of ['{{ .Values.image }}', '${IMAGE}', '$(IMAGE)', '$IMAGE', 'repo:<%= tag %>', '<YOUR-CONTAINER>', 'registry.example.com/<team>/app:1.0', 'ko://github.com/acme/cmd/server', 'IMAGE', 'APP_IMAGE', '__IMAGE__', 'REPLACE_ME', '{IMAGE}', '{registry}/app:{tag}', 'gcr.io/@PROJECT_ID@/app', 'registry.example.com/app:@VERSION@', 'acme.azurecr.io/api:#{Build.BuildId}#',
+      'REGION_NAME-docker.pkg.dev/PROJECT_ID/optimum-tpu/tgi-tpu:latest', 'us-central1-docker.pkg.dev/PROJECT_ID/models/t5-small:1.0-cpu', 'AWS_ACCOUNT_ID.dkr.ecr.REGION.amazonaws.com/app:1.0', 'REGION-docker.pkg.dev/my-project/repo/app']) expect(isTemplated(value)).toBe(true);
+    for (const value of ['nginx:1', 'ghcr.io/a/b@sha256:' + 'a'.repeat(64), 'Ubuntu:22.04', 'NGINX:1.25', 'docker.io/Library/redis', 'ghcr.io/a/b:1.0@sha256:' + 'a'.repeat(64), 'MyOrg/app:1.0', 'ghcr.io/acme/API-gateway:1.0', 'registry.local/ab/APP']) expect(isTemplated(value)).toBe(false);
   });
 });

@@ -133,11 +133,13 @@ function explainInvalid(rest: string): string {
  * tokens a script or release pipeline replaces, which no reference can hold either: autoconf-style
  * `@NAME@` (`gcr.io/@PROJECT_ID@/app`, filled by sed) and `#{NAME}#` (Azure DevOps and Octopus token
  * replacement), one upper-case word (`IMAGE`, `APP_IMAGE`: substituted by CI, or by a
- * kustomize `images:` entry of that name), and `ko://` import paths, which `ko resolve` builds and
+ * kustomize `images:` entry of that name), a word in capitals as a label or segment before the
+ * image's name (`REGION-docker.pkg.dev/PROJECT_ID/repo/app`, `AWS_ACCOUNT_ID.dkr.ecr.REGION.amazonaws.com/app`:
+ * what a tutorial tells the reader to fill in), and `ko://` import paths, which `ko resolve` builds and
  * replaces with a digest reference.
  */
 export function isTemplated(value: string): boolean {
-  return /\{\{|\{[A-Za-z_][\w.-]*\}|\$[{(A-Za-z_]|<%|%\{|<[^<>]*>|@[A-Za-z_][\w.-]*@|#\{[^}]*\}|^ko:\/\/|^_*[A-Z][A-Z0-9_]*$/.test(value);
+  return /\{\{|\{[A-Za-z_][\w.-]*\}|\$[{(A-Za-z_]|<%|%\{|<[^<>]*>|@[A-Za-z_][\w.-]*@|#\{[^}]*\}|^ko:\/\/|^_*[A-Z][A-Z0-9_]*$|(?:^|[/.-])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|[A-Z]{4,})(?=[/.-])/.test(value);
 }
 
 export function hasDigest(reference: ImageReference): boolean {

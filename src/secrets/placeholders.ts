@@ -20,6 +20,7 @@ const TEMPLATED = [
   /^\[\[[^\]]*\]\]$/, // [[token]]
   /^@[A-Za-z_]+@$/, // @VAR@
   /^ENC\[/, // SOPS ciphertext
+  /^[a-z]{2,8}(?:[-_][a-z]{2,8})?[-_][A-Z][A-Z_]{1,15}$/, // a vendor's prefix, then a word in capitals to replace: `nvapi-NVKEY`, `sk-proj-OPENAIKEY`
   /^vault:|^ref\+|^sm:\/\/|^arn:aws:secretsmanager|^op:\/\//i, // secret references
 ];
 

@@ -61,6 +61,11 @@ const NOT_A_VALUE = /(?:file|path|dir|url|uri|endpoint|name|names|ref|id|type|le
  */
 /** Tokens that page, order or de-duplicate requests, not credentials: AWS `NextToken`, `ClientRequestToken`, CloudControl `RequestToken`, `pageToken`, `continuationToken`. */
 const PAGING_TOKEN_KEY = /(?:next|page|continuation|pagination|sync|change|idempotency|request)[_.-]?token$/i;
+/**
+ * A .NET strong name's `PublicKeyToken` (`Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35`
+ * in Web.config and .csproj files): 8 bytes of the hash of a public key, printed in every assembly name.
+ */
+const PUBLIC_KEY_TOKEN_KEY = /^public[_.-]?key[_.-]?token$/i;
 const SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[_.-]/i;
 const CAMEL_SETTING_KEY = /^(?:enable|disable|use|is|has|create|manage|allow|skip|require|rotate)[ds]?[A-Z]/;
 /**
@@ -155,7 +160,7 @@ const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_WORD.test(key) && !(PUBLIC_APP_KEY.test(key) && !/secret|token|passw/i.test(key)) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key);
+  return CREDENTIAL_WORD.test(key) && !(PUBLIC_APP_KEY.test(key) && !/secret|token|passw/i.test(key)) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key) && !PUBLIC_KEY_TOKEN_KEY.test(key);
 }
 
 /** A credential-like key with a random-looking value that no provider format claims. */
@@ -172,6 +177,9 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
+  // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
+  // (their detectors report those that pass), whatever key it sits under
+  if (CRC_CHECKED_TOKEN.test(assigned)) return false;
   // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can forge
   if (JWT_SHAPE.test(assigned)) return isSignedJwt(assigned);
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
@@ -198,6 +206,9 @@ export function isGenericCredential(value: string, context: MatchContext): boole
 export function isRandomDecodedText(decoded: string): boolean {
   return !/\s/.test(decoded) && !isWordlike(decoded) && !isWordlike(decoded.toLowerCase()) && isRandomSecretValue(decoded, 8);
 }
+
+/** A token of a format with a CRC32 of its random part (GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`, npm `npm_`): any such value is its detector's to judge. */
+const CRC_CHECKED_TOKEN = /^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/;
 
 /** `NAME=value` as a value: an ENV_NAME or snake_case name (random text holds no `=` but base64's padding at its end). */
 const NESTED_ASSIGNMENT = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)=(?!=)(.+)$/;
@@ -630,6 +641,11 @@ export const genericDetectors: readonly Detector[] = [
         // secret-manager references: get-vault-secrets' NAME=path:field lines (grafana/helm-charts), Vault paths with a field, GCP Secret Manager names
         'repo_secrets: |\n  GPG_PRIVATE_KEY=helm-chart-signing-key:private_key\n  GPG_PASSPHRASE=helm-chart-signing-key:passphrase',
         'GPG_PRIVATE_KEY=ci/Helm-Signing2:PrivateKey', 'client_secret: "kv/data/Team7/ArgoCD#clientSecret"', 'DB_PASSWORD: projects/Platform-Prod-7/secrets/DbPassword2/versions/latest',
+        // a .NET assembly's public key token; a GitHub-format token whose CRC32 fails (never issued: GitHub's docs and tests write them)
+        '<add assembly="System.Web.Mvc, Version=5.2.7.0, Culture=neutral, PublicKeyToken=31BF3856AD364E35" />', '<assemblyIdentity name="Newtonsoft.Json" publicKeyToken="30ad4fe6b2a6aeed" />',
+        '"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a",',
+        // a vendor's prefix before a word in capitals to replace (NVIDIA NIM samples)
+        '- name: NGC_API_KEY\n  value: "nvapi-NVKEY"',
         // kubernetes.io's example password, base64-encoded in a Secret (`S!B\*d$zDsb=`)
         'password: UyFCXCpkJHpEc2I9',
       ],
