@@ -1,9 +1,9 @@
 import * as crypto from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { replaceFile, writeFileAtomic } from './write-file.js';
+import { replaceFile, writeChanges, writeFileAtomic, type FileChange } from './write-file.js';
 
 vi.mock('node:crypto', async (original) => {
   const actual = await original<typeof import('node:crypto')>();
@@ -44,5 +44,28 @@ describe('replaceFile', () => {
     expect(lstatSync(planted).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(directory, 'report.json'), 'utf8')).toBe('{}\n');
     expect(readdirSync(directory).sort()).toEqual([path.basename(planted), 'report.json', 'victim']);
+  });
+});
+
+describe('writeChanges', () => {
+  it('never writes through a link that leads outside the tree (one changed after the tree was read), and writes the rest', async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'rampart-write-'));
+    const root = path.join(scratch, 'repo');
+    const outside = path.join(scratch, 'outside.yaml');
+    mkdirSync(path.join(root, 'apps'), { recursive: true });
+    writeFileSync(outside, 'image: a\n');
+    writeFileSync(path.join(root, 'apps', 'real.yaml'), 'image: a\n');
+    symlinkSync(outside, path.join(root, 'apps', 'link.yaml'));
+    symlinkSync(scratch, path.join(root, 'up'));
+    const change = (file: string): FileChange => ({ path: file, before: 'image: a\n', after: 'image: b\n' });
+    const outcome = await writeChanges(root, [change('apps/link.yaml'), change('apps/real.yaml'), change('up/outside.yaml'), change('apps/gone.yaml')]);
+    expect(outcome.written).toEqual(['apps/real.yaml']);
+    expect(outcome.failures).toEqual([
+      { path: 'apps/link.yaml', reason: 'now a link that leads outside the tree; left unchanged' },
+      { path: 'up/outside.yaml', reason: 'now a link that leads outside the tree; left unchanged' },
+      { path: 'apps/gone.yaml', reason: 'no longer there; left unchanged' },
+    ]);
+    expect(readFileSync(outside, 'utf8')).toBe('image: a\n');
+    expect(readFileSync(path.join(root, 'apps', 'real.yaml'), 'utf8')).toBe('image: b\n');
   });
 });

@@ -120,15 +120,35 @@ export interface WriteOutcome {
 export async function writeChanges(root: string, changes: readonly FileChange[]): Promise<WriteOutcome> {
   const written: string[] = [];
   const failures: Array<{ path: string; reason: string }> = [];
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
   for (const change of changes) {
     try {
-      await writeFileAtomic(path.join(root, ...change.path.split('/')), change.after, change.before);
+      const file = path.join(root, ...change.path.split('/'));
+      const refusal = await outsideTree(realRoot, file);
+      if (refusal !== undefined) {
+        failures.push({ path: change.path, reason: `${refusal}; left unchanged` });
+        continue;
+      }
+      await writeFileAtomic(file, change.after, change.before);
       written.push(change.path);
     } catch (error) {
       failures.push({ path: change.path, reason: `cannot replace it (${systemErrorText(error)}); left unchanged` });
     }
   }
   return { written, failures };
+}
+
+/**
+ * Why `file` (links followed) is not to be written: gone, or outside `realRoot`. The tree's walk leaves out links that lead
+ * outside, but a link (or a directory on the way) may be changed between that walk and the write:
+ * nothing is ever written through it to outside the tree.
+ */
+async function outsideTree(realRoot: string, file: string): Promise<string | undefined> {
+  const real = await realpath(file).catch(() => undefined);
+  if (real === undefined) return 'no longer there';
+  const relative = path.relative(realRoot, real);
+  const outside = relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  return outside ? 'now a link that leads outside the tree' : undefined;
 }
 
 /** `EPERM: operation not permitted`, without the paths Node appends (a temporary name means nothing to users). */
