@@ -58,3 +58,14 @@ describe('configuration', () => {
     expect(committed, 'run npm run docs').toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 });
+
+describe('configuration that is not a mapping', () => {
+  it.each([
+    ['!!binary aGVsbG8=', 'binary data'],
+    ['[1, 2]', 'a list'],
+    ['just words', 'a string'],
+    ['!!set {a, b}', 'a tagged collection'],
+  ])('%s is refused as %s, naming the file', (text, what) => {
+    expect(() => parseConfig(`${text}\n`, 'x/.rampart.yaml')).toThrow(`x/.rampart.yaml: invalid configuration: the file must be a mapping of settings (key: value lines), not ${what}`);
+  });
+});

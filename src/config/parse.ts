@@ -19,11 +19,22 @@ export function parseConfig(text: string, source: string): ResolvedConfig {
     throw new RampartError('config-invalid', `${source}:${at.line}:${at.column}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
   const value: unknown = document.toJS() ?? {};
+  // a tagged scalar (`!!binary`, a set) is an object to the schema, whose keys would be its bytes
+  if (typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+    throw new RampartError('config-invalid', `${source}: invalid configuration: the file must be a mapping of settings (key: value lines), not ${describeValue(value)}`);
+  }
   const result = configSchema.safeParse(value);
   if (!result.success) {
     throw new RampartError('config-invalid', `${source}: invalid configuration:\n${describeIssues(result.error.issues, document, lines)}`);
   }
   return resolveConfig(result.data, source);
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
+  if (value instanceof Map || value instanceof Set) return 'a tagged collection';
+  return typeof value === 'object' ? 'a tagged value' : `a ${typeof value}`;
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], document: ReturnType<typeof parseDocument>, lines: LineIndex): string {
