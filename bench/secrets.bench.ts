@@ -177,12 +177,6 @@ function realHistories(): string[] {
     .sort();
 }
 
-async function best(runs: number, measure: () => Promise<number>): Promise<number> {
-  let fastest = Infinity;
-  for (let run = 0; run < runs; run += 1) fastest = Math.min(fastest, await measure());
-  return fastest;
-}
-
 export async function run(): Promise<void> {
   if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   ensureRepository();
@@ -190,6 +184,30 @@ export async function run(): Promise<void> {
   const report = path.join(cacheDir, 'secrets-history-report.json');
   const reportAll = path.join(cacheDir, 'secrets-history-report-all.json');
 
+  // RAMPART_SECRETS_HISTORY=0: the working-tree comparison only (minutes less)
+  if (process.env['RAMPART_SECRETS_HISTORY'] !== '0') await historyBenchmarks(rampart, report, reportAll);
+  const rcPath = path.join(cacheDir, 'secretlintrc.json');
+  writeFileSync(rcPath, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  const secretlint = path.join(root, 'node_modules', '.bin', 'secretlint');
+  const secretsOnly = ['--layer', 'secrets'];
+  // interleaved rounds, each ratio taken within its round (wall and CPU: user + system of the process and its children)
+  const rounds = Number(process.env['RAMPART_SECRETS_TREE_ROUNDS'] ?? 3);
+  const times: Record<'lint' | 'tree' | 'secrets', Array<{ wall: number; cpu: number }>> = { lint: [], tree: [], secrets: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    times.lint.push(await timedWithCpu(secretlint, ['--secretlintrc', rcPath, '**/*'], repo));
+    times.tree.push(await timedWithCpu(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q'], root));
+    times.secrets.push(await timedWithCpu(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q', ...secretsOnly], root));
+  }
+  const faster = (mine: ReadonlyArray<{ wall: number; cpu: number }>, pick: (time: { wall: number; cpu: number }) => number): string =>
+    formatSpread(spread(mine.map((time, round) => pick(times.lint[round]!) / pick(time))), 1);
+  process.stdout.write(`working tree (${MANIFESTS} manifests; ${rounds} interleaved rounds, min/median/max; "faster" = secretlint's time / rampart's in the same round):\n`);
+  process.stdout.write(`  secretlint 12.0.0 + preset-recommend   wall ${formatSpread(spread(times.lint.map((t) => t.wall)), 2, ' s')}  CPU ${formatSpread(spread(times.lint.map((t) => t.cpu)), 2, ' s')}  (baseline)\n`);
+  for (const [label, mine] of [['rampart scan (every layer)           ', times.tree], ['rampart scan (secrets layer only)    ', times.secrets]] as const) {
+    process.stdout.write(`  ${label}  wall ${formatSpread(spread(mine.map((t) => t.wall)), 2, ' s')} (${faster(mine, (t) => t.wall)}× faster)  CPU ${formatSpread(spread(mine.map((t) => t.cpu)), 2, ' s')} (${faster(mine, (t) => t.cpu)}× faster)\n`);
+  }
+}
+
+async function historyBenchmarks(rampart: string, report: string, reportAll: string): Promise<void> {
   // interleaved rounds: a machine whose speed drifts affects both sides of each ratio alike
   const rounds: Array<{ gitLog: number; secrets: number; every: number }> = [];
   for (let round = 0; round < 5; round += 1) {
@@ -216,16 +234,4 @@ export async function run(): Promise<void> {
     const commits = spawnSync('git', ['rev-list', '--all', '--count'], { cwd: repository, encoding: 'utf8' }).stdout.trim();
     await historyRounds(`history of ${path.basename(repository)}, ${commits} commits`, repository, Number(process.env['RAMPART_REAL_HISTORY_ROUNDS'] ?? 3));
   }
-
-  const rcPath = path.join(cacheDir, 'secretlintrc.json');
-  writeFileSync(rcPath, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-  const secretlint = path.join(root, 'node_modules', '.bin', 'secretlint');
-  const secretsOnly = ['--layer', 'secrets'];
-  const tree = await best(3, () => timed(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q'], root));
-  const treeSecrets = await best(3, () => timed(process.execPath, [rampart, 'scan', repo, '-f', 'json', '-o', report, '--fail-on', 'none', '-q', ...secretsOnly], root));
-  const lint = await best(2, () => timed(secretlint, ['--secretlintrc', rcPath, '**/*'], repo));
-  process.stdout.write(`working tree (${MANIFESTS} manifests):\n`);
-  process.stdout.write(`  secretlint 12.0.0 + preset-recommend   ${lint.toFixed(2)}s  (baseline)\n`);
-  process.stdout.write(`  rampart scan (every layer)             ${tree.toFixed(2)}s  (${(lint / tree).toFixed(1)}× faster)\n`);
-  process.stdout.write(`  rampart scan (secrets layer only)      ${treeSecrets.toFixed(2)}s  (${(lint / treeSecrets).toFixed(1)}× faster)\n`);
 }
