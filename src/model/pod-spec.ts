@@ -1,5 +1,6 @@
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { describeObject, type KubeObject } from './kubernetes.js';
+import { mayHoldContainers } from './container-keys.js';
 import { ResolvedYaml } from './yaml-resolved.js';
 import { stringValue } from './yaml.js';
 
@@ -76,7 +77,7 @@ function findSites(object: Walked): void {
     const name = stringValue(view.get(container, 'name'));
     containers.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
   };
-  walkMaps(view, object.node, embeddedValues(object, view), (map, isListItem) => {
+  if (mayHoldContainers(object.source)) walkMaps(view, object.node, embeddedValues(object, view), (map, isListItem) => {
     // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
     if (!isListItem) {
       const listed = view.get(map, 'containers');

@@ -1,6 +1,7 @@
 import { append } from '../../append.js';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
+import { mayHoldContainers } from '../container-keys.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
 import { documentsInBlockLiteral } from '../yaml-in-string.js';
@@ -29,7 +30,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   const found: ImageOccurrence[] = functionImage ? [functionImage] : [];
   const embeddedValues = embeddedHelmValues(object);
   const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
-  walk(object, object.node, 'containers', skip, found);
+  if (mayHoldContainers(object.source)) walk(object, object.node, 'containers', skip, found);
   for (const { values, label } of embeddedValues) {
     append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
   }
