@@ -4,13 +4,14 @@ import type { StreamConsumer } from './stream-git.js';
 import { unquote, type CommitHeader } from './commit-header.js';
 
 /**
- * `git fast-export` of whole history: every blob once, just before the first commit that writes
- * it, then each commit with the files it wrote against its first parent (merges included), parents
- * before children. One process streams what `git log --raw` and `git cat-file` give together.
+ * `git fast-export` of whole history without the blobs' contents: each commit with the files it
+ * wrote against its first parent (merges included), each file by its blob's object id, parents
+ * before children. The blobs are read from `git cat-file --batch` as the stream names them: fast-export
+ * sending them itself took 0.9 s of git's CPU on a 45,000-commit repository, cat-file 0.5 s.
  * Commit signatures are dropped from the stream (the default; nothing here needs them).
  */
 export function fastExportArguments(revisions: readonly string[]): string[] {
-  return ['-c', 'core.quotePath=false', 'fast-export', '--show-original-ids', '--reencode=no', '--signed-tags=strip', ...revisions, '--'];
+  return ['-c', 'core.quotePath=false', 'fast-export', '--no-data', '--show-original-ids', '--reencode=no', '--signed-tags=strip', ...revisions, '--'];
 }
 
 export interface FastExportHandlers {
