@@ -67,6 +67,8 @@ const DOCUMENTED = new Set([
   // the password of kubernetes.io's Secret tasks (`--from-literal=password='S!B\*d$zDsb='`), copied into many tutorials
   'S!B\\*d$zDsb=',
   'S!B*d$zDsb=',
+  // the password of kubernetes.io's Secret concept page and kubectl examples (`MWYyZDFlMmU2N2Rm` in their `data:`)
+  '1f2d1e2e67df',
 ]);
 
 export function isDocumentedExample(token: string): boolean {

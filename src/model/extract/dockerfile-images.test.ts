@@ -40,7 +40,7 @@ describe('Dockerfile images', () => {
   });
 
   it('recognises Dockerfile names', () => {
-    for (const name of ['Dockerfile', 'Dockerfile.prod', 'Containerfile', 'api.Dockerfile', 'web.dockerfile']) expect(isDockerfile(name)).toBe(true);
-    for (const name of ['Dockerfile.md', 'Dockerfile.yaml', 'dockerfile-lint.yaml', 'README', 'Dockerfiles']) expect(isDockerfile(name), name).toBe(false);
+    for (const name of ['Dockerfile', 'Dockerfile.prod', 'Containerfile', 'api.Dockerfile', 'web.dockerfile', 'Dockerfile-WINDOWS_LTSC2019', 'Dockerfile_arm', 'Dockerfile-update']) expect(isDockerfile(name), name).toBe(true);
+    for (const name of ['Dockerfile.md', 'Dockerfile.yaml', 'dockerfile-lint.yaml', 'README', 'Dockerfiles', 'Dockerfile-generator.py', 'Dockerfile_test.go']) expect(isDockerfile(name), name).toBe(false);
   });
 });

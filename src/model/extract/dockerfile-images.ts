@@ -6,8 +6,9 @@ import { dockerInstructions, type DockerInstruction } from '../dockerfile-instru
 
 /** Dockerfile and Containerfile names, as `docker build` and BuildKit users write them. */
 export function isDockerfile(baseName: string): boolean {
-  if (/\.(md|txt|ya?ml|json|sh|bak|orig)$/i.test(baseName)) return false;
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(baseName) || /\.(dockerfile|containerfile)$/i.test(baseName);
+  if (/\.(md|txt|ya?ml|json|sh|bak|orig|py|go|js|ts|rb|ps1|patch|diff|html)$/i.test(baseName)) return false;
+  // `Dockerfile.prod`, and variants named with a dash or an underscore: `Dockerfile-WINDOWS_LTSC2019`, `Dockerfile_arm`
+  return /^(Dockerfile|Containerfile)([._-].+)?$/i.test(baseName) || /\.(dockerfile|containerfile)$/i.test(baseName);
 }
 
 /**
