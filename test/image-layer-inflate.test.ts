@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runModuleScript } from './helpers/module-script.js';
 import { readLayerFileInWorker } from '../src/image/layer-inflate.js';
-import { readLayerBlob } from '../src/image/layer-reader.js';
+import { readLayerBlob, type LayerDigests } from '../src/image/layer-reader.js';
 import type { FileBody } from '../src/image/file-body.js';
 import type { TarEntry } from '../src/image/tar-reader.js';
 
@@ -32,7 +32,7 @@ function layerTar(name: string, megabytes: number): string {
   return tar;
 }
 
-interface Seen { entries: string[]; digests: unknown }
+interface Seen { entries: string[]; digests: LayerDigests }
 
 /** every member's name, size and the SHA-256 of what the visitor was handed: whole files (also some larger than half the ring), the first 4 KiB of others */
 async function read(file: string, inWorker: boolean): Promise<Seen> {
@@ -72,7 +72,9 @@ describe('layers read, hashed and decompressed in a worker thread', () => {
       writeFileSync(file, content);
       const here = await read(file, false);
       const there = await read(file, true);
-      expect(there.digests).toEqual(here.digests);
+      // where a broken layer stopped (its expandedSize) depends on how far each decoder read ahead
+      const comparable = ({ expandedSize, ...digests }: LayerDigests): Partial<LayerDigests> => (digests.error || expandedSize === undefined ? digests : { ...digests, expandedSize });
+      expect(comparable(there.digests)).toEqual(comparable(here.digests));
       expect(there.entries).toEqual(here.entries);
       expect(here.entries.length).toBeGreaterThan(20);
       if (name === 'gzip' || name === 'uncompressed' || name === 'zstd') {

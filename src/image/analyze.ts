@@ -6,6 +6,7 @@ import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { IntegrityProblem } from './integrity.js';
 import { readLayerBlob } from './layer-reader.js';
 import { readLayerFileInWorker, WORKER_MIN_BYTES } from './layer-inflate.js';
+import { ExpansionAccount, type LayerLimits } from './layer-limits.js';
 import type { BlobRef } from './manifest-plan.js';
 import { CONFIG_LIMIT, parseJson, sha256, type ManifestPlan } from './manifest-plan.js';
 import type { OpenedImage } from './open-image.js';
@@ -111,6 +112,7 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
       source.prefetch(blob.location, blob.size);
     }
   }
+  const expansion = new ExpansionAccount();
   const readLayers = async (): Promise<void> => {
     for (const [index, blob] of plan.layers.entries()) {
       try {
@@ -123,8 +125,10 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
   const readOne = async (index: number, blob: BlobRef, key: string | undefined): Promise<void> => {
     const expected = config.diffIds[index];
     const cached = key ? await cache!.load(key) : undefined;
-    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors));
+    const limits: LayerLimits = { expansion: expansion.budget(), ...(source.kind === 'registry' && blob.size !== undefined ? { maxStoredBytes: blob.size } : {}) };
+    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits));
     const { digests, entries, whiteouts } = read;
+    if (!cached) expansion.add(digests.blobSize, digests.expandedSize ?? 0);
     append(notes, read.notes);
     const before = problems.length;
     const where = blob.digest ?? blob.location;
@@ -193,7 +197,7 @@ export interface LayerRead {
   readonly notes: readonly string[];
 }
 
-async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[]): Promise<LayerRead> {
+async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[], limits: LayerLimits): Promise<LayerRead> {
   for (const visitor of visitors) await visitor.beginLayer?.(index);
   const entries: ImageEntry[] = [];
   const whiteouts: Whiteout[] = [];
@@ -234,8 +238,8 @@ async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visi
   };
   const inFile = await opened.source.fileRange?.(blob.location).catch(() => undefined);
   const digests = inFile && inFile.length >= WORKER_MIN_BYTES
-    ? await readLayerFileInWorker(inFile, wanted, visit)
-    : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit));
+    ? await readLayerFileInWorker(inFile, wanted, visit, limits)
+    : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit, limits));
   const ending = performance.now();
   for (const visitor of visitors) await visitor.endLayer?.(index);
   addTime('wall: layer ends, waiting for the workers', performance.now() - ending);

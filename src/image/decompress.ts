@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { Duplex, PassThrough, Transform } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -60,27 +60,31 @@ function zstdProcess(binary: string): Duplex {
   return duplex;
 }
 
+/**
+ * fzstd decodes every whole block of what it is given at once, without a pause: one 64 KiB chunk of
+ * RLE blocks (4 bytes each, 128 KiB out) is 2 GiB in memory before anyone reads it. Fed 512 bytes at
+ * a time, one slice yields at most 16 MiB, and the next waits until that was read.
+ */
+const ZSTD_JS_SLICE = 512;
+
 async function zstdJavaScript(): Promise<Duplex> {
   const { Decompress } = await import('fzstd');
-  let decoder: InstanceType<typeof Decompress>;
-  const transform = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  return Duplex.from(async function* inflate(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let out: Buffer[] = [];
+    const decoder = new Decompress((data) => { out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)); });
+    const push = (slice: Uint8Array, final: boolean): Buffer[] => {
       try {
-        decoder.push(chunk);
-        callback();
+        decoder.push(slice, final);
       } catch (error) {
-        callback(new Error(`zstd: ${(error as Error).message}`));
+        throw new Error(`zstd: ${(error as Error).message}`);
       }
-    },
-    flush(callback) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (error) {
-        callback(new Error(`zstd: ${(error as Error).message}`));
-      }
-    },
+      const taken = out;
+      out = [];
+      return taken;
+    };
+    for await (const chunk of source) {
+      for (let at = 0; at < chunk.length; at += ZSTD_JS_SLICE) yield* push(chunk.subarray(at, at + ZSTD_JS_SLICE), false);
+    }
+    yield* push(new Uint8Array(0), true);
   });
-  decoder = new Decompress((data) => { transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)); });
-  return transform;
 }

@@ -56,7 +56,7 @@ async function inflate(job: InflateJob): Promise<void> {
   try {
     const digests = await digestLayer(stream, async (tar) => {
       for (let next = await tar.next(); !next.done; next = await tar.next()) await put(next.value);
-    }, 256 * 1024); // larger chunks than in the main thread: fewer callbacks, and their garbage is collected here
+    }, 256 * 1024, job.limits); // larger chunks than in the main thread: fewer callbacks, and their garbage is collected here
     notify();
     const answer: InflateAnswer = { id: job.id, kind: 'done', written, digests };
     parentPort!.postMessage(answer);

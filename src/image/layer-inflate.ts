@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { releaseWalkableRing, walkableRing } from '../secrets/keyword-presence.js';
 import { startWorker } from '../sources/start-worker.js';
+import type { LayerLimits } from './layer-limits.js';
 import { failureText, type LayerDigests } from './layer-reader.js';
 import { readTarBodies, type ContentWanted, type EntryBodyVisitor } from './tar-reader.js';
 
@@ -18,6 +19,7 @@ export interface InflateJob extends BlobFile {
   readonly ringOffset: number;
   /** BigInt64 slots: CONSUMED (the reader's position, all before it free), STOP (the reader gave up) */
   readonly control: SharedArrayBuffer;
+  readonly limits: LayerLimits;
 }
 
 export type InflateAnswer =
@@ -82,12 +84,12 @@ class InflateThread {
     return InflateThread.current;
   }
 
-  start(blob: BlobFile, ring: { buffer: SharedArrayBuffer; offset: number }, control: SharedArrayBuffer): { id: number; reading: Reading } {
+  start(blob: BlobFile, ring: { buffer: SharedArrayBuffer; offset: number }, control: SharedArrayBuffer, limits: LayerLimits): { id: number; reading: Reading } {
     const id = this.nextId++;
     const reading: Reading = { written: 0 };
     this.readings.set(id, reading);
     if (this.readings.size === 1) this.worker.ref();
-    const job: InflateJob = { ...blob, id, ring: ring.buffer, ringOffset: ring.offset, control };
+    const job: InflateJob = { ...blob, id, ring: ring.buffer, ringOffset: ring.offset, control, limits };
     this.worker.postMessage(job);
     return { id, reading };
   }
@@ -114,12 +116,12 @@ function settled(reading: Reading): Promise<void> {
  * chunk. Same digests, same entries, same errors as reading in this thread. The ring is memory the
  * secrets keyword walk reads in place (walkableRing), given back for the next layer once read.
  */
-export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWanted, visit: EntryBodyVisitor): Promise<LayerDigests> {
+export async function readLayerFileInWorker(blob: BlobFile, wanted: ContentWanted, visit: EntryBodyVisitor, limits: LayerLimits = {}): Promise<LayerDigests> {
   const walkable = walkableRing(RING_BYTES);
   const { buffer: ring, offset: ringStart } = walkable;
   const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
   const thread = InflateThread.get();
-  const { id, reading } = thread.start(blob, walkable, control.buffer as SharedArrayBuffer);
+  const { id, reading } = thread.start(blob, walkable, control.buffer as SharedArrayBuffer, limits);
   try {
     let delivered = 0;
     async function* tar(): AsyncGenerator<Buffer> {

@@ -39,6 +39,8 @@ export class RegistrySource implements BlobSource {
       const feeding = (async () => {
         try {
           for await (const chunk of body) {
+            // the reader may stop early (a blob longer than its descriptor): then nothing more is read
+            if (stream.destroyed) break;
             if (!stream.write(chunk)) await drainOrClose(stream);
             if (stream.destroyed) break;
           }
@@ -71,6 +73,7 @@ export class RegistrySource implements BlobSource {
 /** waits for the stream to take more or to close, leaving no listener behind (one wait per chunk adds up) */
 function drainOrClose(stream: PassThrough): Promise<void> {
   return new Promise<void>((resolve) => {
+    if (stream.destroyed) return resolve(); // closed already: 'close' will not come again
     const done = (): void => {
       stream.off('drain', done);
       stream.off('close', done);

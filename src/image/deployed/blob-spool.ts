@@ -47,7 +47,7 @@ export class BlobSpool implements BlobPrefetcher {
     const bytes = size ?? 0;
     if (size === undefined || this.used + bytes > this.maxBytes) return;
     this.used += bytes;
-    const done = this.download(client, reference, digest);
+    const done = this.download(client, reference, digest, size);
     this.blobs.set(digest, { done, bytes });
   }
 
@@ -80,7 +80,8 @@ export class BlobSpool implements BlobPrefetcher {
     if (directory) await rm(directory, { recursive: true, force: true });
   }
 
-  private async download(client: HttpRegistryClient, reference: ImageReference, digest: string): Promise<BlobFile | undefined> {
+  /** a registry that sends more than the descriptor's `size` is cut off there: the read that follows streams and reports it */
+  private async download(client: HttpRegistryClient, reference: ImageReference, digest: string, size: number): Promise<BlobFile | undefined> {
     this.directory ??= mkdtemp(path.join(tmpdir(), 'rampart-blobs-'));
     let file: string | undefined;
     if (this.running >= DOWNLOADS) await new Promise<void>((resolve) => this.queue.push(resolve));
@@ -95,6 +96,7 @@ export class BlobSpool implements BlobPrefetcher {
         try {
           for await (const chunk of body) {
             length += chunk.length;
+            if (length > size) throw new Error(`more than the ${size} bytes of ${digest}`);
             if (!out.write(chunk)) await once(out, 'drain');
           }
           out.end();
