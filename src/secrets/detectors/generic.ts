@@ -173,6 +173,10 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   // match of its own, any other name's value is judged under the outer key
   const nested = written === undefined ? undefined : NESTED_ASSIGNMENT.exec(written);
   if (nested && isCredentialKey(nested[1]!)) return false;
+  // the same for one word (`password=…`), judged before anything reads the whole value: a line of
+  // `password=password=…` is a match at every key, each up to 4,096 characters (270 KB: 4 s, 2 MB: 30 s)
+  const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
+  if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = nested ? nested[2] : written;
   if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
@@ -211,6 +215,7 @@ export function isRandomDecodedText(decoded: string): boolean {
 const CRC_CHECKED_TOKEN = /^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/;
 
 /** `NAME=value` as a value: an ENV_NAME or snake_case name (random text holds no `=` but base64's padding at its end). */
+const NESTED_WORD = /^([A-Za-z][A-Za-z0-9]*)=(?!=)/;
 const NESTED_ASSIGNMENT = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)=(?!=)(.+)$/;
 
 /** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
