@@ -3,7 +3,7 @@
  * one must end soon, in bounded memory, with an error that says what happened.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -149,6 +149,24 @@ describe('a registry that misbehaves', () => {
     await server.close();
   });
 
+  it('refuses a redirect to file: with a clear error, and reads nothing there', async () => {
+    const redirecting = await startServer((request, response) => {
+      const url = request.url ?? '';
+      if (url === '/v2/') return void response.end('{}');
+      response.statusCode = 302;
+      response.setHeader('location', 'file:///etc/passwd');
+      response.end();
+    });
+    try {
+      const result = await runCli(['image', `${redirecting.host}/team/app:v1`, '--insecure-registry', redirecting.host, '--no-cache', '-f', 'json']);
+      expect(result.code).toBe(2);
+      expect(result.stdout + result.stderr).not.toContain('root:');
+      expect(result.stderr).toContain(`${redirecting.host} redirected to a file: URL, not HTTP(S); refused`);
+    } finally {
+      await redirecting.close();
+    }
+  });
+
   it('cuts off a blob body that never ends at the descriptor\'s size and says so', async () => {
     const started = Date.now();
     const { report, stderr } = await imageJson([`${server.host}/team/app:v1`, '--insecure-registry', server.host]);
@@ -158,4 +176,66 @@ describe('a registry that misbehaves', () => {
     expect(endlessBytes).toBeLessThan(64 * MiB);
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+});
+
+describe('hostile layouts and archives', () => {
+  const layerTar = tarBytes([{ name: 'etc/hello', content: 'hello\n' }]);
+
+  it('refuses a blob that links outside the layout', async () => {
+    const directory = path.join(work, 'linked');
+    const { blobs } = await writeLayout(directory, [{ tar: layerTar }]);
+    const secret = path.join(work, 'outside-secret');
+    await writeFile(secret, gzipSync(tarBytes([{ name: 'stolen', content: 'from outside' }])));
+    const blobFile = path.join(directory, 'blobs', 'sha256', blobs[0]!.slice(7));
+    await rm(blobFile);
+    await symlink(secret, blobFile);
+    const { code, report } = await imageJson([directory]);
+    expect(code).toBe(2);
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message).join('\n')).toContain('links outside the layout');
+    expect(JSON.stringify(report)).not.toContain('stolen');
+  });
+
+  it('a docker save manifest.json naming ../../etc/passwd reads nothing outside the archive', async () => {
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] } }));
+    const manifest = JSON.stringify([{ Config: '../../etc/passwd', RepoTags: ['app:v1'], Layers: ['../../../etc/passwd', '/etc/shadow'] }]);
+    const archive = path.join(work, 'climbing.tar');
+    await writeFile(archive, tarBytes([{ name: 'manifest.json', content: manifest }, { name: 'config.json', content: config }]));
+    const result = await runCli(['image', archive, '--no-cache', '-f', 'json']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('climbing.tar has no ../../etc/passwd');
+    expect(result.stdout + result.stderr).not.toContain('root:');
+  });
+
+  it('refuses a manifest of 5,000 layers, an index of 200 platforms for --all-platforms and indexes nested in a loop', async () => {
+    const directory = path.join(work, 'many');
+    const { manifestDigest } = await writeLayout(directory, [{ tar: layerTar }]);
+    const blobs = path.join(directory, 'blobs', 'sha256');
+    const manifest = JSON.parse(await readFile(path.join(blobs, manifestDigest.slice(7)), 'utf8')) as { layers: unknown[] };
+    const put = async (value: unknown): Promise<{ digest: string; size: number }> => {
+      const bytes = Buffer.from(JSON.stringify(value));
+      await writeFile(path.join(blobs, sha256(bytes).slice(7)), bytes);
+      return { digest: sha256(bytes), size: bytes.length };
+    };
+    const wide = await put({ ...manifest, layers: Array.from({ length: 5000 }, () => manifest.layers[0]) });
+    const platforms = Array.from({ length: 200 }, (_, index) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...wide, platform: { os: 'linux', architecture: `arch${index}` } }));
+    const many = await put({ schemaVersion: 2, manifests: platforms });
+    // an index whose only entry is an index naming the first one again (by digest: a loop of two)
+    const inner = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...many, platform: { os: 'linux', architecture: 'amd64' } }] };
+    const innerDigest = await put(inner);
+    const writeIndex = (entry: unknown): Promise<void> => writeFile(path.join(directory, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+
+    await writeIndex({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...wide });
+    let result = await runCli(['image', directory, '--no-cache', '-f', 'json']);
+    expect(result.stderr).toContain('lists 5000 layers, more than 4096; refused');
+
+    await writeIndex({ mediaType: 'application/vnd.oci.image.index.v1+json', ...many });
+    result = await runCli(['image', directory, '--no-cache', '-f', 'json', '--all-platforms']);
+    expect(result.stderr).toContain('names 200 images, more than 128 for --all-platforms');
+
+    await put({ ...inner, manifests: [{ ...inner.manifests[0], ...innerDigest }] });
+    await writeIndex({ mediaType: 'application/vnd.oci.image.index.v1+json', ...innerDigest, platform: { os: 'linux', architecture: 'amd64' } });
+    result = await runCli(['image', directory, '--no-cache', '-f', 'json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ImageInputError, blobPathOf, fileIdentity, type BlobSource } from './blob-source.js';
@@ -15,6 +15,7 @@ export class LayoutSource implements BlobSource {
     const file = location === 'index.json' ? path.join(this.directory, 'index.json') : path.join(this.directory, blobPathOf(location));
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) throw new ImageInputError(`${this.directory} has no ${location === 'index.json' ? 'index.json' : `blob ${location}`}`);
+    await this.refuseOutside(file);
     const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
     try {
       return await consume(stream);
@@ -26,7 +27,17 @@ export class LayoutSource implements BlobSource {
   async fileRange(location: string): Promise<BlobFile | undefined> {
     const file = path.join(this.directory, blobPathOf(location));
     const info = await stat(file).catch(() => undefined);
-    return info?.isFile() ? { file, start: 0, length: info.size } : undefined;
+    if (!info?.isFile()) return undefined;
+    await this.refuseOutside(file);
+    return { file, start: 0, length: info.size };
+  }
+
+  /** a blob that is a link to a file outside the layout (`blobs/sha256/… -> ~/.ssh/id_rsa`) is never read */
+  private async refuseOutside(file: string): Promise<void> {
+    const [root, real] = await Promise.all([realpath(this.directory), realpath(file)]);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) {
+      throw new ImageInputError(`${path.relative(this.directory, file)} in ${this.directory} links outside the layout (to ${real}); not read`);
+    }
   }
 
   async identity(location: string): Promise<string | undefined> {

@@ -31,6 +31,10 @@ export interface PlatformDescriptor {
 }
 
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** layers of one manifest: Docker stops at 127, and each costs a read; a 4 MiB manifest could name 30,000 */
+export const MAX_LAYERS = 4096;
+/** images read from one index with --all-platforms: real indexes name a dozen or so */
+export const MAX_PLATFORMS = 128;
 export const CONFIG_LIMIT = 8 * 1024 * 1024;
 
 export function sha256(bytes: Buffer): string {
@@ -72,6 +76,7 @@ export function manifestBlobs(document: Record<string, unknown>, what: string): 
   const config = document['config'] as Partial<PlatformDescriptor> | undefined;
   if (!config || typeof config.digest !== 'string') throw new ImageInputError(`${what} has no config descriptor`);
   const layers = descriptorList(document['layers'], `${what} layers`);
+  if (layers.length > MAX_LAYERS) throw new ImageInputError(`${what} lists ${layers.length} layers, more than ${MAX_LAYERS}; refused`);
   const ref = (descriptor: Partial<PlatformDescriptor> & { digest: string }): BlobRef => ({
     location: descriptor.digest,
     digest: descriptor.digest,
@@ -97,7 +102,10 @@ export function platformText(platform: PlatformDescriptor['platform']): string |
  */
 export function selectPlatforms(entries: readonly PlatformDescriptor[], choice: PlatformChoice, what: string): PlatformDescriptor[] {
   const images = entries.filter((entry) => platformText(entry.platform) !== 'unknown/unknown' && entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
-  if (choice.platform === undefined) return images;
+  if (choice.platform === undefined) {
+    if (images.length > MAX_PLATFORMS) throw new ImageInputError(`${what} names ${images.length} images, more than ${MAX_PLATFORMS} for --all-platforms; choose one with --platform`);
+    return images;
+  }
   const wanted = choice.platform;
   const exact = images.filter((entry) => platformText(entry.platform) === wanted);
   if (exact.length > 0) return exact.slice(0, 1);

@@ -176,8 +176,16 @@ export class RegistryTransport {
       const answer = await this.withRetries(current);
       const location = answer.headers['location'];
       if (![301, 302, 303, 307, 308].includes(answer.status) || !location) return { ...answer, url: current.url };
-      const next = new URL(location, current.url);
       const from = new URL(current.url);
+      let next: URL;
+      try {
+        next = new URL(location, current.url);
+      } catch {
+        throw new ResolveError('registry-error', `${from.host} redirected to an invalid URL; refused`);
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new ResolveError('registry-error', `${from.host} redirected to a ${next.protocol} URL, not HTTP(S); refused`);
+      }
       if (from.protocol === 'https:' && next.protocol !== 'https:') {
         throw new ResolveError('registry-error', `${from.host} redirected to plain HTTP (${next.host}); refused`);
       }
