@@ -20,4 +20,14 @@ describe('hostile secrets text', { timeout: 120_000 }, () => {
     const growth = await cpuGrowth(() => findSecrets(ordinary, 'a.env'), () => findSecrets(hostile, 'a.env'));
     expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
   });
+
+  it('a credential word, a long run of blanks and = cost about what as many bytes of credential lines cost', async () => {
+    const hostile = `password${' '.repeat(80_000)}=x`;
+    const random = new SampleRandom('ordinary blanks');
+    let ordinary = '';
+    while (ordinary.length < hostile.length) ordinary += `password=${random.chars(ALNUM, 20)}\n`;
+    // two runs of blanks side by side in the prose rule's pattern split this one every way: quadratic
+    const growth = await cpuGrowth(() => findSecrets(ordinary, 'a.md'), () => findSecrets(hostile, 'a.md'));
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
 });
