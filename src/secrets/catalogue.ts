@@ -25,6 +25,7 @@ import { structuredTokenDetectors } from './detectors/structured-tokens.js';
 import { secondSurveyDetectors } from './detectors/second-survey.js';
 import { writtenCredentialDetectors } from './detectors/written-credentials.js';
 import { scopedKeyDetectors } from './detectors/scoped-keys.js';
+import { encodedUrlDetectors } from './detectors/encoded-urls.js';
 
 /** The formats Rampart knew before it took in the peers' coverage (the speed baseline of `npm run bench -- secrets`). */
 export const CORE_DETECTORS: readonly Detector[] = [
@@ -59,6 +60,7 @@ export const COVERAGE_DETECTORS: readonly Detector[] = [
   ...secondSurveyDetectors,
   ...writtenCredentialDetectors,
   ...scopedKeyDetectors,
+  ...encodedUrlDetectors,
 ];
 
 /** Every credential format Rampart knows; each one is a rule of the secrets layer. */

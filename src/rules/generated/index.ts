@@ -494,6 +494,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['secret-pubnub-publish-key', 'secrets'],
   ['secret-stripe-payment-intent-secret', 'secrets'],
   ['secret-stripe-setup-intent-secret', 'secrets'],
+  ['secret-connection-string-encoded', 'secrets'],
   ['argocd-admin-enabled', 'operators'],
   ['argocd-anonymous-access', 'operators'],
   ['argocd-app-default-project', 'operators'],

@@ -478,6 +478,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'secret-pubnub-publish-key': {"severity":"medium","summary":"A PubNub publish key in a file or in Git history"},
   'secret-stripe-payment-intent-secret': {"severity":"low","summary":"A Stripe PaymentIntent client secret in a file or in Git history"},
   'secret-stripe-setup-intent-secret': {"severity":"low","summary":"A Stripe SetupIntent client secret in a file or in Git history"},
+  'secret-connection-string-encoded': {"severity":"high","summary":"A URL with an embedded password written percent-encoded or JSON-escaped (https%3A%2F%2Fuser%3Apassword%40host…)"},
   'argocd-admin-enabled': {"severity":"low","summary":"The built-in Argo CD `admin` account is enabled (`admin.enabled` in `argocd-cm` is not `\"false\"`)."},
   'argocd-anonymous-access': {"severity":"critical","summary":"Argo CD allows anonymous access (`users.anonymous.enabled: \"true\"` in `argocd-cm`), or turns authentication off (`server.disable.auth`)."},
   'argocd-app-default-project': {"severity":"medium","summary":"An Argo CD `Application` (or `ApplicationSet` template) uses the `default` project, or sets no project."},
