@@ -15,8 +15,8 @@ const COLON = String.raw`(?::|%3[aA]|%253[aA]|\\u003[aA])`;
 const SLASHES = String.raw`(?:\/\/|%2[fF]%2[fF]|%252[fF]%252[fF]|\\\/\\\/|\\u002[fF]\\u002[fF])`;
 const AT = String.raw`(?:@|%40|%2540|\\u0040)`;
 /** user name characters: no separator, encoded or not (a `%` only when no separator's escape follows) */
-const USER = String.raw`(?:[A-Za-z0-9._~!$&()*+,;=-]|%(?!3[aA]|40|253[aA]|2540)[0-9A-Fa-f]{2}){1,128}`;
-const PASSWORD = String.raw`(?:[^\s:@/"'<>{}[\]%\\]|%(?!40|2540)[0-9A-Fa-f]{2}){1,256}`;
+const USER = String.raw`(?:[A-Za-z0-9._~!$&()*+,;=-]|%(?!3[aA]|40|253[aA]|2540)[0-9A-Fa-f][0-9A-Fa-f]){1,128}`;
+const PASSWORD = String.raw`(?:[^\s:@/"'<>{}[\]%\\]|%(?!40|2540)[0-9A-Fa-f][0-9A-Fa-f]){1,256}`;
 const ENCODED_URL = new RegExp(String.raw`(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,30}(?<colon>${COLON})(?<slashes>${SLASHES})(?<key>${USER})(?<separator>${COLON})(?<secret>${PASSWORD})(?<at>${AT})(?<host>[A-Za-z0-9._-]{1,253})`, 'g');
 
 /** `\/`, `\u0040`, then percent escapes (twice over for a URL encoded twice). */
