@@ -3,13 +3,14 @@
  * one must end soon, in bounded memory, with an error that says what happened.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decompressor } from '../src/image/decompress.js';
+import { inspectImage } from '../src/image/inspect-image.js';
 import { runCli } from './helpers/cli.js';
 import { startServer, type TestServer } from './helpers/http-servers.js';
 import { sha256, tarBytes, writeLayout } from './helpers/oci-layout.js';
@@ -180,6 +181,36 @@ describe('a registry that misbehaves', () => {
 
 describe('hostile layouts and archives', () => {
   const layerTar = tarBytes([{ name: 'etc/hello', content: 'hello\n' }]);
+
+  it('links and names that point outside the image lead only into the image\'s own tree', async () => {
+    const directory = path.join(work, 'links');
+    await writeLayout(directory, [{
+      tar: tarBytes([
+        // the host has /usr/lib/os-release and /etc/passwd; the image has neither
+        { name: 'etc/os-release', type: '2', linkname: '/usr/lib/os-release' },
+        { name: 'var/lib/dpkg', type: '2', linkname: '../../../../var/lib/dpkg' },
+        { name: 'usr/bin/passwd-copy', type: '1', linkname: '../../../etc/passwd' },
+        { name: 'usr/bin/early', type: '1', linkname: 'usr/bin/later' },
+        { name: 'usr/bin/later', content: '#!/bin/sh\necho later\n', mode: 0o755 },
+        { name: '/abs/file', content: 'absolute\n' },
+        { name: 'dup', content: 'first\n' },
+        { name: 'dup', content: 'second and last\n' },
+        { name: 'a/.wh...', content: '' },
+        { name: '../escape', content: 'out\n' },
+      ]),
+    }]);
+    const { report } = await imageJson([directory]);
+    const text = JSON.stringify(report);
+    expect(text).not.toMatch(/root:x?:0:0|debian/i);
+    expect(report.diagnostics.map((diagnostic) => diagnostic.message).join('\n')).toContain('"../escape" climbs out of the root; not placed');
+    const inspection = await inspectImage(directory);
+    const image = inspection.images[0]!;
+    expect(image.inventory.os).toBeUndefined();
+    expect(image.inventory.packages).toEqual([]);
+    expect(image.tree.get('abs/file')?.size).toBe(9);
+    expect(image.tree.get('dup')?.size).toBe('second and last\n'.length);
+    expect(image.tree.get('escape')).toBeUndefined();
+  });
 
   it('refuses a blob that links outside the layout', async () => {
     const directory = path.join(work, 'linked');
