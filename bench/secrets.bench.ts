@@ -137,8 +137,8 @@ async function historyRounds(label: string, repository: string, rounds: number):
   const report = path.join(cacheDir, 'history-rounds-report.json');
   const cases: Record<string, [string, string[]]> = {
     'git log -p -U0 --all --full-history': ['git', ['log', '-p', '-U0', '--all', '--full-history']],
-    // the git process Rampart reads whole history from, timed alone: the floor under Rampart's own work
-    'git fast-export (rampart\'s git reader)': ['git', fastExportArguments(['--all'])],
+    // the git process Rampart walks whole history with, timed alone (the blobs then come from `git cat-file --batch`)
+    'git fast-export --no-data (rampart\'s walk)': ['git', fastExportArguments(['--all'])],
     'rampart scan --history --layer secrets': [process.execPath, [rampart, 'scan', repository, '--history', '--layer', 'secrets', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
     'rampart scan --history (every layer)': [process.execPath, [rampart, 'scan', repository, '--history', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
   };
