@@ -31,7 +31,7 @@ export function chartDirectories(paths: Iterable<string>): Set<string> {
 export function classifyFile(path: string, charts: ReadonlySet<string>): FileKind {
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (isInChartTemplates(path, charts)) return /\.(ya?ml|tpl|txt)$/i.test(base) ? 'helm-template' : 'other';
-  if (YAML.test(base) || base === 'Kustomization' || base === 'Chart.lock' || base === 'requirements.lock') return 'yaml';
+  if (YAML.test(base) || base === 'Kustomization' || base === 'Kptfile' || base === 'Chart.lock' || base === 'requirements.lock') return 'yaml';
   if (isDockerfile(base)) return 'dockerfile';
   if (/\.tf$/i.test(base)) return 'terraform';
   return 'other';

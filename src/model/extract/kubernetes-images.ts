@@ -41,6 +41,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     if (spec) append(found, helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
   }
   found.push(...localClusterImages(object));
+  append(found, kptFunctionImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
   // Tekton bundles are OCI images holding Tasks and Pipelines, pulled and run by the controller
@@ -80,6 +81,19 @@ function localClusterImages(object: KubeObject): ImageOccurrence[] {
     });
   }
   return [];
+}
+
+/**
+ * kpt's `Kptfile` `pipeline.mutators[].image` and `validators[].image`: `kpt fn render` pulls and runs
+ * each function's container over the package (a `exec:` step is kustomize-exec-function's).
+ */
+function kptFunctionImages(object: KubeObject): ImageOccurrence[] {
+  if (object.kind !== 'Kptfile' || !object.apiVersion.startsWith('kpt.dev/')) return [];
+  const pipeline = getNode(object.node, 'pipeline');
+  return ['mutators', 'validators'].flatMap((list) => seqItems(getNode(pipeline, list)).flatMap((step, index) => {
+    const image = scalarImage(object.source.file, getNode(step, 'image'), 'kubernetes', `Kptfile pipeline ${list}[${index}] function`);
+    return image ? [image] : [];
+  }));
 }
 
 /** The annotation that makes an object a KRM function's config (`config.k8s.io/function` is its older spelling). */

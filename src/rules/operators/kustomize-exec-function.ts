@@ -1,7 +1,7 @@
 import { isScalar, parseDocument, type Node } from 'yaml';
 import { parseRefusal } from '../../model/parse-limits.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
-import { parseYamlFile, type YamlDocument } from '../../model/yaml.js';
+import type { YamlDocument } from '../../model/yaml.js';
 import type { Workspace } from '../../model/workspace.js';
 import { defineRule } from '../rule.js';
 import { argocdSettings } from './argocd-settings.js';
@@ -44,9 +44,7 @@ export default defineRule({
   },
   check(context) {
     const { workspace } = context;
-    // kpt's `Kptfile` has no .yaml extension, so the workspace does not parse it as YAML
-    const kptfiles = workspace.files.filter((file) => file.baseName === 'Kptfile').flatMap((file) => parseYamlFile(file).documents);
-    for (const document of [...workspace.yamlDocuments(), ...kptfiles]) {
+    for (const document of workspace.yamlDocuments()) {
       const view = new ResolvedYaml(document.document);
       const fn = functionRuntime(view, document.root ?? undefined);
       if (fn?.runtime === 'exec') {
