@@ -67,3 +67,16 @@ describe('hostile YAML: many documents in one file', { timeout: 180_000 }, () =>
     expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
   });
 });
+
+/** A GitLab pipeline of `count` jobs, each extending one of ten templates. */
+function manyGitlabJobs(count: number): string {
+  const templates = Array.from({ length: 10 }, (_, index) => `.base${index}:\n  tags: [t${index}]\n`).join('');
+  return `image: alpine:3\n${templates}${Array.from({ length: count }, (_, index) => `j${index}:\n  extends: [.base${index % 10}]\n  script: [echo ${index}]\n`).join('')}`;
+}
+
+describe('hostile YAML: many GitLab jobs', { timeout: 180_000 }, () => {
+  it('each job costs its own size (the top-level before_script was looked up once per job, a scan of every job each)', async () => {
+    const growth = await cpuGrowth(() => allRules({ '.gitlab-ci.yml': manyGitlabJobs(1_000) }), () => allRules({ '.gitlab-ci.yml': manyGitlabJobs(8_000) }));
+    expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
+});

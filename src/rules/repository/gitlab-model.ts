@@ -85,6 +85,8 @@ export function gitlabJobs(workspace: Workspace): GitlabJob[] {
     for (const document of documents) {
       const globalScripts = ['before_script', 'after_script'].flatMap((key) => scriptLines(document, field(document, document.root, key)));
       const defaults = field(document, document.root, 'default');
+      // looked up once per file, not once per job (a scan of the top level each: jobs squared)
+      const rootScripts = new Map(['before_script', 'after_script'].map((name) => [name, rootScript(document, name)]));
       for (const { key, pair, value } of mapEntries(document.root)) {
         const node = deref(document, value);
         if (!isMap(node) || GLOBAL_KEYS.has(key)) continue;
@@ -100,7 +102,7 @@ export function gitlabJobs(workspace: Workspace): GitlabJob[] {
         const get = (name: string): Node | undefined => locate(name)?.node;
         const own = ['before_script', 'script', 'after_script'].flatMap((name) => scriptLines(document, field(document, node, name)));
         const effective = ['before_script', 'script', 'after_script'].flatMap((name) => {
-          const found = locate(name) ?? (name === 'script' ? undefined : rootScript(document, name));
+          const found = locate(name) ?? rootScripts.get(name);
           return found ? scriptLines(found.document, found.node) : [];
         });
         jobs.push({ document, name: key, node, keyNode: pair.key as Node | undefined, get, locate, scripts: own, effectiveScripts: effective });
