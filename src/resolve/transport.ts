@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ConcurrencyLimit, backoffDelay, sleep } from './limit.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { ResolveError } from './errors.js';
+import { refuseSlowBody } from './slow-body.js';
 import { parseChallenges, type Challenge } from './www-authenticate.js';
 
 export interface TransportOptions {
@@ -252,7 +253,7 @@ export class RegistryTransport {
         // a streamed body may take minutes: only undici's idle timeout between chunks applies
         clearTimeout(timer);
         try {
-          await exchange.sink!(response.body);
+          await exchange.sink!(refuseSlowBody(response.body as AsyncIterable<Buffer>, host));
         } catch (error) {
           response.body.destroy();
           throw new ResolveError('registry-error', `reading from ${host} failed: ${(error as Error).message}`, { cause: error });
