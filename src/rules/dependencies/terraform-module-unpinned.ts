@@ -35,6 +35,7 @@ export default defineRule({
     registry: 'Module {module} ({address}) has {version}: modules are not in the lock file, so every fresh `terraform init` takes the newest matching release. Use an exact version.',
     oci: 'Module {module} comes from an OCI tag {ref}: a tag can be re-pushed; pin `?digest=`.',
     archive: 'Module {module} is an archive fetched from {source} with nothing pinning its content (low severity).',
+    computed: 'Module {module} comes from a source computed when Terragrunt runs ({source}): what it fetches cannot be checked here. Write the source literally, its `?ref=` a full commit SHA.',
   },
   examples: {
     bad: [{ file: 'main.tf', code: 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "~> 5.0" # expect: terraform-module-unpinned\n}\n' }],
@@ -58,18 +59,37 @@ export default defineRule({
         if (block.type !== 'terraform' && !(stack && (block.type === 'unit' || block.type === 'stack'))) continue;
         const source = block.attributes.find((attribute) => attribute.name === 'source');
         const name = block.type === 'terraform' ? `\`terraform { source }\` of ${file.path}` : `${block.type} "${block.labels[0] ?? '?'}" of ${file.path}`;
+        const computed = source && source.stringValue === undefined ? computedSource(file.text.slice(source.valueSpan.start, source.valueSpan.end)) : undefined;
+        if (source && computed) {
+          report({ messageId: 'computed', at: source.valueSpan, data: { module: name, source: `\`${computed.text}\`` }, subject: `${block.labels[0] ?? block.type}\0${computed.text}`, properties: { module: block.labels[0] ?? block.type, source: computed.text }, ...(computed.remote ? {} : { severity: 'low' as const }) });
+        }
         checkSource(source, name, block.labels[0] ?? block.type, undefined, report);
       }
     }
   },
 });
 
+/**
+ * A Terragrunt source that is an expression, not a literal: a remote address with an interpolation
+ * (`"git::https://…?ref=${local.version}"`: medium), or a bare reference (`local.source`: low, it may
+ * name a local path). A local path built from Terragrunt's functions (`"${get_repo_root()}/modules/vpc"`) is none.
+ */
+function computedSource(raw: string): { text: string; remote: boolean } | undefined {
+  const text = raw.trim();
+  if (text.length > 300) return undefined;
+  // a ref written literally after a computed address (`"${local.base_url}?ref=v1.0.0"`) says what is fetched
+  const ref = /[?&]ref=([^&"]*)/.exec(text)?.[1];
+  if (ref !== undefined && !ref.includes('${')) return undefined;
+  if (text.startsWith('"')) return text.includes('${') && /::|:\/\/|\?ref=|^"(?:github\.com|bitbucket\.org|tfr:)/.test(text) ? { text, remote: true } : undefined;
+  return /^(?:local|var|include|dependency)\.[A-Za-z0-9_.]+$/.test(text) ? { text, remote: false } : undefined;
+}
+
 /** HCL that may be Terragrunt's: `terragrunt.hcl`, `root.hcl`, `_envcommon/*.hcl`; not lock files, not Packer templates. */
 const isTerragruntCandidate = (file: SourceFile): boolean =>
   file.baseName.endsWith('.hcl') && file.baseName !== '.terraform.lock.hcl' && !file.baseName.endsWith('.pkr.hcl') && file.text.includes('source');
 
 interface SourceFinding {
-  readonly messageId: 'git' | 'tag' | 'registry' | 'oci' | 'archive';
+  readonly messageId: 'git' | 'tag' | 'registry' | 'oci' | 'archive' | 'computed';
   readonly at: Span;
   readonly data: Record<string, string>;
   readonly subject: string;
