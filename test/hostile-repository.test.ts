@@ -388,6 +388,16 @@ describe('hostile repository: one file costs memory in proportion to its size', 
     expectGoodFileScanned(run);
   });
 
+  it('a GitLab pipeline of 8,000 jobs each extending the next (and the last the first) is read without a rule failing', async () => {
+    const jobs = Array.from({ length: 8_000 }, (_, index) => `j${index}:\n  extends: [j${(index + 1) % 8_000}]\n  script: [echo]\n`).join('');
+    const root = await tree('gitlab-extends', (dir) => writeFile(path.join(dir, '.gitlab-ci.yml'), jobs));
+    const run = await scan(root);
+    expectFinished(run);
+    expect(run.stdout).not.toMatch(/rule \S+ failed/);
+    expect(run.code).toBe(0);
+    expectGoodFileScanned(run);
+  });
+
   it('a Dockerfile with one 8 MB RUN line is read, its FROM image reported', async () => {
     const root = await tree('dockerfile-line', (dir) => writeFile(path.join(dir, 'Dockerfile'), `FROM alpine:3\nRUN ${'a'.repeat(8_000_000)}\n`));
     const run = await scanInSmallHeap(root);

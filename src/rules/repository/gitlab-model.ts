@@ -122,20 +122,27 @@ function rootScript(document: YamlDocument, name: string): { document: YamlDocum
   return node !== undefined ? { document, node } : undefined;
 }
 
+/** GitLab follows `extends:` up to 11 levels and refuses a pipeline that goes deeper. */
+const MAX_EXTENDS_DEPTH = 11;
+
 function extendsChain(name: string, templates: ReadonlyMap<string, { document: YamlDocument; node: Node }>): Array<{ document: YamlDocument; node: Node }> {
   const chain: Array<{ document: YamlDocument; node: Node }> = [];
   const seen = new Set<string>();
-  const visit = (current: string): void => {
-    const template = templates.get(current);
-    if (!template || seen.has(current)) return;
-    seen.add(current);
+  // depth first, later entries of `extends:` before earlier ones (they win); a stack of its own, not
+  // recursion, and no deeper than GitLab goes: 8,000 jobs each extending the next overflowed the call
+  // stack, and followed to the end made every job's chain the whole pipeline
+  const pending: Array<{ name: string; depth: number }> = [{ name, depth: 0 }];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const template = templates.get(current.name);
+    if (!template || seen.has(current.name)) continue;
+    seen.add(current.name);
     chain.push(template);
+    if (current.depth === MAX_EXTENDS_DEPTH) continue;
     const parents = field(template.document, template.node, 'extends');
     const names = isSeq(parents) ? seqItems(parents).map((item) => stringValue(item)) : [stringValue(parents)];
-    // later entries of `extends:` win over earlier ones
-    for (const parent of names.reverse()) if (parent !== undefined) visit(parent);
-  };
-  visit(name);
+    for (const parent of names) if (parent !== undefined) pending.push({ name: parent, depth: current.depth + 1 });
+  }
   return chain;
 }
 
