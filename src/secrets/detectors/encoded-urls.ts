@@ -2,7 +2,7 @@ import { decodeUriOrKeep } from '../../decode-uri.js';
 import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
-import { isConnectionPassword } from './generic.js';
+import { isConnectionPassword } from './connection-password.js';
 
 /**
  * A URL with a password in it, written encoded: percent-encoded once or twice

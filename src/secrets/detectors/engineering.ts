@@ -1,5 +1,5 @@
 import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
-import { isConnectionPassword } from './generic.js';
+import { isConnectionPassword } from './connection-password.js';
 import { SampleRandom } from '../random.js';
 import { CLASS, keyed, prefixed, UUID } from './define.js';
 

@@ -5,7 +5,8 @@ import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
 import { isSignedJwt } from './structured.js';
-import { appPasswordSample, isAppPassword, isConnectionPassword, isGenericCredential, isRandomSecretValue, isTrivialPassword } from './generic.js';
+import { isConnectionPassword, isTrivialPassword } from './connection-password.js';
+import { appPasswordSample, isAppPassword, isGenericCredential, isRandomSecretValue } from './generic.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
 const random = new SampleRandom('placements');

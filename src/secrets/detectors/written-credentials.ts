@@ -3,7 +3,8 @@ import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../dete
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
-import { isRandomDecodedText, isRandomSecretValue, isTrivialPassword, isTypedPassword } from './generic.js';
+import { isTrivialPassword } from './connection-password.js';
+import { isRandomDecodedText, isRandomSecretValue, isTypedPassword } from './generic.js';
 import { isBasicCredential } from './placements.js';
 import { isSignedJwt } from './structured.js';
 
