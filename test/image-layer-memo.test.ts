@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCrc32Base62Suffix } from '../src/secrets/checksum.js';
 import type { LayerVisitor } from '../src/image/analyze.js';
 import { inspectImage } from '../src/image/inspect-image.js';
 import { LayerMemory } from '../src/image/layer-cache.js';
@@ -14,7 +15,7 @@ let image: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'rampart-layer-memo-'));
   const layout = await buildLayeredImage(work, 'memo', 'v1', [
-    { files: { 'etc/os-release': 'ID=debian\nVERSION_ID=12\n', 'srv/app/config.env': `GITHUB_TOKEN=ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}\n` } },
+    { files: { 'etc/os-release': 'ID=debian\nVERSION_ID=12\n', 'srv/app/config.env': `GITHUB_TOKEN=ghp_${withCrc32Base62Suffix('a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5')}\n` } },
     { files: { 'srv/app/main.js': 'console.log(1)\n' } },
   ]);
   image = `${layout}:v1`;
