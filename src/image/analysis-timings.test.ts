@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { timedVisitors } from './analysis-timings.js';
 
+// tsx by its absolute address: a child started in an empty temporary directory cannot resolve the bare name
+const tsx = import.meta.resolve('tsx');
 const module = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis-timings.ts');
 const directory = mkdtempSync(path.join(tmpdir(), 'rampart-timings-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -25,7 +27,7 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
       busy.wanted({}); busy.visit({}, Buffer.alloc(1), false);
       addTime('part', 5); addTime('part', 7);
       process.exit(0);`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: file } });
+    const result = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: file } });
     expect(result.stderr).toBe('');
     const timings = JSON.parse(readFileSync(file, 'utf8')) as { parts: Record<string, number>; mainThreadCpuMs: number };
     expect(timings.parts['part']).toBe(12);
@@ -36,7 +38,7 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
   it.each(['1', 'stderr'])('writes the JSON to stderr, and no file, for RAMPART_IMAGE_TIMINGS=%s', (value) => {
     const cwd = mkdtempSync(path.join(directory, 'cwd-'));
     const script = `const { addTime } = await import(${JSON.stringify(module)}); addTime('part', 3); process.exit(0);`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: value } });
+    const result = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: value } });
     expect(readdirSync(cwd)).toEqual([]);
     const line = /^rampart image timings: (.*)$/m.exec(result.stderr);
     expect(line).not.toBeNull();
