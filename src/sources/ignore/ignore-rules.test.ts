@@ -3,12 +3,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { vi } from 'vitest';
+import { Glob } from './glob.js';
 import { IgnoreRules } from './ignore-rules.js';
 
 const PATTERNS = [
   '# comment', '', '*.log', '!keep.log', 'build/', '/root-only.yaml', 'docs/*.md', 'a/**/z', '**/cache',
   'deep/**', 'ba?.txt', 'file[0-9].yaml', 'x[!a-c]y', '[[:upper:]]*.env', 'trailing\\ ', '\\#hash', '\\!bang',
   'sub/dir/exact.txt', 'n*e/', '**/a/**/a/**/a/**/a/**/b', 'foo**bar', '*.tmp/', 'lit', '!lit/inner',
+  'gen/**', '!gen/*/keep/**', 'gen/*/keep/drop?.txt', '!**/gen/**/again.txt', 'src/*/gen/*', '!src/x/gen/*.yaml',
 ];
 const PATHS = [
   'debug.log', 'x/keep.log', 'keep.log', 'build', 'build/out.yaml', 'src/build', 'root-only.yaml', 'x/root-only.yaml',
@@ -17,6 +20,8 @@ const PATHS = [
   '#hash', '!bang', 'sub/dir/exact.txt', 'x/sub/dir/exact.txt', 'name', 'nope', 'q/a/a/a/a/b', 'a/a/a/a/c',
   // deeper, git 2.39's own matcher crashes (SIGSEGV) on the nested ** pattern
   `${'a/'.repeat(8)}b`, `${'a/'.repeat(8)}c`, 'fooxbar', 'foo/bar', 'x.tmp', 'lit', 'lit/inner', 'q/lit',
+  'gen/a/keep/x.txt', 'gen/a/keep/drop1.txt', 'gen/a/keep/drop12.txt', 'gen/a/b/again.txt', 'gen/again.txt', 'gen/a/other.txt',
+  'src/x/gen/a.yaml', 'src/x/gen/a.txt', 'src/y/gen/a.yaml', 'src/gen/a.yaml', 'q/src/x/gen/a.txt',
 ];
 const DIRECTORIES = new Set(['build', 'src/build', 'cache', 'x/y/cache', 'deep', 'name', 'nope', 'x.tmp', 'lit']);
 
@@ -50,5 +55,19 @@ describe('IgnoreRules', () => {
     expect(many.size).toBe(100_000);
     expect(many.ignores('dir99999/file99999.txt')).toBe(true);
     expect(many.ignores('dir1/file2.txt')).toBe(false);
+  });
+
+  it('tries only the globs whose literal segments the path has: 10,000 negated **/name/** patterns', () => {
+    const rules = new IgnoreRules().add(['*.yaml', ...Array.from({ length: 10_000 }, (_, index) => `!**/keep${index}/**`)]);
+    const matches = vi.spyOn(Glob.prototype, 'matches');
+    try {
+      const paths = Array.from({ length: 100 }, (_, index) => `src/keep${index * 7}/app/values.yaml`);
+      expect(paths.every((file) => !rules.ignores(file))).toBe(true);
+      expect(rules.ignores('src/other/values.yaml')).toBe(true);
+      // each ancestor and the path itself: a handful of candidates each, not 10,000
+      expect(matches.mock.calls.length).toBeLessThan(20 * paths.length);
+    } finally {
+      matches.mockRestore();
+    }
   });
 });

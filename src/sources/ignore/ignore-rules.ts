@@ -26,6 +26,8 @@ export class IgnoreRules {
   /** `*literal` patterns matched against the last name (`*.log`), by that literal */
   private readonly nameSuffixes = new Map<string, Pattern[]>();
   private longestSuffix = 0;
+  /** anchored globs with a literal segment (`**\/keep/**`), by that segment: only tried on paths that have it */
+  private readonly globsBySegment = new Map<string, Pattern[]>();
   private readonly globs: Pattern[] = [];
 
   add(source: string | readonly string[]): this {
@@ -59,15 +61,15 @@ export class IgnoreRules {
     for (let start = Math.max(0, name.length - this.longestSuffix); start <= name.length; start += 1) {
       consider(this.nameSuffixes.get(name.slice(start)));
     }
-    for (let index = this.globs.length - 1; index >= 0; index -= 1) {
-      const pattern = this.globs[index]!;
-      if (best && pattern.order < best.order) break;
-      if (pattern.directoryOnly && !isDirectory) continue;
-      if (pattern.glob!.matches(pattern.anchored ? path : name)) {
-        best = pattern;
-        break;
+    const lists = [this.globs];
+    if (this.globsBySegment.size > 0) {
+      for (const segment of new Set(path.split('/'))) {
+        const list = this.globsBySegment.get(segment);
+        if (list) lists.push(list);
       }
     }
+    const match = lastMatchingGlob(lists, best?.order ?? -1, (pattern) => (!pattern.directoryOnly || isDirectory) && pattern.glob!.matches(pattern.anchored ? path : name));
+    best = match ?? best;
     return best ? (best.negated ? 'unignored' : 'ignored') : undefined;
   }
 
@@ -104,7 +106,52 @@ export class IgnoreRules {
       this.longestSuffix = Math.max(this.longestSuffix, glob.suffix.length);
       return;
     }
-    this.globs.push({ order, negated, directoryOnly, anchored, glob });
+    const pattern = { order, negated, directoryOnly, anchored, glob };
+    const segment = anchored ? this.rarestLiteralSegment(line) : undefined;
+    if (segment === undefined) this.globs.push(pattern);
+    else addTo(this.globsBySegment, segment, pattern);
+  }
+
+  /**
+   * A segment without wildcards must equal a whole segment of any path the glob matches (`*`, `?`
+   * and `[…]` never match `/`, `**` only spans whole segments); of several, the one indexing the
+   * fewest patterns so far, so `src/a1/**`, `src/a2/**`… spread over `a1`, `a2`…
+   */
+  private rarestLiteralSegment(line: string): string | undefined {
+    let chosen: string | undefined;
+    let chosenCount = Infinity;
+    for (const segment of line.split('/')) {
+      if (segment === '' || WILDCARD.test(segment)) continue;
+      const count = this.globsBySegment.get(segment)?.length ?? 0;
+      if (count < chosenCount || (count === chosenCount && segment.length > chosen!.length)) {
+        chosen = segment;
+        chosenCount = count;
+      }
+    }
+    return chosen;
+  }
+}
+
+/**
+ * The pattern of highest order above `above` that `matches`, walking the lists (each in ascending
+ * order) from their ends together, so the first match found is the last one written.
+ */
+function lastMatchingGlob(lists: ReadonlyArray<readonly Pattern[]>, above: number, matches: (pattern: Pattern) => boolean): Pattern | undefined {
+  const ends = lists.map((list) => list.length - 1);
+  for (;;) {
+    let pick = -1;
+    let pickOrder = above;
+    for (let index = 0; index < lists.length; index += 1) {
+      const end = ends[index]!;
+      if (end >= 0 && lists[index]![end]!.order > pickOrder) {
+        pick = index;
+        pickOrder = lists[index]![end]!.order;
+      }
+    }
+    if (pick === -1) return undefined;
+    const pattern = lists[pick]![ends[pick]!]!;
+    ends[pick] = ends[pick]! - 1;
+    if (matches(pattern)) return pattern;
   }
 }
 
