@@ -2,7 +2,7 @@ import { append } from '../append.js';
 import type { Diagnostic } from './diagnostic.js';
 import { dockerfileImages } from './extract/dockerfile-images.js';
 import { helmValuesImages } from './extract/helm-values-images.js';
-import { argoImageOverrides, kubernetesImages } from './extract/kubernetes-images.js';
+import { argoSourceOverrideImages, kubernetesImages } from './extract/kubernetes-images.js';
 import { kustomizeImages } from './extract/kustomize-images.js';
 import { patchImages } from './extract/patch-images.js';
 import { templateImages } from './extract/template-images.js';
@@ -345,7 +345,7 @@ export class Workspace {
         if (isWorkflowFile(file.path) || isActionFile(file.path)) append(found, workflowImages(document));
         if (isGitlabCiFile(file.path)) append(found, gitlabCiImages(document));
         if (isCiPipelineFile(file.path)) append(found, ciPipelineImages(document));
-        if (isArgoSourceOverrideFile(file.path)) append(found, argoImageOverrides(file, getNode(getNode(document.root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`));
+        if (isArgoSourceOverrideFile(file.path)) append(found, argoSourceOverrideImages(file, document.root));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           const chart = charts.get(file.directory);
           append(found, helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));

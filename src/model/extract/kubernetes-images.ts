@@ -7,6 +7,7 @@ import type { SourceFile } from '../source-file.js';
 import { documentsInBlockLiteral } from '../yaml-in-string.js';
 import { getNode, getPair, innerSpanOf, resolveAlias, scalarKey, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
+import { pinnableHere, valuesWithParameters } from './helm-parameters.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
 import { scalarImage } from './yaml-tool-images.js';
@@ -29,10 +30,10 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   if (DATA_KINDS.has(object.kind)) return functionImage ? [functionImage] : [];
   const found: ImageOccurrence[] = functionImage ? [functionImage] : [];
   const embeddedValues = embeddedHelmValues(object);
-  const skip = new Set<Node>([...embeddedValues.map((entry) => entry.values), ...policyPatterns(object)]);
+  const skip = new Set<Node>([...embeddedValues.flatMap((entry) => [entry.values, ...(entry.written ?? [])]), ...policyPatterns(object)]);
   if (mayHoldContainers(object.source)) walk(object, object.node, 'containers', skip, found);
-  for (const { values, label } of embeddedValues) {
-    append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`));
+  for (const { values, label, assembled } of embeddedValues) {
+    append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`).map((occurrence) => pinnableHere(occurrence, assembled)));
   }
   append(found, argoKustomizeImages(object));
   if (isOperatorResource(object)) {
@@ -175,6 +176,17 @@ function argoKustomizeImages(object: KubeObject): ImageOccurrence[] {
     argoImageOverrides(object.source.file, getNode(getNode(source, 'kustomize'), 'images'), `${describeObject(object)} kustomize.images`));
 }
 
+/**
+ * `.argocd-source.yaml` / `.argocd-source-<app>.yaml`, written back by Argo CD Image Updater:
+ * `kustomize.images` overrides, or Helm `parameters` (`image.name` + `image.tag`) laid over the chart's values.
+ */
+export function argoSourceOverrideImages(file: SourceFile, root: Node | null | undefined): ImageOccurrence[] {
+  const found = argoImageOverrides(file, getNode(getNode(root, 'kustomize'), 'images'), `${file.baseName} kustomize.images`);
+  const parameters = valuesWithParameters(getNode(getNode(root, 'helm'), 'parameters'), []);
+  if (parameters) append(found, helmValuesImages(file, parameters.values, `${file.baseName} helm.parameters`).map((occurrence) => pinnableHere(occurrence, parameters.assembled)));
+  return found;
+}
+
 /** Entries `[name=]image[:tag][@digest]` of an Argo CD `kustomize.images` list (also in `.argocd-source*.yaml` write-back files). */
 export function argoImageOverrides(file: SourceFile, images: Node | undefined, context: string): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
@@ -254,6 +266,10 @@ function containerLabel(role: string): string {
 interface EmbeddedValues {
   readonly values: Node;
   readonly label: string;
+  /** maps built by laying parameters over the values, not written in the file */
+  readonly assembled?: ReadonlySet<YAMLMap>;
+  /** the written values nodes, left out of the container walk */
+  readonly written?: readonly Node[];
 }
 
 /**
@@ -269,12 +285,20 @@ function embeddedHelmValues(object: KubeObject): EmbeddedValues[] {
   for (const source of argoSources(object)) {
     const helm = getNode(source, 'helm');
     const values = getNode(helm, 'valuesObject');
-    if (values) found.push({ values, label: 'helm.valuesObject' });
     const inline = valuesInString(object.source.file, getNode(helm, 'values'));
+    // parameters override the values (an image.tag of `latest` over a pinned block is what runs): read the values as rendered
+    // Argo CD renders with valuesObject when set, else the values string
+    const withParameters = valuesWithParameters(getNode(helm, 'parameters'), [values ?? inline]);
+    if (withParameters) {
+      found.push({ values: withParameters.values, label: 'helm values and parameters', assembled: withParameters.assembled, written: [values, inline].filter((node): node is Node => node !== undefined) });
+      continue;
+    }
+    if (values) found.push({ values, label: 'helm.valuesObject' });
     if (inline) found.push({ values: inline, label: 'helm.values' });
   }
   return found;
 }
+
 
 /** The values document written in a literal block scalar (`values: |`), with its nodes at their file offsets. */
 function valuesInString(file: SourceFile, node: Node | undefined): Node | undefined {
