@@ -83,6 +83,12 @@ describe('image digest edits', () => {
     expect(pinImages('main.tf', 'resource "x" "y" {\n  image = "redis:7"\n}\n')).toBe(`resource "x" "y" {\n  image = "redis:7@${DIGEST}"\n}\n`);
   });
 
+  it('pins a kpt catalogue function written by its bare name after the name, as kpt completes it', () => {
+    const kptfile = (image: string): string => `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: app}\npipeline:\n  mutators:\n    - image: ${image}\n`;
+    expect(Workspace.fromTexts({ Kptfile: kptfile('set-labels:v0.1') }).images().map((occurrence) => occurrence.text)).toEqual(['gcr.io/kpt-fn/set-labels:v0.1']);
+    expect(pinImages('Kptfile', kptfile('set-labels:v0.1'))).toBe(kptfile(`set-labels:v0.1@${DIGEST}`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

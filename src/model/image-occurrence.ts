@@ -20,7 +20,12 @@ export type ImageSourceKind =
  *   Kustomize `images:` entries); set or add its `digest` key.
  */
 export type PinTarget =
-  | { readonly kind: 'text'; readonly span: Span }
+  | {
+      readonly kind: 'text';
+      readonly span: Span;
+      /** the reference as written when the tool completes it (kpt's `set-labels:v0.1` is `gcr.io/kpt-fn/set-labels:v0.1`); the digest goes after it */
+      readonly written?: string;
+    }
   | {
       readonly kind: 'mapping';
       readonly map: YAMLMap;

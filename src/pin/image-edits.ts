@@ -17,10 +17,11 @@ export function imageDigestEdits(occurrence: ImageOccurrence, digest: string): I
   if (pin.kind === 'text') {
     const written = file.text.slice(pin.span.start, pin.span.end);
     const leading = written.length - written.trimStart().length;
-    if (written.trim() !== occurrence.text) {
+    const expected = pin.written ?? occurrence.text;
+    if (written.trim() !== expected) {
       return { ok: false, reason: 'the reference is written with escapes or line breaks; pin it by hand' };
     }
-    const at = pin.span.start + leading + occurrence.text.length;
+    const at = pin.span.start + leading + expected.length;
     return { ok: true, edits: [{ path: file.path, start: at, end: at, text: `@${digest}` }] };
   }
   const value = pin.digestHexOnly ? digest.replace(/^sha256:/, '') : digest;

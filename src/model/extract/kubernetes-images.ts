@@ -92,9 +92,18 @@ function kptFunctionImages(object: KubeObject): ImageOccurrence[] {
   if (object.kind !== 'Kptfile' || !object.apiVersion.startsWith('kpt.dev/')) return [];
   const pipeline = getNode(object.node, 'pipeline');
   return ['mutators', 'validators'].flatMap((list) => seqItems(getNode(pipeline, list)).flatMap((step, index) => {
-    const image = scalarImage(object.source.file, getNode(step, 'image'), 'kubernetes', `Kptfile pipeline ${list}[${index}] function`);
+    const image = kptFunction(object.source.file, getNode(step, 'image'), `Kptfile pipeline ${list}[${index}] function`);
     return image ? [image] : [];
   }));
+}
+
+/** kpt's catalogue prefix: an image without a `/` (`set-labels:v0.1`) is one of its functions. */
+const KPT_FUNCTION_PREFIX = 'gcr.io/kpt-fn/';
+
+function kptFunction(file: SourceFile, node: Node | undefined, context: string): ImageOccurrence | undefined {
+  const image = scalarImage(file, node, 'kubernetes', context);
+  if (!image || image.text.includes('/') || image.pin.kind !== 'text') return image;
+  return imageOccurrence({ ...image, text: `${KPT_FUNCTION_PREFIX}${image.text}`, pin: { ...image.pin, written: image.text } });
 }
 
 /** The annotation that makes an object a KRM function's config (`config.k8s.io/function` is its older spelling). */
