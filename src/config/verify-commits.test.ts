@@ -60,6 +60,13 @@ describe('verify.commits in .rampart.yaml', () => {
     const message = configError('verify:\n  trustedRoot: root.json\n  commits:\n    identityRegexp: "(unclosed"\n    issuer: https://issuer\n');
     expect(message).toMatch(/line 4: verify\.commits\.identityRegexp: invalid regular expression/);
   });
+
+  it('reads identity patterns as cosign (Go RE2) does: a leading (?i), long counted repeats, linear time', () => {
+    const commits = (identityRegexp: string): string => `verify:\n  trustedRoot: root.json\n  commits:\n    identityRegexp: '${identityRegexp}'\n    issuer: https://issuer\n`;
+    expect(() => parseConfig(commits('(?i)^https://github\\.com/[a-z0-9-]{1,39}/'), SOURCE)).not.toThrow();
+    expect(configError(commits('^a(?i)b'))).toMatch(/line 4: verify\.commits\.identityRegexp: inline flags are only read at the start of the pattern .*put \(\?i\) first/);
+    expect(configError(commits('^[a-z]{1,90000}$'))).toMatch(/line 4: verify\.commits\.identityRegexp: counted repeat \{1,90000\} is too large .*write \+ or \* instead/);
+  });
 });
 
 describe('the commit policy beneath the flags', () => {

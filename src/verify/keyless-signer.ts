@@ -3,6 +3,8 @@
  * Sigstore import here: the config validator uses these rules too.
  */
 
+import { goRegExp } from '../go-regexp.js';
+
 /** Who may sign keylessly, as `--certificate-identity[-regexp]` and `--certificate-oidc-issuer[-regexp]` give it. */
 export interface KeylessSigner {
   readonly certificateIdentity?: string;
@@ -74,12 +76,10 @@ export function readKeylessSigner(signer: KeylessSigner, names: KeylessFieldName
   const compile = (field: 'certificateIdentityRegexp' | 'certificateOidcIssuerRegexp'): RegExp | undefined => {
     const source = signer[field];
     if (source === undefined) return undefined;
-    try {
-      return new RegExp(source);
-    } catch (error) {
-      problems.push({ field, reason: `invalid regular expression: ${error instanceof Error ? error.message : String(error)}` });
-      return undefined;
-    }
+    const result = goRegExp(source);
+    if ('regex' in result) return result.regex;
+    problems.push({ field, reason: result.error });
+    return undefined;
   };
   const subject = signer.certificateIdentity;
   const subjectRegexp = compile('certificateIdentityRegexp');

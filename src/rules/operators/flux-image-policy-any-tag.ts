@@ -2,7 +2,7 @@ import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
 import { objectSpan } from './spans.js';
-import { linearRegExp } from '../../linear-regexp.js';
+import { goRegExp } from '../../go-regexp.js';
 
 /** Tags no deliberate filter accepts together: if a pattern matches all of them it filters nothing. */
 const UNRELATED_TAGS = ['latest', 'dev', 'zz-attacker-push', '0.0.1-rc.1', 'sha-1a2b3c4'];
@@ -78,7 +78,6 @@ export function unboundedRange(range: string): string | undefined {
 }
 
 function matchesAnything(pattern: string): boolean {
-  // Go's named groups (?P<name>) are (?<name>) in JavaScript; Go's engine (RE2) is linear, and so is this one
-  const regex = linearRegExp(pattern.replace(/\(\?P</g, '(?<'));
-  return regex !== undefined && UNRELATED_TAGS.every((tag) => regex.test(tag));
+  const compiled = goRegExp(pattern);
+  return 'regex' in compiled && UNRELATED_TAGS.every((tag) => compiled.regex.test(tag));
 }

@@ -6,7 +6,7 @@ import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
 import { isRecord } from '../../is-record.js';
 import { perWorkspace } from './memo.js';
-import { linearRegExp } from '../../linear-regexp.js';
+import { goRegExp } from '../../go-regexp.js';
 
 /** Objects that a patch of the tree gives a `spec.serviceAccountName`. */
 interface ServiceAccountPatch {
@@ -172,7 +172,8 @@ function selector(target: unknown): Target | undefined {
 
 /** Kustomize's patterns are Go's (RE2): linear in the name, whatever the pattern. */
 function anchored(pattern: string): RegExp | undefined {
-  return linearRegExp(`^(?:${pattern})$`);
+  const compiled = goRegExp(pattern, { whole: true });
+  return 'regex' in compiled ? compiled.regex : undefined;
 }
 
 function escape(literal: string): string {

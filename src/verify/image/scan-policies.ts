@@ -1,5 +1,6 @@
 import type { VerifyConfig } from '../../config/schema.js';
 import type { VerifySettings } from '../../engine/settings.js';
+import { linearGlob } from '../../linear-regexp.js';
 import { keylessSignerFromConfig } from '../keyless-signer.js';
 import { loadImagePolicy, PolicyError, type ImagePolicy } from './image-policy.js';
 
@@ -11,7 +12,7 @@ export interface ImagePolicies {
 /** `*` matches within one path segment, `**` across segments; the whole name must match. */
 export function imageGlob(pattern: string): RegExp {
   const source = pattern.split(/(\*\*|\*)/).map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`);
+  return linearGlob(`^${source}$`);
 }
 
 /** `namedFilesWithin`: the config is the repository's own, and the files it names stay inside the repository. */
