@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import actionNotPinned from './action-not-pinned.js';
 import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
 import dependencyContentChanged from './dependency-content-changed.js';
+import dependencyInsecureTransport from './dependency-insecure-transport.js';
 import dependencyLockStale from './dependency-lock-stale.js';
 import dependencyNotLocked from './dependency-not-locked.js';
 import fluxSourceUnpinned from './flux-source-unpinned.js';
@@ -22,6 +23,7 @@ export const dependencyRules: readonly Rule[] = [
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
   sourceNotAllowed,
+  dependencyInsecureTransport,
   tektonResolverUnpinned,
   terraformModuleUnpinned,
   terraformLockMissing,

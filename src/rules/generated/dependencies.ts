@@ -6,6 +6,7 @@ import helmLockMissing from '../dependencies/helm-lock-missing.js';
 import argocdAppUnpinnedRevision from '../dependencies/argocd-app-unpinned-revision.js';
 import fluxSourceUnpinned from '../dependencies/flux-source-unpinned.js';
 import sourceNotAllowed from '../dependencies/source-not-allowed.js';
+import dependencyInsecureTransport from '../dependencies/dependency-insecure-transport.js';
 import tektonResolverUnpinned from '../dependencies/tekton-resolver-unpinned.js';
 import terraformModuleUnpinned from '../dependencies/terraform-module-unpinned.js';
 import terraformLockMissing from '../dependencies/terraform-lock-missing.js';
@@ -21,6 +22,7 @@ const rules: readonly Rule[] = [
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
   sourceNotAllowed,
+  dependencyInsecureTransport,
   tektonResolverUnpinned,
   terraformModuleUnpinned,
   terraformLockMissing,

@@ -536,6 +536,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['argocd-app-unpinned-revision', 'dependencies'],
   ['flux-source-unpinned', 'dependencies'],
   ['source-not-allowed', 'dependencies'],
+  ['dependency-insecure-transport', 'dependencies'],
   ['tekton-resolver-unpinned', 'dependencies'],
   ['terraform-module-unpinned', 'dependencies'],
   ['terraform-lock-missing', 'dependencies'],

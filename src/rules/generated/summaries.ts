@@ -520,6 +520,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'argocd-app-unpinned-revision': {"severity":"medium","summary":"An Argo CD Application or ApplicationSet follows `HEAD`, a branch, a version range, or no revision at all."},
   'flux-source-unpinned': {"severity":"medium","summary":"A Flux source follows a branch, a tag, a version range or `latest` instead of a commit, digest or exact chart version."},
   'source-not-allowed': {"severity":"high","summary":"A Git repository, Helm repository, OCI artifact or Terraform module comes from outside the configured `sources.allowed`."},
+  'dependency-insecure-transport': {"severity":"high","summary":"A chart repository, Git repository, remote base or module is fetched over plain `http://` or `git://`."},
   'tekton-resolver-unpinned': {"severity":"medium","summary":"A Tekton `taskRef`/`pipelineRef` resolves its Task or Pipeline from git on a branch (or with no revision), from Tekton Hub with no version, or from a plain URL."},
   'terraform-module-unpinned': {"severity":"medium","summary":"A Terraform module comes from git without `ref=<full commit SHA>`, or from a registry without an exact `version`."},
   'terraform-lock-missing': {"severity":"low","summary":"A Terraform root module with providers has no committed `.terraform.lock.hcl`."},
