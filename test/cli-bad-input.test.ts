@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -117,5 +118,30 @@ describe('bad input', () => {
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toMatch(/\.rampart\.yaml:\d+:\d+: invalid YAML/);
     expect(syntax.stdout).toBe('');
+  }, 180_000);
+
+  it('malformed option values: a usage error naming the option and what is wrong, exit 2, nothing scanned', async () => {
+    const root = await treeWith('option-values', async (dir) => {
+      const git = (...args: string[]): void => void execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+      git('init', '-q');
+      git('add', '.');
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'one');
+    });
+    const cases: Array<[string[], RegExp]> = [
+      [['--since=-n'], /^rampart: --since: "-n" is not a revision \(it starts with "-", as options do\)/],
+      [['--since='], /^rampart: --since: no revision given/],
+      [['--since=no-such-branch'], /^rampart: --since: unknown revision: no-such-branch/],
+      [['--range=a..b..c'], /^rampart: --range expects A\.\.B or A\.\.\.B/],
+      [['--range=-x..HEAD'], /^rampart: --range: "-x" is not a revision/],
+      // refused with or without --resolve; 1e9 s would overflow Node's timer and fail every request at once
+      [['--registry-timeout=abc'], /^rampart: --registry-timeout expects a number of seconds above 0 and at most 2147483, not "abc"/],
+      [['--registry-timeout=1e9'], /^rampart: --registry-timeout expects a number of seconds .* not "1e9"/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await rampart(['scan', root, '--rule', 'image-not-pinned', ...flags]);
+      expect({ flags, code: result.code, stdout: result.stdout }).toEqual({ flags, code: 2, stdout: '' });
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    }
   }, 180_000);
 });

@@ -4,6 +4,7 @@ import { RampartError } from '../errors.js';
 import type { DeployedImagesPass } from '../image/deployed/analyze-deployed.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import type { RegistryClient } from '../resolve/types.js';
+import { secondsProblem } from './seconds-option.js';
 
 /** The `--analyze-images` flags of `rampart scan`. */
 export interface AnalyzeImagesFlags {
@@ -101,8 +102,9 @@ export async function imageReadingFlags(flags: { insecureRegistry?: string[]; re
   const insecureRegistries = flags.insecureRegistry ?? [];
   const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined);
   if (problem) throw new RampartError('usage', problem);
+  const timeoutProblem = secondsProblem('--registry-timeout', flags.registryTimeout ?? '30');
+  if (timeoutProblem) throw new RampartError('usage', timeoutProblem);
   const seconds = Number(flags.registryTimeout ?? '30');
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new RampartError('usage', `--registry-timeout expects a positive number of seconds, not "${flags.registryTimeout ?? ''}"`);
   if (flags.platform && !/^[a-z0-9_-]+\/[a-z0-9_-]+(\/[a-z0-9_-]+)?$/i.test(flags.platform)) {
     throw new RampartError('usage', `--platform expects os/arch or os/arch/variant (linux/amd64, linux/arm64/v8), not "${flags.platform}"`);
   }

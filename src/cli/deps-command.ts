@@ -11,6 +11,7 @@ import type { CommandRegistrar } from './main.js';
 import { createProgress } from './progress.js';
 import { writeOutput } from './write-output.js';
 import type { VerifyFlags } from './verify-flags.js';
+import { secondsProblem } from './seconds-option.js';
 
 export interface DepsFlags extends Pick<VerifyFlags, typeof SIGNATURE_FLAGS[number]> {
   insecureRegistry?: string[];
@@ -126,8 +127,8 @@ export async function runDepsCommand(root: string, flags: DepsFlags, action: 'fe
 export function fetchFlagProblem(flags: DepsFlags): string | undefined {
   const badHost = (flags.insecureRegistry ?? []).map(checkInsecureRegistry).find((problem) => problem !== undefined);
   if (badHost) return badHost;
-  const seconds = Number(flags.timeout ?? '30');
-  if (!Number.isFinite(seconds) || seconds <= 0) return `--timeout expects a positive number of seconds, not "${flags.timeout ?? ''}"`;
+  const timeoutProblem = secondsProblem('--timeout', flags.timeout ?? '30');
+  if (timeoutProblem) return timeoutProblem;
   const retries = Number(flags.retries ?? '2');
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) return `--retries expects a whole number from 0 to 10, not "${flags.retries ?? ''}"`;
   return undefined;

@@ -25,12 +25,6 @@ export function addScanHistoryOptions(command: Command): Command {
 }
 
 /** Turns the history flags into scan settings; fails early and clearly outside a git repository. */
-async function verifyRevision(directory: string, revision: string): Promise<void> {
-  const { runGit } = await import('../sources/git/git.js');
-  const result = await runGit(directory, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]);
-  if (result.code !== 0) throw new RampartError('usage', `unknown revision: ${revision}`);
-}
-
 export async function historyScanOptions(root: string, flags: HistoryFlags, configPath?: string, onlyRules?: readonly string[]): Promise<Pick<RunOptions, 'settings' | 'capabilities'> & { maxFileSize?: number }> {
   const maxFileSize = flags.maxFileSize === undefined ? undefined : parseSize(/^\d+$/.test(flags.maxFileSize) ? Number(flags.maxFileSize) : flags.maxFileSize);
   if (flags.maxFileSize !== undefined && (maxFileSize === undefined || maxFileSize <= 0)) {
@@ -47,8 +41,10 @@ export async function historyScanOptions(root: string, flags: HistoryFlags, conf
   }
   const { repositoryInfo } = await import('../sources/git/git.js');
   const repository = await repositoryInfo(directory);
-  for (const revision of [flags.since, ...(flags.range?.split(/\.\.\.?/) ?? [])]) {
-    if (revision !== undefined && revision !== '') await verifyRevision(directory, revision);
+  const { rangeEnds, resolveRevisionFlag } = await import('../sources/git/revision-flag.js');
+  if (flags.since !== undefined) await resolveRevisionFlag(directory, '--since', flags.since);
+  for (const end of flags.range === undefined ? [] : rangeEnds(flags.range)) {
+    if (end !== '') await resolveRevisionFlag(directory, '--range', end);
   }
   const config = await loadConfig(directory, configPath);
   const limit = maxFileSize ?? config.maxFileSize;

@@ -10,6 +10,7 @@ import type { CommandRegistrar } from './main.js';
 import { createProgress } from './progress.js';
 import { listParser } from './list-option.js';
 import { writeOutput } from './write-output.js';
+import { secondsProblem } from './seconds-option.js';
 
 export interface PinFlags {
   dryRun?: boolean;
@@ -44,8 +45,9 @@ export async function runPinCommand(root: string, flags: PinFlags): Promise<Exit
   const insecure = flags.insecureRegistry ?? [];
   const badHost = insecure.map(checkInsecureRegistry).find((problem) => problem !== undefined);
   const seconds = Number(flags.timeout ?? '10');
-  if (badHost || !Number.isFinite(seconds) || seconds <= 0) {
-    process.stderr.write(`rampart: ${badHost ?? `--timeout expects a positive number of seconds, not "${flags.timeout ?? ''}"`}\n`);
+  const problem = badHost ?? secondsProblem('--timeout', flags.timeout ?? '10');
+  if (problem) {
+    process.stderr.write(`rampart: ${problem}\n`);
     return EXIT.error;
   }
   const registry = new HttpRegistryClient({ insecureRegistries: insecure, timeoutMs: Math.round(seconds * 1000) });

@@ -4,6 +4,7 @@ import type { ScanSettings } from '../engine/settings.js';
 import { RampartError } from '../errors.js';
 import { checkInsecureRegistry } from '../resolve/endpoint.js';
 import { listParser } from './list-option.js';
+import { secondsProblem } from './seconds-option.js';
 
 /** The registry flags of `rampart scan`. */
 export interface ResolveFlags {
@@ -28,14 +29,12 @@ export interface ResolveScanOptions {
 
 /** With `--resolve`: one registry client for the whole scan and the `resolve` capability. */
 export async function resolveScanOptions(flags: ResolveFlags): Promise<ResolveScanOptions> {
-  if (!flags.resolve) return { close: async () => undefined };
+  // a malformed value is refused with or without --resolve: it says the user meant something else
   const insecureRegistries = flags.insecureRegistry ?? [];
-  const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined);
+  const problem = insecureRegistries.map(checkInsecureRegistry).find((message) => message !== undefined) ?? secondsProblem('--registry-timeout', flags.registryTimeout ?? '10');
   if (problem) throw new RampartError('usage', problem);
+  if (!flags.resolve) return { close: async () => undefined };
   const seconds = Number(flags.registryTimeout ?? '10');
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new RampartError('usage', `--registry-timeout expects a positive number of seconds, not "${flags.registryTimeout ?? ''}"`);
-  }
   const { HttpRegistryClient } = await import('../resolve/registry-client.js');
   const client = new HttpRegistryClient({ insecureRegistries, timeoutMs: Math.round(seconds * 1000) });
   return {

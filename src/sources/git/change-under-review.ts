@@ -3,6 +3,7 @@ import { RampartError } from '../../errors.js';
 import { gitEnvironment } from '../git-env.js';
 import { unquote } from './commit-header.js';
 import { gitOrThrow, repositoryInfo, runGit } from './git.js';
+import { rangeEnds, resolveRevisionFlag } from './revision-flag.js';
 
 /**
  * A pull request seen by `scan --since REV` (or `--range A..B`): the revision whose policy is
@@ -26,12 +27,10 @@ export function addsLine(change: ChangeUnderReview, path: string, line: number):
 
 /** Undefined unless the scan was given a base (`--since`, `--range`). */
 export async function changeUnderReview(directory: string, since: string | undefined, range: string | undefined): Promise<ChangeUnderReview | undefined> {
-  const baseName = since ?? (range === undefined ? undefined : (range.split(/\.\.\.?/)[0] || 'HEAD'));
+  const baseName = since ?? (range === undefined ? undefined : (rangeEnds(range)[0] || 'HEAD'));
   if (baseName === undefined) return undefined;
   const { prefix } = await repositoryInfo(directory);
-  const resolved = await runGit(directory, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseName}^{commit}`]);
-  if (resolved.code !== 0) throw new RampartError('usage', `unknown revision: ${baseName}`);
-  const base = resolved.stdout.trim();
+  const base = await resolveRevisionFlag(directory, since !== undefined ? '--since' : '--range', baseName);
   // lines the change adds: from where the branch left the base, so commits the base gained since are not counted as the change's
   const forked = await runGit(directory, ['merge-base', base, 'HEAD']);
   const from = forked.code === 0 && forked.stdout.trim() !== '' ? forked.stdout.trim() : base;
