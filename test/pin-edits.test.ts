@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,26 @@ describe('writing files', () => {
       expect(await planChanges(directory, edit('a.yaml'), new Map([['a.yaml', 'image: x\n']]))).toEqual([{ path: 'a.yaml', before: 'image: x\n', after: '#\nimage: x\n' }]);
     } finally {
       await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads through a link retargeted outside the tree after the tree was read: the file is skipped with the reason', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'rampart-write-'));
+    try {
+      const directory = path.join(parent, 'repo');
+      await mkdir(directory);
+      await writeFile(path.join(directory, 'inside.yaml'), 'image: x\n');
+      await writeFile(path.join(parent, 'outside.yaml'), 'image: x\n');
+      await symlink('inside.yaml', path.join(directory, 'link.yaml'));
+      const edit = [{ path: 'link.yaml', start: 0, end: 0, text: '#\n' }];
+      const planned = new Map([['link.yaml', 'image: x\n']]);
+      expect(await planChanges(directory, edit, planned)).toHaveLength(1);
+      // the same text outside: only where the link leads tells them apart
+      await rm(path.join(directory, 'link.yaml'));
+      await symlink('../outside.yaml', path.join(directory, 'link.yaml'));
+      await expect(planChanges(directory, edit, planned)).rejects.toThrow(/^link\.yaml: skipped: symbolic link leads outside the scanned tree; not read$/);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,13 @@
-import { readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { TextEdit } from '../model/finding.js';
+import { safeReadFile } from '../sources/safe-read.js';
 import { applyEdits, editsByPath } from './apply-edits.js';
 import { createTemporary, untrackTemporary } from './temporary-files.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** about the longest string V8 holds: a longer file cannot be edited as text anyway */
+const MAX_EDITED_BYTES = 512 * 1024 * 1024;
 
 export interface FileChange {
   /** POSIX path relative to the root */
@@ -19,14 +22,13 @@ export interface FileChange {
  */
 export async function planChanges(root: string, edits: readonly TextEdit[], plannedTexts: ReadonlyMap<string, string>): Promise<FileChange[]> {
   const changes: FileChange[] = [];
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
   for (const [relative, fileEdits] of editsByPath(edits)) {
     const absolute = path.join(root, ...relative.split('/'));
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(absolute);
-    } catch (error) {
-      throw new Error(`${relative}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
+    // a link retargeted since the tree was read must not make the plan read (and diff) a file outside it
+    const read = safeReadFile(absolute, { within: realRoot, maxBytes: MAX_EDITED_BYTES });
+    if (!read.ok) throw new Error(`${relative}: skipped: ${read.problem}`);
+    const bytes = read.bytes;
     let before: string;
     try {
       before = strictUtf8.decode(bytes);
