@@ -14,6 +14,7 @@ import type { ImageOccurrence } from './image-occurrence.js';
 import { kustomizePatchPaths } from './kustomize-patches.js';
 import { isKubernetesApiVersion, kubeObjectsOf, type KubeObject } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
+import { fleetHelmBlocks } from './fleet.js';
 import { builtImageNames } from './built-images.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
@@ -346,6 +347,7 @@ export class Workspace {
         if (isGitlabCiFile(file.path)) append(found, gitlabCiImages(document));
         if (isCiPipelineFile(file.path)) append(found, ciPipelineImages(document));
         if (isArgoSourceOverrideFile(file.path)) append(found, argoSourceOverrideImages(file, document.root));
+        for (const block of fleetHelmBlocks(document)) if (block.values) append(found, helmValuesImages(file, block.values, `${block.where}.values`));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           const chart = charts.get(file.directory);
           append(found, helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));

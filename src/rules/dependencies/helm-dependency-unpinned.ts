@@ -1,5 +1,6 @@
 import { classifyVersion, isTemplatedValue } from '../../model/git-ref.js';
 import { satisfiesConstraint } from '../../model/semver-constraint.js';
+import { fleetHelmBlocks } from '../../model/fleet.js';
 import { getNode, seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { chartDependencies, isRemoteDependency } from './chart-dependencies.js';
@@ -10,7 +11,7 @@ export default defineRule({
   layer: 'dependencies',
   severity: 'medium',
   objectKinds: [],
-  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry) asks for a version range or no version.',
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, or a Rancher Fleet `fleet.yaml` chart) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
     'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
@@ -32,6 +33,8 @@ export default defineRule({
     range: 'Chart dependency {name} asks for {version}, not an exact version: `helm dependency update` can pick a new release without review.',
     locked: 'Chart dependency {name} asks for {version}; {lock} pins {locked} for now (low severity), but `helm dependency update` moves it without review.',
     kustomize: 'Kustomize helmCharts entry {name} asks for {version}: each build can inflate a newer chart release.',
+    fleet: '{where} pulls chart {name} from {source} and asks for {version}: Fleet deploys a newer chart release to the clusters without review.',
+    fleetArchive: '{where} pulls the chart archive {source}: Fleet deploys whatever that address serves, and nothing pins its content (vendor the chart, or take it from a Helm or OCI repository at an exact version).',
   },
   examples: {
     bad: [{ file: 'Chart.yaml', code: 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: redis\n    version: ^20.0.0 # expect: helm-dependency-unpinned\n    repository: https://charts.bitnami.com/bitnami\n' }],
@@ -55,6 +58,28 @@ export default defineRule({
         } else {
           context.report({ messageId: 'range', at, data: { name, version: described }, subject });
         }
+      }
+    }
+    for (const document of context.workspace.yamlDocuments()) {
+      for (const block of fleetHelmBlocks(document)) {
+        if (!block.remote) continue;
+        // an archive address this block writes itself (a target inheriting the bundle's is reported there)
+        if (block.remoteIsArchive && block.remote === block.chart) {
+          context.report({ messageId: 'fleetArchive', at: block.remote.span, data: { where: block.where, source: block.remote.value }, subject: `${block.where}\0${block.remote.value}` });
+          continue;
+        }
+        if (block.remoteIsArchive) continue;
+        // a target that sets no version of its own deploys the bundle's, reported once there
+        if (block.isTarget && !block.version) continue;
+        const version = block.version?.value.trim();
+        if (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact')) continue;
+        const name = block.chart?.value.trim() || block.remote.value;
+        context.report({
+          messageId: 'fleet',
+          at: block.version?.span ?? block.chart?.span ?? block.remote.span,
+          data: { where: block.where, name, source: block.remote.value, version: version ? `\`${version}\`` : 'no version (the newest)' },
+          subject: `${block.where}\0${name}`,
+        });
       }
     }
     for (const document of context.workspace.kustomizations()) {

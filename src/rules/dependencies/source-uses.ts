@@ -2,6 +2,7 @@ import path from 'node:path';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote } from '../../model/remote-refs.js';
+import { fleetHelmBlocks, remoteChart } from '../../model/fleet.js';
 import type { Span } from '../../model/span.js';
 import { parseTerraformSource } from '../../model/terraform-source.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -28,7 +29,7 @@ const FLUX_SOURCES = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'
 /**
  * Every place the repository names something the cluster will be built from: Argo CD sources,
  * Flux sources, Kustomize remote resources and `helmCharts` repositories, Helm chart dependencies,
- * Terraform modules.
+ * Rancher Fleet `fleet.yaml` charts, Terraform modules.
  */
 export function sourceUses(workspace: Workspace): SourceUse[] {
   const uses: SourceUse[] = [];
@@ -61,6 +62,12 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
       const name = scalarText(document.file, deref(document, getNode(entry, 'name')));
       // without `repo` the chart is read from the local chartHome
       if (repo && repo.value.trim() !== '') add(`${document.file.path} helmCharts ${name?.value ?? '(unnamed)'}`, repo.value, repo.span);
+    }
+  }
+  for (const document of workspace.yamlDocuments()) {
+    for (const block of fleetHelmBlocks(document)) {
+      const remote = remoteChart(block.chart, block.repo);
+      if (remote) add(`${block.where} ${block.repo === remote ? 'repo' : 'chart'}`, remote.value, remote.span);
     }
   }
   for (const chart of chartDependencies(workspace)) {
