@@ -19,7 +19,10 @@ const MACHINE_IMAGE_BLOCKS = new Set(['initialize_params', 'droplet_template']);
  */
 export function terraformImages(hcl: HclFile): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
-  const visit = (block: HclBlock, machine: boolean): void => {
+  // a stack, not recursion: the parser reads blocks nested any depth (100,000 levels overflowed here)
+  const pending: Array<{ block: HclBlock; machine: boolean }> = [{ block: hcl.body, machine: false }];
+  while (pending.length > 0) {
+    const { block, machine } = pending.pop()!;
     const isMachine = machine || MACHINE_IMAGE_BLOCKS.has(block.type)
       || ((block.type === 'resource' || block.type === 'data') && MACHINE_IMAGE_RESOURCES.has(block.labels[0] ?? ''));
     if (!isMachine) {
@@ -36,8 +39,8 @@ export function terraformImages(hcl: HclFile): ImageOccurrence[] {
         if (occurrence) found.push(occurrence);
       }
     }
-    for (const inner of block.blocks) visit(inner, isMachine);
-  };
-  visit(hcl.body, false);
+    // reversed, so blocks come off the stack in file order
+    for (let index = block.blocks.length - 1; index >= 0; index -= 1) pending.push({ block: block.blocks[index]!, machine: isMachine });
+  }
   return found;
 }
