@@ -103,6 +103,13 @@ describe('image digest edits', () => {
     expect(pinImages('main.tf', 'resource "x" "y" {\n  image = "redis:7"\n}\n')).toBe(`resource "x" "y" {\n  image = "redis:7@${DIGEST}"\n}\n`);
   });
 
+  it('leaves references in SOPS-encrypted files alone: the MAC covers values left in clear', () => {
+    const text = 'version: v1alpha1\nmachine:\n  kubelet:\n    image: ghcr.io/siderolabs/kubelet:v1.35.6\nsops:\n  age:\n    - recipient: age1xyz\n  lastmodified: "2025-01-01T00:00:00Z"\n  mac: ENC[AES256_GCM,data:abc,type:str]\n  version: 3.9.4\n';
+    const [occurrence] = Workspace.fromTexts({ 'talos/controlplane.yaml': text }).images();
+    expect(occurrence?.text).toBe('ghcr.io/siderolabs/kubelet:v1.35.6');
+    expect(imageDigestEdits(occurrence!, DIGEST)).toMatchObject({ ok: false, reason: expect.stringContaining('SOPS') });
+  });
+
   it('pins a kpt catalogue function written by its bare name after the name, as kpt completes it', () => {
     const kptfile = (image: string): string => `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: app}\npipeline:\n  mutators:\n    - image: ${image}\n`;
     expect(Workspace.fromTexts({ Kptfile: kptfile('set-labels:v0.1') }).images().map((occurrence) => occurrence.text)).toEqual(['gcr.io/kpt-fn/set-labels:v0.1']);

@@ -2,6 +2,7 @@ import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { ImageOccurrence } from '../model/image-occurrence.js';
 import type { TextEdit } from '../model/finding.js';
 import type { SourceFile } from '../model/source-file.js';
+import { isSopsEncryptedText } from '../model/sops.js';
 
 export type ImageEditResult = { readonly ok: true; readonly edits: TextEdit[] } | { readonly ok: false; readonly reason: string };
 
@@ -14,6 +15,7 @@ export type ImageEditResult = { readonly ok: true; readonly edits: TextEdit[] } 
 export function imageDigestEdits(occurrence: ImageOccurrence, digest: string): ImageEditResult {
   const { pin, file } = occurrence;
   if (pin.kind === 'none') return { ok: false, reason: pin.reason };
+  if (isSopsEncryptedText(file.text)) return { ok: false, reason: 'the file is SOPS-encrypted and its MAC covers this value too: an edit outside `sops` breaks decryption; pin it with `sops edit`' };
   if (pin.kind === 'text') {
     const written = file.text.slice(pin.span.start, pin.span.end);
     const leading = written.length - written.trimStart().length;

@@ -1,6 +1,8 @@
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { imageOccurrence, type ImageOccurrence } from '../image-occurrence.js';
 import type { SourceFile } from '../source-file.js';
+import { append } from '../../append.js';
+import { documentsInBlockLiteral } from '../yaml-in-string.js';
 import { getNode, innerSpanOf, mapEntries, spanOf, stringValue } from '../yaml.js';
 
 /** A key that names an image: `image`, `initImage`, `sidecar_image`, `imageSpec`… */
@@ -27,6 +29,13 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
         visit(value, here, undefined);
         continue;
       }
+      if (isEmbeddedManifest(value)) {
+        // `podspec-dind.yaml: |-` (runner and operator charts take pod specs and configs as YAML text)
+        for (const embedded of documentsInBlockLiteral(file, value)) {
+          append(found, helmValuesImages(file, embedded, `${context} ${here.join('.')}`, undefined, { referenceShaped: true }));
+        }
+        continue;
+      }
       if (IMAGE_KEY.test(key) && isScalar(value)) {
         const occurrence = stringImage(file, key, value, `${context} ${here.join('.')}`, options, siblingTag(node, key), siblingRegistry(node, key));
         if (occurrence) found.push(occurrence);
@@ -44,6 +53,11 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
   };
   visit(values, [], appVersion);
   return found;
+}
+
+/** A block literal that writes YAML naming an image: read in place, at its file offsets. */
+function isEmbeddedManifest(node: unknown): node is Scalar {
+  return isScalar(node) && node.type === 'BLOCK_LITERAL' && typeof node.value === 'string' && /(^|\n)\s*(-\s+)?image:\s/.test(node.value);
 }
 
 export interface ImageReadOptions {
