@@ -16,6 +16,7 @@ import { isKubernetesApiVersion, kubeObjectsOf, type KubeObject } from './kubern
 import { SourceFile } from './source-file.js';
 import { fleetHelmBlocks } from './fleet.js';
 import { talosImages } from './extract/talos-images.js';
+import { helmfileImages } from './extract/helmfile-images.js';
 import { builtImageNames } from './built-images.js';
 import { templateMessage, templateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
@@ -350,6 +351,7 @@ export class Workspace {
         if (isArgoSourceOverrideFile(file.path)) append(found, argoSourceOverrideImages(file, document.root));
         for (const block of fleetHelmBlocks(document)) if (block.values) append(found, helmValuesImages(file, block.values, `${block.where}.values`));
         if (objects.length === 0 && (file.mentions('machine:') || file.mentions('cluster:'))) append(found, talosImages(document));
+        if (objects.length === 0 && file.mentions('releases:')) append(found, helmfileImages(document));
         if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
           const chart = charts.get(file.directory);
           append(found, helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));

@@ -1,17 +1,19 @@
 import { classifyVersion, isTemplatedValue } from '../../model/git-ref.js';
 import { satisfiesConstraint } from '../../model/semver-constraint.js';
+import path from 'node:path';
 import { fleetHelmBlocks } from '../../model/fleet.js';
+import { isRemoteHelmfileChart, readHelmfile } from '../../model/helmfile.js';
 import { getNode, seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { chartDependencies, isRemoteDependency } from './chart-dependencies.js';
-import { deref, scalarText } from './support.js';
+import { deref, existsInTree, scalarText } from './support.js';
 
 export default defineRule({
   id: 'helm-dependency-unpinned',
   layer: 'dependencies',
   severity: 'medium',
   objectKinds: [],
-  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, or a Rancher Fleet `fleet.yaml` chart) asks for a version range or no version.',
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, or a Rancher Fleet `fleet.yaml` chart) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
     'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
@@ -34,6 +36,7 @@ export default defineRule({
     locked: 'Chart dependency {name} asks for {version}; {lock} pins {locked} for now (low severity), but `helm dependency update` moves it without review.',
     kustomize: 'Kustomize helmCharts entry {name} asks for {version}: each build can inflate a newer chart release.',
     fleet: '{where} pulls chart {name} from {source} and asks for {version}: Fleet deploys a newer chart release to the clusters without review.',
+    helmfile: 'Helmfile release {name} installs {chart} at {version}: `helmfile apply` can install a newer chart release without review.',
     fleetArchive: '{where} pulls the chart archive {source}: Fleet deploys whatever that address serves, and nothing pins its content (vendor the chart, or take it from a Helm or OCI repository at an exact version).',
   },
   examples: {
@@ -61,6 +64,19 @@ export default defineRule({
       }
     }
     for (const document of context.workspace.yamlDocuments()) {
+      for (const release of readHelmfile(document)?.releases ?? []) {
+        const chart = release.chart;
+        if (!chart || !isRemoteHelmfileChart(chart.value) || isTemplatedValue(chart.value)) continue;
+        if (existsInTree(context.workspace, path.posix.join(document.file.directory || '.', chart.value.trim()))) continue;
+        const version = release.version?.value.trim();
+        if (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact')) continue;
+        context.report({
+          messageId: 'helmfile',
+          at: release.version?.span ?? chart.span,
+          data: { name: release.name, chart: chart.value, version: version ? `\`${version}\`` : 'no version (the newest)' },
+          subject: `${release.name}\0${chart.value}`,
+        });
+      }
       for (const block of fleetHelmBlocks(document)) {
         if (!block.remote) continue;
         // an archive address this block writes itself (a target inheriting the bundle's is reported there)

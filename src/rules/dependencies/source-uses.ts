@@ -3,6 +3,7 @@ import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote } from '../../model/remote-refs.js';
 import { fleetHelmBlocks, remoteChart } from '../../model/fleet.js';
+import { readHelmfile } from '../../model/helmfile.js';
 import type { Span } from '../../model/span.js';
 import { parseTerraformSource } from '../../model/terraform-source.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -29,7 +30,7 @@ const FLUX_SOURCES = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'
 /**
  * Every place the repository names something the cluster will be built from: Argo CD sources,
  * Flux sources, Kustomize remote resources and `helmCharts` repositories, Helm chart dependencies,
- * Rancher Fleet `fleet.yaml` charts, Terraform modules.
+ * Helmfile repositories and OCI charts, Rancher Fleet `fleet.yaml` charts, Terraform modules.
  */
 export function sourceUses(workspace: Workspace): SourceUse[] {
   const uses: SourceUse[] = [];
@@ -65,6 +66,15 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
     }
   }
   for (const document of workspace.yamlDocuments()) {
+    const helmfile = readHelmfile(document);
+    for (const repository of helmfile?.repositories ?? []) {
+      const url = repository.url.value.trim();
+      const address = repository.oci && !/^[a-z]+:\/\//i.test(url) ? `oci://${url}` : url;
+      add(`${document.file.path} repository ${repository.name}`, repository.url.value, repository.url.span, sourceLocation(address));
+    }
+    for (const release of helmfile?.releases ?? []) {
+      if (release.chart && /^oci:\/\//i.test(release.chart.value.trim())) add(`${document.file.path} release ${release.name}`, release.chart.value, release.chart.span);
+    }
     for (const block of fleetHelmBlocks(document)) {
       const remote = remoteChart(block.chart, block.repo);
       if (remote) add(`${block.where} ${block.repo === remote ? 'repo' : 'chart'}`, remote.value, remote.span);
