@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import actionNotPinned from './action-not-pinned.js';
 import argocdAppUnpinnedRevision from './argocd-app-unpinned-revision.js';
+import clusterManifestUnpinned from './cluster-manifest-unpinned.js';
 import dependencyContentChanged from './dependency-content-changed.js';
 import dependencyInsecureTransport from './dependency-insecure-transport.js';
 import dependencyLockStale from './dependency-lock-stale.js';
@@ -18,6 +19,7 @@ import terraformModuleUnpinned from './terraform-module-unpinned.js';
 
 export const dependencyRules: readonly Rule[] = [
   kustomizeRemoteUnpinned,
+  clusterManifestUnpinned,
   helmDependencyUnpinned,
   helmLockMissing,
   argocdAppUnpinnedRevision,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { classifyGitRef, describeGitRef, isTemplatedValue } from '../../model/git-ref.js';
-import { parseKustomizeRemote, spanWithin } from '../../model/remote-refs.js';
+import { parseKustomizeRemote, spanWithin, type RemoteSource } from '../../model/remote-refs.js';
 import { seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { deref, existsInTree, scalarText, valuesOf } from './support.js';
@@ -56,22 +56,29 @@ export default defineRule({
           const at = remote.refRange ? spanWithin(entry.span, remote.refRange) : entry.span;
           const base = { field, url: entry.value, repository: remote.repository };
           const properties = { repository: remote.repository, ...(remote.ref !== undefined ? { ref: remote.ref } : {}) };
-          if (remote.kind === 'file' && remote.ref === undefined) {
-            context.report({ messageId: remote.latestRelease ? 'latestAsset' : 'unversioned', at, data: base, subject: entry.value, properties });
-            continue;
-          }
-          const kind = classifyGitRef(remote.ref);
-          if (kind === 'commit') continue;
-          const ref = describeGitRef(kind, remote.ref);
-          if (kind === 'tag' && remote.kind === 'file' && /\/releases\/download\//.test(entry.value)) {
-            context.report({ messageId: 'asset', at, data: { ...base, ref }, subject: entry.value, severity: 'medium', properties });
-          } else if (kind === 'tag' || kind === 'short-commit') {
-            context.report({ messageId: 'mutable', at, data: { ...base, ref }, subject: entry.value, severity: 'medium', properties });
-          } else {
-            context.report({ messageId: 'unpinned', at, data: { ...base, ref }, subject: entry.value, properties });
-          }
+          const verdict = remoteVerdict(remote, entry.value);
+          if (!verdict) continue;
+          context.report({ messageId: verdict.messageId, at, data: { ...base, ref: verdict.ref }, subject: entry.value, properties, ...(verdict.severity ? { severity: verdict.severity } : {}) });
         }
       }
     }
   },
 });
+
+export interface RemoteVerdict {
+  readonly messageId: 'unpinned' | 'mutable' | 'asset' | 'unversioned' | 'latestAsset';
+  /** the ref described for people (`branch main`, `tag v1.2.0`); empty when there is none */
+  readonly ref: string;
+  readonly severity?: 'medium';
+}
+
+/** How a remote URL (a git remote or a file fetched over HTTP) is pinned; nothing when it names a commit. */
+export function remoteVerdict(remote: RemoteSource, url: string): RemoteVerdict | undefined {
+  if (remote.kind === 'file' && remote.ref === undefined) return { messageId: remote.latestRelease ? 'latestAsset' : 'unversioned', ref: '' };
+  const kind = classifyGitRef(remote.ref);
+  if (kind === 'commit') return undefined;
+  const ref = describeGitRef(kind, remote.ref);
+  if (kind === 'tag' && remote.kind === 'file' && /\/releases\/download\//.test(url)) return { messageId: 'asset', ref, severity: 'medium' };
+  if (kind === 'tag' || kind === 'short-commit') return { messageId: 'mutable', ref, severity: 'medium' };
+  return { messageId: 'unpinned', ref };
+}

@@ -531,6 +531,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['deploy-source-changed', 'operators-watch'],
   ['operator-anomalous-access', 'operators-watch'],
   ['kustomize-remote-unpinned', 'dependencies'],
+  ['cluster-manifest-unpinned', 'dependencies'],
   ['helm-dependency-unpinned', 'dependencies'],
   ['helm-lock-missing', 'dependencies'],
   ['argocd-app-unpinned-revision', 'dependencies'],
