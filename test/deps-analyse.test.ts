@@ -74,6 +74,8 @@ describe('scan --deps: what dependencies hold', () => {
       ['rbac-wildcard', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/rbac.yaml:10'],
       ['workload-host-namespace', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/deployment.yaml:8'],
       ['workload-privileged', 'flux.yaml', 14, 'HelmRelease/podinfo → chart podinfo 6.5.0 → templates/deployment.yaml:15'],
+      // the chart server is on loopback: reported, at low severity
+      ['dependency-insecure-transport', 'flux.yaml', 24, 'HelmRelease/umbrella → chart umbrella 0.1.0 → Chart.yaml:7'],
       ['helm-dependency-unpinned', 'flux.yaml', 24, 'HelmRelease/umbrella → chart umbrella 0.1.0 → Chart.yaml:6'],
       ['secret-github-token', 'flux.yaml', 24, 'HelmRelease/umbrella → chart umbrella 0.1.0 → Chart.yaml:6 → chart redis 1.2.0 → templates/secret.yaml:6'],
       ['workload-host-namespace', 'kustomization.yaml', 2, `kustomization.yaml resources → git ${git.url}/bases.git//web v1.0 → pod.yaml:6`],
