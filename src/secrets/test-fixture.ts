@@ -6,7 +6,7 @@
  * saying why, since a key copied there from production is as leaked as anywhere else. Tokens a
  * service issues keep their severity everywhere: one in a test is as live as one in a config.
  */
-const FIXTURE_DIRECTORY = /(?:^|\/)(_?testdata|test[-_]data|tests?|__tests__|fixtures?|__fixtures__|test[-_]?fixtures|e2e)\//i;
+const FIXTURE_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]*[-_])?testdata|test[-_]data|tests?|__tests__|fixtures?|__fixtures__|test[-_]?fixtures|e2e)\//i;
 /** test sources and key files named for a test (`github_test.pem`) */
 const TEST_FILE = /(?:_test\.go|[._-](?:test|spec)\.[cm]?[jt]sx?|_test\.py|Tests?\.(?:java|kt|cs)|_spec\.rb|[._-]test\.(?:pem|key|der|p12|pfx|jks))$|(?:^|\/)(test_[^/]*\.py)$/;
 /** a Helm chart's chart-testing values (`<chart>/ci/*-values.yaml`) */

@@ -25,6 +25,7 @@ describe('testFixtureMarker', () => {
     expect(testFixtureMarker('app/test_auth.py')).toBe('test_auth.py');
     expect(testFixtureMarker('src/main/java/SignerTest.java')).toBe('Test.java');
     expect(testFixtureMarker('runtime/template/v2/_testdata/root-ca.key')).toBe('_testdata/');
+    expect(testFixtureMarker('backend/cmd/headlamp_testdata/kubeconfig')).toBe('headlamp_testdata/');
     expect(testFixtureMarker('generators/v1/github/github_test.pem')).toBe('_test.pem');
     expect(testFixtureMarker('charts/prometheus-node-exporter/ci/kube-rbac-proxy-tlssecret-values.yaml')).toBe('ci/');
   });

@@ -178,8 +178,8 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   // `password=password=…` is a match at every key, each up to 4,096 characters (270 KB: 4 s, 2 MB: 30 s)
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
-  const assigned = nested ? nested[2] : written;
-  if (assigned === undefined || isPlaceholder(value) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -218,6 +218,27 @@ const CRC_CHECKED_TOKEN = /^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/;
 /** `NAME=value` as a value: an ENV_NAME or snake_case name (random text holds no `=` but base64's padding at its end). */
 const NESTED_WORD = /^([A-Za-z][A-Za-z0-9]*)=(?!=)/;
 const NESTED_ASSIGNMENT = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}[0-9]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)=(?!=)(.+)$/;
+
+/**
+ * `some_U002D_key`: a character a name may not hold, written `_UXXXX_` (External Secrets' and
+ * other tools' escaping of `-`, `.`, `/` in keys): the name it spells is judged.
+ */
+function withNameEscapesDecoded(value: string | undefined): string | undefined {
+  return value?.replace(/_U([0-9A-F]{4})_/g, (_, code: string) => String.fromCharCode(Number.parseInt(code, 16)));
+}
+
+/** A package and its version range (`"npm:^1.5.0"`, `workspace:*`), as yarn.lock lists a dependency named `generate-password`. */
+const PACKAGE_SPEC = /^(?:npm:(?:@[a-z0-9._-]+\/)?(?:[a-z0-9._-]+@)?|workspace:|patch:|portal:|link:|file:)?[\^~<>=*]*[ \t]*\d+(?:\.[\dx*]+){0,2}(?:-[0-9A-Za-z.-]+)?$|^workspace:[\^~*]?$/;
+
+/**
+ * Cloudflare Web Analytics' site token in its beacon (`data-cf-beacon='{"token": "…"}'`): every
+ * page view sends it, as it is written into every page; it can only count visits.
+ */
+function isWebAnalyticsBeacon(context: MatchContext): boolean {
+  const { text, index } = context;
+  if (text === undefined || index === undefined) return false;
+  return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
+}
 
 /** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
 function withUnicodeEscapesDecoded(value: string | undefined): string | undefined {
@@ -560,6 +581,9 @@ export const genericDetectors: readonly Detector[] = [
         `repo_secrets: |\n  SIGNING=${random.chars(CLASS.alnum.chars, 24)} # expect: secret-generic-credential`,
       ],
       negatives: [
+        // a yarn.lock dependency named for a credential, an escaped `-` in a key name (External Secrets), a Web Analytics beacon
+        '    generate-password: "npm:^1.5.0"', '  - secretKey: "some_U002D_key"', '    secret-stack: "workspace:^"',
+        `head: <script defer src="https://static.cloudflareinsights.com/beacon.min.js" data-cf-beacon='{"token": "${random.chars('0123456789abcdef', 32)}"}'></script>`,
         'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
         'existingSecret: postgres-credentials', 'passwordSecretRef:', 'secretName: grafana-admin', 'tokenUrl: https://auth.example.org/token',
         'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',

@@ -22,7 +22,21 @@ export function isSignedJwt(token: string): boolean {
   if (typeof alg !== 'string' || alg.toLowerCase() === 'none') return false;
   const parsedPayload = decodeJson(payload ?? '');
   if (!parsedPayload || typeof parsedPayload !== 'object') return false;
-  return Buffer.from(signature, 'base64url').length >= 16 && !isDocumentedExample(signature);
+  return Buffer.from(signature, 'base64url').length >= 16 && !isDocumentedExample(signature) && !hasOnlyExampleParties(parsedPayload as Record<string, unknown>);
+}
+
+/** RFC 2606's names reserved for documentation: `example.com`, `www.example.org`, `jrocket@example.com`. */
+const EXAMPLE_DOMAIN = /(?:^|[@.\/])example\.(?:com|org|net)(?:$|[/:])/i;
+
+/**
+ * A token made in a JWT builder for a document or a test (the Online JWT Builder's default claims:
+ * `aud: www.example.com`, `sub: jrocket@example.com`): every party it names (issuer, subject,
+ * audience) that is a domain or an address is on a domain reserved for examples, so no service
+ * accepts it.
+ */
+function hasOnlyExampleParties(payload: Record<string, unknown>): boolean {
+  const parties = ['iss', 'sub', 'aud'].flatMap((claim) => [payload[claim]].flat()).filter((value): value is string => typeof value === 'string' && /[.@]/.test(value));
+  return parties.length > 0 && parties.every((value) => EXAMPLE_DOMAIN.test(value));
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -63,9 +77,12 @@ export const structuredDetectors: readonly Detector[] = [
       positives: [
         `token: ${jwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer', 'kubernetes.io/serviceaccount/namespace': 'ci' }, 'RS256', 256)}`,
         `Authorization: Bearer ${jwt({ sub: 'billing-worker', iat: 1732000000, scope: 'invoices:write' })}`,
+        `token: ${jwt({ iss: 'https://auth.shop-prod.io', aud: 'api.example.com.shop-prod.io', sub: 'ops@shop-prod.io' })}`,
       ],
       negatives: [
         `example: ${JWT_IO}`,
+        // made in a JWT builder for a test: every party on a domain reserved for examples
+        `token: ${jwt({ iss: 'Online JWT Builder', aud: 'www.example.com', sub: 'jrocket@example.com', role: 'Manager' })}`,
         `unsigned: ${b64url({ alg: 'none' })}.${b64url({ sub: 'anonymous' })}.`,
         `truncated: ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'x' })}`,
         `payload: eyJhcGlWZXJzaW9uIjoidjEifQ.eyJub3QiOiJhIGp3dCJ9.c2hvcnQ`,
