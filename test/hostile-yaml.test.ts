@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { runRules } from '../src/engine/run.js';
+import { SourceFile } from '../src/model/source-file.js';
 import { Workspace } from '../src/model/workspace.js';
+import { parseYamlFile } from '../src/model/yaml.js';
 import { RULES } from '../src/rules/index.js';
 import { cpuGrowth, describeGrowth } from './helpers/growth.js';
 
@@ -65,6 +67,17 @@ describe('hostile YAML: many documents in one file', { timeout: 180_000 }, () =>
   it('each document costs its own size, not the whole file\'s (a search of the file\'s text per document was n x size)', async () => {
     const growth = await cpuGrowth(() => allRules({ 'bundle.yaml': manyConfigMaps(1_000) }), () => allRules({ 'bundle.yaml': manyConfigMaps(8_000) }));
     expect(growth.ratio, describeGrowth(growth)).toBeLessThan(LIMIT);
+  });
+
+  it('a stream of more than 50,000 documents is not parsed (2.5 million empty ones, 10 MB, took 99 s and 3 GB), and says so', () => {
+    for (const [marker, lineEnd] of [['---', '\n'], ['...', '\n'], ['--- # c', '\r']] as const) {
+      const refused = parseYamlFile(new SourceFile('bundle.yaml', `${marker}${lineEnd}`.repeat(60_000)));
+      expect(refused.documents).toEqual([]);
+      expect(refused.diagnostics).toEqual([{ path: 'bundle.yaml', message: 'skipped: more than 50,000 YAML documents; not parsed, its text is still searched for secrets', kind: 'incomplete' }]);
+    }
+    const read = parseYamlFile(new SourceFile('bundle.yaml', manyConfigMaps(2_000)));
+    expect(read.documents).toHaveLength(2_000);
+    expect(read.diagnostics).toEqual([]);
   });
 });
 
