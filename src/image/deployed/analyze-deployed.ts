@@ -13,7 +13,7 @@ import { cpuTimed, noteThreads } from '../analysis-timings.js';
 import type { InspectedImage } from '../inspect-image.js';
 import { LayerMemory } from '../layer-cache.js';
 import type { ClamAvOptions } from '../malware/clamav-engine.js';
-import type { YaraEngine } from '../malware/yara-engine.js';
+import { leftOutRuleDiagnostics, type LeftOutRuleFile, type YaraEngine } from '../malware/yara-engine.js';
 import { BlobSpool } from './blob-spool.js';
 import { ImagePipeline, IMAGES_IN_FLIGHT } from './image-pipeline.js';
 import { ImagePolicy } from './policy.js';
@@ -61,6 +61,7 @@ interface Analysis {
   readonly unchecked: number;
   readonly ecosystemsUsed: readonly string[];
   readonly complete: boolean;
+  readonly leftOutRules: readonly LeftOutRuleFile[];
 }
 
 /**
@@ -74,6 +75,7 @@ export class DeployedImagesPass implements ScanPass {
 
   /** layers read for one image are restored, not read again, for the next image that shares them */
   private readonly layerMemory = new LayerMemory();
+  private readonly leftOutRules = new Map<string, LeftOutRuleFile>();
 
   constructor(private readonly options: DeployedImageOptions) {}
 
@@ -121,6 +123,7 @@ export class DeployedImagesPass implements ScanPass {
           this.failed(context, target, `${reference.canonical}${tagResolved ? ` (${digest})` : ''} could not be analysed: ${errorText(error)}`, digest, tagResolved);
           continue;
         }
+        for (const rule of analysis.leftOutRules) this.leftOutRules.set(rule.file, rule);
         this.report(context, policy, target, digest, analysis);
         analysis.ecosystemsUsed.forEach((ecosystem) => ecosystemsUsed.add(ecosystem));
       }
@@ -129,6 +132,8 @@ export class DeployedImagesPass implements ScanPass {
       pipeline.noteTimings();
     }
     noteThreads();
+    // the engine is shared by every image: a rule file it left out is said once
+    for (const diagnostic of leftOutRuleDiagnostics(this.options.engine.version, [...this.leftOutRules.values()])) context.diagnose(diagnostic);
     if (this.options.maxDbAge) {
       const { checkDatabaseAge } = await import('../../vuln/image-vulnerabilities.js');
       try {
@@ -216,6 +221,7 @@ export class DeployedImagesPass implements ScanPass {
       unchecked: vulnerabilities.results.reduce((sum, { result }) => sum + result.unchecked.reduce((count, group) => count + group.packages.length, 0), 0),
       ecosystemsUsed: vulnerabilities.results.flatMap(({ result }) => result.ecosystemsUsed),
       complete: inspection.complete,
+      leftOutRules: inspection.analysis.leftOutRules,
     };
   }
 }
