@@ -116,6 +116,15 @@ describe('image digest edits', () => {
     expect(pinImages('Kptfile', kptfile('set-labels:v0.1'))).toBe(kptfile(`set-labels:v0.1@${DIGEST}`));
   });
 
+  it('pins a CloudNativePG imageName in place; leaves a system-upgrade-controller image tagged by the plan version alone', () => {
+    const cluster = (image: string): string => `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg}\nspec:\n  instances: 3\n  imageName: ${image} # renovate\n`;
+    expect(pinImages('cluster.yaml', cluster('ghcr.io/cloudnative-pg/postgresql:16.2'))).toBe(cluster(`ghcr.io/cloudnative-pg/postgresql:16.2@${DIGEST}`));
+    const plan = 'apiVersion: upgrade.cattle.io/v1\nkind: Plan\nmetadata: {name: server}\nspec:\n  version: v1.29.0+k3s1\n  upgrade:\n    image: rancher/k3s-upgrade\n';
+    const [occurrence] = Workspace.fromTexts({ 'plan.yaml': plan }).images();
+    expect(occurrence?.text).toBe('rancher/k3s-upgrade:v1.29.0-k3s1');
+    expect(imageDigestEdits(occurrence!, DIGEST)).toMatchObject({ ok: false, reason: expect.stringContaining('spec.version') });
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

@@ -8,6 +8,8 @@ import { getNode, innerSpanOf, mapEntries, spanOf, stringValue } from '../yaml.j
 /** A key that names an image: `image`, `initImage`, `sidecar_image`, `imageSpec`… */
 const IMAGE_KEY = /(^|[_-])image$|^image$|[a-z]Image$/i;
 const REPOSITORY_KEYS = ['repository', 'repo', 'name', 'image'] as const;
+/** Operators' resources also write `imageName` (CloudNativePG's `Cluster.spec.imageName`, the PostgreSQL image it runs). */
+const OPERATOR_IMAGE_KEY = /^imageName$/;
 
 /**
  * Images in Helm values: blocks `{registry, repository, tag, digest}` in any nesting (Bitnami and
@@ -36,7 +38,7 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
         }
         continue;
       }
-      if (IMAGE_KEY.test(key) && isScalar(value)) {
+      if ((IMAGE_KEY.test(key) || (options.referenceShaped && OPERATOR_IMAGE_KEY.test(key))) && isScalar(value)) {
         const occurrence = stringImage(file, key, value, `${context} ${here.join('.')}`, options, siblingTag(node, key), siblingRegistry(node, key));
         if (occurrence) found.push(occurrence);
         continue;

@@ -10,6 +10,7 @@ import { helmValuesImages } from './helm-values-images.js';
 import { pinnableHere, valuesWithParameters } from './helm-parameters.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
+import { isUpgradePlan, upgradePlanImages } from './upgrade-plan-images.js';
 import { scalarImage } from './yaml-tool-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
@@ -42,6 +43,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     if (spec) append(found, helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
   }
   found.push(...localClusterImages(object));
+  if (isUpgradePlan(object)) append(found, upgradePlanImages(object));
   append(found, kptFunctionImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
@@ -150,6 +152,7 @@ const NOT_OPERATOR_GROUPS = new Set([
   'image.toolkit.fluxcd.io', // ImageRepository/ImagePolicy: repositories to scan for tags
   'helm.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'pkg.crossplane.io',
   'kyverno.io', 'policies.kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'admissionregistration.k8s.io',
+  'upgrade.cattle.io', // system-upgrade-controller Plans: their images take the plan's version as tag (upgrade-plan-images.ts)
 ]);
 
 /** A custom resource of an operator: a group with a dot, not a Kubernetes group, not one Rampart reads another way. */
