@@ -1,6 +1,7 @@
 import { fingerprint } from '../../engine/fingerprint.js';
 import type { Finding } from '../../model/finding.js';
-import type { Detector } from '../../secrets/detector.js';
+import { PRIORITY, type Detector } from '../../secrets/detector.js';
+import { documentationMarker } from '../../secrets/documentation.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
 import { testFixtureMarker, TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
 import { treeSecrets, type FoundSecret, type TreeSecrets } from '../../secrets/tree-scan.js';
@@ -8,6 +9,7 @@ import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 import { historyAsked, historySecrets } from './history-scan.js';
 
 const FIXTURE = ' in a test-fixture path (`{marker}`): low severity, taken for a key generated for the tests';
+const DOCUMENTATION = ' in documentation (`{marker}`): low severity, taken for an example';
 
 export const SECRET_MESSAGES = {
   found: '{what} {preview}… (sha256 {hash})',
@@ -17,9 +19,41 @@ export const SECRET_MESSAGES = {
   fixture: `{what} {preview}… (sha256 {hash})${FIXTURE}`,
   decodedFixture: `{what} {preview}… (sha256 {hash}) in the base64 value of \`{key}\` in {secret}${FIXTURE}`,
   historyFixture: `{what} {preview}… (sha256 {hash}) added in commit {commit}${FIXTURE}`,
+  documentation: `{what} {preview}… (sha256 {hash})${DOCUMENTATION}`,
+  decodedDocumentation: `{what} {preview}… (sha256 {hash}) in the base64 value of \`{key}\` in {secret}${DOCUMENTATION}`,
+  historyDocumentation: `{what} {preview}… (sha256 {hash}) added in commit {commit}${DOCUMENTATION}`,
 } as const;
 
 type MessageId = keyof typeof SECRET_MESSAGES;
+
+/**
+ * Why a finding is taken for something other than a live credential, and reported at low severity:
+ * a key generated for the tests, or an example in documentation. `marker` is the part of the path
+ * that says so; `property` the finding property that carries it.
+ */
+export interface Lowered {
+  readonly property: 'testFixture' | 'documentation';
+  readonly marker: string;
+}
+
+/**
+ * How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture
+ * path; in documentation, a key, or a value only a key name or a placement recognises (the generic,
+ * placement, structural and keyed-provider rules). A token with a checksum or a vendor marker is not.
+ */
+export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority'>, path: string): Lowered | undefined {
+  const fixture = detector.localKey ? testFixtureMarker(path) : undefined;
+  if (fixture) return { property: 'testFixture', marker: fixture };
+  if (!detector.localKey && detector.priority > PRIORITY.structural) return undefined;
+  const documentation = documentationMarker(path);
+  return documentation ? { property: 'documentation', marker: documentation } : undefined;
+}
+
+/** The documentation marker of `path`, for rules that are not detectors (a Secret manifest in a doc tree). */
+export function loweredDocumentation(path: string): Lowered | undefined {
+  const marker = documentationMarker(path);
+  return marker ? { property: 'documentation', marker } : undefined;
+}
 
 /**
  * Reports one detector's credentials: those in the working tree where they are (annotated with the
@@ -30,16 +64,16 @@ export function reportSecrets(context: RuleContext<MessageId>, rule: Rule, detec
   const tree = treeSecrets(context.workspace, context.config.maxFindingsPerFile);
   const mine = foundBy(tree).get(detector.id) ?? NONE;
   const what = `${detector.provider} ${detector.kind}`;
-  const fixture = (path: string): string | undefined => (detector.localKey ? testFixtureMarker(path) : undefined);
+  const lowered = (path: string): Lowered | undefined => loweredFor(detector, path);
   // Most scans (and every admission request) read no history: hundreds of detector rules then end
   // here without waiting, which is most of what they cost when nothing is found.
-  if (!historyAsked(context)) return reportTree(context, tree, mine, what, new Map(), fixture);
+  if (!historyAsked(context)) return reportTree(context, tree, mine, what, new Map(), lowered);
   return historySecrets(context).then((history) => {
     const hits = history?.hits.filter((hit) => hit.ruleId === detector.id) ?? [];
-    reportTree(context, tree, mine, what, new Map(hits.map((hit) => [hit.hash, hit])), fixture);
+    reportTree(context, tree, mine, what, new Map(hits.map((hit) => [hit.hash, hit])), lowered);
     const inTree = new Set(mine.map((found) => found.hash));
     for (const hit of hits) {
-      if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit, fixture(hit.path)));
+      if (!inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, what, hit, lowered(hit.path)));
     }
   });
 }
@@ -64,18 +98,24 @@ function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]>
   return grouped;
 }
 
-function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>, fixture: (path: string) => string | undefined): void {
+const TREE_MESSAGE: Record<Lowered['property'], { plain: MessageId; decoded: MessageId }> = {
+  testFixture: { plain: 'fixture', decoded: 'decodedFixture' },
+  documentation: { plain: 'documentation', decoded: 'decodedDocumentation' },
+};
+
+function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>, lowered: (path: string) => Lowered | undefined): void {
   for (const found of mine) {
     const origin = introduced.get(found.hash);
-    const marker = fixture(found.span.path);
+    const low = lowered(found.span.path);
+    const messages = low ? TREE_MESSAGE[low.property] : { plain: 'found' as const, decoded: 'decoded' as const };
     context.report({
-      messageId: marker ? (found.decodedFrom ? 'decodedFixture' : 'fixture') : found.decodedFrom ? 'decoded' : 'found',
+      messageId: found.decodedFrom ? messages.decoded : messages.plain,
       at: found.span,
-      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}), ...(marker ? { marker } : {}) },
+      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}), ...(low ? { marker: low.marker } : {}) },
       subject: found.hash,
       snippet: tree.snippet(found.span.path, found.span.start),
-      ...(marker ? { severity: TEST_FIXTURE_SEVERITY } : {}),
-      properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}), ...(marker ? { testFixture: marker } : {}) },
+      ...(low ? { severity: TEST_FIXTURE_SEVERITY } : {}),
+      properties: { secretHash: found.hash, ...(origin ? originProperties(origin) : {}), ...(low ? { [low.property]: low.marker } : {}) },
     });
   }
 }
@@ -86,14 +126,14 @@ function originProperties(hit: HistoryHit): Record<string, string | boolean> {
 }
 
 /** A finding for a secret that only history holds, at the commit that introduced it. */
-export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit, fixtureMarker?: string): Finding {
+export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit, lowered?: Lowered): Finding {
   const staged = hit.commit === 'staged';
-  const template = staged ? SECRET_MESSAGES.staged : fixtureMarker ? SECRET_MESSAGES.historyFixture : SECRET_MESSAGES.history;
+  const template = staged ? SECRET_MESSAGES.staged : !lowered ? SECRET_MESSAGES.history : lowered.property === 'testFixture' ? SECRET_MESSAGES.historyFixture : SECRET_MESSAGES.historyDocumentation;
   return {
     ruleId: rule.id,
     layer: rule.layer,
-    severity: context.config.rules.get(rule.id)?.severity ?? (fixtureMarker ? TEST_FIXTURE_SEVERITY : rule.severity),
-    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12), ...(fixtureMarker ? { marker: fixtureMarker } : {}) }),
+    severity: context.config.rules.get(rule.id)?.severity ?? (lowered ? TEST_FIXTURE_SEVERITY : rule.severity),
+    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12), ...(lowered ? { marker: lowered.marker } : {}) }),
     remediation: rule.remediation,
     docs: `${context.config.docsBaseUrl}/${rule.id}.md`,
     location: { path: hit.path, line: hit.line, column: hit.column, endLine: hit.endLine, endColumn: hit.endColumn },
@@ -101,7 +141,7 @@ export function historyFinding(context: RuleContext, rule: Rule, what: string, h
     fingerprint: fingerprint(rule.id, hit.path, hit.hash, 0),
     properties: staged
       ? { secretHash: hit.hash, staged: true }
-      : { secretHash: hit.hash, commit: hit.commit, author: hit.author, date: hit.date, ...(fixtureMarker ? { testFixture: fixtureMarker } : {}) },
+      : { secretHash: hit.hash, commit: hit.commit, author: hit.author, date: hit.date, ...(lowered ? { [lowered.property]: lowered.marker } : {}) },
     span: { path: hit.path, start: 0, end: 0 },
   };
 }

@@ -7,7 +7,7 @@ import { pemBlock, sampleEcDer, sampleRsaDer } from '../../secrets/pem.js';
 import { SampleRandom } from '../../secrets/random.js';
 import { testFixtureMarker } from '../../secrets/test-fixture.js';
 import type { RuleContext } from '../rule.js';
-import { historyFinding } from './report-secrets.js';
+import { historyFinding, loweredFor } from './report-secrets.js';
 import { generatedSecretRules } from './secret-rules.js';
 
 const random = new SampleRandom('test-fixture-keys');
@@ -71,7 +71,7 @@ describe('private keys in test-fixture paths', () => {
   it('in history: a key a commit added under a test-fixture path is low, saying why', () => {
     const hit: HistoryHit = { ruleId: 'secret-private-key', hash: 'a1b2c3d4e5f60718', preview: '-----BEG', order: 0, commit: '0123456789abcdef0123456789abcdef01234567', author: 'dev', date: '2024-01-01', path: 'internal/testdata/ca.key', line: 1, column: 1, endLine: 5, endColumn: 1, snippet: '' };
     const context = { config: DEFAULT_CONFIG } as unknown as RuleContext;
-    const finding = historyFinding(context, rule('secret-private-key'), 'PEM private key', hit, testFixtureMarker(hit.path));
+    const finding = historyFinding(context, rule('secret-private-key'), 'PEM private key', hit, loweredFor({ localKey: true, priority: 1 }, hit.path));
     expect(finding.severity).toBe('low');
     expect(finding.message).toContain('added in commit 0123456789ab in a test-fixture path (`testdata/`)');
     expect(historyFinding(context, rule('secret-private-key'), 'PEM private key', { ...hit, path: 'ca.key' }).severity).toBe('critical');

@@ -1,0 +1,18 @@
+/**
+ * Documentation: prose files (`*.md`, `*.mdx`, `*.rst`, `*.adoc`…) and doc trees (`docs/`, `doc/`,
+ * `documentation/`, `website/`, Docusaurus `versioned_docs/`, `api-docs/`). A password, a key
+ * block or a Secret manifest there is nearly always an example for the reader (cert-manager's
+ * acme-dns pages, a chart README's `password: bitnami1234`): those are reported at low severity,
+ * saying so. A token with a checksum or a vendor's own marker (`ghp_…`, `xoxb-…`, `AKIA…`) keeps
+ * its severity: pasted into a README it is as live as anywhere.
+ */
+const DOC_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$/i;
+const DOC_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]+[-_])?docs?|documentation|website|versioned_docs)\//i;
+
+/** The part of `path` that marks it documentation (`docs/`, `.md`), or undefined. */
+export function documentationMarker(path: string): string | undefined {
+  const directory = DOC_DIRECTORY.exec(path);
+  if (directory) return `${directory[1]}/`;
+  const file = DOC_FILE.exec(path);
+  return file ? file[0] : undefined;
+}
