@@ -27,8 +27,8 @@ export interface Detector {
    * (reported at low severity, saying so).
    */
   readonly localKey?: boolean;
-  /** text every match holds: lines around a keyword without it are not searched (the regex could not match there) */
-  readonly requires?: string;
+  /** texts of which every match holds one: lines around a keyword holding none are not searched (the regex could not match there) */
+  readonly requires?: readonly string[];
   /** characters around a keyword hit the regex may need (rounded out to whole lines) */
   readonly window: { readonly before: number; readonly after: number };
   readonly docs: {

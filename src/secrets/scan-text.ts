@@ -227,7 +227,7 @@ function scanKeywords(keywords: Keywords, text: string, start: number, end: numb
 function matchWindows(detector: Detector, pattern: RegExp, located: RegExp, text: string, path: string, windows: ReadonlyArray<readonly [number, number]>, candidates: SecretMatch[]): void {
   for (const [from, to] of mergeLines(text, windows)) {
     const slice = text.slice(from, to);
-    if (detector.requires !== undefined && !slice.includes(detector.requires)) continue;
+    if (detector.requires !== undefined && !holdsAny(slice, detector.requires)) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
       const secret = match.groups?.['secret'] ?? match[0];
@@ -238,6 +238,11 @@ function matchWindows(detector: Detector, pattern: RegExp, located: RegExp, text
       if (match[0] === '') pattern.lastIndex += 1;
     }
   }
+}
+
+function holdsAny(text: string, needles: readonly string[]): boolean {
+  for (const needle of needles) if (text.includes(needle)) return true;
+  return false;
 }
 
 /** Offsets of the secret (or of the whole match) of the match that starts at `at`, from the same pattern with indices. */

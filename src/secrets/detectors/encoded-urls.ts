@@ -40,6 +40,8 @@ export const encodedUrlDetectors: readonly Detector[] = [
     provider: 'Connection',
     kind: 'string',
     keywords: ['://', '%3a%2f%2f', '%253a%252f%252f', ':\\/\\/', '\\u003a\\u002f', '%3a//'],
+    // a URL written plainly throughout is secret-connection-string's: every other spelling has an escape
+    requires: ['%', '\\'],
     pattern: ENCODED_URL,
     validate: isEncodedUrlPassword,
     priority: PRIORITY.structural,

@@ -658,7 +658,7 @@ export const genericDetectors: readonly Detector[] = [
     kind: 'string',
     keywords: ['://'],
     // most URLs hold no `user:password@`: their lines are not searched
-    requires: '@',
+    requires: ['@'],
     pattern: /(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,30}:\/\/(?<key>[^\s:@/"'<>{}[\]]{1,128}):(?<secret>[^\s@/"'<>{}[\]]{1,256})@(?<host>[A-Za-z0-9._-]{1,253})/g,
     validate: (password, context) => isConnectionPassword(password, context.groups['key'] ?? '', context.groups['host'] ?? ''),
     priority: PRIORITY.structural,

@@ -75,7 +75,7 @@ const functionKeyInUrl: Detector = {
   provider: 'Azure',
   kind: 'Functions key in a trigger URL (?code=)',
   keywords: ['.azurewebsites.net/api/'],
-  requires: 'code=',
+  requires: ['code='],
   pattern: /\.azurewebsites\.net\/api\/[^\s"'<>#]{1,400}?[?&]code=(?<secret>[A-Za-z0-9_/+%-]{30,120}(?:==|%3[Dd]%3[Dd]|=|%3[Dd])?)(?![A-Za-z0-9_/+%=-])/g,
   validate: (secret) => {
     const key = decodeUriOrKeep(secret).replace(/=+$/, '');
