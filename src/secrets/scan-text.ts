@@ -1,7 +1,8 @@
 import { DETECTORS } from './catalogue.js';
-import { escapeRegex, type Detector } from './detector.js';
+import { escapeRegex, PRIORITY, type Detector } from './detector.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { resolveOverlaps } from './overlaps.js';
+import { isMinifiedLine, isVendoredPath } from './vendored.js';
 
 /** A credential found in a text: offsets of the secret itself (not of its key or prefix). */
 export interface SecretMatch {
@@ -167,14 +168,26 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
   }
   if (windows.byDetector.size === 0) return [];
   const candidates: SecretMatch[] = [];
+  const vendored = isVendoredPath(path);
   for (const [index, list] of windows.byDetector) {
     const detector = detectors[index]!;
     if (detector.paths && !detector.paths.test(path)) continue;
+    if (vendored && onlyByName(detector)) continue;
     const { pattern, located } = prepared.patterns.of(index);
     matchWindows(detector, pattern, located, text, path, list, candidates);
   }
-  return resolveOverlaps(candidates.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
+  const written = candidates.filter((match) => !onlyByName(match.detector) || !isMinifiedLine(path, lineStartBefore(text, match.start), lineEndAfter(text, match.start)));
+  return resolveOverlaps(written.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
     .map(({ match }) => match);
+}
+
+/**
+ * The generic, prose, comment and placement rules: they know a credential only by the name it is
+ * given or where it is written, which vendored code and minified bundles are full of (other
+ * projects' defaults and examples). They do not look there; provider formats still do.
+ */
+function onlyByName(detector: Detector): boolean {
+  return detector.priority < PRIORITY.structural;
 }
 
 /**

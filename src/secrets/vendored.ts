@@ -1,0 +1,21 @@
+/**
+ * Code nobody in the repository wrote: Yarn's committed release bundle, plugins and editor SDKs,
+ * Plug'n'Play loaders, installed packages and vendored dependencies. Their strings are other
+ * projects' examples, defaults and public keys (the Algolia search key in every Yarn release), so
+ * the rules that recognise a credential only by a key name or a placement do not look there; tokens
+ * with a checksum or a vendor marker still do.
+ */
+const VENDORED = /(?:^|\/)(?:\.yarn\/(?:releases|plugins|sdks)\/|node_modules\/|vendor\/|third_party\/)|(?:^|\/)\.pnp\.[cm]?js$/;
+/** languages whose build output is written on a few very long lines */
+const BUNDLED_LANGUAGE = /\.(?:[cm]?js|jsx|css)$/i;
+/** a line longer than this, in a JS-family file, is minified build output */
+const MINIFIED_LINE = 1_000;
+
+export function isVendoredPath(path: string): boolean {
+  return VENDORED.test(path);
+}
+
+/** Whether the JS-family file at `path` is minified where its line [lineStart, lineEnd) is: a line no one writes by hand. */
+export function isMinifiedLine(path: string, lineStart: number, lineEnd: number): boolean {
+  return lineEnd - lineStart > MINIFIED_LINE && BUNDLED_LANGUAGE.test(path);
+}
