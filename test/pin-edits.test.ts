@@ -125,6 +125,13 @@ describe('image digest edits', () => {
     expect(imageDigestEdits(occurrence!, DIGEST)).toMatchObject({ ok: false, reason: expect.stringContaining('spec.version') });
   });
 
+  it('pins OpenShift DockerImage references of image streams and builds inside their quotes and flow maps', () => {
+    const stream = (image: string): string => `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: s}\nspec:\n  tags:\n    - name: base\n      from: {kind: DockerImage, name: "${image}"} # base\n`;
+    expect(pinImages('is.yaml', stream('quay.io/x/base:2'))).toBe(stream(`quay.io/x/base:2@${DIGEST}`));
+    const build = 'apiVersion: build.openshift.io/v1\nkind: BuildConfig\nmetadata: {name: b}\nspec:\n  strategy:\n    dockerStrategy:\n      from:\n        kind: DockerImage\n        name: ubi9/nodejs-20:1\n  output:\n    to: {kind: DockerImage, name: quay.io/x/app:1}\n';
+    expect(pinImages('bc.yaml', build)).toBe(build.replace('nodejs-20:1\n', `nodejs-20:1@${DIGEST}\n`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);
