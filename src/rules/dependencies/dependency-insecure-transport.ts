@@ -1,3 +1,5 @@
+import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
+import { objectsWithRendered } from '../operators/chart-objects.js';
 import { defineRule } from '../rule.js';
 import { sourceUses } from './source-uses.js';
 
@@ -14,13 +16,15 @@ export default defineRule({
   id: 'dependency-insecure-transport',
   layer: 'dependencies',
   severity: 'high',
-  summary: 'A chart repository, Git repository, remote base or module is fetched over plain `http://` or `git://`.',
+  summary: 'A chart repository, Git repository, remote base or module is fetched over plain `http://` or `git://` (or with TLS checks turned off).',
   rationale:
     'Argo CD, Kustomize, Helm and Terraform fetch these sources on every build. Over `http://` or the `git://` ' +
     'protocol nothing authenticates the server or protects the bytes: anyone on the network path (a compromised ' +
     'proxy, a rogue access point, DNS spoofing) can serve a different chart, base or module, and the cluster applies ' +
     'it. Helm charts and Terraform modules have no content pin that would notice. Sources on in-cluster service ' +
-    'addresses (`*.svc`, `*.cluster.local`) or loopback are reported at low severity: the path is the cluster network.',
+    'addresses (`*.svc`, `*.cluster.local`) or loopback are reported at low severity: the path is the cluster network. ' +
+    'A k3s/RKE2 `HelmChart` with `insecureSkipTLSVerify` or `plainHTTP`, or a Crossplane provider-helm `Release` with ' +
+    '`insecureSkipTLSVerify`, fetches its chart the same way whatever its URL says.',
   remediation:
     'Use `https://` (or `oci://` for charts, `ssh`/`https` for Git) with a certificate the fetching tool verifies. ' +
     'For an in-cluster chart server, serve it over TLS or pin charts by digest from an OCI registry.',
@@ -32,6 +36,7 @@ export default defineRule({
   messages: {
     plain: '{where} fetches {url} over {scheme}://: anyone on the network path can replace what it serves.',
     inCluster: '{where} fetches {url} over {scheme}:// from an in-cluster address: the bytes cross the cluster network unauthenticated.',
+    skipVerify: '{where} sets {key}: true: {controller} fetches chart {url} without checking the server, so anyone on the network path can replace it.',
   },
   examples: {
     bad: [{ file: 'kustomization.yaml', code: 'helmCharts:\n  - name: ingress-nginx\n    repo: http://charts.example.com/stable # expect: dependency-insecure-transport\n    version: 4.11.3\n' }],
@@ -53,6 +58,17 @@ export default defineRule({
         ...(inCluster ? { severity: 'low' as const } : {}),
         properties: { source: use.location },
       });
+    }
+    for (const object of objectsWithRendered(context.workspace)) {
+      for (const chart of clusterHelmCharts(object)) {
+        if (!chart.insecure) continue;
+        context.report({
+          messageId: 'skipVerify',
+          at: chart.insecure.span,
+          data: { where: chart.where, key: chart.insecure.key, controller: chart.controller, url: chart.remote.value },
+          subject: `${chart.where}\0${chart.insecure.key}`,
+        });
+      }
     }
   },
 });

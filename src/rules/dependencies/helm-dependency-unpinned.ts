@@ -1,10 +1,12 @@
 import { classifyVersion, isTemplatedValue } from '../../model/git-ref.js';
 import { satisfiesConstraint } from '../../model/semver-constraint.js';
 import path from 'node:path';
+import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
 import { fleetHelmBlocks } from '../../model/fleet.js';
 import { isRemoteHelmfileChart, readHelmfile } from '../../model/helmfile.js';
 import { getNode, seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
+import { objectsWithRendered } from '../operators/chart-objects.js';
 import { chartDependencies, isRemoteDependency } from './chart-dependencies.js';
 import { deref, existsInTree, scalarText } from './support.js';
 
@@ -12,8 +14,9 @@ export default defineRule({
   id: 'helm-dependency-unpinned',
   layer: 'dependencies',
   severity: 'medium',
-  objectKinds: [],
-  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, or a Rancher Fleet `fleet.yaml` chart) asks for a version range or no version.',
+  // k3s/RKE2 HelmChart, Crossplane provider-helm Release, kapp-controller App
+  objectKinds: ['HelmChart', 'Release', 'App'],
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, a Rancher Fleet `fleet.yaml` chart, or a chart a k3s `HelmChart`, Crossplane `Release` or kapp-controller `App` installs) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
     'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
@@ -21,7 +24,10 @@ export default defineRule({
     'committed `Chart.lock` pins is reported at low severity: the lock holds the exact version until the next ' +
     'update. Local dependencies (`file://`, `charts/`) are part of this tree and are not reported. Flux ' +
     '`HelmRelease` chart version ranges are reported by `flux-source-unpinned` (Flux re-resolves them as a source ' +
-    'on every interval), so each range is reported once.',
+    'on every interval), so each range is reported once. The k3s/RKE2 helm-controller (`HelmChart`), Crossplane ' +
+    'provider-helm (`Release`) and kapp-controller (`App` `fetch[].helmChart`) install charts in the cluster the same ' +
+    'way: a range or a missing version there installs whatever the repository serves next, and a chart archive ' +
+    'address (`https://…/app-1.0.0.tgz`) pins nothing at all.',
   remediation:
     'Write the exact version (`version: 1.2.3`) and commit `Chart.lock` (`helm dependency update`); let Renovate ' +
     'raise pull requests for new releases.',
@@ -37,6 +43,8 @@ export default defineRule({
     kustomize: 'Kustomize helmCharts entry {name} asks for {version}: each build can inflate a newer chart release.',
     fleet: '{where} pulls chart {name} from {source} and asks for {version}: Fleet deploys a newer chart release to the clusters without review.',
     helmfile: 'Helmfile release {name} installs {chart} at {version}: `helmfile apply` can install a newer chart release without review.',
+    controller: '{where} installs chart {name} from {source} at {version}: {controller} can install a newer chart release without review.',
+    controllerArchive: '{where} installs the chart archive {source}: {controller} deploys whatever that address serves, and nothing pins its content (take the chart from a Helm or OCI repository at an exact version).',
     fleetArchive: '{where} pulls the chart archive {source}: Fleet deploys whatever that address serves, and nothing pins its content (vendor the chart, or take it from a Helm or OCI repository at an exact version).',
   },
   examples: {
@@ -95,6 +103,26 @@ export default defineRule({
           at: block.version?.span ?? block.chart?.span ?? block.remote.span,
           data: { where: block.where, name, source: block.remote.value, version: version ? `\`${version}\`` : 'no version (the newest)' },
           subject: `${block.where}\0${name}`,
+        });
+      }
+    }
+    for (const object of objectsWithRendered(context.workspace)) {
+      for (const chart of clusterHelmCharts(object)) {
+        const data = { where: chart.where, controller: chart.controller, source: chart.remote.value };
+        if (isTemplatedValue(chart.remote.value) || chart.digest) continue;
+        if (chart.archive) {
+          context.report({ messageId: 'controllerArchive', at: chart.remote.span, data, subject: `${chart.where}\0${chart.remote.value}` });
+          continue;
+        }
+        const version = chart.version?.value.trim();
+        if (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact')) continue;
+        // an oci:// chart names itself: its last segment
+        const name = chart.name && chart.name !== chart.remote ? chart.name.value.trim() : chart.remote.value.trim().replace(/\/+$/, '').replace(/^.*\//, '');
+        context.report({
+          messageId: 'controller',
+          at: chart.version?.span ?? chart.name?.span ?? chart.remote.span,
+          data: { ...data, name, version: version ? `\`${version}\`` : 'no version (the newest)' },
+          subject: `${chart.where}\0${name}`,
         });
       }
     }

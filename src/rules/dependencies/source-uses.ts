@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote } from '../../model/remote-refs.js';
@@ -30,7 +31,8 @@ const FLUX_SOURCES = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'
 /**
  * Every place the repository names something the cluster will be built from: Argo CD sources,
  * Flux sources, Kustomize remote resources and `helmCharts` repositories, Helm chart dependencies,
- * Helmfile repositories and OCI charts, Rancher Fleet `fleet.yaml` charts, Terraform modules.
+ * Helmfile repositories and OCI charts, Rancher Fleet `fleet.yaml` charts, charts a k3s `HelmChart`,
+ * Crossplane `Release` or kapp-controller `App` installs, Terraform modules.
  */
 export function sourceUses(workspace: Workspace): SourceUse[] {
   const uses: SourceUse[] = [];
@@ -47,6 +49,7 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
       : group === 'fluxcd.controlplane.io' && object.kind === 'FluxInstance' ? urlOf(deref(object.source, getNode(spec, 'sync')))
       : undefined;
     if (url) add(where, url.value, url.span, undefined, object.kind);
+    for (const chart of clusterHelmCharts(object)) add(chart.where, chart.remote.value, chart.remote.span);
   }
   for (const document of workspace.kustomizations()) {
     for (const field of REMOTE_FIELDS) {
