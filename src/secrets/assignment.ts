@@ -74,6 +74,7 @@ export function assignmentDetector(spec: AssignmentSpec): Detector {
     validate: (value) => !isPlaceholder(value) && !isDocumentedExample(value) && longestRun(value) < 5
       && shannonEntropy(value) >= minEntropy && (spec.check?.(value) ?? true),
     priority: PRIORITY.provider,
+    byName: true,
     severity: spec.severity ?? 'critical',
     window: { before: 0, after: 160 },
     docs: { impact: spec.impact, revoke: spec.revoke, references: spec.references },

@@ -27,6 +27,12 @@ export interface Detector {
    * (reported at low severity, saying so).
    */
   readonly localKey?: boolean;
+  /**
+   * The value has no marker or checksum of its own: it is recognised by the key it is assigned to
+   * (`AWS_SECRET_ACCESS_KEY=…`, `DD_API_KEY: …`). In documentation it is taken for an example, as
+   * the generic and structural rules' findings are.
+   */
+  readonly byName?: boolean;
   /** texts of which every match holds one: lines around a keyword holding none are not searched (the regex could not match there) */
   readonly requires?: readonly string[];
   /** characters around a keyword hit the regex may need (rounded out to whole lines) */

@@ -84,6 +84,16 @@ describe('credentials in documentation', () => {
     }
   });
 
+  it('a provider value known only by its key name (the AWS secret access key) is an example there too', async () => {
+    const secret = random.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+', 40);
+    const findings = await findingsOf({ 'Documentation/object-storage.md': `\`\`\`console\nexport AWS_SECRET_ACCESS_KEY=${secret}\n\`\`\`\n`, 'clusters/prod/s3.env': `AWS_SECRET_ACCESS_KEY=${secret}\n` });
+    const aws = findings.filter((finding) => finding.ruleId === 'secret-aws-secret-key');
+    expect(aws.map((finding) => [finding.location.path, finding.severity, finding.properties?.['documentation']]).sort()).toEqual([
+      ['Documentation/object-storage.md', 'low', 'Documentation/'],
+      ['clusters/prod/s3.env', 'critical', undefined],
+    ]);
+  });
+
   it('a key generated for the tests under a doc tree stays a test fixture', () => {
     expect(loweredFor({ localKey: true, priority: 1 }, 'docs/testdata/tls.key')).toEqual({ property: 'testFixture', marker: 'testdata/' });
     expect(loweredFor({ localKey: true, priority: 1 }, 'docs/tls.key')).toEqual({ property: 'documentation', marker: 'docs/' });

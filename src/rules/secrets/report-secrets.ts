@@ -37,14 +37,20 @@ export interface Lowered {
 }
 
 /**
- * How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture
- * path; in documentation, a key, or a value only a key name or a placement recognises (the generic,
- * placement, structural and keyed-provider rules). A token with a checksum or a vendor marker is not.
+ * Whether a finding of `detector` can be taken for an example: a locally made key, or a value only
+ * a key name, a placement or its structure recognises (the generic, placement, structural and
+ * keyed-provider rules, and provider rules keyed by name such as the AWS secret access key). A
+ * token with a checksum or a vendor marker of its own never is.
  */
-export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority'>, path: string): Lowered | undefined {
+export function takenForExample(detector: Pick<Detector, 'localKey' | 'priority' | 'byName'>): boolean {
+  return detector.localKey === true || detector.byName === true || detector.priority <= PRIORITY.structural;
+}
+
+/** How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture path, an example in documentation. */
+export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority' | 'byName'>, path: string): Lowered | undefined {
   const fixture = detector.localKey ? testFixtureMarker(path) : undefined;
   if (fixture) return { property: 'testFixture', marker: fixture };
-  if (!detector.localKey && detector.priority > PRIORITY.structural) return undefined;
+  if (!takenForExample(detector)) return undefined;
   const documentation = documentationMarker(path);
   return documentation ? { property: 'documentation', marker: documentation } : undefined;
 }

@@ -1,7 +1,7 @@
 import { DETECTORS } from '../../secrets/catalogue.js';
-import { PRIORITY, type Detector } from '../../secrets/detector.js';
+import type { Detector } from '../../secrets/detector.js';
 import type { Rule, RuleExample } from '../rule.js';
-import { reportSecrets, SECRET_MESSAGES } from './report-secrets.js';
+import { reportSecrets, SECRET_MESSAGES, takenForExample } from './report-secrets.js';
 
 const WHY = 'A credential committed to a GitOps repository is readable by everyone who can read the repository, its forks, clones and CI logs, and it stays in Git history after the line is deleted: removing it from the file does not un-leak it.';
 const IN_TEST_FIXTURES = 'A key under a test-fixture path (`testdata/`, `test/`, `tests/`, `__tests__/`, `fixtures/`, `e2e/`) or in a test source file (`*_test.go`, `*.test.ts`, `test_*.py`, `*Test.java`…) is reported at low severity, saying so: such keys are nearly always generated for the tests. It stays in the report, since a real key copied there is leaked all the same; `ignore:` or a severity for the rule in `.rampart.yaml` decides otherwise.';
@@ -26,7 +26,7 @@ export function secretRule(detector: Detector): Rule {
     layer: 'secrets',
     severity: detector.severity,
     summary: docs.summary ?? `A ${detector.provider} ${detector.kind} in a file or in Git history`,
-    rationale: `${docs.impact} ${WHY}${detector.localKey ? ` ${IN_TEST_FIXTURES}` : ''}${detector.localKey || detector.priority <= PRIORITY.structural ? ` ${IN_DOCUMENTATION}` : ''}`,
+    rationale: `${docs.impact} ${WHY}${detector.localKey ? ` ${IN_TEST_FIXTURES}` : ''}${takenForExample(detector) ? ` ${IN_DOCUMENTATION}` : ''}`,
     remediation: `${docs.revoke} ${DELIVER}`,
     references: docs.references,
     messages: SECRET_MESSAGES,

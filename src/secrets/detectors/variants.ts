@@ -45,6 +45,8 @@ const legacyVault: Detector = {
   pattern: new RegExp(String.raw`(?<![A-Za-z0-9])(?<key>[A-Za-z0-9_.-]{0,40}?vault[A-Za-z0-9_.-]{0,40})(?:${ASSIGN}|[ \t]+["']?)(?<secret>[sbr]\.[A-Za-z0-9]{24}(?:[A-Za-z0-9_-]{0,96}|\.[A-Za-z0-9]{5}))(?![A-Za-z0-9_(.-])`, 'gi'),
   validate: (token) => /[A-Z]/.test(token) && /[a-z]/.test(token.slice(2)) && /[0-9]/.test(token) && looksRandom(token.slice(2), 24) && !isPlaceholder(token) && !isDocumentedExample(token),
   priority: PRIORITY.provider,
+  // `s.` and 24 characters is a shape many words and ids share: the key names it
+  byName: true,
   severity: 'critical',
   window: { before: 0, after: 160 },
   docs: { impact: 'Reads every secret its policies allow, often the keys to everything else.', revoke: VAULT_REVOKE, references: [VAULT_REF] },
