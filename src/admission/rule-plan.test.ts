@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../model/embedded-objects.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ async function checkPlan(files: readonly string[]): Promise<{ objects: number; w
       const everyRule = await outcome(object, config, () => (kind === 'Secret' ? NOT_FOR_SECRETS : RULES));
       let kinds: ReadonlySet<string> = new Set();
       const planned = await outcome(object, config, (workspace) => {
-        kinds = new Set(workspace.kubeObjects().map((each) => each.kind));
+        kinds = new Set(withEmbeddedObjects(workspace.kubeObjects()).map((each) => each.kind));
         return plan.rulesFor(workspace, kind);
       });
       const skipped = new Set(kinds.size === 0 ? [] : RULES.filter((rule) => !readsAnyOf(rule.objectKinds, kinds)).map((rule) => rule.id));

@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../model/embedded-objects.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { enabledRules, type RunOptions } from '../engine/run.js';
 import type { Workspace } from '../model/workspace.js';
@@ -45,9 +46,10 @@ export class RulePlan {
     return [...others, ...firing].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 
-  /** The object's own kind, or the kinds of the items of a List; with no object at all, every rule. */
+  /** The object's own kind (and those of the objects written inside it), or the kinds of the items of a List; with no object at all, every rule. */
   private otherRulesFor(workspace: Workspace, isSecret: boolean): readonly Rule[] {
-    const objects = workspace.kubeObjects();
+    // a ResourceSet or Template is judged by the kinds it creates too
+    const objects = withEmbeddedObjects(workspace.kubeObjects());
     const kinds = objects.length === 1 ? objects[0]!.kind : [...new Set(objects.map((object) => object.kind))].sort().join(',');
     const key = `${isSecret ? 'secret' : ''}\0${objects.length === 0 ? '*' : kinds}`;
     let rules = this.byKinds.get(key);

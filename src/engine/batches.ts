@@ -1,3 +1,4 @@
+import { embeddedObjects } from '../model/embedded-objects.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { isGitlabCiFile } from '../model/extract/yaml-tool-images.js';
 import { isChartFile, isKustomizationFile, isValuesFile } from '../model/file-kinds.js';
@@ -90,7 +91,9 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document));
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
   if (keptObject(getString(document.root, 'kind'), getString(document.root, 'metadata', 'name'), document)) return true;
-  return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document));
+  // a ResourceSet or Template creates the roles and bindings written inside it
+  return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document)
+    || embeddedObjects(object).some((embedded) => keptObject(embedded.kind, embedded.name, document)));
 }
 
 /** Chart values keys the repository rules read: the argo-cd chart's `configs`, the argocd-apps chart's collections. */

@@ -81,7 +81,10 @@ export function classifyVersion(version: string | undefined): VersionKind {
   return 'range';
 }
 
-/** Values built by a template or substitution (`{{ }}`, `${VAR}`, `$(VAR)`, `$VAR`) that only rendering can judge. */
+/**
+ * Values built by a template or substitution (`{{ }}`, `${VAR}`, `$(VAR)`, `$VAR`, a Flux Operator
+ * ResourceSet's `<< inputs.sha >>`) that only rendering can judge.
+ */
 export function isTemplatedValue(value: string): boolean {
-  return /\{\{|\$[{(A-Za-z_]|<%|%\{|^<[A-Z_]+>$/.test(value);
+  return /\{\{|\$[{(A-Za-z_]|<%|%\{|^<[A-Z_]+>$|<<\s*inputs\b/.test(value);
 }

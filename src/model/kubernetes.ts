@@ -13,6 +13,8 @@ export interface KubeObject {
   readonly renderedFrom?: string;
   /** for a strategic merge patch written inline (a kustomization's `patches`, a Flux or Argo CD field that runs kustomize): where it is written */
   readonly patchFragment?: string;
+  /** for an object written inside another that a controller creates (a ResourceSet's `resources`, a Template's `objects`): where */
+  readonly embeddedIn?: string;
 }
 
 export function kubeObjectsOf(document: YamlDocument): KubeObject[] {
@@ -76,6 +78,6 @@ export function apiGroup(object: KubeObject): string {
 export function describeObject(object: KubeObject): string {
   const generated = object.name === undefined ? getString(object.node, 'metadata', 'generateName') : undefined;
   const name = `${object.kind}/${object.name ?? (generated ? `${generated}*` : '(unnamed)')}`;
-  const from = object.renderedFrom ?? object.patchFragment;
+  const from = object.renderedFrom ?? object.patchFragment ?? (object.embeddedIn ? `in ${object.embeddedIn}` : undefined);
   return from ? `${name} (${from})` : name;
 }

@@ -2,33 +2,22 @@ import { isMap, type YAMLMap } from 'yaml';
 import { apiGroup, type KubeObject } from '../../model/kubernetes.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
-import { getNode, getPath, getString, seqItems, spanOf, stringValue } from '../../model/yaml.js';
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
+import { getNode, getPath, getString, spanOf, stringValue } from '../../model/yaml.js';
 
 const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 const FLUX_HELM_GROUP = 'helm.toolkit.fluxcd.io';
 
 /**
  * Kubernetes objects of the tree plus those embedded in Flux Operator `ResourceSet`s
- * (`spec.resources`), which Flux applies like any other manifest.
+ * (`spec.resources`) and OpenShift `Template`s, which their controllers apply like any other manifest.
  */
 export function objectsWithEmbedded(workspace: Workspace): KubeObject[] {
   return withEmbedded(workspace.kubeObjects());
 }
 
 function withEmbedded(declared: readonly KubeObject[]): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const object of declared) {
-    objects.push(object);
-    if (object.kind !== 'ResourceSet') continue;
-    for (const item of seqItems(getPath(object.node, 'spec', 'resources'))) {
-      if (!isMap(item)) continue;
-      const apiVersion = getString(item, 'apiVersion');
-      const kind = getString(item, 'kind');
-      if (!apiVersion || !kind) continue;
-      objects.push({ source: object.source, node: item, apiVersion, kind, name: getString(item, 'metadata', 'name'), namespace: getString(item, 'metadata', 'namespace') ?? object.namespace });
-    }
-  }
-  return objects;
+  return withEmbeddedObjects(declared);
 }
 
 export function isFluxSource(object: KubeObject, kind: string): boolean {

@@ -56,7 +56,7 @@ export default defineRule({
     good: [{ file: 'flux.yaml', code: 'apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata: {name: podinfo}\nspec:\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n  ref:\n    digest: sha256:6c4b8e2b1a3f0d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d\n' }],
   },
   check(context) {
-    const chartSources = helmChartOciNames(context.workspace.kubeObjects());
+    const chartSources = helmChartOciNames(objectsWithRendered(context.workspace));
     for (const object of objectsWithRendered(context.workspace)) {
       const group = apiGroup(object);
       if (group === 'source.toolkit.fluxcd.io') {

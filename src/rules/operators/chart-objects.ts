@@ -1,6 +1,7 @@
 import { append } from '../../append.js';
 import { isMap, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import type { KubeObject } from '../../model/kubernetes.js';
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import type { Workspace } from '../../model/workspace.js';
 import { chartValuesRoots, type ChartValuesRoot, type KnownChart } from './chart-values.js';
 import { perWorkspace } from './memo.js';
@@ -50,9 +51,12 @@ export function renderedObjects(workspace: Workspace): KubeObject[] {
   });
 }
 
-/** Every Kubernetes object of the tree, and those the charts of the tree render from their values. */
+/**
+ * Every Kubernetes object of the tree (with those written inside ResourceSets and Templates), and
+ * those the charts of the tree render from their values.
+ */
 export function objectsWithRendered(workspace: Workspace): KubeObject[] {
-  return perWorkspace(workspace, 'objects-with-rendered', () => [...workspace.kubeObjects(), ...renderedObjects(workspace)]);
+  return perWorkspace(workspace, 'objects-with-rendered', () => [...withEmbeddedObjects(workspace.kubeObjects()), ...renderedObjects(workspace)]);
 }
 
 /**

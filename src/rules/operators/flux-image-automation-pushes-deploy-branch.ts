@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
@@ -38,7 +39,7 @@ export default defineRule({
     good: [{ file: 'automation.yaml', code: 'apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageUpdateAutomation\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 30m\n  sourceRef: {kind: GitRepository, name: flux-system}\n  git:\n    checkout:\n      ref: {branch: main}\n    commit:\n      author: {name: fluxbot, email: flux@example.com}\n    push:\n      branch: image-updates\n  update: {path: ./clusters/prod, strategy: Setters}\n' }],
   },
   check(context) {
-    const objects = context.workspace.kubeObjects();
+    const objects = withEmbeddedObjects(context.workspace.kubeObjects());
     const sources = new Map<string, GitSource>();
     const deployBranches = new Map<string, Set<string>>();
     for (const object of objects) {

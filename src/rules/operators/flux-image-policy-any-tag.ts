@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
@@ -33,7 +34,7 @@ export default defineRule({
     good: [{ file: 'policy.yaml', code: 'apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata: {name: web, namespace: flux-system}\nspec:\n  imageRepositoryRef: {name: web}\n  policy:\n    semver:\n      range: ">=1.4.0 <2.0.0"\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       if (object.kind !== 'ImagePolicy' || apiGroup(object) !== 'image.toolkit.fluxcd.io') continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');

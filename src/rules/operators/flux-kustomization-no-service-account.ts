@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isPatchFragment } from '../../model/kustomize-patches.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -46,7 +47,7 @@ export default defineRule({
   },
   check(context) {
     const locked = lockedDownControllers(context.workspace);
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       const reconciled = RECONCILED.find((candidate) => candidate.kind === object.kind && candidate.group === apiGroup(object));
       if (!reconciled || locked.has(reconciled.controller)) continue;
       // a kustomize patch leaves out what it does not change: the patched object is reported where it is defined

@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { ResolvedYaml, isBooleanTrue } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
@@ -35,7 +36,7 @@ export default defineRule({
     good: [{ file: 'source.yaml', code: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: charts, namespace: flux-system}\nspec:\n  interval: 1h\n  url: https://charts.example.com\n  insecure: false\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       if (!SOURCE_KINDS.has(object.kind) || !SOURCE_GROUPS.has(apiGroup(object))) continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');

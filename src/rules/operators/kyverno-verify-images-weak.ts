@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import type { Node } from 'yaml';
 import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -35,7 +36,7 @@ export default defineRule({
     good: [{ file: 'policy.yaml', code: 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: verify}\nspec:\n  validationFailureAction: Enforce\n  rules:\n    - name: signed\n      match: {any: [{resources: {kinds: [Pod]}}]}\n      verifyImages:\n        - imageReferences: ["ghcr.io/acme/*"]\n          attestors:\n            - entries:\n                - keyless: {subject: "https://github.com/acme/*", issuer: "https://token.actions.githubusercontent.com"}\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       if ((object.kind !== 'ClusterPolicy' && object.kind !== 'Policy') || apiGroup(object) !== 'kyverno.io') continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');

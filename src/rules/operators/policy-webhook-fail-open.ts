@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import type { Node } from 'yaml';
 import { apiGroup, describeObject, type KubeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -52,7 +53,7 @@ export default defineRule({
     good: [{ file: 'webhook.yaml', code: 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: gatekeeper-validating-webhook-configuration}\nwebhooks:\n  - name: validation.gatekeeper.sh\n    failurePolicy: Fail\n    clientConfig: {service: {name: gatekeeper-webhook-service, namespace: gatekeeper-system}}\n    admissionReviewVersions: [v1]\n    sideEffects: None\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       const view = new ResolvedYaml(object.source.document);
       if (WEBHOOK_KINDS.has(object.kind) && apiGroup(object) === 'admissionregistration.k8s.io') {
         checkWebhooks(object, view, (node, data) => context.report({ messageId: 'webhook', at: objectSpan(object, node), data, subject: `${describeObject(object)} ${data.webhook}` }));

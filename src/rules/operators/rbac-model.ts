@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { append } from '../../append.js';
 import { isMap, isSeq, Pair, Scalar, YAMLMap, type Node } from 'yaml';
 import { inlinePatches, inlinePatchObjects, isJsonPatch, jsonPatchFiles, writingOperations, type InlinePatch } from '../../model/inline-patches.js';
@@ -66,7 +67,7 @@ const MAX_SUBJECTS_SHOWN = 3;
 export function rbacModel(workspace: Workspace): RbacModel {
   return workspace.derived('rbac-model', () => {
     const model: RbacModel = { roles: [], bindings: [], bindingsByRole: new Map(), aggregators: [] };
-    for (const object of workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(workspace.kubeObjects())) {
       if (apiGroup(object) !== RBAC_GROUP) continue;
       const view = new ResolvedYaml(object.source.document);
       if (object.kind === 'Role' || object.kind === 'ClusterRole') model.roles.push(roleOf(object, object.kind, view));

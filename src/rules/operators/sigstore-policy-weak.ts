@@ -1,3 +1,4 @@
+import { withEmbeddedObjects } from '../../model/embedded-objects.js';
 import { apiGroup, describeObject } from '../../model/kubernetes.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
 import { defineRule } from '../rule.js';
@@ -31,7 +32,7 @@ export default defineRule({
     good: [{ file: 'policy.yaml', code: 'apiVersion: policy.sigstore.dev/v1beta1\nkind: ClusterImagePolicy\nmetadata: {name: signed}\nspec:\n  images: [{glob: "ghcr.io/acme/**"}]\n  authorities:\n    - keyless:\n        url: https://fulcio.sigstore.dev\n        identities:\n          - issuer: https://token.actions.githubusercontent.com\n            subject: https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main\n' }],
   },
   check(context) {
-    for (const object of context.workspace.kubeObjects()) {
+    for (const object of withEmbeddedObjects(context.workspace.kubeObjects())) {
       if (object.kind !== 'ClusterImagePolicy' || apiGroup(object) !== 'policy.sigstore.dev') continue;
       const view = new ResolvedYaml(object.source.document);
       const spec = view.get(object.node, 'spec');

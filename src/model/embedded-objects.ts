@@ -1,0 +1,36 @@
+import { isMap } from 'yaml';
+import { apiGroup, type KubeObject } from './kubernetes.js';
+import { getNode, getPath, getString, seqItems } from './yaml.js';
+
+/**
+ * Objects written whole inside another object, which a controller creates as they are:
+ * - Flux Operator `ResourceSet` `spec.resources[]` (applied for each set of inputs; `<< inputs.x >>`
+ *   placeholders are left as written);
+ * - OpenShift `Template` `objects[]` (what `oc process` instantiates).
+ * Each keeps its holder's namespace when it names none, and says where it is written.
+ */
+export function embeddedObjects(object: KubeObject): KubeObject[] {
+  const list = object.kind === 'ResourceSet' && apiGroup(object) === 'fluxcd.controlplane.io' ? { node: getPath(object.node, 'spec', 'resources'), field: 'resources' }
+    : object.kind === 'Template' && (apiGroup(object) === 'template.openshift.io' || apiGroup(object) === '') ? { node: getNode(object.node, 'objects'), field: 'objects' }
+    : undefined;
+  if (!list) return [];
+  const holder = `${object.kind}/${object.name ?? '(unnamed)'}`;
+  return seqItems(list.node).flatMap((item, index) => {
+    if (!isMap(item)) return [];
+    const apiVersion = getString(item, 'apiVersion');
+    const kind = getString(item, 'kind');
+    if (!apiVersion || !kind) return [];
+    const namespace = getString(item, 'metadata', 'namespace') ?? object.namespace;
+    return [{
+      source: object.source, node: item, apiVersion, kind,
+      name: getString(item, 'metadata', 'name'),
+      namespace,
+      embeddedIn: `${holder} ${list.field}[${index}]`,
+    }];
+  });
+}
+
+/** The objects, each followed by those written inside it. */
+export function withEmbeddedObjects(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.flatMap((object) => [object, ...embeddedObjects(object)]);
+}
