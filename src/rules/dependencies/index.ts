@@ -11,6 +11,7 @@ import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
 import helmDependencyUnpinned from './helm-dependency-unpinned.js';
 import helmLockMissing from './helm-lock-missing.js';
 import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
+import packageVersionUnpinned from './package-version-unpinned.js';
 import remoteDownloadUnverified from './remote-download-unverified.js';
 import terraformLockMissing from './terraform-lock-missing.js';
 import sourceNotAllowed from './source-not-allowed.js';
@@ -24,6 +25,7 @@ export const dependencyRules: readonly Rule[] = [
   helmLockMissing,
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
+  packageVersionUnpinned,
   sourceNotAllowed,
   dependencyInsecureTransport,
   tektonResolverUnpinned,

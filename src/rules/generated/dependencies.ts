@@ -6,6 +6,7 @@ import helmDependencyUnpinned from '../dependencies/helm-dependency-unpinned.js'
 import helmLockMissing from '../dependencies/helm-lock-missing.js';
 import argocdAppUnpinnedRevision from '../dependencies/argocd-app-unpinned-revision.js';
 import fluxSourceUnpinned from '../dependencies/flux-source-unpinned.js';
+import packageVersionUnpinned from '../dependencies/package-version-unpinned.js';
 import sourceNotAllowed from '../dependencies/source-not-allowed.js';
 import dependencyInsecureTransport from '../dependencies/dependency-insecure-transport.js';
 import tektonResolverUnpinned from '../dependencies/tekton-resolver-unpinned.js';
@@ -23,6 +24,7 @@ const rules: readonly Rule[] = [
   helmLockMissing,
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
+  packageVersionUnpinned,
   sourceNotAllowed,
   dependencyInsecureTransport,
   tektonResolverUnpinned,

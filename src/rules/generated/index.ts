@@ -536,6 +536,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['helm-lock-missing', 'dependencies'],
   ['argocd-app-unpinned-revision', 'dependencies'],
   ['flux-source-unpinned', 'dependencies'],
+  ['package-version-unpinned', 'dependencies'],
   ['source-not-allowed', 'dependencies'],
   ['dependency-insecure-transport', 'dependencies'],
   ['tekton-resolver-unpinned', 'dependencies'],
