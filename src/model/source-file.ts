@@ -42,13 +42,20 @@ export class SourceFile {
     return found;
   }
 
+  // rules ask these once per document or object: a new string each time showed in a tree scan's profile
+  private base: string | undefined;
+  private parent: string | undefined;
+
   get baseName(): string {
-    const slash = this.path.lastIndexOf('/');
-    return slash === -1 ? this.path : this.path.slice(slash + 1);
+    this.base ??= this.path.slice(this.path.lastIndexOf('/') + 1);
+    return this.base;
   }
 
   get directory(): string {
-    const slash = this.path.lastIndexOf('/');
-    return slash === -1 ? '' : this.path.slice(0, slash);
+    if (this.parent === undefined) {
+      const slash = this.path.lastIndexOf('/');
+      this.parent = slash === -1 ? '' : this.path.slice(0, slash);
+    }
+    return this.parent;
   }
 }

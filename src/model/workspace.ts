@@ -374,13 +374,24 @@ export class Workspace {
    * pauses of the webhook's slowest requests.
    */
   derived<T>(key: string, compute: () => T): T {
-    return this.once(`derived ${key}`, compute);
+    return remembered(this.derivedViews, key, compute);
   }
 
+  private readonly derivedViews = new Map<string, unknown>();
+
   private once<T>(key: string, compute: () => T): T {
-    if (!this.memo.has(key)) this.memo.set(key, compute());
-    return this.memo.get(key) as T;
+    return remembered(this.memo, key, compute);
   }
+}
+
+/** The value remembered under `key`, computed on first use (one lookup when it is there: views are asked for once per object or document). */
+function remembered<T>(memo: Map<string, unknown>, key: string, compute: () => T): T {
+  let value = memo.get(key);
+  if (value === undefined && !memo.has(key)) {
+    value = compute();
+    memo.set(key, value);
+  }
+  return value as T;
 }
 
 function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

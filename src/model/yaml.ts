@@ -219,9 +219,18 @@ export function innerSpanOf(file: SourceFile, node: Scalar): Span | undefined {
  * the last one wins, and keys the map does not set itself come from its `<<` merge keys.
  */
 export function getNode(node: unknown, key: string): Node | undefined {
-  const pair = getPair(node, key);
-  if (pair) return resolveAlias(pair.value);
-  return isMap(node) ? mergedValue(node, key, new Set(), 0) : undefined;
+  const map = resolveAlias(node);
+  if (!isMap(map)) return undefined;
+  // one pass from the last key (the one that wins), noting merge keys for a miss: rules look up keys a map mostly lacks
+  let merges = false;
+  const items = map.items;
+  for (let index = items.length - 1; index >= 0; index -= 1) {
+    const pair = items[index]!;
+    const written = scalarKey(pair);
+    if (written === key) return resolveAlias(pair.value);
+    if (written === MERGE_KEY) merges = true;
+  }
+  return merges && isMap(node) ? mergedValue(node, key, new Set(), 0) : undefined;
 }
 
 /**
@@ -249,7 +258,9 @@ function mergedValue(map: YAMLMap, key: string, searched: Set<YAMLMap>, depth: n
 export function getPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
   const map = resolveAlias(node);
   if (!isMap(map)) return undefined;
-  return map.items.findLast((pair) => scalarKey(pair) === key);
+  const items = map.items;
+  for (let index = items.length - 1; index >= 0; index -= 1) if (scalarKey(items[index]!) === key) return items[index];
+  return undefined;
 }
 
 /** Follows a path of map keys. */
@@ -264,7 +275,10 @@ export function getPath(node: unknown, ...keys: string[]): Node | undefined {
 
 export function scalarKey(pair: Pair<unknown, unknown>): string | undefined {
   const key = pair.key;
-  if (isScalar(key)) return key.value === null ? undefined : String(key.value);
+  if (isScalar(key)) {
+    const value = key.value;
+    return typeof value === 'string' ? value : value === null ? undefined : String(value);
+  }
   return typeof key === 'string' ? key : undefined;
 }
 

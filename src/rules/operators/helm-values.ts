@@ -1,6 +1,6 @@
 import { isMap, isSeq, type Node } from 'yaml';
 import { isKustomizationFile, isValuesFile } from '../../model/file-kinds.js';
-import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
+import { apiGroup } from '../../model/kubernetes.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
 import { ResolvedYaml } from '../../model/yaml-resolved.js';
@@ -65,7 +65,7 @@ function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
   for (const document of workspace.yamlDocuments()) {
     if (!document.root) continue;
     const view = new ResolvedYaml(document.document);
-    const objects = kubeObjectsOf(document);
+    const objects = workspace.kubeObjectsIn(document);
     if (objects.length === 0 && isValuesFile(document.file.baseName)) {
       const chart = chartNames.get(document.file.directory);
       sites.push({ file: document.file, document, view, root: document.root, label: `Helm values ${document.file.baseName}`, origin: 'values', ...(chart ? { chart } : {}) });

@@ -1,7 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node, type Scalar } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import { parseRefusal } from '../../model/parse-limits.js';
 import { isKustomizationFile } from '../../model/file-kinds.js';
-import { apiGroup, kubeObjectsOf } from '../../model/kubernetes.js';
+import { apiGroup } from '../../model/kubernetes.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -21,7 +21,7 @@ export function inlinePatchSites(workspace: Workspace): ValuesSite[] {
   for (const document of workspace.yamlDocuments()) {
     const view = new ResolvedYaml(document.document);
     if (isKustomizationFile(document.file.baseName)) collect(sites, document.file, view, document.root ?? undefined, 'kustomization');
-    for (const object of kubeObjectsOf(document)) {
+    for (const object of workspace.kubeObjectsIn(document)) {
       const name = `${object.kind}/${object.name ?? '(unnamed)'}`;
       if (object.kind === 'Kustomization' && apiGroup(object) === 'kustomize.toolkit.fluxcd.io') collect(sites, document.file, view, view.get(object.node, 'spec'), name);
       if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && apiGroup(object) === 'argoproj.io') {
@@ -84,25 +84,43 @@ export function embeddedPodSpecSites(workspace: Workspace): ValuesSite[] {
     // a literal block starts with `|`: a file without one holds no pod spec written as text
     const text = documentText(document);
     if (!text.includes('ontainers:') || !text.includes('|')) continue;
-    visit(document.document, {
-      Scalar(_key, node, path) {
-        if (node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !/(^|\n)\s*(init)?[cC]ontainers:/.test(node.value)) return;
-        const parent = path[path.length - 1];
-        const grand = path[path.length - 2];
-        const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : isSeq(parent) && isPair(grand) && isScalar(grand.key) ? String(grand.key.value) : '';
-        if (PATCH_KEYS.has(key) || parseRefusal(node.value)) return;
-        const parsed = parseDocument(node.value, { uniqueKeys: false });
-        if (parsed.errors.length > 0 || !isMap(parsed.contents)) return;
-        sites.push({
-          file: document.file,
-          view: new ResolvedYaml(parsed),
-          root: parsed.contents,
-          label: `${document.file.baseName} ${key || 'string'} (a pod spec written as text)`,
-          origin: 'text',
-          locate: (inner) => locateInBlock(document.file, node, inner),
-        });
-      },
+    eachBlockLiteral(document.document.contents, document.document, undefined, (node, parent, grand) => {
+      if (typeof node.value !== 'string' || !/(^|\n)\s*(init)?[cC]ontainers:/.test(node.value)) return;
+      const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : isSeq(parent) && isPair(grand) && isScalar(grand.key) ? String(grand.key.value) : '';
+      if (PATCH_KEYS.has(key) || parseRefusal(node.value)) return;
+      const parsed = parseDocument(node.value, { uniqueKeys: false });
+      if (parsed.errors.length > 0 || !isMap(parsed.contents)) return;
+      sites.push({
+        file: document.file,
+        view: new ResolvedYaml(parsed),
+        root: parsed.contents,
+        label: `${document.file.baseName} ${key || 'string'} (a pod spec written as text)`,
+        origin: 'text',
+        locate: (inner) => locateInBlock(document.file, node, inner),
+      });
     });
   }
   return sites;
+}
+
+/**
+ * Each literal block scalar (`|`) under `node`, keys included, with its parent and grandparent as
+ * yaml's `visit` gives them (a pair or sequence, then what holds it); aliases are not followed. A
+ * walk of its own: `visit` calls back for every node and built a path array for each, the cost of
+ * this view in a tree scan's profile.
+ */
+function eachBlockLiteral(node: unknown, parent: unknown, grand: unknown, found: (scalar: Scalar, parent: unknown, grand: unknown) => void): void {
+  if (isScalar(node)) {
+    if (node.type === 'BLOCK_LITERAL') found(node, parent, grand);
+    return;
+  }
+  if (!isMap(node) && !isSeq(node)) return;
+  for (const item of node.items as unknown[]) {
+    if (isPair(item)) {
+      eachBlockLiteral(item.key, item, node, found);
+      eachBlockLiteral(item.value, item, node, found);
+    } else {
+      eachBlockLiteral(item, node, parent, found);
+    }
+  }
 }
