@@ -132,6 +132,13 @@ describe('image digest edits', () => {
     expect(pinImages('bc.yaml', build)).toBe(build.replace('nodejs-20:1\n', `nodejs-20:1@${DIGEST}\n`));
   });
 
+  it('pins a kbld lock override and an App image fetch in place, leaving the image it replaces alone', () => {
+    const lock = (image: string): string => `apiVersion: kbld.k14s.io/v1alpha1\nkind: Config\noverrides:\n  - image: nginx\n    newImage: ${image}\n    preresolved: true\n`;
+    expect(pinImages('kbld.lock.yml', lock('index.docker.io/library/nginx:1.25'))).toBe(lock(`index.docker.io/library/nginx:1.25@${DIGEST}`));
+    const app = (image: string): string => `apiVersion: kappctrl.k14s.io/v1alpha1\nkind: App\nmetadata: {name: a}\nspec:\n  fetch:\n    - image: {url: '${image}'}\n`;
+    expect(pinImages('app.yaml', app('dkalinin/consul-helm:1.0'))).toBe(app(`dkalinin/consul-helm:1.0@${DIGEST}`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

@@ -12,6 +12,7 @@ import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
 import { isUpgradePlan, upgradePlanImages } from './upgrade-plan-images.js';
 import { openshiftImages } from './openshift-images.js';
+import { carvelImages } from './carvel-images.js';
 import { scalarImage } from './yaml-tool-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
@@ -46,6 +47,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   found.push(...localClusterImages(object));
   if (isUpgradePlan(object)) append(found, upgradePlanImages(object));
   append(found, openshiftImages(object));
+  append(found, carvelImages(object));
   append(found, kptFunctionImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
+import { fetchSteps } from '../../model/extract/carvel-images.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote } from '../../model/remote-refs.js';
@@ -50,6 +51,13 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
       : undefined;
     if (url) add(where, url.value, url.span, undefined, object.kind);
     for (const chart of clusterHelmCharts(object)) add(chart.where, chart.remote.value, chart.remote.span);
+    // kapp-controller fetches configuration from git and plain URLs (its charts are clusterHelmCharts')
+    for (const { step, where: at } of fetchSteps(object)) {
+      for (const kind of ['git', 'http']) {
+        const url = urlOf(deref(object.source, getNode(step, kind)));
+        if (url) add(`${where} ${at}.${kind}`, url.value, url.span);
+      }
+    }
   }
   for (const document of workspace.kustomizations()) {
     for (const field of REMOTE_FIELDS) {
