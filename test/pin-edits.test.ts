@@ -139,6 +139,13 @@ describe('image digest edits', () => {
     expect(pinImages('app.yaml', app('dkalinin/consul-helm:1.0'))).toBe(app(`dkalinin/consul-helm:1.0@${DIGEST}`));
   });
 
+  it('pins inside YAML templates (x.yaml.j2): parsed ones by their YAML, unparsable ones on their literal image lines', () => {
+    const release = '#% if enabled %#\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: t}\nspec:\n  values:\n    image:\n      repository: docker.io/cloudflare/cloudflared\n      tag: 2026.8.2\n    id: "#{ tunnel_id }#"\n#% endif %#\n';
+    expect(pinImages('helmrelease.yaml.j2', release)).toBe(release.replace('tag: 2026.8.2\n', `tag: 2026.8.2\n      digest: ${DIGEST}\n`));
+    const job = 'kind: Job\nspec:\n{% for db in dbs %}\n  - image: ghcr.io/acme/migrate:2.0\n    args: ["{{ db }}"]\n{% endfor %}\n';
+    expect(pinImages('job.yaml.j2', job)).toBe(job.replace('migrate:2.0', `migrate:2.0@${DIGEST}`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

@@ -3,6 +3,17 @@ import { isDockerfile } from './extract/dockerfile-images.js';
 export type FileKind = 'yaml' | 'helm-template' | 'dockerfile' | 'terraform' | 'other';
 
 const YAML = /\.ya?ml$/i;
+/**
+ * A YAML file kept as a template that a tool renders before it is applied (Ansible and makejinja's
+ * `helmrelease.yaml.j2`, `config.yaml.tmpl`): the rendered file is what the cluster gets. Those that
+ * parse are read as YAML under the name they render to; the others as templates (their literal lines).
+ */
+const TEMPLATE_OF_YAML = /(\.ya?ml)\.(?:j2|jinja2?|tmpl|tpl)$/i;
+
+/** `helmrelease.yaml.j2` → `helmrelease.yaml`; other names as they are. */
+export function renderedName(baseName: string): string {
+  return baseName.replace(TEMPLATE_OF_YAML, '$1');
+}
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 const VALUES = /(^|[._-])values([._-][\w.-]*)?\.ya?ml$/i;
 
@@ -29,7 +40,7 @@ export function chartDirectories(paths: Iterable<string>): Set<string> {
 }
 
 export function classifyFile(path: string, charts: ReadonlySet<string>): FileKind {
-  const base = path.slice(path.lastIndexOf('/') + 1);
+  const base = renderedName(path.slice(path.lastIndexOf('/') + 1));
   if (isInChartTemplates(path, charts)) return /\.(ya?ml|tpl|txt)$/i.test(base) ? 'helm-template' : 'other';
   if (YAML.test(base) || base === 'Kustomization' || base === 'Kptfile' || base === 'Chart.lock' || base === 'requirements.lock') return 'yaml';
   if (isDockerfile(base)) return 'dockerfile';

@@ -83,8 +83,8 @@ export function classifyVersion(version: string | undefined): VersionKind {
 
 /**
  * Values built by a template or substitution (`{{ }}`, `${VAR}`, `$(VAR)`, `$VAR`, a Flux Operator
- * ResourceSet's `<< inputs.sha >>`) that only rendering can judge.
+ * ResourceSet's `<< inputs.sha >>`, makejinja's `#{ branch }#`) that only rendering can judge.
  */
 export function isTemplatedValue(value: string): boolean {
-  return /\{\{|\$[{(A-Za-z_]|<%|%\{|^<[A-Z_]+>$|<<\s*inputs\b/.test(value);
+  return /\{\{|\$[{(A-Za-z_]|<%|%\{|^<[A-Z_]+>$|<<\s*inputs\b|#\{[^}]*\}#/.test(value);
 }

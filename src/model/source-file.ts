@@ -1,3 +1,4 @@
+import { renderedName } from './file-kinds.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 /** A text file of the scanned tree, addressed by its POSIX path relative to the scan root. */
@@ -46,8 +47,9 @@ export class SourceFile {
   private base: string | undefined;
   private parent: string | undefined;
 
+  /** The file's name, as rendered for a YAML template (`kustomization.yaml.j2` is read as `kustomization.yaml`). */
   get baseName(): string {
-    this.base ??= this.path.slice(this.path.lastIndexOf('/') + 1);
+    this.base ??= renderedName(this.path.slice(this.path.lastIndexOf('/') + 1));
     return this.base;
   }
 

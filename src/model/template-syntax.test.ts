@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templateMessage, templateSyntax } from './template-syntax.js';
+import { templateLanguageOfName, templateMessage, templateSyntax } from './template-syntax.js';
 
 describe('what a manifest that does not parse is written in', () => {
   it('placeholders a Makefile or script replaces: {NAME} (cert-manager make/config)', () => {
@@ -21,6 +21,15 @@ describe('what a manifest that does not parse is written in', () => {
     expect(templateSyntax('variables:\n  A: ${a}\n  %{~ if b != [] ~}\n  B: ${b}\n  %{~ endif ~}\n')).toEqual({ language: 'Terraform', line: 3 });
     expect(templateMessage(templateSyntax(text)!)).toMatch(/^Terraform template \(line 3\): not YAML until rendered/);
     expect(templateSyntax('format: "%{http_code}"\nb: [unclosed\n')).toBeUndefined();
+  });
+
+  it("makejinja's #% %# and #{ }# delimiters (onedr0p cluster-template) are Jinja; a YAML template's name says what it is", () => {
+    expect(templateSyntax('machine:\n  kernel:\n    modules: [#{ item.kernel_modules | join(", ") }#]\n')).toEqual({ language: 'Jinja', line: 3 });
+    expect(templateSyntax('#% if cilium_bgp_enabled %#\nbgp: [open\n')).toEqual({ language: 'Jinja', line: 1 });
+    expect(templateSyntax('color: "#{fff}"\nb: [open\n')).toBeUndefined();
+    expect(templateLanguageOfName('talos/topf.yaml.j2')).toBe('Jinja');
+    expect(templateLanguageOfName('e2e/network.yml.tmpl')).toBe('Go');
+    expect(templateLanguageOfName('roles/x/templates/config.j2')).toBeUndefined();
   });
 
   it('kubefirst <NAME> lines are placeholders too', () => {

@@ -11,6 +11,8 @@ const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: Reg
     pattern: /<\/?#(?:if|elseif|else|list|items|sep|assign|local|global|include|import|macro|function|return|switch|case|default|on|break|attempt|recover|compress|noparse|ftl|setting|nested)\b|<@[\w.]+|\$\{[^}\n]*\?[a-z_]+[^}\n]*\}/,
   },
   { language: 'Jinja', pattern: /\{%-?[ \t]*(?:if|for|set|macro|block|extends|include|import|from|raw|filter|with|call|else|elif|end\w+)\b|\{#[^#\n]*#\}/ },
+  // makejinja's delimiters (onedr0p's cluster-template): `#% if x %#`, `#{ value }#`
+  { language: 'Jinja', pattern: /#%-?[ \t]*(?:if|for|set|macro|else|elif|end\w+)\b[^\n]*%#|#\{[^}\n]*\}#/ },
   { language: 'ERB', pattern: /<%[=#-]?[^\n]*?%>/ },
   { language: 'Go', pattern: /\{\{/ },
   // kubefirst-style placeholders replaced by a script before use: a line that is only `<NAME>`
@@ -27,6 +29,12 @@ export interface TemplateSyntax {
   readonly language: string;
   /** 1-based line of the first template syntax */
   readonly line: number;
+}
+
+/** A file named as a template of YAML (`x.yaml.j2`, `x.yaml.tmpl`): what its name says it is written in. */
+export function templateLanguageOfName(path: string): string | undefined {
+  const suffix = /\.ya?ml\.(j2|jinja2?|tmpl|tpl)$/i.exec(path)?.[1]?.toLowerCase();
+  return suffix === undefined ? undefined : suffix.startsWith('j') ? 'Jinja' : 'Go';
 }
 
 export function templateSyntax(text: string): TemplateSyntax | undefined {

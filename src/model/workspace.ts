@@ -18,7 +18,7 @@ import { fleetHelmBlocks } from './fleet.js';
 import { talosImages } from './extract/talos-images.js';
 import { helmfileImages } from './extract/helmfile-images.js';
 import { builtImageNames } from './built-images.js';
-import { templateMessage, templateSyntax } from './template-syntax.js';
+import { templateLanguageOfName, templateMessage, templateSyntax, type TemplateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
 import { getNode, getString, parseYamlDocumentsAt, parseYamlFile, seqItems, type DocumentPlace, type Node, type ParsedYaml, type YamlDocument } from './yaml.js';
@@ -148,7 +148,7 @@ export class Workspace {
       for (const file of this.manifestFiles()) {
         const parsed = this.parsedYaml(file);
         append(documents, parsed.documents);
-        const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) : undefined;
+        const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) ?? namedTemplate(file.path, parsed.diagnostics[0]?.line) : undefined;
         if (syntax) {
           this.diagnostics.push({ path: file.path, message: templateMessage(syntax), kind: 'skipped' });
           this.templatedYaml.push(file);
@@ -418,4 +418,10 @@ function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {
       return true;
     })
     .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : a.span.start - b.span.start));
+}
+
+/** A template of YAML by its name (`x.yaml.j2`) that does not parse: a template whose syntax is not one we recognise. */
+function namedTemplate(path: string, line: number | undefined): TemplateSyntax | undefined {
+  const language = templateLanguageOfName(path);
+  return language === undefined ? undefined : { language, line: line ?? 1 };
 }
