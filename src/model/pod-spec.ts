@@ -2,7 +2,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { describeObject, type KubeObject } from './kubernetes.js';
 import { mayHoldContainers } from './container-keys.js';
 import { ResolvedYaml } from './yaml-resolved.js';
-import { stringValue } from './yaml.js';
+import { isTreeShaped, stringValue } from './yaml.js';
 
 /** Objects whose data is not a workload, even when it looks like one. */
 const DATA_KINDS = new Set(['ConfigMap', 'Secret', 'CustomResourceDefinition']);
@@ -77,7 +77,7 @@ function findSites(object: Walked): void {
     const name = stringValue(view.get(container, 'name'));
     containers.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
   };
-  if (mayHoldContainers(object.source)) walkMaps(view, object.node, embeddedValues(object, view), (map, isListItem) => {
+  if (mayHoldContainers(object.source)) walkMaps(view, object.node, embeddedValues(object, view), isTreeShaped(object.source.document), (map, isListItem) => {
     // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
     if (!isListItem) {
       const listed = view.get(map, 'containers');
@@ -112,12 +112,16 @@ function knownPodSpec(object: KubeObject, view: ResolvedYaml): YAMLMap | undefin
   return path ? view.map(view.path(object.node, ...path)) : undefined;
 }
 
-/** Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`; `visit` returning true stops the descent. */
-function walkMaps(view: ResolvedYaml, root: Node, skip: ReadonlySet<Node>, visit: (map: YAMLMap, isListItem: boolean) => boolean): void {
-  const seen = new Set<Node>();
+/**
+ * Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`; `visit` returning
+ * true stops the descent. In a tree-shaped document (`isTreeShaped`) no node is reached twice, and the
+ * nodes seen are not remembered.
+ */
+function walkMaps(view: ResolvedYaml, root: Node, skip: ReadonlySet<Node>, treeShaped: boolean, visit: (map: YAMLMap, isListItem: boolean) => boolean): void {
+  const seen = treeShaped ? undefined : new Set<Node>();
   const walk = (node: Node | undefined, isListItem: boolean): void => {
-    if (node === undefined || seen.has(node) || skip.has(node)) return;
-    seen.add(node);
+    if (node === undefined || seen?.has(node) || (skip.size > 0 && skip.has(node))) return;
+    seen?.add(node);
     if (isMap(node)) {
       if (visit(node, isListItem)) return;
       view.eachEntry(node, (_key, value) => walk(value, false));

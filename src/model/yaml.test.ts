@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubeObjectsOf } from './kubernetes.js';
 import { SourceFile } from './source-file.js';
-import { getNode, getPath, getString, innerSpanOf, parseYamlFile, seqItems, spanOf, stringValue } from './yaml.js';
+import { getNode, getPath, getString, innerSpanOf, isTreeShaped, parseYamlFile, seqItems, spanOf, stringValue } from './yaml.js';
 
 const parse = (text: string) => parseYamlFile(new SourceFile('m.yaml', text));
 
@@ -125,5 +125,11 @@ describe('YAML as Kubernetes reads it (go-yaml / libyaml)', () => {
     expect(images).toHaveLength(20_000);
     expect(new Set(images)).toEqual(new Set(['nginx:2']));
     expect(getNode(root, 'undefined')).toBeUndefined();
+  });
+
+  it('knows a document in which no alias stands for a node (a walk then reaches each node once)', () => {
+    const shapes = ['a: {b: [1, 2]}\n', 'cron: "*/5 * * * *"\nref: *dangling\n', 'a: &x {b: 1}\nc: *x\n', 'loop: &x {again: *x}\n', 'a: &x 1\n---\nb: 2\n'];
+    const documents = shapes.flatMap((text) => parse(text).documents.map((document) => document.document));
+    expect(documents.map(isTreeShaped)).toEqual([true, true, false, false, true, true]);
   });
 });

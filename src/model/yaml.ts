@@ -120,11 +120,29 @@ function unclosedQuoteStart(document: Document.Parsed, error: YAMLError): number
 function recordSharedNodes(file: SourceFile, document: Document.Parsed): void {
   // the document's own text, not the file's: a stream of many documents is then read once, not once per document
   const text = file.text.slice(document.range[0], document.range[2]);
-  if (!text.includes('*')) return;
+  if (!text.includes('*')) {
+    treeShaped.add(document);
+    return;
+  }
   // an alias stands for a node anchored before it: without an anchor (`&name` where a node may start), every alias is dangling
-  if (ANCHOR.test(text)) recordAliasTargets(document);
-  else aliasesRecorded.add(document);
+  if (ANCHOR.test(text)) {
+    recordAliasTargets(document);
+  } else {
+    aliasesRecorded.add(document);
+    treeShaped.add(document);
+  }
   if (text.includes('<<')) recordMergeSources(document);
+}
+
+/** Documents read from a file in which no alias stands for a node: no node is reached twice by following aliases. */
+const treeShaped = new WeakSet<Document>();
+
+/**
+ * Whether a walk of the document that follows aliases reaches each node once (it has no alias, or
+ * only dangling ones), so that it need not remember the nodes it has been through. False when not known.
+ */
+export function isTreeShaped(document: Document): boolean {
+  return treeShaped.has(document);
 }
 
 /** `&name` at the start of the text, after white space or after a flow indicator, as YAML's lexer reads an anchor. */

@@ -5,7 +5,7 @@ import { mayHoldContainers } from '../container-keys.js';
 import { apiGroup, describeObject, type KubeObject } from '../kubernetes.js';
 import type { SourceFile } from '../source-file.js';
 import { documentsInBlockLiteral } from '../yaml-in-string.js';
-import { getNode, getPair, innerSpanOf, resolveAlias, scalarKey, seqItems, stringValue } from '../yaml.js';
+import { getNode, getPair, innerSpanOf, isTreeShaped, resolveAlias, scalarKey, seqItems, stringValue } from '../yaml.js';
 import { helmValuesImages } from './helm-values-images.js';
 import { pinnableHere, valuesWithParameters } from './helm-parameters.js';
 import { kustomizeImageEntries } from './kustomize-images.js';
@@ -34,7 +34,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   const found: ImageOccurrence[] = functionImage ? [functionImage] : [];
   const embeddedValues = embeddedHelmValues(object);
   const skip = new Set<Node>([...embeddedValues.flatMap((entry) => [entry.values, ...(entry.written ?? [])]), ...policyPatterns(object)]);
-  if (mayHoldContainers(object.source)) walk(object, object.node, 'containers', skip, found);
+  if (mayHoldContainers(object.source)) walk(object, object.node, 'containers', skip, found, isTreeShaped(object.source.document) ? undefined : new Set());
   for (const { values, label, assembled } of embeddedValues) {
     append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`).map((occurrence) => pinnableHere(occurrence, assembled)));
   }
@@ -225,11 +225,14 @@ export function argoImageOverrides(file: SourceFile, images: Node | undefined, c
  * container's role. Aliases are followed (`containers: *shared`); `visited` walks a node shared
  * through anchors once, so aliases of aliases cost no more than the text that writes them.
  */
-function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<Node>, found: ImageOccurrence[], visited = new Set<Node>()): void {
-  if (skip.has(node as Node)) return;
+/** `visited`: the nodes walked so far, when aliases may lead to one twice (undefined for a document without them: see `isTreeShaped`). */
+function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<Node>, found: ImageOccurrence[], visited: Set<Node> | undefined): void {
+  if (skip.size > 0 && skip.has(node as Node)) return;
   if (isMap(node)) {
-    if (visited.has(node)) return;
-    visited.add(node);
+    if (visited) {
+      if (visited.has(node)) return;
+      visited.add(node);
+    }
     // the pairs themselves, not mapEntries: every map of every object a webhook judges is visited
     for (const pair of node.items) {
       const key = scalarKey(pair);
@@ -237,16 +240,18 @@ function walk(object: KubeObject, node: unknown, parentKey: string, skip: Set<No
       const value = resolveAlias(pair.value);
       if (CONTAINER_LISTS.has(key) && isSeq(value)) {
         for (const item of seqItems(value)) {
-          if (isMap(item) && !visited.has(item)) addContainer(object, item, key, found);
+          if (isMap(item) && !visited?.has(item)) addContainer(object, item, key, found);
         }
-      } else if (SINGLE_CONTAINERS.has(key) && isMap(value) && !visited.has(value)) {
+      } else if (SINGLE_CONTAINERS.has(key) && isMap(value) && !visited?.has(value)) {
         addContainer(object, value, key, found);
       }
       if (isMap(value) || isSeq(value)) walk(object, value, key, skip, found, visited);
     }
   } else if (isSeq(node)) {
-    if (visited.has(node)) return;
-    visited.add(node);
+    if (visited) {
+      if (visited.has(node)) return;
+      visited.add(node);
+    }
     for (const item of node.items) walk(object, resolveAlias(item), parentKey, skip, found, visited);
   }
 }

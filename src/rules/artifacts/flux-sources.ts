@@ -68,16 +68,19 @@ export interface RepositoryName {
   readonly namespace: string | undefined;
 }
 
+const OCI_WORD = /\boci\b/;
+
 /**
  * The OCI HelmRepositories of the whole tree (`workspace.tree`), by name and namespace: a chart in
  * one batch may come from a repository defined in any directory. Read from the files whose text
- * names a HelmRepository and `oci`, so a scan in batches parses only those again.
+ * names a HelmRepository and the word `oci` (`type: oci`, an `oci://` URL; not `ocirepositories`), so
+ * a scan in batches parses only those again.
  */
 export function treeOciHelmRepositories(workspace: Workspace): readonly RepositoryName[] {
   const tree = workspace.tree;
   return tree.derived('flux-oci-helm-repositories', () => {
     const declared = tree.manifestFiles()
-      .filter((file) => file.text.includes('HelmRepository') && file.text.includes('oci'))
+      .filter((file) => file.text.includes('HelmRepository') && OCI_WORD.test(file.text))
       .flatMap((file) => tree.kubeObjectsOfFile(file));
     return ociHelmRepositories(withEmbedded(declared)).map(({ name, namespace }) => ({ name, namespace }));
   });
