@@ -148,7 +148,7 @@ export class Workspace {
       for (const file of this.manifestFiles()) {
         const parsed = this.parsedYaml(file);
         append(documents, parsed.documents);
-        const syntax = parsed.diagnostics.length > 0 ? templateSyntax(file.text) ?? namedTemplate(file.path, parsed.diagnostics[0]?.line) : undefined;
+        const syntax = parsed.diagnostics.length > 0 ? failedTemplate(file, parsed.diagnostics[0]?.line) : undefined;
         if (syntax) {
           this.diagnostics.push({ path: file.path, message: templateMessage(syntax), kind: 'skipped' });
           this.templatedYaml.push(file);
@@ -420,8 +420,17 @@ function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {
     .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : a.span.start - b.span.start));
 }
 
-/** A template of YAML by its name (`x.yaml.j2`) that does not parse: a template whose syntax is not one we recognise. */
-function namedTemplate(path: string, line: number | undefined): TemplateSyntax | undefined {
-  const language = templateLanguageOfName(path);
-  return language === undefined ? undefined : { language, line: line ?? 1 };
+/**
+ * What a file that does not parse is written in, if a template: by its syntax; by its name
+ * (`x.yaml.j2`: the name's language wins over `{{ }}`, which Jinja writes too); or a `${VAR}` on
+ * the line the parser stopped at (Flux post-build substitution and envsubst replace it before
+ * anything parses the file: `targets: [vault.${DOMAIN}:8200]`).
+ */
+function failedTemplate(file: SourceFile, line: number | undefined): TemplateSyntax | undefined {
+  const bySyntax = templateSyntax(file.text);
+  const named = templateLanguageOfName(file.path);
+  if (bySyntax) return named && bySyntax.language === 'Go' ? { ...bySyntax, language: named } : bySyntax;
+  if (named) return { language: named, line: line ?? 1 };
+  if (line !== undefined && /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}/.test(file.lineText(line))) return { language: 'placeholder', line };
+  return undefined;
 }
