@@ -95,7 +95,7 @@ describe('credentials in documentation', () => {
   });
 
   it('a key generated for the tests under a doc tree stays a test fixture', () => {
-    expect(loweredFor({ localKey: true, priority: 1 }, 'docs/testdata/tls.key')).toEqual({ property: 'testFixture', marker: 'testdata/' });
+    expect(loweredFor({ localKey: true, priority: 1 }, 'docs/testdata/tls.key')).toEqual({ property: 'testFixture', marker: 'testdata/', taken: 'a key generated for the tests' });
     expect(loweredFor({ localKey: true, priority: 1 }, 'docs/tls.key')).toEqual({ property: 'documentation', marker: 'docs/' });
     expect(loweredFor({ priority: 2 }, 'docs/tls.md')).toBeUndefined();
   });

@@ -3,12 +3,12 @@ import type { Finding } from '../../model/finding.js';
 import { PRIORITY, type Detector } from '../../secrets/detector.js';
 import { documentationMarker } from '../../secrets/documentation.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
-import { testFixtureMarker, TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
+import { testDataMarker, testFixtureMarker, TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
 import { treeSecrets, type FoundSecret, type TreeSecrets } from '../../secrets/tree-scan.js';
 import { formatMessage, type Rule, type RuleContext } from '../rule.js';
 import { historyAsked, historySecrets } from './history-scan.js';
 
-const FIXTURE = ' in a test-fixture path (`{marker}`): low severity, taken for a key generated for the tests';
+const FIXTURE = ' in a test-fixture path (`{marker}`): low severity, taken for {taken}';
 const DOCUMENTATION = ' in documentation (`{marker}`): low severity, taken for an example';
 
 export const SECRET_MESSAGES = {
@@ -34,7 +34,12 @@ type MessageId = keyof typeof SECRET_MESSAGES;
 export interface Lowered {
   readonly property: 'testFixture' | 'documentation';
   readonly marker: string;
+  /** what it was taken for, in a test-fixture path */
+  readonly taken?: string;
 }
+
+const KEY_FOR_TESTS = 'a key generated for the tests';
+const VALUE_FOR_TESTS = 'a value made for the tests';
 
 /**
  * Whether a finding of `detector` can be taken for an example: a locally made key, or a value only
@@ -46,11 +51,17 @@ export function takenForExample(detector: Pick<Detector, 'localKey' | 'priority'
   return detector.localKey === true || detector.byName === true || detector.priority <= PRIORITY.structural;
 }
 
-/** How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture path, an example in documentation. */
+/**
+ * How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture
+ * path; a value known by its name or placement in a test source or test-data directory
+ * (`creds_test.go`, `testdata/`); either in documentation.
+ */
 export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority' | 'byName'>, path: string): Lowered | undefined {
   const fixture = detector.localKey ? testFixtureMarker(path) : undefined;
-  if (fixture) return { property: 'testFixture', marker: fixture };
+  if (fixture) return { property: 'testFixture', marker: fixture, taken: KEY_FOR_TESTS };
   if (!takenForExample(detector)) return undefined;
+  const testData = detector.localKey ? undefined : testDataMarker(path);
+  if (testData) return { property: 'testFixture', marker: testData, taken: VALUE_FOR_TESTS };
   const documentation = documentationMarker(path);
   return documentation ? { property: 'documentation', marker: documentation } : undefined;
 }
@@ -117,7 +128,7 @@ function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: re
     context.report({
       messageId: found.decodedFrom ? messages.decoded : messages.plain,
       at: found.span,
-      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}), ...(low ? { marker: low.marker } : {}) },
+      data: { what, preview: found.preview, hash: found.hash, ...(found.decodedFrom ?? {}), ...(low ? { marker: low.marker, taken: low.taken ?? '' } : {}) },
       subject: found.hash,
       snippet: tree.snippet(found.span.path, found.span.start),
       ...(low ? { severity: TEST_FIXTURE_SEVERITY } : {}),
@@ -139,7 +150,7 @@ export function historyFinding(context: RuleContext, rule: Rule, what: string, h
     ruleId: rule.id,
     layer: rule.layer,
     severity: context.config.rules.get(rule.id)?.severity ?? (lowered ? TEST_FIXTURE_SEVERITY : rule.severity),
-    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12), ...(lowered ? { marker: lowered.marker } : {}) }),
+    message: formatMessage(template, { what, preview: hit.preview, hash: hit.hash, commit: hit.commit.slice(0, 12), ...(lowered ? { marker: lowered.marker, taken: lowered.taken ?? '' } : {}) }),
     remediation: rule.remediation,
     docs: `${context.config.docsBaseUrl}/${rule.id}.md`,
     location: { path: hit.path, line: hit.line, column: hit.column, endLine: hit.endLine, endColumn: hit.endColumn },

@@ -5,7 +5,7 @@ import { Workspace } from '../../model/workspace.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
 import { pemBlock, sampleEcDer, sampleRsaDer } from '../../secrets/pem.js';
 import { SampleRandom } from '../../secrets/random.js';
-import { testFixtureMarker } from '../../secrets/test-fixture.js';
+import { testDataMarker, testFixtureMarker } from '../../secrets/test-fixture.js';
 import type { RuleContext } from '../rule.js';
 import { historyFinding, loweredFor } from './report-secrets.js';
 import { generatedSecretRules } from './secret-rules.js';
@@ -28,6 +28,16 @@ describe('testFixtureMarker', () => {
     expect(testFixtureMarker('backend/cmd/headlamp_testdata/kubeconfig')).toBe('headlamp_testdata/');
     expect(testFixtureMarker('generators/v1/github/github_test.pem')).toBe('_test.pem');
     expect(testFixtureMarker('charts/prometheus-node-exporter/ci/kube-rbac-proxy-tlssecret-values.yaml')).toBe('ci/');
+    expect(testFixtureMarker('internal/testresources/client-cert-key.pem')).toBe('testresources/');
+    expect(testFixtureMarker('src/test-resources/tls.key')).toBe('test-resources/');
+  });
+
+  it('for values known by their name: test sources and test-data directories, not every path under test/ or e2e/', () => {
+    expect(testDataMarker('clients/client-go/creds_test.go')).toBe('_test.go');
+    expect(testDataMarker('workers/generic-worker/testdata/config/valid.json')).toBe('testdata/');
+    expect(testDataMarker('test/fixtures/config.yaml')).toBe('fixtures/');
+    expect(testDataMarker('charts/app/ci/ldap-values.yaml')).toBe('ci/');
+    for (const path of ['clusters/test/apps/db.env', 'kubernetes/tests/secret.yaml', 'e2e/config.yaml', 'apps/latest/values.yaml']) expect(testDataMarker(path), path).toBeUndefined();
   });
 
   it('leaves other paths alone, also those that only contain the words', () => {
@@ -62,6 +72,21 @@ describe('private keys in test-fixture paths', () => {
     expect(findings.map((finding) => finding.severity)).toEqual(['high']);
   });
 
+  it('a password known by its name is low in a test source, saying so; in a test environment it keeps its severity', async () => {
+    const value = random.chars('ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789', 24);
+    const workspace = Workspace.fromTexts({
+      'pkg/object/objectstore_test.go': `package object\n\nvar config = \`\n\tsecret_key = "${value}"\n\``,
+      'clusters/test/apps/db.env': `DB_PASSWORD=${value}\n`,
+    });
+    const { findings } = await runRules(workspace, DEFAULT_CONFIG, [rule('secret-generic-credential')]);
+    const byPath = Object.fromEntries(findings.map((finding) => [finding.location.path, finding]));
+    expect(Object.keys(byPath).sort()).toEqual(['clusters/test/apps/db.env', 'pkg/object/objectstore_test.go']);
+    expect(byPath['pkg/object/objectstore_test.go']!.severity).toBe('low');
+    expect(byPath['pkg/object/objectstore_test.go']!.message).toContain('in a test-fixture path (`_test.go`): low severity, taken for a value made for the tests');
+    expect(byPath['pkg/object/objectstore_test.go']!.properties).toMatchObject({ testFixture: '_test.go' });
+    expect(byPath['clusters/test/apps/db.env']!.severity).toBe(rule('secret-generic-credential').severity);
+  });
+
   it('a token a service issues keeps its severity in a test path', async () => {
     const { findings } = await runRules(Workspace.fromTexts({ 'tests/fixtures/config.yaml': `slack_webhook: https://hooks.slack.com/services/T0A1B2C3D/B0A1B2C3D/${random.chars('ABCDEFGHIJKLMNOPQRSTUVWXabcdefghijklmnopqrstuvwx0123456789', 24)}\n` }), DEFAULT_CONFIG, generatedSecretRules);
     expect(findings.length).toBeGreaterThan(0);
@@ -73,7 +98,7 @@ describe('private keys in test-fixture paths', () => {
     const context = { config: DEFAULT_CONFIG } as unknown as RuleContext;
     const finding = historyFinding(context, rule('secret-private-key'), 'PEM private key', hit, loweredFor({ localKey: true, priority: 1 }, hit.path));
     expect(finding.severity).toBe('low');
-    expect(finding.message).toContain('added in commit 0123456789ab in a test-fixture path (`testdata/`)');
+    expect(finding.message).toContain('added in commit 0123456789ab in a test-fixture path (`testdata/`): low severity, taken for a key generated for the tests');
     expect(historyFinding(context, rule('secret-private-key'), 'PEM private key', { ...hit, path: 'ca.key' }).severity).toBe('critical');
   });
 });
