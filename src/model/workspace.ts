@@ -18,6 +18,7 @@ import { fleetHelmBlocks } from './fleet.js';
 import { talosImages } from './extract/talos-images.js';
 import { helmfileImages } from './extract/helmfile-images.js';
 import { builtImageNames } from './built-images.js';
+import { valuesReferences, type ValuesReference } from './values-references.js';
 import { templateLanguageOfName, templateMessage, templateSyntax, type TemplateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
@@ -334,6 +335,20 @@ export class Workspace {
     return env;
   }
 
+  /**
+   * Files of the tree that a tool hands to Helm as values by name (Argo CD `helm.valueFiles`, Flux
+   * `valuesFiles`, a generator's `values.yaml=` entry, Helmfile release values), by path.
+   */
+  valuesReferences(): ReadonlyMap<string, ValuesReference> {
+    return this.tree.derived('values-references', () =>
+      new Map(valuesReferences(this.tree.manifestFiles(), (file) => this.tree.kubeObjectsOfFile(file)).map((reference) => [reference.path, reference])));
+  }
+
+  /** Whether a document is Helm values: a `values*.yaml` file, or a file used as values by name. */
+  isHelmValuesDocument(document: YamlDocument): boolean {
+    return isValuesFile(document.file.baseName) || this.valuesReferences().has(document.file.path);
+  }
+
   /** Every image reference in the tree, in file order, each once. */
   images(): ImageOccurrence[] {
     return this.once('images', () => {
@@ -352,9 +367,11 @@ export class Workspace {
         for (const block of fleetHelmBlocks(document)) if (block.values) append(found, helmValuesImages(file, block.values, `${block.where}.values`));
         if (objects.length === 0 && (file.mentions('machine:') || file.mentions('cluster:'))) append(found, talosImages(document));
         if (objects.length === 0 && file.mentions('releases:')) append(found, helmfileImages(document));
-        if (objects.length === 0 && isValuesFile(file.baseName) && document.root) {
+        if (objects.length === 0 && document.root && this.isHelmValuesDocument(document)) {
           const chart = charts.get(file.directory);
-          append(found, helmValuesImages(file, document.root, file.baseName, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
+          const reference = isValuesFile(file.baseName) ? undefined : this.valuesReferences().get(file.path);
+          const label = reference ? `${file.baseName} (values of ${reference.by})` : file.baseName;
+          append(found, helmValuesImages(file, document.root, label, chart?.appVersion, chart ? { subchartKeys: chart.subchartKeys } : {}));
         }
       }
       for (const file of this.filesOfKind('helm-template')) append(found, templateImages(file));

@@ -1,5 +1,5 @@
 import { isMap, isSeq, type Node } from 'yaml';
-import { isKustomizationFile, isValuesFile } from '../../model/file-kinds.js';
+import { isKustomizationFile } from '../../model/file-kinds.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -66,7 +66,7 @@ function findHelmValuesSites(workspace: Workspace): ValuesSite[] {
     if (!document.root) continue;
     const view = new ResolvedYaml(document.document);
     const objects = workspace.kubeObjectsIn(document);
-    if (objects.length === 0 && isValuesFile(document.file.baseName)) {
+    if (objects.length === 0 && workspace.isHelmValuesDocument(document)) {
       const chart = chartNames.get(document.file.directory);
       sites.push({ file: document.file, document, view, root: document.root, label: `Helm values ${document.file.baseName}`, origin: 'values', ...(chart ? { chart } : {}) });
     }
