@@ -388,7 +388,8 @@ export function isRandomSecretValue(value: string, minLength: number): boolean {
   // (`.dockerconfigjson`): judged by what follows the dot, which a random value keeps
   if (/^\.[A-Za-z_]/.test(value)) return isRandomSecretValue(value.slice(1), minLength);
   if (UUID.test(value) || DIGEST.test(value) || NOT_SECRET_SHAPES.test(value)) return false;
-  const chain = value.replace(SUBSCRIPTS, '');
+  // a subscript the value stopped inside (`local.helm_app["repository_password"]` ends at the quote) is one too
+  const chain = value.replace(SUBSCRIPTS, '').replace(/\[$/, '');
   if (DOTTED_NAME.test(chain) && (FILE_NAME.test(chain) || !chain.split('.').some(isRandomPart))) return false;
   const grouped = KEY_GROUPS.test(value) && value.split('-').filter((part) => /[0-9]/.test(part) && /[A-Z]/.test(part)).length >= 2;
   if (NAME_SHAPES.test(value) && !grouped && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
@@ -602,6 +603,7 @@ export const genericDetectors: readonly Detector[] = [
         '- credentials-binding:720.v3f2a_b_c1d2e3f', 'apiKey: env:DATADOG_API_KEY', 'password: vault:secret/data/db#password',
         'clientSecret: op://platform/argocd/client-secret', 'token: ${{ secrets.DEPLOY_TOKEN }}', 'dbPassword: "#{DbPassword}#"',
         'api_key = data.aws_ssm_parameter.sendgrid_api_key[0].value', '"Secret":"LA_kwDOCsUTCM75TTQL"',
+        '  repository_password        = local.spark_k8s_operator_helm_app["repository_password"]',
         // a symbol that names a setting, and a segment of an ARN, are no keys
         "  :password => ENV['SMTP_PASSWORD'],", 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token=Xk9aB2cD3eF4gH5i',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
