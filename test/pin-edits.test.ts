@@ -146,6 +146,11 @@ describe('image digest edits', () => {
     expect(pinImages('job.yaml.j2', job)).toBe(job.replace('migrate:2.0', `migrate:2.0@${DIGEST}`));
   });
 
+  it('pins a KubeVirt registry import after its docker:// prefix', () => {
+    const volume = (url: string): string => `apiVersion: cdi.kubevirt.io/v1beta1\nkind: DataVolume\nmetadata: {name: d}\nspec:\n  source:\n    registry:\n      url: "${url}"\n`;
+    expect(pinImages('dv.yaml', volume('docker://quay.io/containerdisks/fedora:40'))).toBe(volume(`docker://quay.io/containerdisks/fedora:40@${DIGEST}`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

@@ -13,6 +13,7 @@ import { tektonRemoteRefs } from './tekton-refs.js';
 import { isUpgradePlan, upgradePlanImages } from './upgrade-plan-images.js';
 import { openshiftImages } from './openshift-images.js';
 import { carvelImages } from './carvel-images.js';
+import { kubevirtRegistryImages } from './kubevirt-images.js';
 import { scalarImage } from './yaml-tool-images.js';
 
 /** Keys holding a list of containers in pod specs and in the CRDs that reuse their shape (Tekton steps, sidecars). */
@@ -48,6 +49,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   if (isUpgradePlan(object)) append(found, upgradePlanImages(object));
   append(found, openshiftImages(object));
   append(found, carvelImages(object));
+  append(found, kubevirtRegistryImages(object));
   append(found, kptFunctionImages(object));
   const crossplane = crossplanePackage(object);
   if (crossplane) found.push(crossplane);
@@ -170,7 +172,10 @@ function isOperatorResource(object: KubeObject): boolean {
 const CROSSPLANE_PACKAGES = new Set(['Provider', 'Function', 'Configuration']);
 
 function crossplanePackage(object: KubeObject): ImageOccurrence | undefined {
-  if (!CROSSPLANE_PACKAGES.has(object.kind) || !object.apiVersion.startsWith('pkg.crossplane.io/')) return undefined;
+  if (!object.apiVersion.startsWith('pkg.crossplane.io/')) return undefined;
+  // a ControllerConfig's `image` replaces the controller image of every provider that names it
+  if (object.kind === 'ControllerConfig') return scalarImage(object.source.file, getNode(getNode(object.node, 'spec'), 'image'), 'kubernetes', `${describeObject(object)} image`);
+  if (!CROSSPLANE_PACKAGES.has(object.kind)) return undefined;
   return scalarImage(object.source.file, getNode(getNode(object.node, 'spec'), 'package'), 'kubernetes', `${describeObject(object)} package`);
 }
 
