@@ -6,12 +6,14 @@
  * saying why, since a key copied there from production is as leaked as anywhere else. Tokens a
  * service issues keep their severity everywhere: one in a test is as live as one in a config.
  */
-const FIXTURE_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]*[-_])?testdata|test[-_]data|test[-_]?resources?|tests?|__tests__|fixtures?|__fixtures__|test[-_]?fixtures|e2e)\//i;
+/** test data directories, also named for what they test (`headlamp_testdata/`, `eks_test_fixture/`) */
+const DATA_NAMES = String.raw`(?:[A-Za-z0-9]*[-_])?(?:testdata|test[-_]?fixtures?|fixtures?|test[-_]?resources?)|test[-_]data|__tests__|__fixtures__`;
+const FIXTURE_DIRECTORY = new RegExp(String.raw`(?:^|\/)(${DATA_NAMES}|tests?|e2e)\/`, 'i');
 /**
  * Directories that hold only test data, not a test suite's whole tree: `test/` and `e2e/` are left
  * out, since a GitOps repository's `clusters/test/` is a live environment whose passwords are real.
  */
-const TEST_DATA_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]*[-_])?testdata|test[-_]data|test[-_]?resources?|__tests__|fixtures?|__fixtures__|test[-_]?fixtures)\//i;
+const TEST_DATA_DIRECTORY = new RegExp(String.raw`(?:^|\/)(${DATA_NAMES})\/`, 'i');
 /** test sources and key files named for a test (`github_test.pem`) */
 const TEST_FILE = /(?:_test\.go|[._-](?:test|spec)\.[cm]?[jt]sx?|_test\.py|Tests?\.(?:java|kt|cs)|_spec\.rb|[._-]test\.(?:pem|key|der|p12|pfx|jks))$|(?:^|\/)(test_[^/]*\.py)$/;
 /** a Helm chart's chart-testing values (`<chart>/ci/*-values.yaml`) */

@@ -30,6 +30,8 @@ describe('testFixtureMarker', () => {
     expect(testFixtureMarker('charts/prometheus-node-exporter/ci/kube-rbac-proxy-tlssecret-values.yaml')).toBe('ci/');
     expect(testFixtureMarker('internal/testresources/client-cert-key.pem')).toBe('testresources/');
     expect(testFixtureMarker('src/test-resources/tls.key')).toBe('test-resources/');
+    expect(testFixtureMarker('examples/eks_test_fixture/certs/example.key.pem')).toBe('eks_test_fixture/');
+    expect(testFixtureMarker('pkg/app-fixtures/key.pem')).toBe('app-fixtures/');
   });
 
   it('for values known by their name: test sources and test-data directories, not every path under test/ or e2e/', () => {
