@@ -17,7 +17,8 @@ import { formatSpread, spread } from './rounds.js';
  * decompressing it (`gzip -dc`), which is what any analysis must at least do; the difference is
  * the analysis (inventory, vulnerabilities, YARA, tampering, secrets, cache writes). Then a warm
  * run on the layer cache. Rounds interleave the cases (RAMPART_BENCH_ROUNDS, default 3); the cold
- * runs write their CPU split (RAMPART_IMAGE_TIMINGS) and it is printed by part. RAMPART_BENCH_COMPARE=DIR
+ * runs write their CPU split (RAMPART_IMAGE_TIMINGS) and it is printed by part; cold runs without each
+ * part of the analysis (RAMPART_BENCH_WITHOUT) show what it costs (RAMPART_BENCH_SPLIT=0 skips them). RAMPART_BENCH_COMPARE=DIR
  * runs another built checkout cold in every round too and checks both report the same findings.
  * RAMPART_BENCH_IMAGES and RAMPART_BENCH_APP_MB change the set.
  */
@@ -243,12 +244,16 @@ export async function run(): Promise<void> {
     const cold: ColdRun[] = [];
     const before: ColdRun[] = [];
     const warm: Array<ReturnType<typeof timedCommand>> = [];
+    // RAMPART_BENCH_SPLIT=0 skips the runs without each part (what each part of the analysis costs)
+    const parts = process.env['RAMPART_BENCH_SPLIT'] === '0' ? [] : SPLIT_PARTS;
+    const without = parts.map((): ColdRun[] => []);
     for (let round = 0; round < rounds; round += 1) {
       download.push(timedCommand('sh', ['-c', script]));
       plain.push(timedCommand(process.execPath, [bin, ...scanArgs, '-o', '/dev/null'], env));
       // RAMPART_BENCH_PROFILE_COLD=DIR: a CPU profile of the first cold run (one file per thread)
       cold.push(coldRun(bin, analyze, env, 'cold', round === 0 ? process.env['RAMPART_BENCH_PROFILE_COLD'] : undefined));
       if (compare) before.push(coldRun(path.join(compare, 'bin', 'rampart.js'), analyze, env, 'compare'));
+      parts.forEach(([, visitors], index) => without[index]!.push(coldRun(bin, analyze, { ...env, RAMPART_BENCH_WITHOUT: visitors }, `without-${index}`)));
       // the warm run reads the layer cache the cold run left; RAMPART_BENCH_PROFILE=DIR: a CPU profile of the first
       const profile = round === 0 ? process.env['RAMPART_BENCH_PROFILE'] : undefined;
       warm.push(timedCommand(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), bin, ...analyze, '-o', '/dev/null'], { ...env, XDG_CACHE_HOME: path.join(root, 'cache-cold') }));
@@ -266,6 +271,15 @@ export async function run(): Promise<void> {
     for (const [name, value] of wallSplit(cold)) line(`    ${name}`, of(value));
     process.stdout.write('  CPU split of the cold run (s; measuring costs the main thread ~0.1 s):\n');
     for (const [name, value] of cpuSplit(cold, plain)) line(`    ${name}`, of(value));
+    if (parts.length > 0) {
+      process.stdout.write('  what each part costs: the cold run\'s CPU less that of a cold run without it (RAMPART_BENCH_WITHOUT, same rounds):\n');
+      parts.forEach(([name], index) => {
+        const runs = without[index]!;
+        line(`    ${name}`, `${of(cold.map((run, round) => run.cpu - runs[round]!.cpu))} of CPU (${of(cold.map((run, round) => ((run.cpu - runs[round]!.cpu) / run.cpu) * 100), 0, ' %')}); the run without it ${of(runs.map((run) => run.cpu))}`);
+      });
+      const reading = without[parts.length - 1]!;
+      line('  bound by', `cold CPU ${of(cold.map((run, round) => run.cpu / download[round]!.cpu), 2, '×')} the floor's; reading alone (every part left out, the scan included) ${of(reading.map((run, round) => run.cpu / download[round]!.cpu), 2, '×')}`);
+    }
     if (compare) {
       line(`before (${compare}), cold`, `${of(before.map((run) => run.seconds))}; CPU ${of(before.map((run) => run.cpu))}, this build's CPU ${of(cold.map((run, round) => run.cpu / before[round]!.cpu), 2, '×')} of it; peak RSS ${of(before.map((run) => run.rssMb), 0, ' MB')}`);
       if (before.every((run) => Number.isFinite(run.timings.mainThreadCpuMs))) {
@@ -280,6 +294,15 @@ export async function run(): Promise<void> {
     registry.stop();
   }
 }
+
+/** the parts of the analysis measured by leaving them out (layer visitors by class), the last one every part */
+const SPLIT_PARTS: ReadonlyArray<readonly [string, string]> = [
+  ['YARA (hand-off, dedupe digests, the worker)', 'YaraLayerScanner'],
+  ['package inventory (and all that follows from it)', 'PackageCollector'],
+  ['secret scan', 'LayerSecretScanner'],
+  ['file digests for the tampering checks', 'FileDigestCollector'],
+  ['every part above and the executable probe', 'YaraLayerScanner,PackageCollector,LayerSecretScanner,FileDigestCollector,ExecutableProbe'],
+];
 
 /**
  * The cold runs' wall time by stage: how long any layer blob was downloading, how long layers were

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { timedVisitors } from './analysis-timings.js';
+import { timedVisitors, withoutBenchVisitors } from './analysis-timings.js';
 
 // tsx by its absolute address: a child started in an empty temporary directory cannot resolve the bare name
 const tsx = import.meta.resolve('tsx');
@@ -33,6 +33,21 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
     expect(timings.parts['part']).toBe(12);
     expect(timings.parts['visitor Busy']).toBeGreaterThan(0);
     expect(timings.mainThreadCpuMs).toBeGreaterThan(timings.parts['visitor Busy']!);
+  });
+
+  it('leaves every visitor in unless RAMPART_BENCH_WITHOUT names some, and then says on stderr that the run is incomplete', () => {
+    const visitors = [{ wanted: () => 0, visit: () => undefined }];
+    expect(withoutBenchVisitors(visitors)).toBe(visitors);
+    const script = `
+      const { withoutBenchVisitors } = await import(${JSON.stringify(module)});
+      class Busy { wanted() { return 1; } visit() {} }
+      class Kept { wanted() { return 1; } visit() {} }
+      const left = withoutBenchVisitors([new Busy(), new Kept()]);
+      withoutBenchVisitors([new Busy()]);
+      process.stdout.write(left.map((visitor) => visitor.constructor.name).join(','));`;
+    const result = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_BENCH_WITHOUT: 'Busy,Other' } });
+    expect(result.stdout).toBe('Kept');
+    expect(result.stderr.match(/RAMPART_BENCH_WITHOUT leaves out Busy, Other: a benchmark run, its findings are incomplete/g)).toHaveLength(1);
   });
 
   it.each(['1', 'stderr'])('writes the JSON to stderr, and no file, for RAMPART_IMAGE_TIMINGS=%s', (value) => {

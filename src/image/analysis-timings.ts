@@ -108,3 +108,22 @@ if (target) {
     else writeFileSync(target, json);
   });
 }
+
+/**
+ * `RAMPART_BENCH_WITHOUT=YaraLayerScanner,PackageCollector,…`, for the benchmark's split only
+ * (`npm run bench -- analyze-images`): the named layer visitors are left out, so that a run without
+ * one shows what it costs. The findings are then incomplete (said on stderr). The layer cache key
+ * covers the visitors (their salts), so such a run never shares cached layers with a full one.
+ */
+const benchWithout = new Set((isMainThread ? process.env['RAMPART_BENCH_WITHOUT'] ?? '' : '').split(',').filter(Boolean));
+let benchWithoutSaid = false;
+
+export function withoutBenchVisitors(visitors: readonly LayerVisitor[]): readonly LayerVisitor[] {
+  if (benchWithout.size === 0) return visitors;
+  if (!benchWithoutSaid) {
+    benchWithoutSaid = true;
+    process.stderr.write(`rampart: RAMPART_BENCH_WITHOUT leaves out ${[...benchWithout].join(', ')}: a benchmark run, its findings are incomplete\n`);
+  }
+  // a bundler may suffix a class name to keep it unique
+  return visitors.filter((visitor) => !benchWithout.has(visitor.constructor.name.replace(/\d+$/, '')));
+}

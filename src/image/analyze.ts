@@ -15,7 +15,7 @@ import { isCacheable, restoreLayer, saveLayer, type CacheableVisitor, type Layer
 import type { LayerDigests } from './layer-reader.js';
 import type { TarEntry } from './tar-reader.js';
 import { performance } from 'node:perf_hooks';
-import { addTime, cpuTimed, timedVisitors } from './analysis-timings.js';
+import { addTime, cpuTimed, timedVisitors, withoutBenchVisitors } from './analysis-timings.js';
 
 export interface LayerSummary {
   readonly index: number;
@@ -84,7 +84,7 @@ export interface LayerPipeline {
 
 /** Reads one image's config and every layer once, checking each digest, building the squashed view. */
 export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untimedVisitors: readonly LayerVisitor[] = [], cache?: LayerCache, pipeline?: LayerPipeline): Promise<AnalyzedImage> {
-  const visitors = timedVisitors(untimedVisitors);
+  const visitors = timedVisitors(withoutBenchVisitors(untimedVisitors));
   const problems: IntegrityProblem[] = [];
   const notes: string[] = [];
   const platformField = plan.platform ? { platform: plan.platform } : {};
