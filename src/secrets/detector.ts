@@ -35,6 +35,12 @@ export interface Detector {
   readonly byName?: boolean;
   /** texts of which every match holds one: lines around a keyword holding none are not searched (the regex could not match there) */
   readonly requires?: readonly string[];
+  /**
+   * Offsets of a text where a match can start, ascending (all of them, and perhaps more): the
+   * pattern is then tried at these alone, sticky, rather than at every offset. For a pattern whose
+   * every offset costs a long look-ahead.
+   */
+  readonly starts?: (text: string) => readonly number[];
   /** characters around a keyword hit the regex may need (rounded out to whole lines) */
   readonly window: { readonly before: number; readonly after: number };
   readonly docs: {

@@ -98,22 +98,31 @@ function prepare(detectors: readonly Detector[]): Prepared {
  * up front would be start-up paid by every scan.
  */
 class DetectorPatterns {
-  private readonly compiled: Array<{ readonly pattern: RegExp; readonly located: RegExp } | undefined>;
+  private readonly compiled: Array<CompiledPattern | undefined>;
 
   constructor(private readonly detectors: readonly Detector[]) {
     this.compiled = new Array(detectors.length);
   }
 
-  of(index: number): { readonly pattern: RegExp; readonly located: RegExp } {
+  of(index: number): CompiledPattern {
     let entry = this.compiled[index];
     if (!entry) {
-      const { pattern } = this.detectors[index]!;
+      const { pattern, starts } = this.detectors[index]!;
       const compile = (extra: readonly string[]): RegExp => new RegExp(pattern.source, [...new Set([...pattern.flags.replace('d', ''), ...extra])].join(''));
-      entry = { pattern: compile(['g']), located: compile(['y', 'd']) };
+      entry = { pattern: compile(['g']), located: compile(['y', 'd']), ...(starts ? { sticky: compile(['y']) } : {}) };
       this.compiled[index] = entry;
     }
     return entry;
   }
+}
+
+interface CompiledPattern {
+  /** global */
+  readonly pattern: RegExp;
+  /** sticky, with indices */
+  readonly located: RegExp;
+  /** sticky: for a detector that names where its matches can start */
+  readonly sticky?: RegExp;
 }
 
 function lineStartBefore(text: string, offset: number): number {
@@ -173,8 +182,7 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
     const detector = detectors[index]!;
     if (detector.paths && !detector.paths.test(path)) continue;
     if (vendored && onlyByName(detector)) continue;
-    const { pattern, located } = prepared.patterns.of(index);
-    matchWindows(detector, pattern, located, text, path, list, candidates);
+    matchWindows(detector, prepared.patterns.of(index), text, path, list, candidates);
   }
   const written = candidates.filter((match) => !onlyByName(match.detector) || !isMinifiedLine(path, lineStartBefore(text, match.start), lineEndAfter(text, match.start)));
   return resolveOverlaps(written.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
@@ -237,20 +245,44 @@ function scanKeywords(keywords: Keywords, text: string, start: number, end: numb
 }
 
 /** One detector's regex over the whole lines of its windows: the candidates it validates. */
-function matchWindows(detector: Detector, pattern: RegExp, located: RegExp, text: string, path: string, windows: ReadonlyArray<readonly [number, number]>, candidates: SecretMatch[]): void {
+function matchWindows(detector: Detector, patterns: CompiledPattern, text: string, path: string, windows: ReadonlyArray<readonly [number, number]>, candidates: SecretMatch[]): void {
   for (const [from, to] of mergeLines(text, windows)) {
     const slice = text.slice(from, to);
     if (detector.requires !== undefined && !holdsAny(slice, detector.requires)) continue;
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(slice); match; match = pattern.exec(slice)) {
+    const find = patterns.sticky && detector.starts ? atStarts(patterns.sticky, slice, detector.starts(slice)) : anywhere(patterns.pattern, slice);
+    for (let match = find(0); match; ) {
       const secret = match.groups?.['secret'] ?? match[0];
       const accepted = secret !== '' && (detector.validate?.(secret, { path, groups: match.groups ?? {}, text, index: from + match.index, match: match[0] }) ?? true);
-      const span = accepted ? locate(located, slice, match.index) : undefined;
+      const span = accepted ? locate(patterns.located, slice, match.index) : undefined;
       if (span) candidates.push({ detector, start: from + span[0], end: from + span[1], secret });
-      else pattern.lastIndex = match.index + 1;
-      if (match[0] === '') pattern.lastIndex += 1;
+      // past an accepted match, or one offset on from a rejected one (as a global regex goes on)
+      const next = (span ? match.index + match[0].length : match.index + 1) + (match[0] === '' ? 1 : 0);
+      match = find(next);
     }
   }
+}
+
+/** The first match at or after an offset: from a global pattern. */
+function anywhere(pattern: RegExp, slice: string): (from: number) => RegExpExecArray | null {
+  return (from) => {
+    pattern.lastIndex = from;
+    return pattern.exec(slice);
+  };
+}
+
+/** The first match at or after an offset: tried, sticky, at the starts the detector names (ascending) alone. */
+function atStarts(sticky: RegExp, slice: string, starts: readonly number[]): (from: number) => RegExpExecArray | null {
+  let next = 0;
+  return (from) => {
+    while (next < starts.length && starts[next]! < from) next += 1;
+    while (next < starts.length) {
+      sticky.lastIndex = starts[next]!;
+      next += 1;
+      const match = sticky.exec(slice);
+      if (match) return match;
+    }
+    return null;
+  };
 }
 
 function holdsAny(text: string, needles: readonly string[]): boolean {

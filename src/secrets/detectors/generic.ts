@@ -31,6 +31,48 @@ const CREDENTIAL_WORD = new RegExp(String.raw`licen[cs]e[_.-]?key|passw(?:or)?d|
  */
 const CREDENTIAL_KEY_AHEAD = `(?=[A-Za-z0-9_.-]{0,79}?(?:${anchorlessCaseless(CREDENTIAL_WORD.source)}))`;
 
+/**
+ * Text every credential word of CREDENTIAL_WORD holds (lower case): `…key`, `pass…`, `p(w)d`,
+ * `secret`, `token`, `credential`. A test checks each word the pattern's look-ahead can match.
+ */
+const CREDENTIAL_WORD_PARTS = ['key', 'pass', 'pd', 'pwd', 'secret', 'token', 'credential'];
+/** characters of a key (the pattern's `key` group) */
+const KEY_CHAR = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-') KEY_CHAR[char.charCodeAt(0)] = 1;
+const isKeyChar = (text: string, at: number): boolean => KEY_CHAR[text.charCodeAt(at)] === 1;
+
+/**
+ * Where the generic pattern can match: its look-behinds put a match at the start of a run of key
+ * characters (or one past it, after an escaped `\n`, `\t`, `\r`), and its look-ahead puts a
+ * credential word in that run. So each run holding a part of a credential word gives one or two
+ * starts; found by `indexOf`, where the pattern itself would try its long look-ahead at every run.
+ */
+export function credentialKeyStarts(text: string): number[] {
+  const lower = text.toLowerCase();
+  // a letter that lowercases to two (`İ`) moves the offsets: then every offset is a start
+  if (lower.length !== text.length) return Array.from({ length: text.length + 1 }, (_, at) => at);
+  const parts: number[] = [];
+  for (const part of CREDENTIAL_WORD_PARTS) {
+    for (let at = lower.indexOf(part); at !== -1; at = lower.indexOf(part, at + 1)) parts.push(at);
+  }
+  if (parts.length === 0) return parts;
+  parts.sort((a, b) => a - b);
+  const starts: number[] = [];
+  let runEnd = -1;
+  for (const at of parts) {
+    if (at < runEnd) continue;
+    let start = at;
+    while (start > 0 && isKeyChar(text, start - 1)) start -= 1;
+    runEnd = at;
+    while (runEnd < text.length && isKeyChar(text, runEnd)) runEnd += 1;
+    starts.push(start);
+    if (start > 0 && text.charCodeAt(start - 1) === BACKSLASH) starts.push(start + 1);
+  }
+  return starts;
+}
+
+const BACKSLASH = 0x5c;
+
 /** A regex source matching everything `source` matches with the `i` flag, and more: letters of both cases, no `^`/`$` anchors. */
 function anchorlessCaseless(source: string): string {
   let out = '';
@@ -515,6 +557,8 @@ export const genericDetectors: readonly Detector[] = [
     // after an escaped line break in a string (`"a: b\npassword: …"`) the key starts past the `\n`;
     // a Ruby symbol key (`:password => '…'`) starts past its `:`, which follows a space or an opening bracket
     pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<=(?:^|[\s{(,[]):)|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>${QUOTED_PUNCTUATED}|[^\s"'\x60,;<\\]{8,4096})`, 'gm'),
+    // the look-ahead at every run of key characters was the costliest regex work of a history scan
+    starts: credentialKeyStarts,
     validate: (value, context) => isGenericCredential(value, context),
     priority: PRIORITY.generic,
     severity: 'high',
