@@ -10,6 +10,7 @@ import fluxSourceUnpinned from './flux-source-unpinned.js';
 import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
 import helmDependencyUnpinned from './helm-dependency-unpinned.js';
 import helmLockMissing from './helm-lock-missing.js';
+import jsonnetDependencyUnpinned from './jsonnet-dependency-unpinned.js';
 import kustomizeRemoteUnpinned from './kustomize-remote-unpinned.js';
 import packageVersionUnpinned from './package-version-unpinned.js';
 import remoteDownloadUnverified from './remote-download-unverified.js';
@@ -31,6 +32,7 @@ export const dependencyRules: readonly Rule[] = [
   tektonResolverUnpinned,
   terraformModuleUnpinned,
   terraformLockMissing,
+  jsonnetDependencyUnpinned,
   actionNotPinned,
   gitlabIncludeUnpinned,
   remoteDownloadUnverified,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
+import { jsonnetDependencies } from '../../model/jsonnet-bundler.js';
 import { fetchSteps } from '../../model/extract/carvel-images.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
@@ -33,7 +34,7 @@ const FLUX_SOURCES = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'
  * Every place the repository names something the cluster will be built from: Argo CD sources,
  * Flux sources, Kustomize remote resources and `helmCharts` repositories, Helm chart dependencies,
  * Helmfile repositories and OCI charts, Rancher Fleet `fleet.yaml` charts, charts a k3s `HelmChart`,
- * Crossplane `Release` or kapp-controller `App` installs, Terraform modules.
+ * Crossplane `Release` or kapp-controller `App` installs, jsonnet-bundler git dependencies, Terraform modules.
  */
 export function sourceUses(workspace: Workspace): SourceUse[] {
   const uses: SourceUse[] = [];
@@ -96,6 +97,10 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
       if (!dependency.repository || !isRemoteDependency(dependency)) continue;
       add(`chart ${chart.file.path} dependency ${dependency.name?.value ?? '(unnamed)'}`, dependency.repository.value, dependency.repository.span);
     }
+  }
+  for (const file of workspace.files) {
+    if (file.baseName !== 'jsonnetfile.json') continue;
+    for (const dependency of jsonnetDependencies(file)) add(`${file.path} dependency`, dependency.remote, dependency.remoteSpan);
   }
   for (const hcl of workspace.terraformFiles()) {
     for (const block of hcl.body.blocks) {

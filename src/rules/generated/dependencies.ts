@@ -12,6 +12,7 @@ import dependencyInsecureTransport from '../dependencies/dependency-insecure-tra
 import tektonResolverUnpinned from '../dependencies/tekton-resolver-unpinned.js';
 import terraformModuleUnpinned from '../dependencies/terraform-module-unpinned.js';
 import terraformLockMissing from '../dependencies/terraform-lock-missing.js';
+import jsonnetDependencyUnpinned from '../dependencies/jsonnet-dependency-unpinned.js';
 import actionNotPinned from '../dependencies/action-not-pinned.js';
 import gitlabIncludeUnpinned from '../dependencies/gitlab-include-unpinned.js';
 import remoteDownloadUnverified from '../dependencies/remote-download-unverified.js';
@@ -30,6 +31,7 @@ const rules: readonly Rule[] = [
   tektonResolverUnpinned,
   terraformModuleUnpinned,
   terraformLockMissing,
+  jsonnetDependencyUnpinned,
   actionNotPinned,
   gitlabIncludeUnpinned,
   remoteDownloadUnverified,

@@ -542,6 +542,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['tekton-resolver-unpinned', 'dependencies'],
   ['terraform-module-unpinned', 'dependencies'],
   ['terraform-lock-missing', 'dependencies'],
+  ['jsonnet-dependency-unpinned', 'dependencies'],
   ['action-not-pinned', 'dependencies'],
   ['gitlab-include-unpinned', 'dependencies'],
   ['remote-download-unverified', 'dependencies'],

@@ -526,6 +526,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'tekton-resolver-unpinned': {"severity":"medium","summary":"A Tekton `taskRef`/`pipelineRef` resolves its Task or Pipeline from git on a branch (or with no revision), from Tekton Hub with no version, or from a plain URL."},
   'terraform-module-unpinned': {"severity":"medium","summary":"A Terraform module comes from git without `ref=<full commit SHA>`, or from a registry without an exact `version`."},
   'terraform-lock-missing': {"severity":"low","summary":"A Terraform root module with providers has no committed `.terraform.lock.hcl`."},
+  'jsonnet-dependency-unpinned': {"severity":"medium","summary":"A jsonnet-bundler `jsonnetfile.json` git dependency (Tanka, kube-prometheus, mixins) follows a branch or tag that no committed `jsonnetfile.lock.json` pins to a commit."},
   'action-not-pinned': {"severity":"high","summary":"A GitHub Actions `uses:` is not pinned to a full commit SHA."},
   'gitlab-include-unpinned': {"severity":"high","summary":"A GitLab CI `include:` pulls pipeline configuration from another project, a URL or a CI/CD component without pinning it."},
   'remote-download-unverified': {"severity":"medium","summary":"A build or CI step runs a script straight from the network (`curl … | sh`), or a Dockerfile `ADD`s a URL without `--checksum`."},
