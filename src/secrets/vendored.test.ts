@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/schema.js';
+import { runRules } from '../engine/run.js';
+import { Workspace } from '../model/workspace.js';
+import { historyFinding, loweredFor } from '../rules/secrets/report-secrets.js';
+import type { RuleContext } from '../rules/rule.js';
+import { generatedSecretRules } from '../rules/secrets/secret-rules.js';
+import type { HistoryHit } from './history/history-hit.js';
+import { pemBlock, sampleEcDer } from './pem.js';
 import { findSecrets } from './scan-text.js';
 import { SampleRandom } from './random.js';
 import { isVendoredPath } from './vendored.js';
@@ -41,5 +49,30 @@ describe('vendored code and minified bundles', () => {
 
   it('vendored paths are whole directory names', () => {
     for (const path of ['vendors/config.yaml', 'myvendor/x.go', 'src/yarn/releases.ts', 'apps/third_party_apis.yaml', 'pnp.cjs.md']) expect(isVendoredPath(path), path).toBe(false);
+  });
+});
+
+describe('keys and structured tokens in vendored code', () => {
+  it('are low, taken for another project\'s test data; the same key elsewhere, and marked tokens there, keep their severity', async () => {
+    const key = pemBlock('EC PRIVATE KEY', sampleEcDer(random));
+    const token = webhook();
+    const { findings } = await runRules(Workspace.fromTexts({
+      'vendor/github.com/coreos/etcd/hack/certs/server.key.insecure': `${key}\n`,
+      'certs/server.key': `${key}\n`,
+      'vendor/github.com/acme/notify/hooks.go': `package notify\n\nconst hook = "${token}"\n`,
+    }), DEFAULT_CONFIG, generatedSecretRules);
+    const at = (path: string) => findings.find((finding) => finding.location.path === path)!;
+    expect(at('vendor/github.com/coreos/etcd/hack/certs/server.key.insecure')).toMatchObject({ severity: 'low', properties: { vendored: 'vendor/' } });
+    expect(at('vendor/github.com/coreos/etcd/hack/certs/server.key.insecure').message).toContain("in vendored code (`vendor/`): low severity, taken for another project's test data or example");
+    expect(at('certs/server.key').severity).toBe('critical');
+    expect(at('vendor/github.com/acme/notify/hooks.go').severity).not.toBe('low');
+  });
+
+  it('in history too', () => {
+    const hit: HistoryHit = { ruleId: 'secret-jwt-token', hash: 'a1b2c3d4e5f60718', preview: 'eyJhbGci', order: 0, commit: '0123456789abcdef0123456789abcdef01234567', author: 'dev', date: '2024-01-01', path: 'vendor/github.com/acme/jwt/README', line: 3, column: 1, endLine: 3, endColumn: 20, snippet: '' };
+    const rule = generatedSecretRules.find((candidate) => candidate.id === 'secret-jwt-token')!;
+    const finding = historyFinding({ config: DEFAULT_CONFIG } as unknown as RuleContext, rule, 'JWT', hit, loweredFor({ priority: 1 }, hit.path));
+    expect(finding).toMatchObject({ severity: 'low', properties: { vendored: 'vendor/' } });
+    expect(finding.message).toContain('added in commit 0123456789ab in vendored code (`vendor/`)');
   });
 });

@@ -5,7 +5,7 @@
  * the rules that recognise a credential only by a key name or a placement do not look there; tokens
  * with a checksum or a vendor marker still do.
  */
-const VENDORED = /(?:^|\/)(?:\.yarn\/(?:releases|plugins|sdks)\/|node_modules\/|vendor\/|third_party\/)|(?:^|\/)\.pnp\.[cm]?js$/;
+const VENDORED = /(?:^|\/)(\.yarn\/(?:releases|plugins|sdks)\/|node_modules\/|vendor\/|third_party\/)|(?:^|\/)(\.pnp\.[cm]?js)$/;
 /** languages whose build output is written on a few very long lines */
 const BUNDLED_LANGUAGE = /\.(?:[cm]?js|jsx|css)$/i;
 /** a line longer than this, in a JS-family file, is minified build output */
@@ -13,6 +13,16 @@ const MINIFIED_LINE = 1_000;
 
 export function isVendoredPath(path: string): boolean {
   return VENDORED.test(path);
+}
+
+/**
+ * The part of `path` that marks it vendored (`vendor/`, `node_modules/`), or undefined. Keys and
+ * structured tokens there (etcd's and docker/distribution's test certificates, jwt-go's example
+ * tokens in a Go `vendor/` tree) are another project's test data: reported at low severity.
+ */
+export function vendoredMarker(path: string): string | undefined {
+  const match = VENDORED.exec(path);
+  return match ? match[1] ?? match[2] : undefined;
 }
 
 /** Whether the JS-family file at `path` is minified where its line [lineStart, lineEnd) is: a line no one writes by hand. */

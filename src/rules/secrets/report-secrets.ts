@@ -2,6 +2,7 @@ import { fingerprint } from '../../engine/fingerprint.js';
 import type { Finding } from '../../model/finding.js';
 import { PRIORITY, type Detector } from '../../secrets/detector.js';
 import { documentationMarker } from '../../secrets/documentation.js';
+import { vendoredMarker } from '../../secrets/vendored.js';
 import type { HistoryHit } from '../../secrets/history/history-hit.js';
 import { testDataMarker, testFixtureMarker, TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
 import { treeSecrets, type FoundSecret, type TreeSecrets } from '../../secrets/tree-scan.js';
@@ -10,6 +11,7 @@ import { historyAsked, historySecrets } from './history-scan.js';
 
 const FIXTURE = ' in a test-fixture path (`{marker}`): low severity, taken for {taken}';
 const DOCUMENTATION = ' in documentation (`{marker}`): low severity, taken for an example';
+const VENDORED = ' in vendored code (`{marker}`): low severity, taken for another project\'s test data or example';
 
 export const SECRET_MESSAGES = {
   found: '{what} {preview}… (sha256 {hash})',
@@ -22,6 +24,9 @@ export const SECRET_MESSAGES = {
   documentation: `{what} {preview}… (sha256 {hash})${DOCUMENTATION}`,
   decodedDocumentation: `{what} {preview}… (sha256 {hash}) in the base64 value of \`{key}\` in {secret}${DOCUMENTATION}`,
   historyDocumentation: `{what} {preview}… (sha256 {hash}) added in commit {commit}${DOCUMENTATION}`,
+  vendored: `{what} {preview}… (sha256 {hash})${VENDORED}`,
+  decodedVendored: `{what} {preview}… (sha256 {hash}) in the base64 value of \`{key}\` in {secret}${VENDORED}`,
+  historyVendored: `{what} {preview}… (sha256 {hash}) added in commit {commit}${VENDORED}`,
 } as const;
 
 type MessageId = keyof typeof SECRET_MESSAGES;
@@ -32,7 +37,7 @@ type MessageId = keyof typeof SECRET_MESSAGES;
  * that says so; `property` the finding property that carries it.
  */
 export interface Lowered {
-  readonly property: 'testFixture' | 'documentation';
+  readonly property: 'testFixture' | 'documentation' | 'vendored';
   readonly marker: string;
   /** what it was taken for, in a test-fixture path */
   readonly taken?: string;
@@ -54,7 +59,7 @@ export function takenForExample(detector: Pick<Detector, 'localKey' | 'priority'
 /**
  * How a finding of `detector` at `path` is lowered, if it is: a locally made key in a test-fixture
  * path; a value known by its name or placement in a test source or test-data directory
- * (`creds_test.go`, `testdata/`); either in documentation.
+ * (`creds_test.go`, `testdata/`); either in vendored code (`vendor/`) or in documentation.
  */
 export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority' | 'byName'>, path: string): Lowered | undefined {
   const fixture = detector.localKey ? testFixtureMarker(path) : undefined;
@@ -62,6 +67,8 @@ export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority' | 'b
   if (!takenForExample(detector)) return undefined;
   const testData = detector.localKey ? undefined : testDataMarker(path);
   if (testData) return { property: 'testFixture', marker: testData, taken: VALUE_FOR_TESTS };
+  const vendored = vendoredMarker(path);
+  if (vendored) return { property: 'vendored', marker: vendored };
   const documentation = documentationMarker(path);
   return documentation ? { property: 'documentation', marker: documentation } : undefined;
 }
@@ -118,6 +125,7 @@ function foundBy(tree: TreeSecrets): ReadonlyMap<string, readonly FoundSecret[]>
 const TREE_MESSAGE: Record<Lowered['property'], { plain: MessageId; decoded: MessageId }> = {
   testFixture: { plain: 'fixture', decoded: 'decodedFixture' },
   documentation: { plain: 'documentation', decoded: 'decodedDocumentation' },
+  vendored: { plain: 'vendored', decoded: 'decodedVendored' },
 };
 
 function reportTree(context: RuleContext<MessageId>, tree: TreeSecrets, mine: readonly FoundSecret[], what: string, introduced: ReadonlyMap<string, HistoryHit>, lowered: (path: string) => Lowered | undefined): void {
@@ -142,10 +150,16 @@ function originProperties(hit: HistoryHit): Record<string, string | boolean> {
   return { commit: hit.commit, author: hit.author, date: hit.date, inWorkingTree: true };
 }
 
+const HISTORY_MESSAGE: Record<Lowered['property'], string> = {
+  testFixture: SECRET_MESSAGES.historyFixture,
+  documentation: SECRET_MESSAGES.historyDocumentation,
+  vendored: SECRET_MESSAGES.historyVendored,
+};
+
 /** A finding for a secret that only history holds, at the commit that introduced it. */
 export function historyFinding(context: RuleContext, rule: Rule, what: string, hit: HistoryHit, lowered?: Lowered): Finding {
   const staged = hit.commit === 'staged';
-  const template = staged ? SECRET_MESSAGES.staged : !lowered ? SECRET_MESSAGES.history : lowered.property === 'testFixture' ? SECRET_MESSAGES.historyFixture : SECRET_MESSAGES.historyDocumentation;
+  const template = staged ? SECRET_MESSAGES.staged : !lowered ? SECRET_MESSAGES.history : HISTORY_MESSAGE[lowered.property];
   return {
     ruleId: rule.id,
     layer: rule.layer,
