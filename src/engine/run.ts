@@ -363,11 +363,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export { shouldFail } from './should-fail.js';
 
-export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
-  for (const finding of findings) counts[finding.severity] += 1;
-  return counts;
-}
+export { countBySeverity } from './count-by-severity.js';
 
 export function highestSeverity(findings: readonly Finding[]): Severity | undefined {
   let best: Severity | undefined;

@@ -1,4 +1,4 @@
-import { countBySeverity } from '../engine/run.js';
+import { countBySeverity } from '../engine/count-by-severity.js';
 import { LAYERS, SEVERITIES } from '../model/severity.js';
 import type { Reporter } from './report.js';
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { defaultCacheDirectory } from '../image/layer-cache.js';
 import { packageKey } from './names.js';
 import { compactOsvRecord, OsvFormatError, type OsvRecord } from './osv.js';
@@ -73,7 +72,7 @@ interface PendingEcosystem {
   readonly releases: Set<string>;
 }
 
-function parseDocument(content: Buffer, format: 'json' | 'yaml'): unknown[] {
+function parseDocument(content: Buffer, format: 'json' | 'yaml', parseYaml: typeof import('yaml').parse): unknown[] {
   // YAML's failsafe schema keeps every scalar a string: `fixed: 1.10` must not become the number 1.1
   const parsed: unknown = format === 'json' ? JSON.parse(content.toString('utf8')) : parseYaml(content.toString('utf8'), { schema: 'failsafe' });
   if (Array.isArray(parsed)) return parsed;
@@ -109,6 +108,8 @@ export async function importDatabase(inputs: readonly string[], directory = defa
   const sourcesOf = new Map<string, Set<string>>();
   // the readers (zip, directory trees) only for an import: a run that reads the store never needs them
   const { sourceDocuments } = await import('./sources.js');
+  // YAML too: opening the store to match (every `rampart image` run) does not load the parser
+  const { parse: parseYaml } = await import('yaml');
   try {
     for (const input of inputs) {
       const readProblems: string[] = [];
@@ -117,7 +118,7 @@ export async function importDatabase(inputs: readonly string[], directory = defa
         documents++;
         let records: OsvRecord[];
         try {
-          records = parseDocument(document.content, document.format).map(compactOsvRecord);
+          records = parseDocument(document.content, document.format, parseYaml).map(compactOsvRecord);
         } catch (error) {
           const reason = error instanceof OsvFormatError ? error.message : error instanceof SyntaxError ? `not valid ${document.format.toUpperCase()}: ${error.message}` : (error as Error).message;
           report(`${document.where}: ${reason}`);

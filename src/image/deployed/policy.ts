@@ -2,7 +2,7 @@ import type { ImagesConfig } from '../../config/schema.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { Finding } from '../../model/finding.js';
 import { atLeast } from '../../model/severity.js';
-import { imageGlob } from '../../verify/image/scan-policies.js';
+import { imageGlob } from '../../verify/image/image-glob.js';
 
 export interface PolicyOutcome {
   readonly kept: Finding[];

@@ -1,5 +1,5 @@
 import type { DeployedImageSummary } from '../../image/deployed/analyze-deployed.js';
-import { countBySeverity } from '../../engine/run.js';
+import { countBySeverity } from '../../engine/count-by-severity.js';
 import type { ScanReport } from '../report.js';
 import { escapeHtml } from './escape.js';
 import { inlineCode } from './findings.js';

@@ -1,18 +1,14 @@
 import type { VerifyConfig } from '../../config/schema.js';
 import type { VerifySettings } from '../../engine/settings.js';
-import { linearGlob } from '../../linear-regexp.js';
 import { keylessSignerFromConfig } from '../keyless-signer.js';
+import { imageGlob } from './image-glob.js';
 import { loadImagePolicy, PolicyError, type ImagePolicy } from './image-policy.js';
+
+export { imageGlob };
 
 /** Which policy applies to which image: `verify.images` entries of the config in order, then the flags. */
 export interface ImagePolicies {
   policyFor(imageName: string): ImagePolicy | undefined;
-}
-
-/** `*` matches within one path segment, `**` across segments; the whole name must match. */
-export function imageGlob(pattern: string): RegExp {
-  const source = pattern.split(/(\*\*|\*)/).map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return linearGlob(`^${source}$`);
 }
 
 /** `namedFilesWithin`: the config is the repository's own, and the files it names stay inside the repository. */
