@@ -7,6 +7,7 @@ import dependencyInsecureTransport from './dependency-insecure-transport.js';
 import dependencyLockStale from './dependency-lock-stale.js';
 import dependencyNotLocked from './dependency-not-locked.js';
 import fluxSourceUnpinned from './flux-source-unpinned.js';
+import gitSourceUnpinned from './git-source-unpinned.js';
 import gitlabIncludeUnpinned from './gitlab-include-unpinned.js';
 import helmDependencyUnpinned from './helm-dependency-unpinned.js';
 import helmLockMissing from './helm-lock-missing.js';
@@ -27,6 +28,7 @@ export const dependencyRules: readonly Rule[] = [
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
   packageVersionUnpinned,
+  gitSourceUnpinned,
   sourceNotAllowed,
   dependencyInsecureTransport,
   tektonResolverUnpinned,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
 import { jsonnetDependencies } from '../../model/jsonnet-bundler.js';
+import { controllerGitSources } from '../../model/controller-git-sources.js';
 import { fetchSteps } from '../../model/extract/carvel-images.js';
 import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
@@ -52,13 +53,12 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
       : undefined;
     if (url) add(where, url.value, url.span, undefined, object.kind);
     for (const chart of clusterHelmCharts(object)) add(chart.where, chart.remote.value, chart.remote.span);
-    // kapp-controller fetches configuration from git and plain URLs (its charts are clusterHelmCharts')
+    // kapp-controller fetches configuration from git and plain URLs (its charts are clusterHelmCharts'), the Pulumi operator its programs
     for (const { step, where: at } of fetchSteps(object)) {
-      for (const kind of ['git', 'http']) {
-        const url = urlOf(deref(object.source, getNode(step, kind)));
-        if (url) add(`${where} ${at}.${kind}`, url.value, url.span);
-      }
+      const url = urlOf(deref(object.source, getNode(step, 'http')));
+      if (url) add(`${where} ${at}.http`, url.value, url.span);
     }
+    for (const source of controllerGitSources(object)) add(source.where, source.url.value, source.url.span);
   }
   for (const document of workspace.kustomizations()) {
     for (const field of REMOTE_FIELDS) {

@@ -7,6 +7,7 @@ import helmLockMissing from '../dependencies/helm-lock-missing.js';
 import argocdAppUnpinnedRevision from '../dependencies/argocd-app-unpinned-revision.js';
 import fluxSourceUnpinned from '../dependencies/flux-source-unpinned.js';
 import packageVersionUnpinned from '../dependencies/package-version-unpinned.js';
+import gitSourceUnpinned from '../dependencies/git-source-unpinned.js';
 import sourceNotAllowed from '../dependencies/source-not-allowed.js';
 import dependencyInsecureTransport from '../dependencies/dependency-insecure-transport.js';
 import tektonResolverUnpinned from '../dependencies/tekton-resolver-unpinned.js';
@@ -26,6 +27,7 @@ const rules: readonly Rule[] = [
   argocdAppUnpinnedRevision,
   fluxSourceUnpinned,
   packageVersionUnpinned,
+  gitSourceUnpinned,
   sourceNotAllowed,
   dependencyInsecureTransport,
   tektonResolverUnpinned,

@@ -537,6 +537,7 @@ export const RULE_IDS: ReadonlyArray<readonly [id: string, group: string]> = [
   ['argocd-app-unpinned-revision', 'dependencies'],
   ['flux-source-unpinned', 'dependencies'],
   ['package-version-unpinned', 'dependencies'],
+  ['git-source-unpinned', 'dependencies'],
   ['source-not-allowed', 'dependencies'],
   ['dependency-insecure-transport', 'dependencies'],
   ['tekton-resolver-unpinned', 'dependencies'],
