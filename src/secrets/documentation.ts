@@ -6,7 +6,8 @@
  * saying so. A token with a checksum or a vendor's own marker (`ghp_…`, `xoxb-…`, `AKIA…`) keeps
  * its severity: pasted into a README it is as live as anywhere.
  */
-const DOC_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$/i;
+/** prose files, and the search index a built MkDocs or Sphinx site holds every page's text in */
+const DOC_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:search_index\.json|searchindex\.js)$/i;
 const DOC_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]+[-_])?docs?|documentation|website|versioned_docs)\//i;
 
 /** The part of `path` that marks it documentation (`docs/`, `.md`), or undefined. */
@@ -14,5 +15,5 @@ export function documentationMarker(path: string): string | undefined {
   const directory = DOC_DIRECTORY.exec(path);
   if (directory) return `${directory[1]}/`;
   const file = DOC_FILE.exec(path);
-  return file ? file[0] : undefined;
+  return file ? file[0].replace(/^\//, '') : undefined;
 }

@@ -23,7 +23,7 @@ const rules = (text: string, path: string): string[] => findSecrets(text, path).
 describe('vendored code and minified bundles', () => {
   it('the rules that know a credential only by its name do not look in vendored code', () => {
     const key = hex();
-    for (const path of ['.yarn/releases/yarn-4.18.0.cjs', '.yarn/plugins/@yarnpkg/plugin-version.cjs', '.yarn/sdks/typescript/lib/tsserver.js', '.pnp.cjs', 'web/node_modules/algoliasearch/dist/client.js', 'vendor/github.com/acme/sdk/config.go', 'third_party/search/client.js']) {
+    for (const path of ['.yarn/releases/yarn-4.18.0.cjs', '.yarn/plugins/@yarnpkg/plugin-version.cjs', '.yarn/sdks/typescript/lib/tsserver.js', '.pnp.cjs', 'web/node_modules/algoliasearch/dist/client.js', 'vendor/github.com/acme/sdk/config.go', 'third_party/search/client.js', 'Godeps/_workspace/src/k8s.io/kubernetes/pkg/kubectl/cmd/config/create_authinfo.go', 'app/bower_components/search/client.js']) {
       expect(rules(`${named(key)}\n`, path), path).toEqual([]);
     }
     expect(rules(`${named(key)}\n`, 'src/search.js')).toEqual(['secret-generic-credential']);

@@ -1,11 +1,12 @@
 /**
  * Code nobody in the repository wrote: Yarn's committed release bundle, plugins and editor SDKs,
- * Plug'n'Play loaders, installed packages and vendored dependencies. Their strings are other
+ * Plug'n'Play loaders, installed packages (`node_modules/`, `bower_components/`) and vendored
+ * dependencies (`vendor/`, `third_party/`, godep's `Godeps/_workspace/`). Their strings are other
  * projects' examples, defaults and public keys (the Algolia search key in every Yarn release), so
  * the rules that recognise a credential only by a key name or a placement do not look there; tokens
  * with a checksum or a vendor marker still do.
  */
-const VENDORED = /(?:^|\/)(\.yarn\/(?:releases|plugins|sdks)\/|node_modules\/|vendor\/|third_party\/)|(?:^|\/)(\.pnp\.[cm]?js)$/;
+const VENDORED = /(?:^|\/)(\.yarn\/(?:releases|plugins|sdks)\/|node_modules\/|bower_components\/|vendor\/|third_party\/|Godeps\/_workspace\/)|(?:^|\/)(\.pnp\.[cm]?js)$/;
 /** languages whose build output is written on a few very long lines */
 const BUNDLED_LANGUAGE = /\.(?:[cm]?js|jsx|css)$/i;
 /** a line longer than this, in a JS-family file, is minified build output */

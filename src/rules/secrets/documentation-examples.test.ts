@@ -33,10 +33,12 @@ describe('documentationMarker', () => {
     expect(documentationMarker('api-docs/auth.yaml')).toBe('api-docs/');
     expect(documentationMarker('doc/config.json')).toBe('doc/');
     expect(documentationMarker('Documentation/setup/values.yaml')).toBe('Documentation/');
+    expect(documentationMarker('search/search_index.json')).toBe('search_index.json');
+    expect(documentationMarker('_build/html/searchindex.js')).toBe('searchindex.js');
   });
 
   it('leaves configuration alone, also where a name only contains the word', () => {
-    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt']) {
+    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt', 'config/search_index_settings.json']) {
       expect(documentationMarker(path), path).toBeUndefined();
     }
   });
