@@ -23,8 +23,11 @@ const pathSpecific = (path: string): boolean => PATH_PATTERNS.some((pattern) => 
 export async function scanExport(cwd: string, revisions: readonly string[], maxFileSize: number, maxFindingsPerFile?: number): Promise<HistoryScanResult> {
   // searched as they stream: a worker thread for the matching was measured slower on two cores
   const found = new FirstHits(maxFindingsPerFile);
-  /** blobs asked for, and the slot (order of asking) of those the current commit asked for */
-  const asked = new Set<string>();
+  /**
+   * blobs asked for, each with the paths it was met at (the first alone, as a string: most blobs
+   * are met at one path); and the slot (order of asking) of those the current commit asked for
+   */
+  const pathsOf = new Map<string, string | Set<string>>();
   let askedNow = new Map<string, number>();
   /** (blob, path) pairs to search in the order the stream names them, each with its blob's slot */
   const queue: Array<{ readonly job: BlobJob; readonly slot: number }> = [];
@@ -39,7 +42,6 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
   };
   let answered = 0;
   const readAgain: Array<{ readonly id: string; readonly job: BlobJob }> = [];
-  const scanned = new Set<string>();
   /** the last version searched at each path: the next one there is searched where it changed */
   const lastVersion = new Map<string, SearchedVersion>();
   /** the current commit; its header is made only for the few that introduce a secret */
@@ -85,18 +87,23 @@ export async function scanExport(cwd: string, revisions: readonly string[], maxF
     file: (blob, mode, path) => {
       // submodules (mode 160000) name commits
       if (!commit || mode.startsWith('160')) return;
-      const key = `${blob}\0${path}`;
-      if (scanned.has(key)) return;
-      scanned.add(key);
+      const known = pathsOf.get(blob);
+      if (known === undefined) {
+        // a blob not met before: asked for now, searched at this path
+        pathsOf.set(blob, path);
+        askedNow.set(blob, pathsOf.size - 1);
+        enqueue({ path, order, sha: commit.sha, author: commit.author }, pathsOf.size - 1);
+        blobs.request(blob);
+        return;
+      }
+      // each (blob, path) once
+      if (known === path || (typeof known !== 'string' && known.has(path))) return;
+      if (typeof known === 'string') pathsOf.set(blob, new Set([known, path]));
+      else known.add(path);
       const job = { path, order, sha: commit.sha, author: commit.author };
       const slot = askedNow.get(blob);
       if (slot !== undefined) {
         enqueue(job, slot);
-      } else if (!asked.has(blob)) {
-        asked.add(blob);
-        askedNow.set(blob, asked.size - 1);
-        enqueue(job, asked.size - 1);
-        blobs.request(blob);
       } else if (pathSpecific(path)) {
         // blobs written by earlier commits were read then
         readAgain.push({ id: blob, job });
