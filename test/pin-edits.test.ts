@@ -151,6 +151,11 @@ describe('image digest edits', () => {
     expect(pinImages('dv.yaml', volume('docker://quay.io/containerdisks/fedora:40'))).toBe(volume(`docker://quay.io/containerdisks/fedora:40@${DIGEST}`));
   });
 
+  it('pins images of a Pulumi YAML program in place', () => {
+    const program = (image: string): string => `name: app\nruntime: yaml\nresources:\n  box:\n    type: docker:Container\n    properties:\n      image: ${image} # pinned\n`;
+    expect(pinImages('Pulumi.yaml', program('busybox:1.36'))).toBe(program(`busybox:1.36@${DIGEST}`));
+  });
+
   it('adds a digest line to Kustomize entries with the entry indentation and the file line endings', () => {
     const before = 'images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  newName: mirror.io/nginx\r\n';
     expect(pinImages('kustomization.yaml', before)).toBe(`images:\r\n- name: nginx\r\n  newTag: "1.27"\r\n  digest: ${DIGEST}\r\n  newName: mirror.io/nginx\r\n`);

@@ -19,6 +19,7 @@ import { talosImages } from './extract/talos-images.js';
 import { helmfileImages } from './extract/helmfile-images.js';
 import { builtImageNames } from './built-images.js';
 import { valuesReferences, type ValuesReference } from './values-references.js';
+import { isPulumiYamlProgram, pulumiImages, pulumiProgramImages } from './extract/pulumi-images.js';
 import { templateLanguageOfName, templateMessage, templateSyntax, type TemplateSyntax } from './template-syntax.js';
 import { parseHcl, type HclFile } from './terraform.js';
 import type { ObjectYaml } from './object-yaml.js';
@@ -356,7 +357,9 @@ export class Workspace {
       const charts = new Map(this.helmCharts().map((chart) => [chart.directory, chart]));
       for (const [document, objects] of this.objectsByDocument()) {
         const { file } = document;
-        objects.forEach((object) => append(found, kubernetesImages(object)));
+        // a Pulumi operator Program's resources first: dedupe keeps the first reading of a span, and this one names the resource
+        objects.forEach((object) => append(found, [...pulumiProgramImages(object), ...kubernetesImages(object)]));
+        if (objects.length === 0 && isPulumiYamlProgram(document)) append(found, pulumiImages(document));
         if (isKustomizationFile(file.baseName)) append(found, kustomizeImages(document));
         if (file.mentions('atch') || file.mentions('"op"') || file.mentions('op:')) append(found, patchImages(document));
         if (isComposeDocument(document)) append(found, composeImages(document, this.composeEnv(file.directory)));
