@@ -6,8 +6,8 @@
  * saying so. A token with a checksum or a vendor's own marker (`ghp_…`, `xoxb-…`, `AKIA…`) keeps
  * its severity: pasted into a README it is as live as anywhere.
  */
-/** prose files, and the search index a built MkDocs or Sphinx site holds every page's text in */
-const DOC_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:search_index\.json|searchindex\.js)$/i;
+/** prose files and web pages (a built docs site's `index.html`), and the search index a built MkDocs or Sphinx site holds every page's text in */
+const DOC_FILE = /\.(?:md|mdx|markdown|rst|adoc|asciidoc|html?)$|(?:^|\/)(?:search_index\.json|searchindex\.js)$/i;
 const DOC_DIRECTORY = /(?:^|\/)((?:[A-Za-z0-9]+[-_])?docs?|documentation|website|versioned_docs)\//i;
 
 /** The part of `path` that marks it documentation (`docs/`, `.md`), or undefined. */

@@ -6,8 +6,10 @@
  * saying why, since a key copied there from production is as leaked as anywhere else. Tokens a
  * service issues keep their severity everywhere: one in a test is as live as one in a config.
  */
+/** directories that say their keys are not real: `fake-keys/`, `dummy_certs/`, `insecure-keys/` */
+const FAKE_KEYS = String.raw`(?:fake|dummy|mock|insecure)[-_]?(?:keys?|certs?|secrets?|credentials?)`;
 /** test data directories, also named for what they test (`headlamp_testdata/`, `eks_test_fixture/`) */
-const DATA_NAMES = String.raw`(?:[A-Za-z0-9]*[-_])?(?:testdata|test[-_]?fixtures?|fixtures?|test[-_]?resources?)|test[-_]data|__tests__|__fixtures__`;
+const DATA_NAMES = String.raw`(?:[A-Za-z0-9]*[-_])?(?:testdata|test[-_]?fixtures?|fixtures?|test[-_]?resources?)|test[-_]data|__tests__|__fixtures__|${FAKE_KEYS}`;
 const FIXTURE_DIRECTORY = new RegExp(String.raw`(?:^|\/)(${DATA_NAMES}|tests?|e2e)\/`, 'i');
 /**
  * Directories that hold only test data, not a test suite's whole tree: `test/` and `e2e/` are left

@@ -34,6 +34,7 @@ describe('documentationMarker', () => {
     expect(documentationMarker('doc/config.json')).toBe('doc/');
     expect(documentationMarker('Documentation/setup/values.yaml')).toBe('Documentation/');
     expect(documentationMarker('search/search_index.json')).toBe('search_index.json');
+    expect(documentationMarker('main/provider/azure-key-vault/index.html')).toBe('.html');
     expect(documentationMarker('_build/html/searchindex.js')).toBe('searchindex.js');
   });
 

@@ -32,6 +32,8 @@ describe('testFixtureMarker', () => {
     expect(testFixtureMarker('src/test-resources/tls.key')).toBe('test-resources/');
     expect(testFixtureMarker('examples/eks_test_fixture/certs/example.key.pem')).toBe('eks_test_fixture/');
     expect(testFixtureMarker('pkg/app-fixtures/key.pem')).toBe('app-fixtures/');
+    expect(testFixtureMarker('workers/docker-worker/deploy/fake-keys/docker-worker-cot-signing.key')).toBe('fake-keys/');
+    expect(testFixtureMarker('hack/dummy_certs/server.key')).toBe('dummy_certs/');
   });
 
   it('for values known by their name: test sources and test-data directories, not every path under test/ or e2e/', () => {
@@ -43,7 +45,7 @@ describe('testFixtureMarker', () => {
   });
 
   it('leaves other paths alone, also those that only contain the words', () => {
-    for (const path of ['clusters/prod/tls.key', 'kubernetes/apps/latest/secret.yaml', 'contest/key.pem', 'testing-tools/key.pem', 'integrations/cilium/cilium.yaml', 'attestations/signer.key', 'src/protest.ts', 'ci/deploy.yaml', '.gitlab/ci/secrets.yaml', 'clusters/integration/tls.key', 'latest.pem']) {
+    for (const path of ['clusters/prod/tls.key', 'kubernetes/apps/latest/secret.yaml', 'contest/key.pem', 'testing-tools/key.pem', 'integrations/cilium/cilium.yaml', 'attestations/signer.key', 'src/protest.ts', 'ci/deploy.yaml', '.gitlab/ci/secrets.yaml', 'clusters/integration/tls.key', 'latest.pem', 'deploy/keys/signing.key', 'secrets/fakeroot/id_rsa']) {
       expect(testFixtureMarker(path), path).toBeUndefined();
     }
   });
