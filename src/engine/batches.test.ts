@@ -70,6 +70,20 @@ describe('batched scans', () => {
     expect(batched).toEqual(whole);
   });
 
+  it('keep the OCIRepository that makes a HelmRelease argocd-apps values, and not others (argocd-app-default-project)', async () => {
+    const texts = {
+      'apps/argocd-apps.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: bundles\n  values:\n    applications:\n      web:\n        source:\n          repoURL: https://github.com/acme/web\n          targetRevision: v1.0.0\n          path: deploy\n        destination:\n          server: https://kubernetes.default.svc\n          namespace: web\n',
+      'flux/sources/bundles.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: bundles\n  namespace: argocd\nspec:\n  url: oci://ghcr.io/argoproj/argo-helm/argocd-apps\n  ref:\n    tag: 2.0.2\n',
+      'flux/sources/podinfo.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n',
+    };
+    // without a project the values are argocd-apps' only because the OCIRepository says so
+    const rules = RULES.filter((rule) => rule.id === 'argocd-app-default-project');
+    const whole = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules);
+    const batched = await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH });
+    expect(whole.findings.map((finding) => `${finding.ruleId} ${finding.location.path}`)).toEqual(['argocd-app-default-project apps/argocd-apps.yaml']);
+    expect(batched).toEqual(whole);
+  });
+
   it('find the Applications an ImageUpdater names in another directory (argocd-image-updater-unreviewed)', async () => {
     const texts = {
       'argocd/updater.yaml': 'apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata:\n  name: shop\nspec:\n  writeBackConfig:\n    method: git\n  applicationRefs:\n    - namePattern: shop-cart\n      images:\n        - alias: cart\n          imageName: ghcr.io/acme/cart\n          commonUpdateSettings:\n            updateStrategy: newest-build\n',

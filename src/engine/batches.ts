@@ -65,9 +65,9 @@ function wholeTreeRuleIds(): string[] {
   return [...wholeTreeTriggers().keys()];
 }
 
-/** Kinds the repository rules read (ConfigMaps, Secrets and Kustomizations only in part: see `keptObject`). */
+/** Kinds the repository rules read (ConfigMaps, Secrets, Kustomizations and OCIRepositories only in part: see `keptObject`). */
 const KEPT_KINDS = new Set([
-  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet', 'OCIRepository',
+  'ArgoCD', 'AppProject', 'Application', 'ApplicationSet',
   'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'FluxInstance', 'Kptfile', 'ImageUpdater',
 ]);
 const RBAC_KIND = /\b(?:Cluster)?Role(?:Binding)?\b/;
@@ -98,6 +98,11 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
 
 /** Chart values keys the repository rules read: the argo-cd chart's `configs`, the argocd-apps chart's collections. */
 const READ_CHART_VALUES = /configs|applications|projects/;
+/**
+ * An OCIRepository whose name or URL may name a chart the repository rules know (`KnownChart`): one
+ * that names none leaves the chart of a HelmRelease unknown either way. A `\` may spell one in escapes.
+ */
+const KNOWN_CHART = /argo-cd|argocd-apps|flux-instance|\\/;
 
 function keptObject(kind: string | undefined, name: string | undefined, document: YamlDocument): boolean {
   if (kind === undefined) return false;
@@ -108,6 +113,8 @@ function keptObject(kind: string | undefined, name: string | undefined, document
   if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
   // a Flux Kustomization's inline patches of an ArgoCD's extraConfig (Argo CD settings)
   if (kind === 'Kustomization') return documentText(document).includes('extraConfig');
+  // the chart a HelmRelease's values are for (helmValuesSites): only a chart whose values the repository rules read
+  if (kind === 'OCIRepository') return KNOWN_CHART.test(documentText(document));
   return KEPT_KINDS.has(kind);
 }
 
