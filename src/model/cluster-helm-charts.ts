@@ -1,7 +1,8 @@
-import { isScalar, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { apiGroup, describeObject, type KubeObject } from './kubernetes.js';
 import type { Span } from './span.js';
-import { getNode, innerSpanOf, seqItems, stringValue } from './yaml.js';
+import { getNode, innerSpanOf, mapEntries, seqItems, stringValue, type YamlDocument } from './yaml.js';
+import { isPulumiYamlProgram } from './extract/pulumi-images.js';
 
 export interface ChartText {
   readonly value: string;
@@ -102,4 +103,22 @@ function text(object: KubeObject, node: Node | undefined): ChartText | undefined
   const value = stringValue(node);
   const span = innerSpanOf(object.source.file, node);
   return value === undefined || !span || value.trim() === '' ? undefined : { value, span };
+}
+
+const PULUMI_HELM_TYPE = /^kubernetes:helm\.sh\/v\d+:(?:Release|Chart)$/;
+
+/**
+ * Charts a Pulumi YAML program installs: `kubernetes:helm.sh/v3:Release` and `v4:Chart` resources
+ * (`chart`, `version`, `repositoryOpts.repo`; an `oci://` chart; a local path is the tree's own).
+ */
+export function pulumiHelmCharts(document: YamlDocument): ClusterHelmChart[] {
+  if (!isPulumiYamlProgram(document) || !isMap(document.root)) return [];
+  return mapEntries(getNode(document.root, 'resources')).flatMap(({ key, value }) => {
+    if (!PULUMI_HELM_TYPE.test(stringValue(getNode(value, 'type'))?.trim() ?? '')) return [];
+    const properties = getNode(value, 'properties');
+    if (!isMap(properties)) return [];
+    const object: KubeObject = { source: document, node: properties, apiVersion: 'helm.sh/v3', kind: 'Release', name: key, namespace: undefined, embeddedIn: 'Pulumi.yaml' };
+    const found = chartOf(object, `Pulumi resource ${key}`, 'Pulumi', text(object, getNode(properties, 'chart')), text(object, getNode(getNode(properties, 'repositoryOpts'), 'repo')), text(object, getNode(properties, 'version')));
+    return found ? [found] : [];
+  });
 }

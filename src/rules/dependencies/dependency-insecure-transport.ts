@@ -1,6 +1,5 @@
-import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
-import { objectsWithRendered } from '../operators/chart-objects.js';
 import { defineRule } from '../rule.js';
+import { installedCharts } from './cluster-charts.js';
 import { sourceUses } from './source-uses.js';
 
 /** Flux sources have their own rule (`flux-source-insecure`), which also reads `spec.insecure`. */
@@ -59,16 +58,14 @@ export default defineRule({
         properties: { source: use.location },
       });
     }
-    for (const object of objectsWithRendered(context.workspace)) {
-      for (const chart of clusterHelmCharts(object)) {
-        if (!chart.insecure) continue;
-        context.report({
-          messageId: 'skipVerify',
-          at: chart.insecure.span,
-          data: { where: chart.where, key: chart.insecure.key, controller: chart.controller, url: chart.remote.value },
-          subject: `${chart.where}\0${chart.insecure.key}`,
-        });
-      }
+    for (const chart of installedCharts(context.workspace)) {
+      if (!chart.insecure) continue;
+      context.report({
+        messageId: 'skipVerify',
+        at: chart.insecure.span,
+        data: { where: chart.where, key: chart.insecure.key, controller: chart.controller, url: chart.remote.value },
+        subject: `${chart.where}\0${chart.insecure.key}`,
+      });
     }
   },
 });

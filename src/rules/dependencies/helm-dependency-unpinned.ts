@@ -1,12 +1,11 @@
 import { classifyVersion, isTemplatedValue } from '../../model/git-ref.js';
 import { satisfiesConstraint } from '../../model/semver-constraint.js';
 import path from 'node:path';
-import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
 import { fleetHelmBlocks } from '../../model/fleet.js';
 import { isRemoteHelmfileChart, readHelmfile } from '../../model/helmfile.js';
 import { getNode, seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
-import { objectsWithRendered } from '../operators/chart-objects.js';
+import { installedCharts } from './cluster-charts.js';
 import { chartDependencies, isRemoteDependency } from './chart-dependencies.js';
 import { deref, existsInTree, scalarText } from './support.js';
 
@@ -16,7 +15,7 @@ export default defineRule({
   severity: 'medium',
   // k3s/RKE2 HelmChart, Crossplane provider-helm Release, kapp-controller App
   objectKinds: ['HelmChart', 'Release', 'App'],
-  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, a Rancher Fleet `fleet.yaml` chart, or a chart a k3s `HelmChart`, Crossplane `Release` or kapp-controller `App` installs) asks for a version range or no version.',
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, a Rancher Fleet `fleet.yaml` chart, or a chart a k3s `HelmChart`, Crossplane `Release`, kapp-controller `App` or Pulumi YAML program installs) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
     'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
@@ -27,7 +26,8 @@ export default defineRule({
     'on every interval), so each range is reported once. The k3s/RKE2 helm-controller (`HelmChart`), Crossplane ' +
     'provider-helm (`Release`) and kapp-controller (`App` `fetch[].helmChart`) install charts in the cluster the same ' +
     'way: a range or a missing version there installs whatever the repository serves next, and a chart archive ' +
-    'address (`https://…/app-1.0.0.tgz`) pins nothing at all.',
+    'address (`https://…/app-1.0.0.tgz`) pins nothing at all. So does a Pulumi YAML program\'s ' +
+    '`kubernetes:helm.sh/v3:Release` or `v4:Chart` resource on every `pulumi up`.',
   remediation:
     'Write the exact version (`version: 1.2.3`) and commit `Chart.lock` (`helm dependency update`); let Renovate ' +
     'raise pull requests for new releases.',
@@ -106,25 +106,23 @@ export default defineRule({
         });
       }
     }
-    for (const object of objectsWithRendered(context.workspace)) {
-      for (const chart of clusterHelmCharts(object)) {
-        const data = { where: chart.where, controller: chart.controller, source: chart.remote.value };
-        if (isTemplatedValue(chart.remote.value) || chart.digest) continue;
-        if (chart.archive) {
-          context.report({ messageId: 'controllerArchive', at: chart.remote.span, data, subject: `${chart.where}\0${chart.remote.value}` });
-          continue;
-        }
-        const version = chart.version?.value.trim();
-        if (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact')) continue;
-        // an oci:// chart names itself: its last segment
-        const name = chart.name && chart.name !== chart.remote ? chart.name.value.trim() : chart.remote.value.trim().replace(/\/+$/, '').replace(/^.*\//, '');
-        context.report({
-          messageId: 'controller',
-          at: chart.version?.span ?? chart.name?.span ?? chart.remote.span,
-          data: { ...data, name, version: version ? `\`${version}\`` : 'no version (the newest)' },
-          subject: `${chart.where}\0${name}`,
-        });
+    for (const chart of installedCharts(context.workspace)) {
+      const data = { where: chart.where, controller: chart.controller, source: chart.remote.value };
+      if (isTemplatedValue(chart.remote.value) || chart.digest) continue;
+      if (chart.archive) {
+        context.report({ messageId: 'controllerArchive', at: chart.remote.span, data, subject: `${chart.where}\0${chart.remote.value}` });
+        continue;
       }
+      const version = chart.version?.value.trim();
+      if (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact')) continue;
+      // an oci:// chart names itself: its last segment
+      const name = chart.name && chart.name !== chart.remote ? chart.name.value.trim() : chart.remote.value.trim().replace(/\/+$/, '').replace(/^.*\//, '');
+      context.report({
+        messageId: 'controller',
+        at: chart.version?.span ?? chart.name?.span ?? chart.remote.span,
+        data: { ...data, name, version: version ? `\`${version}\`` : 'no version (the newest)' },
+        subject: `${chart.where}\0${name}`,
+      });
     }
     for (const document of context.workspace.kustomizations()) {
       for (const item of seqItems(deref(document, getNode(document.root, 'helmCharts')))) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { clusterHelmCharts } from '../../model/cluster-helm-charts.js';
+import { clusterHelmCharts, pulumiHelmCharts } from '../../model/cluster-helm-charts.js';
 import { jsonnetDependencies } from '../../model/jsonnet-bundler.js';
 import { controllerGitSources } from '../../model/controller-git-sources.js';
 import { fetchSteps } from '../../model/extract/carvel-images.js';
@@ -87,6 +87,7 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
     for (const release of helmfile?.releases ?? []) {
       if (release.chart && /^oci:\/\//i.test(release.chart.value.trim())) add(`${document.file.path} release ${release.name}`, release.chart.value, release.chart.span);
     }
+    for (const chart of pulumiHelmCharts(document)) add(chart.where, chart.remote.value, chart.remote.span);
     for (const block of fleetHelmBlocks(document)) {
       const remote = remoteChart(block.chart, block.repo);
       if (remote) add(`${block.where} ${block.repo === remote ? 'repo' : 'chart'}`, remote.value, remote.span);
