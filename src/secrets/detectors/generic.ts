@@ -221,7 +221,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
-  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -280,6 +280,19 @@ function isWebAnalyticsBeacon(context: MatchContext): boolean {
   const { text, index } = context;
   if (text === undefined || index === undefined) return false;
   return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
+}
+
+/**
+ * Renovate's encrypted secrets (`"encrypted": {"password": "wcFMA…"}` in renovate.json5, a host
+ * rule's `encrypted` block): ciphertext for the Mend app's private key, which Renovate's docs say to
+ * commit. Only a value directly inside an object under an `encrypted` key.
+ */
+const ENCRYPTED_BLOCK = /["']?encrypted["']?[ \t]*:[ \t]*\{[^{}]*$/;
+
+function isInEncryptedBlock(context: MatchContext): boolean {
+  const { text, index } = context;
+  if (text === undefined || index === undefined) return false;
+  return ENCRYPTED_BLOCK.test(text.slice(Math.max(0, index - 600), index));
 }
 
 /** `\u003e` as JSON (Terraform state), YAML and most languages escape `>`, `<` and `&` in a string: the character it stands for. */
@@ -648,6 +661,7 @@ export const genericDetectors: readonly Detector[] = [
         'clientSecret: op://platform/argocd/client-secret', 'token: ${{ secrets.DEPLOY_TOKEN }}', 'dbPassword: "#{DbPassword}#"',
         'api_key = data.aws_ssm_parameter.sendgrid_api_key[0].value', '"Secret":"LA_kwDOCsUTCM75TTQL"',
         '  repository_password        = local.spark_k8s_operator_helm_app["repository_password"]',
+        '{"hostRules": [{"matchHost": "ghcr.io", "encrypted": {"password": "wcFMA/xDdHCJBTolAQ/+Kq3bLqv7Zp0Yw9sNfX2aRj8tLmE4uHcQ1Vz6oPgBn"}}]}',
         // a symbol that names a setting, and a segment of an ARN, are no keys
         "  :password => ENV['SMTP_PASSWORD'],", 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token=Xk9aB2cD3eF4gH5i',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
