@@ -127,12 +127,11 @@ export class KeywordAutomaton {
     return false;
   }
 
-  /** Calls `onHit(keywordIndex, start)` for every occurrence, in order of its end. */
-  scan(text: string, onHit: (keyword: number, start: number) => void): void {
+  /** Calls `onHit(keywordIndex, start)` for every occurrence in [from, to) of `text`, in order of its end. */
+  scan(text: string, onHit: (keyword: number, start: number) => void, from = 0, to = text.length): void {
     const { transitions, outputs, keywords, classOf, rowMask } = this;
-    const length = text.length;
     let state = 0;
-    for (let index = 0; index < length; index += 1) {
+    for (let index = from; index < to; index += 1) {
       const code = text.charCodeAt(index);
       // a character outside ASCII is in no keyword: back to the start
       state = code < ASCII ? transitions[(state & rowMask) + classOf[code]!]! : 0;

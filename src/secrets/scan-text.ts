@@ -236,12 +236,11 @@ function scanKeywords(keywords: Keywords, text: string, start: number, end: numb
   if (start >= end) return;
   const { owners, automaton } = keywords;
   const readTo = Math.min(text.length, end + automaton.longest - 1);
-  const region = start === 0 && readTo === text.length ? text : text.slice(start, readTo);
-  if (keywords.anyIn && !keywords.anyIn.test(region)) return;
-  const last = end - start;
-  automaton.scan(region, (keyword, found) => {
-    if (found < last) windows.add(owners[keyword]!, found + start, automaton.keywords[keyword]!.length);
-  });
+  if (keywords.anyIn && !keywords.anyIn.test(start === 0 && readTo === text.length ? text : text.slice(start, readTo))) return;
+  // read in place: no slice of the text
+  automaton.scan(text, (keyword, found) => {
+    if (found < end) windows.add(owners[keyword]!, found, automaton.keywords[keyword]!.length);
+  }, start, readTo);
 }
 
 /** One detector's regex over the whole lines of its windows: the candidates it validates. */
