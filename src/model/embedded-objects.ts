@@ -6,16 +6,30 @@ import { getNode, getPath, getString, seqItems } from './yaml.js';
  * Objects written whole inside another object, which a controller creates as they are:
  * - Flux Operator `ResourceSet` `spec.resources[]` (applied for each set of inputs; `<< inputs.x >>`
  *   placeholders are left as written);
- * - OpenShift `Template` `objects[]` (what `oc process` instantiates).
+ * - OpenShift `Template` `objects[]` (what `oc process` instantiates);
+ * - Crossplane provider-kubernetes `Object` `spec.forProvider.manifest`.
  * Each keeps its holder's namespace when it names none, and says where it is written.
  */
 export function embeddedObjects(object: KubeObject): KubeObject[] {
+  if (object.kind === 'Object' && CROSSPLANE_KUBERNETES.has(apiGroup(object))) {
+    // provider-kubernetes applies `spec.forProvider.manifest` to the cluster its ProviderConfig names
+    const manifest = getPath(object.node, 'spec', 'forProvider', 'manifest');
+    const holder = `${object.kind}/${object.name ?? '(unnamed)'}`;
+    return isMap(manifest) ? asObjects(object, [manifest], () => `${holder} forProvider.manifest`) : [];
+  }
   const list = object.kind === 'ResourceSet' && apiGroup(object) === 'fluxcd.controlplane.io' ? { node: getPath(object.node, 'spec', 'resources'), field: 'resources' }
     : object.kind === 'Template' && (apiGroup(object) === 'template.openshift.io' || apiGroup(object) === '') ? { node: getNode(object.node, 'objects'), field: 'objects' }
     : undefined;
   if (!list) return [];
   const holder = `${object.kind}/${object.name ?? '(unnamed)'}`;
-  return seqItems(list.node).flatMap((item, index) => {
+  return asObjects(object, seqItems(list.node), (index) => `${holder} ${list.field}[${index}]`);
+}
+
+/** Crossplane provider-kubernetes's groups (the cluster-scoped v1 one and v2's namespaced one). */
+const CROSSPLANE_KUBERNETES = new Set(['kubernetes.crossplane.io', 'kubernetes.m.crossplane.io']);
+
+function asObjects(object: KubeObject, items: readonly unknown[], where: (index: number) => string): KubeObject[] {
+  return items.flatMap((item, index) => {
     if (!isMap(item)) return [];
     const apiVersion = getString(item, 'apiVersion');
     const kind = getString(item, 'kind');
@@ -25,7 +39,7 @@ export function embeddedObjects(object: KubeObject): KubeObject[] {
       source: object.source, node: item, apiVersion, kind,
       name: getString(item, 'metadata', 'name'),
       namespace,
-      embeddedIn: `${holder} ${list.field}[${index}]`,
+      embeddedIn: where(index),
     }];
   });
 }
