@@ -221,7 +221,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
-  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -281,6 +281,13 @@ function isWebAnalyticsBeacon(context: MatchContext): boolean {
   if (text === undefined || index === undefined) return false;
   return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
 }
+
+/**
+ * Sealed Secrets ciphertext (a SealedSecret's `encryptedData` value, also where it is commented out
+ * or copied into values): base64 of a big-endian length of the RSA-sealed session key (0x0200 for
+ * the controller's 4096-bit key, 0x0100 for 2048) and the AES-GCM data, hundreds of characters.
+ */
+const SEALED_CIPHERTEXT = /^(?:Ag|AQ)[A-D][A-Za-z0-9+/]{500,}={0,2}$/;
 
 /**
  * Renovate's encrypted secrets (`"encrypted": {"password": "wcFMA…"}` in renovate.json5, a host
@@ -662,6 +669,7 @@ export const genericDetectors: readonly Detector[] = [
         'api_key = data.aws_ssm_parameter.sendgrid_api_key[0].value', '"Secret":"LA_kwDOCsUTCM75TTQL"',
         '  repository_password        = local.spark_k8s_operator_helm_app["repository_password"]',
         '{"hostRules": [{"matchHost": "ghcr.io", "encrypted": {"password": "wcFMA/xDdHCJBTolAQ/+Kq3bLqv7Zp0Yw9sNfX2aRj8tLmE4uHcQ1Vz6oPgBn"}}]}',
+        `#     RESTIC_PASSWORD: AgCA${random.chars(CLASS.base64.chars.replace(/[=]/g, ''), 700)}`,
         // a symbol that names a setting, and a segment of an ARN, are no keys
         "  :password => ENV['SMTP_PASSWORD'],", 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token=Xk9aB2cD3eF4gH5i',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
