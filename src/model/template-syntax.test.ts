@@ -32,6 +32,13 @@ describe('what a manifest that does not parse is written in', () => {
     expect(templateLanguageOfName('roles/x/templates/config.j2')).toBeUndefined();
   });
 
+  it('values written as upper-case placeholders to fill in (pulumi-kubernetes-operator examples: <REDACTED: PRIVATE TOKEN>)', () => {
+    const text = 'kind: Secret\nstringData:\n  privateToken: <REDACTED: PRIVATE TOKEN>\ndata:\n  sshPrivateKey: <BASE64_ENCODED_SSH_PRIVATE_KEY>\n';
+    expect(templateSyntax(text)).toEqual({ language: 'placeholder', line: 3 });
+    expect(templateSyntax('hosts:\n  - <YOUR DOMAIN>\nb: [open\n')).toEqual({ language: 'placeholder', line: 2 });
+    expect(templateSyntax('a: <b>\nb: [open\n')).toBeUndefined();
+  });
+
   it('kubefirst <NAME> lines are placeholders too', () => {
     expect(templateSyntax('metadata:\n  name: x\n<CLUSTER_SETTINGS>\n')).toEqual({ language: 'placeholder', line: 3 });
   });

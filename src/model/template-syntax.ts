@@ -17,6 +17,8 @@ const SYNTAXES: ReadonlyArray<{ readonly language: string; readonly pattern: Reg
   { language: 'Go', pattern: /\{\{/ },
   // kubefirst-style placeholders replaced by a script before use: a line that is only `<NAME>`
   { language: 'placeholder', pattern: /^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]*>[ \t]*\r?$/m },
+  // a value written as an upper-case placeholder to fill in: `privateToken: <REDACTED: PRIVATE TOKEN>`, `- <YOUR DOMAIN>`
+  { language: 'placeholder', pattern: /^[ \t]*(?:-[ \t]+)?(?:[\w.-]+:[ \t]+)?<[A-Z][A-Z0-9_]*(?:[ :_-]+[A-Z0-9_]+)+>[ \t]*\r?$/m },
   // placeholders a Makefile or script replaces (sed, envsubst): `clusterIP: {SERVICE_IP_PREFIX}.16`
   { language: 'placeholder', pattern: /(?:^|[\s:,[-])\{[A-Z][A-Z0-9_]*\}/m },
   // autoconf-style placeholders a script replaces with sed: `name: @STS_NAME@` (YAML reserves `@` at the start of a plain value)
