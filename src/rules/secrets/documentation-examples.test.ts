@@ -97,6 +97,14 @@ describe('credentials in documentation', () => {
     ]);
   });
 
+  it('a Secret manifest in vendored code is low, taken for another project\'s example', async () => {
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ceph-secret\ndata:\n  key: ${Buffer.from(password()).toString('base64')}\n`;
+    const findings = (await findingsOf({ 'vendor/k8s.io/kubernetes/examples/volumes/cephfs/secret/ceph-secret.yaml': manifest })).filter((finding) => finding.ruleId === 'k8s-secret-plaintext');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'low', properties: { vendored: 'vendor/' } });
+    expect(findings[0]!.message).toContain("in vendored code (`vendor/`): low severity, taken for another project's test data or example");
+  });
+
   it('a key generated for the tests under a doc tree stays a test fixture', () => {
     expect(loweredFor({ localKey: true, priority: 1 }, 'docs/testdata/tls.key')).toEqual({ property: 'testFixture', marker: 'testdata/', taken: 'a key generated for the tests' });
     expect(loweredFor({ localKey: true, priority: 1 }, 'docs/tls.key')).toEqual({ property: 'documentation', marker: 'docs/' });

@@ -7,9 +7,14 @@ import { treeSecrets } from '../../secrets/tree-scan.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { historySecrets } from './history-scan.js';
 import { TEST_FIXTURE_SEVERITY } from '../../secrets/test-fixture.js';
-import { historyFinding, loweredDocumentation } from './report-secrets.js';
+import { historyFinding, loweredExample } from './report-secrets.js';
 
-const EXAMPLE = '; in documentation (`{marker}`): low severity, taken for an example';
+const EXAMPLE = '; in {where} (`{marker}`): low severity, taken for {taken}';
+const EXAMPLE_WORDS = {
+  documentation: { where: 'documentation', taken: 'an example' },
+  vendored: { where: 'vendored code', taken: 'another project\'s test data or example' },
+  testFixture: { where: 'a test-fixture path', taken: 'a value made for the tests' },
+} as const;
 
 function looksLikeSecret(value: SecretValue): boolean {
   const clear = value.clear ?? '';
@@ -22,7 +27,7 @@ const rule = defineRule({
   severity: 'high',
   objectKinds: ['Secret', 'SealedSecret', 'Kustomization'],
   summary: 'A Kubernetes Secret manifest whose data/stringData values are committed in clear (not SOPS-encrypted), in the tree or, with --history, in any commit; or a kustomize secretGenerator that builds one from literals, env files or files in clear',
-  rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets). A Secret in documentation (`docs/`, `website/`, a `*.md` page) is reported at low severity, taken for an example for the reader.',
+  rationale: 'Base64 under `data:` is an encoding, not encryption: anyone who can read the repository reads every value of a committed Secret, and Git keeps them after the file is changed. GitOps needs Secrets in Git to be ciphertext (SOPS, Sealed Secrets) or references (External Secrets). A Secret in documentation (`docs/`, `website/`, a `*.md` page) is reported at low severity, taken for an example for the reader; one in vendored code (`vendor/`, `node_modules/`), taken for another project\'s example.',
   remediation: 'Rotate the values, then commit the Secret encrypted (`sops --encrypt --encrypted-regex "^(data|stringData)$"`), as a SealedSecret (`kubeseal`), or as an ExternalSecret that reads a secret manager; never the plain manifest.',
   references: [
     'https://kubernetes.io/docs/concepts/configuration/secret/#information-security-for-secrets',
@@ -34,9 +39,9 @@ const rule = defineRule({
     plaintext: '{secret} holds {count} value(s) in clear: {keys}',
     sopsLeak: '`{key}` of {secret} is not encrypted although the file is SOPS-encrypted',
     generated: 'secretGenerator {name} builds a Secret from {count} value(s) committed in clear: {keys}',
-    plaintextDocumentation: `{secret} holds {count} value(s) in clear: {keys}${EXAMPLE}`,
-    sopsLeakDocumentation: `\`{key}\` of {secret} is not encrypted although the file is SOPS-encrypted${EXAMPLE}`,
-    generatedDocumentation: `secretGenerator {name} builds a Secret from {count} value(s) committed in clear: {keys}${EXAMPLE}`,
+    plaintextExample: `{secret} holds {count} value(s) in clear: {keys}${EXAMPLE}`,
+    sopsLeakExample: `\`{key}\` of {secret} is not encrypted although the file is SOPS-encrypted${EXAMPLE}`,
+    generatedExample: `secretGenerator {name} builds a Secret from {count} value(s) committed in clear: {keys}${EXAMPLE}`,
   },
   examples: {
     bad: [{
@@ -56,7 +61,7 @@ const rule = defineRule({
       if (manifest.sops) {
         for (const value of plain.filter(looksLikeSecret)) {
           const example = inDocumentation(value.span.path);
-          context.report({ messageId: example ? 'sopsLeakDocumentation' : 'sopsLeak', at: value.span, data: { key: value.key, secret: name, ...example?.data }, subject: `${name}/${value.key}/${secretHash(value.raw)}`, snippet: tree.snippet(value.span.path, value.span.start), ...example?.lowered });
+          context.report({ messageId: example ? 'sopsLeakExample' : 'sopsLeak', at: value.span, data: { key: value.key, secret: name, ...example?.data }, subject: `${name}/${value.key}/${secretHash(value.raw)}`, snippet: tree.snippet(value.span.path, value.span.start), ...example?.lowered });
         }
         continue;
       }
@@ -64,7 +69,7 @@ const rule = defineRule({
       if (!first) continue;
       const example = inDocumentation(first.span.path);
       context.report({
-        messageId: example ? 'plaintextDocumentation' : 'plaintext',
+        messageId: example ? 'plaintextExample' : 'plaintext',
         at: first.span,
         data: { secret: name, count: plain.length, keys: plain.map((value) => value.key).join(', '), ...example?.data },
         subject: name,
@@ -76,7 +81,7 @@ const rule = defineRule({
       const first = generated.values[0]!;
       const example = inDocumentation(first.at.path);
       context.report({
-        messageId: example ? 'generatedDocumentation' : 'generated',
+        messageId: example ? 'generatedExample' : 'generated',
         at: first.at,
         data: { name: generated.name, count: generated.values.length, keys: generated.values.map((value) => (value.span.path === generated.at.path ? value.key : `${value.key} (${value.span.path})`)).join(', '), ...example?.data },
         subject: `secretGenerator/${generated.name}/${generated.values.map((value) => secretHash(value.clear)).join(',')}`,
@@ -89,10 +94,10 @@ const rule = defineRule({
   },
 });
 
-/** A Secret in a doc tree or a prose file is an example for the reader: low severity, saying so, with the `documentation` property. */
-function inDocumentation(path: string): { data: { marker: string }; lowered: { severity: typeof TEST_FIXTURE_SEVERITY; properties: { documentation: string } } } | undefined {
-  const lowered = loweredDocumentation(path);
-  return lowered && { data: { marker: lowered.marker }, lowered: { severity: TEST_FIXTURE_SEVERITY, properties: { documentation: lowered.marker } } };
+/** A Secret in a doc tree, a prose file or vendored code is an example: low severity, saying so, with the `documentation` or `vendored` property. */
+function inDocumentation(path: string): { data: { marker: string; where: string; taken: string }; lowered: { severity: typeof TEST_FIXTURE_SEVERITY; properties: Record<string, string> } } | undefined {
+  const lowered = loweredExample(path);
+  return lowered && { data: { marker: lowered.marker, ...EXAMPLE_WORDS[lowered.property] }, lowered: { severity: TEST_FIXTURE_SEVERITY, properties: { [lowered.property]: lowered.marker } } };
 }
 
 /** Values committed in clear that the working tree no longer holds in clear, at the commit that added them. */
@@ -101,7 +106,7 @@ async function reportHistory(context: RuleContext, manifests: readonly SecretMan
   if (!history) return;
   const inTree = new Set(manifests.filter((manifest) => !manifest.sops).flatMap(plaintextValues).map((value) => secretHash(value.clear ?? value.raw)));
   for (const hit of history.hits) {
-    if (hit.ruleId === rule.id && !inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, 'A Kubernetes Secret value in clear', hit, loweredDocumentation(hit.path)));
+    if (hit.ruleId === rule.id && !inTree.has(hit.hash)) context.reportFinding?.(historyFinding(context, rule, 'A Kubernetes Secret value in clear', hit, loweredExample(hit.path)));
   }
 }
 

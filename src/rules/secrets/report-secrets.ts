@@ -73,8 +73,10 @@ export function loweredFor(detector: Pick<Detector, 'localKey' | 'priority' | 'b
   return documentation ? { property: 'documentation', marker: documentation } : undefined;
 }
 
-/** The documentation marker of `path`, for rules that are not detectors (a Secret manifest in a doc tree). */
-export function loweredDocumentation(path: string): Lowered | undefined {
+/** How a finding of a rule that is not a detector (a Secret manifest) is lowered: in vendored code, or in documentation. */
+export function loweredExample(path: string): Lowered | undefined {
+  const vendored = vendoredMarker(path);
+  if (vendored) return { property: 'vendored', marker: vendored };
   const marker = documentationMarker(path);
   return marker ? { property: 'documentation', marker } : undefined;
 }
