@@ -221,7 +221,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
-  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || SHELL_SPLICE.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -281,6 +281,12 @@ function isWebAnalyticsBeacon(context: MatchContext): boolean {
   if (text === undefined || index === undefined) return false;
   return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
 }
+
+/**
+ * A shell expansion spliced into a single-quoted string (`echo '{"signingKey": "'$base_dir/key'"}'`,
+ * `'"$TOKEN"'`): the quote closes the shell string, the value is the variable's.
+ */
+const SHELL_SPLICE = /^'"?\$[{(A-Za-z_]/;
 
 /**
  * Sealed Secrets ciphertext (a SealedSecret's `encryptedData` value, also where it is commented out
@@ -670,6 +676,7 @@ export const genericDetectors: readonly Detector[] = [
         '  repository_password        = local.spark_k8s_operator_helm_app["repository_password"]',
         '{"hostRules": [{"matchHost": "ghcr.io", "encrypted": {"password": "wcFMA/xDdHCJBTolAQ/+Kq3bLqv7Zp0Yw9sNfX2aRj8tLmE4uHcQ1Vz6oPgBn"}}]}',
         `#     RESTIC_PASSWORD: AgCA${random.chars(CLASS.base64.chars.replace(/[=]/g, ''), 700)}`,
+        'echo \'\n{\n  "debug.level": "",\n  "privateKeyLocation": "\'$base_dir/docker-worker.key\'",\n  "cotEd25519SigningKey": "\'$base_dir/docker-worker-cot-ed25519-signing.key\'",\n}\n\' > deploy.json',
         // a symbol that names a setting, and a segment of an ARN, are no keys
         "  :password => ENV['SMTP_PASSWORD'],", 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token=Xk9aB2cD3eF4gH5i',
         'adminPassword: __ADMIN_PASSWORD__', 'secret_key: PleaseGenerateA50CharLul', 'clientSecret: $dex.github.clientSecret',
