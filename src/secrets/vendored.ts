@@ -27,6 +27,10 @@ export function vendoredMarker(path: string): string | undefined {
 }
 
 /** Whether the JS-family file at `path` is minified where its line [lineStart, lineEnd) is: a line no one writes by hand. */
+export function isBundledLanguage(path: string): boolean {
+  return BUNDLED_LANGUAGE.test(path);
+}
+
 export function isMinifiedLine(path: string, lineStart: number, lineEnd: number): boolean {
   return lineEnd - lineStart > MINIFIED_LINE && BUNDLED_LANGUAGE.test(path);
 }
