@@ -1,5 +1,6 @@
 import { DETECTORS } from './catalogue.js';
 import { escapeRegex, PRIORITY, type Detector } from './detector.js';
+import { LineIndex } from '../model/span.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { resolveOverlaps } from './overlaps.js';
 import { isBundledLanguage, isMinifiedLine, isVendoredPath } from './vendored.js';
@@ -126,27 +127,17 @@ interface CompiledPattern {
 }
 
 /**
- * Whether an offset sits on a minified line: line bounds come from one pass over the newlines, because
- * asking lastIndexOf per match is quadratic on one long line of many matches (a 5 MB one-line file took 97 s).
+ * Whether an offset sits on a minified line. One line index per file, because asking lastIndexOf per match
+ * is quadratic on one long line of many matches (a 5 MB one-line file took 97 s).
  */
 function minifiedLineTest(text: string, path: string): (offset: number) => boolean {
   if (!isBundledLanguage(path)) return () => false;
-  let newlines: number[] | undefined;
+  let lines: LineIndex | undefined;
   return (offset) => {
-    if (!newlines) {
-      newlines = [];
-      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) newlines.push(at);
-    }
-    let low = 0;
-    let high = newlines.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (newlines[middle]! < offset) low = middle + 1;
-      else high = middle;
-    }
-    const start = low === 0 ? 0 : newlines[low - 1]! + 1;
-    const end = low < newlines.length ? newlines[low]! : text.length;
-    return isMinifiedLine(path, start, end);
+    lines ??= new LineIndex(text);
+    const { line } = lines.position(offset);
+    const end = line < lines.lineCount ? lines.lineStart(line + 1) - 1 : text.length;
+    return isMinifiedLine(path, lines.lineStart(line), end);
   };
 }
 
