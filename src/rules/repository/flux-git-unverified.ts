@@ -20,7 +20,8 @@ export default defineRule({
     'to a Secret holding the trusted OpenPGP public keys.',
   references: ['https://fluxcd.io/flux/components/source/gitrepositories/#verification'],
   messages: {
-    unverified: '{object} ({url}) does not verify commit signatures: any commit on the tracked ref is applied.',
+    // `{object}` may end in `(in ResourceSet/apps resources[0])`: the url is not put in parentheses after it
+    unverified: '{object} does not verify commit signatures of {url}: any commit on the tracked ref is applied.',
   },
   examples: {
     bad: [{
@@ -39,7 +40,7 @@ export default defineRule({
       const at = kindSpan(object);
       if (!at) continue;
       const name = describeObject(object);
-      context.report({ messageId: 'unverified', at, data: { object: name, url: getString(object.node, 'spec', 'url') ?? '(no url)' }, subject: name });
+      context.report({ messageId: 'unverified', at, data: { object: name, url: getString(object.node, 'spec', 'url') ?? 'its source, which sets no spec.url' }, subject: name });
     }
   },
 });
