@@ -35,7 +35,12 @@ async function measure(label: string, build: () => Promise<Workspace> | Workspac
   const parseMs = performance.now() - parseStart;
   const checksStart = performance.now();
   let reported = 0;
-  for (const rule of dependencyRules) await rule.check({ workspace: parseWorkspace, config: DEFAULT_CONFIG, settings: {}, report: () => { reported += 1; } });
+  for (const rule of dependencyRules) {
+    const context = { workspace: parseWorkspace, config: DEFAULT_CONFIG, settings: {}, report: () => { reported += 1; } };
+    const carried = rule.carried?.();
+    await rule.check(context, carried);
+    rule.finish?.(context, carried);
+  }
   const checksMs = performance.now() - checksStart;
   const rulesStart = performance.now();
   const result = await runRules(parseWorkspace, DEFAULT_CONFIG, dependencyRules);

@@ -113,6 +113,37 @@ describe('batched scans', () => {
     expect((await runRules(Workspace.fromTexts(texts), DEFAULT_CONFIG, rules, { batchBytes: ONE_GROUP_PER_BATCH })).findings).toHaveLength(0);
   });
 
+  it('join a HelmRelease chartRef to the OCIRepository it names in another batch of a tree over the batch size (flux-source-unpinned)', async () => {
+    const release = (name: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: ${name}\n`;
+    const source = (name: string, ref: string): string => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: ${name}\nspec:\n  interval: 1h\n  url: oci://ghcr.io/acme/charts/${name}\n  ref:\n    ${ref}\n`;
+    const filler = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [
+      `filler/map-${index}.yaml`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: map-${index}\ndata:\n${Array.from({ length: 200 }, (_, key) => `  key-${key}: "${'x'.repeat(40)}"\n`).join('')}`,
+    ]));
+    const texts = {
+      // a HelmRelease in a batch before its OCIRepository's, and one after it
+      'apps/web/helmrelease.yaml': release('web'),
+      'apps/api/helmrelease.yaml': release('api'),
+      ...filler,
+      'flux/sources/web.yaml': source('web', 'tag: 1.2.3'),
+      'flux/sources/api.yaml': source('api', 'semver: ">=1.0.0"'),
+      'flux/sources/other.yaml': source('other', 'tag: 2.0.0'),
+      'zones/db/helmrelease.yaml': release('db'),
+      ...Object.fromEntries(Object.entries(filler).map(([file, text]) => [file.replace('filler', 'more'), text])),
+    };
+    const tree = Workspace.fromTexts({ ...texts, 'more/db-source.yaml': source('db', 'tag: 3.1.0') });
+    const batches = fileBatches(tree, tree.chartDirectories()).map((files) => files.map((file) => file.path));
+    const batchOf = (file: string): number => batches.findIndex((paths) => paths.includes(file));
+    expect(batchOf('apps/web/helmrelease.yaml')).toBeLessThan(batchOf('flux/sources/web.yaml'));
+    expect(batchOf('more/db-source.yaml')).toBeLessThan(batchOf('zones/db/helmrelease.yaml'));
+    const rules = RULES.filter((rule) => rule.id === 'flux-source-unpinned');
+    const batched = await runRules(tree, DEFAULT_CONFIG, rules);
+    // pinned: an exact version of a chart (web, db); unpinned: a range (api), an exact tag of an artifact no HelmRelease takes a chart from (other)
+    expect(batched.findings.map((finding) => `${finding.location.path} ${finding.properties?.['ref']}`)).toEqual(['flux/sources/api.yaml >=1.0.0', 'flux/sources/other.yaml 2.0.0']);
+    const whole = await runRules(Workspace.fromTexts({ ...texts, 'more/db-source.yaml': source('db', 'tag: 3.1.0') }), DEFAULT_CONFIG, rules, { batchBytes: Number.MAX_SAFE_INTEGER });
+    expect(batched).toEqual(whole);
+  });
+
   for (const rule of RULES.filter((candidate) => candidate.requires === undefined)) {
     const fixtureDir = path.join(rulesDir, rule.layer, 'fixtures', rule.id);
     if (!existsSync(fixtureDir)) continue;

@@ -95,30 +95,42 @@ export async function runRules(workspace: Workspace, config: ResolvedConfig, rul
   const active = enabledRules(rules, config, options);
   const raw: Finding[] = [];
   const ruleDiagnostics: Diagnostic[] = [];
+  const contextFor = (target: Workspace, rule: Rule): RuleContext => ({
+    workspace: target,
+    config,
+    settings: options.settings ?? {},
+    report: (descriptor) => {
+      // located in the whole workspace: a batch holds only some of the files
+      const finding = buildFinding(workspace, config, rule, descriptor);
+      if (finding) raw.push(finding);
+    },
+    reportFinding: (finding) => raw.push(finding),
+  });
+  const failed = (rule: Rule, error: unknown): void => {
+    ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+  };
+  const carried = new Map<Rule, unknown>();
+  for (const rule of active) if (rule.carried) carried.set(rule, rule.carried());
   const check = async (target: Workspace, some: readonly Rule[]): Promise<void> => {
     for (const rule of some) {
-      const context: RuleContext = {
-        workspace: target,
-        config,
-        settings: options.settings ?? {},
-        report: (descriptor) => {
-          // located in the whole workspace: a batch holds only some of the files
-          const finding = buildFinding(workspace, config, rule, descriptor);
-          if (finding) raw.push(finding);
-        },
-        reportFinding: (finding) => raw.push(finding),
-      };
       try {
-        const pending = rule.check(context);
+        const pending = rule.check(contextFor(target, rule), carried.get(rule));
         if (pending) await pending;
       } catch (error) {
-        ruleDiagnostics.push({ path: '.', message: `rule ${rule.id} failed: ${errorMessage(error)}`, kind: 'incomplete' });
+        failed(rule, error);
       }
     }
   };
   const batched = inBatches(workspace, options);
   const batchDiagnostics = batched ? await checkInBatches(workspace, active, check, options.batchBytes) : [];
   if (!batched) await check(workspace, active);
+  for (const rule of active) {
+    try {
+      rule.finish?.(contextFor(workspace, rule), carried.get(rule));
+    } catch (error) {
+      failed(rule, error);
+    }
+  }
   if (options.extraFindings) {
     try {
       const extra = await options.extraFindings(active);

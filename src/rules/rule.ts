@@ -72,12 +72,20 @@ export interface RuleContext<MessageId extends string = string> {
   reportFinding?(finding: Finding): void;
 }
 
-export interface Rule<MessageId extends string = string> extends RuleMeta<MessageId> {
-  check(context: RuleContext<MessageId>): void | Promise<void>;
+export interface Rule<MessageId extends string = string, Carried = unknown> extends RuleMeta<MessageId> {
+  /**
+   * A rule that joins a small fact of one file with another file's: a new record for each scan, which
+   * `check` fills and `finish` reads. A large tree is checked in batches (engine/batches.ts), and the
+   * file that settles a finding may be in a later batch than the object it is about.
+   */
+  carried?(): Carried;
+  check(context: RuleContext<MessageId>, carried: Carried): void | Promise<void>;
+  /** Runs once after `check` has seen every batch of the tree (the whole tree when it is one batch). */
+  finish?(context: RuleContext<MessageId>, carried: Carried): void;
 }
 
 /** Identity at runtime; at compile time ties `report` message ids to the rule's `messages`. */
-export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule {
+export function defineRule<MessageId extends string, Carried = unknown>(rule: Rule<MessageId, Carried>): Rule {
   return rule as unknown as Rule;
 }
 

@@ -3,7 +3,7 @@ import { apiGroup, describeObject, type KubeObject } from '../../model/kubernete
 import { classifyGitRef, classifyVersion, describeGitRef, isTemplatedValue } from '../../model/git-ref.js';
 import type { Span } from '../../model/span.js';
 import { getNode, spanOf, type Node } from '../../model/yaml.js';
-import { defineRule, type RuleContext } from '../rule.js';
+import { defineRule, type ReportDescriptor, type RuleContext } from '../rule.js';
 import { objectsWithRendered } from '../operators/chart-objects.js';
 import { deref, hasNonScalar, isOwnRepository, scalarText, type ScalarText } from './support.js';
 import { CHART_VALUES_HOLDERS } from '../object-kinds.js';
@@ -55,13 +55,15 @@ export default defineRule({
     bad: [{ file: 'flux.yaml', code: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: apps}\nspec:\n  url: https://github.com/acme/apps\n  ref:\n    branch: main # expect: flux-source-unpinned\n' }],
     good: [{ file: 'flux.yaml', code: 'apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata: {name: podinfo}\nspec:\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n  ref:\n    digest: sha256:6c4b8e2b1a3f0d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d\n' }],
   },
-  check(context) {
-    const chartSources = helmChartOciNames(objectsWithRendered(context.workspace));
-    for (const object of objectsWithRendered(context.workspace)) {
+  carried: (): ChartSourceJoin => ({ chartSources: new Set(), exactTags: [] }),
+  check(context, join) {
+    const objects = objectsWithRendered(context.workspace);
+    addHelmChartOciNames(objects, join.chartSources);
+    for (const object of objects) {
       const group = apiGroup(object);
       if (group === 'source.toolkit.fluxcd.io') {
         if (object.kind === 'GitRepository') checkGitRepository(context, object);
-        else if (object.kind === 'OCIRepository') checkOciRepository(context, object, chartSources);
+        else if (object.kind === 'OCIRepository') checkOciRepository(context, object, join);
         else if (object.kind === 'HelmChart') checkChart(context, object, deref(object.source, getNode(object.node, 'spec')));
       } else if (group === 'fluxcd.controlplane.io' && object.kind === 'FluxInstance') {
         checkFluxInstanceSync(context, object);
@@ -73,7 +75,21 @@ export default defineRule({
       }
     }
   },
+  finish(context, join) {
+    for (const { name, report } of join.exactTags) if (name === undefined || !join.chartSources.has(name)) context.report(report);
+  },
 });
+
+/**
+ * A HelmRelease `chartRef` and the OCIRepository it names may be in different batches of a large
+ * tree: an OCIRepository at an exact version tag is reported once every HelmRelease has been seen.
+ */
+interface ChartSourceJoin {
+  /** names of the OCIRepositories HelmReleases take their chart from (`chartRef`) */
+  readonly chartSources: Set<string>;
+  /** OCIRepositories at an exact version tag without a chart `layerSelector`: pinned if a HelmRelease takes its chart from them */
+  readonly exactTags: Array<{ readonly name: string | undefined; readonly report: ReportDescriptor<MessageId> }>;
+}
 
 interface FluxObjectView {
   readonly spec: Node | undefined;
@@ -134,8 +150,7 @@ function checkGitRepository(context: RuleContext<MessageId>, object: KubeObject)
  * target of a HelmRelease `chartRef`. An exact version tag on those is a chart release, pinned
  * like a HelmRelease `version: 1.2.3`.
  */
-function helmChartOciNames(objects: readonly KubeObject[]): Set<string> {
-  const names = new Set<string>();
+function addHelmChartOciNames(objects: readonly KubeObject[], names: Set<string>): void {
   for (const object of objects) {
     if (apiGroup(object) !== 'helm.toolkit.fluxcd.io' || object.kind !== 'HelmRelease') continue;
     const { spec, field } = view(object);
@@ -143,32 +158,34 @@ function helmChartOciNames(objects: readonly KubeObject[]): Set<string> {
     const name = field(chartRef, 'name')?.value;
     if (field(chartRef, 'kind')?.value === 'OCIRepository' && name !== undefined) names.add(name);
   }
-  return names;
 }
 
-function holdsHelmChart(object: KubeObject, chartSources: ReadonlySet<string>): boolean {
+function hasHelmChartLayer(object: KubeObject): boolean {
   const { spec, field } = view(object);
   const mediaType = field(deref(object.source, getNode(spec, 'layerSelector')), 'mediaType')?.value ?? '';
-  return mediaType.includes('helm.chart') || (object.name !== undefined && chartSources.has(object.name));
+  return mediaType.includes('helm.chart');
 }
 
-function checkOciRepository(context: RuleContext<MessageId>, object: KubeObject, chartSources: ReadonlySet<string>): void {
+function checkOciRepository(context: RuleContext<MessageId>, object: KubeObject, join: ChartSourceJoin): void {
   const { ref, url, field, anchor } = view(object);
   const digest = field(ref, 'digest');
   const semver = field(ref, 'semver');
   const tag = field(ref, 'tag');
   if (!url || templated(url, digest, semver, tag) || malformed(object, ref, 'digest', 'semver', 'tag')) return;
   if (digest && DIGEST.test(digest.value)) return;
-  if (!semver && tag && classifyVersion(tag.value) === 'exact' && holdsHelmChart(object, chartSources)) return;
+  const exactTag = !semver && tag !== undefined && classifyVersion(tag.value) === 'exact';
+  if (exactTag && hasHelmChartLayer(object)) return;
   const chosen = semver ?? tag;
   const described = semver ? `semver range \`${semver.value}\`` : tag ? `tag \`${tag.value}\`` : 'tag `latest` (no spec.ref: the default)';
-  context.report({
+  const report: ReportDescriptor<MessageId> = {
     messageId: 'oci',
     at: chosen?.span ?? anchor,
     data: { object: describeObject(object), ref: described, url: url.value, pin: 'spec.ref.digest to a sha256 digest' },
     subject: `${describeObject(object)}\0${url.value}`,
     properties: { url: url.value, ref: chosen?.value ?? 'latest' },
-  });
+  };
+  if (exactTag) join.exactTags.push({ name: object.name, report });
+  else context.report(report);
 }
 
 /**
