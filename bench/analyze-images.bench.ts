@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { freePort } from '../test/helpers/registry.js';
+import { debianTrees, VARIANTS } from './debian-layers.js';
 import { sh, timedCommand } from './oci-bench-layout.js';
 import { formatSpread, spread } from './rounds.js';
 
 /**
  * `rampart scan --analyze-images` over a repository deploying as many images as a corpus repository
  * does (the corpus references 15–75 distinct images per repository; default 30), served by Debian's
- * docker-registry on 127.0.0.1. Each image is one of three base layers of real Debian executables
- * and libraries (with the dpkg status) plus its own application layer (text files, npm packages, a
- * script). Baseline in the same run: downloading every distinct layer once with curl and
+ * docker-registry on 127.0.0.1. Each image is a Debian base layer, one of three layers of packages
+ * installed on it, and its own application layer (text files, npm packages, a script); the Debian
+ * layers are this machine's installed packages with their dpkg metadata (status, info lists,
+ * md5sums), as in a real image (debian-layers.ts). Baseline in the same run: downloading every distinct layer once with curl and
  * decompressing it (`gzip -dc`), which is what any analysis must at least do; the difference is
  * the analysis (inventory, vulnerabilities, YARA, tampering, secrets, cache writes). Then a warm
  * run on the layer cache. Rounds interleave the cases (RAMPART_BENCH_ROUNDS, default 3); the cold
@@ -26,10 +28,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.join(here, '..');
 const imageCount = Number(process.env['RAMPART_BENCH_IMAGES'] ?? '30');
 const appMb = Number(process.env['RAMPART_BENCH_APP_MB'] ?? '6');
-const root = path.join(projectRoot, '.bench', `analyze-images-${imageCount}x${appMb}mb`);
+const root = path.join(projectRoot, '.bench', `analyze-images-debian-${imageCount}x${appMb}mb`);
 const layout = path.join(root, 'layout');
-const BASES = 3;
-const BASE_MB = 24;
 
 interface Blob { digest: string; size: number; diffId: string }
 
@@ -54,30 +54,6 @@ function put(bytes: Buffer): { digest: string; size: number } {
   const digest = sha256(bytes);
   writeFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), bytes);
   return { digest, size: bytes.length };
-}
-
-/** Real executables and libraries of this machine, a different slice per base, about BASE_MB each. */
-function baseTree(index: number): string {
-  const tree = path.join(root, `base-${index}`);
-  for (const directory of ['/usr/bin', '/usr/lib/x86_64-linux-gnu']) {
-    let written = 0;
-    const names = readdirSync(directory).sort();
-    for (const [position, name] of names.entries()) {
-      if (position % BASES !== index || written > (BASE_MB / 2) * 1024 * 1024) continue;
-      const source = path.join(directory, name);
-      const stat = statSync(source, { throwIfNoEntry: false });
-      if (!stat?.isFile() || stat.size > 4 * 1024 * 1024) continue;
-      const target = path.join(tree, directory.slice(1), name);
-      mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(source, target);
-      written += stat.size;
-    }
-  }
-  mkdirSync(path.join(tree, 'var', 'lib', 'dpkg'), { recursive: true });
-  writeFileSync(path.join(tree, 'var', 'lib', 'dpkg', 'status'), readFileSync('/var/lib/dpkg/status'));
-  mkdirSync(path.join(tree, 'etc'), { recursive: true });
-  writeFileSync(path.join(tree, 'etc', 'os-release'), readFileSync('/etc/os-release'));
-  return tree;
 }
 
 function text(seed: number, bytes: number): Buffer {
@@ -113,24 +89,24 @@ function appTree(index: number): string {
   return tree;
 }
 
-/** One OCI layout holding every image, tagged app-0 … app-N. */
-function buildLayout(): void {
+/** One OCI layout holding every image, tagged app-0 … app-N: the Debian base, one of the variants' packages, the app. */
+async function buildLayout(): Promise<void> {
   if (existsSync(path.join(layout, 'index.json'))) return;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(path.join(layout, 'blobs', 'sha256'), { recursive: true });
-  const bases = Array.from({ length: BASES }, (_, index) => {
-    const tree = baseTree(index);
-    const blob = layerOf(tree);
-    rmSync(tree, { recursive: true, force: true });
-    return blob;
-  });
+  const trees = await debianTrees(root);
+  const base = layerOf(trees.base);
+  const variants = trees.variants.map(layerOf);
+  for (const tree of [trees.base, ...trees.variants]) rmSync(tree, { recursive: true, force: true });
   const manifests = [];
   for (let index = 0; index < imageCount; index += 1) {
     const tree = appTree(index);
     const app = layerOf(tree);
     rmSync(tree, { recursive: true, force: true });
-    const layers = [bases[index % BASES]!, app];
-    const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/local/bin:/usr/bin'] }, rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) }, history: [{ created_by: `FROM base-${index % BASES}` }, { created_by: 'COPY app /srv/app' }] })));
+    const variant = index % VARIANTS.length;
+    const layers = [base, variants[variant]!, app];
+    const history = [{ created_by: '/bin/sh -c #(nop) ADD file:debian-bookworm.tar.xz in / ' }, { created_by: `RUN apt-get install -y ${VARIANTS[variant]!.join(' ')}` }, { created_by: 'COPY app /srv/app' }];
+    const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/local/bin:/usr/bin'] }, rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) }, history })));
     const manifest = put(Buffer.from(JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -201,7 +177,7 @@ export async function run(): Promise<void> {
   // RAMPART_BENCH_COMPARE=DIR: another built checkout (the code before a change), run cold in every round beside this one
   const compare = process.env['RAMPART_BENCH_COMPARE'];
   const started = Date.now();
-  buildLayout();
+  await buildLayout();
   const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
   const layerSets = index.manifests.map(({ digest }) => (JSON.parse(readFileSync(path.join(layout, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string; size: number }> }).layers);
   const distinct = new Map(layerSets.flat().map((layer) => [layer.digest, layer.size]));
@@ -217,7 +193,7 @@ export async function run(): Promise<void> {
       }
       writeFileSync(pushed, layoutDigest);
     }
-    process.stdout.write(`images: ${imageCount} (${BASES} shared base layers of real executables and libraries, one app layer each), ${distinct.size} distinct layers, ${storedMb.toFixed(0)} MB stored (built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s); ${rounds} interleaved rounds, min/median/max; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
+    process.stdout.write(`images: ${imageCount} (a Debian base layer and one of ${VARIANTS.length} layers of installed packages, shared, of this machine's installed packages with their dpkg metadata; one app layer each), ${distinct.size} distinct layers, ${storedMb.toFixed(0)} MB stored (built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s); ${rounds} interleaved rounds, min/median/max; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
 
     const repo = path.join(root, 'repo');
     rmSync(repo, { recursive: true, force: true });
