@@ -182,6 +182,18 @@ describe('rampart pin against a real registry and real git remotes', () => {
     expect(await readFile(path.join(repo, 'missing.yaml'), 'utf8')).toBe(pod(`${app}:v9`, 'missing'));
   });
 
+  it('pins a full Istio image in place and leaves one joined from hub, image and tag to the user', async () => {
+    const repo = path.join(scratch, 'istio');
+    const app = `${registry.host}/team/app`;
+    await mkdir(repo, { recursive: true });
+    const before = `global:\n  hub: ${registry.host}/team\n  tag: v1\n  proxy:\n    image: app\npilot:\n  image: ${app}:v1\n  tag: v2\n`;
+    await writeFile(path.join(repo, 'values.yaml'), before);
+    const result = await runCli(['pin', repo, '--insecure-registry', registry.host]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`left as is: values.yaml:3 ${app}:v1: Istio joins hub, image and tag`);
+    expect(await readFile(path.join(repo, 'values.yaml'), 'utf8')).toBe(before.replace(`image: ${app}:v1`, `image: ${app}:v1@${v1.digest}`));
+  });
+
   it('fails cleanly when the registry is down, naming the reference', async () => {
     const repo = path.join(scratch, 'down');
     await mkdir(repo, { recursive: true });

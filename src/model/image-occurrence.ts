@@ -49,6 +49,8 @@ export interface ImageOccurrence {
   readonly context: string;
   /** the tag was not written and comes from elsewhere (a chart's appVersion, a base manifest) */
   readonly tagImplicit?: string;
+  /** `span` writes a part that several references share (Istio's `global.tag`): each is kept, not only the first read there */
+  readonly sharedSpan?: boolean;
   readonly pin: PinTarget;
 }
 

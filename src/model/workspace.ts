@@ -382,7 +382,8 @@ export class Workspace {
       for (const file of this.filesOfKind('dockerfile')) append(found, dockerfileImages(file));
       for (const hcl of this.terraformFiles()) append(found, terraformImages(hcl));
       const built = this.tree.derived('built-images', () => builtImageNames(this.tree.files));
-      return dedupe(built.size === 0 ? found : found.filter((image) => !isBuiltPlaceholder(image, built)));
+      const placeholders = new Set(found.filter((image) => isBuiltPlaceholder(image, built) || isInjectedPlaceholder(image)));
+      return dedupe(placeholders.size === 0 ? found : found.filter((image) => !placeholders.has(image)));
     });
   }
 
@@ -428,11 +429,22 @@ function isBuiltPlaceholder(image: ImageOccurrence, built: ReadonlySet<string>):
   return tag === undefined && digest === undefined && built.has(name);
 }
 
+/**
+ * `image: auto` in a pod Istio injects (`inject.istio.io/templates: gateway`, `sidecar.istio.io/inject`, or
+ * its `istio-proxy` container, when a chart's helper writes the annotation): the injection webhook writes
+ * the proxy image there, as Istio's gateway installs document.
+ */
+const ISTIO_INJECTION = /inject\.istio\.io\/templates|sidecar\.istio\.io\/inject|name:[ \t]*["']?istio-proxy\b/;
+
+function isInjectedPlaceholder(image: ImageOccurrence): boolean {
+  return image.text === 'auto' && ISTIO_INJECTION.test(image.file.text);
+}
+
 function dedupe(occurrences: ImageOccurrence[]): ImageOccurrence[] {
   const seen = new Set<string>();
   return occurrences
     .filter((occurrence) => {
-      const key = `${occurrence.file.path}\0${occurrence.span.start}`;
+      const key = `${occurrence.file.path}\0${occurrence.span.start}${occurrence.sharedSpan ? `\0${occurrence.text}` : ''}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

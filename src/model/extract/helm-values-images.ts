@@ -4,6 +4,7 @@ import type { SourceFile } from '../source-file.js';
 import { append } from '../../append.js';
 import { documentsInBlockLiteral } from '../yaml-in-string.js';
 import { getNode, innerSpanOf, mapEntries, spanOf, stringValue } from '../yaml.js';
+import { istioDefaultProxy, istioGlobals, istioValuesImage, type IstioParts } from './istio-images.js';
 
 /** A key that names an image: `image`, `initImage`, `sidecar_image`, `imageSpec`… */
 const IMAGE_KEY = /(^|[_-])image$|^image$|[a-z]Image$/i;
@@ -19,17 +20,27 @@ const OPERATOR_IMAGE_KEY = /^imageName$/;
  */
 export function helmValuesImages(file: SourceFile, values: Node, context: string, appVersion?: string, options: ImageReadOptions = {}): ImageOccurrence[] {
   const found: ImageOccurrence[] = [];
-  const visit = (node: unknown, path: string[], appVersion: string | undefined): void => {
+  const visit = (node: unknown, path: string[], appVersion: string | undefined, istio: IstioParts | undefined): void => {
     if (isSeq(node)) {
-      node.items.forEach((item) => visit(item, path, appVersion));
+      node.items.forEach((item) => visit(item, path, appVersion, istio));
       return;
     }
     if (!isMap(node)) return;
+    // Istio's charts join `hub`/`image`/`tag` with the `global` ones
+    const inherited = istioGlobals(node, istio);
+    const before = found.length;
     for (const { key, value } of mapEntries(node)) {
       const here = [...path, key];
       if (path.length === 0 && options.subchartKeys?.has(key)) {
-        visit(value, here, undefined);
+        visit(value, here, undefined, inherited);
         continue;
+      }
+      if (key === 'image' && isScalar(value)) {
+        const composed = istioValuesImage(file, node, value, `${context} ${here.join('.')}`, inherited);
+        if (composed) {
+          found.push(composed);
+          continue;
+        }
       }
       if (isEmbeddedManifest(value)) {
         // `podspec-dind.yaml: |-` (runner and operator charts take pod specs and configs as YAML text)
@@ -50,10 +61,14 @@ export function helmValuesImages(file: SourceFile, values: Node, context: string
           continue;
         }
       }
-      visit(value, here, appVersion);
+      visit(value, here, appVersion, inherited);
+    }
+    if (inherited !== istio) {
+      const proxy = istioDefaultProxy(file, node, `${context} ${path.join('.')}`.trimEnd(), istio, found.slice(before));
+      if (proxy) found.push(proxy);
     }
   };
-  visit(values, [], appVersion);
+  visit(values, [], appVersion, undefined);
   return found;
 }
 

@@ -12,6 +12,7 @@ import { kustomizeImageEntries } from './kustomize-images.js';
 import { tektonRemoteRefs } from './tekton-refs.js';
 import { isUpgradePlan, upgradePlanImages } from './upgrade-plan-images.js';
 import { openshiftImages } from './openshift-images.js';
+import { istioOperatorImages } from './istio-images.js';
 import { carvelImages } from './carvel-images.js';
 import { kubevirtRegistryImages } from './kubevirt-images.js';
 import { scalarImage } from './yaml-tool-images.js';
@@ -48,6 +49,7 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
   found.push(...localClusterImages(object));
   if (isUpgradePlan(object)) append(found, upgradePlanImages(object));
   append(found, openshiftImages(object));
+  append(found, istioOperatorImages(object));
   append(found, carvelImages(object));
   append(found, kubevirtRegistryImages(object));
   append(found, kptFunctionImages(object));
@@ -158,6 +160,7 @@ const NOT_OPERATOR_GROUPS = new Set([
   'image.toolkit.fluxcd.io', // ImageRepository/ImagePolicy: repositories to scan for tags
   'helm.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'pkg.crossplane.io',
   'kyverno.io', 'policies.kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'admissionregistration.k8s.io',
+  'install.istio.io', // IstioOperator: images joined from hub, image and tag (istio-images.ts)
   'upgrade.cattle.io', // system-upgrade-controller Plans: their images take the plan's version as tag (upgrade-plan-images.ts)
 ]);
 
