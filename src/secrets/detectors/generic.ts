@@ -184,6 +184,14 @@ function isRandomPart(part: string): boolean {
  * `rtcbsxiee3d5au8ik14g-8iqrsu8thl1pku8`), not a name.
  */
 const NAME_SHAPES = /^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z][a-z0-9]*(?:[_:-][a-z0-9]+)+$|^[A-Z][A-Z0-9_-]+$|^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:API_?KEY|TOKEN|PASSWORD|PASSWD|SECRET(?:_KEY)?|ACCESS_KEY|PRIVATE_KEY|KEY|PASS|PWD|CREDENTIALS?)$/;
+/**
+ * Words in any case joined by dashes: a resource named in camelCase parts (`jackett-vpnConfig`, a
+ * Secret's name under `configFileSecret`), an HTTP header's name (`X-ScannerAdapter-API-Key`). Each
+ * part is an acronym or humps of a capital and two or more lower-case letters, no digits: random
+ * letters change case more often than that.
+ */
+const WORD_PART = String.raw`(?:[A-Z]{1,5}|(?:[a-z]{2,}|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,}|[A-Z]{2,5}(?![a-z]))*)`;
+const DASHED_WORDS = new RegExp(String.raw`^${WORD_PART}(?:-${WORD_PART})+$`);
 /** A UUID: under an API-key, token or secret key it is the key (Heroku, Snyk, Postmark…). */
 const UUID_LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID's layout in letters and digits beyond hex (`8jn4wq39-2677-okqs-…`): keys some providers issue so. */
@@ -460,7 +468,7 @@ export function isRandomSecretValue(value: string, minLength: number): boolean {
   const chain = value.replace(SUBSCRIPTS, '').replace(/\[$/, '');
   if (DOTTED_NAME.test(chain) && (FILE_NAME.test(chain) || !chain.split('.').some(isRandomPart))) return false;
   const grouped = KEY_GROUPS.test(value) && value.split('-').filter((part) => /[0-9]/.test(part) && /[A-Z]/.test(part)).length >= 2;
-  if (NAME_SHAPES.test(value) && !grouped && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
+  if ((NAME_SHAPES.test(value) || DASHED_WORDS.test(value)) && !grouped && !value.split(/[_:-]/).some((part) => part.length >= 12 && looksRandom(part, 12))) return false;
   return looksRandom(value, minLength) || isMixedCaseRandom(value);
 }
 
@@ -622,6 +630,8 @@ export const genericDetectors: readonly Detector[] = [
         `KANBANTOOL_API_KEY=${random.chars('ABCDEFGHJKLMNPQRSTVWXZ', 3)}7${random.chars('BCDFGHJKLMNPQRSTVWXZ', 4)}4${random.chars('BCDFGHJKLMNPQRSTVWXZ', 3)}`,
         `PARSEHUB_API_KEY=${random.chars('bcdfghjklmnpqrstvwxz', 2)}${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}k${random.chars('bcdfghjklmnpqrstvwxz', 3)}Q${random.chars('BCDFGHJKLMNPQRSTVWXZ', 2)}e`,
         `CONVERTAPI_SECRET=secret_${random.chars(CLASS.alnum.chars, 16)}`,
+        // letters only, in dash-separated groups: random case, not words
+        `apiToken: ${random.chars(CLASS.alpha.chars, 12)}-${random.chars(CLASS.alpha.chars, 12)}`,
         `jwtsecret: "${random.chars(CLASS.alnum.chars, 6)}\x60;'${random.chars(CLASS.alnum.chars, 6)}}/)${random.chars(CLASS.alnum.chars, 6)}\\5]&${random.chars(CLASS.alnum.chars, 8)}?{<${random.chars(CLASS.alnum.chars, 6)}"`,
         `EMAIL_HOST_PASSWORD: ${appPasswordSample(random)}`,
         `curl https://hooks.internal.acme.io/notify?token=${random.chars(CLASS.alnum.chars, 32)}`,
@@ -719,6 +729,8 @@ export const genericDetectors: readonly Detector[] = [
         // a .NET assembly's public key token; a GitHub-format token whose CRC32 fails (never issued: GitHub's docs and tests write them)
         '<add assembly="System.Web.Mvc, Version=5.2.7.0, Culture=neutral, PublicKeyToken=31BF3856AD364E35" />', '<assemblyIdentity name="Newtonsoft.Json" publicKeyToken="30ad4fe6b2a6aeed" />',
         '"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a",',
+        // names of words joined by dashes in any case: a Secret's name, an HTTP header's name
+        'configFileSecret: jackett-vpnConfig', 'APIKeyScannerAdapter: X-ScannerAdapter-API-Key', 'tokenHeader: X-Vault-Token',
         // a vendor's prefix before a word in capitals to replace (NVIDIA NIM samples)
         '- name: NGC_API_KEY\n  value: "nvapi-NVKEY"',
         // kubernetes.io's example password, base64-encoded in a Secret (`S!B\*d$zDsb=`)
