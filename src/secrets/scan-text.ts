@@ -168,31 +168,52 @@ export interface ChangedRange {
 /**
  * Finds credentials in a text: one keyword pass over it, then each detector's regex only over the
  * whole lines around its keywords. Candidates that fail validation are dropped; where matches
- * overlap, the more specific detector wins. With `changed`, only keywords near enough to the
- * changed part to find a secret in it are looked for (regexes and validation still see the whole
- * text): a new version of a file is searched where it changed, as `git log -p` shows it.
+ * overlap, the more specific detector wins. With `changed` (one part, or several in text order),
+ * only keywords near enough to a changed part to find a secret in it are looked for (regexes and
+ * validation still see the whole text): a new version of a file is searched where it changed, as
+ * `git log -p` shows it.
  */
-export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS, changedPart?: ChangedRange): SecretMatch[] {
+export function findSecrets(text: string, path: string, detectors: readonly Detector[] = DETECTORS, changedPart?: ChangedRange | readonly ChangedRange[]): SecretMatch[] {
   const prepared = prepare(detectors);
   // whole lines: the regexes run over whole lines around each keyword
-  const changed = changedPart && { start: lineStartBefore(text, changedPart.start), end: lineEndAfter(text, changedPart.end) };
+  let changed = changedPart === undefined ? undefined : wholeLines(text, 'start' in changedPart ? [changedPart] : changedPart);
+  let candidates = candidatesAround(prepared, text, path, changed);
+  // Around a change, a candidate may overlap a more specific detector's match whose keyword lies
+  // further off, which would win over it in the whole text: the candidates' lines are searched too,
+  // until they bring no more, so that what is kept is what the whole text keeps there.
+  while (changed && candidates.length > 0) {
+    const widened = wholeLines(text, [...changed, ...candidates].sort((a, b) => a.start - b.start));
+    if (sameParts(widened, changed)) break;
+    changed = widened;
+    candidates = candidatesAround(prepared, text, path, changed);
+  }
+  if (candidates.length === 0) return [];
+  const onMinifiedLine = minifiedLineTest(text, path);
+  const written = candidates.filter((match) => !onlyByName(match.detector) || !onMinifiedLine(match.start));
+  return resolveOverlaps(written.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
+    .map(({ match }) => match);
+}
+
+/** The matches the detectors accept in the whole text, or (`changed`) in windows that reach a changed part. */
+function candidatesAround(prepared: Prepared, text: string, path: string, changed: readonly ChangedRange[] | undefined): SecretMatch[] {
+  const { detectors } = prepared;
   const windows = new KeywordWindows(detectors, text.length, changed);
   if (!changed) {
     scanKeywords(prepared, text, 0, text.length, windows);
   } else {
-    // keywords whose windows can reach into the change: all of them near it, those of wider
-    // windows further out, key blocks' further still; each detector's in text order
-    const { reach, wide, far } = prepared;
-    const nearFrom = Math.max(0, changed.start - reach.after);
-    const nearTo = Math.min(text.length, changed.end + reach.before);
-    scanKeywords(far, text, Math.max(0, changed.start - far.reach.after), nearFrom, windows);
-    scanKeywords(wide, text, Math.max(0, changed.start - wide.reach.after), nearFrom, windows);
-    scanKeywords(prepared, text, nearFrom, nearTo, windows);
-    scanKeywords(wide, text, nearTo, Math.min(text.length, changed.end + wide.reach.before), windows);
-    scanKeywords(far, text, nearTo, Math.min(text.length, changed.end + far.reach.before), windows);
+    // keywords whose windows can reach into a change: all of them near it, those of wider windows
+    // further out, key blocks' further still; the stretches read in text order, so that each
+    // detector's windows come in order
+    const near = reachedFrom(changed, prepared.reach, text.length);
+    const stretches = [
+      ...near.map(([from, to]) => ({ keywords: prepared as Keywords, from, to })),
+      ...outside(reachedFrom(changed, prepared.wide.reach, text.length), near).map(([from, to]) => ({ keywords: prepared.wide, from, to })),
+      ...outside(reachedFrom(changed, prepared.far.reach, text.length), near).map(([from, to]) => ({ keywords: prepared.far, from, to })),
+    ].sort((a, b) => a.from - b.from);
+    for (const { keywords, from, to } of stretches) scanKeywords(keywords, text, from, to, windows);
   }
-  if (windows.byDetector.size === 0) return [];
   const candidates: SecretMatch[] = [];
+  if (windows.byDetector.size === 0) return candidates;
   const vendored = isVendoredPath(path);
   for (const [index, list] of windows.byDetector) {
     const detector = detectors[index]!;
@@ -200,10 +221,11 @@ export function findSecrets(text: string, path: string, detectors: readonly Dete
     if (vendored && onlyByName(detector)) continue;
     matchWindows(detector, prepared.patterns.of(index), text, path, list, candidates);
   }
-  const onMinifiedLine = minifiedLineTest(text, path);
-  const written = candidates.filter((match) => !onlyByName(match.detector) || !onMinifiedLine(match.start));
-  return resolveOverlaps(written.map((match) => ({ start: match.start, end: match.end, priority: match.detector.priority, match })))
-    .map(({ match }) => match);
+  return candidates;
+}
+
+function sameParts(a: readonly ChangedRange[], b: readonly ChangedRange[]): boolean {
+  return a.length === b.length && a.every((part, index) => part.start === b[index]!.start && part.end === b[index]!.end);
 }
 
 /**
@@ -223,7 +245,7 @@ function onlyByName(detector: Detector): boolean {
 class KeywordWindows {
   readonly byDetector = new Map<number, Array<[number, number]>>();
 
-  constructor(private readonly detectors: readonly Detector[], private readonly length: number, private readonly changed: ChangedRange | undefined) {}
+  constructor(private readonly detectors: readonly Detector[], private readonly length: number, private readonly changed: readonly ChangedRange[] | undefined) {}
 
   add(owners: readonly number[], start: number, keywordLength: number): void {
     for (let k = 0; k < owners.length; k += 1) {
@@ -231,8 +253,8 @@ class KeywordWindows {
       const { window } = this.detectors[index]!;
       const from = Math.max(0, start - window.before);
       const to = Math.min(this.length, start + keywordLength + window.after);
-      // a window that ends before the change or starts after it finds nothing new
-      if (this.changed && (to < this.changed.start || from > this.changed.end)) continue;
+      // a window that touches no change finds nothing new
+      if (this.changed && !touches(this.changed, from, to)) continue;
       let list = this.byDetector.get(index);
       if (!list) {
         list = [];
@@ -243,6 +265,64 @@ class KeywordWindows {
       else list.push([from, to]);
     }
   }
+}
+
+/** Whether [from, to] meets one of the changed parts (in text order, apart). */
+function touches(changed: readonly ChangedRange[], from: number, to: number): boolean {
+  // the first part that does not end before `from`
+  let low = 0;
+  let high = changed.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (changed[middle]!.end < from) low = middle + 1;
+    else high = middle;
+  }
+  return low < changed.length && changed[low]!.start <= to;
+}
+
+/** Changed parts rounded out to whole lines, those that then meet merged. */
+function wholeLines(text: string, parts: readonly ChangedRange[]): ChangedRange[] {
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const part of parts) {
+    const start = lineStartBefore(text, part.start);
+    const last = merged[merged.length - 1];
+    if (last && start <= last.end + 1) {
+      if (part.end > last.end) last.end = lineEndAfter(text, part.end);
+      continue;
+    }
+    merged.push({ start, end: lineEndAfter(text, part.end) });
+  }
+  return merged;
+}
+
+/** The stretches within `reach` of the changed parts, merged where they meet. */
+function reachedFrom(changed: readonly ChangedRange[], reach: Keywords['reach'], length: number): Array<[number, number]> {
+  const stretches: Array<[number, number]> = [];
+  for (const part of changed) {
+    const from = Math.max(0, part.start - reach.after);
+    const to = Math.min(length, part.end + reach.before);
+    const last = stretches[stretches.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else stretches.push([from, to]);
+  }
+  return stretches;
+}
+
+/** The parts of `stretches` outside `taken` (both in order, apart). */
+function outside(stretches: ReadonlyArray<readonly [number, number]>, taken: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const left: Array<[number, number]> = [];
+  let next = 0;
+  for (const [from, to] of stretches) {
+    let at = from;
+    while (next < taken.length && taken[next]![1] <= at) next += 1;
+    for (let index = next; index < taken.length && taken[index]![0] < to; index += 1) {
+      const [takenFrom, takenTo] = taken[index]!;
+      if (takenFrom > at) left.push([at, takenFrom]);
+      at = Math.max(at, takenTo);
+    }
+    if (at < to) left.push([at, to]);
+  }
+  return left;
 }
 
 /**

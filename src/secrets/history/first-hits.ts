@@ -3,6 +3,7 @@ import type { HistoryHit } from './history-hit.js';
 import { draftHits } from './draft-hits.js';
 import type { ChangedRange } from '../scan-text.js';
 import { secretMatches } from './version-secrets.js';
+import { changedLines } from './changed-lines.js';
 
 /** One file version to search, with the commit (numbered oldest first) that wrote it. */
 export interface BlobJob {
@@ -59,12 +60,14 @@ export class FirstHits {
 }
 
 /**
- * Where a version differs from the one before it. Texts in ASCII (their offsets are those of their
+ * Where a version differs from the one before it: from the first differing offset to the last,
+ * then (when that is long) the lines that changed within (`changedLines`). Texts in ASCII (their offsets are those of their
  * bytes) are compared as bytes, a block at a time by memcmp; others as text.
  */
-function changedPart(previous: SearchedVersion, version: SearchedVersion, text: string): ChangedRange | null {
-  if ('ascii' in previous && 'ascii' in version) return changedBytes(previous.ascii, version.ascii);
-  return changedRange('ascii' in previous ? previous.ascii.toString('latin1') : previous.text, text);
+function changedPart(previous: SearchedVersion, version: SearchedVersion, text: string): ChangedRange[] | null {
+  const before = (): string => ('ascii' in previous ? previous.ascii.toString('latin1') : previous.text);
+  const range = 'ascii' in previous && 'ascii' in version ? changedBytes(previous.ascii, version.ascii) : changedRange(before(), text);
+  return range === null ? null : changedLines(before, text, range);
 }
 
 /** Where `body` differs from `previous`, in bytes: from the first differing offset to the last (null when equal). */

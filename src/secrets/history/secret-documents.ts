@@ -19,8 +19,8 @@ const MARKER_REACH = 4;
 
 /**
  * The Secret manifests and claimed spans of one file version (history), reading only the YAML
- * documents that can change what is reported: those that changed since the version searched
- * before at the same path (the others were read then, and their secrets kept with that older
+ * documents that can change what is reported: those that changed (one part, or several in text
+ * order) since the version searched before at the same path (the others were read then, and their secrets kept with that older
  * commit), and those under a generic match (whose claims hide it). A document that may hold a
  * root `Secret` is parsed for its values; one that may hold a SealedSecret only when a generic match
  * lies in it. Each document is parsed on its own, spans placed back at its offset in the file, so a
@@ -28,8 +28,9 @@ const MARKER_REACH = 4;
  * `data` to decode and no match a claim would hide (`claimable`), is not parsed: nothing of it
  * would be reported. Undefined when nothing is parsed.
  */
-export function secretsInChangedDocuments(path: string, text: string, changed: ChangedRange | undefined, generic: readonly Located[], claimable: readonly Located[] = generic): FileSecrets | undefined {
+export function secretsInChangedDocuments(path: string, text: string, changedParts: ChangedRange | readonly ChangedRange[] | undefined, generic: readonly Located[], claimable: readonly Located[] = generic): FileSecrets | undefined {
   if (!declaresSecret(text)) return undefined;
+  const changed = changedParts === undefined || !('start' in changedParts) ? changedParts : [changedParts];
   const starts = documentStarts(text);
   if (starts === undefined) {
     // one document (no directives or end markers: a single-document file, at most a leading `---`)
@@ -41,7 +42,7 @@ export function secretsInChangedDocuments(path: string, text: string, changed: C
     const start = starts[index]!;
     const end = starts[index + 1] ?? text.length;
     const underGeneric = generic.some((match) => match.start < end && start < match.end);
-    const touched = changed === undefined || (start <= changed.end && changed.start < end + MARKER_REACH);
+    const touched = changed === undefined || changed.some((part) => start <= part.end && part.start < end + MARKER_REACH);
     if (!underGeneric && !touched) continue;
     const chunk = text.slice(start, end);
     if (!declaresSecret(chunk)) continue;

@@ -9,9 +9,10 @@ import { secretsInChangedDocuments } from './secret-documents.js';
  * base64 `data` decodes to is scanned and placed on the encoded value, values in clear are
  * `k8s-secret-plaintext` hits (a Secret committed once and sealed later still leaked them), and
  * SealedSecret ciphertext is safe. With `changed`, credentials are looked for where the file changed
- * since its previous version, and only the Secret manifests that changed are read.
+ * since its previous version (one part, or several in text order), and only the Secret manifests
+ * that changed are read.
  */
-export function secretMatches(text: string, path: string, changed?: ChangedRange): HitMatch[] {
+export function secretMatches(text: string, path: string, changed?: ChangedRange | readonly ChangedRange[]): HitMatch[] {
   const matches = findSecrets(text, path, DETECTORS, changed);
   const secrets = secretsInChangedDocuments(path, text, changed, matches.filter(isGeneric), matches.filter(claimable));
   if (!secrets) return matches;
