@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { digestLayer } from './layer-reader.js';
+import { sniffCompression } from './decompress.js';
+import { copyToSink, digestLayerFile, directReader, type TarSink } from './layer-file-direct.js';
+import { digestLayer, type LayerDigests } from './layer-reader.js';
 import { CONSUMED, RING_BYTES, STOP, STOPPED, type InflateAnswer, type InflateJob } from './layer-inflate.js';
 
 /**
@@ -30,33 +32,32 @@ async function inflate(job: InflateJob): Promise<void> {
     const answer: InflateAnswer = { id: job.id, kind: 'data', written };
     parentPort!.postMessage(answer);
   };
-  const put = async (chunk: Buffer): Promise<void> => {
-    let at = 0;
-    while (at < chunk.length) {
+  /** the free run of the ring after what is written, at most a notification's worth */
+  const space = async (): Promise<Uint8Array> => {
+    for (;;) {
       if (Atomics.load(control, STOP) !== 0n) throw new Error(STOPPED);
       const consumed = Number(Atomics.load(control, CONSUMED));
       const free = ring.length - (written - consumed);
-      if (free === 0) {
-        notify(); // before waiting: the reader may be waiting for what is already written
-        // a pending waitAsync does not keep a thread's event loop alive: a timer does, meanwhile
-        const alive = setInterval(() => undefined, 60_000);
-        await (Atomics as unknown as AtomicsWaitAsync).waitAsync(control, CONSUMED, BigInt(consumed)).value;
-        clearInterval(alive);
-        continue;
+      if (free > 0) {
+        const offset = written % ring.length;
+        return ring.subarray(offset, offset + Math.min(free, ring.length - offset, NOTIFY_BYTES));
       }
-      const offset = written % ring.length;
-      const count = Math.min(free, ring.length - offset, chunk.length - at);
-      ring.set(chunk.subarray(at, at + count), offset);
-      written += count;
-      at += count;
-      if (written - posted >= NOTIFY_BYTES) notify();
+      notify(); // before waiting: the reader may be waiting for what is already written
+      // a pending waitAsync does not keep a thread's event loop alive: a timer does, meanwhile
+      const alive = setInterval(() => undefined, 60_000);
+      await (Atomics as unknown as AtomicsWaitAsync).waitAsync(control, CONSUMED, BigInt(consumed)).value;
+      clearInterval(alive);
     }
   };
-  const stream = job.length === 0 ? Readable.from([]) : createReadStream(job.file, { start: job.start, end: job.start + job.length - 1, highWaterMark: 256 * 1024 });
+  const sink: TarSink = {
+    space,
+    commit: (count) => {
+      written += count;
+      if (written - posted >= NOTIFY_BYTES) notify();
+    },
+  };
   try {
-    const digests = await digestLayer(stream, async (tar) => {
-      for (let next = await tar.next(); !next.done; next = await tar.next()) await put(next.value);
-    }, 256 * 1024, job.limits); // larger chunks than in the main thread: fewer callbacks, and their garbage is collected here
+    const digests = await readFile(job, sink);
     notify();
     const answer: InflateAnswer = { id: job.id, kind: 'done', written, digests };
     parentPort!.postMessage(answer);
@@ -64,6 +65,27 @@ async function inflate(job: InflateJob): Promise<void> {
     // the file could not be opened or read: said like any other failure of the source
     const answer: InflateAnswer = { id: job.id, kind: 'failed', message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
     parentPort!.postMessage(answer);
+  }
+}
+
+/** gzip and plain tar read straight into the ring; zstd (and a blob with a stored-size cap) through the streams */
+async function readFile(job: InflateJob, sink: TarSink): Promise<LayerDigests> {
+  if (job.limits.maxStoredBytes === undefined) {
+    const fd = openSync(job.file, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      const compression = sniffCompression(head.subarray(0, readSync(fd, head, 0, Math.min(4, job.length), job.start)));
+      const reader = directReader(compression);
+      if (reader) return await digestLayerFile(fd, job, compression, reader, sink, job.limits);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const stream = job.length === 0 ? Readable.from([]) : createReadStream(job.file, { start: job.start, end: job.start + job.length - 1, highWaterMark: 256 * 1024 });
+  try {
+    return await digestLayer(stream, async (tar) => {
+      for (let next = await tar.next(); !next.done; next = await tar.next()) await copyToSink(sink, next.value);
+    }, 256 * 1024, job.limits); // larger chunks than in the main thread: fewer callbacks, and their garbage is collected here
   } finally {
     stream.destroy();
   }
