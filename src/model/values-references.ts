@@ -15,6 +15,21 @@ export interface ValuesReference {
 
 /** Words whose presence in a file's text can make it name a values file: everything else is skipped unparsed. */
 const MENTIONS = /valueFiles|valuesFiles|configMapGenerator|secretGenerator|releases:/;
+/** The fields of Argo CD Applications and Flux HelmReleases that name values files. */
+const VALUES_FILE_FIELDS = /valueFiles|valuesFiles/;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/m;
+const DEFINITION_KIND = /^kind[ \t]*:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*(?:#.*)?$/m;
+
+/**
+ * Whether a document of the text that is not a CustomResourceDefinition names a values files field:
+ * Argo CD's Application CRD (416 KB) names `valueFiles` in its schema, and reading its objects meant
+ * parsing it a second time. A `kind:` at the start of a line is the document's own.
+ */
+function namesValuesFiles(text: string): boolean {
+  if (!VALUES_FILE_FIELDS.test(text)) return false;
+  if (!text.includes('CustomResourceDefinition')) return true;
+  return text.split(DOCUMENT_MARKER).some((document) => VALUES_FILE_FIELDS.test(document) && !DEFINITION_KIND.test(document));
+}
 
 /**
  * Files of the tree used as Helm values by name, not by being called `values*.yaml`:
@@ -35,7 +50,7 @@ export function valuesReferences(files: readonly SourceFile[], objectsOf: (file:
   };
   for (const file of files) {
     if (!MENTIONS.test(file.text)) continue;
-    for (const object of objectsOf(file)) {
+    for (const object of namesValuesFiles(file.text) ? objectsOf(file) : []) {
       const label = `${object.kind}/${object.name ?? '(unnamed)'}`;
       if ((object.kind === 'Application' || object.kind === 'ApplicationSet') && apiGroup(object) === 'argoproj.io') {
         const spec = object.kind === 'ApplicationSet' ? getPath(object.node, 'spec', 'template', 'spec') : getNode(object.node, 'spec');
