@@ -18,7 +18,7 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
     expect(timedVisitors(visitors)).toBe(visitors);
   });
 
-  it('writes each visitor\'s time by its class, and the main thread\'s CPU time, when the process exits', () => {
+  it('writes each visitor\'s time by its class (with RAMPART_IMAGE_TIMINGS_VISITORS=1), and the main thread\'s CPU time, when the process exits', () => {
     const file = path.join(directory, 'timings.json');
     const script = `
       const { timedVisitors, addTime } = await import(${JSON.stringify(module)});
@@ -27,7 +27,7 @@ describe('image analysis timings (RAMPART_IMAGE_TIMINGS)', () => {
       busy.wanted({}); busy.visit({}, Buffer.alloc(1), false);
       addTime('part', 5); addTime('part', 7);
       process.exit(0);`;
-    const result = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: file } });
+    const result = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, RAMPART_IMAGE_TIMINGS: file, RAMPART_IMAGE_TIMINGS_VISITORS: '1' } });
     expect(result.stderr).toBe('');
     const timings = JSON.parse(readFileSync(file, 'utf8')) as { parts: Record<string, number>; mainThreadCpuMs: number };
     expect(timings.parts['part']).toBe(12);

@@ -47,12 +47,18 @@ export async function cpuTimed<T>(part: string, work: () => Promise<T>): Promise
 }
 
 /**
+ * Per-visitor CPU only with `RAMPART_IMAGE_TIMINGS_VISITORS=1` as well: two readings of the thread's
+ * CPU per file and visitor cost the bench set's cold run about 0.3 s of the main thread's CPU.
+ */
+const visitorTimingsOn = timingsOn && isMainThread && process.env['RAMPART_IMAGE_TIMINGS_VISITORS'] === '1';
+
+/**
  * The visitors, each wrapped so that the synchronous part of its calls (what it holds the thread for,
  * handing work to a worker included, waiting for one not) counts as `visitor <Class>`: CPU time for
  * `visit`, `visitBody` and `endLayer`, wall time for the many brief `wanted` calls (a CPU reading costs ~5 µs).
  */
 export function timedVisitors(visitors: readonly LayerVisitor[]): readonly LayerVisitor[] {
-  if (!timingsOn) return visitors;
+  if (!visitorTimingsOn) return visitors;
   return visitors.map((visitor) => {
     const part = `visitor ${visitor.constructor.name}`;
     const timed = <A extends unknown[], R>(call: (...args: A) => R, clock: () => number) => (...args: A): R => {

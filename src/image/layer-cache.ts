@@ -44,19 +44,41 @@ export function defaultCacheDirectory(): string {
 }
 
 /**
- * Layers one run has read or loaded, as their JSON (parsed anew for each use, so no reader shares
- * objects with another): `scan --analyze-images` shares one across its images, so the base layer many
- * images share is read once, with the cache on disk or without it (`--no-cache`). Kept per run, not per
- * process: a library caller or a long-lived process asks for a fresh read with a fresh memory.
+ * Layers one run has read or loaded, as their JSON: `scan --analyze-images` shares one across its
+ * images, so the base layer many images share is read once, with the cache on disk or without it
+ * (`--no-cache`). A layer read again is parsed once and then handed out deeply frozen (no reader can
+ * change what another sees), for the first `maxParsedChars` of JSON; past that, parsed anew for each
+ * use. Kept per run, not per process: a library caller or a long-lived process asks for a fresh read
+ * with a fresh memory.
  */
 export class LayerMemory {
   private readonly layers = new Map<string, string>();
+  private readonly parsed = new Map<string, StoredLayer>();
   private chars = 0;
+  private parsedChars = 0;
 
-  constructor(private readonly maxChars = 32 * 1024 * 1024) {}
+  constructor(private readonly maxChars = 32 * 1024 * 1024, private readonly maxParsedChars = 8 * 1024 * 1024) {}
 
   get(key: string): string | undefined {
     return this.layers.get(key);
+  }
+
+  /** the layer stored under `key`, frozen, parsed once while it fits the budget */
+  layer(key: string): StoredLayer | undefined {
+    const known = this.parsed.get(key);
+    if (known) return known;
+    const text = this.layers.get(key);
+    return text === undefined ? undefined : this.keepParsed(key, text, JSON.parse(text) as StoredLayer);
+  }
+
+  /** `text` is what `stored` was parsed from (a layer loaded from the disk cache): frozen and kept as if `layer` had parsed it */
+  keepParsed(key: string, text: string, stored: StoredLayer): StoredLayer {
+    const frozen = deepFreeze(stored);
+    if (this.layers.get(key) === text && !this.parsed.has(key) && this.parsedChars + text.length <= this.maxParsedChars) {
+      this.parsed.set(key, frozen);
+      this.parsedChars += text.length;
+    }
+    return frozen;
   }
 
   remember(key: string, text: string): void {
@@ -67,8 +89,17 @@ export class LayerMemory {
       if (this.chars <= this.maxChars) break;
       this.layers.delete(oldest);
       this.chars -= kept.length;
+      if (this.parsed.delete(oldest)) this.parsedChars -= kept.length;
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -98,16 +129,17 @@ export class LayerCache {
     return access(this.file(this.directory, key)).then(() => true, () => false);
   }
 
+  /** the layer stored under `key`, deeply frozen: readers restore from it and never change it */
   async load(key: string): Promise<StoredLayer | undefined> {
-    const known = this.memory.get(key);
-    if (known !== undefined) return JSON.parse(known) as StoredLayer;
+    const known = this.memory.layer(key);
+    if (known !== undefined) return known;
     if (!this.directory) return undefined;
     try {
       const text = (await gunzipAsync(await readFile(this.file(this.directory, key)))).toString('utf8');
       const stored = JSON.parse(text) as StoredLayer;
       if (!Array.isArray(stored.entries) || !Array.isArray(stored.visitors)) return undefined;
       this.memory.remember(key, text);
-      return stored;
+      return this.memory.keepParsed(key, text, stored);
     } catch {
       return undefined; // absent, unreadable or damaged: read the layer
     }
@@ -170,11 +202,18 @@ export function saveLayer(read: LayerRead, layer: number, visitors: readonly Cac
   };
 }
 
+/** the members of a stored layer as layer `layer` of an image, made once per stored layer and index (they are never changed) */
+const restoredEntries = new WeakMap<StoredLayer, Map<number, readonly ImageEntry[]>>();
+
 export function restoreLayer(stored: StoredLayer, layer: number, visitors: readonly CacheableVisitor[]): LayerRead {
   visitors.forEach((visitor, position) => visitor.restoreLayer(layer, stored.visitors[position]));
+  let byIndex = restoredEntries.get(stored);
+  if (!byIndex) restoredEntries.set(stored, (byIndex = new Map()));
+  let entries = byIndex.get(layer);
+  if (!entries) byIndex.set(layer, (entries = stored.entries.map(([path, type, mode, uid, gid, size, linkname]) => Object.freeze({ path, type, mode, uid, gid, size, linkname, layer }))));
   return {
     digests: stored.digests,
-    entries: stored.entries.map(([path, type, mode, uid, gid, size, linkname]) => ({ path, type, mode, uid, gid, size, linkname, layer })),
+    entries,
     whiteouts: stored.whiteouts,
     notes: stored.notes.map((note) => `layer ${layer}: ${note}`),
   };

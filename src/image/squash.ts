@@ -43,16 +43,19 @@ export class SquashedTree {
   }
 
   /** every member of the squashed view, depth first in name order */
-  *entries(): Generator<ImageEntry> {
-    const walk = function* (node: Node): Generator<ImageEntry> {
+  entries(): ImageEntry[] {
+    // an array built by one recursion, not nested generators: each entry would be yielded once per level above it
+    const found: ImageEntry[] = [];
+    const walk = (node: Node): void => {
       if (!node.children) return;
       for (const name of [...node.children.keys()].sort()) {
         const child = node.children.get(name)!;
-        if (child.entry) yield child.entry;
-        yield* walk(child);
+        if (child.entry) found.push(child.entry);
+        walk(child);
       }
     };
-    yield* walk(this.root);
+    walk(this.root);
+    return found;
   }
 
   private find(path: string): Node | undefined {

@@ -3,7 +3,7 @@ import type { InspectedImage } from '../inspect-image.js';
 import type { ImageEntry, SquashedTree } from '../squash.js';
 import type { FileDigestCollector, FileDigests } from './file-digests.js';
 import type { ExecutableProbe } from './probes.js';
-import { resolveEntry } from './resolve-path.js';
+import { entryResolver } from './resolve-path.js';
 
 /** A package file whose content in the image is not what its package database recorded. */
 export interface TamperedFile {
@@ -58,10 +58,11 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
   const diverted = new Set(probe.diversions.filter((item) => tree.get(item.path)?.layer === item.layer).flatMap((item) => item.diverted.map((file) => file.replace(/^\/+/, ''))));
   const owned = new Map<string, { pkg: ImagePackage; file: PackageFile }>();
   const tampered: TamperedFile[] = [];
+  const resolveEntry = entryResolver(tree);
   for (const pkg of osPackages) {
     for (const file of pkg.files ?? []) {
       const relative = file.path.replace(/^\/+/, '');
-      const entry = resolveEntry(tree, relative);
+      const entry = resolveEntry(relative);
       owned.set(entry?.path ?? relative, { pkg, file });
       owned.set(relative, { pkg, file });
       if (!file.digest || file.ghost || !entry || diverted.has(relative)) continue;
@@ -97,11 +98,12 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
  * attacker's foothold. Images with a package manager ship a shell by design and are left alone.
  */
 function minimalImageTools(tree: SquashedTree): UnownedFile[] {
-  if (PACKAGE_MANAGERS.some((manager) => resolveEntry(tree, manager))) return [];
+  const resolveEntry = entryResolver(tree);
+  if (PACKAGE_MANAGERS.some((manager) => resolveEntry(manager))) return [];
   const found: UnownedFile[] = [];
   const seen = new Set<string>();
   for (const tool of FOOTHOLD_TOOLS) {
-    const entry = resolveEntry(tree, tool);
+    const entry = resolveEntry(tool);
     if (!entry || entry.type === 'directory' || seen.has(entry.path)) continue;
     seen.add(entry.path);
     found.push({ path: entry.path, layer: entry.layer, mode: entry.mode });

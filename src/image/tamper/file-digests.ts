@@ -36,7 +36,8 @@ export interface FileDigests {
  * bytes). In the layer that installs the system they still are: its database comes after them.
  */
 export class FileDigestCollector implements LayerVisitor {
-  private readonly digests = new Map<string, FileDigests>();
+  /** by layer, by path; a restored layer's map may be shared with other collectors (never changed) */
+  private readonly digests = new Map<number, ReadonlyMap<string, FileDigests>>();
   private readonly skippedByLayer = new Map<number, number>();
   /** the package databases each layer holds (read or restored); a layer missing here is not known */
   private readonly databases = new Map<number, Set<Database>>();
@@ -79,7 +80,9 @@ export class FileDigestCollector implements LayerVisitor {
   /** hashed slice by slice as the file arrived: no file is joined into one buffer to be hashed */
   visitBody(entry: ImageEntry, body: FileBody): void {
     const sha256 = body.sha256();
-    this.digests.set(key(entry.layer, entry.path), THIRD_PARTY.test(entry.path) ? { sha256 } : {
+    let layer = this.digests.get(entry.layer) as Map<string, FileDigests> | undefined;
+    if (!layer) this.digests.set(entry.layer, (layer = new Map()));
+    layer.set(entry.path, THIRD_PARTY.test(entry.path) ? { sha256 } : {
       md5: digestOf('md5', body),
       sha1: digestOf('sha1', body),
       sha256,
@@ -88,7 +91,7 @@ export class FileDigestCollector implements LayerVisitor {
 
   /** the digests of `path` as layer `layer` holds it, when it was hashed */
   get(layer: number, path: string): FileDigests | undefined {
-    return this.digests.get(key(layer, path));
+    return this.digests.get(layer)?.get(path);
   }
 
   get skipped(): number {
@@ -98,22 +101,30 @@ export class FileDigestCollector implements LayerVisitor {
   }
 
   saveLayer(layer: number): unknown {
-    const prefix = `${layer}\0`;
     const files: Array<[string, string, string, string]> = [];
-    for (const [name, digest] of this.digests) if (name.startsWith(prefix)) files.push([name.slice(prefix.length), digest.md5 ?? '', digest.sha1 ?? '', digest.sha256]);
+    for (const [name, digest] of this.digests.get(layer) ?? []) files.push([name, digest.md5 ?? '', digest.sha1 ?? '', digest.sha256]);
     return { files, skipped: this.skippedByLayer.get(layer) ?? 0, databases: [...this.databases.get(layer) ?? []] };
   }
 
   restoreLayer(layer: number, state: unknown): void {
     const saved = state as { files: Array<[string, string, string, string]>; skipped: number; databases?: Database[] };
-    for (const [path, md5, sha1, sha256] of saved.files) this.digests.set(key(layer, path), { ...(md5 ? { md5 } : {}), ...(sha1 ? { sha1 } : {}), sha256 });
+    this.digests.set(layer, restoredDigests(saved.files));
     if (saved.skipped > 0) this.skippedByLayer.set(layer, saved.skipped);
     if (saved.databases) this.databases.set(layer, new Set(saved.databases));
   }
 }
 
-function key(layer: number, path: string): string {
-  return `${layer}\0${path}`;
+/** the digests of a saved layer by path: built once per saved list (a run's layer memory hands every image the same frozen one) */
+const restored = new WeakMap<object, ReadonlyMap<string, FileDigests>>();
+
+function restoredDigests(files: ReadonlyArray<readonly [string, string, string, string]>): ReadonlyMap<string, FileDigests> {
+  let digests = restored.get(files);
+  if (!digests) {
+    const built = new Map<string, FileDigests>();
+    for (const [path, md5, sha1, sha256] of files) built.set(path, { ...(md5 ? { md5 } : {}), ...(sha1 ? { sha1 } : {}), sha256 });
+    restored.set(files, (digests = built));
+  }
+  return digests;
 }
 
 function digestOf(algorithm: string, body: FileBody): string {

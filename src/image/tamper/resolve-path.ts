@@ -7,11 +7,33 @@ import type { ImageEntry, SquashedTree } from '../squash.js';
  * The last component is not followed. Undefined when nothing is there or links loop.
  */
 export function resolveEntry(tree: SquashedTree, file: string): ImageEntry | undefined {
-  const direct = tree.get(file);
-  if (direct) return direct;
-  let parts = file.split('/').filter(Boolean);
+  return entryResolver(tree)(file);
+}
+
+/**
+ * `resolveEntry` for many files of one tree: each directory is resolved once (a package's thousands
+ * of files share a few dozen directories), not once per file.
+ */
+export function entryResolver(tree: SquashedTree): (file: string) => ImageEntry | undefined {
+  const directories = new Map<string, string>();
+  return (file) => {
+    const direct = tree.get(file);
+    if (direct) return direct;
+    const parts = file.split('/').filter(Boolean);
+    const last = parts.pop();
+    if (last === undefined) return undefined;
+    const key = parts.join('/');
+    let directory = directories.get(key);
+    if (directory === undefined) directories.set(key, (directory = resolveDirectory(tree, parts)));
+    return tree.get(directory === '' ? last : `${directory}/${last}`);
+  };
+}
+
+/** the directory `parts` names with the symbolic links on the way followed (at most 40 of them) */
+function resolveDirectory(tree: SquashedTree, directory: readonly string[]): string {
+  let parts = [...directory];
   let done: string[] = [];
-  for (let hops = 0; hops < 40 && parts.length > 1; ) {
+  for (let hops = 0; hops < 40 && parts.length > 0; ) {
     const [head, ...rest] = parts;
     const current = [...done, head!].join('/');
     const entry = tree.get(current);
@@ -23,9 +45,8 @@ export function resolveEntry(tree: SquashedTree, file: string): ImageEntry | und
       done = [];
       continue;
     }
-    if (!entry && done.length === 0 && current === '') return undefined;
     done = [...done, head!];
     parts = rest;
   }
-  return tree.get([...done, ...parts].join('/'));
+  return [...done, ...parts].join('/');
 }
