@@ -182,15 +182,20 @@ describe('rampart pin against a real registry and real git remotes', () => {
     expect(await readFile(path.join(repo, 'missing.yaml'), 'utf8')).toBe(pod(`${app}:v9`, 'missing'));
   });
 
-  it('pins a full Istio image in place and leaves one joined from hub, image and tag to the user', async () => {
+  it('pins a full Istio image in place and leaves one joined from hub, image and tag, or derived from an operator version, to the user', async () => {
     const repo = path.join(scratch, 'istio');
     const app = `${registry.host}/team/app`;
     await mkdir(repo, { recursive: true });
     const before = `global:\n  hub: ${registry.host}/team\n  tag: v1\n  proxy:\n    image: app\npilot:\n  image: ${app}:v1\n  tag: v2\n`;
     await writeFile(path.join(repo, 'values.yaml'), before);
+    // an operator's image derived from its version: no bytes to edit
+    const eck = 'apiVersion: elasticsearch.k8s.elastic.co/v1\nkind: Elasticsearch\nmetadata: {name: logs}\nspec:\n  version: 8.14.0\n';
+    await writeFile(path.join(repo, 'eck.yaml'), eck);
     const result = await runCli(['pin', repo, '--insecure-registry', registry.host]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`left as is: values.yaml:3 ${app}:v1: Istio joins hub, image and tag`);
+    expect(result.stderr).toContain('left as is: eck.yaml:5 docker.elastic.co/elasticsearch/elasticsearch:8.14.0: ECK derives the image from spec.version');
+    expect(await readFile(path.join(repo, 'eck.yaml'), 'utf8')).toBe(eck);
     expect(await readFile(path.join(repo, 'values.yaml'), 'utf8')).toBe(before.replace(`image: ${app}:v1`, `image: ${app}:v1@${v1.digest}`));
   });
 

@@ -13,6 +13,7 @@ import { tektonRemoteRefs } from './tekton-refs.js';
 import { isUpgradePlan, upgradePlanImages } from './upgrade-plan-images.js';
 import { openshiftImages } from './openshift-images.js';
 import { istioOperatorImages } from './istio-images.js';
+import { isVersionedOperatorResource, operatorVersionImages } from './operator-version-images.js';
 import { carvelImages } from './carvel-images.js';
 import { kubevirtRegistryImages } from './kubevirt-images.js';
 import { scalarImage } from './yaml-tool-images.js';
@@ -41,7 +42,8 @@ export function kubernetesImages(object: KubeObject): ImageOccurrence[] {
     append(found, helmValuesImages(object.source.file, values, `${describeObject(object)} ${label}`).map((occurrence) => pinnableHere(occurrence, assembled)));
   }
   append(found, argoKustomizeImages(object));
-  if (isOperatorResource(object)) {
+  if (isVersionedOperatorResource(object)) append(found, operatorVersionImages(object));
+  else if (isOperatorResource(object)) {
     // operators' custom resources name the images they run outside pod specs (DragonflyDB `spec.image`, GPU Operator `driver`)
     const spec = getNode(object.node, 'spec');
     if (spec) append(found, helmValuesImages(object.source.file, spec, `${describeObject(object)} spec`, undefined, { referenceShaped: true }));
