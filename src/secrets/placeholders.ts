@@ -30,7 +30,11 @@ const WORDS = /^my[_-][a-z]+(?:[_-][a-z]+)*$|(?:replace|change|fill|insert|enter
 const TRIVIAL = new Set([
   'password', 'passwd', 'pass', 'secret', 'token', 'admin', 'root', 'user', 'guest', 'changeit', 'default',
   'postgres', 'mysql', 'redis', 'test', 'testing', 'demo', 'letmein', 'qwerty', 'secretpassword', 'mypassword',
-  'password123', 'admin123', '123456', '12345678', 'foobar', 'foo', 'bar', 'baz', 'abc123', 'prom-operator',
+  'password123', 'admin123', '123456', '12345678', 'foobar', 'foo', 'bar', 'baz', 'abc123',
+  // initial passwords products publish in their install docs and default configs, to be changed after
+  // the first login: kube-prometheus-stack's Grafana, Harbor's admin (harbor.yml, its chart's values,
+  // its own tests and CI), MinIO's root user
+  'prom-operator', 'harbor12345', 'minioadmin',
   // keyboard mash and filler that tests and docs type (`https://asdf:blah@github.com`), and bash.org's
   // `hunter2` (go-containerregistry's README: AzureDiamond:hunter2)
   'asdf', 'asdfasdf', 'asdf1234', 'blah', 'bleh', 'hunter2',

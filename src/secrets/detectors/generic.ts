@@ -611,6 +611,8 @@ export const genericDetectors: readonly Detector[] = [
         `- name: SESSION_SECRET\n  value: ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-generic-credential`,
         `"apiKey": "${random.chars(CLASS.alnum.chars, 28)}",`,
         `admin_password = "Xk9#${random.chars(CLASS.alnum.chars, 10)}"`,
+        // a product's published initial password, changed: no longer the default
+        'harborAdminPassword: "Harbor12345x"',
         `SECRET_KEY_BASE: ${random.chars('0123456789abcdef', 128)}`,
         `jwtSecret: "${random.chars('0123456789abcdef', 64)}"`,
         `<server><id>nexus</id><username>deploy</username><password>${random.chars(CLASS.alnum.chars, 16)}</password></server>`,
@@ -665,7 +667,7 @@ export const genericDetectors: readonly Detector[] = [
         // a yarn.lock dependency named for a credential, an escaped `-` in a key name (External Secrets), a Web Analytics beacon
         '    generate-password: "npm:^1.5.0"', '  - secretKey: "some_U002D_key"', '    secret-stack: "workspace:^"',
         `head: <script defer src="https://static.cloudflareinsights.com/beacon.min.js" data-cf-beacon='{"token": "${random.chars('0123456789abcdef', 32)}"}'></script>`,
-        'password: ${DB_PASSWORD}', 'password: changeme', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
+        'password: ${DB_PASSWORD}', 'password: changeme', 'harborAdminPassword: "Harbor12345"', 'MINIO_ROOT_PASSWORD: minioadmin', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
         'existingSecret: postgres-credentials', 'passwordSecretRef:', 'secretName: grafana-admin', 'tokenUrl: https://auth.example.org/token',
         'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',

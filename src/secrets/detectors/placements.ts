@@ -311,7 +311,7 @@ export const placementDetectors: readonly Detector[] = [
         ],
         negatives: [
           'docker login --username ci --password-stdin < token.txt', './cli login --password $DEPLOY_PASSWORD', 'cli --password "$(cat /run/secrets/pw)"',
-          'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme',
+          'Connect-VIServer -Server vc -User $user -Password $password', 'usage: cli --password PASSWORD', 'mkdir -p /var/lib/app', 'cli --password changeme', 'docker login -u admin -p Harbor12345 $IP:5000',
           'psexec \\\\host -u admin -p %PASSWORD% cmd', '      --password strings                  password. Comma-separated passwords allowed.', 'cli --password=<password>', 'cli --password ${{ secrets.PW }}',
           'mysql --host=db.internal.test:3306 --user=admin --password mysql_prod', 'psql -h db.internal.test -U app --password appdb_production',
           'docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"', 'docker login -u ci -p $(cat token.txt) registry.internal.test', 'docker run -p 8080:80 nginx',
