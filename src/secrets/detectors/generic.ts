@@ -229,7 +229,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
-  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || SHELL_SPLICE.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isQuotedPhrase(value, context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || SHELL_SPLICE.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -288,6 +288,25 @@ function isWebAnalyticsBeacon(context: MatchContext): boolean {
   const { text, index } = context;
   if (text === undefined || index === undefined) return false;
   return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
+}
+
+/**
+ * The first word of a quoted phrase: a translation catalogue's message (`"CONFIRM_PWD": "Passwörter
+ * sind nicht identisch."`, `"CLI_PASSWORD_TIP": "使用docker cli访问Harbor时…"`). The value starts at
+ * the opening quote and the string goes on, past whitespace, with two more words or text beyond
+ * ASCII before it closes on the same line: a sentence, which no generator writes.
+ */
+function isQuotedPhrase(value: string, context: MatchContext): boolean {
+  const { text, index, match } = context;
+  if (text === undefined || index === undefined || match === undefined || !match.endsWith(value)) return false;
+  const quote = match[match.length - value.length - 1];
+  if (quote !== '"' && quote !== "'") return false;
+  const end = index + match.length;
+  const close = text.indexOf(quote, end);
+  if (close === -1 || close - end > 1000 || !/^[ \t]/.test(text.slice(end, end + 1))) return false;
+  const rest = text.slice(end, close);
+  if (rest.includes('\n')) return false;
+  return (rest.match(/\p{L}{2,}/gu)?.length ?? 0) >= 2 || ((value + rest).match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3;
 }
 
 /**
@@ -611,6 +630,8 @@ export const genericDetectors: readonly Detector[] = [
         `- name: SESSION_SECRET\n  value: ${random.chars(CLASS.base64url.chars, 32)} # expect: secret-generic-credential`,
         `"apiKey": "${random.chars(CLASS.alnum.chars, 28)}",`,
         `admin_password = "Xk9#${random.chars(CLASS.alnum.chars, 10)}"`,
+        // a quoted value followed by a comment, not by more of its string
+        `"db_password": "Vr3#${random.chars(CLASS.alnum.chars, 10)}", "note": "rotate it yearly"`,
         // a product's published initial password, changed: no longer the default
         'harborAdminPassword: "Harbor12345x"',
         `SECRET_KEY_BASE: ${random.chars('0123456789abcdef', 128)}`,
@@ -731,6 +752,8 @@ export const genericDetectors: readonly Detector[] = [
         // a .NET assembly's public key token; a GitHub-format token whose CRC32 fails (never issued: GitHub's docs and tests write them)
         '<add assembly="System.Web.Mvc, Version=5.2.7.0, Culture=neutral, PublicKeyToken=31BF3856AD364E35" />', '<assemblyIdentity name="Newtonsoft.Json" publicKeyToken="30ad4fe6b2a6aeed" />',
         '"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a",',
+        // messages of a translation catalogue: the value is a sentence's first word
+        '"CONFIRM_PWD": "Passwörter sind nicht identisch.",', '"CLI_PASSWORD_TIP": "使用docker cli访问Harbor时，可以使用此cli密码作为密码。",',
         // names of words joined by dashes in any case: a Secret's name, an HTTP header's name
         'configFileSecret: jackett-vpnConfig', 'APIKeyScannerAdapter: X-ScannerAdapter-API-Key', 'tokenHeader: X-Vault-Token',
         // a vendor's prefix before a word in capitals to replace (NVIDIA NIM samples)
