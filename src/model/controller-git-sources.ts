@@ -26,7 +26,8 @@ export interface ControllerGitSource {
 /**
  * - kapp-controller `App` (and `Package` template, `PackageRepository`) `fetch[].git`: `ref`
  *   (`origin/<branch>`, a tag or a commit) or `refSelection.semver.constraints`;
- * - Pulumi Kubernetes Operator `Stack` (pulumi.com): `projectRepo` at `commit` or `branch`.
+ * - Pulumi Kubernetes Operator `Stack` (pulumi.com): `projectRepo` at `commit` or `branch`;
+ * - OpenShift `BuildConfig` `spec.source.git` `uri` at `ref`.
  */
 export function controllerGitSources(object: KubeObject): ControllerGitSource[] {
   const found: ControllerGitSource[] = [];
@@ -52,7 +53,26 @@ export function controllerGitSources(object: KubeObject): ControllerGitSource[] 
       found.push({ object, where: describeObject(object), controller: 'the Pulumi Kubernetes Operator', url, kind, span: revision?.span ?? url.span, ...(revision ? { ref: { ...revision, value: revision.value.replace(/^refs\/(?:remotes\/origin|heads)\//, '') } } : {}) });
     }
   }
+  const build = openshiftBuildSource(object);
+  if (build) found.push(build);
   return found;
+}
+
+/**
+ * OpenShift `BuildConfig` `spec.source.git`: `uri` at `ref` (a branch, tag or commit; none is the
+ * repository's default branch). Its builds, started by webhooks and config changes, push the image
+ * the cluster's image triggers roll out.
+ */
+function openshiftBuildSource(object: KubeObject): ControllerGitSource | undefined {
+  const group = apiGroup(object);
+  if (object.kind !== 'BuildConfig' || (group !== 'build.openshift.io' && group !== '')) return undefined;
+  const git = getPath(object.node, 'spec', 'source', 'git');
+  const url = text(object, getNode(git, 'uri'));
+  if (!url) return undefined;
+  const ref = text(object, getNode(git, 'ref'));
+  const revision = ref ? { ...ref, value: ref.value.trim().replace(/^refs\/heads\//, '') } : undefined;
+  const kind = ref?.value.trim().startsWith('refs/heads/') ? 'branch' : classifyGitRef(revision?.value);
+  return { object, where: `${describeObject(object)} source.git`, controller: 'OpenShift builds', url, kind, span: revision?.span ?? url.span, ...(revision ? { ref: revision } : {}) };
 }
 
 function text(object: KubeObject, node: Node | undefined): Text | undefined {

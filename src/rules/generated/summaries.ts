@@ -521,7 +521,7 @@ export const RULE_SUMMARIES: Readonly<Record<string, RuleSummary>> = {
   'argocd-app-unpinned-revision': {"severity":"medium","summary":"An Argo CD Application or ApplicationSet follows `HEAD`, a branch, a version range, or no revision at all."},
   'flux-source-unpinned': {"severity":"medium","summary":"A Flux source follows a branch, a tag, a version range or `latest` instead of a commit, digest or exact chart version."},
   'package-version-unpinned': {"severity":"medium","summary":"A package manager in the cluster picks the version it installs: an OLM `Subscription` with automatic approval, a kapp-controller `PackageInstall` version range, a Crossplane package dependency range."},
-  'git-source-unpinned': {"severity":"medium","summary":"A kapp-controller `App` or a Pulumi Kubernetes Operator `Stack` deploys from a Git branch, a version range or the default branch."},
+  'git-source-unpinned': {"severity":"medium","summary":"A kapp-controller `App`, a Pulumi Kubernetes Operator `Stack` or an OpenShift `BuildConfig` deploys or builds from a Git branch, a version range or the default branch."},
   'source-not-allowed': {"severity":"high","summary":"A Git repository, Helm repository, OCI artifact or Terraform module comes from outside the configured `sources.allowed`."},
   'dependency-insecure-transport': {"severity":"high","summary":"A chart repository, Git repository, remote base or module is fetched over plain `http://` or `git://` (or with TLS checks turned off)."},
   'tekton-resolver-unpinned': {"severity":"medium","summary":"A Tekton `taskRef`/`pipelineRef` resolves its Task or Pipeline from git on a branch (or with no revision), from Tekton Hub with no version, or from a plain URL."},
