@@ -58,7 +58,8 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
   const diverted = new Set(probe.diversions.filter((item) => tree.get(item.path)?.layer === item.layer).flatMap((item) => item.diverted.map((file) => file.replace(/^\/+/, ''))));
   const owned = new Map<string, { pkg: ImagePackage; file: PackageFile }>();
   const tampered: TamperedFile[] = [];
-  const resolveEntry = entryResolver(tree);
+  const members = tree.entries();
+  const resolveEntry = entryResolver(tree, new Map(members.map((entry) => [entry.path, entry])));
   for (const pkg of osPackages) {
     for (const file of pkg.files ?? []) {
       const relative = file.path.replace(/^\/+/, '');
@@ -72,11 +73,11 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
     }
   }
   // language packages own their manifest's directory tree and, for binaries (Go, Rust), the binary itself
-  const languageOwned = image.inventory.packages.filter((pkg) => !osPackages.includes(pkg)).map((pkg) => pkg.path);
+  const languageOwned = new Set(image.inventory.packages.filter((pkg) => !osPackages.includes(pkg)).map((pkg) => pkg.path));
   const hasFileLists = osPackages.some((pkg) => (pkg.files?.length ?? 0) > 0);
   const unownedExecutables: UnownedFile[] = [];
   const unownedSetuid: TamperReport['unownedSetuid'] = [];
-  for (const entry of tree.entries()) {
+  for (const entry of members) {
     if (entry.type !== 'file') continue;
     const ownedBy = owned.get(entry.path);
     if ((entry.mode & 0o6000) !== 0) {
@@ -84,7 +85,7 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
       if (!ownedBy) unownedSetuid.push({ path: entry.path, layer: entry.layer, mode: entry.mode });
       else if (recorded !== undefined && (recorded & 0o6000) !== (entry.mode & 0o6000)) unownedSetuid.push({ path: entry.path, layer: entry.layer, mode: entry.mode, recordedMode: recorded, pkg: ownedBy.pkg });
     }
-    if (hasFileLists && !ownedBy && (entry.mode & 0o111) !== 0 && SYSTEM_EXECUTABLE_DIRECTORY.test(entry.path) && !languageOwned.includes(entry.path)) {
+    if (hasFileLists && !ownedBy && (entry.mode & 0o111) !== 0 && SYSTEM_EXECUTABLE_DIRECTORY.test(entry.path) && !languageOwned.has(entry.path)) {
       unownedExecutables.push({ path: entry.path, layer: entry.layer, mode: entry.mode });
     }
   }
