@@ -3,6 +3,7 @@ import { satisfiesConstraint } from '../../model/semver-constraint.js';
 import path from 'node:path';
 import { fleetHelmBlocks } from '../../model/fleet.js';
 import { isRemoteHelmfileChart, readHelmfile } from '../../model/helmfile.js';
+import { readTankaChartfile } from '../../model/tanka-chartfile.js';
 import { getNode, seqItems } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { installedCharts } from './cluster-charts.js';
@@ -15,7 +16,7 @@ export default defineRule({
   severity: 'medium',
   // k3s/RKE2 HelmChart, Crossplane provider-helm Release, kapp-controller App
   objectKinds: ['HelmChart', 'Release', 'App'],
-  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, a Rancher Fleet `fleet.yaml` chart, or a chart a k3s `HelmChart`, Crossplane `Release`, kapp-controller `App` or Pulumi YAML program installs) asks for a version range or no version.',
+  summary: 'A Helm chart dependency (or a Kustomize `helmCharts` entry, a Helmfile release, a Tanka `chartfile.yaml` chart, a Rancher Fleet `fleet.yaml` chart, or a chart a k3s `HelmChart`, Crossplane `Release`, kapp-controller `App` or Pulumi YAML program installs) asks for a version range or no version.',
   rationale:
     'A chart dependency version such as `^1.2`, `~1`, `>=1.0`, `1.x`, `1.2` (Helm reads it as `1.2.x`), `*` or no ' +
     'version at all is resolved again by `helm dependency update`, and by Kustomize\'s `helmCharts` on every build, ' +
@@ -43,6 +44,7 @@ export default defineRule({
     kustomize: 'Kustomize helmCharts entry {name} asks for {version}: each build can inflate a newer chart release.',
     fleet: '{where} pulls chart {name} from {source} and asks for {version}: Fleet deploys a newer chart release to the clusters without review.',
     helmfile: 'Helmfile release {name} installs {chart} at {version}: `helmfile apply` can install a newer chart release without review.',
+    tanka: 'Tanka chartfile requires {chart} at {version}: `tk tool charts vendor` can vendor a newer chart release without review.',
     controller: '{where} installs chart {name} from {source} at {version}: {controller} can install a newer chart release without review.',
     controllerArchive: '{where} installs the chart archive {source}: {controller} deploys whatever that address serves, and nothing pins its content (take the chart from a Helm or OCI repository at an exact version).',
     fleetArchive: '{where} pulls the chart archive {source}: Fleet deploys whatever that address serves, and nothing pins its content (vendor the chart, or take it from a Helm or OCI repository at an exact version).',
@@ -83,6 +85,16 @@ export default defineRule({
           at: release.version?.span ?? chart.span,
           data: { name: release.name, chart: chart.value, version: version ? `\`${version}\`` : 'no version (the newest)' },
           subject: `${release.name}\0${chart.value}`,
+        });
+      }
+      for (const required of readTankaChartfile(document)?.requires ?? []) {
+        const version = required.version?.value;
+        if (isTemplatedValue(required.chart.value) || (version && (isTemplatedValue(version) || classifyVersion(version) === 'exact'))) continue;
+        context.report({
+          messageId: 'tanka',
+          at: required.version?.span ?? required.chart.span,
+          data: { chart: required.chart.value, version: version ? `\`${version}\`` : 'no version (the newest)' },
+          subject: `tanka\0${required.chart.value}`,
         });
       }
       for (const block of fleetHelmBlocks(document)) {

@@ -7,6 +7,7 @@ import { apiGroup } from '../../model/kubernetes.js';
 import { isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote } from '../../model/remote-refs.js';
 import { fleetHelmBlocks, remoteChart } from '../../model/fleet.js';
+import { readTankaChartfile } from '../../model/tanka-chartfile.js';
 import { readHelmfile } from '../../model/helmfile.js';
 import type { Span } from '../../model/span.js';
 import { parseTerraformSource } from '../../model/terraform-source.js';
@@ -35,7 +36,8 @@ const FLUX_SOURCES = new Set(['GitRepository', 'HelmRepository', 'OCIRepository'
  * Every place the repository names something the cluster will be built from: Argo CD sources,
  * Flux sources, Kustomize remote resources and `helmCharts` repositories, Helm chart dependencies,
  * Helmfile repositories and OCI charts, Rancher Fleet `fleet.yaml` charts, charts a k3s `HelmChart`,
- * Crossplane `Release` or kapp-controller `App` installs, jsonnet-bundler git dependencies, Terraform modules.
+ * Crossplane `Release` or kapp-controller `App` installs, Tanka `chartfile.yaml` repositories, jsonnet-bundler git
+ * dependencies, Terraform modules.
  */
 export function sourceUses(workspace: Workspace): SourceUse[] {
   const uses: SourceUse[] = [];
@@ -86,6 +88,9 @@ export function sourceUses(workspace: Workspace): SourceUse[] {
     }
     for (const release of helmfile?.releases ?? []) {
       if (release.chart && /^oci:\/\//i.test(release.chart.value.trim())) add(`${document.file.path} release ${release.name}`, release.chart.value, release.chart.span);
+    }
+    for (const repository of readTankaChartfile(document)?.repositories ?? []) {
+      add(`${document.file.path} repository ${repository.name}`, repository.url.value, repository.url.span);
     }
     for (const chart of pulumiHelmCharts(document)) add(chart.where, chart.remote.value, chart.remote.span);
     for (const block of fleetHelmBlocks(document)) {
