@@ -1,8 +1,11 @@
+import { KeywordHits } from './keyword-hits.js';
 import { KeywordPresence, MAX_PRESENCE_KEYWORD, MAX_PRESENCE_ROW_WIDTH } from './keyword-presence.js';
 
 const ASCII = 128;
 /** table entries are row offsets (state × row width), so the low bit is free: 1 marks a state where keywords end */
 const ACCEPTS = 1;
+/** a stretch this long or longer is walked in WebAssembly (copying it there costs about as much as a JavaScript walk of a few dozen characters) */
+const WASM_FROM = 256;
 
 /**
  * Aho–Corasick automaton over ASCII, case-insensitive: one pass over the text finds every
@@ -24,6 +27,8 @@ export class KeywordAutomaton {
   private readonly rowMask: number;
   /** occursIn's walker, once built; null when the table is too wide for it */
   private presence: KeywordPresence | null | undefined;
+  /** `scan`'s walker in WebAssembly, once built */
+  private hits: KeywordHits | undefined;
   /** keyword indexes ending at each state (by row offset), suffix matches included */
   private readonly outputs: Map<number, readonly number[]>;
 
@@ -129,6 +134,23 @@ export class KeywordAutomaton {
 
   /** Calls `onHit(keywordIndex, start)` for every occurrence in [from, to) of `text`, in order of its end. */
   scan(text: string, onHit: (keyword: number, start: number) => void, from = 0, to = text.length): void {
+    const { outputs, keywords } = this;
+    if (to - from >= WASM_FROM) {
+      this.hits ??= new KeywordHits({ transitions: this.transitions, accepts: ACCEPTS, byteClass: this.byteClass });
+      const walked = this.hits.scan(text, from, to, (index, row) => {
+        const found = outputs.get(row)!;
+        for (let k = 0; k < found.length; k += 1) {
+          const keyword = found[k]!;
+          onHit(keyword, index + 1 - keywords[keyword]!.length);
+        }
+      });
+      if (walked) return;
+    }
+    this.scanHere(text, onHit, from, to);
+  }
+
+  /** `scan` walked in JavaScript: for short stretches, and text outside ASCII */
+  private scanHere(text: string, onHit: (keyword: number, start: number) => void, from: number, to: number): void {
     const { transitions, outputs, keywords, classOf, rowMask } = this;
     let state = 0;
     for (let index = from; index < to; index += 1) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '../catalogue.js';
 import { withCrc32Base62Suffix } from '../checksum.js';
 import { ALNUM, SampleRandom } from '../random.js';
-import { changedLines } from './changed-lines.js';
+import { changedAsciiLines, changedLines } from './changed-lines.js';
 import { changedRange, FirstHits, type BlobJob, type SearchedVersion } from './first-hits.js';
 
 const filler = (count: number, tag = 'x'): string[] => Array.from({ length: count }, (_, line) => `  setting-${tag}-${line}: value-${line % 97}`);
@@ -24,6 +24,8 @@ describe('changedLines', () => {
     const two = text.indexOf('added: two');
     const removedAt = text.indexOf(after[300]!);
     expect(parts).toEqual([{ start: one, end: one + 'added: one'.length }, { start: removedAt, end: removedAt }, { start: two, end: two + 'added: two'.length }]);
+    // the same read as bytes
+    expect(changedAsciiLines(Buffer.from(`${before.join('\n')}\n`), Buffer.from(text), changedRange(`${before.join('\n')}\n`, text)!)).toEqual(parts);
   });
 
   it('marks where a moved block now meets other lines', () => {
@@ -31,9 +33,10 @@ describe('changedLines', () => {
     const after = [...before.slice(0, 50), ...before.slice(200, 220), ...before.slice(50, 200), ...before.slice(220)];
     const text = `${after.join('\n')}\n`;
     const previous = `${before.join('\n')}\n`;
-    const starts = changedLines(previous, text, changedRange(previous, text)!).map((part) => part.start);
+    const parts = changedLines(previous, text, changedRange(previous, text)!);
     const lineAt = (index: number): number => text.indexOf(`${after[index]}\n`);
-    expect(starts).toEqual([lineAt(50), lineAt(70), lineAt(220)]);
+    expect(parts.map((part) => part.start)).toEqual([lineAt(50), lineAt(70), lineAt(220)]);
+    expect(changedAsciiLines(Buffer.from(previous), Buffer.from(text), changedRange(previous, text)!)).toEqual(parts);
   });
 });
 

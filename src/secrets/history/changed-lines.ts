@@ -6,6 +6,30 @@ const LINE_DIFF_FROM = 2048;
 const CANDIDATES = 8;
 /** how far a candidate's run of equal lines is followed when choosing among candidates */
 const RUN_LOOKAHEAD = 32;
+const NEWLINE = 0x0a;
+
+/** The lines of one stretch of a version: where each starts and ends (past its newline, if it has one), and a key equal lines share. */
+interface Lines {
+  readonly starts: number[];
+  readonly ends: number[];
+  /** the line itself, or a hash of its bytes (equal keys then say nothing until the bytes are compared) */
+  readonly keys: Array<string | number>;
+  /** whether the last line ends with a newline (or there are none) */
+  readonly whole: boolean;
+}
+
+/** How to read two versions: as texts, or as the bytes of ASCII texts (offsets are the same). */
+interface Versions {
+  readonly previousLength: number;
+  readonly length: number;
+  /** offset of the newline at or after `offset` of the new version, or -1 */
+  newlineAfter(offset: number): number;
+  /** offset of the newline before `offset` of the new version, or -1 */
+  newlineBefore(offset: number): number;
+  lines(ofPrevious: boolean, from: number, to: number): Lines;
+  /** whether line `a` of the previous stretch equals line `b` of the new one (keys already equal) */
+  same(before: Lines, a: number, after: Lines, b: number): boolean;
+}
 
 /**
  * Where a version differs from the one before it, as parts of its text: the lines the previous
@@ -20,21 +44,29 @@ const RUN_LOOKAHEAD = 32;
  */
 export function changedLines(previousText: string | (() => string), text: string, range: ChangedRange): ChangedRange[] {
   if (range.end - range.start < LINE_DIFF_FROM) return [range];
-  const previous = typeof previousText === 'string' ? previousText : previousText();
+  return lineParts(textVersions(typeof previousText === 'string' ? previousText : previousText(), text), range);
+}
+
+/** `changedLines` of two ASCII texts given as their bytes (lines hashed and compared as bytes: no text is made). */
+export function changedAsciiLines(previous: Buffer, body: Buffer, range: ChangedRange): ChangedRange[] {
+  if (range.end - range.start < LINE_DIFF_FROM) return [range];
+  return lineParts(byteVersions(previous, body), range);
+}
+
+function lineParts(versions: Versions, range: ChangedRange): ChangedRange[] {
   // the lines between the common prefix and suffix, each with its newline (the last may have none)
-  const start = range.start <= 0 ? 0 : text.lastIndexOf('\n', range.start - 1) + 1;
-  const suffix = text.length - range.end;
-  const newEnd = range.end >= text.length || text.charCodeAt(range.end - 1) === NEWLINE ? range.end : lineAfter(text, range.end);
-  const oldEnd = previous.length - (text.length - newEnd);
-  if (oldEnd < start || suffix < 0) return [range];
-  const before = linesOf(previous, start, oldEnd);
-  const after = linesOf(text, start, newEnd);
-  const places = new Map<string, number | number[]>();
-  for (let index = 0; index < before.lines.length; index += 1) {
-    const line = before.lines[index]!;
-    const known = places.get(line);
-    if (known === undefined) places.set(line, index);
-    else if (typeof known === 'number') places.set(line, [known, index]);
+  const start = range.start <= 0 ? 0 : versions.newlineBefore(range.start) + 1;
+  const newEnd = range.end >= versions.length || versions.newlineBefore(range.end) === range.end - 1 ? range.end : lineAfter(versions, range.end);
+  const oldEnd = versions.previousLength - (versions.length - newEnd);
+  if (oldEnd < start) return [range];
+  const before = versions.lines(true, start, oldEnd);
+  const after = versions.lines(false, start, newEnd);
+  const places = new Map<string | number, number | number[]>();
+  for (let index = 0; index < before.keys.length; index += 1) {
+    const key = before.keys[index]!;
+    const known = places.get(key);
+    if (known === undefined) places.set(key, index);
+    else if (typeof known === 'number') places.set(key, [known, index]);
     else if (known.length < CANDIDATES) known.push(index);
   }
   const parts: Array<{ start: number; end: number }> = [];
@@ -43,60 +75,46 @@ export function changedLines(previousText: string | (() => string), text: string
     if (last && from <= last.end + 1) last.end = Math.max(last.end, to);
     else parts.push({ start: from, end: to });
   };
+  const same = (a: number, b: number): boolean => a >= 0 && a < before.keys.length && before.keys[a] === after.keys[b] && versions.same(before, a, after, b);
   // the previous line's place in the previous version: -1 is the common prefix, undefined a changed line
   let place: number | undefined = -1;
-  for (let index = 0; index < after.lines.length; index += 1) {
-    const line = after.lines[index]!;
+  for (let index = 0; index < after.keys.length; index += 1) {
     const lineStart = after.starts[index]!;
-    if (place !== undefined && before.lines[place + 1] === line) {
+    if (place !== undefined && same(place + 1, index)) {
       place += 1;
       continue;
     }
-    const known = places.get(line);
-    if (known === undefined) {
+    const known = places.get(after.keys[index]!);
+    const found = known === undefined ? undefined : longestRun(known, index, same);
+    if (found === undefined) {
       // a line the previous version does not hold: to its newline
-      mark(lineStart, lineStart + line.length - (line.charCodeAt(line.length - 1) === NEWLINE ? 1 : 0));
+      const lineEnd = after.ends[index]!;
+      mark(lineStart, lineEnd - (versions.newlineBefore(lineEnd) === lineEnd - 1 ? 1 : 0));
       place = undefined;
       continue;
     }
     // a run that starts here, after a line of the previous version that was not before it: a new meeting of lines
     if (place !== undefined) mark(lineStart, lineStart);
-    place = typeof known === 'number' ? known : longestRun(before.lines, after.lines, known, index);
+    place = found;
   }
   // the last run meets the common suffix where it did not before (a partial last line of `before` is in no run)
-  if (place !== undefined && (place !== before.lines.length - 1 || !before.whole)) mark(newEnd, newEnd);
-  return parts.map((part) => ({ start: part.start, end: part.end }));
+  if (place !== undefined && (place !== before.keys.length - 1 || !before.whole)) mark(newEnd, newEnd);
+  return parts;
 }
 
-const NEWLINE = 0x0a;
-
-function lineAfter(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  return newline === -1 ? text.length : newline + 1;
+function lineAfter(versions: Versions, offset: number): number {
+  const newline = versions.newlineAfter(offset);
+  return newline === -1 ? versions.length : newline + 1;
 }
 
-/** the lines of text[from, to), each with its newline; `whole` when the last ends with one (or there are none) */
-function linesOf(text: string, from: number, to: number): { lines: string[]; starts: number[]; whole: boolean } {
-  const lines: string[] = [];
-  const starts: number[] = [];
-  let at = from;
-  while (at < to) {
-    const newline = text.indexOf('\n', at);
-    const end = newline === -1 || newline >= to ? to : newline + 1;
-    lines.push(text.slice(at, end));
-    starts.push(at);
-    at = end;
-  }
-  return { lines, starts, whole: lines.length === 0 || text.charCodeAt(to - 1) === NEWLINE };
-}
-
-/** of the places a line has in `before`, the one whose run of lines equal to those from `index` in `after` is longest */
-function longestRun(before: readonly string[], after: readonly string[], places: readonly number[], index: number): number {
-  let best = places[0]!;
-  let bestLength = -1;
-  for (const place of places) {
+/** of a line's places in the previous version (equal keys), the one equal to it whose run of equal lines is longest; undefined when none is equal */
+function longestRun(places: number | readonly number[], index: number, same: (a: number, b: number) => boolean): number | undefined {
+  let best: number | undefined;
+  let bestLength = 0;
+  for (const place of typeof places === 'number' ? [places] : places) {
+    if (!same(place, index)) continue;
     let length = 1;
-    while (length < RUN_LOOKAHEAD && place + length < before.length && index + length < after.length && before[place + length] === after[index + length]) length += 1;
+    while (length < RUN_LOOKAHEAD && same(place + length, index + length)) length += 1;
     if (length > bestLength) {
       best = place;
       bestLength = length;
@@ -104,4 +122,69 @@ function longestRun(before: readonly string[], after: readonly string[], places:
     }
   }
   return best;
+}
+
+function textVersions(previous: string, text: string): Versions {
+  const lines = (of: string, from: number, to: number): Lines => {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const keys: string[] = [];
+    for (let at = from; at < to;) {
+      const newline = of.indexOf('\n', at);
+      const end = newline === -1 || newline >= to ? to : newline + 1;
+      starts.push(at);
+      ends.push(end);
+      keys.push(of.slice(at, end));
+      at = end;
+    }
+    return { starts, ends, keys, whole: keys.length === 0 || of.charCodeAt(to - 1) === NEWLINE };
+  };
+  return {
+    previousLength: previous.length,
+    length: text.length,
+    newlineAfter: (offset) => text.indexOf('\n', offset),
+    newlineBefore: (offset) => (offset <= 0 ? -1 : text.lastIndexOf('\n', offset - 1)),
+    lines: (ofPrevious, from, to) => lines(ofPrevious ? previous : text, from, to),
+    // the keys are the lines themselves
+    same: () => true,
+  };
+}
+
+function byteVersions(previous: Buffer, body: Buffer): Versions {
+  const lines = (of: Buffer, from: number, to: number): Lines => {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const keys: number[] = [];
+    let at = from;
+    while (at < to) {
+      // FNV-1a over the line's bytes, its newline included
+      let hash = 0x811c9dc5;
+      let end = at;
+      while (end < to) {
+        const byte = of[end]!;
+        hash = Math.imul(hash ^ byte, 0x01000193);
+        end += 1;
+        if (byte === NEWLINE) break;
+      }
+      starts.push(at);
+      ends.push(end);
+      keys.push(hash);
+      at = end;
+    }
+    return { starts, ends, keys, whole: keys.length === 0 || of[to - 1] === NEWLINE };
+  };
+  return {
+    previousLength: previous.length,
+    length: body.length,
+    newlineAfter: (offset) => body.indexOf(NEWLINE, offset),
+    newlineBefore: (offset) => (offset <= 0 ? -1 : body.lastIndexOf(NEWLINE, offset - 1)),
+    lines: (ofPrevious, from, to) => lines(ofPrevious ? previous : body, from, to),
+    same: (before, a, after, b) => {
+      const aStart = before.starts[a]!;
+      const aEnd = before.ends[a]!;
+      const bStart = after.starts[b]!;
+      const bEnd = after.ends[b]!;
+      return aEnd - aStart === bEnd - bStart && body.compare(previous, aStart, aEnd, bStart, bEnd) === 0;
+    },
+  };
 }

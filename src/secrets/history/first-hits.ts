@@ -3,7 +3,7 @@ import type { HistoryHit } from './history-hit.js';
 import { draftHits } from './draft-hits.js';
 import type { ChangedRange } from '../scan-text.js';
 import { secretMatches } from './version-secrets.js';
-import { changedLines } from './changed-lines.js';
+import { changedAsciiLines, changedLines } from './changed-lines.js';
 
 /** One file version to search, with the commit (numbered oldest first) that wrote it. */
 export interface BlobJob {
@@ -65,8 +65,12 @@ export class FirstHits {
  * bytes) are compared as bytes, a block at a time by memcmp; others as text.
  */
 function changedPart(previous: SearchedVersion, version: SearchedVersion, text: string): ChangedRange[] | null {
-  const before = (): string => ('ascii' in previous ? previous.ascii.toString('latin1') : previous.text);
-  const range = 'ascii' in previous && 'ascii' in version ? changedBytes(previous.ascii, version.ascii) : changedRange(before(), text);
+  if ('ascii' in previous && 'ascii' in version) {
+    const range = changedBytes(previous.ascii, version.ascii);
+    return range === null ? null : changedAsciiLines(previous.ascii, version.ascii, range);
+  }
+  const before = 'ascii' in previous ? previous.ascii.toString('latin1') : previous.text;
+  const range = changedRange(before, text);
   return range === null ? null : changedLines(before, text, range);
 }
 
