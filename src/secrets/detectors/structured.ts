@@ -27,16 +27,19 @@ export function isSignedJwt(token: string): boolean {
 
 /** RFC 2606's names reserved for documentation: `example.com`, `www.example.org`, `jrocket@example.com`. */
 const EXAMPLE_DOMAIN = /(?:^|[@.\/])example\.(?:com|org|net)(?:$|[/:])/i;
+/** A URL or host on the machine itself: `https://localhost:8443/uaa/oauth/token`, `127.0.0.1:8080`, `[::1]`, `app.localhost`. */
+const LOOPBACK_HOST = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/\s]*@)?(?:(?:[a-z0-9-]+\.)*localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?:$|[/:])/i;
 
 /**
- * A token made in a JWT builder for a document or a test (the Online JWT Builder's default claims:
- * `aud: www.example.com`, `sub: jrocket@example.com`): every party it names (issuer, subject,
- * audience) that is a domain or an address is on a domain reserved for examples, so no service
- * accepts it.
+ * A token no service beyond the reader's own machine accepts: made in a JWT builder for a document
+ * or a test (the Online JWT Builder's default claims: `aud: www.example.com`, `sub:
+ * jrocket@example.com`), or issued by a server on loopback (a test's UAA or Keycloak at
+ * `https://localhost:8443/…`, captured into a fixture). Every party it names (issuer, subject,
+ * audience) that is a domain or an address is on a domain reserved for examples or on loopback.
  */
 function hasOnlyExampleParties(payload: Record<string, unknown>): boolean {
-  const parties = ['iss', 'sub', 'aud'].flatMap((claim) => [payload[claim]].flat()).filter((value): value is string => typeof value === 'string' && /[.@]/.test(value));
-  return parties.length > 0 && parties.every((value) => EXAMPLE_DOMAIN.test(value));
+  const parties = ['iss', 'sub', 'aud'].flatMap((claim) => [payload[claim]].flat()).filter((value): value is string => typeof value === 'string' && /[.@]|^[a-z][a-z0-9+.-]*:\/\/|^localhost/i.test(value));
+  return parties.length > 0 && parties.every((value) => EXAMPLE_DOMAIN.test(value) || LOOPBACK_HOST.test(value));
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -78,11 +81,17 @@ export const structuredDetectors: readonly Detector[] = [
         `token: ${jwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer', 'kubernetes.io/serviceaccount/namespace': 'ci' }, 'RS256', 256)}`,
         `Authorization: Bearer ${jwt({ sub: 'billing-worker', iat: 1732000000, scope: 'invoices:write' })}`,
         `token: ${jwt({ iss: 'https://auth.shop-prod.io', aud: 'api.example.com.shop-prod.io', sub: 'ops@shop-prod.io' })}`,
+        // a loopback name in the path or as a subdomain of a real host is no loopback issuer
+        `token: ${jwt({ iss: 'https://localhost.shop-prod.io/oauth/token', aud: ['kubernetes', 'openid'] }, 'RS256', 256)}`,
+        `token: ${jwt({ iss: 'https://sso.shop-prod.io/realms/localhost', sub: 'a1b2c3' }, 'RS256', 256)}`,
       ],
       negatives: [
         `example: ${JWT_IO}`,
         // made in a JWT builder for a test: every party on a domain reserved for examples
         `token: ${jwt({ iss: 'Online JWT Builder', aud: 'www.example.com', sub: 'jrocket@example.com', role: 'Manager' })}`,
+        // issued by a server on loopback (a test's UAA, a local Keycloak) and captured into a fixture
+        `access_token: ${jwt({ iss: 'https://localhost:8443/uaa/oauth/token', sub: '20111719-ce3a-44aa-92ac-176c4e381f66', aud: ['kubernetes', 'openid'] }, 'RS256', 256)}`,
+        `token: ${jwt({ iss: 'http://127.0.0.1:8080/realms/dev', azp: 'web' }, 'RS256', 256)}`,
         `unsigned: ${b64url({ alg: 'none' })}.${b64url({ sub: 'anonymous' })}.`,
         `truncated: ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'x' })}`,
         `payload: eyJhcGlWZXJzaW9uIjoidjEifQ.eyJub3QiOiJhIGp3dCJ9.c2hvcnQ`,
