@@ -1,5 +1,5 @@
 import type { Severity } from '../model/severity.js';
-import { PRIORITY, escapeRegex, variableName, type Detector } from './detector.js';
+import { PRIORITY, escapeRegex, variableName, type Detector, type MatchContext } from './detector.js';
 import { isDocumentedExample } from './placeholders.js';
 import { longestRun } from './entropy.js';
 import { SampleRandom } from './random.js';
@@ -27,8 +27,8 @@ export interface TokenSpec {
   readonly keywords?: readonly string[];
   /** characters that may not touch the token on either side */
   readonly boundary?: string;
-  /** structural check beyond the shape (checksums, embedded JSON) */
-  readonly check?: (token: string) => boolean;
+  /** structural check beyond the shape (checksums, embedded JSON), or of where the token sits */
+  readonly check?: (token: string, context: MatchContext) => boolean;
   /** turns a random sample into a valid one (computes its checksum) */
   readonly finish?: (sample: string) => string;
   /** turns a valid sample into one that has the shape but fails `check` */
@@ -98,7 +98,7 @@ export function tokenDetector(spec: TokenSpec): Detector {
     kind: spec.kind,
     keywords,
     pattern: new RegExp(source, 'g'),
-    validate: (token) => !isDocumentedExample(token) && longestRun(token) < 6 && (spec.check?.(token) ?? true),
+    validate: (token, context) => !isDocumentedExample(token) && longestRun(token) < 6 && (spec.check?.(token, context) ?? true),
     priority: PRIORITY.provider,
     severity: spec.severity ?? 'critical',
     ...(spec.paths ? { paths: spec.paths } : {}),

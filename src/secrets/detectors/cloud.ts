@@ -1,6 +1,13 @@
 import { assignmentDetector } from '../assignment.js';
 import type { Detector } from '../detector.js';
 import { CLASS, tokenDetector } from '../token-shape.js';
+import { isPresignedUrlCredential } from '../presigned-url.js';
+
+/** Presigned URLs (S3 SigV4 with a temporary key's session token, SigV2), as a browser or an API's JSON hands them out. */
+export const PRESIGNED_URL_SAMPLES = [
+  '"url": "https://files.s3.us-west-2.amazonaws.com/a1/photo.jpeg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAZI2LQ7RKVX4MOD3T%2F20250311%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Date=20250311T180209Z&X-Amz-Expires=3600&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEGIaCXVzLXdlc3QtMiJHMEUCIQDx7Kq2Vb9mR3tLpN8wZc4HfY1sJ6aT0gUe5oXiWnBdPAIgM2vQ9rKcL7yF1tH8jS4uE6pA3wN0bZ5xGiD2fVhYoC0qiAQIy%2F%2F%2F%2F%2F%2F%2F%2F%2F%2F8BEAAaDDY0NDk3MjY3NzE0OSIMq7Zw4KfR9mT2sLbXKrwDn5Vh8pQe3Yc1uJ6aG0tD&X-Amz-Signature=d98f3a1c6b2e4f5a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b&X-Amz-SignedHeaders=host"',
+  '<a href="https://bucket.s3.amazonaws.com/report.pdf?AWSAccessKeyId=AKIAQ3ZX7LMN4RTV2WKE&Expires=1741719729&Signature=Zk3vQ9rKcL7yF1tH8jS4uE6pA3w%3D">report</a>',
+];
 
 const AWS_REFS = ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids'];
 const AWS_REVOKE = 'Deactivate and delete the access key in IAM (Users → Security credentials), review CloudTrail for its use, and move workloads to IAM roles (IRSA, Pod Identity) instead of long-lived keys.';
@@ -19,7 +26,8 @@ export const cloudDetectors: readonly Detector[] = [
     shape: ['A', [{ regex: 'KS', chars: 'KS' }, 1], 'IA', [CLASS.base32, 16]],
     keywords: ['akia', 'asia'],
     boundary: 'A-Za-z0-9',
-    negatives: ['aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'region: asia-northeast1'],
+    check: (_token, context) => !isPresignedUrlCredential(context),
+    negatives: ['aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'region: asia-northeast1', ...PRESIGNED_URL_SAMPLES],
     impact: 'Identifies an IAM access key; with the secret key beside it (often in the same file or commit) it signs AWS API calls as that IAM user.',
     revoke: AWS_REVOKE,
     references: AWS_REFS,

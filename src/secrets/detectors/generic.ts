@@ -7,6 +7,8 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { isSignedJwt } from './structured.js';
+import { isPresignedUrlCredential } from '../presigned-url.js';
+import { PRESIGNED_URL_SAMPLES } from './cloud.js';
 import { isConnectionPassword, TRIVIAL_PASSWORDS } from './connection-password.js';
 
 /**
@@ -229,7 +231,7 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   const nestedWord = written === undefined ? undefined : NESTED_WORD.exec(written);
   if (nestedWord && isCredentialKey(nestedWord[1]!)) return false;
   const assigned = withNameEscapesDecoded(nested ? nested[2] : written);
-  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isQuotedPhrase(value, context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || SHELL_SPLICE.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
+  if (assigned === undefined || isPlaceholder(value) || PACKAGE_SPEC.test(assigned) || isWebAnalyticsBeacon(context) || isPresignedUrlValue(value, context) || isQuotedPhrase(value, context) || isInEncryptedBlock(context) || SEALED_CIPHERTEXT.test(assigned) || SHELL_SPLICE.test(assigned) || PUBLIC_CLIENT_KEY.test(assigned) || GITHUB_NODE_ID.test(assigned) || isDocSearchKey(key, assigned, context)) return false;
   // text in a script beyond ASCII (a translation: `"…_token_here_1007": "分析器预期…"`) is no generated secret
   if ((assigned.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 3) return false;
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
@@ -288,6 +290,13 @@ function isWebAnalyticsBeacon(context: MatchContext): boolean {
   const { text, index } = context;
   if (text === undefined || index === undefined) return false;
   return /data-cf-beacon|cloudflareinsights\.com\/beacon/i.test(text.slice(Math.max(0, index - 400), index));
+}
+
+/** `X-Amz-Security-Token=…` in a presigned URL's query: see isPresignedUrlCredential. */
+function isPresignedUrlValue(value: string, context: MatchContext): boolean {
+  const { text, index, match } = context;
+  if (text === undefined || index === undefined || match === undefined) return false;
+  return isPresignedUrlCredential({ text, index: index + match.length - value.length });
 }
 
 /**
@@ -752,6 +761,8 @@ export const genericDetectors: readonly Detector[] = [
         // a .NET assembly's public key token; a GitHub-format token whose CRC32 fails (never issued: GitHub's docs and tests write them)
         '<add assembly="System.Web.Mvc, Version=5.2.7.0, Culture=neutral, PublicKeyToken=31BF3856AD364E35" />', '<assemblyIdentity name="Newtonsoft.Json" publicKeyToken="30ad4fe6b2a6aeed" />',
         '"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a",',
+        // a presigned URL's own session token
+        PRESIGNED_URL_SAMPLES[0]!,
         // messages of a translation catalogue: the value is a sentence's first word
         '"CONFIRM_PWD": "Passwörter sind nicht identisch.",', '"CLI_PASSWORD_TIP": "使用docker cli访问Harbor时，可以使用此cli密码作为密码。",',
         // names of words joined by dashes in any case: a Secret's name, an HTTP header's name

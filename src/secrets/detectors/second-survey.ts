@@ -1,5 +1,7 @@
 import { decodeUriOrKeep } from '../../decode-uri.js';
 import { looksRandom } from '../assignment.js';
+import { isPresignedUrlCredential } from '../presigned-url.js';
+import { PRESIGNED_URL_SAMPLES } from './cloud.js';
 import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
@@ -157,10 +159,10 @@ const awsSessionToken: Detector = {
   kind: 'STS session token',
   keywords: SESSION_TOKEN_STARTS.map((start) => start.toLowerCase()),
   pattern: new RegExp(String.raw`(?<![A-Za-z0-9+/])(?<secret>(?:${SESSION_TOKEN_STARTS.join('|')})[A-Za-z0-9+/]{100,4000}={0,2})(?![A-Za-z0-9+/=])`, 'g'),
-  validate: (token) => {
+  validate: (token, context) => {
     // the header's varints encode as a run of `/` (`EJr//////////wEa…`): the rest is what must look random
     const body = token.slice(16).replace(/\/{4,}/g, '').slice(0, 64);
-    return MIXED(body) && looksRandom(body, 24) && !isDocumentedExample(token);
+    return MIXED(body) && looksRandom(body, 24) && !isDocumentedExample(token) && !isPresignedUrlCredential(context);
   },
   priority: PRIORITY.provider,
   severity: 'high',
@@ -185,6 +187,8 @@ const awsSessionToken: Detector = {
           `aws_session_token = \${AWS_SESSION_TOKEN}`,
           `"SessionToken": "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="`,
           `aws_session_token = IQoJb3JpZ2luX2Vj${'A'.repeat(200)}`,
+          // a presigned URL's own session token: the URL opens one object until it expires, the token signs nothing
+          PRESIGNED_URL_SAMPLES[0]!,
         ],
       };
     });
