@@ -1,4 +1,4 @@
-import { PRIORITY, samplesOnce, type Detector } from '../detector.js';
+import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../detector.js';
 import { isDocumentedExample } from '../placeholders.js';
 import { isPemPrivateKey, pemBlock, sampleEd25519Pkcs8 } from '../pem.js';
 import { SampleRandom, HEX } from '../random.js';
@@ -40,6 +40,23 @@ const LOOPBACK_HOST = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/\s]*@)?(?:(?:[a-z0-9-]
 function hasOnlyExampleParties(payload: Record<string, unknown>): boolean {
   const parties = ['iss', 'sub', 'aud'].flatMap((claim) => [payload[claim]].flat()).filter((value): value is string => typeof value === 'string' && /[.@]|^[a-z][a-z0-9+.-]*:\/\/|^localhost/i.test(value));
   return parties.length > 0 && parties.every((value) => EXAMPLE_DOMAIN.test(value) || LOOPBACK_HOST.test(value));
+}
+
+/** `"project_id": "project_id"`, also escaped inside a JSON string */
+const SELF_NAMED_FIELD = /\\*"(project_id|private_key_id|client_id|client_email)\\*"[ \t]*:[ \t]*\\*"\1\\*"/;
+
+/**
+ * A key file whose account is a template's: its identity fields hold their own names
+ * (`"project_id": "project_id"`, `"private_key_id": "private_key_id"`, as google-api-go-client's
+ * test key that every vendoring repository copies). No account is named, so none signs in.
+ */
+function hasSelfNamedIdentity(context: MatchContext): boolean {
+  const { text, index, match } = context;
+  if (text === undefined || index === undefined || match === undefined) return false;
+  const open = text.lastIndexOf('{', index);
+  const close = text.indexOf('}', index + match.length);
+  if (open === -1 || index - open > 4096) return false;
+  return SELF_NAMED_FIELD.test(text.slice(open, close === -1 ? index + match.length + 4096 : Math.min(close, index + match.length + 4096)));
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -107,7 +124,7 @@ export const structuredDetectors: readonly Detector[] = [
     // also as a JSON string inside JSON (quotes escaped): a Docker registry password for `_json_key`
     // in a `.dockerconfigjson`, as `kubectl create secret docker-registry` writes it for Artifact Registry
     pattern: /\\*"private_key\\*"[ \t]*:[ \t]*\\*"(?<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{40,16384}-----END PRIVATE KEY-----(?:\\+n)?)\\*"/g,
-    validate: isPemPrivateKey,
+    validate: (secret, context) => isPemPrivateKey(secret) && !hasSelfNamedIdentity(context),
     priority: PRIORITY.specific,
     severity: 'critical',
     window: { before: 4096, after: 16384 },
@@ -124,7 +141,10 @@ export const structuredDetectors: readonly Detector[] = [
         // the key file as the password of a Docker config (`_json_key`), a JSON string inside JSON
         `{"auths":{"europe-west1-docker.pkg.dev":{"username":"_json_key","password":${JSON.stringify(serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n')).replace(/ # expect:[^\n]*/, ''))}}}} # expect: secret-gcp-service-account-key`,
       ],
-      negatives: ['{\n  "type": "service_account",\n  "private_key": "<paste the key here>"\n}', '{"type": "authorized_user", "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com"}'],
+      negatives: [
+        // a template's identity: fields holding their own names
+        serviceAccount(pemBlock('PRIVATE KEY', sampleEd25519Pkcs8(random), '\\n')).replace(/ # expect:[^\n]*/, '').replace(/"project_id": "[^"]*"/, '"project_id": "project_id"').replace(/"private_key_id": "[^"]*"/, '"private_key_id": "private_key_id"'),
+        '{\n  "type": "service_account",\n  "private_key": "<paste the key here>"\n}', '{"type": "authorized_user", "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com"}'],
     }));
     },
   },
