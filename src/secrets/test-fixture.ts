@@ -16,8 +16,11 @@ const FIXTURE_DIRECTORY = new RegExp(String.raw`(?:^|\/)(${DATA_NAMES}|tests?|e2
  * out, since a GitOps repository's `clusters/test/` is a live environment whose passwords are real.
  */
 const TEST_DATA_DIRECTORY = new RegExp(String.raw`(?:^|\/)(${DATA_NAMES})\/`, 'i');
-/** test sources and key files named for a test (`github_test.pem`) */
-const TEST_FILE = /(?:_test\.go|[._-](?:test|spec)\.[cm]?[jt]sx?|_test\.py|Tests?\.(?:java|kt|cs)|_spec\.rb|[._-]test\.(?:pem|key|der|p12|pfx|jks))$|(?:^|\/)(test_[^/]*\.py)$/;
+/**
+ * test sources (also Robot Framework suites, `*.robot`), key files named for a test (`github_test.pem`),
+ * and the environment a test runner loads (`.env.test` for Jest, Symfony, Next.js; Laravel's `.env.testing`)
+ */
+const TEST_FILE = /(?:_test\.go|[._-](?:test|spec)\.[cm]?[jt]sx?|_test\.py|Tests?\.(?:java|kt|cs)|_spec\.rb|\.robot|[._-]test\.(?:pem|key|der|p12|pfx|jks))$|(?:^|\/)(test_[^/]*\.py|\.env\.test(?:ing)?(?:\.local)?)$/;
 /** a Helm chart's chart-testing values (`<chart>/ci/*-values.yaml`) */
 const CHART_TEST_VALUES = /(?:^|\/)ci\/[^/]*values\.ya?ml$/;
 

@@ -41,7 +41,10 @@ describe('testFixtureMarker', () => {
     expect(testDataMarker('workers/generic-worker/testdata/config/valid.json')).toBe('testdata/');
     expect(testDataMarker('test/fixtures/config.yaml')).toBe('fixtures/');
     expect(testDataMarker('charts/app/ci/ldap-values.yaml')).toBe('ci/');
-    for (const path of ['clusters/test/apps/db.env', 'kubernetes/tests/secret.yaml', 'e2e/config.yaml', 'apps/latest/values.yaml']) expect(testDataMarker(path), path).toBeUndefined();
+    expect(testDataMarker('tests/robot-cases/Group1-Nightly/DB.robot')).toBe('.robot');
+    expect(testDataMarker('.env.test')).toBe('.env.test');
+    expect(testDataMarker('api/.env.testing')).toBe('.env.testing');
+    for (const path of ['clusters/test/apps/db.env', '.env', 'apps/web/.env.production', '.env.test.example.md', 'docs/robot.md', 'kubernetes/tests/secret.yaml', 'e2e/config.yaml', 'apps/latest/values.yaml']) expect(testDataMarker(path), path).toBeUndefined();
   });
 
   it('leaves other paths alone, also those that only contain the words', () => {
