@@ -36,10 +36,15 @@ describe('documentationMarker', () => {
     expect(documentationMarker('search/search_index.json')).toBe('search_index.json');
     expect(documentationMarker('main/provider/azure-key-vault/index.html')).toBe('.html');
     expect(documentationMarker('_build/html/searchindex.js')).toBe('searchindex.js');
+    expect(documentationMarker('contrib/network-storage/heketi/inventory.yml.sample')).toBe('.sample');
+    expect(documentationMarker('.env.example')).toBe('.example');
+    expect(documentationMarker('config/app.dist')).toBe('.dist');
+    expect(documentationMarker('charts/app/values.example.yaml')).toBe('.example.yaml');
+    expect(documentationMarker('settings-sample.json')).toBe('sample.json');
   });
 
   it('leaves configuration alone, also where a name only contains the word', () => {
-    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt', 'config/search_index_settings.json']) {
+    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt', 'config/search_index_settings.json', 'inventory/sample/group_vars/all.yml', 'examples/app/values.yaml', 'apps/sampler/config.yaml', 'clusters/prod/example.com.yaml', 'src/example.ts']) {
       expect(documentationMarker(path), path).toBeUndefined();
     }
   });
