@@ -82,4 +82,17 @@ describe('k8s-secret-plaintext lists only the keys that hold a value in clear', 
     const { findings } = await checkExpectations(k8sSecretPlaintext, { 'secret.yaml': manifest });
     expect(findings.map((finding) => finding.message)).toEqual(['Secret/mixed holds 2 value(s) in clear: password, setup.sh']);
   });
+
+  it('takes an access key beside its secret key for the pair\'s id; alone it is the credential', async () => {
+    const secret = (name: string, lines: string[]): string => ['apiVersion: v1', 'kind: Secret', 'metadata:', `  name: ${name}`, 'data:', ...lines.map((line) => `  ${line}`), ''].join('\n');
+    const b64 = (text: string): string => Buffer.from(text).toString('base64');
+    const { findings } = await checkExpectations(k8sSecretPlaintext, {
+      'minio.yaml': secret('minio', [`accesskey: ${b64('enterprise-metrics')}`, `secretkey: ${b64('Tq9Vx2Lm7S3cWz4K')}`]),
+      'aws.yaml': secret('aws', [`AWS_ACCESS_KEY_ID: ${b64('ci-uploader')}`, `AWS_SECRET_ACCESS_KEY: ${b64('Hx4Tq9Vb2Nm7Kz3Wp8Lr5Qs1Dg6Fj0Yc2Bn4Mv7X')}`]),
+      'browserstack.yaml': secret('browserstack', [`BROWSERSTACK_ACCESS_KEY: ${b64('Hx4Tq9Vb2Nm7Kz3Wp8Lr')}`]),
+    });
+    expect(findings.map((finding) => finding.message).sort()).toEqual([
+      'Secret/aws holds 1 value(s) in clear: AWS_SECRET_ACCESS_KEY', 'Secret/browserstack holds 1 value(s) in clear: BROWSERSTACK_ACCESS_KEY', 'Secret/minio holds 1 value(s) in clear: secretkey',
+    ]);
+  });
 });

@@ -36,7 +36,26 @@ const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enable
 
 /** Values written in clear that are not placeholders and do not belong to a public key. */
 export function plaintextValues(manifest: SecretManifest): SecretValue[] {
-  return manifest.values.filter((value) => !value.encrypted && value.clear !== undefined && isClearSecretValue(value.key, value.raw, value.clear, value.span.path));
+  const keys = new Set(manifest.values.map((value) => value.key.toLowerCase()));
+  return manifest.values.filter((value) => !value.encrypted && value.clear !== undefined && !isKeyIdBesideSecret(value.key, value.clear, keys, value.span.path)
+    && isClearSecretValue(value.key, value.raw, value.clear, value.span.path));
+}
+
+const ACCESS_KEY = /^(.*?)access[_.-]?key(?:[_.-]?id)?$/i;
+
+/**
+ * An access key beside its secret key in one Secret (MinIO's and S3 clients' `accesskey` and
+ * `secretkey`, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`): the access key is the pair's id,
+ * a user name (`enterprise-metrics`), and the secret key the credential. A value a detector knows
+ * (`AKIA…`) is still reported by that detector.
+ */
+function isKeyIdBesideSecret(key: string, clear: string, keys: ReadonlySet<string>, path: string): boolean {
+  const access = ACCESS_KEY.exec(key);
+  if (!access) return false;
+  const prefix = access[1]!.toLowerCase();
+  const separators = ['', '_', '-', '.'];
+  const hasSecret = separators.some((separator) => keys.has(`${prefix}secret${separator}key`) || keys.has(`${prefix}secret${separator}access${separator}key`));
+  return hasSecret && findSecrets(clear.trim(), path).length === 0;
 }
 
 /** A value a Secret holds under `key`, written as `raw` and reading `clear`, that is a secret in clear (the same judgement for manifests and generators). */
