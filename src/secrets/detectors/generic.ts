@@ -24,6 +24,11 @@ const PURPOSE_KEY = String.raw`(?:^|[_.-])(?:server|service|admin|sign)[_.-]?key
 const PURPOSE_KEY_WORDS = ['server', 'service', 'admin', 'sign'];
 /** App keys their vendors publish on purpose: a Pusher or Ably app key goes into the browser (its secret is the credential). */
 const PUBLIC_APP_KEY = /pusher|ably/i;
+/**
+ * An HTML data attribute naming an app's or a site's key (`data-app-key` of Dropbox's Chooser and
+ * Saver script tag, `data-client-key` of payment widgets): the page hands it to every visitor's browser.
+ */
+const PUBLIC_DATA_ATTRIBUTE = /^data-(?:[a-z]+-)*(?:app|client|site|public|publishable)-?key$/i;
 const CREDENTIAL_WORD = new RegExp(String.raw`licen[cs]e[_.-]?key|passw(?:or)?d|(?:^|[_.-])(?:pw?d|pass)$|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credential|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|${SYMMETRIC_KEY}|${PURPOSE_KEY}`, 'i');
 /**
  * A look-ahead at the start of the generic pattern's key: a credential word somewhere in it, as a
@@ -213,7 +218,7 @@ const random = new SampleRandom('generic');
 
 /** A key that names a credential (`dbPassword`, `API_TOKEN`) rather than a reference to one or a setting about it. */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_WORD.test(key) && !(PUBLIC_APP_KEY.test(key) && !/secret|token|passw/i.test(key)) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key) && !PUBLIC_KEY_TOKEN_KEY.test(key);
+  return CREDENTIAL_WORD.test(key) && !(PUBLIC_APP_KEY.test(key) && !/secret|token|passw/i.test(key)) && !NOT_A_VALUE.test(key) && !SETTING_KEY.test(key) && !CAMEL_SETTING_KEY.test(key) && !PAGING_TOKEN_KEY.test(key) && !PUBLIC_KEY_TOKEN_KEY.test(key) && !PUBLIC_DATA_ATTRIBUTE.test(key);
 }
 
 /** A credential-like key with a random-looking value that no provider format claims. */
@@ -692,6 +697,8 @@ export const genericDetectors: readonly Detector[] = [
         `SUPABASE_SERVICE_KEY: ${random.chars(CLASS.alnum.chars, 28)}`,
         // env lines as the value of a credential key: a name that says nothing is judged by its value
         `repo_secrets: |\n  SIGNING=${random.chars(CLASS.alnum.chars, 24)} # expect: secret-generic-credential`,
+        // an app key under a name that is no HTML data attribute
+        `DROPBOX_APP_KEY: ${random.chars(CLASS.lowerAlnum.chars, 6)}8${random.chars(CLASS.lowerAlnum.chars, 4)}3${random.chars(CLASS.lowerAlnum.chars, 4)}`,
       ],
       negatives: [
         // a yarn.lock dependency named for a credential, an escaped `-` in a key name (External Secrets), a Web Analytics beacon
@@ -763,6 +770,9 @@ export const genericDetectors: readonly Detector[] = [
         '"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a",',
         // a presigned URL's own session token
         PRESIGNED_URL_SAMPLES[0]!,
+        // an app key an HTML page gives every visitor (Dropbox Chooser's script tag)
+        `<script src="https://www.dropbox.com/static/api/2/dropins.js" id="dropboxjs" data-app-key="${random.chars(CLASS.lowerAlnum.chars, 15)}"></script>`,
+        `tag.setAttribute("data-app-key", "${random.chars(CLASS.lowerAlnum.chars, 15)}");`,
         // messages of a translation catalogue: the value is a sentence's first word
         '"CONFIRM_PWD": "Passwörter sind nicht identisch.",', '"CLI_PASSWORD_TIP": "使用docker cli访问Harbor时，可以使用此cli密码作为密码。",',
         // names of words joined by dashes in any case: a Secret's name, an HTTP header's name
