@@ -57,7 +57,13 @@ describe('layers read, hashed and decompressed in a worker thread', () => {
     'uncompressed': bytes,
   };
   const zstd = spawnSync('zstd', ['-q', '-1', '-c', tar]);
-  if (zstd.status === 0) variants['zstd'] = zstd.stdout;
+  if (zstd.status === 0) {
+    variants['zstd'] = zstd.stdout;
+    variants['zstd cut short'] = zstd.stdout.subarray(0, Math.floor(zstd.stdout.length * 0.6));
+    const damaged = Buffer.from(zstd.stdout);
+    for (let index = 0; index < 64; index += 1) damaged[Math.floor(damaged.length * 0.9) + index]! ^= 0xff;
+    variants['zstd damaged'] = damaged;
+  }
   const gzip = variants['gzip']!;
   // damaged: cut inside the stream, bytes flipped in the middle, a tar cut inside a member
   variants['gzip cut short'] = gzip.subarray(0, Math.floor(gzip.length * 0.6));
@@ -78,7 +84,10 @@ describe('layers read, hashed and decompressed in a worker thread', () => {
       const here = await read(file, false);
       const there = await read(file, true);
       // where a broken layer stopped (its expandedSize) depends on how far each decoder read ahead
-      const comparable = ({ expandedSize, ...digests }: LayerDigests): Partial<LayerDigests> => (digests.error || expandedSize === undefined ? digests : { ...digests, expandedSize });
+      // and which error a cut zstd stream is reported with: zstd's own (the worker waits for its exit) or the tar's
+      const comparable = ({ expandedSize, error, ...digests }: LayerDigests): Partial<LayerDigests> => (error
+        ? { ...digests, error: name.startsWith('zstd') ? 'some' : error }
+        : { ...digests, ...(expandedSize === undefined ? {} : { expandedSize }) });
       expect(comparable(there.digests)).toEqual(comparable(here.digests));
       expect(there.entries).toEqual(here.entries);
       expect(here.entries.length).toBeGreaterThan(20);

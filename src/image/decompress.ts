@@ -20,7 +20,7 @@ let zstdBinary: string | null | undefined;
  * than pure JavaScript (brief §1: 3.9 s against 10.1 s for a 712 MB layer); fzstd is the fallback
  * that always works. RAMPART_ZSTD=js forces the fallback.
  */
-function findZstd(): string | null {
+export function findZstd(): string | null {
   if (process.env['RAMPART_ZSTD'] === 'js') return null;
   if (zstdBinary !== undefined) return zstdBinary;
   zstdBinary = null;
@@ -53,11 +53,16 @@ function zstdProcess(binary: string): Duplex {
   const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
   child.stdin.on('error', () => undefined); // EPIPE when zstd stops early: its exit status says why
   child.on('close', (code) => {
-    if (code !== 0) duplex.destroy(new Error(`zstd: ${stderr.trim().replace(/^zstd: /, '').replace(/\s+/g, ' ') || `exit ${code}`}`));
+    if (code !== 0) duplex.destroy(zstdFailure(code, stderr));
   });
   child.on('error', (error) => duplex.destroy(error));
   duplex.on('close', () => { if (child.exitCode === null) child.kill(); });
   return duplex;
+}
+
+/** the error of a `zstd` that exited with `code`, in its own words */
+export function zstdFailure(code: number | null, stderr: string): Error {
+  return new Error(`zstd: ${stderr.trim().replace(/^zstd: /, '').replace(/\s+/g, ' ') || `exit ${code}`}`);
 }
 
 /**

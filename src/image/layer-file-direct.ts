@@ -7,18 +7,29 @@ import { expansionExceeded, type LayerLimits } from './layer-limits.js';
 import type { LayerDigests } from './layer-reader.js';
 import { failureText } from './layer-reader.js';
 
-/** Where the tar goes: memory handed out a piece at a time, then marked written. */
+/** Where the tar goes: memory in a circle, written piece by piece as the reader makes room. */
 export interface TarSink {
-  /** free memory to write the tar into (never empty), once the reader has made room; throws once the reader stopped */
-  space(): Promise<Uint8Array>;
-  /** the first `count` bytes of the last `space` now hold tar */
+  /** the memory the next tar bytes go to (never empty): free only as far as `free` says */
+  next(): Uint8Array;
+  /** bytes free after what is written; throws once the reader stopped */
+  free(): number;
+  /** resolves once `bytes` are free; rejects once the reader stopped */
+  room(bytes: number): Promise<void>;
+  /** the first `count` bytes of `next()` now hold tar */
   commit(count: number): void;
+}
+
+/** free memory to write the tar into (never empty), once the reader has made room */
+async function space(sink: TarSink): Promise<Uint8Array> {
+  await sink.room(1);
+  const out = sink.next();
+  return out.subarray(0, Math.min(out.length, sink.free()));
 }
 
 /** copies `chunk` into the sink; `deliver` marks each piece written (false: stop there) */
 export async function copyToSink(sink: TarSink, chunk: Uint8Array, deliver = (_out: Uint8Array, count: number): boolean => { sink.commit(count); return true; }): Promise<void> {
   for (let at = 0; at < chunk.length;) {
-    const out = await sink.space();
+    const out = await space(sink);
     const count = Math.min(out.length, chunk.length - at);
     out.set(chunk.subarray(at, at + count));
     if (!deliver(out, count)) return;
@@ -68,7 +79,7 @@ export async function digestLayerFile(fd: number, blob: BlobFile, compression: C
   const inflate = async (inflater: GzipInto, chunk: Uint8Array | undefined): Promise<void> => {
     let at = 0;
     while (!inflater.ended) {
-      const out = await sink.space();
+      const out = await space(sink);
       const { consumed, produced } = inflater.inflate(chunk?.subarray(at), out);
       at += consumed;
       if (produced > 0 && !deliver(out, produced)) return;

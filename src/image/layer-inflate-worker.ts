@@ -1,9 +1,10 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { sniffCompression } from './decompress.js';
+import { findZstd, sniffCompression } from './decompress.js';
 import { copyToSink, digestLayerFile, directReader, type TarSink } from './layer-file-direct.js';
 import { digestLayer, type LayerDigests } from './layer-reader.js';
+import { digestZstdFile } from './zstd-into.js';
 import { CONSUMED, RING_BYTES, STOP, STOPPED, type InflateAnswer, type InflateJob } from './layer-inflate.js';
 
 /**
@@ -32,16 +33,14 @@ async function inflate(job: InflateJob): Promise<void> {
     const answer: InflateAnswer = { id: job.id, kind: 'data', written };
     parentPort!.postMessage(answer);
   };
-  /** the free run of the ring after what is written, at most a notification's worth */
-  const space = async (): Promise<Uint8Array> => {
+  const free = (): number => {
+    if (Atomics.load(control, STOP) !== 0n) throw new Error(STOPPED);
+    return ring.length - (written - Number(Atomics.load(control, CONSUMED)));
+  };
+  const room = async (bytes: number): Promise<void> => {
     for (;;) {
-      if (Atomics.load(control, STOP) !== 0n) throw new Error(STOPPED);
       const consumed = Number(Atomics.load(control, CONSUMED));
-      const free = ring.length - (written - consumed);
-      if (free > 0) {
-        const offset = written % ring.length;
-        return ring.subarray(offset, offset + Math.min(free, ring.length - offset, NOTIFY_BYTES));
-      }
+      if (free() >= bytes) return;
       notify(); // before waiting: the reader may be waiting for what is already written
       // a pending waitAsync does not keep a thread's event loop alive: a timer does, meanwhile
       const alive = setInterval(() => undefined, 60_000);
@@ -50,7 +49,13 @@ async function inflate(job: InflateJob): Promise<void> {
     }
   };
   const sink: TarSink = {
-    space,
+    // at most a notification's worth, so the reader hears of it in time
+    next: () => {
+      const offset = written % ring.length;
+      return ring.subarray(offset, offset + Math.min(ring.length - offset, NOTIFY_BYTES));
+    },
+    free,
+    room,
     commit: (count) => {
       written += count;
       if (written - posted >= NOTIFY_BYTES) notify();
@@ -68,7 +73,7 @@ async function inflate(job: InflateJob): Promise<void> {
   }
 }
 
-/** gzip and plain tar read straight into the ring; zstd (and a blob with a stored-size cap) through the streams */
+/** gzip, plain tar and zstd (by the zstd program) read straight into the ring; else (a blob with a stored-size cap, the JavaScript zstd decoder) through the streams */
 async function readFile(job: InflateJob, sink: TarSink): Promise<LayerDigests> {
   if (job.limits.maxStoredBytes === undefined) {
     const fd = openSync(job.file, 'r');
@@ -77,6 +82,9 @@ async function readFile(job: InflateJob, sink: TarSink): Promise<LayerDigests> {
       const compression = sniffCompression(head.subarray(0, readSync(fd, head, 0, Math.min(4, job.length), job.start)));
       const reader = directReader(compression);
       if (reader) return await digestLayerFile(fd, job, compression, reader, sink, job.limits);
+      const zstd = compression === 'zstd' ? findZstd() : null;
+      const digests = zstd ? await digestZstdFile(fd, job, zstd, sink, job.limits) : undefined;
+      if (digests) return digests;
     } finally {
       closeSync(fd);
     }
