@@ -7,7 +7,8 @@ import { getNode, getPath, getString, seqItems } from './yaml.js';
  * - Flux Operator `ResourceSet` `spec.resources[]` (applied for each set of inputs; `<< inputs.x >>`
  *   placeholders are left as written);
  * - OpenShift `Template` `objects[]` (what `oc process` instantiates);
- * - Crossplane provider-kubernetes `Object` `spec.forProvider.manifest`.
+ * - Crossplane provider-kubernetes `Object` `spec.forProvider.manifest`;
+ * - Crossplane `Composition` `base` objects (`spec.resources[]`, function-patch-and-transform `input.resources[]`).
  * Each keeps its holder's namespace when it names none, and says where it is written.
  */
 export function embeddedObjects(object: KubeObject): KubeObject[] {
@@ -16,6 +17,16 @@ export function embeddedObjects(object: KubeObject): KubeObject[] {
     const manifest = getPath(object.node, 'spec', 'forProvider', 'manifest');
     const holder = `${object.kind}/${object.name ?? '(unnamed)'}`;
     return isMap(manifest) ? asObjects(object, [manifest], () => `${holder} forProvider.manifest`) : [];
+  }
+  if (object.kind === 'Composition' && apiGroup(object) === 'apiextensions.crossplane.io') {
+    // Crossplane composes `base` objects (patched from the composite), written in spec.resources or a function-patch-and-transform step
+    const holder = `${object.kind}/${object.name ?? '(unnamed)'}`;
+    const spec = getNode(object.node, 'spec');
+    const direct = seqItems(getNode(spec, 'resources')).map((entry) => ({ entry, where: 'resources' }));
+    const steps = seqItems(getNode(spec, 'pipeline')).flatMap((step) =>
+      seqItems(getPath(step, 'input', 'resources')).map((entry) => ({ entry, where: `pipeline ${getString(step, 'step') ?? ''}`.trimEnd() })));
+    const bases = [...direct, ...steps];
+    return asObjects(object, bases.map(({ entry }) => getNode(entry, 'base')), (index) => `${holder} ${bases[index]!.where} ${getString(bases[index]!.entry, 'name') ?? `[${index}]`} base`);
   }
   const list = object.kind === 'ResourceSet' && apiGroup(object) === 'fluxcd.controlplane.io' ? { node: getPath(object.node, 'spec', 'resources'), field: 'resources' }
     : object.kind === 'Template' && (apiGroup(object) === 'template.openshift.io' || apiGroup(object) === '') ? { node: getNode(object.node, 'objects'), field: 'objects' }
@@ -44,7 +55,10 @@ function asObjects(object: KubeObject, items: readonly unknown[], where: (index:
   });
 }
 
-/** The objects, each followed by those written inside it. */
+/** The objects, each followed by those written inside it, at any depth (an `Object` in a Composition's base). */
 export function withEmbeddedObjects(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.flatMap((object) => [object, ...embeddedObjects(object)]);
+  return objects.flatMap((object) => {
+    const inside = embeddedObjects(object);
+    return inside.length === 0 ? [object] : [object, ...withEmbeddedObjects(inside)];
+  });
 }
