@@ -1,37 +1,18 @@
+import { byteColumns, CLASSES, FINAL_STATES, fixedMemory, instantiate, PAGE, pastTable, TABLE, type AutomatonTables } from './keyword-wasm-layout.js';
+
 /**
  * `keyword-hits.wat` compiled by wabt's `wat2wasm` (Debian `wabt`); after changing the source:
  * `wat2wasm src/secrets/keyword-hits.wat --output=- | base64 -w0`. A test checks the two agree.
  */
 export const KEYWORD_HITS_WASM = 'AGFzbQEAAAABCQFgBH9/f38BfwISAQNlbnYGbWVtb3J5AgEBgIAEAwIBAAcIAQRoaXRzAAAKYgFgAQF/IAEhBAJAIAQgAk8NAANAIABBfnEgBC0AAC0AAGooAgAhACAAQQFxBEAgAyAEIAFrNgIAIAMgADYCBCADQQhqIQMLIARBAWohBCAEIAJJDQALC0GAAiAANgIAIAML';
 
-/** where the module finds byte classes and the walk's final state, and where its table starts */
-const CLASSES = 0;
-const FINAL_STATE = 256;
-const TABLE = 4096;
-const PAGE = 64 * 1024;
 /** characters walked at a time: each may end keywords, so the hits' room is 8 bytes a character */
 const CHUNK = 64 * 1024;
 export const KEYWORD_HITS_CHUNK = CHUNK;
 
-/** the automaton's tables, as keyword-automaton.ts holds them */
-export interface HitTables {
-  /** state × width + class → next state's row offset (state × width), `| accepts` where keywords end */
-  readonly transitions: Int32Array;
-  readonly accepts: number;
-  /** byte → character class */
-  readonly byteClass: Uint8Array;
-}
-
-interface WasmRuntime {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-  Memory: new (limits: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-}
 interface HitsExports {
   hits(state: number, from: number, to: number, out: number): number;
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
-let compiled: object | undefined;
 
 /**
  * Finds where keywords end in ASCII text, walking the automaton's table in WebAssembly (about a
@@ -46,15 +27,12 @@ export class KeywordHits {
   private readonly data: number;
   private readonly out: number;
 
-  constructor(tables: HitTables) {
+  constructor(tables: Pick<AutomatonTables, 'transitions' | 'accepts' | 'byteClass'>) {
     const { transitions, accepts, byteClass } = tables;
-    const tableBytes = transitions.length * 4;
-    this.data = Math.ceil((TABLE + tableBytes) / PAGE) * PAGE;
+    this.data = pastTable(transitions.length * 4);
     this.out = this.data + CHUNK;
-    const pages = (this.out + 8 * CHUNK) / PAGE;
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    compiled ??= new wasm.Module(Buffer.from(KEYWORD_HITS_WASM, 'base64'));
-    this.exports = new wasm.Instance(compiled, { env: { memory } }).exports as HitsExports;
+    const memory = fixedMemory((this.out + 8 * CHUNK) / PAGE);
+    this.exports = instantiate<HitsExports>(KEYWORD_HITS_WASM, memory);
     this.memory = Buffer.from(memory.buffer);
     this.words = new Int32Array(memory.buffer);
     // a row offset (state × width) of the automaton's table is a byte address here: × 4, past TABLE
@@ -63,7 +41,7 @@ export class KeywordHits {
       const entry = transitions[index]!;
       table[index] = (TABLE + (entry & ~accepts) * 4) | ((entry & accepts) !== 0 ? 1 : 0);
     }
-    for (let byte = 0; byte < 256; byte += 1) this.memory[CLASSES + byte] = byteClass[byte]! * 4;
+    this.memory.set(byteColumns(byteClass), CLASSES);
   }
 
   /**
@@ -80,7 +58,7 @@ export class KeywordHits {
       const length = Math.min(CHUNK, to - at);
       memory.write(text.slice(at, at + length), data, length, 'latin1');
       const end = exports.hits(state, data, data + length, out);
-      state = words[FINAL_STATE >> 2]!;
+      state = words[FINAL_STATES >> 2]!;
       for (let pair = out >> 2; pair < end >> 2; pair += 2) onHit(at + words[pair]!, ((words[pair + 1]! & ~1) - TABLE) >> 2);
     }
     return true;

@@ -1,3 +1,5 @@
+import { byteColumns, CLASSES, FINAL_STATES, fixedMemory, instantiate, PAGE, pastTable, TABLE, type AutomatonTables, type WasmMemory } from './keyword-wasm-layout.js';
+
 /**
  * `keyword-presence.wat` compiled by wabt's `wat2wasm` (Debian `wabt`); after changing the source:
  * `wat2wasm --enable-threads src/secrets/keyword-presence.wat --output=- | base64 -w0`. A test checks the two agree.
@@ -5,12 +7,8 @@
 export const KEYWORD_PRESENCE_WASM =
   'AGFzbQEAAAABDgJgA39/fwBgA39/fwF/AhIBA2VudgZtZW1vcnkCAwGAgAQDAwIAAQcQAgV3YWxrNAAABHdhbGsAAQr0AQLBAQEJfyACIQMgAiEEIAIhBSACIQYgACEHIAcgAWohCCAIIAFqIQkgCSABaiEKIAghCwJAIAcgC08NAANAIAMgBy0AAC0AAGooAgAhAyAEIAgtAAAtAABqKAIAIQQgBSAJLQAALQAAaigCACEFIAYgCi0AAC0AAGooAgAhBiAHQQFqIQcgCEEBaiEIIAlBAWohCSAKQQFqIQogByALSQ0ACwtBgAIgAzYCAEGEAiAENgIAQYgCIAU2AgBBjAIgBjYCAAsvAAJAIAEgAk8NAANAIAAgAS0AAC0AAGooAgAhACABQQFqIQEgASACSQ0ACwsgAAs=';
 
-/** where the module finds byte classes and the walks' final states, where windows are copied, and the table */
-const CLASSES = 0;
-const FINAL_STATES = 256;
+/** where windows are copied (between the walks' final states and the table) */
 const SCRATCH = 512;
-const TABLE = 4096;
-const PAGE = 64 * 1024;
 /** bytes copied into the module's memory and walked at a time */
 const CHUNK = 256 * 1024;
 export const KEYWORD_PRESENCE_CHUNK = CHUNK;
@@ -21,35 +19,13 @@ export const MAX_PRESENCE_KEYWORD = (TABLE - SCRATCH) / 2;
 /** what a ring memory keeps before its ring for the walk's own use (the catalogue's table is about 0.75 MB) */
 const RING_RESERVED = 2 * 1024 * 1024;
 
-/** the automaton's tables, as keyword-automaton.ts holds them */
-export interface AutomatonTables {
-  /** state × width + class → next state's row offset (state × width), `| accepts` where keywords end */
-  readonly transitions: Int32Array;
-  readonly width: number;
-  readonly accepts: number;
-  /** byte → character class */
-  readonly byteClass: Uint8Array;
-  readonly longest: number;
-}
-
-/** the few WebAssembly calls used here (Node 20's type declarations have none) */
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WasmRuntime {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-  Memory: new (limits: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
 interface PresenceExports {
   walk4(base: number, stride: number, start: number): void;
   walk(state: number, from: number, to: number): number;
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
-let compiled: object | undefined;
 
 /** ring memories made by `walkableRing` by their buffer, and the presence whose table each holds once one has walked it */
-const ringMemories = new WeakMap<SharedArrayBuffer, WasmMemory>();
+const ringMemories = new WeakMap<SharedArrayBuffer, WasmMemory<SharedArrayBuffer>>();
 const ringTables = new WeakMap<SharedArrayBuffer, KeywordPresence>();
 const spareRings: SharedArrayBuffer[] = [];
 const SPARE_RINGS = 2;
@@ -63,7 +39,7 @@ export function walkableRing(bytes: number): { readonly buffer: SharedArrayBuffe
   const pages = (RING_RESERVED + bytes) / PAGE;
   const spare = spareRings.findIndex((buffer) => buffer.byteLength === pages * PAGE);
   if (spare !== -1) return { buffer: spareRings.splice(spare, 1)[0]!, offset: RING_RESERVED };
-  const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  const memory = fixedMemory(pages, true);
   ringMemories.set(memory.buffer, memory);
   return { buffer: memory.buffer, offset: RING_RESERVED };
 }
@@ -79,9 +55,8 @@ class Walker {
   private readonly finals: Int32Array;
   private readonly sink: number;
 
-  constructor(memory: WasmMemory, table: Int32Array, byteClasses: Uint8Array, private readonly overlap: number) {
-    compiled ??= new wasm.Module(Buffer.from(KEYWORD_PRESENCE_WASM, 'base64'));
-    this.exports = new wasm.Instance(compiled, { env: { memory } }).exports as PresenceExports;
+  constructor(memory: WasmMemory<SharedArrayBuffer>, table: Int32Array, byteClasses: Uint8Array, private readonly overlap: number) {
+    this.exports = instantiate<PresenceExports>(KEYWORD_PRESENCE_WASM, memory);
     this.bytes = new Uint8Array(memory.buffer);
     this.finals = new Int32Array(memory.buffer, FINAL_STATES, 4);
     this.bytes.set(byteClasses, CLASSES);
@@ -155,11 +130,9 @@ export class KeywordPresence {
     table.fill(sink, states * width);
     this.table = table;
     this.fitsRing = TABLE + table.byteLength <= RING_RESERVED;
-    this.byteClasses = new Uint8Array(256);
-    for (let byte = 0; byte < 256; byte += 1) this.byteClasses[byte] = byteClass[byte]! * 4;
-    this.data = Math.ceil((TABLE + table.byteLength) / PAGE) * PAGE;
-    const pages = (this.data + CHUNK) / PAGE;
-    const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+    this.byteClasses = byteColumns(byteClass);
+    this.data = pastTable(table.byteLength);
+    const memory = fixedMemory((this.data + CHUNK) / PAGE, true);
     this.own = new Walker(memory, table, this.byteClasses, this.overlap);
   }
 
