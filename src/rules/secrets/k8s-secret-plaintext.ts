@@ -1,4 +1,4 @@
-import { isRandomSecretValue } from '../../secrets/detectors/generic.js';
+import { isRandomSecretValue } from '../../secrets/detectors/generic-value-shape.js';
 import { plaintextValues, type SecretManifest, type SecretValue } from '../../secrets/kubernetes-secret.js';
 import { redacted, secretHash } from '../../secrets/redact.js';
 import { findSecrets } from '../../secrets/scan-text.js';

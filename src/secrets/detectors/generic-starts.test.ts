@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '../catalogue.js';
 import { absentSharedTitle, sharedRoot } from '../../../test/helpers/shared.js';
-import { credentialKeyStarts } from './generic.js';
+import { credentialKeyStarts } from './generic-key.js';
 
 const generic = DETECTORS.find((detector) => detector.id === 'secret-generic-credential')!;
 const everywhere = new RegExp(generic.pattern.source, 'gm');

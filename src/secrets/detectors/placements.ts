@@ -6,7 +6,8 @@ import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
 import { isSignedJwt } from './structured.js';
 import { isConnectionPassword, isTrivialPassword } from './connection-password.js';
-import { appPasswordSample, isAppPassword, isGenericCredential, isRandomSecretValue } from './generic.js';
+import { isGenericCredential } from './generic.js';
+import { appPasswordSample, isAppPassword, isRandomSecretValue } from './generic-value-shape.js';
 
 /** Credentials written where no key names them: HTTP headers in curl lines, scripts and docs. */
 const random = new SampleRandom('placements');

@@ -4,7 +4,7 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { isTrivialPassword } from './connection-password.js';
-import { isRandomDecodedText, isRandomSecretValue, isTypedPassword } from './generic.js';
+import { isRandomDecodedText, isRandomSecretValue, isTypedPassword } from './generic-value-shape.js';
 import { isBasicCredential } from './placements.js';
 import { isSignedJwt } from './structured.js';
 
