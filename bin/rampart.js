@@ -9,10 +9,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { prefetchHistory, discardPrefetchedGit } = await import('../dist/bundle/prefetch-history.js');
-  prefetchHistory(argv);
+  // only `scan --history` starts git before the CLI loads: other commands do not load the git reader for it
+  const prefetch = argv[0] === 'scan' && argv.includes('--history') ? await import('../dist/bundle/prefetch-history.js') : undefined;
+  prefetch?.prefetchHistory(argv);
   const { main } = await import('../dist/bundle/main.js');
 
   process.exitCode = await main(argv);
-  discardPrefetchedGit();
+  prefetch?.discardPrefetchedGit();
 }

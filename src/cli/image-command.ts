@@ -79,8 +79,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
     const database = await VulnerabilityDatabase.open(flags.db);
     const { analyzeImage } = await import('../image/malware/analyze-image.js');
-    const { loadBlocklist, blocklistVisitors } = await import('../image/blocklist.js');
-    const blocklist = flags.blocklist ? blocklistVisitors(await loadBlocklist(flags.blocklist), {}) : undefined;
+    const blocklist = flags.blocklist ? await import('../image/blocklist.js').then(async ({ loadBlocklist, blocklistVisitors }) => blocklistVisitors(await loadBlocklist(flags.blocklist!), {})) : undefined;
     const analyzed = await analyzeImage(input, {
       ...blocklist?.options,
       ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),

@@ -1,11 +1,9 @@
 import { append } from '../append.js';
 import { readSmallBlob } from './blob-source.js';
 import type { FileBody } from './file-body.js';
-import { imagePath, whiteoutOf, type Whiteout } from './entry-path.js';
+import type { Whiteout } from './entry-path.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { IntegrityProblem } from './integrity.js';
-import { readLayerBlob } from './layer-reader.js';
-import { readLayerFileInWorker, WORKER_MIN_BYTES } from './layer-inflate.js';
 import { ExpansionAccount, type LayerLimits } from './layer-limits.js';
 import type { BlobRef } from './manifest-plan.js';
 import { CONFIG_LIMIT, parseJson, sha256, type ManifestPlan } from './manifest-plan.js';
@@ -13,9 +11,7 @@ import type { OpenedImage } from './open-image.js';
 import { SquashedTree, type ImageEntry } from './squash.js';
 import { isCacheable, restoreLayer, saveLayer, type CacheableVisitor, type LayerCache } from './layer-cache.js';
 import type { LayerDigests } from './layer-reader.js';
-import type { TarEntry } from './tar-reader.js';
-import { performance } from 'node:perf_hooks';
-import { addTime, cpuTimed, timedVisitors, withoutBenchVisitors } from './analysis-timings.js';
+import { cpuTimed, timedVisitors, withoutBenchVisitors } from './analysis-timings.js';
 
 export interface LayerSummary {
   readonly index: number;
@@ -126,7 +122,8 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
     const expected = config.diffIds[index];
     const cached = key ? await cache!.load(key) : undefined;
     const limits: LayerLimits = { expansion: expansion.budget(), ...(source.kind === 'registry' && blob.size !== undefined ? { maxStoredBytes: blob.size } : {}) };
-    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits));
+    // the tar reader, decompressors and their workers are loaded for the first layer the cache cannot answer
+    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await import('./layer-read.js').then(({ readLayer }) => cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits)));
     const { digests, entries, whiteouts } = read;
     if (!cached) expansion.add(digests.blobSize, digests.expandedSize ?? 0);
     append(notes, read.notes);
@@ -183,12 +180,6 @@ function historyStepOf(config: ImageConfig, index: number): string | undefined {
   return undefined;
 }
 
-function toImageEntry(tar: TarEntry, layer: number): ImageEntry | undefined {
-  const path = imagePath(tar.name);
-  if (path === undefined) return undefined;
-  return { path, type: tar.type, mode: tar.mode, uid: tar.uid, gid: tar.gid, size: tar.size, linkname: tar.linkname, layer };
-}
-
 /** One layer as read: its digests, its own members and whiteouts, and notes on members not placed. */
 export interface LayerRead {
   readonly digests: LayerDigests;
@@ -197,51 +188,3 @@ export interface LayerRead {
   readonly notes: readonly string[];
 }
 
-async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[], limits: LayerLimits): Promise<LayerRead> {
-  for (const visitor of visitors) await visitor.beginLayer?.(index);
-  const entries: ImageEntry[] = [];
-  const whiteouts: Whiteout[] = [];
-  const notes: string[] = [];
-  // the tar reader asks `wanted` and then calls `visit` for the same member: each visitor is asked once
-  let wants: number[] = [];
-  const wanted = (tar: TarEntry): number => {
-    const entry = toImageEntry(tar, index);
-    wants = !entry || whiteoutOf(entry.path) !== undefined ? [] : visitors.map((visitor) => visitor.wanted(entry));
-    return Math.max(0, ...wants);
-  };
-  const visit = async (tar: TarEntry, content: FileBody | undefined, truncated: boolean): Promise<void> => {
-    const entry = toImageEntry(tar, index);
-    if (!entry) {
-      notes.push(`layer ${index}: ${JSON.stringify(tar.name.slice(0, 200))} climbs out of the root; not placed`);
-      return;
-    }
-    const whiteout = whiteoutOf(entry.path);
-    if (whiteout === 'invalid') {
-      notes.push(`layer ${index}: ${JSON.stringify(entry.path.slice(0, 200))} is not a valid whiteout; ignored`);
-      return;
-    }
-    if (whiteout) {
-      whiteouts.push(whiteout);
-      return;
-    }
-    entries.push(entry);
-    if (content) {
-      for (const [position, visitor] of visitors.entries()) {
-        const limit = wants[position] ?? 0;
-        if (limit === 0) continue;
-        const body = content.head(limit);
-        const cut = truncated || content.length > limit;
-        if (visitor.visitBody) await visitor.visitBody(entry, body, cut);
-        else await visitor.visit(entry, body.bytes, cut);
-      }
-    }
-  };
-  const inFile = await opened.source.fileRange?.(blob.location).catch(() => undefined);
-  const digests = inFile && inFile.length >= WORKER_MIN_BYTES
-    ? await readLayerFileInWorker(inFile, wanted, visit, limits)
-    : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit, limits));
-  const ending = performance.now();
-  for (const visitor of visitors) await visitor.endLayer?.(index);
-  addTime('wall: layer ends, waiting for the workers', performance.now() - ending);
-  return { digests, entries, whiteouts, notes };
-}

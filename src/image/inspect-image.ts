@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG } from '../config/schema.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import { ResolveError } from '../resolve/errors.js';
-import { HttpRegistryClient } from '../resolve/registry-client.js';
+import type { HttpRegistryClient } from '../resolve/registry-client.js';
 import type { Rule } from '../rules/rule.js';
 import imageLayerDigestMismatch from '../rules/artifacts/image-layer-digest-mismatch.js';
 import { analyzePlan, stopsRun, type AnalyzedImage, type LayerPipeline, type LayerVisitor } from './analyze.js';
@@ -66,8 +66,9 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
   const opened = await openImage(input, {
     ...(options.allPlatforms ? {} : { platform: options.platform ?? 'linux/amd64' }),
     ...(options.prefetcher ? { prefetcher: options.prefetcher } : {}),
-    registryClient: () => {
+    registryClient: async () => {
       if (options.registryClient) return options.registryClient;
+      const { HttpRegistryClient } = await import('../resolve/registry-client.js');
       client = new HttpRegistryClient({
         insecureRegistries: options.insecureRegistries ?? [],
         ...(options.registryTimeoutMs ? { timeoutMs: options.registryTimeoutMs } : {}),

@@ -4,7 +4,7 @@ import { SNIFF_BYTES, textEncoding } from '../sources/text-encoding.js';
 import type { LayerVisitor } from './analyze.js';
 import { FileBody } from './file-body.js';
 import type { LayerSecret } from './layer-secrets.js';
-import { SecretScanPool } from './secret-scan-pool.js';
+import type { SecretScanPool } from './secret-scan-pool.js';
 import type { ImageEntry, SquashedTree } from './squash.js';
 
 /** Trivy's cap for secret scanning: larger files are data, archives or binaries. */
@@ -57,6 +57,7 @@ export class LayerSecretScanner implements LayerVisitor {
   private inThreadLeft: number | undefined;
   private pool: SecretScanPool<SerializedSecret> | undefined;
   private engine: SecretsEngine | undefined;
+  private poolModule: typeof import('./secret-scan-pool.js') | undefined;
 
   constructor(options: LayerSecretScannerOptions = {}) {
     this.workerCount = options.workers ?? Math.max(0, Math.min(4, availableParallelism() - 1));
@@ -71,6 +72,8 @@ export class LayerSecretScanner implements LayerVisitor {
 
   async beginLayer(): Promise<void> {
     this.engine ??= await loadSecretsEngine();
+    // the workers' pool (and its shared ring) is code a run answered by the layer cache never loads
+    if (this.workerCount > 0) this.poolModule ??= await import('./secret-scan-pool.js');
   }
 
   wanted(entry: ImageEntry): number {
@@ -107,13 +110,13 @@ export class LayerSecretScanner implements LayerVisitor {
     const encoding = textEncoding(first && first.length >= Math.min(SNIFF_BYTES, body.length) ? first : body.head(SNIFF_BYTES).bytes);
     if (encoding === 'binary') return;
     const secrets = this.engine;
-    if (!secrets) return this.beginLayer().then(() => this.visitBody(entry, body));
+    if (!secrets || (this.workerCount > 0 && !this.poolModule)) return this.beginLayer().then(() => this.visitBody(entry, body));
     if (encoding === 'utf-8' && !secrets.mayHoldSecrets(body.parts)) return;
     if (this.workerCount === 0 || this.takeInThread(body.length)) {
       append(this.found, secrets.secretsInFile(entry.path, entry.layer, body.bytes, true).map(secrets.serializeSecret));
       return;
     }
-    this.pool ??= new SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secrets.secretsInFile(job.path, job.layer, job.content, true).map(secrets.serializeSecret));
+    this.pool ??= new this.poolModule!.SecretScanPool(this.workerCount, SECRET_WORKER, (job) => secrets.secretsInFile(job.path, job.layer, job.content, true).map(secrets.serializeSecret));
     return this.pool.submit({ path: entry.path, layer: entry.layer, content: body });
   }
 

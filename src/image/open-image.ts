@@ -26,8 +26,8 @@ export interface OpenedImage {
 }
 
 export interface OpenOptions extends PlatformChoice {
-  /** builds the registry client when the input is a reference */
-  readonly registryClient: () => HttpRegistryClient;
+  /** builds the registry client when the input is a reference (its code is loaded only then) */
+  readonly registryClient: () => HttpRegistryClient | Promise<HttpRegistryClient>;
   /** registry layers downloaded ahead into files (`scan --analyze-images`) */
   readonly prefetcher?: BlobPrefetcher;
 }
@@ -153,7 +153,7 @@ async function openLegacyArchive(display: string, archive: ArchiveSource, tag: s
 }
 
 async function openRegistryImage(reference: ImageReference, options: OpenOptions): Promise<OpenedImage> {
-  const client = options.registryClient();
+  const client = await options.registryClient();
   const source = new RegistrySource(client, reference, options.prefetcher);
   const display = reference.canonical;
   const problems: IntegrityProblem[] = [];
