@@ -46,10 +46,12 @@ export function defaultCacheDirectory(): string {
 /**
  * Layers one run has read or loaded, as their JSON: `scan --analyze-images` shares one across its
  * images, so the base layer many images share is read once, with the cache on disk or without it
- * (`--no-cache`). A layer read again is parsed once and then handed out deeply frozen (no reader can
- * change what another sees), for the first `maxParsedChars` of JSON; past that, parsed anew for each
- * use. Kept per run, not per process: a library caller or a long-lived process asks for a fresh read
- * with a fresh memory.
+ * (`--no-cache`). A layer used again is parsed once more and then handed out deeply frozen (no reader
+ * can change what another sees), for the first `maxParsedChars` of JSON; past that, parsed anew for
+ * each use. Its first use, loaded from the disk cache, gets a copy of its own, not frozen: most layers
+ * of a run are used once, and freezing one of a few thousand packages costs more than parsing it.
+ * Kept per run, not per process: a library caller or a long-lived process asks for a fresh read with
+ * a fresh memory.
  */
 export class LayerMemory {
   private readonly layers = new Map<string, string>();
@@ -68,13 +70,9 @@ export class LayerMemory {
     const known = this.parsed.get(key);
     if (known) return known;
     const text = this.layers.get(key);
-    return text === undefined ? undefined : this.keepParsed(key, text, JSON.parse(text) as StoredLayer);
-  }
-
-  /** `text` is what `stored` was parsed from (a layer loaded from the disk cache): frozen and kept as if `layer` had parsed it */
-  keepParsed(key: string, text: string, stored: StoredLayer): StoredLayer {
-    const frozen = deepFreeze(stored);
-    if (this.layers.get(key) === text && !this.parsed.has(key) && this.parsedChars + text.length <= this.maxParsedChars) {
+    if (text === undefined) return undefined;
+    const frozen = deepFreeze(JSON.parse(text) as StoredLayer);
+    if (this.parsedChars + text.length <= this.maxParsedChars) {
       this.parsed.set(key, frozen);
       this.parsedChars += text.length;
     }
@@ -129,7 +127,7 @@ export class LayerCache {
     return access(this.file(this.directory, key)).then(() => true, () => false);
   }
 
-  /** the layer stored under `key`, deeply frozen: readers restore from it and never change it */
+  /** the layer stored under `key`: frozen when this run has used it before, else a copy of the caller's own; readers restore from it and never change it */
   async load(key: string): Promise<StoredLayer | undefined> {
     const known = this.memory.layer(key);
     if (known !== undefined) return known;
@@ -139,7 +137,7 @@ export class LayerCache {
       const stored = JSON.parse(text) as StoredLayer;
       if (!Array.isArray(stored.entries) || !Array.isArray(stored.visitors)) return undefined;
       this.memory.remember(key, text);
-      return this.memory.keepParsed(key, text, stored);
+      return stored;
     } catch {
       return undefined; // absent, unreadable or damaged: read the layer
     }
