@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -352,7 +352,8 @@ describe('--blocklist', () => {
     for (let index = 0; index < 5; index += 1) {
       const layout = await buildLayeredImage(work, `fleet-${index}`, 'v1', [
         shared,
-        { files: { ...executables(index), [`opt/drop-${index}.sh`]: DROPPER, [`srv/eicar-${index}.com`]: EICAR }, modes: { [`opt/drop-${index}.sh`]: 0o755, [`srv/eicar-${index}.com`]: 0o755 }, createdBy: `COPY app-${index} /` },
+        // 1.5 MB that does not compress: the layer blob is past WORKER_MIN_BYTES, so its spooled file is read by the layer worker
+        { files: { ...executables(index), 'var/cache/app/state.bin': randomBytes(1_500_000), [`opt/drop-${index}.sh`]: DROPPER, [`srv/eicar-${index}.com`]: EICAR }, modes: { [`opt/drop-${index}.sh`]: 0o755, [`srv/eicar-${index}.com`]: 0o755 }, createdBy: `COPY app-${index} /` },
       ]);
       const pushed = await pushLayout(registry, layout, 'v1', `fleet/app-${index}`, '1.0');
       deployed[`app-${index}.yaml`] = deployment(`app-${index}`, `${registry.host}/fleet/app-${index}@${pushed.digest}`);
