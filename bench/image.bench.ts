@@ -11,7 +11,7 @@ import { timedCommand, writeBenchLayout } from './oci-bench-layout.js';
  * Peak RSS from /usr/bin/time. RAMPART_BENCH_IMAGE_MB changes the size (default 512),
  * RAMPART_BENCH_ROUNDS the number of interleaved rounds (default 3). RAMPART_BENCH_COMPARE=DIR runs
  * another built checkout (the code before a change) first and second on its own cache in every round
- * too, and checks both builds report the same.
+ * too, and checks both builds report the same. Each round's figures are printed with the load average at its start.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.join(here, '..');
@@ -94,9 +94,10 @@ export async function run(): Promise<void> {
   let same = true;
   const rounds = Math.max(1, Number(process.env['RAMPART_BENCH_ROUNDS'] ?? '3'));
   const loadBefore = loadavg()[0]!;
-  const results: Array<{ decompress: Timed; cold: Timed; warm: Timed; uncached: Timed; before?: { cold: Timed; warm: Timed } }> = [];
+  const results: Array<{ load: number; decompress: Timed; cold: Timed; warm: Timed; uncached: Timed; before?: { cold: Timed; warm: Timed } }> = [];
   // interleaved: each round times the baseline, a first run (empty cache), a second run on that cache and a --no-cache run
   for (let round = 0; round < rounds; round += 1) {
+    const load = loadavg()[0]!;
     const decompress = { seconds: 0, cpu: 0, rssMb: 0 };
     for (const layer of manifest.layers) {
       const blob = path.join(layout, 'blobs', 'sha256', layer.digest.slice(7));
@@ -110,7 +111,7 @@ export async function run(): Promise<void> {
     const warm = timedCommand(process.execPath, command, env);
     const uncached = timedCommand(process.execPath, [...command, '--no-cache'], env);
     if (!compare) {
-      results.push({ decompress, cold, warm, uncached });
+      results.push({ load, decompress, cold, warm, uncached });
       continue;
     }
     rmSync(compareCacheHome, { recursive: true, force: true });
@@ -118,7 +119,7 @@ export async function run(): Promise<void> {
     timedCommand(process.execPath, compareCommand(projectRoot, reports.current), { ...env, XDG_CACHE_HOME: path.join(root, 'cache-report') });
     rmSync(path.join(root, 'cache-report'), { recursive: true, force: true });
     same &&= comparable(reports.current) === comparable(reports.compare);
-    results.push({ decompress, cold, warm, uncached, before });
+    results.push({ load, decompress, cold, warm, uncached, before });
   }
   const spread = (values: number[], digits = 2, unit = ''): string => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -126,6 +127,7 @@ export async function run(): Promise<void> {
   };
   const line = (name: string, value: string): void => { process.stdout.write(`${name.padEnd(40)} ${value}\n`); };
   process.stdout.write(`${rounds} interleaved rounds, min / median / max; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after\n`);
+  results.forEach((r, round) => process.stdout.write(`  round ${round + 1}: load ${r.load.toFixed(1)}; CPU s: decompress ${r.decompress.cpu.toFixed(2)}, first ${r.cold.cpu.toFixed(2)} (${(r.cold.cpu / r.decompress.cpu).toFixed(2)}×), --no-cache ${r.uncached.cpu.toFixed(2)} (${(r.uncached.cpu / r.decompress.cpu).toFixed(2)}×), second ${r.warm.cpu.toFixed(2)} (${((r.warm.cpu / r.cold.cpu) * 100).toFixed(1)} % of the first); peak RSS ${r.cold.rssMb.toFixed(0)} MB\n`));
   line('decompress only (gzip -dc / zstd -dc)', `${spread(results.map((r) => r.decompress.seconds), 2, ' s')}, CPU ${spread(results.map((r) => r.decompress.cpu), 2, ' s')}  (baseline)`);
   // the machine may be shared: CPU seconds (every thread) are steadier than wall time
   const ratios = (pick: (r: (typeof results)[number]) => Timed): string =>
