@@ -141,6 +141,9 @@ async function historyRounds(label: string, repository: string, rounds: number):
     'git fast-export --no-data (rampart\'s walk)': ['git', fastExportArguments(['--all'])],
     'rampart scan --history --layer secrets': [process.execPath, [rampart, 'scan', repository, '--history', '--layer', 'secrets', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
     'rampart scan --history (every layer)': [process.execPath, [rampart, 'scan', repository, '--history', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
+    // what every layer adds to a history scan is the working tree's other layers: the same scan without history, apart
+    'rampart scan, working tree (every layer)': [process.execPath, [rampart, 'scan', repository, '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
+    'rampart scan, working tree (secrets)': [process.execPath, [rampart, 'scan', repository, '--layer', 'secrets', '-f', 'json', '-o', report, '--fail-on', 'none', '-q']],
   };
   const times: Record<string, Array<{ wall: number; cpu: number }>> = {};
   for (let round = 0; round < rounds; round += 1) {
@@ -227,7 +230,7 @@ async function historyBenchmarks(rampart: string, report: string, reportAll: str
   process.stdout.write(`  rampart scan --history --layer secrets (whole run) ${fastest((r) => r.secrets).toFixed(2)}s  (${medianRatio((r) => r.secrets).toFixed(2)}× the baseline; ${found} secrets findings)\n`);
   process.stdout.write(`  rampart scan --history (every layer, whole run)    ${fastest((r) => r.every).toFixed(2)}s  (${medianRatio((r) => r.every).toFixed(2)}× the baseline)\n`);
 
-  await historyRounds(`history, ${COMMITS} generated commits`, repo, 5);
+  await historyRounds(`history, ${COMMITS} generated commits`, repo, Number(process.env['RAMPART_HISTORY_ROUNDS'] ?? 5));
   const real = realHistories();
   if (real.length === 0) process.stdout.write('(no repository under .bench/real-history/: the real long-history rounds are skipped; see the README)\n');
   for (const repository of real) {
