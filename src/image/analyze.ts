@@ -72,8 +72,12 @@ export function stopsRun(error: unknown): boolean {
  * results are finished; a layer several images hold is read by the first and restored by the others.
  */
 export interface LayerPipeline {
-  /** runs `read` (all of one image's layers) once the images that asked before have read theirs */
-  readTurn<T>(read: () => Promise<T>): Promise<T>;
+  /**
+   * runs `read` (all of one image's layers) once the images that asked before have read theirs or
+   * passed the turn on: `read` may call `pass` once it reads nothing more (its last layer's tar is
+   * read; what the workers still answer on it is waited for beside the next image's reading)
+   */
+  readTurn<T>(read: (pass: () => void) => Promise<T>): Promise<T>;
   /** true the first time a layer (its cache key) is named in the run: later images restore it instead of downloading it */
   firstToRead(key: string): boolean;
 }
@@ -109,21 +113,22 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
     }
   }
   const expansion = new ExpansionAccount();
-  const readLayers = async (): Promise<void> => {
+  const readLayers = async (pass?: () => void): Promise<void> => {
     for (const [index, blob] of plan.layers.entries()) {
       try {
-        await readOne(index, blob, keys[index]);
+        await readOne(index, blob, keys[index], index === plan.layers.length - 1 ? pass : undefined);
       } finally {
         source.release?.(blob.location);
       }
     }
   };
-  const readOne = async (index: number, blob: BlobRef, key: string | undefined): Promise<void> => {
+  /** `tarRead`: told once the layer's tar has been read, before the visitors' workers are waited for */
+  const readOne = async (index: number, blob: BlobRef, key: string | undefined, tarRead?: () => void): Promise<void> => {
     const expected = config.diffIds[index];
     const cached = key ? await cache!.load(key) : undefined;
     const limits: LayerLimits = { expansion: expansion.budget(), ...(source.kind === 'registry' && blob.size !== undefined ? { maxStoredBytes: blob.size } : {}) };
     // the tar reader, decompressors and their workers are loaded for the first layer the cache cannot answer
-    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await import('./layer-read.js').then(({ readLayer }) => cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits)));
+    const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await import('./layer-read.js').then(({ readLayer }) => cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits, tarRead)));
     const { digests, entries, whiteouts } = read;
     if (!cached) expansion.add(digests.blobSize, digests.expandedSize ?? 0);
     append(notes, read.notes);

@@ -17,8 +17,8 @@ function toImageEntry(tar: TarEntry, layer: number): ImageEntry | undefined {
   return { path, type: tar.type, mode: tar.mode, uid: tar.uid, gid: tar.gid, size: tar.size, linkname: tar.linkname, layer };
 }
 
-/** Reads one layer whole (a layout or archive file of 8 MiB or more in the layer worker), handing its members to the visitors. */
-export async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[], limits: LayerLimits): Promise<LayerRead> {
+/** Reads one layer whole (a file of 1 MiB or more — a layout's, an archive's, a registry blob downloaded ahead — in the layer worker), handing its members to the visitors. */
+export async function readLayer(opened: OpenedImage, blob: BlobRef, index: number, visitors: readonly LayerVisitor[], limits: LayerLimits, tarRead?: () => void): Promise<LayerRead> {
   for (const visitor of visitors) await visitor.beginLayer?.(index);
   const entries: ImageEntry[] = [];
   const whiteouts: Whiteout[] = [];
@@ -63,6 +63,7 @@ export async function readLayer(opened: OpenedImage, blob: BlobRef, index: numbe
   const digests = inFile && inFile.length >= WORKER_MIN_BYTES
     ? await readLayerFileInWorker(inFile, wanted, visit, maxStoredBytes !== undefined && inFile.length > maxStoredBytes ? limits : fileLimits)
     : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit, limits));
+  tarRead?.();
   const ending = performance.now();
   for (const visitor of visitors) await visitor.endLayer?.(index);
   addTime('wall: layer ends, waiting for the workers', performance.now() - ending);

@@ -33,6 +33,24 @@ describe('ImagePipeline', () => {
     expect(events.filter((event) => event.endsWith('reads'))).toEqual(['a reads', 'b reads', 'c reads', 'd reads']);
   });
 
+  it('lets the next image read once one passes the turn on, before its read is over', async () => {
+    const pipeline = new ImagePipeline(new BlobSpool());
+    const events: string[] = [];
+    let finishFirst!: () => void;
+    const first = pipeline.readTurn(async (pass) => {
+      events.push('a reads its last layer');
+      pass();
+      await new Promise<void>((resolve) => { finishFirst = resolve; }); // the workers' answers on it
+      events.push('a done');
+    });
+    const second = pipeline.readTurn(async () => { events.push('b reads'); });
+    await second;
+    expect(events).toEqual(['a reads its last layer', 'b reads']);
+    finishFirst();
+    await first;
+    expect(events).toEqual(['a reads its last layer', 'b reads', 'a done']);
+  });
+
   it('lets a failed read pass the turn on', async () => {
     const pipeline = new ImagePipeline(new BlobSpool());
     const failed = pipeline.readTurn(async () => { throw new Error('broken layer'); });

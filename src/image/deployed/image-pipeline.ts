@@ -37,17 +37,27 @@ export class ImagePipeline implements LayerPipeline {
     }
   }
 
-  readTurn<T>(read: () => Promise<T>): Promise<T> {
+  readTurn<T>(read: (pass: () => void) => Promise<T>): Promise<T> {
+    let pass!: () => void;
+    const passed = new Promise<void>((resolve) => { pass = resolve; });
     const turn = this.turns.then(async () => {
       const started = performance.now();
-      try {
-        return await read();
-      } finally {
+      let ended = false;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
         this.lastReadEnd = performance.now();
         this.readingMs += this.lastReadEnd - started;
+        pass();
+      };
+      try {
+        return await read(end);
+      } finally {
+        end();
       }
     });
-    this.turns = turn.catch(() => undefined);
+    // the next image reads once this one has passed the turn on (its last layer read) or is done
+    this.turns = Promise.race([passed, turn.then(() => undefined, () => undefined)]);
     return turn;
   }
 
