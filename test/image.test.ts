@@ -121,6 +121,7 @@ describe('secrets baked into an image', () => {
     // umoci's own config step is history[0..1]; the second layer's step comes after
     expect(history?.location.path).toMatch(/^config:history\[\d+\]$/);
     expect(history?.properties?.['layer']).toBeUndefined();
+    expect(history?.properties).toMatchObject({ imageSource: 'config', configField: 'history' });
     const env = report.findings.find((finding) => finding.ruleId === 'secret-github-oauth-token');
     expect(env?.location.path).toBe('config:Env');
     // usr/share holds documentation and examples: skipped, as Trivy does
@@ -131,8 +132,20 @@ describe('secrets baked into an image', () => {
   it('puts the image, layer and path in SARIF properties', async () => {
     const result = await runCli(['image', layout, '-f', 'sarif']);
     const sarif = JSON.parse(result.stdout) as { runs: Array<{ results: Array<{ ruleId: string; properties: Record<string, unknown> }>; tool: { driver: { rules: Array<{ id: string }> } } }> };
-    const aws = sarif.runs[0]!.results.find((item) => item.ruleId === 'secret-aws-access-key');
-    expect(aws?.properties).toMatchObject({ image: layout, layer: 0, path: 'opt/app/.env' });
+    const results = sarif.runs[0]!.results;
+    const aws = results.find((item) => item.ruleId === 'secret-aws-access-key');
+    expect(aws?.properties).toMatchObject({ image: layout, imageSource: 'layer', layer: 0, path: 'opt/app/.env', historyStep: 'layer 0' });
+    expect(aws?.properties['layerDigest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // a secret in the config is in no layer: `layer` is never the check's name there, as it is for a repository finding
+    const env = results.find((item) => item.ruleId === 'secret-github-oauth-token');
+    expect(env?.properties).toMatchObject({ image: layout, imageSource: 'config', configField: 'Env', path: 'config:Env' });
+    const step = results.find((item) => item.ruleId === 'secret-github-token');
+    expect(step?.properties).toMatchObject({ image: layout, imageSource: 'config', configField: 'history', path: step?.properties['path'] });
+    expect(step?.properties['path']).toBe(`config:history[${String(step?.properties['historyIndex'])}]`);
+    expect(step?.properties['historyStep']).toContain('./fetch-private.sh');
+    for (const result of results) expect(result.properties['layer'] === undefined || typeof result.properties['layer'] === 'number').toBe(true);
+    expect(env?.properties).not.toHaveProperty('layer');
+    expect(step?.properties).not.toHaveProperty('layer');
     expect(sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id)).toContain('secret-aws-access-key');
     // (the rule help quotes the detector's own samples, which this test borrowed: only results are checked)
     expect(JSON.stringify(sarif.runs[0]!.results)).not.toContain(AWS_KEY);

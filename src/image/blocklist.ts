@@ -8,7 +8,7 @@ import type { LayerVisitor } from './analyze.js';
 import { ImageInputError } from './blob-source.js';
 import { contentSha256 } from './content-digest.js';
 import type { FileBody } from './file-body.js';
-import { imageFinding } from './image-findings.js';
+import { imageFinding, layerProperties } from './image-findings.js';
 import type { InspectedImage } from './inspect-image.js';
 import type { ImageAnalysisOptions } from './malware/analyze-image.js';
 import type { ImageEntry } from './squash.js';
@@ -115,7 +115,6 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 
 export function blocklistFindings(display: string, image: InspectedImage, scanner: BlocklistScanner, list: Blocklist): Finding[] {
   return scanner.hits.map((hit) => {
-    const layer = image.layers[hit.layer];
     const current = image.tree.get(hit.path);
     const deleted = !current || current.layer !== hit.layer;
     const comment = list.digests.get(hit.sha256) ?? '';
@@ -124,6 +123,7 @@ export function blocklistFindings(display: string, image: InspectedImage, scanne
       messageId: 'blocklist',
       data: { image: display, path: hit.path, layer: hit.layer, sha256: hit.sha256, list: `${list.file}${comment ? ` (${comment})` : ''}` },
       image: display,
+      source: 'layer',
       path: hit.path,
       subject: `${hit.layer}:blocklist:${hit.sha256}`,
       properties: {
@@ -131,8 +131,7 @@ export function blocklistFindings(display: string, image: InspectedImage, scanne
         sha256: hit.sha256,
         blocklist: list.file,
         ...(comment ? { blocklistComment: comment } : {}),
-        ...(image.platform ? { platform: image.platform } : {}),
-        ...(layer ? { layer: layer.index, layerDigest: layer.digest, ...(layer.createdBy ? { historyStep: layer.createdBy } : {}) } : {}),
+        ...layerProperties(image, hit.layer),
         ...(deleted ? { deletedInLaterLayer: true } : {}),
       },
     }, DEFAULT_CONFIG);

@@ -87,6 +87,7 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       messageId: 'mismatch',
       data: { image: opened.display, detail: problem.detail },
       image: opened.display,
+      source: problem.layer !== undefined ? 'layer' : problem.subject === 'config' ? 'config' : 'manifest',
       path: problem.where,
       subject: `${problem.subject}:${problem.detail}`,
       properties: { subject: problem.subject, ...(problem.layer !== undefined ? { layer: problem.layer } : {}), ...(problem.platform ? { platform: problem.platform } : {}) },

@@ -1,3 +1,4 @@
+import { isImageAnalysisFinding } from '../image/image-findings.js';
 import type { Finding } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
 import { ruleMarkdown } from '../rules/docs.js';
@@ -58,7 +59,8 @@ function result(finding: Finding, ruleIndex: number): Record<string, unknown> {
     }],
     partialFingerprints: { 'rampartFingerprint/v1': finding.fingerprint },
     properties: {
-      layer: finding.layer,
+      // an image finding's `layer` is the image layer it is in (absent for the config and manifest); the rule holds the check
+      ...(isImageAnalysisFinding(finding) ? {} : { layer: finding.layer }),
       severity: finding.severity,
       'security-severity': SECURITY_SEVERITY[finding.severity],
       ...(finding.properties ?? {}),

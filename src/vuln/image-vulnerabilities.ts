@@ -1,6 +1,6 @@
 import { append } from '../append.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
-import { imageFinding } from '../image/image-findings.js';
+import { imageFinding, layerProperties } from '../image/image-findings.js';
 import type { InspectedImage } from '../image/inspect-image.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
@@ -55,7 +55,6 @@ function fixText(match: VulnerabilityMatch): string {
 
 function findingOf(display: string, image: InspectedImage, match: VulnerabilityMatch): Finding {
   const pkg = match.package;
-  const layer = image.layers[pkg.layer];
   const sourceNote = match.query.name !== pkg.name ? ` (source ${match.query.name}${match.query.version !== pkg.version ? ` ${match.query.version}` : ''})` : '';
   return imageFinding({
     rule: imageVulnerability,
@@ -70,6 +69,7 @@ function findingOf(display: string, image: InspectedImage, match: VulnerabilityM
       fix: fixText(match),
     },
     image: display,
+    source: 'layer',
     path: pkg.path,
     subject: `${pkg.purl}:${match.id}`,
     severity: match.severity.severity,
@@ -85,9 +85,7 @@ function findingOf(display: string, image: InspectedImage, match: VulnerabilityM
       ...(match.lastAffected ? { lastAffectedVersion: match.lastAffected } : {}),
       ...(match.severity.score !== undefined ? { cvssScore: match.severity.score } : {}),
       severitySource: match.severity.source,
-      ...(image.platform ? { platform: image.platform } : {}),
-      layer: pkg.layer,
-      ...(layer ? { layerDigest: layer.diffId ?? layer.digest, ...(layer.createdBy ? { historyStep: layer.createdBy } : {}) } : {}),
+      ...layerProperties(image, pkg.layer),
     },
   }, DEFAULT_CONFIG);
 }

@@ -6,7 +6,7 @@ import imageTamperedPackageFile from '../../rules/artifacts/image-tampered-packa
 import imageUnownedExecutable from '../../rules/artifacts/image-unowned-executable.js';
 import imageUnownedSetuid from '../../rules/artifacts/image-unowned-setuid.js';
 import type { Rule } from '../../rules/rule.js';
-import { imageFinding } from '../image-findings.js';
+import { imageFinding, layerProperties } from '../image-findings.js';
 import type { InspectedImage } from '../inspect-image.js';
 import type { TamperReport } from './checks.js';
 
@@ -16,17 +16,17 @@ const octal = (mode: number): string => `0${(mode & 0o7777).toString(8)}`;
 
 /** The findings of one image's tampering checks, each naming the layer and the history step that wrote the file. */
 export function tamperFindings(display: string, image: InspectedImage, report: TamperReport): Finding[] {
-  const layerFields = (index: number): { data: { layer: number; step: string }; properties: Record<string, string | number> } => {
+  const layerFields = (index: number): { data: { layer: number; step: string }; properties: Readonly<Record<string, string | number | boolean>> } => {
     const layer = image.layers[index];
     return {
       data: { layer: index, step: layer?.createdBy ? ` (${layer.createdBy.slice(0, 160)})` : '' },
-      properties: { layer: index, ...(layer ? { layerDigest: layer.digest } : {}), ...(layer?.createdBy ? { historyStep: layer.createdBy } : {}), ...(image.platform ? { platform: image.platform } : {}) },
+      properties: layerProperties(image, index),
     };
   };
   const make = (rule: Rule, messageId: string, path: string, layer: number, subject: string, data: Record<string, string | number>, properties: Record<string, string | number | boolean> = {}, severity?: 'info'): Finding => {
     const where = layerFields(layer);
     return imageFinding({
-      rule, messageId, image: display, path, subject,
+      rule, messageId, image: display, source: 'layer', path, subject,
       data: { image: display, path, ...where.data, ...data },
       properties: { ...where.properties, ...properties },
       ...(severity ? { severity } : {}),
