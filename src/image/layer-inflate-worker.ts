@@ -1,6 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { threadCpuMs } from './analysis-timings.js';
 import { findZstd, sniffCompression } from './decompress.js';
 import { copyToSink, digestLayerFile, directReader, type TarSink } from './layer-file-direct.js';
 import { digestLayer, type LayerDigests } from './layer-reader.js';
@@ -21,6 +22,9 @@ interface AtomicsWaitAsync {
 
 /** tell the reader at least this often (an eighth of the ring): it is never more than this behind */
 const NOTIFY_BYTES = 1024 * 1024;
+
+/** this thread's CPU when it last said it was done with a layer (for RAMPART_IMAGE_TIMINGS) */
+let cpuAnswered = threadCpuMs();
 
 async function inflate(job: InflateJob): Promise<void> {
   const ring = new Uint8Array(job.ring, job.ringOffset, RING_BYTES);
@@ -64,7 +68,9 @@ async function inflate(job: InflateJob): Promise<void> {
   try {
     const digests = await readFile(job, sink);
     notify();
-    const answer: InflateAnswer = { id: job.id, kind: 'done', written, digests };
+    const now = threadCpuMs();
+    const answer: InflateAnswer = { id: job.id, kind: 'done', written, digests, cpuMs: now - cpuAnswered };
+    cpuAnswered = now;
     parentPort!.postMessage(answer);
   } catch (error) {
     // the file could not be opened or read: said like any other failure of the source

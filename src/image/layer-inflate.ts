@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { releaseWalkableRing, walkableRing } from '../secrets/keyword-presence.js';
 import { startWorker } from '../sources/start-worker.js';
+import { addTime } from './analysis-timings.js';
 import type { LayerLimits } from './layer-limits.js';
 import { failureText, type LayerDigests } from './layer-reader.js';
 import { readTarBodies, type ContentWanted, type EntryBodyVisitor } from './tar-reader.js';
@@ -24,7 +25,8 @@ export interface InflateJob extends BlobFile {
 
 export type InflateAnswer =
   | { readonly id: number; readonly kind: 'data'; readonly written: number }
-  | { readonly id: number; readonly kind: 'done'; readonly written: number; readonly digests: LayerDigests }
+  /** `cpuMs`: the worker thread's CPU since its last answer of this kind (NaN unless RAMPART_IMAGE_TIMINGS is set) */
+  | { readonly id: number; readonly kind: 'done'; readonly written: number; readonly digests: LayerDigests; readonly cpuMs: number }
   | { readonly id: number; readonly kind: 'failed'; readonly message: string; readonly code?: string | undefined };
 
 export const CONSUMED = 0;
@@ -63,7 +65,10 @@ class InflateThread {
       if (answer.kind === 'failed') reading.failed = Object.assign(new Error(answer.message), answer.code ? { code: answer.code } : {});
       else {
         reading.written = answer.written;
-        if (answer.kind === 'done') reading.finished = answer.digests;
+        if (answer.kind === 'done') {
+          reading.finished = answer.digests;
+          addTime('layer worker: read, hash, decompress', answer.cpuMs);
+        }
       }
       rouse(reading);
     });
