@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DETECTORS } from '../catalogue.js';
 import { withCrc32Base62Suffix } from '../checksum.js';
 import { ALNUM, SampleRandom } from '../random.js';
 import { changedAsciiLines, changedLines } from './changed-lines.js';
 import { changedRange, FirstHits, type BlobJob, type SearchedVersion } from './first-hits.js';
+import type { ChangedRange } from '../scan-text.js';
 
 const filler = (count: number, tag = 'x'): string[] => Array.from({ length: count }, (_, line) => `  setting-${tag}-${line}: value-${line % 97}`);
 
@@ -42,20 +43,22 @@ describe('changedLines', () => {
 
 /**
  * Versions of a few files, each edited at random (secrets added inside large files and in block
- * scalars, lines and blocks moved, removed, added back), searched where they changed and whole:
- * the first commit of every secret must be the same.
+ * scalars, lines and blocks moved, removed, added back, values under an unchanged key line
+ * rotated), searched where they changed and whole: the first commit of every secret must be the same.
  */
-describe('a history searched where each version changed', () => {
-  const random = new SampleRandom('changed-lines-history');
+function editedHistory(FirstHitsOf: typeof FirstHits, seed: string): { changed: ReturnType<FirstHits['values']>; whole: ReturnType<FirstHits['values']> } {
+  const random = new SampleRandom(seed);
   const samples = DETECTORS.flatMap((detector) => detector.samples.positives.slice(0, 1)).map((sample) => sample.replace(/ # expect:[^\n]*/g, ''));
   const github = (): string => `ghp_${withCrc32Base62Suffix(random.chars(ALNUM, 30))}`;
   const blockScalar = (): string[] => ['  password: |', `    ${random.chars(ALNUM, 24)}Q9!x`];
   const pemBlock = (): string[] => ['  tls.key: |', ...(samples.find((sample) => sample.includes('BEGIN RSA PRIVATE KEY')) ?? samples.find((sample) => sample.includes('PRIVATE KEY'))!).split('\n').map((line) => `    ${line}`)];
+  const url = (): string[] => [`  url: postgres://app-${random.int(100)}:${random.chars(ALNUM, 18)}@db.internal:5432/orders`];
   const secretLines = (): string[] => {
-    switch (random.int(5)) {
+    switch (random.int(6)) {
       case 0: return [`  token: ${github()}`];
       case 1: return blockScalar();
       case 2: return pemBlock();
+      case 3: return url();
       default: return samples[random.int(samples.length)]!.split('\n');
     }
   };
@@ -63,7 +66,7 @@ describe('a history searched where each version changed', () => {
   function edit(lines: string[], removed: string[][]): string[] {
     const next = [...lines];
     const at = (): number => random.int(next.length + 1);
-    switch (random.int(7)) {
+    switch (random.int(8)) {
       case 0:
       case 1: next.splice(at(), 0, ...secretLines()); break;
       case 2: {
@@ -87,34 +90,71 @@ describe('a history searched where each version changed', () => {
         if (value > 0) next.splice(value, 0, '  password: |');
         break;
       }
+      case 6: {
+        // a value rotated under a key line that stays: the keyword is on no changed line
+        const values = next.flatMap((line, index) => (/^ {4}[A-Za-z0-9]{24}Q9!x$/.test(line) ? [index] : []));
+        if (values.length > 0) next[values[random.int(values.length)]!] = `    ${random.chars(ALNUM, 24)}Q9!x`;
+        break;
+      }
       default: next[random.int(next.length)] = `  changed-${random.int(1000)}: ${random.chars(ALNUM, 8)}`;
     }
     return next;
   }
 
+  const changed = new FirstHitsOf();
+  const whole = new FirstHitsOf();
+  const last = new Map<string, SearchedVersion>();
+  const files = new Map<string, string[]>([
+    ['apps/big/values.yaml', ['config:', ...filler(3000, 'big')]],
+    ['apps/small/secret.yaml', ['apiVersion: v1', 'kind: Secret', 'stringData:', ...filler(40, 'small')]],
+    ['apps/other/config.yaml', ['settings:', ...filler(800, 'other')]],
+  ]);
+  const removed: string[][] = [];
+  for (let order = 0; order < 400; order += 1) {
+    const path = [...files.keys()][random.int(files.size)]!;
+    const lines = order < files.size ? files.get([...files.keys()][order]!)! : edit(files.get(path)!, removed);
+    const written = order < files.size ? [...files.keys()][order]! : path;
+    files.set(written, lines);
+    const job: BlobJob = { path: written, order, sha: order.toString(16).padStart(40, '0'), author: 'Bob <bob@acme.test> 1700000000 +0000' };
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    last.set(written, changed.search(job, body, last.get(written)));
+    whole.search(job, body);
+  }
+  return { changed: changed.values(), whole: whole.values() };
+}
+
+describe('a history searched where each version changed', () => {
   it('finds the same first commits as searching every version whole', () => {
-    const changed = new FirstHits();
-    const whole = new FirstHits();
-    const last = new Map<string, SearchedVersion>();
-    const files = new Map<string, string[]>([
-      ['apps/big/values.yaml', ['config:', ...filler(3000, 'big')]],
-      ['apps/small/secret.yaml', ['apiVersion: v1', 'kind: Secret', 'stringData:', ...filler(40, 'small')]],
-      ['apps/other/config.yaml', ['settings:', ...filler(800, 'other')]],
-    ]);
-    const removed: string[][] = [];
-    let found = 0;
-    for (let order = 0; order < 400; order += 1) {
-      const path = [...files.keys()][random.int(files.size)]!;
-      const lines = order < files.size ? files.get([...files.keys()][order]!)! : edit(files.get(path)!, removed);
-      const written = order < files.size ? [...files.keys()][order]! : path;
-      files.set(written, lines);
-      const job: BlobJob = { path: written, order, sha: order.toString(16).padStart(40, '0'), author: 'Bob <bob@acme.test> 1700000000 +0000' };
-      const body = Buffer.from(`${lines.join('\n')}\n`);
-      last.set(written, changed.search(job, body, last.get(written)));
-      whole.search(job, body);
-      found = whole.values().length;
+    for (const seed of ['changed-lines-history', 'changed-lines-history-2']) {
+      const { changed, whole } = editedHistory(FirstHits, seed);
+      expect(whole.length).toBeGreaterThan(50);
+      expect(changed).toEqual(whole);
     }
-    expect(found).toBeGreaterThan(50);
-    expect(changed.values()).toEqual(whole.values());
+  });
+
+  it('tells a wrong narrowing: each changed part cut to its first line', async () => {
+    vi.resetModules();
+    vi.doMock('./changed-lines.js', async (importOriginal) => {
+      const real = await importOriginal<typeof import('./changed-lines.js')>();
+      const firstLines = (text: string, parts: ChangedRange[]): ChangedRange[] => parts.map((part) => {
+        const newline = text.indexOf('\n', part.start);
+        return { start: part.start, end: newline === -1 ? part.end : Math.min(part.end, newline) };
+      });
+      return {
+        changedLines: (...args: Parameters<typeof real.changedLines>) => firstLines(args[1], real.changedLines(...args)),
+        changedAsciiLines: (...args: Parameters<typeof real.changedAsciiLines>) => firstLines(args[1].toString('latin1'), real.changedAsciiLines(...args)),
+      };
+    });
+    try {
+      const narrowed = await import('./first-hits.js');
+      const differs = ['changed-lines-history', 'changed-lines-history-2'].filter((seed) => {
+        const { changed, whole } = editedHistory(narrowed.FirstHits, seed);
+        return JSON.stringify(changed) !== JSON.stringify(whole);
+      });
+      expect(differs.length).toBeGreaterThan(0);
+    } finally {
+      vi.doUnmock('./changed-lines.js');
+      vi.resetModules();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { HistoryHit } from './history-hit.js';
 import { draftHits } from './draft-hits.js';
 import type { ChangedRange } from '../scan-text.js';
 import { secretMatches } from './version-secrets.js';
+import { declaresSecret } from '../kubernetes-secret.js';
 import { changedAsciiLines, changedLines } from './changed-lines.js';
 
 /** One file version to search, with the commit (numbered oldest first) that wrote it. */
@@ -14,8 +15,11 @@ export interface BlobJob {
   readonly author: string;
 }
 
-/** A file version searched, as the next version at its path is compared with it: its bytes when it is ASCII, else its text. */
-export type SearchedVersion = { readonly ascii: Buffer } | { readonly text: string };
+/**
+ * A file version searched, as the next version at its path is compared with it: its bytes when it
+ * is ASCII, else its text; and whether it declares a Secret.
+ */
+export type SearchedVersion = ({ readonly ascii: Buffer } | { readonly text: string }) & { readonly declaresSecret: boolean };
 
 /** The first commit of each (rule, secret) among the file versions searched. */
 export class FirstHits {
@@ -33,10 +37,15 @@ export class FirstHits {
   search(job: BlobJob, body: Buffer, previous?: SearchedVersion): SearchedVersion {
     const text = body.toString('utf8');
     // kept for the next version's comparison: a copy, as `body` may be a view of a much larger read
-    const version = text.length === body.length ? { ascii: Buffer.from(body) } : { text };
+    const secret = declaresSecret(text);
+    const version = text.length === body.length ? { ascii: Buffer.from(body), declaresSecret: secret } : { text, declaresSecret: secret };
     const changed = previous === undefined ? undefined : changedPart(previous, version, text);
     if (changed === null) return version;
-    const matches = secretMatches(text, job.path, changed);
+    // A Secret manifest's values claim the generic matches on them (reported as its plaintext
+    // values instead): an edit anywhere in it (a `stringData:` line removed, a `kind:` changed) can
+    // free a match on lines that did not change. A version of a file that declares one, or whose
+    // previous version did, is searched whole.
+    const matches = secretMatches(text, job.path, secret || previous?.declaresSecret ? undefined : changed);
     if (matches.length === 0) return version;
     const commit = commitHeader(job.sha, job.author);
     const { drafts, omitted } = draftHits(text, job.path, matches, this.cap);
