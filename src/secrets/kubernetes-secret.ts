@@ -36,7 +36,7 @@ export interface SecretManifest {
 const PUBLIC_KEYS = /^(?:type|project|login|server|insecure|proxy|noproxy|enableoci|githubappid|githubappinstallationid|githubappenterprisebaseurl|clusterresources|shard|scheme|path|known_hosts|ssh_known_hosts|ca|cert|certificate|ca\.pem|.*\.(?:crt|pub|cer))$|(?:name|user|username|address|url|uri|host|hostname|endpoint|port|namespace|region|email|database|db|dbname|bucket|(?:client|tenant|subscription|project|app|application)[_.-]?id)(?:_in|_out)?$/i;
 
 /** Values written in clear that are not placeholders and do not belong to a public key. */
-export function plaintextValues(manifest: SecretManifest): SecretValue[] {
+export function plaintextValues(manifest: Pick<SecretManifest, 'values'>): SecretValue[] {
   const keys = new Set(manifest.values.map((value) => value.key.toLowerCase()));
   return manifest.values.filter((value) => !value.encrypted && value.clear !== undefined && !isKeyIdBesideSecret(value.key, value.clear, keys, value.span.path)
     && isClearSecretValue(value.key, value.raw, value.clear, value.span.path));
@@ -148,7 +148,7 @@ export function secretManifestOf(object: KubeObject): SecretManifest | undefined
 }
 
 /** Credentials inside the base64 `data` values of a Secret, each with the value it was decoded from. */
-export function decodedDataMatches(manifest: SecretManifest): Array<{ readonly value: SecretValue; readonly match: SecretMatch }> {
+export function decodedDataMatches(manifest: Pick<SecretManifest, 'values'>): Array<{ readonly value: SecretValue; readonly match: SecretMatch }> {
   return manifest.values.flatMap((value) => (value.field === 'data' && value.clear !== undefined
     ? findSecrets(value.clear, value.span.path).map((match) => ({ value, match }))
     : []));
@@ -182,6 +182,11 @@ export function secretsInFile(file: SourceFile, genericMatches = true): { manife
   if (!declaresSecret(file.text)) return undefined;
   const kinds = secretObjectKinds(file.text);
   if (!kinds.secret && !(kinds.sealed && genericMatches)) return undefined;
+  return parsedSecrets(file);
+}
+
+/** A file's Secret manifests and claimed spans, parsed whatever its lines say (`secretsInFile` checks them first). */
+export function parsedSecrets(file: SourceFile): { manifests: SecretManifest[]; claimed: Span[] } {
   const objects = parseYamlFile(file).documents.flatMap(kubeObjectsOf);
   const manifests = manifestsOf(objects);
   return { manifests, claimed: claimedSpansIn(objects, manifests) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceFile } from '../../model/source-file.js';
+import type { Span } from '../../model/span.js';
 import { secretsInFile } from '../kubernetes-secret.js';
 import { secretsInChangedDocuments, sopsEncryptedWithoutData } from './secret-documents.js';
 import { secretMatches } from './version-secrets.js';
@@ -101,5 +102,54 @@ describe('SOPS-encrypted Secrets in history', () => {
     expect(sopsEncryptedWithoutData(hidden)).toBe(false);
     expect(secretMatches(hidden, path).map((match) => match.detector.id)).toContain('k8s-secret-plaintext');
     expect(secretMatches(hidden, path).map((match) => match.detector.id)).toEqual(secretMatches(hidden.replace('\nsops:\n', '\nnope:\n'), path).map((match) => match.detector.id));
+  });
+});
+
+describe('a Secret document read once', () => {
+  /** claims are looked up, not listed: their order is not compared */
+  const byStart = (spans: readonly Span[]): Span[] => [...spans].sort((a, b) => a.start - b.start);
+  /** what a parse of the whole file gives: each value's key, field, text and span, and the claimed spans */
+  const reference = (filePath: string, text: string): unknown => {
+    const parsed = secretsInFile(new SourceFile(filePath, text));
+    return parsed && { values: parsed.manifests.flatMap((manifest) => manifest.values.map(({ key, field, raw, clear, span, encrypted }) => ({ key, field, raw, clear, span, encrypted }))), claimed: byStart(parsed.claimed) };
+  };
+  const read = (filePath: string, text: string): unknown => {
+    const found = secretsInChangedDocuments(filePath, text, undefined, [{ start: 0, end: text.length }]);
+    return found && { values: found.manifests.flatMap((manifest) => manifest.values.map(({ key, field, raw, clear, span, encrypted }) => ({ key, field, raw, clear, span, encrypted }))), claimed: byStart(found.claimed) };
+  };
+
+  it('is placed at the path and offset it is met at again', () => {
+    const shapes: Array<[string, string]> = [
+      ['a/first.yaml', stream],
+      ['b/alone.yaml', SECRET],
+      ['c/leading-marker.yaml', `---\n${SECRET}`],
+      ['d/after-others.yaml', `${CONFIG}---\n${CONFIG}---\n${SEALED}---\n${SECRET}`],
+      ['e/first.yaml', stream],
+    ];
+    for (const [filePath, text] of shapes) expect(read(filePath, text), filePath).toEqual(reference(filePath, text));
+  });
+
+  it('is read anew when its text differs, even by one character of the same length', () => {
+    const other = SECRET.replace('Xq7mPz2LwR9tKv4N', 'Xq7mPz2LwR9tKv4M');
+    expect(read(path, SECRET)).toEqual(reference(path, SECRET));
+    expect(read(path, other)).toEqual(reference(path, other));
+    expect(JSON.stringify(read(path, other))).toContain('Xq7mPz2LwR9tKv4M');
+    const reindented = SECRET.replace('  password:', '    password:').replace('stringData:\n', 'stringData:\n  ');
+    expect(read(path, `${CONFIG}---\n${reindented}`)).toEqual(reference(path, `${CONFIG}---\n${reindented}`));
+  });
+
+  it('gives what parsing each version whole gives, over many versions that repeat documents', () => {
+    const documents = [CONFIG, SECRET, SEALED, SECRET.replace('db', 'cache'), SECRET.replace('stringData', 'data').replace('"Xq7mPz2LwR9tKv4N"', 'WHE3bVB6MkxXUjl0S3Y0Tg=='), `${SECRET}  token: ${'k'.repeat(3)}Lr3vX1zT9mWp2K\n`];
+    let seed = 7;
+    const next = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    for (let version = 0; version < 300; version += 1) {
+      const parts = Array.from({ length: 1 + next(4) }, () => documents[next(documents.length)]!);
+      const text = `${next(2) === 0 ? '---\n' : ''}${parts.join('---\n')}`;
+      const filePath = `apps/app-${next(5)}/secrets.yaml`;
+      expect(read(filePath, text), `${filePath}\n${text}`).toEqual(reference(filePath, text));
+    }
   });
 });

@@ -1,12 +1,15 @@
 import { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
 import { parseRefusal } from '../../model/parse-limits.js';
-import { declaresSecret, secretsInFile, type SecretManifest } from '../kubernetes-secret.js';
+import { declaresSecret, parsedSecrets, type SecretManifest } from '../kubernetes-secret.js';
 import { secretObjectKinds } from '../secret-object-lines.js';
 import type { ChangedRange } from '../scan-text.js';
 
+/** A Secret manifest of a file version: its values and whether SOPS encrypted it (its object and AST are not kept). */
+export type VersionManifest = Pick<SecretManifest, 'sops' | 'values'>;
+
 export interface FileSecrets {
-  readonly manifests: SecretManifest[];
+  readonly manifests: VersionManifest[];
   readonly claimed: Span[];
 }
 
@@ -26,7 +29,9 @@ const MARKER_REACH = 4;
  * lies in it. Each document is parsed on its own, spans placed back at its offset in the file, so a
  * Secret manifest blob is parsed only where it changed. A Secret that SOPS encrypted, with no
  * `data` to decode and no match a claim would hide (`claimable`), is not parsed: nothing of it
- * would be reported. Undefined when nothing is parsed.
+ * would be reported. A document's text is parsed once: met again (a revert, the same change on
+ * another branch, a copy at another path, a file whose neighbouring document changed), what was
+ * read then is placed at its path and offset (`readDocument`). Undefined when nothing is parsed.
  */
 export function secretsInChangedDocuments(path: string, text: string, changedParts: ChangedRange | readonly ChangedRange[] | undefined, generic: readonly Located[], claimable: readonly Located[] = generic): FileSecrets | undefined {
   if (!declaresSecret(text)) return undefined;
@@ -35,9 +40,11 @@ export function secretsInChangedDocuments(path: string, text: string, changedPar
   if (starts === undefined) {
     // one document (no directives or end markers: a single-document file, at most a leading `---`)
     if (claimable.length === 0 && !STREAM_SYNTAX.test(text) && sopsEncryptedWithoutData(text)) return undefined;
-    return secretsInFile(new SourceFile(path, text), generic.length > 0);
+    const kinds = secretObjectKinds(text);
+    if (!kinds.secret && !(kinds.sealed && generic.length > 0)) return undefined;
+    return readDocument(path, text, 0);
   }
-  let found: { manifests: SecretManifest[]; claimed: Span[] } | undefined;
+  let found: { manifests: VersionManifest[]; claimed: Span[] } | undefined;
   for (let index = 0; index < starts.length; index += 1) {
     const start = starts[index]!;
     const end = starts[index + 1] ?? text.length;
@@ -51,13 +58,38 @@ export function secretsInChangedDocuments(path: string, text: string, changedPar
     if (!kinds.secret && !(kinds.sealed && underGeneric)) continue;
     // over the limits the whole file is not parsed (as in the working tree): none of its documents are
     if (found === undefined && parseRefusal(text) !== undefined) return undefined;
-    const secrets = secretsInFile(new SourceFile(path, chunk), underGeneric);
+    const secrets = readDocument(path, chunk, start);
     found ??= { manifests: [], claimed: [] };
-    if (!secrets) continue;
-    for (const manifest of secrets.manifests) found.manifests.push(start === 0 ? manifest : { ...manifest, values: manifest.values.map((value) => ({ ...value, span: moved(value.span, start) })) });
-    for (const span of secrets.claimed) found.claimed.push(moved(span, start));
+    found.manifests.push(...secrets.manifests);
+    found.claimed.push(...secrets.claimed);
   }
   return found;
+}
+
+/** What the Secret documents parsed so far hold, by text: values and claimed spans from the document's start, at no path. */
+const readTexts = new Map<string, FileSecrets>();
+let readBytes = 0;
+/** past this many characters of documents kept, the ones kept are let go (what a repository's Secret documents come to is far less) */
+const READ_KEPT = 8 << 20;
+
+/** The Secret manifests and claimed spans of one document (or single-document file) at `offset` in a file at `path`, parsed the first time its text is met. */
+function readDocument(path: string, text: string, offset: number): FileSecrets {
+  let read = readTexts.get(text);
+  if (read === undefined) {
+    const parsed = parsedSecrets(new SourceFile('', text));
+    read = { manifests: parsed.manifests.map(({ sops, values }) => ({ sops, values })), claimed: parsed.claimed };
+    if (readBytes + text.length > READ_KEPT) {
+      readTexts.clear();
+      readBytes = 0;
+    }
+    // a copy as the key: a slice of a file version would keep the whole version alive
+    readTexts.set(Buffer.from(text, 'utf8').toString('utf8'), read);
+    readBytes += text.length;
+  }
+  return {
+    manifests: read.manifests.map(({ sops, values }) => ({ sops, values: values.map((value) => ({ ...value, span: placed(value.span, path, offset) })) })),
+    claimed: read.claimed.map((span) => placed(span, path, offset)),
+  };
 }
 
 type Located = { readonly start: number; readonly end: number };
@@ -100,8 +132,8 @@ function unevenQuotes(text: string, start: number, end: number): boolean {
   return double % 2 === 1 || single % 2 === 1;
 }
 
-function moved(span: Span, by: number): Span {
-  return by === 0 ? span : { path: span.path, start: span.start + by, end: span.end + by };
+function placed(span: Span, path: string, by: number): Span {
+  return { path, start: span.start + by, end: span.end + by };
 }
 
 /**
