@@ -41,10 +41,15 @@ describe('documentationMarker', () => {
     expect(documentationMarker('config/app.dist')).toBe('.dist');
     expect(documentationMarker('charts/app/values.example.yaml')).toBe('.example.yaml');
     expect(documentationMarker('settings-sample.json')).toBe('sample.json');
+    expect(documentationMarker('inventory/sample/group_vars/all/vsphere.yml')).toBe('sample/');
+    expect(documentationMarker('examples/app/values.yaml')).toBe('examples/');
+    expect(documentationMarker('config/samples/app_v1_cluster.yaml')).toBe('samples/');
+    expect(documentationMarker('deploy/helm-examples/values.yaml')).toBe('helm-examples/');
+    expect(documentationMarker('charts/app/example/secret.yaml')).toBe('example/');
   });
 
   it('leaves configuration alone, also where a name only contains the word', () => {
-    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt', 'config/search_index_settings.json', 'inventory/sample/group_vars/all.yml', 'examples/app/values.yaml', 'apps/sampler/config.yaml', 'clusters/prod/example.com.yaml', 'src/example.ts']) {
+    for (const path of ['clusters/prod/apps/secret.yaml', 'charts/app/values.yaml', 'dockerfiles/app.env', 'docsify.json', 'kubernetes/apps/docspell/secret.sops.yaml', 'docker/compose.yaml', 'src/docs.ts', 'README.txt', 'helm/templates/NOTES.txt', 'config/search_index_settings.json', 'apps/sampler/config.yaml', 'clusters/prod/example.com.yaml', 'src/example.ts', 'apps/example.com/secret.yaml', 'inventory/prod/group_vars/all.yml', 'clusters/examplecorp/secret.yaml', 'apps/resampler/values.yaml']) {
       expect(documentationMarker(path), path).toBeUndefined();
     }
   });
@@ -78,6 +83,24 @@ describe('credentials in documentation', () => {
     expect(at('clusters/prod/ca.key', 'secret-private-key').severity).toBe('critical');
     expect(at('clusters/prod/secret.yaml', 'k8s-secret-plaintext').severity).toBe('high');
     expect(at('clusters/prod/secret.yaml', 'k8s-secret-plaintext').message).not.toContain('documentation');
+  });
+
+  it('a sample inventory or an examples/ tree is documentation: a password there is low, a vendor token keeps its severity', async () => {
+    const value = password();
+    const github = rule('secret-github-token').examples.bad[0]!.code.split('\n')[0]!.replace(/ # expect:.*$/, '');
+    const findings = await findingsOf({
+      'inventory/sample/group_vars/all/vsphere.yml': `external_vsphere_password: "${value}"\n`,
+      'inventory/prod/group_vars/all/vsphere.yml': `external_vsphere_password: "${value}"\n`,
+      'examples/ci/env.yaml': `${github}\n`,
+    });
+    const generic = findings.filter((finding) => finding.ruleId === 'secret-generic-credential');
+    expect(generic.map((finding) => [finding.location.path, finding.severity, finding.properties?.['documentation']]).sort()).toEqual([
+      ['inventory/prod/group_vars/all/vsphere.yml', 'high', undefined],
+      ['inventory/sample/group_vars/all/vsphere.yml', 'low', 'sample/'],
+    ]);
+    const token = findings.find((finding) => finding.ruleId === 'secret-github-token');
+    expect(token?.location.path).toBe('examples/ci/env.yaml');
+    expect(token?.severity).not.toBe('low');
   });
 
   it('a token with a vendor marker or a checksum keeps its severity in a README', async () => {
