@@ -35,6 +35,11 @@ async function manifestOf(layoutDir: string): Promise<{ layers: Array<{ digest: 
   return JSON.parse(await readFile(path.join(layoutDir, 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8'));
 }
 
+/** inverts every bit of one byte, in place */
+function flipByte(bytes: Buffer, at: number): void {
+  bytes[at] = bytes[at]! ^ 0xff;
+}
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'rampart-image-test-'));
   // the layer cache of these tests lives and dies with them
@@ -200,6 +205,88 @@ describe('integrity', () => {
     expect(findings[0]?.properties).toMatchObject({ layer: 2, path: layers[2]!.digest });
   });
 
+  it('reports a gzip layer whose stored bytes were flipped as the mismatch it is (exit 1), the unreadable rest a note, in json, sarif and text', async () => {
+    const tampered = path.join(work, 'flipped');
+    await cp(layout, tampered, { recursive: true });
+    const { layers } = await manifestOf(tampered);
+    const victim = path.join(tampered, 'blobs', 'sha256', layers[0]!.digest.slice(7));
+    const bytes = await readFile(victim);
+    flipByte(bytes, bytes.length >> 1); // in the deflate data: the blob no longer decompresses
+    await writeFile(victim, bytes);
+    const json = await imageJson([tampered, '--no-cache']);
+    expect(json.code).toBe(1);
+    const mismatch = json.report.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch');
+    expect(mismatch).toHaveLength(1);
+    expect(mismatch[0]).toMatchObject({ severity: 'critical', properties: { layer: 0, imageSource: 'layer', path: layers[0]!.digest } });
+    expect(mismatch[0]?.message).toMatch(/layer 0 hashes to sha256:[0-9a-f]{64}, not sha256:/);
+    expect(json.report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete')).toEqual([]);
+    const note = json.report.diagnostics.find((diagnostic) => diagnostic.message.includes('not analysed'));
+    expect(note).toMatchObject({ kind: 'note', path: layers[0]!.digest });
+    expect(note?.message).toMatch(/^layer 0 \(sha256:[0-9a-f]{64}\): .+; layer 0 not analysed: its bytes are not the image's$/);
+    expect((JSON.parse((await runCli(['image', tampered, '-f', 'json', '--no-cache'])).stdout) as { complete: boolean }).complete).toBe(true);
+
+    const sarif = await runCli(['image', tampered, '-f', 'sarif', '--no-cache']);
+    expect(sarif.code).toBe(1);
+    const run = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; properties: Record<string, unknown> }>; invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }> }> }).runs[0]!;
+    expect(run.results.filter((item) => item.ruleId === 'image-layer-digest-mismatch').map((item) => [item.level, item.properties['layer'], item.properties['layerDigest'] ?? item.properties['path']])).toEqual([['error', 0, layers[0]!.digest]]);
+    expect(run.invocations[0]?.executionSuccessful).toBe(true);
+    expect(run.invocations[0]?.toolExecutionNotifications.filter((item) => item.message.text.includes('not analysed')).map((item) => item.level)).toEqual(['warning']);
+
+    const text = await runCli(['image', tampered, '--no-cache']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/CRITICAL .*layer 0 hashes to sha256:[0-9a-f]{64}, not sha256:.*image-layer-digest-mismatch/);
+    expect(text.stdout).toMatch(/note sha256:[0-9a-f]{64}: layer 0 .*layer 0 not analysed: its bytes are not the image's/);
+    expect(text.stdout).not.toContain('scan incomplete');
+    for (const output of [json.stderr, sarif.stderr, text.stderr]) expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('leaves an unreadable layer whose digest matches incomplete (exit 2): the image itself is broken, not proven tampered', async () => {
+    const directory = path.join(work, 'broken-as-published');
+    const good = tarBytes([{ name: 'ok', content: 'fine' }]);
+    const unreadable = Buffer.from(gzipSync(tarBytes([{ name: 'etc/app.conf', content: 'x'.repeat(4000) }])));
+    flipByte(unreadable, unreadable.length >> 1);
+    await writeLayout(directory, [{ tar: good }, { tar: tarBytes([{ name: 'etc/app.conf', content: 'x'.repeat(4000) }]), blob: unreadable }]);
+    const result = await imageJson([directory, '--no-cache']);
+    expect(result.code).toBe(2);
+    expect(result.report.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch')).toEqual([]);
+    const incomplete = result.report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete');
+    expect(incomplete.map((diagnostic) => diagnostic.message)).toEqual([expect.stringMatching(/^layer 1 \(sha256:[0-9a-f]{64}\): /)]);
+    expect(result.report.diagnostics.some((diagnostic) => diagnostic.message.includes('not analysed'))).toBe(false);
+  });
+
+  it('in a docker save archive (no layer digests): an unreadable gzip layer cannot be checked (exit 2); an uncompressed one is checked by its diff_id (exit 1)', async () => {
+    const archive = path.join(work, 'to-break.tar');
+    await skopeoCopy(`oci:${layout}:v1`, `docker-archive:${archive}:example.com/app:v1`);
+    const unpacked = path.join(work, 'to-break');
+    await rm(unpacked, { recursive: true, force: true });
+    await run('mkdir', ['-p', unpacked]);
+    await run('tar', ['-xf', archive, '-C', unpacked]);
+    const [entry] = JSON.parse(await readFile(path.join(unpacked, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
+    const layerFile = path.join(unpacked, entry!.Layers[0]!);
+    const original = await readFile(layerFile);
+    const repack = async (name: string, layerBytes: Buffer): Promise<string> => {
+      await writeFile(layerFile, layerBytes);
+      const target = path.join(work, name);
+      await run('tar', ['-cf', target, '-C', unpacked, '.']);
+      return target;
+    };
+    // gzip whose middle byte was flipped: nothing names the gzip's digest, and what it inflates to cannot be hashed whole
+    const gzipped = Buffer.from(gzipSync(original));
+    flipByte(gzipped, gzipped.length >> 1);
+    const unchecked = await imageJson([await repack('broken-gzip.tar', gzipped), '--no-cache']);
+    expect(unchecked.code).toBe(2);
+    expect(unchecked.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch')).toBe(false);
+    expect(unchecked.report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete').map((diagnostic) => diagnostic.message)).toEqual([expect.stringMatching(/^layer 0 /)]);
+    // a tar stored as is: a flipped header byte stops the reading, but the stored bytes are the tar the config's diff_id names
+    const flipped = Buffer.from(original);
+    flipByte(flipped, 10);
+    const checked = await imageJson([await repack('broken-tar.tar', flipped), '--no-cache']);
+    expect(checked.code).toBe(1);
+    expect(checked.report.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch').map((finding) => finding.message)).toEqual([expect.stringMatching(/layer 0 uncompressed hashes to sha256:[0-9a-f]{64}, not rootfs\.diff_ids\[0\]/)]);
+    expect(checked.report.diagnostics.find((diagnostic) => diagnostic.message.includes('not analysed'))?.message).toMatch(/bad header checksum.*layer 0 not analysed: its bytes are not the image's/);
+    expect(checked.report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete')).toEqual([]);
+  });
+
   it('reports diff_ids that do not match and a count that does not agree', async () => {
     const directory = path.join(work, 'diffids');
     const layer = tarBytes([{ name: 'a', content: 'a' }]);
@@ -224,7 +311,8 @@ describe('integrity', () => {
     const result = await imageJson([directory]);
     expect(result.code).toBe(2);
     const diagnostics = result.report.diagnostics.map((diagnostic) => `${diagnostic.kind}: ${diagnostic.message}`).join('\n');
-    expect(diagnostics).toMatch(/incomplete: layer 0 .*(unexpected end|gzip)/i);
+    // the truncated blob no longer hashes to its digest: its unreadable end is a note beside that finding
+    expect(diagnostics).toMatch(/note: layer 0 .*(unexpected end|gzip).*layer 0 not analysed: its bytes are not the image's/i);
     expect(diagnostics).toMatch(/incomplete: layer 1 .*gzip data is corrupt/);
     expect(diagnostics).toMatch(/incomplete: layer 2 .*tar ends inside "big"/);
     expect(diagnostics).toContain('"../../../etc/passwd" climbs out of the root; not placed');
@@ -281,13 +369,15 @@ describe('rampart image pulls from a registry', () => {
     const stored = path.join(registry.storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
     const original = await readFile(stored);
     const flipped = Buffer.from(original);
-    flipped[flipped.length - 10] = flipped[flipped.length - 10]! ^ 0xff;
+    flipByte(flipped, flipped.length - 10);
     await writeFile(stored, flipped);
     // without the cache: a registry blob verified once is not downloaded again (its digest names its content)
-    const result = await imageJson([pushed.reference, '--insecure-registry', registry.host, '--no-cache']);
-    expect(result.report.findings.some((finding) => finding.ruleId === 'image-layer-digest-mismatch' && /layer 0 hashes to/.test(finding.message))).toBe(true);
-    expect([1, 2]).toContain(result.code);
-    await writeFile(stored, original);
+    const result = await imageJson([pushed.reference, '--insecure-registry', registry.host, '--no-cache']).finally(() => writeFile(stored, original));
+    expect(result.report.findings.filter((finding) => finding.ruleId === 'image-layer-digest-mismatch').map((finding) => finding.message)).toEqual([expect.stringMatching(/layer 0 hashes to/)]);
+    // the flipped blob no longer inflates either: that is a note, since the finding already says its bytes are not the image's
+    expect(result.report.diagnostics.filter((diagnostic) => diagnostic.kind === 'incomplete')).toEqual([]);
+    expect(result.report.diagnostics.some((diagnostic) => diagnostic.kind === 'note' && diagnostic.message.endsWith('layer 0 not analysed: its bytes are not the image\'s'))).toBe(true);
+    expect(result.code).toBe(1);
   });
 
   it('never downloads a cached registry layer again, and gives the same report', async () => {

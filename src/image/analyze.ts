@@ -25,6 +25,8 @@ export interface LayerSummary {
   readonly createdBy?: string;
   /** why the layer could not be read to its end */
   readonly error?: string;
+  /** its bytes are not the ones the manifest or config names (an image-layer-digest-mismatch problem) */
+  readonly mismatched?: true;
 }
 
 /** A reader of layer contents (catalogers, secrets): says which files it needs and gets them. */
@@ -140,8 +142,10 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
     } else if (blob.size !== undefined && digests.blobSize !== blob.size) {
       problems.push({ subject: 'layer', where, detail: `layer ${index} is ${digests.blobSize} bytes, not ${blob.size} as its descriptor says`, ...layerFields });
     }
-    if (digests.diffId && expected && digests.diffId !== expected) {
-      problems.push({ subject: 'layer', where, detail: `layer ${index} uncompressed hashes to ${digests.diffId}, not rootfs.diff_ids[${index}] ${expected}`, ...layerFields });
+    // a layer stored uncompressed is its own tar: its stored bytes hash to its diff_id even when the tar in them cannot be read
+    const diffId = digests.diffId ?? (digests.compression === 'none' ? digests.blobDigest : undefined);
+    if (diffId && expected && diffId !== expected) {
+      problems.push({ subject: 'layer', where, detail: `layer ${index} uncompressed hashes to ${diffId}, not rootfs.diff_ids[${index}] ${expected}`, ...layerFields });
     }
     // only a layer read whole and found to be what the image says is kept: anything else is read again next time
     if (key && !cached && !digests.error && problems.length === before) await cache!.store(key, saveLayer(read, index, visitors as CacheableVisitor[]));
@@ -157,6 +161,7 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
       whiteouts: whiteouts.length,
       ...(createdBy !== undefined ? { createdBy } : {}),
       ...(digests.error ? { error: `layer ${index} (${where}): ${digests.error}` } : {}),
+      ...(problems.length > before ? { mismatched: true as const } : {}),
     });
   };
   if (pipeline) await pipeline.readTurn(readLayers);

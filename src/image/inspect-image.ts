@@ -122,7 +122,12 @@ export async function inspectImage(input: string, options: InspectOptions = {}):
       for (const problem of images.at(-1)!.inventory.problems) diagnostics.push({ path: `${opened.display}:${problem.path}`, message: problem.message, kind: 'incomplete' });
       if (scanner.skippedLarge > 0) diagnostics.push({ path: opened.display, message: `${scanner.skippedLarge} layer files over 10 MiB were not read for secrets`, kind: 'skipped' });
       analyzed.problems.forEach(report);
-      for (const layer of analyzed.layers) if (layer.error) diagnostics.push({ path: layer.digest, message: layer.error, kind: 'incomplete' });
+      for (const layer of analyzed.layers) {
+        if (!layer.error) continue;
+        // bytes proven not to be the image's: the mismatch finding says so, and there is nothing of the image's left to read
+        if (layer.mismatched) diagnostics.push({ path: layer.digest, message: `${layer.error}; layer ${layer.index} not analysed: its bytes are not the image's`, kind: 'note' });
+        else diagnostics.push({ path: layer.digest, message: layer.error, kind: 'incomplete' });
+      }
       for (const note of analyzed.notes) diagnostics.push({ path: opened.display, message: note, kind: 'note' });
     }
   } finally {
