@@ -127,6 +127,38 @@ describe('scan --analyze-images', () => {
     expect(report.diagnostics.some((diagnostic) => diagnostic.path === 'docker-compose.yml' && diagnostic.line === 3 && /npm package was not checked for vulnerabilities/.test(diagnostic.message))).toBe(true);
   });
 
+  it('--max-db-age fails the scan on a stale ecosystem the images were checked against, naming it and its age; a stale one they do not use is not looked at', async () => {
+    const day = 86_400_000;
+    /** a database of one npm record (minimist, which the web image holds) modified `npmDays` ago and one Go record modified 400 days ago */
+    const databaseWith = async (npmDays: number): Promise<string> => {
+      const records = path.join(work, `age-${npmDays}`);
+      const npm = JSON.parse(await readFile(path.join(npmAdvisories, 'GHSA-xvch-5gv4-984h.json'), 'utf8')) as Record<string, unknown>;
+      await mkdir(path.join(records, 'npm'), { recursive: true });
+      await mkdir(path.join(records, 'go'), { recursive: true });
+      await writeFile(path.join(records, 'npm', 'GHSA-xvch-5gv4-984h.json'), JSON.stringify({ ...npm, modified: new Date(Date.now() - npmDays * day).toISOString() }));
+      await writeFile(path.join(records, 'go', 'GO-2000-0001.json'), JSON.stringify({
+        id: 'GO-2000-0001', modified: new Date(Date.now() - 400 * day).toISOString(), summary: 'an old Go advisory',
+        affected: [{ package: { ecosystem: 'Go', name: 'example.com/unused' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
+      }));
+      const db = path.join(work, `age-${npmDays}-db`);
+      expect((await runCli(['db', 'import', '--db', db, records])).code).toBe(0);
+      return db;
+    };
+    const repo = await repository('db-age', { 'apps/web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`) });
+    const fresh = await scanJson(repo, ['--db', await databaseWith(1), '--max-db-age', '7d', '--fail-on', 'none']);
+    expect(fresh.report.diagnostics.filter((diagnostic) => diagnostic.message.includes('--max-db-age'))).toEqual([]);
+    expect(fresh.report.images[0]!.vulnerabilities).toBe('checked');
+    expect(fresh.code).toBe(0);
+    const stale = await scanJson(repo, ['--db', await databaseWith(30), '--max-db-age', '7d', '--fail-on', 'none']);
+    expect(stale.code).toBe(2);
+    const age = stale.report.diagnostics.filter((diagnostic) => diagnostic.message.includes('--max-db-age'));
+    expect(age).toHaveLength(1);
+    expect(age[0]).toMatchObject({ kind: 'incomplete' });
+    expect(age[0]!.message).toMatch(/^--max-db-age 7d: the npm vulnerability data is 30 days old \(newest record modified \S+\); import a current OSV export with rampart db import$/);
+    // what was found is still reported
+    expect(imageFindings(stale.report).some((finding) => finding.properties['advisory'] === 'GHSA-xvch-5gv4-984h')).toBe(true);
+  });
+
   it('reports an image the registry cannot serve at its lines and analyses the others (exit 2: incomplete)', async () => {
     const deadPort = await freePort();
     const repo = await repository('broken', {

@@ -33,18 +33,23 @@ export function parseMaxAge(text: string): number | undefined {
   return Number(match[1]) * hours * 3600 * 1000;
 }
 
-/** Fails when any ecosystem the check relied on (or, with no database, the check itself) is older than `maxAgeMs`. */
+/**
+ * Fails when any ecosystem the check relied on (or, with no database, the check itself) is older than
+ * `maxAgeMs`, naming every such ecosystem and its age. Ecosystems the database holds that no checked
+ * package used are not looked at: their age says nothing about this check.
+ */
 export function checkDatabaseAge(database: VulnerabilityDatabase | undefined, used: readonly string[], maxAgeMs: number, maxAgeText: string, now = Date.now()): void {
   if (!database) throw new StaleDatabaseError(`--max-db-age ${maxAgeText}: there is no vulnerability database; import OSV data with rampart db import`);
-  for (const ecosystem of used) {
+  const stale: string[] = [];
+  for (const ecosystem of [...new Set(used)].sort()) {
     const status = database.ecosystems[ecosystem]!;
     const newest = Date.parse(status.newestModified);
     const age = now - newest;
     if (Number.isNaN(newest) || age > maxAgeMs) {
-      const days = Number.isNaN(newest) ? 'of unknown age' : `${Math.floor(age / 86_400_000)} days old (newest record modified ${status.newestModified})`;
-      throw new StaleDatabaseError(`--max-db-age ${maxAgeText}: the ${ecosystem} vulnerability data is ${days}; import a current OSV export with rampart db import`);
+      stale.push(`the ${ecosystem} vulnerability data is ${Number.isNaN(newest) ? 'of unknown age' : `${Math.floor(age / 86_400_000)} days old (newest record modified ${status.newestModified})`}`);
     }
   }
+  if (stale.length > 0) throw new StaleDatabaseError(`--max-db-age ${maxAgeText}: ${stale.join(', ')}; import a current OSV export with rampart db import`);
 }
 
 function fixText(match: VulnerabilityMatch): string {
