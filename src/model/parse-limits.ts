@@ -30,15 +30,20 @@ export function sizeRefusal(text: string): string | undefined {
 
 /** Lines that start or end a document (`---`, `...`), counted up to `limit`: one document more than these at most. */
 function documentMarkers(text: string, limit: number): number {
+  // found with indexOf (three dashes or dots are rare elsewhere), not character by character
   let count = 0;
-  // a lone carriage return ends a line too (the parse turns it into a line feed)
-  for (let index = 0; index < text.length && count < limit; index += 1) {
-    const previous = index === 0 ? NEWLINE : text.charCodeAt(index - 1);
-    if (previous !== NEWLINE && previous !== 0x0d) continue;
-    const code = text.charCodeAt(index);
-    if ((code === DASH || code === DOT) && text.charCodeAt(index + 1) === code && text.charCodeAt(index + 2) === code && endsMarker(text.charCodeAt(index + 3))) count += 1;
+  for (const marker of ['---', '...']) {
+    for (let index = text.indexOf(marker); index !== -1 && count < limit; index = text.indexOf(marker, index + 1)) {
+      if (atLineStart(text, index) && endsMarker(text.charCodeAt(index + 3))) count += 1;
+    }
   }
   return count;
+}
+
+/** Whether `index` starts a line: a lone carriage return ends a line too (the parse turns it into a line feed). */
+function atLineStart(text: string, index: number): boolean {
+  const previous = text.charCodeAt(index - 1);
+  return index === 0 || previous === NEWLINE || previous === 0x0d;
 }
 
 function endsMarker(code: number): boolean {
@@ -50,7 +55,6 @@ export const NESTING_REFUSAL = `skipped: nested deeper than ${MAX_NESTING} level
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const DASH = 0x2d;
-const DOT = 0x2e;
 const QUESTION = 0x3f;
 
 /**
@@ -74,39 +78,63 @@ export function nestingDepth(text: string, limit = Infinity): number {
  */
 export function roughBound(text: string): number {
   let deepest = 0;
-  let openers = 0;
   let indent = 0;
   let indicators = 0;
-  let lineStart = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code === 0x5b || code === 0x7b) openers += 1;
-    else if (code === NEWLINE) lineStart = index + 1;
-    else if (index === lineStart) {
-      if (code === DASH && isDocumentStart(text, index)) {
-        deepest = Math.max(deepest, openers + 2 * (indent + 1) + indicators);
-        openers = 0;
-        indent = 0;
-        indicators = 0;
-        // what follows the marker on its line is read as a line of the new document (`--- - - x`)
-        index += 2;
-        lineStart = index + 1;
-        continue;
-      }
-      let spaces = 0;
-      while (text.charCodeAt(index + spaces) === SPACE) spaces += 1;
-      let marks = 0;
-      let at = index + spaces;
-      for (let mark = text.charCodeAt(at); (mark === DASH || mark === QUESTION) && text.charCodeAt(at + 1) === SPACE; mark = text.charCodeAt(at)) {
-        marks += 1;
-        at += 2;
-        while (text.charCodeAt(at) === SPACE) at += 1;
-      }
-      indent = Math.max(indent, spaces);
-      indicators = Math.max(indicators, marks);
+  const counter = new OpenerCounter(text);
+  let documentStart = 0;
+  // line by line: only the start of a line is read here, the openers are found with indexOf
+  for (let lineStart = 0; lineStart < text.length;) {
+    let at = lineStart;
+    if (text.charCodeAt(at) === DASH && isDocumentStart(text, at)) {
+      deepest = Math.max(deepest, counter.count(documentStart, at) + 2 * (indent + 1) + indicators);
+      indent = 0;
+      indicators = 0;
+      // what follows the marker on its line is read as a line of the new document (`--- - - x`)
+      at += 3;
+      documentStart = at;
     }
+    let spaces = 0;
+    while (text.charCodeAt(at + spaces) === SPACE) spaces += 1;
+    let marks = 0;
+    let mark = at + spaces;
+    for (let code = text.charCodeAt(mark); (code === DASH || code === QUESTION) && text.charCodeAt(mark + 1) === SPACE; code = text.charCodeAt(mark)) {
+      marks += 1;
+      mark += 2;
+      while (text.charCodeAt(mark) === SPACE) mark += 1;
+    }
+    indent = Math.max(indent, spaces);
+    indicators = Math.max(indicators, marks);
+    const lineEnd = text.indexOf('\n', at);
+    lineStart = lineEnd === -1 ? text.length : lineEnd + 1;
   }
-  return Math.max(deepest, openers + 2 * (indent + 1) + indicators);
+  return Math.max(deepest, counter.count(documentStart, text.length) + 2 * (indent + 1) + indicators);
+}
+
+/** `[` and `{` in ranges of a text taken in order, each found once with indexOf. */
+class OpenerCounter {
+  private square: number;
+  private curly: number;
+
+  constructor(private readonly text: string) {
+    this.square = text.indexOf('[');
+    this.curly = text.indexOf('{');
+  }
+
+  /** The openers in [from, to); ranges must come in order. */
+  count(from: number, to: number): number {
+    let found = 0;
+    while (this.square !== -1 && this.square < from) this.square = this.text.indexOf('[', this.square + 1);
+    while (this.square !== -1 && this.square < to) {
+      found += 1;
+      this.square = this.text.indexOf('[', this.square + 1);
+    }
+    while (this.curly !== -1 && this.curly < from) this.curly = this.text.indexOf('{', this.curly + 1);
+    while (this.curly !== -1 && this.curly < to) {
+      found += 1;
+      this.curly = this.text.indexOf('{', this.curly + 1);
+    }
+    return found;
+  }
 }
 
 /** `---` at `index` (a line start) followed by a space, tab, line end or the end of the text: what YAML's lexer takes for a document start. */
