@@ -9,6 +9,7 @@ import { PRESIGNED_URL_SAMPLES } from './cloud.js';
 import { isConnectionPassword } from './connection-password.js';
 import { CREDENTIAL_KEY_AHEAD, credentialKeyStarts, HEX40_KEY, isCredentialKey, PASSWORD_KEY, PURPOSE_KEY_WORDS, UUID_KEY } from './generic-key.js';
 import { appPasswordSample, base32Text, HEX40, isAppPassword, isRandomDecodedText, isRandomSecretValue, isShortRandomKey, isTypedPassword, UUID_LAYOUT, UUID_LAYOUT_ALNUM } from './generic-value-shape.js';
+import { isInTestEnvironment } from './generic-test-environment.js';
 import { assignedValue, withNameEscapesDecoded, withUnicodeEscapesDecoded } from './generic-code-literal.js';
 import { CRC_CHECKED_TOKEN, GITHUB_NODE_ID, isDocSearchKey, isInEncryptedBlock, isPresignedUrlValue, isQuotedPhrase, isWebAnalyticsBeacon, JWT_SHAPE, PACKAGE_SPEC, PUBLIC_CLIENT_KEY, SEALED_CIPHERTEXT, SHELL_SPLICE } from './generic-published.js';
 
@@ -81,7 +82,7 @@ export const genericDetectors: readonly Detector[] = [
     pattern: new RegExp(String.raw`(?:(?<=\\[ntr])|(?<=(?:^|[\s{(,[]):)|(?<![A-Za-z0-9_./:\\-]))${CREDENTIAL_KEY_AHEAD}(?<key>[A-Za-z0-9_.-]{1,80})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}|>)(?<secret>${QUOTED_PUNCTUATED}|[^\s"'\x60,;<\\]{8,4096})`, 'gm'),
     // the look-ahead at every run of key characters was the costliest regex work of a history scan
     starts: credentialKeyStarts,
-    validate: (value, context) => isGenericCredential(value, context),
+    validate: (value, context) => isGenericCredential(value, context) && !isInTestEnvironment(context),
     priority: PRIORITY.generic,
     severity: 'high',
     window: { before: 0, after: 160 },
