@@ -38,9 +38,11 @@ describe('image command start-up', () => {
 /**
  * What only reading a layer needs: the tar reader, decompressors and layer worker, the secret
  * detectors, the keyword automaton's WebAssembly and the secret-scan workers, YARA's compile, and the
- * registry client (the image is a layout). A run whose layers the cache answers loads none of it.
+ * registry client (the image is a layout). A run the result cache answers loads none of it, nor the
+ * analysis that drives them.
  */
 const READING_MODULES = [
+  '../image/malware/analyze-image.js',
   '../image/layer-read.js',
   '../image/layer-reader.js',
   '../image/layer-inflate.js',

@@ -2,7 +2,9 @@ import { Option, type Command } from 'commander';
 import { shouldFail } from '../engine/should-fail.js';
 import { describeError, RampartError } from '../errors.js';
 import { ImageInputError } from '../image/blob-source.js';
+import type { ImageAnalysisOptions } from '../image/malware/analyze-image.js';
 import { YaraRuleError } from '../image/malware/yara-engine.js';
+import type { AnalysisResult } from '../image/result-cache.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { FORMATS, loadReporter } from '../report/formats.js';
@@ -68,6 +70,19 @@ export const registerImageCommand: CommandRegistrar = (program: Command, setExit
     .action(async (image: string, flags: ImageFlags) => setExit(await runImage(image, flags)));
 };
 
+async function analyzeWithBlocklist(input: string, list: string, options: ImageAnalysisOptions): Promise<AnalysisResult> {
+  const { loadBlocklist, blocklistVisitors } = await import('../image/blocklist.js');
+  const blocklist = blocklistVisitors(await loadBlocklist(list), {});
+  const { analyzeImage } = await import('../image/malware/analyze-image.js');
+  const analyzed = await analyzeImage(input, { ...blocklist.options, ...options });
+  const listed = blocklist.findings(analyzed.display, analyzed.images);
+  return {
+    ...analyzed,
+    findings: [...analyzed.findings, ...listed.findings],
+    diagnostics: [...analyzed.diagnostics, ...(listed.skipped > 0 ? [{ path: analyzed.display, kind: 'skipped' as const, message: `${listed.skipped} files over 256 MiB were not hashed for the blocklist` }] : [])],
+  };
+}
+
 export async function runImage(input: string, flags: ImageFlags): Promise<ExitCode> {
   const started = performance.now();
   try {
@@ -78,10 +93,7 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
     const config = await loadConfig(process.cwd(), flags.config);
     const { VulnerabilityDatabase } = await import('../vuln/store.js');
     const database = await VulnerabilityDatabase.open(flags.db);
-    const { analyzeImage } = await import('../image/malware/analyze-image.js');
-    const blocklist = flags.blocklist ? await import('../image/blocklist.js').then(async ({ loadBlocklist, blocklistVisitors }) => blocklistVisitors(await loadBlocklist(flags.blocklist!), {})) : undefined;
-    const analyzed = await analyzeImage(input, {
-      ...blocklist?.options,
+    const options = {
       ...(flags.yaraRules ? { yaraRules: flags.yaraRules } : {}),
       ...(flags.yaraEngine ? { yaraEngine: flags.yaraEngine } : {}),
       ...(flags.clamav ? { clamav: { ...(flags.clamdSocket ? { socket: flags.clamdSocket } : {}), ...(flags.clamavDb ? { database: flags.clamavDb } : {}) } } : {}),
@@ -90,13 +102,9 @@ export async function runImage(input: string, flags: ImageFlags): Promise<ExitCo
       insecureRegistries,
       registryTimeoutMs: Math.round(seconds * 1000),
       ...(flags.cache === false ? { cacheDirectory: false as const } : {}),
-    });
-    const listed = blocklist?.findings(analyzed.display, analyzed.images);
-    const inspection = listed ? {
-      ...analyzed,
-      findings: [...analyzed.findings, ...listed.findings],
-      diagnostics: [...analyzed.diagnostics, ...(listed.skipped > 0 ? [{ path: analyzed.display, kind: 'skipped' as const, message: `${listed.skipped} files over 256 MiB were not hashed for the blocklist` }] : [])],
-    } : analyzed;
+    };
+    // blocklist findings need each image's files: that run is always analysed, never answered by the result cache
+    const inspection = flags.blocklist ? await analyzeWithBlocklist(input, flags.blocklist, options) : await import('../image/result-cache.js').then(({ analyzeImageOnce }) => analyzeImageOnce(input, options));
     const vulnerabilities = await findImageVulnerabilities(inspection.display, inspection.images, database);
     await database?.close();
     if (maxDbAge !== undefined) checkDatabaseAge(database, [...new Set(vulnerabilities.results.flatMap(({ result }) => result.ecosystemsUsed))], maxDbAge, flags.maxDbAge!);

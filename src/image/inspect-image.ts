@@ -5,6 +5,7 @@ import { ResolveError } from '../resolve/errors.js';
 import type { HttpRegistryClient } from '../resolve/registry-client.js';
 import type { Rule } from '../rules/rule.js';
 import imageLayerDigestMismatch from '../rules/artifacts/image-layer-digest-mismatch.js';
+import { IMAGE_RULES } from './analysis-rules.js';
 import { analyzePlan, stopsRun, type AnalyzedImage, type LayerPipeline, type LayerVisitor } from './analyze.js';
 import type { BlobPrefetcher } from './blob-source.js';
 import { PackageCollector, type Inventory } from './catalog/collect.js';
@@ -47,6 +48,9 @@ export interface InspectedImage extends AnalyzedImage {
   readonly reference?: ImageReference;
 }
 
+/** What the report of an image needs of it: all but its squashed tree and raw secrets, which only the analysis reads. */
+export type ReportedImage = Omit<InspectedImage, 'tree' | 'secrets'>;
+
 export interface ImageInspection {
   readonly display: string;
   readonly images: readonly InspectedImage[];
@@ -56,8 +60,6 @@ export interface ImageInspection {
   readonly complete: boolean;
   readonly rules: readonly Rule[];
 }
-
-export const IMAGE_RULES: readonly Rule[] = [imageLayerDigestMismatch];
 
 /** Reads an image (or each chosen platform of it), checks its integrity and builds its squashed view. */
 export async function inspectImage(input: string, options: InspectOptions = {}): Promise<ImageInspection> {

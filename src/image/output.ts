@@ -1,12 +1,12 @@
 import type { Reporter, ScanReport } from '../report/report.js';
 import { terminalSafe } from '../report/terminal-safe.js';
-import type { ImageInspection, InspectedImage } from './inspect-image.js';
+import type { ReportedImage } from './inspect-image.js';
 import { cycloneDx, spdx } from './sbom.js';
 import type { ImageVulnerabilities } from '../vuln/image-vulnerabilities.js';
 import { vulnerabilitySummary } from '../vuln/summary.js';
 
 /** What was read, for `--format json`: one entry per platform read. */
-export function imageSummary(image: InspectedImage): Record<string, unknown> {
+export function imageSummary(image: ReportedImage): Record<string, unknown> {
   return {
     image: image.display,
     ...(image.platform ? { platform: image.platform } : {}),
@@ -37,8 +37,8 @@ export function imageSummary(image: InspectedImage): Record<string, unknown> {
 }
 
 /** The report in the asked format; text and json also say what was read. */
-export function imageOutput(format: string, report: ScanReport, inspection: ImageInspection, options: { color: boolean; vulnerabilities?: ImageVulnerabilities }, reporters: Readonly<Record<string, Reporter>>): string {
-  const checkedOf = (image: InspectedImage) => options.vulnerabilities?.results.find((entry) => entry.image === image)?.result;
+export function imageOutput(format: string, report: ScanReport, inspection: { readonly display: string; readonly images: readonly ReportedImage[] }, options: { color: boolean; vulnerabilities?: ImageVulnerabilities }, reporters: Readonly<Record<string, Reporter>>): string {
+  const checkedOf = (image: ReportedImage) => options.vulnerabilities?.results.find((entry) => entry.image === image)?.result;
   if (format === 'cyclonedx') return cycloneDx(inspection.images, inspection.display, options.vulnerabilities);
   if (format === 'spdx') return spdx(inspection.images, inspection.display);
   const reporter = reporters[format];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { VERSION } from '../version.js';
-import type { InspectedImage } from './inspect-image.js';
+import type { ReportedImage } from './inspect-image.js';
 import type { Inventory } from './catalog/collect.js';
 import type { ImageVulnerabilities } from '../vuln/image-vulnerabilities.js';
 import { cycloneDxVulnerabilities } from '../vuln/summary.js';
@@ -9,7 +9,7 @@ import { cycloneDxVulnerabilities } from '../vuln/summary.js';
 type Listed = Inventory['packages'][number];
 
 /** `pkg:oci/<name>@<digest>?repository_url=…` for the image itself (purl spec, oci type). */
-function imagePurl(image: InspectedImage): string {
+function imagePurl(image: ReportedImage): string {
   const reference = image.reference;
   const name = reference ? reference.repository.split('/').pop()! : path.basename(image.display.replace(/:[^/]*$/, '')).replace(/\.tar$/, '');
   const version = image.manifestDigest ? `@${encodeURIComponent(image.manifestDigest)}` : '';
@@ -20,12 +20,12 @@ function imagePurl(image: InspectedImage): string {
   return `pkg:oci/${encodeURIComponent(name.toLowerCase() || 'image')}${version}${qualifiers.length ? `?${qualifiers.join('&')}` : ''}`;
 }
 
-function layerDigest(image: InspectedImage, pkg: Listed): string {
+function layerDigest(image: ReportedImage, pkg: Listed): string {
   return image.layers[pkg.layer]?.diffId ?? image.layers[pkg.layer]?.digest ?? '';
 }
 
 /** CycloneDX 1.6 JSON: the image as metadata.component (type container), the OS and every package with its layer and path. */
-export function cycloneDx(images: readonly InspectedImage[], display: string, vulnerabilities?: ImageVulnerabilities): string {
+export function cycloneDx(images: readonly ReportedImage[], display: string, vulnerabilities?: ImageVulnerabilities): string {
   const first = images[0];
   const components: Array<Record<string, unknown>> = [];
   images.forEach((image, imageIndex) => {
@@ -85,7 +85,7 @@ export function cycloneDx(images: readonly InspectedImage[], display: string, vu
 }
 
 /** SPDX 2.3 JSON: the image as a CONTAINER package that DESCRIBES-the-document and CONTAINS each package. */
-export function spdx(images: readonly InspectedImage[], display: string): string {
+export function spdx(images: readonly ReportedImage[], display: string): string {
   const packages: Array<Record<string, unknown>> = [];
   const relationships: Array<Record<string, string>> = [];
   images.forEach((image, imageIndex) => {

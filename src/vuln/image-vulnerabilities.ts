@@ -1,7 +1,7 @@
 import { append } from '../append.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { imageFinding, layerProperties } from '../image/image-findings.js';
-import type { InspectedImage } from '../image/inspect-image.js';
+import type { ReportedImage } from '../image/inspect-image.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import imageVulnerability from '../rules/artifacts/image-vulnerability.js';
@@ -9,7 +9,7 @@ import { matchInventory, type MatchResult, type VulnerabilityMatch } from './mat
 import type { VulnerabilityDatabase } from './store.js';
 
 export interface ImageVulnerabilityResult {
-  readonly image: InspectedImage;
+  readonly image: ReportedImage;
   readonly result: MatchResult;
 }
 
@@ -58,7 +58,7 @@ function fixText(match: VulnerabilityMatch): string {
   return 'no fixed version published';
 }
 
-function findingOf(display: string, image: InspectedImage, match: VulnerabilityMatch): Finding {
+function findingOf(display: string, image: ReportedImage, match: VulnerabilityMatch): Finding {
   const pkg = match.package;
   const sourceNote = match.query.name !== pkg.name ? ` (source ${match.query.name}${match.query.version !== pkg.version ? ` ${match.query.version}` : ''})` : '';
   return imageFinding({
@@ -121,7 +121,7 @@ function uncheckedDiagnostics(display: string, result: MatchResult): Diagnostic[
  * the database, plus diagnostics for what could not be checked. The API `scan --analyze-images`
  * builds on; `rampart image` calls it after reading the image.
  */
-export async function findImageVulnerabilities(display: string, images: readonly InspectedImage[], database: VulnerabilityDatabase | undefined): Promise<ImageVulnerabilities> {
+export async function findImageVulnerabilities(display: string, images: readonly ReportedImage[], database: VulnerabilityDatabase | undefined): Promise<ImageVulnerabilities> {
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const results: ImageVulnerabilityResult[] = [];

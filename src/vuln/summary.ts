@@ -1,4 +1,4 @@
-import type { InspectedImage } from '../image/inspect-image.js';
+import type { ReportedImage } from '../image/inspect-image.js';
 import type { ImageVulnerabilities } from './image-vulnerabilities.js';
 import type { MatchResult } from './match.js';
 
@@ -38,7 +38,7 @@ function sourceOf(id: string): { name: string } {
 }
 
 /** CycloneDX 1.6 `vulnerabilities`: each match, rated, with the package component it affects (bom-ref `pkg-<image>-<index>`). */
-export function cycloneDxVulnerabilities(images: readonly InspectedImage[], found: ImageVulnerabilities): Array<Record<string, unknown>> {
+export function cycloneDxVulnerabilities(images: readonly ReportedImage[], found: ImageVulnerabilities): Array<Record<string, unknown>> {
   const entries: Array<Record<string, unknown>> = [];
   images.forEach((image, imageIndex) => {
     const result = found.results.find((entry) => entry.image === image)?.result;

@@ -10,8 +10,6 @@ import { imageFinding, layerProperties } from '../image-findings.js';
 import type { InspectedImage } from '../inspect-image.js';
 import type { TamperReport } from './checks.js';
 
-export const TAMPER_RULES: readonly Rule[] = [imageTamperedPackageFile, imageUnownedExecutable, imagePackedExecutable, imageUnownedSetuid, imageShellInMinimalImage];
-
 const octal = (mode: number): string => `0${(mode & 0o7777).toString(8)}`;
 
 /** The findings of one image's tampering checks, each naming the layer and the history step that wrote the file. */
