@@ -56,10 +56,27 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
   const { tree } = image;
   const osPackages = image.inventory.packages.filter((pkg) => pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm');
   const diverted = new Set(probe.diversions.filter((item) => tree.get(item.path)?.layer === item.layer).flatMap((item) => item.diverted.map((file) => file.replace(/^\/+/, ''))));
-  const owned = new Map<string, { pkg: ImagePackage; file: PackageFile }>();
-  const tampered: TamperedFile[] = [];
   const members = tree.entries();
   const resolveEntry = entryResolver(tree, new Map(members.map((entry) => [entry.path, entry])));
+  const { owned, tampered } = packageFileChecks(osPackages, resolveEntry, digests, diverted);
+  // language packages own their manifest's directory tree and, for binaries (Go, Rust), the binary itself
+  const languageOwned = new Set(image.inventory.packages.filter((pkg) => !osPackages.includes(pkg)).map((pkg) => pkg.path));
+  const hasFileLists = osPackages.some((pkg) => (pkg.files?.length ?? 0) > 0);
+  const { unownedExecutables, unownedSetuid } = unownedFiles(members, owned, hasFileLists, languageOwned);
+  const packed = probe.packed.map((item) => ({ ...item, deleted: tree.get(item.path)?.layer !== item.layer }));
+  return { tampered, unownedExecutables, unownedSetuid, packed, minimalImageTools: minimalImageTools(tree), hasFileLists };
+}
+
+type Ownership = Map<string, { pkg: ImagePackage; file: PackageFile }>;
+
+/**
+ * Who owns each package file's path, and the files whose content differs from the database's
+ * digest. The loops are functions of their own: each image's objects differ a little in shape, and
+ * recompiling a small function after a deoptimization costs the JIT far less than the whole check.
+ */
+function packageFileChecks(osPackages: readonly ImagePackage[], resolveEntry: (file: string) => ImageEntry | undefined, digests: FileDigestCollector, diverted: ReadonlySet<string>): { owned: Ownership; tampered: TamperedFile[] } {
+  const owned: Ownership = new Map();
+  const tampered: TamperedFile[] = [];
   for (const pkg of osPackages) {
     for (const file of pkg.files ?? []) {
       const relative = file.path.replace(/^\/+/, '');
@@ -72,9 +89,11 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
       if (actual && actual !== file.digest.value.toLowerCase()) tampered.push({ path: entry.path, layer: entry.layer, pkg, file, actual });
     }
   }
-  // language packages own their manifest's directory tree and, for binaries (Go, Rust), the binary itself
-  const languageOwned = new Set(image.inventory.packages.filter((pkg) => !osPackages.includes(pkg)).map((pkg) => pkg.path));
-  const hasFileLists = osPackages.some((pkg) => (pkg.files?.length ?? 0) > 0);
+  return { owned, tampered };
+}
+
+/** setuid/setgid files no package lists as such, and executables in system directories nothing owns */
+function unownedFiles(members: readonly ImageEntry[], owned: Ownership, hasFileLists: boolean, languageOwned: ReadonlySet<string>): Pick<TamperReport, 'unownedExecutables' | 'unownedSetuid'> {
   const unownedExecutables: UnownedFile[] = [];
   const unownedSetuid: TamperReport['unownedSetuid'] = [];
   for (const entry of members) {
@@ -89,8 +108,7 @@ export function checkTampering(image: InspectedImage, digests: FileDigestCollect
       unownedExecutables.push({ path: entry.path, layer: entry.layer, mode: entry.mode });
     }
   }
-  const packed = probe.packed.map((item) => ({ ...item, deleted: tree.get(item.path)?.layer !== item.layer }));
-  return { tampered, unownedExecutables, unownedSetuid, packed, minimalImageTools: minimalImageTools(tree), hasFileLists };
+  return { unownedExecutables, unownedSetuid };
 }
 
 /**
