@@ -4,7 +4,7 @@ import { PRIORITY, samplesOnce, type Detector, type MatchContext } from '../dete
 import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
-import { isSignedJwt } from './structured.js';
+import { hasJwsHeader, isSignedJwt } from './structured.js';
 import { PRESIGNED_URL_SAMPLES } from './cloud.js';
 import { isConnectionPassword } from './connection-password.js';
 import { CREDENTIAL_KEY_AHEAD, credentialKeyStarts, HEX40_KEY, isCredentialKey, PASSWORD_KEY, PURPOSE_KEY_WORDS, UUID_KEY } from './generic-key.js';
@@ -43,8 +43,9 @@ export function isGenericCredential(value: string, context: MatchContext): boole
   // GitHub's and npm's formats carry a CRC32 of their random part: one that fails it was never issued
   // (their detectors report those that pass), whatever key it sits under
   if (CRC_CHECKED_TOKEN.test(assigned)) return false;
-  // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can forge
-  if (JWT_SHAPE.test(assigned)) return isSignedJwt(assigned);
+  // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can forge;
+  // so is a value that opens with a JWT's header but is no JWT (`eyJhbGciOi….test`)
+  if (JWT_SHAPE.test(assigned) || hasJwsHeader(assigned)) return isSignedJwt(assigned);
   // `secret_H9ZGTfAERfN5W0AX`: a vendor's word prefix before random characters is no filler text
   const prefixed = WORD_PREFIXED.exec(assigned)?.[1];
   if (standInKind(prefixed ?? assigned) !== undefined) return false;

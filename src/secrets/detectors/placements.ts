@@ -4,7 +4,7 @@ import { isDocumentedExample, isPlaceholder } from '../placeholders.js';
 import { SampleRandom } from '../random.js';
 import { CLASS } from '../token-shape.js';
 import { standInKind } from '../clear-values.js';
-import { isSignedJwt } from './structured.js';
+import { isSignedJwt, opensAsJwt } from './structured.js';
 import { isConnectionPassword, isTrivialPassword } from './connection-password.js';
 import { isGenericCredential } from './generic.js';
 import { appPasswordSample, isAppPassword, isRandomSecretValue } from './generic-value-shape.js';
@@ -245,7 +245,7 @@ export const placementDetectors: readonly Detector[] = [
       // a stand-in, also one written in base64 (`dGVzdC1hcGkta2V5Cg==` is `test-api-key`)
       if (standInKind(value) !== undefined || isDocumentedExample(value)) return false;
       // a JWT is judged as one: with `alg: none` or no signature it is readable JSON anyone can write
-      if (/^eyJ[A-Za-z0-9_-]+\.eyJ/.test(value)) return isSignedJwt(value);
+      if (opensAsJwt(value)) return isSignedJwt(value);
       // in a header a UUID or 32+ hex digits is a token, not an id or a digest
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{32,}$/i.test(value)) return shannonEntropy(value) >= 3;
       return isRandomSecretValue(value, 16);

@@ -25,6 +25,29 @@ export function isSignedJwt(token: string): boolean {
   return Buffer.from(signature, 'base64url').length >= 16 && !isDocumentedExample(signature) && !hasOnlyExampleParties(parsedPayload as Record<string, unknown>);
 }
 
+/**
+ * A value that opens with a JWS header: base64url of a JSON object naming `alg` or `typ` and no `enc`
+ * (`eyJhbGciOi…`, `eyJ0eXAiOi…`), whole or before the first `.`. It is a JWT or a piece of one
+ * (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.test` in a test's values) and is judged by isSignedJwt,
+ * not by how random its characters are: a JWT's header is a handful of fixed JSON texts.
+ * Encrypted tokens (JWE, `enc` in the header) are not: their parts are ciphertext.
+ */
+export function hasJwsHeader(value: string): boolean {
+  if (!value.startsWith('eyJ')) return false;
+  const dot = value.indexOf('.');
+  const header = dot === -1 ? value : value.slice(0, dot);
+  if (header.length > 2048 || !/^[A-Za-z0-9_-]+={0,2}$/.test(header)) return false;
+  const parsed = decodeJson(header);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+  const fields = parsed as Record<string, unknown>;
+  return (typeof fields['alg'] === 'string' || typeof fields['typ'] === 'string') && !('enc' in fields);
+}
+
+/** A JWT or a piece of one: a header and a payload (`eyJ….eyJ…`), or a JWS header first (hasJwsHeader). */
+export function opensAsJwt(value: string): boolean {
+  return /^eyJ[A-Za-z0-9_-]+\.eyJ/.test(value) || hasJwsHeader(value);
+}
+
 /** RFC 2606's names reserved for documentation: `example.com`, `www.example.org`, `jrocket@example.com`. */
 const EXAMPLE_DOMAIN = /(?:^|[@.\/])example\.(?:com|org|net)(?:$|[/:])/i;
 /** A URL or host on the machine itself: `https://localhost:8443/uaa/oauth/token`, `127.0.0.1:8080`, `[::1]`, `app.localhost`. */

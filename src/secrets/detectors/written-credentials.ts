@@ -6,7 +6,7 @@ import { CLASS } from '../token-shape.js';
 import { isTrivialPassword } from './connection-password.js';
 import { isRandomDecodedText, isRandomSecretValue, isTypedPassword } from './generic-value-shape.js';
 import { isBasicCredential } from './placements.js';
-import { isSignedJwt } from './structured.js';
+import { isSignedJwt, opensAsJwt } from './structured.js';
 
 /**
  * Credentials written where no `key: value` assignment holds them: a token flag and its value as
@@ -43,7 +43,7 @@ const COIN_ADDRESS = /^0x[0-9a-fA-F]{40}$|^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
 function isTokenValue(value: string, key = ''): boolean {
   if (!isLiteralCredential(value) || (/^[-_ ]?token$/i.test(key) && COIN_ADDRESS.test(value))) return false;
-  if (/^eyJ[A-Za-z0-9_-]+\.eyJ/.test(value)) return isSignedJwt(value);
+  if (opensAsJwt(value)) return isSignedJwt(value);
   const decoded = decodedPrintable(value);
   return decoded === undefined ? isRandomSecretValue(value, 16) : isRandomDecodedText(decoded);
 }
