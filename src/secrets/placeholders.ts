@@ -65,6 +65,12 @@ const DOCUMENTED = new Set([
   // the Azure Storage emulator (Azurite) account key, published in Microsoft's documentation
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
   'SW2YcwTIb9zpOOhoPsMm', // Grafana's default secret_key (defaults.ini)
+  // ownCloud's OIDC client secrets of its desktop, Android and iOS apps: built into the public apps,
+  // so every ownCloud/oCIS identity provider registers them (owncloud.dev/apis/http/authorization,
+  // the oauth2 app's default clients, Authelia's and authentik's ownCloud guides)
+  'UBntmLjC2yYCeHwsyj73Uwo9TAaecAetRwMw0xYcvNL9yRdLSUi0hUAHfvCHFeFh',
+  'dInFYGV33xKzhbRmpqQltYNdfLdJIfJ9L5ISoKhNoT9qZftpdWSP71VrpGR9pmoD',
+  'KFeFWWEZO9TkisIQzR3fo7hfiMXlOpaqP8CFuTbSHzV1TUuGECglPxpiVKJfOXIx',
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's documented test key
   'pk_test_TYooMQauvdEDq54NiTphI7jx',
   '123e4567-e89b-12d3-a456-426614174000', // the example UUID of RFC 4122 and Wikipedia

@@ -156,12 +156,17 @@ export const genericDetectors: readonly Detector[] = [
         `repo_secrets: |\n  SIGNING=${random.chars(CLASS.alnum.chars, 24)} # expect: secret-generic-credential`,
         // an app key under a name that is no HTML data attribute
         `DROPBOX_APP_KEY: ${random.chars(CLASS.lowerAlnum.chars, 6)}8${random.chars(CLASS.lowerAlnum.chars, 4)}3${random.chars(CLASS.lowerAlnum.chars, 4)}`,
+        // an OIDC client of its own beside ownCloud's published ones
+        `      - client_id: ${random.chars(CLASS.alnum.chars, 64)}\n        client_name: OwnCloud Infinite Scale (Desktop client)\n        client_secret: ${random.chars(CLASS.alnum.chars, 64)} # expect: secret-generic-credential`,
       ],
       negatives: [
         // a yarn.lock dependency named for a credential, an escaped `-` in a key name (External Secrets), a Web Analytics beacon
         '    generate-password: "npm:^1.5.0"', '  - secretKey: "some_U002D_key"', '    secret-stack: "workspace:^"',
         `head: <script defer src="https://static.cloudflareinsights.com/beacon.min.js" data-cf-beacon='{"token": "${random.chars('0123456789abcdef', 32)}"}'></script>`,
-        'password: ${DB_PASSWORD}', 'password: changeme', 'harborAdminPassword: "Harbor12345"', 'MINIO_ROOT_PASSWORD: minioadmin', 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
+        'password: ${DB_PASSWORD}', 'password: changeme', 'harborAdminPassword: "Harbor12345"', 'MINIO_ROOT_PASSWORD: minioadmin',
+        // ownCloud's desktop, Android and iOS OIDC client secrets, public in its apps and docs
+        '      - client_id: xdXOt13JKxym1B1QcEncf2XDkLAexMBFwiT9j6EfhhHFJhs2KM9jbjTmf8JBXE69\n        client_secret: UBntmLjC2yYCeHwsyj73Uwo9TAaecAetRwMw0xYcvNL9yRdLSUi0hUAHfvCHFeFh',
+        'client_secret = "dInFYGV33xKzhbRmpqQltYNdfLdJIfJ9L5ISoKhNoT9qZftpdWSP71VrpGR9pmoD"', "OCIS_IOS_CLIENT_SECRET: 'KFeFWWEZO9TkisIQzR3fo7hfiMXlOpaqP8CFuTbSHzV1TUuGECglPxpiVKJfOXIx'", 'apiKey: REPLACE_ME', 'token: <your-token>', 'password: ""',
         'existingSecret: postgres-credentials', 'passwordSecretRef:', 'secretName: grafana-admin', 'tokenUrl: https://auth.example.org/token',
         'client_secret_file: /etc/oauth/client-secret', 'password: "{{ .Values.password }}"', 'secretKey: admin-password',
         'integrity: sha512-Xk9a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6==',
