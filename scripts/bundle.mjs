@@ -6,6 +6,20 @@ import { build } from 'esbuild';
 
 const REQUIRE_BANNER = "import { createRequire as __rampartRequire } from 'node:module'; const require = __rampartRequire(import.meta.url);";
 
+// commander requires node:child_process at load, only to spawn `git-foo`-style subcommand executables,
+// which Rampart has none of; loading it (and net, dgram with it) costs every command about 6 ms of CPU
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^(?:node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+      loader: 'js',
+    }));
+  },
+};
+
 // chunk names carry content hashes: clear the old ones so the package ships only what is used
 rmSync('dist/bundle', { recursive: true, force: true });
 
@@ -24,6 +38,7 @@ await build({
   external: ['@litko/yara-x'],
   // CommonJS dependencies call require(); give the ES module bundle one
   banner: { js: REQUIRE_BANNER },
+  plugins: [lazyChildProcessForCommander],
 });
 
 // esbuild puts the banner in every chunk; a chunk that never names `require` loses it (its line stays,

@@ -117,6 +117,18 @@ function osEcosystem(pkg: ImagePackage, os: OsIdentity | undefined): OsTarget {
   return { unsupported: `Rampart maps no OSV ecosystem to ${label} packages`, label };
 }
 
+/** osEcosystem once per OS and package type: it depends on nothing else, and an image has thousands of packages */
+const osTargets = new WeakMap<OsIdentity, Map<ImagePackage['type'], OsTarget>>();
+
+function osTargetOf(pkg: ImagePackage, os: OsIdentity | undefined): OsTarget {
+  if (!os) return osEcosystem(pkg, os);
+  let byType = osTargets.get(os);
+  if (!byType) osTargets.set(os, (byType = new Map()));
+  let target = byType.get(pkg.type);
+  if (!target) byType.set(pkg.type, (target = osEcosystem(pkg, os)));
+  return target;
+}
+
 /**
  * The OSV query for a package. Distro advisories are keyed by the source package (Debian `Source:`,
  * apk origin) and a release; language packages by their registry name. No CPEs are guessed.
@@ -126,7 +138,7 @@ export function queryFor(pkg: ImagePackage, os: OsIdentity | undefined): QueryOu
     case 'deb':
     case 'apk':
     case 'rpm': {
-      const target = osEcosystem(pkg, os);
+      const target = osTargetOf(pkg, os);
       if ('unsupported' in target) return target;
       const { keyedBySource, ...where } = target;
       // Debian tracks source versions (a binNMU's +b1 is not in them); apk origins and source rpms share the package's version
