@@ -258,7 +258,12 @@ export async function run(): Promise<void> {
       line('  bound by', `cold CPU ${of(cold.map((run, round) => run.cpu / download[round]!.cpu), 2, '×')} the floor's; reading alone (every part left out, the scan included) ${of(reading.map((run, round) => run.cpu / download[round]!.cpu), 2, '×')}`);
     }
     if (compare) {
-      line(`before (${compare}), cold`, `${of(before.map((run) => run.seconds))}; CPU ${of(before.map((run) => run.cpu))}, this build's CPU ${of(cold.map((run, round) => run.cpu / before[round]!.cpu), 2, '×')} of it; peak RSS ${of(before.map((run) => run.rssMb), 0, ' MB')}`);
+      line(`before (${compare}), cold`, `${of(before.map((run) => run.seconds))}, this build's wall ${of(cold.map((run, round) => run.seconds / before[round]!.seconds), 2, '×')} of it; CPU ${of(before.map((run) => run.cpu))}, this build's CPU ${of(cold.map((run, round) => run.cpu / before[round]!.cpu), 2, '×')} of it; peak RSS ${of(before.map((run) => run.rssMb), 0, ' MB')}`);
+      const beforeWall = wallSplit(before);
+      if (beforeWall.length > 0) {
+        process.stdout.write('  its wall-time split:\n');
+        for (const [name, value] of beforeWall) line(`    ${name}`, of(value));
+      }
       if (before.every((run) => Number.isFinite(run.timings.mainThreadCpuMs))) {
         process.stdout.write('  its CPU split:\n');
         for (const [name, value] of cpuSplit(before, plain)) line(`    ${name}`, of(value));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { EICAR } from './helpers/eicar.js';
 import { buildLayeredImage } from './helpers/image-build.js';
-import { freePort, pushLayout, startRegistry, type LocalRegistry, type PushedImage } from './helpers/registry.js';
+import { freePort, MEDIA_TYPES, pushBlob, pushLayout, putManifest, startRegistry, type LocalRegistry, type PushedImage } from './helpers/registry.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const npmAdvisories = path.join(here, 'fixtures', 'osv', 'npm');
@@ -176,6 +176,49 @@ describe('scan --analyze-images', () => {
     const down = report.diagnostics.find((diagnostic) => diagnostic.path === 'down.yaml')!;
     expect(down).toMatchObject({ line: 10, kind: 'incomplete' });
     expect(report.images.filter((image) => image.error).map((image) => image.reference).sort()).toEqual([`${registry.host}/team/missing:9.9`, `127.0.0.1:${deadPort}/team/app:1`].sort());
+  });
+
+  it('analyses the earlier images whole when later ones, opened while those are read, fail: a manifest the registry does not have, a config that is not JSON, a layer that is no tar', async () => {
+    /** an OCI image of `team/<name>` with this config and one layer, stored through the registry API */
+    const rawImage = async (name: string, config: string, layer: Buffer): Promise<string> => {
+      const repository = `team/${name}`;
+      const configDigest = await pushBlob(registry, repository, config);
+      const layerDigest = await pushBlob(registry, repository, layer);
+      const manifest = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: Buffer.byteLength(config) },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+      }));
+      return (await putManifest(registry, repository, '1', manifest, MEDIA_TYPES.ociManifest)).digest;
+    };
+    const garbage = randomBytes(2 * 1024 * 1024); // spooled and read by the layer worker like a real layer
+    await rawImage('no-tar', JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(garbage).digest('hex')}`] } }), garbage);
+    const noConfig = await rawImage('no-config', 'not json', Buffer.from('layer'));
+    const gone = `${registry.host}/team/web@sha256:${'0'.repeat(64)}`;
+    const repo = await repository('later-fail', {
+      'a-web.yaml': deployment('web', `${registry.host}/team/web@${web.digest}`),
+      'b-clean.yaml': deployment('clean', `${registry.host}/team/clean:2.0`),
+      'c-gone.yaml': deployment('gone', gone),
+      'd-no-config.yaml': deployment('no-config', `${registry.host}/team/no-config@${noConfig}`),
+      'e-no-tar.yaml': deployment('no-tar', `${registry.host}/team/no-tar:1`),
+    });
+    const { code, report } = await scanJson(repo, ['--db', database]);
+    expect(code).toBe(2);
+    expect(imageFindings(report).filter((finding) => finding.location.path === 'a-web.yaml' && finding.ruleId === 'image-malware').map((finding) => finding.properties['yaraRule']).sort()).toEqual(['rampart_eicar_test_file', 'rampart_reverse_shell']);
+    expect(report.images.map((image) => [image.reference, image.error === undefined])).toEqual([
+      [`${registry.host}/team/web@${web.digest}`, true],
+      [`${registry.host}/team/clean:2.0`, true],
+      [gone, false],
+      [`${registry.host}/team/no-config@${noConfig}`, true],
+      [`${registry.host}/team/no-tar:1`, true],
+    ]);
+    const at = (file: string): Array<{ line?: number; kind: string; message: string }> => report.diagnostics.filter((diagnostic) => diagnostic.path === file);
+    expect(at('a-web.yaml').filter((diagnostic) => diagnostic.kind === 'incomplete')).toEqual([]);
+    expect(at('b-clean.yaml').filter((diagnostic) => diagnostic.kind === 'incomplete')).toEqual([]);
+    expect(at('c-gone.yaml')).toEqual([expect.objectContaining({ line: 10, kind: 'incomplete', message: expect.stringContaining(`${gone} could not be analysed`) })]);
+    expect(at('d-no-config.yaml')).toEqual(expect.arrayContaining([expect.objectContaining({ line: 10, kind: 'incomplete', message: expect.stringContaining('is not JSON') })]));
+    expect(at('e-no-tar.yaml')).toEqual(expect.arrayContaining([expect.objectContaining({ line: 10, kind: 'incomplete', message: expect.stringContaining('layer 0') })]));
   });
 
   it('writes SARIF results at the manifest line with the image properties, and text naming the image', async () => {

@@ -106,21 +106,30 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
     ? await Promise.all(plan.layers.map((blob, index) => cache.keyFor(opened.source, blob, config.diffIds[index], salt)))
     : plan.layers.map(() => undefined);
   const { source } = opened;
+  const fetchedAhead = new Set<string>();
   if (source.prefetch) {
     // what no earlier image of the run reads and no cache holds is downloaded ahead, while earlier images are analysed
     for (const [index, blob] of plan.layers.entries()) {
       const key = keys[index];
-      if (key && (!(pipeline?.firstToRead(key) ?? true) || await cache!.has(key))) continue;
+      // claimed and asked for at once: an image that finds it claimed reads the claimer's download (or restores its result)
+      if (key && (await cache!.has(key) || !(pipeline?.firstToRead(key) ?? true))) continue;
       source.prefetch(blob.location, blob.size);
+      fetchedAhead.add(blob.location);
     }
   }
   const expansion = new ExpansionAccount();
   const readLayers = async (pass?: () => void): Promise<void> => {
-    for (const [index, blob] of plan.layers.entries()) {
-      try {
-        await readOne(index, blob, keys[index], index === plan.layers.length - 1 ? pass : undefined);
-      } finally {
-        source.release?.(blob.location);
+    let next = 0;
+    try {
+      for (; next < plan.layers.length; next += 1) {
+        await readOne(next, plan.layers[next]!, keys[next], next === plan.layers.length - 1 ? pass : undefined);
+        source.release?.(plan.layers[next]!.location);
+      }
+    } finally {
+      // a read that stopped early gives back what it had downloaded ahead: a later image holding the layer streams it
+      for (; next < plan.layers.length; next += 1) {
+        const { location } = plan.layers[next]!;
+        if (fetchedAhead.has(location)) source.release?.(location);
       }
     }
   };

@@ -6,7 +6,7 @@ import type { ImageReference } from '../../model/image-ref.js';
 import { ResolveError } from '../../resolve/errors.js';
 import type { HttpRegistryClient } from '../../resolve/registry-client.js';
 import type { VulnerabilityDatabase } from '../../vuln/store.js';
-import { stopsRun } from '../analyze.js';
+import { stopsRun, type LayerPipeline } from '../analyze.js';
 import { blocklistVisitors, type Blocklist } from '../blocklist.js';
 import { ImageInputError } from '../blob-source.js';
 import { cpuTimed, noteThreads } from '../analysis-timings.js';
@@ -15,7 +15,7 @@ import { LayerMemory } from '../layer-cache.js';
 import type { ClamAvOptions } from '../malware/clamav-engine.js';
 import { leftOutRuleDiagnostics, type LeftOutRuleFile, type YaraEngine } from '../malware/yara-engine.js';
 import { BlobSpool } from './blob-spool.js';
-import { ImagePipeline, IMAGES_IN_FLIGHT } from './image-pipeline.js';
+import { ImagePipeline, IMAGES_AHEAD, IMAGES_IN_FLIGHT } from './image-pipeline.js';
 import { ImagePolicy } from './policy.js';
 import { referencedImages, type ReferencedImage, type ReferencingLine } from './targets.js';
 
@@ -84,10 +84,10 @@ export class DeployedImagesPass implements ScanPass {
     for (const note of policy.expiredNotes()) context.diagnose(note);
     const ecosystemsUsed = new Set<string>();
     const spool = new BlobSpool();
-    // RAMPART_IMAGES_IN_FLIGHT: the pipeline's depth, for the benchmark (1: one image after another)
-    const pipeline = new ImagePipeline(spool, Math.max(1, Number(process.env['RAMPART_IMAGES_IN_FLIGHT'] ?? IMAGES_IN_FLIGHT) || IMAGES_IN_FLIGHT));
+    // RAMPART_IMAGES_IN_FLIGHT, RAMPART_IMAGES_AHEAD: the pipeline's depth and look-ahead, for the benchmark (1 and 1: one image after another)
+    const pipeline = new ImagePipeline(spool, envCount('RAMPART_IMAGES_IN_FLIGHT', IMAGES_IN_FLIGHT), envCount('RAMPART_IMAGES_AHEAD', IMAGES_AHEAD));
     try {
-      // every reference resolved first, then the images analysed two at a time in a pipeline (see ImagePipeline)
+      // every reference resolved, each image opened and its blobs downloading ahead as soon as it is, and analysed two at a time (see ImagePipeline)
       const resolved: Array<{ target: ReferencedImage; digest?: string; pending?: Promise<Analysis>; error?: string }> = [];
       const analyses = new Map<string, Promise<Analysis>>();
       for (const target of referencedImages(context.workspace)) {
@@ -101,7 +101,7 @@ export class DeployedImagesPass implements ScanPass {
         }
         let pending = analyses.get(digest);
         if (!pending) {
-          pending = pipeline.admit(() => this.analyze(`${reference.name}@${digest}`, spool, pipeline));
+          pending = pipeline.admit((lane) => this.analyze(`${reference.name}@${digest}`, spool, lane));
           pending.catch(() => undefined); // awaited below, in order
           analyses.set(digest, pending);
         }
@@ -194,7 +194,7 @@ export class DeployedImagesPass implements ScanPass {
     });
   }
 
-  private async analyze(input: string, prefetcher: BlobSpool, layerPipeline: ImagePipeline): Promise<Analysis> {
+  private async analyze(input: string, prefetcher: BlobSpool, layerPipeline: LayerPipeline): Promise<Analysis> {
     const { analyzeImage } = await import('../malware/analyze-image.js');
     const { findImageVulnerabilities } = await import('../../vuln/image-vulnerabilities.js');
     const base = {
@@ -265,6 +265,10 @@ function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
+}
+
+function envCount(name: string, fallback: number): number {
+  return Math.max(1, Number(process.env[name] ?? fallback) || fallback);
 }
 
 function errorText(error: unknown): string {

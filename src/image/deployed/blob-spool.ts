@@ -51,6 +51,11 @@ export class BlobSpool implements BlobPrefetcher {
     this.blobs.set(digest, { done, bytes });
   }
 
+  /** whether blobs of images opened now would be spooled (the budget is not spent) */
+  hasRoom(): boolean {
+    return this.used < this.maxBytes;
+  }
+
   /** the spooled file of `digest` once downloaded; undefined when it was not spooled or the download failed */
   async file(digest: string): Promise<BlobFile | undefined> {
     const spooled = this.blobs.get(digest);
