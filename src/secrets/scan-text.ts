@@ -13,6 +13,7 @@ export interface SecretMatch {
   readonly secret: string;
 }
 
+/** Every one made by `keywordsOf` with the same properties in the same order: one shape for the optimising compiler. */
 interface Keywords {
   readonly automaton: KeywordAutomaton;
   /** keyword index → detectors that listen to it */
@@ -20,10 +21,12 @@ interface Keywords {
   /** how far from a keyword's start its detectors' windows reach: back, and forward */
   readonly reach: { readonly before: number; readonly after: number };
   /** for a few keywords: whether a text holds any (a regex finds none faster than the automaton does) */
-  readonly anyIn?: RegExp;
+  readonly anyIn: RegExp | undefined;
 }
 
-interface Prepared extends Keywords {
+interface Prepared {
+  /** every detector's keywords, with the reach of most (those of `wide` and `far` reach further) */
+  readonly all: Keywords;
   readonly detectors: readonly Detector[];
   /** each detector's pattern, global, and the same with indices (`d`, slower: only run again where a candidate was accepted) */
   readonly patterns: DetectorPatterns;
@@ -67,7 +70,7 @@ function keywordsOf(detectors: readonly Detector[], wanted: (detector: Detector)
   });
   const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
   const anyIn = keywords.length > 0 && keywords.length <= FEW_KEYWORDS ? new RegExp(keywords.map(escapeRegex).join('|'), 'i') : undefined;
-  return { automaton: new KeywordAutomaton(keywords), owners, reach: { before: before + longest, after: after + longest }, ...(anyIn ? { anyIn } : {}) };
+  return { automaton: new KeywordAutomaton(keywords), owners, reach: { before: before + longest, after: after + longest }, anyIn };
 }
 
 /** How far from a keyword's start the windows of the detectors `wanted` reach (as `keywordsOf`, without building their automaton). */
@@ -86,7 +89,7 @@ function prepare(detectors: readonly Detector[]): Prepared {
   const wideOnly = (detector: Detector): boolean => widest(detector) > NEAR_WINDOW && !farOnly(detector);
   const all = keywordsOf(detectors, () => true);
   const result: Prepared = {
-    ...all, detectors, patterns: new DetectorPatterns(detectors), reach: reachOf(detectors, (detector) => widest(detector) <= NEAR_WINDOW),
+    all: { ...all, reach: reachOf(detectors, (detector) => widest(detector) <= NEAR_WINDOW) }, detectors, patterns: new DetectorPatterns(detectors),
     wide: keywordsOf(detectors, wideOnly), far: keywordsOf(detectors, farOnly),
   };
   prepared.set(detectors, result);
@@ -156,7 +159,7 @@ function lineEndAfter(text: string, offset: number): number {
  * keywords, so `findSecrets` over their text would find nothing: a file can be passed over without decoding it.
  */
 export function mayHoldSecrets(bytes: Uint8Array | readonly Uint8Array[], detectors: readonly Detector[] = DETECTORS): boolean {
-  return prepare(detectors).automaton.occursIn(bytes);
+  return prepare(detectors).all.automaton.occursIn(bytes);
 }
 
 /** Offsets of a text that changed since its previous version: [start, end) of the new text. */
@@ -199,18 +202,13 @@ function candidatesAround(prepared: Prepared, text: string, path: string, change
   const { detectors } = prepared;
   const windows = new KeywordWindows(detectors, text.length, changed);
   if (!changed) {
-    scanKeywords(prepared, text, 0, text.length, windows);
+    scanKeywords(prepared.all, text, 0, text.length, windows);
   } else {
-    // keywords whose windows can reach into a change: all of them near it, those of wider windows
-    // further out, key blocks' further still; the stretches read in text order, so that each
-    // detector's windows come in order
-    const near = reachedFrom(changed, prepared.reach, text.length);
-    const stretches = [
-      ...near.map(([from, to]) => ({ keywords: prepared as Keywords, from, to })),
-      ...outside(reachedFrom(changed, prepared.wide.reach, text.length), near).map(([from, to]) => ({ keywords: prepared.wide, from, to })),
-      ...outside(reachedFrom(changed, prepared.far.reach, text.length), near).map(([from, to]) => ({ keywords: prepared.far, from, to })),
-    ].sort((a, b) => a.from - b.from);
-    for (const { keywords, from, to } of stretches) scanKeywords(keywords, text, from, to, windows);
+    const stretches = stretchesAround(prepared, changed, text.length);
+    for (let index = 0; index < stretches.length; index += 1) {
+      const { keywords, from, to } = stretches[index]!;
+      scanKeywords(keywords, text, from, to, windows);
+    }
   }
   const candidates: SecretMatch[] = [];
   if (windows.byDetector.size === 0) return candidates;
@@ -222,6 +220,35 @@ function candidatesAround(prepared: Prepared, text: string, path: string, change
     matchWindows(detector, prepared.patterns.of(index), text, path, list, candidates);
   }
   return candidates;
+}
+
+/** A stretch of text to read for some detectors' keywords. */
+interface Stretch {
+  readonly keywords: Keywords;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Where keywords can have windows that reach into a change: every keyword near it, those of wider
+ * windows further out, key blocks' further still; in text order, so that each detector's windows
+ * come in order. Built by plain loops into one array: spreading arrays that are sometimes empty
+ * (another elements kind) made the optimising compiler throw this function's code away again and again.
+ */
+function stretchesAround(prepared: Prepared, changed: readonly ChangedRange[], length: number): Stretch[] {
+  const near = reachedFrom(changed, prepared.all.reach, length);
+  const stretches: Stretch[] = [];
+  addStretches(stretches, prepared.all, near);
+  addStretches(stretches, prepared.wide, outside(reachedFrom(changed, prepared.wide.reach, length), near));
+  addStretches(stretches, prepared.far, outside(reachedFrom(changed, prepared.far.reach, length), near));
+  return stretches.length > 1 ? stretches.sort((a, b) => a.from - b.from) : stretches;
+}
+
+function addStretches(stretches: Stretch[], keywords: Keywords, ranges: ReadonlyArray<readonly [number, number]>): void {
+  for (let index = 0; index < ranges.length; index += 1) {
+    const [from, to] = ranges[index]!;
+    stretches.push({ keywords, from, to });
+  }
 }
 
 function sameParts(a: readonly ChangedRange[], b: readonly ChangedRange[]): boolean {
