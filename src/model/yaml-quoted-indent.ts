@@ -1,4 +1,5 @@
-import { Composer, CST, Parser, type Document } from 'yaml';
+import { Composer, type CST, type Document } from 'yaml';
+import { Parser } from '../vendor/yaml-push/parser.js';
 import { NestingCounter } from './parse-limits.js';
 
 type Token = CST.Token;
@@ -32,8 +33,7 @@ interface QuotedScalarLexer {
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
 export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
-  const parser = goYamlParser(offset);
-  return Array.from(fewErrorsComposer().compose(fewErrorTokens(parser.parse(text)))) as Document.Parsed[];
+  return compose(goYamlParser(offset).parse(text));
 }
 
 /**
@@ -43,34 +43,36 @@ export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.
  */
 export function parseAllDocumentsWithinNesting(text: string, limit: number): Document.Parsed[] | undefined {
   const parser = goYamlParser(0);
-  const lexer = (parser as unknown as { lexer: QuotedScalarLexer }).lexer;
   const counter = new NestingCounter();
-  let deeper = false;
-  function* tokens(): Generator<Token> {
-    for (const lexeme of lexer.lex(text)) {
-      if (counter.take(lexeme) > limit) {
-        deeper = true;
-        return;
-      }
-      yield* parser.next(lexeme);
-    }
-    yield* parser.end();
+  for (const lexeme of parser.lexer.lex(text)) {
+    if (counter.take(lexeme) > limit) return undefined;
+    parser.next(lexeme);
   }
-  const documents = Array.from(fewErrorsComposer().compose(fewErrorTokens(tokens()))) as Document.Parsed[];
-  return deeper ? undefined : documents;
+  parser.end();
+  return compose(parser.take());
+}
+
+function compose(tokens: Token[]): Document.Parsed[] {
+  return Array.from(fewErrorsComposer().compose(fewErrorTokens(tokens))) as Document.Parsed[];
 }
 
 /** Errors kept per document: a reader reports the first and drops the document; the rest only cost. */
 const ERRORS_KEPT = 8;
 
 /** The parser's error tokens past the first few of a document are dropped: the Composer makes an Error of each. */
-function* fewErrorTokens(tokens: Iterable<Token>): Generator<Token> {
+function fewErrorTokens(tokens: Token[]): Token[] {
   let errors = 0;
+  let dropped = false;
+  const kept: Token[] = [];
   for (const token of tokens) {
     if (token.type === 'document') errors = 0;
-    else if (token.type === 'error' && ++errors > ERRORS_KEPT) continue;
-    yield token;
+    else if (token.type === 'error' && ++errors > ERRORS_KEPT) {
+      dropped = true;
+      continue;
+    }
+    kept.push(token);
   }
+  return dropped ? kept : tokens;
 }
 
 /** The private parts of yaml's Composer this relies on (yaml 2.x). */
@@ -96,10 +98,10 @@ function fewErrorsComposer(): Composer {
 }
 
 function goYamlParser(offset: number): Parser {
-  const parser = parserWithoutTokenLog();
+  const parser = new Parser();
   // positions count from `offset`: a document parsed again from its own text keeps those of its file
-  (parser as unknown as { offset: number }).offset = offset;
-  continueQuotedScalarsAtAnyIndent((parser as unknown as { lexer: QuotedScalarLexer }).lexer);
+  parser.offset = offset;
+  continueQuotedScalarsAtAnyIndent(parser.lexer as unknown as QuotedScalarLexer);
   return parser;
 }
 
@@ -121,72 +123,4 @@ function continueQuotedScalarsAtAnyIndent(lexer: QuotedScalarLexer): void {
     if (!quoted) return continueScalar.call(this, offset);
     return DOCUMENT_MARKER.test(this.buffer.slice(offset, offset + 4)) ? -1 : offset;
   };
-}
-
-/** The private parts of yaml's Parser that `next` reads and writes (yaml 2.x, pinned in package-lock.json). */
-interface TokenStepper {
-  source: string;
-  type: string;
-  offset: number;
-  indent: number;
-  atNewLine: boolean;
-  atScalar: boolean;
-  onNewLine?: (offset: number) => void;
-  step(): Generator<Token>;
-  pop(error?: Token): Generator<Token>;
-}
-
-/**
- * A yaml Parser whose `next` is the library's without its `process.env.LOG_TOKENS` check: that reads
- * the environment (a call into C++, ~0.3 µs) once per lexical token, about 15 % of the parse of a
- * corpus of manifests (750,000 tokens in 5.3 MB). Tokens and documents are the same.
- */
-export function parserWithoutTokenLog(): Parser {
-  const parser = new Parser();
-  const stepper = parser as unknown as TokenStepper;
-  // without these, the library's own `next` runs: slower, never different
-  if (typeof stepper.step !== 'function' || typeof stepper.pop !== 'function' || typeof stepper.atScalar !== 'boolean') return parser;
-  (parser as unknown as { next: (source: string) => Generator<Token> }).next = function* next(this: TokenStepper, source: string): Generator<Token> {
-    this.source = source;
-    if (this.atScalar) {
-      this.atScalar = false;
-      yield* this.step();
-      this.offset += source.length;
-      return;
-    }
-    const type = CST.tokenType(source);
-    if (!type) {
-      yield* this.pop({ type: 'error', offset: this.offset, message: `Not a YAML token: ${source}`, source });
-      this.offset += source.length;
-    } else if (type === 'scalar') {
-      this.atNewLine = false;
-      this.atScalar = true;
-      this.type = 'scalar';
-    } else {
-      this.type = type;
-      yield* this.step();
-      switch (type) {
-        case 'newline':
-          this.atNewLine = true;
-          this.indent = 0;
-          if (this.onNewLine) this.onNewLine(this.offset + source.length);
-          break;
-        case 'space':
-          if (this.atNewLine && source[0] === ' ') this.indent += source.length;
-          break;
-        case 'explicit-key-ind':
-        case 'map-value-ind':
-        case 'seq-item-ind':
-          if (this.atNewLine) this.indent += source.length;
-          break;
-        case 'doc-mode':
-        case 'flow-error-end':
-          return;
-        default:
-          this.atNewLine = false;
-      }
-      this.offset += source.length;
-    }
-  };
-  return parser;
 }
