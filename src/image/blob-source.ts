@@ -10,6 +10,8 @@ export interface BlobSource {
   readonly kind: 'layout' | 'archive' | 'registry';
   /** hands the blob at `location` (a digest, or a file name in a legacy archive) to `consume` as a stream */
   withBlob<T>(location: string, consume: (stream: Readable) => Promise<T>): Promise<T>;
+  /** a small blob (index, manifest, config) whole, refused past `limit` bytes, without a stream (a layout's files) */
+  readSmall?(location: string, limit: number, what: string): Promise<Buffer>;
   /** where the blob's bytes sit in a file, when they do (a worker thread can then read them itself) */
   fileRange?(location: string): Promise<BlobFile | undefined>;
   /** what tells these bytes apart from any others without reading them, for the layer cache */
@@ -40,6 +42,7 @@ export function blobPathOf(digest: string): string {
 
 /** Reads a small blob whole (a manifest, a config), refusing more than `limit` bytes. */
 export async function readSmallBlob(source: BlobSource, location: string, limit: number, what: string): Promise<Buffer> {
+  if (source.readSmall) return source.readSmall(location, limit, what);
   return source.withBlob(location, async (stream) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -47,12 +50,16 @@ export async function readSmallBlob(source: BlobSource, location: string, limit:
       size += chunk.length;
       if (size > limit) {
         stream.destroy();
-        throw new ImageInputError(`${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB; refused`);
+        throw tooLargeBlob(what, limit);
       }
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
   });
+}
+
+export function tooLargeBlob(what: string, limit: number): ImageInputError {
+  return new ImageInputError(`${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB; refused`);
 }
 
 /** A file as it is now: any write to it changes its size, modification or change time. */
