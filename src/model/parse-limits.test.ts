@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { MAX_NESTING, nestingDepth, parseRefusal, roughBound, tokenDepth } from './parse-limits.js';
+import { Lexer } from '../vendor/yaml-push/lexer.js';
+import { parseAllDocumentsWithinNesting } from './yaml-quoted-indent.js';
+import { lexemeBatches, MAX_NESTING, nestingDepth, parseRefusal, roughBound, tokenDepth } from './parse-limits.js';
 
 const blockMaps = (depth: number): string => Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:\n`).join('') + `${' '.repeat(depth)}leaf: 1\n`;
 const flowSeqs = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}\n`;
@@ -67,5 +69,22 @@ describe('nestingDepth', () => {
     expect(parseRefusal(`${'- '.repeat(10_000)}x\n`)).toMatch(/^skipped: nested deeper than 256 levels/);
     expect(parseRefusal(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)).toMatch(/^skipped: too large to parse \(over 16 MB\)/);
     expect(parseRefusal(blockMaps(100))).toBeUndefined();
+  });
+});
+
+describe('lexemeBatches', () => {
+  it('lexes a deep text a batch at a time, so that a reader stops near the depth limit, even within one line', () => {
+    const deep = '['.repeat(1_000_000);
+    const first = lexemeBatches(new Lexer(), deep, 4096).next().value ?? [];
+    expect(first.length).toBeGreaterThanOrEqual(4096);
+    expect(first.length).toBeLessThan(4200);
+    expect(tokenDepth(deep, MAX_NESTING)).toBeLessThan(4200);
+    expect(parseAllDocumentsWithinNesting(deep, MAX_NESTING)).toBeUndefined();
+  });
+
+  it('gives, batch after batch, the lexemes of one call', () => {
+    const text = `a: [1, {b: "c\n  d"}]\nk: |\n  block\n---\n- &x y\n- *x # comment\n${flowSeqs(40)}`;
+    expect([...lexemeBatches(new Lexer(), text, 1)].flat()).toEqual(new Lexer().lex(text));
+    expect(parseAllDocumentsWithinNesting(text, MAX_NESTING)?.map((document) => document.toJS())).toEqual(parseAllDocuments(text).map((document) => document.toJS()));
   });
 });

@@ -1,8 +1,11 @@
 import { Composer, type CST, type Document } from 'yaml';
+import { Lexer } from '../vendor/yaml-push/lexer.js';
 import { Parser } from '../vendor/yaml-push/parser.js';
-import { NestingCounter } from './parse-limits.js';
+import { lexemeBatches, NestingCounter } from './parse-limits.js';
 
 type Token = CST.Token;
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
 /**
  * go-yaml and libyaml (what Kubernetes, Argo CD and Flux parse with) accept a quoted scalar whose
@@ -16,21 +19,16 @@ type Token = CST.Token;
  *
  * The `yaml` package follows the YAML 1.2 spec, which requires them indented, and its lexer cuts the
  * scalar at the first such line ("Missing closing quote", then errors for the rest of the document).
- * Gateway API CRDs hold hundreds of these. The lexer is told to continue a quoted scalar at any
+ * Gateway API CRDs hold hundreds of these. This lexer continues a quoted scalar at any
  * indent, as go-yaml does: leading spaces of continuation lines are folded away, so the value is the
  * same, the text is not changed and every position stays the file's own. A line starting with a
  * document marker (--- or ...) still ends it, as in go-yaml: the quote is then really unclosed.
  */
-
-/** The private parts of yaml's Lexer this relies on (yaml 2.x, pinned in package-lock.json). */
-interface QuotedScalarLexer {
-  buffer: string;
-  lex(source: string): Generator<string>;
-  continueScalar(offset: number): number;
-  parseQuotedScalar(): Generator<string, string>;
+class GoYamlLexer extends Lexer {
+  protected override continueQuotedScalar(offset: number): number {
+    return DOCUMENT_MARKER.test(this.buffer.slice(offset, offset + 4)) ? -1 : offset;
+  }
 }
-
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
 export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
   return compose(goYamlParser(offset).parse(text));
@@ -44,9 +42,11 @@ export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.
 export function parseAllDocumentsWithinNesting(text: string, limit: number): Document.Parsed[] | undefined {
   const parser = goYamlParser(0);
   const counter = new NestingCounter();
-  for (const lexeme of parser.lexer.lex(text)) {
-    if (counter.take(lexeme) > limit) return undefined;
-    parser.next(lexeme);
+  for (const lexemes of lexemeBatches(parser.lexer, text)) {
+    for (const lexeme of lexemes) {
+      if (counter.take(lexeme) > limit) return undefined;
+      parser.next(lexeme);
+    }
   }
   parser.end();
   return compose(parser.take());
@@ -98,29 +98,8 @@ function fewErrorsComposer(): Composer {
 }
 
 function goYamlParser(offset: number): Parser {
-  const parser = new Parser();
+  const parser = new Parser(undefined, new GoYamlLexer());
   // positions count from `offset`: a document parsed again from its own text keeps those of its file
   parser.offset = offset;
-  continueQuotedScalarsAtAnyIndent(parser.lexer as unknown as QuotedScalarLexer);
   return parser;
-}
-
-function continueQuotedScalarsAtAnyIndent(lexer: QuotedScalarLexer): void {
-  const continueScalar = lexer.continueScalar;
-  const parseQuotedScalar = lexer.parseQuotedScalar;
-  // without these, the spec's rule applies: tests of the go-yaml shapes fail rather than this crashing
-  if (typeof continueScalar !== 'function' || typeof parseQuotedScalar !== 'function') return;
-  let quoted = false;
-  lexer.parseQuotedScalar = function* quotedScalar(this: QuotedScalarLexer) {
-    quoted = true;
-    try {
-      return yield* parseQuotedScalar.call(this);
-    } finally {
-      quoted = false;
-    }
-  };
-  lexer.continueScalar = function continueAtAnyIndent(this: QuotedScalarLexer, offset: number) {
-    if (!quoted) return continueScalar.call(this, offset);
-    return DOCUMENT_MARKER.test(this.buffer.slice(offset, offset + 4)) ? -1 : offset;
-  };
 }

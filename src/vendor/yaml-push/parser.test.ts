@@ -2,9 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Parser as LibraryParser, type CST } from 'yaml';
+import { Lexer as LibraryLexer, Parser as LibraryParser, type CST } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { describeWithShared } from '../../../test/helpers/shared.js';
+import { lexemeBatches } from '../../model/parse-limits.js';
+import { Lexer } from './lexer.js';
 import { Parser, YAML_VERSION_CHECKED } from './parser.js';
 
 /** Shapes where the parser's state machine branches: block scalars, flow collections, anchors, comments, document markers, errors. */
@@ -61,20 +63,25 @@ function expectSameTokens(text: string, where: string): void {
     // strings first: a deep comparison of every corpus file's tokens takes seconds
     if (JSON.stringify(vendored) !== JSON.stringify(library)) expect(vendored, `${where} (${route})`).toEqual(library);
   }
+  const lexemes = [...new LibraryLexer().lex(text)];
+  // whole, and a lexeme at a time (as a reader that counts nesting lexes it)
+  for (const [route, vendored] of [['lex', new Lexer().lex(text)], ['lex by batch', [...lexemeBatches(new Lexer(), text, 1)].flat()]] as const) {
+    if (vendored.join('\0') !== lexemes.join('\0') || vendored.length !== lexemes.length) expect(vendored, `${where} (${route})`).toEqual(lexemes);
+  }
 }
 
-describe('vendored yaml Parser (arrays, not generators)', () => {
+describe('vendored yaml Parser and Lexer (arrays, not generators)', () => {
   it('is checked against the installed yaml release', () => {
     const yamlPackage = createRequire(import.meta.url).resolve('yaml').replace(/dist[\\/]index\.js$/, 'package.json');
     const { version } = JSON.parse(readFileSync(yamlPackage, 'utf8')) as { version: string };
     expect(version, 'yaml was upgraded: compare src/vendor/yaml-push/parser.ts with its parser, then update YAML_VERSION_CHECKED').toBe(YAML_VERSION_CHECKED);
   });
 
-  it('gives the library parser\'s tokens on tricky YAML, errors included', () => {
+  it('gives the library\'s lexemes and tokens on tricky YAML, errors included', () => {
     for (const [index, text] of TRICKY.entries()) expectSameTokens(text, `case ${index}`);
   });
 
-  it('gives the library parser\'s tokens on every YAML fixture of the project', () => {
+  it('gives the library\'s lexemes and tokens on every YAML fixture of the project', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
     const files = [...yamlFiles(path.join(root, 'test', 'fixtures')), ...yamlFiles(path.join(root, 'src'))];
     expect(files.length).toBeGreaterThan(100);
@@ -95,8 +102,8 @@ describe('vendored yaml Parser (arrays, not generators)', () => {
   });
 });
 
-describeWithShared('corpus', 'vendored yaml Parser on the corpus', (corpus) => {
-  it('gives the library parser\'s tokens on every YAML file', () => {
+describeWithShared('corpus', 'vendored yaml Parser and Lexer on the corpus', (corpus) => {
+  it('gives the library\'s lexemes and tokens on every YAML file', () => {
     const files = yamlFiles(corpus);
     expect(files.length).toBeGreaterThan(1000);
     for (const file of files) expectSameTokens(readFileSync(file, 'utf8'), file);

@@ -24,14 +24,16 @@
  *   `end()` add them to `tokens`, and `take()` hands them over. Tokens and their order are the
  *   library's (src/vendor/yaml-push/parser.test.ts compares them).
  * - `next()` no longer reads `process.env.LOG_TOKENS` (a call into C++ per token).
- * - Types, `tokenType` and the Lexer come from the installed `yaml` package (`lexer` is public, for
- *   a caller that counts lexemes or changes how it lexes); index reads carry `!`
- *   and one `switch` fall-through is a condition, for this project's stricter compiler settings.
+ * - It lexes with this directory's copy of the Lexer, or one given to the constructor (a subclass);
+ *   `lexer` is public, for a caller that counts lexemes.
+ * - Types and `tokenType` come from the installed `yaml` package; for this project's stricter compiler
+ *   settings, index reads carry `!` and a `switch` fall-through a `@ts-expect-error`.
  * Upgrading `yaml`: compare its parser with this one again, then update YAML_VERSION_CHECKED
  * (a test fails until then).
  */
 
-import { CST, Lexer } from 'yaml'
+import { CST } from 'yaml'
+import { Lexer } from './lexer.js'
 
 type SourceToken = CST.SourceToken
 type Token = CST.Token
@@ -207,8 +209,9 @@ export class Parser {
    * @param onNewLine - If defined, called separately with the start position of
    *   each new line (in `parse()`, including the start of input).
    */
-  constructor(onNewLine?: (offset: number) => void) {
+  constructor(onNewLine?: (offset: number) => void, lexer: Lexer = new Lexer()) {
     this.onNewLine = onNewLine
+    this.lexer = lexer
   }
 
   /**
@@ -283,8 +286,8 @@ export class Parser {
     }
   }
 
-  // Must be defined after `next()`
-  readonly lexer = new Lexer();
+  /** Splits the text of `parse()` into lexemes */
+  readonly lexer: Lexer
 
   /** Call at end of input to add any remaining constructions to `tokens` */
   end(): void {
@@ -994,11 +997,13 @@ export class Parser {
         this.pop()
         this.step()
         break
+      // @ts-expect-error -- falls through, as in yaml (noFallthroughCasesInSwitch)
       case 'newline':
+        this.onKeyLine = false
+      // fallthrough
       case 'space':
       case 'comment':
       default:
-        if (this.type === 'newline') this.onKeyLine = false
         // all other values are errors
         if (token.end) token.end.push(this.sourceToken)
         else token.end = [this.sourceToken]
