@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
 /**
  * Regular expressions whose pattern comes from the scanned tree (a Kustomize patch target, a Flux
@@ -10,8 +10,10 @@ let linearFlag: string | undefined;
 
 function linearFlagAvailable(): string | undefined {
   if (linearFlag !== undefined) return linearFlag === '' ? undefined : linearFlag;
-  // the flag only lets RegExp accept `l`; no other expression changes engine
-  setFlagsFromString('--enable-experimental-regexp-engine');
+  // the flag only lets RegExp accept `l`; no other expression changes engine. node:v8 is loaded here,
+  // not at import: many runs that import this compile no pattern, and loading it costs ~5 ms of CPU
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--enable-experimental-regexp-engine');
   try {
     new RegExp('a', 'l');
     linearFlag = 'l';

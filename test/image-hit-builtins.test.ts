@@ -36,7 +36,7 @@ describe.skipIf(!built)('built-in modules of a run answered by the result cache 
     await rm(work, { recursive: true, force: true });
   });
 
-  it('loads no child_process (nor net, dgram) for `--help` or for a cached image run', async () => {
+  it('loads no child_process (nor net, dgram), v8 or perf_hooks for `--help` or for a cached image run', async () => {
     const env = { XDG_CACHE_HOME: path.join(work, 'cache') };
     const args = ['image', layout, '-f', 'json', '-o', path.join(work, 'report.json'), '--fail-on', 'none', '-q'];
     const first = await builtinsLoaded(args, env, path.join(work, 'first.txt'));
@@ -46,8 +46,13 @@ describe.skipIf(!built)('built-in modules of a run answered by the result cache 
     expect(hit).not.toContain('worker_threads');
     expect(hit).not.toContain('child_process');
     expect(hit).not.toContain('dgram');
+    // v8 only to set a flag before the first HTTP request or linear-time pattern; perf_hooks not at all
+    expect(hit).not.toContain('v8');
+    expect(hit).not.toContain('perf_hooks');
     const help = await builtinsLoaded(['image', '--help'], env, path.join(work, 'help.txt'));
     expect(help).not.toContain('child_process');
+    expect(help).not.toContain('v8');
+    expect(await builtinsLoaded(['--version'], env, path.join(work, 'version.txt'))).not.toContain('v8');
   });
 });
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { keepWasmOnBaseline } from '../wasm-baseline.js';
 
 export interface HttpOptions {
   readonly timeoutMs: number;
@@ -55,6 +56,7 @@ async function send(url: string, timeoutMs: number, auth?: BasicAuth): Promise<R
   const headers: Record<string, string> = { 'user-agent': 'rampart' };
   if (auth) headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   try {
+    keepWasmOnBaseline();
     return await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (error) {
     const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeOf(error);

@@ -1,5 +1,6 @@
 import { append } from '../append.js';
 import type { Dispatcher } from 'undici';
+import { keepWasmOnBaseline } from '../wasm-baseline.js';
 import { sleep } from '../resolve/limit.js';
 import type { ForgeKind } from './target.js';
 
@@ -150,6 +151,7 @@ export class ForgeHttp {
   }
 
   private async client(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
+    keepWasmOnBaseline();
     const loaded = await import('undici');
     const undici = typeof loaded.request === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
     if (!this.dispatcher) {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { keepWasmOnBaseline } from '../wasm-baseline.js';
 import { ConcurrencyLimit, backoffDelay, sleep } from './limit.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { ResolveError } from './errors.js';
@@ -80,6 +81,7 @@ export class RegistryTransport {
   }
 
   private async client(): Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher }> {
+    keepWasmOnBaseline();
     const loaded = await import('undici');
     // bundled, the CommonJS package arrives as a default export
     const undici = typeof loaded.EnvHttpProxyAgent === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
