@@ -31,7 +31,7 @@ class GoYamlLexer extends Lexer {
 }
 
 export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
-  return compose(goYamlParser(offset).parse(text));
+  return composeInBatches(goYamlParser(offset), text, () => true) ?? [];
 }
 
 /**
@@ -40,39 +40,48 @@ export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.
  * composed (which recurses once per level) before all of its tokens were counted.
  */
 export function parseAllDocumentsWithinNesting(text: string, limit: number): Document.Parsed[] | undefined {
-  const parser = goYamlParser(0);
   const counter = new NestingCounter();
-  for (const lexemes of lexemeBatches(parser.lexer, text)) {
-    for (const lexeme of lexemes) {
-      if (counter.take(lexeme) > limit) return undefined;
-      parser.next(lexeme);
-    }
-  }
-  parser.end();
-  return compose(parser.take());
+  return composeInBatches(goYamlParser(0), text, (lexeme) => counter.take(lexeme) <= limit);
 }
 
-function compose(tokens: Token[]): Document.Parsed[] {
-  return Array.from(fewErrorsComposer().compose(fewErrorTokens(tokens))) as Document.Parsed[];
+/**
+ * Lexes, parses and composes a batch of lexemes at a time, so that memory holds one batch's tokens
+ * and not the whole text's: a text that is not YAML (2 MB of Go template lines) makes a million
+ * top-level tokens, 680,000 of them errors. Undefined as soon as `accept` refuses a lexeme.
+ */
+function composeInBatches(parser: Parser, text: string, accept: (lexeme: string) => boolean): Document.Parsed[] | undefined {
+  const composer = fewErrorsComposer();
+  const keep = fewErrorTokens();
+  const documents: Document.Parsed[] = [];
+  const compose = (tokens: Token[]): void => {
+    for (const token of tokens) {
+      if (keep(token)) for (const document of composer.next(token)) documents.push(document as Document.Parsed);
+    }
+  };
+  for (const lexemes of lexemeBatches(parser.lexer, text)) {
+    for (const lexeme of lexemes) {
+      if (!accept(lexeme)) return undefined;
+      parser.next(lexeme);
+    }
+    compose(parser.take());
+  }
+  parser.end();
+  compose(parser.take());
+  for (const document of composer.end()) documents.push(document as Document.Parsed);
+  return documents;
 }
 
 /** Errors kept per document: a reader reports the first and drops the document; the rest only cost. */
 const ERRORS_KEPT = 8;
 
-/** The parser's error tokens past the first few of a document are dropped: the Composer makes an Error of each. */
-function fewErrorTokens(tokens: Token[]): Token[] {
+/** Drops the parser's error tokens past the first few of a document: the Composer makes an Error of each. */
+function fewErrorTokens(): (token: Token) => boolean {
   let errors = 0;
-  let dropped = false;
-  const kept: Token[] = [];
-  for (const token of tokens) {
+  return (token) => {
     if (token.type === 'document') errors = 0;
-    else if (token.type === 'error' && ++errors > ERRORS_KEPT) {
-      dropped = true;
-      continue;
-    }
-    kept.push(token);
-  }
-  return dropped ? kept : tokens;
+    else if (token.type === 'error' && ++errors > ERRORS_KEPT) return false;
+    return true;
+  };
 }
 
 /** The private parts of yaml's Composer this relies on (yaml 2.x). */
