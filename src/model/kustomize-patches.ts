@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { Composer } from 'yaml';
 import { isKustomizationFile } from './file-kinds.js';
 import { parseRefusal } from './parse-limits.js';
 import type { KubeObject } from './kubernetes.js';
 import type { SourceFile } from './source-file.js';
 import type { Workspace } from './workspace.js';
 import { Parser } from '../vendor/yaml-push/parser.js';
+import { composeInBatches } from './yaml-quoted-indent.js';
 
 const PATCH_FIELD = /^[ \t]*(?:patches|patchesStrategicMerge|patchesJson6902)[ \t]*:/m;
 const RESOURCES_FIELD = /^[ \t]*resources[ \t]*:/m;
@@ -74,7 +74,7 @@ function resolver(file: SourceFile): (entry: unknown) => string | undefined {
 /** The first document of a kustomization file as plain values, when it is a map: the documents after it are not composed. */
 function firstMap(text: string): Record<string, unknown> | undefined {
   try {
-    const { value: document } = new Composer({ uniqueKeys: false }).compose(new Parser().parse(text)).next();
+    const { value: document } = composeInBatches(new Parser(), text).next();
     if (!document || document.errors.length > 0) return undefined;
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;

@@ -31,7 +31,7 @@ class GoYamlLexer extends Lexer {
 }
 
 export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.Parsed[] {
-  return composeInBatches(goYamlParser(offset), text, () => true) ?? [];
+  return [...composeInBatches(goYamlParser(offset), text)];
 }
 
 /**
@@ -41,34 +41,36 @@ export function parseAllDocumentsLikeGoYaml(text: string, offset = 0): Document.
  */
 export function parseAllDocumentsWithinNesting(text: string, limit: number): Document.Parsed[] | undefined {
   const counter = new NestingCounter();
-  return composeInBatches(goYamlParser(0), text, (lexeme) => counter.take(lexeme) <= limit);
+  let deeper = false;
+  const documents = [...composeInBatches(goYamlParser(0), text, (lexeme) => {
+    deeper = counter.take(lexeme) > limit;
+    return !deeper;
+  })];
+  return deeper ? undefined : documents;
 }
 
 /**
- * Lexes, parses and composes a batch of lexemes at a time, so that memory holds one batch's tokens
- * and not the whole text's: a text that is not YAML (2 MB of Go template lines) makes a million
- * top-level tokens, 680,000 of them errors. Undefined as soon as `accept` refuses a lexeme.
+ * The documents of `text`, lexed, parsed and composed a batch of lexemes at a time, so that memory
+ * holds one batch's tokens and not the whole text's (a text that is not YAML, 2 MB of Go template
+ * lines, makes a million top-level tokens, 680,000 of them errors), and a reader of the first
+ * document stops the parse there. Ends as soon as `accept` refuses a lexeme.
  */
-function composeInBatches(parser: Parser, text: string, accept: (lexeme: string) => boolean): Document.Parsed[] | undefined {
+export function* composeInBatches(parser: Parser, text: string, accept: (lexeme: string) => boolean = () => true): Generator<Document.Parsed> {
   const composer = fewErrorsComposer();
   const keep = fewErrorTokens();
-  const documents: Document.Parsed[] = [];
-  const compose = (tokens: Token[]): void => {
-    for (const token of tokens) {
-      if (keep(token)) for (const document of composer.next(token)) documents.push(document as Document.Parsed);
-    }
-  };
+  function* compose(tokens: Token[]): Generator<Document.Parsed> {
+    for (const token of tokens) if (keep(token)) yield* composer.next(token) as Generator<Document.Parsed>;
+  }
   for (const lexemes of lexemeBatches(parser.lexer, text)) {
     for (const lexeme of lexemes) {
-      if (!accept(lexeme)) return undefined;
+      if (!accept(lexeme)) return;
       parser.next(lexeme);
     }
-    compose(parser.take());
+    yield* compose(parser.take());
   }
   parser.end();
-  compose(parser.take());
-  for (const document of composer.end()) documents.push(document as Document.Parsed);
-  return documents;
+  yield* compose(parser.take());
+  yield* composer.end() as Generator<Document.Parsed>;
 }
 
 /** Errors kept per document: a reader reports the first and drops the document; the rest only cost. */
