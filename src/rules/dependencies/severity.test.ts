@@ -60,6 +60,9 @@ describe('dependency rule severities: mutable-but-versioned refs rank below bran
     expect(found.get('live/main.tf:26')).toBe('medium');
     expect(found.get('live/main.tf:38')).toBe('low');
     expect(found.get('live/main.tf:50')).toBe('low');
+    // a literal ref after a Terragrunt address computed from an include
+    expect(found.get('terragrunt-shared-address/prod/mysql/terragrunt.hcl:7')).toBe('low');
+    expect(found.get('terragrunt-shared-address/stage/mysql/terragrunt.hcl:2')).toBe('medium');
   });
 });
 

@@ -20,7 +20,8 @@ export default defineRule({
     'mutable too and is reported at low severity, as are HTTP/S3/GCS archives (their content is not checked). ' +
     'Local modules (`./`, `../`) are part of this tree and are never reported. Terragrunt\'s `terraform { source }` ' +
     '(in `terragrunt.hcl` and the `.hcl` files it includes) and `unit`/`stack` sources of `terragrunt.stack.hcl` are ' +
-    'read the same way, `tfr:///namespace/name/provider?version=` being a registry module.',
+    'read the same way, `tfr:///namespace/name/provider?version=` being a registry module, and so is a literal `?ref=` ' +
+    'after an address built from a local or an include (`"${include.envcommon.locals.base_source_url}?ref=v0.8.0"`).',
   remediation:
     'Pin git sources to a commit: `source = "git::https://github.com/org/repo.git//modules/x?ref=<40-hex sha>"`; give ' +
     'registry modules an exact `version = "5.8.1"`. Renovate updates both through pull requests.',
@@ -59,11 +60,14 @@ export default defineRule({
         if (block.type !== 'terraform' && !(stack && (block.type === 'unit' || block.type === 'stack'))) continue;
         const source = block.attributes.find((attribute) => attribute.name === 'source');
         const name = block.type === 'terraform' ? `\`terraform { source }\` of ${file.path}` : `${block.type} "${block.labels[0] ?? '?'}" of ${file.path}`;
-        const computed = source && source.stringValue === undefined ? computedSource(file.text.slice(source.valueSpan.start, source.valueSpan.end)) : undefined;
+        const raw = source && source.stringValue === undefined ? file.text.slice(source.valueSpan.start, source.valueSpan.end) : undefined;
+        const computed = raw === undefined ? undefined : computedSource(raw);
+        const label = block.labels[0] ?? block.type;
         if (source && computed) {
-          report({ messageId: 'computed', at: source.valueSpan, data: { module: name, source: `\`${computed.text}\`` }, subject: `${block.labels[0] ?? block.type}\0${computed.text}`, properties: { module: block.labels[0] ?? block.type, source: computed.text }, ...(computed.remote ? {} : { severity: 'low' as const }) });
+          report({ messageId: 'computed', at: source.valueSpan, data: { module: name, source: `\`${computed.text}\`` }, subject: `${label}\0${computed.text}`, properties: { module: label, source: computed.text }, ...(computed.remote ? {} : { severity: 'low' as const }) });
         }
-        checkSource(source, name, block.labels[0] ?? block.type, undefined, report);
+        if (source && raw !== undefined && !computed) checkLiteralRef(source.valueSpan, raw, name, label, report);
+        checkSource(source, name, label, undefined, report);
       }
     }
   },
@@ -82,6 +86,27 @@ function computedSource(raw: string): { text: string; remote: boolean } | undefi
   if (ref !== undefined && !ref.includes('${')) return undefined;
   if (text.startsWith('"')) return text.includes('${') && /::|:\/\/|\?ref=|^"(?:github\.com|bitbucket\.org|tfr:)/.test(text) ? { text, remote: true } : undefined;
   return /^(?:local|var|include|dependency)\.[A-Za-z0-9_.]+$/.test(text) ? { text, remote: false } : undefined;
+}
+
+/**
+ * The usual Terragrunt layout builds a unit's source from a shared address and a literal ref
+ * (`"${include.envcommon.locals.base_source_url}?ref=v0.8.0"`): the ref is judged as in a literal
+ * source, a tag at low severity, a branch or name at the rule's.
+ */
+function checkLiteralRef(at: Span, raw: string, module: string, label: string, report: (finding: SourceFinding) => void): void {
+  const match = /[?&]ref=([^&"#\s]+)/.exec(raw);
+  const ref = match?.[1];
+  if (!match || ref === undefined || ref.includes('${')) return;
+  const kind = classifyGitRef(ref);
+  if (kind === 'commit') return;
+  const text = raw.trim();
+  const repository = `\`${text.replace(/^"/, '').replace(/[?&]ref=.*$/, '')}\``;
+  const start = match.index + match[0].length - ref.length;
+  const refAt = spanWithin(at, { start, end: start + ref.length });
+  const data = { module, repository, ref: describeGitRef(kind, ref) };
+  const properties = { module: label, source: text };
+  const subject = `${label}\0${text}`;
+  report(kind === 'tag' ? { messageId: 'tag', at: refAt, data, subject, severity: 'low', properties } : { messageId: 'git', at: refAt, data, subject, properties });
 }
 
 /** HCL that may be Terragrunt's: `terragrunt.hcl`, `root.hcl`, `_envcommon/*.hcl`; not lock files, not Packer templates. */
