@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { classifyGitRef, describeGitRef, isTemplatedValue } from '../../model/git-ref.js';
 import { parseKustomizeRemote, spanWithin, type RemoteSource } from '../../model/remote-refs.js';
-import { seqItems } from '../../model/yaml.js';
+import type { Span } from '../../model/span.js';
+import { seqItems, type YamlDocument } from '../../model/yaml.js';
 import { defineRule } from '../rule.js';
 import { deref, existsInTree, scalarText, valuesOf } from './support.js';
 
@@ -12,13 +13,15 @@ export default defineRule({
   layer: 'dependencies',
   severity: 'high',
   objectKinds: [],
-  summary: 'A remote Kustomize resource, base or component is not pinned to a full commit SHA.',
+  summary: 'A remote Kustomize resource, base, component, patch or generator file is not pinned to a full commit SHA.',
   rationale:
     'Kustomize fetches remote `resources`, `bases` and `components` every time the overlay is built: by Argo CD or ' +
     'Flux on every reconciliation. A branch (or no `?ref=`, which means the default branch), a raw-file URL on a ' +
     'branch or a GitHub `releases/latest/download/` asset (the newest release) lets whoever can push to that other repository change what is applied to your cluster, without a commit ' +
     'or review in yours. A tag is better but still mutable: it can be deleted and re-created on other content, so it ' +
-    'is reported at medium severity. Only a full 40-hex (or 64-hex) commit SHA names fixed content.',
+    'is reported at medium severity. Only a full 40-hex (or 64-hex) commit SHA names fixed content. Patch files ' +
+    '(`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), `replacements[].path` and the `files`, ' +
+    '`envs` and `env` of `configMapGenerator`/`secretGenerator` may be http(s) URLs too, fetched on every build the same way.',
   remediation:
     'Pin the remote to a commit: `https://github.com/org/repo//path?ref=<40-hex sha>` (keep the tag in a comment), ' +
     'or for raw files use the commit in the URL path. Better still, vendor the manifests into this repository. ' +
@@ -51,19 +54,57 @@ export default defineRule({
           if (!entry || isTemplatedValue(entry.value) || seen.has(entry.span.start)) continue;
           seen.add(entry.span.start);
           if (existsInTree(workspace, path.posix.join(file.directory || '.', entry.value))) continue;
-          const remote = parseKustomizeRemote(entry.value);
-          if (!remote) continue;
-          const at = remote.refRange ? spanWithin(entry.span, remote.refRange) : entry.span;
-          const base = { field, url: entry.value, repository: remote.repository };
-          const properties = { repository: remote.repository, ...(remote.ref !== undefined ? { ref: remote.ref } : {}) };
-          const verdict = remoteVerdict(remote, entry.value);
-          if (!verdict) continue;
-          context.report({ messageId: verdict.messageId, at, data: { ...base, ref: verdict.ref }, subject: entry.value, properties, ...(verdict.severity ? { severity: verdict.severity } : {}) });
+          reportRemote(field, entry.value, entry.span);
         }
       }
+      // patches and generator files are read by Kustomize's file loader, which fetches http(s) URLs (not git remotes)
+      for (const { field, node } of loadedFiles(document)) {
+        const entry = scalarText(file, deref(document, node));
+        if (!entry || seen.has(entry.span.start)) continue;
+        seen.add(entry.span.start);
+        // a generator source may name its key first: `files: [dashboard.json=https://…]`
+        const url = /^(?:[^=/:]+=)?(https?:\/\/\S+)$/i.exec(entry.value)?.[1];
+        if (url === undefined || isTemplatedValue(url)) continue;
+        const offset = entry.value.length - url.length;
+        const written = entry.span.end - entry.span.start === entry.value.length;
+        reportRemote(field, url, written ? spanWithin(entry.span, { start: offset, end: entry.value.length }) : entry.span);
+      }
+    }
+
+    function reportRemote(field: string, url: string, span: Span): void {
+      const remote = parseKustomizeRemote(url);
+      if (!remote) return;
+      const verdict = remoteVerdict(remote, url);
+      if (!verdict) return;
+      const at = remote.refRange ? spanWithin(span, remote.refRange) : span;
+      const properties = { repository: remote.repository, ...(remote.ref !== undefined ? { ref: remote.ref } : {}) };
+      context.report({ messageId: verdict.messageId, at, data: { field, url, repository: remote.repository, ref: verdict.ref }, subject: url, properties, ...(verdict.severity ? { severity: verdict.severity } : {}) });
     }
   },
 });
+
+const GENERATORS = ['configMapGenerator', 'secretGenerator'] as const;
+
+/** Entries Kustomize reads as files: patch paths, strategic-merge patch files, replacement files, generator sources. */
+function loadedFiles(document: YamlDocument): Array<{ field: string; node: unknown }> {
+  const root = document.root;
+  const found: Array<{ field: string; node: unknown }> = [];
+  for (const field of ['patches', 'patchesJson6902', 'replacements'] as const) {
+    for (const item of valuesOf(document, root, field).flatMap(seqItems)) {
+      for (const node of valuesOf(document, item, 'path')) found.push({ field: `${field} path`, node });
+    }
+  }
+  for (const node of valuesOf(document, root, 'patchesStrategicMerge').flatMap(seqItems)) found.push({ field: 'patchesStrategicMerge', node });
+  for (const generator of GENERATORS) {
+    for (const item of valuesOf(document, root, generator).flatMap(seqItems)) {
+      for (const key of ['files', 'envs'] as const) {
+        for (const node of valuesOf(document, item, key).flatMap(seqItems)) found.push({ field: `${generator} ${key}`, node });
+      }
+      for (const node of valuesOf(document, item, 'env')) found.push({ field: `${generator} env`, node });
+    }
+  }
+  return found;
+}
 
 export interface RemoteVerdict {
   readonly messageId: 'unpinned' | 'mutable' | 'asset' | 'unversioned' | 'latestAsset';

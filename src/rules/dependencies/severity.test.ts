@@ -23,6 +23,10 @@ describe('dependency rule severities: mutable-but-versioned refs rank below bran
     expect(found.get('overlay/kustomization.yaml:16')).toBe('medium');
     expect(found.get('overlay/kustomization.yaml:18')).toBe('medium');
     expect(found.get('overlay/kustomization.yaml:17')).toBe('high');
+    // patches and generator files fetched over http(s)
+    expect(found.get('loaded-files/kustomization.yaml:6')).toBe('high');
+    expect(found.get('loaded-files/kustomization.yaml:15')).toBe('medium');
+    expect(found.get('loaded-files/kustomization.yaml:19')).toBe('high');
   });
 
   it('action-not-pinned: third-party tags and branches high, GitHub-owned tags medium', async () => {
