@@ -43,6 +43,13 @@ export interface LayerVisitor {
   beginLayer?(layer: number): void | Promise<void>;
   /** called when a layer has been read to its end (not when it came from the cache), before saveLayer */
   endLayer?(layer: number): void | Promise<void>;
+  /**
+   * called when a layer has been read to its end, before endLayer: true when what this visitor found
+   * in it tells that it must read it again (it is, with only the visitors that said so)
+   */
+  readAgain?(layer: number): boolean;
+  /** whether what it saved of a cached layer serves this image: when one says no, the layer is read instead */
+  restorable?(layer: number, state: unknown): boolean;
   /** what else its saved results depend on (a rule set's digest): part of the layer cache key */
   readonly cacheSalt?: string;
 }
@@ -136,7 +143,8 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
   /** `tarRead`: told once the layer's tar has been read, before the visitors' workers are waited for */
   const readOne = async (index: number, blob: BlobRef, key: string | undefined, tarRead?: () => void): Promise<void> => {
     const expected = config.diffIds[index];
-    const cached = key ? await cache!.load(key) : undefined;
+    const stored = key ? await cache!.load(key) : undefined;
+    const cached = stored && visitors.every((visitor, position) => visitor.restorable?.(index, stored.visitors[position]) ?? true) ? stored : undefined;
     const limits: LayerLimits = { expansion: expansion.budget(), ...(source.kind === 'registry' && blob.size !== undefined ? { maxStoredBytes: blob.size } : {}) };
     // the tar reader, decompressors and their workers are loaded for the first layer the cache cannot answer
     const read = cached ? restoreLayer(cached, index, visitors as CacheableVisitor[]) : await import('./layer-read.js').then(({ readLayer }) => cpuTimed('layers read (main thread)', () => readLayer(opened, blob, index, visitors, limits, tarRead)));

@@ -79,8 +79,16 @@ export class LayerMemory {
     return frozen;
   }
 
+  /** keeps `text` under `key`, in place of what was there (a layer read again because a reader needed more of it) */
   remember(key: string, text: string): void {
-    if (text.length > this.maxChars / 4 || this.layers.has(key)) return;
+    if (text.length > this.maxChars / 4) return;
+    const known = this.layers.get(key);
+    if (known === text) return;
+    if (known !== undefined) {
+      this.layers.delete(key);
+      this.chars -= known.length;
+      if (this.parsed.delete(key)) this.parsedChars -= known.length;
+    }
     this.layers.set(key, text);
     this.chars += text.length;
     for (const [oldest, kept] of this.layers) {

@@ -60,9 +60,15 @@ export async function readLayer(opened: OpenedImage, blob: BlobRef, index: numbe
   const inFile = await opened.source.fileRange?.(blob.location).catch(() => undefined);
   // a file no longer than the descriptor says (a registry blob downloaded ahead) needs no stored-size cap: the worker then inflates it straight into the ring
   const { maxStoredBytes, ...fileLimits } = limits;
-  const digests = inFile && inFile.length >= WORKER_MIN_BYTES
+  let digests = inFile && inFile.length >= WORKER_MIN_BYTES
     ? await readLayerFileInWorker(inFile, wanted, visit, maxStoredBytes !== undefined && inFile.length > maxStoredBytes ? limits : fileLimits)
     : await opened.source.withBlob(blob.location, (stream) => readLayerBlob(stream, wanted, visit, limits));
+  const again = digests.error === undefined ? visitors.filter((visitor) => visitor.readAgain?.(index)) : [];
+  if (again.length > 0) {
+    // rare (a layer that adds another kind of package database): a read that fails now leaves the layer incomplete
+    const { error } = (await readLayer(opened, blob, index, again, limits)).digests;
+    if (error !== undefined) digests = { ...digests, error };
+  }
   tarRead?.();
   const ending = performance.now();
   for (const visitor of visitors) await visitor.endLayer?.(index);
