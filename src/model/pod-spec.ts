@@ -77,19 +77,19 @@ function findSites(object: Walked): void {
     const name = stringValue(view.get(container, 'name'));
     containers.push({ object, view, container, label: `${describeObject(object)} ${role}${name ? ` ${name}` : ''}` });
   };
-  if (mayHoldContainers(object.source)) walkMaps(view, object.node, embeddedValues(object, view), isTreeShaped(object.source.document), (map, isListItem) => {
-    // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
-    if (!isListItem) {
-      const listed = view.get(map, 'containers');
-      if (isSeq(listed) && view.items(listed).some(isMap)) podSpecs.push({ object, view, spec: map, label: describeObject(object) });
-    }
-    view.eachEntry(map, (key, value) => {
+  if (mayHoldContainers(object.source)) {
+    walkMaps(view, object.node, embeddedValues(object, view), isTreeShaped(object.source.document), (key, value) => {
       const role = Object.hasOwn(CONTAINER_LISTS, key) ? CONTAINER_LISTS[key] : undefined;
-      if (role !== undefined && isSeq(value)) view.items(value).filter(isMap).forEach((item) => addContainer(item, role));
-      else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) addContainer(value, key === 'script' ? 'script' : 'container');
+      if (role !== undefined && isSeq(value)) {
+        view.items(value).filter(isMap).forEach((item) => addContainer(item, role));
+      } else if (SINGLE_CONTAINERS.has(key) && isMap(value) && view.get(value, 'image') !== undefined) {
+        addContainer(value, key === 'script' ? 'script' : 'container');
+      }
+    }, (map, isListItem, listed) => {
+      // a pod spec is always the value of a key (`spec`, `template.spec`); one inside a list is a shape the API rejects
+      if (!isListItem && isSeq(listed) && view.items(listed).some(isMap)) podSpecs.push({ object, view, spec: map, label: describeObject(object) });
     });
-    return false;
-  });
+  }
   // a patch or a partial manifest may leave `containers` to its base: where the kind puts the pod spec, its other fields still count
   const known = knownPodSpec(object, view);
   if (known && !podSpecs.some((site) => site.spec === known) && view.entries(known).some((entry) => POD_ONLY_FIELDS.has(entry.key))) {
@@ -113,18 +113,33 @@ function knownPodSpec(object: KubeObject, view: ResolvedYaml): YAMLMap | undefin
 }
 
 /**
- * Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`; `visit` returning
- * true stops the descent. In a tree-shaped document (`isTreeShaped`) no node is reached twice, and the
- * nodes seen are not remembered.
+ * Visits every map under `root` once (aliases followed, cycles cut), skipping `skip`, reading each
+ * map's entries once: `entry` sees each of them in order, then `visited` sees the map with the value
+ * of its `containers` key (the last one written), before the walk goes down into the entries. In a
+ * tree-shaped document (`isTreeShaped`) no node is reached twice, and the nodes seen are not remembered.
  */
-function walkMaps(view: ResolvedYaml, root: Node, skip: ReadonlySet<Node>, treeShaped: boolean, visit: (map: YAMLMap, isListItem: boolean) => boolean): void {
+function walkMaps(
+  view: ResolvedYaml,
+  root: Node,
+  skip: ReadonlySet<Node>,
+  treeShaped: boolean,
+  entry: (key: string, value: Node | undefined) => void,
+  visited: (map: YAMLMap, isListItem: boolean, containers: Node | undefined) => void,
+): void {
   const seen = treeShaped ? undefined : new Set<Node>();
   const walk = (node: Node | undefined, isListItem: boolean): void => {
     if (node === undefined || seen?.has(node) || (skip.size > 0 && skip.has(node))) return;
     seen?.add(node);
     if (isMap(node)) {
-      if (visit(node, isListItem)) return;
-      view.eachEntry(node, (_key, value) => walk(value, false));
+      const values: Array<Node | undefined> = [];
+      let containers: Node | undefined;
+      view.eachEntry(node, (key, value) => {
+        if (key === 'containers' && value !== undefined) containers = value;
+        entry(key, value);
+        values.push(value);
+      });
+      visited(node, isListItem, containers);
+      for (const value of values) walk(value, false);
     } else if (isSeq(node)) {
       for (const item of view.items(node)) walk(item, true);
     }

@@ -63,18 +63,29 @@ export class ResolvedYaml {
     return [...own, ...merged.filter((entry) => !ownKeys.has(entry.key))];
   }
 
-  /** Each entry `entries` would list, in its order, without building the list when the map has no merge key. */
+  /**
+   * Each entry `entries` would list, in its order, without building the list when the map has no
+   * merge key. One pass over the pairs: a map's own entries come first in `entries`, so they are
+   * handed over as they are read, and the keys merge keys bring in follow.
+   */
   eachEntry(node: unknown, each: (key: string, value: Node | undefined) => void): void {
     const map = this.map(node);
     if (!map) return;
-    if (hasMergeKey(map)) {
-      for (const entry of this.entries(map)) each(entry.key, entry.value);
-      return;
-    }
+    let own = 0;
+    let merges = false;
     for (const pair of map.items) {
       const key = scalarKey(pair);
-      if (key !== undefined) each(key, this.resolve(pair.value));
+      if (key === undefined) continue;
+      if (key === MERGE_KEY) {
+        merges = true;
+        continue;
+      }
+      own += 1;
+      each(key, this.resolve(pair.value));
     }
+    if (!merges) return;
+    const entries = this.entries(map);
+    for (let index = own; index < entries.length; index += 1) each(entries[index]!.key, entries[index]!.value);
   }
 
   /**
@@ -99,11 +110,12 @@ export class ResolvedYaml {
   all(node: unknown, key: string): Node[] {
     const map = this.map(node);
     if (!map) return [];
-    if (hasMergeKey(map)) return this.entries(map).filter((entry) => entry.key === key && entry.value !== undefined).map((entry) => entry.value as Node);
-    // the common case reads the map's own pairs without building its entries: rules ask for keys of every object a webhook judges
+    // the common case reads the map's own pairs once, without building its entries: rules ask for keys of every object a webhook judges
     const values: Node[] = [];
     for (const pair of map.items) {
-      if (scalarKey(pair) !== key) continue;
+      const written = scalarKey(pair);
+      if (written === MERGE_KEY) return this.entries(map).filter((entry) => entry.key === key && entry.value !== undefined).map((entry) => entry.value as Node);
+      if (written !== key) continue;
       const value = this.resolve(pair.value);
       if (value !== undefined) values.push(value);
     }
@@ -114,13 +126,14 @@ export class ResolvedYaml {
   get(node: unknown, key: string): Node | undefined {
     const map = this.map(node);
     if (!map) return undefined;
-    if (hasMergeKey(map)) {
-      const values = this.all(map, key);
-      return values[values.length - 1];
-    }
     let found: Node | undefined;
     for (const pair of map.items) {
-      if (scalarKey(pair) === key) found = this.resolve(pair.value) ?? found;
+      const written = scalarKey(pair);
+      if (written === MERGE_KEY) {
+        const values = this.all(map, key);
+        return values[values.length - 1];
+      }
+      if (written === key) found = this.resolve(pair.value) ?? found;
     }
     return found;
   }
@@ -152,11 +165,6 @@ export class ResolvedYaml {
       return value !== undefined && isScalar(item) ? [{ value, node: item }] : [];
     });
   }
-}
-
-function hasMergeKey(map: YAMLMap): boolean {
-  for (const pair of map.items) if (scalarKey(pair) === MERGE_KEY) return true;
-  return false;
 }
 
 /** `true`, `"true"`, `True`: how Kubernetes and Argo CD settings spell an enabled flag. */

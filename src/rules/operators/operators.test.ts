@@ -61,6 +61,27 @@ describe('ResolvedYaml', () => {
     expect(view.string(document.contents, 'dup', 'x')).toBe('2');
   });
 
+  it('reads each map in one pass alike wherever its merge keys are written: eachEntry, get and all agree with entries', () => {
+    const text = 'a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nfirst: {<<: [*a, *b], y: 5, w: 6}\nmiddle: {w: 6, <<: *a, y: 5, <<: *b}\nlast: {y: 5, x: 0, x: 7, <<: [*b, *a]}\nplain: {x: 1, x: , y: 2}\n';
+    const merged = parseDocument(text, { uniqueKeys: false, merge: false });
+    const mergedView = new ResolvedYaml(merged);
+    for (const name of ['first', 'middle', 'last', 'plain']) {
+      const map = mergedView.get(merged.contents, name);
+      const listed: Array<[string, string | undefined]> = [];
+      mergedView.eachEntry(map, (key, value) => listed.push([key, mergedView.string(value)]));
+      const entries = mergedView.entries(map);
+      expect(listed, name).toEqual(entries.map((entry) => [entry.key, mergedView.string(entry.value)]));
+      for (const key of ['w', 'x', 'y', 'z']) {
+        const values = entries.filter((entry) => entry.key === key && entry.value !== undefined).map((entry) => mergedView.string(entry.value));
+        expect(mergedView.all(map, key).map((node) => mergedView.string(node)), `${name}.${key}`).toEqual(values);
+        expect(mergedView.string(map, key), `${name}.${key}`).toBe(values[values.length - 1]);
+      }
+    }
+    expect(mergedView.string(merged.contents, 'middle', 'y')).toBe('5');
+    expect(mergedView.string(merged.contents, 'last', 'z')).toBe('4');
+    expect(mergedView.all(mergedView.get(merged.contents, 'last'), 'x').map((node) => mergedView.string(node))).toEqual(['0', '7']);
+  });
+
   it('reads YAML 1.1 booleans the way Kubernetes decoders do, and not quoted strings', () => {
     const flags = parseDocument('a: true\nb: yes\nc: "true"\nd: On\ne: 1\nf: "yes"\n');
     const values = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((key) => [key, isBooleanTrue(flags.get(key, true))]));
