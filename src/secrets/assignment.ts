@@ -59,18 +59,24 @@ export interface AssignmentSpec {
 /** A credential recognised by the key it is assigned to: its value alone has no marker. */
 export function assignmentDetector(spec: AssignmentSpec): Detector {
   const [min, max] = spec.length;
-  const source = `(?<![A-Za-z0-9])(?:${spec.keys})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}${spec.separators ? `|${spec.separators}` : ''})(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`;
-  const random = new SampleRandom(spec.id);
-  const sample = (): string => spec.sample?.(random) ?? random.chars(spec.value.chars, min);
+  let random: SampleRandom | undefined;
+  const sample = (): string => {
+    random ??= new SampleRandom(spec.id);
+    return spec.sample?.(random) ?? random.chars(spec.value.chars, min);
+  };
   const minEntropy = spec.minEntropy ?? 3;
   const key = spec.sampleKey;
   let samples: Detector['samples'] | undefined;
+  let pattern: RegExp | undefined;
   return {
     id: spec.id,
     provider: spec.provider,
     kind: spec.kind,
     keywords: spec.keywords,
-    pattern: new RegExp(source, 'gim'),
+    // made on first read, as tokenDetector's
+    get pattern(): RegExp {
+      return pattern ??= new RegExp(`(?<![A-Za-z0-9])(?:${spec.keys})(?:${ASSIGN}|${DOCKERFILE_ENV_SPACE}${spec.separators ? `|${spec.separators}` : ''})(?<secret>[${spec.value.regex}]{${min},${max}})(?![${spec.value.regex}])`, 'gim');
+    },
     validate: (value) => !isPlaceholder(value) && !isDocumentedExample(value) && longestRun(value) < 5
       && shannonEntropy(value) >= minEntropy && (spec.check?.(value) ?? true),
     priority: PRIORITY.provider,

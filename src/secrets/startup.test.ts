@@ -27,6 +27,30 @@ describe('secrets start-up', () => {
     expect(KeywordAutomaton).toBeDefined();
   });
 
+  it('makes no detector\'s pattern while the catalogue loads: a scan makes those of the detectors whose keywords it finds', async () => {
+    vi.resetModules();
+    const Original = RegExp;
+    let made = 0;
+    globalThis.RegExp = new Proxy(Original, {
+      construct(target, args: [string | RegExp, string?]) {
+        made += 1;
+        return Reflect.construct(target, args) as RegExp;
+      },
+    });
+    try {
+      const { DETECTORS } = await import('./catalogue.js');
+      const atLoad = made;
+      // a few detectors are written with a pattern of their own (a regex literal or one helper's RegExp), the hundreds made from a shape or key are not
+      expect(atLoad, 'patterns made while the catalogue loads').toBeLessThan(DETECTORS.length / 10);
+      const github = DETECTORS.find((detector) => detector.id === 'secret-github-token')!;
+      const first = github.pattern;
+      expect(made).toBe(atLoad + 1);
+      expect(github.pattern).toBe(first);
+    } finally {
+      globalThis.RegExp = Original;
+    }
+  });
+
   it('makes a detector\'s samples once, on first read, and keeps them', async () => {
     vi.resetModules();
     const { SampleRandom } = await import('./random.js');

@@ -62,19 +62,23 @@ function placeholderPart(part: ShapePart): string {
   return (charClass.chars.includes('x') ? 'x' : charClass.chars.includes('X') ? 'X' : '0').repeat(min);
 }
 
-/** A token with a fixed shape: the regex and the samples both come from the shape. */
-export function tokenDetector(spec: TokenSpec): Detector {
+function tokenSource(spec: TokenSpec): string {
   const boundary = spec.boundary ?? DEFAULT_BOUNDARY;
   const leadSource = spec.lead ? escapeRegex(spec.lead) : '';
-  const source = `(?<![${boundary}])${leadSource}(?<secret>${spec.shape.map(partRegex).join('')})(?![${boundary}])`;
+  return `(?<![${boundary}])${leadSource}(?<secret>${spec.shape.map(partRegex).join('')})(?![${boundary}])`;
+}
+
+/** A token with a fixed shape: the regex and the samples both come from the shape. */
+export function tokenDetector(spec: TokenSpec): Detector {
   const firstLiteral = spec.lead ?? spec.shape.find((part): part is string => typeof part === 'string') ?? '';
   const keywords = spec.keywords ?? [firstLiteral.toLowerCase()];
   if (keywords.some((keyword) => keyword.length < 2)) throw new Error(`${spec.id}: keywords too short`);
-  const variable = variableName(spec.id);
-  const lead = spec.lead ?? '';
   // samples serve tests and docs only: made on first use, not at every start-up
   let samples: Detector['samples'] | undefined;
+  let pattern: RegExp | undefined;
   const makeSamples = (): Detector['samples'] => {
+    const variable = variableName(spec.id);
+    const lead = spec.lead ?? '';
     const random = new SampleRandom(spec.id);
     const sample = (): string => {
       const raw = spec.shape.map((part) => partSample(part, random)).join('');
@@ -97,7 +101,10 @@ export function tokenDetector(spec: TokenSpec): Detector {
     provider: spec.provider,
     kind: spec.kind,
     keywords,
-    pattern: new RegExp(source, 'g'),
+    // made on first read (V8 parses a pattern when it is made): a scan reads only those of the detectors whose keywords it finds
+    get pattern(): RegExp {
+      return pattern ??= new RegExp(tokenSource(spec), 'g');
+    },
     validate: (token, context) => !isDocumentedExample(token) && longestRun(token) < 6 && (spec.check?.(token, context) ?? true),
     priority: PRIORITY.provider,
     severity: spec.severity ?? 'critical',
