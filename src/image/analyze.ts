@@ -106,7 +106,9 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
   if (!plan.unverifiable && config.diffIds.length !== plan.layers.length) {
     problems.push({ subject: 'layer-count', where: configDigest, detail: `the manifest lists ${plan.layers.length} layers but the config's rootfs.diff_ids ${config.diffIds.length}`, ...platformField });
   }
-  const tree = new SquashedTree();
+  let tree = new SquashedTree();
+  /** the cache keys of the layers applied so far, while each is known and was read whole: the run's images on the same lower layers share their squashed tree */
+  let prefix: string | undefined = '';
   const layers: LayerSummary[] = [];
   const salt = visitors.map((visitor) => visitor.cacheSalt ?? '').join('\0');
   const keys = cache && visitors.every(isCacheable)
@@ -165,8 +167,16 @@ export async function analyzePlan(opened: OpenedImage, plan: ManifestPlan, untim
       problems.push({ subject: 'layer', where, detail: `layer ${index} uncompressed hashes to ${diffId}, not rootfs.diff_ids[${index}] ${expected}`, ...layerFields });
     }
     // only a layer read whole and found to be what the image says is kept: anything else is read again next time
-    if (key && !cached && !digests.error && problems.length === before) await cache!.store(key, saveLayer(read, index, visitors as CacheableVisitor[]));
-    tree.applyLayer(whiteouts, entries);
+    const whole = !digests.error && problems.length === before;
+    if (key && !cached && whole) await cache!.store(key, saveLayer(read, index, visitors as CacheableVisitor[]));
+    prefix = prefix !== undefined && key && whole ? `${prefix}${key}/` : undefined;
+    const squashed = prefix !== undefined ? cache!.squashed(prefix) : undefined;
+    if (squashed) tree = SquashedTree.from(squashed);
+    else {
+      tree.applyLayer(whiteouts, entries);
+      // the top layer is an image's own (its application): no other image builds on the tree it makes
+      if (prefix !== undefined && index < plan.layers.length - 1) cache!.rememberSquashed(prefix, tree.snapshot());
+    }
     const createdBy = historyStepOf(config, index);
     layers.push({
       index,

@@ -10,10 +10,13 @@ import type { BlobSource } from './blob-source.js';
 import type { Whiteout } from './entry-path.js';
 import type { LayerDigests } from './layer-reader.js';
 import type { BlobRef } from './manifest-plan.js';
-import type { ImageEntry } from './squash.js';
+import type { ImageEntry, SquashedSnapshot } from './squash.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** lower-layer trees a run keeps (the oldest is let go) */
+const MAX_TREES = 64;
 
 /** bumped whenever what a cached layer holds changes shape or meaning */
 const CACHE_FORMAT = 2;
@@ -58,6 +61,8 @@ export class LayerMemory {
   private readonly parsed = new Map<string, StoredLayer>();
   private chars = 0;
   private parsedChars = 0;
+  /** squashed trees of lower layers, by their layers' keys: they share what they hold, so each costs only what its top layer changed */
+  private readonly trees = new Map<string, SquashedSnapshot>();
 
   constructor(private readonly maxChars = 32 * 1024 * 1024, private readonly maxParsedChars = 8 * 1024 * 1024) {}
 
@@ -77,6 +82,18 @@ export class LayerMemory {
       this.parsedChars += text.length;
     }
     return frozen;
+  }
+
+  squashed(prefix: string): SquashedSnapshot | undefined {
+    return this.trees.get(prefix);
+  }
+
+  rememberSquashed(prefix: string, snapshot: SquashedSnapshot): void {
+    this.trees.set(prefix, snapshot);
+    for (const oldest of this.trees.keys()) {
+      if (this.trees.size <= MAX_TREES) break;
+      this.trees.delete(oldest);
+    }
   }
 
   /** keeps `text` under `key`, in place of what was there (a layer read again because a reader needed more of it) */
@@ -149,6 +166,15 @@ export class LayerCache {
     } catch {
       return undefined; // absent, unreadable or damaged: read the layer
     }
+  }
+
+  /** the squashed tree of the layers whose keys `prefix` joins, when an image of this run made it */
+  squashed(prefix: string): SquashedSnapshot | undefined {
+    return this.memory.squashed(prefix);
+  }
+
+  rememberSquashed(prefix: string, snapshot: SquashedSnapshot): void {
+    this.memory.rememberSquashed(prefix, snapshot);
   }
 
   async store(key: string, layer: StoredLayer): Promise<void> {
