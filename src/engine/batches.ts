@@ -88,12 +88,18 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   if (isKustomizationFile(file.baseName)) return file.mentions(KUSTOMIZATION_FIELDS);
   // charts (chart names, umbrella charts' dependency keys); values only when their text has a key read
   if (isChartFile(file.baseName)) return true;
-  if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document));
+  if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document)) || (document.index === 0 && writesRbacInTemplates(batch, file.directory));
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
   if (keptObject(getString(document.root, 'kind'), getString(document.root, 'metadata', 'name'), document)) return true;
   // a ResourceSet or Template creates the roles and bindings written inside it
   return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document)
     || embeddedObjects(object).some((embedded) => keptObject(embedded.kind, embedded.name, document)));
+}
+
+/** Whether the chart in `directory` has templates that write roles or bindings: their guards are judged on its values (template-guards.ts). */
+function writesRbacInTemplates(batch: Workspace, directory: string): boolean {
+  const templates = directory === '' ? 'templates/' : `${directory}/templates/`;
+  return batch.files.some((candidate) => candidate.path.startsWith(templates) && batch.kindOf(candidate) === 'helm-template' && RBAC_KIND.test(candidate.text));
 }
 
 /** Chart values keys the repository rules read: the argo-cd chart's `configs`, the argocd-apps chart's collections. */

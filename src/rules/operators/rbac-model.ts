@@ -100,7 +100,7 @@ export function rbacModel(workspace: Workspace): RbacModel {
   });
 }
 
-function policyRule(node: YAMLMap, view: ResolvedYaml): PolicyRule {
+export function policyRule(node: YAMLMap, view: ResolvedYaml): PolicyRule {
   return {
     node,
     apiGroups: view.strings(view.get(node, 'apiGroups')),

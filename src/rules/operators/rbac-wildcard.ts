@@ -1,8 +1,9 @@
 import type { Severity } from '../../model/severity.js';
 import { defineRule } from '../rule.js';
-import { rbacModel, roleContext, type PolicyRule } from './rbac-model.js';
+import { rbacModel, roleContext, type ListValue, type PolicyRule } from './rbac-model.js';
 import { describeGrant, firstValue, hasValue, touchesSensitiveResource } from './rbac-rules.js';
 import { objectSpan } from './spans.js';
+import { templateRoles, templateSpan } from './template-roles.js';
 
 export default defineRule({
   id: 'rbac-wildcard',
@@ -13,7 +14,8 @@ export default defineRule({
   rationale:
     'A wildcard grants everything that exists now and everything added later: new resource types, CRDs installed by ' +
     'any chart, new subresources and verbs such as `escalate` and `impersonate`. `*` on resources and verbs is ' +
-    'cluster-admin in all but name. Reviewers cannot see what a wildcard grants, so it hides privilege.',
+    'cluster-admin in all but name. Reviewers cannot see what a wildcard grants, so it hides privilege. Roles that ' +
+    'chart templates write with literal rules are read too; a rule inside a guard on a value the chart leaves off is not.',
   remediation:
     'List the API groups, resources and verbs the subject needs. If a controller truly manages arbitrary resources ' +
     '(an Argo CD application controller, a Flux kustomize-controller), keep the wildcard only on that controller, ' +
@@ -25,6 +27,7 @@ export default defineRule({
   ],
   messages: {
     wildcard: '{role} grants {grant}{includes}{context}.',
+    template: 'Template {file} renders a {kind} that grants {grant}{includes}.',
   },
   examples: {
     bad: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: deployer}\nrules:\n  - apiGroups: ["apps"]\n    resources: ["*"] # expect: rbac-wildcard\n    verbs: [get, list, create, update]\n' }],
@@ -34,7 +37,7 @@ export default defineRule({
     const model = rbacModel(context.workspace);
     for (const role of model.roles) {
       for (const rule of role.rules) {
-        const wildcard = firstValue(rule.resources, '*') ?? firstValue(rule.verbs, '*') ?? firstValue(rule.apiGroups, '*') ?? firstValue(rule.nonResourceURLs, '*');
+        const wildcard = wildcardOf(rule);
         if (!wildcard) continue;
         const label = `${role.kind}/${role.name || '(unnamed)'}`;
         context.report({
@@ -46,8 +49,26 @@ export default defineRule({
         });
       }
     }
+    for (const role of templateRoles(context.workspace)) {
+      for (const rule of role.rules) {
+        const wildcard = wildcardOf(rule);
+        if (!wildcard) continue;
+        const grant = describeGrant(rule);
+        context.report({
+          messageId: 'template',
+          at: templateSpan(role.file, wildcard.node),
+          data: { file: role.file.path, kind: role.kind, grant, includes: wildcardIncludes(rule) },
+          severity: wildcardSeverity(rule),
+          subject: `${role.file.path} ${grant}`,
+        });
+      }
+    }
   },
 });
+
+function wildcardOf(rule: PolicyRule): ListValue | undefined {
+  return firstValue(rule.resources, '*') ?? firstValue(rule.verbs, '*') ?? firstValue(rule.apiGroups, '*') ?? firstValue(rule.nonResourceURLs, '*');
+}
 
 /** What a reader does not see in `*`: the verbs that lead past RBAC, and the resources that hold credentials. */
 function wildcardIncludes(rule: PolicyRule): string {
