@@ -3,6 +3,7 @@ import { describeSubjects, rbacModel } from './rbac-model.js';
 import { gitopsController } from './gitops-controllers.js';
 import { objectSpan } from './spans.js';
 import { literalClusterAdminRefs, templatedFiles } from './template-lines.js';
+import { terraformBindings } from './terraform-bindings.js';
 
 const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/';
 
@@ -16,7 +17,9 @@ export default defineRule({
     '`cluster-admin` can do anything to any object, including reading every Secret and granting itself more. A subject ' +
     'bound to it turns any compromise of that subject (a leaked token, a vulnerable pod, a change to what a GitOps ' +
     'controller syncs) into control of the whole cluster. When the subject is a GitOps controller, everyone who can ' +
-    'change what it syncs holds those rights too, so the repository and its review become the security boundary.',
+    'change what it syncs holds those rights too, so the repository and its review become the security boundary. ' +
+    'Bindings that Terraform\'s Kubernetes provider creates (`kubernetes_cluster_role_binding_v1`, ' +
+    '`kubernetes_role_binding`) are read too.',
   remediation:
     'Bind a role that lists only the resources and verbs the subject needs, or bind `cluster-admin` with a RoleBinding ' +
     'in one namespace. For Argo CD, restrict what Applications may deploy with AppProjects; for Flux, give each ' +
@@ -54,6 +57,17 @@ export default defineRule({
       }
       const controller = binding.subjects.some((subject) => subject.kind === 'ServiceAccount' && gitopsController(subject.name));
       context.report({ messageId: controller ? 'controller' : 'cluster', at, data, subject: data.binding, properties: { subjects } });
+    }
+    for (const binding of terraformBindings(context.workspace)) {
+      if (binding.roleKind !== 'ClusterRole' || binding.roleName !== 'cluster-admin') continue;
+      const subjects = describeSubjects(binding.subjects);
+      const data = { binding: `${binding.kind}/${binding.name ?? '(unnamed)'} (Terraform ${binding.address})`, subjects };
+      if (binding.kind === 'RoleBinding') {
+        context.report({ messageId: 'namespace', at: binding.roleNameSpan, data: { ...data, namespace: binding.namespace ?? 'default' }, severity: 'medium', subject: binding.address });
+        continue;
+      }
+      const controller = binding.subjects.some((subject) => subject.kind === 'ServiceAccount' && gitopsController(subject.name));
+      context.report({ messageId: controller ? 'controller' : 'cluster', at: binding.roleNameSpan, data, subject: binding.address, properties: { subjects } });
     }
     for (const file of templatedFiles(context.workspace)) {
       for (const match of literalClusterAdminRefs(context.workspace, file)) {
