@@ -8,6 +8,7 @@ import type { Rule } from './rules/rule.js';
 import { loadRules, RULE_INDEX, rulesWithInput } from './rules/rule-index.js';
 import { readGitRemotes } from './sources/git-remotes.js';
 import { loadWorkspace } from './sources/load-workspace.js';
+import { loadWorkspaceParsing, type Workspace } from './model/workspace-core.js';
 import { resolveScanTarget } from './sources/scan-target.js';
 import { VERSION } from './version.js';
 
@@ -30,10 +31,11 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
   const loaded = await loadConfig(absoluteRoot, options.configPath, options.configWithin);
   const config = options.maxFileSize === undefined ? loaded : { ...loaded, maxFileSize: options.maxFileSize };
   checkRuleIds(config, options.rules ?? RULE_INDEX, options.only);
-  const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}) });
+  const { workspace, stats } = await loadWorkspace(absoluteRoot, { ignore: config.ignore, maxFileSize: config.maxFileSize, ...(target.file ? { file: target.file } : {}), parsersWhenNeeded: true });
   // only the check code of the rules that will run, and have something to read, is loaded
   const selection = withVerifyFromConfig(config, options);
   const rules = options.rules ?? await loadRules(rulesWithInput(enabledRules(RULE_INDEX, config, selection), workspace.files.length, selection.capabilities));
+  if (parses(workspace, rules)) await loadWorkspaceParsing();
   const remotes = options.settings?.repository?.remotes ?? await readGitRemotes(absoluteRoot);
   // the commit policy's code (sigstore, keys) only when the flags or the config ask to verify
   const verify = options.settings?.verify || config.verify
@@ -60,6 +62,16 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<{ r
     stats: { ...stats, durationMs: performance.now() - started },
   };
   return { report, config };
+}
+
+/**
+ * Whether the rules will read what the YAML and HCL parsers and the image extractors make: not when
+ * there is nothing to read, nor when only the secrets layer runs over files none of which is YAML
+ * (it parses the manifests that declare a Secret, and nothing else).
+ */
+function parses(workspace: Workspace, rules: readonly Rule[]): boolean {
+  if (workspace.files.length === 0) return false;
+  return rules.some((rule) => rule.layer !== 'secrets') || workspace.manifestFiles().length > 0;
 }
 
 /** `verify.commits` in the config checks commits on every scan, no flag needed. */

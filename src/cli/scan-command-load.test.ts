@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /**
@@ -7,6 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 describe('scan command start-up', () => {
   afterEach(() => {
     vi.doUnmock('zod');
+    vi.doUnmock('yaml');
+    vi.doUnmock('../model/workspace-parsing.js');
     vi.resetModules();
   });
 
@@ -21,5 +26,36 @@ describe('scan command start-up', () => {
     expect(loaded, 'zod loaded by the scan command\'s imports').not.toHaveBeenCalled();
     await import('../config/parse.js');
     expect(loaded).toHaveBeenCalled();
+  });
+
+  it('loads neither the YAML parser nor the image extractors for a scan that parses nothing', async () => {
+    vi.resetModules();
+    const loaded = vi.fn();
+    vi.doMock('yaml', async (original) => {
+      loaded('yaml');
+      return original();
+    });
+    vi.doMock('../model/workspace-parsing.js', async (original) => {
+      loaded('parsers and extractors');
+      return original();
+    });
+    const { scan } = await import('../scan.js');
+    const { RULE_INDEX } = await import('../rules/rule-index.js');
+    const secretsOnly = RULE_INDEX.filter((rule) => rule.layer === 'secrets').map((rule) => rule.id);
+    const root = mkdtempSync(path.join(tmpdir(), 'rampart-scan-load-'));
+    try {
+      await scan(root);
+      expect(loaded, 'loaded by a scan of an empty directory').not.toHaveBeenCalled();
+      writeFileSync(path.join(root, 'main.tf'), 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n');
+      writeFileSync(path.join(root, 'notes.md'), `token: ghp_${'x'.repeat(36)}\n`);
+      await scan(root, { only: secretsOnly });
+      expect(loaded, 'loaded by a secrets-only scan of files that hold no YAML').not.toHaveBeenCalledWith('parsers and extractors');
+      writeFileSync(path.join(root, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Xk3jd9Ls02kdLq9sPw7z\n');
+      const { report } = await scan(root, { only: secretsOnly });
+      expect(report.findings.map((finding) => finding.ruleId)).toContain('k8s-secret-plaintext');
+      expect(loaded).toHaveBeenCalledWith('parsers and extractors');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,8 @@
-import { embeddedObjects } from '../model/embedded-objects.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { isGitlabCiFile } from '../model/extract/yaml-tool-images.js';
 import { isChartFile, isKustomizationFile, isValuesFile } from '../model/file-kinds.js';
 import type { SourceFile } from '../model/source-file.js';
-import type { Workspace } from '../model/workspace.js';
-import { documentPlace, documentText, getString, type YamlDocument } from '../model/yaml.js';
+import { parsing, type Workspace } from '../model/workspace-core.js';
+import type { YamlDocument } from '../model/yaml.js';
 import type { Rule } from '../rules/rule.js';
 
 /**
@@ -51,7 +49,7 @@ export const REPOSITORY_RULES: ReadonlySet<string> = new Set([
  * the batches keep every document (as a scan of the whole tree at once would).
  */
 function wholeTreeTriggers(): ReadonlyMap<string, (workspace: Workspace) => boolean> {
-  const gitlabPipeline = (workspace: Workspace): boolean => workspace.files.some((file) => isGitlabCiFile(file.path));
+  const gitlabPipeline = (workspace: Workspace): boolean => workspace.files.some((file) => parsing().isGitlabCiFile(file.path));
   return new Map([
     // `include: local:` may name any YAML file of the tree
     ['gitlab-script-injection', gitlabPipeline],
@@ -83,17 +81,17 @@ function keptForRepositoryRules(batch: Workspace, document: YamlDocument, krmFun
   const { file } = document;
   if (krmFunctions) return true;
   // kustomize patches written inline that make or change roles and bindings (rbacModel), in a kustomization, a Flux Kustomization or HelmRelease, an Application
-  if (file.mentions('atch') && RBAC_KIND.test(documentText(document))) return true;
+  if (file.mentions('atch') && RBAC_KIND.test(parsing().documentText(document))) return true;
   // a key a rule reads is written in the file's text (a merge key's anchor too)
   if (isKustomizationFile(file.baseName)) return file.mentions(KUSTOMIZATION_FIELDS);
   // charts (chart names, umbrella charts' dependency keys); values only when their text has a key read
   if (isChartFile(file.baseName)) return true;
-  if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(documentText(document)) || (document.index === 0 && writesRbacInTemplates(batch, file.directory));
+  if (isValuesFile(file.baseName)) return READ_CHART_VALUES.test(parsing().documentText(document)) || (document.index === 0 && writesRbacInTemplates(batch, file.directory));
   if (file.baseName === 'Chart.lock' || file.baseName === 'requirements.lock') return true;
-  if (keptObject(getString(document.root, 'kind'), getString(document.root, 'metadata', 'name'), document)) return true;
+  if (keptObject(parsing().getString(document.root, 'kind'), parsing().getString(document.root, 'metadata', 'name'), document)) return true;
   // a ResourceSet or Template creates the roles and bindings written inside it
   return batch.kubeObjectsIn(document).some((object) => keptObject(object.kind, object.name, document)
-    || embeddedObjects(object).some((embedded) => keptObject(embedded.kind, embedded.name, document)));
+    || parsing().embeddedObjects(object).some((embedded) => keptObject(embedded.kind, embedded.name, document)));
 }
 
 /** Whether the chart in `directory` has templates that write roles or bindings: their guards are judged on its values (template-guards.ts). */
@@ -114,13 +112,13 @@ function keptObject(kind: string | undefined, name: string | undefined, document
   if (kind === undefined) return false;
   // Argo CD settings ConfigMaps; repository and cluster Secrets (argocd-repo-insecure)
   if (kind === 'ConfigMap') return name !== undefined && ARGOCD_SETTINGS_MAPS.has(name);
-  if (kind === 'Secret' || kind === 'ExternalSecret') return documentText(document).includes(ARGOCD_SECRET_LABEL);
+  if (kind === 'Secret' || kind === 'ExternalSecret') return parsing().documentText(document).includes(ARGOCD_SECRET_LABEL);
   // a values site (chartValuesRoots): only when its text has a key they read
-  if (kind === 'HelmRelease') return READ_CHART_VALUES.test(documentText(document));
+  if (kind === 'HelmRelease') return READ_CHART_VALUES.test(parsing().documentText(document));
   // a Flux Kustomization's inline patches of an ArgoCD's extraConfig (Argo CD settings)
-  if (kind === 'Kustomization') return documentText(document).includes('extraConfig');
+  if (kind === 'Kustomization') return parsing().documentText(document).includes('extraConfig');
   // the chart a HelmRelease's values are for (helmValuesSites): only a chart whose values the repository rules read
-  if (kind === 'OCIRepository') return KNOWN_CHART.test(documentText(document));
+  if (kind === 'OCIRepository') return KNOWN_CHART.test(parsing().documentText(document));
   return KEPT_KINDS.has(kind);
 }
 
@@ -190,7 +188,7 @@ export async function checkInBatches(
         const parsed = batch.parsedYaml(file);
         const krmFunctions = KRM_FUNCTION.test(file.text);
         if (keepAll) workspace.adoptYaml(file, parsed, parsed.documents);
-        else workspace.adoptYamlLater(file, parsed, parsed.documents.filter((document) => keptForRepositoryRules(batch, document, krmFunctions)).map(documentPlace));
+        else workspace.adoptYamlLater(file, parsed, parsed.documents.filter((document) => keptForRepositoryRules(batch, document, krmFunctions)).map(parsing().documentPlace));
       }
       for (const path of batch.kubeObjectPaths()) objectPaths.add(path);
     }

@@ -5,7 +5,7 @@ import { RampartError } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { chartDirectories, classifyFile } from '../model/file-kinds.js';
 import { SourceFile } from '../model/source-file.js';
-import { Workspace } from '../model/workspace.js';
+import { loadWorkspaceParsing, Workspace } from '../model/workspace-core.js';
 import { readTextFile } from './read.js';
 import { findWorkTree } from './git/work-tree.js';
 import { listScanFiles } from './file-set.js';
@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly maxFileSize: number;
   /** `rampart scan FILE`: read this one file (absolute, below `root`) instead of the tree */
   readonly file?: string;
+  /** the caller loads the workspace's parsers itself, only if a rule will parse (`loadWorkspaceParsing`, as `rampart scan` does) */
+  readonly parsersWhenNeeded?: boolean;
 }
 
 export interface LoadStats {
@@ -71,6 +73,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     options.file ? undefined : await repositoryPath(absoluteRoot),
   );
   append(workspace.diagnostics, diagnostics);
+  if (!options.parsersWhenNeeded) await loadWorkspaceParsing();
   return { workspace, stats };
 }
 

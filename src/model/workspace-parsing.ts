@@ -1,0 +1,20 @@
+// The parsers and image extractors behind the workspace's views (see `parsing` in workspace-core.ts).
+export { dockerfileImages } from './extract/dockerfile-images.js';
+export { helmValuesImages } from './extract/helm-values-images.js';
+export { argoSourceOverrideImages, kubernetesImages } from './extract/kubernetes-images.js';
+export { kustomizeImages } from './extract/kustomize-images.js';
+export { patchImages } from './extract/patch-images.js';
+export { templateImages } from './extract/template-images.js';
+export { terraformImages } from './extract/terraform-images.js';
+export { ciPipelineImages, composeImages, gitlabCiImages, isActionFile, isArgoSourceOverrideFile, isCiPipelineFile, isComposeDocument, isGitlabCiFile, isWorkflowFile, workflowImages } from './extract/yaml-tool-images.js';
+export { kustomizePatchPaths } from './kustomize-patches.js';
+export { isKubernetesApiVersion, kubeObjectsOf } from './kubernetes.js';
+export { embeddedObjects } from './embedded-objects.js';
+export { fleetHelmBlocks } from './fleet.js';
+export { talosImages } from './extract/talos-images.js';
+export { helmfileImages } from './extract/helmfile-images.js';
+export { builtImageNames } from './built-images.js';
+export { valuesReferences } from './values-references.js';
+export { isPulumiYamlProgram, pulumiImages, pulumiProgramImages } from './extract/pulumi-images.js';
+export { parseHcl } from './terraform.js';
+export { documentPlace, documentText, getNode, getString, parseYamlDocumentsAt, parseYamlFile, seqItems } from './yaml.js';
