@@ -1,8 +1,9 @@
 import { defineRule } from '../rule.js';
 import { gitopsController } from './gitops-controllers.js';
-import { aggregatedInto, bindingsGranting, rbacModel, roleContext } from './rbac-model.js';
+import { aggregatedInto, bindingsGranting, rbacModel, roleContext, type ListValue, type PolicyRule } from './rbac-model.js';
 import { coversCoreGroup, firstValue } from './rbac-rules.js';
 import { objectSpan } from './spans.js';
+import { templateRoles, templateSpan } from './template-roles.js';
 
 const READ_VERBS = ['get', 'list', 'watch', '*'];
 /** Where GitOps controllers keep repository, cluster and decryption credentials. */
@@ -22,7 +23,8 @@ export default defineRule({
     'privileged service accounts: reading Secrets is a path to escalation. `list` and `watch` return full contents, ' +
     'not just names. A ClusterRole aggregated into the built-in `view` role gives that to every viewer. A namespaced ' +
     'Role reads the Secrets of its namespace: in `argocd` or `flux-system` those are the repository, cluster and SOPS ' +
-    'credentials of the GitOps controller (high); elsewhere it is reported at low severity.',
+    'credentials of the GitOps controller (high); elsewhere it is reported at low severity. Roles that chart templates ' +
+    'write with literal rules are read too (a Role at low severity).',
   remediation:
     'Use a namespaced Role (or a RoleBinding of the ClusterRole) in the namespaces that need it, and `resourceNames` ' +
     'to name the Secrets when only `get` is needed. Prefer mounting Secrets into pods over reading them through the API.',
@@ -34,6 +36,7 @@ export default defineRule({
   messages: {
     read: '{role} can {verbs} Secrets in every namespace it is bound in{context}.',
     namespaced: '{role} can {verbs} the Secrets of namespace {namespace}{where}{context}.',
+    template: 'Template {file} renders a {kind} that can {verbs} {scope}.',
   },
   examples: {
     bad: [{ file: 'role.yaml', code: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps, secrets] # expect: rbac-secrets-read\n    verbs: [get, list, watch]\n' }],
@@ -43,11 +46,9 @@ export default defineRule({
     const model = rbacModel(context.workspace);
     for (const role of model.roles) {
       for (const rule of role.rules) {
-        const secrets = firstValue(rule.resources, 'secrets');
-        const verbs = rule.verbs.filter((verb) => READ_VERBS.includes(verb.value));
-        if (!secrets || verbs.length === 0 || !coversCoreGroup(rule)) continue;
-        const namedOnly = rule.resourceNames.length > 0 && verbs.every((verb) => verb.value === 'get');
-        if (namedOnly) continue;
+        const read = secretsRead(rule);
+        if (!read) continue;
+        const { secrets, verbs } = read;
         if (role.kind === 'Role') {
           const label = `Role/${role.name || '(unnamed)'}`;
           const namespace = role.namespace ?? '(the namespace it is applied to)';
@@ -75,6 +76,30 @@ export default defineRule({
         });
       }
     }
+    for (const role of templateRoles(context.workspace)) {
+      for (const rule of role.rules) {
+        const read = secretsRead(rule);
+        if (!read) continue;
+        const verbs = read.verbs.map((verb) => verb.value).join('/');
+        const scope = role.kind === 'Role' ? 'the Secrets of the namespace it renders into' : 'Secrets in every namespace it is bound in';
+        context.report({
+          messageId: 'template',
+          at: templateSpan(role.file, read.secrets.node),
+          data: { file: role.file.path, kind: role.kind, verbs, scope },
+          ...(role.kind === 'Role' ? { severity: 'low' as const } : {}),
+          subject: `${role.file.path} ${role.kind} secrets`,
+        });
+      }
+    }
   },
 });
+
+/** The `secrets` entry of a rule that reads them (get/list/watch on the core group), unless it names the Secrets it may get. */
+function secretsRead(rule: PolicyRule): { secrets: ListValue; verbs: ListValue[] } | undefined {
+  const secrets = firstValue(rule.resources, 'secrets');
+  const verbs = rule.verbs.filter((verb) => READ_VERBS.includes(verb.value));
+  if (!secrets || verbs.length === 0 || !coversCoreGroup(rule)) return undefined;
+  const namedOnly = rule.resourceNames.length > 0 && verbs.every((verb) => verb.value === 'get');
+  return namedOnly ? undefined : { secrets, verbs };
+}
 

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
+import { isMap, isNode, isScalar, type Node, type YAMLMap } from 'yaml';
 import { MAX_NESTING } from '../../model/parse-limits.js';
 import type { SourceFile } from '../../model/source-file.js';
 import type { Span } from '../../model/span.js';
@@ -43,13 +43,25 @@ export function templateSpan(file: SourceFile, node: Node): Span {
 
 const RULE_FIELDS = ['apiGroups', 'resources', 'verbs', 'nonResourceURLs', 'resourceNames'];
 
-/** A rule with a field the template computes (`resources: {{ toYaml .Values.resources }}`, blanked to nothing) is judged where the values are. */
-function computed(rule: YAMLMap, view: ResolvedYaml): boolean {
-  return RULE_FIELDS.some((field) => {
-    const value = view.get(rule, field);
-    return rule.has(field) && (value === undefined || (isScalar(value) && (value.value === null || value.value === '')));
+/**
+ * A rule with a field the template computes (`resources: {{ toYaml .Values.resources }}`,
+ * `resourceNames: [{{ .Values.name | quote }}]`) is judged where the values are.
+ */
+function computed(rule: YAMLMap, text: string): boolean {
+  return rule.items.some((pair) => {
+    if (!isScalar(pair.key) || !RULE_FIELDS.includes(String(pair.key.value))) return false;
+    const start = pair.key.range?.[1] ?? 0;
+    const valueEnd = isNode(pair.value) ? pair.value.range?.[1] ?? start : start;
+    const lineEnd = text.indexOf('\n', start);
+    const end = Math.max(valueEnd, lineEnd === -1 ? text.length : lineEnd);
+    const [sameLine = '', ...below] = text.slice(start, end).split('\n');
+    return ANY_ACTION.test(sameLine) || below.some((line) => ANY_ACTION.test(line.replace(CONTROL_ACTION, '')));
   });
 }
+
+const ANY_ACTION = /\{\{|\{%/;
+/** Actions that only choose which lines render (`{{- if … }}`, `{{- end }}`, comments): the lines they keep are literal. */
+const CONTROL_ACTION = /\{\{-?\s*(?:\/\*.*?\*\/|(?:if|else|end|with|range)\b[^}]*)\s*-?\}\}|\{%-?\s*(?:if|elif|else|endif|for|endfor)\b[^%]*-?%\}/g;
 
 function rolesIn(workspace: Workspace, file: SourceFile): TemplateRole[] {
   if (file.text.length > MAX_TEMPLATE_BYTES || !ROLE_KIND.test(file.text)) return [];
@@ -62,7 +74,7 @@ function rolesIn(workspace: Workspace, file: SourceFile): TemplateRole[] {
     const kind = view.string(view.get(document.contents, 'kind'));
     if (kind !== 'Role' && kind !== 'ClusterRole') continue;
     const rules = view.items(view.get(document.contents, 'rules'))
-      .flatMap((item) => (isMap(item) && !computed(item, view) ? [policyRule(item, view)] : []))
+      .flatMap((item) => (isMap(item) && !computed(item, file.text) ? [policyRule(item, view)] : []))
       .filter((rule) => !offByDefault(workspace, file, rule.node.range?.[0] ?? 0));
     roles.push({ file, kind, rules });
   }
