@@ -23,21 +23,47 @@ export function isZeroBlock(block: Buffer): boolean {
   return true;
 }
 
-function text(block: Buffer, start: number, length: number): string {
-  const field = block.subarray(start, start + length);
-  const end = field.indexOf(0);
-  return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+/** the field's bytes up to its first NUL (a loop over at most `length` bytes: no view of the block is made) */
+function fieldEnd(block: Buffer, start: number, length: number): number {
+  const end = start + length;
+  for (let index = start; index < end; index++) if (block[index] === 0) return index;
+  return end;
 }
 
-/** Octal, or GNU base-256 when the high bit is set (sizes over 8 GiB). */
+function text(block: Buffer, start: number, length: number): string {
+  return block.toString('utf8', start, fieldEnd(block, start, length));
+}
+
+const SPACE = 0x20;
+const ZERO = 0x30;
+const SEVEN = 0x37;
+
+/**
+ * Octal, or GNU base-256 when the high bit is set (sizes over 8 GiB). Digits between spaces are read
+ * from the bytes where they are; any other field (other white space, a stray character) takes the
+ * general path, which says what is wrong with it.
+ */
 function numeric(block: Buffer, start: number, length: number, what: string, offset: number): number {
-  const field = block.subarray(start, start + length);
-  if ((field[0]! & 0x80) !== 0) {
-    let value = field[0]! & 0x7f;
-    for (let index = 1; index < field.length; index++) value = value * 256 + field[index]!;
+  if ((block[start]! & 0x80) !== 0) {
+    let value = block[start]! & 0x7f;
+    for (let index = start + 1; index < start + length; index++) value = value * 256 + block[index]!;
     if (!Number.isSafeInteger(value)) throw new TarFormatError(`tar header at byte ${offset}: ${what} is too large`);
     return value;
   }
+  const end = fieldEnd(block, start, length);
+  let index = start;
+  while (index < end && block[index] === SPACE) index++;
+  let value = 0;
+  for (; index < end; index++) {
+    const byte = block[index]!;
+    if (byte < ZERO || byte > SEVEN) break;
+    value = value * 8 + (byte - ZERO);
+  }
+  while (index < end && block[index] === SPACE) index++;
+  return index === end ? value : numericText(block, start, length, what, offset);
+}
+
+function numericText(block: Buffer, start: number, length: number, what: string, offset: number): number {
   const digits = text(block, start, length).trim();
   if (digits === '') return 0;
   if (!/^[0-7]+$/.test(digits)) throw new TarFormatError(`tar header at byte ${offset}: ${what} is not an octal number`);
@@ -46,10 +72,12 @@ function numeric(block: Buffer, start: number, length: number, what: string, off
 
 export function parseHeader(block: Buffer, offset: number): TarHeader {
   const stored = numeric(block, 148, 8, 'checksum', offset);
-  let sum = 0;
-  for (let index = 0; index < BLOCK; index++) sum += index >= 148 && index < 156 ? 32 : block[index]!;
+  // the checksum field counts as eight spaces
+  let sum = 8 * SPACE;
+  for (let index = 0; index < 148; index++) sum += block[index]!;
+  for (let index = 156; index < BLOCK; index++) sum += block[index]!;
   if (sum !== stored) throw new TarFormatError(`not a tar archive: bad header checksum at byte ${offset}`);
-  const magic = block.subarray(257, 262).toString('latin1');
+  const magic = block.toString('latin1', 257, 262);
   const prefix = magic === 'ustar' ? text(block, 345, 155) : '';
   const name = text(block, 0, 100);
   return {

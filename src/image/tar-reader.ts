@@ -78,7 +78,7 @@ export async function readTarBodies(source: AsyncIterator<Buffer>, wanted: Conte
       size: type === 'file' || type === 'other' ? size : 0,
       linkname: pax.get('linkpath') ?? longLink ?? header.linkname,
     };
-    pax = new Map();
+    if (pax.size > 0) pax = new Map();
     longName = undefined;
     longLink = undefined;
     const bodySize = entry.type === 'file' || entry.type === 'other' ? size : 0;
